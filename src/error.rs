@@ -1,0 +1,185 @@
+//! Typed errors, end to end.
+//!
+//! Every fallible function of the core returns [`Result<T>`]. An [`Error`]
+//! crosses the Tauri boundary as an [`ErrorPayload`] — `{kind, field,
+//! message_key, params, message}` — which the UI turns into a translated,
+//! specific message (`message_key` is a key of the UI's translation files,
+//! `params` fills its placeholders). `message` is the English text, used by
+//! the command line and as a fallback.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{FieldError, LeadStatus};
+
+/// Shorthand for results of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every way a core operation can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that breaks a rule; one entry per offending field (or row/column).
+    #[error("{}", display_field_errors(.0))]
+    Validation(Vec<FieldError>),
+    /// A record the caller named does not exist (in this tenant).
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// Kind of record: `lead`, `person`, `user`, `store`, `tenant`.
+        entity: &'static str,
+        /// The id or key that was looked up.
+        id: String,
+    },
+    /// A lead status change that the lifecycle does not allow
+    /// (see [`LeadStatus::can_move_to`]).
+    #[error("a lead cannot move from {from} to {to}")]
+    IllegalTransition {
+        /// Current status.
+        from: LeadStatus,
+        /// Requested status.
+        to: LeadStatus,
+    },
+    /// A CSV file that cannot be read as CSV at all.
+    #[cfg(feature = "store")]
+    #[error("CSV file: {0}")]
+    Csv(#[from] csv::Error),
+    /// File system trouble, with the path involved.
+    #[error("file {path}: {source}")]
+    Io {
+        /// Path that could not be read or written.
+        path: String,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A `--database-url` that is neither `sqlite:` nor `postgres:`.
+    #[error("unsupported database URL `{0}`: use a sqlite: or postgres: URL")]
+    UnsupportedDatabaseUrl(String),
+    /// The database refused or failed an operation.
+    #[cfg(feature = "store")]
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Applying the schema migrations failed.
+    #[cfg(feature = "store")]
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The operation was cancelled by the user; nothing was written.
+    #[error("cancelled: nothing was written")]
+    Cancelled,
+}
+
+fn display_field_errors(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Error {
+    /// A validation error on a single field.
+    pub fn field(field: impl Into<String>, code: &'static str) -> Self {
+        Error::Validation(vec![FieldError::new(field, code)])
+    }
+
+    /// The serialisable form of this error (see the module docs).
+    pub fn payload(&self) -> ErrorPayload {
+        let message = self.to_string();
+        match self {
+            Error::Validation(errors) => {
+                let first = errors.first();
+                ErrorPayload {
+                    kind: "validation".into(),
+                    field: first.map(|e| e.field.clone()),
+                    message_key: first
+                        .map(|e| format!("error.{}", e.code))
+                        .unwrap_or_else(|| "error.validation".into()),
+                    params: first.map(|e| e.params.clone()).unwrap_or_default(),
+                    fields: errors.clone(),
+                    message,
+                }
+            }
+            Error::NotFound { entity, id } => ErrorPayload::simple(
+                "not_found",
+                "error.not_found",
+                [("entity", entity.to_string()), ("id", id.clone())],
+                message,
+            ),
+            Error::IllegalTransition { from, to } => ErrorPayload::simple(
+                "illegal_transition",
+                "error.illegal_transition",
+                [("from", from.as_str().into()), ("to", to.as_str().into())],
+                message,
+            ),
+            #[cfg(feature = "store")]
+            Error::Csv(_) => ErrorPayload::simple("csv", "error.csv", [("detail", message.clone())], message),
+            Error::Io { path, .. } => ErrorPayload::simple(
+                "io",
+                "error.io",
+                [("path", path.clone()), ("detail", message.clone())],
+                message,
+            ),
+            Error::UnsupportedDatabaseUrl(url) => ErrorPayload::simple(
+                "config",
+                "error.database_url",
+                [("url", url.clone())],
+                message,
+            ),
+            #[cfg(feature = "store")]
+            Error::Database(_) | Error::Migrate(_) => ErrorPayload::simple(
+                "database",
+                "error.database",
+                [("detail", message.clone())],
+                message,
+            ),
+            Error::Cancelled => {
+                ErrorPayload::simple("cancelled", "error.cancelled", [], message)
+            }
+        }
+    }
+}
+
+/// What the UI receives for a failed command. Serialised as JSON:
+/// `{"kind":"validation","field":"phone","message_key":"error.invalid_phone",
+/// "params":{"value":"123"},"fields":[…],"message":"phone: …"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorPayload {
+    /// Error family: `validation`, `not_found`, `illegal_transition`, `csv`,
+    /// `io`, `config`, `database`, `cancelled`.
+    pub kind: String,
+    /// The first offending field, for validation errors.
+    pub field: Option<String>,
+    /// Translation key of the message (`error.<code>`).
+    pub message_key: String,
+    /// Values for the message's placeholders.
+    pub params: BTreeMap<String, String>,
+    /// Every offending field, for validation errors (empty otherwise).
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+    /// English text of the whole error.
+    pub message: String,
+}
+
+impl ErrorPayload {
+    fn simple<const N: usize>(
+        kind: &str,
+        key: &str,
+        params: [(&str, String); N],
+        message: String,
+    ) -> Self {
+        ErrorPayload {
+            kind: kind.into(),
+            field: None,
+            message_key: key.into(),
+            params: params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            fields: Vec::new(),
+            message,
+        }
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.payload().serialize(s)
+    }
+}

@@ -1,0 +1,24 @@
+//! # Banco core
+//!
+//! The one library behind the Banco desktop app, its `banco` command line and
+//! its tests. It owns the domain model and its validation ([`model`]), the
+//! typed errors ([`error`]), and — with the default `store` feature — the
+//! database layer ([`store`]) and the use cases that run on it ([`services`]).
+//!
+//! Built with `default-features = false` the crate is only [`model`] and
+//! [`error`], and compiles for `wasm32-unknown-unknown`: the Yew UI uses it so
+//! that "a valid phone number" has exactly one definition.
+//!
+//! Conventions used everywhere: ids are UUID v7 made by the client; times are
+//! UTC ([`chrono::DateTime<Utc>`]); money (later issues) is `i64` minor units
+//! plus an ISO 4217 currency code.
+
+pub mod error;
+pub mod model;
+
+#[cfg(feature = "store")]
+pub mod services;
+#[cfg(feature = "store")]
+pub mod store;
+
+pub use error::{Error, ErrorPayload, Result};

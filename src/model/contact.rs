@@ -1,0 +1,158 @@
+//! Phone numbers and e-mail addresses: parsed, not merely checked.
+//!
+//! Phone rules come from Google's libphonenumber metadata through the
+//! `phonenumber` crate; e-mail syntax is RFC 5322 as implemented by the
+//! `email_address` crate (with a dot required in the domain, as real
+//! mailboxes need one).
+
+use std::str::FromStr;
+
+use phonenumber::{country, Mode};
+use serde::{Deserialize, Serialize};
+
+use super::FieldError;
+
+/// Region used to read national numbers when the tenant sets none (ISO 3166-1 alpha-2).
+pub const DEFAULT_REGION: &str = "IT";
+
+/// A valid phone number, held in E.164 form (`+393331234567`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Parses `input` as typed by a person (spaces, dots, dashes, brackets,
+    /// `00` or `+` prefixes, an `x123` extension, which is dropped) and
+    /// checks it against the numbering plan. National numbers are read in
+    /// `region` (ISO 3166-1 alpha-2, e.g. `IT`).
+    ///
+    /// Errors: `invalid_phone` on field `field`, with `value` and `region`.
+    pub fn parse(input: &str, region: &str, field: &str) -> Result<Phone, FieldError> {
+        let err = || {
+            FieldError::new(field, "invalid_phone")
+                .with("value", input.trim())
+                .with("region", region)
+        };
+        let id = country::Id::from_str(&region.to_ascii_uppercase()).ok();
+        let number = phonenumber::parse(id, input.trim()).map_err(|_| err())?;
+        if !phonenumber::is_valid(&number) {
+            return Err(err());
+        }
+        Ok(Phone(number.format().mode(Mode::E164).to_string()))
+    }
+
+    /// Wraps a value already stored in E.164 form (from the database).
+    pub fn from_e164_unchecked(e164: String) -> Phone {
+        Phone(e164)
+    }
+
+    /// The E.164 form, e.g. `+393331234567`.
+    pub fn e164(&self) -> &str {
+        &self.0
+    }
+
+    /// National format for display, e.g. `333 123 4567` (or the E.164 form
+    /// if the metadata cannot format it).
+    pub fn national(&self) -> String {
+        national_format(&self.0)
+    }
+
+    /// The digits only, without `+` (`393331234567`).
+    pub fn digits(&self) -> String {
+        self.0.chars().filter(char::is_ascii_digit).collect()
+    }
+}
+
+/// Formats an E.164 string for display in national format; numbers outside
+/// `region` are shown in international format. Unparseable input is returned as is.
+pub fn national_format(e164: &str) -> String {
+    national_format_in(e164, DEFAULT_REGION)
+}
+
+fn national_format_in(e164: &str, region: &str) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(n) => {
+            let same_region = n
+                .country()
+                .id()
+                .map(|id| id.as_ref().eq_ignore_ascii_case(region))
+                .unwrap_or(false);
+            let mode = if same_region { Mode::National } else { Mode::International };
+            n.format().mode(mode).to_string()
+        }
+        Err(_) => e164.to_string(),
+    }
+}
+
+/// A syntactically valid e-mail address, trimmed and with its domain lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    /// Validates `input`. Errors: `invalid_email` on `field`, with `value`.
+    pub fn parse(input: &str, field: &str) -> Result<Email, FieldError> {
+        let normalized = normalize_email(input);
+        let valid = email_address::EmailAddress::from_str(&normalized)
+            .map(|a| a.domain().contains('.') && !a.domain().ends_with('.'))
+            .unwrap_or(false);
+        if valid {
+            Ok(Email(normalized))
+        } else {
+            Err(FieldError::new(field, "invalid_email").with("value", input.trim()))
+        }
+    }
+
+    /// Wraps a value already validated (from the database).
+    pub fn from_stored_unchecked(value: String) -> Email {
+        Email(value)
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Trims an address and lower-cases it whole. Mailbox local parts are
+/// case-sensitive in theory (RFC 5321 §2.4) but no real provider treats them
+/// so, and matching people by e-mail needs one spelling.
+pub fn normalize_email(input: &str) -> String {
+    input.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn italian_mobile_in_any_format_becomes_e164() {
+        for input in ["333 123 4567", "+39 333 1234567", "0039-333-123-4567", "(333) 123.4567"] {
+            assert_eq!(Phone::parse(input, "IT", "phone").unwrap().e164(), "+393331234567", "{input}");
+        }
+    }
+
+    #[test]
+    fn invalid_phone_names_field_value_and_region() {
+        let e = Phone::parse("12", "IT", "phone").unwrap_err();
+        assert_eq!(e.code, "invalid_phone");
+        assert_eq!(e.params["value"], "12");
+        assert_eq!(e.params["region"], "IT");
+    }
+
+    #[test]
+    fn national_display_of_italian_and_foreign_numbers() {
+        let it = Phone::parse("3331234567", "IT", "phone").unwrap();
+        assert_eq!(it.national(), "333 123 4567");
+        let us = Phone::parse("+1 202 555 0143", "IT", "phone").unwrap();
+        assert!(us.national().starts_with("+1"), "{}", us.national());
+    }
+
+    #[test]
+    fn email_is_validated_and_normalized() {
+        assert_eq!(Email::parse(" Mario.Rossi@Example.IT ", "email").unwrap().as_str(), "mario.rossi@example.it");
+        assert_eq!(Email::parse("mario@", "email").unwrap_err().code, "invalid_email");
+        assert_eq!(Email::parse("mario@localhost", "email").unwrap_err().code, "invalid_email");
+        assert_eq!(Email::parse("229.077.5154", "email").unwrap_err().code, "invalid_email");
+    }
+}

@@ -1,0 +1,68 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One broken rule on one input field.
+///
+/// `field` is the model's field name (`first_name`, `phone`, …), or for an
+/// import `row 12: email` / a column name; `code` is a stable machine code
+/// (`required`, `invalid_phone`, `invalid_email`, `name_required`,
+/// `contact_required`, `reason_required`, `too_long`, `unknown_value`,
+/// `invalid_date`, `column_mismatch`, `duplicate_mapping`, `missing_mapping`)
+/// which the UI translates as `error.<code>`; `params` fill the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// Field (or `row N: field`) the error is about.
+    pub field: String,
+    /// Stable error code.
+    pub code: String,
+    /// Values for the message (`value`, `max`, `column`, …).
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+}
+
+impl FieldError {
+    /// An error without parameters.
+    pub fn new(field: impl Into<String>, code: &str) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            params: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one parameter.
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.params.insert(key.into(), value.into());
+        self
+    }
+
+    /// English explanation of the code, with the parameters filled in.
+    pub fn english(&self) -> String {
+        let p = |k: &str| self.params.get(k).cloned().unwrap_or_default();
+        match self.code.as_str() {
+            "required" => "is required".into(),
+            "name_required" => "a first or last name is required".into(),
+            "contact_required" => "a phone number or an e-mail address is required".into(),
+            "invalid_phone" => format!("`{}` is not a valid phone number (region {})", p("value"), p("region")),
+            "invalid_email" => format!("`{}` is not a valid e-mail address", p("value")),
+            "reason_required" => "a reason is required to disqualify a lead".into(),
+            "too_long" => format!("is longer than {} characters", p("max")),
+            "unknown_value" => format!("`{}` is not one of: {}", p("value"), p("allowed")),
+            "invalid_date" => format!("`{}` is not a date (use YYYY-MM-DD, DD/MM/YYYY or M/D/YYYY)", p("value")),
+            "column_mismatch" => format!(
+                "column `{}` is mapped to {} but only {} of {} values look like one{}",
+                p("column"), p("target"), p("matching"), p("total"), p("hint")
+            ),
+            "duplicate_mapping" => format!("{} is mapped from more than one column", p("target")),
+            "missing_mapping" => "map at least a name column and a phone or e-mail column".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.english())
+    }
+}

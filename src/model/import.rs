@@ -1,0 +1,158 @@
+//! Shapes of a CSV import of people and leads: fields, preview, request, report.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::lead::string_enum;
+use super::{FieldError, SourceChannel};
+
+string_enum! {
+    /// A model field that a CSV column can be mapped to.
+    ImportField {
+        /// Person's first name.
+        FirstName = "first_name",
+        /// Person's last name.
+        LastName = "last_name",
+        /// "First Last" in one column (split at the first space).
+        FullName = "full_name",
+        /// Main phone.
+        Phone = "phone",
+        /// Second phone.
+        Phone2 = "phone_2",
+        /// E-mail.
+        Email = "email",
+        /// Company name.
+        Company = "company",
+        /// City.
+        City = "city",
+        /// Country.
+        Country = "country",
+        /// Id in the source system.
+        ExternalRef = "external_ref",
+        /// Lead's offer of interest.
+        Interest = "interest",
+        /// Lead's source channel.
+        SourceChannel = "source_channel",
+        /// Lead's note (several columns mapped here are joined).
+        Note = "note",
+        /// When the lead was captured (date).
+        CapturedAt = "captured_at",
+    }
+}
+
+impl ImportField {
+    /// Fields that must not be mapped from two columns.
+    pub fn is_single(self) -> bool {
+        !matches!(self, ImportField::Note)
+    }
+}
+
+/// What to do with a row whose person already exists (same phone or e-mail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicatePolicy {
+    /// Leave the existing person alone and do not import the row.
+    #[default]
+    Skip,
+    /// Fill the existing person with the row's values and attach the new lead to them.
+    Update,
+    /// Create a new person anyway.
+    Create,
+}
+
+/// What the user sees before running an import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// The header row.
+    pub headers: Vec<String>,
+    /// The first rows (at most 10), as text.
+    pub sample: Vec<Vec<String>>,
+    /// Data rows in the file (header excluded).
+    pub total_rows: u64,
+    /// Field separator found: `,`, `;`, tab or `|`.
+    pub delimiter: char,
+    /// Guessed field for each column (`None` = ignored), from the headers.
+    pub mapping: Vec<Option<ImportField>>,
+    /// Problems of that mapping against the file's content (empty = ready).
+    pub problems: Vec<FieldError>,
+}
+
+/// An import to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    /// Path of the CSV file.
+    pub path: String,
+    /// Field for each column, in column order (`None` = ignored).
+    pub mapping: Vec<Option<ImportField>>,
+    /// Duplicate handling.
+    pub duplicates: DuplicatePolicy,
+    /// Source channel of leads whose row has none.
+    pub default_source: SourceChannel,
+    /// Store the leads belong to (the user's store when absent).
+    pub store_id: Option<Uuid>,
+}
+
+/// What happened to one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    /// New person and lead created.
+    Imported,
+    /// Existing person updated, lead attached.
+    Merged,
+    /// Duplicate left alone.
+    Skipped,
+    /// Refused; see the reason.
+    Rejected,
+}
+
+impl RowStatus {
+    /// Stable name used in the CSV report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Imported => "imported",
+            RowStatus::Merged => "merged",
+            RowStatus::Skipped => "skipped",
+            RowStatus::Rejected => "rejected",
+        }
+    }
+}
+
+/// The outcome of one data row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowOutcome {
+    /// Line number in the file (the header is line 1).
+    pub line: u64,
+    /// Outcome.
+    pub status: RowStatus,
+    /// Person created or matched.
+    pub person_id: Option<Uuid>,
+    /// Lead created.
+    pub lead_id: Option<Uuid>,
+    /// Why it was rejected or skipped, and warnings (a phone kept as text, …).
+    pub messages: Vec<FieldError>,
+}
+
+/// Counts of an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Data rows read.
+    pub rows: u64,
+    /// New people created.
+    pub imported: u64,
+    /// Existing people updated.
+    pub merged: u64,
+    /// Duplicates skipped.
+    pub skipped: u64,
+    /// Rows refused.
+    pub rejected: u64,
+}
+
+/// The report of a finished import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Counts.
+    pub summary: ImportSummary,
+    /// One entry per data row, in file order.
+    pub rows: Vec<RowOutcome>,
+}

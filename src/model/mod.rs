@@ -1,0 +1,30 @@
+//! The domain model and its validation rules. Pure data and pure functions:
+//! no I/O, compiles for wasm so the UI shares it.
+//!
+//! Shapes follow the brief (`shared/BRIEF.md`, seed 000): a [`Person`] is one
+//! identity across the CRM, found again by phone (E.164) or e-mail; a
+//! [`Lead`] is a raw interest of a person, with a [`SourceChannel`], an
+//! [`Interest`] and GDPR [`Consent`]s; its [`LeadStatus`] follows
+//! `new → in_progress → qualified → converted | disqualified`.
+
+mod capture;
+mod contact;
+mod field_error;
+mod import;
+mod lead;
+mod person;
+mod user;
+
+pub use capture::{CaptureLead, ConsentChoices, ValidCapture};
+pub use contact::{normalize_email, Email, Phone, DEFAULT_REGION};
+pub use field_error::FieldError;
+pub use import::{
+    DuplicatePolicy, ImportField, ImportPreview, ImportReport, ImportRequest, ImportSummary,
+    RowOutcome, RowStatus,
+};
+pub use lead::{
+    Consent, ConsentKind, Interest, Lead, LeadDetail, LeadEvent, LeadEventKind, LeadListItem,
+    LeadQuery, LeadSort, LeadStatus, Note, Page, SourceChannel, StatusChange,
+};
+pub use person::{search_key, Person, PersonMatch};
+pub use user::{Role, Shop, Tenant, User};

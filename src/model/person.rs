@@ -1,0 +1,78 @@
+//! People: one identity across the CRM (`person_id`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A person: lead, customer and contact are roles of the same record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    /// UUID v7.
+    pub id: Uuid,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Phone in E.164 (`+393331234567`).
+    pub phone: Option<String>,
+    /// A second phone in E.164.
+    pub phone_2: Option<String>,
+    /// A phone as given when it could not be read as a number (imports
+    /// keep it here rather than lose it).
+    pub phone_raw: Option<String>,
+    /// E-mail, normalised (see [`crate::model::normalize_email`]).
+    pub email: Option<String>,
+    /// Company name as given (companies become records of their own later).
+    pub company_name: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Country as given.
+    pub country: Option<String>,
+    /// Id of this person in the system it was imported from.
+    pub external_ref: Option<String>,
+    /// Whether the person has won at least one deal.
+    pub is_customer: bool,
+    /// Created (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Last changed (UTC).
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Person {
+    /// "First Last", trimmed.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name).trim().to_string()
+    }
+}
+
+/// An existing person that matches what is being typed at the counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonMatch {
+    /// The person.
+    pub person: Person,
+    /// Which contact matched: `phone`, `email` or both.
+    pub matched_on: Vec<String>,
+    /// Leads of this person still open (`new`, `in_progress`, `qualified`).
+    pub open_leads: u64,
+    /// Deals of this person still open (0 until deals exist).
+    pub open_deals: u64,
+}
+
+/// The search key of a text: accents folded to ASCII (Unicode → ASCII
+/// transliteration by the `deunicode` crate), lower case, runs of
+/// whitespace collapsed. `"Nicolò  D'Amato"` → `"nicolo d'amato"`.
+pub fn search_key(text: &str) -> String {
+    deunicode::deunicode(text)
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn search_key_folds_accents_and_case() {
+        assert_eq!(super::search_key("  Nicolò   D'Àmato "), "nicolo d'amato");
+    }
+}

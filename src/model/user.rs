@@ -1,0 +1,77 @@
+//! Tenants, stores (shops) and staff.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::lead::string_enum;
+use super::FieldError;
+
+string_enum! {
+    /// What a staff member may do.
+    Role {
+        /// Counter staff.
+        Staff = "staff",
+        /// Manages one store.
+        StoreManager = "store_manager",
+        /// Manages the tenant.
+        Admin = "admin",
+    }
+}
+
+/// A tenant: one retail chain (or one independent shop).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tenant {
+    /// UUID v7.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Region for reading national phone numbers (ISO 3166-1 alpha-2).
+    pub default_region: String,
+    /// Version of the consent text the counter shows now.
+    pub consent_text_version: String,
+}
+
+/// A physical store (shop) of the tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shop {
+    /// UUID v7.
+    pub id: Uuid,
+    /// Name, e.g. "Milano Centro".
+    pub name: String,
+    /// Short code, unique in the tenant, e.g. "MI01".
+    pub code: String,
+}
+
+/// A staff member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// UUID v7.
+    pub id: Uuid,
+    /// Name shown in lists.
+    pub display_name: String,
+    /// E-mail, unique in the tenant when given.
+    pub email: Option<String>,
+    /// Role.
+    pub role: Role,
+    /// Home store.
+    pub store_id: Option<Uuid>,
+    /// Whether the user can still be picked.
+    pub active: bool,
+    /// Created (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// Checks a display name for a new user: 1..=120 characters.
+    pub fn validate_name(name: &str) -> Result<String, FieldError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(FieldError::new("display_name", "required"));
+        }
+        if name.chars().count() > 120 {
+            return Err(FieldError::new("display_name", "too_long").with("max", "120"));
+        }
+        Ok(name.to_string())
+    }
+}

@@ -1,0 +1,230 @@
+//! Capture at the counter: one person across the CRM, one new lead.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Ctx;
+use crate::model::{
+    CaptureLead, Consent, Email, FieldError, Lead, LeadEvent, LeadEventKind, LeadStatus, Person,
+    PersonMatch, Phone, ValidCapture,
+};
+use crate::store::{Db, Repo};
+use crate::{with_conn, with_tx, Error, Result};
+
+/// What a capture did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaptureOutcome {
+    /// The lead (new, or the existing one when the same id was saved before).
+    pub lead: Lead,
+    /// Its person.
+    pub person: Person,
+    /// `true` when the lead was attached to a person who already existed.
+    pub existing_person: bool,
+    /// `false` when this was a retry of a save that had already succeeded.
+    pub created: bool,
+}
+
+/// People matching a phone and/or e-mail being typed, with their open leads
+/// and deals and whether they are customers. Input that is not (yet) a
+/// valid phone or e-mail is ignored rather than refused, since the user is
+/// still typing.
+pub async fn find_matches(db: &Db, ctx: &Ctx, phone: &str, email: &str) -> Result<Vec<PersonMatch>> {
+    let phone = Phone::parse(phone, ctx.region(), "phone").ok();
+    let email = Email::parse(email, "email").ok();
+    if phone.is_none() && email.is_none() {
+        return Ok(Vec::new());
+    }
+    with_conn!(db, |c| matches_in(c, ctx, phone.as_ref(), email.as_ref()).await)
+}
+
+async fn matches_in<C: Repo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    phone: Option<&Phone>,
+    email: Option<&Email>,
+) -> Result<Vec<PersonMatch>> {
+    let phones: Vec<String> = phone.map(|p| p.e164().to_string()).into_iter().collect();
+    let people = c.find_people_by_contact(ctx.tenant_id(), &phones, email.map(Email::as_str)).await?;
+    let mut out = Vec::with_capacity(people.len());
+    for person in people {
+        let mut matched_on = Vec::new();
+        if let Some(p) = phone {
+            if person.phone.as_deref() == Some(p.e164()) || person.phone_2.as_deref() == Some(p.e164()) {
+                matched_on.push("phone".to_string());
+            }
+        }
+        if email.is_some() && person.email.as_deref() == email.map(Email::as_str) {
+            matched_on.push("email".to_string());
+        }
+        let open_leads = c.count_open_leads(ctx.tenant_id(), person.id).await?;
+        out.push(PersonMatch { person, matched_on, open_leads, open_deals: 0 });
+    }
+    Ok(out)
+}
+
+/// Saves a lead captured at the counter, in one transaction:
+/// 1. validates the form ([`CaptureLead::validate`]);
+/// 2. if `input.id` names a lead already saved, returns it unchanged
+///    (`created: false`): a retried save never makes a second lead;
+/// 3. finds the person — `input.person_id`, else the oldest person with the
+///    same phone (main or second) or e-mail — and completes their missing
+///    contacts; or creates a new person;
+/// 4. inserts the lead (`new`, owned by the acting user, in `input.store_id`
+///    or the user's store), the four consent answers (with time, user and
+///    the tenant's consent text version) and a `created` history entry.
+///
+/// Errors: [`Error::Validation`] for the form (and `store_id`:
+/// `unknown_value`), [`Error::NotFound`] for an unknown `person_id`.
+pub async fn capture_lead(db: &Db, ctx: &Ctx, input: CaptureLead) -> Result<CaptureOutcome> {
+    let valid = input.validate(ctx.region()).map_err(Error::Validation)?;
+    let lead_id = input.id.unwrap_or_else(Uuid::now_v7);
+    with_tx!(db, |c| capture_in(c, ctx, &input, &valid, lead_id).await)
+}
+
+async fn capture_in<C: Repo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    input: &CaptureLead,
+    valid: &ValidCapture,
+    lead_id: Uuid,
+) -> Result<CaptureOutcome> {
+    let tenant = ctx.tenant_id();
+    if let Some(lead) = c.get_lead(tenant, lead_id).await? {
+        let person = c
+            .get_person(tenant, lead.person_id)
+            .await?
+            .ok_or_else(|| Error::NotFound { entity: "person", id: lead.person_id.to_string() })?;
+        return Ok(CaptureOutcome { lead, person, existing_person: true, created: false });
+    }
+    let store_id = input.store_id.or(ctx.user.store_id);
+    if let Some(store) = store_id {
+        if !c.list_stores(tenant).await?.iter().any(|s| s.id == store) {
+            return Err(Error::Validation(vec![
+                FieldError::new("store_id", "unknown_value").with("value", store.to_string())
+            ]));
+        }
+    }
+    let at = super::now();
+    let existing = match input.person_id {
+        Some(id) => Some(
+            c.get_person(tenant, id)
+                .await?
+                .ok_or_else(|| Error::NotFound { entity: "person", id: id.to_string() })?,
+        ),
+        None => {
+            let phones: Vec<String> = valid.phone.iter().map(|p| p.e164().to_string()).collect();
+            let email = valid.email.as_ref().map(Email::as_str);
+            c.find_people_by_contact(tenant, &phones, email).await?.into_iter().next()
+        }
+    };
+    let existing_person = existing.is_some();
+    let person = match existing {
+        Some(mut person) => {
+            if complete_person(&mut person, valid) {
+                person.updated_at = at;
+                c.update_person(tenant, &person).await?;
+            }
+            person
+        }
+        None => {
+            let person = Person {
+                id: Uuid::now_v7(),
+                first_name: valid.first_name.clone(),
+                last_name: valid.last_name.clone(),
+                phone: valid.phone.as_ref().map(|p| p.e164().to_string()),
+                phone_2: None,
+                phone_raw: None,
+                email: valid.email.as_ref().map(|e| e.as_str().to_string()),
+                company_name: None,
+                city: None,
+                country: None,
+                external_ref: None,
+                is_customer: false,
+                created_at: at,
+                updated_at: at,
+            };
+            c.insert_person(tenant, &person).await?;
+            person
+        }
+    };
+    let lead = Lead {
+        id: lead_id,
+        tenant_id: tenant,
+        person_id: person.id,
+        store_id,
+        owner_id: Some(ctx.user.id),
+        status: LeadStatus::New,
+        disqualify_reason: None,
+        source_channel: input.source_channel,
+        interest: input.interest,
+        campaign_id: None,
+        utm_source: None,
+        utm_medium: None,
+        utm_campaign: None,
+        note: valid.note.clone(),
+        created_at: at,
+        updated_at: at,
+        created_by: Some(ctx.user.id),
+    };
+    c.insert_lead(&lead).await?;
+    for (kind, granted) in input.consents.entries() {
+        let consent = Consent {
+            id: Uuid::now_v7(),
+            person_id: person.id,
+            lead_id: Some(lead.id),
+            kind,
+            granted,
+            text_version: ctx.tenant.consent_text_version.clone(),
+            recorded_at: at,
+            recorded_by: Some(ctx.user.id),
+        };
+        c.insert_consent(tenant, &consent).await?;
+    }
+    c.insert_event(tenant, &event(lead.id, LeadEventKind::Created, ctx, at)).await?;
+    Ok(CaptureOutcome { lead, person, existing_person, created: true })
+}
+
+/// A history entry with no status change or detail.
+pub(crate) fn event(lead_id: Uuid, kind: LeadEventKind, ctx: &Ctx, at: chrono::DateTime<chrono::Utc>) -> LeadEvent {
+    LeadEvent {
+        id: Uuid::now_v7(),
+        lead_id,
+        kind,
+        from_status: None,
+        to_status: None,
+        detail: None,
+        user_id: Some(ctx.user.id),
+        user_name: None,
+        at,
+    }
+}
+
+/// Fills what a known person lacks from a new capture: names left empty, a
+/// missing e-mail, a missing phone (or a second phone if the new one
+/// differs). Never overwrites what is there. Returns whether anything changed.
+fn complete_person(person: &mut Person, valid: &ValidCapture) -> bool {
+    let mut changed = false;
+    let mut fill = |slot: &mut String, value: &str| {
+        if slot.trim().is_empty() && !value.is_empty() {
+            *slot = value.to_string();
+            changed = true;
+        }
+    };
+    fill(&mut person.first_name, &valid.first_name);
+    fill(&mut person.last_name, &valid.last_name);
+    if let Some(phone) = &valid.phone {
+        let e164 = phone.e164();
+        if person.phone.is_none() {
+            person.phone = Some(e164.to_string());
+            changed = true;
+        } else if person.phone.as_deref() != Some(e164) && person.phone_2.is_none() {
+            person.phone_2 = Some(e164.to_string());
+            changed = true;
+        }
+    }
+    if let (None, Some(email)) = (&person.email, &valid.email) {
+        person.email = Some(email.as_str().to_string());
+        changed = true;
+    }
+    changed
+}

@@ -1,0 +1,95 @@
+//! Who is acting, in which tenant: the context of every use case.
+
+use uuid::Uuid;
+
+use super::now;
+use crate::model::{Role, Shop, Tenant, User, DEFAULT_REGION};
+use crate::store::{Db, Repo};
+use crate::{with_conn, with_tx, Error, Result};
+
+/// Version of the consent text a new tenant starts with.
+pub const INITIAL_CONSENT_TEXT_VERSION: &str = "2026-01";
+
+/// The acting user in their tenant. Every service takes one; every query is
+/// scoped to `tenant.id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ctx {
+    /// The tenant.
+    pub tenant: Tenant,
+    /// The staff member at the counter.
+    pub user: User,
+}
+
+impl Ctx {
+    /// The tenant id.
+    pub fn tenant_id(&self) -> Uuid {
+        self.tenant.id
+    }
+
+    /// Region for reading national phone numbers.
+    pub fn region(&self) -> &str {
+        &self.tenant.default_region
+    }
+
+    /// Loads the context of `user_id`, or of the tenant's first active admin
+    /// (then first active user) when `None`. Creates the tenant, a store and
+    /// an admin on an empty database (see [`bootstrap`]).
+    ///
+    /// Errors: [`Error::NotFound`] for an unknown or inactive user.
+    pub async fn load(db: &Db, user_id: Option<Uuid>) -> Result<Ctx> {
+        let tenant = bootstrap(db).await?;
+        let users = with_conn!(db, |c| c.list_users(tenant.id).await)?;
+        let user = match user_id {
+            Some(id) => users.into_iter().find(|u| u.id == id && u.active),
+            None => {
+                let admin = users.iter().find(|u| u.active && u.role == Role::Admin).cloned();
+                admin.or_else(|| users.into_iter().find(|u| u.active))
+            }
+        };
+        let user = user.ok_or_else(|| Error::NotFound {
+            entity: "user",
+            id: user_id.map(|u| u.to_string()).unwrap_or_else(|| "(any active)".into()),
+        })?;
+        Ok(Ctx { tenant, user })
+    }
+}
+
+/// Makes sure the database has a tenant, returning the first one. On an
+/// empty database it creates, in one transaction, a tenant "Banco" (region
+/// `IT`), a store "Negozio principale" (code `S01`) and an admin user
+/// "Amministratore" in it — all renamable later.
+pub async fn bootstrap(db: &Db) -> Result<Tenant> {
+    if let Some(t) = with_conn!(db, |c| c.first_tenant().await)? {
+        return Ok(t);
+    }
+    let at = now();
+    let tenant = Tenant {
+        id: Uuid::now_v7(),
+        name: "Banco".into(),
+        default_region: DEFAULT_REGION.into(),
+        consent_text_version: INITIAL_CONSENT_TEXT_VERSION.into(),
+    };
+    let store = Shop { id: Uuid::now_v7(), name: "Negozio principale".into(), code: "S01".into() };
+    let admin = User {
+        id: Uuid::now_v7(),
+        display_name: "Amministratore".into(),
+        email: None,
+        role: Role::Admin,
+        store_id: Some(store.id),
+        active: true,
+        created_at: at,
+    };
+    with_tx!(db, |c| {
+        // Another process may have bootstrapped between our read and this
+        // transaction; the write lock makes this check final.
+        match c.first_tenant().await? {
+            Some(existing) => Ok(existing),
+            None => {
+                c.insert_tenant(&tenant, at).await?;
+                c.insert_store(tenant.id, &store, at).await?;
+                c.insert_user(tenant.id, &admin).await?;
+                Ok(tenant.clone())
+            }
+        }
+    })
+}

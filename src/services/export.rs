@@ -1,0 +1,61 @@
+//! Export of the Leads list as CSV or JSON, with the list's filters.
+
+use super::{leads, Ctx};
+use crate::model::{LeadListItem, LeadQuery, Phone};
+use crate::store::Db;
+use crate::{Error, Result};
+
+/// Rows fetched per round trip while exporting.
+const EXPORT_PAGE: u32 = 500;
+
+/// Every lead matching `query` (its offset and limit are ignored), in its sort order.
+pub async fn all_leads(db: &Db, ctx: &Ctx, query: &LeadQuery) -> Result<Vec<LeadListItem>> {
+    let mut q = query.clone();
+    q.limit = EXPORT_PAGE;
+    q.offset = 0;
+    let mut out = Vec::new();
+    loop {
+        let page = leads::list(db, ctx, &q).await?;
+        let n = page.items.len() as u32;
+        out.extend(page.items);
+        if n < EXPORT_PAGE {
+            return Ok(out);
+        }
+        q.offset += n;
+    }
+}
+
+/// Leads as a JSON array of [`LeadListItem`] objects (times in RFC 3339 UTC).
+pub fn leads_json(items: &[LeadListItem]) -> Result<String> {
+    serde_json::to_string_pretty(items).map_err(|e| Error::Io { path: "json".into(), source: e.into() })
+}
+
+/// Leads as CSV with a header: `id, created_at, first_name, last_name,
+/// phone (E.164), phone_national, email, status, source_channel, interest,
+/// store, owner`.
+pub fn leads_csv(items: &[LeadListItem]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id", "created_at", "first_name", "last_name", "phone", "phone_national", "email", "status",
+        "source_channel", "interest", "store", "owner",
+    ])?;
+    for l in items {
+        let national = l.phone.clone().map(|p| Phone::from_e164_unchecked(p).national()).unwrap_or_default();
+        w.write_record([
+            l.id.to_string(),
+            l.created_at.to_rfc3339(),
+            l.first_name.clone(),
+            l.last_name.clone(),
+            l.phone.clone().unwrap_or_default(),
+            national,
+            l.email.clone().unwrap_or_default(),
+            l.status.as_str().into(),
+            l.source_channel.as_str().into(),
+            l.interest.as_str().into(),
+            l.store_name.clone().unwrap_or_default(),
+            l.owner_name.clone().unwrap_or_default(),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Io { path: "csv".into(), source: e.into_error() })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -1,0 +1,646 @@
+//! CSV import of people and leads: preview, column mapping, content checks,
+//! one all-or-nothing transaction, a per-row report.
+//!
+//! Reading CSV is the `csv` crate's job (quoting, embedded separators and
+//! newlines); header guessing compares normalised headers with Italian and
+//! English names of each field, exactly and then by Jaro–Winkler similarity
+//! (`strsim`), so that `FIRSNAME` still maps to `first_name`.
+//!
+//! Before anything is written the mapping is checked against the file's
+//! content: a column mapped to e-mail whose values are not e-mail addresses
+//! (as in a file whose headers are shifted against its columns) stops the
+//! import with a message naming the column, the share of values that fit,
+//! and the column that looks right.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use uuid::Uuid;
+
+use super::capture::event;
+use super::{now, Ctx};
+use crate::model::{
+    search_key, DuplicatePolicy, Email, FieldError, ImportField, ImportPreview, ImportReport,
+    ImportRequest, ImportSummary, Interest, Lead, LeadEventKind, LeadStatus, Person, Phone,
+    RowOutcome, RowStatus, SourceChannel,
+};
+use crate::store::{Db, Repo};
+use crate::{with_tx, Error, Result};
+
+/// Rows shown in a preview.
+pub const PREVIEW_ROWS: usize = 10;
+/// Share of a mapped column's non-empty values that must fit its field.
+pub const MIN_FIT_SHARE: f64 = 0.5;
+/// Jaro–Winkler similarity above which a header is taken as a misspelling of a field name.
+const FUZZY_HEADER: f64 = 0.88;
+
+/// A CSV file read into memory.
+#[derive(Debug, Clone)]
+pub struct CsvTable {
+    /// Header row.
+    pub headers: Vec<String>,
+    /// Data rows with their line numbers in the file (header = line 1).
+    pub rows: Vec<(u64, Vec<String>)>,
+    /// Separator found.
+    pub delimiter: u8,
+}
+
+/// Reads a CSV file: UTF-8 (with or without BOM) or, failing that,
+/// Windows-1252 (what Excel on Italian Windows writes); the separator is
+/// the one of `,` `;` tab `|` that splits the header into most columns.
+///
+/// Errors: [`Error::Io`]; [`Error::Csv`] for broken quoting;
+/// [`Error::Validation`] `file`: `empty` when there is no header.
+pub fn read_csv(path: &Path) -> Result<CsvTable> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(),
+    };
+    parse_csv(&text)
+}
+
+/// Parses CSV text (see [`read_csv`]).
+pub fn parse_csv(text: &str) -> Result<CsvTable> {
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = [b',', b';', b'\t', b'|']
+        .into_iter()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader.headers()?.iter().map(|h| h.trim().to_string()).collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(Error::field("file", "empty"));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        // Line numbers from the record's byte offset: correct with quoted
+        // fields that span lines. With CRLF endings the offset points at the
+        // `\n` that ends the previous line, hence the `+ 1`.
+        let line = record
+            .position()
+            .map(|p| text.as_bytes()[..(p.byte() as usize + 1).min(text.len())].iter().filter(|b| **b == b'\n').count() as u64 + 1)
+            .unwrap_or(0);
+        rows.push((line, record.iter().map(|f| f.trim().to_string()).collect()));
+    }
+    Ok(CsvTable { headers, rows, delimiter })
+}
+
+/// Header names (normalised: ASCII lower case, letters and digits only)
+/// that mean each field, in Italian and English.
+fn synonyms(field: ImportField) -> &'static [&'static str] {
+    use ImportField::*;
+    match field {
+        FirstName => &["firstname", "first", "givenname", "name1", "nome", "nomebattesimo"],
+        LastName => &["lastname", "last", "surname", "familyname", "cognome"],
+        FullName => &["fullname", "name", "contact", "contactname", "nomecompleto", "nominativo", "cliente", "customer", "customername"],
+        Phone => &["phone", "phone1", "phonenumber", "mobile", "mobilephone", "cell", "cellphone", "tel", "telephone", "telefono", "telefono1", "cellulare", "numero", "recapito"],
+        Phone2 => &["phone2", "otherphone", "secondaryphone", "homephone", "workphone", "telefono2", "altrotelefono", "telefonofisso", "fisso"],
+        Email => &["email", "emailaddress", "mail", "email1", "posta", "postaelettronica", "indirizzoemail"],
+        Company => &["company", "companyname", "account", "accountname", "organization", "organisation", "azienda", "ragionesociale", "societa", "ditta"],
+        City => &["city", "town", "citta", "comune", "localita"],
+        Country => &["country", "nation", "paese", "nazione", "stato"],
+        ExternalRef => &["customerid", "externalid", "clientid", "contactid", "codicecliente", "idcliente", "codice"],
+        Interest => &["interest", "product", "offer", "interesse", "prodotto", "offerta", "servizio"],
+        SourceChannel => &["source", "sourcechannel", "channel", "leadsource", "fonte", "canale", "provenienza", "origine"],
+        Note => &["note", "notes", "comment", "comments", "description", "nota", "commento", "commenti", "descrizione"],
+        CapturedAt => &["createdat", "created", "date", "subscriptiondate", "signupdate", "capturedat", "data", "datainserimento", "datacreazione", "datasottoscrizione", "dataiscrizione"],
+    }
+}
+
+fn normalise_header(h: &str) -> String {
+    search_key(h).chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// Guesses the field of each column from its header: exact synonyms first,
+/// then the closest synonym above a similarity threshold; a field is used
+/// once (except `note`); columns that match nothing are ignored (`None`).
+pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
+    let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    let mut mapping: Vec<Option<ImportField>> = vec![None; headers.len()];
+    let taken = |field: ImportField, mapping: &[Option<ImportField>]| field.is_single() && mapping.contains(&Some(field));
+    for (i, h) in normalised.iter().enumerate() {
+        if let Some(field) = ImportField::ALL.iter().copied().find(|f| synonyms(*f).contains(&h.as_str())) {
+            if !taken(field, &mapping) {
+                mapping[i] = Some(field);
+            }
+        }
+    }
+    for (i, h) in normalised.iter().enumerate() {
+        if mapping[i].is_some() || h.len() < 3 {
+            continue;
+        }
+        let best = ImportField::ALL
+            .iter()
+            .flat_map(|f| synonyms(*f).iter().map(move |s| (*f, strsim::jaro_winkler(h, s))))
+            .filter(|(_, score)| *score >= FUZZY_HEADER)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((field, _)) = best {
+            if !taken(field, &mapping) {
+                mapping[i] = Some(field);
+            }
+        }
+    }
+    mapping
+}
+
+/// Whether a cell looks like a value of `field` (used for content checks).
+fn fits(field: ImportField, value: &str) -> bool {
+    use ImportField::*;
+    match field {
+        Email => crate::model::Email::parse(value, "email").is_ok(),
+        Phone | Phone2 => looks_like_phone(value),
+        FirstName | LastName | FullName => {
+            value.chars().any(char::is_alphabetic) && !value.contains('@') && !value.chars().any(|c| c.is_ascii_digit())
+        }
+        CapturedAt => parse_date(value).is_some(),
+        _ => true,
+    }
+}
+
+/// Seven or more digits, only phone punctuation and an optional extension.
+fn looks_like_phone(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let body = lower.split(['x', '#']).next().unwrap_or("");
+    let body = body.strip_suffix("ext").unwrap_or(body);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    digits >= 7 && body.chars().all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
+}
+
+/// Parses a date as `YYYY-MM-DD`, RFC 3339, `DD/MM/YYYY` (Italian), or
+/// `M/D/YYYY` when the first number cannot be a day-first reading
+/// (`12/31/2024`), also with `.` or `-` separators. Returns midnight UTC.
+pub fn parse_date(value: &str) -> Option<DateTime<Utc>> {
+    let v = value.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(v) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    let day = v.split([' ', 'T']).next().unwrap_or(v);
+    let formats = ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m/%d/%Y", "%d/%m/%y"];
+    formats
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(day, f).ok())
+        .filter(|d| (1900..=2100).contains(&chrono::Datelike::year(d)))
+        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// Checks a mapping against the table: fields mapped twice, a name and a
+/// contact column present, and every typed column's content (see
+/// [`MIN_FIT_SHARE`]). Returns every problem found (empty = ready).
+pub fn check_mapping(table: &CsvTable, mapping: &[Option<ImportField>]) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    for field in ImportField::ALL.iter().copied().filter(|f| f.is_single()) {
+        if mapping.iter().filter(|m| **m == Some(field)).count() > 1 {
+            problems.push(FieldError::new(field.as_str(), "duplicate_mapping").with("target", field.as_str()));
+        }
+    }
+    let has = |f: ImportField| mapping.contains(&Some(f));
+    let has_name = has(ImportField::FirstName) || has(ImportField::LastName) || has(ImportField::FullName);
+    let has_contact = has(ImportField::Phone) || has(ImportField::Phone2) || has(ImportField::Email);
+    if !has_name || !has_contact {
+        problems.push(FieldError::new("mapping", "missing_mapping"));
+    }
+    let column_values = |i: usize| -> Vec<&str> {
+        table
+            .rows
+            .iter()
+            .filter_map(|(_, r)| r.get(i).map(String::as_str))
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let share = |field: ImportField, i: usize| -> (usize, usize) {
+        let values = column_values(i);
+        (values.iter().filter(|v| fits(field, v)).count(), values.len())
+    };
+    for (i, field) in mapping.iter().enumerate() {
+        let Some(field) = *field else { continue };
+        let (matching, total) = share(field, i);
+        if total == 0 || (matching as f64) >= MIN_FIT_SHARE * total as f64 {
+            continue;
+        }
+        let column = table.headers.get(i).cloned().unwrap_or_default();
+        let better = (0..table.headers.len())
+            .filter(|j| *j != i)
+            .map(|j| (j, share(field, j)))
+            .filter(|(_, (m, t))| *t > 0 && (*m as f64) >= MIN_FIT_SHARE * *t as f64)
+            .max_by_key(|(_, (m, _))| *m)
+            .map(|(j, _)| table.headers[j].clone());
+        let hint = better.map(|b| format!("; column `{b}` looks like {}", field.as_str())).unwrap_or_default();
+        problems.push(
+            FieldError::new(column.clone(), "column_mismatch")
+                .with("column", column)
+                .with("target", field.as_str())
+                .with("matching", matching.to_string())
+                .with("total", total.to_string())
+                .with("hint", hint),
+        );
+    }
+    problems
+}
+
+/// Reads a file and proposes a mapping, with the problems it would have.
+pub fn preview(path: &Path) -> Result<ImportPreview> {
+    let table = read_csv(path)?;
+    let mapping = guess_mapping(&table.headers);
+    let problems = check_mapping(&table, &mapping);
+    Ok(ImportPreview {
+        headers: table.headers.clone(),
+        sample: table.rows.iter().take(PREVIEW_ROWS).map(|(_, r)| r.clone()).collect(),
+        total_rows: table.rows.len() as u64,
+        delimiter: table.delimiter as char,
+        mapping,
+        problems,
+    })
+}
+
+/// Reads interest values in Italian or English (`fibra`, `luce`, `energia`, …).
+fn parse_interest(value: &str) -> Option<Interest> {
+    let key = normalise_header(value);
+    if let Ok(i) = value.trim().parse() {
+        return Some(i);
+    }
+    Some(match key.as_str() {
+        "fibra" | "fiber" | "ftth" | "fttc" | "adsl" | "internet" | "casa" | "broadband" => Interest::Fibre,
+        "mobile" | "mobilephone" | "sim" | "telefonia" | "cellulare" => Interest::Mobile,
+        "luce" | "energia" | "energy" | "electricity" | "power" => Interest::Electricity,
+        "gas" | "metano" => Interest::Gas,
+        "smartphone" | "device" | "devices" | "telefono" | "modem" => Interest::Devices,
+        "assistenza" | "assistance" | "support" | "supporto" => Interest::Assistance,
+        _ => return None,
+    })
+}
+
+/// Runs an import in one transaction and reports every row.
+///
+/// Rows that break a rule are rejected (with the reasons) and the others
+/// imported; a phone or e-mail that cannot be read is kept (phone as text,
+/// e-mail in the lead note) with a warning when the row has another valid
+/// contact. Duplicates — people with the same phone or e-mail, including
+/// rows earlier in the same file — follow `request.duplicates`.
+///
+/// `progress(done, total)` is called as rows are processed; setting
+/// `cancel` stops the import and rolls everything back.
+///
+/// Errors: [`Error::Validation`] with the mapping's problems (nothing is
+/// read into the database); [`Error::Cancelled`]; I/O, CSV and database
+/// errors — in every error case the database is left as it was.
+pub async fn run(
+    db: &Db,
+    ctx: &Ctx,
+    request: &ImportRequest,
+    mut progress: impl FnMut(u64, u64) + Send,
+    cancel: &AtomicBool,
+) -> Result<ImportReport> {
+    let path = Path::new(&request.path);
+    let table = read_csv(path)?;
+    let mut mapping = request.mapping.clone();
+    mapping.resize(table.headers.len(), None);
+    let problems = check_mapping(&table, &mapping);
+    if !problems.is_empty() {
+        return Err(Error::Validation(problems));
+    }
+    let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    with_tx!(db, |c| {
+        run_in(c, ctx, request, &table, &mapping, &file_name, &mut progress, cancel).await
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_in<C: Repo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    request: &ImportRequest,
+    table: &CsvTable,
+    mapping: &[Option<ImportField>],
+    file_name: &str,
+    progress: &mut (impl FnMut(u64, u64) + Send),
+    cancel: &AtomicBool,
+) -> Result<ImportReport> {
+    let tenant = ctx.tenant_id();
+    let store_id = request.store_id.or(ctx.user.store_id);
+    if let Some(store) = store_id {
+        if !c.list_stores(tenant).await?.iter().any(|s| s.id == store) {
+            return Err(Error::Validation(vec![
+                FieldError::new("store_id", "unknown_value").with("value", store.to_string())
+            ]));
+        }
+    }
+    let total = table.rows.len() as u64;
+    let mut summary = ImportSummary { rows: total, ..Default::default() };
+    let mut outcomes = Vec::with_capacity(table.rows.len());
+    let step = (total / 100).max(1);
+    for (n, (line, cells)) in table.rows.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let outcome = import_row(c, ctx, request, table, mapping, store_id, file_name, *line, cells).await?;
+        match outcome.status {
+            RowStatus::Imported => summary.imported += 1,
+            RowStatus::Merged => summary.merged += 1,
+            RowStatus::Skipped => summary.skipped += 1,
+            RowStatus::Rejected => summary.rejected += 1,
+        }
+        outcomes.push(outcome);
+        let done = n as u64 + 1;
+        if done % step == 0 || done == total {
+            progress(done, total);
+        }
+    }
+    Ok(ImportReport { summary, rows: outcomes })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn import_row<C: Repo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    request: &ImportRequest,
+    table: &CsvTable,
+    mapping: &[Option<ImportField>],
+    store_id: Option<Uuid>,
+    file_name: &str,
+    line: u64,
+    cells: &[String],
+) -> Result<RowOutcome> {
+    let tenant = ctx.tenant_id();
+    let mut values: HashMap<ImportField, String> = HashMap::new();
+    let mut notes: Vec<String> = Vec::new();
+    for (i, field) in mapping.iter().enumerate() {
+        let (Some(field), Some(value)) = (field, cells.get(i)) else { continue };
+        if value.is_empty() {
+            continue;
+        }
+        if *field == ImportField::Note {
+            notes.push(format!("{}: {}", table.headers[i], value));
+        } else {
+            values.insert(*field, value.clone());
+        }
+    }
+    let at_row = |field: &str| format!("row {line}: {field}");
+    let mut warnings: Vec<FieldError> = Vec::new();
+    let mut errors: Vec<FieldError> = Vec::new();
+
+    let (mut first_name, mut last_name) = (
+        values.get(&ImportField::FirstName).cloned().unwrap_or_default(),
+        values.get(&ImportField::LastName).cloned().unwrap_or_default(),
+    );
+    if let Some(full) = values.get(&ImportField::FullName) {
+        if first_name.is_empty() && last_name.is_empty() {
+            let mut parts = full.splitn(2, ' ');
+            first_name = parts.next().unwrap_or("").trim().to_string();
+            last_name = parts.next().unwrap_or("").trim().to_string();
+        }
+    }
+    if first_name.is_empty() && last_name.is_empty() {
+        errors.push(FieldError::new(at_row("first_name"), "name_required"));
+    }
+    let mut phone_raw: Option<String> = None;
+    let mut phone = None;
+    if let Some(raw) = values.get(&ImportField::Phone) {
+        match Phone::parse(raw, ctx.region(), &at_row("phone")) {
+            Ok(p) => phone = Some(p),
+            Err(e) => {
+                warnings.push(e);
+                phone_raw = Some(raw.clone());
+            }
+        }
+    }
+    let mut phone_2 = None;
+    if let Some(raw) = values.get(&ImportField::Phone2) {
+        match Phone::parse(raw, ctx.region(), &at_row("phone_2")) {
+            Ok(p) if phone.as_ref() != Some(&p) => phone_2 = Some(p),
+            Ok(_) => {}
+            Err(e) => {
+                warnings.push(e);
+                phone_raw = Some(match phone_raw {
+                    Some(first) => format!("{first} / {raw}"),
+                    None => raw.clone(),
+                });
+            }
+        }
+    }
+    let mut email = None;
+    if let Some(raw) = values.get(&ImportField::Email) {
+        match Email::parse(raw, &at_row("email")) {
+            Ok(e) => email = Some(e),
+            Err(e) => {
+                warnings.push(e);
+                notes.push(format!("email: {raw}"));
+            }
+        }
+    }
+    if phone.is_none() && phone_2.is_none() && email.is_none() {
+        errors.push(FieldError::new(at_row("phone"), "contact_required"));
+    }
+    let interest = match values.get(&ImportField::Interest) {
+        None => Interest::Other,
+        Some(v) => parse_interest(v).unwrap_or_else(|| {
+            warnings.push(Interest::parse(v, &at_row("interest")).err().unwrap_or_else(|| FieldError::new(at_row("interest"), "unknown_value")));
+            notes.push(format!("interest: {v}"));
+            Interest::Other
+        }),
+    };
+    let source_channel = match values.get(&ImportField::SourceChannel) {
+        None => request.default_source,
+        Some(v) => match SourceChannel::parse(&v.to_lowercase(), &at_row("source_channel")) {
+            Ok(s) => s,
+            Err(e) => {
+                warnings.push(e);
+                notes.push(format!("source: {v}"));
+                request.default_source
+            }
+        },
+    };
+    let created_at = match values.get(&ImportField::CapturedAt) {
+        None => now(),
+        Some(v) => parse_date(v).unwrap_or_else(|| {
+            warnings.push(FieldError::new(at_row("captured_at"), "invalid_date").with("value", v.clone()));
+            now()
+        }),
+    };
+    if !errors.is_empty() {
+        errors.extend(warnings);
+        return Ok(RowOutcome { line, status: RowStatus::Rejected, person_id: None, lead_id: None, messages: errors });
+    }
+
+    let at = now();
+    let phones: Vec<String> = phone.iter().chain(phone_2.iter()).map(|p| p.e164().to_string()).collect();
+    let existing = if request.duplicates == DuplicatePolicy::Create {
+        None
+    } else {
+        c.find_people_by_contact(tenant, &phones, email.as_ref().map(Email::as_str)).await?.into_iter().next()
+    };
+    let incoming = Person {
+        id: Uuid::now_v7(),
+        first_name,
+        last_name,
+        phone: phone.map(|p| p.e164().to_string()),
+        phone_2: phone_2.map(|p| p.e164().to_string()),
+        phone_raw,
+        email: email.map(|e| e.as_str().to_string()),
+        company_name: values.get(&ImportField::Company).cloned(),
+        city: values.get(&ImportField::City).cloned(),
+        country: values.get(&ImportField::Country).cloned(),
+        external_ref: values.get(&ImportField::ExternalRef).cloned(),
+        is_customer: false,
+        created_at: at,
+        updated_at: at,
+    };
+    let (person_id, status) = match existing {
+        Some(found) if request.duplicates == DuplicatePolicy::Skip => {
+            warnings.insert(0, FieldError::new(at_row("person"), "duplicate_skipped").with("value", found.full_name()));
+            return Ok(RowOutcome { line, status: RowStatus::Skipped, person_id: Some(found.id), lead_id: None, messages: warnings });
+        }
+        Some(mut found) => {
+            merge_into(&mut found, incoming);
+            found.updated_at = at;
+            c.update_person(tenant, &found).await?;
+            (found.id, RowStatus::Merged)
+        }
+        None => {
+            c.insert_person(tenant, &incoming).await?;
+            (incoming.id, RowStatus::Imported)
+        }
+    };
+    let lead = Lead {
+        id: Uuid::now_v7(),
+        tenant_id: tenant,
+        person_id,
+        store_id,
+        owner_id: Some(ctx.user.id),
+        status: LeadStatus::New,
+        disqualify_reason: None,
+        source_channel,
+        interest,
+        campaign_id: None,
+        utm_source: None,
+        utm_medium: None,
+        utm_campaign: None,
+        note: (!notes.is_empty()).then(|| notes.join("\n")),
+        created_at,
+        updated_at: at,
+        created_by: Some(ctx.user.id),
+    };
+    c.insert_lead(&lead).await?;
+    let mut e = event(lead.id, LeadEventKind::Imported, ctx, at);
+    e.detail = Some(format!("{file_name}, line {line}"));
+    c.insert_event(tenant, &e).await?;
+    Ok(RowOutcome { line, status, person_id: Some(person_id), lead_id: Some(lead.id), messages: warnings })
+}
+
+/// Update policy: the file's non-empty values replace the person's; a
+/// different phone goes to the second phone when that is free.
+fn merge_into(found: &mut Person, incoming: Person) {
+    let replace = |slot: &mut String, v: String| {
+        if !v.is_empty() {
+            *slot = v;
+        }
+    };
+    replace(&mut found.first_name, incoming.first_name);
+    replace(&mut found.last_name, incoming.last_name);
+    if let Some(p) = incoming.phone {
+        if found.phone.is_none() {
+            found.phone = Some(p);
+        } else if found.phone.as_ref() != Some(&p) && found.phone_2.is_none() {
+            found.phone_2 = Some(p);
+        }
+    }
+    if incoming.phone_2.is_some() && found.phone_2.is_none() && incoming.phone_2 != found.phone {
+        found.phone_2 = incoming.phone_2;
+    }
+    let opt = |slot: &mut Option<String>, v: Option<String>| {
+        if v.is_some() {
+            *slot = v;
+        }
+    };
+    opt(&mut found.phone_raw, incoming.phone_raw);
+    opt(&mut found.email, incoming.email);
+    opt(&mut found.company_name, incoming.company_name);
+    opt(&mut found.city, incoming.city);
+    opt(&mut found.country, incoming.country);
+    opt(&mut found.external_ref, incoming.external_ref);
+}
+
+/// The report as CSV: `line,status,person_id,lead_id,messages`, one row per
+/// data row, messages in English joined with ` | `.
+pub fn report_csv(report: &ImportReport) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["line", "status", "person_id", "lead_id", "messages"])?;
+    for row in &report.rows {
+        w.write_record([
+            row.line.to_string(),
+            row.status.as_str().to_string(),
+            row.person_id.map(|u| u.to_string()).unwrap_or_default(),
+            row.lead_id.map(|u| u.to_string()).unwrap_or_default(),
+            row.messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" | "),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Io { path: "report".into(), source: e.into_error() })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_in_italian_english_and_misspelt_are_guessed() {
+        let h: Vec<String> = ["Nome", "Cognome", "Cellulare", "E-mail", "FIRSNAME", "Città", "Index"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let m = guess_mapping(&h);
+        assert_eq!(m[0], Some(ImportField::FirstName));
+        assert_eq!(m[1], Some(ImportField::LastName));
+        assert_eq!(m[2], Some(ImportField::Phone));
+        assert_eq!(m[3], Some(ImportField::Email));
+        assert_eq!(m[4], None, "first_name is already taken by Nome");
+        assert_eq!(m[5], Some(ImportField::City));
+        assert_eq!(m[6], None);
+        let m = guess_mapping(&["FIRSNAME".to_string(), "LASTNAME".to_string()]);
+        assert_eq!(m, vec![Some(ImportField::FirstName), Some(ImportField::LastName)]);
+    }
+
+    #[test]
+    fn semicolon_files_and_quoted_commas_are_read() {
+        let t = parse_csv("Nome;Cognome;Note\nMario;Rossi;\"a; b, c\"\n").unwrap();
+        assert_eq!(t.delimiter, b';');
+        assert_eq!(t.rows[0].1[2], "a; b, c");
+        assert_eq!(t.rows[0].0, 2);
+    }
+
+    #[test]
+    fn dates_in_iso_italian_and_us_order() {
+        let d = |s| parse_date(s).map(|d| d.date_naive().to_string());
+        assert_eq!(d("2020-08-24").as_deref(), Some("2020-08-24"));
+        assert_eq!(d("24/08/2020").as_deref(), Some("2020-08-24"));
+        assert_eq!(d("8/24/2020").as_deref(), Some("2020-08-24"));
+        assert_eq!(d("not a date"), None);
+    }
+
+    #[test]
+    fn phone_shapes() {
+        assert!(looks_like_phone("397.884.0519x718"));
+        assert!(looks_like_phone("(496)978-3969x58947"));
+        assert!(looks_like_phone("+39 333 123 4567"));
+        assert!(!looks_like_phone("vmata@colon.com"));
+        assert!(!looks_like_phone("2020-08"));
+    }
+}
+#[cfg(test)]
+mod line_tests {
+    #[test]
+    fn line_numbers_count_the_header_as_line_one() {
+        let t = super::read_csv(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/customers-100.csv"))).unwrap();
+        assert_eq!(t.rows.iter().take(3).map(|r| r.0).collect::<Vec<_>>(), vec![2, 3, 4]);
+    }
+}

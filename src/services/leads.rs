@@ -1,0 +1,128 @@
+//! The Leads list, a lead's detail, its status changes and notes.
+
+use uuid::Uuid;
+
+use super::capture::event;
+use super::{now, Ctx};
+use crate::model::{
+    FieldError, LeadDetail, LeadEventKind, LeadListItem, LeadQuery, LeadStatus, Note, Page, StatusChange,
+};
+use crate::store::{Db, Repo};
+use crate::{with_conn, with_tx, Error, Result};
+
+/// Longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 4000;
+/// Longest disqualification reason, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// One page of leads matching `query` (see [`LeadQuery`]), with the total count.
+pub async fn list(db: &Db, ctx: &Ctx, query: &LeadQuery) -> Result<Page<LeadListItem>> {
+    with_conn!(db, |c| c.list_leads(ctx.tenant_id(), query).await)
+}
+
+/// Everything about one lead: the lead, its person, consents, notes, history
+/// and the statuses it may move to.
+///
+/// Errors: [`Error::NotFound`] if the lead is not in this tenant.
+pub async fn detail(db: &Db, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
+    with_conn!(db, |c| detail_in(c, ctx, lead_id).await)
+}
+
+async fn detail_in<C: Repo + ?Sized>(c: &mut C, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
+    let tenant = ctx.tenant_id();
+    let lead = c
+        .get_lead(tenant, lead_id)
+        .await?
+        .ok_or_else(|| Error::NotFound { entity: "lead", id: lead_id.to_string() })?;
+    let person = c
+        .get_person(tenant, lead.person_id)
+        .await?
+        .ok_or_else(|| Error::NotFound { entity: "person", id: lead.person_id.to_string() })?;
+    let store_name = match lead.store_id {
+        Some(id) => c.list_stores(tenant).await?.into_iter().find(|s| s.id == id).map(|s| s.name),
+        None => None,
+    };
+    let owner_name = match lead.owner_id {
+        Some(id) => c.get_user(tenant, id).await?.map(|u| u.display_name),
+        None => None,
+    };
+    let consents = c.consents_of(tenant, person.id).await?;
+    let notes = c.notes_of(tenant, lead.id).await?;
+    let history = c.events_of(tenant, lead.id).await?;
+    let next_statuses = lead.status.next();
+    Ok(LeadDetail { lead, person, store_name, owner_name, consents, notes, history, next_statuses })
+}
+
+/// Moves a lead to another status and records it in its history.
+///
+/// Errors: [`Error::NotFound`]; [`Error::IllegalTransition`] when the
+/// lifecycle forbids the move ([`LeadStatus::can_move_to`]);
+/// [`Error::Validation`] `reason`: `reason_required` when disqualifying
+/// without a reason, `too_long` past 500 characters.
+pub async fn change_status(db: &Db, ctx: &Ctx, change: &StatusChange) -> Result<LeadDetail> {
+    let reason = change.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if change.to == LeadStatus::Disqualified {
+        match reason {
+            None => return Err(Error::Validation(vec![FieldError::new("reason", "reason_required")])),
+            Some(r) if r.chars().count() > MAX_REASON_CHARS => {
+                return Err(Error::Validation(vec![
+                    FieldError::new("reason", "too_long").with("max", MAX_REASON_CHARS.to_string())
+                ]))
+            }
+            _ => {}
+        }
+    }
+    with_tx!(db, |c| {
+        let tenant = ctx.tenant_id();
+        let lead = c
+            .get_lead(tenant, change.lead_id)
+            .await?
+            .ok_or_else(|| Error::NotFound { entity: "lead", id: change.lead_id.to_string() })?;
+        if !lead.status.can_move_to(change.to) {
+            return Err(Error::IllegalTransition { from: lead.status, to: change.to });
+        }
+        let at = now();
+        let kept_reason = if change.to == LeadStatus::Disqualified { reason } else { None };
+        c.update_lead_status(tenant, lead.id, change.to, kept_reason, at).await?;
+        let mut e = event(lead.id, LeadEventKind::StatusChanged, ctx, at);
+        e.from_status = Some(lead.status);
+        e.to_status = Some(change.to);
+        e.detail = kept_reason.map(str::to_string);
+        c.insert_event(tenant, &e).await?;
+        detail_in(c, ctx, lead.id).await
+    })
+}
+
+/// Adds a note (1–4,000 characters) to a lead, by the acting user.
+///
+/// Errors: [`Error::Validation`] `body`: `required` / `too_long`;
+/// [`Error::NotFound`].
+pub async fn add_note(db: &Db, ctx: &Ctx, lead_id: Uuid, body: &str) -> Result<LeadDetail> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(Error::field("body", "required"));
+    }
+    if body.chars().count() > MAX_NOTE_CHARS {
+        return Err(Error::Validation(vec![
+            FieldError::new("body", "too_long").with("max", MAX_NOTE_CHARS.to_string())
+        ]));
+    }
+    with_tx!(db, |c| {
+        let tenant = ctx.tenant_id();
+        if c.get_lead(tenant, lead_id).await?.is_none() {
+            return Err(Error::NotFound { entity: "lead", id: lead_id.to_string() });
+        }
+        let at = now();
+        let note = Note {
+            id: Uuid::now_v7(),
+            lead_id,
+            author_id: Some(ctx.user.id),
+            author_name: None,
+            body: body.to_string(),
+            created_at: at,
+        };
+        c.insert_note(tenant, &note).await?;
+        c.insert_event(tenant, &event(lead_id, LeadEventKind::NoteAdded, ctx, at)).await?;
+        detail_in(c, ctx, lead_id).await
+    })
+}

@@ -1,0 +1,24 @@
+//! Use cases of Banco, each a function over a [`Db`](crate::store::Db) and
+//! a [`Ctx`] (who acts, in which tenant). The Tauri commands and the `banco`
+//! command line call these and nothing below them.
+//!
+//! Writes run in one transaction each: a use case that fails leaves the
+//! database as it was.
+
+pub mod capture;
+pub mod context;
+pub mod export;
+pub mod import;
+pub mod leads;
+pub mod seed;
+pub mod staff;
+
+pub use context::Ctx;
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// The current time, truncated to microseconds (what both databases keep),
+/// so that a value read back equals the value written.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}

@@ -1,0 +1,112 @@
+//! Staff and stores: who can be at the counter, and where.
+
+use uuid::Uuid;
+
+use super::{now, Ctx};
+use crate::model::{FieldError, Role, Shop, User};
+use crate::store::{Db, Repo};
+use crate::{with_conn, with_tx, Error, Result};
+
+/// Every user of the tenant, by name.
+pub async fn list_users(db: &Db, ctx: &Ctx) -> Result<Vec<User>> {
+    with_conn!(db, |c| c.list_users(ctx.tenant_id()).await)
+}
+
+/// Every store of the tenant, by name.
+pub async fn list_stores(db: &Db, ctx: &Ctx) -> Result<Vec<Shop>> {
+    with_conn!(db, |c| c.list_stores(ctx.tenant_id()).await)
+}
+
+/// A new staff member. `display_name`: 1–120 characters; `email` optional
+/// but valid and unused in the tenant; `store_id` an existing store.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NewUser {
+    /// Name shown in lists.
+    pub display_name: String,
+    /// E-mail (may be empty).
+    #[serde(default)]
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// Home store.
+    pub store_id: Option<Uuid>,
+}
+
+/// Adds a user. Only admins and store managers may; store managers may not
+/// create admins.
+///
+/// Errors: [`Error::Validation`] (`display_name`, `email`, `store_id`, or
+/// `role`: `not_allowed`).
+pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
+    let mut errors = Vec::new();
+    let name = User::validate_name(&new.display_name).map_err(|e| errors.push(e)).ok();
+    let email = match new.email.trim() {
+        "" => None,
+        e => crate::model::Email::parse(e, "email").map_err(|e| errors.push(e)).ok().map(|e| e.as_str().to_string()),
+    };
+    let allowed = match ctx.user.role {
+        Role::Admin => true,
+        Role::StoreManager => new.role != Role::Admin,
+        Role::Staff => false,
+    };
+    if !allowed {
+        errors.push(FieldError::new("role", "not_allowed").with("value", new.role.as_str()));
+    }
+    let user = User {
+        id: Uuid::now_v7(),
+        display_name: name.unwrap_or_default(),
+        email,
+        role: new.role,
+        store_id: new.store_id,
+        active: true,
+        created_at: now(),
+    };
+    with_tx!(db, |c| {
+        let stores = c.list_stores(ctx.tenant_id()).await?;
+        if let Some(store) = user.store_id {
+            if !stores.iter().any(|s| s.id == store) {
+                errors.push(FieldError::new("store_id", "unknown_value").with("value", store.to_string()));
+            }
+        }
+        if let Some(email) = &user.email {
+            let users = c.list_users(ctx.tenant_id()).await?;
+            if users.iter().any(|u| u.email.as_deref() == Some(email)) {
+                errors.push(FieldError::new("email", "already_used").with("value", email.clone()));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(std::mem::take(&mut errors)));
+        }
+        c.insert_user(ctx.tenant_id(), &user).await?;
+        Ok(user.clone())
+    })
+}
+
+/// Adds a store. `name` 1–120 characters, `code` 1–20 characters, unique.
+///
+/// Errors: [`Error::Validation`] (`name`, `code`: `required`, `too_long`,
+/// `already_used`; `role`: `not_allowed` unless the user is an admin).
+pub async fn add_store(db: &Db, ctx: &Ctx, name: &str, code: &str) -> Result<Shop> {
+    let mut errors = Vec::new();
+    for (field, value, max) in [("name", name.trim(), 120), ("code", code.trim(), 20)] {
+        if value.is_empty() {
+            errors.push(FieldError::new(field, "required"));
+        } else if value.chars().count() > max {
+            errors.push(FieldError::new(field, "too_long").with("max", max.to_string()));
+        }
+    }
+    if ctx.user.role != Role::Admin {
+        errors.push(FieldError::new("role", "not_allowed").with("value", ctx.user.role.as_str()));
+    }
+    let shop = Shop { id: Uuid::now_v7(), name: name.trim().into(), code: code.trim().to_uppercase() };
+    with_tx!(db, |c| {
+        if c.list_stores(ctx.tenant_id()).await?.iter().any(|s| s.code == shop.code) {
+            errors.push(FieldError::new("code", "already_used").with("value", shop.code.clone()));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(std::mem::take(&mut errors)));
+        }
+        c.insert_store(ctx.tenant_id(), &shop, now()).await?;
+        Ok(shop.clone())
+    })
+}

@@ -1,0 +1,214 @@
+//! The store: one interface ([`Repo`]) over two databases.
+//!
+//! - **SQLite** (the default, one shop): a file in the app-data folder, WAL
+//!   journal, foreign keys on, a 10 s busy timeout; write transactions start
+//!   with `BEGIN IMMEDIATE` so that two writers queue instead of failing.
+//! - **Postgres** (a chain): one shared database; `pg_trgm` indexes for search.
+//!
+//! Migrations live in `migrations/sqlite` and `migrations/postgres`, one
+//! numbered file per change each, embedded at compile time. The SQL is
+//! written once in [`repo`] and compiled for both backends by a macro; where
+//! the dialects differ the code branches on [`Backend`].
+//!
+//! Nothing above this module writes SQL. Services get a connection (or a
+//! transaction) through [`with_conn!`](crate::with_conn) /
+//! [`with_tx!`](crate::with_tx) and call [`Repo`] methods on it.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Error, Result};
+
+mod repo;
+
+pub use repo::Repo;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// Shared Postgres server.
+    Postgres,
+}
+
+/// The connection pool of one backend. Used by the [`with_conn!`](crate::with_conn)
+/// and [`with_tx!`](crate::with_tx) macros; services never match on it themselves.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    /// SQLite pool.
+    Sqlite(SqlitePool),
+    /// Postgres pool.
+    Postgres(PgPool),
+}
+
+/// An open database: cheap to clone, shared by every caller.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+/// Name of the SQLite file inside a data directory.
+pub const SQLITE_FILE: &str = "banco.db";
+
+/// The default data directory: `$BANCO_DATA_DIR` if set, else the OS
+/// app-data folder (`~/.local/share/banco` on Linux, `%APPDATA%\banco` on
+/// Windows, `~/Library/Application Support/banco` on macOS).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("BANCO_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("banco")
+}
+
+/// The `sqlite:` URL of the database file inside `data_dir`.
+pub fn sqlite_url_in(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join(SQLITE_FILE).display())
+}
+
+impl Db {
+    /// Opens the database named by `url`: `sqlite:<path>` (the file is
+    /// created if missing, with its folder) or `postgres://…`. Does not
+    /// migrate; call [`Db::migrate`].
+    ///
+    /// Errors: [`Error::UnsupportedDatabaseUrl`] for any other scheme,
+    /// [`Error::Database`] if the database cannot be reached.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            if let Some(parent) = options.get_filename().parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                        path: parent.display().to_string(),
+                        source,
+                    })?;
+                }
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
+            Ok(Db { pool: Pool::Sqlite(pool) })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Db { pool: Pool::Postgres(pool) })
+        } else {
+            Err(Error::UnsupportedDatabaseUrl(url.to_string()))
+        }
+    }
+
+    /// Applies every pending migration of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match &self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The pool, for the [`with_conn!`](crate::with_conn) and
+    /// [`with_tx!`](crate::with_tx) macros.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Closes every connection (waits for them to be returned).
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Runs `$body` with `$c` bound to a pooled connection (`&mut impl Repo`).
+/// `$body` is an expression yielding `Result<T>`; the macro yields it.
+#[macro_export]
+macro_rules! with_conn {
+    ($db:expr, |$c:ident| $body:expr) => {
+        match $db.pool() {
+            $crate::store::Pool::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                let $c = &mut *conn;
+                $body
+            }
+            $crate::store::Pool::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                let $c = &mut *conn;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` in one transaction with `$c` bound to it (`&mut impl Repo`):
+/// committed if `$body` yields `Ok`, rolled back (nothing written) if it
+/// yields `Err`. On SQLite the transaction is `BEGIN IMMEDIATE`.
+#[macro_export]
+macro_rules! with_tx {
+    ($db:expr, |$c:ident| $body:expr) => {
+        match $db.pool() {
+            $crate::store::Pool::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let result = {
+                    let $c = &mut *tx;
+                    $body
+                };
+                match result {
+                    Ok(value) => {
+                        tx.commit().await?;
+                        Ok(value)
+                    }
+                    Err(e) => {
+                        tx.rollback().await?;
+                        Err(e)
+                    }
+                }
+            }
+            $crate::store::Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let result = {
+                    let $c = &mut *tx;
+                    $body
+                };
+                match result {
+                    Ok(value) => {
+                        tx.commit().await?;
+                        Ok(value)
+                    }
+                    Err(e) => {
+                        tx.rollback().await?;
+                        Err(e)
+                    }
+                }
+            }
+        }
+    };
+}

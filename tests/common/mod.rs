@@ -1,0 +1,95 @@
+//! Test helpers: a fresh, migrated database per test on each backend.
+//!
+//! SQLite: a new file in a temporary folder. Postgres: a new database in
+//! the throwaway cluster that `scripts/test.sh` starts and names in
+//! `BANCO_TEST_PG_URL`. Postgres tests never skip: without that variable
+//! they fail and say how to get one.
+#![allow(dead_code, missing_docs)]
+
+use banco::services::Ctx;
+use banco::store::Db;
+use uuid::Uuid;
+
+/// Keeps a SQLite test database's folder alive as long as the test.
+pub struct TestDb {
+    pub db: Db,
+    pub ctx: Ctx,
+    dir: Option<std::sync::Arc<tempfile::TempDir>>,
+}
+
+impl TestDb {
+    /// Keeps the SQLite folder alive: a test body may not use every field,
+    /// and a closure drops what it does not capture.
+    pub fn guard(&self) -> Option<std::sync::Arc<tempfile::TempDir>> {
+        self.dir.clone()
+    }
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = Db::connect(&banco::store::sqlite_url_in(dir.path())).await.expect("open sqlite");
+    db.migrate().await.expect("migrate sqlite");
+    let ctx = Ctx::load(&db, None).await.expect("bootstrap");
+    TestDb { db, ctx, dir: Some(std::sync::Arc::new(dir)) }
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("BANCO_TEST_PG_URL").unwrap_or_else(|_| {
+        panic!(
+            "BANCO_TEST_PG_URL is not set: Postgres tests need a server. Run ./scripts/test.sh, \
+             which starts a throwaway PostgreSQL 15 on loopback and sets it, or set it to a \
+             postgres:// URL of a role that may CREATE DATABASE."
+        )
+    })
+}
+
+/// A URL for a new, empty database in the test cluster.
+pub async fn fresh_pg_url() -> String {
+    use sqlx::Connection;
+    let admin = pg_admin_url();
+    let name = format!("banco_t_{}", Uuid::now_v7().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    format!("{base}/{name}")
+}
+
+pub async fn postgres() -> TestDb {
+    let url = fresh_pg_url().await;
+    let db = Db::connect(&url).await.expect("open postgres");
+    db.migrate().await.expect("migrate postgres");
+    let ctx = Ctx::load(&db, None).await.expect("bootstrap");
+    TestDb { db, ctx, dir: None }
+}
+
+/// Path of a file under `tests/fixtures`.
+pub fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Declares a test that runs once on SQLite and once on Postgres:
+/// `store_test!(name, |t: TestDb| async move { … });` makes `name::sqlite`
+/// and `name::postgres`.
+#[macro_export]
+macro_rules! store_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = $crate::common::sqlite().await;
+                let guard = t.guard();
+                ($body)(t).await;
+                drop(guard);
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let t = $crate::common::postgres().await;
+                ($body)(t).await;
+            }
+        }
+    };
+}
