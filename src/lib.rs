@@ -13,6 +13,8 @@
 //! UTC ([`chrono::DateTime<Utc>`]); money (later issues) is `i64` minor units
 //! plus an ISO 4217 currency code.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod error;
 pub mod model;
 

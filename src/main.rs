@@ -1,1 +1,475 @@
-fn main() {}
+//! `banco`: the command line on the same core as the desktop app.
+//!
+//! ```text
+//! banco [--database-url URL] [--data-dir DIR] [--user UUID] <command>
+//!   migrate                                  apply schema migrations
+//!   import <file.csv> [--map COLUMN=FIELD]… [--duplicates skip|update|create] [--report out.csv]
+//!   export leads --format csv|json [filters] [--output FILE]
+//!   lead add --first-name … --phone … [--email …] [--interest …] [--source …] [--consent marketing,…]
+//!   lead list [--format table|json|csv] [filters]
+//!   seed --leads N [--seed S]
+//!   user list | user add --name … --role staff|store_manager|admin
+//!   store list | store add --name … --code …
+//! ```
+//! `--database-url` takes a `sqlite:` or `postgres:` URL (also `$BANCO_DATABASE_URL`);
+//! the default is the embedded SQLite file in the data directory.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use banco::model::{
+    CaptureLead, ConsentChoices, ConsentKind, DuplicatePolicy, ImportField, ImportRequest, Interest,
+    LeadQuery, LeadSort, LeadStatus, Role, RowStatus, SourceChannel,
+};
+use banco::services::{capture, export, import, leads, seed, staff, Ctx};
+use banco::store::{default_data_dir, sqlite_url_in, Db};
+use banco::{Error, Result};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "banco", version, about = "Banco CRM: counter leads on SQLite or Postgres")]
+struct Cli {
+    /// Database URL (`sqlite:…` or `postgres://…`); default: the SQLite file in the data directory.
+    #[arg(long, global = true, env = "BANCO_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Data directory of the embedded database (default: $BANCO_DATA_DIR or the OS app-data folder).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Act as this user (default: the first admin).
+    #[arg(long, global = true, env = "BANCO_USER")]
+    user: Option<Uuid>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending schema migrations (and create the first tenant, store and admin).
+    Migrate,
+    /// Import people and leads from a CSV file.
+    Import(ImportArgs),
+    /// Export data.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Leads.
+    Lead {
+        #[command(subcommand)]
+        command: LeadCommand,
+    },
+    /// Add realistic synthetic Italian leads (demos, benchmarks).
+    Seed {
+        /// How many leads.
+        #[arg(long)]
+        leads: u64,
+        /// Random seed (same seed, same data).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Staff.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Stores (shops).
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The CSV file.
+    file: PathBuf,
+    /// Map a column (header name or 1-based number) to a field, or to `ignore`;
+    /// overrides the guess from the headers. Repeatable.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    maps: Vec<String>,
+    /// What to do with people who already exist.
+    #[arg(long, value_enum, default_value_t = Dup::Skip)]
+    duplicates: Dup,
+    /// Source channel of rows that have none.
+    #[arg(long, default_value = "import")]
+    source: String,
+    /// Write the per-row report as CSV here.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Only show the preview and the guessed mapping.
+    #[arg(long)]
+    preview: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Dup {
+    Skip,
+    Update,
+    Create,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Default)]
+struct Filters {
+    /// Name, e-mail or phone (any format).
+    #[arg(long)]
+    search: Option<String>,
+    /// Status (repeatable).
+    #[arg(long)]
+    status: Vec<String>,
+    /// Source channel.
+    #[arg(long)]
+    source: Option<String>,
+    /// Store id.
+    #[arg(long)]
+    store: Option<Uuid>,
+    /// Captured on or after (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    from: Option<NaiveDate>,
+    /// Captured on or before (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+    /// Sort: newest, oldest, name, status.
+    #[arg(long, default_value = "newest")]
+    sort: String,
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// Every lead matching the filters.
+    Leads {
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        #[command(flatten)]
+        filters: Filters,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum LeadCommand {
+    /// Capture a lead (same rules as the counter).
+    Add(LeadAdd),
+    /// List leads.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[command(flatten)]
+        filters: Filters,
+        /// Page size (max 500).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Rows to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Move a lead to another status.
+    Status {
+        /// Lead id.
+        id: Uuid,
+        /// Target status.
+        to: String,
+        /// Reason (required to disqualify).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct LeadAdd {
+    #[arg(long, default_value = "")]
+    first_name: String,
+    #[arg(long, default_value = "")]
+    last_name: String,
+    #[arg(long, default_value = "")]
+    phone: String,
+    #[arg(long, default_value = "")]
+    email: String,
+    #[arg(long, default_value = "other")]
+    interest: String,
+    #[arg(long, default_value = "store_walkin")]
+    source: String,
+    #[arg(long)]
+    store: Option<Uuid>,
+    #[arg(long, default_value = "")]
+    note: String,
+    /// Consents given, comma separated: service_contact,marketing,profiling,third_parties.
+    #[arg(long, value_delimiter = ',')]
+    consent: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// List users.
+    List,
+    /// Add a user.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "staff")]
+        role: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        #[arg(long)]
+        store: Option<Uuid>,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// List stores.
+    List,
+    /// Add a store.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        code: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("BANCO_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(if matches!(e, Error::Validation(_)) { 2 } else { 1 })
+        }
+    }
+}
+
+fn parse<T>(r: std::result::Result<T, banco::model::FieldError>) -> Result<T> {
+    r.map_err(|e| Error::Validation(vec![e]))
+}
+
+fn query_from(f: &Filters, limit: u32, offset: u32) -> Result<LeadQuery> {
+    let sort = match f.sort.as_str() {
+        "newest" => LeadSort::NewestFirst,
+        "oldest" => LeadSort::OldestFirst,
+        "name" => LeadSort::Name,
+        "status" => LeadSort::Status,
+        other => {
+            return Err(Error::Validation(vec![banco::model::FieldError::new("sort", "unknown_value")
+                .with("value", other)
+                .with("allowed", "newest, oldest, name, status")]))
+        }
+    };
+    Ok(LeadQuery {
+        search: f.search.clone(),
+        statuses: f.status.iter().map(|s| parse(LeadStatus::parse(s, "status"))).collect::<Result<_>>()?,
+        source_channel: f.source.as_deref().map(|s| parse(SourceChannel::parse(s, "source"))).transpose()?,
+        store_id: f.store,
+        from: f.from,
+        to: f.to,
+        sort,
+        offset,
+        limit,
+    })
+}
+
+fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, text).map_err(|source| Error::Io { path: p.display().to_string(), source }),
+        None => {
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            Ok(())
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let url = match &cli.database_url {
+        Some(u) => u.clone(),
+        None => sqlite_url_in(&cli.data_dir.clone().unwrap_or_else(default_data_dir)),
+    };
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    let ctx = Ctx::load(&db, cli.user).await?;
+    let result = command(&db, &ctx, cli.command).await;
+    db.close().await;
+    result
+}
+
+async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Migrate => {
+            println!("database ready: tenant {} ({}), acting user {}", ctx.tenant.name, ctx.tenant.id, ctx.user.display_name);
+            Ok(())
+        }
+        Command::Import(args) => import_cmd(db, ctx, args).await,
+        Command::Export { what: ExportWhat::Leads { format, filters, output } } => {
+            let items = export::all_leads(db, ctx, &query_from(&filters, 0, 0)?).await?;
+            let text = match format {
+                Format::Json => export::leads_json(&items)?,
+                Format::Csv | Format::Table => export::leads_csv(&items)?,
+            };
+            write_out(output.as_ref(), &text)
+        }
+        Command::Lead { command: LeadCommand::Add(a) } => {
+            let mut consents = ConsentChoices::default();
+            for c in &a.consent {
+                match parse(ConsentKind::parse(c, "consent"))? {
+                    ConsentKind::ServiceContact => consents.service_contact = true,
+                    ConsentKind::Marketing => consents.marketing = true,
+                    ConsentKind::Profiling => consents.profiling = true,
+                    ConsentKind::ThirdParties => consents.third_parties = true,
+                }
+            }
+            let input = CaptureLead {
+                first_name: a.first_name,
+                last_name: a.last_name,
+                phone: a.phone,
+                email: a.email,
+                interest: parse(Interest::parse(&a.interest, "interest"))?,
+                source_channel: parse(SourceChannel::parse(&a.source, "source_channel"))?,
+                store_id: a.store,
+                note: a.note,
+                consents,
+                ..Default::default()
+            };
+            let out = capture::capture_lead(db, ctx, input).await?;
+            println!("{}", json(&out)?);
+            Ok(())
+        }
+        Command::Lead { command: LeadCommand::List { format, filters, limit, offset } } => {
+            let page = leads::list(db, ctx, &query_from(&filters, limit, offset)?).await?;
+            match format {
+                Format::Json => println!("{}", json(&page)?),
+                Format::Csv => write_out(None, &export::leads_csv(&page.items)?)?,
+                Format::Table => {
+                    for l in &page.items {
+                        println!(
+                            "{}  {}  {:<12} {:<28} {:<16} {}",
+                            l.id,
+                            l.created_at.format("%Y-%m-%d %H:%M"),
+                            l.status.as_str(),
+                            format!("{} {}", l.first_name, l.last_name),
+                            l.phone.as_deref().unwrap_or("-"),
+                            l.email.as_deref().unwrap_or("-"),
+                        );
+                    }
+                    println!("{} of {} leads (offset {})", page.items.len(), page.total, page.offset);
+                }
+            }
+            Ok(())
+        }
+        Command::Lead { command: LeadCommand::Status { id, to, reason } } => {
+            let to = parse(LeadStatus::parse(&to, "status"))?;
+            let d = leads::change_status(db, ctx, &banco::model::StatusChange { lead_id: id, to, reason }).await?;
+            println!("lead {} is now {}", d.lead.id, d.lead.status);
+            Ok(())
+        }
+        Command::Seed { leads, seed: s } => {
+            let bar = indicatif::ProgressBar::new(leads);
+            let summary = seed::seed(db, ctx, leads, s, |done, _| bar.set_position(done)).await?;
+            bar.finish_and_clear();
+            println!("{}", json(&summary)?);
+            Ok(())
+        }
+        Command::User { command: UserCommand::List } => {
+            println!("{}", json(&staff::list_users(db, ctx).await?)?);
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { name, role, email, store } } => {
+            let role: Role = parse(Role::parse(&role, "role"))?;
+            let user = staff::add_user(db, ctx, banco::model::NewUser { display_name: name, email, role, store_id: store.or(ctx.user.store_id) }).await?;
+            println!("{}", json(&user)?);
+            Ok(())
+        }
+        Command::Store { command: StoreCommand::List } => {
+            println!("{}", json(&staff::list_stores(db, ctx).await?)?);
+            Ok(())
+        }
+        Command::Store { command: StoreCommand::Add { name, code } } => {
+            println!("{}", json(&staff::add_store(db, ctx, &name, &code).await?)?);
+            Ok(())
+        }
+    }
+}
+
+async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    let mut preview = import::preview(&args.file)?;
+    for m in &args.maps {
+        let (column, field) = m.split_once('=').ok_or_else(|| Error::field(format!("--map {m}"), "invalid_mapping"))?;
+        let index = match column.trim().parse::<usize>() {
+            Ok(n) if n >= 1 && n <= preview.headers.len() => Some(n - 1),
+            _ => preview.headers.iter().position(|h| h.eq_ignore_ascii_case(column.trim())),
+        };
+        let index = index.ok_or_else(|| {
+            Error::Validation(vec![banco::model::FieldError::new(format!("--map {m}"), "unknown_value")
+                .with("value", column)
+                .with("allowed", preview.headers.join(", "))])
+        })?;
+        preview.mapping[index] = match field.trim() {
+            "ignore" | "" => None,
+            f => Some(parse(ImportField::parse(f, &format!("--map {m}")))?),
+        };
+    }
+    eprintln!("{} rows, separator `{}`; mapping:", preview.total_rows, preview.delimiter);
+    for (h, m) in preview.headers.iter().zip(&preview.mapping) {
+        eprintln!("  {h:<24} -> {}", m.map(|f| f.as_str()).unwrap_or("(ignored)"));
+    }
+    if args.preview {
+        println!("{}", json(&preview)?);
+        return Ok(());
+    }
+    let request = ImportRequest {
+        path: args.file.display().to_string(),
+        mapping: preview.mapping.clone(),
+        duplicates: match args.duplicates {
+            Dup::Skip => DuplicatePolicy::Skip,
+            Dup::Update => DuplicatePolicy::Update,
+            Dup::Create => DuplicatePolicy::Create,
+        },
+        default_source: parse(SourceChannel::parse(&args.source, "source"))?,
+        store_id: None,
+    };
+    let bar = indicatif::ProgressBar::new(preview.total_rows);
+    let report = import::run(db, ctx, &request, |done, _| bar.set_position(done), &AtomicBool::new(false)).await;
+    bar.finish_and_clear();
+    let report = report?;
+    let s = report.summary;
+    println!(
+        "{} rows: {} imported, {} merged, {} skipped, {} rejected",
+        s.rows, s.imported, s.merged, s.skipped, s.rejected
+    );
+    for row in report.rows.iter().filter(|r| r.status == RowStatus::Rejected) {
+        let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
+        println!("  line {} rejected: {}", row.line, why.join("; "));
+    }
+    if let Some(path) = &args.report {
+        write_out(Some(path), &import::report_csv(&report)?)?;
+        println!("report written to {}", path.display());
+    }
+    Ok(())
+}

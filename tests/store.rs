@@ -368,7 +368,7 @@ store_test!(export_writes_every_matching_lead, |t: TestDb| async move {
 
 store_test!(staff_roles_and_switching_user, |t: TestDb| async move {
     let store = t.ctx.user.store_id;
-    let new = |name: &str, role| staff::NewUser { display_name: name.into(), email: String::new(), role, store_id: store };
+    let new = |name: &str, role| NewUser { display_name: name.into(), email: String::new(), role, store_id: store };
     let giulia = staff::add_user(&t.db, &t.ctx, new("Giulia Neri", Role::Staff)).await.unwrap();
     let at_counter = Ctx::load(&t.db, Some(giulia.id)).await.unwrap();
     assert_eq!(at_counter.user.display_name, "Giulia Neri");

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ConsentKind, Email, FieldError, Interest, Phone, SourceChannel};
+use super::{ConsentKind, Email, FieldError, Interest, Lead, Person, Phone, SourceChannel};
 
 /// Longest accepted name part, in characters.
 const MAX_NAME: usize = 100;
@@ -145,6 +145,19 @@ impl CaptureLead {
             note: (!note.is_empty()).then(|| note.to_string()),
         })
     }
+}
+
+/// What a capture did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaptureOutcome {
+    /// The lead (new, or the existing one when the same id was saved before).
+    pub lead: Lead,
+    /// Its person.
+    pub person: Person,
+    /// `true` when the lead was attached to a person who already existed.
+    pub existing_person: bool,
+    /// `false` when this was a retry of a save that had already succeeded.
+    pub created: bool,
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 /// import `row 12: email` / a column name; `code` is a stable machine code
 /// (`required`, `invalid_phone`, `invalid_email`, `name_required`,
 /// `contact_required`, `reason_required`, `too_long`, `unknown_value`,
-/// `invalid_date`, `column_mismatch`, `duplicate_mapping`, `missing_mapping`)
+/// `invalid_date`, `column_mismatch`, `duplicate_mapping`, `missing_mapping`,
+/// `not_allowed`, `already_used`, `duplicate_skipped`, `empty`, `invalid_mapping`)
 /// which the UI translates as `error.<code>`; `params` fill the message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -50,12 +51,23 @@ impl FieldError {
             "too_long" => format!("is longer than {} characters", p("max")),
             "unknown_value" => format!("`{}` is not one of: {}", p("value"), p("allowed")),
             "invalid_date" => format!("`{}` is not a date (use YYYY-MM-DD, DD/MM/YYYY or M/D/YYYY)", p("value")),
-            "column_mismatch" => format!(
-                "column `{}` is mapped to {} but only {} of {} values look like one{}",
-                p("column"), p("target"), p("matching"), p("total"), p("hint")
-            ),
+            "column_mismatch" => {
+                let suggestion = match self.params.get("suggestion") {
+                    Some(s) => format!("; column `{s}` looks like {}", p("target")),
+                    None => String::new(),
+                };
+                format!(
+                    "column `{}` is mapped to {} but only {} of {} values look like one{suggestion}",
+                    p("column"), p("target"), p("matching"), p("total")
+                )
+            }
             "duplicate_mapping" => format!("{} is mapped from more than one column", p("target")),
             "missing_mapping" => "map at least a name column and a phone or e-mail column".into(),
+            "not_allowed" => format!("a {} may not do this", p("value")),
+            "already_used" => format!("`{}` is already used", p("value")),
+            "duplicate_skipped" => format!("already in the CRM as {}: skipped", p("value")),
+            "empty" => "the file has no header row".into(),
+            "invalid_mapping" => "use COLUMN=FIELD".into(),
             other => other.to_string(),
         }
     }

@@ -15,7 +15,7 @@ mod lead;
 mod person;
 mod user;
 
-pub use capture::{CaptureLead, ConsentChoices, ValidCapture};
+pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use contact::{normalize_email, Email, Phone, DEFAULT_REGION};
 pub use field_error::FieldError;
 pub use import::{
@@ -27,4 +27,4 @@ pub use lead::{
     LeadQuery, LeadSort, LeadStatus, Note, Page, SourceChannel, StatusChange,
 };
 pub use person::{search_key, Person, PersonMatch};
-pub use user::{Role, Shop, Tenant, User};
+pub use user::{AppInfo, NewUser, Role, Shop, Tenant, User};

@@ -75,3 +75,36 @@ impl User {
         Ok(name.to_string())
     }
 }
+
+/// A new staff member. `display_name`: 1–120 characters; `email` optional
+/// but valid and unused in the tenant; `store_id` an existing store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewUser {
+    /// Name shown in lists.
+    pub display_name: String,
+    /// E-mail (may be empty).
+    #[serde(default)]
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// Home store.
+    pub store_id: Option<Uuid>,
+}
+
+/// What the UI needs to draw its frame: the tenant, who is at the counter,
+/// the staff to switch to, the stores, and where the data lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppInfo {
+    /// The tenant.
+    pub tenant: Tenant,
+    /// The user at the counter.
+    pub user: User,
+    /// Every user (the switcher shows the active ones).
+    pub users: Vec<User>,
+    /// Every store.
+    pub stores: Vec<Shop>,
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    /// Database location (password redacted).
+    pub location: String,
+}

@@ -1,28 +1,14 @@
 //! Capture at the counter: one person across the CRM, one new lead.
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::Ctx;
 use crate::model::{
-    CaptureLead, Consent, Email, FieldError, Lead, LeadEvent, LeadEventKind, LeadStatus, Person,
+    CaptureLead, CaptureOutcome, Consent, Email, FieldError, Lead, LeadEvent, LeadEventKind, LeadStatus, Person,
     PersonMatch, Phone, ValidCapture,
 };
 use crate::store::{Db, Repo};
 use crate::{with_conn, with_tx, Error, Result};
-
-/// What a capture did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaptureOutcome {
-    /// The lead (new, or the existing one when the same id was saved before).
-    pub lead: Lead,
-    /// Its person.
-    pub person: Person,
-    /// `true` when the lead was attached to a person who already existed.
-    pub existing_person: bool,
-    /// `false` when this was a retry of a save that had already succeeded.
-    pub created: bool,
-}
 
 /// People matching a phone and/or e-mail being typed, with their open leads
 /// and deals and whether they are customers. Input that is not (yet) a

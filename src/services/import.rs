@@ -174,7 +174,7 @@ fn looks_like_phone(value: &str) -> bool {
     let body = lower.split(['x', '#']).next().unwrap_or("");
     let body = body.strip_suffix("ext").unwrap_or(body);
     let digits = body.chars().filter(char::is_ascii_digit).count();
-    digits >= 7 && body.chars().all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
+    digits >= 7 && parse_date(value).is_none() && body.chars().all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
 }
 
 /// Parses a date as `YYYY-MM-DD`, RFC 3339, `DD/MM/YYYY` (Italian), or
@@ -235,15 +235,15 @@ pub fn check_mapping(table: &CsvTable, mapping: &[Option<ImportField>]) -> Vec<F
             .filter(|(_, (m, t))| *t > 0 && (*m as f64) >= MIN_FIT_SHARE * *t as f64)
             .max_by_key(|(_, (m, _))| *m)
             .map(|(j, _)| table.headers[j].clone());
-        let hint = better.map(|b| format!("; column `{b}` looks like {}", field.as_str())).unwrap_or_default();
-        problems.push(
-            FieldError::new(column.clone(), "column_mismatch")
-                .with("column", column)
-                .with("target", field.as_str())
-                .with("matching", matching.to_string())
-                .with("total", total.to_string())
-                .with("hint", hint),
-        );
+        let mut problem = FieldError::new(column.clone(), "column_mismatch")
+            .with("column", column)
+            .with("target", field.as_str())
+            .with("matching", matching.to_string())
+            .with("total", total.to_string());
+        if let Some(b) = better {
+            problem = problem.with("suggestion", b);
+        }
+        problems.push(problem);
     }
     problems
 }
@@ -634,6 +634,7 @@ mod tests {
         assert!(looks_like_phone("+39 333 123 4567"));
         assert!(!looks_like_phone("vmata@colon.com"));
         assert!(!looks_like_phone("2020-08"));
+        assert!(!looks_like_phone("2020-08-24"), "a date is not a phone");
     }
 }
 #[cfg(test)]

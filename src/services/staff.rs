@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::{now, Ctx};
-use crate::model::{FieldError, Role, Shop, User};
+use crate::model::{FieldError, NewUser, Role, Shop, User};
 use crate::store::{Db, Repo};
 use crate::{with_conn, with_tx, Error, Result};
 
@@ -15,21 +15,6 @@ pub async fn list_users(db: &Db, ctx: &Ctx) -> Result<Vec<User>> {
 /// Every store of the tenant, by name.
 pub async fn list_stores(db: &Db, ctx: &Ctx) -> Result<Vec<Shop>> {
     with_conn!(db, |c| c.list_stores(ctx.tenant_id()).await)
-}
-
-/// A new staff member. `display_name`: 1–120 characters; `email` optional
-/// but valid and unused in the tenant; `store_id` an existing store.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NewUser {
-    /// Name shown in lists.
-    pub display_name: String,
-    /// E-mail (may be empty).
-    #[serde(default)]
-    pub email: String,
-    /// Role.
-    pub role: Role,
-    /// Home store.
-    pub store_id: Option<Uuid>,
 }
 
 /// Adds a user. Only admins and store managers may; store managers may not

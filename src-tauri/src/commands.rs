@@ -1,0 +1,167 @@
+//! Tauri commands: one thin `async fn` per use case, each returning
+//! `Result<T, banco::Error>` (serialised as an `ErrorPayload` for the UI).
+//! Argument names are the JavaScript keys the UI sends (camelCase).
+
+use std::sync::atomic::AtomicBool;
+
+use banco::model::{
+    AppInfo, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest, LeadDetail, LeadListItem,
+    CaptureOutcome, LeadQuery, NewUser, Page, PersonMatch, StatusChange, User,
+};
+use banco::services::{capture, import, leads, staff, Ctx};
+use banco::{Error, Result};
+use serde::Serialize;
+use tauri::{Emitter, State};
+use tauri_plugin_dialog::DialogExt;
+use uuid::Uuid;
+
+use crate::AppState;
+
+async fn info(state: &AppState, ctx: &Ctx) -> Result<AppInfo> {
+    Ok(AppInfo {
+        tenant: ctx.tenant.clone(),
+        user: ctx.user.clone(),
+        users: staff::list_users(&state.db, ctx).await?,
+        stores: staff::list_stores(&state.db, ctx).await?,
+        backend: match state.db.backend() {
+            banco::store::Backend::Sqlite => "sqlite".into(),
+            banco::store::Backend::Postgres => "postgres".into(),
+        },
+        location: state.location.clone(),
+    })
+}
+
+/// The frame's data (see [`AppInfo`]).
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
+    let ctx = state.ctx.read().await.clone();
+    info(&state, &ctx).await
+}
+
+/// Changes who is at the counter. Errors: `NotFound` for an unknown or inactive user.
+#[tauri::command]
+pub async fn switch_user(state: State<'_, AppState>, user: Uuid) -> Result<AppInfo> {
+    let ctx = Ctx::load(&state.db, Some(user)).await?;
+    *state.ctx.write().await = ctx.clone();
+    info(&state, &ctx).await
+}
+
+/// Adds a staff member (admins and store managers only).
+#[tauri::command]
+pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> Result<User> {
+    let ctx = state.ctx.read().await.clone();
+    staff::add_user(&state.db, &ctx, user).await
+}
+
+/// People matching what is typed in the phone and e-mail fields.
+#[tauri::command]
+pub async fn find_matches(state: State<'_, AppState>, phone: String, email: String) -> Result<Vec<PersonMatch>> {
+    let ctx = state.ctx.read().await.clone();
+    capture::find_matches(&state.db, &ctx, &phone, &email).await
+}
+
+/// Saves the counter form.
+#[tauri::command]
+pub async fn capture_lead(state: State<'_, AppState>, input: banco::model::CaptureLead) -> Result<CaptureOutcome> {
+    let ctx = state.ctx.read().await.clone();
+    capture::capture_lead(&state.db, &ctx, input).await
+}
+
+/// One page of the Leads list.
+#[tauri::command]
+pub async fn list_leads(state: State<'_, AppState>, query: LeadQuery) -> Result<Page<LeadListItem>> {
+    let ctx = state.ctx.read().await.clone();
+    leads::list(&state.db, &ctx, &query).await
+}
+
+/// A lead's detail.
+#[tauri::command]
+pub async fn lead_detail(state: State<'_, AppState>, id: Uuid) -> Result<LeadDetail> {
+    let ctx = state.ctx.read().await.clone();
+    leads::detail(&state.db, &ctx, id).await
+}
+
+/// Moves a lead to another status.
+#[tauri::command]
+pub async fn change_status(state: State<'_, AppState>, change: StatusChange) -> Result<LeadDetail> {
+    let ctx = state.ctx.read().await.clone();
+    leads::change_status(&state.db, &ctx, &change).await
+}
+
+/// Adds a note to a lead.
+#[tauri::command]
+pub async fn add_note(state: State<'_, AppState>, id: Uuid, body: String) -> Result<LeadDetail> {
+    let ctx = state.ctx.read().await.clone();
+    leads::add_note(&state.db, &ctx, id, &body).await
+}
+
+/// Opens the system file picker for a CSV file; `None` if cancelled.
+#[tauri::command]
+pub async fn pick_csv_file(app: tauri::AppHandle) -> Result<Option<String>> {
+    let picked = app
+        .dialog()
+        .file()
+        .add_filter("CSV", &["csv", "txt"])
+        .blocking_pick_file();
+    Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
+}
+
+/// Reads a CSV file and proposes a mapping.
+#[tauri::command]
+pub async fn import_preview(path: String) -> Result<ImportPreview> {
+    tauri::async_runtime::spawn_blocking(move || import::preview(std::path::Path::new(&path)))
+        .await
+        .map_err(|e| Error::Io { path: "import".into(), source: std::io::Error::other(e) })?
+}
+
+/// Problems of an edited mapping against the file (empty = ready).
+#[tauri::command]
+pub async fn import_check(path: String, mapping: Vec<Option<ImportField>>) -> Result<Vec<FieldError>> {
+    let table = import::read_csv(std::path::Path::new(&path))?;
+    Ok(import::check_mapping(&table, &mapping))
+}
+
+/// Progress of a running import, emitted as the `import-progress` event.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ImportProgress {
+    /// Rows processed.
+    pub done: u64,
+    /// Rows in all.
+    pub total: u64,
+}
+
+/// Runs an import, emitting `import-progress` events as it goes.
+#[tauri::command]
+pub async fn import_run(app: tauri::AppHandle, state: State<'_, AppState>, request: ImportRequest) -> Result<ImportReport> {
+    let ctx = state.ctx.read().await.clone();
+    let cancel = AtomicBool::new(false);
+    import::run(
+        &state.db,
+        &ctx,
+        &request,
+        |done, total| {
+            let _ = app.emit("import-progress", ImportProgress { done, total });
+        },
+        &cancel,
+    )
+    .await
+}
+
+/// Asks where to save the import report and writes it as CSV. Returns the
+/// path written, or `None` if the user cancelled.
+#[tauri::command]
+pub async fn save_import_report(app: tauri::AppHandle, report: ImportReport) -> Result<Option<String>> {
+    let Some(path) = app
+        .dialog()
+        .file()
+        .add_filter("CSV", &["csv"])
+        .set_file_name("banco-import-report.csv")
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+    else {
+        return Ok(None);
+    };
+    let csv = import::report_csv(&report)?;
+    std::fs::write(&path, csv).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    Ok(Some(path.display().to_string()))
+}

@@ -1,0 +1,114 @@
+//! The Banco desktop shell: opens the database, holds who is at the counter,
+//! and exposes the core's use cases to the UI as Tauri commands
+//! ([`commands`]). It owns no business rule: every command is a thin call
+//! into `banco::services`.
+//!
+//! Start-up: `--data-dir DIR` (or `$BANCO_DATA_DIR`) chooses where the
+//! embedded SQLite file lives (default: the OS app-data folder);
+//! `--database-url URL` (or `$BANCO_DATABASE_URL`) points the app at a
+//! Postgres (or another SQLite) database instead.
+
+pub mod commands;
+
+use std::path::PathBuf;
+
+use banco::services::Ctx;
+use banco::store::{default_data_dir, sqlite_url_in, Db};
+use tokio::sync::RwLock;
+
+/// State shared by every command.
+pub struct AppState {
+    /// The open database.
+    pub db: Db,
+    /// Tenant and the staff member at the counter (switchable).
+    pub ctx: RwLock<Ctx>,
+    /// Where the database lives, for display (a URL without password for Postgres).
+    pub location: String,
+}
+
+/// Where to connect, from the command line and the environment.
+fn database_url() -> (String, String) {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+            .or_else(|| args.iter().find_map(|a| a.strip_prefix(&format!("{name}=")).map(str::to_string)))
+    };
+    if let Some(url) = flag("--database-url").or_else(|| std::env::var("BANCO_DATABASE_URL").ok().filter(|u| !u.is_empty())) {
+        let shown = redact(&url);
+        return (url, shown);
+    }
+    let dir = flag("--data-dir").map(PathBuf::from).unwrap_or_else(default_data_dir);
+    let url = sqlite_url_in(&dir);
+    (url.clone(), url)
+}
+
+/// A URL with its password replaced by `***`.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Opens the database and runs the window. Exits with a message on stderr
+/// (status 1) when the database cannot be opened or migrated.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("BANCO_LOG"))
+        .init();
+    let (url, location) = database_url();
+    let state = tauri::async_runtime::block_on(async {
+        let db = Db::connect(&url).await?;
+        db.migrate().await?;
+        let ctx = Ctx::load(&db, None).await?;
+        Ok::<_, banco::Error>(AppState { db, ctx: RwLock::new(ctx), location })
+    });
+    let state = match state {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("banco: cannot open the database at {}: {e}", redact(&url));
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::switch_user,
+            commands::add_user,
+            commands::find_matches,
+            commands::capture_lead,
+            commands::list_leads,
+            commands::lead_detail,
+            commands::change_status,
+            commands::add_note,
+            commands::pick_csv_file,
+            commands::import_preview,
+            commands::import_check,
+            commands::import_run,
+            commands::save_import_report,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("banco: the window failed: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(super::redact("postgres://ann:secret@db:5432/banco"), "postgres://ann:***@db:5432/banco");
+        assert_eq!(super::redact("sqlite:///tmp/banco.db"), "sqlite:///tmp/banco.db");
+    }
+}

@@ -1,0 +1,103 @@
+//! The one place that talks to the Tauri shell: `invoke` of a command and
+//! `listen` to an event, through the global `window.__TAURI__` object
+//! (enabled by `app.withGlobalTauri`).
+
+use banco::model::{
+    AppInfo, CaptureLead, CaptureOutcome, FieldError, ImportField, ImportPreview, ImportReport,
+    ImportRequest, LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange, User,
+};
+use banco::ErrorPayload;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
+}
+
+/// Calls a command with JSON-like arguments; a failure arrives as the
+/// core's [`ErrorPayload`] (or one made from whatever the shell threw).
+pub async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R, ErrorPayload> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let args = args.serialize(&serializer).map_err(|e| local_error(&e.to_string()))?;
+    match tauri_invoke(cmd, args).await {
+        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| local_error(&e.to_string())),
+        Err(err) => Err(serde_wasm_bindgen::from_value::<ErrorPayload>(err.clone())
+            .unwrap_or_else(|_| local_error(&err.as_string().unwrap_or_else(|| format!("{err:?}"))))),
+    }
+}
+
+fn local_error(message: &str) -> ErrorPayload {
+    ErrorPayload {
+        kind: "ui".into(),
+        field: None,
+        message_key: "error.ui".into(),
+        params: [("detail".to_string(), message.to_string())].into_iter().collect(),
+        fields: Vec::new(),
+        message: message.into(),
+    }
+}
+
+/// Subscribes to a shell event; the closure gets the event's `payload`.
+/// The subscription lives as long as the page (the closure is leaked on purpose).
+pub async fn listen<T: DeserializeOwned + 'static>(event: &str, mut handler: impl FnMut(T) + 'static) {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        if let Ok(payload) = js_sys::Reflect::get(&e, &JsValue::from_str("payload")) {
+            if let Ok(value) = serde_wasm_bindgen::from_value::<T>(payload) {
+                handler(value);
+            }
+        }
+    });
+    let _ = tauri_listen(event, &closure).await;
+    closure.forget();
+}
+
+pub async fn app_info() -> Result<AppInfo, ErrorPayload> {
+    call("app_info", json!({})).await
+}
+pub async fn switch_user(user: Uuid) -> Result<AppInfo, ErrorPayload> {
+    call("switch_user", json!({ "user": user })).await
+}
+pub async fn add_user(user: &NewUser) -> Result<User, ErrorPayload> {
+    call("add_user", json!({ "user": user })).await
+}
+pub async fn find_matches(phone: &str, email: &str) -> Result<Vec<PersonMatch>, ErrorPayload> {
+    call("find_matches", json!({ "phone": phone, "email": email })).await
+}
+pub async fn capture_lead(input: &CaptureLead) -> Result<CaptureOutcome, ErrorPayload> {
+    call("capture_lead", json!({ "input": input })).await
+}
+pub async fn list_leads(query: &LeadQuery) -> Result<Page<LeadListItem>, ErrorPayload> {
+    call("list_leads", json!({ "query": query })).await
+}
+pub async fn lead_detail(id: Uuid) -> Result<LeadDetail, ErrorPayload> {
+    call("lead_detail", json!({ "id": id })).await
+}
+pub async fn change_status(change: &StatusChange) -> Result<LeadDetail, ErrorPayload> {
+    call("change_status", json!({ "change": change })).await
+}
+pub async fn add_note(id: Uuid, body: &str) -> Result<LeadDetail, ErrorPayload> {
+    call("add_note", json!({ "id": id, "body": body })).await
+}
+pub async fn pick_csv_file() -> Result<Option<String>, ErrorPayload> {
+    call("pick_csv_file", json!({})).await
+}
+pub async fn import_preview(path: &str) -> Result<ImportPreview, ErrorPayload> {
+    call("import_preview", json!({ "path": path })).await
+}
+pub async fn import_check(path: &str, mapping: &[Option<ImportField>]) -> Result<Vec<FieldError>, ErrorPayload> {
+    call("import_check", json!({ "path": path, "mapping": mapping })).await
+}
+pub async fn import_run(request: &ImportRequest) -> Result<ImportReport, ErrorPayload> {
+    call("import_run", json!({ "request": request })).await
+}
+pub async fn save_import_report(report: &ImportReport) -> Result<Option<String>, ErrorPayload> {
+    call("save_import_report", json!({ "report": report })).await
+}

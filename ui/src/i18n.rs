@@ -1,0 +1,78 @@
+//! The translation layer: every user-facing string goes through [`tr`]
+//! (keys and texts in `locales/app.yml`, Italian first, English second,
+//! compiled in by `rust-i18n`). Errors from the core are translated from
+//! their `message_key` and `params`.
+
+use banco::model::FieldError;
+use banco::ErrorPayload;
+
+/// Languages offered, Italian first.
+pub const LANGUAGES: &[(&str, &str)] = &[("it", "Italiano"), ("en", "English")];
+
+const STORAGE_KEY: &str = "banco.lang";
+
+/// The translation of `key` in the current language.
+pub fn tr(key: &str) -> String {
+    rust_i18n::t!(key).into_owned()
+}
+
+/// The translation of `key` with `%{name}` placeholders filled.
+pub fn tr_with<'a>(key: &str, params: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let mut text = tr(key);
+    for (name, value) in params {
+        text = text.replace(&format!("%{{{name}}}"), &value);
+    }
+    text
+}
+
+/// A field error as a sentence in the current language.
+pub fn field_error(e: &FieldError) -> String {
+    let mut params: Vec<(&str, String)> = e.params.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let target = e.params.get("target").map(|t| field_label(t)).unwrap_or_default();
+    let suggestion = match e.params.get("suggestion") {
+        Some(column) => tr_with("import.suggestion", [("column", column.clone()), ("target", target.clone())]),
+        None => String::new(),
+    };
+    params.retain(|(k, _)| *k != "target" && *k != "suggestion");
+    params.push(("target", target));
+    params.push(("suggestion", suggestion));
+    tr_with(&format!("error.{}", e.code), params)
+}
+
+/// A failed command as one message: every field error, or the translated error.
+pub fn error_text(e: &ErrorPayload) -> String {
+    if !e.fields.is_empty() {
+        return e.fields.iter().map(|f| format!("{}: {}", field_label(&f.field), field_error(f))).collect::<Vec<_>>().join(" · ");
+    }
+    // Lead statuses in an illegal transition are shown by their translated names.
+    let params = e.params.iter().map(|(k, v)| {
+        let value = if e.kind == "illegal_transition" { tr(&format!("status.{v}")) } else { v.clone() };
+        (k.as_str(), value)
+    });
+    let text = tr_with(&e.message_key, params);
+    if text == e.message_key { e.message.clone() } else { text }
+}
+
+/// The label of a model field (`phone` → "Telefono"); unknown names pass through.
+pub fn field_label(field: &str) -> String {
+    let key = format!("field.{field}");
+    let label = tr(&key);
+    if label == key { field.to_string() } else { label }
+}
+
+/// The language saved on this computer, else Italian.
+pub fn saved_language() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .filter(|l| LANGUAGES.iter().any(|(code, _)| code == l))
+        .unwrap_or_else(|| "it".into())
+}
+
+/// Switches language and remembers it.
+pub fn set_language(lang: &str) {
+    rust_i18n::set_locale(lang);
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(STORAGE_KEY, lang);
+    }
+}

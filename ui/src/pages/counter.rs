@@ -1,0 +1,287 @@
+//! The Counter: capture a walk-in customer as a lead, keyboard first.
+//! Tab follows the form, Enter saves, the form clears and focus returns to
+//! the first field. Inputs carry the model's field names as `name`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use banco::model::{CaptureLead, CaptureOutcome, FieldError, Interest, PersonMatch, SourceChannel};
+use gloo_timers::callback::Timeout;
+use uuid::Uuid;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::phone_display;
+use crate::i18n::{error_text, field_error, tr, tr_with};
+use crate::{api, Shared};
+
+/// Milliseconds to wait after the last key before looking up matches.
+const MATCH_DELAY_MS: u32 = 300;
+
+#[function_component(Counter)]
+pub fn counter() -> Html {
+    let shared = use_context::<Shared>().expect("Shared context");
+    let form = use_state(CaptureLead::default);
+    let errors = use_state(Vec::<FieldError>::new);
+    let server_error = use_state(|| None::<String>);
+    let saved = use_state(|| None::<CaptureOutcome>);
+    let matches = use_state(Vec::<PersonMatch>::new);
+    let busy = use_state(|| false);
+    let first = use_node_ref();
+    let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+
+    {
+        let first = first.clone();
+        use_effect_with((), move |_| {
+            if let Some(input) = first.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+            }
+        });
+    }
+
+    let lookup = {
+        let matches = matches.clone();
+        let timer = timer.clone();
+        move |phone: String, email: String| {
+            let matches = matches.clone();
+            *timer.borrow_mut() = Some(Timeout::new(MATCH_DELAY_MS, move || {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(found) = api::find_matches(&phone, &email).await {
+                        matches.set(found);
+                    }
+                });
+            }));
+        }
+    };
+
+    // One handler per text field: update the form, re-check matches for contacts.
+    let on_text = |field: &'static str| {
+        let form = form.clone();
+        let errors = errors.clone();
+        let lookup = lookup.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            let mut f = (*form).clone();
+            match field {
+                "first_name" => f.first_name = value,
+                "last_name" => f.last_name = value,
+                "phone" => f.phone = value,
+                "email" => f.email = value,
+                _ => f.note = value,
+            }
+            if field == "phone" || field == "email" {
+                lookup(f.phone.clone(), f.email.clone());
+                f.person_id = None;
+            }
+            errors.set(errors.iter().filter(|er| er.field != field).cloned().collect());
+            form.set(f);
+        })
+    };
+    let on_select = |field: &'static str| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut f = (*form).clone();
+            match field {
+                "interest" => f.interest = value.parse().unwrap_or(Interest::Other),
+                "source_channel" => f.source_channel = value.parse().unwrap_or(SourceChannel::StoreWalkin),
+                _ => f.store_id = Uuid::parse_str(&value).ok(),
+            }
+            form.set(f);
+        })
+    };
+    let on_consent = |which: &'static str| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let checked = e.target_unchecked_into::<HtmlInputElement>().checked();
+            let mut f = (*form).clone();
+            match which {
+                "service_contact" => f.consents.service_contact = checked,
+                "marketing" => f.consents.marketing = checked,
+                "profiling" => f.consents.profiling = checked,
+                _ => f.consents.third_parties = checked,
+            }
+            form.set(f);
+        })
+    };
+    let choose_person = {
+        let form = form.clone();
+        Callback::from(move |id: Option<Uuid>| {
+            let mut f = (*form).clone();
+            f.person_id = id;
+            form.set(f);
+        })
+    };
+
+    let onsubmit = {
+        let (form, errors, server_error, saved, matches, busy, first) =
+            (form.clone(), errors.clone(), server_error.clone(), saved.clone(), matches.clone(), busy.clone(), first.clone());
+        let region = shared.info.tenant.default_region.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            server_error.set(None);
+            let mut input = (*form).clone();
+            if let Err(found) = input.validate(&region) {
+                errors.set(found);
+                saved.set(None);
+                return;
+            }
+            // A client-made id makes a retried save idempotent.
+            input.id = Some(Uuid::now_v7());
+            busy.set(true);
+            let (form, errors, server_error, saved, matches, busy, first) =
+                (form.clone(), errors.clone(), server_error.clone(), saved.clone(), matches.clone(), busy.clone(), first.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::capture_lead(&input).await {
+                    Ok(outcome) => {
+                        saved.set(Some(outcome));
+                        errors.set(Vec::new());
+                        matches.set(Vec::new());
+                        form.set(CaptureLead {
+                            store_id: input.store_id,
+                            source_channel: SourceChannel::StoreWalkin,
+                            ..CaptureLead::default()
+                        });
+                        if let Some(el) = first.cast::<HtmlInputElement>() {
+                            let _ = el.focus();
+                        }
+                    }
+                    Err(err) => {
+                        if err.fields.is_empty() {
+                            server_error.set(Some(error_text(&err)));
+                        } else {
+                            errors.set(err.fields.clone());
+                        }
+                        saved.set(None);
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    let error_of = |field: &str| errors.iter().find(|e| e.field == field).map(field_error);
+    let text_field = |field: &'static str, kind: &'static str, node: Option<NodeRef>, autocomplete: &'static str| {
+        let err = error_of(field);
+        let value = match field {
+            "first_name" => form.first_name.clone(),
+            "last_name" => form.last_name.clone(),
+            "phone" => form.phone.clone(),
+            "email" => form.email.clone(),
+            _ => form.note.clone(),
+        };
+        let id = format!("counter-{field}");
+        html! {
+            <div class={classes!("field", (field == "note").then_some("wide"), err.is_some().then_some("invalid"))}>
+                <label for={id.clone()}>{ tr(&format!("field.{field}")) }</label>
+                <input id={id} name={field} type={kind} value={value} autocomplete={autocomplete}
+                    ref={node.unwrap_or_default()} oninput={on_text(field)}
+                    aria-invalid={err.is_some().to_string()} />
+                { err.map(|m| html!{ <span class="error" role="alert">{ m }</span> }) }
+            </div>
+        }
+    };
+    let store_value = form.store_id.or(shared.info.user.store_id);
+    let selected_person = form.person_id.or_else(|| matches.first().map(|m| m.person.id));
+
+    html! {
+        <div class="counter">
+            <h1>{ tr("counter.title") }</h1>
+            { saved.as_ref().map(|o| html! {
+                <div class="banner ok" id="counter-saved" role="status">
+                    { tr_with("counter.saved", [("name", o.person.full_name())]) }
+                    { if o.existing_person { format!(" · {}", tr("counter.saved_existing")) } else { String::new() } }
+                </div>
+            }) }
+            { server_error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
+            <div class="layout-counter">
+                <form class="card" {onsubmit} id="counter-form" novalidate=true>
+                    <div class="grid2">
+                        { text_field("first_name", "text", Some(first.clone()), "off") }
+                        { text_field("last_name", "text", None, "off") }
+                        { text_field("phone", "tel", None, "off") }
+                        { text_field("email", "email", None, "off") }
+                        <div class="field">
+                            <label for="counter-interest">{ tr("field.interest") }</label>
+                            <select id="counter-interest" name="interest" onchange={on_select("interest")}>
+                                { for Interest::ALL.iter().map(|i| html! {
+                                    <option value={i.as_str()} selected={*i == form.interest}>{ tr(&format!("interest.{}", i.as_str())) }</option>
+                                }) }
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="counter-source">{ tr("field.source_channel") }</label>
+                            <select id="counter-source" name="source_channel" onchange={on_select("source_channel")}>
+                                { for SourceChannel::ALL.iter().filter(|s| **s != SourceChannel::Import).map(|s| html! {
+                                    <option value={s.as_str()} selected={*s == form.source_channel}>{ tr(&format!("source.{}", s.as_str())) }</option>
+                                }) }
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="counter-store">{ tr("field.store_id") }</label>
+                            <select id="counter-store" name="store_id" onchange={on_select("store_id")}>
+                                { for shared.info.stores.iter().map(|s| html! {
+                                    <option value={s.id.to_string()} selected={Some(s.id) == store_value}>{ &s.name }</option>
+                                }) }
+                            </select>
+                        </div>
+                        <div></div>
+                        { text_field("note", "text", None, "off") }
+                        <fieldset class="field wide">
+                            <legend>{ tr_with("counter.consents", [("version", shared.info.tenant.consent_text_version.clone())]) }</legend>
+                            { for [("service_contact", form.consents.service_contact), ("marketing", form.consents.marketing),
+                                   ("profiling", form.consents.profiling), ("third_parties", form.consents.third_parties)]
+                                .into_iter().map(|(k, v)| html! {
+                                    <label class="check">
+                                        <input type="checkbox" name={format!("consent_{k}")} checked={v} onchange={on_consent(k)} />
+                                        { tr(&format!("consent.{k}")) }
+                                    </label>
+                                }) }
+                        </fieldset>
+                    </div>
+                    <div class="actions">
+                        <button type="submit" class="primary" id="counter-save" disabled={*busy}>{ tr("counter.save") }</button>
+                        <span class="hint">{ tr("counter.enter_hint") }</span>
+                    </div>
+                </form>
+                <aside>
+                    { if matches.is_empty() {
+                        html! { <div class="card hint">{ tr("counter.no_match") }</div> }
+                    } else {
+                        html! {
+                            <div class="card matches" id="counter-matches">
+                                <strong>{ tr("counter.match_title") }</strong>
+                                { for matches.iter().map(|m| {
+                                    let id = m.person.id;
+                                    let choose = choose_person.clone();
+                                    let selected = selected_person == Some(id);
+                                    html! {
+                                        <div class={classes!("match", selected.then_some("selected"))}>
+                                            <div>
+                                                <div class="who">{ m.person.full_name() }</div>
+                                                <div class="hint">{ phone_display(&m.person.phone) }{ " " }{ m.person.email.clone().unwrap_or_default() }</div>
+                                                <div class="hint">
+                                                    { tr_with("counter.match_open", [("leads", m.open_leads.to_string()), ("deals", m.open_deals.to_string())]) }
+                                                    { " · " }
+                                                    { if m.person.is_customer { tr("counter.customer") } else { tr("counter.not_customer") } }
+                                                </div>
+                                            </div>
+                                            { if selected {
+                                                html!{ <span class="pill">{ tr("counter.will_attach") }</span> }
+                                            } else {
+                                                html!{ <button type="button" class="secondary" onclick={Callback::from(move |_| choose.emit(Some(id)))}>{ tr("counter.use_person") }</button> }
+                                            } }
+                                        </div>
+                                    }
+                                }) }
+                            </div>
+                        }
+                    } }
+                </aside>
+            </div>
+        </div>
+    }
+}

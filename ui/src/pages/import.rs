@@ -1,0 +1,247 @@
+//! Import of people and leads from CSV: pick a file, preview it, map its
+//! columns (guessed from Italian and English headers, editable), choose what
+//! to do with duplicates, run it with a progress bar, read and save the report.
+
+use banco::model::{DuplicatePolicy, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest, RowStatus, SourceChannel};
+use serde::Deserialize;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::i18n::{error_text, field_error, field_label, tr, tr_with};
+use crate::{api, Shared};
+
+#[derive(Clone, Copy, PartialEq, Deserialize)]
+struct Progress {
+    done: u64,
+    total: u64,
+}
+
+#[function_component(Import)]
+pub fn import() -> Html {
+    let _lang = use_context::<Shared>();
+    let path = use_state(String::new);
+    let preview = use_state(|| None::<ImportPreview>);
+    let mapping = use_state(Vec::<Option<ImportField>>::new);
+    let problems = use_state(Vec::<FieldError>::new);
+    let duplicates = use_state(|| DuplicatePolicy::Skip);
+    let running = use_state(|| false);
+    let progress = use_state(|| None::<Progress>);
+    let report = use_state(|| None::<ImportReport>);
+    let error = use_state(|| None::<String>);
+    let saved_to = use_state(|| None::<String>);
+
+    {
+        let progress = progress.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                api::listen::<Progress>("import-progress", move |p| progress.set(Some(p))).await;
+            });
+        });
+    }
+
+    let load_preview = {
+        let (path, preview, mapping, problems, report, error) =
+            (path.clone(), preview.clone(), mapping.clone(), problems.clone(), report.clone(), error.clone());
+        Callback::from(move |p: String| {
+            let (path, preview, mapping, problems, report, error) =
+                (path.clone(), preview.clone(), mapping.clone(), problems.clone(), report.clone(), error.clone());
+            path.set(p.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                report.set(None);
+                match api::import_preview(&p).await {
+                    Ok(pr) => {
+                        mapping.set(pr.mapping.clone());
+                        problems.set(pr.problems.clone());
+                        preview.set(Some(pr));
+                        error.set(None);
+                    }
+                    Err(e) => {
+                        preview.set(None);
+                        error.set(Some(error_text(&e)));
+                    }
+                }
+            });
+        })
+    };
+    let on_path = {
+        let path = path.clone();
+        Callback::from(move |e: InputEvent| path.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_preview = {
+        let (path, load) = (path.clone(), load_preview.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            load.emit((*path).trim().to_string());
+        })
+    };
+    let on_browse = {
+        let (load, error) = (load_preview.clone(), error.clone());
+        Callback::from(move |_| {
+            let (load, error) = (load.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::pick_csv_file().await {
+                    Ok(Some(p)) => load.emit(p),
+                    Ok(None) => {}
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        })
+    };
+    let on_map = |column: usize| {
+        let (mapping, problems, path) = (mapping.clone(), problems.clone(), path.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut m = (*mapping).clone();
+            m[column] = v.parse::<ImportField>().ok();
+            mapping.set(m.clone());
+            let (problems, p) = (problems.clone(), (*path).clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(found) = api::import_check(&p, &m).await {
+                    problems.set(found);
+                }
+            });
+        })
+    };
+    let on_duplicates = {
+        let duplicates = duplicates.clone();
+        Callback::from(move |e: Event| {
+            duplicates.set(match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
+                "update" => DuplicatePolicy::Update,
+                "create" => DuplicatePolicy::Create,
+                _ => DuplicatePolicy::Skip,
+            })
+        })
+    };
+    let on_run = {
+        let (path, mapping, duplicates, running, progress, report, error) =
+            (path.clone(), mapping.clone(), duplicates.clone(), running.clone(), progress.clone(), report.clone(), error.clone());
+        Callback::from(move |_| {
+            let request = ImportRequest {
+                path: (*path).clone(),
+                mapping: (*mapping).clone(),
+                duplicates: *duplicates,
+                default_source: SourceChannel::Import,
+                store_id: None,
+            };
+            let (running, progress, report, error) = (running.clone(), progress.clone(), report.clone(), error.clone());
+            running.set(true);
+            progress.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::import_run(&request).await {
+                    Ok(r) => {
+                        report.set(Some(r));
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+                running.set(false);
+            });
+        })
+    };
+    let on_save = {
+        let (report, error, saved_to) = (report.clone(), error.clone(), saved_to.clone());
+        Callback::from(move |_| {
+            let Some(r) = (*report).clone() else { return };
+            let (error, saved_to) = (error.clone(), saved_to.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::save_import_report(&r).await {
+                    Ok(p) => saved_to.set(p),
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        })
+    };
+
+    html! {
+        <div>
+            <h1>{ tr("import.title") }</h1>
+            <form class="card" onsubmit={on_preview}>
+                <div class="field">
+                    <label for="import-path">{ tr("import.file") }</label>
+                    <input id="import-path" name="path" value={(*path).clone()} oninput={on_path} placeholder="/home/…/clienti.csv" />
+                </div>
+                <div class="actions">
+                    <button type="button" class="secondary" onclick={on_browse}>{ tr("import.browse") }</button>
+                    <button type="submit" class="primary" id="import-preview">{ tr("import.preview") }</button>
+                </div>
+            </form>
+            { error.as_ref().map(|e| html!{ <div class="banner error" role="alert" id="import-error">{ e }</div> }) }
+            { preview.as_ref().map(|p| html! {
+                <div class="card">
+                    <p class="hint">{ tr_with("import.summary", [("rows", p.total_rows.to_string()), ("columns", p.headers.len().to_string()), ("sep", p.delimiter.to_string())]) }</p>
+                    { if problems.is_empty() { html!{} } else { html! {
+                        <div class="banner error" role="alert" id="import-problems">
+                            <strong>{ tr("import.problems") }</strong>
+                            <ul>{ for problems.iter().map(|pr| html!{ <li>{ field_error(pr) }</li> }) }</ul>
+                        </div>
+                    } } }
+                    <div class="tablewrap mapping">
+                        <table id="import-mapping">
+                            <thead>
+                                <tr>{ for p.headers.iter().map(|h| html!{ <th>{ h }</th> }) }</tr>
+                                <tr>{ for p.headers.iter().enumerate().map(|(i, h)| html! {
+                                    <th>
+                                        <select name={format!("map_{i}")} aria-label={h.clone()} onchange={on_map(i)}>
+                                            <option value="" selected={mapping.get(i).copied().flatten().is_none()}>{ tr("import.ignore") }</option>
+                                            { for ImportField::ALL.iter().map(|f| html!{
+                                                <option value={f.as_str()} selected={mapping.get(i).copied().flatten() == Some(*f)}>{ field_label(f.as_str()) }</option>
+                                            }) }
+                                        </select>
+                                    </th>
+                                }) }</tr>
+                            </thead>
+                            <tbody>
+                                { for p.sample.iter().map(|row| html!{ <tr>{ for row.iter().map(|c| html!{ <td>{ c }</td> }) }</tr> }) }
+                            </tbody>
+                        </table>
+                    </div>
+                    <div class="actions">
+                        <label for="import-duplicates">{ tr("import.duplicates") }</label>
+                        <select id="import-duplicates" name="duplicates" onchange={on_duplicates}>
+                            <option value="skip" selected={*duplicates == DuplicatePolicy::Skip}>{ tr("import.dup_skip") }</option>
+                            <option value="update" selected={*duplicates == DuplicatePolicy::Update}>{ tr("import.dup_update") }</option>
+                            <option value="create" selected={*duplicates == DuplicatePolicy::Create}>{ tr("import.dup_create") }</option>
+                        </select>
+                        <button class="primary" id="import-run" onclick={on_run} disabled={*running || !problems.is_empty()}>{ tr("import.run") }</button>
+                    </div>
+                    { if *running || progress.is_some() && report.is_none() {
+                        let (done, total) = progress.map(|p| (p.done, p.total)).unwrap_or((0, p.total_rows));
+                        html!{ <div><progress id="import-progress" max={total.to_string()} value={done.to_string()}></progress>
+                            <span class="hint">{ format!("{done} / {total}") }</span></div> }
+                    } else { html!{} } }
+                </div>
+            }) }
+            { report.as_ref().map(|r| {
+                let s = r.summary;
+                let notable: Vec<_> = r.rows.iter().filter(|row| !row.messages.is_empty()).collect();
+                html! {
+                    <div class="card" id="import-report">
+                        <div class="banner ok" role="status">
+                            { tr_with("import.done", [("rows", s.rows.to_string()), ("imported", s.imported.to_string()),
+                                ("merged", s.merged.to_string()), ("skipped", s.skipped.to_string()), ("rejected", s.rejected.to_string())]) }
+                        </div>
+                        { if notable.is_empty() { html!{} } else { html! {
+                            <div class="tablewrap">
+                                <table>
+                                    <thead><tr><th>{ tr("import.line") }</th><th>{ tr("import.outcome") }</th><th>{ tr("import.reasons") }</th></tr></thead>
+                                    <tbody>{ for notable.iter().map(|row| html!{
+                                        <tr>
+                                            <td>{ row.line }</td>
+                                            <td>{ tr(&format!("import.status_{}", row.status.as_str())) }</td>
+                                            <td style="white-space: normal">{ row.messages.iter().map(field_error).collect::<Vec<_>>().join(" · ") }</td>
+                                        </tr>
+                                    }) }</tbody>
+                                </table>
+                            </div>
+                        } } }
+                        <div class="actions">
+                            <button class="secondary" onclick={on_save}>{ tr("import.save_report") }</button>
+                            { saved_to.as_ref().map(|p| html!{ <span class="hint">{ tr_with("import.saved_to", [("path", p.clone())]) }</span> }) }
+                            <span class="hint">{ if s.rejected > 0 || r.rows.iter().any(|x| x.status == RowStatus::Rejected) { tr("import.rejected_hint") } else { String::new() } }</span>
+                        </div>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}

@@ -1,0 +1,390 @@
+//! The Leads screen: search, filters, sorting and a paged list that asks
+//! the database for one page at a time (50 rows), so it stays smooth with
+//! hundreds of thousands of leads; and the lead detail with its status,
+//! notes, consents and history.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use banco::model::{LeadDetail, LeadListItem, LeadQuery, LeadSort, LeadStatus, Page, SourceChannel, StatusChange};
+use chrono::NaiveDate;
+use gloo_timers::callback::Timeout;
+use uuid::Uuid;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::{local_time, phone_display};
+use crate::i18n::{error_text, tr, tr_with};
+use crate::{api, Shared};
+
+/// Rows per page.
+const PAGE_SIZE: u32 = 50;
+/// Milliseconds after the last key before searching.
+const SEARCH_DELAY_MS: u32 = 250;
+
+#[function_component(Leads)]
+pub fn leads() -> Html {
+    let shared = use_context::<Shared>().expect("Shared context");
+    let query = use_state(|| LeadQuery { limit: PAGE_SIZE, ..Default::default() });
+    let page = use_state(|| None::<Page<LeadListItem>>);
+    let error = use_state(|| None::<String>);
+    let selected = use_state(|| None::<Uuid>);
+    let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let search_ref = use_node_ref();
+
+    {
+        let (page, error) = (page.clone(), error.clone());
+        use_effect_with((*query).clone(), move |q| {
+            let q = q.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::list_leads(&q).await {
+                    Ok(p) => {
+                        page.set(Some(p));
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        });
+    }
+    {
+        let search_ref = search_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(i) = search_ref.cast::<HtmlInputElement>() {
+                let _ = i.focus();
+            }
+        });
+    }
+
+    let update = {
+        let query = query.clone();
+        move |f: Box<dyn Fn(&mut LeadQuery)>| {
+            let mut q = (*query).clone();
+            f(&mut q);
+            q.offset = 0;
+            query.set(q);
+        }
+    };
+    let on_search = {
+        let (update, timer) = (update.clone(), timer.clone());
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            let update = update.clone();
+            *timer.borrow_mut() = Some(Timeout::new(SEARCH_DELAY_MS, move || {
+                let v = value.trim().to_string();
+                update(Box::new(move |q| q.search = (!v.is_empty()).then(|| v.clone())));
+            }));
+        })
+    };
+    let on_select = |which: &'static str| {
+        let update = update.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            update(Box::new(move |q| match which {
+                "status" => q.statuses = v.parse::<LeadStatus>().ok().into_iter().collect(),
+                "source" => q.source_channel = v.parse::<SourceChannel>().ok(),
+                "store" => q.store_id = Uuid::parse_str(&v).ok(),
+                _ => {
+                    q.sort = match v.as_str() {
+                        "oldest" => LeadSort::OldestFirst,
+                        "name" => LeadSort::Name,
+                        "status" => LeadSort::Status,
+                        _ => LeadSort::NewestFirst,
+                    }
+                }
+            }));
+        })
+    };
+    let on_date = |which: &'static str| {
+        let update = update.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let d = NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
+            update(Box::new(move |q| if which == "from" { q.from = d } else { q.to = d }));
+        })
+    };
+    let go = |delta: i64| {
+        let query = query.clone();
+        let total = page.as_ref().map(|p| p.total).unwrap_or(0);
+        Callback::from(move |_| {
+            let mut q = (*query).clone();
+            let next = q.offset as i64 + delta * PAGE_SIZE as i64;
+            if next >= 0 && (next as u64) < total.max(1) {
+                q.offset = next as u32;
+                query.set(q);
+            }
+        })
+    };
+    let reload = {
+        let query = query.clone();
+        Callback::from(move |_: ()| query.set((*query).clone()))
+    };
+
+    let (rows, total, offset) = match page.as_ref() {
+        Some(p) => (p.items.clone(), p.total, p.offset),
+        None => (Vec::new(), 0, 0),
+    };
+    let range = if total == 0 {
+        tr("leads.none")
+    } else {
+        tr_with(
+            "leads.range",
+            [("from", (offset + 1).to_string()), ("to", (offset as u64 + rows.len() as u64).to_string()), ("total", total.to_string())],
+        )
+    };
+
+    html! {
+        <div>
+            <h1>{ tr("leads.title") }</h1>
+            <div class="filters">
+                <div class="field search">
+                    <label for="leads-search">{ tr("leads.search") }</label>
+                    <input id="leads-search" name="search" type="search" ref={search_ref} placeholder={tr("leads.search_hint")} oninput={on_search} />
+                </div>
+                <div class="field">
+                    <label for="leads-status">{ tr("field.status") }</label>
+                    <select id="leads-status" name="status" onchange={on_select("status")}>
+                        <option value="">{ tr("leads.all") }</option>
+                        { for LeadStatus::ALL.iter().map(|s| html!{ <option value={s.as_str()}>{ tr(&format!("status.{}", s.as_str())) }</option> }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="leads-source">{ tr("field.source_channel") }</label>
+                    <select id="leads-source" name="source_channel" onchange={on_select("source")}>
+                        <option value="">{ tr("leads.all") }</option>
+                        { for SourceChannel::ALL.iter().map(|s| html!{ <option value={s.as_str()}>{ tr(&format!("source.{}", s.as_str())) }</option> }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="leads-store">{ tr("field.store_id") }</label>
+                    <select id="leads-store" name="store_id" onchange={on_select("store")}>
+                        <option value="">{ tr("leads.all") }</option>
+                        { for shared.info.stores.iter().map(|s| html!{ <option value={s.id.to_string()}>{ &s.name }</option> }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="leads-from">{ tr("leads.from") }</label>
+                    <input id="leads-from" name="from" type="date" onchange={on_date("from")} />
+                </div>
+                <div class="field">
+                    <label for="leads-to">{ tr("leads.to") }</label>
+                    <input id="leads-to" name="to" type="date" onchange={on_date("to")} />
+                </div>
+                <div class="field">
+                    <label for="leads-sort">{ tr("leads.sort") }</label>
+                    <select id="leads-sort" name="sort" onchange={on_select("sort")}>
+                        <option value="newest">{ tr("sort.newest") }</option>
+                        <option value="oldest">{ tr("sort.oldest") }</option>
+                        <option value="name">{ tr("sort.name") }</option>
+                        <option value="status">{ tr("sort.status") }</option>
+                    </select>
+                </div>
+            </div>
+            { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
+            <div class="split">
+                <div>
+                    <div class="tablewrap">
+                        <table id="leads-table">
+                            <thead><tr>
+                                <th>{ tr("leads.captured") }</th><th>{ tr("leads.name") }</th><th>{ tr("field.phone") }</th>
+                                <th>{ tr("field.email") }</th><th>{ tr("field.status") }</th><th>{ tr("field.source_channel") }</th>
+                                <th>{ tr("field.interest") }</th><th>{ tr("field.store_id") }</th><th>{ tr("leads.owner") }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for rows.iter().map(|l| {
+                                    let id = l.id;
+                                    let sel = selected.clone();
+                                    let sel_key = selected.clone();
+                                    let onkeydown = Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { sel_key.set(Some(id)) });
+                                    html! {
+                                        <tr class={classes!((*selected == Some(id)).then_some("selected"))} tabindex="0"
+                                            data-lead-id={id.to_string()} onclick={Callback::from(move |_| sel.set(Some(id)))} {onkeydown}>
+                                            <td>{ local_time(&l.created_at) }</td>
+                                            <td>{ format!("{} {}", l.first_name, l.last_name) }</td>
+                                            <td>{ phone_display(&l.phone) }</td>
+                                            <td>{ l.email.clone().unwrap_or_default() }</td>
+                                            <td><span class={classes!("pill", l.status.as_str())}>{ tr(&format!("status.{}", l.status.as_str())) }</span></td>
+                                            <td>{ tr(&format!("source.{}", l.source_channel.as_str())) }</td>
+                                            <td>{ tr(&format!("interest.{}", l.interest.as_str())) }</td>
+                                            <td>{ l.store_name.clone().unwrap_or_default() }</td>
+                                            <td>{ l.owner_name.clone().unwrap_or_default() }</td>
+                                        </tr>
+                                    }
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                    <div class="pager">
+                        <button class="secondary" id="leads-prev" onclick={go(-1)} disabled={offset == 0}>{ tr("leads.prev") }</button>
+                        <span id="leads-range">{ range }</span>
+                        <button class="secondary" id="leads-next" onclick={go(1)} disabled={offset as u64 + (rows.len() as u64) >= total}>{ tr("leads.next") }</button>
+                    </div>
+                </div>
+                { match *selected {
+                    Some(id) => html!{ <LeadPanel {id} on_change={reload} /> },
+                    None => html!{ <div class="card hint">{ tr("leads.pick") }</div> },
+                } }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LeadPanelProps {
+    pub id: Uuid,
+    pub on_change: Callback<()>,
+}
+
+/// The detail of one lead, with its actions.
+#[function_component(LeadPanel)]
+pub fn lead_panel(props: &LeadPanelProps) -> Html {
+    let _lang = use_context::<Shared>();
+    let detail = use_state(|| None::<LeadDetail>);
+    let error = use_state(|| None::<String>);
+    let asking_reason = use_state(|| false);
+    let reason = use_state(String::new);
+    let note = use_state(String::new);
+    {
+        let (detail, error, asking_reason) = (detail.clone(), error.clone(), asking_reason.clone());
+        use_effect_with(props.id, move |id| {
+            let id = *id;
+            asking_reason.set(false);
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::lead_detail(id).await {
+                    Ok(d) => {
+                        detail.set(Some(d));
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        });
+    }
+    let Some(d) = (*detail).clone() else {
+        return html! { <div class="card">{ error.as_ref().cloned().unwrap_or_else(|| tr("app.loading")) }</div> };
+    };
+    let apply = {
+        let (detail, error, on_change, asking_reason, reason) =
+            (detail.clone(), error.clone(), props.on_change.clone(), asking_reason.clone(), reason.clone());
+        let id = d.lead.id;
+        Callback::from(move |(to, why): (LeadStatus, Option<String>)| {
+            let (detail, error, on_change, asking_reason, reason) =
+                (detail.clone(), error.clone(), on_change.clone(), asking_reason.clone(), reason.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::change_status(&StatusChange { lead_id: id, to, reason: why }).await {
+                    Ok(d) => {
+                        detail.set(Some(d));
+                        error.set(None);
+                        asking_reason.set(false);
+                        reason.set(String::new());
+                        on_change.emit(());
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        })
+    };
+    let add_note = {
+        let (detail, error, note) = (detail.clone(), error.clone(), note.clone());
+        let id = d.lead.id;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let body = (*note).clone();
+            let (detail, error, note) = (detail.clone(), error.clone(), note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::add_note(id, &body).await {
+                    Ok(d) => {
+                        detail.set(Some(d));
+                        note.set(String::new());
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        })
+    };
+    let p = &d.person;
+    let status_label = |s: LeadStatus| tr(&format!("status.{}", s.as_str()));
+    html! {
+        <div class="card detail" id="lead-detail">
+            <h2>{ p.full_name() }</h2>
+            { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
+            <dl>
+                <dt>{ tr("field.status") }</dt>
+                <dd><span class={classes!("pill", d.lead.status.as_str())} id="lead-status">{ status_label(d.lead.status) }</span>
+                    { d.lead.disqualify_reason.as_ref().map(|r| html!{ <span class="hint">{ format!(" — {r}") }</span> }) }</dd>
+                <dt>{ tr("field.phone") }</dt><dd>{ phone_display(&p.phone) }{ p.phone_2.as_ref().map(|_| format!(" · {}", phone_display(&p.phone_2))) }{ p.phone_raw.clone().map(|r| format!(" ({r})")) }</dd>
+                <dt>{ tr("field.email") }</dt><dd>{ p.email.clone().unwrap_or_default() }</dd>
+                <dt>{ tr("field.company") }</dt><dd>{ p.company_name.clone().unwrap_or_default() }</dd>
+                <dt>{ tr("field.interest") }</dt><dd>{ tr(&format!("interest.{}", d.lead.interest.as_str())) }</dd>
+                <dt>{ tr("field.source_channel") }</dt><dd>{ tr(&format!("source.{}", d.lead.source_channel.as_str())) }</dd>
+                <dt>{ tr("field.store_id") }</dt><dd>{ d.store_name.clone().unwrap_or_default() }</dd>
+                <dt>{ tr("leads.owner") }</dt><dd>{ d.owner_name.clone().unwrap_or_default() }</dd>
+                <dt>{ tr("leads.captured") }</dt><dd>{ local_time(&d.lead.created_at) }</dd>
+                <dt>{ tr("field.note") }</dt><dd>{ d.lead.note.clone().unwrap_or_default() }</dd>
+            </dl>
+            <div class="actions">
+                { for d.next_statuses.iter().map(|s| {
+                    let s = *s;
+                    let apply = apply.clone();
+                    let asking = asking_reason.clone();
+                    let onclick = Callback::from(move |_| if s == LeadStatus::Disqualified { asking.set(true) } else { apply.emit((s, None)) });
+                    let class = if s == LeadStatus::Disqualified { "danger" } else { "secondary" };
+                    html!{ <button class={class} id={format!("status-{}", s.as_str())} {onclick}>{ tr_with("leads.move_to", [("status", status_label(s))]) }</button> }
+                }) }
+            </div>
+            { if *asking_reason {
+                let reason_input = {
+                    let reason = reason.clone();
+                    Callback::from(move |e: InputEvent| reason.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+                };
+                let confirm = {
+                    let (apply, reason) = (apply.clone(), reason.clone());
+                    Callback::from(move |e: SubmitEvent| { e.prevent_default(); apply.emit((LeadStatus::Disqualified, Some((*reason).clone()))) })
+                };
+                html! {
+                    <form class="field" onsubmit={confirm}>
+                        <label for="disqualify-reason">{ tr("leads.reason") }</label>
+                        <input id="disqualify-reason" name="reason" value={(*reason).clone()} oninput={reason_input} autofocus=true />
+                        <div class="actions"><button type="submit" class="danger">{ tr("leads.confirm_disqualify") }</button></div>
+                    </form>
+                }
+            } else { html!{} } }
+
+            <h2>{ tr("leads.notes") }</h2>
+            <form onsubmit={add_note} class="field">
+                <textarea name="body" rows="2" value={(*note).clone()}
+                    oninput={{ let note = note.clone(); Callback::from(move |e: InputEvent| note.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())) }} />
+                <div class="actions"><button type="submit" class="secondary">{ tr("leads.add_note") }</button></div>
+            </form>
+            <ul class="timeline">
+                { for d.notes.iter().map(|n| html!{ <li><span class="when">{ format!("{} · {}", local_time(&n.created_at), n.author_name.clone().unwrap_or_default()) }</span><br/>{ &n.body }</li> }) }
+            </ul>
+
+            <h2>{ tr("leads.consents") }</h2>
+            <table>
+                <tbody>
+                    { for d.consents.iter().map(|c| html!{
+                        <tr>
+                            <td>{ tr(&format!("consent.{}", c.kind.as_str())) }</td>
+                            <td>{ if c.granted { tr("consent.granted") } else { tr("consent.refused") } }</td>
+                            <td class="hint">{ format!("v{} · {}", c.text_version, local_time(&c.recorded_at)) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+
+            <h2>{ tr("leads.history") }</h2>
+            <ul class="timeline" id="lead-history">
+                { for d.history.iter().map(|e| {
+                    let what = match (e.from_status, e.to_status) {
+                        (Some(f), Some(t)) => tr_with("history.status_changed", [("from", status_label(f)), ("to", status_label(t))]),
+                        _ => tr(&format!("history.{}", e.kind.as_str())),
+                    };
+                    html!{ <li><span class="when">{ format!("{} · {}", local_time(&e.at), e.user_name.clone().unwrap_or_default()) }</span><br/>
+                        { what }{ e.detail.clone().map(|d| format!(" — {d}")) }</li> }
+                }) }
+            </ul>
+        </div>
+    }
+}
