@@ -21,7 +21,11 @@ start)
   fi
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown banco-pg "$dir"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  # A free loopback port: pick at random until nothing answers on it.
+  for _ in $(seq 50); do
+    port=$(shuf -i 20000-60000 -n 1)
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
   as_owner "$PGBIN/initdb" -D "$dir/data" -U banco -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \

@@ -112,7 +112,9 @@ impl Error {
                 message,
             ),
             #[cfg(feature = "store")]
-            Error::Csv(_) => ErrorPayload::simple("csv", "error.csv", [("detail", message.clone())], message),
+            Error::Csv(_) => {
+                ErrorPayload::simple("csv", "error.csv", [("detail", message.clone())], message)
+            }
             Error::Io { path, .. } => ErrorPayload::simple(
                 "io",
                 "error.io",
@@ -132,9 +134,7 @@ impl Error {
                 [("detail", message.clone())],
                 message,
             ),
-            Error::Cancelled => {
-                ErrorPayload::simple("cancelled", "error.cancelled", [], message)
-            }
+            Error::Cancelled => ErrorPayload::simple("cancelled", "error.cancelled", [], message),
         }
     }
 }
@@ -171,7 +171,10 @@ impl ErrorPayload {
             kind: kind.into(),
             field: None,
             message_key: key.into(),
-            params: params.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            params: params
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
             fields: Vec::new(),
             message,
         }

@@ -19,8 +19,8 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use banco::model::{
-    CaptureLead, ConsentChoices, ConsentKind, DuplicatePolicy, ImportField, ImportRequest, Interest,
-    LeadQuery, LeadSort, LeadStatus, Role, RowStatus, SourceChannel,
+    CaptureLead, ConsentChoices, ConsentKind, DuplicatePolicy, ImportField, ImportRequest,
+    Interest, LeadQuery, LeadSort, LeadStatus, Role, RowStatus, SourceChannel,
 };
 use banco::services::{capture, export, import, leads, seed, staff, Ctx};
 use banco::store::{default_data_dir, sqlite_url_in, Db};
@@ -30,7 +30,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
 #[derive(Parser)]
-#[command(name = "banco", version, about = "Banco CRM: counter leads on SQLite or Postgres")]
+#[command(
+    name = "banco",
+    version,
+    about = "Banco CRM: counter leads on SQLite or Postgres"
+)]
 struct Cli {
     /// Database URL (`sqlite:…` or `postgres://…`); default: the SQLite file in the data directory.
     #[arg(long, global = true, env = "BANCO_DATABASE_URL")]
@@ -256,7 +260,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(if matches!(e, Error::Validation(_)) { 2 } else { 1 })
+            ExitCode::from(if matches!(e, Error::Validation(_)) {
+                2
+            } else {
+                1
+            })
         }
     }
 }
@@ -272,15 +280,26 @@ fn query_from(f: &Filters, limit: u32, offset: u32) -> Result<LeadQuery> {
         "name" => LeadSort::Name,
         "status" => LeadSort::Status,
         other => {
-            return Err(Error::Validation(vec![banco::model::FieldError::new("sort", "unknown_value")
-                .with("value", other)
-                .with("allowed", "newest, oldest, name, status")]))
+            return Err(Error::Validation(vec![banco::model::FieldError::new(
+                "sort",
+                "unknown_value",
+            )
+            .with("value", other)
+            .with("allowed", "newest, oldest, name, status")]))
         }
     };
     Ok(LeadQuery {
         search: f.search.clone(),
-        statuses: f.status.iter().map(|s| parse(LeadStatus::parse(s, "status"))).collect::<Result<_>>()?,
-        source_channel: f.source.as_deref().map(|s| parse(SourceChannel::parse(s, "source"))).transpose()?,
+        statuses: f
+            .status
+            .iter()
+            .map(|s| parse(LeadStatus::parse(s, "status")))
+            .collect::<Result<_>>()?,
+        source_channel: f
+            .source
+            .as_deref()
+            .map(|s| parse(SourceChannel::parse(s, "source")))
+            .transpose()?,
         store_id: f.store,
         from: f.from,
         to: f.to,
@@ -292,7 +311,10 @@ fn query_from(f: &Filters, limit: u32, offset: u32) -> Result<LeadQuery> {
 
 fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|source| Error::Io { path: p.display().to_string(), source }),
+        Some(p) => std::fs::write(p, text).map_err(|source| Error::Io {
+            path: p.display().to_string(),
+            source,
+        }),
         None => {
             print!("{text}");
             if !text.ends_with('\n') {
@@ -304,7 +326,10 @@ fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })
+    serde_json::to_string_pretty(value).map_err(|e| Error::Io {
+        path: "stdout".into(),
+        source: e.into(),
+    })
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -323,11 +348,21 @@ async fn run(cli: Cli) -> Result<()> {
 async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Migrate => {
-            println!("database ready: tenant {} ({}), acting user {}", ctx.tenant.name, ctx.tenant.id, ctx.user.display_name);
+            println!(
+                "database ready: tenant {} ({}), acting user {}",
+                ctx.tenant.name, ctx.tenant.id, ctx.user.display_name
+            );
             Ok(())
         }
         Command::Import(args) => import_cmd(db, ctx, args).await,
-        Command::Export { what: ExportWhat::Leads { format, filters, output } } => {
+        Command::Export {
+            what:
+                ExportWhat::Leads {
+                    format,
+                    filters,
+                    output,
+                },
+        } => {
             let items = export::all_leads(db, ctx, &query_from(&filters, 0, 0)?).await?;
             let text = match format {
                 Format::Json => export::leads_json(&items)?,
@@ -335,7 +370,9 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             };
             write_out(output.as_ref(), &text)
         }
-        Command::Lead { command: LeadCommand::Add(a) } => {
+        Command::Lead {
+            command: LeadCommand::Add(a),
+        } => {
             let mut consents = ConsentChoices::default();
             for c in &a.consent {
                 match parse(ConsentKind::parse(c, "consent"))? {
@@ -361,7 +398,15 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             println!("{}", json(&out)?);
             Ok(())
         }
-        Command::Lead { command: LeadCommand::List { format, filters, limit, offset } } => {
+        Command::Lead {
+            command:
+                LeadCommand::List {
+                    format,
+                    filters,
+                    limit,
+                    offset,
+                },
+        } => {
             let page = leads::list(db, ctx, &query_from(&filters, limit, offset)?).await?;
             match format {
                 Format::Json => println!("{}", json(&page)?),
@@ -378,14 +423,30 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
                             l.email.as_deref().unwrap_or("-"),
                         );
                     }
-                    println!("{} of {} leads (offset {})", page.items.len(), page.total, page.offset);
+                    println!(
+                        "{} of {} leads (offset {})",
+                        page.items.len(),
+                        page.total,
+                        page.offset
+                    );
                 }
             }
             Ok(())
         }
-        Command::Lead { command: LeadCommand::Status { id, to, reason } } => {
+        Command::Lead {
+            command: LeadCommand::Status { id, to, reason },
+        } => {
             let to = parse(LeadStatus::parse(&to, "status"))?;
-            let d = leads::change_status(db, ctx, &banco::model::StatusChange { lead_id: id, to, reason }).await?;
+            let d = leads::change_status(
+                db,
+                ctx,
+                &banco::model::StatusChange {
+                    lead_id: id,
+                    to,
+                    reason,
+                },
+            )
+            .await?;
             println!("lead {} is now {}", d.lead.id, d.lead.status);
             Ok(())
         }
@@ -396,21 +457,45 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             println!("{}", json(&summary)?);
             Ok(())
         }
-        Command::User { command: UserCommand::List } => {
+        Command::User {
+            command: UserCommand::List,
+        } => {
             println!("{}", json(&staff::list_users(db, ctx).await?)?);
             Ok(())
         }
-        Command::User { command: UserCommand::Add { name, role, email, store } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    email,
+                    store,
+                },
+        } => {
             let role: Role = parse(Role::parse(&role, "role"))?;
-            let user = staff::add_user(db, ctx, banco::model::NewUser { display_name: name, email, role, store_id: store.or(ctx.user.store_id) }).await?;
+            let user = staff::add_user(
+                db,
+                ctx,
+                banco::model::NewUser {
+                    display_name: name,
+                    email,
+                    role,
+                    store_id: store.or(ctx.user.store_id),
+                },
+            )
+            .await?;
             println!("{}", json(&user)?);
             Ok(())
         }
-        Command::Store { command: StoreCommand::List } => {
+        Command::Store {
+            command: StoreCommand::List,
+        } => {
             println!("{}", json(&staff::list_stores(db, ctx).await?)?);
             Ok(())
         }
-        Command::Store { command: StoreCommand::Add { name, code } } => {
+        Command::Store {
+            command: StoreCommand::Add { name, code },
+        } => {
             println!("{}", json(&staff::add_store(db, ctx, &name, &code).await?)?);
             Ok(())
         }
@@ -420,24 +505,38 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
 async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let mut preview = import::preview(&args.file)?;
     for m in &args.maps {
-        let (column, field) = m.split_once('=').ok_or_else(|| Error::field(format!("--map {m}"), "invalid_mapping"))?;
+        let (column, field) = m
+            .split_once('=')
+            .ok_or_else(|| Error::field(format!("--map {m}"), "invalid_mapping"))?;
         let index = match column.trim().parse::<usize>() {
             Ok(n) if n >= 1 && n <= preview.headers.len() => Some(n - 1),
-            _ => preview.headers.iter().position(|h| h.eq_ignore_ascii_case(column.trim())),
+            _ => preview
+                .headers
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(column.trim())),
         };
         let index = index.ok_or_else(|| {
-            Error::Validation(vec![banco::model::FieldError::new(format!("--map {m}"), "unknown_value")
-                .with("value", column)
-                .with("allowed", preview.headers.join(", "))])
+            Error::Validation(vec![banco::model::FieldError::new(
+                format!("--map {m}"),
+                "unknown_value",
+            )
+            .with("value", column)
+            .with("allowed", preview.headers.join(", "))])
         })?;
         preview.mapping[index] = match field.trim() {
             "ignore" | "" => None,
             f => Some(parse(ImportField::parse(f, &format!("--map {m}")))?),
         };
     }
-    eprintln!("{} rows, separator `{}`; mapping:", preview.total_rows, preview.delimiter);
+    eprintln!(
+        "{} rows, separator `{}`; mapping:",
+        preview.total_rows, preview.delimiter
+    );
     for (h, m) in preview.headers.iter().zip(&preview.mapping) {
-        eprintln!("  {h:<24} -> {}", m.map(|f| f.as_str()).unwrap_or("(ignored)"));
+        eprintln!(
+            "  {h:<24} -> {}",
+            m.map(|f| f.as_str()).unwrap_or("(ignored)")
+        );
     }
     if args.preview {
         println!("{}", json(&preview)?);
@@ -455,7 +554,14 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         store_id: None,
     };
     let bar = indicatif::ProgressBar::new(preview.total_rows);
-    let report = import::run(db, ctx, &request, |done, _| bar.set_position(done), &AtomicBool::new(false)).await;
+    let report = import::run(
+        db,
+        ctx,
+        &request,
+        |done, _| bar.set_position(done),
+        &AtomicBool::new(false),
+    )
+    .await;
     bar.finish_and_clear();
     let report = report?;
     let s = report.summary;
@@ -463,7 +569,11 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         "{} rows: {} imported, {} merged, {} skipped, {} rejected",
         s.rows, s.imported, s.merged, s.skipped, s.rejected
     );
-    for row in report.rows.iter().filter(|r| r.status == RowStatus::Rejected) {
+    for row in report
+        .rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Rejected)
+    {
         let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
         println!("  line {} rejected: {}", row.line, why.join("; "));
     }

@@ -5,8 +5,8 @@
 use std::sync::atomic::AtomicBool;
 
 use banco::model::{
-    AppInfo, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest, LeadDetail, LeadListItem,
-    CaptureOutcome, LeadQuery, NewUser, Page, PersonMatch, StatusChange, User,
+    AppInfo, CaptureOutcome, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest,
+    LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange, User,
 };
 use banco::services::{capture, import, leads, staff, Ctx};
 use banco::{Error, Result};
@@ -55,21 +55,31 @@ pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> Result<User>
 
 /// People matching what is typed in the phone and e-mail fields.
 #[tauri::command]
-pub async fn find_matches(state: State<'_, AppState>, phone: String, email: String) -> Result<Vec<PersonMatch>> {
+pub async fn find_matches(
+    state: State<'_, AppState>,
+    phone: String,
+    email: String,
+) -> Result<Vec<PersonMatch>> {
     let ctx = state.ctx.read().await.clone();
     capture::find_matches(&state.db, &ctx, &phone, &email).await
 }
 
 /// Saves the counter form.
 #[tauri::command]
-pub async fn capture_lead(state: State<'_, AppState>, input: banco::model::CaptureLead) -> Result<CaptureOutcome> {
+pub async fn capture_lead(
+    state: State<'_, AppState>,
+    input: banco::model::CaptureLead,
+) -> Result<CaptureOutcome> {
     let ctx = state.ctx.read().await.clone();
     capture::capture_lead(&state.db, &ctx, input).await
 }
 
 /// One page of the Leads list.
 #[tauri::command]
-pub async fn list_leads(state: State<'_, AppState>, query: LeadQuery) -> Result<Page<LeadListItem>> {
+pub async fn list_leads(
+    state: State<'_, AppState>,
+    query: LeadQuery,
+) -> Result<Page<LeadListItem>> {
     let ctx = state.ctx.read().await.clone();
     leads::list(&state.db, &ctx, &query).await
 }
@@ -103,7 +113,9 @@ pub async fn pick_csv_file(app: tauri::AppHandle) -> Result<Option<String>> {
         .file()
         .add_filter("CSV", &["csv", "txt"])
         .blocking_pick_file();
-    Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
 }
 
 /// Reads a CSV file and proposes a mapping.
@@ -111,12 +123,18 @@ pub async fn pick_csv_file(app: tauri::AppHandle) -> Result<Option<String>> {
 pub async fn import_preview(path: String) -> Result<ImportPreview> {
     tauri::async_runtime::spawn_blocking(move || import::preview(std::path::Path::new(&path)))
         .await
-        .map_err(|e| Error::Io { path: "import".into(), source: std::io::Error::other(e) })?
+        .map_err(|e| Error::Io {
+            path: "import".into(),
+            source: std::io::Error::other(e),
+        })?
 }
 
 /// Problems of an edited mapping against the file (empty = ready).
 #[tauri::command]
-pub async fn import_check(path: String, mapping: Vec<Option<ImportField>>) -> Result<Vec<FieldError>> {
+pub async fn import_check(
+    path: String,
+    mapping: Vec<Option<ImportField>>,
+) -> Result<Vec<FieldError>> {
     let table = import::read_csv(std::path::Path::new(&path))?;
     Ok(import::check_mapping(&table, &mapping))
 }
@@ -132,7 +150,11 @@ pub struct ImportProgress {
 
 /// Runs an import, emitting `import-progress` events as it goes.
 #[tauri::command]
-pub async fn import_run(app: tauri::AppHandle, state: State<'_, AppState>, request: ImportRequest) -> Result<ImportReport> {
+pub async fn import_run(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: ImportRequest,
+) -> Result<ImportReport> {
     let ctx = state.ctx.read().await.clone();
     let cancel = AtomicBool::new(false);
     import::run(
@@ -150,7 +172,10 @@ pub async fn import_run(app: tauri::AppHandle, state: State<'_, AppState>, reque
 /// Asks where to save the import report and writes it as CSV. Returns the
 /// path written, or `None` if the user cancelled.
 #[tauri::command]
-pub async fn save_import_report(app: tauri::AppHandle, report: ImportReport) -> Result<Option<String>> {
+pub async fn save_import_report(
+    app: tauri::AppHandle,
+    report: ImportReport,
+) -> Result<Option<String>> {
     let Some(path) = app
         .dialog()
         .file()
@@ -162,6 +187,9 @@ pub async fn save_import_report(app: tauri::AppHandle, report: ImportReport) -> 
         return Ok(None);
     };
     let csv = import::report_csv(&report)?;
-    std::fs::write(&path, csv).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    std::fs::write(&path, csv).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     Ok(Some(path.display().to_string()))
 }

@@ -33,13 +33,22 @@ fn database_url() -> (String, String) {
         args.iter()
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1).cloned())
-            .or_else(|| args.iter().find_map(|a| a.strip_prefix(&format!("{name}=")).map(str::to_string)))
+            .or_else(|| {
+                args.iter()
+                    .find_map(|a| a.strip_prefix(&format!("{name}=")).map(str::to_string))
+            })
     };
-    if let Some(url) = flag("--database-url").or_else(|| std::env::var("BANCO_DATABASE_URL").ok().filter(|u| !u.is_empty())) {
+    if let Some(url) = flag("--database-url").or_else(|| {
+        std::env::var("BANCO_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+    }) {
         let shown = redact(&url);
         return (url, shown);
     }
-    let dir = flag("--data-dir").map(PathBuf::from).unwrap_or_else(default_data_dir);
+    let dir = flag("--data-dir")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_data_dir);
     let url = sqlite_url_in(&dir);
     (url.clone(), url)
 }
@@ -69,7 +78,11 @@ pub fn run() {
         let db = Db::connect(&url).await?;
         db.migrate().await?;
         let ctx = Ctx::load(&db, None).await?;
-        Ok::<_, banco::Error>(AppState { db, ctx: RwLock::new(ctx), location })
+        Ok::<_, banco::Error>(AppState {
+            db,
+            ctx: RwLock::new(ctx),
+            location,
+        })
     });
     let state = match state {
         Ok(s) => s,
@@ -108,7 +121,13 @@ pub fn run() {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://ann:secret@db:5432/banco"), "postgres://ann:***@db:5432/banco");
-        assert_eq!(super::redact("sqlite:///tmp/banco.db"), "sqlite:///tmp/banco.db");
+        assert_eq!(
+            super::redact("postgres://ann:secret@db:5432/banco"),
+            "postgres://ann:***@db:5432/banco"
+        );
+        assert_eq!(
+            super::redact("sqlite:///tmp/banco.db"),
+            "sqlite:///tmp/banco.db"
+        );
     }
 }

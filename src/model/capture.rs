@@ -121,7 +121,9 @@ impl CaptureLead {
         }
         let phone = match self.phone.trim() {
             "" => None,
-            p => Phone::parse(p, region, "phone").map_err(|e| errors.push(e)).ok(),
+            p => Phone::parse(p, region, "phone")
+                .map_err(|e| errors.push(e))
+                .ok(),
         };
         let email = match self.email.trim() {
             "" => None,

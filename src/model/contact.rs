@@ -77,7 +77,11 @@ fn national_format_in(e164: &str, region: &str) -> String {
                 .id()
                 .map(|id| id.as_ref().eq_ignore_ascii_case(region))
                 .unwrap_or(false);
-            let mode = if same_region { Mode::National } else { Mode::International };
+            let mode = if same_region {
+                Mode::National
+            } else {
+                Mode::International
+            };
             n.format().mode(mode).to_string()
         }
         Err(_) => e164.to_string(),
@@ -127,8 +131,17 @@ mod tests {
 
     #[test]
     fn italian_mobile_in_any_format_becomes_e164() {
-        for input in ["333 123 4567", "+39 333 1234567", "0039-333-123-4567", "(333) 123.4567"] {
-            assert_eq!(Phone::parse(input, "IT", "phone").unwrap().e164(), "+393331234567", "{input}");
+        for input in [
+            "333 123 4567",
+            "+39 333 1234567",
+            "0039-333-123-4567",
+            "(333) 123.4567",
+        ] {
+            assert_eq!(
+                Phone::parse(input, "IT", "phone").unwrap().e164(),
+                "+393331234567",
+                "{input}"
+            );
         }
     }
 
@@ -150,9 +163,23 @@ mod tests {
 
     #[test]
     fn email_is_validated_and_normalized() {
-        assert_eq!(Email::parse(" Mario.Rossi@Example.IT ", "email").unwrap().as_str(), "mario.rossi@example.it");
-        assert_eq!(Email::parse("mario@", "email").unwrap_err().code, "invalid_email");
-        assert_eq!(Email::parse("mario@localhost", "email").unwrap_err().code, "invalid_email");
-        assert_eq!(Email::parse("229.077.5154", "email").unwrap_err().code, "invalid_email");
+        assert_eq!(
+            Email::parse(" Mario.Rossi@Example.IT ", "email")
+                .unwrap()
+                .as_str(),
+            "mario.rossi@example.it"
+        );
+        assert_eq!(
+            Email::parse("mario@", "email").unwrap_err().code,
+            "invalid_email"
+        );
+        assert_eq!(
+            Email::parse("mario@localhost", "email").unwrap_err().code,
+            "invalid_email"
+        );
+        assert_eq!(
+            Email::parse("229.077.5154", "email").unwrap_err().code,
+            "invalid_email"
+        );
     }
 }

@@ -45,12 +45,19 @@ impl FieldError {
             "required" => "is required".into(),
             "name_required" => "a first or last name is required".into(),
             "contact_required" => "a phone number or an e-mail address is required".into(),
-            "invalid_phone" => format!("`{}` is not a valid phone number (region {})", p("value"), p("region")),
+            "invalid_phone" => format!(
+                "`{}` is not a valid phone number (region {})",
+                p("value"),
+                p("region")
+            ),
             "invalid_email" => format!("`{}` is not a valid e-mail address", p("value")),
             "reason_required" => "a reason is required to disqualify a lead".into(),
             "too_long" => format!("is longer than {} characters", p("max")),
             "unknown_value" => format!("`{}` is not one of: {}", p("value"), p("allowed")),
-            "invalid_date" => format!("`{}` is not a date (use YYYY-MM-DD, DD/MM/YYYY or M/D/YYYY)", p("value")),
+            "invalid_date" => format!(
+                "`{}` is not a date (use YYYY-MM-DD, DD/MM/YYYY or M/D/YYYY)",
+                p("value")
+            ),
             "column_mismatch" => {
                 let suggestion = match self.params.get("suggestion") {
                     Some(s) => format!("; column `{s}` looks like {}", p("target")),

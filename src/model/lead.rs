@@ -87,12 +87,19 @@ impl LeadStatus {
 
     /// The statuses reachable from this one.
     pub fn next(self) -> Vec<LeadStatus> {
-        Self::ALL.iter().copied().filter(|s| self.can_move_to(*s)).collect()
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|s| self.can_move_to(*s))
+            .collect()
     }
 
     /// Whether the lead is still being worked (`new`, `in_progress`, `qualified`).
     pub fn is_open(self) -> bool {
-        matches!(self, LeadStatus::New | LeadStatus::InProgress | LeadStatus::Qualified)
+        matches!(
+            self,
+            LeadStatus::New | LeadStatus::InProgress | LeadStatus::Qualified
+        )
     }
 }
 

@@ -41,7 +41,9 @@ pub struct Person {
 impl Person {
     /// "First Last", trimmed.
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name).trim().to_string()
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_string()
     }
 }
 

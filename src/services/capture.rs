@@ -4,8 +4,8 @@ use uuid::Uuid;
 
 use super::Ctx;
 use crate::model::{
-    CaptureLead, CaptureOutcome, Consent, Email, FieldError, Lead, LeadEvent, LeadEventKind, LeadStatus, Person,
-    PersonMatch, Phone, ValidCapture,
+    CaptureLead, CaptureOutcome, Consent, Email, FieldError, Lead, LeadEvent, LeadEventKind,
+    LeadStatus, Person, PersonMatch, Phone, ValidCapture,
 };
 use crate::store::{Db, Repo};
 use crate::{with_conn, with_tx, Error, Result};
@@ -14,13 +14,19 @@ use crate::{with_conn, with_tx, Error, Result};
 /// and deals and whether they are customers. Input that is not (yet) a
 /// valid phone or e-mail is ignored rather than refused, since the user is
 /// still typing.
-pub async fn find_matches(db: &Db, ctx: &Ctx, phone: &str, email: &str) -> Result<Vec<PersonMatch>> {
+pub async fn find_matches(
+    db: &Db,
+    ctx: &Ctx,
+    phone: &str,
+    email: &str,
+) -> Result<Vec<PersonMatch>> {
     let phone = Phone::parse(phone, ctx.region(), "phone").ok();
     let email = Email::parse(email, "email").ok();
     if phone.is_none() && email.is_none() {
         return Ok(Vec::new());
     }
-    with_conn!(db, |c| matches_in(c, ctx, phone.as_ref(), email.as_ref()).await)
+    with_conn!(db, |c| matches_in(c, ctx, phone.as_ref(), email.as_ref())
+        .await)
 }
 
 async fn matches_in<C: Repo + ?Sized>(
@@ -30,12 +36,16 @@ async fn matches_in<C: Repo + ?Sized>(
     email: Option<&Email>,
 ) -> Result<Vec<PersonMatch>> {
     let phones: Vec<String> = phone.map(|p| p.e164().to_string()).into_iter().collect();
-    let people = c.find_people_by_contact(ctx.tenant_id(), &phones, email.map(Email::as_str)).await?;
+    let people = c
+        .find_people_by_contact(ctx.tenant_id(), &phones, email.map(Email::as_str))
+        .await?;
     let mut out = Vec::with_capacity(people.len());
     for person in people {
         let mut matched_on = Vec::new();
         if let Some(p) = phone {
-            if person.phone.as_deref() == Some(p.e164()) || person.phone_2.as_deref() == Some(p.e164()) {
+            if person.phone.as_deref() == Some(p.e164())
+                || person.phone_2.as_deref() == Some(p.e164())
+            {
                 matched_on.push("phone".to_string());
             }
         }
@@ -43,7 +53,12 @@ async fn matches_in<C: Repo + ?Sized>(
             matched_on.push("email".to_string());
         }
         let open_leads = c.count_open_leads(ctx.tenant_id(), person.id).await?;
-        out.push(PersonMatch { person, matched_on, open_leads, open_deals: 0 });
+        out.push(PersonMatch {
+            person,
+            matched_on,
+            open_leads,
+            open_deals: 0,
+        });
     }
     Ok(out)
 }
@@ -76,18 +91,28 @@ async fn capture_in<C: Repo + ?Sized>(
 ) -> Result<CaptureOutcome> {
     let tenant = ctx.tenant_id();
     if let Some(lead) = c.get_lead(tenant, lead_id).await? {
-        let person = c
-            .get_person(tenant, lead.person_id)
-            .await?
-            .ok_or_else(|| Error::NotFound { entity: "person", id: lead.person_id.to_string() })?;
-        return Ok(CaptureOutcome { lead, person, existing_person: true, created: false });
+        let person =
+            c.get_person(tenant, lead.person_id)
+                .await?
+                .ok_or_else(|| Error::NotFound {
+                    entity: "person",
+                    id: lead.person_id.to_string(),
+                })?;
+        return Ok(CaptureOutcome {
+            lead,
+            person,
+            existing_person: true,
+            created: false,
+        });
     }
     let store_id = input.store_id.or(ctx.user.store_id);
     if let Some(store) = store_id {
         if !c.list_stores(tenant).await?.iter().any(|s| s.id == store) {
-            return Err(Error::Validation(vec![
-                FieldError::new("store_id", "unknown_value").with("value", store.to_string())
-            ]));
+            return Err(Error::Validation(vec![FieldError::new(
+                "store_id",
+                "unknown_value",
+            )
+            .with("value", store.to_string())]));
         }
     }
     let at = super::now();
@@ -95,12 +120,18 @@ async fn capture_in<C: Repo + ?Sized>(
         Some(id) => Some(
             c.get_person(tenant, id)
                 .await?
-                .ok_or_else(|| Error::NotFound { entity: "person", id: id.to_string() })?,
+                .ok_or_else(|| Error::NotFound {
+                    entity: "person",
+                    id: id.to_string(),
+                })?,
         ),
         None => {
             let phones: Vec<String> = valid.phone.iter().map(|p| p.e164().to_string()).collect();
             let email = valid.email.as_ref().map(Email::as_str);
-            c.find_people_by_contact(tenant, &phones, email).await?.into_iter().next()
+            c.find_people_by_contact(tenant, &phones, email)
+                .await?
+                .into_iter()
+                .next()
         }
     };
     let existing_person = existing.is_some();
@@ -166,12 +197,23 @@ async fn capture_in<C: Repo + ?Sized>(
         };
         c.insert_consent(tenant, &consent).await?;
     }
-    c.insert_event(tenant, &event(lead.id, LeadEventKind::Created, ctx, at)).await?;
-    Ok(CaptureOutcome { lead, person, existing_person, created: true })
+    c.insert_event(tenant, &event(lead.id, LeadEventKind::Created, ctx, at))
+        .await?;
+    Ok(CaptureOutcome {
+        lead,
+        person,
+        existing_person,
+        created: true,
+    })
 }
 
 /// A history entry with no status change or detail.
-pub(crate) fn event(lead_id: Uuid, kind: LeadEventKind, ctx: &Ctx, at: chrono::DateTime<chrono::Utc>) -> LeadEvent {
+pub(crate) fn event(
+    lead_id: Uuid,
+    kind: LeadEventKind,
+    ctx: &Ctx,
+    at: chrono::DateTime<chrono::Utc>,
+) -> LeadEvent {
     LeadEvent {
         id: Uuid::now_v7(),
         lead_id,

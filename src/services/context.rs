@@ -42,13 +42,18 @@ impl Ctx {
         let user = match user_id {
             Some(id) => users.into_iter().find(|u| u.id == id && u.active),
             None => {
-                let admin = users.iter().find(|u| u.active && u.role == Role::Admin).cloned();
+                let admin = users
+                    .iter()
+                    .find(|u| u.active && u.role == Role::Admin)
+                    .cloned();
                 admin.or_else(|| users.into_iter().find(|u| u.active))
             }
         };
         let user = user.ok_or_else(|| Error::NotFound {
             entity: "user",
-            id: user_id.map(|u| u.to_string()).unwrap_or_else(|| "(any active)".into()),
+            id: user_id
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| "(any active)".into()),
         })?;
         Ok(Ctx { tenant, user })
     }
@@ -69,7 +74,11 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
         default_region: DEFAULT_REGION.into(),
         consent_text_version: INITIAL_CONSENT_TEXT_VERSION.into(),
     };
-    let store = Shop { id: Uuid::now_v7(), name: "Negozio principale".into(), code: "S01".into() };
+    let store = Shop {
+        id: Uuid::now_v7(),
+        name: "Negozio principale".into(),
+        code: "S01".into(),
+    };
     let admin = User {
         id: Uuid::now_v7(),
         display_name: "Amministratore".into(),

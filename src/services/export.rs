@@ -27,7 +27,10 @@ pub async fn all_leads(db: &Db, ctx: &Ctx, query: &LeadQuery) -> Result<Vec<Lead
 
 /// Leads as a JSON array of [`LeadListItem`] objects (times in RFC 3339 UTC).
 pub fn leads_json(items: &[LeadListItem]) -> Result<String> {
-    serde_json::to_string_pretty(items).map_err(|e| Error::Io { path: "json".into(), source: e.into() })
+    serde_json::to_string_pretty(items).map_err(|e| Error::Io {
+        path: "json".into(),
+        source: e.into(),
+    })
 }
 
 /// Leads as CSV with a header: `id, created_at, first_name, last_name,
@@ -36,11 +39,25 @@ pub fn leads_json(items: &[LeadListItem]) -> Result<String> {
 pub fn leads_csv(items: &[LeadListItem]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "id", "created_at", "first_name", "last_name", "phone", "phone_national", "email", "status",
-        "source_channel", "interest", "store", "owner",
+        "id",
+        "created_at",
+        "first_name",
+        "last_name",
+        "phone",
+        "phone_national",
+        "email",
+        "status",
+        "source_channel",
+        "interest",
+        "store",
+        "owner",
     ])?;
     for l in items {
-        let national = l.phone.clone().map(|p| Phone::from_e164_unchecked(p).national()).unwrap_or_default();
+        let national = l
+            .phone
+            .clone()
+            .map(|p| Phone::from_e164_unchecked(p).national())
+            .unwrap_or_default();
         w.write_record([
             l.id.to_string(),
             l.created_at.to_rfc3339(),
@@ -56,6 +73,9 @@ pub fn leads_csv(items: &[LeadListItem]) -> Result<String> {
             l.owner_name.clone().unwrap_or_default(),
         ])?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::Io { path: "csv".into(), source: e.into_error() })?;
+    let bytes = w.into_inner().map_err(|e| Error::Io {
+        path: "csv".into(),
+        source: e.into_error(),
+    })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

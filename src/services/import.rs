@@ -54,7 +54,10 @@ pub struct CsvTable {
 /// Errors: [`Error::Io`]; [`Error::Csv`] for broken quoting;
 /// [`Error::Validation`] `file`: `empty` when there is no header.
 pub fn read_csv(path: &Path) -> Result<CsvTable> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
         Err(_) => encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(),
@@ -74,7 +77,11 @@ pub fn parse_csv(text: &str) -> Result<CsvTable> {
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader.headers()?.iter().map(|h| h.trim().to_string()).collect();
+    let headers: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(Error::field("file", "empty"));
     }
@@ -89,11 +96,21 @@ pub fn parse_csv(text: &str) -> Result<CsvTable> {
         // `\n` that ends the previous line, hence the `+ 1`.
         let line = record
             .position()
-            .map(|p| text.as_bytes()[..(p.byte() as usize + 1).min(text.len())].iter().filter(|b| **b == b'\n').count() as u64 + 1)
+            .map(|p| {
+                text.as_bytes()[..(p.byte() as usize + 1).min(text.len())]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count() as u64
+                    + 1
+            })
             .unwrap_or(0);
         rows.push((line, record.iter().map(|f| f.trim().to_string()).collect()));
     }
-    Ok(CsvTable { headers, rows, delimiter })
+    Ok(CsvTable {
+        headers,
+        rows,
+        delimiter,
+    })
 }
 
 /// Header names (normalised: ASCII lower case, letters and digits only)
@@ -101,25 +118,136 @@ pub fn parse_csv(text: &str) -> Result<CsvTable> {
 fn synonyms(field: ImportField) -> &'static [&'static str] {
     use ImportField::*;
     match field {
-        FirstName => &["firstname", "first", "givenname", "name1", "nome", "nomebattesimo"],
+        FirstName => &[
+            "firstname",
+            "first",
+            "givenname",
+            "name1",
+            "nome",
+            "nomebattesimo",
+        ],
         LastName => &["lastname", "last", "surname", "familyname", "cognome"],
-        FullName => &["fullname", "name", "contact", "contactname", "nomecompleto", "nominativo", "cliente", "customer", "customername"],
-        Phone => &["phone", "phone1", "phonenumber", "mobile", "mobilephone", "cell", "cellphone", "tel", "telephone", "telefono", "telefono1", "cellulare", "numero", "recapito"],
-        Phone2 => &["phone2", "otherphone", "secondaryphone", "homephone", "workphone", "telefono2", "altrotelefono", "telefonofisso", "fisso"],
-        Email => &["email", "emailaddress", "mail", "email1", "posta", "postaelettronica", "indirizzoemail"],
-        Company => &["company", "companyname", "account", "accountname", "organization", "organisation", "azienda", "ragionesociale", "societa", "ditta"],
+        FullName => &[
+            "fullname",
+            "name",
+            "contact",
+            "contactname",
+            "nomecompleto",
+            "nominativo",
+            "cliente",
+            "customer",
+            "customername",
+        ],
+        Phone => &[
+            "phone",
+            "phone1",
+            "phonenumber",
+            "mobile",
+            "mobilephone",
+            "cell",
+            "cellphone",
+            "tel",
+            "telephone",
+            "telefono",
+            "telefono1",
+            "cellulare",
+            "numero",
+            "recapito",
+        ],
+        Phone2 => &[
+            "phone2",
+            "otherphone",
+            "secondaryphone",
+            "homephone",
+            "workphone",
+            "telefono2",
+            "altrotelefono",
+            "telefonofisso",
+            "fisso",
+        ],
+        Email => &[
+            "email",
+            "emailaddress",
+            "mail",
+            "email1",
+            "posta",
+            "postaelettronica",
+            "indirizzoemail",
+        ],
+        Company => &[
+            "company",
+            "companyname",
+            "account",
+            "accountname",
+            "organization",
+            "organisation",
+            "azienda",
+            "ragionesociale",
+            "societa",
+            "ditta",
+        ],
         City => &["city", "town", "citta", "comune", "localita"],
         Country => &["country", "nation", "paese", "nazione", "stato"],
-        ExternalRef => &["customerid", "externalid", "clientid", "contactid", "codicecliente", "idcliente", "codice"],
-        Interest => &["interest", "product", "offer", "interesse", "prodotto", "offerta", "servizio"],
-        SourceChannel => &["source", "sourcechannel", "channel", "leadsource", "fonte", "canale", "provenienza", "origine"],
-        Note => &["note", "notes", "comment", "comments", "description", "nota", "commento", "commenti", "descrizione"],
-        CapturedAt => &["createdat", "created", "date", "subscriptiondate", "signupdate", "capturedat", "data", "datainserimento", "datacreazione", "datasottoscrizione", "dataiscrizione"],
+        ExternalRef => &[
+            "customerid",
+            "externalid",
+            "clientid",
+            "contactid",
+            "codicecliente",
+            "idcliente",
+            "codice",
+        ],
+        Interest => &[
+            "interest",
+            "product",
+            "offer",
+            "interesse",
+            "prodotto",
+            "offerta",
+            "servizio",
+        ],
+        SourceChannel => &[
+            "source",
+            "sourcechannel",
+            "channel",
+            "leadsource",
+            "fonte",
+            "canale",
+            "provenienza",
+            "origine",
+        ],
+        Note => &[
+            "note",
+            "notes",
+            "comment",
+            "comments",
+            "description",
+            "nota",
+            "commento",
+            "commenti",
+            "descrizione",
+        ],
+        CapturedAt => &[
+            "createdat",
+            "created",
+            "date",
+            "subscriptiondate",
+            "signupdate",
+            "capturedat",
+            "data",
+            "datainserimento",
+            "datacreazione",
+            "datasottoscrizione",
+            "dataiscrizione",
+        ],
     }
 }
 
 fn normalise_header(h: &str) -> String {
-    search_key(h).chars().filter(char::is_ascii_alphanumeric).collect()
+    search_key(h)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 /// Guesses the field of each column from its header: exact synonyms first,
@@ -128,9 +256,15 @@ fn normalise_header(h: &str) -> String {
 pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
     let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
     let mut mapping: Vec<Option<ImportField>> = vec![None; headers.len()];
-    let taken = |field: ImportField, mapping: &[Option<ImportField>]| field.is_single() && mapping.contains(&Some(field));
+    let taken = |field: ImportField, mapping: &[Option<ImportField>]| {
+        field.is_single() && mapping.contains(&Some(field))
+    };
     for (i, h) in normalised.iter().enumerate() {
-        if let Some(field) = ImportField::ALL.iter().copied().find(|f| synonyms(*f).contains(&h.as_str())) {
+        if let Some(field) = ImportField::ALL
+            .iter()
+            .copied()
+            .find(|f| synonyms(*f).contains(&h.as_str()))
+        {
             if !taken(field, &mapping) {
                 mapping[i] = Some(field);
             }
@@ -142,7 +276,11 @@ pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
         }
         let best = ImportField::ALL
             .iter()
-            .flat_map(|f| synonyms(*f).iter().map(move |s| (*f, strsim::jaro_winkler(h, s))))
+            .flat_map(|f| {
+                synonyms(*f)
+                    .iter()
+                    .map(move |s| (*f, strsim::jaro_winkler(h, s)))
+            })
             .filter(|(_, score)| *score >= FUZZY_HEADER)
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((field, _)) = best {
@@ -161,7 +299,9 @@ fn fits(field: ImportField, value: &str) -> bool {
         Email => crate::model::Email::parse(value, "email").is_ok(),
         Phone | Phone2 => looks_like_phone(value),
         FirstName | LastName | FullName => {
-            value.chars().any(char::is_alphabetic) && !value.contains('@') && !value.chars().any(|c| c.is_ascii_digit())
+            value.chars().any(char::is_alphabetic)
+                && !value.contains('@')
+                && !value.chars().any(|c| c.is_ascii_digit())
         }
         CapturedAt => parse_date(value).is_some(),
         _ => true,
@@ -174,7 +314,11 @@ fn looks_like_phone(value: &str) -> bool {
     let body = lower.split(['x', '#']).next().unwrap_or("");
     let body = body.strip_suffix("ext").unwrap_or(body);
     let digits = body.chars().filter(char::is_ascii_digit).count();
-    digits >= 7 && parse_date(value).is_none() && body.chars().all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
+    digits >= 7
+        && parse_date(value).is_none()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
 }
 
 /// Parses a date as `YYYY-MM-DD`, RFC 3339, `DD/MM/YYYY` (Italian), or
@@ -186,7 +330,9 @@ pub fn parse_date(value: &str) -> Option<DateTime<Utc>> {
         return Some(dt.with_timezone(&Utc));
     }
     let day = v.split([' ', 'T']).next().unwrap_or(v);
-    let formats = ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m/%d/%Y", "%d/%m/%y"];
+    let formats = [
+        "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m/%d/%Y", "%d/%m/%y",
+    ];
     formats
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(day, f).ok())
@@ -201,12 +347,16 @@ pub fn check_mapping(table: &CsvTable, mapping: &[Option<ImportField>]) -> Vec<F
     let mut problems = Vec::new();
     for field in ImportField::ALL.iter().copied().filter(|f| f.is_single()) {
         if mapping.iter().filter(|m| **m == Some(field)).count() > 1 {
-            problems.push(FieldError::new(field.as_str(), "duplicate_mapping").with("target", field.as_str()));
+            problems.push(
+                FieldError::new(field.as_str(), "duplicate_mapping").with("target", field.as_str()),
+            );
         }
     }
     let has = |f: ImportField| mapping.contains(&Some(f));
-    let has_name = has(ImportField::FirstName) || has(ImportField::LastName) || has(ImportField::FullName);
-    let has_contact = has(ImportField::Phone) || has(ImportField::Phone2) || has(ImportField::Email);
+    let has_name =
+        has(ImportField::FirstName) || has(ImportField::LastName) || has(ImportField::FullName);
+    let has_contact =
+        has(ImportField::Phone) || has(ImportField::Phone2) || has(ImportField::Email);
     if !has_name || !has_contact {
         problems.push(FieldError::new("mapping", "missing_mapping"));
     }
@@ -220,7 +370,10 @@ pub fn check_mapping(table: &CsvTable, mapping: &[Option<ImportField>]) -> Vec<F
     };
     let share = |field: ImportField, i: usize| -> (usize, usize) {
         let values = column_values(i);
-        (values.iter().filter(|v| fits(field, v)).count(), values.len())
+        (
+            values.iter().filter(|v| fits(field, v)).count(),
+            values.len(),
+        )
     };
     for (i, field) in mapping.iter().enumerate() {
         let Some(field) = *field else { continue };
@@ -255,7 +408,12 @@ pub fn preview(path: &Path) -> Result<ImportPreview> {
     let problems = check_mapping(&table, &mapping);
     Ok(ImportPreview {
         headers: table.headers.clone(),
-        sample: table.rows.iter().take(PREVIEW_ROWS).map(|(_, r)| r.clone()).collect(),
+        sample: table
+            .rows
+            .iter()
+            .take(PREVIEW_ROWS)
+            .map(|(_, r)| r.clone())
+            .collect(),
         total_rows: table.rows.len() as u64,
         delimiter: table.delimiter as char,
         mapping,
@@ -270,7 +428,9 @@ fn parse_interest(value: &str) -> Option<Interest> {
         return Some(i);
     }
     Some(match key.as_str() {
-        "fibra" | "fiber" | "ftth" | "fttc" | "adsl" | "internet" | "casa" | "broadband" => Interest::Fibre,
+        "fibra" | "fiber" | "ftth" | "fttc" | "adsl" | "internet" | "casa" | "broadband" => {
+            Interest::Fibre
+        }
         "mobile" | "mobilephone" | "sim" | "telefonia" | "cellulare" => Interest::Mobile,
         "luce" | "energia" | "energy" | "electricity" | "power" => Interest::Electricity,
         "gas" | "metano" => Interest::Gas,
@@ -309,9 +469,22 @@ pub async fn run(
     if !problems.is_empty() {
         return Err(Error::Validation(problems));
     }
-    let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     with_tx!(db, |c| {
-        run_in(c, ctx, request, &table, &mapping, &file_name, &mut progress, cancel).await
+        run_in(
+            c,
+            ctx,
+            request,
+            &table,
+            &mapping,
+            &file_name,
+            &mut progress,
+            cancel,
+        )
+        .await
     })
 }
 
@@ -330,20 +503,28 @@ async fn run_in<C: Repo + ?Sized>(
     let store_id = request.store_id.or(ctx.user.store_id);
     if let Some(store) = store_id {
         if !c.list_stores(tenant).await?.iter().any(|s| s.id == store) {
-            return Err(Error::Validation(vec![
-                FieldError::new("store_id", "unknown_value").with("value", store.to_string())
-            ]));
+            return Err(Error::Validation(vec![FieldError::new(
+                "store_id",
+                "unknown_value",
+            )
+            .with("value", store.to_string())]));
         }
     }
     let total = table.rows.len() as u64;
-    let mut summary = ImportSummary { rows: total, ..Default::default() };
+    let mut summary = ImportSummary {
+        rows: total,
+        ..Default::default()
+    };
     let mut outcomes = Vec::with_capacity(table.rows.len());
     let step = (total / 100).max(1);
     for (n, (line, cells)) in table.rows.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
-        let outcome = import_row(c, ctx, request, table, mapping, store_id, file_name, *line, cells).await?;
+        let outcome = import_row(
+            c, ctx, request, table, mapping, store_id, file_name, *line, cells,
+        )
+        .await?;
         match outcome.status {
             RowStatus::Imported => summary.imported += 1,
             RowStatus::Merged => summary.merged += 1,
@@ -356,7 +537,10 @@ async fn run_in<C: Repo + ?Sized>(
             progress(done, total);
         }
     }
-    Ok(ImportReport { summary, rows: outcomes })
+    Ok(ImportReport {
+        summary,
+        rows: outcomes,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -375,7 +559,9 @@ async fn import_row<C: Repo + ?Sized>(
     let mut values: HashMap<ImportField, String> = HashMap::new();
     let mut notes: Vec<String> = Vec::new();
     for (i, field) in mapping.iter().enumerate() {
-        let (Some(field), Some(value)) = (field, cells.get(i)) else { continue };
+        let (Some(field), Some(value)) = (field, cells.get(i)) else {
+            continue;
+        };
         if value.is_empty() {
             continue;
         }
@@ -390,8 +576,14 @@ async fn import_row<C: Repo + ?Sized>(
     let mut errors: Vec<FieldError> = Vec::new();
 
     let (mut first_name, mut last_name) = (
-        values.get(&ImportField::FirstName).cloned().unwrap_or_default(),
-        values.get(&ImportField::LastName).cloned().unwrap_or_default(),
+        values
+            .get(&ImportField::FirstName)
+            .cloned()
+            .unwrap_or_default(),
+        values
+            .get(&ImportField::LastName)
+            .cloned()
+            .unwrap_or_default(),
     );
     if let Some(full) = values.get(&ImportField::FullName) {
         if first_name.is_empty() && last_name.is_empty() {
@@ -444,7 +636,11 @@ async fn import_row<C: Repo + ?Sized>(
     let interest = match values.get(&ImportField::Interest) {
         None => Interest::Other,
         Some(v) => parse_interest(v).unwrap_or_else(|| {
-            warnings.push(Interest::parse(v, &at_row("interest")).err().unwrap_or_else(|| FieldError::new(at_row("interest"), "unknown_value")));
+            warnings.push(
+                Interest::parse(v, &at_row("interest"))
+                    .err()
+                    .unwrap_or_else(|| FieldError::new(at_row("interest"), "unknown_value")),
+            );
             notes.push(format!("interest: {v}"));
             Interest::Other
         }),
@@ -463,21 +659,36 @@ async fn import_row<C: Repo + ?Sized>(
     let created_at = match values.get(&ImportField::CapturedAt) {
         None => now(),
         Some(v) => parse_date(v).unwrap_or_else(|| {
-            warnings.push(FieldError::new(at_row("captured_at"), "invalid_date").with("value", v.clone()));
+            warnings.push(
+                FieldError::new(at_row("captured_at"), "invalid_date").with("value", v.clone()),
+            );
             now()
         }),
     };
     if !errors.is_empty() {
         errors.extend(warnings);
-        return Ok(RowOutcome { line, status: RowStatus::Rejected, person_id: None, lead_id: None, messages: errors });
+        return Ok(RowOutcome {
+            line,
+            status: RowStatus::Rejected,
+            person_id: None,
+            lead_id: None,
+            messages: errors,
+        });
     }
 
     let at = now();
-    let phones: Vec<String> = phone.iter().chain(phone_2.iter()).map(|p| p.e164().to_string()).collect();
+    let phones: Vec<String> = phone
+        .iter()
+        .chain(phone_2.iter())
+        .map(|p| p.e164().to_string())
+        .collect();
     let existing = if request.duplicates == DuplicatePolicy::Create {
         None
     } else {
-        c.find_people_by_contact(tenant, &phones, email.as_ref().map(Email::as_str)).await?.into_iter().next()
+        c.find_people_by_contact(tenant, &phones, email.as_ref().map(Email::as_str))
+            .await?
+            .into_iter()
+            .next()
     };
     let incoming = Person {
         id: Uuid::now_v7(),
@@ -497,8 +708,18 @@ async fn import_row<C: Repo + ?Sized>(
     };
     let (person_id, status) = match existing {
         Some(found) if request.duplicates == DuplicatePolicy::Skip => {
-            warnings.insert(0, FieldError::new(at_row("person"), "duplicate_skipped").with("value", found.full_name()));
-            return Ok(RowOutcome { line, status: RowStatus::Skipped, person_id: Some(found.id), lead_id: None, messages: warnings });
+            warnings.insert(
+                0,
+                FieldError::new(at_row("person"), "duplicate_skipped")
+                    .with("value", found.full_name()),
+            );
+            return Ok(RowOutcome {
+                line,
+                status: RowStatus::Skipped,
+                person_id: Some(found.id),
+                lead_id: None,
+                messages: warnings,
+            });
         }
         Some(mut found) => {
             merge_into(&mut found, incoming);
@@ -534,7 +755,13 @@ async fn import_row<C: Repo + ?Sized>(
     let mut e = event(lead.id, LeadEventKind::Imported, ctx, at);
     e.detail = Some(format!("{file_name}, line {line}"));
     c.insert_event(tenant, &e).await?;
-    Ok(RowOutcome { line, status, person_id: Some(person_id), lead_id: Some(lead.id), messages: warnings })
+    Ok(RowOutcome {
+        line,
+        status,
+        person_id: Some(person_id),
+        lead_id: Some(lead.id),
+        messages: warnings,
+    })
 }
 
 /// Update policy: the file's non-empty values replace the person's; a
@@ -581,10 +808,17 @@ pub fn report_csv(report: &ImportReport) -> Result<String> {
             row.status.as_str().to_string(),
             row.person_id.map(|u| u.to_string()).unwrap_or_default(),
             row.lead_id.map(|u| u.to_string()).unwrap_or_default(),
-            row.messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" | "),
+            row.messages
+                .iter()
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>()
+                .join(" | "),
         ])?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::Io { path: "report".into(), source: e.into_error() })?;
+    let bytes = w.into_inner().map_err(|e| Error::Io {
+        path: "report".into(),
+        source: e.into_error(),
+    })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -594,10 +828,18 @@ mod tests {
 
     #[test]
     fn headers_in_italian_english_and_misspelt_are_guessed() {
-        let h: Vec<String> = ["Nome", "Cognome", "Cellulare", "E-mail", "FIRSNAME", "Città", "Index"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let h: Vec<String> = [
+            "Nome",
+            "Cognome",
+            "Cellulare",
+            "E-mail",
+            "FIRSNAME",
+            "Città",
+            "Index",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let m = guess_mapping(&h);
         assert_eq!(m[0], Some(ImportField::FirstName));
         assert_eq!(m[1], Some(ImportField::LastName));
@@ -607,7 +849,10 @@ mod tests {
         assert_eq!(m[5], Some(ImportField::City));
         assert_eq!(m[6], None);
         let m = guess_mapping(&["FIRSNAME".to_string(), "LASTNAME".to_string()]);
-        assert_eq!(m, vec![Some(ImportField::FirstName), Some(ImportField::LastName)]);
+        assert_eq!(
+            m,
+            vec![Some(ImportField::FirstName), Some(ImportField::LastName)]
+        );
     }
 
     #[test]
@@ -641,7 +886,14 @@ mod tests {
 mod line_tests {
     #[test]
     fn line_numbers_count_the_header_as_line_one() {
-        let t = super::read_csv(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/customers-100.csv"))).unwrap();
-        assert_eq!(t.rows.iter().take(3).map(|r| r.0).collect::<Vec<_>>(), vec![2, 3, 4]);
+        let t = super::read_csv(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/customers-100.csv"
+        )))
+        .unwrap();
+        assert_eq!(
+            t.rows.iter().take(3).map(|r| r.0).collect::<Vec<_>>(),
+            vec![2, 3, 4]
+        );
     }
 }

@@ -5,7 +5,8 @@ use uuid::Uuid;
 use super::capture::event;
 use super::{now, Ctx};
 use crate::model::{
-    FieldError, LeadDetail, LeadEventKind, LeadListItem, LeadQuery, LeadStatus, Note, Page, StatusChange,
+    FieldError, LeadDetail, LeadEventKind, LeadListItem, LeadQuery, LeadStatus, Note, Page,
+    StatusChange,
 };
 use crate::store::{Db, Repo};
 use crate::{with_conn, with_tx, Error, Result};
@@ -33,13 +34,24 @@ async fn detail_in<C: Repo + ?Sized>(c: &mut C, ctx: &Ctx, lead_id: Uuid) -> Res
     let lead = c
         .get_lead(tenant, lead_id)
         .await?
-        .ok_or_else(|| Error::NotFound { entity: "lead", id: lead_id.to_string() })?;
+        .ok_or_else(|| Error::NotFound {
+            entity: "lead",
+            id: lead_id.to_string(),
+        })?;
     let person = c
         .get_person(tenant, lead.person_id)
         .await?
-        .ok_or_else(|| Error::NotFound { entity: "person", id: lead.person_id.to_string() })?;
+        .ok_or_else(|| Error::NotFound {
+            entity: "person",
+            id: lead.person_id.to_string(),
+        })?;
     let store_name = match lead.store_id {
-        Some(id) => c.list_stores(tenant).await?.into_iter().find(|s| s.id == id).map(|s| s.name),
+        Some(id) => c
+            .list_stores(tenant)
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name),
         None => None,
     };
     let owner_name = match lead.owner_id {
@@ -50,7 +62,16 @@ async fn detail_in<C: Repo + ?Sized>(c: &mut C, ctx: &Ctx, lead_id: Uuid) -> Res
     let notes = c.notes_of(tenant, lead.id).await?;
     let history = c.events_of(tenant, lead.id).await?;
     let next_statuses = lead.status.next();
-    Ok(LeadDetail { lead, person, store_name, owner_name, consents, notes, history, next_statuses })
+    Ok(LeadDetail {
+        lead,
+        person,
+        store_name,
+        owner_name,
+        consents,
+        notes,
+        history,
+        next_statuses,
+    })
 }
 
 /// Moves a lead to another status and records it in its history.
@@ -60,14 +81,24 @@ async fn detail_in<C: Repo + ?Sized>(c: &mut C, ctx: &Ctx, lead_id: Uuid) -> Res
 /// [`Error::Validation`] `reason`: `reason_required` when disqualifying
 /// without a reason, `too_long` past 500 characters.
 pub async fn change_status(db: &Db, ctx: &Ctx, change: &StatusChange) -> Result<LeadDetail> {
-    let reason = change.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reason = change
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
     if change.to == LeadStatus::Disqualified {
         match reason {
-            None => return Err(Error::Validation(vec![FieldError::new("reason", "reason_required")])),
+            None => {
+                return Err(Error::Validation(vec![FieldError::new(
+                    "reason",
+                    "reason_required",
+                )]))
+            }
             Some(r) if r.chars().count() > MAX_REASON_CHARS => {
-                return Err(Error::Validation(vec![
-                    FieldError::new("reason", "too_long").with("max", MAX_REASON_CHARS.to_string())
-                ]))
+                return Err(Error::Validation(vec![FieldError::new(
+                    "reason", "too_long",
+                )
+                .with("max", MAX_REASON_CHARS.to_string())]))
             }
             _ => {}
         }
@@ -77,13 +108,24 @@ pub async fn change_status(db: &Db, ctx: &Ctx, change: &StatusChange) -> Result<
         let lead = c
             .get_lead(tenant, change.lead_id)
             .await?
-            .ok_or_else(|| Error::NotFound { entity: "lead", id: change.lead_id.to_string() })?;
+            .ok_or_else(|| Error::NotFound {
+                entity: "lead",
+                id: change.lead_id.to_string(),
+            })?;
         if !lead.status.can_move_to(change.to) {
-            return Err(Error::IllegalTransition { from: lead.status, to: change.to });
+            return Err(Error::IllegalTransition {
+                from: lead.status,
+                to: change.to,
+            });
         }
         let at = now();
-        let kept_reason = if change.to == LeadStatus::Disqualified { reason } else { None };
-        c.update_lead_status(tenant, lead.id, change.to, kept_reason, at).await?;
+        let kept_reason = if change.to == LeadStatus::Disqualified {
+            reason
+        } else {
+            None
+        };
+        c.update_lead_status(tenant, lead.id, change.to, kept_reason, at)
+            .await?;
         let mut e = event(lead.id, LeadEventKind::StatusChanged, ctx, at);
         e.from_status = Some(lead.status);
         e.to_status = Some(change.to);
@@ -110,7 +152,10 @@ pub async fn add_note(db: &Db, ctx: &Ctx, lead_id: Uuid, body: &str) -> Result<L
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
         if c.get_lead(tenant, lead_id).await?.is_none() {
-            return Err(Error::NotFound { entity: "lead", id: lead_id.to_string() });
+            return Err(Error::NotFound {
+                entity: "lead",
+                id: lead_id.to_string(),
+            });
         }
         let at = now();
         let note = Note {
@@ -122,7 +167,8 @@ pub async fn add_note(db: &Db, ctx: &Ctx, lead_id: Uuid, body: &str) -> Result<L
             created_at: at,
         };
         c.insert_note(tenant, &note).await?;
-        c.insert_event(tenant, &event(lead_id, LeadEventKind::NoteAdded, ctx, at)).await?;
+        c.insert_event(tenant, &event(lead_id, LeadEventKind::NoteAdded, ctx, at))
+            .await?;
         detail_in(c, ctx, lead_id).await
     })
 }

@@ -20,22 +20,128 @@ use crate::store::{Db, Repo};
 use crate::{with_conn, with_tx, Result};
 
 const FIRST_NAMES: &[&str] = &[
-    "Giuseppe", "Giovanni", "Antonio", "Mario", "Luigi", "Francesco", "Angelo", "Vincenzo", "Pietro", "Salvatore",
-    "Carlo", "Franco", "Domenico", "Bruno", "Paolo", "Michele", "Giorgio", "Aldo", "Sergio", "Luciano",
-    "Marco", "Alessandro", "Andrea", "Luca", "Matteo", "Lorenzo", "Davide", "Simone", "Federico", "Nicolò",
-    "Maria", "Anna", "Giuseppina", "Rosa", "Angela", "Giovanna", "Teresa", "Lucia", "Carmela", "Caterina",
-    "Francesca", "Chiara", "Sara", "Giulia", "Martina", "Alessia", "Elisa", "Federica", "Valentina", "Sofia",
+    "Giuseppe",
+    "Giovanni",
+    "Antonio",
+    "Mario",
+    "Luigi",
+    "Francesco",
+    "Angelo",
+    "Vincenzo",
+    "Pietro",
+    "Salvatore",
+    "Carlo",
+    "Franco",
+    "Domenico",
+    "Bruno",
+    "Paolo",
+    "Michele",
+    "Giorgio",
+    "Aldo",
+    "Sergio",
+    "Luciano",
+    "Marco",
+    "Alessandro",
+    "Andrea",
+    "Luca",
+    "Matteo",
+    "Lorenzo",
+    "Davide",
+    "Simone",
+    "Federico",
+    "Nicolò",
+    "Maria",
+    "Anna",
+    "Giuseppina",
+    "Rosa",
+    "Angela",
+    "Giovanna",
+    "Teresa",
+    "Lucia",
+    "Carmela",
+    "Caterina",
+    "Francesca",
+    "Chiara",
+    "Sara",
+    "Giulia",
+    "Martina",
+    "Alessia",
+    "Elisa",
+    "Federica",
+    "Valentina",
+    "Sofia",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco",
-    "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi", "Moretti",
-    "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso", "Ferrara", "Galli", "Martini", "Leone",
-    "Longo", "Gentile", "Martinelli", "Vitale", "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo", "Marchetti",
-    "Parisi", "Villa", "Conte", "Ferraro", "Ferri", "Fabbri", "Bianco", "Marini", "Grasso", "Valentini",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Fontana",
+    "Santoro",
+    "Mariani",
+    "Rinaldi",
+    "Caruso",
+    "Ferrara",
+    "Galli",
+    "Martini",
+    "Leone",
+    "Longo",
+    "Gentile",
+    "Martinelli",
+    "Vitale",
+    "Lombardo",
+    "Serra",
+    "Coppola",
+    "De Santis",
+    "D'Angelo",
+    "Marchetti",
+    "Parisi",
+    "Villa",
+    "Conte",
+    "Ferraro",
+    "Ferri",
+    "Fabbri",
+    "Bianco",
+    "Marini",
+    "Grasso",
+    "Valentini",
 ];
-const MOBILE_PREFIXES: &[&str] = &["320", "324", "328", "329", "330", "333", "335", "338", "339", "340", "345", "347", "348", "349", "351", "366", "388", "392"];
-const MAIL_DOMAINS: &[&str] = &["gmail.com", "libero.it", "hotmail.it", "yahoo.it", "virgilio.it", "alice.it", "outlook.it", "tiscali.it"];
-const STORES: &[(&str, &str)] = &[("Milano Centro", "MI01"), ("Roma Tuscolana", "RM01"), ("Napoli Vomero", "NA01")];
+const MOBILE_PREFIXES: &[&str] = &[
+    "320", "324", "328", "329", "330", "333", "335", "338", "339", "340", "345", "347", "348",
+    "349", "351", "366", "388", "392",
+];
+const MAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "libero.it",
+    "hotmail.it",
+    "yahoo.it",
+    "virgilio.it",
+    "alice.it",
+    "outlook.it",
+    "tiscali.it",
+];
+const STORES: &[(&str, &str)] = &[
+    ("Milano Centro", "MI01"),
+    ("Roma Tuscolana", "RM01"),
+    ("Napoli Vomero", "NA01"),
+];
 
 /// Statistics of a seeding run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -50,7 +156,13 @@ pub struct SeedSummary {
 /// creating three demo stores if the tenant has only one. Deterministic for
 /// a given `seed`. Runs in transactions of 5,000 leads; `progress(done,
 /// total)` follows them.
-pub async fn seed(db: &Db, ctx: &Ctx, leads: u64, seed: u64, mut progress: impl FnMut(u64, u64) + Send) -> Result<SeedSummary> {
+pub async fn seed(
+    db: &Db,
+    ctx: &Ctx,
+    leads: u64,
+    seed: u64,
+    mut progress: impl FnMut(u64, u64) + Send,
+) -> Result<SeedSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
     let tenant = ctx.tenant_id();
     let mut stores = with_conn!(db, |c| c.list_stores(tenant).await)?;
@@ -60,7 +172,11 @@ pub async fn seed(db: &Db, ctx: &Ctx, leads: u64, seed: u64, mut progress: impl 
         let new: Vec<Shop> = STORES
             .iter()
             .filter(|(_, code)| !existing.iter().any(|e| e == code))
-            .map(|(name, code)| Shop { id: Uuid::now_v7(), name: (*name).into(), code: (*code).into() })
+            .map(|(name, code)| Shop {
+                id: Uuid::now_v7(),
+                name: (*name).into(),
+                code: (*code).into(),
+            })
             .collect();
         with_tx!(db, |c| {
             for s in &new {
@@ -70,7 +186,10 @@ pub async fn seed(db: &Db, ctx: &Ctx, leads: u64, seed: u64, mut progress: impl 
         })?;
         stores.extend(new);
     }
-    let mut summary = SeedSummary { people: 0, leads: 0 };
+    let mut summary = SeedSummary {
+        people: 0,
+        leads: 0,
+    };
     let mut last_person: Option<Uuid> = None;
     let batch = 5_000u64;
     while summary.leads < leads {
@@ -78,8 +197,13 @@ pub async fn seed(db: &Db, ctx: &Ctx, leads: u64, seed: u64, mut progress: impl 
         let rows: Vec<(Option<Person>, Lead)> = (0..n)
             .map(|_| {
                 let reuse = last_person.filter(|_| rng.gen_ratio(1, 8));
-                let person = if reuse.is_some() { None } else { Some(fake_person(&mut rng)) };
-                let person_id = reuse.unwrap_or_else(|| person.as_ref().map(|p| p.id).unwrap_or_default());
+                let person = if reuse.is_some() {
+                    None
+                } else {
+                    Some(fake_person(&mut rng))
+                };
+                let person_id =
+                    reuse.unwrap_or_else(|| person.as_ref().map(|p| p.id).unwrap_or_default());
                 last_person = Some(person_id);
                 let lead = fake_lead(&mut rng, ctx, person_id, &stores);
                 (person, lead)
@@ -111,10 +235,18 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
 fn fake_person(rng: &mut StdRng) -> Person {
     let first = pick(rng, FIRST_NAMES).to_string();
     let last = pick(rng, LAST_NAMES).to_string();
-    let phone = format!("+39{}{:07}", pick(rng, MOBILE_PREFIXES), rng.gen_range(0..10_000_000u32));
+    let phone = format!(
+        "+39{}{:07}",
+        pick(rng, MOBILE_PREFIXES),
+        rng.gen_range(0..10_000_000u32)
+    );
     let email = rng.gen_ratio(7, 10).then(|| {
         let local = search_key(&format!("{first}.{last}")).replace([' ', '\''], "");
-        format!("{local}{}@{}", rng.gen_range(1..1000), pick(rng, MAIL_DOMAINS))
+        format!(
+            "{local}{}@{}",
+            rng.gen_range(1..1000),
+            pick(rng, MAIL_DOMAINS)
+        )
     });
     let at = now() - Duration::days(rng.gen_range(0..365));
     Person {
@@ -158,7 +290,8 @@ fn fake_lead(rng: &mut StdRng, ctx: &Ctx, person_id: Uuid, stores: &[Shop]) -> L
         store_id: Some(pick(rng, stores).id),
         owner_id: Some(ctx.user.id),
         status,
-        disqualify_reason: (status == LeadStatus::Disqualified).then(|| "Non interessato".to_string()),
+        disqualify_reason: (status == LeadStatus::Disqualified)
+            .then(|| "Non interessato".to_string()),
         source_channel: source,
         interest: *pick(rng, Interest::ALL),
         campaign_id: None,

@@ -24,10 +24,15 @@ pub async fn list_stores(db: &Db, ctx: &Ctx) -> Result<Vec<Shop>> {
 /// `role`: `not_allowed`).
 pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     let mut errors = Vec::new();
-    let name = User::validate_name(&new.display_name).map_err(|e| errors.push(e)).ok();
+    let name = User::validate_name(&new.display_name)
+        .map_err(|e| errors.push(e))
+        .ok();
     let email = match new.email.trim() {
         "" => None,
-        e => crate::model::Email::parse(e, "email").map_err(|e| errors.push(e)).ok().map(|e| e.as_str().to_string()),
+        e => crate::model::Email::parse(e, "email")
+            .map_err(|e| errors.push(e))
+            .ok()
+            .map(|e| e.as_str().to_string()),
     };
     let allowed = match ctx.user.role {
         Role::Admin => true,
@@ -50,7 +55,9 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
         let stores = c.list_stores(ctx.tenant_id()).await?;
         if let Some(store) = user.store_id {
             if !stores.iter().any(|s| s.id == store) {
-                errors.push(FieldError::new("store_id", "unknown_value").with("value", store.to_string()));
+                errors.push(
+                    FieldError::new("store_id", "unknown_value").with("value", store.to_string()),
+                );
             }
         }
         if let Some(email) = &user.email {
@@ -83,9 +90,17 @@ pub async fn add_store(db: &Db, ctx: &Ctx, name: &str, code: &str) -> Result<Sho
     if ctx.user.role != Role::Admin {
         errors.push(FieldError::new("role", "not_allowed").with("value", ctx.user.role.as_str()));
     }
-    let shop = Shop { id: Uuid::now_v7(), name: name.trim().into(), code: code.trim().to_uppercase() };
+    let shop = Shop {
+        id: Uuid::now_v7(),
+        name: name.trim().into(),
+        code: code.trim().to_uppercase(),
+    };
     with_tx!(db, |c| {
-        if c.list_stores(ctx.tenant_id()).await?.iter().any(|s| s.code == shop.code) {
+        if c.list_stores(ctx.tenant_id())
+            .await?
+            .iter()
+            .any(|s| s.code == shop.code)
+        {
             errors.push(FieldError::new("code", "already_used").with("value", shop.code.clone()));
         }
         if !errors.is_empty() {

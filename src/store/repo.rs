@@ -100,7 +100,9 @@ pub(crate) fn person_search_text(p: &Person) -> String {
     for phone in [&p.phone, &p.phone_2].into_iter().flatten() {
         let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
         parts.push(digits(phone));
-        parts.push(digits(&crate::model::Phone::from_e164_unchecked(phone.clone()).national()));
+        parts.push(digits(
+            &crate::model::Phone::from_e164_unchecked(phone.clone()).national(),
+        ));
     }
     if let Some(raw) = &p.phone_raw {
         parts.push(raw.chars().filter(char::is_ascii_digit).collect());
@@ -110,7 +112,9 @@ pub(crate) fn person_search_text(p: &Person) -> String {
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// The search words of a list query: a phone-like input becomes its digits
@@ -119,10 +123,17 @@ fn search_terms(search: &str) -> Vec<String> {
     let has_letters = search.chars().any(char::is_alphabetic);
     let digits: String = search.chars().filter(char::is_ascii_digit).collect();
     if !has_letters && digits.len() >= 3 {
-        let digits = digits.strip_prefix("00").map(str::to_string).unwrap_or(digits);
+        let digits = digits
+            .strip_prefix("00")
+            .map(str::to_string)
+            .unwrap_or(digits);
         return vec![digits];
     }
-    search_key(search).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
+    search_key(search)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn parse_enum<T: std::str::FromStr>(value: &str, column: &str) -> Result<T> {
@@ -143,7 +154,12 @@ struct TenantRow {
 
 impl From<TenantRow> for Tenant {
     fn from(r: TenantRow) -> Self {
-        Tenant { id: r.id, name: r.name, default_region: r.default_region, consent_text_version: r.consent_text_version }
+        Tenant {
+            id: r.id,
+            name: r.name,
+            default_region: r.default_region,
+            consent_text_version: r.consent_text_version,
+        }
     }
 }
 
@@ -180,7 +196,8 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-const PERSON_COLUMNS: &str = "id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, email, \
+const PERSON_COLUMNS: &str =
+    "id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, email, \
      company_name, city, country, external_ref, is_customer, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
@@ -366,13 +383,15 @@ macro_rules! push_lead_filters {
             $qb.push(")");
         }
         if let Some(source) = q.source_channel {
-            $qb.push(" AND l.source_channel = ").push_bind(source.as_str());
+            $qb.push(" AND l.source_channel = ")
+                .push_bind(source.as_str());
         }
         if let Some(store) = q.store_id {
             $qb.push(" AND l.store_id = ").push_bind(store);
         }
         if let Some(from) = q.from {
-            $qb.push(" AND l.created_at >= ").push_bind(from.and_time(NaiveTime::MIN).and_utc());
+            $qb.push(" AND l.created_at >= ")
+                .push_bind(from.and_time(NaiveTime::MIN).and_utc());
         }
         if let Some(to) = q.to {
             let end = (to + Duration::days(1)).and_time(NaiveTime::MIN).and_utc();

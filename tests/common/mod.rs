@@ -27,10 +27,16 @@ impl TestDb {
 
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::connect(&banco::store::sqlite_url_in(dir.path())).await.expect("open sqlite");
+    let db = Db::connect(&banco::store::sqlite_url_in(dir.path()))
+        .await
+        .expect("open sqlite");
     db.migrate().await.expect("migrate sqlite");
     let ctx = Ctx::load(&db, None).await.expect("bootstrap");
-    TestDb { db, ctx, dir: Some(std::sync::Arc::new(dir)) }
+    TestDb {
+        db,
+        ctx,
+        dir: Some(std::sync::Arc::new(dir)),
+    }
 }
 
 pub fn pg_admin_url() -> String {
@@ -48,8 +54,13 @@ pub async fn fresh_pg_url() -> String {
     use sqlx::Connection;
     let admin = pg_admin_url();
     let name = format!("banco_t_{}", Uuid::now_v7().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
     let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
     format!("{base}/{name}")
 }

@@ -4,7 +4,8 @@
 
 use banco::model::{
     AppInfo, CaptureLead, CaptureOutcome, FieldError, ImportField, ImportPreview, ImportReport,
-    ImportRequest, LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange, User,
+    ImportRequest, LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange,
+    User,
 };
 use banco::ErrorPayload;
 use serde::de::DeserializeOwned;
@@ -19,18 +20,25 @@ extern "C" {
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
-    async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// Calls a command with JSON-like arguments; a failure arrives as the
 /// core's [`ErrorPayload`] (or one made from whatever the shell threw).
 pub async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R, ErrorPayload> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let args = args.serialize(&serializer).map_err(|e| local_error(&e.to_string()))?;
+    let args = args
+        .serialize(&serializer)
+        .map_err(|e| local_error(&e.to_string()))?;
     match tauri_invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| local_error(&e.to_string())),
         Err(err) => Err(serde_wasm_bindgen::from_value::<ErrorPayload>(err.clone())
-            .unwrap_or_else(|_| local_error(&err.as_string().unwrap_or_else(|| format!("{err:?}"))))),
+            .unwrap_or_else(|_| {
+                local_error(&err.as_string().unwrap_or_else(|| format!("{err:?}")))
+            })),
     }
 }
 
@@ -39,7 +47,9 @@ fn local_error(message: &str) -> ErrorPayload {
         kind: "ui".into(),
         field: None,
         message_key: "error.ui".into(),
-        params: [("detail".to_string(), message.to_string())].into_iter().collect(),
+        params: [("detail".to_string(), message.to_string())]
+            .into_iter()
+            .collect(),
         fields: Vec::new(),
         message: message.into(),
     }
@@ -47,7 +57,10 @@ fn local_error(message: &str) -> ErrorPayload {
 
 /// Subscribes to a shell event; the closure gets the event's `payload`.
 /// The subscription lives as long as the page (the closure is leaked on purpose).
-pub async fn listen<T: DeserializeOwned + 'static>(event: &str, mut handler: impl FnMut(T) + 'static) {
+pub async fn listen<T: DeserializeOwned + 'static>(
+    event: &str,
+    mut handler: impl FnMut(T) + 'static,
+) {
     let closure = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
         if let Ok(payload) = js_sys::Reflect::get(&e, &JsValue::from_str("payload")) {
             if let Ok(value) = serde_wasm_bindgen::from_value::<T>(payload) {
@@ -92,7 +105,10 @@ pub async fn pick_csv_file() -> Result<Option<String>, ErrorPayload> {
 pub async fn import_preview(path: &str) -> Result<ImportPreview, ErrorPayload> {
     call("import_preview", json!({ "path": path })).await
 }
-pub async fn import_check(path: &str, mapping: &[Option<ImportField>]) -> Result<Vec<FieldError>, ErrorPayload> {
+pub async fn import_check(
+    path: &str,
+    mapping: &[Option<ImportField>],
+) -> Result<Vec<FieldError>, ErrorPayload> {
     call("import_check", json!({ "path": path, "mapping": mapping })).await
 }
 pub async fn import_run(request: &ImportRequest) -> Result<ImportReport, ErrorPayload> {

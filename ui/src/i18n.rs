@@ -27,10 +27,21 @@ pub fn tr_with<'a>(key: &str, params: impl IntoIterator<Item = (&'a str, String)
 
 /// A field error as a sentence in the current language.
 pub fn field_error(e: &FieldError) -> String {
-    let mut params: Vec<(&str, String)> = e.params.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    let target = e.params.get("target").map(|t| field_label(t)).unwrap_or_default();
+    let mut params: Vec<(&str, String)> = e
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    let target = e
+        .params
+        .get("target")
+        .map(|t| field_label(t))
+        .unwrap_or_default();
     let suggestion = match e.params.get("suggestion") {
-        Some(column) => tr_with("import.suggestion", [("column", column.clone()), ("target", target.clone())]),
+        Some(column) => tr_with(
+            "import.suggestion",
+            [("column", column.clone()), ("target", target.clone())],
+        ),
         None => String::new(),
     };
     params.retain(|(k, _)| *k != "target" && *k != "suggestion");
@@ -42,22 +53,39 @@ pub fn field_error(e: &FieldError) -> String {
 /// A failed command as one message: every field error, or the translated error.
 pub fn error_text(e: &ErrorPayload) -> String {
     if !e.fields.is_empty() {
-        return e.fields.iter().map(|f| format!("{}: {}", field_label(&f.field), field_error(f))).collect::<Vec<_>>().join(" · ");
+        return e
+            .fields
+            .iter()
+            .map(|f| format!("{}: {}", field_label(&f.field), field_error(f)))
+            .collect::<Vec<_>>()
+            .join(" · ");
     }
     // Lead statuses in an illegal transition are shown by their translated names.
     let params = e.params.iter().map(|(k, v)| {
-        let value = if e.kind == "illegal_transition" { tr(&format!("status.{v}")) } else { v.clone() };
+        let value = if e.kind == "illegal_transition" {
+            tr(&format!("status.{v}"))
+        } else {
+            v.clone()
+        };
         (k.as_str(), value)
     });
     let text = tr_with(&e.message_key, params);
-    if text == e.message_key { e.message.clone() } else { text }
+    if text == e.message_key {
+        e.message.clone()
+    } else {
+        text
+    }
 }
 
 /// The label of a model field (`phone` → "Telefono"); unknown names pass through.
 pub fn field_label(field: &str) -> String {
     let key = format!("field.{field}");
     let label = tr(&key);
-    if label == key { field.to_string() } else { label }
+    if label == key {
+        field.to_string()
+    } else {
+        label
+    }
 }
 
 /// The language saved on this computer, else Italian.

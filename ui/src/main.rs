@@ -30,7 +30,12 @@ pub enum Screen {
 }
 
 impl Screen {
-    const ALL: [Screen; 4] = [Screen::Counter, Screen::Leads, Screen::Import, Screen::Settings];
+    const ALL: [Screen; 4] = [
+        Screen::Counter,
+        Screen::Leads,
+        Screen::Import,
+        Screen::Settings,
+    ];
 
     fn key(self) -> &'static str {
         match self {
@@ -106,7 +111,9 @@ fn app() -> Html {
         let (shared, error) = (shared.clone(), error.clone());
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            let Ok(id) = Uuid::parse_str(&value) else { return };
+            let Ok(id) = Uuid::parse_str(&value) else {
+                return;
+            };
             let (shared, error) = (shared.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::switch_user(id).await {

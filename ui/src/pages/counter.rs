@@ -18,11 +18,73 @@ use crate::{api, Shared};
 /// Milliseconds to wait after the last key before looking up matches.
 const MATCH_DELAY_MS: u32 = 300;
 
+/// Every change the form can go through. Applied by a reducer to the
+/// current state, so fast typing (or a barcode reader) never writes a field
+/// back from a stale copy of the form.
+enum Action {
+    Text(&'static str, String),
+    Interest(Interest),
+    Source(SourceChannel),
+    Store(Option<Uuid>),
+    Consent(&'static str, bool),
+    Person(Option<Uuid>),
+    Reset(Option<Uuid>),
+    Errors(Vec<FieldError>),
+}
+
+/// The form's input and the errors shown beside its fields; one state, so
+/// a keystroke updates both in one render.
+#[derive(Clone, PartialEq, Default)]
+struct Form(CaptureLead, Vec<FieldError>);
+
+impl Reducible for Form {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut f = self.0.clone();
+        let mut errors = self.1.clone();
+        match action {
+            Action::Text(field, value) => {
+                errors.retain(|e| e.field != field);
+                match field {
+                    "first_name" => f.first_name = value,
+                    "last_name" => f.last_name = value,
+                    "phone" => f.phone = value,
+                    "email" => f.email = value,
+                    _ => f.note = value,
+                }
+                if field == "phone" || field == "email" {
+                    f.person_id = None;
+                }
+            }
+            Action::Interest(i) => f.interest = i,
+            Action::Source(s) => f.source_channel = s,
+            Action::Store(s) => f.store_id = s,
+            Action::Consent(which, checked) => match which {
+                "service_contact" => f.consents.service_contact = checked,
+                "marketing" => f.consents.marketing = checked,
+                "profiling" => f.consents.profiling = checked,
+                _ => f.consents.third_parties = checked,
+            },
+            Action::Person(p) => f.person_id = p,
+            Action::Reset(store_id) => {
+                f = CaptureLead {
+                    store_id,
+                    ..CaptureLead::default()
+                };
+                errors.clear();
+            }
+            Action::Errors(found) => errors = found,
+        }
+        Rc::new(Form(f, errors))
+    }
+}
+
 #[function_component(Counter)]
 pub fn counter() -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
-    let form = use_state(CaptureLead::default);
-    let errors = use_state(Vec::<FieldError>::new);
+    let state = use_reducer(Form::default);
+    let form = &state.0;
     let server_error = use_state(|| None::<String>);
     let saved = use_state(|| None::<CaptureOutcome>);
     let matches = use_state(Vec::<PersonMatch>::new);
@@ -39,83 +101,68 @@ pub fn counter() -> Html {
         });
     }
 
-    let lookup = {
+    {
+        // Look up people with this phone or e-mail once typing pauses.
         let matches = matches.clone();
         let timer = timer.clone();
-        move |phone: String, email: String| {
-            let matches = matches.clone();
-            *timer.borrow_mut() = Some(Timeout::new(MATCH_DELAY_MS, move || {
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(found) = api::find_matches(&phone, &email).await {
-                        matches.set(found);
-                    }
-                });
-            }));
-        }
-    };
+        use_effect_with(
+            (form.phone.clone(), form.email.clone()),
+            move |(phone, email)| {
+                let (phone, email) = (phone.clone(), email.clone());
+                *timer.borrow_mut() = Some(Timeout::new(MATCH_DELAY_MS, move || {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(found) = api::find_matches(&phone, &email).await {
+                            matches.set(found);
+                        }
+                    });
+                }));
+            },
+        );
+    }
 
-    // One handler per text field: update the form, re-check matches for contacts.
     let on_text = |field: &'static str| {
-        let form = form.clone();
-        let errors = errors.clone();
-        let lookup = lookup.clone();
+        let state = state.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            let mut f = (*form).clone();
-            match field {
-                "first_name" => f.first_name = value,
-                "last_name" => f.last_name = value,
-                "phone" => f.phone = value,
-                "email" => f.email = value,
-                _ => f.note = value,
-            }
-            if field == "phone" || field == "email" {
-                lookup(f.phone.clone(), f.email.clone());
-                f.person_id = None;
-            }
-            errors.set(errors.iter().filter(|er| er.field != field).cloned().collect());
-            form.set(f);
+            state.dispatch(Action::Text(field, value));
         })
     };
     let on_select = |field: &'static str| {
-        let form = form.clone();
+        let state = state.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            let mut f = (*form).clone();
-            match field {
-                "interest" => f.interest = value.parse().unwrap_or(Interest::Other),
-                "source_channel" => f.source_channel = value.parse().unwrap_or(SourceChannel::StoreWalkin),
-                _ => f.store_id = Uuid::parse_str(&value).ok(),
-            }
-            form.set(f);
+            state.dispatch(match field {
+                "interest" => Action::Interest(value.parse().unwrap_or(Interest::Other)),
+                "source_channel" => {
+                    Action::Source(value.parse().unwrap_or(SourceChannel::StoreWalkin))
+                }
+                _ => Action::Store(Uuid::parse_str(&value).ok()),
+            });
         })
     };
     let on_consent = |which: &'static str| {
-        let form = form.clone();
+        let state = state.clone();
         Callback::from(move |e: Event| {
-            let checked = e.target_unchecked_into::<HtmlInputElement>().checked();
-            let mut f = (*form).clone();
-            match which {
-                "service_contact" => f.consents.service_contact = checked,
-                "marketing" => f.consents.marketing = checked,
-                "profiling" => f.consents.profiling = checked,
-                _ => f.consents.third_parties = checked,
-            }
-            form.set(f);
+            state.dispatch(Action::Consent(
+                which,
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            ));
         })
     };
     let choose_person = {
-        let form = form.clone();
-        Callback::from(move |id: Option<Uuid>| {
-            let mut f = (*form).clone();
-            f.person_id = id;
-            form.set(f);
-        })
+        let state = state.clone();
+        Callback::from(move |id: Option<Uuid>| state.dispatch(Action::Person(id)))
     };
 
     let onsubmit = {
-        let (form, errors, server_error, saved, matches, busy, first) =
-            (form.clone(), errors.clone(), server_error.clone(), saved.clone(), matches.clone(), busy.clone(), first.clone());
+        let (state, server_error, saved, matches, busy, first) = (
+            state.clone(),
+            server_error.clone(),
+            saved.clone(),
+            matches.clone(),
+            busy.clone(),
+            first.clone(),
+        );
         let region = shared.info.tenant.default_region.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -123,28 +170,29 @@ pub fn counter() -> Html {
                 return;
             }
             server_error.set(None);
-            let mut input = (*form).clone();
+            let mut input = state.0.clone();
             if let Err(found) = input.validate(&region) {
-                errors.set(found);
+                state.dispatch(Action::Errors(found));
                 saved.set(None);
                 return;
             }
             // A client-made id makes a retried save idempotent.
             input.id = Some(Uuid::now_v7());
             busy.set(true);
-            let (form, errors, server_error, saved, matches, busy, first) =
-                (form.clone(), errors.clone(), server_error.clone(), saved.clone(), matches.clone(), busy.clone(), first.clone());
+            let (state, server_error, saved, matches, busy, first) = (
+                state.clone(),
+                server_error.clone(),
+                saved.clone(),
+                matches.clone(),
+                busy.clone(),
+                first.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::capture_lead(&input).await {
                     Ok(outcome) => {
                         saved.set(Some(outcome));
-                        errors.set(Vec::new());
                         matches.set(Vec::new());
-                        form.set(CaptureLead {
-                            store_id: input.store_id,
-                            source_channel: SourceChannel::StoreWalkin,
-                            ..CaptureLead::default()
-                        });
+                        state.dispatch(Action::Reset(input.store_id));
                         if let Some(el) = first.cast::<HtmlInputElement>() {
                             let _ = el.focus();
                         }
@@ -153,7 +201,7 @@ pub fn counter() -> Html {
                         if err.fields.is_empty() {
                             server_error.set(Some(error_text(&err)));
                         } else {
-                            errors.set(err.fields.clone());
+                            state.dispatch(Action::Errors(err.fields.clone()));
                         }
                         saved.set(None);
                     }
@@ -163,8 +211,11 @@ pub fn counter() -> Html {
         })
     };
 
-    let error_of = |field: &str| errors.iter().find(|e| e.field == field).map(field_error);
-    let text_field = |field: &'static str, kind: &'static str, node: Option<NodeRef>, autocomplete: &'static str| {
+    let error_of = |field: &str| state.1.iter().find(|e| e.field == field).map(field_error);
+    let text_field = |field: &'static str,
+                      kind: &'static str,
+                      node: Option<NodeRef>,
+                      autocomplete: &'static str| {
         let err = error_of(field);
         let value = match field {
             "first_name" => form.first_name.clone(),
@@ -180,12 +231,16 @@ pub fn counter() -> Html {
                 <input id={id} name={field} type={kind} value={value} autocomplete={autocomplete}
                     ref={node.unwrap_or_default()} oninput={on_text(field)}
                     aria-invalid={err.is_some().to_string()} />
-                { err.map(|m| html!{ <span class="error" role="alert">{ m }</span> }) }
+                // Always present (empty when fine): a node that comes and goes
+                // beside the input made Yew rebuild the input, losing focus.
+                <span class="error" role="alert">{ err.unwrap_or_default() }</span>
             </div>
         }
     };
     let store_value = form.store_id.or(shared.info.user.store_id);
-    let selected_person = form.person_id.or_else(|| matches.first().map(|m| m.person.id));
+    let selected_person = form
+        .person_id
+        .or_else(|| matches.first().map(|m| m.person.id));
 
     html! {
         <div class="counter">

@@ -2,7 +2,10 @@
 //! columns (guessed from Italian and English headers, editable), choose what
 //! to do with duplicates, run it with a progress bar, read and save the report.
 
-use banco::model::{DuplicatePolicy, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest, RowStatus, SourceChannel};
+use banco::model::{
+    DuplicatePolicy, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest,
+    RowStatus, SourceChannel,
+};
 use serde::Deserialize;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -40,11 +43,23 @@ pub fn import() -> Html {
     }
 
     let load_preview = {
-        let (path, preview, mapping, problems, report, error) =
-            (path.clone(), preview.clone(), mapping.clone(), problems.clone(), report.clone(), error.clone());
+        let (path, preview, mapping, problems, report, error) = (
+            path.clone(),
+            preview.clone(),
+            mapping.clone(),
+            problems.clone(),
+            report.clone(),
+            error.clone(),
+        );
         Callback::from(move |p: String| {
-            let (path, preview, mapping, problems, report, error) =
-                (path.clone(), preview.clone(), mapping.clone(), problems.clone(), report.clone(), error.clone());
+            let (path, preview, mapping, problems, report, error) = (
+                path.clone(),
+                preview.clone(),
+                mapping.clone(),
+                problems.clone(),
+                report.clone(),
+                error.clone(),
+            );
             path.set(p.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 report.set(None);
@@ -65,7 +80,9 @@ pub fn import() -> Html {
     };
     let on_path = {
         let path = path.clone();
-        Callback::from(move |e: InputEvent| path.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            path.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_preview = {
         let (path, load) = (path.clone(), load_preview.clone());
@@ -105,16 +122,29 @@ pub fn import() -> Html {
     let on_duplicates = {
         let duplicates = duplicates.clone();
         Callback::from(move |e: Event| {
-            duplicates.set(match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
-                "update" => DuplicatePolicy::Update,
-                "create" => DuplicatePolicy::Create,
-                _ => DuplicatePolicy::Skip,
-            })
+            duplicates.set(
+                match e
+                    .target_unchecked_into::<HtmlSelectElement>()
+                    .value()
+                    .as_str()
+                {
+                    "update" => DuplicatePolicy::Update,
+                    "create" => DuplicatePolicy::Create,
+                    _ => DuplicatePolicy::Skip,
+                },
+            )
         })
     };
     let on_run = {
-        let (path, mapping, duplicates, running, progress, report, error) =
-            (path.clone(), mapping.clone(), duplicates.clone(), running.clone(), progress.clone(), report.clone(), error.clone());
+        let (path, mapping, duplicates, running, progress, report, error) = (
+            path.clone(),
+            mapping.clone(),
+            duplicates.clone(),
+            running.clone(),
+            progress.clone(),
+            report.clone(),
+            error.clone(),
+        );
         Callback::from(move |_| {
             let request = ImportRequest {
                 path: (*path).clone(),
@@ -123,7 +153,12 @@ pub fn import() -> Html {
                 default_source: SourceChannel::Import,
                 store_id: None,
             };
-            let (running, progress, report, error) = (running.clone(), progress.clone(), report.clone(), error.clone());
+            let (running, progress, report, error) = (
+                running.clone(),
+                progress.clone(),
+                report.clone(),
+                error.clone(),
+            );
             running.set(true);
             progress.set(None);
             wasm_bindgen_futures::spawn_local(async move {

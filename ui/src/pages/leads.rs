@@ -6,7 +6,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use banco::model::{LeadDetail, LeadListItem, LeadQuery, LeadSort, LeadStatus, Page, SourceChannel, StatusChange};
+use banco::model::{
+    LeadDetail, LeadListItem, LeadQuery, LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
+};
 use chrono::NaiveDate;
 use gloo_timers::callback::Timeout;
 use uuid::Uuid;
@@ -22,10 +24,51 @@ const PAGE_SIZE: u32 = 50;
 /// Milliseconds after the last key before searching.
 const SEARCH_DELAY_MS: u32 = 250;
 
+/// A change to the list query, applied to the current query by a reducer
+/// (a debounced search never undoes a filter chosen meanwhile).
+enum QueryChange {
+    /// Change filters or sort; back to the first page.
+    Filter(Box<dyn Fn(&mut LeadQuery)>),
+    /// Go to a page.
+    Offset(u32),
+    /// Fetch the same page again (after a lead changed).
+    Reload,
+}
+
+#[derive(Clone, PartialEq)]
+struct ListState {
+    query: LeadQuery,
+    /// Bumped by [`QueryChange::Reload`] so the fetch effect runs again.
+    generation: u32,
+}
+
+impl Reducible for ListState {
+    type Action = QueryChange;
+
+    fn reduce(self: Rc<Self>, change: QueryChange) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match change {
+            QueryChange::Filter(f) => {
+                f(&mut next.query);
+                next.query.offset = 0;
+            }
+            QueryChange::Offset(o) => next.query.offset = o,
+            QueryChange::Reload => next.generation = next.generation.wrapping_add(1),
+        }
+        Rc::new(next)
+    }
+}
+
 #[function_component(Leads)]
 pub fn leads() -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
-    let query = use_state(|| LeadQuery { limit: PAGE_SIZE, ..Default::default() });
+    let list = use_reducer(|| ListState {
+        query: LeadQuery {
+            limit: PAGE_SIZE,
+            ..Default::default()
+        },
+        generation: 0,
+    });
     let page = use_state(|| None::<Page<LeadListItem>>);
     let error = use_state(|| None::<String>);
     let selected = use_state(|| None::<Uuid>);
@@ -34,8 +77,8 @@ pub fn leads() -> Html {
 
     {
         let (page, error) = (page.clone(), error.clone());
-        use_effect_with((*query).clone(), move |q| {
-            let q = q.clone();
+        use_effect_with((*list).clone(), move |l| {
+            let q = l.query.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::list_leads(&q).await {
                     Ok(p) => {
@@ -57,13 +100,8 @@ pub fn leads() -> Html {
     }
 
     let update = {
-        let query = query.clone();
-        move |f: Box<dyn Fn(&mut LeadQuery)>| {
-            let mut q = (*query).clone();
-            f(&mut q);
-            q.offset = 0;
-            query.set(q);
-        }
+        let list = list.clone();
+        move |f: Box<dyn Fn(&mut LeadQuery)>| list.dispatch(QueryChange::Filter(f))
     };
     let on_search = {
         let (update, timer) = (update.clone(), timer.clone());
@@ -72,7 +110,9 @@ pub fn leads() -> Html {
             let update = update.clone();
             *timer.borrow_mut() = Some(Timeout::new(SEARCH_DELAY_MS, move || {
                 let v = value.trim().to_string();
-                update(Box::new(move |q| q.search = (!v.is_empty()).then(|| v.clone())));
+                update(Box::new(move |q| {
+                    q.search = (!v.is_empty()).then(|| v.clone())
+                }));
             }));
         })
     };
@@ -100,24 +140,28 @@ pub fn leads() -> Html {
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
             let d = NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
-            update(Box::new(move |q| if which == "from" { q.from = d } else { q.to = d }));
+            update(Box::new(move |q| {
+                if which == "from" {
+                    q.from = d
+                } else {
+                    q.to = d
+                }
+            }));
         })
     };
     let go = |delta: i64| {
-        let query = query.clone();
+        let list = list.clone();
         let total = page.as_ref().map(|p| p.total).unwrap_or(0);
         Callback::from(move |_| {
-            let mut q = (*query).clone();
-            let next = q.offset as i64 + delta * PAGE_SIZE as i64;
+            let next = list.query.offset as i64 + delta * PAGE_SIZE as i64;
             if next >= 0 && (next as u64) < total.max(1) {
-                q.offset = next as u32;
-                query.set(q);
+                list.dispatch(QueryChange::Offset(next as u32));
             }
         })
     };
     let reload = {
-        let query = query.clone();
-        Callback::from(move |_: ()| query.set((*query).clone()))
+        let list = list.clone();
+        Callback::from(move |_: ()| list.dispatch(QueryChange::Reload))
     };
 
     let (rows, total, offset) = match page.as_ref() {
@@ -129,7 +173,11 @@ pub fn leads() -> Html {
     } else {
         tr_with(
             "leads.range",
-            [("from", (offset + 1).to_string()), ("to", (offset as u64 + rows.len() as u64).to_string()), ("total", total.to_string())],
+            [
+                ("from", (offset + 1).to_string()),
+                ("to", (offset as u64 + rows.len() as u64).to_string()),
+                ("total", total.to_string()),
+            ],
         )
     };
 
@@ -264,14 +312,30 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
         return html! { <div class="card">{ error.as_ref().cloned().unwrap_or_else(|| tr("app.loading")) }</div> };
     };
     let apply = {
-        let (detail, error, on_change, asking_reason, reason) =
-            (detail.clone(), error.clone(), props.on_change.clone(), asking_reason.clone(), reason.clone());
+        let (detail, error, on_change, asking_reason, reason) = (
+            detail.clone(),
+            error.clone(),
+            props.on_change.clone(),
+            asking_reason.clone(),
+            reason.clone(),
+        );
         let id = d.lead.id;
         Callback::from(move |(to, why): (LeadStatus, Option<String>)| {
-            let (detail, error, on_change, asking_reason, reason) =
-                (detail.clone(), error.clone(), on_change.clone(), asking_reason.clone(), reason.clone());
+            let (detail, error, on_change, asking_reason, reason) = (
+                detail.clone(),
+                error.clone(),
+                on_change.clone(),
+                asking_reason.clone(),
+                reason.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
-                match api::change_status(&StatusChange { lead_id: id, to, reason: why }).await {
+                match api::change_status(&StatusChange {
+                    lead_id: id,
+                    to,
+                    reason: why,
+                })
+                .await
+                {
                     Ok(d) => {
                         detail.set(Some(d));
                         error.set(None);

@@ -19,19 +19,36 @@ pub fn settings() -> Html {
 
     let on_lang = {
         let set = shared.set_lang.clone();
-        Callback::from(move |e: Event| set.emit(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            set.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     let on_add = {
-        let (name, email, role, store, message, shared) =
-            (name.clone(), email.clone(), role.clone(), store.clone(), message.clone(), shared.clone());
+        let (name, email, role, store, message, shared) = (
+            name.clone(),
+            email.clone(),
+            role.clone(),
+            store.clone(),
+            message.clone(),
+            shared.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let new = NewUser { display_name: (*name).clone(), email: (*email).clone(), role: *role, store_id: *store };
-            let (name, email, message, shared) = (name.clone(), email.clone(), message.clone(), shared.clone());
+            let new = NewUser {
+                display_name: (*name).clone(),
+                email: (*email).clone(),
+                role: *role,
+                store_id: *store,
+            };
+            let (name, email, message, shared) =
+                (name.clone(), email.clone(), message.clone(), shared.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::add_user(&new).await {
                     Ok(u) => {
-                        message.set(Some((true, tr_with("settings.user_added", [("name", u.display_name)]))));
+                        message.set(Some((
+                            true,
+                            tr_with("settings.user_added", [("name", u.display_name)]),
+                        )));
                         name.set(String::new());
                         email.set(String::new());
                         if let Ok(info) = api::app_info().await {
@@ -44,7 +61,9 @@ pub fn settings() -> Html {
         })
     };
     let store_name = |id: Option<Uuid>| {
-        id.and_then(|id| shared.info.stores.iter().find(|s| s.id == id)).map(|s| s.name.clone()).unwrap_or_default()
+        id.and_then(|id| shared.info.stores.iter().find(|s| s.id == id))
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
     };
     html! {
         <div>

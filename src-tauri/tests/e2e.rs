@@ -1,0 +1,306 @@
+//! End-to-end test of the real window: the app built with the bundled UI
+//! (`custom-protocol`), run by `tauri-driver` + `WebKitWebDriver`, driven
+//! over W3C WebDriver with `fantoccini`.
+//!
+//! It needs a display and a session bus: `scripts/test.sh` runs it under
+//! Xvfb inside `dbus-run-session` with `NO_AT_BRIDGE=1`, and names the app
+//! binary in `BANCO_E2E_APP`. Without that variable it fails and says so
+//! (it never skips silently). Screenshots land in `target/e2e-shots/`.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const ENTER: &str = "\u{E007}";
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+async fn start(data_dir: &std::path::Path) -> (Driver, Client) {
+    let app = std::env::var("BANCO_E2E_APP").unwrap_or_else(|_| {
+        panic!(
+            "BANCO_E2E_APP is not set: this test drives the real window. Run ./scripts/test.sh, which builds \
+             the UI with trunk and the app with --features custom-protocol, starts Xvfb and a session bus, \
+             and sets BANCO_E2E_APP to the binary."
+        )
+    });
+    assert!(
+        std::path::Path::new(&app).exists(),
+        "BANCO_E2E_APP={app} does not exist"
+    );
+    let port = free_port();
+    let native = free_port();
+    let child = Command::new("tauri-driver")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .env("BANCO_DATA_DIR", data_dir)
+        .env("NO_AT_BRIDGE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
+    let driver = Driver(child);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app }),
+    );
+    caps.insert("browserName".into(), serde_json::json!("wry"));
+    // Several TLS back-ends are linked in; WebDriver here is plain HTTP on
+    // loopback, but rustls still wants one provider chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let started = Instant::now();
+    let client = loop {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if started.elapsed() < TIMEOUT => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            Err(e) => panic!("cannot start a WebDriver session through tauri-driver: {e}"),
+        }
+    };
+    (driver, client)
+}
+
+async fn shot(c: &Client, name: &str) {
+    let dir = repo_root().join("target/e2e-shots");
+    std::fs::create_dir_all(&dir).unwrap();
+    if let Ok(png) = c.screenshot().await {
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+/// Waits until the element's text contains `needle`; returns the text.
+async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
+    let started = Instant::now();
+    let mut last = String::new();
+    while started.elapsed() < TIMEOUT {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if let Ok(text) = el.text().await {
+                if text.contains(needle) {
+                    return text;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    shot(c, "timeout").await;
+    panic!("`{css}` never contained `{needle}`; last text: `{last}`");
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = c
+        .wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    let started = Instant::now();
+    loop {
+        let err = match c
+            .wait()
+            .at_most(TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(el) => match el.click().await {
+                Ok(_) => return,
+                Err(e) => e,
+            },
+            Err(e) => e,
+        };
+        if started.elapsed() > TIMEOUT {
+            shot(c, "timeout").await;
+            panic!("cannot click `{css}`: {err}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn active_name(c: &Client) -> String {
+    c.execute(
+        "return document.activeElement && document.activeElement.name",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counter_capture_leads_list_and_csv_import_in_the_real_window() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, c) = start(data.path()).await;
+    let result = tokio::time::timeout(Duration::from_secs(240), scenario(&c)).await;
+    shot(&c, "last").await;
+    let _ = c.close().await;
+    result.expect("the scenario finished in time");
+}
+
+async fn scenario(c: &Client) {
+    // The window opens on the Counter, focus in the first field.
+    wait_text(c, "h1", "Nuovo cliente al banco").await;
+    c.wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css("input[name=first_name]"))
+        .await
+        .unwrap();
+    assert_eq!(active_name(c).await, "first_name");
+    shot(c, "01-counter").await;
+
+    // An empty save says exactly what is missing, in Italian.
+    click(c, "#counter-save").await;
+    wait_text(c, "#counter-form", "inserisci almeno il nome o il cognome").await;
+    wait_text(c, "#counter-form", "serve un telefono o un'e-mail").await;
+
+    // Keyboard-first capture: type, Tab through, Enter saves.
+    type_into(c, "input[name=first_name]", "Giulia").await;
+    let first = c
+        .find(Locator::Css("input[name=first_name]"))
+        .await
+        .unwrap();
+    first.send_keys("\u{E004}Bianchi").await.unwrap(); // Tab to last_name
+    assert_eq!(active_name(c).await, "last_name");
+    type_into(c, "input[name=phone]", "347 123 4567").await;
+    type_into(c, "input[name=email]", "giulia.bianchi@example.it").await;
+    click(c, "input[name=consent_service_contact]").await;
+    click(c, "input[name=consent_marketing]").await;
+    type_into(
+        c,
+        "input[name=note]",
+        &format!("Interessata alla fibra FTTH{ENTER}"),
+    )
+    .await;
+    wait_text(c, "#counter-saved", "Giulia Bianchi").await;
+    let cleared = c
+        .find(Locator::Css("input[name=first_name]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(cleared.as_deref(), Some(""), "the form clears after a save");
+    assert_eq!(
+        active_name(c).await,
+        "first_name",
+        "focus returns to the first field"
+    );
+    shot(c, "02-saved").await;
+
+    // Typing her number in another format shows the match with her open lead.
+    type_into(c, "input[name=phone]", "+39 347 1234567").await;
+    wait_text(c, "#counter-matches", "Giulia Bianchi").await;
+    wait_text(c, "#counter-matches", "1 lead aperti").await;
+    shot(c, "03-match").await;
+
+    // The Leads list finds her; the detail moves her to "in lavorazione".
+    click(c, "#nav-leads").await;
+    type_into(c, "input[name=search]", "bianchi").await;
+    wait_text(c, "#leads-table tbody", "Giulia Bianchi").await;
+    wait_text(c, "#leads-range", "1–1 di 1").await;
+    click(c, "#leads-table tbody tr td").await;
+    wait_text(c, "#lead-detail", "giulia.bianchi@example.it").await;
+    wait_text(c, "#lead-detail", "347 123 4567").await;
+    click(c, "#status-in_progress").await;
+    wait_text(c, "#lead-status", "In lavorazione").await;
+    wait_text(c, "#lead-history", "Nuovo → In lavorazione").await;
+    shot(c, "04-leads").await;
+
+    // Import the sample CSV with a report.
+    let fixtures = repo_root().join("tests/fixtures");
+    click(c, "#nav-import").await;
+    type_into(
+        c,
+        "input[name=path]",
+        &fixtures.join("customers-100.csv").display().to_string(),
+    )
+    .await;
+    click(c, "#import-preview").await;
+    wait_text(c, "#import-mapping", "Sheryl").await;
+    shot(c, "05-import-preview").await;
+    click(c, "#import-run").await;
+    wait_text(c, "#import-report", "100 righe").await;
+    wait_text(c, "#import-report", "0 scartate").await;
+    shot(c, "06-import-report").await;
+
+    // The mislabelled file is caught before anything is written.
+    type_into(
+        c,
+        "input[name=path]",
+        &fixtures
+            .join("customers-mislabelled-header.csv")
+            .display()
+            .to_string(),
+    )
+    .await;
+    click(c, "#import-preview").await;
+    wait_text(c, "#import-problems", "EMAIL").await;
+    let disabled = c
+        .find(Locator::Css("#import-run"))
+        .await
+        .unwrap()
+        .prop("disabled")
+        .await
+        .unwrap();
+    assert_eq!(
+        disabled.as_deref(),
+        Some("true"),
+        "import is blocked while the mapping does not fit"
+    );
+    shot(c, "07-import-mislabelled").await;
+
+    // 1 captured + 100 imported.
+    click(c, "#nav-leads").await;
+    wait_text(c, "#leads-range", "di 101").await;
+
+    // English is one click away.
+    click(c, "#nav-settings").await;
+    click(c, "#settings-language option[value=en]").await;
+    wait_text(c, "#nav-leads", "Leads").await;
+    wait_text(c, "#nav-counter", "Counter").await;
+    shot(c, "08-english").await;
+}
