@@ -1,2 +1,364 @@
-//! Benchmarks (placeholder).
-fn main() {}
+//! Benchmarks of the counter's hot paths on 100,000 seeded leads, on SQLite
+//! and on Postgres, each beside a raw-SQL baseline measured in the same run:
+//!
+//! - **capture with duplicate lookup** (`services::capture::capture_lead`,
+//!   half the phones already known) against (a) the same work written as
+//!   raw SQL in one transaction — look up the person by phone, insert person
+//!   if new, lead, four consents, history — and (b) a single raw `INSERT`
+//!   of the lead row;
+//! - **lead search** (`services::leads::list`, one page of 50 plus the
+//!   total) against the same `SELECT` and `COUNT` written by hand.
+//!
+//! Run: `scripts/bench.sh` (starts a throwaway Postgres), or `cargo bench`
+//! with `BANCO_BENCH_PG_URL` (or `BANCO_TEST_PG_URL`) naming a server where
+//! a database may be created. `--leads N` changes the data size.
+//! Prints a Markdown table; `BENCHMARKS.md` keeps the figures.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use banco::model::{CaptureLead, ConsentChoices, LeadQuery, LeadSort, LeadStatus};
+use banco::services::{capture, leads, seed, Ctx};
+use banco::store::{Db, Pool};
+use chrono::Utc;
+use uuid::Uuid;
+
+const CAPTURES: usize = 200;
+const SEARCH_RUNS: usize = 15;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Phones of seeded people (for the "known person" half of the captures).
+async fn known_phones(db: &Db, n: usize) -> Vec<String> {
+    match db.pool() {
+        Pool::Sqlite(p) => sqlx::query_scalar(
+            "SELECT phone_e164 FROM people WHERE phone_e164 IS NOT NULL LIMIT $1",
+        )
+        .bind(n as i64)
+        .fetch_all(p)
+        .await
+        .unwrap(),
+        Pool::Postgres(p) => sqlx::query_scalar(
+            "SELECT phone_e164 FROM people WHERE phone_e164 IS NOT NULL LIMIT $1",
+        )
+        .bind(n as i64)
+        .fetch_all(p)
+        .await
+        .unwrap(),
+    }
+}
+
+fn new_phone(i: usize) -> String {
+    format!("+39391{:07}", 1_000_000 + i)
+}
+
+/// The capture's work as raw SQL in one transaction.
+macro_rules! raw_capture {
+    ($pool:expr, $ctx:expr, $phone:expr, $begin:expr) => {{
+        let t = $ctx.tenant_id();
+        let now = Utc::now();
+        let mut tx = $begin;
+        let found: Option<Uuid> = sqlx::query_scalar("SELECT id FROM people WHERE tenant_id = $1 AND (phone_e164 = $2 OR phone_2_e164 = $2) LIMIT 1")
+            .bind(t).bind($phone).fetch_optional(&mut *tx).await.unwrap();
+        let person = match found {
+            Some(p) => p,
+            None => {
+                let p = Uuid::now_v7();
+                sqlx::query("INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, is_customer, search_text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, false, $6, $7, $7)")
+                    .bind(t).bind(p).bind("Bench").bind("Raw").bind($phone).bind("bench raw").bind(now).execute(&mut *tx).await.unwrap();
+                p
+            }
+        };
+        let lead = Uuid::now_v7();
+        sqlx::query("INSERT INTO leads (tenant_id, id, person_id, store_id, owner_id, status, source_channel, interest, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, 'new', 'store_walkin', 'fibre', $6, $6, $5)")
+            .bind(t).bind(lead).bind(person).bind($ctx.user.store_id).bind($ctx.user.id).bind(now).execute(&mut *tx).await.unwrap();
+        for kind in ["service_contact", "marketing", "profiling", "third_parties"] {
+            sqlx::query("INSERT INTO consents (tenant_id, id, person_id, lead_id, kind, granted, text_version, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, true, '2026-01', $6, $7)")
+                .bind(t).bind(Uuid::now_v7()).bind(person).bind(lead).bind(kind).bind(now).bind($ctx.user.id).execute(&mut *tx).await.unwrap();
+        }
+        sqlx::query("INSERT INTO lead_events (tenant_id, id, lead_id, kind, user_id, at) VALUES ($1, $2, $3, 'created', $4, $5)")
+            .bind(t).bind(Uuid::now_v7()).bind(lead).bind($ctx.user.id).bind(now).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+    }};
+}
+
+/// One raw INSERT of a lead row for an existing person, in its own transaction.
+macro_rules! raw_insert {
+    ($pool:expr, $ctx:expr, $person:expr, $begin:expr) => {{
+        let now = Utc::now();
+        let mut tx = $begin;
+        sqlx::query("INSERT INTO leads (tenant_id, id, person_id, store_id, owner_id, status, source_channel, interest, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, 'new', 'store_walkin', 'fibre', $6, $6, $5)")
+            .bind($ctx.tenant_id()).bind(Uuid::now_v7()).bind($person).bind($ctx.user.store_id).bind($ctx.user.id).bind(now).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+    }};
+}
+
+const RAW_FROM: &str =
+    " FROM leads l JOIN people p ON p.tenant_id = l.tenant_id AND p.id = l.person_id \
+    LEFT JOIN stores s ON s.tenant_id = l.tenant_id AND s.id = l.store_id \
+    LEFT JOIN users u ON u.tenant_id = l.tenant_id AND u.id = l.owner_id";
+const RAW_COLS: &str = "SELECT l.id, l.person_id, p.first_name, p.last_name, p.phone_e164, p.email, l.status, l.source_channel, \
+    l.interest, l.store_id, s.name, u.display_name, l.created_at";
+
+/// The list query by hand: `cond` is extra SQL on `$2` (the pattern or status), `order` the ORDER BY.
+macro_rules! raw_search {
+    ($pool:expr, $t:expr, $cond:expr, $arg:expr, $order:expr) => {{
+        let count_sql = format!("SELECT COUNT(*){RAW_FROM} WHERE l.tenant_id = $1{}", $cond);
+        let page_sql = format!(
+            "{RAW_COLS}{RAW_FROM} WHERE l.tenant_id = $1{} ORDER BY {} LIMIT 50",
+            $cond, $order
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&count_sql).bind($t);
+        if let Some(a) = $arg.clone() {
+            q = q.bind(a);
+        }
+        let _total = q.fetch_one($pool).await.unwrap();
+        let mut q = sqlx::query(&page_sql).bind($t);
+        if let Some(a) = $arg.clone() {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all($pool).await.unwrap();
+        std::hint::black_box(rows.len());
+    }};
+}
+
+struct Row {
+    backend: &'static str,
+    operation: String,
+    banco: Duration,
+    baseline_name: &'static str,
+    baseline: Duration,
+}
+
+async fn bench(name: &'static str, db: Db, n: u64, rows: &mut Vec<Row>) {
+    db.migrate().await.unwrap();
+    let ctx = Ctx::load(&db, None).await.unwrap();
+    let t0 = Instant::now();
+    seed::seed(&db, &ctx, n, 42, |_, _| {}).await.unwrap();
+    eprintln!(
+        "{name}: seeded {n} leads in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+
+    // Capture with duplicate lookup.
+    let known = known_phones(&db, CAPTURES / 2).await;
+    let phones: Vec<String> = (0..CAPTURES)
+        .map(|i| {
+            if i % 2 == 0 {
+                known[i / 2 % known.len()].clone()
+            } else {
+                new_phone(i)
+            }
+        })
+        .collect();
+    let mut banco_times = Vec::new();
+    for p in &phones {
+        let input = CaptureLead {
+            first_name: "Bench".into(),
+            last_name: "Capture".into(),
+            phone: p.clone(),
+            consents: ConsentChoices {
+                service_contact: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let s = Instant::now();
+        capture::capture_lead(&db, &ctx, input).await.unwrap();
+        banco_times.push(s.elapsed());
+    }
+    let raw_phones: Vec<String> = (0..CAPTURES)
+        .map(|i| {
+            if i % 2 == 0 {
+                known[i / 2 % known.len()].clone()
+            } else {
+                new_phone(CAPTURES + i)
+            }
+        })
+        .collect();
+    let mut raw_times = Vec::new();
+    let mut insert_times = Vec::new();
+    let person: Uuid = match db.pool() {
+        Pool::Sqlite(p) => sqlx::query_scalar("SELECT id FROM people LIMIT 1")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        Pool::Postgres(p) => sqlx::query_scalar("SELECT id FROM people LIMIT 1")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    };
+    for p in &raw_phones {
+        let s = Instant::now();
+        match db.pool() {
+            Pool::Sqlite(pool) => raw_capture!(
+                pool,
+                ctx,
+                p,
+                pool.begin_with("BEGIN IMMEDIATE").await.unwrap()
+            ),
+            Pool::Postgres(pool) => raw_capture!(pool, ctx, p, pool.begin().await.unwrap()),
+        }
+        raw_times.push(s.elapsed());
+        let s = Instant::now();
+        match db.pool() {
+            Pool::Sqlite(pool) => raw_insert!(
+                pool,
+                ctx,
+                person,
+                pool.begin_with("BEGIN IMMEDIATE").await.unwrap()
+            ),
+            Pool::Postgres(pool) => raw_insert!(pool, ctx, person, pool.begin().await.unwrap()),
+        }
+        insert_times.push(s.elapsed());
+    }
+    let capture = median(banco_times);
+    rows.push(Row {
+        backend: name,
+        operation: "capture with duplicate lookup".into(),
+        banco: capture,
+        baseline_name: "same work in raw SQL",
+        baseline: median(raw_times),
+    });
+    rows.push(Row {
+        backend: name,
+        operation: "capture with duplicate lookup".into(),
+        banco: capture,
+        baseline_name: "one raw INSERT of the lead",
+        baseline: median(insert_times),
+    });
+
+    // Lead search.
+    let t = ctx.tenant_id();
+    type Case = (
+        &'static str,
+        LeadQuery,
+        &'static str,
+        Option<String>,
+        &'static str,
+    );
+    let q = |f: &dyn Fn(&mut LeadQuery)| {
+        let mut q = LeadQuery {
+            limit: 50,
+            ..Default::default()
+        };
+        f(&mut q);
+        q
+    };
+    let cases: Vec<Case> = vec![
+        (
+            "first page, no filter",
+            q(&|_| {}),
+            "",
+            None,
+            "l.created_at DESC, l.id DESC",
+        ),
+        (
+            "search by last name",
+            q(&|q| q.search = Some("esposito".into())),
+            " AND p.search_text LIKE $2",
+            Some("%esposito%".into()),
+            "l.created_at DESC, l.id DESC",
+        ),
+        (
+            "search by phone digits",
+            q(&|q| q.search = Some("333 12".into())),
+            " AND p.search_text LIKE $2",
+            Some("%33312%".into()),
+            "l.created_at DESC, l.id DESC",
+        ),
+        (
+            "filter by status",
+            q(&|q| q.statuses = vec![LeadStatus::Qualified]),
+            " AND l.status = $2",
+            Some("qualified".into()),
+            "l.created_at DESC, l.id DESC",
+        ),
+        (
+            "sort by name",
+            q(&|q| q.sort = LeadSort::Name),
+            "",
+            None,
+            "p.last_name, p.first_name, l.id",
+        ),
+    ];
+    for (label, query, cond, arg, order) in cases {
+        let mut b = Vec::new();
+        let mut r = Vec::new();
+        for _ in 0..SEARCH_RUNS {
+            let s = Instant::now();
+            std::hint::black_box(leads::list(&db, &ctx, &query).await.unwrap());
+            b.push(s.elapsed());
+            let s = Instant::now();
+            match db.pool() {
+                Pool::Sqlite(pool) => raw_search!(pool, t, cond, arg, order),
+                Pool::Postgres(pool) => raw_search!(pool, t, cond, arg, order),
+            }
+            r.push(s.elapsed());
+        }
+        rows.push(Row {
+            backend: name,
+            operation: format!("lead search: {label}"),
+            banco: median(b),
+            baseline_name: "same SELECT + COUNT by hand",
+            baseline: median(r),
+        });
+    }
+    db.close().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: u64 = args
+        .iter()
+        .position(|a| a == "--leads")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let mut rows = Vec::new();
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&banco::store::sqlite_url_in(dir.path()))
+        .await
+        .unwrap();
+    bench("SQLite", db, n, &mut rows).await;
+
+    match std::env::var("BANCO_BENCH_PG_URL").or_else(|_| std::env::var("BANCO_TEST_PG_URL")) {
+        Ok(admin) => {
+            use sqlx::Connection;
+            let name = format!("banco_bench_{}", Uuid::now_v7().simple());
+            let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
+            bench("Postgres", db, n, &mut rows).await;
+        }
+        Err(_) => eprintln!("Postgres skipped: set BANCO_BENCH_PG_URL or run scripts/bench.sh"),
+    }
+
+    println!("| backend | operation ({n} leads) | Banco (median) | baseline | baseline (median) | ratio |");
+    println!("|---|---|---|---|---|---|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {:.2}× |",
+            r.backend,
+            r.operation,
+            ms(r.banco),
+            r.baseline_name,
+            ms(r.baseline),
+            r.banco.as_secs_f64() / r.baseline.as_secs_f64()
+        );
+    }
+}

@@ -33,6 +33,8 @@ use crate::{with_tx, Error, Result};
 pub const PREVIEW_ROWS: usize = 10;
 /// Share of a mapped column's non-empty values that must fit its field.
 pub const MIN_FIT_SHARE: f64 = 0.5;
+/// Imports at least this large refresh the planner statistics afterwards.
+const ANALYZE_AFTER_ROWS: u64 = 5_000;
 /// Jaro–Winkler similarity above which a header is taken as a misspelling of a field name.
 const FUZZY_HEADER: f64 = 0.88;
 
@@ -473,7 +475,7 @@ pub async fn run(
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    with_tx!(db, |c| {
+    let report = with_tx!(db, |c| {
         run_in(
             c,
             ctx,
@@ -485,7 +487,11 @@ pub async fn run(
             cancel,
         )
         .await
-    })
+    })?;
+    if report.summary.rows >= ANALYZE_AFTER_ROWS {
+        crate::with_conn!(db, |c| c.analyze().await)?;
+    }
+    Ok(report)
 }
 
 #[allow(clippy::too_many_arguments)]

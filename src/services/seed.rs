@@ -225,6 +225,7 @@ pub async fn seed(
         summary.leads += n;
         progress(summary.leads, leads);
     }
+    with_conn!(db, |c| c.analyze().await)?;
     Ok(summary)
 }
 

@@ -85,6 +85,11 @@ pub trait Repo: Send {
     async fn insert_event(&mut self, tenant: Uuid, event: &LeadEvent) -> Result<()>;
     /// A lead's history, newest first.
     async fn events_of(&mut self, tenant: Uuid, lead: Uuid) -> Result<Vec<LeadEvent>>;
+
+    /// Refreshes the query planner's statistics after a bulk write (seed,
+    /// large import), so that searches keep using the right indexes
+    /// (`ANALYZE` on both backends).
+    async fn analyze(&mut self) -> Result<()>;
 }
 
 /// The text the list search runs on: accent-folded lower-case name, e-mail
@@ -833,6 +838,11 @@ macro_rules! impl_repo {
                         })
                     })
                     .collect()
+            }
+
+            async fn analyze(&mut self) -> Result<()> {
+                sqlx::query("ANALYZE").execute(&mut *self).await?;
+                Ok(())
             }
         }
     };
