@@ -39,6 +39,34 @@ pub struct Person {
 }
 
 impl Person {
+    /// A new person (not a customer) with a name and contacts, created and
+    /// updated at `at`; the optional details are empty. `phone` in E.164.
+    pub fn new(
+        id: Uuid,
+        first_name: String,
+        last_name: String,
+        phone: Option<String>,
+        email: Option<String>,
+        at: DateTime<Utc>,
+    ) -> Person {
+        Person {
+            id,
+            first_name,
+            last_name,
+            phone,
+            phone_2: None,
+            phone_raw: None,
+            email,
+            company_name: None,
+            city: None,
+            country: None,
+            external_ref: None,
+            is_customer: false,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
     /// "First Last", trimmed.
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)

@@ -105,16 +105,7 @@ async fn capture_in<C: Repo + ?Sized>(
             created: false,
         });
     }
-    let store_id = input.store_id.or(ctx.user.store_id);
-    if let Some(store) = store_id {
-        if !c.list_stores(tenant).await?.iter().any(|s| s.id == store) {
-            return Err(Error::Validation(vec![FieldError::new(
-                "store_id",
-                "unknown_value",
-            )
-            .with("value", store.to_string())]));
-        }
-    }
+    let store_id = store_or_users(c, ctx, input.store_id).await?;
     let at = super::now();
     let existing = match input.person_id {
         Some(id) => Some(
@@ -144,22 +135,14 @@ async fn capture_in<C: Repo + ?Sized>(
             person
         }
         None => {
-            let person = Person {
-                id: Uuid::now_v7(),
-                first_name: valid.first_name.clone(),
-                last_name: valid.last_name.clone(),
-                phone: valid.phone.as_ref().map(|p| p.e164().to_string()),
-                phone_2: None,
-                phone_raw: None,
-                email: valid.email.as_ref().map(|e| e.as_str().to_string()),
-                company_name: None,
-                city: None,
-                country: None,
-                external_ref: None,
-                is_customer: false,
-                created_at: at,
-                updated_at: at,
-            };
+            let person = Person::new(
+                Uuid::now_v7(),
+                valid.first_name.clone(),
+                valid.last_name.clone(),
+                valid.phone.as_ref().map(|p| p.e164().to_string()),
+                valid.email.as_ref().map(|e| e.as_str().to_string()),
+                at,
+            );
             c.insert_person(tenant, &person).await?;
             person
         }
@@ -205,6 +188,32 @@ async fn capture_in<C: Repo + ?Sized>(
         existing_person,
         created: true,
     })
+}
+
+/// The store a new lead belongs to: `requested`, else the acting user's
+/// store. Errors: [`Error::Validation`] `store_id`: `unknown_value` when it
+/// is not a store of the tenant.
+pub(crate) async fn store_or_users<C: Repo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    requested: Option<Uuid>,
+) -> Result<Option<Uuid>> {
+    let store_id = requested.or(ctx.user.store_id);
+    if let Some(store) = store_id {
+        if !c
+            .list_stores(ctx.tenant_id())
+            .await?
+            .iter()
+            .any(|s| s.id == store)
+        {
+            return Err(Error::Validation(vec![FieldError::new(
+                "store_id",
+                "unknown_value",
+            )
+            .with("value", store.to_string())]));
+        }
+    }
+    Ok(store_id)
 }
 
 /// A history entry with no status change or detail.

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
-use super::capture::event;
+use super::capture::{event, store_or_users};
 use super::{now, Ctx};
 use crate::model::{
     search_key, DuplicatePolicy, Email, FieldError, ImportField, ImportPreview, ImportReport,
@@ -505,17 +505,7 @@ async fn run_in<C: Repo + ?Sized>(
     progress: &mut (impl FnMut(u64, u64) + Send),
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
-    let tenant = ctx.tenant_id();
-    let store_id = request.store_id.or(ctx.user.store_id);
-    if let Some(store) = store_id {
-        if !c.list_stores(tenant).await?.iter().any(|s| s.id == store) {
-            return Err(Error::Validation(vec![FieldError::new(
-                "store_id",
-                "unknown_value",
-            )
-            .with("value", store.to_string())]));
-        }
-    }
+    let store_id = store_or_users(c, ctx, request.store_id).await?;
     let total = table.rows.len() as u64;
     let mut summary = ImportSummary {
         rows: total,
@@ -697,20 +687,20 @@ async fn import_row<C: Repo + ?Sized>(
             .next()
     };
     let incoming = Person {
-        id: Uuid::now_v7(),
-        first_name,
-        last_name,
-        phone: phone.map(|p| p.e164().to_string()),
         phone_2: phone_2.map(|p| p.e164().to_string()),
         phone_raw,
-        email: email.map(|e| e.as_str().to_string()),
         company_name: values.get(&ImportField::Company).cloned(),
         city: values.get(&ImportField::City).cloned(),
         country: values.get(&ImportField::Country).cloned(),
         external_ref: values.get(&ImportField::ExternalRef).cloned(),
-        is_customer: false,
-        created_at: at,
-        updated_at: at,
+        ..Person::new(
+            Uuid::now_v7(),
+            first_name,
+            last_name,
+            phone.map(|p| p.e164().to_string()),
+            email.map(|e| e.as_str().to_string()),
+            at,
+        )
     };
     let (person_id, status) = match existing {
         Some(found) if request.duplicates == DuplicatePolicy::Skip => {

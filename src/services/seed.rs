@@ -250,22 +250,7 @@ fn fake_person(rng: &mut StdRng) -> Person {
         )
     });
     let at = now() - Duration::days(rng.gen_range(0..365));
-    Person {
-        id: Uuid::now_v7(),
-        first_name: first,
-        last_name: last,
-        phone: Some(phone),
-        phone_2: None,
-        phone_raw: None,
-        email,
-        company_name: None,
-        city: None,
-        country: None,
-        external_ref: None,
-        is_customer: false,
-        created_at: at,
-        updated_at: at,
-    }
+    Person::new(Uuid::now_v7(), first, last, Some(phone), email, at)
 }
 
 fn fake_lead(rng: &mut StdRng, ctx: &Ctx, person_id: Uuid, stores: &[Shop]) -> Lead {

@@ -174,6 +174,29 @@ macro_rules! with_conn {
     };
 }
 
+/// Runs `$body` on an open transaction `$tx` and commits it on `Ok`, rolls
+/// it back on `Err`. The shared half of [`with_tx!`](crate::with_tx).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __finish_tx {
+    ($tx:ident, |$c:ident| $body:expr) => {{
+        let result = {
+            let $c = &mut *$tx;
+            $body
+        };
+        match result {
+            Ok(value) => {
+                $tx.commit().await?;
+                Ok(value)
+            }
+            Err(e) => {
+                $tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }};
+}
+
 /// Runs `$body` in one transaction with `$c` bound to it (`&mut impl Repo`):
 /// committed if `$body` yields `Ok`, rolled back (nothing written) if it
 /// yields `Err`. On SQLite the transaction is `BEGIN IMMEDIATE`.
@@ -183,37 +206,11 @@ macro_rules! with_tx {
         match $db.pool() {
             $crate::store::Pool::Sqlite(pool) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let result = {
-                    let $c = &mut *tx;
-                    $body
-                };
-                match result {
-                    Ok(value) => {
-                        tx.commit().await?;
-                        Ok(value)
-                    }
-                    Err(e) => {
-                        tx.rollback().await?;
-                        Err(e)
-                    }
-                }
+                $crate::__finish_tx!(tx, |$c| $body)
             }
             $crate::store::Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                let result = {
-                    let $c = &mut *tx;
-                    $body
-                };
-                match result {
-                    Ok(value) => {
-                        tx.commit().await?;
-                        Ok(value)
-                    }
-                    Err(e) => {
-                        tx.rollback().await?;
-                        Err(e)
-                    }
-                }
+                $crate::__finish_tx!(tx, |$c| $body)
             }
         }
     };

@@ -410,6 +410,25 @@ const LEAD_LIST_FROM: &str = " FROM leads l \
      LEFT JOIN stores s ON s.tenant_id = l.tenant_id AND s.id = l.store_id \
      LEFT JOIN users u ON u.tenant_id = l.tenant_id AND u.id = l.owner_id";
 
+/// Binds a person's columns from `first_name` to `search_text`, in table
+/// order (shared by the insert and the update).
+macro_rules! bind_person_details {
+    ($q:expr, $p:expr) => {
+        $q.bind(&$p.first_name)
+            .bind(&$p.last_name)
+            .bind(&$p.phone)
+            .bind(&$p.phone_2)
+            .bind(&$p.phone_raw)
+            .bind(&$p.email)
+            .bind(&$p.company_name)
+            .bind(&$p.city)
+            .bind(&$p.country)
+            .bind(&$p.external_ref)
+            .bind($p.is_customer)
+            .bind(person_search_text($p))
+    };
+}
+
 macro_rules! impl_repo {
     ($conn:ty, $db:ty, $backend:expr) => {
         #[async_trait]
@@ -557,55 +576,33 @@ macro_rules! impl_repo {
             }
 
             async fn insert_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
-                sqlx::query(
+                let q = sqlx::query(
                     "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
                      email, company_name, city, country, external_ref, is_customer, search_text, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
                 )
                 .bind(tenant)
-                .bind(p.id)
-                .bind(&p.first_name)
-                .bind(&p.last_name)
-                .bind(&p.phone)
-                .bind(&p.phone_2)
-                .bind(&p.phone_raw)
-                .bind(&p.email)
-                .bind(&p.company_name)
-                .bind(&p.city)
-                .bind(&p.country)
-                .bind(&p.external_ref)
-                .bind(p.is_customer)
-                .bind(person_search_text(p))
-                .bind(p.created_at)
-                .bind(p.updated_at)
-                .execute(&mut *self)
-                .await?;
+                .bind(p.id);
+                bind_person_details!(q, p)
+                    .bind(p.created_at)
+                    .bind(p.updated_at)
+                    .execute(&mut *self)
+                    .await?;
                 Ok(())
             }
 
             async fn update_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
-                let done = sqlx::query(
+                let q = sqlx::query(
                     "UPDATE people SET first_name = $3, last_name = $4, phone_e164 = $5, phone_2_e164 = $6, \
                      phone_raw = $7, email = $8, company_name = $9, city = $10, country = $11, external_ref = $12, \
                      is_customer = $13, search_text = $14, updated_at = $15 WHERE tenant_id = $1 AND id = $2",
                 )
                 .bind(tenant)
-                .bind(p.id)
-                .bind(&p.first_name)
-                .bind(&p.last_name)
-                .bind(&p.phone)
-                .bind(&p.phone_2)
-                .bind(&p.phone_raw)
-                .bind(&p.email)
-                .bind(&p.company_name)
-                .bind(&p.city)
-                .bind(&p.country)
-                .bind(&p.external_ref)
-                .bind(p.is_customer)
-                .bind(person_search_text(p))
-                .bind(p.updated_at)
-                .execute(&mut *self)
-                .await?;
+                .bind(p.id);
+                let done = bind_person_details!(q, p)
+                    .bind(p.updated_at)
+                    .execute(&mut *self)
+                    .await?;
                 if done.rows_affected() == 0 {
                     return Err(Error::NotFound { entity: "person", id: p.id.to_string() });
                 }
