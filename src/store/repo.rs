@@ -405,10 +405,9 @@ macro_rules! push_lead_filters {
     }};
 }
 
-const LEAD_LIST_FROM: &str = " FROM leads l \
-     JOIN people p ON p.tenant_id = l.tenant_id AND p.id = l.person_id \
-     LEFT JOIN stores s ON s.tenant_id = l.tenant_id AND s.id = l.store_id \
-     LEFT JOIN users u ON u.tenant_id = l.tenant_id AND u.id = l.owner_id";
+const LEAD_COUNT_FROM: &str = " FROM leads l";
+const LEAD_COUNT_FROM_WITH_PEOPLE: &str =
+    " FROM leads l JOIN people p ON p.tenant_id = l.tenant_id AND p.id = l.person_id";
 
 /// Binds a person's columns from `first_name` to `search_text`, in table
 /// order (shared by the insert and the update).
@@ -542,22 +541,27 @@ macro_rules! impl_repo {
                 if phones.is_empty() && email.is_none() {
                     return Ok(Vec::new());
                 }
+                // One indexed lookup per contact column, joined by UNION: an
+                // OR across columns makes SQLite scan the whole table.
                 let mut qb = QueryBuilder::<$db>::new(format!("SELECT {PERSON_COLUMNS} FROM people WHERE tenant_id = "));
-                qb.push_bind(tenant).push(" AND (");
-                let mut first = true;
-                for phone in phones {
-                    if !first {
-                        qb.push(" OR ");
+                qb.push_bind(tenant).push(" AND id IN (");
+                let mut parts = 0;
+                for column in ["phone_e164", "phone_2_e164"] {
+                    for phone in phones {
+                        if parts > 0 {
+                            qb.push(" UNION ");
+                        }
+                        parts += 1;
+                        qb.push("SELECT id FROM people WHERE tenant_id = ").push_bind(tenant);
+                        qb.push(format!(" AND {column} = ")).push_bind(phone.clone());
                     }
-                    first = false;
-                    qb.push("phone_e164 = ").push_bind(phone.clone());
-                    qb.push(" OR phone_2_e164 = ").push_bind(phone.clone());
                 }
                 if let Some(email) = email {
-                    if !first {
-                        qb.push(" OR ");
+                    if parts > 0 {
+                        qb.push(" UNION ");
                     }
-                    qb.push("email = ").push_bind(email.to_string());
+                    qb.push("SELECT id FROM people WHERE tenant_id = ").push_bind(tenant);
+                    qb.push(" AND email = ").push_bind(email.to_string());
                 }
                 qb.push(") ORDER BY created_at, id LIMIT 20");
                 let rows = qb.build_query_as::<PersonRow>().fetch_all(&mut *self).await?;
@@ -682,24 +686,42 @@ macro_rules! impl_repo {
             }
 
             async fn list_leads(&mut self, tenant: Uuid, q: &LeadQuery) -> Result<Page<LeadListItem>> {
-                let mut count = QueryBuilder::<$db>::new(format!("SELECT COUNT(*){LEAD_LIST_FROM}"));
+                // The count joins people only when the search needs it.
+                let searching = q.search.as_deref().is_some_and(|s| !s.trim().is_empty());
+                let mut count = QueryBuilder::<$db>::new(format!(
+                    "SELECT COUNT(*){}",
+                    if searching { LEAD_COUNT_FROM_WITH_PEOPLE } else { LEAD_COUNT_FROM }
+                ));
                 push_lead_filters!(count, tenant, q);
                 let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
 
-                let mut qb = QueryBuilder::<$db>::new(
-                    "SELECT l.id, l.person_id, p.first_name, p.last_name, p.phone_e164 AS phone, p.email, l.status, \
-                     l.source_channel, l.interest, l.store_id, s.name AS store_name, u.display_name AS owner_name, l.created_at",
-                );
-                qb.push(LEAD_LIST_FROM);
-                push_lead_filters!(qb, tenant, q);
-                qb.push(match q.sort {
+                // The page's lead ids first (from the leads table and its
+                // indexes), then their names, stores and owners: joining first
+                // makes SQLite sort the whole join to return 50 rows.
+                let order = match q.sort {
                     LeadSort::NewestFirst => " ORDER BY l.created_at DESC, l.id DESC",
                     LeadSort::OldestFirst => " ORDER BY l.created_at, l.id",
                     LeadSort::Name => " ORDER BY p.last_name, p.first_name, l.id",
                     LeadSort::Status => " ORDER BY l.status, l.created_at DESC, l.id DESC",
-                });
+                };
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT l.id, l.person_id, p.first_name, p.last_name, p.phone_e164 AS phone, p.email, l.status, \
+                     l.source_channel, l.interest, l.store_id, s.name AS store_name, u.display_name AS owner_name, l.created_at \
+                     FROM (SELECT l.id AS page_id",
+                );
+                qb.push(if searching || q.sort == LeadSort::Name { LEAD_COUNT_FROM_WITH_PEOPLE } else { LEAD_COUNT_FROM });
+                push_lead_filters!(qb, tenant, q);
+                qb.push(order);
                 qb.push(" LIMIT ").push_bind(i64::from(q.page_size()));
                 qb.push(" OFFSET ").push_bind(i64::from(q.offset));
+                qb.push(") page JOIN leads l ON l.tenant_id = ").push_bind(tenant);
+                qb.push(
+                    " AND l.id = page.page_id \
+                     JOIN people p ON p.tenant_id = l.tenant_id AND p.id = l.person_id \
+                     LEFT JOIN stores s ON s.tenant_id = l.tenant_id AND s.id = l.store_id \
+                     LEFT JOIN users u ON u.tenant_id = l.tenant_id AND u.id = l.owner_id",
+                );
+                qb.push(order);
                 let rows = qb.build_query_as::<LeadListRow>().fetch_all(&mut *self).await?;
                 Ok(Page {
                     items: rows.into_iter().map(LeadListItem::try_from).collect::<Result<_>>()?,

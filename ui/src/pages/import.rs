@@ -32,6 +32,18 @@ pub fn import() -> Html {
     let report = use_state(|| None::<ImportReport>);
     let error = use_state(|| None::<String>);
     let saved_to = use_state(|| None::<String>);
+    let report_ref = use_node_ref();
+    {
+        // Bring the report into view when an import finishes.
+        let report_ref = report_ref.clone();
+        use_effect_with(report.is_some(), move |has_report| {
+            if *has_report {
+                if let Some(el) = report_ref.cast::<web_sys::Element>() {
+                    el.scroll_into_view();
+                }
+            }
+        });
+    }
 
     {
         let progress = progress.clone();
@@ -250,7 +262,7 @@ pub fn import() -> Html {
                 let s = r.summary;
                 let notable: Vec<_> = r.rows.iter().filter(|row| !row.messages.is_empty()).collect();
                 html! {
-                    <div class="card" id="import-report">
+                    <div class="card" id="import-report" ref={report_ref.clone()}>
                         <div class="banner ok" role="status">
                             { tr_with("import.done", [("rows", s.rows.to_string()), ("imported", s.imported.to_string()),
                                 ("merged", s.merged.to_string()), ("skipped", s.skipped.to_string()), ("rejected", s.rejected.to_string())]) }
