@@ -50,7 +50,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]; the
   cargo install wasm-bindgen-cli --version "$wbg"
 fi
 
-if [ "$what" = test ] && [ "$(tauri-driver --version 2>/dev/null | awk '{print $2}')" != "$TAURI_DRIVER_VERSION" ]; then
+# tauri-driver has no --version: ask cargo what it installed.
+if [ "$what" = test ] && ! cargo install --list | grep -qx "tauri-driver v$TAURI_DRIVER_VERSION:"; then
   say "installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
 fi
