@@ -100,6 +100,10 @@ struct ImportArgs {
     /// Source channel of rows that have none.
     #[arg(long, default_value = "import")]
     source: String,
+    /// Region for the file's national phone numbers (ISO 3166-1 alpha-2,
+    /// e.g. US); default: the tenant's region.
+    #[arg(long)]
+    region: Option<String>,
     /// Write the per-row report as CSV here.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -552,6 +556,7 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         },
         default_source: parse(SourceChannel::parse(&args.source, "source"))?,
         store_id: None,
+        phone_region: args.region.clone(),
     };
     let bar = indicatif::ProgressBar::new(preview.total_rows);
     let report = import::run(

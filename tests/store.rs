@@ -38,6 +38,7 @@ fn import_request(
         duplicates,
         default_source: SourceChannel::Import,
         store_id: None,
+        phone_region: None,
     }
 }
 
@@ -506,6 +507,48 @@ store_test!(sample_csv_imports_with_a_report, |t: TestDb| async move {
     .unwrap();
     assert_eq!(update.summary.merged, 100);
     assert_eq!(count_leads(&t).await, s.imported + s.merged + 100);
+});
+
+store_test!(phone_region_reads_a_foreign_list, |t: TestDb| async move {
+    let path = fixture("customers-100.csv");
+    let preview = import::preview(std::path::Path::new(&path)).unwrap();
+    let mut request = import_request(&path, &preview, DuplicatePolicy::Skip);
+    request.phone_region = Some("XX".into());
+    let err = import::run(&t.db, &t.ctx, &request, |_, _| {}, &AtomicBool::new(false))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(f) if f.iter().any(|e| e.field == "phone_region")),
+        "{err:?}"
+    );
+    request.phone_region = Some("us".into());
+    let report = import::run(&t.db, &t.ctx, &request, |_, _| {}, &AtomicBool::new(false))
+        .await
+        .unwrap();
+    let with_phone = leads::list(
+        &t.db,
+        &t.ctx,
+        &LeadQuery {
+            search: Some("515 343 5776".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        with_phone.total, 1,
+        "Preston Lozano's 5153435776 read as a US number"
+    );
+    let d = leads::detail(&t.db, &t.ctx, with_phone.items[0].id)
+        .await
+        .unwrap();
+    assert_eq!(d.person.phone.as_deref(), Some("+15153435776"));
+    let preston = report.rows.iter().find(|r| r.line == 3).unwrap();
+    assert!(
+        !preston.messages.iter().any(|m| m.field == "row 3: phone"),
+        "{:?}",
+        preston.messages
+    );
 });
 
 store_test!(

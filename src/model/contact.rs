@@ -15,6 +15,19 @@ use super::FieldError;
 /// Region used to read national numbers when the tenant sets none (ISO 3166-1 alpha-2).
 pub const DEFAULT_REGION: &str = "IT";
 
+/// Checks a region code for reading phone numbers (ISO 3166-1 alpha-2 known
+/// to the numbering metadata) and returns it upper-cased.
+/// Errors: `unknown_value` on `field`.
+pub fn parse_region(code: &str, field: &str) -> Result<String, FieldError> {
+    let upper = code.trim().to_ascii_uppercase();
+    match country::Id::from_str(&upper) {
+        Ok(_) => Ok(upper),
+        Err(_) => Err(FieldError::new(field, "unknown_value")
+            .with("value", code.trim())
+            .with("allowed", "ISO 3166-1 alpha-2 codes such as IT, US, GB, DE")),
+    }
+}
+
 /// A valid phone number, held in E.164 form (`+393331234567`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

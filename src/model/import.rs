@@ -90,6 +90,10 @@ pub struct ImportRequest {
     pub default_source: SourceChannel,
     /// Store the leads belong to (the user's store when absent).
     pub store_id: Option<Uuid>,
+    /// Region (ISO 3166-1 alpha-2, e.g. `US`) for reading the file's
+    /// national phone numbers; the tenant's region when absent.
+    #[serde(default)]
+    pub phone_region: Option<String>,
 }
 
 /// What happened to one row.

@@ -16,7 +16,7 @@ mod person;
 mod user;
 
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
-pub use contact::{normalize_email, Email, Phone, DEFAULT_REGION};
+pub use contact::{normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
 pub use field_error::FieldError;
 pub use import::{
     DuplicatePolicy, ImportField, ImportPreview, ImportReport, ImportRequest, ImportSummary,

@@ -467,7 +467,12 @@ pub async fn run(
     let table = read_csv(path)?;
     let mut mapping = request.mapping.clone();
     mapping.resize(table.headers.len(), None);
-    let problems = check_mapping(&table, &mapping);
+    let mut problems = check_mapping(&table, &mapping);
+    if let Some(region) = &request.phone_region {
+        if let Err(e) = crate::model::parse_region(region, "phone_region") {
+            problems.push(e);
+        }
+    }
     if !problems.is_empty() {
         return Err(Error::Validation(problems));
     }
@@ -568,6 +573,11 @@ async fn import_row<C: Repo + ?Sized>(
         }
     }
     let at_row = |field: &str| format!("row {line}: {field}");
+    let region = request
+        .phone_region
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .unwrap_or_else(|| ctx.region().to_string());
     let mut warnings: Vec<FieldError> = Vec::new();
     let mut errors: Vec<FieldError> = Vec::new();
 
@@ -594,7 +604,7 @@ async fn import_row<C: Repo + ?Sized>(
     let mut phone_raw: Option<String> = None;
     let mut phone = None;
     if let Some(raw) = values.get(&ImportField::Phone) {
-        match Phone::parse(raw, ctx.region(), &at_row("phone")) {
+        match Phone::parse(raw, &region, &at_row("phone")) {
             Ok(p) => phone = Some(p),
             Err(e) => {
                 warnings.push(e);
@@ -604,7 +614,7 @@ async fn import_row<C: Repo + ?Sized>(
     }
     let mut phone_2 = None;
     if let Some(raw) = values.get(&ImportField::Phone2) {
-        match Phone::parse(raw, ctx.region(), &at_row("phone_2")) {
+        match Phone::parse(raw, &region, &at_row("phone_2")) {
             Ok(p) if phone.as_ref() != Some(&p) => phone_2 = Some(p),
             Ok(_) => {}
             Err(e) => {

@@ -13,6 +13,12 @@ use yew::prelude::*;
 use crate::i18n::{error_text, field_error, field_label, tr, tr_with};
 use crate::{api, Shared};
 
+/// Regions offered for reading a file's national phone numbers.
+const PHONE_REGIONS: &[&str] = &[
+    "IT", "SM", "VA", "CH", "FR", "DE", "AT", "ES", "PT", "GB", "IE", "NL", "BE", "RO", "AL", "MA",
+    "US", "CA", "BR", "AR",
+];
+
 #[derive(Clone, Copy, PartialEq, Deserialize)]
 struct Progress {
     done: u64,
@@ -21,12 +27,14 @@ struct Progress {
 
 #[function_component(Import)]
 pub fn import() -> Html {
-    let _lang = use_context::<Shared>();
+    let shared = use_context::<Shared>().expect("Shared context");
+    let shared_region = shared.info.tenant.default_region.clone();
     let path = use_state(String::new);
     let preview = use_state(|| None::<ImportPreview>);
     let mapping = use_state(Vec::<Option<ImportField>>::new);
     let problems = use_state(Vec::<FieldError>::new);
     let duplicates = use_state(|| DuplicatePolicy::Skip);
+    let region = use_state(|| shared_region.clone());
     let running = use_state(|| false);
     let progress = use_state(|| None::<Progress>);
     let report = use_state(|| None::<ImportReport>);
@@ -148,6 +156,7 @@ pub fn import() -> Html {
         })
     };
     let on_run = {
+        let region = region.clone();
         let (path, mapping, duplicates, running, progress, report, error) = (
             path.clone(),
             mapping.clone(),
@@ -164,6 +173,7 @@ pub fn import() -> Html {
                 duplicates: *duplicates,
                 default_source: SourceChannel::Import,
                 store_id: None,
+                phone_region: Some((*region).clone()).filter(|r| !r.trim().is_empty()),
             };
             let (running, progress, report, error) = (
                 running.clone(),
@@ -248,6 +258,11 @@ pub fn import() -> Html {
                             <option value="skip" selected={*duplicates == DuplicatePolicy::Skip}>{ tr("import.dup_skip") }</option>
                             <option value="update" selected={*duplicates == DuplicatePolicy::Update}>{ tr("import.dup_update") }</option>
                             <option value="create" selected={*duplicates == DuplicatePolicy::Create}>{ tr("import.dup_create") }</option>
+                        </select>
+                        <label for="import-region">{ tr("import.region") }</label>
+                        <select id="import-region" name="phone_region" onchange={{ let region = region.clone();
+                            Callback::from(move |e: Event| region.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
+                            { for PHONE_REGIONS.iter().map(|r| html!{ <option value={*r} selected={*r == *region}>{ *r }</option> }) }
                         </select>
                         <button class="primary" id="import-run" onclick={on_run} disabled={*running || !problems.is_empty()}>{ tr("import.run") }</button>
                     </div>
