@@ -56,9 +56,11 @@ CREATE TABLE people (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX people_phone ON people (tenant_id, phone_e164);
-CREATE INDEX people_phone_2 ON people (tenant_id, phone_2_e164);
-CREATE INDEX people_email ON people (tenant_id, email);
+-- Partial: most people have no second phone, and an index full of NULLs
+-- makes the planner (SQLite after ANALYZE) scan the table instead.
+CREATE INDEX people_phone ON people (tenant_id, phone_e164) WHERE phone_e164 IS NOT NULL;
+CREATE INDEX people_phone_2 ON people (tenant_id, phone_2_e164) WHERE phone_2_e164 IS NOT NULL;
+CREATE INDEX people_email ON people (tenant_id, email) WHERE email IS NOT NULL;
 
 CREATE TABLE leads (
     tenant_id BLOB NOT NULL REFERENCES tenants (id),
