@@ -64,6 +64,11 @@ async fn start(data_dir: &std::path::Path) -> (Driver, Client) {
             &native.to_string(),
         ])
         .env("BANCO_DATA_DIR", data_dir)
+        // The webview keeps localStorage (the chosen language) under the XDG
+        // folders: give each run its own so no earlier run leaks in.
+        .env("XDG_DATA_HOME", data_dir.join("xdg-data"))
+        .env("XDG_CONFIG_HOME", data_dir.join("xdg-config"))
+        .env("XDG_CACHE_HOME", data_dir.join("xdg-cache"))
         .env("NO_AT_BRIDGE", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -242,7 +247,19 @@ async fn scenario(c: &Client) {
     type_into(c, "input[name=search]", "bianchi").await;
     wait_text(c, "#leads-table tbody", "Giulia Bianchi").await;
     wait_text(c, "#leads-range", "1–1 di 1").await;
-    click(c, "#leads-table tbody tr td").await;
+    // Open the row from the keyboard, as counter staff do: focus it, Enter.
+    c.execute(
+        "document.querySelector('#leads-table tbody tr').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(ENTER)
+        .await
+        .unwrap();
     wait_text(c, "#lead-detail", "giulia.bianchi@example.it").await;
     wait_text(c, "#lead-detail", "347 123 4567").await;
     click(c, "#status-in_progress").await;
