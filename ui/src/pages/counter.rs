@@ -34,7 +34,7 @@ enum Action {
 
 /// The form's input and the errors shown beside its fields; one state, so
 /// a keystroke updates both in one render.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 struct Form(CaptureLead, Vec<FieldError>);
 
 impl Reducible for Form {
@@ -69,6 +69,7 @@ impl Reducible for Form {
             Action::Person(p) => f.person_id = p,
             Action::Reset(store_id) => {
                 f = CaptureLead {
+                    id: Some(Uuid::now_v7()),
                     store_id,
                     ..CaptureLead::default()
                 };
@@ -83,7 +84,15 @@ impl Reducible for Form {
 #[function_component(Counter)]
 pub fn counter() -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
-    let state = use_reducer(Form::default);
+    let state = use_reducer(|| {
+        Form(
+            CaptureLead {
+                id: Some(Uuid::now_v7()),
+                ..CaptureLead::default()
+            },
+            Vec::new(),
+        )
+    });
     let form = &state.0;
     let server_error = use_state(|| None::<String>);
     let saved = use_state(|| None::<CaptureOutcome>);
@@ -170,14 +179,15 @@ pub fn counter() -> Html {
                 return;
             }
             server_error.set(None);
-            let mut input = state.0.clone();
+            // The form's id (made when the form was cleared) is kept until a
+            // save succeeds, so pressing Enter again after a failed or lost
+            // reply can never save the lead twice.
+            let input = state.0.clone();
             if let Err(found) = input.validate(&region) {
                 state.dispatch(Action::Errors(found));
                 saved.set(None);
                 return;
             }
-            // A client-made id makes a retried save idempotent.
-            input.id = Some(Uuid::now_v7());
             busy.set(true);
             let (state, server_error, saved, matches, busy, first) = (
                 state.clone(),
