@@ -32,8 +32,9 @@ trap cleanup EXIT
 step "starting a throwaway PostgreSQL 15"
 eval "$(scripts/pg-cluster.sh start "$work/pg")"
 
+results="$work/results.log"
 step "core tests (SQLite and Postgres)"
-cargo test -p banco
+cargo test -p banco 2>&1 | tee -a "$results"
 
 step "building the app (custom-protocol)"
 cargo build -p banco-app --features custom-protocol
@@ -44,4 +45,9 @@ display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 sleep 1
-DISPLAY=$display NO_AT_BRIDGE=1 dbus-run-session -- cargo test -p banco-app --features custom-protocol
+DISPLAY=$display NO_AT_BRIDGE=1 dbus-run-session -- cargo test -p banco-app --features custom-protocol 2>&1 \
+  | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee -a "$results"
+
+# One closing line over every test binary above (pipefail has already
+# stopped the script if any of them failed).
+awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$results"
