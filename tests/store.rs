@@ -42,6 +42,20 @@ fn import_request(
     }
 }
 
+/// Runs an import with no progress display and no cancel.
+async fn run_import(t: &TestDb, request: &ImportRequest) -> banco::Result<ImportReport> {
+    import::run(&t.db, &t.ctx, request, |_, _| {}, &AtomicBool::new(false)).await
+}
+
+/// The first page of leads matching a free-text search.
+async fn search_leads(t: &TestDb, text: &str) -> Page<LeadListItem> {
+    let query = LeadQuery {
+        search: Some(text.into()),
+        ..Default::default()
+    };
+    leads::list(&t.db, &t.ctx, &query).await.unwrap()
+}
+
 async fn count_leads(t: &TestDb) -> u64 {
     leads::list(&t.db, &t.ctx, &LeadQuery::default())
         .await
@@ -458,16 +472,7 @@ store_test!(sample_csv_imports_with_a_report, |t: TestDb| async move {
 
     // Sheryl Baxter, row 1: her e-mail and US numbers (kept as text when not
     // valid Italian numbers) are searchable.
-    let page = leads::list(
-        &t.db,
-        &t.ctx,
-        &LeadQuery {
-            search: Some("zunigavanessa@smith.info".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let page = search_leads(&t, "zunigavanessa@smith.info").await;
     assert_eq!(page.total, 1);
     let d = leads::detail(&t.db, &t.ctx, page.items[0].id)
         .await
@@ -485,23 +490,14 @@ store_test!(sample_csv_imports_with_a_report, |t: TestDb| async move {
     assert!(csv.starts_with("line,status,person_id,lead_id,messages"));
 
     // The same file again: every row is a duplicate.
-    let again = import::run(
-        &t.db,
-        &t.ctx,
-        &import_request(&path, &preview, DuplicatePolicy::Skip),
-        |_, _| {},
-        &AtomicBool::new(false),
-    )
-    .await
-    .unwrap();
+    let again = run_import(&t, &import_request(&path, &preview, DuplicatePolicy::Skip))
+        .await
+        .unwrap();
     assert_eq!(again.summary.skipped, 100);
     assert_eq!(count_leads(&t).await, s.imported + s.merged);
-    let update = import::run(
-        &t.db,
-        &t.ctx,
+    let update = run_import(
+        &t,
         &import_request(&path, &preview, DuplicatePolicy::Update),
-        |_, _| {},
-        &AtomicBool::new(false),
     )
     .await
     .unwrap();
@@ -514,27 +510,14 @@ store_test!(phone_region_reads_a_foreign_list, |t: TestDb| async move {
     let preview = import::preview(std::path::Path::new(&path)).unwrap();
     let mut request = import_request(&path, &preview, DuplicatePolicy::Skip);
     request.phone_region = Some("XX".into());
-    let err = import::run(&t.db, &t.ctx, &request, |_, _| {}, &AtomicBool::new(false))
-        .await
-        .unwrap_err();
+    let err = run_import(&t, &request).await.unwrap_err();
     assert!(
         matches!(&err, Error::Validation(f) if f.iter().any(|e| e.field == "phone_region")),
         "{err:?}"
     );
     request.phone_region = Some("us".into());
-    let report = import::run(&t.db, &t.ctx, &request, |_, _| {}, &AtomicBool::new(false))
-        .await
-        .unwrap();
-    let with_phone = leads::list(
-        &t.db,
-        &t.ctx,
-        &LeadQuery {
-            search: Some("515 343 5776".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let report = run_import(&t, &request).await.unwrap();
+    let with_phone = search_leads(&t, "515 343 5776").await;
     assert_eq!(
         with_phone.total, 1,
         "Preston Lozano's 5153435776 read as a US number"
@@ -573,15 +556,9 @@ store_test!(
             "hint names the column holding e-mails: {email}"
         );
 
-        let err = import::run(
-            &t.db,
-            &t.ctx,
-            &import_request(&path, &preview, DuplicatePolicy::Skip),
-            |_, _| {},
-            &AtomicBool::new(false),
-        )
-        .await
-        .unwrap_err();
+        let err = run_import(&t, &import_request(&path, &preview, DuplicatePolicy::Skip))
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::Validation(_)));
         assert_eq!(count_leads(&t).await, 0);
     }
@@ -605,15 +582,9 @@ store_test!(
         let path = path.display().to_string();
         let preview = import::preview(std::path::Path::new(&path)).unwrap();
         assert_eq!(preview.delimiter, ';');
-        let report = import::run(
-            &t.db,
-            &t.ctx,
-            &import_request(&path, &preview, DuplicatePolicy::Skip),
-            |_, _| {},
-            &AtomicBool::new(false),
-        )
-        .await
-        .unwrap();
+        let report = run_import(&t, &import_request(&path, &preview, DuplicatePolicy::Skip))
+            .await
+            .unwrap();
         let by_line = |l: u64| report.rows.iter().find(|r| r.line == l).unwrap();
         assert_eq!(by_line(2).status, RowStatus::Imported);
         assert_eq!(by_line(4).status, RowStatus::Rejected);
@@ -646,31 +617,13 @@ store_test!(
                 rejected: 2
             }
         );
-        let luca = leads::list(
-            &t.db,
-            &t.ctx,
-            &LeadQuery {
-                search: Some("neri".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let luca = search_leads(&t, "neri").await;
         let d = leads::detail(&t.db, &t.ctx, luca.items[0].id)
             .await
             .unwrap();
         assert_eq!(d.person.phone_raw.as_deref(), Some("12"));
         assert_eq!(d.lead.note.as_deref(), Some("interest: boh"));
-        let mario = leads::list(
-            &t.db,
-            &t.ctx,
-            &LeadQuery {
-                search: Some("rossi".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let mario = search_leads(&t, "rossi").await;
         assert_eq!(mario.items[0].interest, Interest::Fibre);
     }
 );
