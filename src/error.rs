@@ -39,6 +39,24 @@ pub enum Error {
         /// Requested status.
         to: LeadStatus,
     },
+    /// The acting user's role does not allow this action.
+    #[error("a {role} may not {action}")]
+    Forbidden {
+        /// The user's role.
+        role: crate::model::Role,
+        /// What was attempted, e.g. `edit_pipelines`.
+        action: &'static str,
+    },
+    /// A deal move its status does not allow: moving a closed deal between
+    /// stages, closing a closed deal, reopening an open one, or a stage of
+    /// another pipeline.
+    #[error("a {status} deal cannot {action}")]
+    IllegalDealMove {
+        /// The deal's status.
+        status: crate::model::DealStatus,
+        /// `move`, `win`, `lose`, `reopen`, `other_pipeline`, `archived_stage`.
+        action: &'static str,
+    },
     /// A CSV file that cannot be read as CSV at all.
     #[cfg(feature = "store")]
     #[error("CSV file: {0}")]
@@ -111,6 +129,24 @@ impl Error {
                 [("from", from.as_str().into()), ("to", to.as_str().into())],
                 message,
             ),
+            Error::Forbidden { role, action } => ErrorPayload::simple(
+                "forbidden",
+                "error.forbidden",
+                [
+                    ("role", role.as_str().into()),
+                    ("action", action.to_string()),
+                ],
+                message,
+            ),
+            Error::IllegalDealMove { status, action } => ErrorPayload::simple(
+                "illegal_deal_move",
+                "error.illegal_deal_move",
+                [
+                    ("status", status.as_str().into()),
+                    ("action", action.to_string()),
+                ],
+                message,
+            ),
             #[cfg(feature = "store")]
             Error::Csv(_) => {
                 ErrorPayload::simple("csv", "error.csv", [("detail", message.clone())], message)
@@ -144,7 +180,8 @@ impl Error {
 /// "params":{"value":"123"},"fields":[…],"message":"phone: …"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorPayload {
-    /// Error family: `validation`, `not_found`, `illegal_transition`, `csv`,
+    /// Error family: `validation`, `not_found`, `illegal_transition`,
+    /// `forbidden`, `illegal_deal_move`, `csv`,
     /// `io`, `config`, `database`, `cancelled`.
     pub kind: String,
     /// The first offending field, for validation errors.

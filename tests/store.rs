@@ -487,7 +487,7 @@ store_test!(sample_csv_imports_with_a_report, |t: TestDb| async move {
 
     let csv = import::report_csv(&report).unwrap();
     assert_eq!(csv.lines().count(), 101);
-    assert!(csv.starts_with("line,status,person_id,lead_id,messages"));
+    assert!(csv.starts_with("line,status,person_id,lead_id,deal_id,messages"));
 
     // The same file again: every row is a duplicate.
     let again = run_import(&t, &import_request(&path, &preview, DuplicatePolicy::Skip))
@@ -732,6 +732,7 @@ store_test!(tenants_do_not_see_each_other, |t: TestDb| async move {
         name: "Altra catena".into(),
         default_region: "IT".into(),
         consent_text_version: "v1".into(),
+        currency: "EUR".into(),
     };
     let user = User {
         id: Uuid::now_v7(),

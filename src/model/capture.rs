@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ConsentKind, Email, FieldError, Interest, Lead, Person, Phone, SourceChannel};
+use super::{ConsentKind, Email, FieldError, Interest, Lead, Person, Phone, SourceChannel, Utm};
 
 /// Longest accepted name part, in characters.
 const MAX_NAME: usize = 100;
@@ -64,6 +64,10 @@ pub struct CaptureLead {
     pub consents: ConsentChoices,
     /// Attach to this existing person instead of matching by phone/e-mail.
     pub person_id: Option<Uuid>,
+    /// Campaign the lead came from.
+    pub campaign_id: Option<Uuid>,
+    /// UTM codes of the link it came through.
+    pub utm: Utm,
 }
 
 impl Default for CaptureLead {
@@ -80,6 +84,8 @@ impl Default for CaptureLead {
             note: String::new(),
             consents: ConsentChoices::default(),
             person_id: None,
+            campaign_id: None,
+            utm: Utm::default(),
         }
     }
 }
@@ -160,6 +166,9 @@ pub struct CaptureOutcome {
     pub existing_person: bool,
     /// `false` when this was a retry of a save that had already succeeded.
     pub created: bool,
+    /// The deal a conversion rule opened from it, if one fired.
+    #[serde(default)]
+    pub deal_id: Option<Uuid>,
 }
 
 #[cfg(test)]

@@ -133,6 +133,9 @@ pub struct RowOutcome {
     pub person_id: Option<Uuid>,
     /// Lead created.
     pub lead_id: Option<Uuid>,
+    /// Deal created (deals import).
+    #[serde(default)]
+    pub deal_id: Option<Uuid>,
     /// Why it was rejected or skipped, and warnings (a phone kept as text, …).
     pub messages: Vec<FieldError>,
 }
@@ -159,4 +162,104 @@ pub struct ImportReport {
     pub summary: ImportSummary,
     /// One entry per data row, in file order.
     pub rows: Vec<RowOutcome>,
+}
+
+string_enum! {
+    /// A deal field that a CSV column can be mapped to (CRM opportunity
+    /// exports: opportunity id, agent, product, account, stage, engage and
+    /// close dates, close value).
+    DealImportField {
+        /// Opportunity id in the source system (re-imports skip it).
+        ExternalRef = "external_ref",
+        /// Deal title.
+        Title = "title",
+        /// Owner (sales agent) by name.
+        Owner = "owner",
+        /// Product or offer (the deal's line).
+        Product = "product",
+        /// Account: the company the deal is with.
+        Account = "account",
+        /// Contact's first name.
+        FirstName = "first_name",
+        /// Contact's last name.
+        LastName = "last_name",
+        /// Contact's "First Last".
+        FullName = "full_name",
+        /// Contact's phone.
+        Phone = "phone",
+        /// Contact's e-mail.
+        Email = "email",
+        /// Stage name, or won / lost.
+        Stage = "stage",
+        /// When the deal was opened (engage date).
+        EngageDate = "engage_date",
+        /// Close date: actual for won/lost, expected for open deals.
+        CloseDate = "close_date",
+        /// Close value (one-off amount, major units); blank for open deals.
+        CloseValue = "close_value",
+        /// Monthly recurring amount (major units).
+        MonthlyValue = "monthly_value",
+    }
+}
+
+/// What to do with an owner, account or stage the file names but the
+/// database does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPolicy {
+    /// Create it (a staff user, a company, a stage at the end).
+    #[default]
+    Create,
+    /// Reject the row.
+    Reject,
+}
+
+/// How the file writes dates like `03/04/2024`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrder {
+    /// Month first (`M/D/YYYY`, US exports).
+    Mdy,
+    /// Day first (`D/M/YYYY`, Italian and most European exports).
+    Dmy,
+}
+
+/// What the user sees before a deals import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealImportPreview {
+    /// The header row.
+    pub headers: Vec<String>,
+    /// The first rows (at most 10).
+    pub sample: Vec<Vec<String>>,
+    /// Data rows (header excluded).
+    pub total_rows: u64,
+    /// Guessed field per column.
+    pub mapping: Vec<Option<DealImportField>>,
+    /// Date order guessed from the dates in the file.
+    pub date_order: DateOrder,
+    /// Problems of the mapping (empty = ready).
+    pub problems: Vec<FieldError>,
+}
+
+/// A deals import to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealImportRequest {
+    /// Path of the CSV file.
+    pub path: String,
+    /// Field per column (`None` = ignored).
+    pub mapping: Vec<Option<DealImportField>>,
+    /// Pipeline the deals go to.
+    pub pipeline_id: Uuid,
+    /// Owners not found by name.
+    pub missing_owners: MissingPolicy,
+    /// Accounts (companies) not found by name.
+    pub missing_accounts: MissingPolicy,
+    /// Stages not found in the pipeline.
+    pub missing_stages: MissingPolicy,
+    /// Date order; guessed from the file when absent.
+    #[serde(default)]
+    pub date_order: Option<DateOrder>,
+    /// Store of the deals (and of created owners); the user's when absent.
+    #[serde(default)]
+    pub store_id: Option<Uuid>,
 }

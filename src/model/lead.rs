@@ -124,6 +124,10 @@ string_enum! {
         Whatsapp = "whatsapp",
         /// Came from a file import.
         Import = "import",
+        /// Met outside the store (fair, door to door, phone list).
+        Offline = "offline",
+        /// An existing customer buying more (cross-sell from a won deal).
+        CrossSell = "cross_sell",
         /// Anything else.
         Other = "other",
     }
@@ -185,7 +189,7 @@ pub struct Lead {
     pub source_channel: SourceChannel,
     /// Which offer.
     pub interest: Interest,
-    /// Campaign it belongs to (campaigns arrive with the deals issue).
+    /// Campaign it belongs to.
     pub campaign_id: Option<Uuid>,
     /// UTM source, if it came from a tracked link.
     pub utm_source: Option<String>,
@@ -193,6 +197,10 @@ pub struct Lead {
     pub utm_medium: Option<String>,
     /// UTM campaign.
     pub utm_campaign: Option<String>,
+    /// UTM term.
+    pub utm_term: Option<String>,
+    /// UTM content.
+    pub utm_content: Option<String>,
     /// Free note taken at capture.
     pub note: Option<String>,
     /// When it was captured (UTC).
@@ -254,6 +262,9 @@ string_enum! {
         NoteAdded = "note_added",
         /// Owner changed.
         OwnerChanged = "owner_changed",
+        /// A deal was opened from it (detail: the deal's title, and the
+        /// conversion rule that opened it).
+        DealOpened = "deal_opened",
     }
 }
 
@@ -393,6 +404,9 @@ pub struct LeadDetail {
     pub history: Vec<LeadEvent>,
     /// Statuses the lead may move to now.
     pub next_statuses: Vec<LeadStatus>,
+    /// Deals opened from it: (deal id, title), oldest first.
+    #[serde(default)]
+    pub deals: Vec<(Uuid, String)>,
 }
 
 /// A request to change a lead's status.

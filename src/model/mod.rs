@@ -9,6 +9,7 @@
 
 mod capture;
 mod contact;
+mod deal;
 mod field_error;
 mod import;
 mod lead;
@@ -17,10 +18,20 @@ mod user;
 
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use contact::{normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
+pub use deal::{
+    check_lines, check_name, check_probability, cost_per_lead, deal_totals, div_round,
+    minor_to_decimal, parse_money, rate, weighted, win_rate, Board, BoardColumn, Campaign,
+    CampaignKpi, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent, DealEventKind,
+    DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus, DealTotals,
+    ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal, OwnerMode, Pipeline,
+    PipelineKpi, RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage, StageDays, Utm,
+    DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+};
 pub use field_error::FieldError;
 pub use import::{
-    DuplicatePolicy, ImportField, ImportPreview, ImportReport, ImportRequest, ImportSummary,
-    RowOutcome, RowStatus,
+    DateOrder, DealImportField, DealImportPreview, DealImportRequest, DuplicatePolicy, ImportField,
+    ImportPreview, ImportReport, ImportRequest, ImportSummary, MissingPolicy, RowOutcome,
+    RowStatus,
 };
 pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadDetail, LeadEvent, LeadEventKind, LeadListItem,

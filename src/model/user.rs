@@ -30,6 +30,8 @@ pub struct Tenant {
     pub default_region: String,
     /// Version of the consent text the counter shows now.
     pub consent_text_version: String,
+    /// ISO 4217 currency of every amount in the tenant (default `EUR`).
+    pub currency: String,
 }
 
 /// A physical store (shop) of the tenant.

@@ -5,9 +5,9 @@ use uuid::Uuid;
 use super::Ctx;
 use crate::model::{
     CaptureLead, CaptureOutcome, Consent, Email, FieldError, Lead, LeadEvent, LeadEventKind,
-    LeadStatus, Person, PersonMatch, Phone, ValidCapture,
+    LeadStatus, Person, PersonMatch, Phone, RuleTrigger, Utm, ValidCapture,
 };
-use crate::store::{Db, Repo};
+use crate::store::{Db, DealRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// People matching a phone and/or e-mail being typed, with their open leads
@@ -29,7 +29,7 @@ pub async fn find_matches(
         .await)
 }
 
-async fn matches_in<C: Repo + ?Sized>(
+async fn matches_in<C: DealRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     phone: Option<&Phone>,
@@ -53,11 +53,12 @@ async fn matches_in<C: Repo + ?Sized>(
             matched_on.push("email".to_string());
         }
         let open_leads = c.count_open_leads(ctx.tenant_id(), person.id).await?;
+        let open_deals = c.count_open_deals(ctx.tenant_id(), person.id).await?;
         out.push(PersonMatch {
             person,
             matched_on,
             open_leads,
-            open_deals: 0,
+            open_deals,
         });
     }
     Ok(out)
@@ -72,17 +73,22 @@ async fn matches_in<C: Repo + ?Sized>(
 ///    contacts; or creates a new person;
 /// 4. inserts the lead (`new`, owned by the acting user, in `input.store_id`
 ///    or the user's store), the four consent answers (with time, user and
-///    the tenant's consent text version) and a `created` history entry.
+///    the tenant's consent text version), a `created` history entry and its
+///    first-touch attribution (campaign, source channel, UTM codes);
+/// 5. runs the conversion rules with trigger `captured`
+///    ([`super::rules`]): a rule that fires opens a deal (`deal_id`) and the
+///    lead is returned `converted`.
 ///
-/// Errors: [`Error::Validation`] for the form (and `store_id`:
-/// `unknown_value`), [`Error::NotFound`] for an unknown `person_id`.
+/// Errors: [`Error::Validation`] for the form (and `store_id` /
+/// `campaign_id`: `unknown_value`), [`Error::NotFound`] for an unknown
+/// `person_id`.
 pub async fn capture_lead(db: &Db, ctx: &Ctx, input: CaptureLead) -> Result<CaptureOutcome> {
     let valid = input.validate(ctx.region()).map_err(Error::Validation)?;
     let lead_id = input.id.unwrap_or_else(Uuid::now_v7);
     with_tx!(db, |c| capture_in(c, ctx, &input, &valid, lead_id).await)
 }
 
-async fn capture_in<C: Repo + ?Sized>(
+async fn capture_in<C: DealRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     input: &CaptureLead,
@@ -98,14 +104,43 @@ async fn capture_in<C: Repo + ?Sized>(
                     entity: "person",
                     id: lead.person_id.to_string(),
                 })?;
+        let deal_id = c.deals_of_lead(tenant, lead.id).await?.into_iter().next();
         return Ok(CaptureOutcome {
             lead,
             person,
             existing_person: true,
             created: false,
+            deal_id,
         });
     }
     let store_id = store_or_users(c, ctx, input.store_id).await?;
+    if let Some(campaign) = input.campaign_id {
+        if !c
+            .list_campaigns(tenant)
+            .await?
+            .iter()
+            .any(|x| x.id == campaign && !x.archived)
+        {
+            return Err(Error::Validation(vec![FieldError::new(
+                "campaign_id",
+                "unknown_value",
+            )
+            .with("value", campaign.to_string())]));
+        }
+    }
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| v.chars().take(200).collect::<String>())
+    };
+    let utm = Utm {
+        source: clean(&input.utm.source),
+        medium: clean(&input.utm.medium),
+        campaign: clean(&input.utm.campaign),
+        term: clean(&input.utm.term),
+        content: clean(&input.utm.content),
+    };
     let at = super::now();
     let existing = match input.person_id {
         Some(id) => Some(
@@ -157,10 +192,12 @@ async fn capture_in<C: Repo + ?Sized>(
         disqualify_reason: None,
         source_channel: input.source_channel,
         interest: input.interest,
-        campaign_id: None,
-        utm_source: None,
-        utm_medium: None,
-        utm_campaign: None,
+        campaign_id: input.campaign_id,
+        utm_source: utm.source.clone(),
+        utm_medium: utm.medium.clone(),
+        utm_campaign: utm.campaign.clone(),
+        utm_term: utm.term.clone(),
+        utm_content: utm.content.clone(),
         note: valid.note.clone(),
         created_at: at,
         updated_at: at,
@@ -182,11 +219,26 @@ async fn capture_in<C: Repo + ?Sized>(
     }
     c.insert_event(tenant, &event(lead.id, LeadEventKind::Created, ctx, at))
         .await?;
+    c.insert_attribution(
+        tenant,
+        lead.id,
+        lead.campaign_id,
+        lead.source_channel.as_str(),
+        &utm,
+        at,
+    )
+    .await?;
+    let deal_id = super::rules::apply_in(c, ctx, &lead, RuleTrigger::Captured).await?;
+    let lead = match deal_id {
+        Some(_) => c.get_lead(tenant, lead.id).await?.unwrap_or(lead),
+        None => lead,
+    };
     Ok(CaptureOutcome {
         lead,
         person,
         existing_person,
         created: true,
+        deal_id,
     })
 }
 

@@ -4,11 +4,13 @@ use uuid::Uuid;
 
 use super::now;
 use crate::model::{Role, Shop, Tenant, User, DEFAULT_REGION};
-use crate::store::{Db, Repo};
+use crate::store::{Db, DealRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Version of the consent text a new tenant starts with.
 pub const INITIAL_CONSENT_TEXT_VERSION: &str = "2026-01";
+/// Currency (ISO 4217) a new tenant starts with.
+pub const DEFAULT_CURRENCY: &str = "EUR";
 
 /// The acting user in their tenant. Every service takes one; every query is
 /// scoped to `tenant.id`.
@@ -61,10 +63,14 @@ impl Ctx {
 
 /// Makes sure the database has a tenant, returning the first one. On an
 /// empty database it creates, in one transaction, a tenant "Banco" (region
-/// `IT`), a store "Negozio principale" (code `S01`) and an admin user
-/// "Amministratore" in it — all renamable later.
+/// `IT`, currency `EUR`), a store "Negozio principale" (code `S01`), an
+/// admin user "Amministratore" in it, and the default pipelines and lost
+/// reasons ([`super::pipelines::ensure_defaults`]) — all editable later.
 pub async fn bootstrap(db: &Db) -> Result<Tenant> {
     if let Some(t) = with_conn!(db, |c| c.first_tenant().await)? {
+        if with_conn!(db, |c| c.list_pipelines(t.id).await)?.is_empty() {
+            with_tx!(db, |c| super::pipelines::ensure_defaults(c, t.id).await)?;
+        }
         return Ok(t);
     }
     let at = now();
@@ -73,6 +79,7 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
         name: "Banco".into(),
         default_region: DEFAULT_REGION.into(),
         consent_text_version: INITIAL_CONSENT_TEXT_VERSION.into(),
+        currency: DEFAULT_CURRENCY.into(),
     };
     let store = Shop {
         id: Uuid::now_v7(),
@@ -97,8 +104,22 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
                 c.insert_tenant(&tenant, at).await?;
                 c.insert_store(tenant.id, &store, at).await?;
                 c.insert_user(tenant.id, &admin).await?;
+                super::pipelines::ensure_defaults(c, tenant.id).await?;
                 Ok(tenant.clone())
             }
         }
     })
+}
+
+impl Ctx {
+    /// Checks that the acting user is a store manager or an admin (who may
+    /// configure pipelines, campaigns, rules and lost reasons).
+    ///
+    /// Errors: [`Error::Forbidden`] naming `action`.
+    pub fn require_manager(&self, action: &'static str) -> Result<()> {
+        match self.user.role {
+            Role::Admin | Role::StoreManager => Ok(()),
+            role => Err(Error::Forbidden { role, action }),
+        }
+    }
 }

@@ -26,7 +26,7 @@ use crate::model::{
     ImportRequest, ImportSummary, Interest, Lead, LeadEventKind, LeadStatus, Person, Phone,
     RowOutcome, RowStatus, SourceChannel,
 };
-use crate::store::{Db, Repo};
+use crate::store::{Db, DealRepo, Repo};
 use crate::{with_tx, Error, Result};
 
 /// Rows shown in a preview.
@@ -245,7 +245,7 @@ fn synonyms(field: ImportField) -> &'static [&'static str] {
     }
 }
 
-fn normalise_header(h: &str) -> String {
+pub(crate) fn normalise_header(h: &str) -> String {
     search_key(h)
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -500,7 +500,7 @@ pub async fn run(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn run_in<C: Repo + ?Sized>(
+async fn run_in<C: DealRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     request: &ImportRequest,
@@ -545,7 +545,7 @@ async fn run_in<C: Repo + ?Sized>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn import_row<C: Repo + ?Sized>(
+async fn import_row<C: DealRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     request: &ImportRequest,
@@ -678,6 +678,7 @@ async fn import_row<C: Repo + ?Sized>(
             status: RowStatus::Rejected,
             person_id: None,
             lead_id: None,
+            deal_id: None,
             messages: errors,
         });
     }
@@ -724,6 +725,7 @@ async fn import_row<C: Repo + ?Sized>(
                 status: RowStatus::Skipped,
                 person_id: Some(found.id),
                 lead_id: None,
+                deal_id: None,
                 messages: warnings,
             });
         }
@@ -752,6 +754,8 @@ async fn import_row<C: Repo + ?Sized>(
         utm_source: None,
         utm_medium: None,
         utm_campaign: None,
+        utm_term: None,
+        utm_content: None,
         note: (!notes.is_empty()).then(|| notes.join("\n")),
         created_at,
         updated_at: at,
@@ -766,6 +770,7 @@ async fn import_row<C: Repo + ?Sized>(
         status,
         person_id: Some(person_id),
         lead_id: Some(lead.id),
+        deal_id: None,
         messages: warnings,
     })
 }
@@ -803,17 +808,25 @@ fn merge_into(found: &mut Person, incoming: Person) {
     opt(&mut found.external_ref, incoming.external_ref);
 }
 
-/// The report as CSV: `line,status,person_id,lead_id,messages`, one row per
-/// data row, messages in English joined with ` | `.
+/// The report as CSV: `line,status,person_id,lead_id,deal_id,messages`, one
+/// row per data row, messages in English joined with ` | `.
 pub fn report_csv(report: &ImportReport) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["line", "status", "person_id", "lead_id", "messages"])?;
+    w.write_record([
+        "line",
+        "status",
+        "person_id",
+        "lead_id",
+        "deal_id",
+        "messages",
+    ])?;
     for row in &report.rows {
         w.write_record([
             row.line.to_string(),
             row.status.as_str().to_string(),
             row.person_id.map(|u| u.to_string()).unwrap_or_default(),
             row.lead_id.map(|u| u.to_string()).unwrap_or_default(),
+            row.deal_id.map(|u| u.to_string()).unwrap_or_default(),
             row.messages
                 .iter()
                 .map(|m| m.to_string())

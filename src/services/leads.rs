@@ -5,10 +5,10 @@ use uuid::Uuid;
 use super::capture::event;
 use super::{now, Ctx};
 use crate::model::{
-    FieldError, LeadDetail, LeadEventKind, LeadListItem, LeadQuery, LeadStatus, Note, Page,
-    StatusChange,
+    FieldError, Lead, LeadDetail, LeadEventKind, LeadListItem, LeadQuery, LeadStatus, Note, Page,
+    RuleTrigger, StatusChange,
 };
-use crate::store::{Db, Repo};
+use crate::store::{Db, DealRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Longest note, in characters.
@@ -29,7 +29,11 @@ pub async fn detail(db: &Db, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
     with_conn!(db, |c| detail_in(c, ctx, lead_id).await)
 }
 
-async fn detail_in<C: Repo + ?Sized>(c: &mut C, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
+async fn detail_in<C: DealRepo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    lead_id: Uuid,
+) -> Result<LeadDetail> {
     let tenant = ctx.tenant_id();
     let lead = c
         .get_lead(tenant, lead_id)
@@ -62,6 +66,12 @@ async fn detail_in<C: Repo + ?Sized>(c: &mut C, ctx: &Ctx, lead_id: Uuid) -> Res
     let notes = c.notes_of(tenant, lead.id).await?;
     let history = c.events_of(tenant, lead.id).await?;
     let next_statuses = lead.status.next();
+    let mut deals = Vec::new();
+    for id in c.deals_of_lead(tenant, lead.id).await? {
+        if let Some(d) = c.get_deal(tenant, id).await? {
+            deals.push((d.id, d.title));
+        }
+    }
     Ok(LeadDetail {
         lead,
         person,
@@ -71,10 +81,13 @@ async fn detail_in<C: Repo + ?Sized>(c: &mut C, ctx: &Ctx, lead_id: Uuid) -> Res
         notes,
         history,
         next_statuses,
+        deals,
     })
 }
 
-/// Moves a lead to another status and records it in its history.
+/// Moves a lead to another status and records it in its history. Moving
+/// to `qualified` runs the conversion rules ([`super::rules`]): the first
+/// that fires opens a deal and the lead becomes `converted`.
 ///
 /// Errors: [`Error::NotFound`]; [`Error::IllegalTransition`] when the
 /// lifecycle forbids the move ([`LeadStatus::can_move_to`]);
@@ -131,6 +144,13 @@ pub async fn change_status(db: &Db, ctx: &Ctx, change: &StatusChange) -> Result<
         e.to_status = Some(change.to);
         e.detail = kept_reason.map(str::to_string);
         c.insert_event(tenant, &e).await?;
+        if change.to == LeadStatus::Qualified {
+            let qualified = Lead {
+                status: LeadStatus::Qualified,
+                ..lead.clone()
+            };
+            super::rules::apply_in(c, ctx, &qualified, RuleTrigger::Qualified).await?;
+        }
         detail_in(c, ctx, lead.id).await
     })
 }

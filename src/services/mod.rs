@@ -5,11 +5,17 @@
 //! Writes run in one transaction each: a use case that fails leaves the
 //! database as it was.
 
+pub mod campaigns;
 pub mod capture;
 pub mod context;
+pub mod deal_import;
+pub mod deals;
 pub mod export;
 pub mod import;
+pub mod kpi;
 pub mod leads;
+pub mod pipelines;
+pub mod rules;
 pub mod seed;
 pub mod staff;
 

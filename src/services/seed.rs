@@ -284,6 +284,8 @@ fn fake_lead(rng: &mut StdRng, ctx: &Ctx, person_id: Uuid, stores: &[Shop]) -> L
         utm_source: None,
         utm_medium: None,
         utm_campaign: None,
+        utm_term: None,
+        utm_content: None,
         note: None,
         created_at: at,
         updated_at: at,

@@ -25,8 +25,12 @@ use sqlx::sqlite::{
 
 use crate::{Error, Result};
 
+mod deals;
 mod repo;
 
+pub use deals::{
+    deal_search_text, CampaignCounts, DealCounts, DealRepo, ForecastRow, GroupBy, StageStays,
+};
 pub use repo::Repo;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

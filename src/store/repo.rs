@@ -116,7 +116,7 @@ pub(crate) fn person_search_text(p: &Person) -> String {
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -141,7 +141,7 @@ fn search_terms(search: &str) -> Vec<String> {
         .collect()
 }
 
-fn parse_enum<T: std::str::FromStr>(value: &str, column: &str) -> Result<T> {
+pub(crate) fn parse_enum<T: std::str::FromStr>(value: &str, column: &str) -> Result<T> {
     value.parse().map_err(|_| {
         Error::Database(sqlx::Error::Decode(
             format!("unexpected value `{value}` in column {column}").into(),
@@ -155,6 +155,7 @@ struct TenantRow {
     name: String,
     default_region: String,
     consent_text_version: String,
+    currency: String,
 }
 
 impl From<TenantRow> for Tenant {
@@ -164,6 +165,7 @@ impl From<TenantRow> for Tenant {
             name: r.name,
             default_region: r.default_region,
             consent_text_version: r.consent_text_version,
+            currency: r.currency,
         }
     }
 }
@@ -245,8 +247,8 @@ impl From<PersonRow> for Person {
 }
 
 const LEAD_COLUMNS: &str = "tenant_id, id, person_id, store_id, owner_id, status, disqualify_reason, \
-     source_channel, interest, campaign_id, utm_source, utm_medium, utm_campaign, note, created_at, \
-     updated_at, created_by";
+     source_channel, interest, campaign_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content, note, \
+     created_at, updated_at, created_by";
 
 #[derive(sqlx::FromRow)]
 struct LeadRow {
@@ -263,6 +265,8 @@ struct LeadRow {
     utm_source: Option<String>,
     utm_medium: Option<String>,
     utm_campaign: Option<String>,
+    utm_term: Option<String>,
+    utm_content: Option<String>,
     note: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -286,6 +290,8 @@ impl TryFrom<LeadRow> for Lead {
             utm_source: r.utm_source,
             utm_medium: r.utm_medium,
             utm_campaign: r.utm_campaign,
+            utm_term: r.utm_term,
+            utm_content: r.utm_content,
             note: r.note,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -438,7 +444,7 @@ macro_rules! impl_repo {
 
             async fn first_tenant(&mut self) -> Result<Option<Tenant>> {
                 let row = sqlx::query_as::<_, TenantRow>(
-                    "SELECT id, name, default_region, consent_text_version FROM tenants ORDER BY created_at, id LIMIT 1",
+                    "SELECT id, name, default_region, consent_text_version, currency FROM tenants ORDER BY created_at, id LIMIT 1",
                 )
                 .fetch_optional(&mut *self)
                 .await?;
@@ -447,7 +453,7 @@ macro_rules! impl_repo {
 
             async fn get_tenant(&mut self, id: Uuid) -> Result<Option<Tenant>> {
                 let row = sqlx::query_as::<_, TenantRow>(
-                    "SELECT id, name, default_region, consent_text_version FROM tenants WHERE id = $1",
+                    "SELECT id, name, default_region, consent_text_version, currency FROM tenants WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&mut *self)
@@ -457,12 +463,13 @@ macro_rules! impl_repo {
 
             async fn insert_tenant(&mut self, t: &Tenant, at: DateTime<Utc>) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO tenants (id, name, default_region, consent_text_version, created_at) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO tenants (id, name, default_region, consent_text_version, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(t.id)
                 .bind(&t.name)
                 .bind(&t.default_region)
                 .bind(&t.consent_text_version)
+                .bind(&t.currency)
                 .bind(at)
                 .execute(&mut *self)
                 .await?;
@@ -628,7 +635,7 @@ macro_rules! impl_repo {
             async fn insert_lead(&mut self, l: &Lead) -> Result<bool> {
                 let sql = format!(
                     "INSERT INTO leads ({LEAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                     $14, $15, $16, $17) ON CONFLICT (tenant_id, id) DO NOTHING"
+                     $14, $15, $16, $17, $18, $19) ON CONFLICT (tenant_id, id) DO NOTHING"
                 );
                 let done = sqlx::query(&sql)
                     .bind(l.tenant_id)
@@ -644,6 +651,8 @@ macro_rules! impl_repo {
                     .bind(&l.utm_source)
                     .bind(&l.utm_medium)
                     .bind(&l.utm_campaign)
+                    .bind(&l.utm_term)
+                    .bind(&l.utm_content)
                     .bind(&l.note)
                     .bind(l.created_at)
                     .bind(l.updated_at)

@@ -1,0 +1,864 @@
+//! Deals: opening (by hand or from a lead), moving through stages, winning
+//! and losing, the board, the list, the detail and the CSV export.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::{now, Ctx};
+use crate::model::{
+    check_lines, deal_totals, minor_to_decimal, Board, BoardColumn, CaptureLead, Contract, Deal,
+    DealDetail, DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery,
+    DealStatus, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline, SourceChannel, Utm,
+    DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+};
+use crate::store::{deal_search_text, Db, DealRepo, Repo};
+use crate::{with_conn, with_tx, Error, Result};
+
+/// Cards per board column in the first load; more come by [`column_cards`].
+pub const DEFAULT_CARDS_PER_COLUMN: u64 = 50;
+/// Longest lost note, in characters.
+pub const MAX_LOST_NOTE_CHARS: usize = 500;
+
+/// How a deal came to be (for its first timeline entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin<'a> {
+    /// Opened by hand (or by hand from a lead).
+    Hand,
+    /// Opened by a conversion rule.
+    Rule {
+        /// Rule id.
+        id: Uuid,
+        /// Rule name.
+        name: &'a str,
+    },
+}
+
+fn not_found(entity: &'static str, id: Uuid) -> Error {
+    Error::NotFound {
+        entity,
+        id: id.to_string(),
+    }
+}
+
+/// Opens a deal, in one transaction (see [`NewDeal`]):
+/// - from a lead (`lead_id`): the lead's person, store, campaign, source
+///   channel and UTM codes are copied, the lead becomes `converted` and both
+///   timelines record it; a disqualified lead cannot be converted;
+/// - by hand: a person and/or company, a source channel (default
+///   `store_walkin`, i.e. in store), no campaign.
+///
+/// The pipeline defaults to the lead's campaign's default pipeline; the
+/// stage to the pipeline's first open stage; the owner to the acting user;
+/// the probability to the stage's. A retried call with the same `id`
+/// returns the deal already made.
+///
+/// Errors: [`Error::Validation`] (`pipeline_id`, `stage_id`, `person_id`,
+/// `owner_id`, `contract_months`, `lines.N.*`); [`Error::NotFound`];
+/// [`Error::IllegalTransition`] for a disqualified lead.
+pub async fn create(db: &Db, ctx: &Ctx, new: NewDeal) -> Result<DealDetail> {
+    with_tx!(db, |c| {
+        let deal = create_in(c, ctx, new.clone(), Origin::Hand).await?;
+        detail_in(c, ctx, deal.id).await
+    })
+}
+
+pub(crate) async fn create_in<C: DealRepo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    new: NewDeal,
+    origin: Origin<'_>,
+) -> Result<Deal> {
+    let tenant = ctx.tenant_id();
+    let id = new.id.unwrap_or_else(Uuid::now_v7);
+    if let Some(existing) = c.get_deal(tenant, id).await? {
+        return Ok(existing);
+    }
+    let mut errors = check_lines(&new.lines);
+    let months = new.contract_months.unwrap_or(DEFAULT_CONTRACT_MONTHS);
+    if months > MAX_CONTRACT_MONTHS {
+        errors.push(
+            FieldError::new("contract_months", "out_of_range")
+                .with("min", "0")
+                .with("max", MAX_CONTRACT_MONTHS.to_string()),
+        );
+    }
+    if let Some(p) = new.probability.filter(|p| *p > 100) {
+        errors.push(
+            FieldError::new("probability", "out_of_range")
+                .with("min", "0")
+                .with("max", "100")
+                .with("value", p.to_string()),
+        );
+    }
+    let lead = match new.lead_id {
+        Some(lead_id) => {
+            let lead = c
+                .get_lead(tenant, lead_id)
+                .await?
+                .ok_or_else(|| not_found("lead", lead_id))?;
+            if lead.status == LeadStatus::Disqualified {
+                return Err(Error::IllegalTransition {
+                    from: lead.status,
+                    to: LeadStatus::Converted,
+                });
+            }
+            Some(lead)
+        }
+        None => None,
+    };
+    let campaigns = c.list_campaigns(tenant).await?;
+    let campaign = lead
+        .as_ref()
+        .and_then(|l| l.campaign_id)
+        .and_then(|id| campaigns.iter().find(|c| c.id == id));
+    let pipelines = c.list_pipelines(tenant).await?;
+    let pipeline_id = new
+        .pipeline_id
+        .or_else(|| campaign.and_then(|c| c.default_pipeline_id));
+    let pipeline: Option<&Pipeline> = match pipeline_id {
+        None => {
+            errors.push(FieldError::new("pipeline_id", "required"));
+            None
+        }
+        Some(pid) => match pipelines.iter().find(|p| p.id == pid && !p.archived) {
+            Some(p) => Some(p),
+            None => {
+                errors.push(
+                    FieldError::new("pipeline_id", "unknown_value").with("value", pid.to_string()),
+                );
+                None
+            }
+        },
+    };
+    let stage = pipeline.and_then(|p| match new.stage_id {
+        Some(sid) => {
+            let s = p.stage(sid).filter(|s| !s.archived);
+            if s.is_none() {
+                errors.push(
+                    FieldError::new("stage_id", "unknown_value").with("value", sid.to_string()),
+                );
+            }
+            s
+        }
+        None => p.first_stage(),
+    });
+    let person_id = lead.as_ref().map(|l| l.person_id).or(new.person_id);
+    let person = match person_id {
+        Some(pid) => Some(
+            c.get_person(tenant, pid)
+                .await?
+                .ok_or_else(|| not_found("person", pid))?,
+        ),
+        None => None,
+    };
+    let company_name = match new.company_id {
+        Some(cid) => Some(
+            c.company_name(tenant, cid)
+                .await?
+                .ok_or_else(|| not_found("company", cid))?,
+        ),
+        None => None,
+    };
+    if person.is_none() && company_name.is_none() {
+        errors.push(FieldError::new("person_id", "required"));
+    }
+    let owner_id = new.owner_id.unwrap_or(ctx.user.id);
+    match c.get_user(tenant, owner_id).await? {
+        Some(u) if u.active => {}
+        _ => errors
+            .push(FieldError::new("owner_id", "unknown_value").with("value", owner_id.to_string())),
+    }
+    let (Some(pipeline), Some(stage)) = (pipeline, stage) else {
+        return Err(Error::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let store_id = match &lead {
+        Some(l) => l.store_id,
+        None => new.store_id.or(ctx.user.store_id),
+    };
+    if let Some(s) = new.store_id.filter(|_| lead.is_none()) {
+        if !c.list_stores(tenant).await?.iter().any(|st| st.id == s) {
+            return Err(Error::Validation(vec![FieldError::new(
+                "store_id",
+                "unknown_value",
+            )
+            .with("value", s.to_string())]));
+        }
+    }
+    let person_name = person.as_ref().map(|p| {
+        format!("{} {}", p.first_name, p.last_name)
+            .trim()
+            .to_string()
+    });
+    let title = match new.title.trim() {
+        "" => format!(
+            "{} – {}",
+            new.lines
+                .first()
+                .map(|l| l.product.trim().to_string())
+                .unwrap_or_else(|| pipeline.name.clone()),
+            person_name
+                .clone()
+                .or(company_name.clone())
+                .unwrap_or_default()
+        ),
+        t => t.chars().take(200).collect(),
+    };
+    let at = now();
+    let lines: Vec<DealLine> = new
+        .lines
+        .iter()
+        .map(|l| DealLine {
+            id: if l.id.is_nil() { Uuid::now_v7() } else { l.id },
+            product: l.product.trim().to_string(),
+            ..l.clone()
+        })
+        .collect();
+    let (campaign_id, source_channel, utm) = match &lead {
+        Some(l) => (
+            l.campaign_id,
+            l.source_channel,
+            Utm {
+                source: l.utm_source.clone(),
+                medium: l.utm_medium.clone(),
+                campaign: l.utm_campaign.clone(),
+                term: l.utm_term.clone(),
+                content: l.utm_content.clone(),
+            },
+        ),
+        None => (
+            None,
+            new.source_channel.unwrap_or(SourceChannel::StoreWalkin),
+            Utm::default(),
+        ),
+    };
+    let deal = Deal {
+        id,
+        pipeline_id: pipeline.id,
+        stage_id: stage.id,
+        status: DealStatus::Open,
+        title,
+        person_id,
+        company_id: new.company_id,
+        lead_id: lead.as_ref().map(|l| l.id),
+        owner_id: Some(owner_id),
+        store_id,
+        campaign_id,
+        source_channel,
+        utm,
+        currency: ctx.tenant.currency.clone(),
+        totals: deal_totals(&lines, months),
+        contract_months: months,
+        probability: new.probability.unwrap_or(stage.probability),
+        probability_overridden: new.probability.is_some(),
+        expected_close: new.expected_close,
+        closed_at: None,
+        lost_reason_id: None,
+        lost_note: None,
+        external_ref: None,
+        rule_id: match origin {
+            Origin::Rule { id, .. } => Some(id),
+            Origin::Hand => None,
+        },
+        stage_entered_at: at,
+        created_at: at,
+        updated_at: at,
+        created_by: Some(ctx.user.id),
+    };
+    let search = deal_search_text(&deal.title, person_name.as_deref(), company_name.as_deref());
+    c.insert_deal(tenant, &deal, &search).await?;
+    c.replace_lines(tenant, deal.id, &lines).await?;
+    let (kind, detail) = match (&lead, origin) {
+        (_, Origin::Rule { name, .. }) => (DealEventKind::Converted, Some(name.to_string())),
+        (Some(_), Origin::Hand) => (DealEventKind::Converted, None),
+        (None, Origin::Hand) => (DealEventKind::Created, None),
+    };
+    let mut e = deal_event(deal.id, kind, ctx, at);
+    e.to_stage_id = Some(stage.id);
+    e.detail = detail;
+    c.insert_deal_event(tenant, &e).await?;
+    if let Some(lead) = &lead {
+        if lead.status != LeadStatus::Converted {
+            c.update_lead_status(tenant, lead.id, LeadStatus::Converted, None, at)
+                .await?;
+            let mut le = super::capture::event(lead.id, LeadEventKind::StatusChanged, ctx, at);
+            le.from_status = Some(lead.status);
+            le.to_status = Some(LeadStatus::Converted);
+            c.insert_event(tenant, &le).await?;
+        }
+        let mut le = super::capture::event(lead.id, LeadEventKind::DealOpened, ctx, at);
+        le.detail = Some(match origin {
+            Origin::Rule { name, .. } => format!("{} · {name}", deal.title),
+            Origin::Hand => deal.title.clone(),
+        });
+        c.insert_event(tenant, &le).await?;
+    }
+    Ok(deal)
+}
+
+/// A timeline entry of `kind` by the acting user.
+pub(crate) fn deal_event(
+    deal_id: Uuid,
+    kind: DealEventKind,
+    ctx: &Ctx,
+    at: DateTime<Utc>,
+) -> DealEvent {
+    DealEvent {
+        id: Uuid::now_v7(),
+        deal_id,
+        kind,
+        from_stage_id: None,
+        to_stage_id: None,
+        detail: None,
+        user_id: Some(ctx.user.id),
+        user_name: None,
+        at,
+    }
+}
+
+/// Everything about one deal. Errors: [`Error::NotFound`].
+pub async fn detail(db: &Db, ctx: &Ctx, id: Uuid) -> Result<DealDetail> {
+    with_conn!(db, |c| detail_in(c, ctx, id).await)
+}
+
+pub(crate) async fn detail_in<C: DealRepo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    id: Uuid,
+) -> Result<DealDetail> {
+    let tenant = ctx.tenant_id();
+    let deal = c
+        .get_deal(tenant, id)
+        .await?
+        .ok_or_else(|| not_found("deal", id))?;
+    let pipeline = super::pipelines::get(c, ctx, deal.pipeline_id).await?;
+    let person = match deal.person_id {
+        Some(p) => c.get_person(tenant, p).await?,
+        None => None,
+    };
+    let company_name = match deal.company_id {
+        Some(co) => c.company_name(tenant, co).await?,
+        None => None,
+    };
+    let owner_name = match deal.owner_id {
+        Some(u) => c.get_user(tenant, u).await?.map(|u| u.display_name),
+        None => None,
+    };
+    let store_name = match deal.store_id {
+        Some(s) => c
+            .list_stores(tenant)
+            .await?
+            .into_iter()
+            .find(|st| st.id == s)
+            .map(|st| st.name),
+        None => None,
+    };
+    let campaign_name = match deal.campaign_id {
+        Some(ca) => c
+            .list_campaigns(tenant)
+            .await?
+            .into_iter()
+            .find(|x| x.id == ca)
+            .map(|x| x.name),
+        None => None,
+    };
+    let lost_reason = match deal.lost_reason_id {
+        Some(r) => c
+            .list_lost_reasons(tenant)
+            .await?
+            .into_iter()
+            .find(|x| x.id == r)
+            .map(|x| x.label),
+        None => None,
+    };
+    Ok(DealDetail {
+        lines: c.lines_of(tenant, id).await?,
+        contract: c.contract_of(tenant, id).await?,
+        events: c.deal_events_of(tenant, id).await?,
+        person_name: person.as_ref().map(|p| {
+            format!("{} {}", p.first_name, p.last_name)
+                .trim()
+                .to_string()
+        }),
+        person_phone: person.and_then(|p| p.phone),
+        company_name,
+        owner_name,
+        store_name,
+        campaign_name,
+        lost_reason,
+        pipeline,
+        deal,
+    })
+}
+
+async fn search_text_of<C: DealRepo + ?Sized>(c: &mut C, ctx: &Ctx, d: &Deal) -> Result<String> {
+    let tenant = ctx.tenant_id();
+    let person = match d.person_id {
+        Some(p) => c
+            .get_person(tenant, p)
+            .await?
+            .map(|p| format!("{} {}", p.first_name, p.last_name)),
+        None => None,
+    };
+    let company = match d.company_id {
+        Some(co) => c.company_name(tenant, co).await?,
+        None => None,
+    };
+    Ok(deal_search_text(
+        &d.title,
+        person.as_deref(),
+        company.as_deref(),
+    ))
+}
+
+/// Moves a deal (see [`DealMove`]) and records it on its timeline:
+/// - to another open stage of its pipeline: the probability follows the
+///   stage's default unless it was overridden;
+/// - won: closes it now with probability 100, makes its person and/or
+///   company a customer and records the contract (offer = its line
+///   products, start = `contract_start` or today, its one-off and monthly
+///   totals);
+/// - lost: needs a reason from the list; probability 0;
+/// - reopen: back into a stage, open, the contract removed.
+///
+/// Errors: [`Error::NotFound`]; [`Error::IllegalDealMove`]; [`Error::Validation`]
+/// `reason_id` (`reason_required`, `unknown_value`), `note` (`too_long`),
+/// `stage_id` (`unknown_value`).
+pub async fn move_deal(db: &Db, ctx: &Ctx, deal_id: Uuid, mv: &DealMove) -> Result<DealDetail> {
+    with_tx!(db, |c| {
+        move_in(c, ctx, deal_id, mv).await?;
+        detail_in(c, ctx, deal_id).await
+    })
+}
+
+pub(crate) async fn move_in<C: DealRepo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    deal_id: Uuid,
+    mv: &DealMove,
+) -> Result<Deal> {
+    let tenant = ctx.tenant_id();
+    let mut deal = c
+        .get_deal(tenant, deal_id)
+        .await?
+        .ok_or_else(|| not_found("deal", deal_id))?;
+    let pipeline = super::pipelines::get(c, ctx, deal.pipeline_id).await?;
+    let at = now();
+    let illegal = |deal: &Deal, action| Error::IllegalDealMove {
+        status: deal.status,
+        action,
+    };
+    let target_stage = |id: Uuid| {
+        pipeline
+            .stage(id)
+            .filter(|s| !s.archived)
+            .cloned()
+            .ok_or_else(|| {
+                Error::Validation(vec![
+                    FieldError::new("stage_id", "unknown_value").with("value", id.to_string())
+                ])
+            })
+    };
+    let mut e = deal_event(deal.id, DealEventKind::StageMoved, ctx, at);
+    match mv {
+        DealMove::Stage { stage_id } => {
+            if deal.status != DealStatus::Open {
+                return Err(illegal(&deal, "move"));
+            }
+            let stage = target_stage(*stage_id)?;
+            if stage.id == deal.stage_id {
+                return Ok(deal);
+            }
+            e.from_stage_id = Some(deal.stage_id);
+            e.to_stage_id = Some(stage.id);
+            deal.stage_id = stage.id;
+            deal.stage_entered_at = at;
+            if !deal.probability_overridden {
+                deal.probability = stage.probability;
+            }
+        }
+        DealMove::Won { contract_start } => {
+            if deal.status != DealStatus::Open {
+                return Err(illegal(&deal, "win"));
+            }
+            deal.status = DealStatus::Won;
+            deal.closed_at = Some(at);
+            deal.probability = 100;
+            e.kind = DealEventKind::Won;
+            let lines = c.lines_of(tenant, deal.id).await?;
+            let offer = if lines.is_empty() {
+                deal.title.clone()
+            } else {
+                lines
+                    .iter()
+                    .map(|l| l.product.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let contract = Contract {
+                id: Uuid::now_v7(),
+                deal_id: deal.id,
+                person_id: deal.person_id,
+                company_id: deal.company_id,
+                offer,
+                start_date: contract_start.unwrap_or_else(|| at.date_naive()),
+                one_off_minor: deal.totals.one_off_minor,
+                monthly_minor: deal.totals.monthly_minor,
+                currency: deal.currency.clone(),
+            };
+            c.insert_contract(tenant, &contract, at).await?;
+            if let Some(p) = deal.person_id {
+                c.mark_customer(tenant, p, false, at).await?;
+            }
+            if let Some(co) = deal.company_id {
+                c.mark_customer(tenant, co, true, at).await?;
+            }
+        }
+        DealMove::Lost { reason_id, note } => {
+            if deal.status != DealStatus::Open {
+                return Err(illegal(&deal, "lose"));
+            }
+            let Some(reason_id) = reason_id else {
+                return Err(Error::field("reason_id", "reason_required"));
+            };
+            let reasons = c.list_lost_reasons(tenant).await?;
+            let Some(reason) = reasons.iter().find(|r| r.id == *reason_id) else {
+                return Err(Error::Validation(vec![FieldError::new(
+                    "reason_id",
+                    "unknown_value",
+                )
+                .with("value", reason_id.to_string())]));
+            };
+            let note = note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string);
+            if note
+                .as_ref()
+                .is_some_and(|n| n.chars().count() > MAX_LOST_NOTE_CHARS)
+            {
+                return Err(Error::Validation(vec![FieldError::new("note", "too_long")
+                    .with("max", MAX_LOST_NOTE_CHARS.to_string())]));
+            }
+            deal.status = DealStatus::Lost;
+            deal.closed_at = Some(at);
+            deal.probability = 0;
+            deal.lost_reason_id = Some(reason.id);
+            deal.lost_note = note.clone();
+            e.kind = DealEventKind::Lost;
+            e.detail = Some(match &note {
+                Some(n) => format!("{}: {n}", reason.label),
+                None => reason.label.clone(),
+            });
+        }
+        DealMove::Reopen { stage_id } => {
+            if deal.status == DealStatus::Open {
+                return Err(illegal(&deal, "reopen"));
+            }
+            let stage = target_stage(*stage_id)?;
+            if deal.status == DealStatus::Won {
+                c.delete_contract(tenant, deal.id).await?;
+            }
+            e.kind = DealEventKind::Reopened;
+            e.from_stage_id = Some(deal.stage_id);
+            e.to_stage_id = Some(stage.id);
+            deal.status = DealStatus::Open;
+            deal.closed_at = None;
+            deal.lost_reason_id = None;
+            deal.lost_note = None;
+            deal.stage_id = stage.id;
+            deal.stage_entered_at = at;
+            if !deal.probability_overridden {
+                deal.probability = stage.probability;
+            }
+        }
+    }
+    deal.updated_at = at;
+    let search = search_text_of(c, ctx, &deal).await?;
+    c.update_deal(tenant, &deal, &search).await?;
+    c.insert_deal_event(tenant, &e).await?;
+    Ok(deal)
+}
+
+/// An edit of an open or closed deal's terms.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DealUpdate {
+    /// New title (unchanged when empty).
+    pub title: String,
+    /// New lines (replace all).
+    pub lines: Vec<DealLine>,
+    /// Contract months.
+    pub contract_months: u32,
+    /// Probability override in percent; `None` returns to the stage default.
+    pub probability: Option<u8>,
+    /// Expected close date.
+    pub expected_close: Option<NaiveDate>,
+    /// Owner.
+    pub owner_id: Option<Uuid>,
+}
+
+impl Default for DealUpdate {
+    fn default() -> Self {
+        DealUpdate {
+            title: String::new(),
+            lines: Vec::new(),
+            contract_months: DEFAULT_CONTRACT_MONTHS,
+            probability: None,
+            expected_close: None,
+            owner_id: None,
+        }
+    }
+}
+
+/// Saves a deal's title, lines, contract length, probability, expected
+/// close and owner; recomputes its totals; records `updated`.
+///
+/// Errors: [`Error::NotFound`]; [`Error::Validation`] (`lines.N.*`,
+/// `contract_months`, `probability`, `owner_id`).
+pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result<DealDetail> {
+    let mut errors = check_lines(&u.lines);
+    if u.contract_months > MAX_CONTRACT_MONTHS {
+        errors.push(
+            FieldError::new("contract_months", "out_of_range")
+                .with("min", "0")
+                .with("max", MAX_CONTRACT_MONTHS.to_string()),
+        );
+    }
+    if u.probability.is_some_and(|p| p > 100) {
+        errors.push(
+            FieldError::new("probability", "out_of_range")
+                .with("min", "0")
+                .with("max", "100"),
+        );
+    }
+    with_tx!(db, |c| {
+        let tenant = ctx.tenant_id();
+        let mut deal = c
+            .get_deal(tenant, deal_id)
+            .await?
+            .ok_or_else(|| not_found("deal", deal_id))?;
+        if let Some(o) = u.owner_id {
+            if !c.get_user(tenant, o).await?.is_some_and(|u| u.active) {
+                errors.push(
+                    FieldError::new("owner_id", "unknown_value").with("value", o.to_string()),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let pipeline = super::pipelines::get(c, ctx, deal.pipeline_id).await?;
+        let lines: Vec<DealLine> = u
+            .lines
+            .iter()
+            .map(|l| DealLine {
+                id: if l.id.is_nil() { Uuid::now_v7() } else { l.id },
+                product: l.product.trim().to_string(),
+                ..l.clone()
+            })
+            .collect();
+        if !u.title.trim().is_empty() {
+            deal.title = u.title.trim().chars().take(200).collect();
+        }
+        deal.contract_months = u.contract_months;
+        deal.totals = deal_totals(&lines, u.contract_months);
+        deal.expected_close = u.expected_close;
+        deal.owner_id = u.owner_id.or(deal.owner_id);
+        deal.probability_overridden = u.probability.is_some();
+        if deal.status == DealStatus::Open {
+            deal.probability = u.probability.unwrap_or_else(|| {
+                pipeline
+                    .stage(deal.stage_id)
+                    .map(|s| s.probability)
+                    .unwrap_or(deal.probability)
+            });
+        }
+        let at = now();
+        deal.updated_at = at;
+        let search = search_text_of(c, ctx, &deal).await?;
+        c.update_deal(tenant, &deal, &search).await?;
+        c.replace_lines(tenant, deal.id, &lines).await?;
+        c.insert_deal_event(
+            tenant,
+            &deal_event(deal.id, DealEventKind::Updated, ctx, at),
+        )
+        .await?;
+        detail_in(c, ctx, deal.id).await
+    })
+}
+
+/// The kanban board of `filter.pipeline_id` (required): a column per open
+/// stage with the count, total and weighted value of every matching open
+/// deal, and its first `per_column` cards (longest in the stage first).
+///
+/// Errors: [`Error::Validation`] `pipeline_id` (`required`); [`Error::NotFound`].
+pub async fn board(db: &Db, ctx: &Ctx, filter: &DealFilter, per_column: u64) -> Result<Board> {
+    let Some(pipeline_id) = filter.pipeline_id else {
+        return Err(Error::field("pipeline_id", "required"));
+    };
+    let filter = DealFilter {
+        status: Some(DealStatus::Open),
+        ..filter.clone()
+    };
+    with_conn!(db, |c| {
+        let pipeline = super::pipelines::get(c, ctx, pipeline_id).await?;
+        let stats = c.board_stats(ctx.tenant_id(), &filter).await?;
+        let mut columns = Vec::new();
+        for stage in pipeline.stages.iter().filter(|s| !s.archived) {
+            let (count, total, weighted) = stats
+                .iter()
+                .find(|s| s.0 == stage.id)
+                .map(|s| (s.1, s.2, s.3))
+                .unwrap_or((0, 0, 0));
+            let cards = if count > 0 {
+                c.board_cards(ctx.tenant_id(), &filter, stage.id, 0, per_column)
+                    .await?
+            } else {
+                Vec::new()
+            };
+            columns.push(BoardColumn {
+                stage: stage.clone(),
+                count: u64::try_from(count).unwrap_or(0),
+                total_minor: total,
+                weighted_minor: crate::model::weighted(weighted),
+                cards,
+            });
+        }
+        Ok(Board {
+            pipeline,
+            currency: ctx.tenant.currency.clone(),
+            columns,
+        })
+    })
+}
+
+/// More cards of one board column (for scrolling), same order as [`board`].
+pub async fn column_cards(
+    db: &Db,
+    ctx: &Ctx,
+    filter: &DealFilter,
+    stage_id: Uuid,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<crate::model::DealCard>> {
+    let filter = DealFilter {
+        status: Some(DealStatus::Open),
+        ..filter.clone()
+    };
+    with_conn!(db, |c| c
+        .board_cards(ctx.tenant_id(), &filter, stage_id, offset, limit)
+        .await)
+}
+
+/// One page of the deal list.
+pub async fn list(db: &Db, ctx: &Ctx, query: &DealQuery) -> Result<Page<DealListItem>> {
+    with_conn!(db, |c| c.list_deals(ctx.tenant_id(), query).await)
+}
+
+/// Every deal matching `filter` (with `sort`) as CSV: a header row, then
+/// one row per deal; amounts as decimals in major units with `.` and the
+/// currency in its own column, dates as ISO 8601 (UTC).
+pub async fn export_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "title",
+        "pipeline",
+        "stage",
+        "status",
+        "person",
+        "company",
+        "owner",
+        "store",
+        "campaign",
+        "source_channel",
+        "currency",
+        "one_off",
+        "monthly",
+        "value",
+        "probability",
+        "expected_close",
+        "created_at",
+        "closed_at",
+    ])?;
+    let mut query = DealQuery {
+        filter: filter.clone(),
+        limit: 500,
+        ..Default::default()
+    };
+    loop {
+        let page = list(db, ctx, &query).await?;
+        let n = page.items.len() as u64;
+        for d in page.items {
+            w.write_record([
+                d.card.id.to_string(),
+                d.card.title,
+                d.pipeline_name,
+                d.stage_name,
+                d.status.as_str().to_string(),
+                d.card.person_name.unwrap_or_default(),
+                d.card.company_name.unwrap_or_default(),
+                d.card.owner_name.unwrap_or_default(),
+                d.store_name.unwrap_or_default(),
+                d.campaign_name.unwrap_or_default(),
+                d.source_channel.as_str().to_string(),
+                ctx.tenant.currency.clone(),
+                minor_to_decimal(d.one_off_minor),
+                minor_to_decimal(d.card.monthly_minor),
+                minor_to_decimal(d.card.value_minor),
+                d.card.probability.to_string(),
+                d.card
+                    .expected_close
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                d.created_at.to_rfc3339(),
+                d.closed_at.map(|x| x.to_rfc3339()).unwrap_or_default(),
+            ])?;
+        }
+        if n < query.limit {
+            break;
+        }
+        query.offset += n;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Io {
+        path: "(deals export)".into(),
+        source: e.into_error(),
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A capture form prefilled for a cross-sell lead from a deal's customer:
+/// the person's names and contacts, the deal's store, source `cross_sell`.
+///
+/// Errors: [`Error::NotFound`]; [`Error::Validation`] `person_id`
+/// (`required`) for a deal with a company only.
+pub async fn cross_sell_template(db: &Db, ctx: &Ctx, deal_id: Uuid) -> Result<CaptureLead> {
+    with_conn!(db, |c| {
+        let tenant = ctx.tenant_id();
+        let deal = c
+            .get_deal(tenant, deal_id)
+            .await?
+            .ok_or_else(|| not_found("deal", deal_id))?;
+        let Some(pid) = deal.person_id else {
+            return Err(Error::field("person_id", "required"));
+        };
+        let person = c
+            .get_person(tenant, pid)
+            .await?
+            .ok_or_else(|| not_found("person", pid))?;
+        Ok(CaptureLead {
+            first_name: person.first_name,
+            last_name: person.last_name,
+            phone: person.phone.unwrap_or_default(),
+            email: person.email.unwrap_or_default(),
+            source_channel: SourceChannel::CrossSell,
+            store_id: deal.store_id,
+            person_id: Some(pid),
+            ..Default::default()
+        })
+    })
+}
