@@ -10,6 +10,12 @@
 //!   seed --leads N [--seed S]
 //!   user list | user add --name … --role staff|store_manager|admin
 //!   store list | store add --name … --code …
+//!   pipeline list|add|add-stage|add-lost-reason      sales pipelines and stages
+//!   campaign list|add                                 campaigns (cost, UTM, pipelines)
+//!   rule list|add                                     conversion rules
+//!   deal list|show|add|move                           deals
+//!   import <deals.csv> --kind deals --pipeline P      deals from a CRM export
+//!   kpi [TABLE] [--from D] [--to D] --format json|csv KPIs
 //! ```
 //! `--database-url` takes a `sqlite:` or `postgres:` URL (also `$BANCO_DATABASE_URL`);
 //! the default is the embedded SQLite file in the data directory.
@@ -28,6 +34,9 @@ use banco::{Error, Result};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
+
+#[path = "cli/deals.rs"]
+mod deals_cli;
 
 #[derive(Parser)]
 #[command(
@@ -84,12 +93,39 @@ enum Command {
         #[command(subcommand)]
         command: StoreCommand,
     },
+    /// Pipelines, stages and lost reasons.
+    Pipeline {
+        #[command(subcommand)]
+        command: deals_cli::PipelineCommand,
+    },
+    /// Campaigns.
+    Campaign {
+        #[command(subcommand)]
+        command: deals_cli::CampaignCommand,
+    },
+    /// Conversion rules (lead → deal).
+    Rule {
+        #[command(subcommand)]
+        command: deals_cli::RuleCommand,
+    },
+    /// Deals.
+    Deal {
+        #[command(subcommand)]
+        command: deals_cli::DealCommand,
+    },
+    /// KPIs per campaign, pipeline, stage, month, store and owner.
+    Kpi(deals_cli::KpiArgs),
 }
 
 #[derive(Args)]
 struct ImportArgs {
     /// The CSV file.
     file: PathBuf,
+    /// What the file holds: people and leads, or deals (a CRM opportunity export).
+    #[arg(long, value_enum, default_value_t = ImportKind::Leads)]
+    kind: ImportKind,
+    #[command(flatten)]
+    deals: deals_cli::DealImportArgs,
     /// Map a column (header name or 1-based number) to a field, or to `ignore`;
     /// overrides the guess from the headers. Repeatable.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
@@ -110,6 +146,12 @@ struct ImportArgs {
     /// Only show the preview and the guessed mapping.
     #[arg(long)]
     preview: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ImportKind {
+    Leads,
+    Deals,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -503,10 +545,27 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             println!("{}", json(&staff::add_store(db, ctx, &name, &code).await?)?);
             Ok(())
         }
+        Command::Pipeline { command } => deals_cli::pipeline(db, ctx, command).await,
+        Command::Campaign { command } => deals_cli::campaign(db, ctx, command).await,
+        Command::Rule { command } => deals_cli::rule(db, ctx, command).await,
+        Command::Deal { command } => deals_cli::deal(db, ctx, command).await,
+        Command::Kpi(args) => deals_cli::kpi_cmd(db, ctx, args).await,
     }
 }
 
 async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    if args.kind == ImportKind::Deals {
+        return deals_cli::import_deals(
+            db,
+            ctx,
+            &args.file,
+            &args.maps,
+            &args.deals,
+            args.report.as_ref(),
+            args.preview,
+        )
+        .await;
+    }
     let mut preview = import::preview(&args.file)?;
     for m in &args.maps {
         let (column, field) = m
