@@ -9,6 +9,7 @@
 //! Postgres (or another SQLite) database instead.
 
 pub mod commands;
+pub mod deal_commands;
 
 use std::path::PathBuf;
 
@@ -109,6 +110,28 @@ pub fn run() {
             commands::import_check,
             commands::import_run,
             commands::save_import_report,
+            deal_commands::list_pipelines,
+            deal_commands::create_pipeline,
+            deal_commands::edit_pipeline,
+            deal_commands::lost_reasons,
+            deal_commands::list_campaigns,
+            deal_commands::save_campaign,
+            deal_commands::list_rules,
+            deal_commands::save_rule,
+            deal_commands::preview_rules,
+            deal_commands::deal_board,
+            deal_commands::column_cards,
+            deal_commands::list_deals,
+            deal_commands::deal_detail,
+            deal_commands::create_deal,
+            deal_commands::move_deal,
+            deal_commands::update_deal,
+            deal_commands::cross_sell,
+            deal_commands::kpi_report,
+            deal_commands::export_kpi_csv,
+            deal_commands::export_deals_csv,
+            deal_commands::deal_import_preview,
+            deal_commands::deal_import_run,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -271,9 +271,12 @@ fn policy(value: &str, field: &str) -> Result<MissingPolicy> {
     match value {
         "create" => Ok(MissingPolicy::Create),
         "reject" => Ok(MissingPolicy::Reject),
-        v => Err(Error::Validation(vec![FieldError::new(field, "unknown_value")
-            .with("value", v)
-            .with("allowed", "create, reject")])),
+        v => Err(Error::Validation(vec![FieldError::new(
+            field,
+            "unknown_value",
+        )
+        .with("value", v)
+        .with("allowed", "create, reject")])),
     }
 }
 
@@ -345,7 +348,10 @@ pub async fn pipeline(db: &Db, ctx: &Ctx, command: PipelineCommand) -> Result<()
                 })?;
                 parsed.push((n.to_string(), p));
             }
-            println!("{}", json(&pipelines::create(db, ctx, &name, &parsed).await?)?);
+            println!(
+                "{}",
+                json(&pipelines::create(db, ctx, &name, &parsed).await?)?
+            );
         }
         PipelineCommand::AddStage {
             pipeline,
@@ -357,7 +363,10 @@ pub async fn pipeline(db: &Db, ctx: &Ctx, command: PipelineCommand) -> Result<()
             println!("{}", json(&pipelines::edit(db, ctx, p.id, &edit).await?)?);
         }
         PipelineCommand::AddLostReason { label } => {
-            println!("{}", json(&pipelines::add_lost_reason(db, ctx, &label).await?)?);
+            println!(
+                "{}",
+                json(&pipelines::add_lost_reason(db, ctx, &label).await?)?
+            );
         }
     }
     Ok(())
@@ -636,7 +645,10 @@ pub async fn kpi_cmd(db: &Db, ctx: &Ctx, args: KpiArgs) -> Result<()> {
         Some(t) => Some(t.parse::<KpiTable>().map_err(|_| {
             Error::Validation(vec![FieldError::new("table", "unknown_value")
                 .with("value", t)
-                .with("allowed", "campaigns, pipelines, stages, forecast, stores, owners")])
+                .with(
+                    "allowed",
+                    "campaigns, pipelines, stages, forecast, stores, owners",
+                )])
         })?),
     };
     match (args.format, table) {

@@ -117,3 +117,63 @@ pub async fn import_run(request: &ImportRequest) -> Result<ImportReport, ErrorPa
 pub async fn save_import_report(report: &ImportReport) -> Result<Option<String>, ErrorPayload> {
     call("save_import_report", json!({ "report": report })).await
 }
+
+// Deals, pipelines, campaigns, rules and KPIs.
+
+use banco::model::{
+    Board, Campaign, ConversionRule, DealDetail, DealFilter, DealListItem, DealMove, DealQuery,
+    KpiRange, KpiReport, LostReason, NewDeal, Pipeline, RulePreview, RuleTrigger,
+};
+
+pub async fn list_pipelines() -> Result<Vec<Pipeline>, ErrorPayload> {
+    call("list_pipelines", json!({})).await
+}
+pub async fn lost_reasons() -> Result<Vec<LostReason>, ErrorPayload> {
+    call("lost_reasons", json!({})).await
+}
+pub async fn list_campaigns() -> Result<Vec<Campaign>, ErrorPayload> {
+    call("list_campaigns", json!({})).await
+}
+pub async fn save_campaign(campaign: &Campaign) -> Result<Campaign, ErrorPayload> {
+    call("save_campaign", json!({ "campaign": campaign })).await
+}
+pub async fn list_rules() -> Result<Vec<ConversionRule>, ErrorPayload> {
+    call("list_rules", json!({})).await
+}
+pub async fn save_rule(rule: &ConversionRule) -> Result<ConversionRule, ErrorPayload> {
+    call("save_rule", json!({ "rule": rule })).await
+}
+pub async fn preview_rules(lead: Uuid, trigger: RuleTrigger) -> Result<RulePreview, ErrorPayload> {
+    call("preview_rules", json!({ "lead": lead, "trigger": trigger })).await
+}
+pub async fn deal_board(filter: &DealFilter, per_column: u64) -> Result<Board, ErrorPayload> {
+    call(
+        "deal_board",
+        json!({ "filter": filter, "perColumn": per_column }),
+    )
+    .await
+}
+pub async fn list_deals(query: &DealQuery) -> Result<Page<DealListItem>, ErrorPayload> {
+    call("list_deals", json!({ "query": query })).await
+}
+pub async fn deal_detail(id: Uuid) -> Result<DealDetail, ErrorPayload> {
+    call("deal_detail", json!({ "id": id })).await
+}
+pub async fn create_deal(deal: &NewDeal) -> Result<DealDetail, ErrorPayload> {
+    call("create_deal", json!({ "deal": deal })).await
+}
+pub async fn move_deal(id: Uuid, to: &DealMove) -> Result<DealDetail, ErrorPayload> {
+    call("move_deal", json!({ "id": id, "to": to })).await
+}
+pub async fn cross_sell(id: Uuid) -> Result<CaptureLead, ErrorPayload> {
+    call("cross_sell", json!({ "id": id })).await
+}
+pub async fn kpi_report(range: &KpiRange) -> Result<KpiReport, ErrorPayload> {
+    call("kpi_report", json!({ "range": range })).await
+}
+pub async fn export_kpi_csv(range: &KpiRange, table: &str) -> Result<Option<String>, ErrorPayload> {
+    call("export_kpi_csv", json!({ "range": range, "table": table })).await
+}
+pub async fn export_deals_csv(filter: &DealFilter) -> Result<Option<String>, ErrorPayload> {
+    call("export_deals_csv", json!({ "filter": filter })).await
+}

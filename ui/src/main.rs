@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use banco::model::AppInfo;
+use banco::model::{AppInfo, CaptureLead};
 use uuid::Uuid;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -25,14 +25,18 @@ rust_i18n::i18n!("locales", fallback = "it");
 pub enum Screen {
     Counter,
     Leads,
+    Deals,
+    Dashboard,
     Import,
     Settings,
 }
 
 impl Screen {
-    const ALL: [Screen; 4] = [
+    const ALL: [Screen; 6] = [
         Screen::Counter,
         Screen::Leads,
+        Screen::Deals,
+        Screen::Dashboard,
         Screen::Import,
         Screen::Settings,
     ];
@@ -41,6 +45,8 @@ impl Screen {
         match self {
             Screen::Counter => "nav.counter",
             Screen::Leads => "nav.leads",
+            Screen::Deals => "nav.deals",
+            Screen::Dashboard => "nav.dashboard",
             Screen::Import => "nav.import",
             Screen::Settings => "nav.settings",
         }
@@ -50,6 +56,8 @@ impl Screen {
         match self {
             Screen::Counter => "nav-counter",
             Screen::Leads => "nav-leads",
+            Screen::Deals => "nav-deals",
+            Screen::Dashboard => "nav-dashboard",
             Screen::Import => "nav-import",
             Screen::Settings => "nav-settings",
         }
@@ -64,6 +72,10 @@ pub struct Shared {
     pub lang: String,
     pub set_info: Callback<AppInfo>,
     pub set_lang: Callback<String>,
+    /// Opens the counter with a prefilled form (a cross-sell lead).
+    pub open_counter: Callback<CaptureLead>,
+    /// The form the counter starts with, if a page asked for one.
+    pub prefill: Option<Rc<CaptureLead>>,
 }
 
 #[function_component(App)]
@@ -71,6 +83,8 @@ fn app() -> Html {
     let info = use_state(|| None::<Rc<AppInfo>>);
     let error = use_state(|| None::<String>);
     let screen = use_state(|| Screen::Counter);
+    let prefill = use_state(|| None::<Rc<CaptureLead>>);
+    let counter_key = use_state(|| 0u32);
     let lang = use_state(|| {
         let l = i18n::saved_language();
         rust_i18n::set_locale(&l);
@@ -106,6 +120,16 @@ fn app() -> Html {
                 lang.set(l);
             })
         },
+        open_counter: {
+            let (prefill, screen, counter_key) =
+                (prefill.clone(), screen.clone(), counter_key.clone());
+            Callback::from(move |c: CaptureLead| {
+                prefill.set(Some(Rc::new(c)));
+                counter_key.set(counter_key.wrapping_add(1));
+                screen.set(Screen::Counter);
+            })
+        },
+        prefill: (*prefill).clone(),
     };
     let on_switch = {
         let (shared, error) = (shared.clone(), error.clone());
@@ -158,8 +182,10 @@ fn app() -> Html {
                 <main>
                     { error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }
                     { match *screen {
-                        Screen::Counter => html! { <pages::counter::Counter /> },
+                        Screen::Counter => html! { <pages::counter::Counter key={*counter_key} /> },
                         Screen::Leads => html! { <pages::leads::Leads /> },
+                        Screen::Deals => html! { <pages::deals::Deals /> },
+                        Screen::Dashboard => html! { <pages::dashboard::Dashboard /> },
                         Screen::Import => html! { <pages::import::Import /> },
                         Screen::Settings => html! { <pages::settings::Settings /> },
                     } }

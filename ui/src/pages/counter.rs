@@ -84,11 +84,12 @@ impl Reducible for Form {
 #[function_component(Counter)]
 pub fn counter() -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
-    let state = use_reducer(|| {
+    let prefill = shared.prefill.clone();
+    let state = use_reducer(move || {
         Form(
             CaptureLead {
                 id: Some(Uuid::now_v7()),
-                ..CaptureLead::default()
+                ..prefill.map(|p| (*p).clone()).unwrap_or_default()
             },
             Vec::new(),
         )
@@ -259,6 +260,7 @@ pub fn counter() -> Html {
                 <div class="banner ok" id="counter-saved" role="status">
                     { tr_with("counter.saved", [("name", o.person.full_name())]) }
                     { if o.existing_person { format!(" · {}", tr("counter.saved_existing")) } else { String::new() } }
+                    { if o.deal_id.is_some() { format!(" · {}", tr("counter.deal_opened")) } else { String::new() } }
                 </div>
             }) }
             { server_error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }

@@ -415,6 +415,25 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                 }
             } else { html!{} } }
 
+            <h2>{ tr("leads.deals") }</h2>
+            <ul id="lead-deals">{ for d.deals.iter().map(|(_, title)| html! { <li>{ title }</li> }) }</ul>
+            { (d.lead.status != LeadStatus::Disqualified).then(|| {
+                let reload = {
+                    let (detail, on_change) = (detail.clone(), props.on_change.clone());
+                    let id = d.lead.id;
+                    Callback::from(move |_: ()| {
+                        let (detail, on_change) = (detail.clone(), on_change.clone());
+                        wasm_bindgen_futures::spawn_local(async move {
+                            if let Ok(d) = api::lead_detail(id).await {
+                                detail.set(Some(d));
+                            }
+                            on_change.emit(());
+                        });
+                    })
+                };
+                html! { <ConvertToDeal lead_id={d.lead.id} campaign_pipeline={None::<Uuid>} on_done={reload} /> }
+            }) }
+
             <h2>{ tr("leads.notes") }</h2>
             <form onsubmit={add_note} class="field">
                 <textarea name="body" rows="2" value={(*note).clone()}
@@ -449,6 +468,86 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                         { what }{ e.detail.clone().map(|d| format!(" — {d}")) }</li> }
                 }) }
             </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConvertProps {
+    lead_id: Uuid,
+    campaign_pipeline: Option<Uuid>,
+    on_done: Callback<()>,
+}
+
+/// "Convert to deal" by hand (always there), with what the conversion rules
+/// would do when the lead is qualified.
+#[function_component(ConvertToDeal)]
+fn convert_to_deal(props: &ConvertProps) -> Html {
+    let pipelines = use_state(Vec::<banco::model::Pipeline>::new);
+    let preview = use_state(|| None::<banco::model::RulePreview>);
+    let chosen = use_state(|| props.campaign_pipeline);
+    let error = use_state(|| None::<String>);
+    {
+        let (pipelines, preview, chosen) = (pipelines.clone(), preview.clone(), chosen.clone());
+        let lead = props.lead_id;
+        use_effect_with(lead, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(p) = api::list_pipelines().await {
+                    if chosen.is_none() {
+                        chosen.set(p.iter().find(|p| !p.archived).map(|p| p.id));
+                    }
+                    pipelines.set(p);
+                }
+                if let Ok(r) = api::preview_rules(lead, banco::model::RuleTrigger::Qualified).await {
+                    preview.set(Some(r));
+                }
+            });
+        });
+    }
+    let convert = {
+        let (chosen, error, on_done) = (chosen.clone(), error.clone(), props.on_done.clone());
+        let lead = props.lead_id;
+        Callback::from(move |_| {
+            let new = banco::model::NewDeal {
+                lead_id: Some(lead),
+                pipeline_id: *chosen,
+                ..Default::default()
+            };
+            let (error, on_done) = (error.clone(), on_done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::create_deal(&new).await {
+                    Ok(_) => {
+                        error.set(None);
+                        on_done.emit(());
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        })
+    };
+    let on_pipeline = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            chosen.set(Uuid::parse_str(&e.target_unchecked_into::<HtmlSelectElement>().value()).ok())
+        })
+    };
+    html! {
+        <div class="convert">
+            { error.as_ref().map(|e| html! { <div class="banner error" role="alert">{ e }</div> }) }
+            { preview.as_ref().map(|p| html! {
+                <p class="hint" id="rule-preview">{ match (&p.pipeline_name, &p.owner_name) {
+                    (Some(pipe), owner) => tr_with("leads.rule_would_fire", [("pipeline", pipe.clone()), ("owner", owner.clone().unwrap_or_default())]),
+                    _ => tr("leads.no_rule_fires"),
+                } }</p>
+            }) }
+            <label>{ tr("deals.pipeline") }
+                <select id="convert-pipeline" onchange={on_pipeline}>
+                    { for pipelines.iter().filter(|p| !p.archived).map(|p| html! {
+                        <option value={p.id.to_string()} selected={Some(p.id) == *chosen}>{ &p.name }</option>
+                    }) }
+                </select>
+            </label>
+            <button id="lead-convert" class="secondary" onclick={convert}>{ tr("leads.convert") }</button>
         </div>
     }
 }

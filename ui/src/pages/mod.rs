@@ -1,8 +1,11 @@
 //! One module per screen.
 
 pub mod counter;
+pub mod dashboard;
+pub mod deals;
 pub mod import;
 pub mod leads;
+pub mod sales_settings;
 pub mod settings;
 
 use banco::model::Phone;
@@ -27,4 +30,21 @@ pub fn local_time(at: &chrono::DateTime<chrono::Utc>) -> String {
         d.get_hours(),
         d.get_minutes()
     )
+}
+
+/// An amount in minor units as money in `currency` (ISO 4217), formatted
+/// for `lang` by the webview's `Intl.NumberFormat` (ICU): `123456` →
+/// `1.234,56 €` in Italian, `€1,234.56` in English.
+pub fn money(minor: i64, currency: &str, lang: &str) -> String {
+    use wasm_bindgen::JsValue;
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
+    let _ = js_sys::Reflect::set(&options, &"currency".into(), &currency.into());
+    let locales = js_sys::Array::of1(&JsValue::from_str(if lang == "en" { "en-GB" } else { "it-IT" }));
+    let format = js_sys::Intl::NumberFormat::new(&locales, &options).format();
+    format
+        .call1(&JsValue::NULL, &JsValue::from_f64(minor as f64 / 100.0))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{} {currency}", banco::model::minor_to_decimal(minor)))
 }

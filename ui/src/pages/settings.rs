@@ -115,6 +115,7 @@ pub fn settings() -> Html {
                     <div class="actions"><button type="submit" class="primary">{ tr("settings.add") }</button></div>
                 </form>
             </div>
+            <super::sales_settings::SalesSettings />
             <div class="card">
                 <h2>{ tr("settings.data") }</h2>
                 <p>{ tr_with("settings.where", [("backend", shared.info.backend.clone()), ("location", shared.info.location.clone())]) }</p>

@@ -1,0 +1,257 @@
+//! Tauri commands of deals, pipelines, campaigns, rules and KPIs: one thin
+//! `async fn` per use case, like [`crate::commands`].
+
+use std::sync::atomic::AtomicBool;
+
+use banco::model::{
+    Board, Campaign, CaptureLead, ConversionRule, DealCard, DealDetail, DealFilter,
+    DealImportPreview, DealImportRequest, DealListItem, DealMove, DealQuery, ImportReport,
+    KpiRange, KpiReport, LostReason, NewDeal, Page, Pipeline, RulePreview, RuleTrigger,
+};
+use banco::services::deals::DealUpdate;
+use banco::services::kpi::KpiTable;
+use banco::services::pipelines::PipelineEdit;
+use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules};
+use banco::{Error, Result};
+use tauri::{Emitter, State};
+use tauri_plugin_dialog::DialogExt;
+use uuid::Uuid;
+
+use crate::commands::ImportProgress;
+use crate::AppState;
+
+/// Pipelines with their stages.
+#[tauri::command]
+pub async fn list_pipelines(state: State<'_, AppState>) -> Result<Vec<Pipeline>> {
+    let ctx = state.ctx.read().await.clone();
+    pipelines::list(&state.db, &ctx).await
+}
+
+/// Creates a pipeline from (stage name, probability %) pairs.
+#[tauri::command]
+pub async fn create_pipeline(
+    state: State<'_, AppState>,
+    name: String,
+    stages: Vec<(String, i64)>,
+) -> Result<Pipeline> {
+    let ctx = state.ctx.read().await.clone();
+    pipelines::create(&state.db, &ctx, &name, &stages).await
+}
+
+/// Applies one edit to a pipeline.
+#[tauri::command]
+pub async fn edit_pipeline(
+    state: State<'_, AppState>,
+    pipeline: Uuid,
+    change: PipelineEdit,
+) -> Result<Pipeline> {
+    let ctx = state.ctx.read().await.clone();
+    pipelines::edit(&state.db, &ctx, pipeline, &change).await
+}
+
+/// The lost reasons.
+#[tauri::command]
+pub async fn lost_reasons(state: State<'_, AppState>) -> Result<Vec<LostReason>> {
+    let ctx = state.ctx.read().await.clone();
+    pipelines::lost_reasons(&state.db, &ctx).await
+}
+
+/// Campaigns.
+#[tauri::command]
+pub async fn list_campaigns(state: State<'_, AppState>) -> Result<Vec<Campaign>> {
+    let ctx = state.ctx.read().await.clone();
+    campaigns::list(&state.db, &ctx).await
+}
+
+/// Creates or updates a campaign.
+#[tauri::command]
+pub async fn save_campaign(state: State<'_, AppState>, campaign: Campaign) -> Result<Campaign> {
+    let ctx = state.ctx.read().await.clone();
+    campaigns::save(&state.db, &ctx, &campaign).await
+}
+
+/// Conversion rules.
+#[tauri::command]
+pub async fn list_rules(state: State<'_, AppState>) -> Result<Vec<ConversionRule>> {
+    let ctx = state.ctx.read().await.clone();
+    rules::list(&state.db, &ctx).await
+}
+
+/// Creates or updates a conversion rule.
+#[tauri::command]
+pub async fn save_rule(state: State<'_, AppState>, rule: ConversionRule) -> Result<ConversionRule> {
+    let ctx = state.ctx.read().await.clone();
+    rules::save(&state.db, &ctx, &rule).await
+}
+
+/// Which rule would fire for a lead.
+#[tauri::command]
+pub async fn preview_rules(
+    state: State<'_, AppState>,
+    lead: Uuid,
+    trigger: RuleTrigger,
+) -> Result<RulePreview> {
+    let ctx = state.ctx.read().await.clone();
+    rules::preview(&state.db, &ctx, lead, trigger).await
+}
+
+/// A pipeline's board.
+#[tauri::command]
+pub async fn deal_board(
+    state: State<'_, AppState>,
+    filter: DealFilter,
+    per_column: u64,
+) -> Result<Board> {
+    let ctx = state.ctx.read().await.clone();
+    deals::board(&state.db, &ctx, &filter, per_column).await
+}
+
+/// More cards of a board column.
+#[tauri::command]
+pub async fn column_cards(
+    state: State<'_, AppState>,
+    filter: DealFilter,
+    stage: Uuid,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<DealCard>> {
+    let ctx = state.ctx.read().await.clone();
+    deals::column_cards(&state.db, &ctx, &filter, stage, offset, limit).await
+}
+
+/// One page of the deal list.
+#[tauri::command]
+pub async fn list_deals(
+    state: State<'_, AppState>,
+    query: DealQuery,
+) -> Result<Page<DealListItem>> {
+    let ctx = state.ctx.read().await.clone();
+    deals::list(&state.db, &ctx, &query).await
+}
+
+/// A deal's detail.
+#[tauri::command]
+pub async fn deal_detail(state: State<'_, AppState>, id: Uuid) -> Result<DealDetail> {
+    let ctx = state.ctx.read().await.clone();
+    deals::detail(&state.db, &ctx, id).await
+}
+
+/// Opens a deal (by hand or from a lead).
+#[tauri::command]
+pub async fn create_deal(state: State<'_, AppState>, deal: NewDeal) -> Result<DealDetail> {
+    let ctx = state.ctx.read().await.clone();
+    deals::create(&state.db, &ctx, deal).await
+}
+
+/// Moves, wins, loses or reopens a deal.
+#[tauri::command]
+pub async fn move_deal(state: State<'_, AppState>, id: Uuid, to: DealMove) -> Result<DealDetail> {
+    let ctx = state.ctx.read().await.clone();
+    deals::move_deal(&state.db, &ctx, id, &to).await
+}
+
+/// Edits a deal's lines and terms.
+#[tauri::command]
+pub async fn update_deal(
+    state: State<'_, AppState>,
+    id: Uuid,
+    update: DealUpdate,
+) -> Result<DealDetail> {
+    let ctx = state.ctx.read().await.clone();
+    deals::update(&state.db, &ctx, id, &update).await
+}
+
+/// A capture form prefilled for a cross-sell lead from a deal's customer.
+#[tauri::command]
+pub async fn cross_sell(state: State<'_, AppState>, id: Uuid) -> Result<CaptureLead> {
+    let ctx = state.ctx.read().await.clone();
+    deals::cross_sell_template(&state.db, &ctx, id).await
+}
+
+/// Every KPI over a range.
+#[tauri::command]
+pub async fn kpi_report(state: State<'_, AppState>, range: KpiRange) -> Result<KpiReport> {
+    let ctx = state.ctx.read().await.clone();
+    kpi::report(&state.db, &ctx, range).await
+}
+
+async fn save_csv(app: &tauri::AppHandle, file_name: &str, csv: String) -> Result<Option<String>> {
+    let Some(path) = app
+        .dialog()
+        .file()
+        .add_filter("CSV", &["csv"])
+        .set_file_name(file_name)
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+    else {
+        return Ok(None);
+    };
+    std::fs::write(&path, csv).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Asks where to save one KPI table as CSV and writes it; `None` if cancelled.
+#[tauri::command]
+pub async fn export_kpi_csv(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    range: KpiRange,
+    table: KpiTable,
+) -> Result<Option<String>> {
+    let ctx = state.ctx.read().await.clone();
+    let report = kpi::report(&state.db, &ctx, range).await?;
+    let csv = kpi::to_csv(&report, table)?;
+    let name = format!(
+        "banco-kpi-{}.csv",
+        serde_json::to_value(table)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    );
+    save_csv(&app, &name, csv).await
+}
+
+/// Asks where to save the deals matching `filter` as CSV and writes them.
+#[tauri::command]
+pub async fn export_deals_csv(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    filter: DealFilter,
+) -> Result<Option<String>> {
+    let ctx = state.ctx.read().await.clone();
+    let csv = deals::export_csv(&state.db, &ctx, &filter).await?;
+    save_csv(&app, "banco-deals.csv", csv).await
+}
+
+/// Reads a deals CSV and proposes a mapping and date order.
+#[tauri::command]
+pub async fn deal_import_preview(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<DealImportPreview> {
+    let ctx = state.ctx.read().await.clone();
+    deal_import::preview(std::path::Path::new(&path), ctx.region())
+}
+
+/// Runs a deals import, emitting `import-progress` events.
+#[tauri::command]
+pub async fn deal_import_run(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: DealImportRequest,
+) -> Result<ImportReport> {
+    let ctx = state.ctx.read().await.clone();
+    deal_import::run(
+        &state.db,
+        &ctx,
+        &request,
+        |done, total| {
+            let _ = app.emit("import-progress", ImportProgress { done, total });
+        },
+        &AtomicBool::new(false),
+    )
+    .await
+}

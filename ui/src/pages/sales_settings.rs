@@ -1,0 +1,238 @@
+//! Settings of the sales process: campaigns and conversion rules (store
+//! managers and admins; the core refuses others with a clear error).
+
+use banco::model::{
+    parse_money, Campaign, ConsentKind, ConversionRule, Interest, OwnerMode, Pipeline,
+    RuleTrigger, SourceChannel,
+};
+use uuid::Uuid;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::money;
+use crate::i18n::{error_text, field_error, tr, tr_with};
+use crate::{api, Shared};
+
+fn value_of(r: &NodeRef) -> String {
+    r.cast::<HtmlSelectElement>()
+        .map(|s| s.value())
+        .or_else(|| r.cast::<HtmlInputElement>().map(|i| i.value()))
+        .unwrap_or_default()
+}
+
+#[function_component(SalesSettings)]
+pub fn sales_settings() -> Html {
+    let shared = use_context::<Shared>().expect("Shared context");
+    let pipelines = use_state(Vec::<Pipeline>::new);
+    let campaigns = use_state(Vec::<Campaign>::new);
+    let rules = use_state(Vec::<ConversionRule>::new);
+    let message = use_state(|| None::<(bool, String)>);
+    let generation = use_state(|| 0u32);
+    {
+        let (pipelines, campaigns, rules) = (pipelines.clone(), campaigns.clone(), rules.clone());
+        use_effect_with(*generation, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(p) = api::list_pipelines().await {
+                    pipelines.set(p);
+                }
+                if let Ok(c) = api::list_campaigns().await {
+                    campaigns.set(c);
+                }
+                if let Ok(r) = api::list_rules().await {
+                    rules.set(r);
+                }
+            });
+        });
+    }
+    // Campaign form.
+    let (c_name, c_channel, c_cost, c_pipeline) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
+    let on_campaign = {
+        let (c_name, c_channel, c_cost, c_pipeline, message, generation) = (
+            c_name.clone(),
+            c_channel.clone(),
+            c_cost.clone(),
+            c_pipeline.clone(),
+            message.clone(),
+            generation.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let cost = value_of(&c_cost);
+            let cost_minor = match parse_money(if cost.trim().is_empty() { "0" } else { &cost }, "cost_minor") {
+                Ok(v) => v,
+                Err(err) => {
+                    message.set(Some((false, field_error(&err))));
+                    return;
+                }
+            };
+            let campaign = Campaign {
+                id: Uuid::now_v7(),
+                name: value_of(&c_name),
+                channel: value_of(&c_channel).parse().unwrap_or(SourceChannel::Other),
+                starts_on: None,
+                ends_on: None,
+                cost_minor,
+                utm_source: None,
+                utm_medium: None,
+                utm_campaign: None,
+                default_pipeline_id: Uuid::parse_str(&value_of(&c_pipeline)).ok(),
+                pipeline_ids: Vec::new(),
+                archived: false,
+            };
+            let (message, generation) = (message.clone(), generation.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::save_campaign(&campaign).await {
+                    Ok(c) => {
+                        message.set(Some((true, tr_with("sales.campaign_saved", [("name", c.name)]))));
+                        generation.set(generation.wrapping_add(1));
+                    }
+                    Err(e) => message.set(Some((false, error_text(&e)))),
+                }
+            });
+        })
+    };
+    // Rule form.
+    let (r_name, r_trigger, r_pipeline, r_interest, r_campaign, r_consent, r_owner) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
+    let on_rule = {
+        let refs = (
+            r_name.clone(),
+            r_trigger.clone(),
+            r_pipeline.clone(),
+            r_interest.clone(),
+            r_campaign.clone(),
+            r_consent.clone(),
+            r_owner.clone(),
+        );
+        let (message, generation, rules) = (message.clone(), generation.clone(), rules.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (name, trigger, pipeline, interest, campaign, consent, owner) = &refs;
+            let Ok(pipeline_id) = Uuid::parse_str(&value_of(pipeline)) else {
+                message.set(Some((false, tr("sales.pipeline_required"))));
+                return;
+            };
+            let owner = value_of(owner);
+            let (owner_mode, owner_user_id) = match owner.as_str() {
+                "lead_owner" => (OwnerMode::LeadOwner, None),
+                "round_robin" => (OwnerMode::RoundRobin, None),
+                id => (OwnerMode::User, Uuid::parse_str(id).ok()),
+            };
+            let rule = ConversionRule {
+                id: Uuid::now_v7(),
+                name: value_of(name),
+                position: rules.len() as u32,
+                active: true,
+                trigger: value_of(trigger).parse().unwrap_or(RuleTrigger::Qualified),
+                source_channel: None,
+                campaign_id: Uuid::parse_str(&value_of(campaign)).ok(),
+                interest: value_of(interest).parse().ok(),
+                store_id: None,
+                required_consent: value_of(consent).parse().ok(),
+                pipeline_id,
+                owner_mode,
+                owner_user_id,
+            };
+            let (message, generation) = (message.clone(), generation.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::save_rule(&rule).await {
+                    Ok(r) => {
+                        message.set(Some((true, tr_with("sales.rule_saved", [("name", r.name)]))));
+                        generation.set(generation.wrapping_add(1));
+                    }
+                    Err(e) => message.set(Some((false, error_text(&e)))),
+                }
+            });
+        })
+    };
+    let pipeline_name = |id: Uuid| {
+        pipelines
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let currency = shared.info.tenant.currency.clone();
+    html! {
+        <>
+            { message.as_ref().map(|(ok, m)| html! { <div class={classes!("banner", if *ok { "ok" } else { "error" })} id="sales-message">{ m }</div> }) }
+            <div class="card">
+                <h2>{ tr("sales.rules") }</h2>
+                <p class="hint">{ tr("sales.rules_hint") }</p>
+                <ol id="rule-list">
+                    { for rules.iter().map(|r| html! {
+                        <li>{ format!("{} — {} → {}", r.name, tr(&format!("trigger.{}", r.trigger.as_str())), pipeline_name(r.pipeline_id)) }</li>
+                    }) }
+                </ol>
+                <form id="rule-form" onsubmit={on_rule} class="grid2">
+                    <div class="field"><label for="rule-name">{ tr("sales.rule_name") }</label><input id="rule-name" ref={r_name} /></div>
+                    <div class="field"><label for="rule-trigger">{ tr("sales.trigger") }</label>
+                        <select id="rule-trigger" ref={r_trigger}>
+                            { for RuleTrigger::ALL.iter().map(|t| html! { <option value={t.as_str()}>{ tr(&format!("trigger.{}", t.as_str())) }</option> }) }
+                        </select></div>
+                    <div class="field"><label for="rule-pipeline">{ tr("deals.pipeline") }</label>
+                        <select id="rule-pipeline" ref={r_pipeline}>
+                            { for pipelines.iter().filter(|p| !p.archived).map(|p| html! { <option value={p.id.to_string()}>{ &p.name }</option> }) }
+                        </select></div>
+                    <div class="field"><label for="rule-interest">{ tr("field.interest") }</label>
+                        <select id="rule-interest" ref={r_interest}>
+                            <option value="">{ tr("filter.any") }</option>
+                            { for Interest::ALL.iter().map(|i| html! { <option value={i.as_str()}>{ tr(&format!("interest.{}", i.as_str())) }</option> }) }
+                        </select></div>
+                    <div class="field"><label for="rule-campaign">{ tr("deals.campaign") }</label>
+                        <select id="rule-campaign" ref={r_campaign}>
+                            <option value="">{ tr("filter.any") }</option>
+                            { for campaigns.iter().map(|c| html! { <option value={c.id.to_string()}>{ &c.name }</option> }) }
+                        </select></div>
+                    <div class="field"><label for="rule-consent">{ tr("sales.consent") }</label>
+                        <select id="rule-consent" ref={r_consent}>
+                            { for ConsentKind::ALL.iter().map(|k| html! { <option value={k.as_str()}>{ tr(&format!("consent.{}", k.as_str())) }</option> }) }
+                            <option value="">{ tr("sales.no_consent_check") }</option>
+                        </select></div>
+                    <div class="field"><label for="rule-owner">{ tr("deals.owner") }</label>
+                        <select id="rule-owner" ref={r_owner}>
+                            <option value="lead_owner">{ tr("owner_mode.lead_owner") }</option>
+                            <option value="round_robin">{ tr("owner_mode.round_robin") }</option>
+                            { for shared.info.users.iter().filter(|u| u.active).map(|u| html! { <option value={u.id.to_string()}>{ &u.display_name }</option> }) }
+                        </select></div>
+                    <div class="actions"><button type="submit" class="primary" id="rule-save">{ tr("sales.add_rule") }</button></div>
+                </form>
+            </div>
+            <div class="card">
+                <h2>{ tr("sales.campaigns") }</h2>
+                <ul id="campaign-list">
+                    { for campaigns.iter().map(|c| html! {
+                        <li>{ format!("{} — {} · {}", c.name, tr(&format!("source.{}", c.channel.as_str())), money(c.cost_minor, &currency, &shared.lang)) }
+                            { c.default_pipeline_id.map(|p| format!(" → {}", pipeline_name(p))).unwrap_or_default() }</li>
+                    }) }
+                </ul>
+                <form id="campaign-form" onsubmit={on_campaign} class="grid2">
+                    <div class="field"><label for="campaign-name">{ tr("sales.campaign_name") }</label><input id="campaign-name" ref={c_name} /></div>
+                    <div class="field"><label for="campaign-channel">{ tr("sales.channel") }</label>
+                        <select id="campaign-channel" ref={c_channel}>
+                            { for SourceChannel::ALL.iter().map(|s| html! { <option value={s.as_str()}>{ tr(&format!("source.{}", s.as_str())) }</option> }) }
+                        </select></div>
+                    <div class="field"><label for="campaign-cost">{ tr("sales.cost") }</label><input id="campaign-cost" inputmode="decimal" ref={c_cost} /></div>
+                    <div class="field"><label for="campaign-pipeline">{ tr("sales.default_pipeline") }</label>
+                        <select id="campaign-pipeline" ref={c_pipeline}>
+                            <option value="">{ "—" }</option>
+                            { for pipelines.iter().filter(|p| !p.archived).map(|p| html! { <option value={p.id.to_string()}>{ &p.name }</option> }) }
+                        </select></div>
+                    <div class="actions"><button type="submit" class="primary">{ tr("sales.add_campaign") }</button></div>
+                </form>
+            </div>
+        </>
+    }
+}
