@@ -5,10 +5,10 @@ use std::sync::atomic::AtomicBool;
 
 use banco::model::{
     Board, Campaign, CaptureLead, ConversionRule, DealCard, DealDetail, DealFilter,
-    DealImportPreview, DealImportRequest, DealListItem, DealMove, DealQuery, ImportReport,
-    KpiRange, KpiReport, LostReason, NewDeal, Page, Pipeline, RulePreview, RuleTrigger,
+    DealImportPreview, DealImportRequest, DealListItem, DealMove, DealQuery, DealUpdate,
+    ImportReport, KpiRange, KpiReport, LostReason, NewDeal, Page, Pipeline, RulePreview,
+    RuleTrigger,
 };
-use banco::services::deals::DealUpdate;
 use banco::services::kpi::KpiTable;
 use banco::services::pipelines::PipelineEdit;
 use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules};

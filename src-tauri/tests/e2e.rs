@@ -137,8 +137,14 @@ async fn type_into(c: &Client, css: &str, text: &str) {
         .for_element(Locator::Css(css))
         .await
         .unwrap();
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
+    if let Err(e) = el.clear().await {
+        shot(c, "timeout").await;
+        panic!("cannot clear `{css}`: {e}");
+    }
+    if let Err(e) = el.send_keys(text).await {
+        shot(c, "timeout").await;
+        panic!("cannot type into `{css}`: {e}");
+    }
 }
 
 async fn click(c: &Client, css: &str) {
@@ -320,4 +326,120 @@ async fn scenario(c: &Client) {
     wait_text(c, "#nav-leads", "Leads").await;
     wait_text(c, "#nav-counter", "Counter").await;
     shot(c, "08-english").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_converts_a_lead_the_deal_moves_by_keyboard_is_won_and_kpis_change() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, c) = start(data.path()).await;
+    let result = tokio::time::timeout(Duration::from_secs(240), deals_scenario(&c)).await;
+    shot(&c, "deals-last").await;
+    let _ = c.close().await;
+    result.expect("the scenario finished in time");
+}
+
+/// Sends keys to whatever has the focus.
+async fn press(c: &Client, keys: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+async fn deals_scenario(c: &Client) {
+    const ARROW_RIGHT: &str = "\u{E014}";
+    wait_text(c, "h1", "Nuovo cliente al banco").await;
+
+    // A manager sets a rule: fibre leads captured with consent open a deal
+    // in the first pipeline (Fisso), owned by the lead's owner.
+    click(c, "#nav-settings").await;
+    type_into(c, "#rule-name", "Fibra al banco").await;
+    click(c, "#rule-trigger option[value=captured]").await;
+    click(c, "#rule-interest option[value=fibre]").await;
+    click(c, "#rule-save").await;
+    wait_text(c, "#sales-message", "Fibra al banco").await;
+    wait_text(c, "#rule-list", "Fibra al banco").await;
+    shot(c, "11-rule").await;
+
+    // The dashboard before: nothing won in Fisso.
+    click(c, "#nav-dashboard").await;
+    wait_text(c, "#kpi-pipelines tr[data-pipeline=Fisso] td.won", "0").await;
+
+    // A walk-in for fibre with consent: the rule opens the deal.
+    click(c, "#nav-counter").await;
+    type_into(c, "input[name=first_name]", "Marco").await;
+    type_into(c, "input[name=last_name]", "Verdi").await;
+    type_into(c, "input[name=phone]", "348 765 4321").await;
+    click(c, "input[name=consent_service_contact]").await;
+    press(c, ENTER).await;
+    wait_text(c, "#counter-saved", "una regola ha aperto la trattativa").await;
+    shot(c, "12-captured-converted").await;
+
+    // The board shows it in the first stage; the keyboard moves it twice.
+    click(c, "#nav-deals").await;
+    wait_text(c, "#board section[data-stage=Pre-check]", "Marco Verdi").await;
+    shot(c, "13-board").await;
+    c.execute(
+        "document.querySelector('#board .deal-card').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    press(c, ARROW_RIGHT).await;
+    wait_text(c, "#board section[data-stage=Offerta]", "Marco Verdi").await;
+    wait_text(c, "#deal-notice", "Offerta").await;
+    press(c, ARROW_RIGHT).await;
+    wait_text(c, "#board section[data-stage=Contratto]", "Marco Verdi").await;
+    shot(c, "14-board-moved").await;
+
+    // Enter opens it; the offer lines give it a value: 49,00 one-off +
+    // 29,99 a month over 24 months = 768,76.
+    press(c, ENTER).await;
+    wait_text(c, "#deal-detail", "Marco Verdi").await;
+    click(c, "#deal-edit").await;
+    type_into(c, "input[name=line-0-product]", "WindTre Fibra FTTH").await;
+    type_into(c, "input[name=line-0-one_off]", "49").await;
+    type_into(c, "input[name=line-0-monthly]", "29,99").await;
+    click(c, "#deal-save").await;
+    wait_text(c, "#deal-value", "768,76").await;
+    wait_text(c, "#board section[data-stage=Contratto]", "768,76").await;
+    shot(c, "15-deal-lines").await;
+
+    // W marks it won; the dialog asks for the contract start.
+    c.execute(
+        "document.querySelector('#board .deal-card').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    press(c, "w").await;
+    click(c, "#won-confirm").await;
+    wait_text(c, "#deal-notice", "vinta").await;
+    wait_text(c, "#deal-contract", "WindTre Fibra FTTH").await;
+    shot(c, "16-won").await;
+
+    // Its timeline tells the story (close the panel, list view, open it).
+    click(c, "#deal-detail .close").await;
+    click(c, "#view-list").await;
+    wait_text(c, "#deal-list", "Marco Verdi").await;
+    c.execute(
+        "document.querySelector('#deal-list tbody tr').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    press(c, ENTER).await;
+    wait_text(c, "#deal-timeline", "Spostata da Offerta a Contratto").await;
+    wait_text(c, "#deal-timeline", "Fibra al banco").await;
+    wait_text(c, "#deal-status", "Vinta").await;
+    shot(c, "17-deal-detail").await;
+
+    // The KPIs changed: one won in Fisso, a 100 % win rate.
+    click(c, "#nav-dashboard").await;
+    wait_text(c, "#kpi-pipelines tr[data-pipeline=Fisso] td.won", "1").await;
+    wait_text(c, "#kpi-pipelines tr[data-pipeline=Fisso]", "100,0").await;
+    wait_text(c, "#kpi-pipelines tr[data-pipeline=Fisso]", "768,76").await;
+    shot(c, "18-dashboard").await;
 }

@@ -373,7 +373,7 @@ pub struct Utm {
 }
 
 /// A deal to open by hand (or from a lead: see `lead_id`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NewDeal {
     /// Client-made id (UUID v7) for an idempotent retry; made when absent.
@@ -408,23 +408,34 @@ pub struct NewDeal {
     pub expected_close: Option<NaiveDate>,
 }
 
-impl Default for NewDeal {
+
+/// An edit of an open or closed deal's terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DealUpdate {
+    /// New title (unchanged when empty).
+    pub title: String,
+    /// New lines (replace all).
+    pub lines: Vec<DealLine>,
+    /// Contract months.
+    pub contract_months: u32,
+    /// Probability override in percent; `None` returns to the stage default.
+    pub probability: Option<u8>,
+    /// Expected close date.
+    pub expected_close: Option<NaiveDate>,
+    /// Owner.
+    pub owner_id: Option<Uuid>,
+}
+
+impl Default for DealUpdate {
     fn default() -> Self {
-        NewDeal {
-            id: None,
-            pipeline_id: None,
-            stage_id: None,
+        DealUpdate {
             title: String::new(),
-            person_id: None,
-            company_id: None,
-            lead_id: None,
-            owner_id: None,
-            store_id: None,
-            source_channel: None,
             lines: Vec::new(),
-            contract_months: None,
+            contract_months: DEFAULT_CONTRACT_MONTHS,
             probability: None,
             expected_close: None,
+            owner_id: None,
         }
     }
 }
@@ -1055,7 +1066,7 @@ mod tests {
         }
         assert!(parse_money("abc", "v").is_err());
         assert!(parse_money("", "v").is_err());
-        assert_eq!(minor_to_decimal(123_45), "123.45");
+        assert_eq!(minor_to_decimal(12_345), "123.45");
         assert_eq!(minor_to_decimal(-5), "-0.05");
     }
 

@@ -23,8 +23,8 @@ pub use deal::{
     minor_to_decimal, parse_money, rate, weighted, win_rate, Board, BoardColumn, Campaign,
     CampaignKpi, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent, DealEventKind,
     DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus, DealTotals,
-    ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal, OwnerMode, Pipeline,
-    PipelineKpi, RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage, StageDays, Utm,
+    DealUpdate, ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal, OwnerMode,
+    Pipeline, PipelineKpi, RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage, StageDays, Utm,
     DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
 pub use field_error::FieldError;

@@ -1,15 +1,15 @@
 //! Deals: opening (by hand or from a lead), moving through stages, winning
 //! and losing, the board, the list, the detail and the CSV export.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{
     check_lines, deal_totals, minor_to_decimal, Board, BoardColumn, CaptureLead, Contract, Deal,
     DealDetail, DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery,
-    DealStatus, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline, SourceChannel, Utm,
-    DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+    DealStatus, DealUpdate, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline,
+    SourceChannel, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
 use crate::store::{deal_search_text, Db, DealRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
@@ -581,37 +581,6 @@ pub(crate) async fn move_in<C: DealRepo + ?Sized>(
     c.update_deal(tenant, &deal, &search).await?;
     c.insert_deal_event(tenant, &e).await?;
     Ok(deal)
-}
-
-/// An edit of an open or closed deal's terms.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct DealUpdate {
-    /// New title (unchanged when empty).
-    pub title: String,
-    /// New lines (replace all).
-    pub lines: Vec<DealLine>,
-    /// Contract months.
-    pub contract_months: u32,
-    /// Probability override in percent; `None` returns to the stage default.
-    pub probability: Option<u8>,
-    /// Expected close date.
-    pub expected_close: Option<NaiveDate>,
-    /// Owner.
-    pub owner_id: Option<Uuid>,
-}
-
-impl Default for DealUpdate {
-    fn default() -> Self {
-        DealUpdate {
-            title: String::new(),
-            lines: Vec::new(),
-            contract_months: DEFAULT_CONTRACT_MONTHS,
-            probability: None,
-            expected_close: None,
-            owner_id: None,
-        }
-    }
 }
 
 /// Saves a deal's title, lines, contract length, probability, expected

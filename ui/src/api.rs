@@ -177,3 +177,9 @@ pub async fn export_kpi_csv(range: &KpiRange, table: &str) -> Result<Option<Stri
 pub async fn export_deals_csv(filter: &DealFilter) -> Result<Option<String>, ErrorPayload> {
     call("export_deals_csv", json!({ "filter": filter })).await
 }
+pub async fn update_deal(
+    id: Uuid,
+    update: &banco::model::DealUpdate,
+) -> Result<DealDetail, ErrorPayload> {
+    call("update_deal", json!({ "id": id, "update": update })).await
+}

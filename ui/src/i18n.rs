@@ -78,7 +78,17 @@ pub fn error_text(e: &ErrorPayload) -> String {
 }
 
 /// The label of a model field (`phone` → "Telefono"); unknown names pass through.
+/// A field inside a list (`lines.0.one_off_minor`) reads "Riga 1 – Una tantum".
 pub fn field_label(field: &str) -> String {
+    let parts: Vec<&str> = field.splitn(3, '.').collect();
+    if let [list, index, inner] = parts[..] {
+        if let Ok(i) = index.parse::<usize>() {
+            return tr_with(
+                &format!("field.{list}_item"),
+                [("n", (i + 1).to_string()), ("field", field_label(inner))],
+            );
+        }
+    }
     let key = format!("field.{field}");
     let label = tr(&key);
     if label == key {

@@ -9,29 +9,36 @@ use plotters::prelude::*;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::money;
+use super::{money, number};
 use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 
-fn percent(r: Option<f64>) -> String {
-    r.map(|r| format!("{:.1} %", r * 100.0))
+fn percent(r: Option<f64>, lang: &str) -> String {
+    r.map(|r| number(r, "percent", 1, lang))
         .unwrap_or_else(|| "—".into())
 }
 
-fn days(d: Option<f64>) -> String {
-    d.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into())
+fn days(d: Option<f64>, lang: &str) -> String {
+    d.map(|d| number(d, "decimal", 1, lang))
+        .unwrap_or_else(|| "—".into())
 }
 
 /// Escapes text for SVG content.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
-/// A bar chart of `bars` (label, value) as an SVG string.
+/// A bar chart of `bars` (label, value) as an SVG string; an empty string
+/// when there is nothing to draw.
 fn bar_chart(title: &str, bars: &[(String, f64)], y_label: &str) -> String {
     let mut svg = String::new();
+    if bars.is_empty() {
+        return svg;
+    }
     {
-        let root = SVGBackend::with_string(&mut svg, (560, 260)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (500, 240)).into_drawing_area();
         let _ = root.fill(&WHITE);
         let max = bars.iter().map(|b| b.1).fold(0.0f64, f64::max).max(1.0);
         let labels: Vec<String> = bars.iter().map(|b| xml_escape(&b.0)).collect();
@@ -40,7 +47,7 @@ fn bar_chart(title: &str, bars: &[(String, f64)], y_label: &str) -> String {
             .margin(8)
             .x_label_area_size(36)
             .y_label_area_size(56)
-            .build_cartesian_2d((0..bars.len().max(1)).into_segmented(), 0.0..max * 1.1);
+            .build_cartesian_2d((0..bars.len().max(1) - 1).into_segmented(), 0.0..max * 1.1);
         if let Ok(mut chart) = chart {
             let _ = chart
                 .configure_mesh()
@@ -129,7 +136,8 @@ pub fn dashboard() -> Html {
         None => html! { <p>{ tr("app.loading") }</p> },
         Some(k) => {
             let cur = k.currency.clone();
-            let m = |v: i64| money(v, &cur, &lang);
+            let lang: &str = &lang;
+            let m = |v: i64| money(v, &cur, lang);
             let mut months: Vec<(String, f64)> = Vec::new();
             for p in &k.pipelines {
                 for f in &p.forecast {
@@ -150,7 +158,9 @@ pub fn dashboard() -> Html {
             html! {
                 <>
                     <div class="charts">
-                        <div class="chart" id="chart-forecast">{ Html::from_html_unchecked(AttrValue::from(chart1)) }</div>
+                        <div class="chart" id="chart-forecast">{ if chart1.is_empty() {
+                            html! { <p class="muted empty-chart">{ tr("kpi.no_forecast") }</p> }
+                        } else { Html::from_html_unchecked(AttrValue::from(chart1)) } }</div>
                         <div class="chart" id="chart-win-rate">{ Html::from_html_unchecked(AttrValue::from(chart2)) }</div>
                     </div>
                     <h3>{ tr("kpi.pipelines") }{ export_button("pipelines") }</h3>
@@ -159,7 +169,7 @@ pub fn dashboard() -> Html {
                             <th>{ tr("kpi.win_rate") }</th><th>{ tr("kpi.avg_days_to_close") }</th><th>{ tr("kpi.avg_value") }</th><th>{ tr("kpi.won_revenue") }</th></tr></thead>
                         <tbody>{ for k.pipelines.iter().map(|p| html! {
                             <tr data-pipeline={p.name.clone()}><td>{ &p.name }</td><td class="num">{ p.open }</td><td class="num won">{ p.won }</td><td class="num">{ p.lost }</td>
-                                <td class="num">{ percent(p.win_rate) }</td><td class="num">{ days(p.avg_days_to_close) }</td>
+                                <td class="num">{ percent(p.win_rate, lang) }</td><td class="num">{ days(p.avg_days_to_close, lang) }</td>
                                 <td class="num">{ p.avg_won_value_minor.map(m).unwrap_or_else(|| "—".into()) }</td><td class="num">{ m(p.won_revenue_minor) }</td></tr>
                         }) }</tbody>
                     </table>
@@ -167,7 +177,7 @@ pub fn dashboard() -> Html {
                     <table class="list">
                         <thead><tr><th>{ tr("deals.pipeline") }</th><th>{ tr("deals.stage") }</th><th>{ tr("kpi.stays") }</th><th>{ tr("kpi.avg_days") }</th></tr></thead>
                         <tbody>{ for k.pipelines.iter().flat_map(|p| p.stage_days.iter().filter(|s| s.stays > 0).map(move |s| html! {
-                            <tr><td>{ &p.name }</td><td>{ &s.name }</td><td class="num">{ s.stays }</td><td class="num">{ days(s.avg_days) }</td></tr>
+                            <tr><td>{ &p.name }</td><td>{ &s.name }</td><td class="num">{ s.stays }</td><td class="num">{ days(s.avg_days, lang) }</td></tr>
                         })) }</tbody>
                     </table>
                     <h3>{ tr("kpi.forecast") }{ export_button("forecast") }</h3>
@@ -184,7 +194,7 @@ pub fn dashboard() -> Html {
                         <tbody>{ for k.campaigns.iter().map(|c| html! {
                             <tr><td>{ &c.name }</td><td class="num">{ c.leads }</td><td class="num">{ m(c.cost_minor) }</td>
                                 <td class="num">{ c.cost_per_lead_minor.map(m).unwrap_or_else(|| "—".into()) }</td>
-                                <td class="num">{ percent(c.conversion_rate) }</td><td class="num">{ c.won_deals }</td><td class="num">{ m(c.won_revenue_minor) }</td></tr>
+                                <td class="num">{ percent(c.conversion_rate, lang) }</td><td class="num">{ c.won_deals }</td><td class="num">{ m(c.won_revenue_minor) }</td></tr>
                         }) }</tbody>
                     </table>
                     { for [("stores", &k.stores, "kpi.stores"), ("owners", &k.owners, "kpi.owners")].into_iter().map(|(table, rows, title)| html! {
@@ -195,7 +205,7 @@ pub fn dashboard() -> Html {
                                     <th>{ tr("kpi.lost") }</th><th>{ tr("kpi.win_rate") }</th><th>{ tr("kpi.won_revenue") }</th></tr></thead>
                                 <tbody>{ for rows.iter().map(|g| html! {
                                     <tr><td>{ if g.name.is_empty() { "—".to_string() } else { g.name.clone() } }</td><td class="num">{ g.leads }</td><td class="num">{ g.deals_opened }</td>
-                                        <td class="num">{ g.won }</td><td class="num">{ g.lost }</td><td class="num">{ percent(g.win_rate) }</td><td class="num">{ m(g.won_revenue_minor) }</td></tr>
+                                        <td class="num">{ g.won }</td><td class="num">{ g.lost }</td><td class="num">{ percent(g.win_rate, lang) }</td><td class="num">{ m(g.won_revenue_minor) }</td></tr>
                                 }) }</tbody>
                             </table>
                         </>

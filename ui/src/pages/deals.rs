@@ -67,6 +67,8 @@ pub fn deals() -> Html {
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
     let generation = use_state(|| 0u32);
+    let editing = use_state(|| false);
+    let creating = use_state(|| false);
 
     {
         let (pipelines, campaigns, reasons, filter, error) = (
@@ -100,8 +102,7 @@ pub fn deals() -> Html {
         });
     }
     {
-        let (board, list, error, selected) =
-            (board.clone(), list.clone(), error.clone(), selected.clone());
+        let (board, list, error) = (board.clone(), list.clone(), error.clone());
         use_effect_with(
             ((*filter).clone(), *view, *sort, *generation),
             move |(f, v, s, _)| {
@@ -112,12 +113,7 @@ pub fn deals() -> Html {
                     }
                     match v {
                         View::Board => match api::deal_board(&f, CARDS_PER_COLUMN).await {
-                            Ok(b) => {
-                                board.set(Some(b));
-                                if let Some(id) = *selected {
-                                    focus_card(id);
-                                }
-                            }
+                            Ok(b) => board.set(Some(b)),
                             Err(e) => error.set(Some(error_text(&e))),
                         },
                         View::List => {
@@ -138,6 +134,16 @@ pub fn deals() -> Html {
         );
     }
 
+    // After the board re-renders, keep the keyboard on the selected card
+    // (a moved card is a new element in another column).
+    {
+        let selected = selected.clone();
+        use_effect_with((*board).clone(), move |_| {
+            if let Some(id) = *selected {
+                focus_card(id);
+            }
+        });
+    }
     let reload = {
         let generation = generation.clone();
         Callback::from(move |_: ()| generation.set(generation.wrapping_add(1)))
@@ -155,11 +161,19 @@ pub fn deals() -> Html {
         })
     };
     let do_move = {
-        let (error, notice, reload, detail) =
-            (error.clone(), notice.clone(), reload.clone(), detail.clone());
+        let (error, notice, reload, detail) = (
+            error.clone(),
+            notice.clone(),
+            reload.clone(),
+            detail.clone(),
+        );
         Callback::from(move |(id, mv): (Uuid, DealMove)| {
-            let (error, notice, reload, detail) =
-                (error.clone(), notice.clone(), reload.clone(), detail.clone());
+            let (error, notice, reload, detail) = (
+                error.clone(),
+                notice.clone(),
+                reload.clone(),
+                detail.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::move_deal(id, &mv).await {
                     Ok(d) => {
@@ -189,9 +203,6 @@ pub fn deals() -> Html {
         })
     };
 
-    let current_pipeline = filter
-        .pipeline_id
-        .and_then(|id| pipelines.iter().find(|p| p.id == id).cloned());
     let lang = shared.lang.clone();
     let currency = shared.info.tenant.currency.clone();
 
@@ -225,9 +236,7 @@ pub fn deals() -> Html {
             let (f, notice, error) = ((*filter).clone(), notice.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::export_deals_csv(&f).await {
-                    Ok(Some(path)) => {
-                        notice.set(Some(tr_with("deals.exported", [("path", path)])))
-                    }
+                    Ok(Some(path)) => notice.set(Some(tr_with("deals.exported", [("path", path)]))),
                     Ok(None) => {}
                     Err(e) => error.set(Some(error_text(&e))),
                 }
@@ -276,6 +285,7 @@ pub fn deals() -> Html {
             <button id="view-list" class={classes!((*view == View::List).then_some("active"))}
                 onclick={{ let view = view.clone(); Callback::from(move |_| view.set(View::List)) }}>{ tr("deals.list") }</button>
             <button id="deals-export" onclick={on_export}>{ tr("deals.export_csv") }</button>
+            <button id="deal-new" class="primary" onclick={{ let creating = creating.clone(); Callback::from(move |_| creating.set(true)) }}>{ tr("deals.new") }</button>
         </div>
     };
 
@@ -349,8 +359,10 @@ pub fn deals() -> Html {
                             { for page.items.iter().map(|d| {
                                 let id = d.card.id;
                                 let open = open_detail.clone();
+                                let open_key = open_detail.clone();
+                                let onkeydown = Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { open_key.emit(id) });
                                 html! {
-                                    <tr tabindex="0" onclick={Callback::from(move |_| open.emit(id))}>
+                                    <tr tabindex="0" onclick={Callback::from(move |_| open.emit(id))} {onkeydown}>
                                         <td>{ &d.card.title }</td>
                                         <td>{ d.card.person_name.clone().or(d.card.company_name.clone()).unwrap_or_default() }</td>
                                         <td>{ &d.stage_name }</td>
@@ -398,14 +410,24 @@ pub fn deals() -> Html {
             let reason = NodeRef::default();
             let note = NodeRef::default();
             let confirm = {
-                let (dialog, do_move, reason, note) =
-                    (dialog.clone(), do_move.clone(), reason.clone(), note.clone());
+                let (dialog, do_move, reason, note) = (
+                    dialog.clone(),
+                    do_move.clone(),
+                    reason.clone(),
+                    note.clone(),
+                );
                 Callback::from(move |_| {
                     let r = reason
                         .cast::<HtmlSelectElement>()
                         .and_then(|s| Uuid::parse_str(&s.value()).ok());
                     let n = note.cast::<HtmlInputElement>().map(|i| i.value());
-                    do_move.emit((id, DealMove::Lost { reason_id: r, note: n }));
+                    do_move.emit((
+                        id,
+                        DealMove::Lost {
+                            reason_id: r,
+                            note: n,
+                        },
+                    ));
                     dialog.set(None);
                 })
             };
@@ -437,7 +459,30 @@ pub fn deals() -> Html {
             <p class="muted hint">{ tr("deals.keyboard_hint") }</p>
             { body }
             { dialog_html }
-            { detail.as_ref().map(|d| detail_html(d, &shared, &current_pipeline, &detail, &dialog, &currency, &lang)) }
+            { creating.then(|| {
+                let on_done = {
+                    let (creating, detail, reload) = (creating.clone(), detail.clone(), reload.clone());
+                    Callback::from(move |d: Option<DealDetail>| {
+                        creating.set(false);
+                        if let Some(d) = d {
+                            detail.set(Some(d));
+                            reload.emit(());
+                        }
+                    })
+                };
+                html! { <super::deal_forms::NewDealForm pipeline_id={filter.pipeline_id} {on_done} /> }
+            }) }
+            { detail.as_ref().map(|d| {
+                let on_saved = {
+                    let (editing, detail, reload) = (editing.clone(), detail.clone(), reload.clone());
+                    Callback::from(move |d: DealDetail| {
+                        editing.set(false);
+                        detail.set(Some(d));
+                        reload.emit(());
+                    })
+                };
+                detail_html(d, &shared, &editing, on_saved, &detail, &dialog, &currency, &lang)
+            }) }
         </div>
     }
 }
@@ -504,7 +549,7 @@ fn card_html(
         Callback::from(move |_| open_detail.emit(id))
     };
     html! {
-        <article class={classes!("deal-card", (**selected == Some(id)).then_some("selected"))} id={format!("deal-{id}")}
+        <article key={id.to_string()} class={classes!("deal-card", (**selected == Some(id)).then_some("selected"))} id={format!("deal-{id}")}
             tabindex="0" draggable="true" {onkeydown} {onfocus} {ondragstart} ondblclick={onclick}>
             <div class="card-title">{ &card.title }</div>
             <div class="muted">{ card.person_name.clone().or(card.company_name.clone()).unwrap_or_default() }</div>
@@ -518,10 +563,12 @@ fn card_html(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn detail_html(
     d: &DealDetail,
     shared: &Shared,
-    _pipeline: &Option<Pipeline>,
+    editing: &UseStateHandle<bool>,
+    on_saved: Callback<DealDetail>,
     detail: &UseStateHandle<Option<DealDetail>>,
     dialog: &UseStateHandle<Option<Dialog>>,
     currency: &str,
@@ -534,8 +581,11 @@ fn detail_html(
     };
     let id = d.deal.id;
     let close = {
-        let detail = detail.clone();
-        Callback::from(move |_| detail.set(None))
+        let (detail, editing) = (detail.clone(), editing.clone());
+        Callback::from(move |_| {
+            editing.set(false);
+            detail.set(None)
+        })
     };
     let cross_sell = {
         let shared = shared.clone();
@@ -569,13 +619,17 @@ fn detail_html(
                 <dt>{ tr("deals.expected_close") }</dt><dd>{ d.deal.expected_close.map(|x| x.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into()) }</dd>
                 { d.lost_reason.as_ref().map(|r| html! { <><dt>{ tr("deals.lost_reason") }</dt><dd>{ r }</dd></> }) }
             </dl>
-            <h4>{ tr("deals.lines") }</h4>
+            <h4>{ tr("deals.lines") }
+                { (!**editing).then(|| html! { <button class="small" id="deal-edit" onclick={{ let editing = editing.clone(); Callback::from(move |_| editing.set(true)) }}>{ tr("deals.edit") }</button> }) }
+            </h4>
+            { if **editing { html! { <super::deal_forms::DealEditor key={d.deal.id.to_string()} detail={d.clone()} {on_saved} /> } } else { html! {
             <table class="list">
                 <thead><tr><th>{ tr("deals.product") }</th><th>{ tr("deals.quantity") }</th><th>{ tr("deals.one_off") }</th><th>{ tr("deals.monthly") }</th></tr></thead>
                 <tbody>{ for d.lines.iter().map(|l| html! {
                     <tr><td>{ &l.product }</td><td class="num">{ l.quantity }</td><td class="num">{ money(l.one_off_minor, currency, lang) }</td><td class="num">{ money(l.monthly_minor, currency, lang) }</td></tr>
                 }) }</tbody>
             </table>
+            } } }
             { d.contract.as_ref().map(|c| html! {
                 <p id="deal-contract">{ tr_with("deals.contract", [("offer", c.offer.clone()), ("start", c.start_date.format("%d/%m/%Y").to_string()), ("monthly", money(c.monthly_minor, currency, lang))]) }</p>
             }) }

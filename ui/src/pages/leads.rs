@@ -498,7 +498,8 @@ fn convert_to_deal(props: &ConvertProps) -> Html {
                     }
                     pipelines.set(p);
                 }
-                if let Ok(r) = api::preview_rules(lead, banco::model::RuleTrigger::Qualified).await {
+                if let Ok(r) = api::preview_rules(lead, banco::model::RuleTrigger::Qualified).await
+                {
                     preview.set(Some(r));
                 }
             });
@@ -528,7 +529,8 @@ fn convert_to_deal(props: &ConvertProps) -> Html {
     let on_pipeline = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
-            chosen.set(Uuid::parse_str(&e.target_unchecked_into::<HtmlSelectElement>().value()).ok())
+            chosen
+                .set(Uuid::parse_str(&e.target_unchecked_into::<HtmlSelectElement>().value()).ok())
         })
     };
     html! {

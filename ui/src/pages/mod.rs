@@ -2,6 +2,7 @@
 
 pub mod counter;
 pub mod dashboard;
+pub mod deal_forms;
 pub mod deals;
 pub mod import;
 pub mod leads;
@@ -40,11 +41,37 @@ pub fn money(minor: i64, currency: &str, lang: &str) -> String {
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
     let _ = js_sys::Reflect::set(&options, &"currency".into(), &currency.into());
-    let locales = js_sys::Array::of1(&JsValue::from_str(if lang == "en" { "en-GB" } else { "it-IT" }));
+    let locales = js_sys::Array::of1(&JsValue::from_str(if lang == "en" {
+        "en-GB"
+    } else {
+        "it-IT"
+    }));
     let format = js_sys::Intl::NumberFormat::new(&locales, &options).format();
     format
         .call1(&JsValue::NULL, &JsValue::from_f64(minor as f64 / 100.0))
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| format!("{} {currency}", banco::model::minor_to_decimal(minor)))
+}
+
+/// A number formatted for `lang` by `Intl.NumberFormat`; `style` is
+/// `decimal` or `percent` (where 0.25 reads "25,0%"), with `digits`
+/// fraction digits.
+pub fn number(value: f64, style: &str, digits: u32, lang: &str) -> String {
+    use wasm_bindgen::JsValue;
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"style".into(), &style.into());
+    let _ = js_sys::Reflect::set(&options, &"minimumFractionDigits".into(), &digits.into());
+    let _ = js_sys::Reflect::set(&options, &"maximumFractionDigits".into(), &digits.into());
+    let locales = js_sys::Array::of1(&JsValue::from_str(if lang == "en" {
+        "en-GB"
+    } else {
+        "it-IT"
+    }));
+    js_sys::Intl::NumberFormat::new(&locales, &options)
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(value))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{value:.1}"))
 }

@@ -2,8 +2,8 @@
 //! managers and admins; the core refuses others with a clear error).
 
 use banco::model::{
-    parse_money, Campaign, ConsentKind, ConversionRule, Interest, OwnerMode, Pipeline,
-    RuleTrigger, SourceChannel,
+    parse_money, Campaign, ConsentKind, ConversionRule, Interest, OwnerMode, Pipeline, RuleTrigger,
+    SourceChannel,
 };
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -63,7 +63,10 @@ pub fn sales_settings() -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let cost = value_of(&c_cost);
-            let cost_minor = match parse_money(if cost.trim().is_empty() { "0" } else { &cost }, "cost_minor") {
+            let cost_minor = match parse_money(
+                if cost.trim().is_empty() { "0" } else { &cost },
+                "cost_minor",
+            ) {
                 Ok(v) => v,
                 Err(err) => {
                     message.set(Some((false, field_error(&err))));
@@ -88,7 +91,10 @@ pub fn sales_settings() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_campaign(&campaign).await {
                     Ok(c) => {
-                        message.set(Some((true, tr_with("sales.campaign_saved", [("name", c.name)]))));
+                        message.set(Some((
+                            true,
+                            tr_with("sales.campaign_saved", [("name", c.name)]),
+                        )));
                         generation.set(generation.wrapping_add(1));
                     }
                     Err(e) => message.set(Some((false, error_text(&e)))),
@@ -149,7 +155,10 @@ pub fn sales_settings() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_rule(&rule).await {
                     Ok(r) => {
-                        message.set(Some((true, tr_with("sales.rule_saved", [("name", r.name)]))));
+                        message.set(Some((
+                            true,
+                            tr_with("sales.rule_saved", [("name", r.name)]),
+                        )));
                         generation.set(generation.wrapping_add(1));
                     }
                     Err(e) => message.set(Some((false, error_text(&e)))),
