@@ -74,11 +74,17 @@ enum Command {
         #[command(subcommand)]
         command: LeadCommand,
     },
-    /// Add realistic synthetic Italian leads (demos, benchmarks).
+    /// Add realistic synthetic Italian leads and deals (demos, benchmarks).
     Seed {
         /// How many leads.
-        #[arg(long)]
+        #[arg(long, default_value_t = 0)]
         leads: u64,
+        /// How many deals (over the last two years, mostly closed).
+        #[arg(long, default_value_t = 0)]
+        deals: u64,
+        /// Of the deals, how many are open in the first pipeline.
+        #[arg(long, default_value_t = 0)]
+        open: u64,
         /// Random seed (same seed, same data).
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -496,11 +502,31 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             println!("lead {} is now {}", d.lead.id, d.lead.status);
             Ok(())
         }
-        Command::Seed { leads, seed: s } => {
-            let bar = indicatif::ProgressBar::new(leads);
-            let summary = seed::seed(db, ctx, leads, s, |done, _| bar.set_position(done)).await?;
-            bar.finish_and_clear();
-            println!("{}", json(&summary)?);
+        Command::Seed {
+            leads,
+            deals,
+            open,
+            seed: s,
+        } => {
+            if leads > 0 {
+                let bar = indicatif::ProgressBar::new(leads);
+                let summary =
+                    seed::seed(db, ctx, leads, s, |done, _| bar.set_position(done)).await?;
+                bar.finish_and_clear();
+                println!("{}", json(&summary)?);
+            }
+            if deals > 0 {
+                let bar = indicatif::ProgressBar::new(deals);
+                let summary = seed::deals(db, ctx, deals, open.min(deals), s, |done, _| {
+                    bar.set_position(done)
+                })
+                .await?;
+                bar.finish_and_clear();
+                println!(
+                    "{} deals ({} open in the first pipeline), {} people",
+                    summary.deals, summary.open, summary.people
+                );
+            }
             Ok(())
         }
         Command::User {

@@ -219,11 +219,18 @@ CREATE TABLE deal_events (
     detail TEXT,
     user_id BLOB,
     at TEXT NOT NULL,
+    -- for rows that enter a stage: when the deal left it (next move, win,
+    -- loss); set by the store when that next entry is written
+    left_at TEXT,
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, deal_id) REFERENCES deals (tenant_id, id),
     FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
 );
 CREATE INDEX deal_events_deal ON deal_events (tenant_id, deal_id, at);
+-- Stage stays that ended, by when they ended (velocity KPIs).
+CREATE INDEX deal_events_stays ON deal_events (tenant_id, left_at, to_stage_id, at) WHERE left_at IS NOT NULL;
+-- The open stay of each deal (set left_at on the next move).
+CREATE INDEX deal_events_open_stay ON deal_events (tenant_id, deal_id) WHERE left_at IS NULL AND to_stage_id IS NOT NULL;
 
 CREATE TABLE contracts (
     tenant_id BLOB NOT NULL REFERENCES tenants (id),

@@ -408,7 +408,6 @@ pub struct NewDeal {
     pub expected_close: Option<NaiveDate>,
 }
 
-
 /// An edit of an open or closed deal's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -629,6 +628,10 @@ pub struct DealEvent {
     pub user_name: Option<String>,
     /// When (UTC).
     pub at: DateTime<Utc>,
+    /// For an entry that entered a stage: when the deal left that stage
+    /// (UTC); `None` while it is still there. Kept by the store.
+    #[serde(default)]
+    pub left_at: Option<DateTime<Utc>>,
 }
 
 /// The contract a won deal made (the customer's subscription).

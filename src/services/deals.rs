@@ -315,6 +315,7 @@ pub(crate) fn deal_event(
         user_id: Some(ctx.user.id),
         user_name: None,
         at,
+        left_at: None,
     }
 }
 

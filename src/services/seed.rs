@@ -292,3 +292,222 @@ fn fake_lead(rng: &mut StdRng, ctx: &Ctx, person_id: Uuid, stores: &[Shop]) -> L
         created_by: Some(ctx.user.id),
     }
 }
+
+/// What [`deals`] made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DealSeedSummary {
+    /// People created for the deals.
+    pub people: u64,
+    /// Deals created.
+    pub deals: u64,
+    /// Of them, open in the first pipeline.
+    pub open: u64,
+}
+
+/// Offers of the synthetic deals: product, one-off and monthly price (cents).
+const OFFERS: &[(&str, i64, i64)] = &[
+    ("Fibra FTTH 1 Giga", 4_900, 2_999),
+    ("Fibra FTTC 200 Mega", 2_900, 2_499),
+    ("FWA Casa", 0, 2_699),
+    ("Luce Casa Fissa", 0, 5_500),
+    ("Gas Casa Fissa", 0, 6_200),
+    ("SIM 150 Giga", 1_000, 999),
+    ("Smartphone a rate", 9_900, 1_500),
+];
+
+/// Adds `count` synthetic deals over the last two years for benchmarks and
+/// demos: the first `open` are open in the first pipeline (spread over its
+/// stages, expected to close in the next six months); the rest are spread
+/// over every pipeline, about 45 % won and 55 % lost, each with its
+/// creation, one stage move and its close on the timeline. One person is
+/// created per ten deals. Written with multi-row inserts in transactions of
+/// 10,000 deals; deterministic for a given `seed`.
+pub async fn deals(
+    db: &Db,
+    ctx: &Ctx,
+    count: u64,
+    open: u64,
+    seed: u64,
+    mut progress: impl FnMut(u64, u64) + Send,
+) -> Result<DealSeedSummary> {
+    use crate::model::{Deal, DealEvent, DealEventKind, DealLine, DealStatus, DealTotals, Utm};
+    use crate::store::{deal_search_text, DealRepo};
+    let mut rng = StdRng::seed_from_u64(seed);
+    let tenant = ctx.tenant_id();
+    let (pipelines, users, stores, reasons) = with_conn!(db, |c| {
+        Ok::<_, crate::Error>((
+            c.list_pipelines(tenant).await?,
+            c.list_users(tenant).await?,
+            c.list_stores(tenant).await?,
+            c.list_lost_reasons(tenant).await?,
+        ))
+    })?;
+    let pipelines: Vec<_> = pipelines.into_iter().filter(|p| !p.archived).collect();
+    let (Some(first), Some(reason)) = (pipelines.first().cloned(), reasons.first().cloned()) else {
+        return Ok(DealSeedSummary {
+            people: 0,
+            deals: 0,
+            open: 0,
+        });
+    };
+    let at = now();
+    let mut summary = DealSeedSummary {
+        people: 0,
+        deals: 0,
+        open: 0,
+    };
+    let batch = 10_000u64;
+    while summary.deals < count {
+        let n = batch.min(count - summary.deals);
+        let people: Vec<Person> = (0..n.div_ceil(10)).map(|_| fake_person(&mut rng)).collect();
+        let mut rows = Vec::with_capacity(n as usize);
+        let mut events = Vec::with_capacity(n as usize * 3);
+        for i in 0..n {
+            let is_open = summary.deals + i < open;
+            let pipeline = if is_open {
+                &first
+            } else {
+                pick(&mut rng, &pipelines)
+            };
+            let stages: Vec<_> = pipeline.stages.iter().filter(|s| !s.archived).collect();
+            let person = &people[(i / 10) as usize];
+            let (product, one_off, monthly) = *pick(&mut rng, OFFERS);
+            let line = DealLine {
+                id: Uuid::now_v7(),
+                product: product.into(),
+                quantity: 1,
+                one_off_minor: one_off,
+                monthly_minor: monthly,
+            };
+            let totals = DealTotals {
+                one_off_minor: one_off,
+                monthly_minor: monthly,
+                value_minor: one_off + monthly * 24,
+            };
+            let created = at - Duration::minutes(rng.gen_range(60..730 * 24 * 60));
+            let stage = *pick(&mut rng, &stages);
+            let moved = created + Duration::minutes(rng.gen_range(30..20 * 24 * 60));
+            let status = if is_open {
+                DealStatus::Open
+            } else if rng.gen_ratio(45, 100) {
+                DealStatus::Won
+            } else {
+                DealStatus::Lost
+            };
+            let closed = (status != DealStatus::Open)
+                .then(|| (moved + Duration::minutes(rng.gen_range(30..60 * 24 * 60))).min(at));
+            let owner = pick(&mut rng, &users);
+            let title = format!("{product} – {} {}", person.first_name, person.last_name);
+            let deal = Deal {
+                id: Uuid::now_v7(),
+                pipeline_id: pipeline.id,
+                stage_id: stage.id,
+                status,
+                title: title.clone(),
+                person_id: Some(person.id),
+                company_id: None,
+                lead_id: None,
+                owner_id: Some(owner.id),
+                store_id: Some(pick(&mut rng, &stores).id),
+                campaign_id: None,
+                source_channel: *pick(
+                    &mut rng,
+                    &[
+                        SourceChannel::StoreWalkin,
+                        SourceChannel::InboundCall,
+                        SourceChannel::Referral,
+                    ],
+                ),
+                utm: Utm::default(),
+                currency: ctx.tenant.currency.clone(),
+                totals,
+                contract_months: 24,
+                probability: match status {
+                    DealStatus::Open => stage.probability,
+                    DealStatus::Won => 100,
+                    DealStatus::Lost => 0,
+                },
+                probability_overridden: false,
+                expected_close: is_open
+                    .then(|| (at + Duration::days(rng.gen_range(1..180))).date_naive()),
+                closed_at: closed,
+                lost_reason_id: (status == DealStatus::Lost).then_some(reason.id),
+                lost_note: None,
+                external_ref: None,
+                rule_id: None,
+                stage_entered_at: moved.min(at),
+                created_at: created,
+                updated_at: closed.unwrap_or(moved).min(at),
+                created_by: Some(owner.id),
+            };
+            let ev = |kind, from, to, when, left| DealEvent {
+                id: Uuid::now_v7(),
+                deal_id: deal.id,
+                kind,
+                from_stage_id: from,
+                to_stage_id: to,
+                detail: None,
+                user_id: Some(owner.id),
+                user_name: None,
+                at: when,
+                left_at: left,
+            };
+            // Each stage entry knows when the deal left it (the store keeps
+            // `left_at` in step on normal writes; here it is computed).
+            let moved = moved.min(at);
+            if stage.id != stages[0].id {
+                events.push(ev(
+                    DealEventKind::Created,
+                    None,
+                    Some(stages[0].id),
+                    created,
+                    Some(moved),
+                ));
+                events.push(ev(
+                    DealEventKind::StageMoved,
+                    Some(stages[0].id),
+                    Some(stage.id),
+                    moved,
+                    closed,
+                ));
+            } else {
+                events.push(ev(
+                    DealEventKind::Created,
+                    None,
+                    Some(stages[0].id),
+                    created,
+                    closed,
+                ));
+            }
+            if let Some(closed) = closed {
+                let kind = if status == DealStatus::Won {
+                    DealEventKind::Won
+                } else {
+                    DealEventKind::Lost
+                };
+                events.push(ev(kind, Some(stage.id), None, closed, None));
+            }
+            let search = deal_search_text(
+                &title,
+                Some(&format!("{} {}", person.first_name, person.last_name)),
+                None,
+            );
+            rows.push((deal, search, line));
+        }
+        with_tx!(db, |c| {
+            for p in &people {
+                c.insert_person(tenant, p).await?;
+            }
+            c.bulk_insert_deals(tenant, &rows, &events).await
+        })?;
+        summary.people += people.len() as u64;
+        summary.open += rows
+            .iter()
+            .filter(|(d, _, _)| d.status == DealStatus::Open)
+            .count() as u64;
+        summary.deals += n;
+        progress(summary.deals, count);
+    }
+    with_conn!(db, |c| c.analyze().await)?;
+    Ok(summary)
+}

@@ -9,9 +9,9 @@ use uuid::Uuid;
 use super::repo::{like_escape, parse_enum, Repo};
 use super::Backend;
 use crate::model::{
-    search_key, Campaign, Contract, ConversionRule, Deal, DealCard, DealEvent, DealFilter,
-    DealLine, DealListItem, DealQuery, DealSort, DealStatus, DealTotals, KpiRange, LostReason,
-    Page, Pipeline, Stage, Utm,
+    search_key, Campaign, Contract, ConversionRule, Deal, DealCard, DealEvent, DealEventKind,
+    DealFilter, DealLine, DealListItem, DealQuery, DealSort, DealStatus, DealTotals, KpiRange,
+    LostReason, Page, Pipeline, Stage, Utm,
 };
 use crate::{Error, Result};
 
@@ -199,7 +199,8 @@ pub trait DealRepo: Repo {
     async fn replace_lines(&mut self, tenant: Uuid, deal: Uuid, lines: &[DealLine]) -> Result<()>;
     /// A deal's lines in order.
     async fn lines_of(&mut self, tenant: Uuid, deal: Uuid) -> Result<Vec<DealLine>>;
-    /// Appends to a deal's timeline.
+    /// Appends to a deal's timeline; an entry that moves, wins or loses the
+    /// deal first sets `left_at` on the entry of the stage it leaves.
     async fn insert_deal_event(&mut self, tenant: Uuid, e: &DealEvent) -> Result<()>;
     /// A deal's timeline, newest first, with user names.
     async fn deal_events_of(&mut self, tenant: Uuid, deal: Uuid) -> Result<Vec<DealEvent>>;
@@ -218,6 +219,15 @@ pub trait DealRepo: Repo {
     async fn delete_contract(&mut self, tenant: Uuid, deal: Uuid) -> Result<()>;
     /// A deal's contract.
     async fn contract_of(&mut self, tenant: Uuid, deal: Uuid) -> Result<Option<Contract>>;
+
+    /// Inserts many deals with one line each and their timeline entries, in
+    /// multi-row statements (seeding and benchmarks). Every deal must be new.
+    async fn bulk_insert_deals(
+        &mut self,
+        tenant: Uuid,
+        deals: &[(Deal, String, DealLine)],
+        events: &[DealEvent],
+    ) -> Result<()>;
 
     /// Per stage of `filter.pipeline_id`: (stage, open deals, Σ value,
     /// Σ value × probability) over open deals matching the filter.
@@ -504,6 +514,7 @@ struct DealEventRow {
     user_id: Option<Uuid>,
     user_name: Option<String>,
     at: DateTime<Utc>,
+    left_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -1093,6 +1104,18 @@ macro_rules! impl_deal_repo {
             }
 
             async fn insert_deal_event(&mut self, tenant: Uuid, e: &DealEvent) -> Result<()> {
+                // A move, a win or a loss ends the stay of the stage the deal was in.
+                if e.to_stage_id.is_some() || matches!(e.kind, DealEventKind::Won | DealEventKind::Lost) {
+                    sqlx::query(
+                        "UPDATE deal_events SET left_at = $3 WHERE tenant_id = $1 AND deal_id = $2 \
+                         AND left_at IS NULL AND to_stage_id IS NOT NULL",
+                    )
+                    .bind(tenant)
+                    .bind(e.deal_id)
+                    .bind(e.at)
+                    .execute(&mut *self)
+                    .await?;
+                }
                 sqlx::query(
                     "INSERT INTO deal_events (tenant_id, id, deal_id, kind, from_stage_id, to_stage_id, detail, user_id, at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -1114,7 +1137,7 @@ macro_rules! impl_deal_repo {
             async fn deal_events_of(&mut self, tenant: Uuid, deal: Uuid) -> Result<Vec<DealEvent>> {
                 let rows = sqlx::query_as::<_, DealEventRow>(
                     "SELECT e.id, e.deal_id, e.kind, e.from_stage_id, e.to_stage_id, e.detail, e.user_id, \
-                     u.display_name AS user_name, e.at FROM deal_events e \
+                     u.display_name AS user_name, e.at, e.left_at FROM deal_events e \
                      LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id \
                      WHERE e.tenant_id = $1 AND e.deal_id = $2 ORDER BY e.at DESC, e.id DESC",
                 )
@@ -1134,6 +1157,7 @@ macro_rules! impl_deal_repo {
                             user_id: r.user_id,
                             user_name: r.user_name,
                             at: r.at,
+                            left_at: r.left_at,
                         })
                     })
                     .collect()
@@ -1210,6 +1234,91 @@ macro_rules! impl_deal_repo {
                     monthly_minor: r.monthly_minor,
                     currency: r.currency,
                 }))
+            }
+
+            async fn bulk_insert_deals(
+                &mut self,
+                tenant: Uuid,
+                deals: &[(Deal, String, DealLine)],
+                events: &[DealEvent],
+            ) -> Result<()> {
+                // SQLite takes at most 32,766 bound values per statement.
+                let cols = DEAL_COLUMNS.replace(", created_at, updated_at, created_by", ", updated_at");
+                for chunk in deals.chunks(400) {
+                    let mut qb = QueryBuilder::<$db>::new(format!("INSERT INTO deals (tenant_id, created_at, created_by, {cols}) "));
+                    qb.push_values(chunk, |mut b, (d, search, _)| {
+                        b.push_bind(tenant)
+                            .push_bind(d.created_at)
+                            .push_bind(d.created_by)
+                            .push_bind(d.id)
+                            .push_bind(d.pipeline_id)
+                            .push_bind(d.stage_id)
+                            .push_bind(d.status.as_str())
+                            .push_bind(d.title.clone())
+                            .push_bind(d.person_id)
+                            .push_bind(d.company_id)
+                            .push_bind(d.lead_id)
+                            .push_bind(d.owner_id)
+                            .push_bind(d.store_id)
+                            .push_bind(d.campaign_id)
+                            .push_bind(d.source_channel.as_str())
+                            .push_bind(d.utm.source.clone())
+                            .push_bind(d.utm.medium.clone())
+                            .push_bind(d.utm.campaign.clone())
+                            .push_bind(d.utm.term.clone())
+                            .push_bind(d.utm.content.clone())
+                            .push_bind(d.currency.clone())
+                            .push_bind(d.totals.one_off_minor)
+                            .push_bind(d.totals.monthly_minor)
+                            .push_bind(d.contract_months as i32)
+                            .push_bind(d.totals.value_minor)
+                            .push_bind(i32::from(d.probability))
+                            .push_bind(d.probability_overridden)
+                            .push_bind(d.expected_close)
+                            .push_bind(d.closed_at)
+                            .push_bind(d.lost_reason_id)
+                            .push_bind(d.lost_note.clone())
+                            .push_bind(d.external_ref.clone())
+                            .push_bind(d.rule_id)
+                            .push_bind(search.clone())
+                            .push_bind(d.stage_entered_at)
+                            .push_bind(d.updated_at);
+                    });
+                    qb.build().execute(&mut *self).await?;
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO deal_lines (tenant_id, id, deal_id, position, product, quantity, one_off_minor, monthly_minor) ",
+                    );
+                    qb.push_values(chunk, |mut b, (d, _, l)| {
+                        b.push_bind(tenant)
+                            .push_bind(l.id)
+                            .push_bind(d.id)
+                            .push_bind(0i32)
+                            .push_bind(l.product.clone())
+                            .push_bind(l.quantity as i32)
+                            .push_bind(l.one_off_minor)
+                            .push_bind(l.monthly_minor);
+                    });
+                    qb.build().execute(&mut *self).await?;
+                }
+                for chunk in events.chunks(2_000) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO deal_events (tenant_id, id, deal_id, kind, from_stage_id, to_stage_id, detail, user_id, at, left_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, e| {
+                        b.push_bind(tenant)
+                            .push_bind(e.id)
+                            .push_bind(e.deal_id)
+                            .push_bind(e.kind.as_str())
+                            .push_bind(e.from_stage_id)
+                            .push_bind(e.to_stage_id)
+                            .push_bind(e.detail.clone())
+                            .push_bind(e.user_id)
+                            .push_bind(e.at)
+                            .push_bind(e.left_at);
+                    });
+                    qb.build().execute(&mut *self).await?;
+                }
+                Ok(())
             }
 
             async fn board_stats(&mut self, tenant: Uuid, filter: &DealFilter) -> Result<Vec<(Uuid, i64, i64, i64)>> {
@@ -1350,19 +1459,14 @@ macro_rules! impl_deal_repo {
             }
 
             async fn kpi_stage_stays(&mut self, tenant: Uuid, range: KpiRange) -> Result<Vec<StageStays>> {
-                let days = days_between(self.backend(), "m.at", "m.left_at");
-                let mut qb = QueryBuilder::<$db>::new(
-                    "WITH m AS (SELECT e.to_stage_id, e.at, LEAD(e.at) OVER (PARTITION BY e.deal_id ORDER BY e.at, e.id) AS left_at \
-                     FROM deal_events e WHERE e.tenant_id = ",
-                );
-                qb.push_bind(tenant);
-                qb.push(format!(
-                    " AND (e.to_stage_id IS NOT NULL OR e.kind IN ('won', 'lost'))) \
-                     SELECT m.to_stage_id, COUNT(*), CAST(COALESCE(SUM({days}), 0) AS DOUBLE PRECISION) FROM m \
-                     WHERE m.to_stage_id IS NOT NULL AND m.left_at IS NOT NULL"
+                let days = days_between(self.backend(), "e.at", "e.left_at");
+                let mut qb = QueryBuilder::<$db>::new(format!(
+                    "SELECT e.to_stage_id, COUNT(*), CAST(COALESCE(SUM({days}), 0) AS DOUBLE PRECISION) \
+                     FROM deal_events e WHERE e.tenant_id = "
                 ));
-                push_range!(qb, "m.left_at", range);
-                qb.push(" GROUP BY m.to_stage_id");
+                qb.push_bind(tenant).push(" AND e.left_at IS NOT NULL AND e.to_stage_id IS NOT NULL");
+                push_range!(qb, "e.left_at", range);
+                qb.push(" GROUP BY e.to_stage_id");
                 let rows: Vec<(Uuid, i64, f64)> = qb.build_query_as().fetch_all(&mut *self).await?;
                 Ok(rows
                     .into_iter()
