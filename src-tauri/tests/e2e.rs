@@ -316,6 +316,22 @@ async fn scenario(c: &Client) {
     );
     shot(c, "07-import-mislabelled").await;
 
+    // Deals from another CRM's export, through the same screen.
+    click(c, "#import-kind option[value=deals]").await;
+    type_into(
+        c,
+        "#deal-import-path",
+        &fixtures.join("deals-crm-export.csv").display().to_string(),
+    )
+    .await;
+    click(c, "#deal-import-preview").await;
+    wait_text(c, "#deal-import-mapping", "Anna Verdi").await;
+    click(c, "#deal-import-run").await;
+    wait_text(c, "#import-report", "5 righe").await;
+    wait_text(c, "#import-report", "«Anna Verdi» creato").await;
+    shot(c, "07b-deals-import").await;
+    click(c, "#import-kind option[value=leads]").await;
+
     // 1 captured + 100 imported.
     click(c, "#nav-leads").await;
     wait_text(c, "#leads-range", "di 101").await;

@@ -208,29 +208,7 @@ pub fn parse_date_in(value: &str, order: DateOrder) -> Option<NaiveDate> {
         .filter(|d| (1900..=2100).contains(&chrono::Datelike::year(d)))
 }
 
-/// Problems of a mapping: fields mapped twice; no stage column; no way to
-/// name the customer (account, contact name, phone or e-mail).
-pub fn check_mapping(mapping: &[Option<DealImportField>]) -> Vec<FieldError> {
-    let mut problems = Vec::new();
-    for f in DealImportField::ALL {
-        if mapping.iter().filter(|m| **m == Some(*f)).count() > 1 {
-            problems
-                .push(FieldError::new(f.as_str(), "duplicate_mapping").with("target", f.as_str()));
-        }
-    }
-    let has = |f| mapping.contains(&Some(f));
-    use DealImportField::*;
-    if !has(Stage) {
-        problems.push(FieldError::new("stage", "missing_mapping").with("target", "stage"));
-    }
-    if ![Account, FirstName, LastName, FullName, Phone, Email]
-        .into_iter()
-        .any(has)
-    {
-        problems.push(FieldError::new("account", "missing_mapping").with("target", "account"));
-    }
-    problems
-}
+pub use crate::model::check_deal_mapping as check_mapping;
 
 /// Reads a file and proposes a mapping and a date order.
 pub fn preview(path: &Path, region: &str) -> Result<DealImportPreview> {

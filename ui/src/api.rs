@@ -174,6 +174,16 @@ pub async fn kpi_report(range: &KpiRange) -> Result<KpiReport, ErrorPayload> {
 pub async fn export_kpi_csv(range: &KpiRange, table: &str) -> Result<Option<String>, ErrorPayload> {
     call("export_kpi_csv", json!({ "range": range, "table": table })).await
 }
+pub async fn deal_import_preview(
+    path: &str,
+) -> Result<banco::model::DealImportPreview, ErrorPayload> {
+    call("deal_import_preview", json!({ "path": path })).await
+}
+pub async fn deal_import_run(
+    request: &banco::model::DealImportRequest,
+) -> Result<ImportReport, ErrorPayload> {
+    call("deal_import_run", json!({ "request": request })).await
+}
 pub async fn export_deals_csv(filter: &DealFilter) -> Result<Option<String>, ErrorPayload> {
     call("export_deals_csv", json!({ "filter": filter })).await
 }

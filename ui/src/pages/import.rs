@@ -28,6 +28,7 @@ struct Progress {
 #[function_component(Import)]
 pub fn import() -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
+    let deals = use_state(|| false);
     let shared_region = shared.info.tenant.default_region.clone();
     let path = use_state(String::new);
     let preview = use_state(|| None::<ImportPreview>);
@@ -212,6 +213,14 @@ pub fn import() -> Html {
     html! {
         <div>
             <h1>{ tr("import.title") }</h1>
+            <div class="field">
+                <label for="import-kind">{ tr("import.kind") }</label>
+                <select id="import-kind" onchange={{ let deals = deals.clone(); Callback::from(move |e: Event| deals.set(e.target_unchecked_into::<HtmlSelectElement>().value() == "deals")) }}>
+                    <option value="leads" selected={!*deals}>{ tr("import.kind_leads") }</option>
+                    <option value="deals" selected={*deals}>{ tr("import.kind_deals") }</option>
+                </select>
+            </div>
+            { if *deals { html! { <super::deal_import::DealImport /> } } else { html! { <>
             <form class="card" onsubmit={on_preview}>
                 <div class="field">
                     <label for="import-path">{ tr("import.file") }</label>
@@ -273,37 +282,51 @@ pub fn import() -> Html {
                     } else { html!{} } }
                 </div>
             }) }
-            { report.as_ref().map(|r| {
-                let s = r.summary;
-                let notable: Vec<_> = r.rows.iter().filter(|row| !row.messages.is_empty()).collect();
-                html! {
-                    <div class="card" id="import-report" ref={report_ref.clone()}>
-                        <div class="banner ok" role="status">
-                            { tr_with("import.done", [("rows", s.rows.to_string()), ("imported", s.imported.to_string()),
-                                ("merged", s.merged.to_string()), ("skipped", s.skipped.to_string()), ("rejected", s.rejected.to_string())]) }
-                        </div>
-                        { if notable.is_empty() { html!{} } else { html! {
-                            <div class="tablewrap">
-                                <table>
-                                    <thead><tr><th>{ tr("import.line") }</th><th>{ tr("import.outcome") }</th><th>{ tr("import.reasons") }</th></tr></thead>
-                                    <tbody>{ for notable.iter().map(|row| html!{
-                                        <tr>
-                                            <td>{ row.line }</td>
-                                            <td>{ tr(&format!("import.status_{}", row.status.as_str())) }</td>
-                                            <td style="white-space: normal">{ row.messages.iter().map(field_error).collect::<Vec<_>>().join(" · ") }</td>
-                                        </tr>
-                                    }) }</tbody>
-                                </table>
-                            </div>
-                        } } }
-                        <div class="actions">
-                            <button class="secondary" onclick={on_save}>{ tr("import.save_report") }</button>
-                            { saved_to.as_ref().map(|p| html!{ <span class="hint">{ tr_with("import.saved_to", [("path", p.clone())]) }</span> }) }
-                            <span class="hint">{ if s.rejected > 0 || r.rows.iter().any(|x| x.status == RowStatus::Rejected) { tr("import.rejected_hint") } else { String::new() } }</span>
-                        </div>
-                    </div>
-                }
-            }) }
+            { report.as_ref().map(|r| report_card(r, &report_ref, on_save.clone(), &saved_to)) }
+            </> } } }
+        </div>
+    }
+}
+
+/// The report of a finished import (people and leads, or deals): counts,
+/// the rows with messages, and saving it as CSV.
+pub(crate) fn report_card(
+    r: &ImportReport,
+    report_ref: &NodeRef,
+    on_save: Callback<MouseEvent>,
+    saved_to: &Option<String>,
+) -> Html {
+    let s = r.summary;
+    let notable: Vec<_> = r
+        .rows
+        .iter()
+        .filter(|row| !row.messages.is_empty())
+        .collect();
+    html! {
+        <div class="card" id="import-report" ref={report_ref.clone()}>
+            <div class="banner ok" role="status">
+                { tr_with("import.done", [("rows", s.rows.to_string()), ("imported", s.imported.to_string()),
+                    ("merged", s.merged.to_string()), ("skipped", s.skipped.to_string()), ("rejected", s.rejected.to_string())]) }
+            </div>
+            { if notable.is_empty() { html!{} } else { html! {
+                <div class="tablewrap">
+                    <table>
+                        <thead><tr><th>{ tr("import.line") }</th><th>{ tr("import.outcome") }</th><th>{ tr("import.reasons") }</th></tr></thead>
+                        <tbody>{ for notable.iter().map(|row| html!{
+                            <tr>
+                                <td>{ row.line }</td>
+                                <td>{ tr(&format!("import.status_{}", row.status.as_str())) }</td>
+                                <td style="white-space: normal">{ row.messages.iter().map(|m| format!("{}: {}", field_label(&m.field), field_error(m))).collect::<Vec<_>>().join(" · ") }</td>
+                            </tr>
+                        }) }</tbody>
+                    </table>
+                </div>
+            } } }
+            <div class="actions">
+                <button class="secondary" onclick={on_save}>{ tr("import.save_report") }</button>
+                { saved_to.as_ref().map(|p| html!{ <span class="hint">{ tr_with("import.saved_to", [("path", p.clone())]) }</span> }) }
+                <span class="hint">{ if s.rejected > 0 || r.rows.iter().any(|x| x.status == RowStatus::Rejected) { tr("import.rejected_hint") } else { String::new() } }</span>
+            </div>
         </div>
     }
 }

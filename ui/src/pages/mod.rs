@@ -3,6 +3,7 @@
 pub mod counter;
 pub mod dashboard;
 pub mod deal_forms;
+pub mod deal_import;
 pub mod deals;
 pub mod import;
 pub mod leads;
