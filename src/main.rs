@@ -312,11 +312,22 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(if matches!(e, Error::Validation(_)) {
-                2
-            } else {
-                1
-            })
+            // 2: the request was refused (bad input, a move the lifecycle
+            // forbids, a role that may not, an unknown record); 1: a failure.
+            ExitCode::from(
+                if matches!(
+                    e,
+                    Error::Validation(_)
+                        | Error::IllegalTransition { .. }
+                        | Error::IllegalDealMove { .. }
+                        | Error::Forbidden { .. }
+                        | Error::NotFound { .. }
+                ) {
+                    2
+                } else {
+                    1
+                },
+            )
         }
     }
 }

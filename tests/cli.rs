@@ -128,10 +128,162 @@ fn scenario(url: &str) {
     assert_eq!(seeded["leads"], 300);
 }
 
+/// Pipelines, campaigns, rules, deals and KPIs from the command line.
+fn deals_scenario(url: &str) {
+    ok(banco(url, &["migrate"]));
+    let pipelines = ok(banco(url, &["pipeline", "list"]));
+    assert!(
+        pipelines.contains("Fisso: Pre-check (10%) → Offerta (30%)"),
+        "{pipelines}"
+    );
+    ok(banco(
+        url,
+        &[
+            "campaign",
+            "add",
+            "--name",
+            "Volantini",
+            "--channel",
+            "qr_code",
+            "--cost",
+            "150,00",
+            "--pipeline",
+            "fisso",
+        ],
+    ));
+    ok(banco(
+        url,
+        &[
+            "rule",
+            "add",
+            "--name",
+            "QR fibra",
+            "--trigger",
+            "captured",
+            "--pipeline",
+            "Fisso",
+            "--campaign",
+            "Volantini",
+        ],
+    ));
+    // A deal opened by hand for a captured person, moved, won.
+    let lead: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &[
+            "lead",
+            "add",
+            "--first-name",
+            "Ada",
+            "--phone",
+            "3339998887",
+            "--consent",
+            "service_contact",
+        ],
+    )))
+    .unwrap();
+    let person = lead["person"]["id"].as_str().unwrap().to_string();
+    let deal: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &[
+            "deal",
+            "add",
+            "--pipeline",
+            "Mobile",
+            "--person",
+            &person,
+            "--product",
+            "SIM 150 Giga",
+            "--one-off",
+            "10",
+            "--monthly",
+            "9,99",
+            "--months",
+            "12",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(deal["deal"]["totals"]["value_minor"], 1_000 + 999 * 12);
+    let id = deal["deal"]["id"].as_str().unwrap().to_string();
+    ok(banco(url, &["deal", "move", &id, "--stage", "portabilita"]));
+    let won: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["deal", "move", &id, "--won"]))).unwrap();
+    assert_eq!(won["deal"]["status"], "won");
+    let bad = banco(url, &["deal", "move", &id, "--stage", "Offerta"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a won deal does not move between stages"
+    );
+    let bad = banco(url, &["deal", "move", &id, "--lost", "nessun motivo"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--lost"));
+
+    // Deals import from a CRM export, then its KPIs as CSV.
+    let out = ok(banco(
+        url,
+        &[
+            "import",
+            &common::fixture("deals-crm-export.csv"),
+            "--kind",
+            "deals",
+            "--pipeline",
+            "fisso",
+        ],
+    ));
+    assert!(
+        out.contains("5 rows: 5 imported, 0 skipped, 0 rejected"),
+        "{out}"
+    );
+    let kpi = ok(banco(
+        url,
+        &[
+            "kpi",
+            "pipelines",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+            "--format",
+            "csv",
+        ],
+    ));
+    assert!(
+        kpi.contains("Fisso,2,2,1,0.6667,15.00,750.00,1500.00,EUR"),
+        "{kpi}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(banco(url, &["kpi"]))).unwrap();
+    let mobile = json["pipelines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Mobile")
+        .unwrap()
+        .clone();
+    assert_eq!(mobile["won"], 1);
+    let list = ok(banco(
+        url,
+        &["deal", "list", "--format", "csv", "--status", "won"],
+    ));
+    assert_eq!(list.lines().count(), 1 + 3, "{list}");
+}
+
 #[test]
 fn cli_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     scenario(&banco::store::sqlite_url_in(dir.path()));
+}
+
+#[test]
+fn cli_deals_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    deals_scenario(&banco::store::sqlite_url_in(dir.path()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_deals_on_postgres() {
+    let url = common::fresh_pg_url().await;
+    tokio::task::spawn_blocking(move || deals_scenario(&url))
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
