@@ -6,11 +6,10 @@ use std::sync::atomic::AtomicBool;
 use banco::model::{
     Board, Campaign, CaptureLead, ConversionRule, DealCard, DealDetail, DealFilter,
     DealImportPreview, DealImportRequest, DealListItem, DealMove, DealQuery, DealUpdate,
-    ImportReport, KpiRange, KpiReport, LostReason, NewDeal, Page, Pipeline, RulePreview,
-    RuleTrigger,
+    ImportReport, KpiRange, KpiReport, LostReason, NewDeal, Page, Pipeline, PipelineEdit,
+    RulePreview, RuleTrigger,
 };
 use banco::services::kpi::KpiTable;
-use banco::services::pipelines::PipelineEdit;
 use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules};
 use banco::{Error, Result};
 use tauri::{Emitter, State};
@@ -54,6 +53,13 @@ pub async fn edit_pipeline(
 pub async fn lost_reasons(state: State<'_, AppState>) -> Result<Vec<LostReason>> {
     let ctx = state.ctx.read().await.clone();
     pipelines::lost_reasons(&state.db, &ctx).await
+}
+
+/// Adds a lost reason.
+#[tauri::command]
+pub async fn add_lost_reason(state: State<'_, AppState>, label: String) -> Result<LostReason> {
+    let ctx = state.ctx.read().await.clone();
+    pipelines::add_lost_reason(&state.db, &ctx, &label).await
 }
 
 /// Campaigns.

@@ -114,6 +114,7 @@ pub fn run() {
             deal_commands::create_pipeline,
             deal_commands::edit_pipeline,
             deal_commands::lost_reasons,
+            deal_commands::add_lost_reason,
             deal_commands::list_campaigns,
             deal_commands::save_campaign,
             deal_commands::list_rules,

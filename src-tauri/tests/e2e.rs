@@ -378,6 +378,17 @@ async fn deals_scenario(c: &Client) {
     wait_text(c, "#sales-message", "Fibra al banco").await;
     wait_text(c, "#rule-list", "Fibra al banco").await;
     shot(c, "11-rule").await;
+    // …and a pipeline of their own, with its stages and probabilities.
+    type_into(c, "#new-pipeline-name", "Business").await;
+    type_into(c, "#new-pipeline-stages", "Visita:20, Offerta:50, Firma:80").await;
+    press(c, ENTER).await;
+    wait_text(c, "#pipelines-message", "Salvato").await;
+    c.wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css(".pipeline-card[data-pipeline=Business]"))
+        .await
+        .unwrap();
+    shot(c, "11b-pipelines").await;
 
     // The dashboard before: nothing won in Fisso.
     click(c, "#nav-dashboard").await;

@@ -148,6 +148,50 @@ pub fn check_probability(value: i64, field: &str) -> Result<u8, FieldError> {
         })
 }
 
+/// A change to a pipeline's configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum PipelineEdit {
+    /// Rename the pipeline.
+    Rename {
+        /// New name.
+        name: String,
+    },
+    /// Archive (`true`) or restore it.
+    Archive {
+        /// Archived or not.
+        archived: bool,
+    },
+    /// Add a stage at the end.
+    AddStage {
+        /// Stage name.
+        name: String,
+        /// Default probability, percent.
+        probability: i64,
+    },
+    /// Rename a stage and set its default probability.
+    EditStage {
+        /// The stage.
+        stage_id: Uuid,
+        /// New name.
+        name: String,
+        /// Default probability, percent.
+        probability: i64,
+    },
+    /// Archive or restore a stage (its deals stay where they are).
+    ArchiveStage {
+        /// The stage.
+        stage_id: Uuid,
+        /// Archived or not.
+        archived: bool,
+    },
+    /// Put the stages in this order (every stage id once).
+    ReorderStages {
+        /// Stage ids, first to last.
+        stage_ids: Vec<Uuid>,
+    },
+}
+
 /// A reason a deal can be lost for (configurable list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LostReason {

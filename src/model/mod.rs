@@ -24,8 +24,8 @@ pub use deal::{
     CampaignKpi, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent, DealEventKind,
     DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus, DealTotals,
     DealUpdate, ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal, OwnerMode,
-    Pipeline, PipelineKpi, RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage, StageDays, Utm,
-    DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+    Pipeline, PipelineEdit, PipelineKpi, RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage,
+    StageDays, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
 pub use field_error::FieldError;
 pub use import::{

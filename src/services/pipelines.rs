@@ -191,49 +191,7 @@ pub async fn create(db: &Db, ctx: &Ctx, name: &str, stages: &[(String, i64)]) ->
     })
 }
 
-/// A change to a pipeline's configuration.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum PipelineEdit {
-    /// Rename the pipeline.
-    Rename {
-        /// New name.
-        name: String,
-    },
-    /// Archive (`true`) or restore it.
-    Archive {
-        /// Archived or not.
-        archived: bool,
-    },
-    /// Add a stage at the end.
-    AddStage {
-        /// Stage name.
-        name: String,
-        /// Default probability, percent.
-        probability: i64,
-    },
-    /// Rename a stage and set its default probability.
-    EditStage {
-        /// The stage.
-        stage_id: Uuid,
-        /// New name.
-        name: String,
-        /// Default probability, percent.
-        probability: i64,
-    },
-    /// Archive or restore a stage (its deals stay where they are).
-    ArchiveStage {
-        /// The stage.
-        stage_id: Uuid,
-        /// Archived or not.
-        archived: bool,
-    },
-    /// Put the stages in this order (every stage id once).
-    ReorderStages {
-        /// Stage ids, first to last.
-        stage_ids: Vec<Uuid>,
-    },
-}
+pub use crate::model::PipelineEdit;
 
 /// Applies one edit to a pipeline and returns it. Store managers and admins.
 ///

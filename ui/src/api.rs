@@ -193,3 +193,22 @@ pub async fn update_deal(
 ) -> Result<DealDetail, ErrorPayload> {
     call("update_deal", json!({ "id": id, "update": update })).await
 }
+pub async fn create_pipeline(
+    name: &str,
+    stages: &[(String, i64)],
+) -> Result<Pipeline, ErrorPayload> {
+    call("create_pipeline", json!({ "name": name, "stages": stages })).await
+}
+pub async fn edit_pipeline(
+    pipeline: Uuid,
+    change: &banco::model::PipelineEdit,
+) -> Result<Pipeline, ErrorPayload> {
+    call(
+        "edit_pipeline",
+        json!({ "pipeline": pipeline, "change": change }),
+    )
+    .await
+}
+pub async fn add_lost_reason(label: &str) -> Result<LostReason, ErrorPayload> {
+    call("add_lost_reason", json!({ "label": label })).await
+}

@@ -20,7 +20,8 @@ use super::{local_time, money};
 use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 
-/// Cards loaded per column; the header counts every deal.
+/// Cards loaded per column at first, and added by "show more"; the header
+/// counts and sums every deal.
 const CARDS_PER_COLUMN: u64 = 100;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -68,6 +69,7 @@ pub fn deals() -> Html {
     let notice = use_state(|| None::<String>);
     let generation = use_state(|| 0u32);
     let editing = use_state(|| false);
+    let per_column = use_state(|| CARDS_PER_COLUMN);
     let creating = use_state(|| false);
 
     {
@@ -104,15 +106,15 @@ pub fn deals() -> Html {
     {
         let (board, list, error) = (board.clone(), list.clone(), error.clone());
         use_effect_with(
-            ((*filter).clone(), *view, *sort, *generation),
-            move |(f, v, s, _)| {
-                let (f, v, s) = (f.clone(), *v, *s);
+            ((*filter).clone(), *view, *sort, *generation, *per_column),
+            move |(f, v, s, _, n)| {
+                let (f, v, s, n) = (f.clone(), *v, *s, *n);
                 wasm_bindgen_futures::spawn_local(async move {
                     if f.pipeline_id.is_none() {
                         return;
                     }
                     match v {
-                        View::Board => match api::deal_board(&f, CARDS_PER_COLUMN).await {
+                        View::Board => match api::deal_board(&f, n).await {
                             Ok(b) => board.set(Some(b)),
                             Err(e) => error.set(Some(error_text(&e))),
                         },
@@ -318,8 +320,12 @@ pub fn deals() -> Html {
                                     </div>
                                 </header>
                                 { for col.cards.iter().map(|card| card_html(card, i, &stages, &selected, &dragged, &dialog, &do_move, &open_detail, &currency, &lang)) }
-                                { (col.count as usize > col.cards.len()).then(|| html! {
-                                    <p class="muted">{ tr_with("deals.more_cards", [("n", (col.count as usize - col.cards.len()).to_string())]) }</p>
+                                { (col.count as usize > col.cards.len()).then(|| {
+                                    let per_column = per_column.clone();
+                                    let more = Callback::from(move |_| per_column.set(*per_column + CARDS_PER_COLUMN));
+                                    html! {
+                                        <button class="small more" onclick={more}>{ tr_with("deals.more_cards", [("n", (col.count as usize - col.cards.len()).to_string())]) }</button>
+                                    }
                                 }) }
                             </section>
                         }

@@ -7,6 +7,7 @@ pub mod deal_import;
 pub mod deals;
 pub mod import;
 pub mod leads;
+pub mod pipeline_settings;
 pub mod sales_settings;
 pub mod settings;
 
