@@ -829,3 +829,59 @@ store_test!(
         );
     }
 );
+
+store_test!(
+    later_touches_are_kept_on_open_leads,
+    |t: TestDb| async move {
+        let fisso = pipeline(&t, "Fisso").await;
+        let flyer = campaigns::save(&t.db, &t.ctx, &campaign("Volantino", 0, fisso.id))
+            .await
+            .unwrap();
+        let mut meta = campaign("Meta autunno", 0, fisso.id);
+        meta.utm_source = Some("facebook".into());
+        let meta = campaigns::save(&t.db, &t.ctx, &meta).await.unwrap();
+        let mut first = walk_in("Sara", "3335550001", false);
+        first.campaign_id = Some(flyer.id);
+        first.source_channel = SourceChannel::QrCode;
+        let first = capture::capture_lead(&t.db, &t.ctx, first).await.unwrap();
+        let mut again = walk_in("Sara", "3335550001", false);
+        again.campaign_id = Some(meta.id);
+        again.source_channel = SourceChannel::MetaAds;
+        again.utm = Utm {
+            source: Some("facebook".into()),
+            ..Default::default()
+        };
+        let second = capture::capture_lead(&t.db, &t.ctx, again).await.unwrap();
+        assert_eq!(second.person.id, first.person.id);
+        let d = leads::detail(&t.db, &t.ctx, first.lead.id).await.unwrap();
+        let touches: Vec<_> = d
+            .attributions
+            .iter()
+            .map(|a| (a.campaign_id, a.source_channel))
+            .collect();
+        assert_eq!(
+            touches,
+            [
+                (Some(flyer.id), SourceChannel::QrCode),
+                (Some(meta.id), SourceChannel::MetaAds)
+            ],
+            "first touch, then the later one"
+        );
+        assert_eq!(
+            d.lead.campaign_id,
+            Some(flyer.id),
+            "the lead keeps its own campaign"
+        );
+        let d2 = leads::detail(&t.db, &t.ctx, second.lead.id).await.unwrap();
+        assert_eq!(d2.attributions.len(), 1);
+        assert_eq!(d2.attributions[0].utm.source.as_deref(), Some("facebook"));
+        // An unknown campaign is refused, naming the field.
+        let mut bad = walk_in("Ugo", "3335550009", false);
+        bad.campaign_id = Some(Uuid::now_v7());
+        let err = capture::capture_lead(&t.db, &t.ctx, bad).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation(v) if v[0].field == "campaign_id"),
+            "{err:?}"
+        );
+    }
+);

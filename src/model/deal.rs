@@ -400,6 +400,22 @@ pub struct Deal {
     pub created_by: Option<Uuid>,
 }
 
+/// One marketing touch of a lead: the campaign, channel and UTM codes it
+/// came through, and when. A lead's first touch is the one it was captured
+/// with; later touches are recorded when the same person comes back through
+/// another channel while the lead is still open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// Campaign, if any.
+    pub campaign_id: Option<Uuid>,
+    /// Source channel.
+    pub source_channel: SourceChannel,
+    /// UTM codes.
+    pub utm: Utm,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+}
+
 /// UTM codes of a tracked link.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]

@@ -407,6 +407,9 @@ pub struct LeadDetail {
     /// Deals opened from it: (deal id, title), oldest first.
     #[serde(default)]
     pub deals: Vec<(Uuid, String)>,
+    /// Its marketing touches, oldest (first touch) to newest (last touch).
+    #[serde(default)]
+    pub attributions: Vec<super::Attribution>,
 }
 
 /// A request to change a lead's status.

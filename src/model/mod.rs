@@ -20,12 +20,12 @@ pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use contact::{normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
 pub use deal::{
     check_lines, check_name, check_probability, cost_per_lead, deal_totals, div_round,
-    minor_to_decimal, parse_money, rate, weighted, win_rate, Board, BoardColumn, Campaign,
-    CampaignKpi, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent, DealEventKind,
-    DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus, DealTotals,
-    DealUpdate, ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal, OwnerMode,
-    Pipeline, PipelineEdit, PipelineKpi, RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage,
-    StageDays, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+    minor_to_decimal, parse_money, rate, weighted, win_rate, Attribution, Board, BoardColumn,
+    Campaign, CampaignKpi, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent,
+    DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus,
+    DealTotals, DealUpdate, ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal,
+    OwnerMode, Pipeline, PipelineEdit, PipelineKpi, RuleFacts, RulePreview, RuleTrigger,
+    RuleVerdict, Stage, StageDays, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
 pub use field_error::FieldError;
 pub use import::{

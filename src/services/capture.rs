@@ -74,7 +74,8 @@ async fn matches_in<C: DealRepo + ?Sized>(
 /// 4. inserts the lead (`new`, owned by the acting user, in `input.store_id`
 ///    or the user's store), the four consent answers (with time, user and
 ///    the tenant's consent text version), a `created` history entry and its
-///    first-touch attribution (campaign, source channel, UTM codes);
+///    first-touch attribution (campaign, source channel, UTM codes) — also
+///    recorded as a later touch on the person's other open leads;
 /// 5. runs the conversion rules with trigger `captured`
 ///    ([`super::rules`]): a rule that fires opens a deal (`deal_id`) and the
 ///    lead is returned `converted`.
@@ -219,15 +220,19 @@ async fn capture_in<C: DealRepo + ?Sized>(
     }
     c.insert_event(tenant, &event(lead.id, LeadEventKind::Created, ctx, at))
         .await?;
-    c.insert_attribution(
-        tenant,
-        lead.id,
-        lead.campaign_id,
-        lead.source_channel.as_str(),
-        &utm,
-        at,
-    )
-    .await?;
+    // The new lead's first touch, and a later touch on every other open
+    // lead of the same person (multi-touch history).
+    for open in c.open_leads_of(tenant, person.id).await? {
+        c.insert_attribution(
+            tenant,
+            open,
+            lead.campaign_id,
+            lead.source_channel.as_str(),
+            &utm,
+            at,
+        )
+        .await?;
+    }
     let deal_id = super::rules::apply_in(c, ctx, &lead, RuleTrigger::Captured).await?;
     let lead = match deal_id {
         Some(_) => c.get_lead(tenant, lead.id).await?.unwrap_or(lead),

@@ -66,6 +66,7 @@ async fn detail_in<C: DealRepo + ?Sized>(
     let notes = c.notes_of(tenant, lead.id).await?;
     let history = c.events_of(tenant, lead.id).await?;
     let next_statuses = lead.status.next();
+    let attributions = c.attributions_of(tenant, lead.id).await?;
     let mut deals = Vec::new();
     for id in c.deals_of_lead(tenant, lead.id).await? {
         if let Some(d) = c.get_deal(tenant, id).await? {
@@ -82,6 +83,7 @@ async fn detail_in<C: DealRepo + ?Sized>(
         history,
         next_statuses,
         deals,
+        attributions,
     })
 }
 

@@ -9,9 +9,9 @@ use uuid::Uuid;
 use super::repo::{like_escape, parse_enum, Repo};
 use super::Backend;
 use crate::model::{
-    search_key, Campaign, Contract, ConversionRule, Deal, DealCard, DealEvent, DealEventKind,
-    DealFilter, DealLine, DealListItem, DealQuery, DealSort, DealStatus, DealTotals, KpiRange,
-    LostReason, Page, Pipeline, Stage, Utm,
+    search_key, Attribution, Campaign, Contract, ConversionRule, Deal, DealCard, DealEvent,
+    DealEventKind, DealFilter, DealLine, DealListItem, DealQuery, DealSort, DealStatus, DealTotals,
+    KpiRange, LostReason, Page, Pipeline, Stage, Utm,
 };
 use crate::{Error, Result};
 
@@ -161,12 +161,10 @@ pub trait DealRepo: Repo {
         utm: &Utm,
         at: DateTime<Utc>,
     ) -> Result<()>;
-    /// A lead's touches, oldest first: (campaign, source channel, utm, at).
-    async fn attributions_of(
-        &mut self,
-        tenant: Uuid,
-        lead: Uuid,
-    ) -> Result<Vec<(Option<Uuid>, String, Utm, DateTime<Utc>)>>;
+    /// A lead's touches, oldest (first touch) first.
+    async fn attributions_of(&mut self, tenant: Uuid, lead: Uuid) -> Result<Vec<Attribution>>;
+    /// A person's leads in `new`, `in_progress` or `qualified`, oldest first.
+    async fn open_leads_of(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Uuid>>;
 
     /// Conversion rules by position.
     async fn list_rules(&mut self, tenant: Uuid) -> Result<Vec<ConversionRule>>;
@@ -909,11 +907,7 @@ macro_rules! impl_deal_repo {
                 Ok(())
             }
 
-            async fn attributions_of(
-                &mut self,
-                tenant: Uuid,
-                lead: Uuid,
-            ) -> Result<Vec<(Option<Uuid>, String, Utm, DateTime<Utc>)>> {
+            async fn attributions_of(&mut self, tenant: Uuid, lead: Uuid) -> Result<Vec<Attribution>> {
                 #[allow(clippy::type_complexity)]
                 let rows: Vec<(Option<Uuid>, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, DateTime<Utc>)> =
                     sqlx::query_as(
@@ -924,12 +918,27 @@ macro_rules! impl_deal_repo {
                     .bind(lead)
                     .fetch_all(&mut *self)
                     .await?;
-                Ok(rows
-                    .into_iter()
+                rows.into_iter()
                     .map(|(c, s, a, b, d, e, f, at)| {
-                        (c, s, Utm { source: a, medium: b, campaign: d, term: e, content: f }, at)
+                        Ok(Attribution {
+                            campaign_id: c,
+                            source_channel: parse_enum(&s, "lead_attributions.source_channel")?,
+                            utm: Utm { source: a, medium: b, campaign: d, term: e, content: f },
+                            at,
+                        })
                     })
-                    .collect())
+                    .collect()
+            }
+
+            async fn open_leads_of(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Uuid>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT id FROM leads WHERE tenant_id = $1 AND person_id = $2 \
+                     AND status IN ('new', 'in_progress', 'qualified') ORDER BY created_at, id",
+                )
+                .bind(tenant)
+                .bind(person)
+                .fetch_all(&mut *self)
+                .await?)
             }
 
             async fn list_rules(&mut self, tenant: Uuid) -> Result<Vec<ConversionRule>> {

@@ -26,6 +26,8 @@ enum Action {
     Interest(Interest),
     Source(SourceChannel),
     Store(Option<Uuid>),
+    /// The campaign, and its channel as the source.
+    Campaign(Option<(Uuid, SourceChannel)>),
     Consent(&'static str, bool),
     Person(Option<Uuid>),
     Reset(Option<Uuid>),
@@ -60,6 +62,12 @@ impl Reducible for Form {
             Action::Interest(i) => f.interest = i,
             Action::Source(s) => f.source_channel = s,
             Action::Store(s) => f.store_id = s,
+            Action::Campaign(c) => {
+                f.campaign_id = c.map(|(id, _)| id);
+                if let Some((_, channel)) = c {
+                    f.source_channel = channel;
+                }
+            }
             Action::Consent(which, checked) => match which {
                 "service_contact" => f.consents.service_contact = checked,
                 "marketing" => f.consents.marketing = checked,
@@ -95,6 +103,28 @@ pub fn counter() -> Html {
         )
     });
     let form = &state.0;
+    let campaigns = use_state(Vec::<banco::model::Campaign>::new);
+    {
+        let campaigns = campaigns.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(c) = api::list_campaigns().await {
+                    campaigns.set(c.into_iter().filter(|c| !c.archived).collect());
+                }
+            });
+        });
+    }
+    let on_campaign = {
+        let (state, campaigns) = (state.clone(), campaigns.clone());
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let picked = Uuid::parse_str(&value)
+                .ok()
+                .and_then(|id| campaigns.iter().find(|c| c.id == id))
+                .map(|c| (c.id, c.channel));
+            state.dispatch(Action::Campaign(picked));
+        })
+    };
     let server_error = use_state(|| None::<String>);
     let saved = use_state(|| None::<CaptureOutcome>);
     let matches = use_state(Vec::<PersonMatch>::new);
@@ -295,7 +325,15 @@ pub fn counter() -> Html {
                                 }) }
                             </select>
                         </div>
-                        <div></div>
+                        <div class="field">
+                            <label for="counter-campaign">{ tr("deals.campaign") }</label>
+                            <select id="counter-campaign" name="campaign_id" onchange={on_campaign}>
+                                <option value="" selected={form.campaign_id.is_none()}>{ tr("counter.no_campaign") }</option>
+                                { for campaigns.iter().map(|c| html! {
+                                    <option value={c.id.to_string()} selected={Some(c.id) == form.campaign_id}>{ &c.name }</option>
+                                }) }
+                            </select>
+                        </div>
                         { text_field("note", "text", None, "off") }
                         <fieldset class="field wide">
                             <legend>{ tr_with("counter.consents", [("version", shared.info.tenant.consent_text_version.clone())]) }</legend>

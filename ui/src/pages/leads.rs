@@ -415,6 +415,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                 }
             } else { html!{} } }
 
+            { (!d.attributions.is_empty()).then(|| html! { <Touches attributions={d.attributions.clone()} /> }) }
             <h2>{ tr("leads.deals") }</h2>
             <ul id="lead-deals">{ for d.deals.iter().map(|(_, title)| html! { <li>{ title }</li> }) }</ul>
             { (d.lead.status != LeadStatus::Disqualified).then(|| {
@@ -551,5 +552,45 @@ fn convert_to_deal(props: &ConvertProps) -> Html {
             </label>
             <button id="lead-convert" class="secondary" onclick={convert}>{ tr("leads.convert") }</button>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TouchesProps {
+    attributions: Vec<banco::model::Attribution>,
+}
+
+/// The lead's marketing touches: the first, then the later ones.
+#[function_component(Touches)]
+fn touches(props: &TouchesProps) -> Html {
+    let campaigns = use_state(Vec::<banco::model::Campaign>::new);
+    {
+        let campaigns = campaigns.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(c) = api::list_campaigns().await {
+                    campaigns.set(c);
+                }
+            });
+        });
+    }
+    html! {
+        <>
+            <h2>{ tr("leads.touches") }</h2>
+            <ul class="timeline" id="lead-touches">
+                { for props.attributions.iter().enumerate().map(|(i, a)| {
+                    let campaign = a.campaign_id.and_then(|id| campaigns.iter().find(|c| c.id == id)).map(|c| c.name.clone());
+                    let utm = [&a.utm.source, &a.utm.medium, &a.utm.campaign].iter().filter_map(|x| x.as_deref()).collect::<Vec<_>>().join(" / ");
+                    html! {
+                        <li>
+                            <span class="when">{ format!("{} · {}", local_time(&a.at), if i == 0 { tr("leads.first_touch") } else { tr("leads.later_touch") }) }</span><br/>
+                            { tr(&format!("source.{}", a.source_channel.as_str())) }
+                            { campaign.map(|c| format!(" · {c}")) }
+                            { (!utm.is_empty()).then(|| format!(" · utm {utm}")) }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </>
     }
 }

@@ -51,7 +51,23 @@ pub fn sales_settings() -> Html {
         use_node_ref(),
         use_node_ref(),
     );
+    let (c_from, c_to, c_utm_source, c_utm_medium, c_utm_campaign) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
+    let c_links = use_state(Vec::<Uuid>::new);
     let on_campaign = {
+        let extra = (
+            c_from.clone(),
+            c_to.clone(),
+            c_utm_source.clone(),
+            c_utm_medium.clone(),
+            c_utm_campaign.clone(),
+            c_links.clone(),
+        );
         let (c_name, c_channel, c_cost, c_pipeline, message, generation) = (
             c_name.clone(),
             c_channel.clone(),
@@ -73,18 +89,22 @@ pub fn sales_settings() -> Html {
                     return;
                 }
             };
+            let (from, to, utm_source, utm_medium, utm_campaign, links) = &extra;
+            let date =
+                |r: &NodeRef| chrono::NaiveDate::parse_from_str(&value_of(r), "%Y-%m-%d").ok();
+            let text = |r: &NodeRef| Some(value_of(r)).filter(|v| !v.trim().is_empty());
             let campaign = Campaign {
                 id: Uuid::now_v7(),
                 name: value_of(&c_name),
                 channel: value_of(&c_channel).parse().unwrap_or(SourceChannel::Other),
-                starts_on: None,
-                ends_on: None,
+                starts_on: date(from),
+                ends_on: date(to),
                 cost_minor,
-                utm_source: None,
-                utm_medium: None,
-                utm_campaign: None,
+                utm_source: text(utm_source),
+                utm_medium: text(utm_medium),
+                utm_campaign: text(utm_campaign),
                 default_pipeline_id: Uuid::parse_str(&value_of(&c_pipeline)).ok(),
-                pipeline_ids: Vec::new(),
+                pipeline_ids: (**links).clone(),
                 archived: false,
             };
             let (message, generation) = (message.clone(), generation.clone());
@@ -224,7 +244,12 @@ pub fn sales_settings() -> Html {
                 <ul id="campaign-list">
                     { for campaigns.iter().map(|c| html! {
                         <li>{ format!("{} — {} · {}", c.name, tr(&format!("source.{}", c.channel.as_str())), money(c.cost_minor, &currency, &shared.lang)) }
-                            { c.default_pipeline_id.map(|p| format!(" → {}", pipeline_name(p))).unwrap_or_default() }</li>
+                            { c.default_pipeline_id.map(|p| format!(" → {}", pipeline_name(p))).unwrap_or_default() }
+                            { (!c.pipeline_ids.is_empty()).then(|| format!(" (+ {})", c.pipeline_ids.iter().map(|p| pipeline_name(*p)).collect::<Vec<_>>().join(", "))) }
+                            { match (c.starts_on, c.ends_on) {
+                                (None, None) => String::new(),
+                                (a, b) => format!(" · {} – {}", a.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(), b.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()),
+                            } }</li>
                     }) }
                 </ul>
                 <form id="campaign-form" onsubmit={on_campaign} class="grid2">
@@ -239,6 +264,23 @@ pub fn sales_settings() -> Html {
                             <option value="">{ "—" }</option>
                             { for pipelines.iter().filter(|p| !p.archived).map(|p| html! { <option value={p.id.to_string()}>{ &p.name }</option> }) }
                         </select></div>
+                    <div class="field"><label for="campaign-from">{ tr("kpi.from") }</label><input type="date" id="campaign-from" ref={c_from} /></div>
+                    <div class="field"><label for="campaign-to">{ tr("kpi.to") }</label><input type="date" id="campaign-to" ref={c_to} /></div>
+                    <div class="field"><label for="campaign-utm-source">{ "utm_source" }</label><input id="campaign-utm-source" ref={c_utm_source} /></div>
+                    <div class="field"><label for="campaign-utm-medium">{ "utm_medium" }</label><input id="campaign-utm-medium" ref={c_utm_medium} /></div>
+                    <div class="field"><label for="campaign-utm-campaign">{ "utm_campaign" }</label><input id="campaign-utm-campaign" ref={c_utm_campaign} /></div>
+                    <fieldset class="field"><legend>{ tr("sales.linked_pipelines") }</legend>
+                        { for pipelines.iter().filter(|p| !p.archived).map(|p| {
+                            let (links, id) = (c_links.clone(), p.id);
+                            let onchange = Callback::from(move |e: Event| {
+                                let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                                let mut next: Vec<Uuid> = (*links).iter().copied().filter(|x| *x != id).collect();
+                                if on { next.push(id); }
+                                links.set(next);
+                            });
+                            html! { <label class="inline"><input type="checkbox" checked={c_links.contains(&p.id)} {onchange} />{ &p.name }</label> }
+                        }) }
+                    </fieldset>
                     <div class="actions"><button type="submit" class="primary">{ tr("sales.add_campaign") }</button></div>
                 </form>
             </div>
