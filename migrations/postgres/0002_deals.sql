@@ -84,6 +84,7 @@ CREATE TABLE campaign_pipelines (
 );
 
 ALTER TABLE leads ADD FOREIGN KEY (tenant_id, campaign_id) REFERENCES campaigns (tenant_id, id);
+CREATE INDEX leads_created_by_group ON leads (tenant_id, created_at, owner_id, store_id);
 CREATE INDEX leads_campaign ON leads (tenant_id, campaign_id, created_at) WHERE campaign_id IS NOT NULL;
 
 -- Every marketing touch of a lead, oldest first: the first row is the first
@@ -186,7 +187,10 @@ CREATE TABLE deals (
     CHECK (status = 'open' OR closed_at IS NOT NULL)
 );
 CREATE INDEX deals_board ON deals (tenant_id, pipeline_id, status, stage_id, stage_entered_at);
-CREATE INDEX deals_closed ON deals (tenant_id, status, closed_at);
+-- Covering indexes for the KPIs: every closed-in-range and opened-in-range
+-- aggregate reads only the index, whatever the range.
+CREATE INDEX deals_closed ON deals (tenant_id, status, closed_at, pipeline_id, owner_id, store_id, campaign_id, value_minor, created_at);
+CREATE INDEX deals_created ON deals (tenant_id, created_at, owner_id, store_id);
 CREATE INDEX deals_campaign ON deals (tenant_id, campaign_id) WHERE campaign_id IS NOT NULL;
 CREATE INDEX deals_lead ON deals (tenant_id, lead_id) WHERE lead_id IS NOT NULL;
 CREATE INDEX deals_person ON deals (tenant_id, person_id) WHERE person_id IS NOT NULL;

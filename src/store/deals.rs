@@ -1452,7 +1452,9 @@ macro_rules! impl_deal_repo {
                 ));
                 qb.push_bind(tenant).push(" AND d.status IN ('won', 'lost')");
                 push_range!(qb, "d.closed_at", range);
-                qb.push(" GROUP BY d.pipeline_id, d.status");
+                // Status first: grouping by pipeline first makes SQLite walk
+                // the board index over every deal to skip a sort.
+                qb.push(" GROUP BY d.status, d.pipeline_id");
                 let rows: Vec<(Uuid, String, i64, i64, f64)> = qb.build_query_as().fetch_all(&mut *self).await?;
                 for (id, status, n, value, days) in rows {
                     let e = out.entry(id).or_default();
