@@ -17,34 +17,20 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
 
 use banco::model::{DealFilter, DealMove, KpiRange};
 use banco::services::{deals, kpi, pipelines, seed, Ctx};
 use banco::store::{Db, Pool};
 use chrono::{Duration as Days, NaiveDate, NaiveTime, Utc};
+use common::{median, Row};
 use uuid::Uuid;
 
 const BOARD_RUNS: usize = 15;
 const MOVES: usize = 200;
 const KPI_RUNS: usize = 5;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-struct Row {
-    backend: &'static str,
-    operation: String,
-    banco: Duration,
-    baseline_name: &'static str,
-    baseline: Duration,
-}
 
 /// The board's queries by hand: stage totals, then 100 cards per stage.
 macro_rules! raw_board {
@@ -371,33 +357,9 @@ async fn main() {
         .unwrap();
     bench("SQLite", db, n, open, &mut rows).await;
 
-    match std::env::var("BANCO_BENCH_PG_URL").or_else(|_| std::env::var("BANCO_TEST_PG_URL")) {
-        Ok(admin) => {
-            use sqlx::Connection;
-            let name = format!("banco_bench_{}", Uuid::now_v7().simple());
-            let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-            let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
-            bench("Postgres", db, n, open, &mut rows).await;
-        }
-        Err(_) => eprintln!("Postgres skipped: set BANCO_BENCH_PG_URL or run scripts/bench.sh"),
+    if let Some(db) = common::postgres_db().await {
+        bench("Postgres", db, n, open, &mut rows).await;
     }
 
-    println!("| backend | operation | Banco (median) | baseline | baseline (median) | ratio |");
-    println!("|---|---|---|---|---|---|");
-    for r in rows {
-        println!(
-            "| {} | {} | {} | {} | {} | {:.2}× |",
-            r.backend,
-            r.operation,
-            ms(r.banco),
-            r.baseline_name,
-            ms(r.baseline),
-            r.banco.as_secs_f64() / r.baseline.as_secs_f64()
-        );
-    }
+    common::print_rows("operation", &rows);
 }

@@ -372,6 +372,45 @@ fn query_from(f: &Filters, limit: u32, offset: u32) -> Result<LeadQuery> {
     })
 }
 
+/// Applies `--map COLUMN=FIELD` options to a guessed mapping: the column by
+/// header name (case-insensitive) or 1-based number, the field parsed by
+/// `parse_field(name, option)`, `ignore` for none.
+///
+/// Errors: [`Error::Validation`] on `--map …` (`invalid_mapping`,
+/// `unknown_value` with the headers allowed).
+fn apply_maps<F>(
+    headers: &[String],
+    mapping: &mut [Option<F>],
+    maps: &[String],
+    parse_field: impl Fn(&str, &str) -> Result<F>,
+) -> Result<()> {
+    for m in maps {
+        let option = format!("--map {m}");
+        let (column, field) = m
+            .split_once('=')
+            .ok_or_else(|| Error::field(option.clone(), "invalid_mapping"))?;
+        let index = match column.trim().parse::<usize>() {
+            Ok(n) if n >= 1 && n <= headers.len() => Some(n - 1),
+            _ => headers
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(column.trim())),
+        };
+        let index = index.ok_or_else(|| {
+            Error::Validation(vec![banco::model::FieldError::new(
+                option.clone(),
+                "unknown_value",
+            )
+            .with("value", column)
+            .with("allowed", headers.join(", "))])
+        })?;
+        mapping[index] = match field.trim() {
+            "ignore" | "" => None,
+            f => Some(parse_field(f, &option)?),
+        };
+    }
+    Ok(())
+}
+
 fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
     match path {
         Some(p) => std::fs::write(p, text).map_err(|source| Error::Io {
@@ -604,30 +643,12 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         .await;
     }
     let mut preview = import::preview(&args.file)?;
-    for m in &args.maps {
-        let (column, field) = m
-            .split_once('=')
-            .ok_or_else(|| Error::field(format!("--map {m}"), "invalid_mapping"))?;
-        let index = match column.trim().parse::<usize>() {
-            Ok(n) if n >= 1 && n <= preview.headers.len() => Some(n - 1),
-            _ => preview
-                .headers
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case(column.trim())),
-        };
-        let index = index.ok_or_else(|| {
-            Error::Validation(vec![banco::model::FieldError::new(
-                format!("--map {m}"),
-                "unknown_value",
-            )
-            .with("value", column)
-            .with("allowed", preview.headers.join(", "))])
-        })?;
-        preview.mapping[index] = match field.trim() {
-            "ignore" | "" => None,
-            f => Some(parse(ImportField::parse(f, &format!("--map {m}")))?),
-        };
-    }
+    apply_maps(
+        &preview.headers,
+        &mut preview.mapping,
+        &args.maps,
+        |f, field| parse(ImportField::parse(f, field)),
+    )?;
     eprintln!(
         "{} rows, separator `{}`; mapping:",
         preview.total_rows, preview.delimiter

@@ -12,36 +12,11 @@ use banco::services::kpi::KpiTable;
 use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules, Ctx};
 use banco::store::Db;
 use banco::{Error, Result};
+
+use crate::{apply_maps, json, parse, write_out};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use uuid::Uuid;
-
-fn parse<T>(r: std::result::Result<T, FieldError>) -> Result<T> {
-    r.map_err(|e| Error::Validation(vec![e]))
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Io {
-        path: "stdout".into(),
-        source: e.into(),
-    })
-}
-
-fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
-    match path {
-        Some(p) => std::fs::write(p, text).map_err(|source| Error::Io {
-            path: p.display().to_string(),
-            source,
-        }),
-        None => {
-            print!("{text}");
-            if !text.ends_with('\n') {
-                println!();
-            }
-            Ok(())
-        }
-    }
-}
 
 /// Output formats of lists.
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -672,27 +647,9 @@ pub async fn import_deals(
     preview_only: bool,
 ) -> Result<()> {
     let mut preview = deal_import::preview(file, ctx.region())?;
-    for m in maps {
-        let (column, field) = m
-            .split_once('=')
-            .ok_or_else(|| Error::field(format!("--map {m}"), "invalid_mapping"))?;
-        let index = match column.trim().parse::<usize>() {
-            Ok(n) if n >= 1 && n <= preview.headers.len() => Some(n - 1),
-            _ => preview
-                .headers
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case(column.trim())),
-        };
-        let index = index.ok_or_else(|| {
-            Error::Validation(vec![FieldError::new(format!("--map {m}"), "unknown_value")
-                .with("value", column)
-                .with("allowed", preview.headers.join(", "))])
-        })?;
-        preview.mapping[index] = match field.trim() {
-            "ignore" | "" => None,
-            f => Some(parse(DealImportField::parse(f, &format!("--map {m}")))?),
-        };
-    }
+    apply_maps(&preview.headers, &mut preview.mapping, maps, |f, option| {
+        parse(DealImportField::parse(f, option))
+    })?;
     eprintln!("{} rows; mapping:", preview.total_rows);
     for (h, m) in preview.headers.iter().zip(&preview.mapping) {
         eprintln!(

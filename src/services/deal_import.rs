@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::deals::deal_event;
-use super::import::{normalise_header, read_csv, CsvTable, PREVIEW_ROWS};
+use super::import::{guess_columns, normalise_header, read_csv, CsvTable, PREVIEW_ROWS};
 use super::{now, Ctx};
 use crate::model::{
     deal_totals, parse_money, search_key, Contract, DateOrder, Deal, DealEventKind,
@@ -22,8 +22,6 @@ use crate::{with_tx, Error, Result};
 
 /// Label of the lost reason given to imported lost deals (created on demand).
 pub const IMPORTED_LOST_REASON: &str = "Non indicato (import)";
-
-const FUZZY_HEADER: f64 = 0.88;
 
 /// Normalised header names that mean each field, English and Italian.
 fn synonyms(field: DealImportField) -> &'static [&'static str] {
@@ -110,42 +108,10 @@ fn synonyms(field: DealImportField) -> &'static [&'static str] {
     }
 }
 
-/// Guesses the field of each column from its header: exact synonyms, then
-/// the closest synonym (Jaro–Winkler ≥ 0.88); each field used once.
+/// Guesses the field of each column from its header (see
+/// [`super::import::guess_columns`]); each field used once.
 pub fn guess_mapping(headers: &[String]) -> Vec<Option<DealImportField>> {
-    let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
-    let mut mapping: Vec<Option<DealImportField>> = vec![None; headers.len()];
-    for (i, h) in normalised.iter().enumerate() {
-        if let Some(f) = DealImportField::ALL
-            .iter()
-            .copied()
-            .find(|f| synonyms(*f).contains(&h.as_str()))
-        {
-            if !mapping.contains(&Some(f)) {
-                mapping[i] = Some(f);
-            }
-        }
-    }
-    for (i, h) in normalised.iter().enumerate() {
-        if mapping[i].is_some() || h.len() < 3 {
-            continue;
-        }
-        let best = DealImportField::ALL
-            .iter()
-            .flat_map(|f| {
-                synonyms(*f)
-                    .iter()
-                    .map(move |s| (*f, strsim::jaro_winkler(h, s)))
-            })
-            .filter(|(_, s)| *s >= FUZZY_HEADER)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((f, _)) = best {
-            if !mapping.contains(&Some(f)) {
-                mapping[i] = Some(f);
-            }
-        }
-    }
-    mapping
+    guess_columns(headers, DealImportField::ALL, synonyms, |_| true)
 }
 
 /// Guesses the date order from the date columns: a first number above 12

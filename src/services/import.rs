@@ -256,13 +256,25 @@ pub(crate) fn normalise_header(h: &str) -> String {
 /// then the closest synonym above a similarity threshold; a field is used
 /// once (except `note`); columns that match nothing are ignored (`None`).
 pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
+    guess_columns(headers, ImportField::ALL, synonyms, ImportField::is_single)
+}
+
+/// The header matching shared by every import: each column gets the field
+/// one of whose `synonyms` equals its normalised header, else the field of
+/// the closest synonym by Jaro–Winkler similarity (`strsim`, ≥ 0.88) for
+/// headers of three or more characters; a field for which `single` holds is
+/// given to one column only.
+pub(crate) fn guess_columns<F: Copy + PartialEq>(
+    headers: &[String],
+    fields: &[F],
+    synonyms: impl Fn(F) -> &'static [&'static str],
+    single: impl Fn(F) -> bool,
+) -> Vec<Option<F>> {
     let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
-    let mut mapping: Vec<Option<ImportField>> = vec![None; headers.len()];
-    let taken = |field: ImportField, mapping: &[Option<ImportField>]| {
-        field.is_single() && mapping.contains(&Some(field))
-    };
+    let mut mapping: Vec<Option<F>> = vec![None; headers.len()];
+    let taken = |field: F, mapping: &[Option<F>]| single(field) && mapping.contains(&Some(field));
     for (i, h) in normalised.iter().enumerate() {
-        if let Some(field) = ImportField::ALL
+        if let Some(field) = fields
             .iter()
             .copied()
             .find(|f| synonyms(*f).contains(&h.as_str()))
@@ -276,7 +288,7 @@ pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
         if mapping[i].is_some() || h.len() < 3 {
             continue;
         }
-        let best = ImportField::ALL
+        let best = fields
             .iter()
             .flat_map(|f| {
                 synonyms(*f)

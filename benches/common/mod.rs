@@ -1,0 +1,66 @@
+//! What both benchmark binaries share: medians, the result rows and their
+//! Markdown table, and a fresh Postgres database for a run.
+
+use std::time::Duration;
+
+use banco::store::Db;
+use uuid::Uuid;
+
+/// The median of some timings.
+pub fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Milliseconds with two decimals.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// One measured operation beside its baseline from the same run.
+pub struct Row {
+    pub backend: &'static str,
+    pub operation: String,
+    pub banco: Duration,
+    pub baseline_name: &'static str,
+    pub baseline: Duration,
+}
+
+/// Prints the rows as the Markdown table `BENCHMARKS.md` keeps.
+pub fn print_rows(operation_header: &str, rows: &[Row]) {
+    println!(
+        "| backend | {operation_header} | Banco (median) | baseline | baseline (median) | ratio |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {:.2}× |",
+            r.backend,
+            r.operation,
+            ms(r.banco),
+            r.baseline_name,
+            ms(r.baseline),
+            r.banco.as_secs_f64() / r.baseline.as_secs_f64()
+        );
+    }
+}
+
+/// A new database on the server named by `BANCO_BENCH_PG_URL` (or
+/// `BANCO_TEST_PG_URL`); `None` (and a note on stderr) without one.
+pub async fn postgres_db() -> Option<Db> {
+    use sqlx::Connection;
+    let Ok(admin) =
+        std::env::var("BANCO_BENCH_PG_URL").or_else(|_| std::env::var("BANCO_TEST_PG_URL"))
+    else {
+        eprintln!("Postgres skipped: set BANCO_BENCH_PG_URL or run scripts/bench.sh");
+        return None;
+    };
+    let name = format!("banco_bench_{}", Uuid::now_v7().simple());
+    let mut c = sqlx::PgConnection::connect(&admin).await.ok()?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut c)
+        .await
+        .ok()?;
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    Db::connect(&format!("{base}/{name}")).await.ok()
+}
