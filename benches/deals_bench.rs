@@ -110,12 +110,13 @@ macro_rules! raw_move {
 /// The report's main aggregates by hand: closed deals per pipeline, stage
 /// stays (window function), forecast, owners.
 macro_rules! raw_kpi {
-    ($pool:expr, $t:expr, $days:expr, $month:expr, $from:expr, $to:expr) => {{
+    ($pool:expr, $t:expr, $days:expr, $month:expr, $g:expr, $from:expr, $to:expr) => {{
         let a: Vec<(Uuid, String, i64, i64, f64)> = sqlx::query_as(&format!(
             "SELECT pipeline_id, status, COUNT(*), CAST(SUM(value_minor) AS BIGINT), \
              CAST(SUM({}) AS DOUBLE PRECISION) FROM deals WHERE tenant_id = $1 AND status IN ('won', 'lost') \
-             AND closed_at >= $2 AND closed_at < $3 GROUP BY pipeline_id, status",
-            $days("created_at", "closed_at")
+             AND closed_at >= $2 AND closed_at < $3 GROUP BY {g}status, {g}pipeline_id",
+            $days("created_at", "closed_at"),
+            g = $g
         ))
         .bind($t)
         .bind($from)
@@ -137,8 +138,9 @@ macro_rules! raw_kpi {
         .unwrap();
         let c: Vec<(Uuid, String, i64)> = sqlx::query_as(&format!(
             "SELECT pipeline_id, {m}, COUNT(*) FROM deals WHERE tenant_id = $1 AND status = 'open' \
-             AND expected_close IS NOT NULL GROUP BY pipeline_id, {m}",
-            m = $month
+             AND expected_close IS NOT NULL GROUP BY {g}pipeline_id, {m}",
+            m = $month,
+            g = $g
         ))
         .bind($t)
         .fetch_all($pool)
@@ -298,13 +300,22 @@ async fn bench(name: &'static str, db: Db, n: u64, open: u64, rows: &mut Vec<Row
             let s = Instant::now();
             match db.pool() {
                 Pool::Sqlite(p) => {
-                    raw_kpi!(p, t, sqlite_days, "substr(expected_close, 1, 7)", from, to)
+                    raw_kpi!(
+                        p,
+                        t,
+                        sqlite_days,
+                        "substr(expected_close, 1, 7)",
+                        "+",
+                        from,
+                        to
+                    )
                 }
                 Pool::Postgres(p) => raw_kpi!(
                     p,
                     t,
                     pg_days,
                     "to_char(expected_close, 'YYYY-MM')",
+                    "",
                     from,
                     to
                 ),

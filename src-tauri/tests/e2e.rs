@@ -421,6 +421,24 @@ async fn deals_scenario(c: &Client) {
     wait_text(c, "#board section[data-stage=Contratto]", "Marco Verdi").await;
     shot(c, "14-board-moved").await;
 
+    // Drag and drop works too (the webview's own drag events, dispatched).
+    c.execute(
+        "const card = document.querySelector('#board .deal-card');\
+         card.dispatchEvent(new DragEvent('dragstart', {bubbles: true}));\
+         document.querySelector('#board section[data-stage=Attivazione]')\
+           .dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(c, "#board section[data-stage=Attivazione]", "Marco Verdi").await;
+    c.execute(
+        "document.querySelector('#board .deal-card').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+
     // Enter opens it; the offer lines give it a value: 49,00 one-off +
     // 29,99 a month over 24 months = 768,76.
     press(c, ENTER).await;
@@ -431,7 +449,7 @@ async fn deals_scenario(c: &Client) {
     type_into(c, "input[name=line-0-monthly]", "29,99").await;
     click(c, "#deal-save").await;
     wait_text(c, "#deal-value", "768,76").await;
-    wait_text(c, "#board section[data-stage=Contratto]", "768,76").await;
+    wait_text(c, "#board section[data-stage=Attivazione]", "768,76").await;
     shot(c, "15-deal-lines").await;
 
     // W marks it won; the dialog asks for the contract start.

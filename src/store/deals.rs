@@ -299,6 +299,19 @@ fn days_between(backend: Backend, from: &str, to: &str) -> String {
     }
 }
 
+/// A GROUP BY term that no index can serve by its order. With bound
+/// parameters SQLite cannot tell how selective a date range is, and it
+/// would rather walk an index in group order over every row (seconds on a
+/// million deals) than read the range and sort a few groups; a unary `+`
+/// makes the term an expression on SQLite. Postgres plans by cost and
+/// needs nothing.
+fn group_term(backend: Backend, col: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("+{col}"),
+        Backend::Postgres => col.to_string(),
+    }
+}
+
 fn month_of(backend: Backend, col: &str) -> String {
     match backend {
         Backend::Sqlite => format!("substr({col}, 1, 7)"),
@@ -1411,7 +1424,7 @@ macro_rules! impl_deal_repo {
                 );
                 qb.push_bind(tenant).push(" AND l.campaign_id IS NOT NULL");
                 push_range!(qb, "l.created_at", range);
-                qb.push(" GROUP BY l.campaign_id");
+                qb.push(format!(" GROUP BY {}", group_term(self.backend(), "l.campaign_id")));
                 let rows: Vec<(Uuid, i64, i64)> = qb.build_query_as().fetch_all(&mut *self).await?;
                 for (id, leads, converted) in rows {
                     let e = out.entry(id).or_default();
@@ -1424,7 +1437,7 @@ macro_rules! impl_deal_repo {
                 );
                 qb.push_bind(tenant).push(" AND d.status = 'won' AND d.campaign_id IS NOT NULL");
                 push_range!(qb, "d.closed_at", range);
-                qb.push(" GROUP BY d.campaign_id");
+                qb.push(format!(" GROUP BY {}", group_term(self.backend(), "d.campaign_id")));
                 let rows: Vec<(Uuid, i64, i64)> = qb.build_query_as().fetch_all(&mut *self).await?;
                 for (id, won, value) in rows {
                     let e = out.entry(id).or_default();
@@ -1436,9 +1449,10 @@ macro_rules! impl_deal_repo {
 
             async fn kpi_pipelines(&mut self, tenant: Uuid, range: KpiRange) -> Result<Vec<(Uuid, DealCounts)>> {
                 let mut out: std::collections::BTreeMap<Uuid, DealCounts> = Default::default();
-                let open: Vec<(Uuid, i64)> = sqlx::query_as(
-                    "SELECT pipeline_id, COUNT(*) FROM deals WHERE tenant_id = $1 AND status = 'open' GROUP BY pipeline_id",
-                )
+                let open: Vec<(Uuid, i64)> = sqlx::query_as(&format!(
+                    "SELECT pipeline_id, COUNT(*) FROM deals WHERE tenant_id = $1 AND status = 'open' GROUP BY {}",
+                    group_term(self.backend(), "pipeline_id")
+                ))
                 .bind(tenant)
                 .fetch_all(&mut *self)
                 .await?;
@@ -1452,9 +1466,11 @@ macro_rules! impl_deal_repo {
                 ));
                 qb.push_bind(tenant).push(" AND d.status IN ('won', 'lost')");
                 push_range!(qb, "d.closed_at", range);
-                // Status first: grouping by pipeline first makes SQLite walk
-                // the board index over every deal to skip a sort.
-                qb.push(" GROUP BY d.status, d.pipeline_id");
+                qb.push(format!(
+                    " GROUP BY {}, {}",
+                    group_term(self.backend(), "d.status"),
+                    group_term(self.backend(), "d.pipeline_id")
+                ));
                 let rows: Vec<(Uuid, String, i64, i64, f64)> = qb.build_query_as().fetch_all(&mut *self).await?;
                 for (id, status, n, value, days) in rows {
                     let e = out.entry(id).or_default();
@@ -1498,7 +1514,7 @@ macro_rules! impl_deal_repo {
                 if let Some(to) = range.to {
                     qb.push(" AND d.expected_close <= ").push_bind(to);
                 }
-                qb.push(format!(" GROUP BY d.pipeline_id, {month} ORDER BY 2"));
+                qb.push(format!(" GROUP BY {}, {month} ORDER BY 2", group_term(self.backend(), "d.pipeline_id")));
                 let rows: Vec<(Uuid, String, i64, i64, i64)> = qb.build_query_as().fetch_all(&mut *self).await?;
                 Ok(rows
                     .into_iter()

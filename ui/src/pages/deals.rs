@@ -330,6 +330,22 @@ pub fn deals() -> Html {
                             </section>
                         }
                     }) }
+                    // Dropping a card here asks what closing it needs.
+                    <div class="drop-zones">
+                        { for [("won", tr("deals.drop_won")), ("lost", tr("deals.drop_lost"))].into_iter().map(|(kind, label)| {
+                            let (dragged, dialog) = (dragged.clone(), dialog.clone());
+                            let ondrop = Callback::from(move |e: DragEvent| {
+                                e.prevent_default();
+                                if let Some(id) = dragged.borrow_mut().take() {
+                                    dialog.set(Some(if kind == "won" { Dialog::Won(id) } else { Dialog::Lost(id) }));
+                                }
+                            });
+                            html! {
+                                <section class={classes!("drop-zone", kind)} id={format!("drop-{kind}")}
+                                    ondragover={Callback::from(|e: DragEvent| e.prevent_default())} {ondrop}>{ label }</section>
+                            }
+                        }) }
+                    </div>
                 </div>
             }
         }
