@@ -450,6 +450,7 @@ async fn deals_scenario(c: &Client) {
     click(c, "#deal-save").await;
     wait_text(c, "#deal-value", "768,76").await;
     wait_text(c, "#board section[data-stage=Attivazione]", "768,76").await;
+    wait_text(c, "#deal-timeline", "Condizioni modificate").await;
     shot(c, "15-deal-lines").await;
 
     // W marks it won; the dialog asks for the contract start.

@@ -150,31 +150,39 @@ pub fn deals() -> Html {
         let generation = generation.clone();
         Callback::from(move |_: ()| generation.set(generation.wrapping_add(1)))
     };
+    // Every change of the shown detail bumps this; a detail fetch that
+    // comes back after a newer change (a save, a move) is dropped.
+    let detail_seq = use_mut_ref(|| 0u64);
     let open_detail = {
-        let (detail, error) = (detail.clone(), error.clone());
+        let (detail, error, seq) = (detail.clone(), error.clone(), detail_seq.clone());
         Callback::from(move |id: Uuid| {
-            let (detail, error) = (detail.clone(), error.clone());
+            let (detail, error, seq) = (detail.clone(), error.clone(), seq.clone());
+            *seq.borrow_mut() += 1;
+            let mine = *seq.borrow();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::deal_detail(id).await {
-                    Ok(d) => detail.set(Some(d)),
+                    Ok(d) if *seq.borrow() == mine => detail.set(Some(d)),
+                    Ok(_) => {}
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });
         })
     };
     let do_move = {
-        let (error, notice, reload, detail) = (
+        let (error, notice, reload, detail, seq) = (
             error.clone(),
             notice.clone(),
             reload.clone(),
             detail.clone(),
+            detail_seq.clone(),
         );
         Callback::from(move |(id, mv): (Uuid, DealMove)| {
-            let (error, notice, reload, detail) = (
+            let (error, notice, reload, detail, seq) = (
                 error.clone(),
                 notice.clone(),
                 reload.clone(),
                 detail.clone(),
+                seq.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::move_deal(id, &mv).await {
@@ -195,6 +203,7 @@ pub fn deals() -> Html {
                             [("title", d.deal.title.clone()), ("stage", stage)],
                         )));
                         if detail.as_ref().is_some_and(|x| x.deal.id == d.deal.id) {
+                            *seq.borrow_mut() += 1;
                             detail.set(Some(d));
                         }
                         reload.emit(());
@@ -483,10 +492,11 @@ pub fn deals() -> Html {
             { dialog_html }
             { creating.then(|| {
                 let on_done = {
-                    let (creating, detail, reload) = (creating.clone(), detail.clone(), reload.clone());
+                    let (creating, detail, reload, seq) = (creating.clone(), detail.clone(), reload.clone(), detail_seq.clone());
                     Callback::from(move |d: Option<DealDetail>| {
                         creating.set(false);
                         if let Some(d) = d {
+                            *seq.borrow_mut() += 1;
                             detail.set(Some(d));
                             reload.emit(());
                         }
@@ -496,8 +506,9 @@ pub fn deals() -> Html {
             }) }
             { detail.as_ref().map(|d| {
                 let on_saved = {
-                    let (editing, detail, reload) = (editing.clone(), detail.clone(), reload.clone());
+                    let (editing, detail, reload, seq) = (editing.clone(), detail.clone(), reload.clone(), detail_seq.clone());
                     Callback::from(move |d: DealDetail| {
+                        *seq.borrow_mut() += 1;
                         editing.set(false);
                         detail.set(Some(d));
                         reload.emit(());
