@@ -106,15 +106,17 @@ pub(crate) async fn create_in<C: DealRepo + ?Sized>(
         }
         None => None,
     };
-    let campaigns = c.list_campaigns(tenant).await?;
-    let campaign = lead
-        .as_ref()
-        .and_then(|l| l.campaign_id)
-        .and_then(|id| campaigns.iter().find(|c| c.id == id));
+    let campaign_pipeline = match lead.as_ref().and_then(|l| l.campaign_id) {
+        Some(id) if new.pipeline_id.is_none() => c
+            .list_campaigns(tenant)
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.default_pipeline_id),
+        _ => None,
+    };
     let pipelines = c.list_pipelines(tenant).await?;
-    let pipeline_id = new
-        .pipeline_id
-        .or_else(|| campaign.and_then(|c| c.default_pipeline_id));
+    let pipeline_id = new.pipeline_id.or(campaign_pipeline);
     let pipeline: Option<&Pipeline> = match pipeline_id {
         None => {
             errors.push(FieldError::new("pipeline_id", "required"));
@@ -578,8 +580,7 @@ pub(crate) async fn move_in<C: DealRepo + ?Sized>(
         }
     }
     deal.updated_at = at;
-    let search = search_text_of(c, ctx, &deal).await?;
-    c.update_deal(tenant, &deal, &search).await?;
+    c.update_deal(tenant, &deal, None).await?;
     c.insert_deal_event(tenant, &e).await?;
     Ok(deal)
 }
@@ -650,7 +651,7 @@ pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result
         let at = now();
         deal.updated_at = at;
         let search = search_text_of(c, ctx, &deal).await?;
-        c.update_deal(tenant, &deal, &search).await?;
+        c.update_deal(tenant, &deal, Some(&search)).await?;
         c.replace_lines(tenant, deal.id, &lines).await?;
         c.insert_deal_event(
             tenant,

@@ -187,8 +187,14 @@ pub trait DealRepo: Repo {
 
     /// Creates a deal; `false` (no change) if the id exists already.
     async fn insert_deal(&mut self, tenant: Uuid, d: &Deal, search_text: &str) -> Result<bool>;
-    /// Overwrites a deal's mutable columns.
-    async fn update_deal(&mut self, tenant: Uuid, d: &Deal, search_text: &str) -> Result<()>;
+    /// Overwrites a deal's mutable columns; `search_text: None` keeps the
+    /// stored one (a move or a close changes nothing searchable).
+    async fn update_deal(
+        &mut self,
+        tenant: Uuid,
+        d: &Deal,
+        search_text: Option<&str>,
+    ) -> Result<()>;
     /// A deal by id.
     async fn get_deal(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Deal>>;
     /// A deal by its id in the source system.
@@ -1044,13 +1050,16 @@ macro_rules! impl_deal_repo {
                 Ok(done.rows_affected() == 1)
             }
 
-            async fn update_deal(&mut self, tenant: Uuid, d: &Deal, search_text: &str) -> Result<()> {
+            async fn update_deal(&mut self, tenant: Uuid, d: &Deal, search_text: Option<&str>) -> Result<()> {
                 let sets: Vec<String> = DEAL_COLUMNS
                     .trim_start_matches("id, ")
                     .replace(", created_at, updated_at, created_by", ", updated_at")
                     .split(", ")
                     .enumerate()
-                    .map(|(i, c)| format!("{c} = ${}", i + 3))
+                    .map(|(i, c)| match c {
+                        "search_text" => format!("search_text = COALESCE(${}, search_text)", i + 3),
+                        c => format!("{c} = ${}", i + 3),
+                    })
                     .collect();
                 let sql = format!("UPDATE deals SET {} WHERE tenant_id = $1 AND id = $2", sets.join(", "));
                 let q = sqlx::query(&sql).bind(tenant).bind(d.id);
