@@ -817,7 +817,7 @@ store_test!(
             .total;
         let err = run_import(&t, &no_stage).await.unwrap_err();
         assert!(
-            matches!(&err, Error::Validation(v) if v[0].code == "missing_mapping"),
+            matches!(&err, Error::Validation(v) if v[0].code == "missing_field"),
             "{err:?}"
         );
         assert_eq!(

@@ -9,8 +9,13 @@ use serde::{Deserialize, Serialize};
 /// (`required`, `invalid_phone`, `invalid_email`, `name_required`,
 /// `contact_required`, `reason_required`, `too_long`, `unknown_value`,
 /// `invalid_date`, `column_mismatch`, `duplicate_mapping`, `missing_mapping`,
-/// `not_allowed`, `already_used`, `duplicate_skipped`, `empty`, `invalid_mapping`)
-/// which the UI translates as `error.<code>`; `params` fill the message.
+/// `not_allowed`, `already_used`, `duplicate_skipped`, `empty`, `invalid_mapping`;
+/// for deals `out_of_range`, `not_a_number`, `negative`, `taken`,
+/// `before_start`, `last_open_stage`, `mismatch`, `no_stages`,
+/// `missing_field`, `customer_column_required`, `customer_required`,
+/// `already_imported`, and `created` as an import report's note) which the
+/// UI translates as `error.<code>`; `params` fill the message. Inside a
+/// list the field is `list.index.field` (`lines.0.quantity`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// Field (or `row N: field`) the error is about.
@@ -51,9 +56,25 @@ impl FieldError {
                 p("region")
             ),
             "invalid_email" => format!("`{}` is not a valid e-mail address", p("value")),
-            "reason_required" => "a reason is required to disqualify a lead".into(),
+            "reason_required" => "a reason is required".into(),
             "too_long" => format!("is longer than {} characters", p("max")),
+            "unknown_value" if p("allowed").is_empty() => format!("`{}` is not known", p("value")),
             "unknown_value" => format!("`{}` is not one of: {}", p("value"), p("allowed")),
+            "missing_field" => format!("map a column to {}", p("target")),
+            "customer_column_required" => {
+                "map a column to the account, or to a contact's name, phone or e-mail".into()
+            }
+            "created" => format!("`{}` did not exist and was created", p("value")),
+            "already_imported" => format!("`{}` was imported before: skipped", p("value")),
+            "customer_required" => "the row names no account and no contact".into(),
+            "not_a_number" => format!("`{}` is not an amount", p("value")),
+            "out_of_range" => format!("must be between {} and {}", p("min"), p("max")),
+            "negative" => "cannot be negative".into(),
+            "before_start" => "ends before it starts".into(),
+            "taken" => format!("`{}` already exists", p("value")),
+            "last_open_stage" => "is the pipeline's only open stage".into(),
+            "mismatch" => "must list every stage exactly once".into(),
+            "no_stages" => "the pipeline has no open stage".into(),
             "invalid_date" => format!(
                 "`{}` is not a date (use YYYY-MM-DD, DD/MM/YYYY or M/D/YYYY)",
                 p("value")

@@ -277,13 +277,13 @@ pub fn check_deal_mapping(mapping: &[Option<DealImportField>]) -> Vec<FieldError
     let has = |f| mapping.contains(&Some(f));
     use DealImportField::*;
     if !has(Stage) {
-        problems.push(FieldError::new("stage", "missing_mapping").with("target", "stage"));
+        problems.push(FieldError::new("stage", "missing_field").with("target", "stage"));
     }
     if ![Account, FirstName, LastName, FullName, Phone, Email]
         .into_iter()
         .any(has)
     {
-        problems.push(FieldError::new("account", "missing_mapping").with("target", "account"));
+        problems.push(FieldError::new("account", "customer_column_required"));
     }
     problems
 }
