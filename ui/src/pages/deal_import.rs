@@ -12,7 +12,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::import::report_card;
+use super::import::{report_card, save_report_callback};
 use crate::api;
 use crate::i18n::{error_text, field_error, tr, tr_with};
 
@@ -172,19 +172,7 @@ pub fn deal_import() -> Html {
             });
         })
     };
-    let on_save = {
-        let (report, error, saved_to) = (report.clone(), error.clone(), saved_to.clone());
-        Callback::from(move |_| {
-            let Some(r) = (*report).clone() else { return };
-            let (error, saved_to) = (error.clone(), saved_to.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::save_import_report(&r).await {
-                    Ok(p) => saved_to.set(p),
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-            });
-        })
-    };
+    let on_save = save_report_callback(&report, &error, &saved_to);
     let policy_select = |id: &str, label: &str, state: &UseStateHandle<MissingPolicy>| {
         let state2 = state.clone();
         html! {

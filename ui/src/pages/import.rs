@@ -196,19 +196,7 @@ pub fn import() -> Html {
             });
         })
     };
-    let on_save = {
-        let (report, error, saved_to) = (report.clone(), error.clone(), saved_to.clone());
-        Callback::from(move |_| {
-            let Some(r) = (*report).clone() else { return };
-            let (error, saved_to) = (error.clone(), saved_to.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::save_import_report(&r).await {
-                    Ok(p) => saved_to.set(p),
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-            });
-        })
-    };
+    let on_save = save_report_callback(&report, &error, &saved_to);
 
     html! {
         <div>
@@ -329,4 +317,24 @@ pub(crate) fn report_card(
             </div>
         </div>
     }
+}
+
+/// "Save the report" of either import: asks where (the shell's save
+/// dialog), writes the report as CSV and shows where it went.
+pub(crate) fn save_report_callback(
+    report: &UseStateHandle<Option<ImportReport>>,
+    error: &UseStateHandle<Option<String>>,
+    saved_to: &UseStateHandle<Option<String>>,
+) -> Callback<MouseEvent> {
+    let (report, error, saved_to) = (report.clone(), error.clone(), saved_to.clone());
+    Callback::from(move |_| {
+        let Some(r) = (*report).clone() else { return };
+        let (error, saved_to) = (error.clone(), saved_to.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match api::save_import_report(&r).await {
+                Ok(p) => saved_to.set(p),
+                Err(e) => error.set(Some(error_text(&e))),
+            }
+        });
+    })
 }
