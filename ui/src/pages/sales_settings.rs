@@ -20,6 +20,13 @@ fn value_of(r: &NodeRef) -> String {
         .unwrap_or_default()
 }
 
+/// Empties a saved form's name field, so the next one starts blank.
+fn clear(r: &NodeRef) {
+    if let Some(i) = r.cast::<HtmlInputElement>() {
+        i.set_value("");
+    }
+}
+
 #[function_component(SalesSettings)]
 pub fn sales_settings() -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
@@ -107,10 +114,12 @@ pub fn sales_settings() -> Html {
                 pipeline_ids: (**links).clone(),
                 archived: false,
             };
-            let (message, generation) = (message.clone(), generation.clone());
+            let (message, generation, c_name) =
+                (message.clone(), generation.clone(), c_name.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_campaign(&campaign).await {
                     Ok(c) => {
+                        clear(&c_name);
                         message.set(Some((
                             true,
                             tr_with("sales.campaign_saved", [("name", c.name)]),
@@ -171,10 +180,11 @@ pub fn sales_settings() -> Html {
                 owner_mode,
                 owner_user_id,
             };
-            let (message, generation) = (message.clone(), generation.clone());
+            let (message, generation, name) = (message.clone(), generation.clone(), name.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_rule(&rule).await {
                     Ok(r) => {
+                        clear(&name);
                         message.set(Some((
                             true,
                             tr_with("sales.rule_saved", [("name", r.name)]),
@@ -183,6 +193,34 @@ pub fn sales_settings() -> Html {
                     }
                     Err(e) => message.set(Some((false, error_text(&e)))),
                 }
+            });
+        })
+    };
+    // Saves rules (a toggled one, or two swapped in order) and reloads.
+    let save_rules = {
+        let (message, generation) = (message.clone(), generation.clone());
+        Callback::from(move |changed: Vec<ConversionRule>| {
+            let (message, generation) = (message.clone(), generation.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                for r in &changed {
+                    if let Err(e) = api::save_rule(r).await {
+                        message.set(Some((false, error_text(&e))));
+                        break;
+                    }
+                }
+                generation.set(generation.wrapping_add(1));
+            });
+        })
+    };
+    let archive_campaign = {
+        let (message, generation) = (message.clone(), generation.clone());
+        Callback::from(move |c: Campaign| {
+            let (message, generation) = (message.clone(), generation.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = api::save_campaign(&c).await {
+                    message.set(Some((false, error_text(&e))));
+                }
+                generation.set(generation.wrapping_add(1));
             });
         })
     };
@@ -201,8 +239,30 @@ pub fn sales_settings() -> Html {
                 <h2>{ tr("sales.rules") }</h2>
                 <p class="hint">{ tr("sales.rules_hint") }</p>
                 <ol id="rule-list">
-                    { for rules.iter().map(|r| html! {
-                        <li>{ format!("{} — {} → {}", r.name, tr(&format!("trigger.{}", r.trigger.as_str())), pipeline_name(r.pipeline_id)) }</li>
+                    { for rules.iter().enumerate().map(|(i, r)| {
+                        let toggle = {
+                            let (save, r) = (save_rules.clone(), r.clone());
+                            Callback::from(move |_| save.emit(vec![ConversionRule { active: !r.active, ..r.clone() }]))
+                        };
+                        // Swap with the neighbour: positions become the list order.
+                        let swap = |j: usize| {
+                            let (save, all) = (save_rules.clone(), (*rules).clone());
+                            Callback::from(move |_| {
+                                let mut order = all.clone();
+                                order.swap(i, j);
+                                save.emit(order.into_iter().enumerate().map(|(k, r)| ConversionRule { position: k as u32, ..r }).collect());
+                            })
+                        };
+                        html! {
+                            <li class={classes!((!r.active).then_some("archived"))}>
+                                { format!("{} — {} → {}", r.name, tr(&format!("trigger.{}", r.trigger.as_str())), pipeline_name(r.pipeline_id)) }
+                                <span class="row-actions inline">
+                                    <button class="small" disabled={i == 0} onclick={swap(i.saturating_sub(1))} title={tr("pipelines.up")}>{ "↑" }</button>
+                                    <button class="small" disabled={i + 1 == rules.len()} onclick={swap((i + 1).min(rules.len() - 1))} title={tr("pipelines.down")}>{ "↓" }</button>
+                                    <button class="small" onclick={toggle}>{ if r.active { tr("sales.deactivate") } else { tr("sales.activate") } }</button>
+                                </span>
+                            </li>
+                        }
                     }) }
                 </ol>
                 <form id="rule-form" onsubmit={on_rule} class="grid2">
@@ -243,13 +303,16 @@ pub fn sales_settings() -> Html {
                 <h2>{ tr("sales.campaigns") }</h2>
                 <ul id="campaign-list">
                     { for campaigns.iter().map(|c| html! {
-                        <li>{ format!("{} — {} · {}", c.name, tr(&format!("source.{}", c.channel.as_str())), money(c.cost_minor, &currency, &shared.lang)) }
+                        <li class={classes!(c.archived.then_some("archived"))}>{ format!("{} — {} · {}", c.name, tr(&format!("source.{}", c.channel.as_str())), money(c.cost_minor, &currency, &shared.lang)) }
                             { c.default_pipeline_id.map(|p| format!(" → {}", pipeline_name(p))).unwrap_or_default() }
                             { (!c.pipeline_ids.is_empty()).then(|| format!(" (+ {})", c.pipeline_ids.iter().map(|p| pipeline_name(*p)).collect::<Vec<_>>().join(", "))) }
                             { match (c.starts_on, c.ends_on) {
                                 (None, None) => String::new(),
                                 (a, b) => format!(" · {} – {}", a.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(), b.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()),
-                            } }</li>
+                            } }
+                            <button class="small" onclick={{ let (archive, c) = (archive_campaign.clone(), c.clone());
+                                Callback::from(move |_| archive.emit(Campaign { archived: !c.archived, ..c.clone() })) }}>
+                                { if c.archived { tr("pipelines.restore") } else { tr("pipelines.archive") } }</button></li>
                     }) }
                 </ul>
                 <form id="campaign-form" onsubmit={on_campaign} class="grid2">
