@@ -885,3 +885,47 @@ store_test!(
         );
     }
 );
+
+store_test!(
+    a_rejected_import_row_creates_nothing,
+    |t: TestDb| async move {
+        let fisso = pipeline(&t, "Fisso").await;
+        let mut req = import_request(&fixture("deals-prospecting.csv"), fisso.id);
+        req.missing_stages = MissingPolicy::Create;
+        let report = run_import(&t, &req).await.unwrap();
+        // Line 2 names no account and no contact: rejected, and neither its new
+        // stage nor its new owner is created for it.
+        assert_eq!(report.rows[0].status, RowStatus::Rejected);
+        let codes: Vec<_> = report.rows[0]
+            .messages
+            .iter()
+            .map(|m| m.code.as_str())
+            .collect();
+        assert_eq!(codes, ["customer_required"]);
+        // Line 3 is good: it creates the stage, the owner and the account.
+        assert_eq!(report.rows[1].status, RowStatus::Imported);
+        let codes: Vec<_> = report.rows[1]
+            .messages
+            .iter()
+            .map(|m| (m.field.as_str(), m.code.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("stage", "created"),
+                ("owner", "created"),
+                ("account", "created")
+            ]
+        );
+        let stages = pipeline(&t, "Fisso").await.stages;
+        assert_eq!(stages.iter().filter(|s| s.name == "Prospecting").count(), 1);
+        let users = staff::list_users(&t.db, &t.ctx).await.unwrap();
+        assert_eq!(
+            users
+                .iter()
+                .filter(|u| u.display_name == "Nuovo Agente")
+                .count(),
+            1
+        );
+    }
+);

@@ -199,8 +199,17 @@ pub fn preview(path: &Path, region: &str) -> Result<DealImportPreview> {
 /// What a stage cell means.
 enum StageValue {
     Open(Stage),
+    /// A stage the pipeline lacks, to be created (policy `create`).
+    New(String),
     Won,
     Lost,
+}
+
+/// An owner or account named by a row: known, to be created, or none.
+enum Found {
+    Existing(Uuid),
+    New(String),
+    None,
 }
 
 fn outcome_of(value: &str) -> Option<DealStatus> {
@@ -373,7 +382,8 @@ impl Run<'_> {
         };
         let one_off = money(F::CloseValue, &mut errors);
         let monthly = money(F::MonthlyValue, &mut errors);
-        // Stage or outcome.
+        // Resolve everything first, reading only; a rejected row writes
+        // nothing (no stage, owner, account or person is created for it).
         let stage_value = match get(F::Stage) {
             None => {
                 errors.push(FieldError::new("stage", "required"));
@@ -392,19 +402,7 @@ impl Run<'_> {
                     {
                         Some(s) => Some(StageValue::Open(s.clone())),
                         None if self.request.missing_stages == MissingPolicy::Create => {
-                            let stage = Stage {
-                                id: Uuid::now_v7(),
-                                pipeline_id: self.pipeline.id,
-                                name: v.chars().take(120).collect(),
-                                position: self.pipeline.stages.len() as u32,
-                                probability: 50,
-                                archived: false,
-                            };
-                            c.insert_stage(tenant, &stage).await?;
-                            self.pipeline.stages.push(stage.clone());
-                            out.messages
-                                .push(FieldError::new("stage", "created").with("value", v));
-                            Some(StageValue::Open(stage))
+                            Some(StageValue::New(v.chars().take(120).collect()))
                         }
                         None => {
                             errors.push(FieldError::new("stage", "unknown_value").with("value", v));
@@ -422,9 +420,8 @@ impl Run<'_> {
         if status != DealStatus::Open && close.is_none() && get(F::CloseDate).is_none() {
             errors.push(FieldError::new("close_date", "required"));
         }
-        // Owner.
-        let owner_id = match get(F::Owner) {
-            None => Some(self.ctx.user.id),
+        let owner = match get(F::Owner) {
+            None => Found::Existing(self.ctx.user.id),
             Some(name) => {
                 let key = search_key(name);
                 match self
@@ -432,58 +429,30 @@ impl Run<'_> {
                     .iter()
                     .find(|u| search_key(&u.display_name) == key)
                 {
-                    Some(u) => Some(u.id),
-                    None if self.request.missing_owners == MissingPolicy::Create
-                        && errors.is_empty() =>
-                    {
-                        let user = User {
-                            id: Uuid::now_v7(),
-                            display_name: name.chars().take(100).collect(),
-                            email: None,
-                            role: Role::Staff,
-                            store_id: self.store_id,
-                            active: true,
-                            created_at: now(),
-                        };
-                        c.insert_user(tenant, &user).await?;
-                        self.users.push(user.clone());
-                        out.messages
-                            .push(FieldError::new("owner", "created").with("value", name));
-                        Some(user.id)
+                    Some(u) => Found::Existing(u.id),
+                    None if self.request.missing_owners == MissingPolicy::Create => {
+                        Found::New(name.chars().take(100).collect())
                     }
-                    None if self.request.missing_owners == MissingPolicy::Reject => {
+                    None => {
                         errors.push(FieldError::new("owner", "unknown_value").with("value", name));
-                        None
+                        Found::None
                     }
-                    None => None,
                 }
             }
         };
-        if !errors.is_empty() {
-            out.messages.extend(errors);
-            return Ok(out);
-        }
-        // Account.
-        let at = now();
         let company = match get(F::Account) {
-            None => None,
+            None => Found::None,
             Some(name) => match c.find_company(tenant, &search_key(name)).await? {
-                Some(id) => Some((id, name.to_string())),
+                Some(id) => Found::Existing(id),
                 None if self.request.missing_accounts == MissingPolicy::Create => {
-                    let id = Uuid::now_v7();
-                    c.insert_company(tenant, id, name, at).await?;
-                    out.messages
-                        .push(FieldError::new("account", "created").with("value", name));
-                    Some((id, name.to_string()))
+                    Found::New(name.to_string())
                 }
                 None => {
-                    out.messages
-                        .push(FieldError::new("account", "unknown_value").with("value", name));
-                    return Ok(out);
+                    errors.push(FieldError::new("account", "unknown_value").with("value", name));
+                    Found::None
                 }
             },
         };
-        // Contact person.
         let (mut first, mut last) = (
             get(F::FirstName).unwrap_or("").to_string(),
             get(F::LastName).unwrap_or("").to_string(),
@@ -495,10 +464,78 @@ impl Run<'_> {
                 last = parts.next().unwrap_or("").to_string();
             }
         }
-        let phone = get(F::Phone).and_then(|p| Phone::parse(p, self.ctx.region(), "phone").ok());
-        let email = get(F::Email).and_then(|e| Email::parse(e, "email").ok());
-        let person = if phone.is_some() || email.is_some() || !(first.is_empty() && last.is_empty())
-        {
+        let mut warnings = Vec::new();
+        let phone = get(F::Phone).and_then(|p| {
+            Phone::parse(p, self.ctx.region(), "phone")
+                .map_err(|e| warnings.push(e))
+                .ok()
+        });
+        let email =
+            get(F::Email).and_then(|e| Email::parse(e, "email").map_err(|e| warnings.push(e)).ok());
+        let has_contact =
+            phone.is_some() || email.is_some() || !(first.is_empty() && last.is_empty());
+        if !has_contact && get(F::Account).is_none() {
+            errors.push(FieldError::new("account", "customer_required"));
+        }
+        if !errors.is_empty() {
+            out.messages.extend(errors);
+            out.messages.extend(warnings);
+            return Ok(out);
+        }
+        out.messages.extend(warnings);
+
+        // The row is good: create what it names and the database lacks.
+        let at = now();
+        let stage_value = match stage_value {
+            Some(StageValue::New(name)) => {
+                let stage = Stage {
+                    id: Uuid::now_v7(),
+                    pipeline_id: self.pipeline.id,
+                    name: name.clone(),
+                    position: self.pipeline.stages.len() as u32,
+                    probability: 50,
+                    archived: false,
+                };
+                c.insert_stage(tenant, &stage).await?;
+                self.pipeline.stages.push(stage.clone());
+                out.messages
+                    .push(FieldError::new("stage", "created").with("value", name));
+                Some(StageValue::Open(stage))
+            }
+            other => other,
+        };
+        let owner_id = match owner {
+            Found::Existing(id) => Some(id),
+            Found::New(name) => {
+                let user = User {
+                    id: Uuid::now_v7(),
+                    display_name: name.clone(),
+                    email: None,
+                    role: Role::Staff,
+                    store_id: self.store_id,
+                    active: true,
+                    created_at: at,
+                };
+                c.insert_user(tenant, &user).await?;
+                self.users.push(user.clone());
+                out.messages
+                    .push(FieldError::new("owner", "created").with("value", name));
+                Some(user.id)
+            }
+            Found::None => None,
+        };
+        let company = match company {
+            Found::Existing(id) => Some((id, get(F::Account).unwrap_or_default().to_string())),
+            Found::New(name) => {
+                let id = Uuid::now_v7();
+                c.insert_company(tenant, id, &name, at).await?;
+                out.messages
+                    .push(FieldError::new("account", "created").with("value", name.clone()));
+                Some((id, name))
+            }
+            Found::None => None,
+        };
+        let person = if has_contact {
             let phones: Vec<String> = phone.iter().map(|p| p.e164().to_string()).collect();
             let found = c
                 .find_people_by_contact(tenant, &phones, email.as_ref().map(Email::as_str))
@@ -524,11 +561,6 @@ impl Run<'_> {
         } else {
             None
         };
-        if person.is_none() && company.is_none() {
-            out.messages
-                .push(FieldError::new("account", "customer_required"));
-            return Ok(out);
-        }
         let product = get(F::Product).unwrap_or(&self.pipeline.name).to_string();
         let lines = vec![DealLine {
             id: Uuid::now_v7(),
