@@ -404,6 +404,26 @@ async fn deals_scenario(c: &Client) {
     wait_text(c, "#counter-saved", "una regola ha aperto la trattativa").await;
     shot(c, "12-captured-converted").await;
 
+    // The lead shows its deal, and what each rule would do on qualification.
+    click(c, "#nav-leads").await;
+    wait_text(c, "#leads-table tbody", "Marco Verdi").await;
+    c.execute(
+        "document.querySelector('#leads-table tbody tr').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    press(c, ENTER).await;
+    wait_text(c, "#lead-status", "Convertito").await;
+    wait_text(c, "#lead-deals", "Marco Verdi").await;
+    wait_text(
+        c,
+        "#rule-preview",
+        "Fibra al banco: vale in un altro momento",
+    )
+    .await;
+    shot(c, "12b-lead-converted").await;
+
     // The board shows it in the first stage; the keyboard moves it twice.
     click(c, "#nav-deals").await;
     wait_text(c, "#board section[data-stage=Pre-check]", "Marco Verdi").await;

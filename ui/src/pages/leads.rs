@@ -538,10 +538,18 @@ fn convert_to_deal(props: &ConvertProps) -> Html {
         <div class="convert">
             { error.as_ref().map(|e| html! { <div class="banner error" role="alert">{ e }</div> }) }
             { preview.as_ref().map(|p| html! {
-                <p class="hint" id="rule-preview">{ match (&p.pipeline_name, &p.owner_name) {
-                    (Some(pipe), owner) => tr_with("leads.rule_would_fire", [("pipeline", pipe.clone()), ("owner", owner.clone().unwrap_or_default())]),
-                    _ => tr("leads.no_rule_fires"),
-                } }</p>
+                <div class="hint" id="rule-preview">
+                    <p>{ match (&p.pipeline_name, &p.owner_name) {
+                        (Some(pipe), owner) => tr_with("leads.rule_would_fire", [("pipeline", pipe.clone()), ("owner", owner.clone().unwrap_or_default())]),
+                        _ => tr("leads.no_rule_fires"),
+                    } }</p>
+                    { (!p.verdicts.is_empty()).then(|| html! {
+                        <ul>{ for p.verdicts.iter().map(|(_, name, verdict)| {
+                            let key = serde_json::to_value(verdict).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                            html! { <li>{ format!("{name}: {}", tr(&format!("verdict.{key}"))) }</li> }
+                        }) }</ul>
+                    }) }
+                </div>
             }) }
             <label>{ tr("deals.pipeline") }
                 <select id="convert-pipeline" onchange={on_pipeline}>
