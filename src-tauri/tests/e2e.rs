@@ -377,6 +377,44 @@ async fn deals_scenario(c: &Client) {
     click(c, "#rule-save").await;
     wait_text(c, "#sales-message", "Fibra al banco").await;
     wait_text(c, "#rule-list", "Fibra al banco").await;
+    // Editing it loads the form and saves the same rule (no second one).
+    click(c, "#rule-list li .row-actions button:last-child").await;
+    let loaded = c
+        .find(Locator::Css("#rule-name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(loaded.as_deref(), Some("Fibra al banco"));
+    click(c, "#rule-save").await;
+    // Saved when the form is blank again; then the list has reloaded.
+    let started = Instant::now();
+    while c
+        .find(Locator::Css("#rule-name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .as_deref()
+        != Some("")
+    {
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "the edited rule was never saved"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let count = c
+        .execute(
+            "return document.querySelectorAll('#rule-list li').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(count.as_u64(), Some(1), "editing saves the same rule");
     shot(c, "11-rule").await;
     // …and a pipeline of their own, with its stages and probabilities.
     type_into(c, "#new-pipeline-name", "Business").await;

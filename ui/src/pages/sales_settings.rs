@@ -141,7 +141,10 @@ pub fn sales_settings() -> Html {
         use_node_ref(),
         use_node_ref(),
     );
+    // The rule being edited (the form then saves it under its own id).
+    let editing_rule = use_state(|| None::<ConversionRule>);
     let on_rule = {
+        let editing = editing_rule.clone();
         let refs = (
             r_name.clone(),
             r_trigger.clone(),
@@ -165,11 +168,15 @@ pub fn sales_settings() -> Html {
                 "round_robin" => (OwnerMode::RoundRobin, None),
                 id => (OwnerMode::User, Uuid::parse_str(id).ok()),
             };
+            let existing = (*editing).clone();
             let rule = ConversionRule {
-                id: Uuid::now_v7(),
+                id: existing.as_ref().map(|r| r.id).unwrap_or_else(Uuid::now_v7),
                 name: value_of(name),
-                position: rules.len() as u32,
-                active: true,
+                position: existing
+                    .as_ref()
+                    .map(|r| r.position)
+                    .unwrap_or(rules.len() as u32),
+                active: existing.as_ref().map(|r| r.active).unwrap_or(true),
                 trigger: value_of(trigger).parse().unwrap_or(RuleTrigger::Qualified),
                 source_channel: None,
                 campaign_id: Uuid::parse_str(&value_of(campaign)).ok(),
@@ -180,11 +187,17 @@ pub fn sales_settings() -> Html {
                 owner_mode,
                 owner_user_id,
             };
-            let (message, generation, name) = (message.clone(), generation.clone(), name.clone());
+            let (message, generation, name, editing) = (
+                message.clone(),
+                generation.clone(),
+                name.clone(),
+                editing.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_rule(&rule).await {
                     Ok(r) => {
                         clear(&name);
+                        editing.set(None);
                         message.set(Some((
                             true,
                             tr_with("sales.rule_saved", [("name", r.name)]),
@@ -260,44 +273,58 @@ pub fn sales_settings() -> Html {
                                     <button class="small" disabled={i == 0} onclick={swap(i.saturating_sub(1))} title={tr("pipelines.up")}>{ "↑" }</button>
                                     <button class="small" disabled={i + 1 == rules.len()} onclick={swap((i + 1).min(rules.len() - 1))} title={tr("pipelines.down")}>{ "↓" }</button>
                                     <button class="small" onclick={toggle}>{ if r.active { tr("sales.deactivate") } else { tr("sales.activate") } }</button>
+                                    <button class="small" onclick={{ let (editing, r) = (editing_rule.clone(), r.clone()); Callback::from(move |_| editing.set(Some(r.clone()))) }}>{ tr("deals.edit") }</button>
                                 </span>
                             </li>
                         }
                     }) }
                 </ol>
+                { {
+                    let e = (*editing_rule).clone();
+                    let owner_value = e.as_ref().map(|r| match r.owner_mode {
+                        OwnerMode::LeadOwner => "lead_owner".to_string(),
+                        OwnerMode::RoundRobin => "round_robin".to_string(),
+                        OwnerMode::User => r.owner_user_id.map(|u| u.to_string()).unwrap_or_default(),
+                    });
+                    html! {
                 <form id="rule-form" onsubmit={on_rule} class="grid2">
-                    <div class="field"><label for="rule-name">{ tr("sales.rule_name") }</label><input id="rule-name" ref={r_name} /></div>
+                    <div class="field"><label for="rule-name">{ tr("sales.rule_name") }</label><input id="rule-name" ref={r_name} value={e.as_ref().map(|r| r.name.clone()).unwrap_or_default()} /></div>
                     <div class="field"><label for="rule-trigger">{ tr("sales.trigger") }</label>
                         <select id="rule-trigger" ref={r_trigger}>
-                            { for RuleTrigger::ALL.iter().map(|t| html! { <option value={t.as_str()}>{ tr(&format!("trigger.{}", t.as_str())) }</option> }) }
+                            { for RuleTrigger::ALL.iter().map(|t| html! { <option value={t.as_str()} selected={e.as_ref().is_some_and(|r| r.trigger == *t)}>{ tr(&format!("trigger.{}", t.as_str())) }</option> }) }
                         </select></div>
                     <div class="field"><label for="rule-pipeline">{ tr("deals.pipeline") }</label>
                         <select id="rule-pipeline" ref={r_pipeline}>
-                            { for pipelines.iter().filter(|p| !p.archived).map(|p| html! { <option value={p.id.to_string()}>{ &p.name }</option> }) }
+                            { for pipelines.iter().filter(|p| !p.archived).map(|p| html! { <option value={p.id.to_string()} selected={e.as_ref().is_some_and(|r| r.pipeline_id == p.id)}>{ &p.name }</option> }) }
                         </select></div>
                     <div class="field"><label for="rule-interest">{ tr("field.interest") }</label>
                         <select id="rule-interest" ref={r_interest}>
-                            <option value="">{ tr("filter.any") }</option>
-                            { for Interest::ALL.iter().map(|i| html! { <option value={i.as_str()}>{ tr(&format!("interest.{}", i.as_str())) }</option> }) }
+                            <option value="" selected={e.as_ref().is_none_or(|r| r.interest.is_none())}>{ tr("filter.any") }</option>
+                            { for Interest::ALL.iter().map(|i| html! { <option value={i.as_str()} selected={e.as_ref().is_some_and(|r| r.interest == Some(*i))}>{ tr(&format!("interest.{}", i.as_str())) }</option> }) }
                         </select></div>
                     <div class="field"><label for="rule-campaign">{ tr("deals.campaign") }</label>
                         <select id="rule-campaign" ref={r_campaign}>
-                            <option value="">{ tr("filter.any") }</option>
-                            { for campaigns.iter().map(|c| html! { <option value={c.id.to_string()}>{ &c.name }</option> }) }
+                            <option value="" selected={e.as_ref().is_none_or(|r| r.campaign_id.is_none())}>{ tr("filter.any") }</option>
+                            { for campaigns.iter().map(|c| html! { <option value={c.id.to_string()} selected={e.as_ref().is_some_and(|r| r.campaign_id == Some(c.id))}>{ &c.name }</option> }) }
                         </select></div>
                     <div class="field"><label for="rule-consent">{ tr("sales.consent") }</label>
                         <select id="rule-consent" ref={r_consent}>
-                            { for ConsentKind::ALL.iter().map(|k| html! { <option value={k.as_str()}>{ tr(&format!("consent.{}", k.as_str())) }</option> }) }
-                            <option value="">{ tr("sales.no_consent_check") }</option>
+                            { for ConsentKind::ALL.iter().map(|k| html! { <option value={k.as_str()} selected={e.as_ref().is_some_and(|r| r.required_consent == Some(*k))}>{ tr(&format!("consent.{}", k.as_str())) }</option> }) }
+                            <option value="" selected={e.as_ref().is_some_and(|r| r.required_consent.is_none())}>{ tr("sales.no_consent_check") }</option>
                         </select></div>
                     <div class="field"><label for="rule-owner">{ tr("deals.owner") }</label>
                         <select id="rule-owner" ref={r_owner}>
-                            <option value="lead_owner">{ tr("owner_mode.lead_owner") }</option>
-                            <option value="round_robin">{ tr("owner_mode.round_robin") }</option>
-                            { for shared.info.users.iter().filter(|u| u.active).map(|u| html! { <option value={u.id.to_string()}>{ &u.display_name }</option> }) }
+                            <option value="lead_owner" selected={owner_value.as_deref() == Some("lead_owner")}>{ tr("owner_mode.lead_owner") }</option>
+                            <option value="round_robin" selected={owner_value.as_deref() == Some("round_robin")}>{ tr("owner_mode.round_robin") }</option>
+                            { for shared.info.users.iter().filter(|u| u.active).map(|u| html! { <option value={u.id.to_string()} selected={owner_value.as_deref() == Some(u.id.to_string().as_str())}>{ &u.display_name }</option> }) }
                         </select></div>
-                    <div class="actions"><button type="submit" class="primary" id="rule-save">{ tr("sales.add_rule") }</button></div>
+                    <div class="actions">
+                        <button type="submit" class="primary" id="rule-save">{ if e.is_some() { tr("deals.save") } else { tr("sales.add_rule") } }</button>
+                        { e.is_some().then(|| html! { <button type="button" onclick={{ let editing = editing_rule.clone(); Callback::from(move |_| editing.set(None)) }}>{ tr("common.cancel") }</button> }) }
+                    </div>
                 </form>
+                    }
+                } }
             </div>
             <div class="card">
                 <h2>{ tr("sales.campaigns") }</h2>
