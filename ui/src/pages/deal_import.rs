@@ -12,7 +12,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::import::{report_card, save_report_callback};
+use super::import::{report_card, run_import, save_report_callback};
 use crate::api;
 use crate::i18n::{error_text, field_error, tr, tr_with};
 
@@ -157,19 +157,13 @@ pub fn deal_import() -> Html {
                 date_order: *date_order,
                 store_id: None,
             };
-            let (running, report, error) = (running.clone(), report.clone(), error.clone());
-            running.set(true);
-            progress.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::deal_import_run(&request).await {
-                    Ok(r) => {
-                        report.set(Some(r));
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-                running.set(false);
-            });
+            run_import(
+                async move { api::deal_import_run(&request).await },
+                &running,
+                &progress,
+                &report,
+                &error,
+            );
         })
     };
     let on_save = save_report_callback(&report, &error, &saved_to);

@@ -176,24 +176,13 @@ pub fn import() -> Html {
                 store_id: None,
                 phone_region: Some((*region).clone()).filter(|r| !r.trim().is_empty()),
             };
-            let (running, progress, report, error) = (
-                running.clone(),
-                progress.clone(),
-                report.clone(),
-                error.clone(),
+            run_import(
+                async move { api::import_run(&request).await },
+                &running,
+                &progress,
+                &report,
+                &error,
             );
-            running.set(true);
-            progress.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::import_run(&request).await {
-                    Ok(r) => {
-                        report.set(Some(r));
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-                running.set(false);
-            });
         })
     };
     let on_save = save_report_callback(&report, &error, &saved_to);
@@ -337,4 +326,28 @@ pub(crate) fn save_report_callback(
             }
         });
     })
+}
+
+/// Runs either import in the background: marks it running, clears the
+/// progress, then shows its report (or its error) and marks it done.
+pub(crate) fn run_import<P: 'static>(
+    run: impl std::future::Future<Output = Result<ImportReport, banco::ErrorPayload>> + 'static,
+    running: &UseStateHandle<bool>,
+    progress: &UseStateHandle<Option<P>>,
+    report: &UseStateHandle<Option<ImportReport>>,
+    error: &UseStateHandle<Option<String>>,
+) {
+    let (running, report, error) = (running.clone(), report.clone(), error.clone());
+    running.set(true);
+    progress.set(None);
+    wasm_bindgen_futures::spawn_local(async move {
+        match run.await {
+            Ok(r) => {
+                report.set(Some(r));
+                error.set(None);
+            }
+            Err(e) => error.set(Some(error_text(&e))),
+        }
+        running.set(false);
+    });
 }
