@@ -84,6 +84,10 @@ pub enum Error {
     /// The operation was cancelled by the user; nothing was written.
     #[error("cancelled: nothing was written")]
     Cancelled,
+    /// Stored data no longer matches its checksum (a document's bytes and
+    /// its SHA-256).
+    #[error("integrity: {0}")]
+    Integrity(String),
 }
 
 fn display_field_errors(errors: &[FieldError]) -> String {
@@ -171,6 +175,12 @@ impl Error {
                 message,
             ),
             Error::Cancelled => ErrorPayload::simple("cancelled", "error.cancelled", [], message),
+            Error::Integrity(detail) => ErrorPayload::simple(
+                "integrity",
+                "error.integrity",
+                [("detail", detail.clone())],
+                message,
+            ),
         }
     }
 }
@@ -181,7 +191,7 @@ impl Error {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorPayload {
     /// Error family: `validation`, `not_found`, `illegal_transition`,
-    /// `forbidden`, `illegal_deal_move`, `csv`,
+    /// `forbidden`, `illegal_deal_move`, `csv`, `integrity`,
     /// `io`, `config`, `database`, `cancelled`.
     pub kind: String,
     /// The first offending field, for validation errors.

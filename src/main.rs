@@ -364,6 +364,7 @@ fn query_from(f: &Filters, limit: u32, offset: u32) -> Result<LeadQuery> {
             .map(|s| parse(SourceChannel::parse(s, "source")))
             .transpose()?,
         store_id: f.store,
+        person_id: None,
         from: f.from,
         to: f.to,
         sort,

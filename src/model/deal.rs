@@ -573,6 +573,10 @@ pub struct DealFilter {
     pub expected_to: Option<NaiveDate>,
     /// Words of the title, person or company (accent-insensitive).
     pub search: Option<String>,
+    /// Only deals of this person.
+    pub person_id: Option<Uuid>,
+    /// Only deals of this company.
+    pub company_id: Option<Uuid>,
 }
 
 /// One column of the board: a stage with its figures over every matching

@@ -232,23 +232,6 @@ pub struct Consent {
     pub recorded_by: Option<Uuid>,
 }
 
-/// A note on a lead.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Note {
-    /// UUID v7.
-    pub id: Uuid,
-    /// The lead.
-    pub lead_id: Uuid,
-    /// Author.
-    pub author_id: Option<Uuid>,
-    /// Author's display name, for lists.
-    pub author_name: Option<String>,
-    /// Text.
-    pub body: String,
-    /// When (UTC).
-    pub created_at: DateTime<Utc>,
-}
-
 string_enum! {
     /// What happened to a lead, in its history.
     LeadEventKind {
@@ -352,6 +335,8 @@ pub struct LeadQuery {
     pub source_channel: Option<SourceChannel>,
     /// Only this store.
     pub store_id: Option<Uuid>,
+    /// Only leads of this person.
+    pub person_id: Option<Uuid>,
     /// Captured on or after this day (UTC).
     pub from: Option<NaiveDate>,
     /// Captured on or before this day (UTC, inclusive).
@@ -399,7 +384,7 @@ pub struct LeadDetail {
     /// The person's consents, newest first.
     pub consents: Vec<Consent>,
     /// Notes, newest first.
-    pub notes: Vec<Note>,
+    pub notes: Vec<super::Note>,
     /// History, newest first.
     pub history: Vec<LeadEvent>,
     /// Statuses the lead may move to now.

@@ -8,16 +8,28 @@
 //! `new → in_progress → qualified → converted | disqualified`.
 
 mod capture;
+mod company;
 mod contact;
+mod custom;
 mod deal;
 mod field_error;
 mod import;
 mod lead;
 mod person;
+mod record;
 mod user;
 
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
+pub use company::{
+    check_company_tax_code, check_person_tax_code, check_url, check_vat, parse_tags,
+    partita_iva_ok, Company, CompanyContact, CompanyInput, CompanyKind, CompanyListItem,
+    CompanyQuery, CompanyStatus, ValidCompany,
+};
 pub use contact::{normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
+pub use custom::{
+    check_custom_values, check_field_definition, check_value, custom_text, parse_date, CustomField,
+    CustomFieldKind, CustomValues, EntityType,
+};
 pub use deal::{
     check_lines, check_name, check_probability, cost_per_lead, deal_totals, div_round,
     minor_to_decimal, parse_money, rate, weighted, win_rate, Attribution, Board, BoardColumn,
@@ -35,7 +47,12 @@ pub use import::{
 };
 pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadDetail, LeadEvent, LeadEventKind, LeadListItem,
-    LeadQuery, LeadSort, LeadStatus, Note, Page, SourceChannel, StatusChange,
+    LeadQuery, LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
 };
 pub use person::{search_key, Person, PersonMatch};
+pub use record::{
+    check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,
+    Mention, MergeOutcome, Note, NoteKind, NoteRevision, PersonCard, RecordSummary, SearchHit,
+    SearchResults, TimelineEntry, MAX_DOCUMENT_BYTES, MAX_NOTE_CHARS,
+};
 pub use user::{AppInfo, NewUser, Role, Shop, Tenant, User};

@@ -32,6 +32,13 @@ pub struct Person {
     pub external_ref: Option<String>,
     /// Whether the person has won at least one deal.
     pub is_customer: bool,
+    /// Codice fiscale (16 characters, checked by
+    /// [`crate::model::check_person_tax_code`]).
+    #[serde(default)]
+    pub tax_code: Option<String>,
+    /// Values of the tenant's custom fields for people.
+    #[serde(default)]
+    pub custom: crate::model::CustomValues,
     /// Created (UTC).
     pub created_at: DateTime<Utc>,
     /// Last changed (UTC).
@@ -62,6 +69,8 @@ impl Person {
             country: None,
             external_ref: None,
             is_customer: false,
+            tax_code: None,
+            custom: Default::default(),
             created_at: at,
             updated_at: at,
         }

@@ -5,14 +5,12 @@ use uuid::Uuid;
 use super::capture::event;
 use super::{now, Ctx};
 use crate::model::{
-    FieldError, Lead, LeadDetail, LeadEventKind, LeadListItem, LeadQuery, LeadStatus, Note, Page,
-    RuleTrigger, StatusChange,
+    EntityType, FieldError, Lead, LeadDetail, LeadEventKind, LeadListItem, LeadQuery, LeadStatus,
+    NoteKind, Page, RuleTrigger, StatusChange,
 };
-use crate::store::{Db, DealRepo, Repo};
+use crate::store::{Db, DealRepo, RecordRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
 
-/// Longest note, in characters.
-pub const MAX_NOTE_CHARS: usize = 4000;
 /// Longest disqualification reason, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 
@@ -29,7 +27,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
     with_conn!(db, |c| detail_in(c, ctx, lead_id).await)
 }
 
-async fn detail_in<C: DealRepo + ?Sized>(
+async fn detail_in<C: DealRepo + RecordRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     lead_id: Uuid,
@@ -63,7 +61,7 @@ async fn detail_in<C: DealRepo + ?Sized>(
         None => None,
     };
     let consents = c.consents_of(tenant, person.id).await?;
-    let notes = c.notes_of(tenant, lead.id).await?;
+    let notes = super::notes::list_in(c, tenant, lead.id).await?;
     let history = c.events_of(tenant, lead.id).await?;
     let next_statuses = lead.status.next();
     let attributions = c.attributions_of(tenant, lead.id).await?;
@@ -157,40 +155,21 @@ pub async fn change_status(db: &Db, ctx: &Ctx, change: &StatusChange) -> Result<
     })
 }
 
-/// Adds a note (1–4,000 characters) to a lead, by the acting user.
+/// Adds a note to a lead, by the acting user (see
+/// [`super::notes::add_in`]: Markdown, mentions, search, timeline).
 ///
 /// Errors: [`Error::Validation`] `body`: `required` / `too_long`;
 /// [`Error::NotFound`].
 pub async fn add_note(db: &Db, ctx: &Ctx, lead_id: Uuid, body: &str) -> Result<LeadDetail> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(Error::field("body", "required"));
-    }
-    if body.chars().count() > MAX_NOTE_CHARS {
-        return Err(Error::Validation(vec![
-            FieldError::new("body", "too_long").with("max", MAX_NOTE_CHARS.to_string())
-        ]));
-    }
     with_tx!(db, |c| {
-        let tenant = ctx.tenant_id();
-        if c.get_lead(tenant, lead_id).await?.is_none() {
-            return Err(Error::NotFound {
-                entity: "lead",
-                id: lead_id.to_string(),
-            });
-        }
-        let at = now();
-        let note = Note {
-            id: Uuid::now_v7(),
-            lead_id,
-            author_id: Some(ctx.user.id),
-            author_name: None,
+        let new = super::notes::NewNote {
+            entity_type: EntityType::Lead,
+            entity_id: lead_id,
+            kind: NoteKind::General,
             body: body.to_string(),
-            created_at: at,
+            pinned: false,
         };
-        c.insert_note(tenant, &note).await?;
-        c.insert_event(tenant, &event(lead_id, LeadEventKind::NoteAdded, ctx, at))
-            .await?;
+        super::notes::add_in(c, ctx, &new).await?;
         detail_in(c, ctx, lead_id).await
     })
 }

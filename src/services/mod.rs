@@ -7,15 +7,19 @@
 
 pub mod campaigns;
 pub mod capture;
+pub mod companies;
 pub mod context;
 pub mod deal_import;
 pub mod deals;
+pub mod duplicates;
 pub mod export;
 pub mod import;
 pub mod kpi;
 pub mod leads;
+pub mod notes;
 pub mod pipelines;
 pub mod rules;
+pub mod search;
 pub mod seed;
 pub mod staff;
 

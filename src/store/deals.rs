@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use uuid::Uuid;
 
+use super::records::{RecordRepo, SearchDoc};
 use super::repo::{like_escape, parse_enum, Repo};
 use super::Backend;
 use crate::model::{
@@ -284,6 +285,24 @@ pub fn deal_search_text(title: &str, person: Option<&str>, company: Option<&str>
         person.unwrap_or(""),
         company.unwrap_or("")
     ))
+}
+
+/// The search index row of a deal: its title; the folded title, person
+/// and company names (`search_text`); status and value as subtitle.
+pub fn deal_doc(d: &Deal, search_text: &str) -> SearchDoc {
+    SearchDoc {
+        kind: "deal",
+        id: d.id,
+        title: d.title.clone(),
+        subtitle: format!(
+            "{} · {} {}",
+            d.status.as_str(),
+            crate::model::minor_to_decimal(d.totals.value_minor),
+            d.currency
+        ),
+        name_key: search_key(&d.title),
+        body: search_text.to_string(),
+    }
 }
 
 fn range_bounds(range: KpiRange) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
@@ -574,6 +593,12 @@ macro_rules! push_deal_filter {
         }
         if let Some(c) = f.campaign_id {
             $qb.push(" AND d.campaign_id = ").push_bind(c);
+        }
+        if let Some(p) = f.person_id {
+            $qb.push(" AND d.person_id = ").push_bind(p);
+        }
+        if let Some(c) = f.company_id {
+            $qb.push(" AND d.company_id = ").push_bind(c);
         }
         if let Some(from) = f.expected_from {
             $qb.push(" AND d.expected_close >= ").push_bind(from);
@@ -1047,6 +1072,7 @@ macro_rules! impl_deal_repo {
                 );
                 let q = sqlx::query(&sql).bind(tenant).bind(d.id).bind(d.created_at).bind(d.created_by);
                 let done = bind_deal_body!(q, d, search_text).execute(&mut *self).await?;
+                self.upsert_search_doc(tenant, &deal_doc(d, search_text)).await?;
                 Ok(done.rows_affected() == 1)
             }
 
@@ -1064,6 +1090,15 @@ macro_rules! impl_deal_repo {
                 let sql = format!("UPDATE deals SET {} WHERE tenant_id = $1 AND id = $2", sets.join(", "));
                 let q = sqlx::query(&sql).bind(tenant).bind(d.id);
                 bind_deal_body!(q, d, search_text).execute(&mut *self).await?;
+                let text: Option<String> = match search_text {
+                    Some(t) => Some(t.to_string()),
+                    None => sqlx::query_scalar("SELECT search_text FROM deals WHERE tenant_id = $1 AND id = $2")
+                        .bind(tenant)
+                        .bind(d.id)
+                        .fetch_optional(&mut *self)
+                        .await?,
+                };
+                self.upsert_search_doc(tenant, &deal_doc(d, text.as_deref().unwrap_or(""))).await?;
                 Ok(())
             }
 
@@ -1316,6 +1351,8 @@ macro_rules! impl_deal_repo {
                             .push_bind(d.updated_at);
                     });
                     qb.build().execute(&mut *self).await?;
+                    let docs: Vec<SearchDoc> = chunk.iter().map(|(d, search, _)| deal_doc(d, search)).collect();
+                    self.insert_search_docs(tenant, &docs).await?;
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO deal_lines (tenant_id, id, deal_id, position, product, quantity, one_off_minor, monthly_minor) ",
                     );

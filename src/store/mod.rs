@@ -26,10 +26,16 @@ use sqlx::sqlite::{
 use crate::{Error, Result};
 
 mod deals;
+mod records;
 mod repo;
 
 pub use deals::{
-    deal_search_text, CampaignCounts, DealCounts, DealRepo, ForecastRow, GroupBy, StageStays,
+    deal_doc, deal_search_text, CampaignCounts, DealCounts, DealRepo, ForecastRow, GroupBy,
+    StageStays,
+};
+pub use records::{
+    company_doc, max_typos, note_doc, person_doc, phone_tokens, CompanyKeys, PersonKeys, RawHit,
+    RecordRepo, SearchDoc,
 };
 pub use repo::Repo;
 
@@ -59,6 +65,9 @@ pub enum Pool {
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: Pool,
+    /// The SQLite file's folder (documents live beside it); `None` for
+    /// Postgres or an in-memory database.
+    sqlite_dir: Option<PathBuf>,
 }
 
 /// Name of the SQLite file inside a data directory.
@@ -104,12 +113,22 @@ impl Db {
                     })?;
                 }
             }
+            let sqlite_dir = match options.get_filename() {
+                f if f.as_os_str().is_empty() || f.to_string_lossy().contains(":memory:") => None,
+                f => Some(
+                    f.parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| PathBuf::from(".")),
+                ),
+            };
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)
                 .await?;
             Ok(Db {
                 pool: Pool::Sqlite(pool),
+                sqlite_dir,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
@@ -120,6 +139,7 @@ impl Db {
                 .await?;
             Ok(Db {
                 pool: Pool::Postgres(pool),
+                sqlite_dir: None,
             })
         } else {
             Err(Error::UnsupportedDatabaseUrl(url.to_string()))
@@ -133,6 +153,12 @@ impl Db {
             Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
+    }
+
+    /// The folder of the SQLite database file (where documents are kept);
+    /// `None` for Postgres.
+    pub fn sqlite_dir(&self) -> Option<&Path> {
+        self.sqlite_dir.as_deref()
     }
 
     /// Which backend this is.

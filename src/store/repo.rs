@@ -5,10 +5,11 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use uuid::Uuid;
 
+use super::records::RecordRepo;
 use super::Backend;
 use crate::model::{
     search_key, Consent, ConsentKind, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem,
-    LeadQuery, LeadSort, LeadStatus, Note, Page, Person, Role, Shop, SourceChannel, Tenant, User,
+    LeadQuery, LeadSort, LeadStatus, Page, Person, Role, Shop, SourceChannel, Tenant, User,
 };
 use crate::{Error, Result};
 
@@ -77,10 +78,6 @@ pub trait Repo: Send {
     async fn insert_consent(&mut self, tenant: Uuid, consent: &Consent) -> Result<()>;
     /// A person's consent decisions, newest first.
     async fn consents_of(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Consent>>;
-    /// Adds a note to a lead.
-    async fn insert_note(&mut self, tenant: Uuid, note: &Note) -> Result<()>;
-    /// A lead's notes, newest first.
-    async fn notes_of(&mut self, tenant: Uuid, lead: Uuid) -> Result<Vec<Note>>;
     /// Appends to a lead's history.
     async fn insert_event(&mut self, tenant: Uuid, event: &LeadEvent) -> Result<()>;
     /// A lead's history, newest first.
@@ -205,7 +202,7 @@ impl TryFrom<UserRow> for User {
 
 const PERSON_COLUMNS: &str =
     "id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, email, \
-     company_name, city, country, external_ref, is_customer, created_at, updated_at";
+     company_name, city, country, external_ref, is_customer, tax_code, custom, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -221,6 +218,8 @@ struct PersonRow {
     country: Option<String>,
     external_ref: Option<String>,
     is_customer: bool,
+    tax_code: Option<String>,
+    custom: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -240,6 +239,8 @@ impl From<PersonRow> for Person {
             country: r.country,
             external_ref: r.external_ref,
             is_customer: r.is_customer,
+            tax_code: r.tax_code,
+            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -351,16 +352,6 @@ struct ConsentRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct NoteRow {
-    id: Uuid,
-    lead_id: Uuid,
-    author_id: Option<Uuid>,
-    author_name: Option<String>,
-    body: String,
-    created_at: DateTime<Utc>,
-}
-
-#[derive(sqlx::FromRow)]
 struct EventRow {
     id: Uuid,
     lead_id: Uuid,
@@ -400,6 +391,9 @@ macro_rules! push_lead_filters {
         if let Some(store) = q.store_id {
             $qb.push(" AND l.store_id = ").push_bind(store);
         }
+        if let Some(person) = q.person_id {
+            $qb.push(" AND l.person_id = ").push_bind(person);
+        }
         if let Some(from) = q.from {
             $qb.push(" AND l.created_at >= ")
                 .push_bind(from.and_time(NaiveTime::MIN).and_utc());
@@ -431,6 +425,8 @@ macro_rules! bind_person_details {
             .bind(&$p.external_ref)
             .bind($p.is_customer)
             .bind(person_search_text($p))
+            .bind(&$p.tax_code)
+            .bind(serde_json::to_string(&$p.custom).unwrap_or_else(|_| "{}".into()))
     };
 }
 
@@ -589,8 +585,8 @@ macro_rules! impl_repo {
             async fn insert_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
                 let q = sqlx::query(
                     "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
-                     email, company_name, city, country, external_ref, is_customer, search_text, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                     email, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
                 )
                 .bind(tenant)
                 .bind(p.id);
@@ -599,14 +595,14 @@ macro_rules! impl_repo {
                     .bind(p.updated_at)
                     .execute(&mut *self)
                     .await?;
-                Ok(())
+                self.upsert_search_doc(tenant, &super::records::person_doc(p)).await
             }
 
             async fn update_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
                 let q = sqlx::query(
                     "UPDATE people SET first_name = $3, last_name = $4, phone_e164 = $5, phone_2_e164 = $6, \
                      phone_raw = $7, email = $8, company_name = $9, city = $10, country = $11, external_ref = $12, \
-                     is_customer = $13, search_text = $14, updated_at = $15 WHERE tenant_id = $1 AND id = $2",
+                     is_customer = $13, search_text = $14, tax_code = $15, custom = $16, updated_at = $17 WHERE tenant_id = $1 AND id = $2",
                 )
                 .bind(tenant)
                 .bind(p.id);
@@ -617,7 +613,7 @@ macro_rules! impl_repo {
                 if done.rows_affected() == 0 {
                     return Err(Error::NotFound { entity: "person", id: p.id.to_string() });
                 }
-                Ok(())
+                self.upsert_search_doc(tenant, &super::records::person_doc(p)).await
             }
 
             async fn count_open_leads(&mut self, tenant: Uuid, person: Uuid) -> Result<u64> {
@@ -659,6 +655,9 @@ macro_rules! impl_repo {
                     .bind(l.created_by)
                     .execute(&mut *self)
                     .await?;
+                if done.rows_affected() == 1 {
+                    self.index_lead(l.tenant_id, l.id).await?;
+                }
                 Ok(done.rows_affected() == 1)
             }
 
@@ -691,7 +690,7 @@ macro_rules! impl_repo {
                 .bind(at)
                 .execute(&mut *self)
                 .await?;
-                Ok(())
+                self.index_lead(tenant, id).await
             }
 
             async fn list_leads(&mut self, tenant: Uuid, q: &LeadQuery) -> Result<Page<LeadListItem>> {
@@ -782,44 +781,6 @@ macro_rules! impl_repo {
                         })
                     })
                     .collect()
-            }
-
-            async fn insert_note(&mut self, tenant: Uuid, n: &Note) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO lead_notes (tenant_id, id, lead_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(tenant)
-                .bind(n.id)
-                .bind(n.lead_id)
-                .bind(n.author_id)
-                .bind(&n.body)
-                .bind(n.created_at)
-                .execute(&mut *self)
-                .await?;
-                Ok(())
-            }
-
-            async fn notes_of(&mut self, tenant: Uuid, lead: Uuid) -> Result<Vec<Note>> {
-                let rows = sqlx::query_as::<_, NoteRow>(
-                    "SELECT n.id, n.lead_id, n.author_id, u.display_name AS author_name, n.body, n.created_at \
-                     FROM lead_notes n LEFT JOIN users u ON u.tenant_id = n.tenant_id AND u.id = n.author_id \
-                     WHERE n.tenant_id = $1 AND n.lead_id = $2 ORDER BY n.created_at DESC, n.id DESC",
-                )
-                .bind(tenant)
-                .bind(lead)
-                .fetch_all(&mut *self)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| Note {
-                        id: r.id,
-                        lead_id: r.lead_id,
-                        author_id: r.author_id,
-                        author_name: r.author_name,
-                        body: r.body,
-                        created_at: r.created_at,
-                    })
-                    .collect())
             }
 
             async fn insert_event(&mut self, tenant: Uuid, e: &LeadEvent) -> Result<()> {

@@ -1,0 +1,733 @@
+//! Companies (accounts) and their contacts, with Italian tax identifiers.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::custom::CustomValues;
+use super::deal::check_name;
+use super::lead::string_enum;
+use super::{Email, FieldError, Phone};
+
+string_enum! {
+    /// What a company is to the tenant (seed 001).
+    CompanyKind {
+        /// Buys from the tenant (the default).
+        Client = "client",
+        /// Sells to the tenant.
+        Supplier = "supplier",
+        /// Has a stake (an administration, an association).
+        Stakeholder = "stakeholder",
+        /// Works with the tenant (an installer, an agency).
+        Partner = "partner",
+    }
+}
+
+string_enum! {
+    /// Where a company stands.
+    CompanyStatus {
+        /// Being approached; nothing signed yet.
+        Prospect = "prospect",
+        /// Current (the default).
+        Active = "active",
+        /// No longer followed.
+        Inactive = "inactive",
+    }
+}
+
+/// A company: an account that deals, contacts, notes and documents hang on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Company {
+    /// UUID v7.
+    pub id: Uuid,
+    /// Trading name, as shown everywhere.
+    pub name: String,
+    /// Registered legal name (`Rossi Impianti S.r.l.`), if it differs.
+    pub legal_name: Option<String>,
+    /// Client, supplier, stakeholder or partner.
+    pub kind: CompanyKind,
+    /// Prospect, active or inactive.
+    pub status: CompanyStatus,
+    /// VAT number, normalised by [`check_vat`]: 11 digits for Italy,
+    /// otherwise the country prefix and the national part (`DE123456789`).
+    pub vat_number: Option<String>,
+    /// Codice fiscale: 11 digits, or 16 characters for a sole trader.
+    pub tax_code: Option<String>,
+    /// Billing address, free text (multi-line).
+    pub billing_address: Option<String>,
+    /// Shipping address, free text.
+    pub shipping_address: Option<String>,
+    /// Website (absolute `http(s)` URL).
+    pub website: Option<String>,
+    /// Main e-mail.
+    pub email: Option<String>,
+    /// Main phone, E.164.
+    pub phone: Option<String>,
+    /// Free tags, trimmed, without duplicates, in the order given.
+    pub tags: Vec<String>,
+    /// The user who follows the account.
+    pub owner_id: Option<Uuid>,
+    /// The parent company (group), if any.
+    pub parent_id: Option<Uuid>,
+    /// Sector (`Energia`, `Ristorazione`).
+    pub sector: Option<String>,
+    /// Year established (1000–9999).
+    pub year_established: Option<i32>,
+    /// Annual revenue, minor units of the tenant's currency.
+    pub revenue_minor: Option<i64>,
+    /// Employees.
+    pub employees: Option<i32>,
+    /// Office location (city or address of the main office).
+    pub office_location: Option<String>,
+    /// Whether the company has won at least one deal.
+    pub is_customer: bool,
+    /// Values of the tenant's custom fields for companies.
+    #[serde(default)]
+    pub custom: CustomValues,
+    /// Created (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Last changed (UTC).
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A company as typed in its form or read from an import row: raw strings,
+/// checked by [`CompanyInput::validate`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompanyInput {
+    /// Trading name (required).
+    pub name: String,
+    /// Legal name.
+    #[serde(default)]
+    pub legal_name: String,
+    /// `client` (default), `supplier`, `stakeholder`, `partner`.
+    #[serde(default)]
+    pub kind: String,
+    /// `active` (default), `prospect`, `inactive`.
+    #[serde(default)]
+    pub status: String,
+    /// VAT number as typed.
+    #[serde(default)]
+    pub vat_number: String,
+    /// Codice fiscale as typed.
+    #[serde(default)]
+    pub tax_code: String,
+    /// Billing address.
+    #[serde(default)]
+    pub billing_address: String,
+    /// Shipping address.
+    #[serde(default)]
+    pub shipping_address: String,
+    /// Website; `www.x.it` is read as `https://www.x.it`.
+    #[serde(default)]
+    pub website: String,
+    /// E-mail.
+    #[serde(default)]
+    pub email: String,
+    /// Phone, national or international.
+    #[serde(default)]
+    pub phone: String,
+    /// Tags, comma separated.
+    #[serde(default)]
+    pub tags: String,
+    /// Owner.
+    #[serde(default)]
+    pub owner_id: Option<Uuid>,
+    /// Parent company.
+    #[serde(default)]
+    pub parent_id: Option<Uuid>,
+    /// Sector.
+    #[serde(default)]
+    pub sector: String,
+    /// Year established.
+    #[serde(default)]
+    pub year_established: String,
+    /// Annual revenue as a decimal amount (`1.250.000,00` or `1250000`).
+    #[serde(default)]
+    pub revenue: String,
+    /// Employees.
+    #[serde(default)]
+    pub employees: String,
+    /// Office location.
+    #[serde(default)]
+    pub office_location: String,
+    /// Custom field values (checked by the service against the tenant's
+    /// definitions).
+    #[serde(default)]
+    pub custom: CustomValues,
+}
+
+/// The checked fields of a [`CompanyInput`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidCompany {
+    /// Trading name.
+    pub name: String,
+    /// Legal name.
+    pub legal_name: Option<String>,
+    /// Kind.
+    pub kind: CompanyKind,
+    /// Status.
+    pub status: CompanyStatus,
+    /// Normalised VAT number.
+    pub vat_number: Option<String>,
+    /// Normalised tax code.
+    pub tax_code: Option<String>,
+    /// Billing address.
+    pub billing_address: Option<String>,
+    /// Shipping address.
+    pub shipping_address: Option<String>,
+    /// Website URL.
+    pub website: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone, E.164.
+    pub phone: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Owner.
+    pub owner_id: Option<Uuid>,
+    /// Parent.
+    pub parent_id: Option<Uuid>,
+    /// Sector.
+    pub sector: Option<String>,
+    /// Year established.
+    pub year_established: Option<i32>,
+    /// Revenue, minor units.
+    pub revenue_minor: Option<i64>,
+    /// Employees.
+    pub employees: Option<i32>,
+    /// Office location.
+    pub office_location: Option<String>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn opt_int<T>(
+    s: &str,
+    field: &str,
+    min: T,
+    max: T,
+    errors: &mut Vec<FieldError>,
+) -> Option<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' ' | '\''))
+        .collect();
+    if t.is_empty() {
+        return None;
+    }
+    match t.parse::<T>() {
+        Ok(v) if v >= min && v <= max => Some(v),
+        Ok(_) => {
+            errors.push(
+                FieldError::new(field, "out_of_range")
+                    .with("min", min.to_string())
+                    .with("max", max.to_string()),
+            );
+            None
+        }
+        Err(_) => {
+            errors.push(FieldError::new(field, "not_a_number").with("value", s.trim()));
+            None
+        }
+    }
+}
+
+/// Splits comma- or semicolon-separated tags; trims, drops blanks and
+/// repeats (case-insensitive), keeps the first spelling.
+pub fn parse_tags(raw: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in raw
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+/// Reads a website: an absolute `http`/`https` URL with a host; a bare
+/// host (`www.x.it`) gets `https://`. Errors: `invalid_url` on `field`.
+pub fn check_url(raw: &str, field: &str) -> Result<String, FieldError> {
+    let t = raw.trim();
+    let with_scheme = if t.contains("://") {
+        t.to_string()
+    } else {
+        format!("https://{t}")
+    };
+    match url::Url::parse(&with_scheme) {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| h.contains('.')) =>
+        {
+            Ok(u.to_string())
+        }
+        _ => Err(FieldError::new(field, "invalid_url").with("value", t)),
+    }
+}
+
+impl CompanyInput {
+    /// Checks every field and collects every error (none is lost): `name`
+    /// required (≤ 200 chars); `kind`/`status` from their lists; VAT by
+    /// [`check_vat`]; tax code by [`check_company_tax_code`]; website by
+    /// [`check_url`]; e-mail and phone (read in `region`) as for people;
+    /// year 1000–9999, employees 0–10,000,000; revenue as an amount.
+    pub fn validate(&self, region: &str) -> Result<ValidCompany, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = check_name(&self.name, "name")
+            .map_err(|e| errors.push(e))
+            .ok();
+        let kind = if self.kind.trim().is_empty() {
+            CompanyKind::Client
+        } else {
+            CompanyKind::parse(&self.kind.trim().to_lowercase(), "kind")
+                .map_err(|e| errors.push(e))
+                .unwrap_or(CompanyKind::Client)
+        };
+        let status = if self.status.trim().is_empty() {
+            CompanyStatus::Active
+        } else {
+            CompanyStatus::parse(&self.status.trim().to_lowercase(), "status")
+                .map_err(|e| errors.push(e))
+                .unwrap_or(CompanyStatus::Active)
+        };
+        let vat_number = opt(&self.vat_number)
+            .and_then(|v| check_vat(&v, "vat_number").map_err(|e| errors.push(e)).ok());
+        let tax_code = opt(&self.tax_code).and_then(|v| {
+            check_company_tax_code(&v, "tax_code")
+                .map_err(|e| errors.push(e))
+                .ok()
+        });
+        let website = opt(&self.website)
+            .and_then(|v| check_url(&v, "website").map_err(|e| errors.push(e)).ok());
+        let email = opt(&self.email).and_then(|v| {
+            Email::parse(&v, "email")
+                .map(|e| e.as_str().to_string())
+                .map_err(|e| errors.push(e))
+                .ok()
+        });
+        let phone = opt(&self.phone).and_then(|v| {
+            Phone::parse(&v, region, "phone")
+                .map(|p| p.e164().to_string())
+                .map_err(|e| errors.push(e))
+                .ok()
+        });
+        let year_established = opt_int(
+            &self.year_established,
+            "year_established",
+            1000,
+            9999,
+            &mut errors,
+        );
+        let employees = opt_int(&self.employees, "employees", 0, 10_000_000, &mut errors);
+        let revenue_minor = opt(&self.revenue).and_then(|v| {
+            super::parse_money(&v, "revenue")
+                .map_err(|e| errors.push(e))
+                .ok()
+        });
+        for (field, value) in [
+            ("legal_name", &self.legal_name),
+            ("sector", &self.sector),
+            ("office_location", &self.office_location),
+        ] {
+            if value.trim().chars().count() > 200 {
+                errors.push(FieldError::new(field, "too_long").with("max", "200"));
+            }
+        }
+        match (name, errors.is_empty()) {
+            (Some(name), true) => Ok(ValidCompany {
+                name,
+                legal_name: opt(&self.legal_name),
+                kind,
+                status,
+                vat_number,
+                tax_code,
+                billing_address: opt(&self.billing_address),
+                shipping_address: opt(&self.shipping_address),
+                website,
+                email,
+                phone,
+                tags: parse_tags(&self.tags),
+                owner_id: self.owner_id,
+                parent_id: self.parent_id,
+                sector: opt(&self.sector),
+                year_established,
+                revenue_minor,
+                employees,
+                office_location: opt(&self.office_location),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl Company {
+    /// The form's view of this company (for editing).
+    pub fn to_input(&self) -> CompanyInput {
+        CompanyInput {
+            name: self.name.clone(),
+            legal_name: self.legal_name.clone().unwrap_or_default(),
+            kind: self.kind.as_str().into(),
+            status: self.status.as_str().into(),
+            vat_number: self.vat_number.clone().unwrap_or_default(),
+            tax_code: self.tax_code.clone().unwrap_or_default(),
+            billing_address: self.billing_address.clone().unwrap_or_default(),
+            shipping_address: self.shipping_address.clone().unwrap_or_default(),
+            website: self.website.clone().unwrap_or_default(),
+            email: self.email.clone().unwrap_or_default(),
+            phone: self.phone.clone().unwrap_or_default(),
+            tags: self.tags.join(", "),
+            owner_id: self.owner_id,
+            parent_id: self.parent_id,
+            sector: self.sector.clone().unwrap_or_default(),
+            year_established: self
+                .year_established
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            revenue: self
+                .revenue_minor
+                .map(super::minor_to_decimal)
+                .unwrap_or_default(),
+            employees: self.employees.map(|e| e.to_string()).unwrap_or_default(),
+            office_location: self.office_location.clone().unwrap_or_default(),
+            custom: self.custom.clone(),
+        }
+    }
+}
+
+/// Checks an Italian partita IVA: 11 digits whose last is the Luhn check
+/// digit of the first ten (DPR 633/1972 art. 35 and DM 23/12/1976; the
+/// algorithm as published by the Agenzia delle Entrate). `true` if valid.
+pub fn partita_iva_ok(digits: &str) -> bool {
+    if digits.len() != 11 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = digits
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// National formats of EU VAT numbers after the two-letter prefix, as
+/// listed by the European Commission's VIES FAQ ("VAT number format"):
+/// `9` a digit, `A` a letter, `X` a letter or digit; several patterns per
+/// country. Greece uses `EL`; Northern Ireland `XI`.
+const EU_VAT_FORMATS: &[(&str, &[&str])] = &[
+    ("AT", &["U99999999"]),
+    ("BE", &["9999999999"]),
+    ("BG", &["999999999", "9999999999"]),
+    ("CY", &["99999999A"]),
+    ("CZ", &["99999999", "999999999", "9999999999"]),
+    ("DE", &["999999999"]),
+    ("DK", &["99999999"]),
+    ("EE", &["999999999"]),
+    ("EL", &["999999999"]),
+    ("ES", &["X9999999X"]),
+    ("FI", &["99999999"]),
+    ("FR", &["XX999999999"]),
+    ("HR", &["99999999999"]),
+    ("HU", &["99999999"]),
+    ("IE", &["9X99999A", "9999999AA", "9999999A"]),
+    ("IT", &["99999999999"]),
+    ("LT", &["999999999", "999999999999"]),
+    ("LU", &["99999999"]),
+    ("LV", &["99999999999"]),
+    ("MT", &["99999999"]),
+    ("NL", &["999999999B99"]),
+    ("PL", &["9999999999"]),
+    ("PT", &["999999999"]),
+    (
+        "RO",
+        &[
+            "99",
+            "999",
+            "9999",
+            "99999",
+            "999999",
+            "9999999",
+            "99999999",
+            "999999999",
+            "9999999999",
+        ],
+    ),
+    ("SE", &["999999999901"]),
+    ("SI", &["99999999"]),
+    ("SK", &["9999999999"]),
+    ("XI", &["999999999", "999999999999", "GD999", "HA999"]),
+];
+
+fn matches_format(value: &str, pattern: &str) -> bool {
+    value.len() == pattern.len()
+        && value.chars().zip(pattern.chars()).all(|(v, p)| match p {
+            '9' => v.is_ascii_digit(),
+            'A' => v.is_ascii_uppercase(),
+            'X' => v.is_ascii_alphanumeric(),
+            other => v == other,
+        })
+}
+
+/// Checks and normalises a VAT number. Spaces, dots and dashes are
+/// dropped and letters upper-cased. Eleven digits alone, or `IT` + eleven
+/// digits, are an Italian partita IVA and must pass [`partita_iva_ok`]; the
+/// result is the 11 digits. Any other EU prefix must match its national
+/// format ([`EU_VAT_FORMATS`]); the result keeps the prefix.
+///
+/// Errors on `field`: `invalid_vat` (with `value` and `country`) when the
+/// format or the Italian check digit is wrong; `unknown_value` for a prefix
+/// that is not an EU VAT country.
+pub fn check_vat(raw: &str, field: &str) -> Result<String, FieldError> {
+    let v: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '/'))
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let err = |country: &str| {
+        FieldError::new(field, "invalid_vat")
+            .with("value", raw.trim())
+            .with("country", country)
+    };
+    let italian = v.strip_prefix("IT").unwrap_or(&v);
+    if italian.bytes().all(|b| b.is_ascii_digit()) {
+        return if partita_iva_ok(italian) {
+            Ok(italian.to_string())
+        } else {
+            Err(err("IT"))
+        };
+    }
+    let (prefix, rest) = v.split_at(v.len().min(2));
+    match EU_VAT_FORMATS.iter().find(|(c, _)| *c == prefix) {
+        Some((_, formats)) if formats.iter().any(|f| matches_format(rest, f)) => Ok(v.clone()),
+        Some(_) => Err(err(prefix)),
+        None => Err(FieldError::new(field, "unknown_value")
+            .with("value", raw.trim())
+            .with(
+                "allowed",
+                "IT + 11 digits, or an EU VAT number with its country prefix",
+            )),
+    }
+}
+
+/// Checks a person's codice fiscale (16 characters, check character and
+/// structure per DM 23/12/1976, omocodia included) with the
+/// `codice_fiscale` crate. Returns it upper-cased without spaces.
+/// Errors: `invalid_tax_code` on `field`, with `value`.
+pub fn check_person_tax_code(raw: &str, field: &str) -> Result<String, FieldError> {
+    let v: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    match codice_fiscale::CodiceFiscale::check(&v) {
+        Ok(()) => Ok(v),
+        Err(_) => Err(FieldError::new(field, "invalid_tax_code").with("value", raw.trim())),
+    }
+}
+
+/// Checks a company's codice fiscale: 11 digits (same rule as the
+/// partita IVA) or, for a sole trader, a person's 16-character code.
+/// Errors: `invalid_tax_code` on `field`.
+pub fn check_company_tax_code(raw: &str, field: &str) -> Result<String, FieldError> {
+    let v: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    if v.len() == 11 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return if partita_iva_ok(&v) {
+            Ok(v)
+        } else {
+            Err(FieldError::new(field, "invalid_tax_code").with("value", raw.trim()))
+        };
+    }
+    check_person_tax_code(raw, field)
+}
+
+/// A person's link to a company, as shown on the company card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyContact {
+    /// The company.
+    pub company_id: Uuid,
+    /// The company's name.
+    pub company_name: String,
+    /// The person.
+    pub person_id: Uuid,
+    /// The person's full name.
+    pub person_name: String,
+    /// Phone (E.164) of the person.
+    pub phone: Option<String>,
+    /// E-mail of the person.
+    pub email: Option<String>,
+    /// Role at the company (`Titolare`, `Amministrazione`).
+    pub role: Option<String>,
+    /// Whether this is the company's primary contact (at most one).
+    pub is_primary: bool,
+}
+
+/// A row of the Companies list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyListItem {
+    /// The company.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: CompanyKind,
+    /// Status.
+    pub status: CompanyStatus,
+    /// VAT number.
+    pub vat_number: Option<String>,
+    /// Office location.
+    pub office_location: Option<String>,
+    /// Sector.
+    pub sector: Option<String>,
+    /// Owner's display name.
+    pub owner_name: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Customer?
+    pub is_customer: bool,
+    /// Custom field values.
+    #[serde(default)]
+    pub custom: CustomValues,
+    /// Created (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+/// Filters of the Companies list; every filter is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompanyQuery {
+    /// Words of the name, VAT number or location (accents ignored).
+    #[serde(default)]
+    pub text: String,
+    /// Only this kind.
+    #[serde(default)]
+    pub kind: Option<CompanyKind>,
+    /// Only this status.
+    #[serde(default)]
+    pub status: Option<CompanyStatus>,
+    /// Only this owner.
+    #[serde(default)]
+    pub owner_id: Option<Uuid>,
+    /// Only companies with this tag (case-insensitive).
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Custom field filters: key → value (equality; a multiselect matches
+    /// if it contains the value).
+    #[serde(default)]
+    pub custom: Vec<(String, String)>,
+    /// Page offset.
+    #[serde(default)]
+    pub offset: u32,
+    /// Page size (1–500; 0 means 50).
+    #[serde(default)]
+    pub limit: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partita_iva_check_digit() {
+        // Published examples: Agenzia delle Entrate (06363391001) and a
+        // well-known listed company (00743110157).
+        assert!(partita_iva_ok("06363391001"));
+        assert!(partita_iva_ok("00743110157"));
+        assert!(!partita_iva_ok("06363391002"));
+        assert!(!partita_iva_ok("0636339100"));
+        assert_eq!(
+            check_vat("IT 06363391001", "v").as_deref(),
+            Ok("06363391001")
+        );
+        let e = check_vat("06363391002", "v").unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.params["country"].as_str()),
+            ("invalid_vat", "IT")
+        );
+    }
+
+    #[test]
+    fn other_eu_formats_are_accepted_by_shape() {
+        assert_eq!(check_vat("DE 123456789", "v").as_deref(), Ok("DE123456789"));
+        assert_eq!(
+            check_vat("fr12345678901", "v").as_deref(),
+            Ok("FR12345678901")
+        );
+        assert_eq!(check_vat("ESX1234567X", "v").as_deref(), Ok("ESX1234567X"));
+        assert_eq!(
+            check_vat("DE12345678", "v").unwrap_err().code,
+            "invalid_vat"
+        );
+        assert_eq!(check_vat("US123", "v").unwrap_err().code, "unknown_value");
+    }
+
+    #[test]
+    fn tax_codes() {
+        assert_eq!(
+            check_person_tax_code("rssmra80a01h501u", "cf").as_deref(),
+            Ok("RSSMRA80A01H501U")
+        );
+        assert_eq!(
+            check_person_tax_code("RSSMRA80A01H501X", "cf")
+                .unwrap_err()
+                .code,
+            "invalid_tax_code"
+        );
+        assert_eq!(
+            check_company_tax_code("06363391001", "cf").as_deref(),
+            Ok("06363391001")
+        );
+    }
+
+    #[test]
+    fn company_form_collects_every_error() {
+        let input = CompanyInput {
+            name: " ".into(),
+            vat_number: "123".into(),
+            website: "not a site".into(),
+            year_established: "19x0".into(),
+            kind: "vendor".into(),
+            ..Default::default()
+        };
+        let errors = input.validate("IT").unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["name", "kind", "vat_number", "website", "year_established"]
+        );
+        let ok = CompanyInput {
+            name: "Rossi Impianti".into(),
+            website: "www.rossi-impianti.it".into(),
+            tags: "energia, Energia; fotovoltaico".into(),
+            revenue: "1.250.000,00".into(),
+            ..Default::default()
+        }
+        .validate("IT")
+        .unwrap();
+        assert_eq!(
+            ok.website.as_deref(),
+            Some("https://www.rossi-impianti.it/")
+        );
+        assert_eq!(ok.tags, ["energia", "fotovoltaico"]);
+        assert_eq!(ok.revenue_minor, Some(125_000_000));
+    }
+}

@@ -1,0 +1,625 @@
+//! Companies, their contacts, and the record cards of companies and people.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{now, Ctx};
+use crate::model::{
+    check_custom_values, check_person_tax_code, custom_text, Company, CompanyCard, CompanyInput,
+    CompanyListItem, CompanyQuery, CustomField, CustomValues, DealFilter, DealQuery, DealSort,
+    EntityType, FieldError, LeadQuery, Page, PersonCard,
+};
+use crate::store::{Db, DealRepo, RecordRepo, Repo};
+use crate::{with_conn, with_tx, Error, Result};
+
+/// Longest role text, in characters.
+pub const MAX_ROLE_CHARS: usize = 100;
+
+/// The tenant's active and archived custom fields for `entity`.
+pub async fn fields_for<C: RecordRepo + ?Sized>(
+    c: &mut C,
+    tenant: Uuid,
+    entity: EntityType,
+) -> Result<Vec<CustomField>> {
+    Ok(c.list_custom_fields(tenant)
+        .await?
+        .into_iter()
+        .filter(|f| f.entity_type == entity)
+        .collect())
+}
+
+async fn check_refs<C: RecordRepo + ?Sized>(
+    c: &mut C,
+    tenant: Uuid,
+    id: Option<Uuid>,
+    input: &CompanyInput,
+    errors: &mut Vec<FieldError>,
+) -> Result<()> {
+    if let Some(owner) = input.owner_id {
+        if c.get_user(tenant, owner).await?.is_none() {
+            errors.push(
+                FieldError::new("owner_id", "unknown_value").with("value", owner.to_string()),
+            );
+        }
+    }
+    if let Some(parent) = input.parent_id {
+        // Walk up from the parent: reaching `id` would make a cycle.
+        let mut at = Some(parent);
+        let mut steps = 0;
+        while let Some(p) = at {
+            if Some(p) == id {
+                errors.push(FieldError::new("parent_id", "cycle"));
+                break;
+            }
+            match c.get_company(tenant, p).await? {
+                Some(company) => at = company.parent_id,
+                None => {
+                    errors.push(
+                        FieldError::new("parent_id", "unknown_value").with("value", p.to_string()),
+                    );
+                    break;
+                }
+            }
+            steps += 1;
+            if steps > 100 {
+                errors.push(FieldError::new("parent_id", "cycle"));
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates a company in an open transaction (see [`create`]).
+pub async fn create_in<C: RecordRepo + DealRepo + ?Sized>(
+    c: &mut C,
+    ctx: &Ctx,
+    input: &CompanyInput,
+    event: &str,
+) -> Result<Company> {
+    let tenant = ctx.tenant_id();
+    let mut errors = Vec::new();
+    let valid = input
+        .validate(ctx.region())
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let defs = fields_for(c, tenant, EntityType::Company).await?;
+    let custom = check_custom_values(&defs, &input.custom, true)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    check_refs(c, tenant, None, input, &mut errors).await?;
+    let (Some(v), Some(custom), true) = (valid, custom, errors.is_empty()) else {
+        return Err(Error::Validation(errors));
+    };
+    let at = now();
+    let company = Company {
+        id: Uuid::now_v7(),
+        name: v.name,
+        legal_name: v.legal_name,
+        kind: v.kind,
+        status: v.status,
+        vat_number: v.vat_number,
+        tax_code: v.tax_code,
+        billing_address: v.billing_address,
+        shipping_address: v.shipping_address,
+        website: v.website,
+        email: v.email,
+        phone: v.phone,
+        tags: v.tags,
+        owner_id: v.owner_id,
+        parent_id: v.parent_id,
+        sector: v.sector,
+        year_established: v.year_established,
+        revenue_minor: v.revenue_minor,
+        employees: v.employees,
+        office_location: v.office_location,
+        is_customer: false,
+        custom,
+        created_at: at,
+        updated_at: at,
+    };
+    c.insert_company_full(tenant, &company).await?;
+    c.insert_record_event(
+        tenant,
+        EntityType::Company,
+        company.id,
+        event,
+        None,
+        Some(ctx.user.id),
+        at,
+    )
+    .await?;
+    Ok(company)
+}
+
+/// Creates a company from its form. Every field is checked
+/// ([`CompanyInput::validate`], custom fields, owner and parent exist) and
+/// every error returned at once; `created` goes on its timeline.
+///
+/// Errors: [`Error::Validation`].
+pub async fn create(db: &Db, ctx: &Ctx, input: &CompanyInput) -> Result<Company> {
+    with_tx!(db, |c| create_in(c, ctx, input, "created").await)
+}
+
+/// Saves a company's form over the record (kind, status, identifiers,
+/// addresses, tags, owner, parent, profile and custom fields). A parent
+/// that is the company itself or one of its subsidiaries is a `cycle`.
+///
+/// Errors: [`Error::NotFound`], [`Error::Validation`].
+pub async fn update(db: &Db, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Result<Company> {
+    with_tx!(db, |c| {
+        let tenant = ctx.tenant_id();
+        let old = c
+            .get_company(tenant, id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                entity: "company",
+                id: id.to_string(),
+            })?;
+        let mut errors = Vec::new();
+        let valid = input
+            .validate(ctx.region())
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let defs = fields_for(c, tenant, EntityType::Company).await?;
+        let custom = check_custom_values(&defs, &input.custom, false)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        check_refs(c, tenant, Some(id), input, &mut errors).await?;
+        let (Some(v), Some(custom), true) = (valid, custom, errors.is_empty()) else {
+            return Err(Error::Validation(errors));
+        };
+        let company = Company {
+            id,
+            name: v.name,
+            legal_name: v.legal_name,
+            kind: v.kind,
+            status: v.status,
+            vat_number: v.vat_number,
+            tax_code: v.tax_code,
+            billing_address: v.billing_address,
+            shipping_address: v.shipping_address,
+            website: v.website,
+            email: v.email,
+            phone: v.phone,
+            tags: v.tags,
+            owner_id: v.owner_id,
+            parent_id: v.parent_id,
+            sector: v.sector,
+            year_established: v.year_established,
+            revenue_minor: v.revenue_minor,
+            employees: v.employees,
+            office_location: v.office_location,
+            is_customer: old.is_customer,
+            custom,
+            created_at: old.created_at,
+            updated_at: now(),
+        };
+        c.update_company(tenant, &company).await?;
+        if company.status != old.status {
+            let detail = format!("{} → {}", old.status, company.status);
+            c.insert_record_event(
+                tenant,
+                EntityType::Company,
+                id,
+                "status_changed",
+                Some(&detail),
+                Some(ctx.user.id),
+                company.updated_at,
+            )
+            .await?;
+        } else {
+            c.insert_record_event(
+                tenant,
+                EntityType::Company,
+                id,
+                "updated",
+                None,
+                Some(ctx.user.id),
+                company.updated_at,
+            )
+            .await?;
+        }
+        Ok(company)
+    })
+}
+
+/// One page of companies matching `q`, by name.
+pub async fn list(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<Page<CompanyListItem>> {
+    with_conn!(db, |c| c.list_companies(ctx.tenant_id(), q).await)
+}
+
+/// Every company matching `q` (ignoring its paging) as CSV: the standard
+/// columns, then one column per active custom field (by its key).
+pub async fn export_csv(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<String> {
+    let tenant = ctx.tenant_id();
+    let defs: Vec<CustomField> = with_conn!(db, |c| fields_for(c, tenant, EntityType::Company)
+        .await)?
+    .into_iter()
+    .filter(|f| !f.archived)
+    .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "id",
+        "name",
+        "kind",
+        "status",
+        "vat_number",
+        "office_location",
+        "sector",
+        "owner",
+        "tags",
+        "customer",
+        "created_at",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(defs.iter().map(|d| d.key.clone()));
+    w.write_record(&header)?;
+    let mut query = q.clone();
+    query.limit = 500;
+    query.offset = 0;
+    loop {
+        let page = with_conn!(db, |c| c.list_companies(tenant, &query).await)?;
+        for i in &page.items {
+            let mut row = vec![
+                i.id.to_string(),
+                i.name.clone(),
+                i.kind.to_string(),
+                i.status.to_string(),
+                i.vat_number.clone().unwrap_or_default(),
+                i.office_location.clone().unwrap_or_default(),
+                i.sector.clone().unwrap_or_default(),
+                i.owner_name.clone().unwrap_or_default(),
+                i.tags.join(", "),
+                i.is_customer.to_string(),
+                i.created_at.to_rfc3339(),
+            ];
+            row.extend(
+                defs.iter()
+                    .map(|d| i.custom.get(&d.key).map(custom_text).unwrap_or_default()),
+            );
+            w.write_record(&row)?;
+        }
+        query.offset += page.items.len() as u32;
+        if page.items.is_empty() || u64::from(query.offset) >= page.total {
+            break;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Io {
+        path: "companies.csv".into(),
+        source: e.into_error(),
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn deal_query(person: Option<Uuid>, company: Option<Uuid>) -> DealQuery {
+    DealQuery {
+        filter: DealFilter {
+            person_id: person,
+            company_id: company,
+            ..Default::default()
+        },
+        sort: DealSort::CreatedDesc,
+        offset: 0,
+        limit: 200,
+    }
+}
+
+/// The company card: the company, parent and subsidiaries, owner,
+/// contacts (primary first), deals, notes and documents.
+///
+/// Errors: [`Error::NotFound`].
+pub async fn card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<CompanyCard> {
+    let tenant = ctx.tenant_id();
+    with_conn!(db, |c| {
+        let company = c
+            .get_company(tenant, id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                entity: "company",
+                id: id.to_string(),
+            })?;
+        let parent_name = match company.parent_id {
+            Some(p) => c.get_company(tenant, p).await?.map(|p| p.name),
+            None => None,
+        };
+        let owner_name = match company.owner_id {
+            Some(o) => c.get_user(tenant, o).await?.map(|u| u.display_name),
+            None => None,
+        };
+        Ok(CompanyCard {
+            parent_name,
+            owner_name,
+            children: c.company_children(tenant, id).await?,
+            contacts: c.contacts(tenant, id, true).await?,
+            deals: c
+                .list_deals(tenant, &deal_query(None, Some(id)))
+                .await?
+                .items,
+            notes: super::notes::list_in(c, tenant, id).await?,
+            documents: c.documents_of(tenant, id).await?,
+            company,
+        })
+    })
+}
+
+/// The person card: the person, their companies and roles, leads, deals,
+/// consents, notes and documents.
+///
+/// Errors: [`Error::NotFound`].
+pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
+    let tenant = ctx.tenant_id();
+    with_conn!(db, |c| {
+        let person = c
+            .get_person(tenant, id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                entity: "person",
+                id: id.to_string(),
+            })?;
+        let leads = c
+            .list_leads(
+                tenant,
+                &LeadQuery {
+                    person_id: Some(id),
+                    limit: 200,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .items;
+        Ok(PersonCard {
+            companies: c.contacts(tenant, id, false).await?,
+            leads,
+            deals: c
+                .list_deals(tenant, &deal_query(Some(id), None))
+                .await?
+                .items,
+            consents: c.consents_of(tenant, id).await?,
+            notes: super::notes::list_in(c, tenant, id).await?,
+            documents: c.documents_of(tenant, id).await?,
+            person,
+        })
+    })
+}
+
+/// The person fields the record card edits besides those of capture.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PersonDetails {
+    /// Codice fiscale as typed (blank clears it).
+    #[serde(default)]
+    pub tax_code: String,
+    /// City.
+    #[serde(default)]
+    pub city: String,
+    /// Custom field values.
+    #[serde(default)]
+    pub custom: CustomValues,
+}
+
+/// Saves a person's tax code, city and custom fields.
+///
+/// Errors: [`Error::NotFound`]; [`Error::Validation`] (`tax_code`:
+/// `invalid_tax_code`; `custom.<key>` errors).
+pub async fn update_person_details(
+    db: &Db,
+    ctx: &Ctx,
+    id: Uuid,
+    details: &PersonDetails,
+) -> Result<PersonCard> {
+    let tenant = ctx.tenant_id();
+    with_tx!(db, |c| {
+        let mut person = c
+            .get_person(tenant, id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                entity: "person",
+                id: id.to_string(),
+            })?;
+        let mut errors = Vec::new();
+        let tax_code = match details.tax_code.trim() {
+            "" => None,
+            t => check_person_tax_code(t, "tax_code")
+                .map_err(|e| errors.push(e))
+                .ok(),
+        };
+        let defs = fields_for(c, tenant, EntityType::Person).await?;
+        let custom = check_custom_values(&defs, &details.custom, false)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let Some(custom) = custom.filter(|_| errors.is_empty()) else {
+            return Err(Error::Validation(errors));
+        };
+        person.tax_code = tax_code;
+        person.city = Some(details.city.trim().to_string()).filter(|c| !c.is_empty());
+        person.custom = custom;
+        person.updated_at = now();
+        c.update_person(tenant, &person).await?;
+        c.insert_record_event(
+            tenant,
+            EntityType::Person,
+            id,
+            "updated",
+            None,
+            Some(ctx.user.id),
+            person.updated_at,
+        )
+        .await?;
+        Ok::<(), Error>(())
+    })?;
+    person_card(db, ctx, id).await
+}
+
+/// Links a person to a company with a role (or changes the role);
+/// `primary` makes them the company's only primary contact. Logged as
+/// `contact_linked` on both timelines.
+///
+/// Errors: [`Error::NotFound`] for either record; [`Error::Validation`]
+/// (`role`: `too_long`).
+pub async fn link_contact(
+    db: &Db,
+    ctx: &Ctx,
+    company: Uuid,
+    person: Uuid,
+    role: &str,
+    primary: bool,
+) -> Result<CompanyCard> {
+    let role = role.trim();
+    if role.chars().count() > MAX_ROLE_CHARS {
+        return Err(Error::Validation(vec![
+            FieldError::new("role", "too_long").with("max", MAX_ROLE_CHARS.to_string())
+        ]));
+    }
+    let tenant = ctx.tenant_id();
+    with_tx!(db, |c| {
+        let name = c
+            .get_company(tenant, company)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                entity: "company",
+                id: company.to_string(),
+            })?
+            .name;
+        let who = c
+            .get_person(tenant, person)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                entity: "person",
+                id: person.to_string(),
+            })?
+            .full_name();
+        let at = now();
+        c.upsert_contact(
+            tenant,
+            company,
+            person,
+            Some(role).filter(|r| !r.is_empty()),
+            primary,
+            at,
+        )
+        .await?;
+        let detail = if role.is_empty() {
+            who.clone()
+        } else {
+            format!("{who} ({role})")
+        };
+        c.insert_record_event(
+            tenant,
+            EntityType::Company,
+            company,
+            "contact_linked",
+            Some(&detail),
+            Some(ctx.user.id),
+            at,
+        )
+        .await?;
+        c.insert_record_event(
+            tenant,
+            EntityType::Person,
+            person,
+            "contact_linked",
+            Some(&name),
+            Some(ctx.user.id),
+            at,
+        )
+        .await?;
+        Ok::<(), Error>(())
+    })?;
+    card(db, ctx, company).await
+}
+
+/// Removes a person from a company's contacts.
+///
+/// Errors: [`Error::NotFound`] if they were not linked.
+pub async fn unlink_contact(
+    db: &Db,
+    ctx: &Ctx,
+    company: Uuid,
+    person: Uuid,
+) -> Result<CompanyCard> {
+    let tenant = ctx.tenant_id();
+    with_tx!(db, |c| {
+        if !c.remove_contact(tenant, company, person).await? {
+            return Err(Error::NotFound {
+                entity: "contact",
+                id: format!("{company}/{person}"),
+            });
+        }
+        c.insert_record_event(
+            tenant,
+            EntityType::Company,
+            company,
+            "contact_unlinked",
+            Some(&person.to_string()),
+            Some(ctx.user.id),
+            now(),
+        )
+        .await
+    })?;
+    card(db, ctx, company).await
+}
+
+/// Defines or edits a custom field (store managers and admins). New
+/// fields go last; the key and type of an existing field cannot change.
+///
+/// Errors: [`Error::Forbidden`] (`edit_custom_fields`); [`Error::Validation`]
+/// from [`crate::model::check_field_definition`], or `key`: `taken`.
+pub async fn save_field(db: &Db, ctx: &Ctx, field: &CustomField) -> Result<Vec<CustomField>> {
+    ctx.require_manager("edit_custom_fields")?;
+    crate::model::check_field_definition(field).map_err(Error::Validation)?;
+    let tenant = ctx.tenant_id();
+    with_tx!(db, |c| {
+        let all = c.list_custom_fields(tenant).await?;
+        let mut f = field.clone();
+        match all.iter().find(|x| x.id == f.id) {
+            Some(old) => {
+                f.key = old.key.clone();
+                f.kind = old.kind;
+                f.entity_type = old.entity_type;
+            }
+            None => {
+                if all
+                    .iter()
+                    .any(|x| x.entity_type == f.entity_type && x.key == f.key)
+                {
+                    return Err(Error::Validation(vec![
+                        FieldError::new("key", "taken").with("value", &f.key)
+                    ]));
+                }
+                f.position = all
+                    .iter()
+                    .filter(|x| x.entity_type == f.entity_type)
+                    .map(|x| x.position + 1)
+                    .max()
+                    .unwrap_or(0);
+            }
+        }
+        c.save_custom_field(tenant, &f, now()).await?;
+        c.list_custom_fields(tenant).await
+    })
+}
+
+/// Every custom field definition.
+pub async fn fields(db: &Db, ctx: &Ctx) -> Result<Vec<CustomField>> {
+    with_conn!(db, |c| c.list_custom_fields(ctx.tenant_id()).await)
+}
+
+/// Sets the custom values of a lead or deal, checked against the
+/// definitions. Errors: [`Error::NotFound`], [`Error::Validation`].
+pub async fn set_custom_values(
+    db: &Db,
+    ctx: &Ctx,
+    entity: EntityType,
+    id: Uuid,
+    values: &CustomValues,
+) -> Result<CustomValues> {
+    let tenant = ctx.tenant_id();
+    with_tx!(db, |c| {
+        let defs = fields_for(c, tenant, entity).await?;
+        let checked = check_custom_values(&defs, values, false).map_err(Error::Validation)?;
+        c.set_custom_values(tenant, entity, id, &checked).await?;
+        Ok(checked)
+    })
+}
