@@ -37,6 +37,8 @@ use uuid::Uuid;
 
 #[path = "cli/deals.rs"]
 mod deals_cli;
+#[path = "cli/records.rs"]
+mod records_cli;
 
 #[derive(Parser)]
 #[command(
@@ -121,6 +123,32 @@ enum Command {
     },
     /// KPIs per campaign, pipeline, stage, month, store and owner.
     Kpi(deals_cli::KpiArgs),
+    /// Companies and their contacts.
+    Company {
+        #[command(subcommand)]
+        command: records_cli::CompanyCommand,
+    },
+    /// Add a Markdown note to a person, company, lead or deal.
+    Note {
+        /// person, company, lead or deal.
+        on: String,
+        /// The record's id.
+        id: Uuid,
+        /// The text (`@Name` mentions a user).
+        body: String,
+    },
+    /// Search people, companies, leads, deals and notes (as Ctrl+K).
+    Search {
+        /// Words, part of words, or the last digits of a phone.
+        query: String,
+    },
+    /// Find and merge duplicate people or companies.
+    Duplicates {
+        #[command(subcommand)]
+        command: records_cli::DuplicatesCommand,
+    },
+    /// Rebuild the search index from the records.
+    Reindex,
 }
 
 #[derive(Args)]
@@ -627,6 +655,18 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
         Command::Rule { command } => deals_cli::rule(db, ctx, command).await,
         Command::Deal { command } => deals_cli::deal(db, ctx, command).await,
         Command::Kpi(args) => deals_cli::kpi_cmd(db, ctx, args).await,
+        Command::Company { command } => records_cli::company(db, ctx, command).await,
+        Command::Note { on, id, body } => {
+            let on = parse(banco::model::EntityType::parse(&on, "on"))?;
+            records_cli::note(db, ctx, on, id, body).await
+        }
+        Command::Search { query } => records_cli::search_cmd(db, ctx, &query).await,
+        Command::Duplicates { command } => records_cli::duplicates_cmd(db, ctx, command).await,
+        Command::Reindex => {
+            let n = banco::services::search::reindex(db, ctx.tenant_id()).await?;
+            println!("{n} records indexed");
+            Ok(())
+        }
     }
 }
 

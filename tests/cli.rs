@@ -293,3 +293,68 @@ async fn cli_on_postgres() {
         .await
         .unwrap();
 }
+
+/// Companies, notes, the search box, duplicates and reindexing from the
+/// command line.
+fn records_scenario(url: &str) {
+    ok(banco(url, &["migrate"]));
+    let bad = banco(url, &["company", "add", "Bad", "--vat", "06363391002"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a valid VAT number"));
+    let company: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &[
+            "company",
+            "add",
+            "Società Elettrica Sabauda",
+            "--vat",
+            "IT06363391001",
+            "--tags",
+            "energia,B2B",
+        ],
+    )))
+    .unwrap();
+    let id = company["id"].as_str().unwrap().to_string();
+    ok(banco(
+        url,
+        &["company", "add", "Societa Elettrica Sabaudaa"],
+    ));
+    ok(banco(
+        url,
+        &["note", "company", &id, "Sopralluogo **fotovoltaico** fatto"],
+    ));
+    let found = ok(banco(url, &["search", "fotovolt"]));
+    assert!(found.contains(&format!("\"open_id\": \"{id}\"")), "{found}");
+    let csv = ok(banco(
+        url,
+        &["company", "list", "--tag", "b2b", "--csv", "-"],
+    ));
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    let pairs: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["duplicates", "scan", "company"]))).unwrap();
+    assert_eq!(pairs.as_array().unwrap().len(), 1, "{pairs}");
+    let keep = pairs[0]["a"]["id"].as_str().unwrap().to_string();
+    let merge = pairs[0]["b"]["id"].as_str().unwrap().to_string();
+    ok(banco(
+        url,
+        &["duplicates", "merge", "company", &keep, &merge],
+    ));
+    let reindexed = ok(banco(url, &["reindex"]));
+    assert!(reindexed.starts_with("2 records indexed"), "{reindexed}");
+    let found = ok(banco(url, &["search", "sabauda"]));
+    assert!(found.contains(&keep) && !found.contains(&merge), "{found}");
+}
+
+#[test]
+fn cli_records_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    records_scenario(&banco::store::sqlite_url_in(dir.path()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_records_on_postgres() {
+    let url = common::fresh_pg_url().await;
+    tokio::task::spawn_blocking(move || records_scenario(&url))
+        .await
+        .unwrap();
+}

@@ -204,13 +204,7 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-fn opt_int<T>(
-    s: &str,
-    field: &str,
-    min: T,
-    max: T,
-    errors: &mut Vec<FieldError>,
-) -> Option<T>
+fn opt_int<T>(s: &str, field: &str, min: T, max: T, errors: &mut Vec<FieldError>) -> Option<T>
 where
     T: std::str::FromStr + PartialOrd + std::fmt::Display,
 {

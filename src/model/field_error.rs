@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 /// for deals `out_of_range`, `not_a_number`, `negative`, `taken`,
 /// `before_start`, `last_open_stage`, `mismatch`, `no_stages`,
 /// `missing_field`, `customer_column_required`, `customer_required`,
-/// `already_imported`, and `created` as an import report's note) which the
+/// `already_imported`, and `created` as an import report's note; for
+/// records `invalid_vat`, `invalid_tax_code`, `invalid_url`, `cycle`,
+/// `not_a_boolean`, `invalid_key`, `too_large`, `empty_file`,
+/// `same_record`) which the
 /// UI translates as `error.<code>`; `params` fill the message. Inside a
 /// list the field is `list.index.field` (`lines.0.quantity`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +99,22 @@ impl FieldError {
             "duplicate_skipped" => format!("already in the CRM as {}: skipped", p("value")),
             "empty" => "the file has no header row".into(),
             "invalid_mapping" => "use COLUMN=FIELD".into(),
+            "invalid_vat" => format!(
+                "`{}` is not a valid VAT number for {} (Italian: 11 digits with a correct check digit)",
+                p("value"),
+                p("country")
+            ),
+            "invalid_tax_code" => format!("`{}` is not a valid codice fiscale", p("value")),
+            "invalid_url" => format!("`{}` is not a web address", p("value")),
+            "cycle" => "a company cannot be its own parent or a parent of its parent".into(),
+            "not_a_boolean" => format!("`{}` is not yes or no", p("value")),
+            "invalid_key" => format!(
+                "`{}` is not a valid key (lower-case letters, digits and _, starting with a letter)",
+                p("value")
+            ),
+            "too_large" => format!("is larger than {}", p("max")),
+            "empty_file" => "the file is empty".into(),
+            "same_record" => "a record cannot be merged with itself".into(),
             other => other.to_string(),
         }
     }

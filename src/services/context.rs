@@ -66,11 +66,15 @@ impl Ctx {
 /// `IT`, currency `EUR`), a store "Negozio principale" (code `S01`), an
 /// admin user "Amministratore" in it, and the default pipelines and lost
 /// reasons ([`super::pipelines::ensure_defaults`]) — all editable later.
+/// On an existing database it adds what later versions need: the default
+/// pipelines, and the search index when it is empty but records exist.
 pub async fn bootstrap(db: &Db) -> Result<Tenant> {
     if let Some(t) = with_conn!(db, |c| c.first_tenant().await)? {
         if with_conn!(db, |c| c.list_pipelines(t.id).await)?.is_empty() {
             with_tx!(db, |c| super::pipelines::ensure_defaults(c, t.id).await)?;
         }
+        // A database from before the search index: build it once.
+        super::search::reindex_if_missing(db, t.id).await?;
         return Ok(t);
     }
     let at = now();

@@ -98,8 +98,7 @@ fn group(
 /// Rebuilds the search index of the tenant from its people, companies,
 /// leads, deals and notes (after a restore, or on a database created
 /// before the index existed), in one transaction. Returns the rows indexed.
-pub async fn reindex(db: &Db, ctx: &Ctx) -> Result<u64> {
-    let tenant = ctx.tenant_id();
+pub async fn reindex(db: &Db, tenant: Uuid) -> Result<u64> {
     with_tx!(db, |c| {
         let mut n = 0u64;
         let mut docs: Vec<SearchDoc> = Vec::new();
@@ -160,10 +159,10 @@ pub async fn reindex(db: &Db, ctx: &Ctx) -> Result<u64> {
 
 /// Rebuilds the index when the tenant has records but no index rows (a
 /// database from before the index). Returns whether it did.
-pub async fn reindex_if_missing(db: &Db, ctx: &Ctx) -> Result<bool> {
-    let missing = with_conn!(db, |c| c.search_index_missing(ctx.tenant_id()).await)?;
+pub async fn reindex_if_missing(db: &Db, tenant: Uuid) -> Result<bool> {
+    let missing = with_conn!(db, |c| c.search_index_missing(tenant).await)?;
     if missing {
-        reindex(db, ctx).await?;
+        reindex(db, tenant).await?;
     }
     Ok(missing)
 }
