@@ -7,7 +7,9 @@ mod common;
 
 use banco::model::*;
 use banco::services::notes::{NewNote, NoteEdit};
-use banco::services::{capture, companies, duplicates, leads, notes, search, staff, Ctx};
+use banco::services::{
+    capture, companies, company_import, duplicates, leads, notes, search, staff, vcard, Ctx,
+};
 use banco::Error;
 use common::TestDb;
 use serde_json::json;
@@ -710,5 +712,152 @@ store_test!(
             .await
             .unwrap()
             .is_empty());
+    }
+);
+
+store_test!(
+    vcards_round_trip_and_import_as_people,
+    |t: TestDb| async move {
+        let acme = companies::create(&t.db, &t.ctx, &company("Rossi, Bianchi & C."))
+            .await
+            .unwrap();
+        let anna = capture(
+            &t,
+            person("Anna", "D'Amico", "3331112222", "anna@esempio.it"),
+        )
+        .await
+        .person;
+        companies::link_contact(&t.db, &t.ctx, acme.id, anna.id, "Titolare", true)
+            .await
+            .unwrap();
+        let text = vcard::export_company(&t.db, &t.ctx, acme.id).await.unwrap();
+        assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\n"), "{text}");
+        assert!(text.contains("N:D'Amico;Anna;;;\r\n"), "{text}");
+        assert!(text.contains("TEL;TYPE=CELL:+393331112222\r\n"), "{text}");
+        assert!(text.contains("ORG:Rossi\\, Bianchi & C.\r\n"), "{text}");
+        assert!(text.contains("TITLE:Titolare\r\n"), "{text}");
+
+        // Re-importing the same card finds Anna by phone: skipped.
+        let report = vcard::import(&t.db, &t.ctx, &text, DuplicatePolicy::Skip)
+            .await
+            .unwrap();
+        assert_eq!((report.summary.skipped, report.summary.imported), (1, 0));
+
+        let phone_export = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Nicolò Bellò\r\nN:Bellò;Nicolò;;;\r\n\
+            TEL;TYPE=cell:+39 347 555 6666\r\nTEL;TYPE=work:011 123456\r\nEMAIL:NICO@Esempio.it\r\n\
+            ADR;TYPE=home:;;Via Roma 1;Torino;;10100;Italia\r\nEND:VCARD\r\n\
+            BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:123\r\nEND:VCARD\r\n\
+            BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna D'Amico\r\nEMAIL:anna@esempio.it\r\nORG:Altra\r\nEND:VCARD\r\n";
+        let report = vcard::import(&t.db, &t.ctx, phone_export, DuplicatePolicy::Update)
+            .await
+            .unwrap();
+        let statuses: Vec<_> = report.rows.iter().map(|r| r.status).collect();
+        assert_eq!(
+            statuses,
+            [RowStatus::Imported, RowStatus::Rejected, RowStatus::Merged]
+        );
+        assert_eq!(report.rows[1].messages[0].code, "name_required");
+        let nicolo = companies::person_card(&t.db, &t.ctx, report.rows[0].person_id.unwrap())
+            .await
+            .unwrap()
+            .person;
+        assert_eq!(
+            (nicolo.first_name.as_str(), nicolo.last_name.as_str()),
+            ("Nicolò", "Bellò")
+        );
+        assert_eq!(nicolo.phone.as_deref(), Some("+393475556666"));
+        assert_eq!(nicolo.phone_2.as_deref(), Some("+39011123456"));
+        assert_eq!(nicolo.email.as_deref(), Some("nico@esempio.it"));
+        assert_eq!(nicolo.city.as_deref(), Some("Torino"));
+        assert!(
+            vcard::import(&t.db, &t.ctx, "nothing here", DuplicatePolicy::Skip)
+                .await
+                .is_err()
+        );
+    }
+);
+
+store_test!(
+    companies_import_maps_profile_columns_parents_and_custom_fields,
+    |t: TestDb| async move {
+        let tier = CustomField {
+            id: Uuid::now_v7(),
+            entity_type: EntityType::Company,
+            key: "tier".into(),
+            label: "Fascia".into(),
+            kind: CustomFieldKind::Select,
+            required: false,
+            default_value: None,
+            options: vec!["Gold".into(), "Silver".into()],
+            position: 0,
+            archived: false,
+        };
+        companies::save_field(&t.db, &t.ctx, &tier).await.unwrap();
+        let path = common::fixture("companies-accounts.csv");
+        let preview = company_import::preview(&t.db, &t.ctx, std::path::Path::new(&path))
+            .await
+            .unwrap();
+        let mapping: Vec<_> = preview.mapping.iter().map(|m| m.as_deref()).collect();
+        assert_eq!(
+            mapping,
+            [
+                Some("name"),
+                Some("sector"),
+                Some("year_established"),
+                Some("revenue"),
+                Some("employees"),
+                Some("office_location"),
+                Some("parent"),
+                Some("custom.tier")
+            ]
+        );
+        assert!(preview.problems.is_empty(), "{:?}", preview.problems);
+        let request = CompanyImportRequest {
+            path: path.clone(),
+            mapping: preview.mapping.clone(),
+            duplicates: DuplicatePolicy::Skip,
+        };
+        let report = company_import::run(&t.db, &t.ctx, &request).await.unwrap();
+        let s = report.summary;
+        assert_eq!((s.rows, s.imported, s.rejected), (6, 4, 2));
+        let by_line = |l: u64| report.rows.iter().find(|r| r.line == l).unwrap();
+        // Line 5: bad year; line 6: Platinum is not a tier.
+        assert_eq!(by_line(5).messages[0].field, "year_established");
+        assert_eq!(by_line(6).messages[0].field, "custom.tier");
+        assert_eq!(by_line(7).messages[0].code, "cycle");
+        let companies = companies::list(&t.db, &t.ctx, &CompanyQuery::default())
+            .await
+            .unwrap();
+        let betasol = companies
+            .items
+            .iter()
+            .find(|c| c.name == "Betasol Energia")
+            .unwrap();
+        let card = companies::card(&t.db, &t.ctx, betasol.id).await.unwrap();
+        assert_eq!(card.parent_name.as_deref(), Some("Gruppo Solare"));
+        assert_eq!(card.company.revenue_minor, Some(317_824));
+        assert_eq!(card.company.employees, Some(4540));
+        assert_eq!(card.company.year_established, Some(1984));
+        assert_eq!(card.company.custom["tier"], json!("Silver"));
+
+        // Again with "update": nothing new, the four are merged.
+        let again = company_import::run(
+            &t.db,
+            &t.ctx,
+            &CompanyImportRequest {
+                duplicates: DuplicatePolicy::Update,
+                ..request.clone()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!((again.summary.imported, again.summary.merged), (0, 4));
+        // A mapping without the name is refused before anything is read.
+        let mut no_name = request.clone();
+        no_name.mapping[0] = None;
+        assert!(matches!(
+            company_import::run(&t.db, &t.ctx, &no_name).await,
+            Err(Error::Validation(_))
+        ));
     }
 );

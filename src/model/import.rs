@@ -287,3 +287,79 @@ pub fn check_deal_mapping(mapping: &[Option<DealImportField>]) -> Vec<FieldError
     }
     problems
 }
+
+string_enum! {
+    /// A company field that a CSV column can be mapped to. Custom fields of
+    /// companies are mapped as `custom.<key>` beside these.
+    CompanyImportField {
+        /// Trading name (required).
+        Name = "name",
+        /// Legal name.
+        LegalName = "legal_name",
+        /// client, supplier, stakeholder, partner.
+        Kind = "kind",
+        /// prospect, active, inactive.
+        Status = "status",
+        /// VAT number.
+        VatNumber = "vat_number",
+        /// Codice fiscale.
+        TaxCode = "tax_code",
+        /// Website.
+        Website = "website",
+        /// E-mail.
+        Email = "email",
+        /// Phone.
+        Phone = "phone",
+        /// Sector.
+        Sector = "sector",
+        /// Year established.
+        YearEstablished = "year_established",
+        /// Annual revenue (major units).
+        Revenue = "revenue",
+        /// Employees.
+        Employees = "employees",
+        /// Office location.
+        OfficeLocation = "office_location",
+        /// Parent company, by name.
+        Parent = "parent",
+        /// Tags, comma separated.
+        Tags = "tags",
+        /// Billing address.
+        BillingAddress = "billing_address",
+        /// Shipping address.
+        ShippingAddress = "shipping_address",
+    }
+}
+
+/// What the user sees before a companies import: the file, the guessed
+/// target of each column (a [`CompanyImportField`] name or `custom.<key>`),
+/// the targets offered and the mapping's problems.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyImportPreview {
+    /// Header row.
+    pub headers: Vec<String>,
+    /// First rows (at most 10).
+    pub sample: Vec<Vec<String>>,
+    /// Data rows.
+    pub total_rows: u64,
+    /// Target per column (`None` = ignored).
+    pub mapping: Vec<Option<String>>,
+    /// Every target offered: `(target, label)`; custom fields carry their
+    /// label, standard fields an empty one (the UI translates them).
+    pub targets: Vec<(String, String)>,
+    /// Problems of the mapping (empty = ready).
+    pub problems: Vec<FieldError>,
+}
+
+/// A companies import to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyImportRequest {
+    /// Path of the CSV file.
+    pub path: String,
+    /// Target per column (`None` = ignored).
+    pub mapping: Vec<Option<String>>,
+    /// A company with the same VAT number, or else the same name, is
+    /// skipped, or updated with the file's non-blank values (`create` is
+    /// read as `skip`: companies are not duplicated on purpose).
+    pub duplicates: DuplicatePolicy,
+}

@@ -41,9 +41,10 @@ pub use deal::{
 };
 pub use field_error::FieldError;
 pub use import::{
-    check_deal_mapping, DateOrder, DealImportField, DealImportPreview, DealImportRequest,
-    DuplicatePolicy, ImportField, ImportPreview, ImportReport, ImportRequest, ImportSummary,
-    MissingPolicy, RowOutcome, RowStatus,
+    check_deal_mapping, CompanyImportField, CompanyImportPreview, CompanyImportRequest, DateOrder,
+    DealImportField, DealImportPreview, DealImportRequest, DuplicatePolicy, ImportField,
+    ImportPreview, ImportReport, ImportRequest, ImportSummary, MissingPolicy, RowOutcome,
+    RowStatus,
 };
 pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadDetail, LeadEvent, LeadEventKind, LeadListItem,

@@ -8,6 +8,7 @@
 pub mod campaigns;
 pub mod capture;
 pub mod companies;
+pub mod company_import;
 pub mod context;
 pub mod deal_import;
 pub mod deals;
@@ -22,6 +23,7 @@ pub mod rules;
 pub mod search;
 pub mod seed;
 pub mod staff;
+pub mod vcard;
 
 pub use context::Ctx;
 
