@@ -523,6 +523,17 @@ store_test!(
                 })
                 .collect::<Vec<_>>()
         };
+        // Capture warns about the same name, in either order, accents ignored.
+        for (first, last) in [("nicolo", "BELLO"), ("Bellò", "Nicolò")] {
+            let m = capture::find_matches_with_name(&t.db, &t.ctx, "3470009999", "", first, last)
+                .await
+                .unwrap();
+            assert_eq!(m.len(), 1, "{first} {last}");
+            assert_eq!(
+                (m[0].person.id, m[0].matched_on.clone()),
+                (nicolo.person.id, vec!["name".to_string()])
+            );
+        }
         let r = find("nicolo").await;
         assert_eq!(r.groups[0].1[0].id, nicolo.person.id);
         assert!(!r.fuzzy);
@@ -859,5 +870,53 @@ store_test!(
             company_import::run(&t.db, &t.ctx, &no_name).await,
             Err(Error::Validation(_))
         ));
+    }
+);
+
+store_test!(
+    people_import_flags_a_same_name_with_other_contacts,
+    |t: TestDb| async move {
+        capture(&t, person("Mario", "Rossi", "3331234567", "")).await;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clienti.csv");
+        std::fs::write(
+            &path,
+            "Nome,Cognome,Telefono\nMario,Rossi,3479998888\nAnna,Neri,3470001111\n",
+        )
+        .unwrap();
+        let path = path.display().to_string();
+        let preview = banco::services::import::preview(std::path::Path::new(&path)).unwrap();
+        let request = ImportRequest {
+            path: path.clone(),
+            mapping: preview.mapping.clone(),
+            duplicates: DuplicatePolicy::Skip,
+            default_source: SourceChannel::Import,
+            store_id: None,
+            phone_region: None,
+        };
+        let report = banco::services::import::run(
+            &t.db,
+            &t.ctx,
+            &request,
+            |_, _| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )
+        .await
+        .unwrap();
+        let statuses: Vec<_> = report.rows.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [RowStatus::Imported, RowStatus::Imported]);
+        let flagged = &report.rows[0].messages;
+        assert_eq!(flagged.len(), 1, "{flagged:?}");
+        assert_eq!(flagged[0].code, "possible_duplicate");
+        assert_eq!(flagged[0].params["value"], "Mario Rossi");
+        assert!(report.rows[1].messages.is_empty());
+        // …and the scan shows the pair for review.
+        let pairs = duplicates::scan(&t.db, &t.ctx, EntityType::Person)
+            .await
+            .unwrap();
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].evidence[0].kind, EvidenceKind::SimilarName);
+        assert_eq!(pairs[0].evidence[0].value, "1.00");
+        assert_eq!(pairs[0].score, 85);
     }
 );

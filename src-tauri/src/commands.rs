@@ -59,9 +59,19 @@ pub async fn find_matches(
     state: State<'_, AppState>,
     phone: String,
     email: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
 ) -> Result<Vec<PersonMatch>> {
     let ctx = state.ctx.read().await.clone();
-    capture::find_matches(&state.db, &ctx, &phone, &email).await
+    capture::find_matches_with_name(
+        &state.db,
+        &ctx,
+        &phone,
+        &email,
+        first_name.as_deref().unwrap_or(""),
+        last_name.as_deref().unwrap_or(""),
+    )
+    .await
 }
 
 /// Saves the counter form.

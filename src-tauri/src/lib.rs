@@ -10,6 +10,7 @@
 
 pub mod commands;
 pub mod deal_commands;
+pub mod record_commands;
 
 use std::path::PathBuf;
 
@@ -133,6 +134,35 @@ pub fn run() {
             deal_commands::export_deals_csv,
             deal_commands::deal_import_preview,
             deal_commands::deal_import_run,
+            record_commands::list_companies,
+            record_commands::create_company,
+            record_commands::update_company,
+            record_commands::company_card,
+            record_commands::person_card,
+            record_commands::update_person_details,
+            record_commands::link_contact,
+            record_commands::unlink_contact,
+            record_commands::export_companies_csv,
+            record_commands::add_record_note,
+            record_commands::edit_note,
+            record_commands::list_notes,
+            record_commands::note_revisions,
+            record_commands::mentions,
+            record_commands::mark_mentions_read,
+            record_commands::timeline,
+            record_commands::attach_document,
+            record_commands::save_document,
+            record_commands::custom_fields,
+            record_commands::save_custom_field,
+            record_commands::set_custom_values,
+            record_commands::search,
+            record_commands::duplicate_pairs,
+            record_commands::merge_records,
+            record_commands::dismiss_duplicate,
+            record_commands::export_vcard,
+            record_commands::import_vcard,
+            record_commands::company_import_preview,
+            record_commands::company_import_run,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

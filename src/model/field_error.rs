@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// `already_imported`, and `created` as an import report's note; for
 /// records `invalid_vat`, `invalid_tax_code`, `invalid_url`, `cycle`,
 /// `not_a_boolean`, `invalid_key`, `too_large`, `empty_file`,
-/// `same_record`) which the
+/// `same_record`, `possible_duplicate`, `invalid_vcard`) which the
 /// UI translates as `error.<code>`; `params` fill the message. Inside a
 /// list the field is `list.index.field` (`lines.0.quantity`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +115,11 @@ impl FieldError {
             "too_large" => format!("is larger than {}", p("max")),
             "empty_file" => "the file is empty".into(),
             "same_record" => "a record cannot be merged with itself".into(),
+            "possible_duplicate" => format!(
+                "imported; someone named `{}` is already in the CRM with other contacts: see Duplicates",
+                p("value")
+            ),
+            "invalid_vcard" => format!("the vCard cannot be read: {}", p("detail")),
             other => other.to_string(),
         }
     }

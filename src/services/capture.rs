@@ -20,13 +20,55 @@ pub async fn find_matches(
     phone: &str,
     email: &str,
 ) -> Result<Vec<PersonMatch>> {
+    find_matches_with_name(db, ctx, phone, email, "", "").await
+}
+
+/// [`find_matches`], then people with the same name (accents, case and
+/// word order of first and last name ignored, found through the search
+/// index), marked `matched_on: ["name"]`: a possible duplicate when the
+/// customer gives a new number. At most 5 name matches; people already
+/// matched by contact are not repeated.
+pub async fn find_matches_with_name(
+    db: &Db,
+    ctx: &Ctx,
+    phone: &str,
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+) -> Result<Vec<PersonMatch>> {
     let phone = Phone::parse(phone, ctx.region(), "phone").ok();
     let email = Email::parse(email, "email").ok();
-    if phone.is_none() && email.is_none() {
-        return Ok(Vec::new());
+    let mut out = if phone.is_none() && email.is_none() {
+        Vec::new()
+    } else {
+        with_conn!(db, |c| matches_in(c, ctx, phone.as_ref(), email.as_ref())
+            .await)?
+    };
+    if first_name.trim().is_empty() || last_name.trim().is_empty() {
+        return Ok(out);
     }
-    with_conn!(db, |c| matches_in(c, ctx, phone.as_ref(), email.as_ref())
-        .await)
+    let ids = super::duplicates::same_name(db, ctx, first_name, last_name, 5).await?;
+    let tenant = ctx.tenant_id();
+    for id in ids {
+        if out.iter().any(|m| m.person.id == id) {
+            continue;
+        }
+        let found = with_conn!(db, |c| {
+            let person = c.get_person(tenant, id).await?;
+            let leads = c.count_open_leads(tenant, id).await?;
+            let deals = c.count_open_deals(tenant, id).await?;
+            Ok::<_, Error>(person.map(|p| (p, leads, deals)))
+        })?;
+        if let Some((person, open_leads, open_deals)) = found {
+            out.push(PersonMatch {
+                person,
+                matched_on: vec!["name".into()],
+                open_leads,
+                open_deals,
+            });
+        }
+    }
+    Ok(out)
 }
 
 async fn matches_in<C: DealRepo + ?Sized>(

@@ -54,8 +54,8 @@ fn add(
 
 /// Finds likely duplicate pairs among `keys` (oldest first): records that
 /// share a phone, e-mail or tax id; records with the same folded name and
-/// the same company; and records whose names are similar (Jaro-Winkler ≥
-/// [`NAME_SIMILARITY`]), compared within a window of [`WINDOW`] after
+/// the same company; and records whose names are the same or similar
+/// (Jaro-Winkler ≥ [`NAME_SIMILARITY`]), compared within a window of [`WINDOW`] after
 /// sorting by name and by sorted name words — the sorted-neighbourhood
 /// method (Hernández & Stolfo, 1995), which keeps the scan O(n log n).
 fn detect(
@@ -104,8 +104,10 @@ fn detect(
         });
         for (i, a) in order.iter().enumerate() {
             for b in order.iter().skip(i + 1).take(WINDOW) {
+                // Identical names count too (1.00): the review shows them
+                // below every pair with a shared contact.
                 let sim = strsim::jaro_winkler(&a.sorted_name, &b.sorted_name);
-                if sim >= NAME_SIMILARITY && a.sorted_name != b.sorted_name {
+                if sim >= NAME_SIMILARITY {
                     add(
                         &mut pairs,
                         a.id,
@@ -479,9 +481,9 @@ pub async fn merge(
 }
 
 /// People that may be the same as a new person being captured: the same
-/// folded name already in the CRM (through the search index), most
-/// recent first, at most `limit`. Phone and e-mail matches are found by
-/// capture itself.
+/// folded name already in the CRM (through the search index), in either
+/// order ("Rossi Mario" finds "Mario Rossi"), at most `limit`. Phone and
+/// e-mail matches are found by capture itself.
 pub async fn same_name(
     db: &Db,
     ctx: &Ctx,
@@ -493,7 +495,18 @@ pub async fn same_name(
     if key.is_empty() {
         return Ok(Vec::new());
     }
-    with_conn!(db, |c| c.people_named(ctx.tenant_id(), &key, limit).await)
+    let reversed = search_key(&format!("{last} {first}"));
+    let tenant = ctx.tenant_id();
+    let mut ids = with_conn!(db, |c| c.people_named(tenant, &key, limit).await)?;
+    if reversed != key {
+        for id in with_conn!(db, |c| c.people_named(tenant, &reversed, limit).await)? {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids.truncate(limit as usize);
+    Ok(ids)
 }
 
 #[cfg(test)]

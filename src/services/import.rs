@@ -26,7 +26,7 @@ use crate::model::{
     ImportRequest, ImportSummary, Interest, Lead, LeadEventKind, LeadStatus, Person, Phone,
     RowOutcome, RowStatus, SourceChannel,
 };
-use crate::store::{Db, DealRepo, Repo};
+use crate::store::{Db, DealRepo, RecordRepo, Repo};
 use crate::{with_tx, Error, Result};
 
 /// Rows shown in a preview.
@@ -512,7 +512,7 @@ pub async fn run(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn run_in<C: DealRepo + ?Sized>(
+async fn run_in<C: DealRepo + RecordRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     request: &ImportRequest,
@@ -557,7 +557,7 @@ async fn run_in<C: DealRepo + ?Sized>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn import_row<C: DealRepo + ?Sized>(
+async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     request: &ImportRequest,
@@ -748,6 +748,17 @@ async fn import_row<C: DealRepo + ?Sized>(
             (found.id, RowStatus::Merged)
         }
         None => {
+            // Same name as someone already in the CRM, with other contacts:
+            // imported, and flagged for the duplicates review.
+            let key = search_key(&incoming.full_name());
+            if let Some(other) = c.people_named(tenant, &key, 1).await?.first() {
+                if let Some(p) = c.get_person(tenant, *other).await? {
+                    warnings.push(
+                        FieldError::new(at_row("person"), "possible_duplicate")
+                            .with("value", p.full_name()),
+                    );
+                }
+            }
             c.insert_person(tenant, &incoming).await?;
             (incoming.id, RowStatus::Imported)
         }

@@ -84,6 +84,19 @@ pub async fn add_user(user: &NewUser) -> Result<User, ErrorPayload> {
 pub async fn find_matches(phone: &str, email: &str) -> Result<Vec<PersonMatch>, ErrorPayload> {
     call("find_matches", json!({ "phone": phone, "email": email })).await
 }
+/// Matches by phone or e-mail, and people with the same name.
+pub async fn find_matches_with_name(
+    phone: &str,
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+) -> Result<Vec<PersonMatch>, ErrorPayload> {
+    call(
+        "find_matches",
+        json!({ "phone": phone, "email": email, "firstName": first_name, "lastName": last_name }),
+    )
+    .await
+}
 pub async fn capture_lead(input: &CaptureLead) -> Result<CaptureOutcome, ErrorPayload> {
     call("capture_lead", json!({ "input": input })).await
 }
@@ -211,4 +224,181 @@ pub async fn edit_pipeline(
 }
 pub async fn add_lost_reason(label: &str) -> Result<LostReason, ErrorPayload> {
     call("add_lost_reason", json!({ "label": label })).await
+}
+
+// Companies, record cards, notes, documents, timeline, custom fields,
+// search, duplicates, vCards.
+
+use banco::model::{
+    Company, CompanyCard, CompanyImportPreview, CompanyImportRequest, CompanyInput,
+    CompanyListItem, CompanyQuery, CustomField, Document, DuplicatePair, DuplicatePolicy,
+    EntityType, Mention, MergeOutcome, Note, NoteKind, NoteRevision, PersonCard, SearchResults,
+    TimelineEntry,
+};
+
+pub async fn list_companies(query: &CompanyQuery) -> Result<Page<CompanyListItem>, ErrorPayload> {
+    call("list_companies", json!({ "query": query })).await
+}
+pub async fn create_company(input: &CompanyInput) -> Result<Company, ErrorPayload> {
+    call("create_company", json!({ "input": input })).await
+}
+pub async fn update_company(id: Uuid, input: &CompanyInput) -> Result<Company, ErrorPayload> {
+    call("update_company", json!({ "id": id, "input": input })).await
+}
+pub async fn company_card(id: Uuid) -> Result<CompanyCard, ErrorPayload> {
+    call("company_card", json!({ "id": id })).await
+}
+pub async fn person_card(id: Uuid) -> Result<PersonCard, ErrorPayload> {
+    call("person_card", json!({ "id": id })).await
+}
+pub async fn update_person_details(
+    id: Uuid,
+    details: &serde_json::Value,
+) -> Result<PersonCard, ErrorPayload> {
+    call(
+        "update_person_details",
+        json!({ "id": id, "details": details }),
+    )
+    .await
+}
+pub async fn link_contact(
+    company: Uuid,
+    person: Uuid,
+    role: &str,
+    primary: bool,
+) -> Result<CompanyCard, ErrorPayload> {
+    call(
+        "link_contact",
+        json!({ "company": company, "person": person, "role": role, "primary": primary }),
+    )
+    .await
+}
+pub async fn unlink_contact(company: Uuid, person: Uuid) -> Result<CompanyCard, ErrorPayload> {
+    call(
+        "unlink_contact",
+        json!({ "company": company, "person": person }),
+    )
+    .await
+}
+pub async fn export_companies_csv(query: &CompanyQuery) -> Result<Option<String>, ErrorPayload> {
+    call("export_companies_csv", json!({ "query": query })).await
+}
+pub async fn add_record_note(
+    entity_type: EntityType,
+    entity_id: Uuid,
+    kind: NoteKind,
+    body: &str,
+    pinned: bool,
+) -> Result<Note, ErrorPayload> {
+    call(
+        "add_record_note",
+        json!({ "note": { "entity_type": entity_type, "entity_id": entity_id, "kind": kind, "body": body, "pinned": pinned } }),
+    )
+    .await
+}
+pub async fn edit_note(
+    id: Uuid,
+    kind: NoteKind,
+    body: &str,
+    pinned: bool,
+) -> Result<Note, ErrorPayload> {
+    call(
+        "edit_note",
+        json!({ "id": id, "edit": { "kind": kind, "body": body, "pinned": pinned } }),
+    )
+    .await
+}
+pub async fn list_notes(entity: Uuid) -> Result<Vec<Note>, ErrorPayload> {
+    call("list_notes", json!({ "entity": entity })).await
+}
+pub async fn note_revisions(id: Uuid) -> Result<Vec<NoteRevision>, ErrorPayload> {
+    call("note_revisions", json!({ "id": id })).await
+}
+pub async fn mentions(unread_only: bool) -> Result<Vec<Mention>, ErrorPayload> {
+    call("mentions", json!({ "unreadOnly": unread_only })).await
+}
+pub async fn mark_mentions_read(note: Option<Uuid>) -> Result<u64, ErrorPayload> {
+    call("mark_mentions_read", json!({ "note": note })).await
+}
+pub async fn timeline(
+    entity_type: EntityType,
+    entity_id: Uuid,
+    offset: u32,
+    limit: u32,
+) -> Result<Page<TimelineEntry>, ErrorPayload> {
+    call(
+        "timeline",
+        json!({ "entityType": entity_type, "entityId": entity_id, "offset": offset, "limit": limit }),
+    )
+    .await
+}
+pub async fn attach_document(
+    entity_type: EntityType,
+    entity_id: Uuid,
+) -> Result<Option<Document>, ErrorPayload> {
+    call(
+        "attach_document",
+        json!({ "entityType": entity_type, "entityId": entity_id }),
+    )
+    .await
+}
+pub async fn save_document(id: Uuid) -> Result<Option<String>, ErrorPayload> {
+    call("save_document", json!({ "id": id })).await
+}
+pub async fn custom_fields() -> Result<Vec<CustomField>, ErrorPayload> {
+    call("custom_fields", json!({})).await
+}
+pub async fn save_custom_field(field: &CustomField) -> Result<Vec<CustomField>, ErrorPayload> {
+    call("save_custom_field", json!({ "field": field })).await
+}
+pub async fn search(query: &str) -> Result<SearchResults, ErrorPayload> {
+    call("search", json!({ "query": query })).await
+}
+pub async fn duplicate_pairs(entity_type: EntityType) -> Result<Vec<DuplicatePair>, ErrorPayload> {
+    call("duplicate_pairs", json!({ "entityType": entity_type })).await
+}
+pub async fn merge_records(
+    entity_type: EntityType,
+    keep: Uuid,
+    merge: Uuid,
+) -> Result<MergeOutcome, ErrorPayload> {
+    call(
+        "merge_records",
+        json!({ "entityType": entity_type, "keep": keep, "merge": merge }),
+    )
+    .await
+}
+pub async fn dismiss_duplicate(
+    entity_type: EntityType,
+    a: Uuid,
+    b: Uuid,
+) -> Result<(), ErrorPayload> {
+    call(
+        "dismiss_duplicate",
+        json!({ "entityType": entity_type, "a": a, "b": b }),
+    )
+    .await
+}
+pub async fn export_vcard(
+    entity_type: EntityType,
+    id: Uuid,
+) -> Result<Option<String>, ErrorPayload> {
+    call(
+        "export_vcard",
+        json!({ "entityType": entity_type, "id": id }),
+    )
+    .await
+}
+pub async fn import_vcard(
+    duplicates: DuplicatePolicy,
+) -> Result<Option<ImportReport>, ErrorPayload> {
+    call("import_vcard", json!({ "duplicates": duplicates })).await
+}
+pub async fn company_import_preview(path: &str) -> Result<CompanyImportPreview, ErrorPayload> {
+    call("company_import_preview", json!({ "path": path })).await
+}
+pub async fn company_import_run(
+    request: &CompanyImportRequest,
+) -> Result<ImportReport, ErrorPayload> {
+    call("company_import_run", json!({ "request": request })).await
 }

@@ -78,8 +78,13 @@ pub fn error_text(e: &ErrorPayload) -> String {
 }
 
 /// The label of a model field (`phone` → "Telefono"); unknown names pass through.
-/// A field inside a list (`lines.0.one_off_minor`) reads "Riga 1 – Una tantum".
+/// A field inside a list (`lines.0.one_off_minor`) reads "Riga 1 – Una tantum";
+/// a custom field (`custom.tier`) reads as its key.
 pub fn field_label(field: &str) -> String {
+    // A custom field is named by its key (`custom.tier` → "tier").
+    if let Some(key) = field.strip_prefix("custom.") {
+        return key.to_string();
+    }
     let parts: Vec<&str> = field.splitn(3, '.').collect();
     if let [list, index, inner] = parts[..] {
         if let Ok(i) = index.parse::<usize>() {

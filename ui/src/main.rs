@@ -7,8 +7,9 @@
 
 use std::rc::Rc;
 
-use banco::model::{AppInfo, CaptureLead};
+use banco::model::{AppInfo, CaptureLead, EntityType};
 use uuid::Uuid;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -25,19 +26,24 @@ rust_i18n::i18n!("locales", fallback = "it");
 pub enum Screen {
     Counter,
     Leads,
+    Companies,
     Deals,
     Dashboard,
     Import,
+    Duplicates,
+    Mentions,
     Settings,
 }
 
 impl Screen {
-    const ALL: [Screen; 6] = [
+    const ALL: [Screen; 8] = [
         Screen::Counter,
         Screen::Leads,
+        Screen::Companies,
         Screen::Deals,
         Screen::Dashboard,
         Screen::Import,
+        Screen::Duplicates,
         Screen::Settings,
     ];
 
@@ -45,9 +51,12 @@ impl Screen {
         match self {
             Screen::Counter => "nav.counter",
             Screen::Leads => "nav.leads",
+            Screen::Companies => "nav.companies",
             Screen::Deals => "nav.deals",
             Screen::Dashboard => "nav.dashboard",
             Screen::Import => "nav.import",
+            Screen::Duplicates => "nav.duplicates",
+            Screen::Mentions => "nav.mentions",
             Screen::Settings => "nav.settings",
         }
     }
@@ -56,9 +65,12 @@ impl Screen {
         match self {
             Screen::Counter => "nav-counter",
             Screen::Leads => "nav-leads",
+            Screen::Companies => "nav-companies",
             Screen::Deals => "nav-deals",
             Screen::Dashboard => "nav-dashboard",
             Screen::Import => "nav-import",
+            Screen::Duplicates => "nav-duplicates",
+            Screen::Mentions => "nav-mentions",
             Screen::Settings => "nav-settings",
         }
     }
@@ -76,6 +88,11 @@ pub struct Shared {
     pub open_counter: Callback<CaptureLead>,
     /// The form the counter starts with, if a page asked for one.
     pub prefill: Option<Rc<CaptureLead>>,
+    /// Opens a record: a person's or company's card, a lead, or a deal on
+    /// the Deals screen.
+    pub open_record: Callback<(EntityType, Uuid)>,
+    /// The deal the Deals screen opens with, if a page asked for one.
+    pub focus_deal: Option<Uuid>,
 }
 
 #[function_component(App)]
@@ -85,6 +102,28 @@ fn app() -> Html {
     let screen = use_state(|| Screen::Counter);
     let prefill = use_state(|| None::<Rc<CaptureLead>>);
     let counter_key = use_state(|| 0u32);
+    let record = use_state(|| None::<(EntityType, Uuid)>);
+    let focus_deal = use_state(|| None::<Uuid>);
+    let deals_key = use_state(|| 0u32);
+    let searching = use_state(|| false);
+    let unread = use_state(|| 0usize);
+    {
+        // Ctrl+K (⌘K on macOS) opens the search box from anywhere.
+        let searching = searching.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window().expect("window");
+            let listener = gloo_events::EventListener::new(&window, "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("k") {
+                    e.prevent_default();
+                    searching.set(true);
+                }
+            });
+            move || drop(listener)
+        });
+    }
     let lang = use_state(|| {
         let l = i18n::saved_language();
         rust_i18n::set_locale(&l);
@@ -130,7 +169,39 @@ fn app() -> Html {
             })
         },
         prefill: (*prefill).clone(),
+        open_record: {
+            let (record, screen, focus_deal, deals_key, searching) = (
+                record.clone(),
+                screen.clone(),
+                focus_deal.clone(),
+                deals_key.clone(),
+                searching.clone(),
+            );
+            Callback::from(move |(kind, id): (EntityType, Uuid)| {
+                searching.set(false);
+                if kind == EntityType::Deal {
+                    record.set(None);
+                    focus_deal.set(Some(id));
+                    deals_key.set(deals_key.wrapping_add(1));
+                    screen.set(Screen::Deals);
+                } else {
+                    record.set(Some((kind, id)));
+                }
+            })
+        },
+        focus_deal: *focus_deal,
     };
+    {
+        // The unread mentions badge, refreshed when the user or screen changes.
+        let unread = unread.clone();
+        use_effect_with((current.user.id, *screen), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(m) = api::mentions(true).await {
+                    unread.set(m.len());
+                }
+            });
+        });
+    }
     let on_switch = {
         let (shared, error) = (shared.clone(), error.clone());
         Callback::from(move |e: Event| {
@@ -160,6 +231,13 @@ fn app() -> Html {
                     <span class="brand">{ "Banco" }</span>
                     <span>{ store_name }</span>
                     <span class="spacer"></span>
+                    <button id="open-search" class="topbar-button" onclick={{ let searching = searching.clone(); Callback::from(move |_| searching.set(true)) }}>
+                        { tr("search.open") }<kbd>{ "Ctrl K" }</kbd>
+                    </button>
+                    <button id="open-mentions" class="topbar-button" onclick={{ let (screen, record) = (screen.clone(), record.clone()); Callback::from(move |_| { record.set(None); screen.set(Screen::Mentions) }) }}>
+                        { tr("nav.mentions") }
+                        { (*unread > 0).then(|| html!{ <span class="count" id="mentions-count">{ *unread }</span> }) }
+                    </button>
                     <label for="current_user">{ tr("app.at_counter") }</label>
                     <select id="current_user" name="current_user" onchange={on_switch}>
                         { for current.users.iter().filter(|u| u.active).map(|u| html! {
@@ -171,25 +249,31 @@ fn app() -> Html {
                 </header>
                 <nav>
                     { for Screen::ALL.iter().map(|s| {
-                        let screen_state = screen.clone();
+                        let (screen_state, record) = (screen.clone(), record.clone());
                         let s = *s;
                         html! {
-                            <button id={s.id()} class={classes!((*screen == s).then_some("active"))}
-                                onclick={Callback::from(move |_| screen_state.set(s))}>{ tr(s.key()) }</button>
+                            <button id={s.id()} class={classes!((*screen == s && record.is_none()).then_some("active"))}
+                                onclick={Callback::from(move |_| { record.set(None); screen_state.set(s) })}>{ tr(s.key()) }</button>
                         }
                     }) }
                 </nav>
                 <main>
                     { error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }
-                    { match *screen {
-                        Screen::Counter => html! { <pages::counter::Counter key={*counter_key} /> },
-                        Screen::Leads => html! { <pages::leads::Leads /> },
-                        Screen::Deals => html! { <pages::deals::Deals /> },
-                        Screen::Dashboard => html! { <pages::dashboard::Dashboard /> },
-                        Screen::Import => html! { <pages::import::Import /> },
-                        Screen::Settings => html! { <pages::settings::Settings /> },
+                    { match (*record, *screen) {
+                        (Some((kind, id)), _) => html! { <pages::records::RecordView key={id.to_string()} {kind} {id}
+                            on_close={{ let record = record.clone(); Callback::from(move |_| record.set(None)) }} /> },
+                        (None, Screen::Counter) => html! { <pages::counter::Counter key={*counter_key} /> },
+                        (None, Screen::Leads) => html! { <pages::leads::Leads /> },
+                        (None, Screen::Companies) => html! { <pages::companies::Companies /> },
+                        (None, Screen::Deals) => html! { <pages::deals::Deals key={*deals_key} /> },
+                        (None, Screen::Dashboard) => html! { <pages::dashboard::Dashboard /> },
+                        (None, Screen::Import) => html! { <pages::import::Import /> },
+                        (None, Screen::Duplicates) => html! { <pages::duplicates::Duplicates /> },
+                        (None, Screen::Mentions) => html! { <pages::mentions::Mentions /> },
+                        (None, Screen::Settings) => html! { <pages::settings::Settings /> },
                     } }
                 </main>
+                { (*searching).then(|| html! { <pages::search::SearchBox on_close={{ let searching = searching.clone(); Callback::from(move |_| searching.set(false)) }} /> }) }
             </div>
         </ContextProvider<Shared>>
     }

@@ -146,12 +146,20 @@ pub fn counter() -> Html {
         let matches = matches.clone();
         let timer = timer.clone();
         use_effect_with(
-            (form.phone.clone(), form.email.clone()),
-            move |(phone, email)| {
-                let (phone, email) = (phone.clone(), email.clone());
+            (
+                form.phone.clone(),
+                form.email.clone(),
+                form.first_name.clone(),
+                form.last_name.clone(),
+            ),
+            move |(phone, email, first, last)| {
+                let (phone, email, first, last) =
+                    (phone.clone(), email.clone(), first.clone(), last.clone());
                 *timer.borrow_mut() = Some(Timeout::new(MATCH_DELAY_MS, move || {
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(found) = api::find_matches(&phone, &email).await {
+                        if let Ok(found) =
+                            api::find_matches_with_name(&phone, &email, &first, &last).await
+                        {
                             matches.set(found);
                         }
                     });
@@ -366,7 +374,8 @@ pub fn counter() -> Html {
                                     html! {
                                         <div class={classes!("match", selected.then_some("selected"))}>
                                             <div>
-                                                <div class="who">{ m.person.full_name() }</div>
+                                                <div class="who">{ m.person.full_name() }
+                                                    { m.matched_on.iter().any(|k| k == "name").then(|| html!{ <span class="pill evidence">{ tr("counter.same_name") }</span> }) }</div>
                                                 <div class="hint">{ phone_display(&m.person.phone) }{ " " }{ m.person.email.clone().unwrap_or_default() }</div>
                                                 <div class="hint">
                                                     { tr_with("counter.match_open", [("leads", m.open_leads.to_string()), ("deals", m.open_deals.to_string())]) }

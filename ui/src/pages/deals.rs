@@ -168,6 +168,15 @@ pub fn deals() -> Html {
             });
         })
     };
+    {
+        // Opened from the search box or a record card: show that deal.
+        let (open, focus) = (open_detail.clone(), shared.focus_deal);
+        use_effect_with((), move |_| {
+            if let Some(id) = focus {
+                open.emit(id);
+            }
+        });
+    }
     let do_move = {
         let (error, notice, reload, detail, seq) = (
             error.clone(),

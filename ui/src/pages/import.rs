@@ -28,7 +28,7 @@ struct Progress {
 #[function_component(Import)]
 pub fn import() -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
-    let deals = use_state(|| false);
+    let kind = use_state(|| "leads".to_string());
     let shared_region = shared.info.tenant.default_region.clone();
     let path = use_state(String::new);
     let preview = use_state(|| None::<ImportPreview>);
@@ -192,12 +192,16 @@ pub fn import() -> Html {
             <h1>{ tr("import.title") }</h1>
             <div class="field">
                 <label for="import-kind">{ tr("import.kind") }</label>
-                <select id="import-kind" onchange={{ let deals = deals.clone(); Callback::from(move |e: Event| deals.set(e.target_unchecked_into::<HtmlSelectElement>().value() == "deals")) }}>
-                    <option value="leads" selected={!*deals}>{ tr("import.kind_leads") }</option>
-                    <option value="deals" selected={*deals}>{ tr("import.kind_deals") }</option>
+                <select id="import-kind" onchange={{ let kind = kind.clone(); Callback::from(move |e: Event| kind.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
+                    { for ["leads", "deals", "companies", "vcard"].iter().map(|k| html!{
+                        <option value={*k} selected={kind.as_str() == *k}>{ tr(&format!("import.kind_{k}")) }</option>
+                    }) }
                 </select>
             </div>
-            { if *deals { html! { <super::deal_import::DealImport /> } } else { html! { <>
+            { if kind.as_str() == "deals" { html! { <super::deal_import::DealImport /> } }
+              else if kind.as_str() == "companies" { html! { <super::company_import::CompanyImport /> } }
+              else if kind.as_str() == "vcard" { html! { <super::company_import::VcardImport /> } }
+              else { html! { <>
             <form class="card" onsubmit={on_preview}>
                 <div class="field">
                     <label for="import-path">{ tr("import.file") }</label>

@@ -1,14 +1,22 @@
 //! One module per screen.
 
+pub mod companies;
+pub mod company_import;
 pub mod counter;
+pub mod custom_fields;
 pub mod dashboard;
 pub mod deal_forms;
 pub mod deal_import;
 pub mod deals;
+pub mod duplicates;
 pub mod import;
 pub mod leads;
+pub mod mentions;
+pub mod notes;
 pub mod pipeline_settings;
+pub mod records;
 pub mod sales_settings;
+pub mod search;
 pub mod settings;
 
 use banco::model::Phone;

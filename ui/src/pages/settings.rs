@@ -117,6 +117,7 @@ pub fn settings() -> Html {
             </div>
             <super::sales_settings::SalesSettings />
             <super::pipeline_settings::PipelineSettings />
+            <super::custom_fields::CustomFieldsSettings />
             <div class="card">
                 <h2>{ tr("settings.data") }</h2>
                 <p>{ tr_with("settings.where", [("backend", shared.info.backend.clone()), ("location", shared.info.location.clone())]) }</p>
