@@ -225,6 +225,9 @@ struct Filters {
     /// Sort: newest, oldest, name, status.
     #[arg(long, default_value = "newest")]
     sort: String,
+    /// A custom field filter `KEY=VALUE` (repeatable).
+    #[arg(long = "custom")]
+    custom: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -393,6 +396,18 @@ fn query_from(f: &Filters, limit: u32, offset: u32) -> Result<LeadQuery> {
             .transpose()?,
         store_id: f.store,
         person_id: None,
+        custom: f
+            .custom
+            .iter()
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
+                None => Err(Error::Validation(vec![banco::model::FieldError::new(
+                    "--custom",
+                    "invalid_mapping",
+                )
+                .with("value", kv.as_str())])),
+            })
+            .collect::<Result<_>>()?,
         from: f.from,
         to: f.to,
         sort,
@@ -497,7 +512,10 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             let items = export::all_leads(db, ctx, &query_from(&filters, 0, 0)?).await?;
             let text = match format {
                 Format::Json => export::leads_json(&items)?,
-                Format::Csv | Format::Table => export::leads_csv(&items)?,
+                Format::Csv | Format::Table => export::leads_csv(
+                    &items,
+                    &export::custom_keys(db, ctx, banco::model::EntityType::Lead).await?,
+                )?,
             };
             write_out(output.as_ref(), &text)
         }
@@ -541,7 +559,13 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             let page = leads::list(db, ctx, &query_from(&filters, limit, offset)?).await?;
             match format {
                 Format::Json => println!("{}", json(&page)?),
-                Format::Csv => write_out(None, &export::leads_csv(&page.items)?)?,
+                Format::Csv => write_out(
+                    None,
+                    &export::leads_csv(
+                        &page.items,
+                        &export::custom_keys(db, ctx, banco::model::EntityType::Lead).await?,
+                    )?,
+                )?,
                 Format::Table => {
                     for l in &page.items {
                         println!(

@@ -920,3 +920,120 @@ store_test!(
         assert_eq!(pairs[0].score, 85);
     }
 );
+
+store_test!(
+    lead_and_deal_custom_fields_filter_and_export,
+    |t: TestDb| async move {
+        let field =
+            |entity: EntityType, key: &str, kind: CustomFieldKind, options: &[&str]| CustomField {
+                id: Uuid::now_v7(),
+                entity_type: entity,
+                key: key.into(),
+                label: key.into(),
+                kind,
+                required: false,
+                default_value: None,
+                options: options.iter().map(|s| s.to_string()).collect(),
+                position: 0,
+                archived: false,
+            };
+        companies::save_field(
+            &t.db,
+            &t.ctx,
+            &field(EntityType::Lead, "pod", CustomFieldKind::Text, &[]),
+        )
+        .await
+        .unwrap();
+        companies::save_field(
+            &t.db,
+            &t.ctx,
+            &field(
+                EntityType::Deal,
+                "servizi",
+                CustomFieldKind::Multiselect,
+                &["Luce", "Gas"],
+            ),
+        )
+        .await
+        .unwrap();
+        let a = capture(&t, person("Ada", "Riva", "3331110000", "")).await;
+        capture(&t, person("Bea", "Riva", "3331110001", "")).await;
+        let mut values = CustomValues::new();
+        values.insert("pod".into(), json!("IT001E0001"));
+        companies::set_custom_values(&t.db, &t.ctx, EntityType::Lead, a.lead.id, &values)
+            .await
+            .unwrap();
+        let bad: CustomValues = [("nope".to_string(), json!("x"))].into();
+        assert!(
+            companies::set_custom_values(&t.db, &t.ctx, EntityType::Lead, a.lead.id, &bad)
+                .await
+                .is_err()
+        );
+        let q = LeadQuery {
+            custom: vec![("pod".into(), "it001e0001".into())],
+            ..Default::default()
+        };
+        let page = leads::list(&t.db, &t.ctx, &q).await.unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.items[0].custom["pod"], json!("IT001E0001"));
+        let keys = banco::services::export::custom_keys(&t.db, &t.ctx, EntityType::Lead)
+            .await
+            .unwrap();
+        let csv = banco::services::export::leads_csv(&page.items, &keys).unwrap();
+        assert!(csv.lines().next().unwrap().ends_with(",pod"));
+        assert!(csv.lines().nth(1).unwrap().ends_with(",IT001E0001"));
+
+        let deal = banco::services::deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(
+                    banco::services::pipelines::find(&t.db, &t.ctx, "Energia")
+                        .await
+                        .unwrap()
+                        .id,
+                ),
+                person_id: Some(a.person.id),
+                title: "Luce e gas".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let v: CustomValues = [("servizi".to_string(), json!("gas, luce"))].into();
+        companies::set_custom_values(&t.db, &t.ctx, EntityType::Deal, deal.deal.id, &v)
+            .await
+            .unwrap();
+        let filter = DealFilter {
+            custom: vec![("servizi".into(), "Gas".into())],
+            ..Default::default()
+        };
+        let found = banco::services::deals::list(
+            &t.db,
+            &t.ctx,
+            &DealQuery {
+                filter: filter.clone(),
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.total, 1);
+        let csv = banco::services::deals::export_csv(&t.db, &t.ctx, &filter)
+            .await
+            .unwrap();
+        assert!(csv.lines().next().unwrap().ends_with(",servizi"), "{csv}");
+        assert!(csv.lines().nth(1).unwrap().ends_with(",Gas; Luce"), "{csv}");
+        let none = DealFilter {
+            custom: vec![("servizi".into(), "Fibra".into())],
+            ..Default::default()
+        };
+        assert!(banco::services::deals::export_csv(&t.db, &t.ctx, &none)
+            .await
+            .unwrap()
+            .lines()
+            .nth(1)
+            .is_none());
+    }
+);

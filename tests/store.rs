@@ -668,7 +668,7 @@ store_test!(export_writes_every_matching_lead, |t: TestDb| async move {
         .await
         .unwrap();
     assert_eq!(all.len(), 620, "more than one export page");
-    let csv = export::leads_csv(&all).unwrap();
+    let csv = export::leads_csv(&all, &[]).unwrap();
     assert_eq!(csv.lines().count(), 621);
     let json: Vec<LeadListItem> = serde_json::from_str(&export::leads_json(&all).unwrap()).unwrap();
     assert_eq!(json, all);

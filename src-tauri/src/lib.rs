@@ -155,6 +155,8 @@ pub fn run() {
             record_commands::custom_fields,
             record_commands::save_custom_field,
             record_commands::set_custom_values,
+            record_commands::custom_values,
+            record_commands::export_leads_csv,
             record_commands::search,
             record_commands::duplicate_pairs,
             record_commands::merge_records,

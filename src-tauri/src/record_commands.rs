@@ -248,6 +248,31 @@ pub async fn set_custom_values(
     companies::set_custom_values(&state.db, &ctx, entity_type, id, &values).await
 }
 
+/// The custom values of a record.
+#[tauri::command]
+pub async fn custom_values(
+    state: State<'_, AppState>,
+    entity_type: EntityType,
+    id: Uuid,
+) -> Result<CustomValues> {
+    let ctx = state.ctx.read().await.clone();
+    companies::custom_values(&state.db, &ctx, entity_type, id).await
+}
+
+/// Exports the leads matching `query` as CSV (asks where).
+#[tauri::command]
+pub async fn export_leads_csv(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    query: banco::model::LeadQuery,
+) -> Result<Option<String>> {
+    let ctx = state.ctx.read().await.clone();
+    let items = banco::services::export::all_leads(&state.db, &ctx, &query).await?;
+    let keys = banco::services::export::custom_keys(&state.db, &ctx, EntityType::Lead).await?;
+    let csv = banco::services::export::leads_csv(&items, &keys)?;
+    save_text(&app, "CSV", "csv", "banco-lead.csv", csv).await
+}
+
 /// The search box.
 #[tauri::command]
 pub async fn search(state: State<'_, AppState>, query: String) -> Result<SearchResults> {

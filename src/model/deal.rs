@@ -577,6 +577,9 @@ pub struct DealFilter {
     pub person_id: Option<Uuid>,
     /// Only deals of this company.
     pub company_id: Option<Uuid>,
+    /// Custom field filters: key → value (equality, case-insensitive; a
+    /// multiselect matches if it contains the value).
+    pub custom: Vec<(String, String)>,
 }
 
 /// One column of the board: a stage with its figures over every matching
@@ -665,6 +668,9 @@ pub struct DealListItem {
     pub source_channel: SourceChannel,
     /// One-off total, minor units.
     pub one_off_minor: i64,
+    /// Values of the deal's custom fields.
+    #[serde(default)]
+    pub custom: crate::model::CustomValues,
     /// Opened (UTC).
     pub created_at: DateTime<Utc>,
     /// Won or lost (UTC).

@@ -301,6 +301,9 @@ pub struct LeadListItem {
     pub store_name: Option<String>,
     /// Owner's name.
     pub owner_name: Option<String>,
+    /// Values of the lead's custom fields.
+    #[serde(default)]
+    pub custom: crate::model::CustomValues,
     /// Captured at (UTC).
     pub created_at: DateTime<Utc>,
 }
@@ -337,6 +340,9 @@ pub struct LeadQuery {
     pub store_id: Option<Uuid>,
     /// Only leads of this person.
     pub person_id: Option<Uuid>,
+    /// Custom field filters: key → value (equality, case-insensitive; a
+    /// multiselect matches if it contains the value).
+    pub custom: Vec<(String, String)>,
     /// Captured on or after this day (UTC).
     pub from: Option<NaiveDate>,
     /// Captured on or before this day (UTC, inclusive).

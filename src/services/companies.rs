@@ -623,3 +623,13 @@ pub async fn set_custom_values(
         Ok(checked)
     })
 }
+
+/// The custom values of any record.
+pub async fn custom_values(
+    db: &Db,
+    ctx: &Ctx,
+    entity: EntityType,
+    id: Uuid,
+) -> Result<CustomValues> {
+    with_conn!(db, |c| c.custom_values(ctx.tenant_id(), entity, id).await)
+}

@@ -732,10 +732,12 @@ pub async fn list(db: &Db, ctx: &Ctx, query: &DealQuery) -> Result<Page<DealList
 
 /// Every deal matching `filter` (with `sort`) as CSV: a header row, then
 /// one row per deal; amounts as decimals in major units with `.` and the
-/// currency in its own column, dates as ISO 8601 (UTC).
+/// currency in its own column, dates as ISO 8601 (UTC); then one column
+/// per active custom field of deals (by key).
 pub async fn export_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String> {
+    let custom = super::export::custom_keys(db, ctx, crate::model::EntityType::Deal).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut header: Vec<String> = [
         "id",
         "title",
         "pipeline",
@@ -755,7 +757,12 @@ pub async fn export_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<Strin
         "expected_close",
         "created_at",
         "closed_at",
-    ])?;
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    header.extend(custom.iter().cloned());
+    w.write_record(&header)?;
     let mut query = DealQuery {
         filter: filter.clone(),
         limit: 500,
@@ -765,7 +772,7 @@ pub async fn export_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<Strin
         let page = list(db, ctx, &query).await?;
         let n = page.items.len() as u64;
         for d in page.items {
-            w.write_record([
+            let mut row = vec![
                 d.card.id.to_string(),
                 d.card.title,
                 d.pipeline_name,
@@ -788,7 +795,9 @@ pub async fn export_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<Strin
                     .unwrap_or_default(),
                 d.created_at.to_rfc3339(),
                 d.closed_at.map(|x| x.to_rfc3339()).unwrap_or_default(),
-            ])?;
+            ];
+            row.extend(super::export::custom_cells(&custom, &d.custom));
+            w.write_record(&row)?;
         }
         if n < query.limit {
             break;

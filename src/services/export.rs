@@ -1,9 +1,31 @@
 //! Export of the Leads list as CSV or JSON, with the list's filters.
 
 use super::{leads, Ctx};
-use crate::model::{LeadListItem, LeadQuery, Phone};
+use crate::model::{custom_text, CustomValues, EntityType, LeadListItem, LeadQuery, Phone};
 use crate::store::Db;
-use crate::{Error, Result};
+use crate::{with_conn, Error, Result};
+
+/// Keys of the active custom fields of `entity`, in display order: the
+/// extra columns of that entity's CSV exports.
+pub async fn custom_keys(db: &Db, ctx: &Ctx, entity: EntityType) -> Result<Vec<String>> {
+    let tenant = ctx.tenant_id();
+    Ok(
+        with_conn!(db, |c| super::companies::fields_for(c, tenant, entity)
+            .await)?
+        .into_iter()
+        .filter(|f| !f.archived)
+        .map(|f| f.key)
+        .collect(),
+    )
+}
+
+/// The cells of `keys` in `values` (blank when absent; a multiselect as
+/// `a; b`).
+pub fn custom_cells(keys: &[String], values: &CustomValues) -> Vec<String> {
+    keys.iter()
+        .map(|k| values.get(k).map(custom_text).unwrap_or_default())
+        .collect()
+}
 
 /// Rows fetched per round trip while exporting.
 const EXPORT_PAGE: u32 = 500;
@@ -35,10 +57,11 @@ pub fn leads_json(items: &[LeadListItem]) -> Result<String> {
 
 /// Leads as CSV with a header: `id, created_at, first_name, last_name,
 /// phone (E.164), phone_national, email, status, source_channel, interest,
-/// store, owner`.
-pub fn leads_csv(items: &[LeadListItem]) -> Result<String> {
+/// store, owner`, then one column per key of `custom` (the lead's custom
+/// fields, see [`custom_keys`]).
+pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut header: Vec<String> = [
         "id",
         "created_at",
         "first_name",
@@ -51,14 +74,19 @@ pub fn leads_csv(items: &[LeadListItem]) -> Result<String> {
         "interest",
         "store",
         "owner",
-    ])?;
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    header.extend(custom.iter().cloned());
+    w.write_record(&header)?;
     for l in items {
         let national = l
             .phone
             .clone()
             .map(|p| Phone::from_e164_unchecked(p).national())
             .unwrap_or_default();
-        w.write_record([
+        let mut row = vec![
             l.id.to_string(),
             l.created_at.to_rfc3339(),
             l.first_name.clone(),
@@ -71,7 +99,9 @@ pub fn leads_csv(items: &[LeadListItem]) -> Result<String> {
             l.interest.as_str().into(),
             l.store_name.clone().unwrap_or_default(),
             l.owner_name.clone().unwrap_or_default(),
-        ])?;
+        ];
+        row.extend(custom_cells(custom, &l.custom));
+        w.write_record(&row)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Io {
         path: "csv".into(),

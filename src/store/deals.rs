@@ -7,7 +7,7 @@ use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use uuid::Uuid;
 
 use super::records::{RecordRepo, SearchDoc};
-use super::repo::{like_escape, parse_enum, Repo};
+use super::repo::{like_escape, parse_enum, push_custom_filter, Repo};
 use super::Backend;
 use crate::model::{
     search_key, Attribution, Campaign, Contract, ConversionRule, Deal, DealCard, DealEvent,
@@ -535,6 +535,7 @@ struct ListRow {
     campaign_name: Option<String>,
     source_channel: String,
     one_off_minor: i64,
+    custom: String,
     created_at: DateTime<Utc>,
     closed_at: Option<DateTime<Utc>>,
 }
@@ -576,7 +577,7 @@ const CARD_JOINS: &str = " FROM deals d \
 
 /// Pushes the WHERE clause of a deal filter (alias `d`).
 macro_rules! push_deal_filter {
-    ($qb:expr, $tenant:expr, $f:expr) => {{
+    ($qb:expr, $tenant:expr, $f:expr, $backend:expr) => {{
         let f: &DealFilter = $f;
         $qb.push(" WHERE d.tenant_id = ").push_bind($tenant);
         if let Some(p) = f.pipeline_id {
@@ -599,6 +600,9 @@ macro_rules! push_deal_filter {
         }
         if let Some(c) = f.company_id {
             $qb.push(" AND d.company_id = ").push_bind(c);
+        }
+        for (key, value) in &f.custom {
+            push_custom_filter!($qb, "d", key, value, $backend);
         }
         if let Some(from) = f.expected_from {
             $qb.push(" AND d.expected_close >= ").push_bind(from);
@@ -1394,7 +1398,7 @@ macro_rules! impl_deal_repo {
                     "SELECT d.stage_id, COUNT(*), CAST(COALESCE(SUM(d.value_minor), 0) AS BIGINT), \
                      CAST(COALESCE(SUM(d.value_minor * d.probability), 0) AS BIGINT) FROM deals d",
                 );
-                push_deal_filter!(qb, tenant, filter);
+                push_deal_filter!(qb, tenant, filter, self.backend());
                 qb.push(" GROUP BY d.stage_id");
                 Ok(qb.build_query_as().fetch_all(&mut *self).await?)
             }
@@ -1408,7 +1412,7 @@ macro_rules! impl_deal_repo {
                 limit: u64,
             ) -> Result<Vec<DealCard>> {
                 let mut qb = QueryBuilder::<$db>::new(format!("{CARD_SELECT}{CARD_JOINS}"));
-                push_deal_filter!(qb, tenant, filter);
+                push_deal_filter!(qb, tenant, filter, self.backend());
                 qb.push(" AND d.stage_id = ").push_bind(stage);
                 qb.push(format!(" ORDER BY d.stage_entered_at, d.id LIMIT {} OFFSET {}", limit.min(500), offset));
                 let rows: Vec<CardRow> = qb.build_query_as().fetch_all(&mut *self).await?;
@@ -1417,17 +1421,17 @@ macro_rules! impl_deal_repo {
 
             async fn list_deals(&mut self, tenant: Uuid, q: &DealQuery) -> Result<Page<DealListItem>> {
                 let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*) FROM deals d");
-                push_deal_filter!(count, tenant, &q.filter);
+                push_deal_filter!(count, tenant, &q.filter, self.backend());
                 let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
                 let mut qb = QueryBuilder::<$db>::new(format!(
                     "{CARD_SELECT}, pl.name AS pipeline_name, st.name AS stage_name, d.status, s.name AS store_name, \
-                     ca.name AS campaign_name, d.source_channel, d.one_off_minor, d.created_at, d.closed_at{CARD_JOINS} \
+                     ca.name AS campaign_name, d.source_channel, d.one_off_minor, d.custom, d.created_at, d.closed_at{CARD_JOINS} \
                      JOIN pipelines pl ON pl.tenant_id = d.tenant_id AND pl.id = d.pipeline_id \
                      JOIN pipeline_stages st ON st.tenant_id = d.tenant_id AND st.id = d.stage_id \
                      LEFT JOIN stores s ON s.tenant_id = d.tenant_id AND s.id = d.store_id \
                      LEFT JOIN campaigns ca ON ca.tenant_id = d.tenant_id AND ca.id = d.campaign_id"
                 ));
-                push_deal_filter!(qb, tenant, &q.filter);
+                push_deal_filter!(qb, tenant, &q.filter, self.backend());
                 qb.push(match q.sort {
                     DealSort::CreatedDesc => " ORDER BY d.created_at DESC, d.id DESC",
                     DealSort::ValueDesc => " ORDER BY d.value_minor DESC, d.id",
@@ -1447,6 +1451,7 @@ macro_rules! impl_deal_repo {
                             campaign_name: r.campaign_name,
                             source_channel: parse_enum(&r.source_channel, "deals.source_channel")?,
                             one_off_minor: r.one_off_minor,
+                            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
                             created_at: r.created_at,
                             closed_at: r.closed_at,
                             card: r.card.into(),

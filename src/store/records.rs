@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 use uuid::Uuid;
 
-use super::repo::{like_escape, parse_enum, Repo};
+use super::repo::{like_escape, parse_enum, push_custom_filter, Repo};
 use super::Backend;
 use crate::model::{
     search_key, Company, CompanyContact, CompanyKind, CompanyListItem, CompanyQuery, CompanyStatus,
@@ -705,51 +705,6 @@ macro_rules! push_company_filter {
         }
         for (key, value) in &$q.custom {
             push_custom_filter!($qb, "c", key, value, $backend);
-        }
-    }};
-}
-
-/// `AND <alias>.custom has key = value` (a multiselect array contains it).
-macro_rules! push_custom_filter {
-    ($qb:expr, $alias:expr, $key:expr, $value:expr, $backend:expr) => {{
-        let key: &str = $key;
-        let value: &str = $value;
-        let safe_key: String = key
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        match $backend {
-            Backend::Sqlite => {
-                $qb.push(format!(
-                    " AND EXISTS (SELECT 1 FROM json_each({a}.custom, '$.{k}') j WHERE lower(j.value) = lower(",
-                    a = $alias,
-                    k = safe_key
-                ))
-                .push_bind(value.to_string())
-                .push(format!(
-                    ") UNION ALL SELECT 1 WHERE json_type({a}.custom, '$.{k}') NOT IN ('array', 'object') \
-                     AND lower(json_extract({a}.custom, '$.{k}')) = lower(",
-                    a = $alias,
-                    k = safe_key
-                ))
-                .push_bind(value.to_string())
-                .push("))");
-            }
-            Backend::Postgres => {
-                $qb.push(format!(
-                    " AND (lower({a}.custom::jsonb ->> '{k}') = lower(",
-                    a = $alias,
-                    k = safe_key
-                ))
-                .push_bind(value.to_string())
-                .push(format!(
-                    ") OR ({a}.custom::jsonb -> '{k}') @> to_jsonb(",
-                    a = $alias,
-                    k = safe_key
-                ))
-                .push_bind(value.to_string())
-                .push("::text))");
-            }
         }
     }};
 }

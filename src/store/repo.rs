@@ -315,6 +315,7 @@ struct LeadListRow {
     store_id: Option<Uuid>,
     store_name: Option<String>,
     owner_name: Option<String>,
+    custom: String,
     created_at: DateTime<Utc>,
 }
 
@@ -334,6 +335,7 @@ impl TryFrom<LeadListRow> for LeadListItem {
             store_id: r.store_id,
             store_name: r.store_name,
             owner_name: r.owner_name,
+            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
             created_at: r.created_at,
         })
     }
@@ -364,9 +366,56 @@ struct EventRow {
     at: DateTime<Utc>,
 }
 
+/// `AND <alias>.custom has key = value` (a multiselect array contains it).
+macro_rules! push_custom_filter {
+    ($qb:expr, $alias:expr, $key:expr, $value:expr, $backend:expr) => {{
+        let key: &str = $key;
+        let value: &str = $value;
+        let safe_key: String = key
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        match $backend {
+            Backend::Sqlite => {
+                $qb.push(format!(
+                    " AND EXISTS (SELECT 1 FROM json_each({a}.custom, '$.{k}') j WHERE lower(j.value) = lower(",
+                    a = $alias,
+                    k = safe_key
+                ))
+                .push_bind(value.to_string())
+                .push(format!(
+                    ") UNION ALL SELECT 1 WHERE json_type({a}.custom, '$.{k}') NOT IN ('array', 'object') \
+                     AND lower(json_extract({a}.custom, '$.{k}')) = lower(",
+                    a = $alias,
+                    k = safe_key
+                ))
+                .push_bind(value.to_string())
+                .push("))");
+            }
+            Backend::Postgres => {
+                $qb.push(format!(
+                    " AND (lower({a}.custom::jsonb ->> '{k}') = lower(",
+                    a = $alias,
+                    k = safe_key
+                ))
+                .push_bind(value.to_string())
+                .push(format!(
+                    ") OR ({a}.custom::jsonb -> '{k}') @> to_jsonb(",
+                    a = $alias,
+                    k = safe_key
+                ))
+                .push_bind(value.to_string())
+                .push("::text))");
+            }
+        }
+    }};
+}
+
+pub(crate) use push_custom_filter;
+
 /// Pushes the WHERE clause of a lead list query (shared by the page and its count).
 macro_rules! push_lead_filters {
-    ($qb:expr, $tenant:expr, $q:expr) => {{
+    ($qb:expr, $tenant:expr, $q:expr, $backend:expr) => {{
         let q: &LeadQuery = $q;
         $qb.push(" WHERE l.tenant_id = ").push_bind($tenant);
         if let Some(search) = q.search.as_deref() {
@@ -393,6 +442,9 @@ macro_rules! push_lead_filters {
         }
         if let Some(person) = q.person_id {
             $qb.push(" AND l.person_id = ").push_bind(person);
+        }
+        for (key, value) in &q.custom {
+            push_custom_filter!($qb, "l", key, value, $backend);
         }
         if let Some(from) = q.from {
             $qb.push(" AND l.created_at >= ")
@@ -694,13 +746,14 @@ macro_rules! impl_repo {
             }
 
             async fn list_leads(&mut self, tenant: Uuid, q: &LeadQuery) -> Result<Page<LeadListItem>> {
+                let backend = self.backend();
                 // The count joins people only when the search needs it.
                 let searching = q.search.as_deref().is_some_and(|s| !s.trim().is_empty());
                 let mut count = QueryBuilder::<$db>::new(format!(
                     "SELECT COUNT(*){}",
                     if searching { LEAD_COUNT_FROM_WITH_PEOPLE } else { LEAD_COUNT_FROM }
                 ));
-                push_lead_filters!(count, tenant, q);
+                push_lead_filters!(count, tenant, q, backend);
                 let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
 
                 // The page's lead ids first (from the leads table and its
@@ -714,11 +767,11 @@ macro_rules! impl_repo {
                 };
                 let mut qb = QueryBuilder::<$db>::new(
                     "SELECT l.id, l.person_id, p.first_name, p.last_name, p.phone_e164 AS phone, p.email, l.status, \
-                     l.source_channel, l.interest, l.store_id, s.name AS store_name, u.display_name AS owner_name, l.created_at \
+                     l.source_channel, l.interest, l.store_id, s.name AS store_name, u.display_name AS owner_name, l.custom, l.created_at \
                      FROM (SELECT l.id AS page_id",
                 );
                 qb.push(if searching || q.sort == LeadSort::Name { LEAD_COUNT_FROM_WITH_PEOPLE } else { LEAD_COUNT_FROM });
-                push_lead_filters!(qb, tenant, q);
+                push_lead_filters!(qb, tenant, q, backend);
                 qb.push(order);
                 // Literal numbers, not parameters: SQLite plans a bound LIMIT
                 // as unbounded and sorts the whole table (57x slower at 100k).

@@ -402,3 +402,27 @@ pub async fn company_import_run(
 ) -> Result<ImportReport, ErrorPayload> {
     call("company_import_run", json!({ "request": request })).await
 }
+pub async fn custom_values(
+    entity_type: EntityType,
+    id: Uuid,
+) -> Result<banco::model::CustomValues, ErrorPayload> {
+    call(
+        "custom_values",
+        json!({ "entityType": entity_type, "id": id }),
+    )
+    .await
+}
+pub async fn set_custom_values(
+    entity_type: EntityType,
+    id: Uuid,
+    values: &banco::model::CustomValues,
+) -> Result<banco::model::CustomValues, ErrorPayload> {
+    call(
+        "set_custom_values",
+        json!({ "entityType": entity_type, "id": id, "values": values }),
+    )
+    .await
+}
+pub async fn export_leads_csv(query: &LeadQuery) -> Result<Option<String>, ErrorPayload> {
+    call("export_leads_csv", json!({ "query": query })).await
+}

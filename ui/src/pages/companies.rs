@@ -27,8 +27,6 @@ pub fn companies() -> Html {
     let notice = use_state(|| None::<String>);
     let creating = use_state(|| false);
     let defs = use_custom_fields(EntityType::Company);
-    let custom_key = use_state(String::new);
-    let custom_value = use_state(String::new);
     {
         let (page, error) = (page.clone(), error.clone());
         use_effect_with((*query).clone(), move |q| {
@@ -82,22 +80,6 @@ pub fn companies() -> Html {
         Callback::from(move |e: InputEvent| {
             set.emit(e.target_unchecked_into::<HtmlInputElement>().value())
         })
-    };
-    let apply_custom = {
-        let (query, custom_key, custom_value) =
-            (query.clone(), custom_key.clone(), custom_value.clone());
-        move |key: String, value: String| {
-            custom_key.set(key.clone());
-            custom_value.set(value.clone());
-            let mut q = (*query).clone();
-            q.custom = if key.is_empty() || value.trim().is_empty() {
-                Vec::new()
-            } else {
-                vec![(key, value)]
-            };
-            q.offset = 0;
-            query.set(q);
-        }
     };
     let on_export = {
         let (query, notice, error) = (query.clone(), notice.clone(), error.clone());
@@ -153,24 +135,8 @@ pub fn companies() -> Html {
                     <label for="companies-tag">{ field_label("tags") }</label>
                     <input id="companies-tag" value={q.tag.clone().unwrap_or_default()} oninput={on_tag} />
                 </div>
-                { (!defs.is_empty()).then(|| {
-                    let (a1, a2) = (apply_custom.clone(), apply_custom.clone());
-                    let (k1, v2) = ((*custom_value).clone(), (*custom_key).clone());
-                    html! { <>
-                        <div class="field">
-                            <label for="companies-custom-key">{ tr("companies.custom_filter") }</label>
-                            <select id="companies-custom-key" onchange={Callback::from(move |e: Event| a1(e.target_unchecked_into::<HtmlSelectElement>().value(), k1.clone()))}>
-                                <option value="">{ "—" }</option>
-                                { for defs.iter().filter(|d| !d.archived).map(|d| html!{ <option value={d.key.clone()} selected={*custom_key == d.key}>{ &d.label }</option> }) }
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="companies-custom-value">{ tr("companies.custom_value") }</label>
-                            <input id="companies-custom-value" value={(*custom_value).clone()}
-                                oninput={Callback::from(move |e: InputEvent| a2(v2.clone(), e.target_unchecked_into::<HtmlInputElement>().value()))} />
-                        </div>
-                    </> }
-                }) }
+                <super::records::CustomFilter entity_type={EntityType::Company}
+                    on_change={{ let query = query.clone(); Callback::from(move |c: Vec<(String, String)>| { let mut q = (*query).clone(); q.custom = c; q.offset = 0; query.set(q) }) }} />
                 <span class="spacer"></span>
                 <button class="secondary" id="companies-export" onclick={on_export}>{ tr("companies.export") }</button>
             </div>

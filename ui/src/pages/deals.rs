@@ -299,6 +299,8 @@ pub fn deals() -> Html {
             </label>
             <label>{ tr("deals.expected_from") }<input type="date" onchange={on_from} /></label>
             <label>{ tr("deals.expected_to") }<input type="date" onchange={on_to} /></label>
+            <super::records::CustomFilter entity_type={banco::model::EntityType::Deal}
+                on_change={{ let filter = filter.clone(); Callback::from(move |c: Vec<(String, String)>| { let mut next = (*filter).clone(); next.custom = c; filter.set(next) }) }} />
             <span class="spacer"></span>
             <button id="view-board" class={classes!((*view == View::Board).then_some("active"))}
                 onclick={{ let view = view.clone(); Callback::from(move |_| view.set(View::Board)) }}>{ tr("deals.board") }</button>
@@ -684,6 +686,9 @@ fn detail_html(
                     <button id="deal-cross-sell" onclick={cross_sell}>{ tr("deals.cross_sell") }</button>
                 }) }
             </div>
+            <super::records::CustomPanel key={d.deal.id.to_string()} entity_type={banco::model::EntityType::Deal} id={d.deal.id} />
+            <h4>{ tr("deals.notes") }</h4>
+            <super::notes::NotesPanel key={format!("n{}", d.deal.id)} entity_type={banco::model::EntityType::Deal} entity_id={d.deal.id} />
             <h4>{ tr("deals.timeline") }</h4>
             <ol class="history" id="deal-timeline">
                 { for d.events.iter().map(|e| {

@@ -72,6 +72,7 @@ pub fn leads() -> Html {
     let page = use_state(|| None::<Page<LeadListItem>>);
     let error = use_state(|| None::<String>);
     let selected = use_state(|| None::<Uuid>);
+    let export_notice = use_state(|| None::<String>);
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let search_ref = use_node_ref();
 
@@ -227,7 +228,23 @@ pub fn leads() -> Html {
                         <option value="status">{ tr("sort.status") }</option>
                     </select>
                 </div>
+                <super::records::CustomFilter entity_type={banco::model::EntityType::Lead}
+                    on_change={{ let update = update.clone(); Callback::from(move |c: Vec<(String, String)>| update(Box::new(move |q: &mut LeadQuery| q.custom = c.clone()))) }} />
+                <button class="secondary" id="leads-export" onclick={{
+                    let (query, error, notice) = (list.query.clone(), error.clone(), export_notice.clone());
+                    Callback::from(move |_| {
+                        let (q, error, notice) = (query.clone(), error.clone(), notice.clone());
+                        wasm_bindgen_futures::spawn_local(async move {
+                            match api::export_leads_csv(&q).await {
+                                Ok(Some(p)) => notice.set(Some(tr_with("import.saved_to", [("path", p)]))),
+                                Ok(None) => {}
+                                Err(e) => error.set(Some(error_text(&e))),
+                            }
+                        });
+                    })
+                }}>{ tr("leads.export") }</button>
             </div>
+            { export_notice.as_ref().map(|n| html!{ <div class="banner ok" role="status">{ n }</div> }) }
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             <div class="split">
                 <div>
@@ -371,7 +388,12 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
     let status_label = |s: LeadStatus| tr(&format!("status.{}", s.as_str()));
     html! {
         <div class="card detail" id="lead-detail">
-            <h2>{ p.full_name() }</h2>
+            <h2>{ p.full_name() }
+                { _lang.as_ref().map(|shared| {
+                    let (open, pid) = (shared.open_record.clone(), p.id);
+                    html!{ <button class="small" id="lead-open-person" onclick={Callback::from(move |_| open.emit((banco::model::EntityType::Person, pid)))}>{ tr("leads.person_card") }</button> }
+                }) }
+            </h2>
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             <dl>
                 <dt>{ tr("field.status") }</dt>
@@ -435,6 +457,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                 html! { <ConvertToDeal lead_id={d.lead.id} campaign_pipeline={None::<Uuid>} on_done={reload} /> }
             }) }
 
+            <super::records::CustomPanel entity_type={banco::model::EntityType::Lead} id={d.lead.id} />
             <h2>{ tr("leads.notes") }</h2>
             <form onsubmit={add_note} class="field">
                 <textarea name="body" rows="2" value={(*note).clone()}
@@ -442,7 +465,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                 <div class="actions"><button type="submit" class="secondary">{ tr("leads.add_note") }</button></div>
             </form>
             <ul class="timeline">
-                { for d.notes.iter().map(|n| html!{ <li><span class="when">{ format!("{} · {}", local_time(&n.created_at), n.author_name.clone().unwrap_or_default()) }</span><br/>{ &n.body }</li> }) }
+                { for d.notes.iter().map(|n| html!{ <li><span class="when">{ format!("{} · {}", local_time(&n.created_at), n.author_name.clone().unwrap_or_default()) }</span><br/>{ Html::from_html_unchecked(AttrValue::from(n.html.clone())) }</li> }) }
             </ul>
 
             <h2>{ tr("leads.consents") }</h2>

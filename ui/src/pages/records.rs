@@ -1011,3 +1011,122 @@ pub fn documents_panel(props: &DocumentsProps) -> Html {
         </div>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct CustomPanelProps {
+    pub entity_type: EntityType,
+    pub id: Uuid,
+}
+
+/// The custom fields of a lead or deal, editable in place; nothing when
+/// the tenant has none for that entity.
+#[function_component(CustomPanel)]
+pub fn custom_panel(props: &CustomPanelProps) -> Html {
+    let defs = use_custom_fields(props.entity_type);
+    let values = use_state(CustomValues::new);
+    let errors = use_state(Vec::<FieldError>::new);
+    let notice = use_state(|| None::<String>);
+    {
+        let values = values.clone();
+        let (kind, id) = (props.entity_type, props.id);
+        use_effect_with(id, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(v) = api::custom_values(kind, id).await {
+                    values.set(v);
+                }
+            });
+        });
+    }
+    if defs.iter().all(|d| d.archived) {
+        return html! {};
+    }
+    let save = {
+        let (values, errors, notice) = (values.clone(), errors.clone(), notice.clone());
+        let (kind, id) = (props.entity_type, props.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (v, values, errors, notice) = (
+                (*values).clone(),
+                values.clone(),
+                errors.clone(),
+                notice.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::set_custom_values(kind, id, &v).await {
+                    Ok(saved) => {
+                        values.set(saved);
+                        errors.set(Vec::new());
+                        notice.set(Some(tr("custom.saved")));
+                    }
+                    Err(e) => {
+                        errors.set(field_errors(&e));
+                        notice.set(Some(error_text(&e)));
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <form class="custom-panel" id={format!("custom-{}", props.entity_type.as_str())} onsubmit={save}>
+            <h4>{ tr("custom.title") }</h4>
+            <CustomInputs defs={(*defs).clone()} values={(*values).clone()} errors={(*errors).clone()}
+                on_change={{ let values = values.clone(); Callback::from(move |v| values.set(v)) }} />
+            <div class="actions">
+                <button type="submit" class="secondary">{ tr("companies.save") }</button>
+                { notice.as_ref().map(|n| html!{ <span class="hint">{ n }</span> }) }
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CustomFilterProps {
+    pub entity_type: EntityType,
+    pub on_change: Callback<Vec<(String, String)>>,
+}
+
+/// A list filter on one custom field: the field, then the value (equality,
+/// case-insensitive; a multiselect matches if it has the value).
+#[function_component(CustomFilter)]
+pub fn custom_filter(props: &CustomFilterProps) -> Html {
+    let defs = use_custom_fields(props.entity_type);
+    let key = use_state(String::new);
+    let value = use_state(String::new);
+    if defs.iter().all(|d| d.archived) {
+        return html! {};
+    }
+    let emit = {
+        let on_change = props.on_change.clone();
+        move |k: &str, v: &str| {
+            on_change.emit(if k.is_empty() || v.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![(k.to_string(), v.trim().to_string())]
+            })
+        }
+    };
+    let prefix = format!("filter-custom-{}", props.entity_type.as_str());
+    let (e1, e2) = (emit.clone(), emit);
+    let (k1, v1, k2, v2) = (key.clone(), value.clone(), key.clone(), value.clone());
+    html! { <>
+        <div class="field">
+            <label for={format!("{prefix}-key")}>{ tr("companies.custom_filter") }</label>
+            <select id={format!("{prefix}-key")} onchange={Callback::from(move |e: Event| {
+                let k = e.target_unchecked_into::<HtmlSelectElement>().value();
+                k1.set(k.clone());
+                e1(&k, &v1);
+            })}>
+                <option value="">{ "—" }</option>
+                { for defs.iter().filter(|d| !d.archived).map(|d| html!{ <option value={d.key.clone()} selected={*key == d.key}>{ &d.label }</option> }) }
+            </select>
+        </div>
+        <div class="field">
+            <label for={format!("{prefix}-value")}>{ tr("companies.custom_value") }</label>
+            <input id={format!("{prefix}-value")} value={(*value).clone()} oninput={Callback::from(move |e: InputEvent| {
+                let v = e.target_unchecked_into::<HtmlInputElement>().value();
+                v2.set(v.clone());
+                e2(&k2, &v);
+            })} />
+        </div>
+    </> }
+}
