@@ -131,12 +131,18 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
 }
 
 async fn type_into(c: &Client, css: &str, text: &str) {
-    let el = c
+    let el = match c
         .wait()
         .at_most(TIMEOUT)
         .for_element(Locator::Css(css))
         .await
-        .unwrap();
+    {
+        Ok(el) => el,
+        Err(e) => {
+            shot(c, "timeout").await;
+            panic!("no `{css}` to type into: {e}");
+        }
+    };
     if let Err(e) = el.clear().await {
         shot(c, "timeout").await;
         panic!("cannot clear `{css}`: {e}");
@@ -546,4 +552,192 @@ async fn deals_scenario(c: &Client) {
     wait_text(c, "#kpi-pipelines tr[data-pipeline=Fisso]", "100,0").await;
     wait_text(c, "#kpi-pipelines tr[data-pipeline=Fisso]", "768,76").await;
     shot(c, "18-dashboard").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_with_two_contacts_a_mention_the_search_box_and_a_merge() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, c) = start(data.path()).await;
+    let result = tokio::time::timeout(Duration::from_secs(300), records_scenario(&c)).await;
+    shot(&c, "records-last").await;
+    let _ = c.close().await;
+    result.expect("the scenario finished in time");
+}
+
+/// Clicks the first `css` element whose text contains `text` (lists that
+/// refresh while typing may briefly show other entries first).
+async fn click_text(c: &Client, css: &str, text: &str) {
+    let started = Instant::now();
+    let script = "const [css, text] = arguments; \
+        const el = [...document.querySelectorAll(css)].find(e => e.textContent.includes(text)); \
+        if (el) { el.click(); return true; } return false;";
+    while started.elapsed() < TIMEOUT {
+        let clicked = c
+            .execute(script, vec![css.into(), text.into()])
+            .await
+            .unwrap();
+        if clicked.as_bool() == Some(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    shot(c, "timeout").await;
+    panic!("no `{css}` with text `{text}` to click");
+}
+
+/// Captures a walk-in at the counter (service consent given).
+async fn capture(c: &Client, first: &str, last: &str, phone: &str) {
+    click(c, "#nav-counter").await;
+    type_into(c, "input[name=first_name]", first).await;
+    type_into(c, "input[name=last_name]", last).await;
+    type_into(c, "input[name=phone]", phone).await;
+    click(c, "input[name=consent_service_contact]").await;
+    click(c, "#counter-save").await;
+    wait_text(c, "#counter-saved", &format!("{first} {last}")).await;
+}
+
+/// Opens the search box with Ctrl+K and types `query`.
+async fn search_for(c: &Client, query: &str) {
+    // Ctrl+K from wherever the focus is (the key is released by NULL).
+    press(c, "\u{E009}k\u{E000}").await;
+    type_into(c, "#search-input", query).await;
+}
+
+async fn records_scenario(c: &Client) {
+    wait_text(c, "h1", "Nuovo cliente al banco").await;
+
+    // A colleague to mention.
+    click(c, "#nav-settings").await;
+    type_into(c, "#user-name", "Giulia Conti").await;
+    type_into(c, "#user-email", &format!("giulia.conti@example.it{ENTER}")).await;
+    wait_text(c, "#current_user", "Giulia Conti").await;
+
+    capture(c, "Anna", "Ferri", "333 111 2222").await;
+    capture(c, "Luca", "Neri", "333 444 5555").await;
+
+    // A company, its VAT number checked by the core.
+    click(c, "#nav-companies").await;
+    wait_text(c, "#companies-count", "aziende").await;
+    click(c, "#company-new").await;
+    type_into(c, "#company-name", "Rossi Impianti").await;
+    type_into(c, "#company-vat_number", "06363391002").await;
+    click(c, "#company-save").await;
+    wait_text(c, "#company-error", "partita IVA").await;
+    type_into(c, "#company-vat_number", "IT 06363391001").await;
+    type_into(c, "#company-tags", "fotovoltaico, B2B").await;
+    click(c, "#company-save").await;
+    wait_text(c, "#record-title", "Rossi Impianti").await;
+    wait_text(c, "#company-vat", "06363391001").await;
+
+    // Two contacts, found by name; Luca becomes the primary one.
+    for (name, role, primary) in [
+        ("Anna Ferri", "Titolare", false),
+        ("Luca Neri", "Amministrazione", true),
+    ] {
+        type_into(c, "#contact-search", &name[..4]).await;
+        wait_text(c, "#contact-suggestions", name).await;
+        click_text(c, "#contact-suggestions button", name).await;
+        type_into(c, "#contact-role", role).await;
+        if primary {
+            click(c, "#contact-primary").await;
+        }
+        click(c, "#contact-add").await;
+        wait_text(c, "#company-contacts", name).await;
+    }
+    let contacts = wait_text(c, "#company-contacts ul", "Luca Neri").await;
+    assert!(
+        contacts.starts_with("Luca Neri"),
+        "the primary contact comes first: {contacts}"
+    );
+    wait_text(c, "#company-contacts ul", "Contatto principale").await;
+    shot(c, "21-company").await;
+
+    // A note that mentions Giulia, picked from the suggestions.
+    click(c, "#tab-notes").await;
+    type_into(c, "#note-body", "Sopralluogo **fatto**. @Giu").await;
+    wait_text(c, "#mention-suggestions", "@Giulia Conti").await;
+    click_text(c, "#mention-suggestions button", "@Giulia Conti").await;
+    c.find(Locator::Css("#note-body"))
+        .await
+        .unwrap()
+        .send_keys("prepara l'offerta fotovoltaico")
+        .await
+        .unwrap();
+    click(c, "#note-add").await;
+    wait_text(c, ".note-list", "prepara l'offerta").await;
+    let bold = c
+        .execute(
+            "return document.querySelector('.note-body strong') && document.querySelector('.note-body strong').textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(bold.as_str(), Some("fatto"), "Markdown is rendered");
+    click(c, "#tab-timeline").await;
+    wait_text(c, "#record-timeline", "Nota aggiunta").await;
+    wait_text(c, "#record-timeline", "Contatto collegato").await;
+    shot(c, "22-note").await;
+
+    // The search box finds the company by a word of its note and the
+    // person by part of her name; Enter opens the highlighted hit.
+    search_for(c, "fotovolt").await;
+    wait_text(c, "#search-results", "Rossi Impianti").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    shot(c, "23-search").await;
+    type_into(c, "#search-input", "ferr").await;
+    wait_text(c, "#search-results", "Anna Ferri").await;
+    press(c, ENTER).await;
+    wait_text(c, "#record-title", "Anna Ferri").await;
+    wait_text(c, "#person-card", "Rossi Impianti").await;
+
+    // Giulia finds the mention in her inbox.
+    click(c, "#record-back").await;
+    let giulia = c
+        .execute(
+            "const o = [...document.querySelectorAll('#current_user option')].find(o => o.text.startsWith('Giulia')); return o.value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(
+        c,
+        &format!("#current_user option[value='{}']", giulia.as_str().unwrap()),
+    )
+    .await;
+    wait_text(c, "#mentions-count", "1").await;
+    click(c, "#open-mentions").await;
+    wait_text(c, "#mentions-list", "Rossi Impianti").await;
+    wait_text(c, "#mentions-list", "prepara l'offerta").await;
+    shot(c, "24-mentions").await;
+    click(c, "#mentions-list button").await;
+    wait_text(c, "#record-title", "Rossi Impianti").await;
+    click(c, "#current_user option:first-child").await;
+
+    // The same name with another number: the counter warns, is saved as a
+    // new person, and the duplicates review merges the two.
+    click(c, "#nav-counter").await;
+    type_into(c, "input[name=first_name]", "Anna").await;
+    type_into(c, "input[name=last_name]", "Ferri").await;
+    type_into(c, "input[name=phone]", "347 000 1111").await;
+    wait_text(c, "#counter-matches", "Stesso nome").await;
+    click(c, "input[name=consent_service_contact]").await;
+    click(c, "#counter-save").await;
+    wait_text(c, "#counter-saved", "Anna Ferri").await;
+    click(c, "#nav-duplicates").await;
+    wait_text(c, "#duplicates-list", "Stesso nome").await;
+    shot(c, "25-duplicates").await;
+    click(c, "#duplicates-list .merge-into-a").await;
+    wait_text(c, "#duplicates-notice", "Uniti").await;
+    wait_text(c, "#duplicates-none", "Nessun doppione").await;
+    search_for(c, "anna ferri").await;
+    wait_text(c, "#search-results", "Anna Ferri").await;
+    let people = c
+        .execute(
+            "return document.querySelectorAll('#search-results li[data-kind=person]').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(people.as_u64(), Some(1), "one Anna Ferri after the merge");
+    press(c, "\u{E00C}").await; // Esc closes the search box
 }

@@ -140,6 +140,22 @@ fn app() -> Html {
             });
         });
     }
+    {
+        // The unread mentions badge, refreshed when the user, the screen or
+        // the open record changes. (Before any early return: hooks run in
+        // the same order on every render.)
+        let unread = unread.clone();
+        let user = info.as_ref().map(|i| i.user.id);
+        use_effect_with((user, *screen, *record), move |(user, _, _)| {
+            if user.is_some() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(m) = api::mentions(true).await {
+                        unread.set(m.len());
+                    }
+                });
+            }
+        });
+    }
     let Some(current) = (*info).clone() else {
         return html! {
             <div class="app"><main>{ error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }).unwrap_or_else(|| html!{ <p>{ tr("app.loading") }</p> }) }</main></div>
@@ -191,17 +207,7 @@ fn app() -> Html {
         },
         focus_deal: *focus_deal,
     };
-    {
-        // The unread mentions badge, refreshed when the user or screen changes.
-        let unread = unread.clone();
-        use_effect_with((current.user.id, *screen), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(m) = api::mentions(true).await {
-                    unread.set(m.len());
-                }
-            });
-        });
-    }
+
     let on_switch = {
         let (shared, error) = (shared.clone(), error.clone());
         Callback::from(move |e: Event| {
@@ -279,6 +285,25 @@ fn app() -> Html {
     }
 }
 
+/// Shows a panic of the UI in the window (a red line at the bottom, id
+/// `ui-panic`) and in the console, instead of a window that silently stops
+/// responding.
+fn show_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = info.to_string();
+        web_sys::console::error_1(&text.clone().into());
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let (Ok(el), Some(body)) = (doc.create_element("div"), doc.body()) {
+                el.set_id("ui-panic");
+                el.set_class_name("banner error");
+                el.set_text_content(Some(&text));
+                let _ = body.append_child(&el);
+            }
+        }
+    }));
+}
+
 fn main() {
+    show_panics();
     yew::Renderer::<App>::new().render();
 }

@@ -10,14 +10,43 @@ use super::local_time;
 use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 
-fn side(s: &RecordSummary, shared: &Shared, kind: EntityType) -> Html {
+/// A stored value as shown: E.164 phones in national format.
+fn line(l: &str) -> String {
+    if l.starts_with('+') && l[1..].chars().all(|c| c.is_ascii_digit()) {
+        super::phone_display(&Some(l.to_string()))
+    } else {
+        l.to_string()
+    }
+}
+
+fn side(
+    s: &RecordSummary,
+    shared: &Shared,
+    kind: EntityType,
+    keep: Callback<MouseEvent>,
+    class: &'static str,
+) -> Html {
     let (open, id) = (shared.open_record.clone(), s.id);
     html! {
         <div class="dup-side">
             <button class="link" onclick={Callback::from(move |_| open.emit((kind, id)))}><strong>{ &s.title }</strong></button>
-            <ul>{ for s.lines.iter().map(|l| html!{ <li>{ l }</li> }) }</ul>
+            <ul>{ for s.lines.iter().map(|l| html!{ <li>{ line(l) }</li> }) }</ul>
             <p class="hint">{ tr_with("duplicates.linked", [("n", s.linked.to_string()), ("when", local_time(&s.created_at))]) }</p>
+            <button class={classes!("secondary", class)} onclick={keep}>{ tr("duplicates.keep_this") }</button>
         </div>
+    }
+}
+
+fn evidence_text(e: &banco::model::Evidence) -> String {
+    if e.kind == banco::model::EvidenceKind::SimilarName && e.value == "1.00" {
+        tr("evidence.same_name")
+    } else {
+        let value = if e.kind == banco::model::EvidenceKind::Phone {
+            line(&e.value)
+        } else {
+            e.value.clone()
+        };
+        tr_with(&format!("evidence.{}", e.kind.as_str()), [("value", value)])
     }
 }
 
@@ -92,15 +121,13 @@ pub fn duplicates() -> Html {
                     <div class="card dup-pair" data-a={pair.a.id.to_string()} data-b={pair.b.id.to_string()}>
                         <p>
                             <span class="pill">{ format!("{} %", pair.score) }</span>
-                            { for pair.evidence.iter().map(|e| html!{ <span class="pill evidence">{ tr_with(&format!("evidence.{}", e.kind.as_str()), [("value", e.value.clone())]) }</span> }) }
+                            { for pair.evidence.iter().map(|e| html!{ <span class="pill evidence">{ evidence_text(e) }</span> }) }
                         </p>
                         <div class="grid2">
-                            { side(&pair.a, &shared, pair.entity_type) }
-                            { side(&pair.b, &shared, pair.entity_type) }
+                            { side(&pair.a, &shared, pair.entity_type, act(pair.a.id, pair.b.id, false), "merge-into-a") }
+                            { side(&pair.b, &shared, pair.entity_type, act(pair.b.id, pair.a.id, false), "merge-into-b") }
                         </div>
                         <div class="actions">
-                            <button class="primary merge-into-a" onclick={act(pair.a.id, pair.b.id, false)}>{ tr_with("duplicates.keep", [("name", pair.a.title.clone())]) }</button>
-                            <button class="secondary merge-into-b" onclick={act(pair.b.id, pair.a.id, false)}>{ tr_with("duplicates.keep", [("name", pair.b.title.clone())]) }</button>
                             <button class="secondary dismiss" onclick={act(pair.a.id, pair.b.id, true)}>{ tr("duplicates.not_duplicate") }</button>
                         </div>
                     </div>
