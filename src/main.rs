@@ -186,6 +186,10 @@ struct ImportArgs {
 enum ImportKind {
     Leads,
     Deals,
+    /// Companies from CSV (profile columns, parent by name, custom fields).
+    Companies,
+    /// Contacts from a .vcf file (people, no leads).
+    Vcard,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -238,6 +242,18 @@ enum ExportWhat {
         format: Format,
         #[command(flatten)]
         filters: Filters,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Contacts as vCard 3.0: one person, or a company's contacts.
+    Vcard {
+        /// The person.
+        #[arg(long)]
+        person: Option<Uuid>,
+        /// The company (all its contacts).
+        #[arg(long)]
+        company: Option<Uuid>,
         /// Write here instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -519,6 +535,14 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             };
             write_out(output.as_ref(), &text)
         }
+        Command::Export {
+            what:
+                ExportWhat::Vcard {
+                    person,
+                    company,
+                    output,
+                },
+        } => records_cli::export_vcard(db, ctx, person, company, output.as_ref()).await,
         Command::Lead {
             command: LeadCommand::Add(a),
         } => {
@@ -695,6 +719,30 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
 }
 
 async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    let duplicates = match args.duplicates {
+        Dup::Skip => DuplicatePolicy::Skip,
+        Dup::Update => DuplicatePolicy::Update,
+        Dup::Create => DuplicatePolicy::Create,
+    };
+    match args.kind {
+        ImportKind::Companies => {
+            return records_cli::import_companies(
+                db,
+                ctx,
+                &args.file,
+                &args.maps,
+                duplicates,
+                args.report.as_ref(),
+                args.preview,
+            )
+            .await
+        }
+        ImportKind::Vcard => {
+            return records_cli::import_vcard(db, ctx, &args.file, duplicates, args.report.as_ref())
+                .await
+        }
+        _ => {}
+    }
     if args.kind == ImportKind::Deals {
         return deals_cli::import_deals(
             db,
@@ -731,11 +779,7 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let request = ImportRequest {
         path: args.file.display().to_string(),
         mapping: preview.mapping.clone(),
-        duplicates: match args.duplicates {
-            Dup::Skip => DuplicatePolicy::Skip,
-            Dup::Update => DuplicatePolicy::Update,
-            Dup::Create => DuplicatePolicy::Create,
-        },
+        duplicates,
         default_source: parse(SourceChannel::parse(&args.source, "source"))?,
         store_id: None,
         phone_region: args.region.clone(),

@@ -343,6 +343,42 @@ fn records_scenario(url: &str) {
     assert!(reindexed.starts_with("2 records indexed"), "{reindexed}");
     let found = ok(banco(url, &["search", "sabauda"]));
     assert!(found.contains(&keep) && !found.contains(&merge), "{found}");
+
+    // Companies and vCards from files.
+    let accounts = common::fixture("companies-accounts.csv");
+    let out = ok(banco(
+        url,
+        &[
+            "import",
+            "--kind",
+            "companies",
+            &accounts,
+            "--map",
+            "tier=ignore",
+        ],
+    ));
+    assert!(out.starts_with("6 rows: 5 imported"), "{out}");
+    assert!(out.contains("line 5 rejected: year_established"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let vcf = dir.path().join("contatti.vcf");
+    std::fs::write(
+        &vcf,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Bellò;Nicolò;;;\r\nTEL;TYPE=CELL:+39 347 555 6666\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let out = ok(banco(
+        url,
+        &["import", "--kind", "vcard", vcf.to_str().unwrap()],
+    ));
+    assert!(out.starts_with("1 rows: 1 imported"), "{out}");
+    let found: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["search", "nicolo"]))).unwrap();
+    let person = found["groups"][0][1][0]["id"].as_str().unwrap().to_string();
+    let card = ok(banco(url, &["export", "vcard", "--person", &person]));
+    assert!(
+        card.contains("N:Bellò;Nicolò;;;\r\n") && card.contains("TEL;TYPE=CELL:+393475556666"),
+        "{card}"
+    );
 }
 
 #[test]

@@ -2,15 +2,18 @@
 
 use std::path::PathBuf;
 
-use banco::model::{CompanyInput, CompanyKind, CompanyQuery, EntityType, NoteKind};
+use banco::model::{
+    CompanyImportRequest, CompanyInput, CompanyKind, CompanyQuery, DuplicatePolicy, EntityType,
+    ImportReport, NoteKind,
+};
 use banco::services::notes::NewNote;
-use banco::services::{companies, duplicates, notes, search, Ctx};
+use banco::services::{companies, company_import, duplicates, import, notes, search, vcard, Ctx};
 use banco::store::Db;
 use banco::Result;
 use clap::{Subcommand, ValueEnum};
 use uuid::Uuid;
 
-use crate::{json, parse, write_out};
+use crate::{apply_maps, json, parse, write_out};
 
 /// `banco company …`.
 #[derive(Subcommand)]
@@ -199,4 +202,101 @@ pub async fn duplicates_cmd(db: &Db, ctx: &Ctx, command: DuplicatesCommand) -> R
         ),
     }
     Ok(())
+}
+
+/// Prints an import report's counts and every row with a message; writes
+/// the per-row CSV to `report` when given.
+fn print_report(r: &ImportReport, report: Option<&PathBuf>) -> Result<()> {
+    let s = r.summary;
+    println!(
+        "{} rows: {} imported, {} merged, {} skipped, {} rejected",
+        s.rows, s.imported, s.merged, s.skipped, s.rejected
+    );
+    for row in r.rows.iter().filter(|r| !r.messages.is_empty()) {
+        let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
+        println!(
+            "  line {} {}: {}",
+            row.line,
+            row.status.as_str(),
+            why.join("; ")
+        );
+    }
+    if let Some(path) = report {
+        write_out(Some(path), &import::report_csv(r)?)?;
+        println!("report written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Runs `banco import --kind companies FILE`: guesses the mapping (custom
+/// fields included), applies `--map COLUMN=FIELD` (`custom.KEY` for a
+/// custom field), and imports (or prints the preview).
+pub async fn import_companies(
+    db: &Db,
+    ctx: &Ctx,
+    file: &std::path::Path,
+    maps: &[String],
+    duplicates: DuplicatePolicy,
+    report: Option<&PathBuf>,
+    preview_only: bool,
+) -> Result<()> {
+    let mut preview = company_import::preview(db, ctx, file).await?;
+    let targets: Vec<String> = preview.targets.iter().map(|(t, _)| t.clone()).collect();
+    apply_maps(&preview.headers, &mut preview.mapping, maps, |f, field| {
+        if targets.iter().any(|t| t == f) {
+            Ok(f.to_string())
+        } else {
+            Err(banco::Error::Validation(vec![
+                banco::model::FieldError::new(field, "unknown_value")
+                    .with("value", f)
+                    .with("allowed", targets.join(", ")),
+            ]))
+        }
+    })?;
+    for (h, m) in preview.headers.iter().zip(&preview.mapping) {
+        eprintln!("  {h:<24} -> {}", m.as_deref().unwrap_or("(ignored)"));
+    }
+    if preview_only {
+        println!("{}", json(&preview)?);
+        return Ok(());
+    }
+    let request = CompanyImportRequest {
+        path: file.display().to_string(),
+        mapping: preview.mapping,
+        duplicates,
+    };
+    print_report(&company_import::run(db, ctx, &request).await?, report)
+}
+
+/// Runs `banco import --kind vcard FILE.vcf`.
+pub async fn import_vcard(
+    db: &Db,
+    ctx: &Ctx,
+    file: &std::path::Path,
+    duplicates: DuplicatePolicy,
+    report: Option<&PathBuf>,
+) -> Result<()> {
+    let text = std::fs::read_to_string(file).map_err(|source| banco::Error::Io {
+        path: file.display().to_string(),
+        source,
+    })?;
+    print_report(&vcard::import(db, ctx, &text, duplicates).await?, report)
+}
+
+/// Runs `banco export vcard`: the person's card, or a company's contacts.
+pub async fn export_vcard(
+    db: &Db,
+    ctx: &Ctx,
+    person: Option<Uuid>,
+    company: Option<Uuid>,
+    output: Option<&PathBuf>,
+) -> Result<()> {
+    let text = match (person, company) {
+        (Some(p), _) => vcard::export(db, ctx, &[p]).await?,
+        (None, Some(c)) => vcard::export_company(db, ctx, c).await?,
+        (None, None) => {
+            return Err(banco::Error::field("--person", "required"));
+        }
+    };
+    write_out(output, &text)
 }

@@ -511,3 +511,213 @@ pub async fn deals(
     with_conn!(db, |c| c.analyze().await)?;
     Ok(summary)
 }
+
+const COMPANY_WORDS: &[&str] = &[
+    "Impianti",
+    "Elettrica",
+    "Energia",
+    "Costruzioni",
+    "Trasporti",
+    "Ristorazione",
+    "Servizi",
+    "Informatica",
+    "Telecomunicazioni",
+    "Arredamenti",
+    "Meccanica",
+    "Alimentari",
+    "Consulenze",
+    "Immobiliare",
+    "Logistica",
+    "Tessile",
+    "Edilizia",
+    "Ottica",
+    "Farmacia",
+    "Autofficina",
+];
+const COMPANY_FORMS: &[&str] = &["S.r.l.", "S.p.A.", "S.n.c.", "S.a.s.", "& C.", "Soc. Coop."];
+const SECTORS: &[&str] = &[
+    "Energia",
+    "Telecomunicazioni",
+    "Ristorazione",
+    "Commercio",
+    "Edilizia",
+    "Manifattura",
+    "Servizi",
+    "Trasporti",
+    "Sanità",
+    "Turismo",
+];
+const CITIES: &[&str] = &[
+    "Roma", "Milano", "Napoli", "Torino", "Palermo", "Genova", "Bologna", "Firenze", "Bari",
+    "Catania", "Venezia", "Verona", "Messina", "Padova", "Trieste", "Brescia", "Parma", "Bergamo",
+];
+const NOTE_PHRASES: &[&str] = &[
+    "Richiamare per l'offerta fibra FTTH",
+    "Interessato al passaggio luce e gas",
+    "Ha chiesto il preventivo per il fotovoltaico",
+    "Contratto mobile in scadenza a fine mese",
+    "Preferisce essere contattato la mattina",
+    "Sopralluogo fissato per la prossima settimana",
+    "Bolletta troppo alta, valutare offerta business",
+    "Già cliente per la linea fissa, proporre convergenza",
+    "Chiede portabilità di tre SIM aziendali",
+    "Inviata documentazione via e-mail",
+];
+
+/// A valid partita IVA: ten random digits and their Luhn check digit.
+fn fake_vat(rng: &mut StdRng) -> String {
+    let body: Vec<u32> = (0..10).map(|_| rng.gen_range(0..10)).collect();
+    let sum: u32 = body
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                *d
+            }
+        })
+        .sum();
+    let check = (10 - sum % 10) % 10;
+    body.iter()
+        .chain(std::iter::once(&check))
+        .map(|d| char::from_digit(*d, 10).unwrap_or('0'))
+        .collect()
+}
+
+fn fake_company(rng: &mut StdRng) -> crate::model::Company {
+    let name = format!(
+        "{} {} {}",
+        pick(rng, LAST_NAMES),
+        pick(rng, COMPANY_WORDS),
+        pick(rng, COMPANY_FORMS)
+    );
+    let at = now() - Duration::days(rng.gen_range(0..3650));
+    crate::model::Company {
+        id: Uuid::now_v7(),
+        name,
+        legal_name: None,
+        kind: crate::model::CompanyKind::Client,
+        status: crate::model::CompanyStatus::Active,
+        vat_number: Some(fake_vat(rng)),
+        tax_code: None,
+        billing_address: None,
+        shipping_address: None,
+        website: None,
+        email: None,
+        phone: Some(format!(
+            "+390{}{:06}",
+            rng.gen_range(10..99),
+            rng.gen_range(0..1_000_000u32)
+        )),
+        tags: Vec::new(),
+        owner_id: None,
+        parent_id: None,
+        sector: Some(pick(rng, SECTORS).to_string()),
+        year_established: Some(rng.gen_range(1950..2025)),
+        revenue_minor: Some(rng.gen_range(10_000_000..5_000_000_000i64)),
+        employees: Some(rng.gen_range(1..500)),
+        office_location: Some(pick(rng, CITIES).to_string()),
+        is_customer: false,
+        custom: Default::default(),
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+/// What [`records`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordsSeed {
+    /// People.
+    pub people: u64,
+    /// Companies.
+    pub companies: u64,
+    /// Notes.
+    pub notes: u64,
+}
+
+/// Adds `people` people (no leads), `companies` companies (valid VAT
+/// numbers, sector, city, size) and `notes` notes spread over them, with
+/// their search index rows, in bulk batches (one transaction each): the
+/// data set of the search and duplicate benchmarks. Same `seed`, same data.
+pub async fn records(
+    db: &Db,
+    ctx: &Ctx,
+    people: u64,
+    companies: u64,
+    notes: u64,
+    seed: u64,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<RecordsSeed> {
+    use crate::store::RecordRepo;
+    let tenant = ctx.tenant_id();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let total = people + companies + notes;
+    let mut done = RecordsSeed::default();
+    // Targets for notes: a sample of the records written (id, kind, title).
+    let mut targets: Vec<(crate::model::EntityType, Uuid, String)> = Vec::new();
+    let batch = 10_000u64;
+    while done.people < people {
+        let n = batch.min(people - done.people);
+        let rows: Vec<Person> = (0..n).map(|_| fake_person(&mut rng)).collect();
+        for p in rows.iter().step_by(7) {
+            targets.push((crate::model::EntityType::Person, p.id, p.full_name()));
+        }
+        with_tx!(db, |c| c.bulk_insert_people(tenant, &rows).await)?;
+        done.people += n;
+        progress(done.people, total);
+    }
+    while done.companies < companies {
+        let n = batch.min(companies - done.companies);
+        let rows: Vec<crate::model::Company> = (0..n).map(|_| fake_company(&mut rng)).collect();
+        for c in rows.iter().step_by(2) {
+            targets.push((crate::model::EntityType::Company, c.id, c.name.clone()));
+        }
+        with_tx!(db, |c| c.bulk_insert_companies(tenant, &rows).await)?;
+        done.companies += n;
+        progress(done.people + done.companies, total);
+    }
+    while done.notes < notes && !targets.is_empty() {
+        let n = batch.min(notes - done.notes);
+        let rows: Vec<(crate::model::Note, String)> = (0..n)
+            .map(|_| {
+                let (kind, id, title) = pick(&mut rng, &targets).clone();
+                let at = now() - Duration::minutes(rng.gen_range(0..365 * 24 * 60));
+                let body = format!(
+                    "{}. {} {}",
+                    pick(&mut rng, NOTE_PHRASES),
+                    pick(&mut rng, NOTE_PHRASES),
+                    pick(&mut rng, CITIES)
+                );
+                (
+                    crate::model::Note {
+                        id: Uuid::now_v7(),
+                        entity_type: kind,
+                        entity_id: id,
+                        kind: crate::model::NoteKind::General,
+                        body,
+                        html: String::new(),
+                        pinned: false,
+                        author_id: Some(ctx.user.id),
+                        author_name: None,
+                        mentions: Vec::new(),
+                        revisions: 0,
+                        created_at: at,
+                        updated_at: at,
+                    },
+                    title,
+                )
+            })
+            .collect();
+        with_tx!(db, |c| c.bulk_insert_notes(tenant, &rows).await)?;
+        done.notes += n;
+        progress(done.people + done.companies + done.notes, total);
+    }
+    with_conn!(db, |c| c.analyze().await)?;
+    Ok(done)
+}

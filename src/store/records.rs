@@ -196,6 +196,13 @@ pub trait RecordRepo: Repo {
     /// Writes many new rows of the search index at once (bulk loads,
     /// reindexing); existing rows are replaced.
     async fn insert_search_docs(&mut self, tenant: Uuid, docs: &[SearchDoc]) -> Result<()>;
+    /// Bulk load (seed, benchmarks): inserts people with their index rows,
+    /// in chunks.
+    async fn bulk_insert_people(&mut self, tenant: Uuid, people: &[Person]) -> Result<()>;
+    /// Bulk load: inserts companies with their index rows.
+    async fn bulk_insert_companies(&mut self, tenant: Uuid, companies: &[Company]) -> Result<()>;
+    /// Bulk load: inserts notes (with their record's title for the index).
+    async fn bulk_insert_notes(&mut self, tenant: Uuid, notes: &[(Note, String)]) -> Result<()>;
     /// Removes a record from the search index.
     async fn delete_search_doc(&mut self, tenant: Uuid, id: Uuid) -> Result<()>;
     /// (Re)indexes a lead from its row and its person's.
@@ -779,6 +786,106 @@ macro_rules! impl_record_repo {
                          title = excluded.title, subtitle = excluded.subtitle, name_key = excluded.name_key, body = excluded.body",
                     );
                     qb.build().execute(&mut *self).await?;
+                }
+                Ok(())
+            }
+
+            async fn bulk_insert_people(&mut self, tenant: Uuid, people: &[Person]) -> Result<()> {
+                for chunk in people.chunks(1_000) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
+                         email, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, \
+                         created_at, updated_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, p| {
+                        b.push_bind(tenant)
+                            .push_bind(p.id)
+                            .push_bind(p.first_name.clone())
+                            .push_bind(p.last_name.clone())
+                            .push_bind(p.phone.clone())
+                            .push_bind(p.phone_2.clone())
+                            .push_bind(p.phone_raw.clone())
+                            .push_bind(p.email.clone())
+                            .push_bind(p.company_name.clone())
+                            .push_bind(p.city.clone())
+                            .push_bind(p.country.clone())
+                            .push_bind(p.external_ref.clone())
+                            .push_bind(p.is_customer)
+                            .push_bind(super::repo::person_search_text(p))
+                            .push_bind(p.tax_code.clone())
+                            .push_bind(serde_json::to_string(&p.custom).unwrap_or_else(|_| "{}".into()))
+                            .push_bind(p.created_at)
+                            .push_bind(p.updated_at);
+                    });
+                    qb.build().execute(&mut *self).await?;
+                    let docs: Vec<SearchDoc> = chunk.iter().map(person_doc).collect();
+                    self.insert_search_docs(tenant, &docs).await?;
+                }
+                Ok(())
+            }
+
+            async fn bulk_insert_companies(&mut self, tenant: Uuid, companies: &[Company]) -> Result<()> {
+                for chunk in companies.chunks(500) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO companies (tenant_id, id, name, name_key, legal_name, kind, status, vat_number, tax_code, \
+                         billing_address, shipping_address, website, email, phone_e164, tags, owner_id, parent_id, sector, \
+                         year_established, revenue_minor, employees, office_location, is_customer, custom, updated_at, created_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, c| {
+                        b.push_bind(tenant)
+                            .push_bind(c.id)
+                            .push_bind(c.name.clone())
+                            .push_bind(search_key(&c.name))
+                            .push_bind(c.legal_name.clone())
+                            .push_bind(c.kind.as_str())
+                            .push_bind(c.status.as_str())
+                            .push_bind(c.vat_number.clone())
+                            .push_bind(c.tax_code.clone())
+                            .push_bind(c.billing_address.clone())
+                            .push_bind(c.shipping_address.clone())
+                            .push_bind(c.website.clone())
+                            .push_bind(c.email.clone())
+                            .push_bind(c.phone.clone())
+                            .push_bind(serde_json::to_string(&c.tags).unwrap_or_else(|_| "[]".into()))
+                            .push_bind(c.owner_id)
+                            .push_bind(c.parent_id)
+                            .push_bind(c.sector.clone())
+                            .push_bind(c.year_established)
+                            .push_bind(c.revenue_minor)
+                            .push_bind(c.employees)
+                            .push_bind(c.office_location.clone())
+                            .push_bind(c.is_customer)
+                            .push_bind(serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into()))
+                            .push_bind(c.updated_at)
+                            .push_bind(c.created_at);
+                    });
+                    qb.build().execute(&mut *self).await?;
+                    let docs: Vec<SearchDoc> = chunk.iter().map(company_doc).collect();
+                    self.insert_search_docs(tenant, &docs).await?;
+                }
+                Ok(())
+            }
+
+            async fn bulk_insert_notes(&mut self, tenant: Uuid, notes: &[(Note, String)]) -> Result<()> {
+                for chunk in notes.chunks(1_000) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO notes (tenant_id, id, entity_type, entity_id, kind, body, pinned, author_id, created_at, updated_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (n, _)| {
+                        b.push_bind(tenant)
+                            .push_bind(n.id)
+                            .push_bind(n.entity_type.as_str())
+                            .push_bind(n.entity_id)
+                            .push_bind(n.kind.as_str())
+                            .push_bind(n.body.clone())
+                            .push_bind(n.pinned)
+                            .push_bind(n.author_id)
+                            .push_bind(n.created_at)
+                            .push_bind(n.updated_at);
+                    });
+                    qb.build().execute(&mut *self).await?;
+                    let docs: Vec<SearchDoc> = chunk.iter().map(|(n, title)| note_doc(n, title)).collect();
+                    self.insert_search_docs(tenant, &docs).await?;
                 }
                 Ok(())
             }
