@@ -756,12 +756,27 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         .await;
     }
     let mut preview = import::preview(&args.file)?;
+    // `--map COLUMN=custom.KEY` maps a column to a custom field of people.
+    let (custom_maps, maps): (Vec<String>, Vec<String>) =
+        args.maps.iter().cloned().partition(|m| {
+            m.split_once('=')
+                .is_some_and(|(_, f)| f.trim().starts_with("custom."))
+        });
+    apply_maps(&preview.headers, &mut preview.mapping, &maps, |f, field| {
+        parse(ImportField::parse(f, field))
+    })?;
+    let mut custom_columns: Vec<Option<String>> = vec![None; preview.headers.len()];
     apply_maps(
         &preview.headers,
-        &mut preview.mapping,
-        &args.maps,
-        |f, field| parse(ImportField::parse(f, field)),
+        &mut custom_columns,
+        &custom_maps,
+        |f, _| Ok(f.trim().trim_start_matches("custom.").to_string()),
     )?;
+    for (i, c) in custom_columns.iter().enumerate() {
+        if c.is_some() {
+            preview.mapping[i] = None;
+        }
+    }
     eprintln!(
         "{} rows, separator `{}`; mapping:",
         preview.total_rows, preview.delimiter
@@ -783,6 +798,7 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         default_source: parse(SourceChannel::parse(&args.source, "source"))?,
         store_id: None,
         phone_region: args.region.clone(),
+        custom_columns,
     };
     let bar = indicatif::ProgressBar::new(preview.total_rows);
     let report = import::run(

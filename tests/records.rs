@@ -893,6 +893,7 @@ store_test!(
             default_source: SourceChannel::Import,
             store_id: None,
             phone_region: None,
+            custom_columns: Vec::new(),
         };
         let report = banco::services::import::run(
             &t.db,
@@ -1035,5 +1036,72 @@ store_test!(
             .lines()
             .nth(1)
             .is_none());
+    }
+);
+
+store_test!(
+    people_import_maps_columns_to_custom_fields,
+    |t: TestDb| async move {
+        let field = CustomField {
+            id: Uuid::now_v7(),
+            entity_type: EntityType::Person,
+            key: "birthday".into(),
+            label: "Compleanno".into(),
+            kind: CustomFieldKind::Date,
+            required: true,
+            default_value: None,
+            options: vec![],
+            position: 0,
+            archived: false,
+        };
+        companies::save_field(&t.db, &t.ctx, &field).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clienti.csv");
+        std::fs::write(
+            &path,
+            "Nome,Cognome,Telefono,Compleanno\nIda,Neri,3471112222,31/12/1980\nEva,Neri,3471113333,ieri\n",
+        )
+        .unwrap();
+        let path = path.display().to_string();
+        let preview = banco::services::import::preview(std::path::Path::new(&path)).unwrap();
+        let request = ImportRequest {
+            path: path.clone(),
+            mapping: preview.mapping.clone(),
+            duplicates: DuplicatePolicy::Skip,
+            default_source: SourceChannel::Import,
+            store_id: None,
+            phone_region: None,
+            custom_columns: vec![None, None, None, Some("birthday".into())],
+        };
+        let report = banco::services::import::run(
+            &t.db,
+            &t.ctx,
+            &request,
+            |_, _| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )
+        .await
+        .unwrap();
+        let statuses: Vec<_> = report.rows.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [RowStatus::Imported, RowStatus::Rejected]);
+        assert_eq!(report.rows[1].messages[0].field, "row 3: custom.birthday");
+        assert_eq!(report.rows[1].messages[0].code, "invalid_date");
+        let ida = companies::person_card(&t.db, &t.ctx, report.rows[0].person_id.unwrap())
+            .await
+            .unwrap()
+            .person;
+        assert_eq!(ida.custom["birthday"], json!("1980-12-31"));
+        // An unknown key is refused before anything is read.
+        let mut bad = request.clone();
+        bad.custom_columns = vec![None, None, None, Some("nope".into())];
+        assert!(banco::services::import::run(
+            &t.db,
+            &t.ctx,
+            &bad,
+            |_, _| {},
+            &std::sync::atomic::AtomicBool::new(false)
+        )
+        .await
+        .is_err());
     }
 );

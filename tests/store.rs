@@ -39,6 +39,7 @@ fn import_request(
         default_source: SourceChannel::Import,
         store_id: None,
         phone_region: None,
+        custom_columns: Vec::new(),
     }
 }
 

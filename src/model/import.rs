@@ -94,6 +94,11 @@ pub struct ImportRequest {
     /// national phone numbers; the tenant's region when absent.
     #[serde(default)]
     pub phone_region: Option<String>,
+    /// Custom field of people per column (`None` = none), beside
+    /// `mapping`: a column with a key here carries that field's value,
+    /// checked like the person form.
+    #[serde(default)]
+    pub custom_columns: Vec<Option<String>>,
 }
 
 /// What happened to one row.

@@ -131,7 +131,7 @@ pub async fn capture_lead(db: &Db, ctx: &Ctx, input: CaptureLead) -> Result<Capt
     with_tx!(db, |c| capture_in(c, ctx, &input, &valid, lead_id).await)
 }
 
-async fn capture_in<C: DealRepo + ?Sized>(
+async fn capture_in<C: DealRepo + crate::store::RecordRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     input: &CaptureLead,
@@ -222,6 +222,16 @@ async fn capture_in<C: DealRepo + ?Sized>(
                 at,
             );
             c.insert_person(tenant, &person).await?;
+            c.insert_record_event(
+                tenant,
+                crate::model::EntityType::Person,
+                person.id,
+                "created",
+                None,
+                Some(ctx.user.id),
+                at,
+            )
+            .await?;
             person
         }
     };

@@ -523,6 +523,28 @@ async fn run_in<C: DealRepo + RecordRepo + ?Sized>(
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
     let store_id = store_or_users(c, ctx, request.store_id).await?;
+    let defs: Vec<crate::model::CustomField> =
+        super::companies::fields_for(c, ctx.tenant_id(), crate::model::EntityType::Person)
+            .await?
+            .into_iter()
+            .filter(|f| !f.archived)
+            .collect();
+    for key in request.custom_columns.iter().flatten() {
+        if !defs.iter().any(|d| &d.key == key) {
+            return Err(Error::Validation(vec![FieldError::new(
+                "custom_columns",
+                "unknown_value",
+            )
+            .with("value", key.clone())
+            .with(
+                "allowed",
+                defs.iter()
+                    .map(|d| d.key.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )]));
+        }
+    }
     let total = table.rows.len() as u64;
     let mut summary = ImportSummary {
         rows: total,
@@ -535,7 +557,7 @@ async fn run_in<C: DealRepo + RecordRepo + ?Sized>(
             return Err(Error::Cancelled);
         }
         let outcome = import_row(
-            c, ctx, request, table, mapping, store_id, file_name, *line, cells,
+            c, ctx, request, table, mapping, &defs, store_id, file_name, *line, cells,
         )
         .await?;
         match outcome.status {
@@ -563,6 +585,7 @@ async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
     request: &ImportRequest,
     table: &CsvTable,
     mapping: &[Option<ImportField>],
+    defs: &[crate::model::CustomField],
     store_id: Option<Uuid>,
     file_name: &str,
     line: u64,
@@ -651,6 +674,35 @@ async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
     if phone.is_none() && phone_2.is_none() && email.is_none() {
         errors.push(FieldError::new(at_row("phone"), "contact_required"));
     }
+    let mut custom_in = crate::model::CustomValues::new();
+    for (i, key) in request.custom_columns.iter().enumerate() {
+        if let (Some(key), Some(value)) = (key, cells.get(i)) {
+            if !value.trim().is_empty() {
+                custom_in.insert(key.clone(), serde_json::Value::String(value.clone()));
+            }
+        }
+    }
+    // Only the columns the file has are required to be right; required
+    // fields it does not carry are left for the person form.
+    let file_defs: Vec<crate::model::CustomField> = defs
+        .iter()
+        .filter(|d| request.custom_columns.iter().flatten().any(|k| k == &d.key))
+        .map(|d| crate::model::CustomField {
+            required: false,
+            default_value: None,
+            ..d.clone()
+        })
+        .collect();
+    let custom = match crate::model::check_custom_values(&file_defs, &custom_in, true) {
+        Ok(v) => v,
+        Err(e) => {
+            errors.extend(e.into_iter().map(|mut e| {
+                e.field = at_row(&e.field);
+                e
+            }));
+            Default::default()
+        }
+    };
     let interest = match values.get(&ImportField::Interest) {
         None => Interest::Other,
         Some(v) => parse_interest(v).unwrap_or_else(|| {
@@ -716,6 +768,7 @@ async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
         city: values.get(&ImportField::City).cloned(),
         country: values.get(&ImportField::Country).cloned(),
         external_ref: values.get(&ImportField::ExternalRef).cloned(),
+        custom,
         ..Person::new(
             Uuid::now_v7(),
             first_name,
@@ -760,6 +813,16 @@ async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
                 }
             }
             c.insert_person(tenant, &incoming).await?;
+            c.insert_record_event(
+                tenant,
+                crate::model::EntityType::Person,
+                incoming.id,
+                "imported",
+                Some(&format!("{file_name}, line {line}")),
+                Some(ctx.user.id),
+                at,
+            )
+            .await?;
             (incoming.id, RowStatus::Imported)
         }
     };
@@ -829,6 +892,7 @@ fn merge_into(found: &mut Person, incoming: Person) {
     opt(&mut found.city, incoming.city);
     opt(&mut found.country, incoming.country);
     opt(&mut found.external_ref, incoming.external_ref);
+    found.custom.extend(incoming.custom);
 }
 
 /// The report as CSV: `line,status,person_id,lead_id,deal_id,messages`, one

@@ -33,6 +33,8 @@ pub fn import() -> Html {
     let path = use_state(String::new);
     let preview = use_state(|| None::<ImportPreview>);
     let mapping = use_state(Vec::<Option<ImportField>>::new);
+    let custom_columns = use_state(Vec::<Option<String>>::new);
+    let person_fields = super::records::use_custom_fields(banco::model::EntityType::Person);
     let problems = use_state(Vec::<FieldError>::new);
     let duplicates = use_state(|| DuplicatePolicy::Skip);
     let region = use_state(|| shared_region.clone());
@@ -72,6 +74,7 @@ pub fn import() -> Html {
             report.clone(),
             error.clone(),
         );
+        let (custom_columns, person_fields) = (custom_columns.clone(), person_fields.clone());
         Callback::from(move |p: String| {
             let (path, preview, mapping, problems, report, error) = (
                 path.clone(),
@@ -81,11 +84,35 @@ pub fn import() -> Html {
                 report.clone(),
                 error.clone(),
             );
+            let (custom_columns, person_fields) = (custom_columns.clone(), person_fields.clone());
             path.set(p.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 report.set(None);
                 match api::import_preview(&p).await {
                     Ok(pr) => {
+                        // A column not otherwise mapped whose header is a
+                        // custom field's label or key goes to that field.
+                        let fold = |t: &str| t.trim().to_lowercase();
+                        custom_columns.set(
+                            pr.headers
+                                .iter()
+                                .zip(&pr.mapping)
+                                .map(|(h, m)| {
+                                    m.is_none()
+                                        .then(|| {
+                                            person_fields
+                                                .iter()
+                                                .find(|d| {
+                                                    !d.archived
+                                                        && (fold(&d.label) == fold(h)
+                                                            || fold(&d.key) == fold(h))
+                                                })
+                                                .map(|d| d.key.clone())
+                                        })
+                                        .flatten()
+                                })
+                                .collect(),
+                        );
                         mapping.set(pr.mapping.clone());
                         problems.set(pr.problems.clone());
                         preview.set(Some(pr));
@@ -126,10 +153,19 @@ pub fn import() -> Html {
         })
     };
     let on_map = |column: usize| {
-        let (mapping, problems, path) = (mapping.clone(), problems.clone(), path.clone());
+        let (mapping, problems, path, custom_columns) = (
+            mapping.clone(),
+            problems.clone(),
+            path.clone(),
+            custom_columns.clone(),
+        );
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
             let mut m = (*mapping).clone();
+            let mut cc = (*custom_columns).clone();
+            cc.resize(m.len(), None);
+            cc[column] = v.strip_prefix("custom.").map(str::to_string);
+            custom_columns.set(cc);
             m[column] = v.parse::<ImportField>().ok();
             mapping.set(m.clone());
             let (problems, p) = (problems.clone(), (*path).clone());
@@ -158,6 +194,7 @@ pub fn import() -> Html {
     };
     let on_run = {
         let region = region.clone();
+        let custom_columns = custom_columns.clone();
         let (path, mapping, duplicates, running, progress, report, error) = (
             path.clone(),
             mapping.clone(),
@@ -175,6 +212,7 @@ pub fn import() -> Html {
                 default_source: SourceChannel::Import,
                 store_id: None,
                 phone_region: Some((*region).clone()).filter(|r| !r.trim().is_empty()),
+                custom_columns: (*custom_columns).clone(),
             };
             run_import(
                 async move { api::import_run(&request).await },
@@ -232,6 +270,9 @@ pub fn import() -> Html {
                                             <option value="" selected={mapping.get(i).copied().flatten().is_none()}>{ tr("import.ignore") }</option>
                                             { for ImportField::ALL.iter().map(|f| html!{
                                                 <option value={f.as_str()} selected={mapping.get(i).copied().flatten() == Some(*f)}>{ field_label(f.as_str()) }</option>
+                                            }) }
+                                            { for person_fields.iter().filter(|d| !d.archived).map(|d| html!{
+                                                <option value={format!("custom.{}", d.key)} selected={custom_columns.get(i).cloned().flatten().as_deref() == Some(d.key.as_str())}>{ format!("{} ({})", d.label, tr("custom.title")) }</option>
                                             }) }
                                         </select>
                                     </th>
