@@ -170,12 +170,7 @@ pub async fn attach_document(
     entity_type: EntityType,
     entity_id: Uuid,
 ) -> Result<Option<Document>> {
-    let Some(path) = app
-        .dialog()
-        .file()
-        .blocking_pick_file()
-        .and_then(|p| p.into_path().ok())
-    else {
+    let Some(path) = pick_file(&app, None) else {
         return Ok(None);
     };
     let bytes = tokio::fs::read(&path).await.map_err(|source| Error::Io {
@@ -201,22 +196,7 @@ pub async fn save_document(
 ) -> Result<Option<String>> {
     let ctx = state.ctx.read().await.clone();
     let (doc, bytes) = notes::read(&state.db, &ctx, id).await?;
-    let Some(path) = app
-        .dialog()
-        .file()
-        .set_file_name(&doc.file_name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    tokio::fs::write(&path, bytes)
-        .await
-        .map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-    Ok(Some(path.display().to_string()))
+    save_bytes(&app, None, &doc.file_name, bytes).await
 }
 
 /// Every custom field definition.
@@ -337,13 +317,7 @@ pub async fn import_vcard(
     state: State<'_, AppState>,
     duplicates: DuplicatePolicy,
 ) -> Result<Option<ImportReport>> {
-    let Some(path) = app
-        .dialog()
-        .file()
-        .add_filter("vCard", &["vcf", "vcard"])
-        .blocking_pick_file()
-        .and_then(|p| p.into_path().ok())
-    else {
+    let Some(path) = pick_file(&app, Some(("vCard", &["vcf", "vcard"]))) else {
         return Ok(None);
     };
     let text = tokio::fs::read_to_string(&path)
@@ -378,6 +352,42 @@ pub async fn company_import_run(
     company_import::run(&state.db, &ctx, &request).await
 }
 
+/// Asks for a file to open (optionally filtered by extension).
+fn pick_file(
+    app: &tauri::AppHandle,
+    filter: Option<(&str, &[&str])>,
+) -> Option<std::path::PathBuf> {
+    let mut dialog = app.dialog().file();
+    if let Some((name, extensions)) = filter {
+        dialog = dialog.add_filter(name, extensions);
+    }
+    dialog.blocking_pick_file().and_then(|p| p.into_path().ok())
+}
+
+/// Asks where to save `bytes` (suggesting `file_name`) and writes them;
+/// `None` if cancelled.
+async fn save_bytes(
+    app: &tauri::AppHandle,
+    filter: Option<(&str, &[&str])>,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Option<String>> {
+    let mut dialog = app.dialog().file().set_file_name(file_name);
+    if let Some((name, extensions)) = filter {
+        dialog = dialog.add_filter(name, extensions);
+    }
+    let Some(path) = dialog.blocking_save_file().and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    tokio::fs::write(&path, bytes)
+        .await
+        .map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    Ok(Some(path.display().to_string()))
+}
+
 async fn save_text(
     app: &tauri::AppHandle,
     filter: &str,
@@ -385,21 +395,11 @@ async fn save_text(
     file_name: &str,
     text: String,
 ) -> Result<Option<String>> {
-    let Some(path) = app
-        .dialog()
-        .file()
-        .add_filter(filter, &[extension])
-        .set_file_name(file_name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    tokio::fs::write(&path, text)
-        .await
-        .map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-    Ok(Some(path.display().to_string()))
+    save_bytes(
+        app,
+        Some((filter, &[extension])),
+        file_name,
+        text.into_bytes(),
+    )
+    .await
 }

@@ -364,6 +364,47 @@ impl CompanyInput {
     }
 }
 
+impl ValidCompany {
+    /// The company these checked fields describe: `id`, customer flag,
+    /// custom values and times given by the caller (a new record, an
+    /// edit, an import row).
+    pub fn into_company(
+        self,
+        id: Uuid,
+        is_customer: bool,
+        custom: CustomValues,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    ) -> Company {
+        Company {
+            id,
+            name: self.name,
+            legal_name: self.legal_name,
+            kind: self.kind,
+            status: self.status,
+            vat_number: self.vat_number,
+            tax_code: self.tax_code,
+            billing_address: self.billing_address,
+            shipping_address: self.shipping_address,
+            website: self.website,
+            email: self.email,
+            phone: self.phone,
+            tags: self.tags,
+            owner_id: self.owner_id,
+            parent_id: self.parent_id,
+            sector: self.sector,
+            year_established: self.year_established,
+            revenue_minor: self.revenue_minor,
+            employees: self.employees,
+            office_location: self.office_location,
+            is_customer,
+            custom,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
 impl Company {
     /// The form's view of this company (for editing).
     pub fn to_input(&self) -> CompanyInput {
@@ -405,24 +446,30 @@ pub fn partita_iva_ok(digits: &str) -> bool {
     if digits.len() != 11 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let sum: u32 = digits
+    partita_iva_check_digit(&digits[..10]) == Some(digits.as_bytes()[10] - b'0')
+}
+
+/// The check digit of the first ten digits of a partita IVA (Luhn: odd
+/// positions as they are, even positions doubled with 9 subtracted above
+/// 9; the digit that brings the sum to a multiple of 10). `None` unless
+/// `first_ten` is ten ASCII digits.
+pub fn partita_iva_check_digit(first_ten: &str) -> Option<u8> {
+    if first_ten.len() != 10 || !first_ten.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = first_ten
         .bytes()
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                d
+            match (i % 2, d * 2) {
+                (1, x) if x > 9 => x - 9,
+                (1, x) => x,
+                _ => d,
             }
         })
         .sum();
-    sum % 10 == 0
+    u8::try_from((10 - sum % 10) % 10).ok()
 }
 
 /// National formats of EU VAT numbers after the two-letter prefix, as

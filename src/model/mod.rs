@@ -22,8 +22,8 @@ mod user;
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use company::{
     check_company_tax_code, check_person_tax_code, check_url, check_vat, parse_tags,
-    partita_iva_ok, Company, CompanyContact, CompanyInput, CompanyKind, CompanyListItem,
-    CompanyQuery, CompanyStatus, ValidCompany,
+    partita_iva_check_digit, partita_iva_ok, Company, CompanyContact, CompanyInput, CompanyKind,
+    CompanyListItem, CompanyQuery, CompanyStatus, ValidCompany,
 };
 pub use contact::{normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
 pub use custom::{

@@ -92,32 +92,7 @@ pub async fn create_in<C: RecordRepo + DealRepo + ?Sized>(
         return Err(Error::Validation(errors));
     };
     let at = now();
-    let company = Company {
-        id: Uuid::now_v7(),
-        name: v.name,
-        legal_name: v.legal_name,
-        kind: v.kind,
-        status: v.status,
-        vat_number: v.vat_number,
-        tax_code: v.tax_code,
-        billing_address: v.billing_address,
-        shipping_address: v.shipping_address,
-        website: v.website,
-        email: v.email,
-        phone: v.phone,
-        tags: v.tags,
-        owner_id: v.owner_id,
-        parent_id: v.parent_id,
-        sector: v.sector,
-        year_established: v.year_established,
-        revenue_minor: v.revenue_minor,
-        employees: v.employees,
-        office_location: v.office_location,
-        is_customer: false,
-        custom,
-        created_at: at,
-        updated_at: at,
-    };
+    let company = v.into_company(Uuid::now_v7(), false, custom, at, at);
     c.insert_company_full(tenant, &company).await?;
     c.insert_record_event(
         tenant,
@@ -169,32 +144,7 @@ pub async fn update(db: &Db, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Resul
         let (Some(v), Some(custom), true) = (valid, custom, errors.is_empty()) else {
             return Err(Error::Validation(errors));
         };
-        let company = Company {
-            id,
-            name: v.name,
-            legal_name: v.legal_name,
-            kind: v.kind,
-            status: v.status,
-            vat_number: v.vat_number,
-            tax_code: v.tax_code,
-            billing_address: v.billing_address,
-            shipping_address: v.shipping_address,
-            website: v.website,
-            email: v.email,
-            phone: v.phone,
-            tags: v.tags,
-            owner_id: v.owner_id,
-            parent_id: v.parent_id,
-            sector: v.sector,
-            year_established: v.year_established,
-            revenue_minor: v.revenue_minor,
-            employees: v.employees,
-            office_location: v.office_location,
-            is_customer: old.is_customer,
-            custom,
-            created_at: old.created_at,
-            updated_at: now(),
-        };
+        let company = v.into_company(id, old.is_customer, custom, old.created_at, now());
         c.update_company(tenant, &company).await?;
         if company.status != old.status {
             let detail = format!("{} → {}", old.status, company.status);

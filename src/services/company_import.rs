@@ -319,32 +319,7 @@ pub async fn run(db: &Db, ctx: &Ctx, request: &CompanyImportRequest) -> Result<I
                 continue;
             };
             let at = now();
-            let incoming = Company {
-                id: Uuid::now_v7(),
-                name: v.name,
-                legal_name: v.legal_name,
-                kind: v.kind,
-                status: v.status,
-                vat_number: v.vat_number,
-                tax_code: v.tax_code,
-                billing_address: v.billing_address,
-                shipping_address: v.shipping_address,
-                website: v.website,
-                email: v.email,
-                phone: v.phone,
-                tags: v.tags,
-                owner_id: None,
-                parent_id: None,
-                sector: v.sector,
-                year_established: v.year_established,
-                revenue_minor: v.revenue_minor,
-                employees: v.employees,
-                office_location: v.office_location,
-                is_customer: false,
-                custom: values,
-                created_at: at,
-                updated_at: at,
-            };
+            let incoming = v.into_company(Uuid::now_v7(), false, values, at, at);
             let existing = match &incoming.vat_number {
                 Some(vat) => c.companies_by_vat(tenant, vat).await?.into_iter().next(),
                 None => None,

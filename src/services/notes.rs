@@ -93,6 +93,19 @@ pub async fn record_title<C: RecordRepo + DealRepo + ?Sized>(
     })
 }
 
+/// `(id, display name)` of the tenant's active users: who can be mentioned.
+async fn active_users<C: RecordRepo + ?Sized>(
+    c: &mut C,
+    tenant: Uuid,
+) -> Result<Vec<(Uuid, String)>> {
+    Ok(c.list_users(tenant)
+        .await?
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
 fn with_html(mut n: Note) -> Note {
     n.html = render_markdown(&n.body);
     n
@@ -110,13 +123,7 @@ pub async fn add_in<C: RecordRepo + DealRepo + ?Sized>(
     let tenant = ctx.tenant_id();
     let body = check_note_body(&new.body).map_err(|e| Error::Validation(vec![e]))?;
     let title = record_title(c, tenant, new.entity_type, new.entity_id).await?;
-    let users: Vec<(Uuid, String)> = c
-        .list_users(tenant)
-        .await?
-        .into_iter()
-        .filter(|u| u.active)
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let users = active_users(c, tenant).await?;
     let at = now();
     let mut note = Note {
         id: Uuid::now_v7(),
@@ -190,13 +197,7 @@ pub async fn edit(db: &Db, ctx: &Ctx, note_id: Uuid, edit: &NoteEdit) -> Result<
                 action: "edit_note",
             });
         }
-        let users: Vec<(Uuid, String)> = c
-            .list_users(tenant)
-            .await?
-            .into_iter()
-            .filter(|u| u.active)
-            .map(|u| (u.id, u.display_name))
-            .collect();
+        let users = active_users(c, tenant).await?;
         let at = now();
         let mut note = previous.clone();
         note.kind = edit.kind;

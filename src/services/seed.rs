@@ -564,30 +564,13 @@ const NOTE_PHRASES: &[&str] = &[
     "Inviata documentazione via e-mail",
 ];
 
-/// A valid partita IVA: ten random digits and their Luhn check digit.
+/// A valid partita IVA: ten random digits and their check digit.
 fn fake_vat(rng: &mut StdRng) -> String {
-    let body: Vec<u32> = (0..10).map(|_| rng.gen_range(0..10)).collect();
-    let sum: u32 = body
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                *d
-            }
-        })
-        .sum();
-    let check = (10 - sum % 10) % 10;
-    body.iter()
-        .chain(std::iter::once(&check))
-        .map(|d| char::from_digit(*d, 10).unwrap_or('0'))
-        .collect()
+    let body: String = (0..10)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect();
+    let check = crate::model::partita_iva_check_digit(&body).unwrap_or(0);
+    format!("{body}{check}")
 }
 
 fn fake_company(rng: &mut StdRng) -> crate::model::Company {

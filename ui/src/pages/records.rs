@@ -442,19 +442,7 @@ fn company_card_view(props: &IdProps) -> Html {
         let timeline_key = timeline_key.clone();
         Callback::from(move |_: ()| timeline_key.set(timeline_key.wrapping_add(1)))
     };
-    let export_vcard = {
-        let (id, notice, error) = (co.id, notice.clone(), error.clone());
-        Callback::from(move |_| {
-            let (notice, error) = (notice.clone(), error.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::export_vcard(EntityType::Company, id).await {
-                    Ok(Some(p)) => notice.set(Some(tr_with("import.saved_to", [("path", p)]))),
-                    Ok(None) => {}
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-            });
-        })
-    };
+    let export_vcard = export_vcard(EntityType::Company, co.id, &notice, &error);
     html! {
         <div class="record" id="company-card">
             <h1 id="record-title">{ &co.name }
@@ -513,6 +501,27 @@ fn company_card_view(props: &IdProps) -> Html {
             } }
         </div>
     }
+}
+
+/// "Export vCard" of a person or of a company's contacts: asks where, then
+/// says where it went (or the error).
+fn export_vcard(
+    kind: EntityType,
+    id: Uuid,
+    notice: &UseStateHandle<Option<String>>,
+    error: &UseStateHandle<Option<String>>,
+) -> Callback<MouseEvent> {
+    let (notice, error) = (notice.clone(), error.clone());
+    Callback::from(move |_| {
+        let (notice, error) = (notice.clone(), error.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match api::export_vcard(kind, id).await {
+                Ok(Some(p)) => notice.set(Some(tr_with("import.saved_to", [("path", p)]))),
+                Ok(None) => {}
+                Err(e) => error.set(Some(error_text(&e))),
+            }
+        });
+    })
 }
 
 fn deals_table(
@@ -734,19 +743,7 @@ fn person_card_view(props: &IdProps) -> Html {
             })
         })
     };
-    let export_vcard = {
-        let (id, notice, error) = (p.id, notice.clone(), error.clone());
-        Callback::from(move |_| {
-            let (notice, error) = (notice.clone(), error.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::export_vcard(EntityType::Person, id).await {
-                    Ok(Some(p)) => notice.set(Some(tr_with("import.saved_to", [("path", p)]))),
-                    Ok(None) => {}
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-            });
-        })
-    };
+    let export_vcard = export_vcard(EntityType::Person, p.id, &notice, &error);
     let start_edit = {
         let (editing, details, p) = (editing.clone(), details.clone(), p.clone());
         Callback::from(move |_| {
