@@ -170,6 +170,8 @@ CREATE TABLE search_docs (
 );
 CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv);
 CREATE INDEX search_docs_name_trgm ON search_docs USING gin (name_key gin_trgm_ops);
+-- Same-name lookups (duplicates at capture and import).
+CREATE INDEX search_docs_name_key ON search_docs (tenant_id, name_key);
 
 CREATE TABLE duplicate_dismissals (
     tenant_id uuid NOT NULL REFERENCES tenants (id),

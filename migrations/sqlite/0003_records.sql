@@ -183,6 +183,8 @@ CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
     INSERT INTO search_fts (search_fts, rowid, name_key, body) VALUES ('delete', old.rowid, old.name_key, old.body);
     INSERT INTO search_fts (rowid, name_key, body) VALUES (new.rowid, new.name_key, new.body);
 END;
+-- Same-name lookups (duplicates at capture and import).
+CREATE INDEX search_docs_name_key ON search_docs (tenant_id, name_key);
 -- Terms of the index, for typo-tolerant lookups.
 CREATE VIRTUAL TABLE search_terms USING fts5vocab (search_fts, row);
 

@@ -23,6 +23,10 @@ pub const WINDOW: usize = 6;
 /// Most pairs returned by one scan.
 pub const MAX_PAIRS: usize = 1_000;
 
+/// A name carried by more records than this is common: sharing it is not
+/// evidence on its own (it still counts beside a shared company).
+pub const COMMON_NAME: usize = 3;
+
 /// One record's keys, backend-neutral.
 struct Keys {
     id: Uuid,
@@ -55,7 +59,8 @@ fn add(
 /// Finds likely duplicate pairs among `keys` (oldest first): records that
 /// share a phone, e-mail or tax id; records with the same folded name and
 /// the same company; and records whose names are the same or similar
-/// (Jaro-Winkler ≥ [`NAME_SIMILARITY`]), compared within a window of [`WINDOW`] after
+/// (Jaro-Winkler ≥ [`NAME_SIMILARITY`]; an identical name only when at most
+/// [`COMMON_NAME`] records carry it), compared within a window of [`WINDOW`] after
 /// sorting by name and by sorted name words — the sorted-neighbourhood
 /// method (Hernández & Stolfo, 1995), which keeps the scan O(n log n).
 fn detect(
@@ -92,6 +97,15 @@ fn detect(
             }
         }
     }
+    // How many records carry each name: a name shared by more than
+    // `COMMON_NAME` records ("Mario Rossi") is no evidence on its own.
+    let mut name_counts: HashMap<&str, usize> = HashMap::new();
+    for k in keys {
+        *name_counts.entry(k.sorted_name.as_str()).or_default() += 1;
+    }
+    // The name pass stops adding pairs once there are plenty to review
+    // (they all score below shared contacts, and merging shrinks the list).
+    let name_budget = pairs.len() + MAX_PAIRS * 4;
     for sort_key in [0, 1] {
         let mut order: Vec<&Keys> = keys.iter().filter(|k| k.name.len() >= 3).collect();
         order.sort_by(|a, b| {
@@ -106,6 +120,13 @@ fn detect(
             for b in order.iter().skip(i + 1).take(WINDOW) {
                 // Identical names count too (1.00): the review shows them
                 // below every pair with a shared contact.
+                if pairs.len() >= name_budget {
+                    break;
+                }
+                let identical = a.sorted_name == b.sorted_name;
+                if identical && name_counts[a.sorted_name.as_str()] > COMMON_NAME {
+                    continue;
+                }
                 let sim = strsim::jaro_winkler(&a.sorted_name, &b.sorted_name);
                 if sim >= NAME_SIMILARITY {
                     add(

@@ -301,7 +301,7 @@ pub fn deal_doc(d: &Deal, search_text: &str) -> SearchDoc {
             d.currency
         ),
         name_key: search_key(&d.title),
-        body: search_text.to_string(),
+        body: super::records::index_text(search_text),
     }
 }
 

@@ -34,8 +34,8 @@ pub use deals::{
     StageStays,
 };
 pub use records::{
-    company_doc, max_typos, note_doc, person_doc, phone_tokens, CompanyKeys, PersonKeys, RawHit,
-    RecordRepo, SearchDoc,
+    company_doc, index_text, max_typos, note_doc, person_doc, phone_tokens, CompanyKeys,
+    PersonKeys, RawHit, RecordRepo, SearchDoc,
 };
 pub use repo::Repo;
 

@@ -43,6 +43,29 @@ pub struct SearchDoc {
 /// A raw search hit: kind, id, title, subtitle.
 pub type RawHit = (String, Uuid, String, String);
 
+/// Text as the index stores it: folded ([`search_key`]) and with every
+/// character that is not a letter or a digit made a space, so that both
+/// backends split `nico@esempio.it` or `D'Amico` into the same words.
+pub fn index_text(text: &str) -> String {
+    search_key(text)
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A note's first 120 characters for a result line, without Markdown
+/// marks.
+fn excerpt(body: &str) -> String {
+    body.chars()
+        .filter(|c| !matches!(c, '*' | '_' | '#' | '`' | '>'))
+        .take(120)
+        .collect::<String>()
+        .replace('\n', " ")
+}
+
 /// Phone digits as searchable tokens: the full international and national
 /// digits, and every national suffix of 4 or more digits, so that typing
 /// the last digits of a number finds it.
@@ -88,7 +111,7 @@ pub fn person_doc(p: &Person) -> SearchDoc {
         title: name.clone(),
         subtitle,
         name_key: search_key(&name),
-        body: search_key(&body.join(" ")),
+        body: index_text(&body.join(" ")),
     }
 }
 
@@ -122,21 +145,20 @@ pub fn company_doc(c: &Company) -> SearchDoc {
         title: c.name.clone(),
         subtitle,
         name_key: search_key(&c.name),
-        body: search_key(&body.join(" ")),
+        body: index_text(&body.join(" ")),
     }
 }
 
 /// The index row of a note: titled by the record it is on, the text as
 /// body, its first 120 characters as subtitle.
 pub fn note_doc(n: &Note, record_title: &str) -> SearchDoc {
-    let excerpt: String = n.body.chars().take(120).collect();
     SearchDoc {
         kind: "note",
         id: n.id,
         title: record_title.to_string(),
-        subtitle: excerpt.replace('\n', " "),
+        subtitle: excerpt(&n.body),
         name_key: String::new(),
-        body: search_key(&n.body),
+        body: index_text(&n.body),
     }
 }
 
@@ -210,8 +232,10 @@ pub trait RecordRepo: Repo {
     /// Whether the tenant has records but an empty index (a database
     /// migrated from before the index existed).
     async fn search_index_missing(&mut self, tenant: Uuid) -> Result<bool>;
-    /// Up to `limit` hits whose text has every term as a word prefix, best
-    /// first. Terms are folded words (`[a-z0-9]+`).
+    /// Up to `limit` hits whose text has every term as a word prefix:
+    /// first those whose name has them all (ranked: BM25 on SQLite,
+    /// `ts_rank` on Postgres), then the others, newest first. Terms are
+    /// folded words (`[a-z0-9]+`).
     async fn search_prefix(
         &mut self,
         tenant: Uuid,
@@ -673,6 +697,22 @@ fn tsquery(terms: &[String]) -> String {
         .join(" & ")
 }
 
+/// [`tsquery`] restricted to lexemes of weight `weight` (`A` = the name).
+fn tsquery_weighted(terms: &[String], weight: &str) -> String {
+    terms
+        .iter()
+        .map(|t| {
+            format!(
+                "{}:*{weight}",
+                t.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
 /// Largest edit distance tolerated for a term: 1 up to 6 letters, else 2.
 pub fn max_typos(term: &str) -> usize {
     if term.chars().count() <= 6 {
@@ -932,29 +972,62 @@ macro_rules! impl_record_repo {
                 if terms.is_empty() {
                     return Ok(Vec::new());
                 }
-                let rows: Vec<RawHit> = match self.backend() {
-                    Backend::Sqlite => sqlx::query_as(
-                        "SELECT d.entity_type, d.entity_id, d.title, d.subtitle FROM search_fts f \
-                         JOIN search_docs d ON d.rowid = f.rowid \
-                         WHERE search_fts MATCH $1 AND d.tenant_id = $2 \
-                         ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT $3",
-                    )
-                    .bind(fts5_query(terms))
-                    .bind(tenant)
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *self)
-                    .await?,
-                    Backend::Postgres => sqlx::query_as(
-                        "SELECT entity_type, entity_id, title, subtitle FROM search_docs \
-                         WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2) \
-                         ORDER BY ts_rank(tsv, to_tsquery('simple', $2)) DESC LIMIT $3",
-                    )
-                    .bind(tenant)
-                    .bind(tsquery(terms))
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *self)
-                    .await?,
+                // Two passes, so that a word common in notes never makes the
+                // index rank every note that has it: (1) records whose
+                // name has every term, ranked; (2) records with the terms
+                // anywhere, newest first, unranked (stops at `limit`).
+                let (by_name, anywhere): (Vec<RawHit>, Vec<RawHit>) = match self.backend() {
+                    Backend::Sqlite => {
+                        let select = "SELECT d.entity_type, d.entity_id, d.title, d.subtitle FROM search_fts f \
+                             JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH $1 AND d.tenant_id = $2";
+                        let by_name = sqlx::query_as(&format!(
+                            "{select} ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT $3"
+                        ))
+                        .bind(format!("name_key : ({})", fts5_query(terms)))
+                        .bind(tenant)
+                        .bind(i64::from(limit))
+                        .fetch_all(&mut *self)
+                        .await?;
+                        let anywhere = sqlx::query_as(&format!("{select} ORDER BY f.rowid DESC LIMIT $3"))
+                            .bind(fts5_query(terms))
+                            .bind(tenant)
+                            .bind(i64::from(limit))
+                            .fetch_all(&mut *self)
+                            .await?;
+                        (by_name, anywhere)
+                    }
+                    Backend::Postgres => {
+                        let by_name = sqlx::query_as(
+                            "SELECT entity_type, entity_id, title, subtitle FROM search_docs \
+                             WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2) \
+                             ORDER BY ts_rank(tsv, to_tsquery('simple', $2)) DESC LIMIT $3",
+                        )
+                        .bind(tenant)
+                        .bind(tsquery_weighted(terms, "A"))
+                        .bind(i64::from(limit))
+                        .fetch_all(&mut *self)
+                        .await?;
+                        let anywhere = sqlx::query_as(
+                            "SELECT entity_type, entity_id, title, subtitle FROM search_docs \
+                             WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2) LIMIT $3",
+                        )
+                        .bind(tenant)
+                        .bind(tsquery(terms))
+                        .bind(i64::from(limit))
+                        .fetch_all(&mut *self)
+                        .await?;
+                        (by_name, anywhere)
+                    }
                 };
+                let mut rows = by_name;
+                for hit in anywhere {
+                    if rows.len() >= limit as usize {
+                        break;
+                    }
+                    if !rows.iter().any(|r| r.1 == hit.1) {
+                        rows.push(hit);
+                    }
+                }
                 Ok(rows)
             }
 
@@ -1784,41 +1857,15 @@ macro_rules! impl_record_repo {
             }
 
             async fn people_named(&mut self, tenant: Uuid, name_key: &str, limit: u32) -> Result<Vec<Uuid>> {
-                let terms: Vec<String> = name_key
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                if terms.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let ids: Vec<Uuid> = match self.backend() {
-                    Backend::Sqlite => sqlx::query_scalar(
-                        "SELECT d.entity_id FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid \
-                         WHERE search_fts MATCH $1 AND d.tenant_id = $2 AND d.entity_type = 'person' \
-                         AND d.name_key = $3 LIMIT $4",
-                    )
-                    .bind(format!(
-                        "name_key : ({})",
-                        terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ")
-                    ))
-                    .bind(tenant)
-                    .bind(name_key)
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *self)
-                    .await?,
-                    Backend::Postgres => sqlx::query_scalar(
-                        "SELECT entity_id FROM search_docs WHERE tenant_id = $1 AND entity_type = 'person' \
-                         AND tsv @@ to_tsquery('simple', $2) AND name_key = $3 LIMIT $4",
-                    )
-                    .bind(tenant)
-                    .bind(terms.join(" & "))
-                    .bind(name_key)
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *self)
-                    .await?,
-                };
-                Ok(ids)
+                Ok(sqlx::query_scalar(
+                    "SELECT entity_id FROM search_docs WHERE tenant_id = $1 AND name_key = $2 \
+                     AND entity_type = 'person' LIMIT $3",
+                )
+                .bind(tenant)
+                .bind(name_key)
+                .bind(i64::from(limit))
+                .fetch_all(&mut *self)
+                .await?)
             }
 
             async fn dismissed_pairs(&mut self, tenant: Uuid) -> Result<Vec<(Uuid, Uuid)>> {
@@ -1976,6 +2023,15 @@ mod tests {
         assert!(t.contains(&"3331234567".to_string()));
         assert!(t.contains(&"4567".to_string()));
         assert!(!t.contains(&"567".to_string()));
+    }
+
+    #[test]
+    fn index_text_splits_on_punctuation() {
+        assert_eq!(
+            index_text("Nicolò D'Amico nico@esempio.it"),
+            "nicolo d amico nico esempio it"
+        );
+        assert_eq!(excerpt("**Offerta** _fibra_\n# ok"), "Offerta fibra  ok");
     }
 
     #[test]
