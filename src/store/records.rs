@@ -56,12 +56,12 @@ pub fn index_text(text: &str) -> String {
         .join(" ")
 }
 
-/// A note's first 120 characters for a result line, without Markdown
-/// marks.
-fn excerpt(body: &str) -> String {
+/// A note's first `n` characters for a result or inbox line, without
+/// Markdown marks.
+fn excerpt(body: &str, n: usize) -> String {
     body.chars()
         .filter(|c| !matches!(c, '*' | '_' | '#' | '`' | '>'))
-        .take(120)
+        .take(n)
         .collect::<String>()
         .replace('\n', " ")
 }
@@ -156,7 +156,7 @@ pub fn note_doc(n: &Note, record_title: &str) -> SearchDoc {
         kind: "note",
         id: n.id,
         title: record_title.to_string(),
-        subtitle: excerpt(&n.body),
+        subtitle: excerpt(&n.body, 120),
         name_key: String::new(),
         body: index_text(&n.body),
     }
@@ -1556,7 +1556,7 @@ macro_rules! impl_record_repo {
                             entity_id,
                             record_title: title.unwrap_or_default(),
                             author_name: author,
-                            excerpt: body.chars().take(200).collect(),
+                            excerpt: excerpt(&body, 200),
                             created_at,
                             read_at,
                         })
@@ -2031,7 +2031,10 @@ mod tests {
             index_text("Nicolò D'Amico nico@esempio.it"),
             "nicolo d amico nico esempio it"
         );
-        assert_eq!(excerpt("**Offerta** _fibra_\n# ok"), "Offerta fibra  ok");
+        assert_eq!(
+            excerpt("**Offerta** _fibra_\n# ok", 120),
+            "Offerta fibra  ok"
+        );
     }
 
     #[test]
