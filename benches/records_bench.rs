@@ -80,11 +80,11 @@ async fn raw_index(db: &Db, tenant: Uuid, terms: &[String]) -> usize {
             };
             let a: Vec<(String, Uuid, String, String)> = sqlx::query_as(
                 "SELECT entity_type, entity_id, title, subtitle FROM search_docs \
-                 WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2) \
-                 ORDER BY ts_rank(tsv, to_tsquery('simple', $2)) DESC LIMIT 200",
+                 WHERE tenant_id = $1 AND name_tsv @@ to_tsquery('simple', $2) \
+                 ORDER BY ts_rank(name_tsv, to_tsquery('simple', $2)) DESC LIMIT 200",
             )
             .bind(tenant)
-            .bind(q("A"))
+            .bind(q(""))
             .fetch_all(p)
             .await
             .unwrap();

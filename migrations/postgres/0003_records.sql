@@ -166,9 +166,13 @@ CREATE TABLE search_docs (
     tsv tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple', name_key), 'A') || setweight(to_tsvector('simple', body), 'B')
     ) STORED,
+    -- the name alone: the ranked first pass of the search box reads only
+    -- names, so a word common in notes never makes it rank every note
+    name_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', name_key)) STORED,
     PRIMARY KEY (tenant_id, entity_id)
 );
 CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv);
+CREATE INDEX search_docs_name_tsv ON search_docs USING gin (name_tsv);
 CREATE INDEX search_docs_name_trgm ON search_docs USING gin (name_key gin_trgm_ops);
 -- Same-name lookups (duplicates at capture and import).
 CREATE INDEX search_docs_name_key ON search_docs (tenant_id, name_key);

@@ -697,22 +697,6 @@ fn tsquery(terms: &[String]) -> String {
         .join(" & ")
 }
 
-/// [`tsquery`] restricted to lexemes of weight `weight` (`A` = the name).
-fn tsquery_weighted(terms: &[String], weight: &str) -> String {
-    terms
-        .iter()
-        .map(|t| {
-            format!(
-                "{}:*{weight}",
-                t.chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .collect::<String>()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" & ")
-}
-
 /// Largest edit distance tolerated for a term: 1 up to 6 letters, else 2.
 pub fn max_typos(term: &str) -> usize {
     if term.chars().count() <= 6 {
@@ -999,11 +983,11 @@ macro_rules! impl_record_repo {
                     Backend::Postgres => {
                         let by_name = sqlx::query_as(
                             "SELECT entity_type, entity_id, title, subtitle FROM search_docs \
-                             WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2) \
-                             ORDER BY ts_rank(tsv, to_tsquery('simple', $2)) DESC LIMIT $3",
+                             WHERE tenant_id = $1 AND name_tsv @@ to_tsquery('simple', $2) \
+                             ORDER BY ts_rank(name_tsv, to_tsquery('simple', $2)) DESC LIMIT $3",
                         )
                         .bind(tenant)
-                        .bind(tsquery_weighted(terms, "A"))
+                        .bind(tsquery(terms))
                         .bind(i64::from(limit))
                         .fetch_all(&mut *self)
                         .await?;
