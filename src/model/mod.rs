@@ -10,6 +10,7 @@
 mod capture;
 mod company;
 mod contact;
+mod contact_rules;
 mod custom;
 mod deal;
 mod field_error;
@@ -26,6 +27,11 @@ pub use company::{
     CompanyListItem, CompanyQuery, CompanyStatus, ValidCompany,
 };
 pub use contact::{normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
+pub use contact_rules::{
+    check_contact, parse_time_zone, CampaignCadence, ContactChannel, ContactPurpose,
+    ContactRequest, PastAttempt, PersonPreferences, QuietHours, Refusal, RuleLevel, StagePlaybook,
+    TenantPolicy,
+};
 pub use custom::{
     check_custom_values, check_field_definition, check_value, custom_text, parse_date, CustomField,
     CustomFieldKind, CustomValues, EntityType,
