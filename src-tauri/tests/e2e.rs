@@ -611,6 +611,12 @@ async fn records_scenario(c: &Client) {
     type_into(c, "#user-name", "Giulia Conti").await;
     type_into(c, "#user-email", &format!("giulia.conti@example.it{ENTER}")).await;
     wait_text(c, "#current_user", "Giulia Conti").await;
+    // A custom field of companies, a choice between two tiers.
+    type_into(c, "#custom-label", "Fascia").await;
+    click(c, "#custom-kind option[value=select]").await;
+    type_into(c, "#custom-options", "Gold, Silver").await;
+    click(c, "#custom-add").await;
+    wait_text(c, "#custom-fields table", "fascia").await;
 
     capture(c, "Anna", "Ferri", "333 111 2222").await;
     capture(c, "Luca", "Neri", "333 444 5555").await;
@@ -625,9 +631,11 @@ async fn records_scenario(c: &Client) {
     wait_text(c, "#company-error", "partita IVA").await;
     type_into(c, "#company-vat_number", "IT 06363391001").await;
     type_into(c, "#company-tags", "fotovoltaico, B2B").await;
+    click(c, "#custom-fascia option[value=Gold]").await;
     click(c, "#company-save").await;
     wait_text(c, "#record-title", "Rossi Impianti").await;
     wait_text(c, "#company-vat", "06363391001").await;
+    wait_text(c, "#company-card", "Gold").await;
 
     // Two contacts, found by name; Luca becomes the primary one.
     for (name, role, primary) in [
