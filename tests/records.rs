@@ -713,6 +713,18 @@ store_test!(
         let card = companies::card(&t.db, &t.ctx, x.id).await.unwrap();
         assert_eq!(card.contacts.len(), 1);
         assert!(card.contacts[0].is_primary);
+        // Keeping a subsidiary and merging its parent into it: no parent left.
+        let parent = companies::create(&t.db, &t.ctx, &company("Gruppo Alfa"))
+            .await
+            .unwrap();
+        let mut child_in = company("Alfa Gruppo Servizi");
+        child_in.parent_id = Some(parent.id);
+        let child = companies::create(&t.db, &t.ctx, &child_in).await.unwrap();
+        duplicates::merge(&t.db, &manager, EntityType::Company, child.id, parent.id)
+            .await
+            .unwrap();
+        let card = companies::card(&t.db, &t.ctx, child.id).await.unwrap();
+        assert_eq!(card.company.parent_id, None);
         let z = companies::create(&t.db, &t.ctx, &company("Bar Sportt"))
             .await
             .unwrap();

@@ -392,6 +392,10 @@ pub async fn merge(
                     .merge_records(tenant, EntityType::Person, keep, merge)
                     .await?;
                 c.update_person(tenant, &k).await?;
+                // The moved leads are found under the kept name.
+                for lead in c.leads_of_person(tenant, keep).await? {
+                    c.index_lead(tenant, lead).await?;
+                }
                 let merged_history = latest(&c.consents_of(tenant, keep).await?);
                 for kind in ConsentKind::ALL {
                     let denied = lk.get(kind) == Some(&false) || lm.get(kind) == Some(&false);
@@ -456,7 +460,9 @@ pub async fn merge(
                 let moved = c
                     .merge_records(tenant, EntityType::Company, keep, merge)
                     .await?;
-                if k.parent_id == Some(keep) {
+                // Kept's parent was the merged company (now gone) or would
+                // become itself: no parent.
+                if k.parent_id == Some(keep) || k.parent_id == Some(merge) {
                     k.parent_id = None;
                 }
                 c.update_company(tenant, &k).await?;
