@@ -14,6 +14,24 @@ use yew::prelude::*;
 use crate::i18n::{error_text, tr};
 use crate::{api, Shared};
 
+/// A hit's detail line in the current language: a lead's interest and
+/// status and a deal's status are stored as codes.
+fn subtitle(h: &SearchHit) -> String {
+    let parts: Vec<&str> = h.subtitle.split(" · ").collect();
+    match (h.kind.as_str(), parts.as_slice()) {
+        ("lead", [interest, status]) => format!(
+            "{} · {}",
+            tr(&format!("interest.{interest}")),
+            tr(&format!("status.{status}"))
+        ),
+        ("deal", [status, rest @ ..]) => std::iter::once(tr(&format!("deal_status.{status}")))
+            .chain(rest.iter().map(|r| r.to_string()))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        _ => h.subtitle.clone(),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SearchBoxProps {
     pub on_close: Callback<()>,
@@ -141,7 +159,7 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
                                                     data-kind={h.kind.clone()}
                                                     onclick={Callback::from(move |_| open.emit(hit.clone()))}>
                                                     <strong>{ &h.title }</strong>
-                                                    <span class="muted">{ format!(" {}", h.subtitle) }</span>
+                                                    <span class="muted">{ format!(" {}", subtitle(h)) }</span>
                                                 </li>
                                             }
                                         }) }
