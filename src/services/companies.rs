@@ -15,6 +15,30 @@ use crate::{with_conn, with_tx, Error, Result};
 /// Longest role text, in characters.
 pub const MAX_ROLE_CHARS: usize = 100;
 
+/// A company of the tenant. Errors: [`Error::NotFound`].
+async fn company_in<C: RecordRepo + ?Sized>(c: &mut C, tenant: Uuid, id: Uuid) -> Result<Company> {
+    c.get_company(tenant, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            entity: "company",
+            id: id.to_string(),
+        })
+}
+
+/// A person of the tenant. Errors: [`Error::NotFound`].
+async fn person_in<C: RecordRepo + ?Sized>(
+    c: &mut C,
+    tenant: Uuid,
+    id: Uuid,
+) -> Result<crate::model::Person> {
+    c.get_person(tenant, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            entity: "person",
+            id: id.to_string(),
+        })
+}
+
 /// The tenant's active and archived custom fields for `entity`.
 pub async fn fields_for<C: RecordRepo + ?Sized>(
     c: &mut C,
@@ -124,13 +148,7 @@ pub async fn create(db: &Db, ctx: &Ctx, input: &CompanyInput) -> Result<Company>
 pub async fn update(db: &Db, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Result<Company> {
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
-        let old = c
-            .get_company(tenant, id)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                entity: "company",
-                id: id.to_string(),
-            })?;
+        let old = company_in(c, tenant, id).await?;
         let mut errors = Vec::new();
         let valid = input
             .validate(ctx.region())
@@ -264,13 +282,7 @@ fn deal_query(person: Option<Uuid>, company: Option<Uuid>) -> DealQuery {
 pub async fn card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<CompanyCard> {
     let tenant = ctx.tenant_id();
     with_conn!(db, |c| {
-        let company = c
-            .get_company(tenant, id)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                entity: "company",
-                id: id.to_string(),
-            })?;
+        let company = company_in(c, tenant, id).await?;
         let parent_name = match company.parent_id {
             Some(p) => c.get_company(tenant, p).await?.map(|p| p.name),
             None => None,
@@ -302,13 +314,7 @@ pub async fn card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<CompanyCard> {
 pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
     let tenant = ctx.tenant_id();
     with_conn!(db, |c| {
-        let person = c
-            .get_person(tenant, id)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                entity: "person",
-                id: id.to_string(),
-            })?;
+        let person = person_in(c, tenant, id).await?;
         let leads = c
             .list_leads(
                 tenant,
@@ -361,13 +367,7 @@ pub async fn update_person_details(
 ) -> Result<PersonCard> {
     let tenant = ctx.tenant_id();
     with_tx!(db, |c| {
-        let mut person = c
-            .get_person(tenant, id)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                entity: "person",
-                id: id.to_string(),
-            })?;
+        let mut person = person_in(c, tenant, id).await?;
         let mut errors = Vec::new();
         let tax_code = match details.tax_code.trim() {
             "" => None,
@@ -424,22 +424,8 @@ pub async fn link_contact(
     }
     let tenant = ctx.tenant_id();
     with_tx!(db, |c| {
-        let name = c
-            .get_company(tenant, company)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                entity: "company",
-                id: company.to_string(),
-            })?
-            .name;
-        let who = c
-            .get_person(tenant, person)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                entity: "person",
-                id: person.to_string(),
-            })?
-            .full_name();
+        let name = company_in(c, tenant, company).await?.name;
+        let who = person_in(c, tenant, person).await?.full_name();
         let at = now();
         c.upsert_contact(
             tenant,

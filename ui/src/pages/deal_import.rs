@@ -12,7 +12,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::import::{report_card, run_import, save_report_callback};
+use super::import::{browse_csv, report_card, run_import, save_report_callback};
 use crate::api;
 use crate::i18n::{error_text, field_error, tr, tr_with};
 
@@ -104,22 +104,7 @@ pub fn deal_import() -> Html {
             load.emit(path.trim().to_string());
         })
     };
-    let on_browse = {
-        let (path, load, error) = (path.clone(), load.clone(), error.clone());
-        Callback::from(move |_| {
-            let (path, load, error) = (path.clone(), load.clone(), error.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::pick_csv_file().await {
-                    Ok(Some(p)) => {
-                        path.set(p.clone());
-                        load.emit(p);
-                    }
-                    Ok(None) => {}
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-            });
-        })
-    };
+    let on_browse = browse_csv(&path, &load, &error);
     let on_map = |column: usize| {
         let mapping = mapping.clone();
         Callback::from(move |e: Event| {

@@ -353,6 +353,29 @@ pub(crate) fn report_card(
     }
 }
 
+/// "Browse…" of the deals and companies imports: the shell's file dialog,
+/// then the chosen path in the field and its preview loaded.
+pub(crate) fn browse_csv(
+    path: &UseStateHandle<String>,
+    load: &Callback<String>,
+    error: &UseStateHandle<Option<String>>,
+) -> Callback<MouseEvent> {
+    let (path, load, error) = (path.clone(), load.clone(), error.clone());
+    Callback::from(move |_| {
+        let (path, load, error) = (path.clone(), load.clone(), error.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match api::pick_csv_file().await {
+                Ok(Some(p)) => {
+                    path.set(p.clone());
+                    load.emit(p);
+                }
+                Ok(None) => {}
+                Err(e) => error.set(Some(error_text(&e))),
+            }
+        });
+    })
+}
+
 /// "Save the report" of either import: asks where (the shell's save
 /// dialog), writes the report as CSV and shows where it went.
 pub(crate) fn save_report_callback(
