@@ -397,6 +397,15 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
     }
 }
 
+/// One `<dt>`/`<dd>` pair of a card, or nothing when the value is empty
+/// (a card lists what is known, not every blank).
+fn row(field: &str, value: Option<String>) -> Html {
+    match value.filter(|v| !v.trim().is_empty()) {
+        Some(v) => html! { <><dt>{ field_label(field) }</dt><dd class="pre">{ v }</dd></> },
+        None => html! {},
+    }
+}
+
 fn custom_values_dl(defs: &[CustomField], values: &CustomValues) -> Html {
     html! { <> { for defs.iter().filter(|d| values.contains_key(&d.key)).map(|d| {
         let v = &values[&d.key];
@@ -466,25 +475,25 @@ fn company_card_view(props: &IdProps) -> Html {
                 } } else { html! { <div class="grid2">
                     <div class="card detail">
                         <dl>
-                            <dt>{ field_label("legal_name") }</dt><dd>{ co.legal_name.clone().unwrap_or_else(|| "—".into()) }</dd>
+                            { row("legal_name", co.legal_name.clone()) }
                             <dt>{ field_label("vat_number") }</dt><dd id="company-vat">{ co.vat_number.clone().unwrap_or_else(|| "—".into()) }</dd>
-                            <dt>{ field_label("tax_code") }</dt><dd>{ co.tax_code.clone().unwrap_or_else(|| "—".into()) }</dd>
-                            <dt>{ field_label("phone") }</dt><dd>{ phone_display(&co.phone) }</dd>
-                            <dt>{ field_label("email") }</dt><dd>{ co.email.clone().unwrap_or_default() }</dd>
-                            <dt>{ field_label("website") }</dt><dd>{ co.website.clone().unwrap_or_default() }</dd>
-                            <dt>{ field_label("tags") }</dt><dd>{ for co.tags.iter().map(|t| html!{ <span class="pill">{ t }</span> }) }</dd>
-                            <dt>{ field_label("owner_id") }</dt><dd>{ c.owner_name.clone().unwrap_or_else(|| "—".into()) }</dd>
-                            <dt>{ field_label("parent_id") }</dt><dd>{ match (co.parent_id, c.parent_name.clone()) {
-                                (Some(pid), Some(name)) => { let open = shared.open_record.clone(); html!{ <button class="link" onclick={Callback::from(move |_| open.emit((EntityType::Company, pid)))}>{ name }</button> } }
-                                _ => html!{ "—" },
-                            } }</dd>
-                            <dt>{ field_label("sector") }</dt><dd>{ co.sector.clone().unwrap_or_default() }</dd>
-                            <dt>{ field_label("office_location") }</dt><dd>{ co.office_location.clone().unwrap_or_default() }</dd>
-                            <dt>{ field_label("year_established") }</dt><dd>{ co.year_established.map(|y| y.to_string()).unwrap_or_default() }</dd>
-                            <dt>{ field_label("employees") }</dt><dd>{ co.employees.map(|y| y.to_string()).unwrap_or_default() }</dd>
-                            <dt>{ field_label("revenue") }</dt><dd>{ co.revenue_minor.map(|r| money(r, &currency, &lang)).unwrap_or_default() }</dd>
-                            <dt>{ field_label("billing_address") }</dt><dd class="pre">{ co.billing_address.clone().unwrap_or_default() }</dd>
-                            <dt>{ field_label("shipping_address") }</dt><dd class="pre">{ co.shipping_address.clone().unwrap_or_default() }</dd>
+                            { row("tax_code", co.tax_code.clone()) }
+                            { row("phone", co.phone.as_ref().map(|_| phone_display(&co.phone))) }
+                            { row("email", co.email.clone()) }
+                            { row("website", co.website.clone()) }
+                            { (!co.tags.is_empty()).then(|| html!{ <><dt>{ field_label("tags") }</dt><dd>{ for co.tags.iter().map(|t| html!{ <span class="pill">{ t }</span> }) }</dd></> }) }
+                            { row("owner_id", c.owner_name.clone()) }
+                            { match (co.parent_id, c.parent_name.clone()) {
+                                (Some(pid), Some(name)) => { let open = shared.open_record.clone(); html!{ <><dt>{ field_label("parent_id") }</dt><dd><button class="link" onclick={Callback::from(move |_| open.emit((EntityType::Company, pid)))}>{ name }</button></dd></> } }
+                                _ => html!{},
+                            } }
+                            { row("sector", co.sector.clone()) }
+                            { row("office_location", co.office_location.clone()) }
+                            { row("year_established", co.year_established.map(|y| y.to_string())) }
+                            { row("employees", co.employees.map(|y| y.to_string())) }
+                            { row("revenue", co.revenue_minor.map(|r| money(r, &currency, &lang))) }
+                            { row("billing_address", co.billing_address.clone()) }
+                            { row("shipping_address", co.shipping_address.clone()) }
                             { custom_values_dl(&defs, &co.custom) }
                         </dl>
                         { (!c.children.is_empty()).then(|| html! { <>
@@ -653,10 +662,12 @@ fn contacts(props: &ContactsProps) -> Html {
                     });
                     html! {
                         <li class="contact">
-                            <button class="link" onclick={Callback::from(move |_| open.emit((EntityType::Person, pid)))}>{ &c.person_name }</button>
-                            { c.role.as_ref().map(|r| html!{ <span class="muted">{ format!(" · {r}") }</span> }) }
-                            { c.is_primary.then(|| html!{ <span class="pill converted">{ tr("companies.primary") }</span> }) }
-                            <span class="muted">{ format!(" {} {}", phone_display(&c.phone), c.email.clone().unwrap_or_default()) }</span>
+                            <div>
+                                <button class="link" onclick={Callback::from(move |_| open.emit((EntityType::Person, pid)))}>{ &c.person_name }</button>
+                                { c.role.as_ref().map(|r| html!{ <span class="muted">{ format!(" · {r}") }</span> }) }
+                                { c.is_primary.then(|| html!{ <span class="pill converted">{ tr("companies.primary") }</span> }) }
+                                <div class="muted">{ format!("{} {}", phone_display(&c.phone), c.email.clone().unwrap_or_default()) }</div>
+                            </div>
                             <span class="spacer"></span>
                             { (!c.is_primary).then(|| html!{ <button class="small" onclick={make_primary}>{ tr("companies.make_primary") }</button> }) }
                             <button class="small" onclick={unlink}>{ tr("companies.unlink") }</button>
@@ -829,11 +840,11 @@ fn person_card_view(props: &IdProps) -> Html {
                             </form>
                         } } else { html! { <>
                             <dl>
-                                <dt>{ field_label("phone") }</dt><dd>{ phone_display(&p.phone) }</dd>
-                                <dt>{ field_label("phone_2") }</dt><dd>{ phone_display(&p.phone_2) }</dd>
-                                <dt>{ field_label("email") }</dt><dd>{ p.email.clone().unwrap_or_default() }</dd>
-                                <dt>{ field_label("company") }</dt><dd>{ p.company_name.clone().unwrap_or_default() }</dd>
-                                <dt>{ field_label("city") }</dt><dd>{ p.city.clone().unwrap_or_default() }</dd>
+                                { row("phone", p.phone.as_ref().map(|_| phone_display(&p.phone))) }
+                                { row("phone_2", p.phone_2.as_ref().map(|_| phone_display(&p.phone_2))) }
+                                { row("email", p.email.clone()) }
+                                { row("company", p.company_name.clone()) }
+                                { row("city", p.city.clone()) }
                                 <dt>{ field_label("tax_code") }</dt><dd id="person-tax">{ p.tax_code.clone().unwrap_or_else(|| "—".into()) }</dd>
                                 { custom_values_dl(&defs, &p.custom) }
                             </dl>
