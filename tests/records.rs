@@ -64,6 +64,36 @@ fn codes(e: Error) -> Vec<(String, String)> {
     }
 }
 
+/// A people CSV with `text` in `dir`, previewed, as a request with
+/// duplicates skipped and no custom columns.
+fn people_csv(dir: &tempfile::TempDir, text: &str) -> ImportRequest {
+    let path = dir.path().join("clienti.csv");
+    std::fs::write(&path, text).unwrap();
+    let path = path.display().to_string();
+    let preview = banco::services::import::preview(std::path::Path::new(&path)).unwrap();
+    ImportRequest {
+        path,
+        mapping: preview.mapping.clone(),
+        duplicates: DuplicatePolicy::Skip,
+        default_source: SourceChannel::Import,
+        store_id: None,
+        phone_region: None,
+        custom_columns: Vec::new(),
+    }
+}
+
+/// Runs a people import without progress or cancel.
+async fn import_people(t: &TestDb, request: &ImportRequest) -> banco::Result<ImportReport> {
+    banco::services::import::run(
+        &t.db,
+        &t.ctx,
+        request,
+        |_, _| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .await
+}
+
 store_test!(
     a_company_with_two_contacts_and_a_primary,
     |t: TestDb| async move {
@@ -890,32 +920,11 @@ store_test!(
     |t: TestDb| async move {
         capture(&t, person("Mario", "Rossi", "3331234567", "")).await;
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("clienti.csv");
-        std::fs::write(
-            &path,
+        let request = people_csv(
+            &dir,
             "Nome,Cognome,Telefono\nMario,Rossi,3479998888\nAnna,Neri,3470001111\n",
-        )
-        .unwrap();
-        let path = path.display().to_string();
-        let preview = banco::services::import::preview(std::path::Path::new(&path)).unwrap();
-        let request = ImportRequest {
-            path: path.clone(),
-            mapping: preview.mapping.clone(),
-            duplicates: DuplicatePolicy::Skip,
-            default_source: SourceChannel::Import,
-            store_id: None,
-            phone_region: None,
-            custom_columns: Vec::new(),
-        };
-        let report = banco::services::import::run(
-            &t.db,
-            &t.ctx,
-            &request,
-            |_, _| {},
-            &std::sync::atomic::AtomicBool::new(false),
-        )
-        .await
-        .unwrap();
+        );
+        let report = import_people(&t, &request).await.unwrap();
         let statuses: Vec<_> = report.rows.iter().map(|r| r.status).collect();
         assert_eq!(statuses, [RowStatus::Imported, RowStatus::Imported]);
         let flagged = &report.rows[0].messages;
@@ -1068,32 +1077,12 @@ store_test!(
         };
         companies::save_field(&t.db, &t.ctx, &field).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("clienti.csv");
-        std::fs::write(
-            &path,
+        let mut request = people_csv(
+            &dir,
             "Nome,Cognome,Telefono,Compleanno\nIda,Neri,3471112222,31/12/1980\nEva,Neri,3471113333,ieri\n",
-        )
-        .unwrap();
-        let path = path.display().to_string();
-        let preview = banco::services::import::preview(std::path::Path::new(&path)).unwrap();
-        let request = ImportRequest {
-            path: path.clone(),
-            mapping: preview.mapping.clone(),
-            duplicates: DuplicatePolicy::Skip,
-            default_source: SourceChannel::Import,
-            store_id: None,
-            phone_region: None,
-            custom_columns: vec![None, None, None, Some("birthday".into())],
-        };
-        let report = banco::services::import::run(
-            &t.db,
-            &t.ctx,
-            &request,
-            |_, _| {},
-            &std::sync::atomic::AtomicBool::new(false),
-        )
-        .await
-        .unwrap();
+        );
+        request.custom_columns = vec![None, None, None, Some("birthday".into())];
+        let report = import_people(&t, &request).await.unwrap();
         let statuses: Vec<_> = report.rows.iter().map(|r| r.status).collect();
         assert_eq!(statuses, [RowStatus::Imported, RowStatus::Rejected]);
         assert_eq!(report.rows[1].messages[0].field, "row 3: custom.birthday");
@@ -1106,14 +1095,6 @@ store_test!(
         // An unknown key is refused before anything is read.
         let mut bad = request.clone();
         bad.custom_columns = vec![None, None, None, Some("nope".into())];
-        assert!(banco::services::import::run(
-            &t.db,
-            &t.ctx,
-            &bad,
-            |_, _| {},
-            &std::sync::atomic::AtomicBool::new(false)
-        )
-        .await
-        .is_err());
+        assert!(import_people(&t, &bad).await.is_err());
     }
 );

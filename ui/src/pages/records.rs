@@ -425,22 +425,7 @@ fn company_card_view(props: &IdProps) -> Html {
     let notice = use_state(|| None::<String>);
     let timeline_key = use_state(|| 0u32);
     let defs = use_custom_fields(EntityType::Company);
-    let reload = {
-        let (card, error, id) = (card.clone(), error.clone(), props.id);
-        Callback::from(move |_: ()| {
-            let (card, error) = (card.clone(), error.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::company_card(id).await {
-                    Ok(c) => card.set(Some(c)),
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-            });
-        })
-    };
-    {
-        let reload = reload.clone();
-        use_effect_with(props.id, move |_| reload.emit(()));
-    }
+    let reload = use_card(props.id, &card, &error, api::company_card);
     let Some(c) = (*card).clone() else {
         return html! { <div>{ error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }<p>{ tr("app.loading") }</p></div> };
     };
@@ -554,6 +539,39 @@ fn deals_table(
             }) }</tbody>
         </table>
     }
+}
+
+/// Loads a record card into `card` now and whenever `id` changes; the
+/// returned callback loads it again (after an edit). A failure goes to
+/// `error`.
+#[hook]
+fn use_card<T, Fut>(
+    id: Uuid,
+    card: &UseStateHandle<Option<T>>,
+    error: &UseStateHandle<Option<String>>,
+    fetch: fn(Uuid) -> Fut,
+) -> Callback<()>
+where
+    T: 'static,
+    Fut: std::future::Future<Output = Result<T, ErrorPayload>> + 'static,
+{
+    let reload = {
+        let (card, error) = (card.clone(), error.clone());
+        Callback::from(move |_: ()| {
+            let (card, error) = (card.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch(id).await {
+                    Ok(c) => card.set(Some(c)),
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        })
+    };
+    {
+        let reload = reload.clone();
+        use_effect_with(id, move |_| reload.emit(()));
+    }
+    reload
 }
 
 #[derive(Properties, PartialEq)]
@@ -710,22 +728,7 @@ fn person_card_view(props: &IdProps) -> Html {
     let notice = use_state(|| None::<String>);
     let timeline_key = use_state(|| 0u32);
     let defs = use_custom_fields(EntityType::Person);
-    let reload = {
-        let (card, error, id) = (card.clone(), error.clone(), props.id);
-        Callback::from(move |_: ()| {
-            let (card, error) = (card.clone(), error.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::person_card(id).await {
-                    Ok(c) => card.set(Some(c)),
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-            });
-        })
-    };
-    {
-        let reload = reload.clone();
-        use_effect_with(props.id, move |_| reload.emit(()));
-    }
+    let reload = use_card(props.id, &card, &error, api::person_card);
     let Some(c) = (*card).clone() else {
         return html! { <div>{ error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }<p>{ tr("app.loading") }</p></div> };
     };
