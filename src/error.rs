@@ -84,6 +84,20 @@ pub enum Error {
     /// The operation was cancelled by the user; nothing was written.
     #[error("cancelled: nothing was written")]
     Cancelled,
+    /// A contact rule refuses this call, message or meeting (see
+    /// [`crate::model::check_contact`]); a store manager may override it
+    /// with a reason.
+    #[error("contact refused by the {} rule: {}", .0.level, .0.english())]
+    ContactRefused(crate::model::Refusal),
+    /// A meeting status change its lifecycle does not allow
+    /// (see [`crate::model::MeetingStatus::can_move_to`]).
+    #[error("a {from} meeting cannot become {to}")]
+    IllegalMeetingMove {
+        /// Current status.
+        from: crate::model::MeetingStatus,
+        /// Requested status.
+        to: crate::model::MeetingStatus,
+    },
     /// Stored data no longer matches its checksum (a document's bytes and
     /// its SHA-256).
     #[error("integrity: {0}")]
@@ -174,6 +188,24 @@ impl Error {
                 [("detail", message.clone())],
                 message,
             ),
+            Error::ContactRefused(r) => {
+                let mut params = r.params.clone();
+                params.insert("level".into(), r.level.as_str().into());
+                ErrorPayload {
+                    kind: "contact_refused".into(),
+                    field: None,
+                    message_key: format!("contact_rule.{}", r.code),
+                    params,
+                    fields: Vec::new(),
+                    message,
+                }
+            }
+            Error::IllegalMeetingMove { from, to } => ErrorPayload::simple(
+                "illegal_meeting_move",
+                "error.illegal_meeting_move",
+                [("from", from.as_str().into()), ("to", to.as_str().into())],
+                message,
+            ),
             Error::Cancelled => ErrorPayload::simple("cancelled", "error.cancelled", [], message),
             Error::Integrity(detail) => ErrorPayload::simple(
                 "integrity",
@@ -191,7 +223,7 @@ impl Error {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorPayload {
     /// Error family: `validation`, `not_found`, `illegal_transition`,
-    /// `forbidden`, `illegal_deal_move`, `csv`, `integrity`,
+    /// `forbidden`, `illegal_deal_move`, `contact_refused`, `illegal_meeting_move`, `csv`, `integrity`,
     /// `io`, `config`, `database`, `cancelled`.
     pub kind: String,
     /// The first offending field, for validation errors.

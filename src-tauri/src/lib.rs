@@ -9,6 +9,7 @@
 //! Postgres (or another SQLite) database instead.
 
 pub mod commands;
+pub mod contact_commands;
 pub mod deal_commands;
 pub mod record_commands;
 
@@ -95,6 +96,7 @@ pub fn run() {
     };
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -165,6 +167,34 @@ pub fn run() {
             record_commands::import_vcard,
             record_commands::company_import_preview,
             record_commands::company_import_run,
+            contact_commands::contact_settings,
+            contact_commands::save_contact_settings,
+            contact_commands::add_do_not_call,
+            contact_commands::remove_do_not_call,
+            contact_commands::stage_playbooks,
+            contact_commands::save_stage_playbook,
+            contact_commands::campaign_cadences,
+            contact_commands::save_campaign_cadence,
+            contact_commands::contact_preferences,
+            contact_commands::save_contact_preferences,
+            contact_commands::dial_scheme,
+            contact_commands::set_dial_scheme,
+            contact_commands::check_contact,
+            contact_commands::start_call,
+            contact_commands::record_call_outcome,
+            contact_commands::pending_calls,
+            contact_commands::find_caller,
+            contact_commands::log_inbound_call,
+            contact_commands::interactions,
+            contact_commands::call_queue,
+            contact_commands::complete_reminder,
+            contact_commands::schedule_meeting,
+            contact_commands::list_meetings,
+            contact_commands::record_meetings,
+            contact_commands::join_meeting,
+            contact_commands::end_meeting,
+            contact_commands::cancel_meeting,
+            contact_commands::save_meeting_ics,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -366,7 +366,7 @@ fn pick_file(
 
 /// Asks where to save `bytes` (suggesting `file_name`) and writes them;
 /// `None` if cancelled.
-async fn save_bytes(
+pub(crate) async fn save_bytes(
     app: &tauri::AppHandle,
     filter: Option<(&str, &[&str])>,
     file_name: &str,

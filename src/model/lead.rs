@@ -248,6 +248,10 @@ string_enum! {
         /// A deal was opened from it (detail: the deal's title, and the
         /// conversion rule that opened it).
         DealOpened = "deal_opened",
+        /// A call was made or taken (detail: outcome, length, note).
+        Call = "call",
+        /// A meeting was scheduled, ended or cancelled (detail: title).
+        Meeting = "meeting",
     }
 }
 

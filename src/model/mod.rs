@@ -15,6 +15,7 @@ mod custom;
 mod deal;
 mod field_error;
 mod import;
+mod interaction;
 mod lead;
 mod person;
 mod record;
@@ -51,6 +52,13 @@ pub use import::{
     DealImportField, DealImportPreview, DealImportRequest, DuplicatePolicy, ImportField,
     ImportPreview, ImportReport, ImportRequest, ImportSummary, MissingPolicy, RowOutcome,
     RowStatus,
+};
+pub use interaction::{
+    check_meeting_domain, dial_url, meeting_base, meeting_host, meeting_url, room_name, sla_reason,
+    CallOutcome, CallerMatch, ContactCheck, ContactPreferences, ContactSettings, DialScheme,
+    Direction, DoNotCallEntry, InboundCall, Interaction, Meeting, MeetingEnded, MeetingJoin,
+    MeetingStatus, NewMeeting, OutcomeInput, QueueItem, QueueReason, Reminder, StartCall,
+    StartedCall, DEFAULT_MEETING_DOMAIN,
 };
 pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadDetail, LeadEvent, LeadEventKind, LeadListItem,

@@ -387,6 +387,8 @@ pub async fn merge(
                 k.is_customer |= m.is_customer;
                 k.updated_at = at;
                 let (lk, lm) = (latest(&kc), latest(&mc));
+                // Contact preferences: the more restrictive of the two.
+                super::contact_policy::merge_preferences_in(c, ctx, keep, merge).await?;
                 // Move everything first (consents included), then restrict.
                 let moved = c
                     .merge_records(tenant, EntityType::Person, keep, merge)

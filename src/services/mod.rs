@@ -5,10 +5,12 @@
 //! Writes run in one transaction each: a use case that fails leaves the
 //! database as it was.
 
+pub mod calls;
 pub mod campaigns;
 pub mod capture;
 pub mod companies;
 pub mod company_import;
+pub mod contact_policy;
 pub mod context;
 pub mod deal_import;
 pub mod deals;
@@ -17,6 +19,7 @@ pub mod export;
 pub mod import;
 pub mod kpi;
 pub mod leads;
+pub mod meetings;
 pub mod notes;
 pub mod pipelines;
 pub mod rules;

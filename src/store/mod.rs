@@ -25,10 +25,12 @@ use sqlx::sqlite::{
 
 use crate::{Error, Result};
 
+mod contacts;
 mod deals;
 mod records;
 mod repo;
 
+pub use contacts::{AttemptRow, ContactRepo, QueueRow};
 pub use deals::{
     deal_doc, deal_search_text, CampaignCounts, DealCounts, DealRepo, ForecastRow, GroupBy,
     StageStays,

@@ -660,6 +660,11 @@ const PERSON_REFS: &[(&str, &str)] = &[
     ("notes", "entity_id"),
     ("documents", "entity_id"),
     ("record_events", "entity_id"),
+    ("interactions", "entity_id"),
+    ("interactions", "person_id"),
+    ("reminders", "entity_id"),
+    ("reminders", "person_id"),
+    ("meetings", "entity_id"),
 ];
 
 /// `(table, column)` pairs that point at a company, moved by a merge.
@@ -670,6 +675,9 @@ const COMPANY_REFS: &[(&str, &str)] = &[
     ("notes", "entity_id"),
     ("documents", "entity_id"),
     ("record_events", "entity_id"),
+    ("interactions", "entity_id"),
+    ("reminders", "entity_id"),
+    ("meetings", "entity_id"),
 ];
 
 /// The SQLite FTS5 query for `terms`: every term as a quoted prefix.
@@ -1688,7 +1696,7 @@ macro_rules! impl_record_repo {
                         ") UNION ALL SELECT e.at, e.kind, 'lead', e.lead_id, \
                          coalesce(e.from_status || ' → ' || e.to_status, e.to_status, e.detail), u.display_name \
                          FROM lead_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id \
-                         WHERE e.tenant_id = ",
+                         WHERE e.kind NOT IN ('note_added', 'call', 'meeting') AND e.tenant_id = ",
                     )
                     .push_bind(tenant)
                     .push(" AND e.lead_id IN (");

@@ -1,0 +1,756 @@
+//! Calls, interactions, reminders, the "to call" queue and video meetings
+//! (issue 6, seeds 000 and 001): the shapes the services, the shell and
+//! the UI exchange, and the rules about a single value (a dial URL, a
+//! meeting's room link, a call outcome's fields).
+
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::contact_rules::{ContactChannel, ContactPurpose, QuietHours, Refusal};
+use super::lead::string_enum;
+use super::{EntityType, FieldError};
+
+string_enum! {
+    /// How the call button dials: the URL scheme handed to the system
+    /// (the opener plugin), chosen per user in Settings.
+    DialScheme {
+        /// `tel:` — the system's phone app (Teams, FaceTime, a paired phone).
+        Tel = "tel",
+        /// `sip:` — a SIP softphone.
+        Sip = "sip",
+        /// `callto:` — Skype-style diallers.
+        Callto = "callto",
+    }
+}
+
+/// The URL the call button opens: `scheme:` + the number in E.164
+/// (`tel:+393331234567`, RFC 3966 global number; `sip:+39…`; `callto:+39…`).
+pub fn dial_url(scheme: DialScheme, e164: &str) -> String {
+    format!("{}:{}", scheme.as_str(), e164)
+}
+
+string_enum! {
+    /// Which way a contact went.
+    Direction {
+        /// Staff reached out.
+        Outbound = "outbound",
+        /// The person called in.
+        Inbound = "inbound",
+    }
+}
+
+string_enum! {
+    /// How a call went.
+    CallOutcome {
+        /// Spoke with the person.
+        Reached = "reached",
+        /// Nobody answered.
+        NoAnswer = "no_answer",
+        /// The line was busy.
+        Busy = "busy",
+        /// The number is not the person's.
+        WrongNumber = "wrong_number",
+        /// The person asked to be called back at a given time (a reminder).
+        CallBack = "call_back",
+    }
+}
+
+/// One contact with a person: a call (out or in), a meeting, a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interaction {
+    /// UUID v7.
+    pub id: Uuid,
+    /// The record it was made from (lead, deal, person, company).
+    pub entity_type: EntityType,
+    /// That record's id.
+    pub entity_id: Uuid,
+    /// The person contacted, when known.
+    pub person_id: Option<Uuid>,
+    /// Channel.
+    pub channel: ContactChannel,
+    /// Direction.
+    pub direction: Direction,
+    /// Service or marketing.
+    pub purpose: ContactPurpose,
+    /// How it went; `None` until recorded.
+    pub outcome: Option<CallOutcome>,
+    /// The number (E.164).
+    pub phone: Option<String>,
+    /// The campaign it was made for.
+    pub campaign_id: Option<Uuid>,
+    /// When it started (UTC).
+    pub started_at: DateTime<Utc>,
+    /// Length in seconds.
+    pub duration_seconds: Option<i64>,
+    /// Free note.
+    pub note: Option<String>,
+    /// Who made or took it.
+    pub user_id: Uuid,
+    /// Their name (filled on read).
+    pub user_name: Option<String>,
+    /// The refusal code a manager overrode (`quiet_hours`, …).
+    pub override_code: Option<String>,
+    /// The manager's reason.
+    pub override_reason: Option<String>,
+    /// When the outcome was recorded (UTC).
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// A call about to be made from a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartCall {
+    /// The record the call button is on.
+    pub entity_type: EntityType,
+    /// Its id.
+    pub entity_id: Uuid,
+    /// The number to call as shown or typed (any format of the tenant's
+    /// region); `None`: the person's main number, else the company's.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Service (default) or marketing.
+    #[serde(default = "service")]
+    pub purpose: ContactPurpose,
+    /// A manager's reason to call although a contact rule refuses.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+fn service() -> ContactPurpose {
+    ContactPurpose::Service
+}
+
+/// A started call: the interaction (outcome pending) and the URL to open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartedCall {
+    /// The interaction, outcome `None`.
+    pub interaction: Interaction,
+    /// `tel:+39…` (the user's [`DialScheme`]).
+    pub dial_url: String,
+    /// Who is called (display name).
+    pub title: String,
+}
+
+/// The outcome dialog's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeInput {
+    /// How it went.
+    pub outcome: CallOutcome,
+    /// Length in seconds (0–86,400).
+    #[serde(default)]
+    pub duration_seconds: Option<i64>,
+    /// Optional note (at most 4,000 characters).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// For [`CallOutcome::CallBack`]: when to call back (UTC, in the future).
+    #[serde(default)]
+    pub call_back_at: Option<DateTime<Utc>>,
+}
+
+impl OutcomeInput {
+    /// Checks the fields against `now`. Errors (all at once):
+    /// `out_of_range` on `duration_seconds`; `required` / `in_the_past` on
+    /// `call_back_at` for a call back; `too_long` on `note`.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if let Some(d) = self.duration_seconds {
+            if !(0..=86_400).contains(&d) {
+                errors.push(
+                    FieldError::new("duration_seconds", "out_of_range")
+                        .with("min", "0")
+                        .with("max", "86400"),
+                );
+            }
+        }
+        if self.outcome == CallOutcome::CallBack {
+            match self.call_back_at {
+                None => errors.push(FieldError::new("call_back_at", "required")),
+                Some(at) if at <= now => {
+                    errors.push(FieldError::new("call_back_at", "in_the_past"))
+                }
+                _ => {}
+            }
+        }
+        if self
+            .note
+            .as_deref()
+            .is_some_and(|n| n.chars().count() > 4000)
+        {
+            errors.push(FieldError::new("note", "too_long").with("max", "4000"));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// An inbound call to log: the caller's number and the record it is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboundCall {
+    /// The caller's number as typed or pasted.
+    pub phone: String,
+    /// The record chosen among the matches (person, lead or deal).
+    pub entity_type: EntityType,
+    /// Its id.
+    pub entity_id: Uuid,
+    /// How it went, length and note.
+    pub outcome: OutcomeInput,
+}
+
+/// A person whose number matches an inbound call, with what is open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallerMatch {
+    /// The person.
+    pub person_id: Uuid,
+    /// Their name.
+    pub name: String,
+    /// Their main number (E.164).
+    pub phone: Option<String>,
+    /// Already a customer.
+    pub is_customer: bool,
+    /// Open leads: id and interest.
+    pub leads: Vec<(Uuid, String)>,
+    /// Open deals: id and title.
+    pub deals: Vec<(Uuid, String)>,
+}
+
+/// A follow-up due at a time ("call back at 15:00").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reminder {
+    /// UUID v7.
+    pub id: Uuid,
+    /// The record to follow up.
+    pub entity_type: EntityType,
+    /// Its id.
+    pub entity_id: Uuid,
+    /// The person.
+    pub person_id: Option<Uuid>,
+    /// The call that asked for it.
+    pub interaction_id: Option<Uuid>,
+    /// When (UTC).
+    pub due_at: DateTime<Utc>,
+    /// Whose reminder.
+    pub user_id: Uuid,
+    /// Note.
+    pub note: Option<String>,
+    /// When it was done (UTC).
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+string_enum! {
+    /// Why a record is in the "to call" queue.
+    QueueReason {
+        /// The stage's SLA has passed.
+        Overdue = "overdue",
+        /// The stage's SLA runs out soon (within a quarter of it).
+        DueSoon = "due_soon",
+        /// A call-back the person asked for is due.
+        CallBack = "call_back",
+    }
+}
+
+/// One row of the "to call" queue, most urgent first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// Lead or deal (or the record of a call-back).
+    pub entity_type: EntityType,
+    /// Its id.
+    pub entity_id: Uuid,
+    /// Deal title or the lead's person name.
+    pub title: String,
+    /// The person.
+    pub person_id: Option<Uuid>,
+    /// Their name.
+    pub person_name: Option<String>,
+    /// Their number (E.164).
+    pub phone: Option<String>,
+    /// The stage (deal) or status (lead) the SLA belongs to.
+    pub stage: String,
+    /// When the SLA runs out or the call-back is due (UTC).
+    pub deadline: DateTime<Utc>,
+    /// Why it is here.
+    pub reason: QueueReason,
+    /// Attempts since it entered the stage.
+    pub attempts: u32,
+    /// The reminder, for a call-back.
+    pub reminder_id: Option<Uuid>,
+}
+
+/// Where a record stands against its SLA at `now`: `Overdue` once the
+/// deadline has passed, `DueSoon` within the last quarter of `sla_hours`
+/// (at least one hour), else `None` (not urgent yet). Source: the brief's
+/// "to call" queue; the quarter is Banco's choice, shown in the queue.
+pub fn sla_reason(
+    deadline: DateTime<Utc>,
+    sla_hours: u32,
+    now: DateTime<Utc>,
+) -> Option<QueueReason> {
+    let warn = chrono::Duration::minutes((i64::from(sla_hours) * 60 / 4).max(60));
+    if deadline <= now {
+        Some(QueueReason::Overdue)
+    } else if deadline - now <= warn {
+        Some(QueueReason::DueSoon)
+    } else {
+        None
+    }
+}
+
+/// A number on the do-not-call list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoNotCallEntry {
+    /// E.164.
+    pub phone: String,
+    /// Why (a complaint, the Registro delle opposizioni, …).
+    pub reason: Option<String>,
+    /// When it was added (UTC).
+    pub added_at: DateTime<Utc>,
+}
+
+/// The tenant's contact policy as edited in Settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactSettings {
+    /// IANA time zone (`Europe/Rome`).
+    pub time_zone: String,
+    /// Quiet hours for every contact (local times).
+    pub quiet_hours: Option<QuietHours>,
+    /// Most attempts per person per local day.
+    pub daily_cap: Option<u32>,
+    /// Hours within which a new lead should be called.
+    pub lead_sla_hours: Option<u32>,
+    /// The Jitsi server: `meet.jit.si`, `video.example.it`, or an
+    /// `http(s)://host[:port]` base URL.
+    pub meeting_domain: String,
+    /// The do-not-call list (read only here; edited one number at a time).
+    #[serde(default)]
+    pub do_not_call: Vec<DoNotCallEntry>,
+}
+
+/// The default meeting server.
+pub const DEFAULT_MEETING_DOMAIN: &str = "meet.jit.si";
+
+impl Default for ContactSettings {
+    /// Europe/Rome; quiet hours 21:00–09:00 (the Italian telemarketing
+    /// code of conduct's calling window, 9–21); 3 attempts per person per
+    /// day; new leads called within 24 hours; meet.jit.si.
+    fn default() -> Self {
+        let hm = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+        ContactSettings {
+            time_zone: "Europe/Rome".into(),
+            quiet_hours: Some(QuietHours {
+                start: hm(21),
+                end: hm(9),
+            }),
+            daily_cap: Some(3),
+            lead_sla_hours: Some(24),
+            meeting_domain: DEFAULT_MEETING_DOMAIN.into(),
+            do_not_call: Vec::new(),
+        }
+    }
+}
+
+impl ContactSettings {
+    /// Checks the policy. Errors (all at once): `unknown_value` on
+    /// `time_zone`; `invalid` on `meeting_domain`; `out_of_range` on
+    /// `daily_cap` (1–50) and `lead_sla_hours` (1–720).
+    pub fn validate(&self) -> Result<ContactSettings, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut out = self.clone();
+        if let Err(e) = super::contact_rules::parse_time_zone(&self.time_zone) {
+            errors.push(e);
+        }
+        out.time_zone = self.time_zone.trim().to_string();
+        match check_meeting_domain(&self.meeting_domain) {
+            Ok(d) => out.meeting_domain = d,
+            Err(e) => errors.push(e),
+        }
+        for (field, value, max) in [
+            ("daily_cap", self.daily_cap, 50),
+            ("lead_sla_hours", self.lead_sla_hours, 720),
+        ] {
+            if value.is_some_and(|v| v == 0 || v > max) {
+                errors.push(
+                    FieldError::new(field, "out_of_range")
+                        .with("min", "1")
+                        .with("max", max.to_string()),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Checks a meeting server: a host name (`meet.jit.si`), or an `http`/`https`
+/// base URL (`https://video.example.it`, `http://127.0.0.1:8443` for a
+/// local server), parsed with the `url` crate. Returns it trimmed, without
+/// a trailing slash. Errors: `invalid` on `meeting_domain`.
+pub fn check_meeting_domain(input: &str) -> Result<String, FieldError> {
+    let d = input.trim().trim_end_matches('/');
+    let bad = || FieldError::new("meeting_domain", "invalid").with("value", d);
+    let with_scheme = if d.contains("://") {
+        d.to_string()
+    } else {
+        // A bare host[:port].
+        let (host, port) = d.split_once(':').unwrap_or((d, "0"));
+        let host_ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if !host_ok || port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        format!("https://{d}")
+    };
+    let parsed = url::Url::parse(&with_scheme).map_err(|_| bad())?;
+    if !matches!(parsed.scheme(), "http" | "https")
+        || parsed.host_str().is_none_or(str::is_empty)
+        || parsed.path() != "/"
+        || parsed.query().is_some()
+        || d.is_empty()
+        || d.contains(char::is_whitespace)
+    {
+        return Err(bad());
+    }
+    Ok(d.to_string())
+}
+
+/// The base URL of a meeting server: `meet.jit.si` → `https://meet.jit.si`;
+/// a configured `http(s)://…` is kept.
+pub fn meeting_base(domain: &str) -> String {
+    if domain.contains("://") {
+        domain.trim_end_matches('/').to_string()
+    } else {
+        format!("https://{}", domain.trim_end_matches('/'))
+    }
+}
+
+/// The host (and port) Jitsi's IFrame API takes as its `domain`.
+pub fn meeting_host(domain: &str) -> String {
+    let base = meeting_base(domain);
+    base.split_once("://")
+        .map(|(_, h)| h.to_string())
+        .unwrap_or(base)
+}
+
+/// The link to a meeting room: base URL + `/` + room.
+pub fn meeting_url(domain: &str, room: &str) -> String {
+    format!("{}/{room}", meeting_base(domain))
+}
+
+/// Makes a room name from 16 random bytes (128 bits from the OS generator,
+/// supplied by the caller): `banco-` + 32 hex digits. 128 bits cannot be
+/// guessed or enumerated.
+pub fn room_name(random: [u8; 16]) -> String {
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    format!("banco-{hex}")
+}
+
+string_enum! {
+    /// Where a meeting is: `scheduled → in_progress → ended | cancelled`
+    /// (a scheduled meeting may also be cancelled).
+    MeetingStatus {
+        /// Planned.
+        Scheduled = "scheduled",
+        /// Someone joined.
+        InProgress = "in_progress",
+        /// Over; duration recorded.
+        Ended = "ended",
+        /// Called off.
+        Cancelled = "cancelled",
+    }
+}
+
+impl MeetingStatus {
+    /// Whether a meeting may go from `self` to `to`.
+    pub fn can_move_to(self, to: MeetingStatus) -> bool {
+        use MeetingStatus::*;
+        matches!(
+            (self, to),
+            (Scheduled, InProgress)
+                | (Scheduled, Cancelled)
+                | (InProgress, Ended)
+                | (InProgress, Cancelled)
+        )
+    }
+}
+
+/// A video meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meeting {
+    /// UUID v7.
+    pub id: Uuid,
+    /// The record it is about.
+    pub entity_type: EntityType,
+    /// Its id.
+    pub entity_id: Uuid,
+    /// That record's name (filled on read).
+    #[serde(default)]
+    pub record_title: String,
+    /// Title.
+    pub title: String,
+    /// Planned start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// Planned length in minutes (5–480).
+    pub duration_minutes: u32,
+    /// Room name (`banco-` + 32 hex digits).
+    pub room: String,
+    /// The server it was scheduled on.
+    pub domain: String,
+    /// The customer's e-mail, for the invitation.
+    pub customer_email: Option<String>,
+    /// Status.
+    pub status: MeetingStatus,
+    /// When someone joined (UTC).
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it ended (UTC).
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The meeting note written when it ended.
+    pub note_id: Option<Uuid>,
+    /// Internal participants: id and name.
+    pub participants: Vec<(Uuid, String)>,
+    /// Who scheduled it.
+    pub created_by: Uuid,
+}
+
+impl Meeting {
+    /// The room link (`https://meet.jit.si/banco-…`).
+    pub fn url(&self) -> String {
+        meeting_url(&self.domain, &self.room)
+    }
+
+    /// Real length in whole minutes, once ended.
+    pub fn actual_minutes(&self) -> Option<i64> {
+        match (self.started_at, self.ended_at) {
+            (Some(s), Some(e)) => Some(((e - s).num_seconds().max(0) + 59) / 60),
+            _ => None,
+        }
+    }
+}
+
+/// A meeting to schedule from a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewMeeting {
+    /// The record.
+    pub entity_type: EntityType,
+    /// Its id.
+    pub entity_id: Uuid,
+    /// Title (1–200 characters).
+    pub title: String,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// Length in minutes (5–480).
+    pub duration_minutes: u32,
+    /// Internal participants (users); the scheduler is always one.
+    #[serde(default)]
+    pub participants: Vec<Uuid>,
+    /// The customer's e-mail for the invitation (checked like any e-mail).
+    #[serde(default)]
+    pub customer_email: Option<String>,
+    /// A manager's reason to schedule although a contact rule refuses.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+impl NewMeeting {
+    /// Checks title and duration. Errors (all at once): `required` /
+    /// `too_long` on `title`, `out_of_range` on `duration_minutes`.
+    pub fn check(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let title = self.title.trim();
+        if title.is_empty() {
+            errors.push(FieldError::new("title", "required"));
+        } else if title.chars().count() > 200 {
+            errors.push(FieldError::new("title", "too_long").with("max", "200"));
+        }
+        if !(5..=480).contains(&self.duration_minutes) {
+            errors.push(
+                FieldError::new("duration_minutes", "out_of_range")
+                    .with("min", "5")
+                    .with("max", "480"),
+            );
+        }
+        errors
+    }
+}
+
+/// What the meeting window needs: the server's base URL and host, the
+/// room, the user's display name, and the link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingJoin {
+    /// The meeting (now in progress).
+    pub meeting: Meeting,
+    /// `https://meet.jit.si` (where `external_api.js` is loaded from).
+    pub base_url: String,
+    /// `meet.jit.si` (the IFrame API's `domain`).
+    pub host: String,
+    /// The joining user's name.
+    pub display_name: String,
+}
+
+/// A meeting that ended, and the note written on its record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingEnded {
+    /// The meeting, status ended.
+    pub meeting: Meeting,
+    /// The meeting note (prefilled with participants and duration).
+    pub note: super::Note,
+}
+
+/// The result of checking the contact rules before a call or a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactCheck {
+    /// Nothing refuses.
+    pub allowed: bool,
+    /// The first refusal, in precedence order.
+    pub refusal: Option<Refusal>,
+    /// Whether the acting user may override it (store managers and admins).
+    pub can_override: bool,
+    /// The channel checked.
+    pub channel: ContactChannel,
+}
+
+/// A person's contact preferences as edited on their card.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPreferences {
+    /// Asked not to be contacted at all.
+    pub do_not_contact: bool,
+    /// Channels refused.
+    pub blocked_channels: Vec<ContactChannel>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dial_urls_use_e164() {
+        assert_eq!(
+            dial_url(DialScheme::Tel, "+393331234567"),
+            "tel:+393331234567"
+        );
+        assert_eq!(
+            dial_url(DialScheme::Sip, "+390212345678"),
+            "sip:+390212345678"
+        );
+        assert_eq!(
+            dial_url(DialScheme::Callto, "+41441234567"),
+            "callto:+41441234567"
+        );
+    }
+
+    #[test]
+    fn meeting_domains() {
+        assert_eq!(
+            check_meeting_domain(" meet.jit.si/ ").unwrap(),
+            "meet.jit.si"
+        );
+        assert_eq!(
+            check_meeting_domain("http://127.0.0.1:8443").unwrap(),
+            "http://127.0.0.1:8443"
+        );
+        for bad in [
+            "",
+            "ftp://x.it",
+            "meet jit si",
+            "https://x.it/path",
+            "https://",
+        ] {
+            assert_eq!(
+                check_meeting_domain(bad).unwrap_err().code,
+                "invalid",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            meeting_url("meet.jit.si", "banco-ab"),
+            "https://meet.jit.si/banco-ab"
+        );
+        assert_eq!(meeting_host("http://127.0.0.1:8443"), "127.0.0.1:8443");
+        assert_eq!(meeting_host("meet.jit.si"), "meet.jit.si");
+    }
+
+    #[test]
+    fn rooms_carry_128_bits() {
+        let r = room_name([0xab; 16]);
+        assert_eq!(r.len(), "banco-".len() + 32);
+        assert!(r.starts_with("banco-abab"));
+    }
+
+    #[test]
+    fn meeting_lifecycle() {
+        use MeetingStatus::*;
+        assert!(Scheduled.can_move_to(InProgress));
+        assert!(InProgress.can_move_to(Ended));
+        assert!(Scheduled.can_move_to(Cancelled));
+        assert!(!Scheduled.can_move_to(Ended));
+        assert!(!Ended.can_move_to(InProgress));
+        assert!(!Cancelled.can_move_to(Scheduled));
+    }
+
+    #[test]
+    fn outcome_checks() {
+        let now = Utc::now();
+        let mut o = OutcomeInput {
+            outcome: CallOutcome::CallBack,
+            duration_seconds: Some(-1),
+            note: None,
+            call_back_at: None,
+        };
+        let codes: Vec<_> = o
+            .validate(now)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("duration_seconds".to_string(), "out_of_range".to_string()),
+                ("call_back_at".to_string(), "required".to_string())
+            ]
+        );
+        o.duration_seconds = Some(90);
+        o.call_back_at = Some(now - chrono::Duration::minutes(1));
+        assert_eq!(o.validate(now).unwrap_err()[0].code, "in_the_past");
+        o.call_back_at = Some(now + chrono::Duration::hours(2));
+        assert!(o.validate(now).is_ok());
+    }
+
+    #[test]
+    fn sla_reasons() {
+        let now = Utc::now();
+        let h = chrono::Duration::hours;
+        assert_eq!(sla_reason(now - h(1), 24, now), Some(QueueReason::Overdue));
+        assert_eq!(sla_reason(now + h(5), 24, now), Some(QueueReason::DueSoon));
+        assert_eq!(sla_reason(now + h(7), 24, now), None);
+        // A 2-hour SLA warns in its last hour (at least one hour).
+        assert_eq!(
+            sla_reason(now + chrono::Duration::minutes(50), 2, now),
+            Some(QueueReason::DueSoon)
+        );
+    }
+
+    #[test]
+    fn settings_checks() {
+        let mut s = ContactSettings::default();
+        assert!(s.validate().is_ok());
+        s.time_zone = "Mars/Olympus".into();
+        s.daily_cap = Some(0);
+        s.meeting_domain = "ftp://x".into();
+        let fields: Vec<_> = s
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, vec!["time_zone", "meeting_domain", "daily_cap"]);
+        // "HH:MM" is read as a clock time.
+        let q: QuietHours = serde_json::from_str(r#"{"start":"21:00","end":"09:00"}"#).unwrap();
+        assert_eq!(q.end, NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+    }
+}
