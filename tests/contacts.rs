@@ -796,7 +796,9 @@ store_test!(
 
         // Cannot end what never started; join, end, note.
         assert!(matches!(
-            meetings::end(&t.db, &t.ctx, m.id).await.unwrap_err(),
+            meetings::end(&t.db, &t.ctx, m.id, &MeetingNoteLabels::default())
+                .await
+                .unwrap_err(),
             Error::IllegalMeetingMove { .. }
         ));
         let joined = meetings::join(&t.db, &anna, m.id).await.unwrap();
@@ -806,7 +808,9 @@ store_test!(
             ("https://meet.jit.si", "meet.jit.si")
         );
         assert_eq!(joined.display_name, "Anna");
-        let ended = meetings::end(&t.db, &t.ctx, m.id).await.unwrap();
+        let ended = meetings::end(&t.db, &t.ctx, m.id, &MeetingNoteLabels::default())
+            .await
+            .unwrap();
         assert_eq!(ended.meeting.status, MeetingStatus::Ended);
         assert_eq!(ended.note.kind, NoteKind::Meeting);
         assert!(
@@ -819,7 +823,9 @@ store_test!(
         );
         assert!(ended.note.body.contains("30 min"));
         // Ending again returns the same note.
-        let again = meetings::end(&t.db, &t.ctx, m.id).await.unwrap();
+        let again = meetings::end(&t.db, &t.ctx, m.id, &MeetingNoteLabels::default())
+            .await
+            .unwrap();
         assert_eq!(again.note.id, ended.note.id);
         assert!(matches!(
             meetings::join(&t.db, &t.ctx, m.id).await.unwrap_err(),

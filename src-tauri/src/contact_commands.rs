@@ -9,7 +9,8 @@
 use banco::model::{
     CallerMatch, CampaignCadence, ContactChannel, ContactCheck, ContactPreferences, ContactPurpose,
     ContactSettings, DialScheme, EntityType, InboundCall, Interaction, Meeting, MeetingEnded,
-    MeetingJoin, NewMeeting, OutcomeInput, QueueItem, StagePlaybook, StartCall, StartedCall,
+    MeetingJoin, MeetingNoteLabels, NewMeeting, OutcomeInput, QueueItem, StagePlaybook, StartCall,
+    StartedCall,
 };
 use banco::services::calls::OutcomeRecorded;
 use banco::services::{calls, contact_policy, meetings, Ctx};
@@ -239,16 +240,30 @@ pub async fn record_meetings(
     meetings::of_record(&state.db, &ctx, entity_type, entity_id).await
 }
 
+/// The meeting window's own messages and the meeting note's words, in
+/// the UI's language.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct MeetingLabels {
+    /// Shown while Jitsi loads.
+    pub loading: String,
+    /// Shown (before the server's URL) when it cannot be reached.
+    pub unreachable: String,
+    /// The words of the note written when the window closes.
+    #[serde(default)]
+    pub note: MeetingNoteLabels,
+}
+
 /// Joins a meeting and opens its window.
 #[tauri::command]
 pub async fn join_meeting(
     app: AppHandle,
     state: State<'_, AppState>,
     id: Uuid,
+    labels: Option<MeetingLabels>,
 ) -> Result<MeetingJoin> {
     let ctx = state.ctx.read().await.clone();
     let joined = meetings::join(&state.db, &ctx, id).await?;
-    open_meeting_window(&app, &joined, ctx)?;
+    open_meeting_window(&app, &joined, &labels.unwrap_or_default(), ctx)?;
     Ok(joined)
 }
 
@@ -258,9 +273,10 @@ pub async fn end_meeting(
     app: AppHandle,
     state: State<'_, AppState>,
     id: Uuid,
+    labels: Option<MeetingNoteLabels>,
 ) -> Result<MeetingEnded> {
     let ctx = state.ctx.read().await.clone();
-    let ended = meetings::end(&state.db, &ctx, id).await?;
+    let ended = meetings::end(&state.db, &ctx, id, &labels.unwrap_or_default()).await?;
     if let Some(w) = app.get_webview_window(&window_label(id)) {
         // Its Destroyed handler finds the meeting ended and does nothing.
         let _ = w.close();
@@ -302,14 +318,19 @@ fn window_label(id: Uuid) -> String {
     format!("meeting-{}", id.simple())
 }
 
-/// Opens (or focuses) the meeting window: `meeting.html` from the UI's
+/// Opens (or focuses) the meeting window: `meeting/meeting.html` from the UI's
 /// files, which loads the server's `external_api.js` and starts Jitsi's
 /// IFrame API on the room. Camera, microphone and screen sharing are
 /// allowed for this window only (WebKitGTK, WebView2 and WKWebView
 /// through Tauri's permission handler; WebKitGTK also needs media streams
 /// and WebRTC switched on). When the window is closed the meeting ends
 /// (duration, meeting note) and the main window gets `meeting-ended`.
-fn open_meeting_window(app: &AppHandle, joined: &MeetingJoin, ctx: Ctx) -> Result<()> {
+fn open_meeting_window(
+    app: &AppHandle,
+    joined: &MeetingJoin,
+    labels: &MeetingLabels,
+    ctx: Ctx,
+) -> Result<()> {
     let label = window_label(joined.meeting.id);
     if let Some(w) = app.get_webview_window(&label) {
         let _ = w.set_focus();
@@ -321,6 +342,8 @@ fn open_meeting_window(app: &AppHandle, joined: &MeetingJoin, ctx: Ctx) -> Resul
         .append_pair("room", &joined.meeting.room)
         .append_pair("name", &joined.display_name)
         .append_pair("title", &joined.meeting.title)
+        .append_pair("msg_loading", &labels.loading)
+        .append_pair("msg_unreachable", &labels.unreachable)
         .finish();
     let shell_error = |e: tauri::Error| Error::Io {
         path: "meeting window".into(),
@@ -329,7 +352,7 @@ fn open_meeting_window(app: &AppHandle, joined: &MeetingJoin, ctx: Ctx) -> Resul
     let window = WebviewWindowBuilder::new(
         app,
         &label,
-        WebviewUrl::App(format!("meeting.html?{query}").into()),
+        WebviewUrl::App(format!("meeting/meeting.html?{query}").into()),
     )
     .title(format!("Banco — {}", joined.meeting.title))
     .inner_size(1024.0, 700.0)
@@ -352,13 +375,13 @@ fn open_meeting_window(app: &AppHandle, joined: &MeetingJoin, ctx: Ctx) -> Resul
             }
         });
     }
-    let (app_handle, id) = (app.clone(), joined.meeting.id);
+    let (app_handle, id, note_labels) = (app.clone(), joined.meeting.id, labels.note.clone());
     window.on_window_event(move |event| {
         if let tauri::WindowEvent::Destroyed = event {
-            let (app, ctx) = (app_handle.clone(), ctx.clone());
+            let (app, ctx, note_labels) = (app_handle.clone(), ctx.clone(), note_labels.clone());
             tauri::async_runtime::spawn(async move {
                 let state = app.state::<AppState>();
-                match meetings::end(&state.db, &ctx, id).await {
+                match meetings::end(&state.db, &ctx, id, &note_labels).await {
                     Ok(ended) => {
                         let _ = app.emit_to("main", "meeting-ended", ended);
                     }

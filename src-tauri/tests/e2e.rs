@@ -43,6 +43,11 @@ fn repo_root() -> PathBuf {
 }
 
 async fn start(data_dir: &std::path::Path) -> (Driver, Client) {
+    start_with(data_dir, &[]).await
+}
+
+/// [`start`] with more environment for tauri-driver and, through it, the app.
+async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driver, Client) {
     let app = std::env::var("BANCO_E2E_APP").unwrap_or_else(|_| {
         panic!(
             "BANCO_E2E_APP is not set: this test drives the real window. Run ./scripts/test.sh, which builds \
@@ -57,6 +62,7 @@ async fn start(data_dir: &std::path::Path) -> (Driver, Client) {
     let port = free_port();
     let native = free_port();
     let child = Command::new("tauri-driver")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .args([
             "--port",
             &port.to_string(),
@@ -143,10 +149,20 @@ async fn type_into(c: &Client, css: &str, text: &str) {
             panic!("no `{css}` to type into: {e}");
         }
     };
+    // Fields low on a long page: bring it into view first.
+    let _ = c
+        .execute(
+            "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({block: 'center'});",
+            vec![css.into()],
+        )
+        .await;
     if let Err(e) = el.clear().await {
         shot(c, "timeout").await;
         panic!("cannot clear `{css}`: {e}");
     }
+    // An empty text still types (a space, then Backspace) so that the
+    // page sees an input event.
+    let text = if text.is_empty() { " \u{E003}" } else { text };
     if let Err(e) = el.send_keys(text).await {
         shot(c, "timeout").await;
         panic!("cannot type into `{css}`: {e}");
@@ -162,7 +178,15 @@ async fn click(c: &Client, css: &str) {
             .for_element(Locator::Css(css))
             .await
         {
-            Ok(el) => match el.click().await {
+            Ok(el) => match {
+                let _ = c
+                    .execute(
+                        "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({block: 'center'});",
+                        vec![css.into()],
+                    )
+                    .await;
+                el.click().await
+            } {
                 Ok(_) => return,
                 Err(e) => e,
             },
@@ -748,4 +772,289 @@ async fn records_scenario(c: &Client) {
         .unwrap();
     assert_eq!(people.as_u64(), Some(1), "one Anna Ferri after the merge");
     press(c, "\u{E00C}").await; // Esc closes the search box
+}
+
+/// A stand-in for a Jitsi server on 127.0.0.1 (there is no internet here):
+/// `/external_api.js` defines a `JitsiMeetExternalAPI` that frames
+/// `http://<domain>/<room>`; every requested path is recorded.
+struct FakeJitsi {
+    port: u16,
+    paths: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+const FAKE_EXTERNAL_API: &str = r#"window.JitsiMeetExternalAPI = function (domain, options) {
+  var frame = document.createElement('iframe');
+  frame.allow = 'camera; microphone; display-capture';
+  frame.src = 'http://' + domain + '/' + options.roomName;
+  frame.style.width = '100%'; frame.style.height = '100%';
+  options.parentNode.appendChild(frame);
+  var listeners = {};
+  this.addListener = function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); };
+};"#;
+
+async fn fake_jitsi() -> FakeJitsi {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = paths.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]).to_string();
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                seen.lock().unwrap().push(path.clone());
+                let (kind, body) = if path == "/external_api.js" {
+                    ("application/javascript", FAKE_EXTERNAL_API.to_string())
+                } else {
+                    (
+                        "text/html; charset=utf-8",
+                        format!(
+                            "<html><body style=\"background:#243;color:#fff;font:22px sans-serif\">\
+                             <h1>Jitsi (stand-in)</h1><p id=\"room\">{}</p></body></html>",
+                            path.trim_start_matches('/')
+                        ),
+                    )
+                };
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    FakeJitsi { port, paths }
+}
+
+/// Waits until `check` holds, up to the timeout.
+async fn wait_until(c: &Client, what: &str, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while started.elapsed() < TIMEOUT {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    shot(c, "timeout").await;
+    panic!("never happened: {what}");
+}
+
+/// A screenshot of the whole X display (the meeting window included).
+fn screen_shot(name: &str) {
+    let dir = repo_root().join("target/e2e-shots");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = Command::new("import")
+        .args([
+            "-window",
+            "root",
+            &dir.join(format!("{name}.png")).display().to_string(),
+        ])
+        .status();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window() {
+    let data = tempfile::tempdir().unwrap();
+    // What the opener is asked to open is captured by a stand-in xdg-open
+    // first on PATH, instead of launching a dialler.
+    let bin = data.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opened = data.path().join("opened.txt");
+    let opener = bin.join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let jitsi = fake_jitsi().await;
+    let (_driver, c) = start_with(data.path(), &[("PATH", path)]).await;
+    let result = tokio::time::timeout(
+        Duration::from_secs(300),
+        calls_scenario(&c, &opened, &jitsi),
+    )
+    .await;
+    shot(&c, "calls-last").await;
+    let _ = c.close().await;
+    result.expect("the scenario finished in time");
+}
+
+async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi) {
+    wait_text(c, "h1", "Nuovo cliente al banco").await;
+
+    // Settings: the store's rules (UTC, no quiet hours, the stand-in Jitsi
+    // server) and a number on the do-not-call list.
+    click(c, "#nav-settings").await;
+    wait_text(c, "#contact-settings", "Regole del negozio").await;
+    tokio::time::sleep(Duration::from_millis(500)).await; // the form fills in
+    type_into(c, "#policy-tz", "UTC").await;
+    type_into(c, "#policy-quiet-start", "").await;
+    type_into(c, "#policy-quiet-end", "").await;
+    type_into(
+        c,
+        "#policy-domain",
+        &format!("http://127.0.0.1:{}", jitsi.port),
+    )
+    .await;
+    click(c, "#policy-save").await;
+    wait_text(c, "#contact-settings-message", "Salvato").await;
+    type_into(c, "#dnc-phone", "333 123 4567").await;
+    type_into(c, "#dnc-reason", "reclamo").await;
+    click(c, "#dnc-add").await;
+    wait_text(c, "#do-not-call", "333 123 4567").await;
+    shot(c, "calls-01-settings").await;
+
+    // A walk-in, then her lead.
+    capture(c, "Marta", "Ferri", "333 123 4567").await;
+    click(c, "#nav-leads").await;
+    type_into(c, "input[name=search]", "ferri").await;
+    wait_text(c, "#leads-table tbody", "Marta Ferri").await;
+    c.execute(
+        "document.querySelector('#leads-table tbody tr').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(ENTER)
+        .await
+        .unwrap();
+    wait_text(c, "#lead-detail", "Marta Ferri").await;
+
+    // The call is refused (do-not-call list) and says why; the admin
+    // calls anyway with a reason.
+    click(c, "#call-button").await;
+    wait_text(c, "#call-refused", "lista da non chiamare").await;
+    shot(c, "calls-02-refused").await;
+    type_into(c, "#override-reason", "Ha chiesto lei di essere richiamata").await;
+    click(c, "#call-override").await;
+    wait_text(
+        c,
+        "#call-outcome",
+        "Com'è andata la chiamata a Marta Ferri?",
+    )
+    .await;
+    wait_until(c, "the opener got tel:+393331234567", || {
+        std::fs::read_to_string(opened).is_ok_and(|s| s.contains("tel:+393331234567"))
+    })
+    .await;
+    let dialled = std::fs::read_to_string(opened).unwrap();
+    assert_eq!(
+        dialled.trim(),
+        "tel:+393331234567",
+        "only the E.164 tel: URL is opened"
+    );
+
+    // The outcome dialog: reached, 2:05, a note.
+    click(c, "#outcome-reached").await;
+    type_into(c, "#call-minutes", "2").await;
+    type_into(c, "#call-seconds", "5").await;
+    type_into(c, "#call-note", "Vuole la fibra 1 Gbit").await;
+    shot(c, "calls-03-outcome").await;
+    click(c, "#call-outcome-save").await;
+    wait_text(
+        c,
+        "#lead-history",
+        "Raggiunto · 2:05 · Vuole la fibra 1 Gbit",
+    )
+    .await;
+    wait_text(
+        c,
+        "#interactions",
+        "Deroga (lista da non chiamare): Ha chiesto lei",
+    )
+    .await;
+    shot(c, "calls-04-logged").await;
+
+    // A meeting from the lead, joined in its own window on the right room.
+    click(c, "#meeting-new").await;
+    type_into(c, "#meeting-title", "Offerta fibra").await;
+    type_into(c, "#meeting-email", "marta@esempio.it").await;
+    click(c, "#meeting-save").await;
+    wait_text(c, "#record-meetings", "pianificata").await;
+    let room = c
+        .execute(
+            "return document.querySelector('#record-meetings li.meeting').dataset.room",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        room.starts_with("banco-") && room.len() == 38,
+        "room {room}"
+    );
+    click(c, "#record-meetings .meeting-join").await;
+    let wanted = format!("/{room}");
+    wait_until(c, "the meeting window loaded the room", || {
+        let paths = jitsi.paths.lock().unwrap();
+        paths.iter().any(|p| p == "/external_api.js") && paths.iter().any(|p| *p == wanted)
+    })
+    .await;
+    wait_text(c, "#record-meetings", "in corso").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    screen_shot("calls-05-meeting-window");
+
+    // End it: the meeting note opens, prefilled, and lands on the timeline.
+    click(c, "#record-meetings .meeting-end").await;
+    wait_text(c, "#meeting-note", "Riunione terminata: Offerta fibra").await;
+    let body = c
+        .find(Locator::Css("#meeting-note-body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        body.contains("Partecipanti: Amministratore, marta@esempio.it"),
+        "{body}"
+    );
+    assert!(body.contains(&room), "{body}");
+    c.find(Locator::Css("#meeting-note-body"))
+        .await
+        .unwrap()
+        .send_keys("\nFirma lunedì in negozio.")
+        .await
+        .unwrap();
+    shot(c, "calls-06-meeting-note").await;
+    click(c, "#meeting-note-save").await;
+    wait_text(c, "#record-meetings", "terminata").await;
+    wait_text(c, "#lead-history", "Riunione terminata: Offerta fibra").await;
+    wait_text(c, "#lead-detail", "Firma lunedì in negozio.").await;
+
+    // The day view lists it; the queue has nobody left to call.
+    click(c, "#nav-meetings").await;
+    wait_text(c, "#meetings-list", "Offerta fibra").await;
+    wait_text(c, "#meetings-list", "Marta Ferri").await;
+    shot(c, "calls-07-meetings").await;
+    click(c, "#nav-to-call").await;
+    wait_text(c, "#queue-empty", "Nessuno da chiamare").await;
+
+    // Her card's timeline has the call, the override and the meeting note.
+    search_for(c, "Ferri").await;
+    wait_text(c, "#search-results", "Marta Ferri").await;
+    press(c, ENTER).await;
+    wait_text(c, "#record-title", "Marta Ferri").await;
+    click(c, "#tab-timeline").await;
+    wait_text(c, "#record-timeline", "Chiamata").await;
+    wait_text(c, "#record-timeline", "Deroga a una regola di contatto").await;
+    wait_text(c, "#record-timeline", "Riunione terminata").await;
+    shot(c, "calls-08-timeline").await;
 }

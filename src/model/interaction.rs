@@ -592,6 +592,32 @@ pub struct MeetingJoin {
     pub display_name: String,
 }
 
+/// The words of the meeting note written when a meeting ends, in the
+/// user's language (the UI sends them; the core has no language of its
+/// own). The default is English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingNoteLabels {
+    /// "Participants".
+    pub participants: String,
+    /// "Duration".
+    pub duration: String,
+    /// "planned".
+    pub planned: String,
+    /// "Room".
+    pub room: String,
+}
+
+impl Default for MeetingNoteLabels {
+    fn default() -> Self {
+        MeetingNoteLabels {
+            participants: "Participants".into(),
+            duration: "Duration".into(),
+            planned: "planned".into(),
+            room: "Room".into(),
+        }
+    }
+}
+
 /// A meeting that ended, and the note written on its record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeetingEnded {

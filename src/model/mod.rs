@@ -57,8 +57,8 @@ pub use interaction::{
     check_meeting_domain, dial_url, meeting_base, meeting_host, meeting_url, room_name, sla_reason,
     CallOutcome, CallerMatch, ContactCheck, ContactPreferences, ContactSettings, DialScheme,
     Direction, DoNotCallEntry, InboundCall, Interaction, Meeting, MeetingEnded, MeetingJoin,
-    MeetingStatus, NewMeeting, OutcomeInput, QueueItem, QueueReason, Reminder, StartCall,
-    StartedCall, DEFAULT_MEETING_DOMAIN,
+    MeetingNoteLabels, MeetingStatus, NewMeeting, OutcomeInput, QueueItem, QueueReason, Reminder,
+    StartCall, StartedCall, DEFAULT_MEETING_DOMAIN,
 };
 pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadDetail, LeadEvent, LeadEventKind, LeadListItem,

@@ -92,7 +92,9 @@ pub async fn start(db: &Db, ctx: &Ctx, call: &StartCall) -> Result<StartedCall> 
     })
 }
 
-/// "reached · 4:05 · note" for the timeline.
+/// `reached · 4:05 · → 2026-11-24T15:00:00+00:00 · note` for the timeline:
+/// the outcome code first (the UI translates it), then length, call-back
+/// time and note.
 fn outcome_detail(
     outcome: CallOutcome,
     seconds: Option<i64>,
@@ -150,7 +152,10 @@ async fn log_call_in<C: ContactRepo + ?Sized>(
     .await?;
     if i.entity_type == EntityType::Lead {
         let mut e = super::capture::event(i.entity_id, LeadEventKind::Call, ctx, at);
-        e.detail = Some(format!("{}: {detail}", i.direction));
+        e.detail = Some(match i.direction {
+            Direction::Inbound => format!("inbound: {detail}"),
+            Direction::Outbound => detail.clone(),
+        });
         c.insert_event(tenant, &e).await?;
     }
     let reminder = match (input.outcome, input.call_back_at) {

@@ -11,8 +11,7 @@ use super::{now, Ctx};
 use crate::model::{
     check_contact, CampaignCadence, ConsentKind, ContactChannel, ContactCheck, ContactPreferences,
     ContactPurpose, ContactRequest, ContactSettings, DialScheme, DoNotCallEntry, EntityType,
-    FieldError, LeadEventKind, PastAttempt, PersonPreferences, Phone, Refusal, Role, StagePlaybook,
-    TenantPolicy,
+    FieldError, PastAttempt, PersonPreferences, Phone, Refusal, Role, StagePlaybook, TenantPolicy,
 };
 use crate::store::{ContactRepo, Db, DealRepo, RecordRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
@@ -469,7 +468,8 @@ pub async fn check_in<C: ContactRepo + ?Sized>(
 /// Applies the rules to a contact about to be made: `Ok(None)` when they
 /// allow it; `Ok(Some((code, reason)))` when a store manager or admin
 /// overrides a refusal with a reason (logged by the caller with the
-/// interaction, and here as `contact_override` on the record's timeline).
+/// interaction, and here as `contact_override` on the record's timeline,
+/// detail `<refusal code> — <reason>`).
 ///
 /// Errors: [`Error::ContactRefused`] with the first refusal when there is
 /// no override; [`Error::Forbidden`] (`override_contact_rules`) when a
@@ -496,7 +496,8 @@ pub async fn enforce_in<C: ContactRepo + ?Sized>(
     if reason.is_empty() {
         return Err(Error::field("override_reason", "required"));
     }
-    let detail = format!("{} — {reason}", refusal.english());
+    // `quiet_hours — reason`: the UI names the rule in its language.
+    let detail = format!("{} — {reason}", refusal.code);
     c.insert_record_event(
         ctx.tenant_id(),
         target.entity_type,
@@ -507,11 +508,6 @@ pub async fn enforce_in<C: ContactRepo + ?Sized>(
         at,
     )
     .await?;
-    if target.entity_type == EntityType::Lead {
-        let mut e = super::capture::event(target.entity_id, LeadEventKind::Call, ctx, at);
-        e.detail = Some(format!("override: {detail}"));
-        c.insert_event(ctx.tenant_id(), &e).await?;
-    }
     Ok(Some((refusal.code, reason.to_string())))
 }
 

@@ -13,8 +13,8 @@ use super::notes::{add_in as add_note_in, NewNote};
 use super::{now, Ctx};
 use crate::model::{
     meeting_base, meeting_host, room_name, ContactChannel, ContactPurpose, Email, EntityType,
-    FieldError, LeadEventKind, Meeting, MeetingEnded, MeetingJoin, MeetingStatus, NewMeeting,
-    NoteKind,
+    FieldError, LeadEventKind, Meeting, MeetingEnded, MeetingJoin, MeetingNoteLabels,
+    MeetingStatus, NewMeeting, NoteKind,
 };
 use crate::store::{ContactRepo, Db, RecordRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
@@ -240,31 +240,36 @@ pub async fn join(db: &Db, ctx: &Ctx, id: Uuid) -> Result<MeetingJoin> {
 }
 
 /// The meeting note's prefilled text (Markdown): title, participants,
-/// planned and real length, room link.
-fn note_body(m: &Meeting, customer: &str) -> String {
+/// planned and real length, room link, with the caller's `labels`.
+fn note_body(m: &Meeting, customer: &str, labels: &MeetingNoteLabels) -> String {
     let mut names: Vec<String> = m.participants.iter().map(|(_, n)| n.clone()).collect();
     if !customer.is_empty() {
         names.push(customer.to_string());
     }
     format!(
-        "**{}**\n\n- Partecipanti / Participants: {}\n- Durata / Duration: {} min (prevista / planned {} min)\n- Stanza / Room: {}\n\n",
+        "**{}**\n\n- {}: {}\n- {}: {} min ({} {} min)\n- {}: {}\n\n",
         m.title,
+        labels.participants,
         names.join(", "),
+        labels.duration,
         m.actual_minutes().unwrap_or(0),
+        labels.planned,
         m.duration_minutes,
+        labels.room,
         m.url()
     )
 }
 
 /// Ends a meeting in progress: records the end time (so its real length),
 /// writes the meeting note on the record (kind `meeting`, prefilled with
-/// participants and length; the user completes it) and logs
+/// participants and length in the words of `labels`; the user completes
+/// it) and logs
 /// `meeting_ended`. Ending an ended meeting returns it as it is (the
 /// window may report its close after the user pressed End).
 ///
 /// Errors: [`Error::NotFound`], [`Error::IllegalMeetingMove`] for a
 /// scheduled (never joined) or cancelled meeting.
-pub async fn end(db: &Db, ctx: &Ctx, id: Uuid) -> Result<MeetingEnded> {
+pub async fn end(db: &Db, ctx: &Ctx, id: Uuid, labels: &MeetingNoteLabels) -> Result<MeetingEnded> {
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
         let mut m = load_in(c, tenant, id).await?;
@@ -293,7 +298,7 @@ pub async fn end(db: &Db, ctx: &Ctx, id: Uuid) -> Result<MeetingEnded> {
                 entity_type: m.entity_type,
                 entity_id: m.entity_id,
                 kind: NoteKind::Meeting,
-                body: note_body(&m, &customer),
+                body: note_body(&m, &customer, labels),
                 pinned: false,
             },
         )

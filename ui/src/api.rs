@@ -426,3 +426,166 @@ pub async fn set_custom_values(
 pub async fn export_leads_csv(query: &LeadQuery) -> Result<Option<String>, ErrorPayload> {
     call("export_leads_csv", json!({ "query": query })).await
 }
+
+// Calls, contact rules and meetings.
+use banco::model::{
+    CallerMatch, CampaignCadence, ContactPreferences, ContactSettings, DialScheme, InboundCall,
+    Interaction, Meeting, MeetingEnded, MeetingJoin, NewMeeting, OutcomeInput, QueueItem,
+    StagePlaybook, StartCall, StartedCall,
+};
+
+/// What recording a call's outcome returns (the core's `OutcomeRecorded`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct OutcomeRecorded {
+    pub interaction: Interaction,
+    pub reminder: Option<banco::model::Reminder>,
+}
+
+pub async fn contact_settings() -> Result<ContactSettings, ErrorPayload> {
+    call("contact_settings", json!({})).await
+}
+pub async fn save_contact_settings(s: &ContactSettings) -> Result<ContactSettings, ErrorPayload> {
+    call("save_contact_settings", json!({ "settings": s })).await
+}
+pub async fn add_do_not_call(phone: &str, reason: &str) -> Result<ContactSettings, ErrorPayload> {
+    let reason = (!reason.trim().is_empty()).then(|| reason.to_string());
+    call(
+        "add_do_not_call",
+        json!({ "phone": phone, "reason": reason }),
+    )
+    .await
+}
+pub async fn remove_do_not_call(phone: &str) -> Result<ContactSettings, ErrorPayload> {
+    call("remove_do_not_call", json!({ "phone": phone })).await
+}
+pub async fn stage_playbooks() -> Result<Vec<(Uuid, StagePlaybook)>, ErrorPayload> {
+    call("stage_playbooks", json!({})).await
+}
+pub async fn save_stage_playbook(
+    stage: Uuid,
+    playbook: &StagePlaybook,
+) -> Result<Vec<(Uuid, StagePlaybook)>, ErrorPayload> {
+    call(
+        "save_stage_playbook",
+        json!({ "stage": stage, "playbook": playbook }),
+    )
+    .await
+}
+pub async fn campaign_cadences() -> Result<Vec<(Uuid, CampaignCadence)>, ErrorPayload> {
+    call("campaign_cadences", json!({})).await
+}
+pub async fn save_campaign_cadence(
+    campaign: Uuid,
+    cadence: &CampaignCadence,
+) -> Result<Vec<(Uuid, CampaignCadence)>, ErrorPayload> {
+    call(
+        "save_campaign_cadence",
+        json!({ "campaign": campaign, "cadence": cadence }),
+    )
+    .await
+}
+pub async fn contact_preferences(person: Uuid) -> Result<ContactPreferences, ErrorPayload> {
+    call("contact_preferences", json!({ "person": person })).await
+}
+pub async fn save_contact_preferences(
+    person: Uuid,
+    preferences: &ContactPreferences,
+) -> Result<ContactPreferences, ErrorPayload> {
+    call(
+        "save_contact_preferences",
+        json!({ "person": person, "preferences": preferences }),
+    )
+    .await
+}
+pub async fn dial_scheme() -> Result<DialScheme, ErrorPayload> {
+    call("dial_scheme", json!({})).await
+}
+pub async fn set_dial_scheme(scheme: DialScheme) -> Result<DialScheme, ErrorPayload> {
+    call("set_dial_scheme", json!({ "scheme": scheme })).await
+}
+pub async fn start_call(c: &StartCall) -> Result<StartedCall, ErrorPayload> {
+    call("start_call", json!({ "call": c })).await
+}
+/// Opens a `tel:` / `sip:` / `callto:` URL through the opener plugin (its
+/// permission is scoped to those schemes).
+pub async fn open_url(url: &str) -> Result<(), ErrorPayload> {
+    call("plugin:opener|open_url", json!({ "url": url })).await
+}
+pub async fn record_call_outcome(
+    id: Uuid,
+    o: &OutcomeInput,
+) -> Result<OutcomeRecorded, ErrorPayload> {
+    call("record_call_outcome", json!({ "id": id, "outcome": o })).await
+}
+pub async fn pending_calls() -> Result<Vec<Interaction>, ErrorPayload> {
+    call("pending_calls", json!({})).await
+}
+pub async fn find_caller(phone: &str) -> Result<Vec<CallerMatch>, ErrorPayload> {
+    call("find_caller", json!({ "phone": phone })).await
+}
+pub async fn log_inbound_call(c: &InboundCall) -> Result<OutcomeRecorded, ErrorPayload> {
+    call("log_inbound_call", json!({ "call": c })).await
+}
+pub async fn interactions(
+    entity_type: EntityType,
+    entity_id: Uuid,
+) -> Result<Vec<Interaction>, ErrorPayload> {
+    call(
+        "interactions",
+        json!({ "entityType": entity_type, "entityId": entity_id }),
+    )
+    .await
+}
+pub async fn call_queue() -> Result<Vec<QueueItem>, ErrorPayload> {
+    call("call_queue", json!({})).await
+}
+pub async fn complete_reminder(id: Uuid) -> Result<(), ErrorPayload> {
+    call("complete_reminder", json!({ "id": id })).await
+}
+pub async fn schedule_meeting(m: &NewMeeting) -> Result<Meeting, ErrorPayload> {
+    call("schedule_meeting", json!({ "meeting": m })).await
+}
+pub async fn list_meetings(
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Meeting>, ErrorPayload> {
+    call("list_meetings", json!({ "from": from, "to": to })).await
+}
+pub async fn record_meetings(
+    entity_type: EntityType,
+    entity_id: Uuid,
+) -> Result<Vec<Meeting>, ErrorPayload> {
+    call(
+        "record_meetings",
+        json!({ "entityType": entity_type, "entityId": entity_id }),
+    )
+    .await
+}
+pub async fn join_meeting(id: Uuid) -> Result<MeetingJoin, ErrorPayload> {
+    let labels = json!({
+        "loading": crate::i18n::tr("meetings.loading"),
+        "unreachable": crate::i18n::tr("meetings.unreachable"),
+        "note": note_labels(),
+    });
+    call("join_meeting", json!({ "id": id, "labels": labels })).await
+}
+/// The meeting note's words in the current language.
+fn note_labels() -> banco::model::MeetingNoteLabels {
+    use crate::i18n::tr;
+    banco::model::MeetingNoteLabels {
+        participants: tr("meetings.note_participants"),
+        duration: tr("meetings.note_duration"),
+        planned: tr("meetings.note_planned"),
+        room: tr("meetings.note_room"),
+    }
+}
+pub async fn end_meeting(id: Uuid) -> Result<MeetingEnded, ErrorPayload> {
+    call("end_meeting", json!({ "id": id, "labels": note_labels() })).await
+}
+pub async fn cancel_meeting(id: Uuid, reason: &str) -> Result<Meeting, ErrorPayload> {
+    let reason = (!reason.trim().is_empty()).then(|| reason.to_string());
+    call("cancel_meeting", json!({ "id": id, "reason": reason })).await
+}
+pub async fn save_meeting_ics(id: Uuid) -> Result<Option<String>, ErrorPayload> {
+    call("save_meeting_ics", json!({ "id": id })).await
+}

@@ -64,6 +64,12 @@ pub fn error_text(e: &ErrorPayload) -> String {
     let params = e.params.iter().map(|(k, v)| {
         let value = if e.kind == "illegal_transition" {
             tr(&format!("status.{v}"))
+        } else if e.kind == "contact_refused" && k == "channel" {
+            tr(&format!("channel.{v}"))
+        } else if e.kind == "contact_refused" && k == "kind" {
+            tr(&format!("consent.{v}"))
+        } else if e.kind == "illegal_meeting_move" {
+            tr(&format!("meeting_status.{v}"))
         } else {
             v.clone()
         };

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use banco::model::{AppInfo, CaptureLead, EntityType};
+use banco::model::{AppInfo, CaptureLead, EntityType, MeetingEnded, StartedCall};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
@@ -28,6 +28,8 @@ pub enum Screen {
     Leads,
     Companies,
     Deals,
+    ToCall,
+    Meetings,
     Dashboard,
     Import,
     Duplicates,
@@ -36,11 +38,13 @@ pub enum Screen {
 }
 
 impl Screen {
-    const ALL: [Screen; 8] = [
+    const ALL: [Screen; 10] = [
         Screen::Counter,
         Screen::Leads,
         Screen::Companies,
         Screen::Deals,
+        Screen::ToCall,
+        Screen::Meetings,
         Screen::Dashboard,
         Screen::Import,
         Screen::Duplicates,
@@ -53,6 +57,8 @@ impl Screen {
             Screen::Leads => "nav.leads",
             Screen::Companies => "nav.companies",
             Screen::Deals => "nav.deals",
+            Screen::ToCall => "nav.to_call",
+            Screen::Meetings => "nav.meetings",
             Screen::Dashboard => "nav.dashboard",
             Screen::Import => "nav.import",
             Screen::Duplicates => "nav.duplicates",
@@ -67,6 +73,8 @@ impl Screen {
             Screen::Leads => "nav-leads",
             Screen::Companies => "nav-companies",
             Screen::Deals => "nav-deals",
+            Screen::ToCall => "nav-to-call",
+            Screen::Meetings => "nav-meetings",
             Screen::Dashboard => "nav-dashboard",
             Screen::Import => "nav-import",
             Screen::Duplicates => "nav-duplicates",
@@ -93,6 +101,12 @@ pub struct Shared {
     pub open_record: Callback<(EntityType, Uuid)>,
     /// The deal the Deals screen opens with, if a page asked for one.
     pub focus_deal: Option<Uuid>,
+    /// A call was started: the outcome dialog opens for it.
+    pub call_started: Callback<StartedCall>,
+    /// Grows when calls, meetings or notes changed outside a page (the
+    /// outcome dialog, a meeting window that closed): pages that show them
+    /// reload when it changes.
+    pub data_version: u32,
 }
 
 #[function_component(App)]
@@ -107,6 +121,27 @@ fn app() -> Html {
     let deals_key = use_state(|| 0u32);
     let searching = use_state(|| false);
     let unread = use_state(|| 0usize);
+    let active_call = use_state(|| None::<StartedCall>);
+    let inbound = use_state(|| false);
+    let meeting_ended = use_state(|| None::<MeetingEnded>);
+    let data_version = use_state(|| 0u32);
+    {
+        // A meeting window closed (or End was pressed): its note opens.
+        let (meeting_ended, data_version) = (meeting_ended.clone(), data_version.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let seen = std::rc::Rc::new(std::cell::Cell::new(None::<Uuid>));
+                api::listen("meeting-ended", move |ended: MeetingEnded| {
+                    data_version.set(js_sys::Date::now() as u32);
+                    if seen.get() != Some(ended.note.id) {
+                        seen.set(Some(ended.note.id));
+                        meeting_ended.set(Some(ended));
+                    }
+                })
+                .await;
+            });
+        });
+    }
     {
         // Ctrl+K (⌘K on macOS) opens the search box from anywhere.
         let searching = searching.clone();
@@ -151,6 +186,28 @@ fn app() -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Ok(m) = api::mentions(true).await {
                         unread.set(m.len());
+                    }
+                });
+            }
+        });
+    }
+    {
+        // Calls left without an outcome (the app was closed mid-call): the
+        // dialog opens again for the newest.
+        let active_call = active_call.clone();
+        let user = info.as_ref().map(|i| i.user.id);
+        use_effect_with(user, move |user| {
+            if user.is_some() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(pending) = api::pending_calls().await {
+                        if let Some(i) = pending.into_iter().next() {
+                            let title = pages::phone_display(&i.phone);
+                            active_call.set(Some(StartedCall {
+                                dial_url: String::new(),
+                                interaction: i,
+                                title,
+                            }));
+                        }
                     }
                 });
             }
@@ -206,6 +263,11 @@ fn app() -> Html {
             })
         },
         focus_deal: *focus_deal,
+        call_started: {
+            let active_call = active_call.clone();
+            Callback::from(move |c: StartedCall| active_call.set(Some(c)))
+        },
+        data_version: *data_version,
     };
 
     let on_switch = {
@@ -240,6 +302,7 @@ fn app() -> Html {
                     <button id="open-search" class="topbar-button" onclick={{ let searching = searching.clone(); Callback::from(move |_| searching.set(true)) }}>
                         { tr("search.open") }<kbd>{ "Ctrl K" }</kbd>
                     </button>
+                    <button id="open-inbound" class="topbar-button" onclick={{ let inbound = inbound.clone(); Callback::from(move |_| inbound.set(true)) }}>{ tr("calls.inbound") }</button>
                     <button id="open-mentions" class="topbar-button" onclick={{ let (screen, record) = (screen.clone(), record.clone()); Callback::from(move |_| { record.set(None); screen.set(Screen::Mentions) }) }}>
                         { tr("nav.mentions") }
                         { (*unread > 0).then(|| html!{ <span class="count" id="mentions-count">{ *unread }</span> }) }
@@ -272,6 +335,8 @@ fn app() -> Html {
                         (None, Screen::Leads) => html! { <pages::leads::Leads /> },
                         (None, Screen::Companies) => html! { <pages::companies::Companies /> },
                         (None, Screen::Deals) => html! { <pages::deals::Deals key={*deals_key} /> },
+                        (None, Screen::ToCall) => html! { <pages::calls::ToCall /> },
+                        (None, Screen::Meetings) => html! { <pages::meetings::Meetings /> },
                         (None, Screen::Dashboard) => html! { <pages::dashboard::Dashboard /> },
                         (None, Screen::Import) => html! { <pages::import::Import /> },
                         (None, Screen::Duplicates) => html! { <pages::duplicates::Duplicates /> },
@@ -279,7 +344,16 @@ fn app() -> Html {
                         (None, Screen::Settings) => html! { <pages::settings::Settings /> },
                     } }
                 </main>
-                { (*searching).then(|| html! { <pages::search::SearchBox on_close={{ let searching = searching.clone(); Callback::from(move |_| searching.set(false)) }} /> }) }
+                // Each dialog slot is always one node (empty when closed):
+                // Yew pairs unkeyed children from the end, so a child that
+                // comes and goes would recreate the page before it.
+                { active_call.as_ref().map(|c| html! { <div class="dialog-slot"><pages::calls::OutcomeDialog key={c.interaction.id.to_string()} call={c.clone()}
+                    on_done={{ let (active_call, data_version) = (active_call.clone(), data_version.clone()); Callback::from(move |_saved: bool| { active_call.set(None); data_version.set(*data_version + 1) }) }} /></div> }).unwrap_or_default() }
+                { (*inbound).then(|| html! { <pages::calls::InboundDialog
+                    on_close={{ let (inbound, data_version) = (inbound.clone(), data_version.clone()); Callback::from(move |_saved: bool| { inbound.set(false); data_version.set(*data_version + 1) }) }} /> }).unwrap_or_default() }
+                { meeting_ended.as_ref().map(|m| html! { <div class="dialog-slot"><pages::meetings::MeetingNoteDialog key={m.note.id.to_string()} ended={m.clone()}
+                    on_close={{ let (meeting_ended, data_version) = (meeting_ended.clone(), data_version.clone()); Callback::from(move |_| { meeting_ended.set(None); data_version.set(*data_version + 1) }) }} /></div> }).unwrap_or_default() }
+                { (*searching).then(|| html! { <pages::search::SearchBox on_close={{ let searching = searching.clone(); Callback::from(move |_| searching.set(false)) }} /> }).unwrap_or_default() }
             </div>
         </ContextProvider<Shared>>
     }

@@ -650,6 +650,7 @@ fn detail_html(
                 <span class={classes!("badge", d.deal.status.as_str())} id="deal-status">{ tr(&format!("deal_status.{}", d.deal.status.as_str())) }</span>
                 { " " }{ &d.pipeline.name }{ " · " }{ stage_name(Some(d.deal.stage_id)) }
             </p>
+            <super::calls::ContactPanel entity_type={banco::model::EntityType::Deal} entity_id={d.deal.id} />
             <dl>
                 <dt>{ tr("deals.customer") }</dt><dd>{ d.person_name.clone().or(d.company_name.clone()).unwrap_or_default() }</dd>
                 <dt>{ tr("deals.owner") }</dt><dd>{ d.owner_name.clone().unwrap_or_default() }</dd>

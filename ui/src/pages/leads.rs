@@ -303,7 +303,8 @@ pub struct LeadPanelProps {
 /// The detail of one lead, with its actions.
 #[function_component(LeadPanel)]
 pub fn lead_panel(props: &LeadPanelProps) -> Html {
-    let _lang = use_context::<Shared>();
+    let shared = use_context::<Shared>();
+    let version = shared.as_ref().map(|s| s.data_version).unwrap_or(0);
     let detail = use_state(|| None::<LeadDetail>);
     let error = use_state(|| None::<String>);
     let asking_reason = use_state(|| false);
@@ -311,7 +312,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
     let note = use_state(String::new);
     {
         let (detail, error, asking_reason) = (detail.clone(), error.clone(), asking_reason.clone());
-        use_effect_with(props.id, move |id| {
+        use_effect_with((props.id, version), move |(id, _)| {
             let id = *id;
             asking_reason.set(false);
             wasm_bindgen_futures::spawn_local(async move {
@@ -389,7 +390,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
     html! {
         <div class="card detail" id="lead-detail">
             <h2>{ p.full_name() }
-                { _lang.as_ref().map(|shared| {
+                { shared.as_ref().map(|shared| {
                     let (open, pid) = (shared.open_record.clone(), p.id);
                     html!{ <button class="small" id="lead-open-person" onclick={Callback::from(move |_| open.emit((banco::model::EntityType::Person, pid)))}>{ tr("leads.person_card") }</button> }
                 }) }
@@ -437,6 +438,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                 }
             } else { html!{} } }
 
+            <super::calls::ContactPanel entity_type={banco::model::EntityType::Lead} entity_id={d.lead.id} phone={d.person.phone.clone()} email={d.person.email.clone()} />
             { (!d.attributions.is_empty()).then(|| html! { <Touches attributions={d.attributions.clone()} /> }) }
             <h2>{ tr("leads.deals") }</h2>
             <ul id="lead-deals">{ for d.deals.iter().map(|(_, title)| html! { <li>{ title }</li> }) }</ul>
@@ -489,7 +491,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                         _ => tr(&format!("history.{}", e.kind.as_str())),
                     };
                     html!{ <li><span class="when">{ format!("{} · {}", local_time(&e.at), e.user_name.clone().unwrap_or_default()) }</span><br/>
-                        { what }{ e.detail.clone().map(|d| format!(" — {d}")) }</li> }
+                        { what }{ e.detail.as_ref().map(|d| format!(" — {}", super::event_detail(e.kind.as_str(), d))) }</li> }
                 }) }
             </ul>
         </div>

@@ -1,7 +1,9 @@
 //! One module per screen.
 
+pub mod calls;
 pub mod companies;
 pub mod company_import;
+pub mod contact_settings;
 pub mod counter;
 pub mod custom_fields;
 pub mod dashboard;
@@ -11,6 +13,7 @@ pub mod deals;
 pub mod duplicates;
 pub mod import;
 pub mod leads;
+pub mod meetings;
 pub mod mentions;
 pub mod notes;
 pub mod pipeline_settings;
@@ -84,4 +87,70 @@ pub fn number(value: f64, style: &str, digits: u32, lang: &str) -> String {
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| format!("{value:.1}"))
+}
+
+/// A timeline or history entry's detail in the current language: a call's
+/// outcome code and call-back time, an override's rule, a person's
+/// preferences, a lead's meeting event; other details as written.
+pub fn event_detail(kind: &str, detail: &str) -> String {
+    use crate::i18n::{tr, tr_with};
+    let translated = |key: String, fallback: &str| {
+        let t = tr(&key);
+        if t == key {
+            fallback.to_string()
+        } else {
+            t
+        }
+    };
+    match kind {
+        "call" | "call_in" => {
+            let (prefix, rest) = match detail.strip_prefix("inbound: ") {
+                Some(r) => (format!("{}: ", tr("direction.inbound")), r),
+                None => (String::new(), detail),
+            };
+            let parts: Vec<String> = rest
+                .split(" · ")
+                .enumerate()
+                .map(|(i, p)| {
+                    if i == 0 {
+                        return translated(format!("outcome.{p}"), p);
+                    }
+                    match p
+                        .strip_prefix("→ ")
+                        .map(chrono::DateTime::parse_from_rfc3339)
+                    {
+                        Some(Ok(at)) => {
+                            format!("→ {}", local_time(&at.with_timezone(&chrono::Utc)))
+                        }
+                        _ => p.to_string(),
+                    }
+                })
+                .collect();
+            prefix + &parts.join(" · ")
+        }
+        "contact_override" => match detail.split_once(" — ") {
+            Some((code, reason)) => format!(
+                "{} — {reason}",
+                translated(format!("contact_rule.short.{code}"), code)
+            ),
+            None => detail.to_string(),
+        },
+        "preferences_changed" => detail
+            .split_whitespace()
+            .map(|t| match t.strip_prefix('-') {
+                _ if t == "do_not_contact" => tr("prefs.do_not_contact"),
+                Some(ch) => tr_with(
+                    "prefs.no_channel",
+                    [("channel", tr(&format!("channel.{ch}")))],
+                ),
+                None => t.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        "meeting" => match detail.split_once(": ") {
+            Some((k, rest)) => format!("{}: {rest}", translated(format!("timeline.{k}"), k)),
+            None => detail.to_string(),
+        },
+        _ => detail.to_string(),
+    }
 }

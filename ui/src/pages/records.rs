@@ -76,15 +76,17 @@ fn lead_record(props: &IdProps) -> Html {
 enum Tab {
     Overview,
     Sales,
+    Contacts,
     Notes,
     Timeline,
     Documents,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [
+    const ALL: [Tab; 6] = [
         Tab::Overview,
         Tab::Sales,
+        Tab::Contacts,
         Tab::Notes,
         Tab::Timeline,
         Tab::Documents,
@@ -93,6 +95,7 @@ impl Tab {
         match self {
             Tab::Overview => "overview",
             Tab::Sales => "sales",
+            Tab::Contacts => "contacts",
             Tab::Notes => "notes",
             Tab::Timeline => "timeline",
             Tab::Documents => "documents",
@@ -445,6 +448,8 @@ fn company_card_view(props: &IdProps) -> Html {
                 { co.is_customer.then(|| html!{ <span class="pill converted">{ tr("record.customer") }</span> }) }
             </h1>
             <div class="actions quick">
+                { co.phone.as_ref().map(|_| html! { <super::calls::CallButton entity_type={EntityType::Company} entity_id={co.id} phone={co.phone.clone()} id="quick-call" /> }) }
+                <button class="secondary" id="quick-meeting" onclick={{ let tab = tab.clone(); Callback::from(move |_| tab.set(Tab::Contacts)) }}>{ tr("record.quick_meeting") }</button>
                 <button class="secondary" id="quick-note" onclick={{ let tab = tab.clone(); Callback::from(move |_| tab.set(Tab::Notes)) }}>{ tr("record.quick_note") }</button>
                 <button class="secondary" id="quick-edit" onclick={{ let (tab, editing) = (tab.clone(), editing.clone()); Callback::from(move |_| { tab.set(Tab::Overview); editing.set(true) }) }}>{ tr("record.quick_edit") }</button>
                 <button class="secondary" id="quick-vcard" onclick={export_vcard}>{ tr("record.export_vcard") }</button>
@@ -489,6 +494,7 @@ fn company_card_view(props: &IdProps) -> Html {
                     <Contacts card={c.clone()} on_change={{ let (reload, bump) = (reload.clone(), bump.clone()); Callback::from(move |_| { reload.emit(()); bump.emit(()) }) }} />
                 </div> } },
                 Tab::Sales => deals_table(&c.deals, &shared, &currency, &lang),
+                Tab::Contacts => html! { <super::calls::ContactPanel entity_type={EntityType::Company} entity_id={co.id} phone={co.phone.clone()} email={co.email.clone()} /> },
                 Tab::Notes => html! { <NotesPanel entity_type={EntityType::Company} entity_id={co.id} on_change={bump.clone()} /> },
                 Tab::Timeline => html! { <TimelinePanel key={*timeline_key} entity_type={EntityType::Company} entity_id={co.id} /> },
                 Tab::Documents => html! { <DocumentsPanel entity_type={EntityType::Company} entity_id={co.id} documents={c.documents.clone()} on_change={{ let (reload, bump) = (reload.clone(), bump.clone()); Callback::from(move |_| { reload.emit(()); bump.emit(()) }) }} /> },
@@ -813,6 +819,8 @@ fn person_card_view(props: &IdProps) -> Html {
                 { p.is_customer.then(|| html!{ <span class="pill converted">{ tr("record.customer") }</span> }) }
             </h1>
             <div class="actions quick">
+                { p.phone.as_ref().map(|_| html! { <super::calls::CallButton entity_type={EntityType::Person} entity_id={p.id} phone={p.phone.clone()} id="quick-call" /> }) }
+                <button class="secondary" id="quick-meeting" onclick={{ let tab = tab.clone(); Callback::from(move |_| tab.set(Tab::Contacts)) }}>{ tr("record.quick_meeting") }</button>
                 <button class="secondary" id="quick-lead" onclick={new_lead}>{ tr("record.new_lead") }</button>
                 <button class="secondary" id="quick-note" onclick={{ let tab = tab.clone(); Callback::from(move |_| tab.set(Tab::Notes)) }}>{ tr("record.quick_note") }</button>
                 <button class="secondary" id="quick-vcard" onclick={export_vcard}>{ tr("record.export_vcard") }</button>
@@ -884,6 +892,7 @@ fn person_card_view(props: &IdProps) -> Html {
                     <h3>{ tr("nav.deals") }</h3>
                     { deals_table(&c.deals, &shared, &currency, &lang) }
                 </> },
+                Tab::Contacts => html! { <super::calls::ContactPanel entity_type={EntityType::Person} entity_id={p.id} phone={p.phone.clone()} email={p.email.clone()} /> },
                 Tab::Notes => html! { <NotesPanel entity_type={EntityType::Person} entity_id={p.id} on_change={bump.clone()} /> },
                 Tab::Timeline => html! { <TimelinePanel key={*timeline_key} entity_type={EntityType::Person} entity_id={p.id} /> },
                 Tab::Documents => html! { <DocumentsPanel entity_type={EntityType::Person} entity_id={p.id} documents={c.documents.clone()} on_change={{ let (reload, bump) = (reload.clone(), bump.clone()); Callback::from(move |_| { reload.emit(()); bump.emit(()) }) }} /> },
@@ -926,9 +935,11 @@ pub fn timeline_panel(props: &TimelineProps) -> Html {
             });
         })
     };
+    // Reloads when calls or meetings changed elsewhere (the outcome dialog).
+    let version = use_context::<Shared>().map(|s| s.data_version).unwrap_or(0);
     {
         let load = load.clone();
-        use_effect_with(props.entity_id, move |_| load.emit(0));
+        use_effect_with((props.entity_id, version), move |_| load.emit(0));
     }
     html! {
         <div class="card">
@@ -943,7 +954,7 @@ pub fn timeline_panel(props: &TimelineProps) -> Html {
                             <span class="when">{ local_time(&e.at) }</span>{ " " }
                             <strong>{ label }</strong>
                             { (e.entity_type == EntityType::Lead || e.entity_type == EntityType::Deal).then(|| html!{ <span class="pill">{ tr(&format!("entity.{}", e.entity_type.as_str())) }</span> }) }
-                            { e.detail.as_ref().map(|d| html!{ <span>{ format!(" — {d}") }</span> }) }
+                            { e.detail.as_ref().map(|d| html!{ <span>{ format!(" — {}", super::event_detail(&e.kind, d)) }</span> }) }
                             { e.user_name.as_ref().map(|u| html!{ <span class="muted">{ format!(" · {u}") }</span> }) }
                         </li>
                     }

@@ -115,6 +115,7 @@ pub fn settings() -> Html {
                     <div class="actions"><button type="submit" class="primary">{ tr("settings.add") }</button></div>
                 </form>
             </div>
+            <super::contact_settings::ContactSettingsView />
             <super::sales_settings::SalesSettings />
             <super::pipeline_settings::PipelineSettings />
             <super::custom_fields::CustomFieldsSettings />
