@@ -136,6 +136,18 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     panic!("`{css}` never contained `{needle}`; last text: `{last}`");
 }
 
+/// Scrolls the first `css` element to the middle of the view (WebKit's
+/// driver refuses to act on elements at the edge), then awaits `then`.
+async fn scroll_then<T>(c: &Client, css: &str, then: impl std::future::Future<Output = T>) -> T {
+    let _ = c
+        .execute(
+            "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({block: 'center'});",
+            vec![css.into()],
+        )
+        .await;
+    then.await
+}
+
 async fn type_into(c: &Client, css: &str, text: &str) {
     let el = match c
         .wait()
@@ -150,12 +162,7 @@ async fn type_into(c: &Client, css: &str, text: &str) {
         }
     };
     // Fields low on a long page: bring it into view first.
-    let _ = c
-        .execute(
-            "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({block: 'center'});",
-            vec![css.into()],
-        )
-        .await;
+    scroll_then(c, css, async {}).await;
     if let Err(e) = el.clear().await {
         shot(c, "timeout").await;
         panic!("cannot clear `{css}`: {e}");
@@ -178,15 +185,7 @@ async fn click(c: &Client, css: &str) {
             .for_element(Locator::Css(css))
             .await
         {
-            Ok(el) => match {
-                let _ = c
-                    .execute(
-                        "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({block: 'center'});",
-                        vec![css.into()],
-                    )
-                    .await;
-                el.click().await
-            } {
+            Ok(el) => match scroll_then(c, css, el.click()).await {
                 Ok(_) => return,
                 Err(e) => e,
             },
@@ -1004,7 +1003,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     let wanted = format!("/{room}");
     wait_until(c, "the meeting window loaded the room", || {
         let paths = jitsi.paths.lock().unwrap();
-        paths.iter().any(|p| p == "/external_api.js") && paths.iter().any(|p| *p == wanted)
+        paths.iter().any(|p| p == "/external_api.js") && paths.contains(&wanted)
     })
     .await;
     wait_text(c, "#record-meetings", "in corso").await;

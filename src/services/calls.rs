@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::contact_policy::{enforce_in, target_in};
+use super::contact_policy::{enforce_in, target_in, Attempt};
 use super::{now, Ctx};
 use crate::model::{
     dial_url, sla_reason, CallOutcome, CallerMatch, ContactChannel, ContactPurpose, Direction,
@@ -51,17 +51,14 @@ pub async fn start(db: &Db, ctx: &Ctx, call: &StartCall) -> Result<StartedCall> 
                 .ok_or_else(|| Error::field("phone", "required"))?,
         };
         let at = now();
-        let overridden = enforce_in(
-            c,
-            ctx,
-            &target,
-            ContactChannel::Call,
-            call.purpose,
-            Some(&phone),
-            call.override_reason.as_deref(),
+        let attempt = Attempt {
+            channel: ContactChannel::Call,
+            purpose: call.purpose,
+            phone: Some(phone.clone()),
             at,
-        )
-        .await?;
+        };
+        let overridden =
+            enforce_in(c, ctx, &target, &attempt, call.override_reason.as_deref()).await?;
         let interaction = Interaction {
             id: Uuid::now_v7(),
             entity_type: call.entity_type,

@@ -305,6 +305,20 @@ pub struct Target {
     pub title: String,
 }
 
+/// One contact about to be made: channel, purpose, the number (E.164) for
+/// calls and messages, and when (UTC).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    /// The channel.
+    pub channel: ContactChannel,
+    /// Service or marketing.
+    pub purpose: ContactPurpose,
+    /// The number called or texted.
+    pub phone: Option<String>,
+    /// Now.
+    pub at: DateTime<Utc>,
+}
+
 /// Resolves a record to a [`Target`]. Errors: [`Error::NotFound`].
 pub async fn target_in<C: ContactRepo + ?Sized>(
     c: &mut C,
@@ -378,11 +392,14 @@ pub async fn check_in<C: ContactRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     target: &Target,
-    channel: ContactChannel,
-    purpose: ContactPurpose,
-    phone: Option<&str>,
-    at: DateTime<Utc>,
+    attempt: &Attempt,
 ) -> Result<Option<Refusal>> {
+    let (channel, purpose, phone, at) = (
+        attempt.channel,
+        attempt.purpose,
+        attempt.phone.as_deref(),
+        attempt.at,
+    );
     let tenant = ctx.tenant_id();
     let policy = c.contact_policy(tenant).await?.unwrap_or_default();
     let person = match target.person_id {
@@ -479,13 +496,11 @@ pub async fn enforce_in<C: ContactRepo + ?Sized>(
     c: &mut C,
     ctx: &Ctx,
     target: &Target,
-    channel: ContactChannel,
-    purpose: ContactPurpose,
-    phone: Option<&str>,
+    attempt: &Attempt,
     override_reason: Option<&str>,
-    at: DateTime<Utc>,
 ) -> Result<Option<(String, String)>> {
-    let Some(refusal) = check_in(c, ctx, target, channel, purpose, phone, at).await? else {
+    let at = attempt.at;
+    let Some(refusal) = check_in(c, ctx, target, attempt).await? else {
         return Ok(None);
     };
     let Some(reason) = override_reason else {
@@ -524,16 +539,13 @@ pub async fn check(
 ) -> Result<ContactCheck> {
     with_conn!(db, |c| {
         let target = target_in(c, ctx.tenant_id(), entity_type, entity_id).await?;
-        let refusal = check_in(
-            c,
-            ctx,
-            &target,
+        let attempt = Attempt {
             channel,
             purpose,
-            target.phone.as_deref(),
-            now(),
-        )
-        .await?;
+            phone: target.phone.clone(),
+            at: now(),
+        };
+        let refusal = check_in(c, ctx, &target, &attempt).await?;
         Ok(ContactCheck {
             allowed: refusal.is_none(),
             refusal,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 use uuid::Uuid;
 
-use super::contact_policy::{enforce_in, target_in};
+use super::contact_policy::{enforce_in, target_in, Attempt};
 use super::notes::{add_in as add_note_in, NewNote};
 use super::{now, Ctx};
 use crate::model::{
@@ -109,17 +109,13 @@ pub async fn schedule(db: &Db, ctx: &Ctx, new: &NewMeeting) -> Result<Meeting> {
         }
         let target = target_in(c, tenant, new.entity_type, new.entity_id).await?;
         let at = now();
-        enforce_in(
-            c,
-            ctx,
-            &target,
-            ContactChannel::Meeting,
-            ContactPurpose::Service,
-            None,
-            new.override_reason.as_deref(),
+        let attempt = Attempt {
+            channel: ContactChannel::Meeting,
+            purpose: ContactPurpose::Service,
+            phone: None,
             at,
-        )
-        .await?;
+        };
+        enforce_in(c, ctx, &target, &attempt, new.override_reason.as_deref()).await?;
         let domain = c
             .contact_policy(tenant)
             .await?

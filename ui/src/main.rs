@@ -349,11 +349,11 @@ fn app() -> Html {
                 // comes and goes would recreate the page before it.
                 { active_call.as_ref().map(|c| html! { <div class="dialog-slot"><pages::calls::OutcomeDialog key={c.interaction.id.to_string()} call={c.clone()}
                     on_done={{ let (active_call, data_version) = (active_call.clone(), data_version.clone()); Callback::from(move |_saved: bool| { active_call.set(None); data_version.set(*data_version + 1) }) }} /></div> }).unwrap_or_default() }
-                { (*inbound).then(|| html! { <pages::calls::InboundDialog
-                    on_close={{ let (inbound, data_version) = (inbound.clone(), data_version.clone()); Callback::from(move |_saved: bool| { inbound.set(false); data_version.set(*data_version + 1) }) }} /> }).unwrap_or_default() }
+                { if *inbound { html! { <pages::calls::InboundDialog
+                    on_close={{ let (inbound, data_version) = (inbound.clone(), data_version.clone()); Callback::from(move |_saved: bool| { inbound.set(false); data_version.set(*data_version + 1) }) }} /> } } else { html! {} } }
                 { meeting_ended.as_ref().map(|m| html! { <div class="dialog-slot"><pages::meetings::MeetingNoteDialog key={m.note.id.to_string()} ended={m.clone()}
                     on_close={{ let (meeting_ended, data_version) = (meeting_ended.clone(), data_version.clone()); Callback::from(move |_| { meeting_ended.set(None); data_version.set(*data_version + 1) }) }} /></div> }).unwrap_or_default() }
-                { (*searching).then(|| html! { <pages::search::SearchBox on_close={{ let searching = searching.clone(); Callback::from(move |_| searching.set(false)) }} /> }).unwrap_or_default() }
+                { if *searching { html! { <pages::search::SearchBox on_close={{ let searching = searching.clone(); Callback::from(move |_| searching.set(false)) }} /> } } else { html! {} } }
             </div>
         </ContextProvider<Shared>>
     }
