@@ -35,6 +35,8 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
+#[path = "cli/contacts.rs"]
+mod contacts_cli;
 #[path = "cli/deals.rs"]
 mod deals_cli;
 #[path = "cli/records.rs"]
@@ -149,6 +151,23 @@ enum Command {
     },
     /// Rebuild the search index from the records.
     Reindex,
+    /// Calls: start one (the contact rules apply), record its outcome, find a caller.
+    Call {
+        #[command(subcommand)]
+        command: contacts_cli::CallCommand,
+    },
+    /// The "to call" queue: leads and deals whose SLA runs out, due call-backs.
+    Queue,
+    /// Video meetings: schedule, list, invitation (.ics), cancel.
+    Meeting {
+        #[command(subcommand)]
+        command: contacts_cli::MeetingCommand,
+    },
+    /// The store's contact rules, do-not-call list and your dial scheme.
+    ContactRules {
+        #[command(subcommand)]
+        command: contacts_cli::RulesCommand,
+    },
 }
 
 #[derive(Args)]
@@ -367,6 +386,8 @@ fn main() -> ExitCode {
                     Error::Validation(_)
                         | Error::IllegalTransition { .. }
                         | Error::IllegalDealMove { .. }
+                        | Error::ContactRefused(_)
+                        | Error::IllegalMeetingMove { .. }
                         | Error::Forbidden { .. }
                         | Error::NotFound { .. }
                 ) {
@@ -710,6 +731,10 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
         }
         Command::Search { query } => records_cli::search_cmd(db, ctx, &query).await,
         Command::Duplicates { command } => records_cli::duplicates_cmd(db, ctx, command).await,
+        Command::Call { command } => contacts_cli::call(db, ctx, command).await,
+        Command::Queue => contacts_cli::queue(db, ctx).await,
+        Command::Meeting { command } => contacts_cli::meeting(db, ctx, command).await,
+        Command::ContactRules { command } => contacts_cli::rules(db, ctx, command).await,
         Command::Reindex => {
             let n = banco::services::search::reindex(db, ctx.tenant_id()).await?;
             println!("{n} records indexed");

@@ -394,3 +394,139 @@ async fn cli_records_on_postgres() {
         .await
         .unwrap();
 }
+
+fn contacts_scenario(url: &str) {
+    ok(banco(url, &["migrate"]));
+    let rules = ok(banco(
+        url,
+        &[
+            "contact-rules",
+            "set",
+            "--time-zone",
+            "UTC",
+            "--quiet",
+            "none",
+            "--daily-cap",
+            "2",
+        ],
+    ));
+    assert!(rules.contains("\"time_zone\": \"UTC\""), "{rules}");
+    let bad = banco(url, &["contact-rules", "set", "--time-zone", "Europa/Roma"]);
+    assert_eq!(bad.status.code(), Some(2));
+    ok(banco(
+        url,
+        &[
+            "lead",
+            "add",
+            "--first-name",
+            "Ida",
+            "--last-name",
+            "Conti",
+            "--phone",
+            "347 111 2222",
+            "--consent",
+            "service_contact",
+        ],
+    ));
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["lead", "list", "--format", "json"]))).unwrap();
+    let lead_id = list["items"][0]["id"].as_str().unwrap().to_string();
+    // A marketing call without marketing consent is refused (exit 2, says why).
+    let refused = banco(url, &["call", "start", "lead", &lead_id, "--marketing"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("no consent to marketing contacts"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let started: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["call", "start", "lead", &lead_id]))).unwrap();
+    assert_eq!(started["dial_url"], "tel:+393471112222");
+    let call_id = started["interaction"]["id"].as_str().unwrap().to_string();
+    let done = ok(banco(
+        url,
+        &["call", "outcome", &call_id, "no_answer", "--seconds", "0"],
+    ));
+    assert!(done.contains("\"outcome\": \"no_answer\""), "{done}");
+    ok(banco(url, &["contact-rules", "dial", "callto"]));
+    let second: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["call", "start", "lead", &lead_id]))).unwrap();
+    assert_eq!(second["dial_url"], "callto:+393471112222");
+    // Two attempts today: the cap says no.
+    let capped = banco(url, &["call", "start", "lead", &lead_id]);
+    assert_eq!(capped.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&capped.stderr).contains("2 of 2 attempts today"));
+    let found = ok(banco(url, &["call", "find", "+39 347 1112222"]));
+    assert!(found.contains("Ida Conti"), "{found}");
+    let blocked = ok(banco(
+        url,
+        &[
+            "contact-rules",
+            "block",
+            "06 1234 5678",
+            "--reason",
+            "reclamo",
+        ],
+    ));
+    assert!(blocked.contains("+390612345678"), "{blocked}");
+    ok(banco(url, &["queue"]));
+
+    let meeting: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &[
+            "meeting",
+            "add",
+            "lead",
+            &lead_id,
+            "--title",
+            "Offerta luce",
+            "--start",
+            "2030-05-06T08:30:00Z",
+            "--minutes",
+            "45",
+            "--email",
+            "ida@esempio.it",
+        ],
+    )))
+    .unwrap();
+    let mid = meeting["meeting"]["id"].as_str().unwrap().to_string();
+    assert!(meeting["link"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://meet.jit.si/banco-"));
+    let ics = ok(banco(url, &["meeting", "ics", &mid]));
+    assert!(
+        ics.contains("DTSTART:20300506T083000Z") && ics.contains("DTEND:20300506T091500Z"),
+        "{ics}"
+    );
+    let listed = ok(banco(
+        url,
+        &[
+            "meeting",
+            "list",
+            "2030-05-06T00:00:00Z",
+            "2030-05-07T00:00:00Z",
+        ],
+    ));
+    assert!(listed.contains("Offerta luce"), "{listed}");
+    ok(banco(
+        url,
+        &["meeting", "cancel", &mid, "--reason", "spostata"],
+    ));
+    let again = banco(url, &["meeting", "cancel", &mid]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn cli_contacts_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    contacts_scenario(&banco::store::sqlite_url_in(dir.path()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_contacts_on_postgres() {
+    let url = common::fresh_pg_url().await;
+    tokio::task::spawn_blocking(move || contacts_scenario(&url))
+        .await
+        .unwrap();
+}

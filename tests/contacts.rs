@@ -822,6 +822,15 @@ store_test!(
             ended.note.body
         );
         assert!(ended.note.body.contains("30 min"));
+        // The meeting counts as a contact with her.
+        let contacts = calls::interactions(&t.db, &t.ctx, EntityType::Person, out.person.id)
+            .await
+            .unwrap();
+        assert_eq!(contacts.len(), 1);
+        assert_eq!(
+            (contacts[0].channel, contacts[0].outcome),
+            (ContactChannel::Meeting, Some(CallOutcome::Reached))
+        );
         // Ending again returns the same note.
         let again = meetings::end(&t.db, &t.ctx, m.id, &MeetingNoteLabels::default())
             .await
@@ -873,6 +882,26 @@ store_test!(
             .await
             .unwrap();
         assert_eq!(of_person.len(), 3);
+
+        // The time rules apply at the meeting's own time: with quiet hours
+        // 21:00–09:00, 22:00 tomorrow is refused and 10:00 tomorrow is fine,
+        // whenever it is scheduled.
+        policy.quiet_hours = Some(QuietHours {
+            start: hm(21, 0),
+            end: hm(9, 0),
+        });
+        contact_policy::save_settings(&t.db, &t.ctx, &policy)
+            .await
+            .unwrap();
+        let tomorrow = (Utc::now() + Duration::days(1)).date_naive();
+        new.starts_at = tomorrow.and_time(hm(22, 0)).and_utc();
+        let r = refusal(meetings::schedule(&t.db, &t.ctx, &new).await.unwrap_err());
+        assert_eq!(
+            (r.code.as_str(), r.params["until"].as_str()),
+            ("quiet_hours", "09:00")
+        );
+        new.starts_at = tomorrow.and_time(hm(10, 0)).and_utc();
+        meetings::schedule(&t.db, &t.ctx, &new).await.unwrap();
     }
 );
 

@@ -12,9 +12,9 @@ use super::contact_policy::{enforce_in, target_in, Attempt};
 use super::notes::{add_in as add_note_in, NewNote};
 use super::{now, Ctx};
 use crate::model::{
-    meeting_base, meeting_host, room_name, ContactChannel, ContactPurpose, Email, EntityType,
-    FieldError, LeadEventKind, Meeting, MeetingEnded, MeetingJoin, MeetingNoteLabels,
-    MeetingStatus, NewMeeting, NoteKind,
+    meeting_base, meeting_host, room_name, CallOutcome, ContactChannel, ContactPurpose, Direction,
+    Email, EntityType, FieldError, Interaction, LeadEventKind, Meeting, MeetingEnded, MeetingJoin,
+    MeetingNoteLabels, MeetingStatus, NewMeeting, NoteKind,
 };
 use crate::store::{ContactRepo, Db, RecordRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
@@ -65,7 +65,7 @@ async fn load_in<C: ContactRepo + ?Sized>(c: &mut C, tenant: Uuid, id: Uuid) -> 
 /// Schedules a meeting: checks the form (title, length 5–480 minutes,
 /// the customer's e-mail), the participants (active users of the tenant;
 /// the scheduler always takes part), and the contact rules for a meeting
-/// (a manager may override with a reason); picks a room of 128 random
+/// at its start time (a manager may override with a reason); picks a room of 128 random
 /// bits on the tenant's server; logs `meeting_scheduled` on the record.
 ///
 /// Errors: [`Error::Validation`] (`title`, `duration_minutes`,
@@ -113,7 +113,9 @@ pub async fn schedule(db: &Db, ctx: &Ctx, new: &NewMeeting) -> Result<Meeting> {
             channel: ContactChannel::Meeting,
             purpose: ContactPurpose::Service,
             phone: None,
-            at,
+            // The time rules (quiet hours, caps, cadence) are those of the
+            // meeting's own time, not of the moment it is scheduled.
+            at: new.starts_at,
         };
         enforce_in(c, ctx, &target, &attempt, new.override_reason.as_deref()).await?;
         let domain = c
@@ -259,7 +261,8 @@ fn note_body(m: &Meeting, customer: &str, labels: &MeetingNoteLabels) -> String 
 /// Ends a meeting in progress: records the end time (so its real length),
 /// writes the meeting note on the record (kind `meeting`, prefilled with
 /// participants and length in the words of `labels`; the user completes
-/// it) and logs
+/// it), records it as an interaction (channel `meeting`, reached, its
+/// length) and logs
 /// `meeting_ended`. Ending an ended meeting returns it as it is (the
 /// window may report its close after the user pressed End).
 ///
@@ -301,6 +304,32 @@ pub async fn end(db: &Db, ctx: &Ctx, id: Uuid, labels: &MeetingNoteLabels) -> Re
         .await?;
         m.note_id = Some(note.id);
         c.update_meeting(tenant, &m, None).await?;
+        // The meeting is a contact with the person: it counts like a call.
+        let target = target_in(c, tenant, m.entity_type, m.entity_id).await?;
+        c.insert_interaction(
+            tenant,
+            &Interaction {
+                id: Uuid::now_v7(),
+                entity_type: m.entity_type,
+                entity_id: m.entity_id,
+                person_id: target.person_id,
+                channel: ContactChannel::Meeting,
+                direction: Direction::Outbound,
+                purpose: ContactPurpose::Service,
+                outcome: Some(CallOutcome::Reached),
+                phone: None,
+                campaign_id: target.campaign_id,
+                started_at: m.started_at.unwrap_or(at),
+                duration_seconds: m.started_at.map(|s| (at - s).num_seconds().max(0)),
+                note: Some(m.title.clone()),
+                user_id: ctx.user.id,
+                user_name: Some(ctx.user.display_name.clone()),
+                override_code: None,
+                override_reason: None,
+                recorded_at: Some(at),
+            },
+        )
+        .await?;
         let detail = format!("{} · {} min", m.title, m.actual_minutes().unwrap_or(0));
         log_in(c, ctx, &m, "meeting_ended", &detail, at).await?;
         Ok(MeetingEnded { meeting: m, note })

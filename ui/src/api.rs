@@ -503,6 +503,17 @@ pub async fn dial_scheme() -> Result<DialScheme, ErrorPayload> {
 pub async fn set_dial_scheme(scheme: DialScheme) -> Result<DialScheme, ErrorPayload> {
     call("set_dial_scheme", json!({ "scheme": scheme })).await
 }
+pub async fn check_contact(
+    entity_type: EntityType,
+    entity_id: Uuid,
+    channel: banco::model::ContactChannel,
+) -> Result<banco::model::ContactCheck, ErrorPayload> {
+    call(
+        "check_contact",
+        json!({ "entityType": entity_type, "entityId": entity_id, "channel": channel, "purpose": "service" }),
+    )
+    .await
+}
 pub async fn start_call(c: &StartCall) -> Result<StartedCall, ErrorPayload> {
     call("start_call", json!({ "call": c })).await
 }

@@ -25,6 +25,20 @@ pub fn tr_with<'a>(key: &str, params: impl IntoIterator<Item = (&'a str, String)
     text
 }
 
+/// Why a contact rule refuses, in the current language ("fascia di
+/// silenzio fino alle 09:00").
+pub fn refusal_text(r: &banco::model::Refusal) -> String {
+    let params = r.params.iter().map(|(k, v)| {
+        let value = match k.as_str() {
+            "channel" => tr(&format!("channel.{v}")),
+            "kind" => tr(&format!("consent.{v}")),
+            _ => v.clone(),
+        };
+        (k.as_str(), value)
+    });
+    tr_with(&format!("contact_rule.{}", r.code), params)
+}
+
 /// A field error as a sentence in the current language.
 pub fn field_error(e: &FieldError) -> String {
     let mut params: Vec<(&str, String)> = e

@@ -373,7 +373,7 @@ pub fn interaction_line(i: &Interaction) -> Html {
     html! {
         <li data-outcome={i.outcome.map(|o| o.as_str()).unwrap_or("pending")}>
             <span class="when">{ format!("{} · {}", local_time(&i.started_at), i.user_name.clone().unwrap_or_default()) }</span><br/>
-            <strong>{ tr(&format!("direction.{}", i.direction.as_str())) }</strong>{ " " }
+            <strong>{ format!("{} · {}", tr(&format!("channel.{}", i.channel.as_str())), tr(&format!("direction.{}", i.direction.as_str()))) }</strong>{ " " }
             { phone_display(&i.phone) }{ " — " }{ outcome }{ length }
             { i.note.as_ref().map(|n| html!{ <div>{ n }</div> }) }
             { i.override_reason.as_ref().map(|r| html!{ <div class="hint">{ tr_with("calls.overridden", [("code", tr(&format!("contact_rule.short.{}", i.override_code.clone().unwrap_or_default()))), ("reason", r.clone())]) }</div> }) }
@@ -402,6 +402,19 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
     let items = use_state(Vec::<Interaction>::new);
     let error = use_state(|| None::<String>);
     let scheduling = use_state(|| false);
+    let warning = use_state(|| None::<String>);
+    {
+        // Says ahead of the click whether a call would be refused now.
+        let warning = warning.clone();
+        let (kind, id) = (props.entity_type, props.entity_id);
+        use_effect_with((id, version), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(check) = api::check_contact(kind, id, ContactChannel::Call).await {
+                    warning.set(check.refusal.as_ref().map(crate::i18n::refusal_text));
+                }
+            });
+        });
+    }
     let meetings_key = use_state(|| 0u32);
     {
         let (items, error) = (items.clone(), error.clone());
@@ -421,6 +434,7 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
                 <CallButton entity_type={props.entity_type} entity_id={props.entity_id} phone={props.phone.clone()} />
                 <button class="secondary" id="meeting-new" onclick={{ let s = scheduling.clone(); Callback::from(move |_| s.set(!*s)) }}>{ tr("meetings.schedule") }</button>
             </div>
+            { warning.as_ref().map(|w| html!{ <p class="hint" id="contact-warning">{ format!("{} {w}", tr("calls.refused")) }</p> }) }
             { error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }
             { (*scheduling).then(|| html! {
                 <super::meetings::MeetingForm entity_type={props.entity_type} entity_id={props.entity_id} email={props.email.clone()}
