@@ -310,12 +310,7 @@ async fn bench(name: &'static str, db: Db, n: u64, rows: &mut Vec<Row>) {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let n: u64 = args
-        .iter()
-        .position(|a| a == "--leads")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = common::arg(&args, "--leads", 100_000);
     let mut rows = Vec::new();
 
     let dir = tempfile::tempdir().unwrap();

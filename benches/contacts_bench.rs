@@ -30,7 +30,7 @@ use banco::model::{
 use banco::services::{calls, capture, contact_policy, pipelines, seed, Ctx};
 use banco::store::{Db, Pool};
 use chrono::{Duration as Span, Utc};
-use common::{median, Row};
+use common::{arg, median, Row};
 use uuid::Uuid;
 
 const QUEUE_RUNS: usize = 15;
@@ -326,14 +326,6 @@ async fn bench(name: &'static str, db: Db, n: u64, open: u64, k: usize, rows: &m
         baseline_name: "UPDATE + timeline INSERT as raw SQL",
         baseline: median(r),
     });
-}
-
-fn arg(args: &[String], name: &str, default: u64) -> u64 {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 #[tokio::main]

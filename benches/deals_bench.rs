@@ -25,7 +25,7 @@ use banco::model::{DealFilter, DealMove, KpiRange};
 use banco::services::{deals, kpi, pipelines, seed, Ctx};
 use banco::store::{Db, Pool};
 use chrono::{Duration as Days, NaiveDate, NaiveTime, Utc};
-use common::{median, Row};
+use common::{arg, median, Row};
 use uuid::Uuid;
 
 const BOARD_RUNS: usize = 15;
@@ -345,14 +345,6 @@ async fn bench(name: &'static str, db: Db, n: u64, open: u64, rows: &mut Vec<Row
         });
     }
     db.close().await;
-}
-
-fn arg(args: &[String], name: &str, default: u64) -> u64 {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 #[tokio::main]

@@ -27,19 +27,11 @@ use std::time::{Duration, Instant};
 use banco::model::EntityType;
 use banco::services::{capture, duplicates, search, seed, Ctx};
 use banco::store::{Db, Pool};
-use common::{median, Row};
+use common::{arg, median, Row};
 use uuid::Uuid;
 
 const SEARCH_RUNS: usize = 15;
 const CAPTURE_RUNS: usize = 50;
-
-fn arg(args: &[String], name: &str, default: u64) -> u64 {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The index queries by hand, as the search's prefix path runs them:
 /// names ranked, then anywhere unranked.

@@ -1,10 +1,20 @@
-//! What both benchmark binaries share: medians, the result rows and their
-//! Markdown table, and a fresh Postgres database for a run.
+//! What the benchmark binaries share: their `--name N` arguments, medians,
+//! the result rows and their Markdown table, and a fresh Postgres database
+//! for a run.
 
 use std::time::Duration;
 
 use banco::store::Db;
 use uuid::Uuid;
+
+/// The number after `name` in `args` (`--deals 200000`), else `default`.
+pub fn arg(args: &[String], name: &str, default: u64) -> u64 {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 /// The median of some timings.
 pub fn median(mut v: Vec<Duration>) -> Duration {

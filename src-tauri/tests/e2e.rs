@@ -199,6 +199,23 @@ async fn click(c: &Client, css: &str) {
     }
 }
 
+/// Opens the first row of the Leads list from the keyboard, as counter
+/// staff do: focus it, Enter.
+async fn open_first_row(c: &Client) {
+    c.execute(
+        "document.querySelector('#leads-table tbody tr').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(ENTER)
+        .await
+        .unwrap();
+}
+
 async fn active_name(c: &Client) -> String {
     c.execute(
         "return document.activeElement && document.activeElement.name",
@@ -283,18 +300,7 @@ async fn scenario(c: &Client) {
     wait_text(c, "#leads-table tbody", "Giulia Bianchi").await;
     wait_text(c, "#leads-range", "1–1 di 1").await;
     // Open the row from the keyboard, as counter staff do: focus it, Enter.
-    c.execute(
-        "document.querySelector('#leads-table tbody tr').focus()",
-        vec![],
-    )
-    .await
-    .unwrap();
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(ENTER)
-        .await
-        .unwrap();
+    open_first_row(c).await;
     wait_text(c, "#lead-detail", "giulia.bianchi@example.it").await;
     wait_text(c, "#lead-detail", "347 123 4567").await;
     click(c, "#status-in_progress").await;
@@ -920,18 +926,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     click(c, "#nav-leads").await;
     type_into(c, "input[name=search]", "ferri").await;
     wait_text(c, "#leads-table tbody", "Marta Ferri").await;
-    c.execute(
-        "document.querySelector('#leads-table tbody tr').focus()",
-        vec![],
-    )
-    .await
-    .unwrap();
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(ENTER)
-        .await
-        .unwrap();
+    open_first_row(c).await;
     wait_text(c, "#lead-detail", "Marta Ferri").await;
 
     // The call is refused (do-not-call list) and says why; the admin

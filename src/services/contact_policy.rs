@@ -94,12 +94,23 @@ pub async fn stage_playbooks(db: &Db, ctx: &Ctx) -> Result<Vec<(Uuid, StagePlayb
     with_conn!(db, |c| c.stage_playbooks(ctx.tenant_id()).await)
 }
 
-fn check_hours(field: &str, v: Option<u32>, max: u32) -> Option<FieldError> {
-    v.filter(|v| *v == 0 || *v > max).map(|_| {
-        FieldError::new(field, "out_of_range")
-            .with("min", "1")
-            .with("max", max.to_string())
-    })
+/// Checks optional counts `(field, value, max)`: each must be 1..=max.
+/// Errors: [`Error::Validation`] with `out_of_range` on every bad field.
+fn check_counts(checks: &[(&str, Option<u32>, u32)]) -> Result<()> {
+    let errors: Vec<FieldError> = checks
+        .iter()
+        .filter(|(_, v, max)| v.is_some_and(|v| v == 0 || v > *max))
+        .map(|(field, _, max)| {
+            FieldError::new(*field, "out_of_range")
+                .with("min", "1")
+                .with("max", max.to_string())
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(errors))
+    }
 }
 
 /// Saves a stage's playbook: allowed channels (empty: all), attempts per
@@ -114,16 +125,10 @@ pub async fn save_stage_playbook(
     p: &StagePlaybook,
 ) -> Result<Vec<(Uuid, StagePlaybook)>> {
     ctx.require_manager("edit_contact_rules")?;
-    let errors: Vec<FieldError> = [
-        check_hours("max_attempts_per_day", p.max_attempts_per_day, 20),
-        check_hours("sla_hours", p.sla_hours, 720),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
+    check_counts(&[
+        ("max_attempts_per_day", p.max_attempts_per_day, 20),
+        ("sla_hours", p.sla_hours, 720),
+    ])?;
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
         let known = c
@@ -159,16 +164,10 @@ pub async fn save_campaign_cadence(
     cadence: &CampaignCadence,
 ) -> Result<Vec<(Uuid, CampaignCadence)>> {
     ctx.require_manager("edit_contact_rules")?;
-    let errors: Vec<FieldError> = [
-        check_hours("min_hours_between", cadence.min_hours_between, 720),
-        check_hours("max_per_week", cadence.max_per_week, 50),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
+    check_counts(&[
+        ("min_hours_between", cadence.min_hours_between, 720),
+        ("max_per_week", cadence.max_per_week, 50),
+    ])?;
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
         if !c
