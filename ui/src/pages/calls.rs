@@ -359,8 +359,10 @@ pub fn inbound_dialog(props: &InboundProps) -> Html {
     }
 }
 
-/// One interaction as a line: direction, outcome, length, note, who, when.
-pub fn interaction_line(i: &Interaction) -> Html {
+/// One interaction as a line: direction, outcome, length, note, who, when;
+/// a call still waiting for its outcome has a button that reopens the
+/// outcome dialog (`record`).
+pub fn interaction_line(i: &Interaction, record: &Callback<StartedCall>) -> Html {
     let outcome = i
         .outcome
         .map(|o| tr(&format!("outcome.{}", o.as_str())))
@@ -377,6 +379,14 @@ pub fn interaction_line(i: &Interaction) -> Html {
             { phone_display(&i.phone) }{ " — " }{ outcome }{ length }
             { i.note.as_ref().map(|n| html!{ <div>{ n }</div> }) }
             { i.override_reason.as_ref().map(|r| html!{ <div class="hint">{ tr_with("calls.overridden", [("code", tr(&format!("contact_rule.short.{}", i.override_code.clone().unwrap_or_default()))), ("reason", r.clone())]) }</div> }) }
+            { (i.outcome.is_none() && i.channel == ContactChannel::Call).then(|| {
+                let (record, call) = (record.clone(), StartedCall {
+                    interaction: i.clone(),
+                    dial_url: String::new(),
+                    title: phone_display(&i.phone),
+                });
+                html! { <button class="link record-outcome" onclick={Callback::from(move |_| record.emit(call.clone()))}>{ tr("calls.save_outcome") }</button> }
+            }) }
         </li>
     }
 }
@@ -403,6 +413,10 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
     let error = use_state(|| None::<String>);
     let scheduling = use_state(|| false);
     let warning = use_state(|| None::<String>);
+    let record_outcome = shared
+        .as_ref()
+        .map(|s| s.call_started.clone())
+        .unwrap_or_default();
     {
         // Says ahead of the click whether a call would be refused now.
         let warning = warning.clone();
@@ -443,7 +457,7 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
             <super::meetings::RecordMeetings entity_type={props.entity_type} entity_id={props.entity_id} version={*meetings_key + version} />
             <h4>{ tr("calls.history") }</h4>
             { if items.is_empty() { html!{ <p class="hint">{ tr("calls.none") }</p> } } else { html!{} } }
-            <ul class="timeline" id="interactions">{ for items.iter().map(interaction_line) }</ul>
+            <ul class="timeline" id="interactions">{ for items.iter().map(|i| interaction_line(i, &record_outcome)) }</ul>
             { (props.entity_type == EntityType::Person).then(|| html! { <Preferences person={props.entity_id} /> }) }
         </div>
     }
