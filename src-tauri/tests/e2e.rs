@@ -1041,7 +1041,17 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     click(c, "#nav-to-call").await;
     wait_text(c, "#queue-empty", "Nessuno da chiamare").await;
 
-    // Her card's timeline has the call, the override and the meeting note.
+    // She calls back: the number pasted in another format finds her.
+    click(c, "#open-inbound").await;
+    type_into(c, "#inbound-phone", "+39 333 1234567").await;
+    click(c, "#inbound-find").await;
+    wait_text(c, "#inbound-matches", "Marta Ferri").await;
+    type_into(c, "#call-minutes", "1").await;
+    type_into(c, "#call-note", "Conferma lunedì").await;
+    shot(c, "calls-08-inbound").await;
+    click(c, "#call-outcome-save").await;
+
+    // Her card's timeline has the calls, the override and the meeting note.
     search_for(c, "Ferri").await;
     wait_text(c, "#search-results", "Marta Ferri").await;
     press(c, ENTER).await;
@@ -1050,5 +1060,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     wait_text(c, "#record-timeline", "Chiamata").await;
     wait_text(c, "#record-timeline", "Deroga a una regola di contatto").await;
     wait_text(c, "#record-timeline", "Riunione terminata").await;
-    shot(c, "calls-08-timeline").await;
+    wait_text(c, "#record-timeline", "Chiamata in arrivo").await;
+    wait_text(c, "#record-timeline", "Conferma lunedì").await;
+    shot(c, "calls-09-timeline").await;
 }
