@@ -121,6 +121,7 @@ fn app() -> Html {
     let deals_key = use_state(|| 0u32);
     let searching = use_state(|| false);
     let unread = use_state(|| 0usize);
+    let to_call = use_state(|| 0usize);
     let active_call = use_state(|| None::<StartedCall>);
     let inbound = use_state(|| false);
     let meeting_ended = use_state(|| None::<MeetingEnded>);
@@ -179,17 +180,25 @@ fn app() -> Html {
         // The unread mentions badge, refreshed when the user, the screen or
         // the open record changes. (Before any early return: hooks run in
         // the same order on every render.)
-        let unread = unread.clone();
+        // The same for the "to call" count (overdue or due soon), which
+        // also follows calls recorded from a dialog.
+        let (unread, to_call) = (unread.clone(), to_call.clone());
         let user = info.as_ref().map(|i| i.user.id);
-        use_effect_with((user, *screen, *record), move |(user, _, _)| {
-            if user.is_some() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(m) = api::mentions(true).await {
-                        unread.set(m.len());
-                    }
-                });
-            }
-        });
+        use_effect_with(
+            (user, *screen, *record, *data_version),
+            move |(user, _, _, _)| {
+                if user.is_some() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(m) = api::mentions(true).await {
+                            unread.set(m.len());
+                        }
+                        if let Ok(q) = api::call_queue().await {
+                            to_call.set(q.len());
+                        }
+                    });
+                }
+            },
+        );
     }
     {
         // Calls left without an outcome (the app was closed mid-call): the
@@ -322,7 +331,8 @@ fn app() -> Html {
                         let s = *s;
                         html! {
                             <button id={s.id()} class={classes!((*screen == s && record.is_none()).then_some("active"))}
-                                onclick={Callback::from(move |_| { record.set(None); screen_state.set(s) })}>{ tr(s.key()) }</button>
+                                onclick={Callback::from(move |_| { record.set(None); screen_state.set(s) })}>{ tr(s.key()) }
+                                { (s == Screen::ToCall && *to_call > 0).then(|| html!{ <span class="count" id="to-call-count">{ *to_call }</span> }) }</button>
                         }
                     }) }
                 </nav>
