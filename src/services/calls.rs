@@ -168,7 +168,7 @@ async fn log_call_in<C: ContactRepo + ?Sized>(
                 note: note.map(String::from),
                 done_at: None,
             };
-            c.insert_reminder(tenant, &r).await?;
+            c.insert_reminder(tenant, &r, at).await?;
             Some(r)
         }
         _ => None,

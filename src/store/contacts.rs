@@ -136,8 +136,13 @@ pub trait ContactRepo: RecordRepo + DealRepo {
         person: Uuid,
         since: DateTime<Utc>,
     ) -> Result<Vec<AttemptRow>>;
-    /// Writes a reminder.
-    async fn insert_reminder(&mut self, tenant: Uuid, r: &Reminder) -> Result<()>;
+    /// Writes a reminder made at `at`.
+    async fn insert_reminder(
+        &mut self,
+        tenant: Uuid,
+        r: &Reminder,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
     /// Open reminders due before `until`, of `user` (or everyone's).
     async fn reminders_due(
         &mut self,
@@ -731,7 +736,7 @@ macro_rules! impl_contact_repo {
                     .collect()
             }
 
-            async fn insert_reminder(&mut self, tenant: Uuid, r: &Reminder) -> Result<()> {
+            async fn insert_reminder(&mut self, tenant: Uuid, r: &Reminder, at: DateTime<Utc>) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO reminders (tenant_id, id, entity_type, entity_id, person_id, interaction_id, due_at, user_id, \
                      note, done_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -746,7 +751,7 @@ macro_rules! impl_contact_repo {
                 .bind(r.user_id)
                 .bind(&r.note)
                 .bind(r.done_at)
-                .bind(crate::services::now())
+                .bind(at)
                 .execute(&mut *self)
                 .await?;
                 Ok(())
