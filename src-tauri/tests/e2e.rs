@@ -389,14 +389,34 @@ async fn a_rule_converts_a_lead_the_deal_moves_by_keyboard_is_won_and_kpis_chang
     result.expect("the scenario finished in time");
 }
 
-/// Sends keys to whatever has the focus.
+/// Sends keys to whatever has the focus (again if the focused element
+/// was replaced by a re-render in between).
 async fn press(c: &Client, keys: &str) {
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
+    let started = Instant::now();
+    loop {
+        let sent = match c.active_element().await {
+            Ok(el) => el.send_keys(keys).await,
+            Err(e) => Err(e),
+        };
+        match sent {
+            Ok(()) => return,
+            Err(e) if started.elapsed() > TIMEOUT => panic!("cannot press keys: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+        }
+    }
+}
+
+/// Waits until no element matches `css` (a dialog closed).
+async fn wait_gone(c: &Client, css: &str) {
+    let started = Instant::now();
+    while started.elapsed() < TIMEOUT {
+        if c.find(Locator::Css(css)).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    shot(c, "timeout").await;
+    panic!("`{css}` never went away");
 }
 
 async fn deals_scenario(c: &Client) {
@@ -960,6 +980,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     type_into(c, "#call-note", "Vuole la fibra 1 Gbit").await;
     shot(c, "calls-03-outcome").await;
     click(c, "#call-outcome-save").await;
+    wait_gone(c, "#call-outcome").await;
     wait_text(
         c,
         "#lead-history",
@@ -1029,6 +1050,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
         .unwrap();
     shot(c, "calls-06-meeting-note").await;
     click(c, "#meeting-note-save").await;
+    wait_gone(c, "#meeting-note").await;
     wait_text(c, "#record-meetings", "terminata").await;
     wait_text(c, "#lead-history", "Riunione terminata: Offerta fibra").await;
     wait_text(c, "#lead-detail", "Firma lunedì in negozio.").await;
@@ -1050,6 +1072,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     type_into(c, "#call-note", "Conferma lunedì").await;
     shot(c, "calls-08-inbound").await;
     click(c, "#call-outcome-save").await;
+    wait_gone(c, "#inbound-dialog").await;
 
     // Her card's timeline has the calls, the override and the meeting note.
     search_for(c, "Ferri").await;
