@@ -999,6 +999,17 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     click(c, "#meeting-new").await;
     type_into(c, "#meeting-title", "Offerta fibra").await;
     type_into(c, "#meeting-email", "marta@esempio.it").await;
+    // Now (not the form's default, the next full hour, which is tomorrow
+    // after 23:00): the day view below shows today.
+    c.execute(
+        "const d = new Date(); const p = n => String(n).padStart(2, '0'); \
+         const el = document.querySelector('#meeting-start'); \
+         el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; \
+         el.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
     click(c, "#meeting-save").await;
     wait_text(c, "#record-meetings", "pianificata").await;
     let room = c
