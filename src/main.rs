@@ -39,14 +39,62 @@ use uuid::Uuid;
 mod contacts_cli;
 #[path = "cli/deals.rs"]
 mod deals_cli;
+#[path = "cli/output.rs"]
+mod output;
 #[path = "cli/records.rs"]
 mod records_cli;
+
+/// `banco --help`: the commands by what they are for (clap lists
+/// subcommands under one heading; `tests/cli.rs` checks that every
+/// subcommand is named here).
+const HELP: &str = "\
+{before-help}{name} {version}: {about}
+
+{usage-heading} {usage}
+
+Counter and customers:
+  lead           Capture, list and qualify leads
+  company        Companies and their contacts
+  note           Write a note on a record
+  search         Search people, companies, leads, deals and notes
+  duplicates     Find and merge duplicate people or companies
+
+Sales:
+  deal           Deals: list, show, add, move, link a customer
+  pipeline       Pipelines, stages and lost reasons
+  campaign       Campaigns
+  rule           Conversion rules (lead → deal)
+  kpi            KPIs per campaign, pipeline, stage, month, store and owner
+
+Calls and meetings:
+  call           Start a call, record its outcome, find a caller
+  queue          The \"to call\" queue
+  meeting        Video meetings and their invitations
+  contact-rules  The store's contact rules and do-not-call list
+
+Data in and out:
+  import         People and leads, deals, companies or vCards from a file
+  export         Leads (CSV, JSON) or vCards
+
+Set-up and upkeep:
+  migrate        Apply schema migrations
+  user           Staff
+  store          Stores (shops)
+  seed           Synthetic data for demos and benchmarks
+  reindex        Rebuild the search index
+  help           Help on a command
+
+Every list takes --format table|json|csv, --limit and --offset (JSON: one
+document with items, total and offset); every show takes --format.
+
+{options}{after-help}";
 
 #[derive(Parser)]
 #[command(
     name = "banco",
     version,
-    about = "Banco CRM: counter leads on SQLite or Postgres"
+    about = "Banco CRM: counter leads on SQLite or Postgres",
+    help_template = HELP
 )]
 struct Cli {
     /// Database URL (`sqlite:…` or `postgres://…`); default: the SQLite file in the data directory.
@@ -143,6 +191,8 @@ enum Command {
     Search {
         /// Words, part of words, or the last digits of a phone.
         query: String,
+        #[command(flatten)]
+        list: output::ListArgs,
     },
     /// Find and merge duplicate people or companies.
     Duplicates {
@@ -157,7 +207,7 @@ enum Command {
         command: contacts_cli::CallCommand,
     },
     /// The "to call" queue: leads and deals whose SLA runs out, due call-backs.
-    Queue,
+    Queue(output::ListArgs),
     /// Video meetings: schedule, list, invitation (.ics), cancel.
     Meeting {
         #[command(subcommand)]
@@ -334,7 +384,7 @@ struct LeadAdd {
 #[derive(Subcommand)]
 enum UserCommand {
     /// List users.
-    List,
+    List(output::ListArgs),
     /// Add a user.
     Add {
         #[arg(long)]
@@ -351,7 +401,7 @@ enum UserCommand {
 #[derive(Subcommand)]
 enum StoreCommand {
     /// List stores.
-    List,
+    List(output::ListArgs),
     /// Add a store.
     Add {
         #[arg(long)]
@@ -433,18 +483,7 @@ fn query_from(f: &Filters, limit: u32, offset: u32) -> Result<LeadQuery> {
             .transpose()?,
         store_id: f.store,
         person_id: None,
-        custom: f
-            .custom
-            .iter()
-            .map(|kv| match kv.split_once('=') {
-                Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
-                None => Err(Error::Validation(vec![banco::model::FieldError::new(
-                    "--custom",
-                    "invalid_mapping",
-                )
-                .with("value", kv.as_str())])),
-            })
-            .collect::<Result<_>>()?,
+        custom: custom_filters(&f.custom)?,
         from: f.from,
         to: f.to,
         sort,
@@ -506,6 +545,21 @@ fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `--custom KEY=VALUE` filters, shared by every list that takes them.
+fn custom_filters(values: &[String]) -> Result<Vec<(String, String)>> {
+    values
+        .iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
+            None => Err(Error::Validation(vec![banco::model::FieldError::new(
+                "--custom",
+                "invalid_mapping",
+            )
+            .with("value", kv.as_str())])),
+        })
+        .collect()
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -678,10 +732,15 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             Ok(())
         }
         Command::User {
-            command: UserCommand::List,
+            command: UserCommand::List(list),
         } => {
-            println!("{}", json(&staff::list_users(db, ctx).await?)?);
-            Ok(())
+            let (rows, total) = list.page_of(staff::list_users(db, ctx).await?);
+            output::print_list(
+                &list,
+                &rows,
+                total,
+                &["id", "display_name", "role", "email", "store_id", "active"],
+            )
         }
         Command::User {
             command:
@@ -708,10 +767,10 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Store {
-            command: StoreCommand::List,
+            command: StoreCommand::List(list),
         } => {
-            println!("{}", json(&staff::list_stores(db, ctx).await?)?);
-            Ok(())
+            let (rows, total) = list.page_of(staff::list_stores(db, ctx).await?);
+            output::print_list(&list, &rows, total, &[])
         }
         Command::Store {
             command: StoreCommand::Add { name, code },
@@ -729,10 +788,10 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             let on = parse(banco::model::EntityType::parse(&on, "on"))?;
             records_cli::note(db, ctx, on, id, body).await
         }
-        Command::Search { query } => records_cli::search_cmd(db, ctx, &query).await,
+        Command::Search { query, list } => records_cli::search_cmd(db, ctx, &query, &list).await,
         Command::Duplicates { command } => records_cli::duplicates_cmd(db, ctx, command).await,
         Command::Call { command } => contacts_cli::call(db, ctx, command).await,
-        Command::Queue => contacts_cli::queue(db, ctx).await,
+        Command::Queue(list) => contacts_cli::queue(db, ctx, &list).await,
         Command::Meeting { command } => contacts_cli::meeting(db, ctx, command).await,
         Command::ContactRules { command } => contacts_cli::rules(db, ctx, command).await,
         Command::Reindex => {
@@ -854,4 +913,22 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         println!("report written to {}", path.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn help_names_every_command() {
+        for sub in Cli::command().get_subcommands() {
+            let name = sub.get_name();
+            assert!(
+                HELP.lines()
+                    .any(|l| l.trim_start().starts_with(&format!("{name} "))),
+                "`{name}` is not in the grouped --help"
+            );
+        }
+    }
 }

@@ -133,7 +133,7 @@ fn deals_scenario(url: &str) {
     ok(banco(url, &["migrate"]));
     let pipelines = ok(banco(url, &["pipeline", "list"]));
     assert!(
-        pipelines.contains("Fisso: Pre-check (10%) → Offerta (30%)"),
+        pipelines.contains("Fisso") && pipelines.contains("Pre-check (10%) → Offerta (30%)"),
         "{pipelines}"
     );
     ok(banco(
@@ -323,15 +323,19 @@ fn records_scenario(url: &str) {
         url,
         &["note", "company", &id, "Sopralluogo **fotovoltaico** fatto"],
     ));
-    let found = ok(banco(url, &["search", "fotovolt"]));
+    let found = ok(banco(url, &["search", "fotovolt", "--format", "json"]));
     assert!(found.contains(&format!("\"open_id\": \"{id}\"")), "{found}");
     let csv = ok(banco(
         url,
         &["company", "list", "--tag", "b2b", "--csv", "-"],
     ));
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    let pairs: serde_json::Value =
-        serde_json::from_str(&ok(banco(url, &["duplicates", "scan", "company"]))).unwrap();
+    let pairs: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &["duplicates", "scan", "company", "--format", "json"],
+    )))
+    .unwrap();
+    let pairs = &pairs["items"];
     assert_eq!(pairs.as_array().unwrap().len(), 1, "{pairs}");
     let keep = pairs[0]["a"]["id"].as_str().unwrap().to_string();
     let merge = pairs[0]["b"]["id"].as_str().unwrap().to_string();
@@ -372,11 +376,11 @@ fn records_scenario(url: &str) {
     ));
     assert!(out.starts_with("1 rows: 1 imported"), "{out}");
     let found: serde_json::Value =
-        serde_json::from_str(&ok(banco(url, &["search", "nicolo"]))).unwrap();
-    let person = found["groups"][0][1][0]["id"].as_str().unwrap().to_string();
+        serde_json::from_str(&ok(banco(url, &["search", "nicolo", "--format", "json"]))).unwrap();
+    let person = found["items"][0]["id"].as_str().unwrap().to_string();
     let card = ok(banco(url, &["export", "vcard", "--person", &person]));
     assert!(
-        card.contains("N:Bellò;Nicolò;;;\r\n") && card.contains("TEL;TYPE=CELL:+393475556666"),
+        card.contains("Bellò;Nicolò;;;\r\n") && card.contains("TEL;TYPE=CELL:+393475556666"),
         "{card}"
     );
 }
@@ -527,6 +531,129 @@ fn cli_contacts_on_sqlite() {
 async fn cli_contacts_on_postgres() {
     let url = common::fresh_pg_url().await;
     tokio::task::spawn_blocking(move || contacts_scenario(&url))
+        .await
+        .unwrap();
+}
+
+/// Every list takes `--format json|csv|table`, `--limit` and `--offset`,
+/// and its JSON is one document `{items, total, offset}`.
+fn lists_scenario(url: &str) {
+    ok(banco(url, &["migrate"]));
+    ok(banco(
+        url,
+        &[
+            "lead",
+            "add",
+            "--first-name",
+            "Nicolò",
+            "--phone",
+            "391 1234567",
+        ],
+    ));
+    ok(banco(url, &["company", "add", "Rossi Impianti"]));
+    let lists: &[&[&str]] = &[
+        &["lead", "list"],
+        &["user", "list"],
+        &["store", "list"],
+        &["pipeline", "list"],
+        &["campaign", "list"],
+        &["rule", "list"],
+        &["deal", "list"],
+        &["deal", "list", "--no-customer"],
+        &["company", "list"],
+        &["search", "rossi"],
+        &["duplicates", "scan", "person"],
+        &["queue"],
+        &[
+            "meeting",
+            "list",
+            "2030-05-01T00:00:00Z",
+            "2030-05-08T00:00:00Z",
+        ],
+    ];
+    for args in lists {
+        let mut json_args = args.to_vec();
+        json_args.extend(["--format", "json", "--limit", "2", "--offset", "0"]);
+        let out = ok(banco(url, &json_args));
+        let doc: serde_json::Value = serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"));
+        assert!(doc["items"].is_array(), "{args:?}: {doc}");
+        assert!(doc["total"].is_u64(), "{args:?}: {doc}");
+        assert_eq!(doc["offset"], 0, "{args:?}: {doc}");
+        assert!(doc["items"].as_array().unwrap().len() <= 2, "{args:?}");
+        for format in ["csv", "table"] {
+            let mut other = args.to_vec();
+            other.extend(["--format", format]);
+            ok(banco(url, &other));
+        }
+    }
+    let pipelines: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &[
+            "pipeline", "list", "--format", "json", "--limit", "1", "--offset", "1",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(pipelines["total"], 4);
+    assert_eq!(pipelines["offset"], 1);
+    assert_eq!(pipelines["items"].as_array().unwrap().len(), 1);
+    let table = ok(banco(url, &["company", "list"]));
+    assert!(
+        table.contains("Rossi Impianti") && table.contains("1 of 1"),
+        "{table}"
+    );
+
+    // `show` takes --format too.
+    let companies: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["company", "list", "--format", "json"]))).unwrap();
+    let id = companies["items"][0]["id"].as_str().unwrap().to_string();
+    let shown = ok(banco(url, &["company", "show", &id, "--format", "table"]));
+    assert!(shown.contains("Rossi Impianti"), "{shown}");
+
+    // `--help` names every command, grouped.
+    let help = ok(banco(url, &["--help"]));
+    for command in [
+        "lead",
+        "company",
+        "note",
+        "search",
+        "duplicates",
+        "deal",
+        "pipeline",
+        "campaign",
+        "rule",
+        "kpi",
+        "call",
+        "queue",
+        "meeting",
+        "contact-rules",
+        "import",
+        "export",
+        "migrate",
+        "user",
+        "store",
+        "seed",
+        "reindex",
+    ] {
+        assert!(
+            help.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{command} "))),
+            "{command} missing from --help:\n{help}"
+        );
+    }
+    assert!(help.contains("Sales:") && help.contains("Calls and meetings:"));
+}
+
+#[test]
+fn cli_lists_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    lists_scenario(&banco::store::sqlite_url_in(dir.path()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_lists_on_postgres() {
+    let url = common::fresh_pg_url().await;
+    tokio::task::spawn_blocking(move || lists_scenario(&url))
         .await
         .unwrap();
 }

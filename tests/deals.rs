@@ -102,6 +102,7 @@ fn import_request(path: &str, pipeline_id: Uuid) -> DealImportRequest {
         missing_owners: MissingPolicy::Create,
         missing_accounts: MissingPolicy::Create,
         missing_stages: MissingPolicy::Reject,
+        no_customer: NoCustomerPolicy::Reject,
         date_order: None,
         store_id: None,
     }
@@ -927,5 +928,77 @@ store_test!(
                 .count(),
             1
         );
+    }
+);
+
+store_test!(
+    open_deals_without_customer_are_imported_listed_and_linked_later,
+    |t: TestDb| async move {
+        let fisso = pipeline(&t, "Fisso").await;
+        let mut req = import_request(&fixture("deals-prospecting.csv"), fisso.id);
+        req.missing_stages = MissingPolicy::Create;
+        req.no_customer = NoCustomerPolicy::Import;
+        let report = run_import(&t, &req).await.unwrap();
+        // Line 2 names no account and no contact: imported, and flagged.
+        assert_eq!(report.rows[0].status, RowStatus::Imported, "{report:?}");
+        assert!(report.rows[0]
+            .messages
+            .iter()
+            .any(|m| m.field == "account" && m.code == "no_customer"));
+        let deal_id = report.rows[0].deal_id.unwrap();
+        assert_eq!(report.rows[1].status, RowStatus::Imported);
+
+        // Listed by the "without customer" filter, and only it.
+        let query = DealQuery {
+            filter: DealFilter {
+                no_customer: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let page = deals::list(&t.db, &t.ctx, &query).await.unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.items[0].card.id, deal_id);
+
+        // Linked later to a person; then the filter no longer lists it.
+        let person = capture::capture_lead(&t.db, &t.ctx, walk_in("Ada", "3335550123", true))
+            .await
+            .unwrap()
+            .person;
+        let none = deals::link_customer(&t.db, &t.ctx, deal_id, None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(&none, Error::Validation(v) if v[0].field == "person_id"));
+        let stranger = deals::link_customer(&t.db, &t.ctx, deal_id, Some(Uuid::now_v7()), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(stranger, Error::NotFound { .. }));
+        let detail = deals::link_customer(&t.db, &t.ctx, deal_id, Some(person.id), None)
+            .await
+            .unwrap();
+        assert_eq!(detail.deal.person_id, Some(person.id));
+        assert!(detail
+            .events
+            .iter()
+            .any(|e| e.kind == DealEventKind::CustomerLinked));
+        let page = deals::list(&t.db, &t.ctx, &query).await.unwrap();
+        assert_eq!(page.total, 0);
+
+        // Won and lost deals still need a customer: a contract needs one.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("won.csv");
+        std::fs::write(
+            &path,
+            "opportunity_id,product,deal_stage,close_date,close_value\nW1,Fibra,Won,2026-03-01,100\n",
+        )
+        .unwrap();
+        let mut req = import_request(&path.display().to_string(), fisso.id);
+        req.no_customer = NoCustomerPolicy::Import;
+        let report = run_import(&t, &req).await;
+        match report {
+            Ok(r) => assert_eq!(r.rows[0].status, RowStatus::Rejected, "{r:?}"),
+            Err(Error::Validation(v)) => assert_eq!(v[0].code, "customer_column_required"),
+            Err(e) => panic!("{e:?}"),
+        }
     }
 );

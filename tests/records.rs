@@ -791,7 +791,7 @@ store_test!(
         assert!(text.contains("TITLE:Titolare\r\n"), "{text}");
 
         // Re-importing the same card finds Anna by phone: skipped.
-        let report = vcard::import(&t.db, &t.ctx, &text, DuplicatePolicy::Skip)
+        let report = vcard::import(&t.db, &t.ctx, text.as_bytes(), DuplicatePolicy::Skip)
             .await
             .unwrap();
         assert_eq!((report.summary.skipped, report.summary.imported), (1, 0));
@@ -801,9 +801,14 @@ store_test!(
             ADR;TYPE=home:;;Via Roma 1;Torino;;10100;Italia\r\nEND:VCARD\r\n\
             BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:123\r\nEND:VCARD\r\n\
             BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna D'Amico\r\nEMAIL:anna@esempio.it\r\nORG:Altra\r\nEND:VCARD\r\n";
-        let report = vcard::import(&t.db, &t.ctx, phone_export, DuplicatePolicy::Update)
-            .await
-            .unwrap();
+        let report = vcard::import(
+            &t.db,
+            &t.ctx,
+            phone_export.as_bytes(),
+            DuplicatePolicy::Update,
+        )
+        .await
+        .unwrap();
         let statuses: Vec<_> = report.rows.iter().map(|r| r.status).collect();
         assert_eq!(
             statuses,
@@ -823,7 +828,7 @@ store_test!(
         assert_eq!(nicolo.email.as_deref(), Some("nico@esempio.it"));
         assert_eq!(nicolo.city.as_deref(), Some("Torino"));
         assert!(
-            vcard::import(&t.db, &t.ctx, "nothing here", DuplicatePolicy::Skip)
+            vcard::import(&t.db, &t.ctx, b"nothing here", DuplicatePolicy::Skip)
                 .await
                 .is_err()
         );

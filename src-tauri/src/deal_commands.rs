@@ -167,6 +167,18 @@ pub async fn update_deal(
     deals::update(&state.db, &ctx, id, &update).await
 }
 
+/// Links a customer (person and/or company) to a deal that has none.
+#[tauri::command]
+pub async fn link_deal_customer(
+    state: State<'_, AppState>,
+    id: Uuid,
+    person_id: Option<Uuid>,
+    company_id: Option<Uuid>,
+) -> Result<DealDetail> {
+    let ctx = state.ctx.read().await.clone();
+    deals::link_customer(&state.db, &ctx, id, person_id, company_id).await
+}
+
 /// A capture form prefilled for a cross-sell lead from a deal's customer.
 #[tauri::command]
 pub async fn cross_sell(state: State<'_, AppState>, id: Uuid) -> Result<CaptureLead> {

@@ -130,6 +130,7 @@ pub fn run() {
             deal_commands::create_deal,
             deal_commands::move_deal,
             deal_commands::update_deal,
+            deal_commands::link_deal_customer,
             deal_commands::cross_sell,
             deal_commands::kpi_report,
             deal_commands::export_kpi_csv,

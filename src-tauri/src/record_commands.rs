@@ -320,14 +320,12 @@ pub async fn import_vcard(
     let Some(path) = pick_file(&app, Some(("vCard", &["vcf", "vcard"]))) else {
         return Ok(None);
     };
-    let text = tokio::fs::read_to_string(&path)
-        .await
-        .map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+    let bytes = tokio::fs::read(&path).await.map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     let ctx = state.ctx.read().await.clone();
-    vcard::import(&state.db, &ctx, &text, duplicates)
+    vcard::import(&state.db, &ctx, &bytes, duplicates)
         .await
         .map(Some)
 }

@@ -87,6 +87,8 @@ pub enum MeetingCommand {
         from: DateTime<Utc>,
         /// To.
         to: DateTime<Utc>,
+        #[command(flatten)]
+        list: crate::output::ListArgs,
     },
     /// Write a meeting's invitation (.ics) to a file, or `-`.
     Ics {
@@ -202,9 +204,9 @@ pub async fn call(db: &Db, ctx: &Ctx, command: CallCommand) -> Result<()> {
 }
 
 /// Runs `banco queue`.
-pub async fn queue(db: &Db, ctx: &Ctx) -> Result<()> {
-    println!("{}", json(&calls::queue(db, ctx).await?)?);
-    Ok(())
+pub async fn queue(db: &Db, ctx: &Ctx, list: &crate::output::ListArgs) -> Result<()> {
+    let (rows, total) = list.page_of(calls::queue(db, ctx).await?);
+    crate::output::print_list(list, &rows, total, &[])
 }
 
 /// Runs `banco meeting …`.
@@ -234,8 +236,21 @@ pub async fn meeting(db: &Db, ctx: &Ctx, command: MeetingCommand) -> Result<()> 
                 json(&serde_json::json!({ "meeting": m, "link": m.url() }))?
             );
         }
-        MeetingCommand::List { from, to } => {
-            println!("{}", json(&meetings::between(db, ctx, from, to).await?)?)
+        MeetingCommand::List { from, to, list } => {
+            let (rows, total) = list.page_of(meetings::between(db, ctx, from, to).await?);
+            crate::output::print_list(
+                &list,
+                &rows,
+                total,
+                &[
+                    "id",
+                    "title",
+                    "starts_at",
+                    "duration_minutes",
+                    "status",
+                    "room",
+                ],
+            )?
         }
         MeetingCommand::Ics { id, output } => {
             let text = meetings::ics(db, ctx, id).await?;

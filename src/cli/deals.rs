@@ -6,7 +6,8 @@ use std::sync::atomic::AtomicBool;
 use banco::model::{
     parse_money, Campaign, ConsentKind, ConversionRule, DateOrder, DealFilter, DealImportField,
     DealImportRequest, DealLine, DealMove, DealQuery, DealSort, DealStatus, FieldError, Interest,
-    KpiRange, MissingPolicy, NewDeal, OwnerMode, RowStatus, RuleTrigger, SourceChannel,
+    KpiRange, MissingPolicy, NewDeal, NoCustomerPolicy, OwnerMode, RowStatus, RuleTrigger,
+    SourceChannel,
 };
 use banco::services::kpi::KpiTable;
 use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules, Ctx};
@@ -15,29 +16,17 @@ use banco::{Error, Result};
 
 use crate::{apply_maps, json, parse, write_out};
 use chrono::NaiveDate;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use uuid::Uuid;
 
-/// Output formats of lists.
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
-pub enum OutFormat {
-    /// Aligned text.
-    Table,
-    /// JSON.
-    Json,
-    /// CSV.
-    Csv,
-}
+pub use crate::output::OutFormat;
+use crate::output::{print_list, print_one, ListArgs, ShowArgs};
 
 /// `banco pipeline …`
 #[derive(Subcommand)]
 pub enum PipelineCommand {
     /// List pipelines and their stages.
-    List {
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
-        format: OutFormat,
-    },
+    List(ListArgs),
     /// Create a pipeline: `--stage "Offerta:30"` per stage, in order.
     Add {
         /// Name.
@@ -67,7 +56,7 @@ pub enum PipelineCommand {
 #[derive(Subcommand)]
 pub enum CampaignCommand {
     /// List campaigns.
-    List,
+    List(ListArgs),
     /// Create a campaign.
     Add(CampaignArgs),
 }
@@ -111,7 +100,7 @@ pub struct CampaignArgs {
 #[derive(Subcommand)]
 pub enum RuleCommand {
     /// List conversion rules in evaluation order.
-    List,
+    List(ListArgs),
     /// Create a conversion rule.
     Add {
         /// Name.
@@ -161,17 +150,38 @@ pub enum DealCommand {
         /// Words of the title, person or company.
         #[arg(long)]
         search: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
-        format: OutFormat,
-        /// Rows (table and json).
-        #[arg(long, default_value_t = 50)]
-        limit: u64,
+        /// Store id.
+        #[arg(long)]
+        store: Option<Uuid>,
+        /// Campaign (name or id).
+        #[arg(long)]
+        campaign: Option<String>,
+        /// Only deals without a customer yet (imported before their account).
+        #[arg(long)]
+        no_customer: bool,
+        /// Custom field filter `KEY=VALUE` (repeatable).
+        #[arg(long = "custom")]
+        custom: Vec<String>,
+        #[command(flatten)]
+        list: ListArgs,
     },
-    /// Show one deal with its lines and timeline (JSON).
+    /// Show one deal with its lines and timeline.
     Show {
         /// Deal id.
         id: Uuid,
+        #[command(flatten)]
+        show: ShowArgs,
+    },
+    /// Link a customer to a deal (one imported without one): `--person` and/or `--company`.
+    Link {
+        /// Deal id.
+        id: Uuid,
+        /// Person id.
+        #[arg(long)]
+        person: Option<Uuid>,
+        /// Company id.
+        #[arg(long)]
+        company: Option<Uuid>,
     },
     /// Open a deal by hand, or from a lead with `--lead`.
     Add {
@@ -240,6 +250,10 @@ pub struct DealImportArgs {
     /// Date order of the file: mdy or dmy (default: guessed).
     #[arg(long)]
     pub date_order: Option<String>,
+    /// Open deals that name no account and no contact: import (without a
+    /// customer, to link later with `deal link`) or reject.
+    #[arg(long, default_value = "import")]
+    pub no_customer: String,
 }
 
 fn policy(value: &str, field: &str) -> Result<MissingPolicy> {
@@ -290,26 +304,34 @@ async fn stage_id(db: &Db, ctx: &Ctx, pipeline_id: Uuid, name: &str) -> Result<U
 /// Runs `banco pipeline …`.
 pub async fn pipeline(db: &Db, ctx: &Ctx, command: PipelineCommand) -> Result<()> {
     match command {
-        PipelineCommand::List { format } => {
-            let all = pipelines::list(db, ctx).await?;
-            if format == OutFormat::Json {
-                println!("{}", json(&all)?);
-            } else {
-                for p in all {
-                    let stages: Vec<String> = p
-                        .stages
-                        .iter()
-                        .filter(|s| !s.archived)
-                        .map(|s| format!("{} ({}%)", s.name, s.probability))
-                        .collect();
-                    println!(
-                        "{}  {}{}: {}",
-                        p.id,
-                        p.name,
-                        if p.archived { " [archived]" } else { "" },
-                        stages.join(" → ")
-                    );
+        PipelineCommand::List(list) => {
+            let (rows, total) = list.page_of(pipelines::list(db, ctx).await?);
+            if list.format == OutFormat::Table {
+                #[derive(serde::Serialize)]
+                struct Row {
+                    id: Uuid,
+                    name: String,
+                    archived: bool,
+                    stages: String,
                 }
+                let rows: Vec<Row> = rows
+                    .into_iter()
+                    .map(|p| Row {
+                        id: p.id,
+                        stages: p
+                            .stages
+                            .iter()
+                            .filter(|s| !s.archived)
+                            .map(|s| format!("{} ({}%)", s.name, s.probability))
+                            .collect::<Vec<_>>()
+                            .join(" → "),
+                        name: p.name,
+                        archived: p.archived,
+                    })
+                    .collect();
+                print_list(&list, &rows, total, &[])?;
+            } else {
+                print_list(&list, &rows, total, &[])?;
             }
         }
         PipelineCommand::Add { name, stages } => {
@@ -350,7 +372,23 @@ pub async fn pipeline(db: &Db, ctx: &Ctx, command: PipelineCommand) -> Result<()
 /// Runs `banco campaign …`.
 pub async fn campaign(db: &Db, ctx: &Ctx, command: CampaignCommand) -> Result<()> {
     match command {
-        CampaignCommand::List => println!("{}", json(&campaigns::list(db, ctx).await?)?),
+        CampaignCommand::List(list) => {
+            let (rows, total) = list.page_of(campaigns::list(db, ctx).await?);
+            print_list(
+                &list,
+                &rows,
+                total,
+                &[
+                    "id",
+                    "name",
+                    "channel",
+                    "cost_minor",
+                    "starts_on",
+                    "ends_on",
+                    "archived",
+                ],
+            )?;
+        }
         CampaignCommand::Add(a) => {
             let default_pipeline_id = match &a.pipeline {
                 Some(p) => Some(pipelines::find(db, ctx, p).await?.id),
@@ -383,7 +421,15 @@ pub async fn campaign(db: &Db, ctx: &Ctx, command: CampaignCommand) -> Result<()
 /// Runs `banco rule …`.
 pub async fn rule(db: &Db, ctx: &Ctx, command: RuleCommand) -> Result<()> {
     match command {
-        RuleCommand::List => println!("{}", json(&rules::list(db, ctx).await?)?),
+        RuleCommand::List(list) => {
+            let (rows, total) = list.page_of(rules::list(db, ctx).await?);
+            print_list(
+                &list,
+                &rows,
+                total,
+                &["id", "position", "name", "trigger", "active", "owner_mode"],
+            )?;
+        }
         RuleCommand::Add {
             name,
             trigger,
@@ -448,8 +494,11 @@ pub async fn deal(db: &Db, ctx: &Ctx, command: DealCommand) -> Result<()> {
             status,
             owner,
             search,
-            format,
-            limit,
+            store,
+            campaign,
+            no_customer,
+            custom,
+            list,
         } => {
             let filter = DealFilter {
                 pipeline_id: match &pipeline {
@@ -462,42 +511,71 @@ pub async fn deal(db: &Db, ctx: &Ctx, command: DealCommand) -> Result<()> {
                     .transpose()?,
                 owner_id: owner,
                 search,
+                store_id: store,
+                campaign_id: match &campaign {
+                    Some(c) => Some(campaigns::find(db, ctx, c).await?.id),
+                    None => None,
+                },
+                no_customer,
+                custom: crate::custom_filters(&custom)?,
                 ..Default::default()
             };
-            match format {
-                OutFormat::Csv => write_out(None, &deals::export_csv(db, ctx, &filter).await?)?,
-                _ => {
-                    let page = deals::list(
-                        db,
-                        ctx,
-                        &DealQuery {
-                            filter,
-                            sort: DealSort::CreatedDesc,
-                            offset: 0,
-                            limit,
-                        },
-                    )
-                    .await?;
-                    if format == OutFormat::Json {
-                        println!("{}", json(&page)?);
-                    } else {
-                        for d in &page.items {
-                            println!(
-                                "{}  {:<6} {:<12} {:<14} {:>12}  {}",
-                                d.card.id,
-                                d.status.as_str(),
-                                d.pipeline_name,
-                                d.stage_name,
-                                banco::model::minor_to_decimal(d.card.value_minor),
-                                d.card.title
-                            );
-                        }
-                        println!("{} of {} deals", page.items.len(), page.total);
-                    }
+            let page = deals::list(
+                db,
+                ctx,
+                &DealQuery {
+                    filter,
+                    sort: DealSort::CreatedDesc,
+                    offset: u64::from(list.offset),
+                    limit: u64::from(list.limit()),
+                },
+            )
+            .await?;
+            if list.format == OutFormat::Table {
+                #[derive(serde::Serialize)]
+                struct Row<'a> {
+                    id: Uuid,
+                    status: &'a str,
+                    pipeline: &'a str,
+                    stage: &'a str,
+                    value: String,
+                    title: &'a str,
+                    customer: String,
                 }
+                let rows: Vec<Row> = page
+                    .items
+                    .iter()
+                    .map(|d| Row {
+                        id: d.card.id,
+                        status: d.status.as_str(),
+                        pipeline: &d.pipeline_name,
+                        stage: &d.stage_name,
+                        value: banco::model::minor_to_decimal(d.card.value_minor),
+                        title: &d.card.title,
+                        customer: d
+                            .card
+                            .company_name
+                            .clone()
+                            .or(d.card.person_name.clone())
+                            .unwrap_or_else(|| "—".into()),
+                    })
+                    .collect();
+                print_list(&list, &rows, page.total, &[])?;
+            } else {
+                print_list(&list, &page.items, page.total, &[])?;
             }
         }
-        DealCommand::Show { id } => println!("{}", json(&deals::detail(db, ctx, id).await?)?),
+        DealCommand::Show { id, show } => {
+            print_one(show.format, &deals::detail(db, ctx, id).await?)?
+        }
+        DealCommand::Link {
+            id,
+            person,
+            company,
+        } => print_one(
+            OutFormat::Json,
+            &deals::link_customer(db, ctx, id, person, company).await?,
+        )?,
         DealCommand::Add {
             pipeline,
             lead,
@@ -684,6 +762,18 @@ pub async fn import_deals(
         missing_owners: policy(&args.owners, "--owners")?,
         missing_accounts: policy(&args.accounts, "--accounts")?,
         missing_stages: policy(&args.stages, "--stages")?,
+        no_customer: match args.no_customer.as_str() {
+            "import" => NoCustomerPolicy::Import,
+            "reject" => NoCustomerPolicy::Reject,
+            v => {
+                return Err(Error::Validation(vec![FieldError::new(
+                    "--no-customer",
+                    "unknown_value",
+                )
+                .with("value", v)
+                .with("allowed", "import, reject")]))
+            }
+        },
         date_order,
         store_id: None,
     };

@@ -46,14 +46,27 @@ pub enum CompanyCommand {
         /// Only with this tag.
         #[arg(long)]
         tag: Option<String>,
+        /// Only this status (prospect, active, inactive).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this owner (user id).
+        #[arg(long)]
+        owner: Option<Uuid>,
+        /// Custom field filter `KEY=VALUE` (repeatable).
+        #[arg(long = "custom")]
+        custom: Vec<String>,
         /// Write CSV (every match, custom fields as columns) to this file, or `-`.
         #[arg(long)]
         csv: Option<PathBuf>,
+        #[command(flatten)]
+        list: crate::output::ListArgs,
     },
-    /// A company's card as JSON.
+    /// A company's card.
     Show {
         /// Company id.
         id: Uuid,
+        #[command(flatten)]
+        show: crate::output::ShowArgs,
     },
     /// Link a person to a company with a role.
     Link {
@@ -91,11 +104,13 @@ impl RecordKind {
 /// `banco duplicates …`.
 #[derive(Subcommand)]
 pub enum DuplicatesCommand {
-    /// Likely duplicate pairs with their evidence (JSON).
+    /// Likely duplicate pairs with their evidence.
     Scan {
         /// People or companies.
         #[arg(value_enum)]
         kind: RecordKind,
+        #[command(flatten)]
+        list: crate::output::ListArgs,
     },
     /// Merge `merge` into `keep`.
     Merge {
@@ -133,7 +148,11 @@ pub async fn company(db: &Db, ctx: &Ctx, command: CompanyCommand) -> Result<()> 
             text,
             kind,
             tag,
+            status,
+            owner,
+            custom,
             csv,
+            list,
         } => {
             let q = CompanyQuery {
                 text,
@@ -141,9 +160,15 @@ pub async fn company(db: &Db, ctx: &Ctx, command: CompanyCommand) -> Result<()> 
                     .as_deref()
                     .map(|k| parse(CompanyKind::parse(k, "kind")))
                     .transpose()?,
+                status: status
+                    .as_deref()
+                    .map(|s| parse(banco::model::CompanyStatus::parse(s, "status")))
+                    .transpose()?,
+                owner_id: owner,
                 tag,
-                limit: 500,
-                ..Default::default()
+                custom: crate::custom_filters(&custom)?,
+                offset: list.offset,
+                limit: list.limit(),
             };
             match csv {
                 Some(path) => {
@@ -151,10 +176,29 @@ pub async fn company(db: &Db, ctx: &Ctx, command: CompanyCommand) -> Result<()> 
                     let path = (path.as_os_str() != "-").then_some(path);
                     write_out(path.as_ref(), &text)?;
                 }
-                None => println!("{}", json(&companies::list(db, ctx, &q).await?)?),
+                None => {
+                    let page = companies::list(db, ctx, &q).await?;
+                    crate::output::print_list(
+                        &list,
+                        &page.items,
+                        page.total,
+                        &[
+                            "id",
+                            "name",
+                            "kind",
+                            "status",
+                            "vat_number",
+                            "phone",
+                            "email",
+                            "tags",
+                        ],
+                    )?;
+                }
             }
         }
-        CompanyCommand::Show { id } => println!("{}", json(&companies::card(db, ctx, id).await?)?),
+        CompanyCommand::Show { id, show } => {
+            crate::output::print_one(show.format, &companies::card(db, ctx, id).await?)?
+        }
         CompanyCommand::Link {
             company,
             person,
@@ -182,19 +226,26 @@ pub async fn note(db: &Db, ctx: &Ctx, on: EntityType, id: Uuid, body: String) ->
 }
 
 /// Runs `banco search QUERY`.
-pub async fn search_cmd(db: &Db, ctx: &Ctx, query: &str) -> Result<()> {
-    println!("{}", json(&search::search(db, ctx, query, 10).await?)?);
-    Ok(())
+pub async fn search_cmd(
+    db: &Db,
+    ctx: &Ctx,
+    query: &str,
+    list: &crate::output::ListArgs,
+) -> Result<()> {
+    // Every group up to the page's end, then one list in group order.
+    let per_group = (list.offset + list.limit()) as usize;
+    let found = search::search(db, ctx, query, per_group).await?;
+    let hits: Vec<_> = found.groups.into_iter().flat_map(|(_, h)| h).collect();
+    let (rows, total) = list.page_of(hits);
+    crate::output::print_list(list, &rows, total, &["kind", "title", "subtitle", "id"])
 }
 
 /// Runs `banco duplicates …`.
 pub async fn duplicates_cmd(db: &Db, ctx: &Ctx, command: DuplicatesCommand) -> Result<()> {
     match command {
-        DuplicatesCommand::Scan { kind } => {
-            println!(
-                "{}",
-                json(&duplicates::scan(db, ctx, kind.entity()).await?)?
-            )
+        DuplicatesCommand::Scan { kind, list } => {
+            let (rows, total) = list.page_of(duplicates::scan(db, ctx, kind.entity()).await?);
+            crate::output::print_list(&list, &rows, total, &[])?
         }
         DuplicatesCommand::Merge { kind, keep, merge } => println!(
             "{}",
@@ -276,11 +327,11 @@ pub async fn import_vcard(
     duplicates: DuplicatePolicy,
     report: Option<&PathBuf>,
 ) -> Result<()> {
-    let text = std::fs::read_to_string(file).map_err(|source| banco::Error::Io {
+    let bytes = std::fs::read(file).map_err(|source| banco::Error::Io {
         path: file.display().to_string(),
         source,
     })?;
-    print_report(&vcard::import(db, ctx, &text, duplicates).await?, report)
+    print_report(&vcard::import(db, ctx, &bytes, duplicates).await?, report)
 }
 
 /// Runs `banco export vcard`: the person's card, or a company's contacts.

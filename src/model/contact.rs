@@ -1,13 +1,17 @@
 //! Phone numbers and e-mail addresses: parsed, not merely checked.
 //!
-//! Phone rules come from Google's libphonenumber metadata through the
-//! `phonenumber` crate; e-mail syntax is RFC 5322 as implemented by the
+//! Phone rules are Google's libphonenumber, through `rlibphonenumber` (a
+//! port of its C++ code, differentially fuzzed against it, with current
+//! metadata). The older `phonenumber` crate read national Italian mobiles
+//! of the 39x range ("391 1234567") as "+39 11234567" and refused them;
+//! libphonenumber keeps the leading 39 when the number is only valid so.
+//! E-mail syntax is RFC 5322 as implemented by the
 //! `email_address` crate (with a dot required in the domain, as real
 //! mailboxes need one).
 
 use std::str::FromStr;
 
-use phonenumber::{country, Mode};
+use rlibphonenumber::{enums::Region, PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
@@ -20,9 +24,13 @@ pub const DEFAULT_REGION: &str = "IT";
 /// Errors: `unknown_value` on `field`.
 pub fn parse_region(code: &str, field: &str) -> Result<String, FieldError> {
     let upper = code.trim().to_ascii_uppercase();
-    match country::Id::from_str(&upper) {
-        Ok(_) => Ok(upper),
-        Err(_) => Err(FieldError::new(field, "unknown_value")
+    let known = Region::from_str(&upper)
+        .ok()
+        .and_then(|r| PHONE_NUMBER_UTIL.get_country_code_for_region(r))
+        .is_some_and(|code| code > 0);
+    match known {
+        true => Ok(upper),
+        false => Err(FieldError::new(field, "unknown_value")
             .with("value", code.trim())
             .with("allowed", "ISO 3166-1 alpha-2 codes such as IT, US, GB, DE")),
     }
@@ -46,12 +54,27 @@ impl Phone {
                 .with("value", input.trim())
                 .with("region", region)
         };
-        let id = country::Id::from_str(&region.to_ascii_uppercase()).ok();
-        let number = phonenumber::parse(id, input.trim()).map_err(|_| err())?;
-        if !phonenumber::is_valid(&number) {
-            return Err(err());
-        }
-        Ok(Phone(number.format().mode(Mode::E164).to_string()))
+        let region_id = Region::from_str(&region.trim().to_ascii_uppercase()).ok();
+        let valid = |text: &str| {
+            PHONE_NUMBER_UTIL
+                .parse(text, region_id)
+                .ok()
+                .filter(|n| n.is_valid())
+        };
+        // "+39 (0)6 …" and "+44 (0)20 …": the bracketed trunk zero is kept
+        // where it belongs to the number (Italy) and dropped where it does
+        // not (everywhere else, and Italian mobiles written "+39 (0)333 …").
+        let number = valid(input.trim())
+            .or_else(|| {
+                input
+                    .contains("(0)")
+                    .then(|| valid(&input.trim().replacen("(0)", "", 1)))
+                    .flatten()
+            })
+            .ok_or_else(err)?;
+        Ok(Phone(
+            number.format_as(PhoneNumberFormat::E164).into_owned(),
+        ))
     }
 
     /// Wraps a value already stored in E.164 form (from the database).
@@ -83,19 +106,18 @@ pub fn national_format(e164: &str) -> String {
 }
 
 fn national_format_in(e164: &str, region: &str) -> String {
-    match phonenumber::parse(None, e164) {
+    match PHONE_NUMBER_UTIL.parse(e164, None) {
         Ok(n) => {
             let same_region = n
-                .country()
-                .id()
-                .map(|id| id.as_ref().eq_ignore_ascii_case(region))
+                .get_region_code()
+                .map(|id| id.as_region_str().eq_ignore_ascii_case(region))
                 .unwrap_or(false);
             let mode = if same_region {
-                Mode::National
+                PhoneNumberFormat::National
             } else {
-                Mode::International
+                PhoneNumberFormat::International
             };
-            n.format().mode(mode).to_string()
+            n.format_as(mode).into_owned()
         }
         Err(_) => e164.to_string(),
     }

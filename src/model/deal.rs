@@ -52,6 +52,8 @@ string_enum! {
         Reopened = "reopened",
         /// Lines, owner, dates or probability edited.
         Updated = "updated",
+        /// Its customer (person and/or company) was set or changed.
+        CustomerLinked = "customer_linked",
     }
 }
 
@@ -577,6 +579,10 @@ pub struct DealFilter {
     pub person_id: Option<Uuid>,
     /// Only deals of this company.
     pub company_id: Option<Uuid>,
+    /// Only deals without a customer yet (no person and no company: open
+    /// deals imported before their account existed), to be linked.
+    #[serde(default)]
+    pub no_customer: bool,
     /// Custom field filters: key → value (equality, case-insensitive; a
     /// multiselect matches if it contains the value).
     pub custom: Vec<(String, String)>,

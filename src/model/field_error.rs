@@ -70,6 +70,7 @@ impl FieldError {
             "created" => format!("`{}` did not exist and was created", p("value")),
             "already_imported" => format!("`{}` was imported before: skipped", p("value")),
             "customer_required" => "the row names no account and no contact".into(),
+            "no_customer" => "imported without a customer: link one to the deal later".into(),
             "not_a_number" => format!("`{}` is not an amount", p("value")),
             "out_of_range" => format!("must be between {} and {}", p("min"), p("max")),
             "negative" => "cannot be negative".into(),

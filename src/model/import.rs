@@ -21,6 +21,8 @@ string_enum! {
         Phone2 = "phone_2",
         /// E-mail.
         Email = "email",
+        /// Second e-mail.
+        Email2 = "email_2",
         /// Company name.
         Company = "company",
         /// City.
@@ -71,8 +73,13 @@ pub struct ImportPreview {
     pub total_rows: u64,
     /// Field separator found: `,`, `;`, tab or `|`.
     pub delimiter: char,
-    /// Guessed field for each column (`None` = ignored), from the headers.
+    /// Guessed field for each column (`None` = ignored), from the headers
+    /// and the values under them.
     pub mapping: Vec<Option<ImportField>>,
+    /// The product whose export layout the headers match ("Google
+    /// Contacts", "Outlook", "HubSpot", …), when one does.
+    #[serde(default)]
+    pub layout: Option<String>,
     /// Problems of that mapping against the file's content (empty = ready).
     pub problems: Vec<FieldError>,
 }
@@ -219,6 +226,20 @@ pub enum MissingPolicy {
     Reject,
 }
 
+/// What to do with an open deal whose row names no account and no contact
+/// (early "prospecting" opportunities of CRM exports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoCustomerPolicy {
+    /// Import it as an open deal without a customer yet: flagged in the
+    /// report (`no_customer`), listed by the deal filter `no_customer`, and
+    /// linked to a person or company later.
+    #[default]
+    Import,
+    /// Reject the row (`customer_required`).
+    Reject,
+}
+
 /// How the file writes dates like `03/04/2024`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -261,6 +282,11 @@ pub struct DealImportRequest {
     pub missing_accounts: MissingPolicy,
     /// Stages not found in the pipeline.
     pub missing_stages: MissingPolicy,
+    /// Open deals that name no customer: imported without one, or rejected.
+    /// Won and lost deals always need a customer (a won deal makes a
+    /// contract).
+    #[serde(default)]
+    pub no_customer: NoCustomerPolicy,
     /// Date order; guessed from the file when absent.
     #[serde(default)]
     pub date_order: Option<DateOrder>,

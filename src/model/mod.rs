@@ -50,8 +50,8 @@ pub use field_error::FieldError;
 pub use import::{
     check_deal_mapping, CompanyImportField, CompanyImportPreview, CompanyImportRequest, DateOrder,
     DealImportField, DealImportPreview, DealImportRequest, DuplicatePolicy, ImportField,
-    ImportPreview, ImportReport, ImportRequest, ImportSummary, MissingPolicy, RowOutcome,
-    RowStatus,
+    ImportPreview, ImportReport, ImportRequest, ImportSummary, MissingPolicy, NoCustomerPolicy,
+    RowOutcome, RowStatus,
 };
 pub use interaction::{
     check_meeting_domain, dial_url, meeting_base, meeting_host, meeting_url, room_name, sla_reason,

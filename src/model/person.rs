@@ -22,6 +22,10 @@ pub struct Person {
     pub phone_raw: Option<String>,
     /// E-mail, normalised (see [`crate::model::normalize_email`]).
     pub email: Option<String>,
+    /// A second e-mail, normalised (imports of files with two e-mail
+    /// columns, vCards with two addresses).
+    #[serde(default)]
+    pub email_2: Option<String>,
     /// Company name as given (companies become records of their own later).
     pub company_name: Option<String>,
     /// City.
@@ -64,6 +68,7 @@ impl Person {
             phone_2: None,
             phone_raw: None,
             email,
+            email_2: None,
             company_name: None,
             city: None,
             country: None,

@@ -14,8 +14,9 @@ use super::{now, Ctx};
 use crate::model::{
     deal_totals, parse_money, search_key, Contract, DateOrder, Deal, DealEventKind,
     DealImportField, DealImportPreview, DealImportRequest, DealLine, DealStatus, DealTotals, Email,
-    FieldError, ImportReport, ImportSummary, LostReason, MissingPolicy, Person, Phone, Pipeline,
-    Role, RowOutcome, RowStatus, SourceChannel, Stage, User, Utm, DEFAULT_CONTRACT_MONTHS,
+    FieldError, ImportReport, ImportSummary, LostReason, MissingPolicy, NoCustomerPolicy, Person,
+    Phone, Pipeline, Role, RowOutcome, RowStatus, SourceChannel, Stage, User, Utm,
+    DEFAULT_CONTRACT_MONTHS,
 };
 use crate::store::{deal_search_text, Db, DealRepo, Repo};
 use crate::{with_tx, Error, Result};
@@ -475,7 +476,11 @@ impl Run<'_> {
         let has_contact =
             phone.is_some() || email.is_some() || !(first.is_empty() && last.is_empty());
         if !has_contact && get(F::Account).is_none() {
-            errors.push(FieldError::new("account", "customer_required"));
+            if status == DealStatus::Open && self.request.no_customer == NoCustomerPolicy::Import {
+                warnings.push(FieldError::new("account", "no_customer"));
+            } else {
+                errors.push(FieldError::new("account", "customer_required"));
+            }
         }
         if !errors.is_empty() {
             out.messages.extend(errors);
@@ -609,14 +614,18 @@ impl Run<'_> {
                 .to_string()
         });
         let title = get(F::Title).map(str::to_string).unwrap_or_else(|| {
-            format!(
-                "{product} – {}",
-                company
-                    .as_ref()
-                    .map(|(_, n)| n.clone())
-                    .or(person_name.clone())
-                    .unwrap_or_default()
-            )
+            // Product and customer; a deal without one yet is named by its
+            // opportunity id instead.
+            let who = company
+                .as_ref()
+                .map(|(_, n)| n.clone())
+                .or(person_name.clone())
+                .filter(|n| !n.is_empty())
+                .or(external_ref.clone());
+            match who {
+                Some(w) => format!("{product} – {w}"),
+                None => product.clone(),
+            }
         });
         let deal = Deal {
             id: Uuid::now_v7(),

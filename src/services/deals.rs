@@ -662,6 +662,58 @@ pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result
     })
 }
 
+/// Sets the customer of a deal: a person and/or a company of the tenant
+/// (typically a deal imported "without customer yet"); at least one is
+/// required. The change is on the deal's timeline (`customer_linked`,
+/// with the names), and the deal's search text follows.
+///
+/// Errors: [`Error::Validation`] `person_id` (`required` when both are
+/// absent); [`Error::NotFound`] for the deal, the person or the company
+/// (ids of another tenant are not found).
+pub async fn link_customer(
+    db: &Db,
+    ctx: &Ctx,
+    deal_id: Uuid,
+    person_id: Option<Uuid>,
+    company_id: Option<Uuid>,
+) -> Result<DealDetail> {
+    if person_id.is_none() && company_id.is_none() {
+        return Err(Error::field("person_id", "required"));
+    }
+    with_tx!(db, |c| {
+        let tenant = ctx.tenant_id();
+        let mut deal = c
+            .get_deal(tenant, deal_id)
+            .await?
+            .ok_or_else(|| not_found("deal", deal_id))?;
+        let mut names = Vec::new();
+        if let Some(p) = person_id {
+            let person = c
+                .get_person(tenant, p)
+                .await?
+                .ok_or_else(|| not_found("person", p))?;
+            names.push(person.full_name());
+        }
+        if let Some(co) = company_id {
+            let name = c
+                .company_name(tenant, co)
+                .await?
+                .ok_or_else(|| not_found("company", co))?;
+            names.push(name);
+        }
+        deal.person_id = person_id.or(deal.person_id);
+        deal.company_id = company_id.or(deal.company_id);
+        let at = now();
+        deal.updated_at = at;
+        let search = search_text_of(c, ctx, &deal).await?;
+        c.update_deal(tenant, &deal, Some(&search)).await?;
+        let mut e = deal_event(deal.id, DealEventKind::CustomerLinked, ctx, at);
+        e.detail = Some(names.join(", "));
+        c.insert_deal_event(tenant, &e).await?;
+        detail_in(c, ctx, deal.id).await
+    })
+}
+
 /// The kanban board of `filter.pipeline_id` (required): a column per open
 /// stage with the count, total and weighted value of every matching open
 /// deal, and its first `per_column` cards (longest in the stage first).

@@ -376,6 +376,10 @@ pub async fn merge(
                 fill(&mut k.phone_2, &m.phone_2);
                 fill(&mut k.phone_raw, &m.phone_raw);
                 fill(&mut k.email, &m.email);
+                if m.email.is_some() && m.email != k.email && k.email_2.is_none() {
+                    k.email_2 = m.email.clone();
+                }
+                fill(&mut k.email_2, &m.email_2);
                 fill(&mut k.company_name, &m.company_name);
                 fill(&mut k.city, &m.city);
                 fill(&mut k.country, &m.country);

@@ -4,7 +4,11 @@
 //! Reading CSV is the `csv` crate's job (quoting, embedded separators and
 //! newlines); header guessing compares normalised headers with Italian and
 //! English names of each field, exactly and then by Jaro–Winkler similarity
-//! (`strsim`), so that `FIRSNAME` still maps to `first_name`.
+//! (`strsim`), so that `FIRSNAME` still maps to `first_name`. Phone and
+//! e-mail columns are then chosen by their values as well as their headers
+//! (see [`guess`]): contact exports of Google, Outlook, HubSpot,
+//! Salesforce, Pipedrive, Zoho and Odoo, and Italian Excel sheets, map
+//! without help, and their layout is named in the preview.
 //!
 //! Before anything is written the mapping is checked against the file's
 //! content: a column mapped to e-mail whose values are not e-mail addresses
@@ -60,11 +64,24 @@ pub fn read_csv(path: &Path) -> Result<CsvTable> {
         path: path.display().to_string(),
         source,
     })?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(),
-    };
-    parse_csv(&text)
+    parse_csv(&decode_text(&bytes))
+}
+
+/// Decodes a text file as products write them: a byte-order mark says
+/// UTF-8 or UTF-16 (Outlook's "Unicode" CSV, some phones' vCards); without
+/// one, valid UTF-8 is UTF-8 and anything else is Windows-1252 (Excel and
+/// Outlook on Italian Windows, Latin-1 vCards), which maps every byte.
+pub fn decode_text(bytes: &[u8]) -> String {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    }
 }
 
 /// Parses CSV text (see [`read_csv`]).
@@ -88,24 +105,29 @@ pub fn parse_csv(text: &str) -> Result<CsvTable> {
         return Err(Error::field("file", "empty"));
     }
     let mut rows = Vec::new();
+    let (mut counted_to, mut newlines) = (0usize, 0u64);
+    let bytecount = |b: &[u8]| b.iter().filter(|c| **c == b'\n').count() as u64;
     for record in reader.records() {
         let record = record?;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        // Line numbers from the record's byte offset: correct with quoted
-        // fields that span lines. With CRLF endings the offset points at the
-        // `\n` that ends the previous line, hence the `+ 1`.
-        let line = record
-            .position()
-            .map(|p| {
-                text.as_bytes()[..(p.byte() as usize + 1).min(text.len())]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count() as u64
-                    + 1
-            })
-            .unwrap_or(0);
+        // Line numbers from the record's byte offset, counting the newlines
+        // since the previous record only (linear in the file, not rows ×
+        // size): correct with quoted fields that span lines. With CRLF
+        // endings the offset points at the `\n` that ends the previous line,
+        // hence the `+ 1`.
+        let line = match record.position() {
+            Some(p) => {
+                let end = (p.byte() as usize + 1).min(text.len());
+                if end > counted_to {
+                    newlines += bytecount(&text.as_bytes()[counted_to..end]);
+                    counted_to = end;
+                }
+                newlines + 1
+            }
+            None => 0,
+        };
         rows.push((line, record.iter().map(|f| f.trim().to_string()).collect()));
     }
     Ok(CsvTable {
@@ -124,16 +146,26 @@ fn synonyms(field: ImportField) -> &'static [&'static str] {
             "firstname",
             "first",
             "givenname",
+            "personfirstname",
             "name1",
             "nome",
             "nomebattesimo",
         ],
-        LastName => &["lastname", "last", "surname", "familyname", "cognome"],
+        LastName => &[
+            "lastname",
+            "last",
+            "surname",
+            "familyname",
+            "personlastname",
+            "cognome",
+        ],
         FullName => &[
             "fullname",
             "name",
             "contact",
             "contactname",
+            "personname",
+            "displayname",
             "nomecompleto",
             "nominativo",
             "cliente",
@@ -155,6 +187,14 @@ fn synonyms(field: ImportField) -> &'static [&'static str] {
             "cellulare",
             "numero",
             "recapito",
+        ],
+        Email2 => &[
+            "email2",
+            "email2address",
+            "secondaryemail",
+            "otheremail",
+            "altraemail",
+            "email2value",
         ],
         Phone2 => &[
             "phone2",
@@ -183,18 +223,48 @@ fn synonyms(field: ImportField) -> &'static [&'static str] {
             "accountname",
             "organization",
             "organisation",
+            "organizationname",
+            "organization1name",
+            "personorganization",
+            "relatedcompany",
             "azienda",
             "ragionesociale",
             "societa",
             "ditta",
         ],
-        City => &["city", "town", "citta", "comune", "localita"],
-        Country => &["country", "nation", "paese", "nazione", "stato"],
+        City => &[
+            "city",
+            "town",
+            "address1city",
+            "homecity",
+            "businesscity",
+            "mailingcity",
+            "citta",
+            "comune",
+            "localita",
+        ],
+        Country => &[
+            "country",
+            "countryregion",
+            "address1country",
+            "homecountryregion",
+            "homecountry",
+            "businesscountry",
+            "businesscountryregion",
+            "mailingcountry",
+            "nation",
+            "paese",
+            "nazione",
+            "stato",
+        ],
         ExternalRef => &[
             "customerid",
             "externalid",
             "clientid",
             "contactid",
+            "leadid",
+            "recordid",
+            "personid",
             "codicecliente",
             "idcliente",
             "codice",
@@ -213,6 +283,7 @@ fn synonyms(field: ImportField) -> &'static [&'static str] {
             "sourcechannel",
             "channel",
             "leadsource",
+            "originalsource",
             "fonte",
             "canale",
             "provenienza",
@@ -232,6 +303,11 @@ fn synonyms(field: ImportField) -> &'static [&'static str] {
         CapturedAt => &[
             "createdat",
             "created",
+            "createdate",
+            "createddate",
+            "createdtime",
+            "createdon",
+            "personaddtime",
             "date",
             "subscriptiondate",
             "signupdate",
@@ -252,11 +328,246 @@ pub(crate) fn normalise_header(h: &str) -> String {
         .collect()
 }
 
-/// Guesses the field of each column from its header: exact synonyms first,
-/// then the closest synonym above a similarity threshold; a field is used
-/// once (except `note`); columns that match nothing are ignored (`None`).
+/// Guesses the field of each column from its header alone: exact synonyms
+/// first, then the closest synonym above a similarity threshold; a field is
+/// used once (except `note`); columns that match nothing are ignored
+/// (`None`). [`guess`] also reads the values.
 pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
     guess_columns(headers, ImportField::ALL, synonyms, ImportField::is_single)
+}
+
+/// Rows read by [`guess`] to judge a column's values.
+const GUESS_ROWS: usize = 2_000;
+
+/// A value of a multi-valued cell: Google Contacts writes several phones of
+/// one kind as `+39 333 … ::: +39 02 …`; the first is the value.
+fn first_value(value: &str) -> &str {
+    value.split(":::").next().unwrap_or(value).trim()
+}
+
+/// The other values of a multi-valued cell (see [`first_value`]).
+fn more_values(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(":::")
+        .skip(1)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// A column that says what kind another column is ("E-mail 1 - Type",
+/// "Phone 1 - Label", "Person - Label", "Tipo telefono"): never a value.
+fn is_label_header(h: &str) -> bool {
+    ["type", "label", "tipo", "etichetta"]
+        .iter()
+        .any(|w| h.ends_with(w) || (h.starts_with(w) && h.len() > w.len() + 2))
+}
+
+/// Words of a normalised header that name a phone (fax, pager and telex
+/// numbers are not called and are left alone).
+fn is_phone_header(h: &str) -> bool {
+    let not = ["fax", "pager", "telex", "type", "label"];
+    let yes = [
+        "phone", "tel", "cell", "mobile", "mobil", "iphone", "fisso", "callback", "isdn",
+    ];
+    !not.iter().any(|w| h.contains(w))
+        && (yes.iter().any(|w| h.contains(w))
+            || synonyms(ImportField::Phone).contains(&h)
+            || synonyms(ImportField::Phone2).contains(&h))
+}
+
+fn is_email_header(h: &str) -> bool {
+    !is_label_header(h)
+        && (h.contains("mail") && !h.contains("mailing")
+            || synonyms(ImportField::Email).contains(&h)
+            || synonyms(ImportField::Email2).contains(&h))
+}
+
+/// Order among phone columns: a mobile first (a store calls mobiles), then a
+/// plain "phone", then home, work and the others.
+fn phone_rank(h: &str) -> u8 {
+    if ["mobile", "cell", "iphone", "mobil"]
+        .iter()
+        .any(|w| h.contains(w))
+    {
+        0
+    } else if synonyms(ImportField::Phone).contains(&h) || h == "primaryphone" {
+        1
+    } else {
+        2
+    }
+}
+
+/// Order among e-mail columns: the plain or first address first.
+fn email_rank(h: &str) -> u8 {
+    if synonyms(ImportField::Email).contains(&h) {
+        0
+    } else {
+        1
+    }
+}
+
+/// Headers of other things that read like a field's name ("Contact
+/// owner" is not the contact's name, "Lead Status" not its source,
+/// "Provincia" not "Provenienza", "Codice fiscale" not "Codice cliente"):
+/// never guessed as anything.
+const NOT_A_FIELD: &[&str] = &[
+    "contactowner",
+    "leadowner",
+    "recordowner",
+    "personowner",
+    "owner",
+    "salesperson",
+    "salesteam",
+    "leadstatus",
+    "lifecyclestage",
+    "provincia",
+    "codicefiscale",
+    "location",
+    "officelocation",
+];
+
+/// Products whose contact exports Banco recognises, each by a set of
+/// normalised headers that all appear in its files (a product may have
+/// several layouts). Apple Contacts exports vCards (see [`super::vcard`]).
+const LAYOUTS: &[(&str, &[&str])] = &[
+    ("Google Contacts", &["phone1value"]),
+    ("Google Contacts", &["email1value"]),
+    ("Outlook", &["emailaddress", "email2address"]),
+    ("Outlook", &["mobilephone", "businessphone", "homephone"]),
+    ("HubSpot", &["recordid", "createdate"]),
+    ("HubSpot", &["recordid", "lifecyclestage"]),
+    ("Zoho CRM", &["recordid", "createdtime"]),
+    ("Salesforce", &["mailingcity", "accountname"]),
+    ("Salesforce", &["leadid", "leadsource"]),
+    ("Salesforce", &["contactid", "accountname"]),
+    ("Pipedrive", &["personname", "personorganization"]),
+    ("Pipedrive", &["personname", "personowner"]),
+    ("Odoo", &["salesperson", "relatedcompany"]),
+    ("Odoo", &["salesperson", "salesteam"]),
+    ("Excel (italiano)", &["nome", "cognome"]),
+    ("Excel (italiano)", &["nominativo", "cellulare"]),
+    ("Excel (italiano)", &["ragionesociale", "cellulare"]),
+];
+
+/// The product whose export layout `headers` match (see [`LAYOUTS`]).
+pub fn recognise_layout(headers: &[String]) -> Option<&'static str> {
+    let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    LAYOUTS
+        .iter()
+        .find(|(_, signature)| {
+            signature
+                .iter()
+                .all(|s| normalised.iter().any(|h| h.as_str() == *s))
+        })
+        .map(|(name, _)| *name)
+}
+
+/// Guesses the field of each column from its header and its values:
+/// - "Type"/"Label" columns are never mapped;
+/// - every column whose header names a phone (or e-mail), or, for e-mail,
+///   whose values are nearly all addresses, is a candidate; candidates are
+///   ranked: those whose values fit (at least [`MIN_FIT_SHARE`] of the
+///   first 2,000 rows) first, then mobile before plain phone before home
+///   and work (the plain e-mail first), then the fuller column; the first
+///   goes to `phone` (`email`), the second to `phone_2` (`email_2`), any
+///   further one with values to the note, so that no number is lost. A
+///   column whose values do not fit keeps its slot only when no better one
+///   exists, and [`check_mapping`] then stops the import and names the
+///   column that looks right (a file whose headers are shifted);
+/// - every other column gets the field its header names (see
+///   [`guess_mapping`]).
+///
+/// Returns the mapping and the recognised layout ([`recognise_layout`]).
+pub fn guess(table: &CsvTable) -> (Vec<Option<ImportField>>, Option<&'static str>) {
+    use ImportField::*;
+    let normalised: Vec<String> = table.headers.iter().map(|h| normalise_header(h)).collect();
+    let sample: Vec<&Vec<String>> = table.rows.iter().take(GUESS_ROWS).map(|r| &r.1).collect();
+    let fit = |field: ImportField, i: usize| -> (usize, usize) {
+        let values: Vec<&str> = sample
+            .iter()
+            .filter_map(|r| r.get(i).map(String::as_str))
+            .filter(|v| !v.is_empty())
+            .collect();
+        (
+            values.iter().filter(|v| fits(field, v)).count(),
+            values.len(),
+        )
+    };
+    let fits_well = |(m, t): (usize, usize)| t == 0 || m as f64 >= MIN_FIT_SHARE * t as f64;
+    let labels: Vec<bool> = normalised.iter().map(|h| is_label_header(h)).collect();
+    let mut phones = Vec::new();
+    let mut emails = Vec::new();
+    for (i, h) in normalised.iter().enumerate() {
+        if labels[i] {
+            continue;
+        }
+        if is_email_header(h) {
+            emails.push(i);
+        } else if is_phone_header(h) {
+            phones.push(i);
+        } else if guess_mapping(std::slice::from_ref(&table.headers[i]))[0].is_none() {
+            // A column of addresses under another name is an e-mail all the same.
+            let (m, t) = fit(Email, i);
+            if t > 0 && m as f64 >= 0.9 * t as f64 {
+                emails.push(i);
+            }
+        }
+    }
+    let filled = |i: usize| fit(Note, i).1;
+    phones.sort_by_key(|i| {
+        (
+            !fits_well(fit(Phone, *i)),
+            filled(*i) == 0,
+            phone_rank(&normalised[*i]),
+            std::cmp::Reverse(filled(*i)),
+            *i,
+        )
+    });
+    emails.sort_by_key(|i| {
+        (
+            !fits_well(fit(Email, *i)),
+            filled(*i) == 0,
+            email_rank(&normalised[*i]),
+            std::cmp::Reverse(filled(*i)),
+            *i,
+        )
+    });
+    // The other fields from the headers, contact and label columns hidden.
+    let masked: Vec<String> = table
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if labels[i]
+                || phones.contains(&i)
+                || emails.contains(&i)
+                || NOT_A_FIELD.contains(&normalised[i].as_str())
+            {
+                String::new()
+            } else {
+                h.clone()
+            }
+        })
+        .collect();
+    let others: Vec<ImportField> = ImportField::ALL
+        .iter()
+        .copied()
+        .filter(|f| !matches!(f, Phone | Phone2 | Email | Email2))
+        .collect();
+    let mut mapping = guess_columns(&masked, &others, synonyms, ImportField::is_single);
+    for (slot, i) in phones.iter().enumerate() {
+        mapping[*i] = Some([Phone, Phone2].get(slot).copied().unwrap_or(Note));
+    }
+    for (slot, i) in emails.iter().enumerate() {
+        mapping[*i] = Some([Email, Email2].get(slot).copied().unwrap_or(Note));
+    }
+    // A further contact column that is empty carries nothing to keep.
+    for i in phones.iter().skip(2).chain(emails.iter().skip(2)) {
+        if filled(*i) == 0 {
+            mapping[*i] = None;
+        }
+    }
+    (mapping, recognise_layout(&table.headers))
 }
 
 /// The header matching shared by every import: each column gets the field
@@ -310,8 +621,8 @@ pub(crate) fn guess_columns<F: Copy + PartialEq>(
 fn fits(field: ImportField, value: &str) -> bool {
     use ImportField::*;
     match field {
-        Email => crate::model::Email::parse(value, "email").is_ok(),
-        Phone | Phone2 => looks_like_phone(value),
+        Email | Email2 => crate::model::Email::parse(first_value(value), "email").is_ok(),
+        Phone | Phone2 => looks_like_phone(first_value(value)),
         FirstName | LastName | FullName => {
             value.chars().any(char::is_alphabetic)
                 && !value.contains('@')
@@ -369,8 +680,10 @@ pub fn check_mapping(table: &CsvTable, mapping: &[Option<ImportField>]) -> Vec<F
     let has = |f: ImportField| mapping.contains(&Some(f));
     let has_name =
         has(ImportField::FirstName) || has(ImportField::LastName) || has(ImportField::FullName);
-    let has_contact =
-        has(ImportField::Phone) || has(ImportField::Phone2) || has(ImportField::Email);
+    let has_contact = has(ImportField::Phone)
+        || has(ImportField::Phone2)
+        || has(ImportField::Email)
+        || has(ImportField::Email2);
     if !has_name || !has_contact {
         problems.push(FieldError::new("mapping", "missing_mapping"));
     }
@@ -418,7 +731,7 @@ pub fn check_mapping(table: &CsvTable, mapping: &[Option<ImportField>]) -> Vec<F
 /// Reads a file and proposes a mapping, with the problems it would have.
 pub fn preview(path: &Path) -> Result<ImportPreview> {
     let table = read_csv(path)?;
-    let mapping = guess_mapping(&table.headers);
+    let (mapping, layout) = guess(&table);
     let problems = check_mapping(&table, &mapping);
     Ok(ImportPreview {
         headers: table.headers.clone(),
@@ -431,6 +744,7 @@ pub fn preview(path: &Path) -> Result<ImportPreview> {
         total_rows: table.rows.len() as u64,
         delimiter: table.delimiter as char,
         mapping,
+        layout: layout.map(str::to_string),
         problems,
     })
 }
@@ -604,7 +918,13 @@ async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
         if *field == ImportField::Note {
             notes.push(format!("{}: {}", table.headers[i], value));
         } else {
-            values.insert(*field, value.clone());
+            // Further values of a multi-valued cell (Google's ` ::: `) are
+            // kept in the note rather than lost.
+            let extra: Vec<&str> = more_values(value).collect();
+            if !extra.is_empty() {
+                notes.push(format!("{}: {}", table.headers[i], extra.join(", ")));
+            }
+            values.insert(*field, first_value(value).to_string());
         }
     }
     let at_row = |field: &str| format!("row {line}: {field}");
@@ -661,16 +981,24 @@ async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
             }
         }
     }
-    let mut email = None;
-    if let Some(raw) = values.get(&ImportField::Email) {
-        match Email::parse(raw, &at_row("email")) {
-            Ok(e) => email = Some(e),
-            Err(e) => {
-                warnings.push(e);
-                notes.push(format!("email: {raw}"));
+    let mut emails: Vec<Email> = Vec::new();
+    for (field, name) in [
+        (ImportField::Email, "email"),
+        (ImportField::Email2, "email_2"),
+    ] {
+        if let Some(raw) = values.get(&field) {
+            match Email::parse(raw, &at_row(name)) {
+                Ok(e) if !emails.contains(&e) => emails.push(e),
+                Ok(_) => {}
+                Err(e) => {
+                    warnings.push(e);
+                    notes.push(format!("{name}: {raw}"));
+                }
             }
         }
     }
+    let mut emails = emails.into_iter();
+    let (email, email_2) = (emails.next(), emails.next());
     if phone.is_none() && phone_2.is_none() && email.is_none() {
         errors.push(FieldError::new(at_row("phone"), "contact_required"));
     }
@@ -763,6 +1091,7 @@ async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
     };
     let incoming = Person {
         phone_2: phone_2.map(|p| p.e164().to_string()),
+        email_2: email_2.map(|e| e.as_str().to_string()),
         phone_raw,
         company_name: values.get(&ImportField::Company).cloned(),
         city: values.get(&ImportField::City).cloned(),
@@ -887,7 +1216,19 @@ fn merge_into(found: &mut Person, incoming: Person) {
         }
     };
     opt(&mut found.phone_raw, incoming.phone_raw);
-    opt(&mut found.email, incoming.email);
+    // A new address replaces the e-mail; the old one moves to the second
+    // e-mail when that is free.
+    if let Some(e) = incoming.email {
+        if found.email.as_ref() != Some(&e) {
+            let old = found.email.replace(e);
+            if found.email_2.is_none() {
+                found.email_2 = old;
+            }
+        }
+    }
+    if incoming.email_2.is_some() && found.email_2.is_none() && incoming.email_2 != found.email {
+        found.email_2 = incoming.email_2;
+    }
     opt(&mut found.company_name, incoming.company_name);
     opt(&mut found.city, incoming.city);
     opt(&mut found.country, incoming.country);
@@ -967,6 +1308,9 @@ mod tests {
         assert_eq!(t.delimiter, b';');
         assert_eq!(t.rows[0].1[2], "a; b, c");
         assert_eq!(t.rows[0].0, 2);
+        let t = parse_csv("a,b\r\n1,\"x\r\ny\"\r\n2,z\r\n").unwrap();
+        let lines: Vec<u64> = t.rows.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [2, 4], "a quoted field spans lines 2-3");
     }
 
     #[test]

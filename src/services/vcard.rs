@@ -1,12 +1,14 @@
-//! vCard exchange of contacts (RFC 6350, and the 3.0 of RFC 2426 that most
-//! phones and mail programs still write), through the `ical` crate's
-//! parser and emitter.
+//! vCard exchange of contacts: 2.1 (as Android phones and Outlook write
+//! it: bare type parameters such as `TEL;CELL:`, `ENCODING=QUOTED-PRINTABLE`,
+//! `CHARSET=`), 3.0 (RFC 2426) and 4.0 (RFC 6350), read and written by the
+//! `calcard` crate (Stalwart's vCard/iCalendar library). Files come in
+//! UTF-8, UTF-16 (with a BOM) or a legacy 8-bit encoding (Windows-1252);
+//! see [`super::import::decode_text`].
 
-use std::io::BufReader;
-
-use ical::generator::Emitter;
-use ical::parser::vcard::component::VcardContact;
-use ical::property::Property;
+use calcard::vcard::{
+    VCard, VCardEntry, VCardParameter, VCardProperty, VCardType, VCardValue, VCardVersion,
+};
+use calcard::{Entry, Parser};
 use uuid::Uuid;
 
 use super::{now, Ctx};
@@ -17,119 +19,75 @@ use crate::model::{
 use crate::store::{Db, RecordRepo, Repo};
 use crate::{with_conn, with_tx, Error, Result};
 
-/// Escapes a text value (RFC 6350 §3.4: backslash, comma, semicolon,
-/// newline).
-fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\")
-        .replace(',', "\\,")
-        .replace(';', "\\;")
-        .replace('\n', "\\n")
+fn text(v: &str) -> VCardValue {
+    VCardValue::Text(v.to_string())
 }
 
-/// Undoes [`escape`].
-fn unescape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let mut chars = v.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') | Some('N') => out.push('\n'),
-                Some(other) => out.push(other),
-                None => {}
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Splits a structured value on unescaped `;`.
-fn components(v: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut escaped = false;
-    for c in v.chars() {
-        if escaped {
-            current.push('\\');
-            current.push(c);
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == ';' {
-            parts.push(unescape(&current));
-            current.clear();
-        } else {
-            current.push(c);
-        }
-    }
-    parts.push(unescape(&current));
-    parts
-}
-
-fn prop(name: &str, value: String, params: Option<Vec<(String, Vec<String>)>>) -> Property {
-    Property {
-        name: name.to_string(),
-        params,
-        value: Some(value),
-    }
-}
-
-/// One person as a vCard 3.0: `N`, `FN`, `TEL` (E.164, cell), `EMAIL`,
-/// `ORG` and `TITLE` (their first company and role, else the company name
-/// they gave), `ADR` (city and country), `UID` (the person's id).
+/// One person as a vCard 3.0: `N`, `FN`, `TEL` (E.164; the first `CELL`,
+/// the second `VOICE`), `EMAIL` (both addresses), `ORG` and `TITLE` (their
+/// first company and role, else the company name they gave), `ADR` (city
+/// and country), `UID` (the person's id).
 pub fn person_card(p: &Person, org: Option<(&str, Option<&str>)>) -> String {
-    let mut card = VcardContact::new();
-    card.properties.push(prop("VERSION", "3.0".into(), None));
-    card.properties.push(prop(
-        "N",
-        format!("{};{};;;", escape(&p.last_name), escape(&p.first_name)),
-        None,
-    ));
-    card.properties
-        .push(prop("FN", escape(&p.full_name()), None));
+    let mut card = VCard::default();
+    let mut push = |e: VCardEntry| card.entries.push(e);
+    push(VCardEntry::new(VCardProperty::N).with_values(vec![
+        text(&p.last_name),
+        text(&p.first_name),
+        text(""),
+        text(""),
+        text(""),
+    ]));
+    push(VCardEntry::new(VCardProperty::Fn).with_value(p.full_name()));
     for (i, phone) in [&p.phone, &p.phone_2].into_iter().flatten().enumerate() {
-        let kind = if i == 0 { "CELL" } else { "VOICE" };
-        card.properties.push(prop(
-            "TEL",
-            phone.clone(),
-            Some(vec![("TYPE".into(), vec![kind.into()])]),
-        ));
+        let kind = if i == 0 {
+            VCardType::Cell
+        } else {
+            VCardType::Voice
+        };
+        push(
+            VCardEntry::new(VCardProperty::Tel)
+                .with_param(VCardParameter::typ(kind))
+                .with_value(phone.clone()),
+        );
     }
-    if let Some(e) = &p.email {
-        card.properties.push(prop(
-            "EMAIL",
-            e.clone(),
-            Some(vec![("TYPE".into(), vec!["INTERNET".into()])]),
-        ));
+    for email in [&p.email, &p.email_2].into_iter().flatten() {
+        push(
+            VCardEntry::new(VCardProperty::Email)
+                .with_param(VCardParameter::typ("INTERNET".to_string()))
+                .with_value(email.clone()),
+        );
     }
     match org {
         Some((company, role)) => {
-            card.properties.push(prop("ORG", escape(company), None));
+            push(VCardEntry::new(VCardProperty::Org).with_value(company.to_string()));
             if let Some(r) = role {
-                card.properties.push(prop("TITLE", escape(r), None));
+                push(VCardEntry::new(VCardProperty::Title).with_value(r.to_string()));
             }
         }
         None => {
             if let Some(c) = &p.company_name {
-                card.properties.push(prop("ORG", escape(c), None));
+                push(VCardEntry::new(VCardProperty::Org).with_value(c.clone()));
             }
         }
     }
     if p.city.is_some() || p.country.is_some() {
-        card.properties.push(prop(
-            "ADR",
-            format!(
-                ";;;{};;;{}",
-                escape(p.city.as_deref().unwrap_or("")),
-                escape(p.country.as_deref().unwrap_or(""))
-            ),
-            None,
-        ));
+        let city = p.city.as_deref().unwrap_or("");
+        let country = p.country.as_deref().unwrap_or("");
+        push(VCardEntry::new(VCardProperty::Adr).with_values(vec![
+            text(""),
+            text(""),
+            text(""),
+            text(city),
+            text(""),
+            text(""),
+            text(country),
+        ]));
     }
-    card.properties
-        .push(prop("UID", format!("urn:uuid:{}", p.id), None));
-    card.generate()
+    push(VCardEntry::new(VCardProperty::Uid).with_value(format!("urn:uuid:{}", p.id)));
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = card.write_to(&mut out, VCardVersion::V3_0);
+    out
 }
 
 /// The vCards of `people` (ids), one after the other, in the given order.
@@ -177,76 +135,124 @@ struct Card {
     country: Option<String>,
 }
 
-fn read_card(contact: &VcardContact) -> Card {
-    let mut card = Card::default();
+/// The values of a property as text, structured components flattened in order.
+fn values(entry: &VCardEntry) -> Vec<String> {
+    entry
+        .values
+        .iter()
+        .flat_map(|v| match v {
+            VCardValue::Component(parts) => parts.clone(),
+            other => vec![other.as_text().unwrap_or_default().to_string()],
+        })
+        .collect()
+}
+
+fn read_card(card: &VCard) -> Card {
+    let mut out = Card::default();
     let mut full = String::new();
-    for p in &contact.properties {
-        let value = p.value.clone().unwrap_or_default();
-        match p.name.to_ascii_uppercase().as_str() {
-            "N" => {
-                let parts = components(&value);
-                card.last = parts.first().cloned().unwrap_or_default();
-                card.first = parts.get(1).cloned().unwrap_or_default();
+    let non_blank = |s: Option<&String>| s.filter(|s| !s.trim().is_empty()).cloned();
+    for entry in &card.entries {
+        let v = values(entry);
+        match entry.name {
+            VCardProperty::N => {
+                out.last = v.first().cloned().unwrap_or_default();
+                out.first = v.get(1).cloned().unwrap_or_default();
             }
-            "FN" => full = unescape(&value),
-            "TEL" => card
-                .phones
-                .push(value.trim().trim_start_matches("tel:").to_string()),
-            "EMAIL" => card.emails.push(value.trim().to_string()),
-            "ORG" => {
-                card.org = components(&value)
-                    .into_iter()
-                    .next()
-                    .filter(|s| !s.trim().is_empty())
-            }
-            "ADR" => {
-                let parts = components(&value);
-                card.city = parts.get(3).cloned().filter(|s| !s.trim().is_empty());
-                card.country = parts.get(6).cloned().filter(|s| !s.trim().is_empty());
+            VCardProperty::Fn => full = v.join(" "),
+            VCardProperty::Tel => out.phones.extend(
+                v.first()
+                    .map(|t| t.trim().trim_start_matches("tel:").to_string())
+                    .filter(|t| !t.is_empty()),
+            ),
+            VCardProperty::Email => out.emails.extend(
+                v.first()
+                    .map(|t| t.trim().trim_start_matches("mailto:").to_string())
+                    .filter(|t| !t.is_empty()),
+            ),
+            VCardProperty::Org => out.org = non_blank(v.first()),
+            VCardProperty::Adr => {
+                out.city = non_blank(v.get(3));
+                out.country = non_blank(v.get(6));
             }
             _ => {}
         }
     }
-    if card.first.trim().is_empty() && card.last.trim().is_empty() {
+    if out.first.trim().is_empty() && out.last.trim().is_empty() {
         let mut words = full.split_whitespace();
-        card.first = words.next().unwrap_or_default().to_string();
-        card.last = words.collect::<Vec<_>>().join(" ");
+        out.first = words.next().unwrap_or_default().to_string();
+        out.last = words.collect::<Vec<_>>().join(" ");
     }
-    card
+    out
 }
 
-/// Imports contacts from vCard text (3.0 or 4.0, one or many cards), as
-/// people without leads, in one transaction. A card needs a name; phones
-/// are read in the tenant's region and stored E.164 (the first two kept),
-/// the first valid e-mail is kept. A card whose phone or e-mail matches a
-/// person already in the CRM is skipped, or with
-/// [`DuplicatePolicy::Update`] fills that person's blank fields. The
-/// report has one row per card (`line` = card number, from 1).
-///
-/// Errors: [`Error::Validation`] (`file`: `empty` when no card is found,
-/// `invalid_vcard` with `detail` when the text cannot be parsed).
-pub async fn import(
-    db: &Db,
-    ctx: &Ctx,
-    text: &str,
-    duplicates: DuplicatePolicy,
-) -> Result<ImportReport> {
-    let parser = ical::VcardParser::new(BufReader::new(text.as_bytes()));
-    let mut cards = Vec::new();
-    for (i, contact) in parser.enumerate() {
-        match contact {
-            Ok(c) => cards.push(read_card(&c)),
-            Err(e) => {
-                return Err(Error::Validation(vec![FieldError::new(
-                    format!("card {}", i + 1),
-                    "invalid_vcard",
-                )
-                .with("detail", e.to_string())]))
+/// Reads every card of a file. A card that cannot be read is an `Err` with
+/// its reason, in its place; the others are read all the same.
+fn read_cards(text: &str) -> Vec<std::result::Result<Card, FieldError>> {
+    let mut parser = Parser::new(text);
+    let mut out = Vec::new();
+    let broken = |n: usize, detail: String| {
+        FieldError::new(format!("card {n}"), "invalid_vcard").with("detail", detail)
+    };
+    loop {
+        match parser.entry() {
+            Entry::VCard(card) => out.push(Ok(read_card(&card))),
+            Entry::Eof => break,
+            Entry::InvalidLine(line) => {
+                let n = out.len() + 1;
+                let shown: String = line.chars().take(60).collect();
+                out.push(Err(broken(n, format!("unreadable line `{shown}`"))));
+            }
+            Entry::UnterminatedComponent(what) => {
+                let n = out.len() + 1;
+                out.push(Err(broken(n, format!("{what} without END"))));
+            }
+            Entry::UnexpectedComponentEnd { found, .. } => {
+                let n = out.len() + 1;
+                out.push(Err(broken(n, format!("unexpected END ({found:?})"))));
+            }
+            Entry::ICalendar(_) => {
+                let n = out.len() + 1;
+                out.push(Err(broken(n, "a calendar, not a contact".into())));
+            }
+            // TooManyComponents, and whatever later versions add: stop here.
+            _ => {
+                let n = out.len() + 1;
+                out.push(Err(broken(n, "too many nested components".into())));
+                break;
             }
         }
     }
+    out
+}
+
+/// Imports contacts from a vCard file's bytes (2.1, 3.0 or 4.0, one or
+/// many cards, any encoding [`super::import::decode_text`] reads), as
+/// people without leads, in one transaction. A card needs a name; phones
+/// are read in the tenant's region and stored E.164 (the first two kept),
+/// the first two valid e-mails are kept; photos and other properties are
+/// skipped. A card that cannot be read is reported (`invalid_vcard`, with
+/// the reason) and the others are imported. A card whose phone or e-mail
+/// matches a person already in the CRM is skipped, or with
+/// [`DuplicatePolicy::Update`] fills that person's blank fields. The
+/// report has one row per card (`line` = card number, from 1).
+///
+/// Errors: [`Error::Validation`] (`file`: `empty` when no card is found).
+pub async fn import(
+    db: &Db,
+    ctx: &Ctx,
+    bytes: &[u8],
+    duplicates: DuplicatePolicy,
+) -> Result<ImportReport> {
+    let text = super::import::decode_text(bytes);
+    let cards = read_cards(&text);
     if cards.is_empty() {
         return Err(Error::field("file", "empty"));
+    }
+    if cards.iter().all(|c| c.is_err()) {
+        // Not one card could be read: the file is not a vCard file.
+        return Err(Error::Validation(
+            cards.into_iter().filter_map(|c| c.err()).take(10).collect(),
+        ));
     }
     let tenant = ctx.tenant_id();
     let region = ctx.region().to_string();
@@ -256,6 +262,21 @@ pub async fn import(
         for (i, card) in cards.iter().enumerate() {
             let line = i as u64 + 1;
             summary.rows += 1;
+            let card = match card {
+                Ok(card) => card,
+                Err(e) => {
+                    summary.rejected += 1;
+                    rows.push(RowOutcome {
+                        line,
+                        status: RowStatus::Rejected,
+                        person_id: None,
+                        lead_id: None,
+                        deal_id: None,
+                        messages: vec![e.clone()],
+                    });
+                    continue;
+                }
+            };
             let mut messages = Vec::new();
             let phones: Vec<String> = card
                 .phones
@@ -268,16 +289,18 @@ pub async fn import(
                     }
                 })
                 .collect();
-            let email = card
-                .emails
-                .iter()
-                .find_map(|e| match Email::parse(e, "email") {
-                    Ok(v) => Some(v.as_str().to_string()),
-                    Err(err) => {
-                        messages.push(err);
-                        None
+            let mut emails: Vec<String> = Vec::new();
+            for e in &card.emails {
+                match Email::parse(e, "email") {
+                    Ok(v) if !emails.iter().any(|x| x == v.as_str()) => {
+                        emails.push(v.as_str().to_string())
                     }
-                });
+                    Ok(_) => {}
+                    Err(err) => messages.push(err),
+                }
+            }
+            let email = emails.first().cloned();
+            let email_2 = emails.get(1).cloned();
             if card.first.trim().is_empty() && card.last.trim().is_empty() {
                 messages.insert(0, FieldError::new("name", "name_required"));
                 summary.rejected += 1;
@@ -305,8 +328,15 @@ pub async fn import(
                             p.phone_2 = Some(ph.clone());
                         }
                     }
-                    if p.email.is_none() {
-                        p.email = email.clone();
+                    for e in &emails {
+                        if p.email.as_ref() == Some(e) {
+                            continue;
+                        }
+                        if p.email.is_none() {
+                            p.email = Some(e.clone());
+                        } else if p.email_2.is_none() {
+                            p.email_2 = Some(e.clone());
+                        }
                     }
                     if p.company_name.is_none() {
                         p.company_name = card.org.clone();
@@ -340,6 +370,7 @@ pub async fn import(
                         at,
                     );
                     p.phone_2 = phones.get(1).cloned();
+                    p.email_2 = email_2.clone();
                     p.company_name = card.org.clone();
                     p.city = card.city.clone();
                     p.country = card.country.clone();
@@ -376,15 +407,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn values_escape_and_split() {
-        assert_eq!(
-            escape("Rossi, Bianchi; S.r.l.\\x"),
-            "Rossi\\, Bianchi\\; S.r.l.\\\\x"
+    fn a_written_card_reads_back() {
+        let mut p = Person::new(
+            Uuid::now_v7(),
+            "Anna".into(),
+            "D'Amico; Rossi, jr".into(),
+            Some("+393331234567".into()),
+            Some("anna@example.it".into()),
+            now(),
         );
-        assert_eq!(
-            components("D\\;Amico;Anna;;;"),
-            ["D;Amico", "Anna", "", "", ""]
-        );
-        assert_eq!(unescape("a\\nb\\,c"), "a\nb,c");
+        p.email_2 = Some("anna.home@example.it".into());
+        p.city = Some("Forlì".into());
+        let text = person_card(&p, Some(("Rossi, Bianchi; S.r.l.", Some("Titolare"))));
+        assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\n"), "{text}");
+        let cards = read_cards(&text);
+        let card = cards[0].as_ref().unwrap();
+        assert_eq!(card.first, "Anna");
+        assert_eq!(card.last, "D'Amico; Rossi, jr");
+        assert_eq!(card.phones, ["+393331234567"]);
+        assert_eq!(card.emails, ["anna@example.it", "anna.home@example.it"]);
+        assert_eq!(card.org.as_deref(), Some("Rossi, Bianchi; S.r.l."));
+        assert_eq!(card.city.as_deref(), Some("Forlì"));
     }
 }

@@ -598,6 +598,9 @@ macro_rules! push_deal_filter {
         if let Some(p) = f.person_id {
             $qb.push(" AND d.person_id = ").push_bind(p);
         }
+        if f.no_customer {
+            $qb.push(" AND d.person_id IS NULL AND d.company_id IS NULL");
+        }
         if let Some(c) = f.company_id {
             $qb.push(" AND d.company_id = ").push_bind(c);
         }

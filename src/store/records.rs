@@ -826,7 +826,7 @@ macro_rules! impl_record_repo {
                 for chunk in people.chunks(1_000) {
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
-                         email, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, \
+                         email, email_2, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, \
                          created_at, updated_at) ",
                     );
                     qb.push_values(chunk, |mut b, p| {
@@ -838,6 +838,7 @@ macro_rules! impl_record_repo {
                             .push_bind(p.phone_2.clone())
                             .push_bind(p.phone_raw.clone())
                             .push_bind(p.email.clone())
+                            .push_bind(p.email_2.clone())
                             .push_bind(p.company_name.clone())
                             .push_bind(p.city.clone())
                             .push_bind(p.country.clone())

@@ -93,10 +93,11 @@ pub trait Repo: Send {
 /// and company, then the digits of each phone in E.164 and national form.
 pub(crate) fn person_search_text(p: &Person) -> String {
     let mut parts = vec![search_key(&format!(
-        "{} {} {} {}",
+        "{} {} {} {} {}",
         p.first_name,
         p.last_name,
         p.email.as_deref().unwrap_or(""),
+        p.email_2.as_deref().unwrap_or(""),
         p.company_name.as_deref().unwrap_or("")
     ))];
     for phone in [&p.phone, &p.phone_2].into_iter().flatten() {
@@ -201,7 +202,7 @@ impl TryFrom<UserRow> for User {
 }
 
 const PERSON_COLUMNS: &str =
-    "id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, email, \
+    "id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, email, email_2, \
      company_name, city, country, external_ref, is_customer, tax_code, custom, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
@@ -213,6 +214,7 @@ struct PersonRow {
     phone_2_e164: Option<String>,
     phone_raw: Option<String>,
     email: Option<String>,
+    email_2: Option<String>,
     company_name: Option<String>,
     city: Option<String>,
     country: Option<String>,
@@ -234,6 +236,7 @@ impl From<PersonRow> for Person {
             phone_2: r.phone_2_e164,
             phone_raw: r.phone_raw,
             email: r.email,
+            email_2: r.email_2,
             company_name: r.company_name,
             city: r.city,
             country: r.country,
@@ -479,6 +482,7 @@ macro_rules! bind_person_details {
             .bind(person_search_text($p))
             .bind(&$p.tax_code)
             .bind(serde_json::to_string(&$p.custom).unwrap_or_else(|_| "{}".into()))
+            .bind(&$p.email_2)
     };
 }
 
@@ -617,6 +621,8 @@ macro_rules! impl_repo {
                     }
                     qb.push("SELECT id FROM people WHERE tenant_id = ").push_bind(tenant);
                     qb.push(" AND email = ").push_bind(email.to_string());
+                    qb.push(" UNION SELECT id FROM people WHERE tenant_id = ").push_bind(tenant);
+                    qb.push(" AND email_2 = ").push_bind(email.to_string());
                 }
                 qb.push(") ORDER BY created_at, id LIMIT 20");
                 let rows = qb.build_query_as::<PersonRow>().fetch_all(&mut *self).await?;
@@ -637,8 +643,8 @@ macro_rules! impl_repo {
             async fn insert_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
                 let q = sqlx::query(
                     "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
-                     email, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+                     email, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, email_2, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
                 )
                 .bind(tenant)
                 .bind(p.id);
@@ -654,7 +660,7 @@ macro_rules! impl_repo {
                 let q = sqlx::query(
                     "UPDATE people SET first_name = $3, last_name = $4, phone_e164 = $5, phone_2_e164 = $6, \
                      phone_raw = $7, email = $8, company_name = $9, city = $10, country = $11, external_ref = $12, \
-                     is_customer = $13, search_text = $14, tax_code = $15, custom = $16, updated_at = $17 WHERE tenant_id = $1 AND id = $2",
+                     is_customer = $13, search_text = $14, tax_code = $15, custom = $16, email_2 = $17, updated_at = $18 WHERE tenant_id = $1 AND id = $2",
                 )
                 .bind(tenant)
                 .bind(p.id);

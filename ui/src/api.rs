@@ -206,6 +206,17 @@ pub async fn update_deal(
 ) -> Result<DealDetail, ErrorPayload> {
     call("update_deal", json!({ "id": id, "update": update })).await
 }
+pub async fn link_deal_customer(
+    id: Uuid,
+    person_id: Option<Uuid>,
+    company_id: Option<Uuid>,
+) -> Result<DealDetail, ErrorPayload> {
+    call(
+        "link_deal_customer",
+        json!({ "id": id, "personId": person_id, "companyId": company_id }),
+    )
+    .await
+}
 pub async fn create_pipeline(
     name: &str,
     stages: &[(String, i64)],

@@ -5,7 +5,7 @@
 
 use banco::model::{
     check_deal_mapping, DateOrder, DealImportField, DealImportPreview, DealImportRequest,
-    ImportReport, MissingPolicy, Pipeline,
+    ImportReport, MissingPolicy, NoCustomerPolicy, Pipeline,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -44,6 +44,7 @@ pub fn deal_import() -> Html {
     let owners = use_state(|| MissingPolicy::Create);
     let accounts = use_state(|| MissingPolicy::Create);
     let stages = use_state(|| MissingPolicy::Reject);
+    let no_customer = use_state(NoCustomerPolicy::default);
     let date_order = use_state(|| None::<DateOrder>);
     let running = use_state(|| false);
     let progress = use_state(|| None::<Progress>);
@@ -124,6 +125,7 @@ pub fn deal_import() -> Html {
             stages.clone(),
             date_order.clone(),
         );
+        let no_customer = no_customer.clone();
         let (running, progress, report, error) = (
             running.clone(),
             progress.clone(),
@@ -139,6 +141,7 @@ pub fn deal_import() -> Html {
                 missing_owners: *owners,
                 missing_accounts: *accounts,
                 missing_stages: *stages,
+                no_customer: *no_customer,
                 date_order: *date_order,
                 store_id: None,
             };
@@ -216,6 +219,11 @@ pub fn deal_import() -> Html {
                         { policy_select("deal-import-owners", "deal_import.owners", &owners) }
                         { policy_select("deal-import-accounts", "deal_import.accounts", &accounts) }
                         { policy_select("deal-import-stages", "deal_import.stages", &stages) }
+                        <label for="deal-import-no-customer">{ tr("deal_import.no_customer") }</label>
+                        <select id="deal-import-no-customer" onchange={{ let no_customer = no_customer.clone(); Callback::from(move |e: Event| no_customer.set(if select_value(&e) == "reject" { NoCustomerPolicy::Reject } else { NoCustomerPolicy::Import })) }}>
+                            <option value="import" selected={*no_customer == NoCustomerPolicy::Import}>{ tr("deal_import.no_customer_import") }</option>
+                            <option value="reject" selected={*no_customer == NoCustomerPolicy::Reject}>{ tr("deal_import.reject") }</option>
+                        </select>
                         <label for="deal-import-dates">{ tr("deal_import.date_order") }</label>
                         <select id="deal-import-dates" onchange={{ let date_order = date_order.clone(); Callback::from(move |e: Event| date_order.set(Some(if select_value(&e) == "mdy" { DateOrder::Mdy } else { DateOrder::Dmy }))) }}>
                             <option value="dmy" selected={*date_order == Some(DateOrder::Dmy)}>{ tr("deal_import.dmy") }</option>

@@ -299,6 +299,15 @@ pub fn deals() -> Html {
             </label>
             <label>{ tr("deals.expected_from") }<input type="date" onchange={on_from} /></label>
             <label>{ tr("deals.expected_to") }<input type="date" onchange={on_to} /></label>
+            <label class="inline">
+                <input type="checkbox" id="deal-no-customer" checked={filter.no_customer}
+                    onchange={{ let filter = filter.clone(); Callback::from(move |e: Event| {
+                        let mut next = (*filter).clone();
+                        next.no_customer = e.target_unchecked_into::<HtmlInputElement>().checked();
+                        filter.set(next)
+                    }) }} />
+                { tr("deals.filter_no_customer") }
+            </label>
             <super::records::CustomFilter entity_type={banco::model::EntityType::Deal}
                 on_change={{ let filter = filter.clone(); Callback::from(move |c: Vec<(String, String)>| { let mut next = (*filter).clone(); next.custom = c; filter.set(next) }) }} />
             <span class="spacer"></span>
@@ -653,6 +662,9 @@ fn detail_html(
             <super::calls::ContactPanel entity_type={banco::model::EntityType::Deal} entity_id={d.deal.id} />
             <dl>
                 <dt>{ tr("deals.customer") }</dt><dd>{ d.person_name.clone().or(d.company_name.clone()).unwrap_or_default() }</dd>
+                { (d.deal.person_id.is_none() && d.deal.company_id.is_none()).then(|| html! {
+                    <dd><super::deal_forms::LinkCustomer deal_id={d.deal.id} on_linked={on_saved.clone()} /></dd>
+                }) }
                 <dt>{ tr("deals.owner") }</dt><dd>{ d.owner_name.clone().unwrap_or_default() }</dd>
                 <dt>{ tr("field.store_id") }</dt><dd>{ d.store_name.clone().unwrap_or_default() }</dd>
                 <dt>{ tr("deals.campaign") }</dt><dd>{ d.campaign_name.clone().unwrap_or_else(|| "—".into()) }</dd>

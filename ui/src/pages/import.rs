@@ -254,6 +254,7 @@ pub fn import() -> Html {
             { preview.as_ref().map(|p| html! {
                 <div class="card">
                     <p class="hint">{ tr_with("import.summary", [("rows", p.total_rows.to_string()), ("columns", p.headers.len().to_string()), ("sep", p.delimiter.to_string())]) }</p>
+                    <p class="hint" id="import-layout">{ p.layout.as_ref().map(|l| tr_with("import.layout", [("layout", l.clone())])).unwrap_or_default() }</p>
                     { if problems.is_empty() { html!{} } else { html! {
                         <div class="banner error" role="alert" id="import-problems">
                             <strong>{ tr("import.problems") }</strong>
