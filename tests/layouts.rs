@@ -12,8 +12,6 @@
 
 mod common;
 
-use std::sync::atomic::AtomicBool;
-
 use banco::model::*;
 use banco::services::{import, leads, vcard};
 use banco::with_conn;
@@ -192,18 +190,9 @@ store_test!(
                 preview.problems,
                 preview.mapping
             );
-            let request = ImportRequest {
-                path: path.display().to_string(),
-                mapping: preview.mapping.clone(),
-                duplicates: DuplicatePolicy::Create,
-                default_source: SourceChannel::Import,
-                store_id: None,
-                phone_region: None,
-                custom_columns: Vec::new(),
-            };
-            let report = import::run(&t.db, &t.ctx, &request, |_, _| {}, &AtomicBool::new(false))
-                .await
-                .unwrap();
+            let path = path.display().to_string();
+            let request = common::import_request(&path, &preview, DuplicatePolicy::Create);
+            let report = common::run_import(&t, &request).await.unwrap();
             assert_eq!(
                 report.summary.imported,
                 layout.people.len() as u64,

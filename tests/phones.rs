@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::sync::atomic::AtomicBool;
-
 use banco::model::*;
 use banco::services::{import, leads};
 use common::TestDb;
@@ -154,18 +152,9 @@ store_test!(
         std::fs::write(&path, csv).unwrap();
         let preview = import::preview(&path).unwrap();
         assert!(preview.problems.is_empty(), "{:?}", preview.problems);
-        let request = ImportRequest {
-            path: path.display().to_string(),
-            mapping: preview.mapping.clone(),
-            duplicates: DuplicatePolicy::Create,
-            default_source: SourceChannel::Import,
-            store_id: None,
-            phone_region: None,
-            custom_columns: Vec::new(),
-        };
-        let report = import::run(&t.db, &t.ctx, &request, |_, _| {}, &AtomicBool::new(false))
-            .await
-            .unwrap();
+        let path = path.display().to_string();
+        let request = common::import_request(&path, &preview, DuplicatePolicy::Create);
+        let report = common::run_import(&t, &request).await.unwrap();
         let warned: Vec<_> = report
             .rows
             .iter()

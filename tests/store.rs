@@ -9,7 +9,7 @@ use banco::model::*;
 use banco::services::{capture, export, import, leads, staff, Ctx};
 use banco::store::Repo;
 use banco::{with_conn, Error};
-use common::{fixture, TestDb};
+use common::{fixture, import_request, run_import, TestDb};
 use uuid::Uuid;
 
 fn walk_in(first: &str, last: &str, phone: &str, email: &str) -> CaptureLead {
@@ -25,27 +25,6 @@ fn walk_in(first: &str, last: &str, phone: &str, email: &str) -> CaptureLead {
         },
         ..Default::default()
     }
-}
-
-fn import_request(
-    path: &str,
-    preview: &ImportPreview,
-    duplicates: DuplicatePolicy,
-) -> ImportRequest {
-    ImportRequest {
-        path: path.into(),
-        mapping: preview.mapping.clone(),
-        duplicates,
-        default_source: SourceChannel::Import,
-        store_id: None,
-        phone_region: None,
-        custom_columns: Vec::new(),
-    }
-}
-
-/// Runs an import with no progress display and no cancel.
-async fn run_import(t: &TestDb, request: &ImportRequest) -> banco::Result<ImportReport> {
-    import::run(&t.db, &t.ctx, request, |_, _| {}, &AtomicBool::new(false)).await
 }
 
 /// The first page of leads matching a free-text search.

@@ -152,6 +152,20 @@ pub struct RowOutcome {
     pub messages: Vec<FieldError>,
 }
 
+impl RowOutcome {
+    /// A row refused for `messages` (nothing was written for it).
+    pub fn rejected(line: u64, messages: Vec<FieldError>) -> RowOutcome {
+        RowOutcome {
+            line,
+            status: RowStatus::Rejected,
+            person_id: None,
+            lead_id: None,
+            deal_id: None,
+            messages,
+        }
+    }
+}
+
 /// Counts of an import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ImportSummary {

@@ -308,14 +308,7 @@ pub async fn run(db: &Db, ctx: &Ctx, request: &CompanyImportRequest) -> Result<I
                 .ok();
             let (Some(v), Some(values), true) = (valid, values, errors.is_empty()) else {
                 summary.rejected += 1;
-                rows.push(RowOutcome {
-                    line: *line,
-                    status: RowStatus::Rejected,
-                    person_id: None,
-                    lead_id: None,
-                    deal_id: None,
-                    messages: errors,
-                });
+                rows.push(RowOutcome::rejected(*line, errors));
                 continue;
             };
             let at = now();

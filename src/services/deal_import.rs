@@ -336,14 +336,7 @@ impl Run<'_> {
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
         };
-        let mut out = RowOutcome {
-            line,
-            status: RowStatus::Rejected,
-            person_id: None,
-            lead_id: None,
-            deal_id: None,
-            messages: Vec::new(),
-        };
+        let mut out = RowOutcome::rejected(line, Vec::new());
         let external_ref = get(F::ExternalRef).map(str::to_string);
         if let Some(r) = &external_ref {
             if let Some(existing) = c.find_deal_by_ref(tenant, r).await? {

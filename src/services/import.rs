@@ -514,7 +514,8 @@ pub fn guess(table: &CsvTable) -> (Vec<Option<ImportField>>, Option<&'static str
         }
     }
     let filled = |i: usize| fit(Note, i).1;
-    phones.sort_by_key(|i| {
+    // Each key reads the sample: computed once per column, not per comparison.
+    phones.sort_by_cached_key(|i| {
         (
             !fits_well(fit(Phone, *i)),
             filled(*i) == 0,
@@ -523,7 +524,7 @@ pub fn guess(table: &CsvTable) -> (Vec<Option<ImportField>>, Option<&'static str
             *i,
         )
     });
-    emails.sort_by_key(|i| {
+    emails.sort_by_cached_key(|i| {
         (
             !fits_well(fit(Email, *i)),
             filled(*i) == 0,
@@ -1065,14 +1066,7 @@ async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
     };
     if !errors.is_empty() {
         errors.extend(warnings);
-        return Ok(RowOutcome {
-            line,
-            status: RowStatus::Rejected,
-            person_id: None,
-            lead_id: None,
-            deal_id: None,
-            messages: errors,
-        });
+        return Ok(RowOutcome::rejected(line, errors));
     }
 
     let at = now();

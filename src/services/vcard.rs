@@ -266,14 +266,7 @@ pub async fn import(
                 Ok(card) => card,
                 Err(e) => {
                     summary.rejected += 1;
-                    rows.push(RowOutcome {
-                        line,
-                        status: RowStatus::Rejected,
-                        person_id: None,
-                        lead_id: None,
-                        deal_id: None,
-                        messages: vec![e.clone()],
-                    });
+                    rows.push(RowOutcome::rejected(line, vec![e.clone()]));
                     continue;
                 }
             };
@@ -304,14 +297,7 @@ pub async fn import(
             if card.first.trim().is_empty() && card.last.trim().is_empty() {
                 messages.insert(0, FieldError::new("name", "name_required"));
                 summary.rejected += 1;
-                rows.push(RowOutcome {
-                    line,
-                    status: RowStatus::Rejected,
-                    person_id: None,
-                    lead_id: None,
-                    deal_id: None,
-                    messages,
-                });
+                rows.push(RowOutcome::rejected(line, messages));
                 continue;
             }
             let found = c

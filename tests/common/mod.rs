@@ -104,3 +104,30 @@ macro_rules! store_test {
         }
     };
 }
+
+/// A people import of `path` with the preview's mapping, leads from the
+/// `import` channel, in the user's store and the tenant's region.
+pub fn import_request(
+    path: &str,
+    preview: &banco::model::ImportPreview,
+    duplicates: banco::model::DuplicatePolicy,
+) -> banco::model::ImportRequest {
+    banco::model::ImportRequest {
+        path: path.into(),
+        mapping: preview.mapping.clone(),
+        duplicates,
+        default_source: banco::model::SourceChannel::Import,
+        store_id: None,
+        phone_region: None,
+        custom_columns: Vec::new(),
+    }
+}
+
+/// Runs a people import with no progress display and no cancel.
+pub async fn run_import(
+    t: &TestDb,
+    request: &banco::model::ImportRequest,
+) -> banco::Result<banco::model::ImportReport> {
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    banco::services::import::run(&t.db, &t.ctx, request, |_, _| {}, &cancel).await
+}
