@@ -564,6 +564,7 @@ fn lists_scenario(url: &str) {
         &["search", "rossi"],
         &["duplicates", "scan", "person"],
         &["queue"],
+        &["call", "find", "391 1234567"],
         &[
             "meeting",
             "list",
@@ -609,6 +610,11 @@ fn lists_scenario(url: &str) {
     let id = companies["items"][0]["id"].as_str().unwrap().to_string();
     let shown = ok(banco(url, &["company", "show", &id, "--format", "table"]));
     assert!(shown.contains("Rossi Impianti"), "{shown}");
+    let rules = ok(banco(url, &["contact-rules", "show", "--format", "csv"]));
+    assert!(
+        rules.lines().count() == 2 && rules.contains("time_zone"),
+        "{rules}"
+    );
 
     // `--help` names every command, grouped.
     let help = ok(banco(url, &["--help"]));

@@ -56,6 +56,8 @@ pub enum CallCommand {
     Find {
         /// The caller's number, any format.
         phone: String,
+        #[command(flatten)]
+        list: crate::output::ListArgs,
     },
 }
 
@@ -111,8 +113,8 @@ pub enum MeetingCommand {
 /// `banco contact-rules …`.
 #[derive(Subcommand)]
 pub enum RulesCommand {
-    /// The store's contact rules and do-not-call list (JSON).
-    Show,
+    /// The store's contact rules and do-not-call list.
+    Show(crate::output::ShowArgs),
     /// Change the store's contact rules (managers only); unnamed ones stay.
     Set {
         /// IANA time zone.
@@ -196,8 +198,9 @@ pub async fn call(db: &Db, ctx: &Ctx, command: CallCommand) -> Result<()> {
                 json(&calls::record_outcome(db, ctx, id, &input).await?)?
             );
         }
-        CallCommand::Find { phone } => {
-            println!("{}", json(&calls::find_caller(db, ctx, &phone).await?)?)
+        CallCommand::Find { phone, list } => {
+            let (rows, total) = list.page_of(calls::find_caller(db, ctx, &phone).await?);
+            crate::output::print_list(&list, &rows, total, &[])?
         }
     }
     Ok(())
@@ -283,7 +286,9 @@ fn quiet(text: &str) -> Result<Option<QuietHours>> {
 /// Runs `banco contact-rules …`.
 pub async fn rules(db: &Db, ctx: &Ctx, command: RulesCommand) -> Result<()> {
     let settings = match command {
-        RulesCommand::Show => contact_policy::settings(db, ctx).await?,
+        RulesCommand::Show(show) => {
+            return crate::output::print_one(show.format, &contact_policy::settings(db, ctx).await?)
+        }
         RulesCommand::Set {
             time_zone,
             quiet: q,

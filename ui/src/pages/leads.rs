@@ -401,7 +401,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                 <dd><span class={classes!("pill", d.lead.status.as_str())} id="lead-status">{ status_label(d.lead.status) }</span>
                     { d.lead.disqualify_reason.as_ref().map(|r| html!{ <span class="hint">{ format!(" — {r}") }</span> }) }</dd>
                 <dt>{ tr("field.phone") }</dt><dd>{ phone_display(&p.phone) }{ p.phone_2.as_ref().map(|_| format!(" · {}", phone_display(&p.phone_2))) }{ p.phone_raw.clone().map(|r| format!(" ({r})")) }</dd>
-                <dt>{ tr("field.email") }</dt><dd>{ p.email.clone().unwrap_or_default() }</dd>
+                <dt>{ tr("field.email") }</dt><dd id="lead-email">{ p.email.clone().unwrap_or_default() }{ p.email_2.as_ref().map(|e| format!(" · {e}")) }</dd>
                 <dt>{ tr("field.company") }</dt><dd>{ p.company_name.clone().unwrap_or_default() }</dd>
                 <dt>{ tr("field.interest") }</dt><dd>{ tr(&format!("interest.{}", d.lead.interest.as_str())) }</dd>
                 <dt>{ tr("field.source_channel") }</dt><dd>{ tr(&format!("source.{}", d.lead.source_channel.as_str())) }</dd>

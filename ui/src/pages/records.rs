@@ -854,6 +854,7 @@ fn person_card_view(props: &IdProps) -> Html {
                                 { row("phone", p.phone.as_ref().map(|_| phone_display(&p.phone))) }
                                 { row("phone_2", p.phone_2.as_ref().map(|_| phone_display(&p.phone_2))) }
                                 { row("email", p.email.clone()) }
+                                { row("email_2", p.email_2.clone()) }
                                 { row("company", p.company_name.clone()) }
                                 { row("city", p.city.clone()) }
                                 <dt>{ field_label("tax_code") }</dt><dd id="person-tax">{ p.tax_code.clone().unwrap_or_else(|| "—".into()) }</dd>
