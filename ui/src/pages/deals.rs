@@ -661,10 +661,12 @@ fn detail_html(
             </p>
             <super::calls::ContactPanel entity_type={banco::model::EntityType::Deal} entity_id={d.deal.id} />
             <dl>
-                <dt>{ tr("deals.customer") }</dt><dd>{ d.person_name.clone().or(d.company_name.clone()).unwrap_or_default() }</dd>
-                { (d.deal.person_id.is_none() && d.deal.company_id.is_none()).then(|| html! {
-                    <dd><super::deal_forms::LinkCustomer deal_id={d.deal.id} on_linked={on_saved.clone()} /></dd>
-                }) }
+                <dt>{ tr("deals.customer") }</dt>
+                <dd>{ if d.deal.person_id.is_none() && d.deal.company_id.is_none() {
+                    html! { <super::deal_forms::LinkCustomer deal_id={d.deal.id} on_linked={on_saved.clone()} /> }
+                } else {
+                    html! { d.person_name.clone().or(d.company_name.clone()).unwrap_or_default() }
+                } }</dd>
                 <dt>{ tr("deals.owner") }</dt><dd>{ d.owner_name.clone().unwrap_or_default() }</dd>
                 <dt>{ tr("field.store_id") }</dt><dd>{ d.store_name.clone().unwrap_or_default() }</dd>
                 <dt>{ tr("deals.campaign") }</dt><dd>{ d.campaign_name.clone().unwrap_or_else(|| "—".into()) }</dd>
