@@ -142,10 +142,10 @@ fn every_readme_example_runs() {
             })
         };
         let mut skip = false;
-        for i in 0..args.len() {
-            if args[i] == "<UUID>" {
+        for (i, arg) in args.iter_mut().enumerate() {
+            if arg == "<UUID>" {
                 match placeholder(i) {
-                    Some(id) => args[i] = id,
+                    Some(id) => *arg = id,
                     None => skip = true,
                 }
             }
