@@ -99,9 +99,18 @@ pub enum Error {
         to: crate::model::MeetingStatus,
     },
     /// Stored data no longer matches its checksum (a document's bytes and
-    /// its SHA-256).
+    /// its SHA-256), or a stored JSON column that cannot be read.
     #[error("integrity: {0}")]
     Integrity(String),
+    /// A write that would break a unique rule of the database (two records
+    /// with the same key); nothing was written.
+    #[cfg(feature = "store")]
+    #[error("duplicate: {constraint} is already taken")]
+    Duplicate {
+        /// The database's name of the unique index or constraint (a table
+        /// and its columns on SQLite), as the database reports it.
+        constraint: String,
+    },
 }
 
 fn display_field_errors(errors: &[FieldError]) -> String {
@@ -113,6 +122,22 @@ fn display_field_errors(errors: &[FieldError]) -> String {
 }
 
 impl Error {
+    /// A database error as a domain error: a unique-key violation becomes
+    /// [`Error::Duplicate`], anything else [`Error::Database`].
+    #[cfg(feature = "store")]
+    pub fn from_db(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                let constraint = db
+                    .constraint()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| db.message().to_string());
+                return Error::Duplicate { constraint };
+            }
+        }
+        Error::Database(e)
+    }
+
     /// A validation error on a single field.
     pub fn field(field: impl Into<String>, code: &'static str) -> Self {
         Error::Validation(vec![FieldError::new(field, code)])
@@ -125,7 +150,7 @@ impl Error {
             Error::Validation(errors) => {
                 let first = errors.first();
                 ErrorPayload {
-                    kind: "validation".into(),
+                    kind: ErrorKind::Validation,
                     field: first.map(|e| e.field.clone()),
                     message_key: first
                         .map(|e| format!("error.{}", e.code))
@@ -136,19 +161,19 @@ impl Error {
                 }
             }
             Error::NotFound { entity, id } => ErrorPayload::simple(
-                "not_found",
+                ErrorKind::NotFound,
                 "error.not_found",
                 [("entity", entity.to_string()), ("id", id.clone())],
                 message,
             ),
             Error::IllegalTransition { from, to } => ErrorPayload::simple(
-                "illegal_transition",
+                ErrorKind::IllegalTransition,
                 "error.illegal_transition",
                 [("from", from.as_str().into()), ("to", to.as_str().into())],
                 message,
             ),
             Error::Forbidden { role, action } => ErrorPayload::simple(
-                "forbidden",
+                ErrorKind::Forbidden,
                 "error.forbidden",
                 [
                     ("role", role.as_str().into()),
@@ -157,7 +182,7 @@ impl Error {
                 message,
             ),
             Error::IllegalDealMove { status, action } => ErrorPayload::simple(
-                "illegal_deal_move",
+                ErrorKind::IllegalDealMove,
                 "error.illegal_deal_move",
                 [
                     ("status", status.as_str().into()),
@@ -166,24 +191,27 @@ impl Error {
                 message,
             ),
             #[cfg(feature = "store")]
-            Error::Csv(_) => {
-                ErrorPayload::simple("csv", "error.csv", [("detail", message.clone())], message)
-            }
+            Error::Csv(_) => ErrorPayload::simple(
+                ErrorKind::Csv,
+                "error.csv",
+                [("detail", message.clone())],
+                message,
+            ),
             Error::Io { path, .. } => ErrorPayload::simple(
-                "io",
+                ErrorKind::Io,
                 "error.io",
                 [("path", path.clone()), ("detail", message.clone())],
                 message,
             ),
             Error::UnsupportedDatabaseUrl(url) => ErrorPayload::simple(
-                "config",
+                ErrorKind::Config,
                 "error.database_url",
                 [("url", url.clone())],
                 message,
             ),
             #[cfg(feature = "store")]
             Error::Database(_) | Error::Migrate(_) => ErrorPayload::simple(
-                "database",
+                ErrorKind::Database,
                 "error.database",
                 [("detail", message.clone())],
                 message,
@@ -192,7 +220,7 @@ impl Error {
                 let mut params = r.params.clone();
                 params.insert("level".into(), r.level.as_str().into());
                 ErrorPayload {
-                    kind: "contact_refused".into(),
+                    kind: ErrorKind::ContactRefused,
                     field: None,
                     message_key: format!("contact_rule.{}", r.code),
                     params,
@@ -201,20 +229,67 @@ impl Error {
                 }
             }
             Error::IllegalMeetingMove { from, to } => ErrorPayload::simple(
-                "illegal_meeting_move",
+                ErrorKind::IllegalMeetingMove,
                 "error.illegal_meeting_move",
                 [("from", from.as_str().into()), ("to", to.as_str().into())],
                 message,
             ),
-            Error::Cancelled => ErrorPayload::simple("cancelled", "error.cancelled", [], message),
+            Error::Cancelled => {
+                ErrorPayload::simple(ErrorKind::Cancelled, "error.cancelled", [], message)
+            }
             Error::Integrity(detail) => ErrorPayload::simple(
-                "integrity",
+                ErrorKind::Integrity,
                 "error.integrity",
                 [("detail", detail.clone())],
                 message,
             ),
+            #[cfg(feature = "store")]
+            Error::Duplicate { constraint } => ErrorPayload::simple(
+                ErrorKind::Duplicate,
+                "error.duplicate",
+                [("constraint", constraint.clone())],
+                message,
+            ),
         }
     }
+}
+
+/// The family of an [`ErrorPayload`], on the wire as its snake_case name
+/// (`"validation"`, `"not_found"`, …): what the UI branches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// [`Error::Validation`]: `field`/`fields` say what is wrong.
+    Validation,
+    /// [`Error::NotFound`].
+    NotFound,
+    /// [`Error::IllegalTransition`].
+    IllegalTransition,
+    /// [`Error::Forbidden`].
+    Forbidden,
+    /// [`Error::IllegalDealMove`].
+    IllegalDealMove,
+    /// A CSV file that cannot be read as CSV.
+    Csv,
+    /// [`Error::Io`].
+    Io,
+    /// [`Error::UnsupportedDatabaseUrl`].
+    Config,
+    /// The database refused or failed an operation, or a migration failed.
+    Database,
+    /// [`Error::ContactRefused`]: a manager may override it.
+    ContactRefused,
+    /// [`Error::IllegalMeetingMove`].
+    IllegalMeetingMove,
+    /// [`Error::Cancelled`].
+    Cancelled,
+    /// [`Error::Integrity`].
+    Integrity,
+    /// A unique key already taken (the store's `Duplicate` error).
+    Duplicate,
+    /// A failure inside the window itself (a call that could not be sent
+    /// or an answer that could not be read); never sent by the core.
+    Ui,
 }
 
 /// What the UI receives for a failed command. Serialised as JSON:
@@ -222,10 +297,8 @@ impl Error {
 /// "params":{"value":"123"},"fields":[…],"message":"phone: …"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorPayload {
-    /// Error family: `validation`, `not_found`, `illegal_transition`,
-    /// `forbidden`, `illegal_deal_move`, `contact_refused`, `illegal_meeting_move`, `csv`, `integrity`,
-    /// `io`, `config`, `database`, `cancelled`.
-    pub kind: String,
+    /// Error family (see [`ErrorKind`]).
+    pub kind: ErrorKind,
     /// The first offending field, for validation errors.
     pub field: Option<String>,
     /// Translation key of the message (`error.<code>`).
@@ -241,13 +314,13 @@ pub struct ErrorPayload {
 
 impl ErrorPayload {
     fn simple<const N: usize>(
-        kind: &str,
+        kind: ErrorKind,
         key: &str,
         params: [(&str, String); N],
         message: String,
     ) -> Self {
         ErrorPayload {
-            kind: kind.into(),
+            kind,
             field: None,
             message_key: key.into(),
             params: params

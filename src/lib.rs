@@ -17,10 +17,11 @@
 
 pub mod error;
 pub mod model;
+pub mod wire;
 
 #[cfg(feature = "store")]
 pub mod services;
 #[cfg(feature = "store")]
 pub mod store;
 
-pub use error::{Error, ErrorPayload, Result};
+pub use error::{Error, ErrorKind, ErrorPayload, Result};

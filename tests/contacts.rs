@@ -260,7 +260,7 @@ store_test!(
         );
         assert_eq!(r.english(), "no consent to marketing contacts");
         let payload = Error::ContactRefused(r).payload();
-        assert_eq!(payload.kind, "contact_refused");
+        assert_eq!(payload.kind, banco::ErrorKind::ContactRefused);
         assert_eq!(payload.message_key, "contact_rule.no_consent");
 
         // Quiet hours around now (UTC): refused with the end time.

@@ -720,7 +720,7 @@ store_test!(kpis_match_a_hand_computed_fixture, |t: TestDb| async move {
     assert_eq!(c.converted_leads, 1);
     assert_eq!(c.won_deals, 1);
     assert_eq!(c.won_revenue_minor, 2_000 + 1_000 * 12);
-    let csv = kpi::to_csv(&all, kpi::KpiTable::Campaigns).unwrap();
+    let csv = kpi::to_csv(&all, banco::model::KpiTable::Campaigns).unwrap();
     assert!(
         csv.contains("Volantini,3,100.00,33.33,1,0.3333,1,140.00,EUR"),
         "{csv}"

@@ -157,7 +157,6 @@ fn encoding_1252(text: &str) -> Vec<u8> {
 }
 
 async fn person(t: &TestDb, id: Uuid) -> Person {
-    use banco::store::Repo;
     async { with_conn!(t.db, |c| c.get_person(t.ctx.tenant_id(), id).await) }
         .await
         .unwrap()

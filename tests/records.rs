@@ -6,7 +6,7 @@
 mod common;
 
 use banco::model::*;
-use banco::services::notes::{NewNote, NoteEdit};
+use banco::model::{NewNote, NoteEdit};
 use banco::services::{
     capture, companies, company_import, duplicates, leads, notes, search, staff, vcard, Ctx,
 };
@@ -480,7 +480,7 @@ store_test!(
         let p = capture(&t, person("Ugo", "Riva", "3339990000", ""))
             .await
             .person;
-        let mut details = companies::PersonDetails {
+        let mut details = banco::model::PersonDetails {
             tax_code: "RSSMRA80A01H501X".into(),
             ..Default::default()
         };
@@ -627,7 +627,6 @@ store_test!(
         };
         let inserted: banco::Result<()> = async {
             banco::with_tx!(t.db, |c| {
-                use banco::store::Repo;
                 c.insert_person(t.ctx.tenant_id(), &b_person).await?;
                 c.insert_consent(
                     t.ctx.tenant_id(),
@@ -1003,7 +1002,7 @@ store_test!(
         let page = leads::list(&t.db, &t.ctx, &q).await.unwrap();
         assert_eq!(page.total, 1);
         assert_eq!(page.items[0].custom["pod"], json!("IT001E0001"));
-        let keys = banco::services::export::custom_keys(&t.db, &t.ctx, EntityType::Lead)
+        let keys = banco::services::custom_fields::custom_keys(&t.db, &t.ctx, EntityType::Lead)
             .await
             .unwrap();
         let csv = banco::services::export::leads_csv(&page.items, &keys).unwrap();

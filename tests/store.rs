@@ -7,7 +7,6 @@ use std::sync::atomic::AtomicBool;
 
 use banco::model::*;
 use banco::services::{capture, export, import, leads, staff, Ctx};
-use banco::store::Repo;
 use banco::{with_conn, Error};
 use common::{fixture, import_request, run_import, TestDb};
 use uuid::Uuid;
@@ -173,7 +172,7 @@ store_test!(
             vec![("first_name", "name_required"), ("phone", "invalid_phone")]
         );
         let payload = err.payload();
-        assert_eq!(payload.kind, "validation");
+        assert_eq!(payload.kind, banco::ErrorKind::Validation);
         assert_eq!(payload.field.as_deref(), Some("first_name"));
         assert_eq!(payload.message_key, "error.name_required");
 

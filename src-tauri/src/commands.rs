@@ -4,16 +4,13 @@
 
 use std::sync::atomic::AtomicBool;
 
-use banco::model::{
-    AppInfo, CaptureOutcome, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest,
-    LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange, User,
-};
+use banco::model::AppInfo;
 use banco::services::{capture, import, leads, staff, Ctx};
+use banco::wire::{self, Response};
 use banco::{Error, Result};
 use serde::Serialize;
 use tauri::{Emitter, State};
 use tauri_plugin_dialog::DialogExt;
-use uuid::Uuid;
 
 use crate::AppState;
 
@@ -33,14 +30,22 @@ async fn info(state: &AppState, ctx: &Ctx) -> Result<AppInfo> {
 
 /// The frame's data (see [`AppInfo`]).
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
+pub async fn app_info(
+    state: State<'_, AppState>,
+    req: wire::AppInfo,
+) -> Result<Response<wire::AppInfo>> {
+    let wire::AppInfo {} = req;
     let ctx = state.ctx.read().await.clone();
     info(&state, &ctx).await
 }
 
 /// Changes who is at the counter. Errors: `NotFound` for an unknown or inactive user.
 #[tauri::command]
-pub async fn switch_user(state: State<'_, AppState>, user: Uuid) -> Result<AppInfo> {
+pub async fn switch_user(
+    state: State<'_, AppState>,
+    req: wire::SwitchUser,
+) -> Result<Response<wire::SwitchUser>> {
+    let wire::SwitchUser { user } = req;
     let ctx = Ctx::load(&state.db, Some(user)).await?;
     *state.ctx.write().await = ctx.clone();
     info(&state, &ctx).await
@@ -48,7 +53,11 @@ pub async fn switch_user(state: State<'_, AppState>, user: Uuid) -> Result<AppIn
 
 /// Adds a staff member (admins and store managers only).
 #[tauri::command]
-pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> Result<User> {
+pub async fn add_user(
+    state: State<'_, AppState>,
+    req: wire::AddUser,
+) -> Result<Response<wire::AddUser>> {
+    let wire::AddUser { user } = req;
     let ctx = state.ctx.read().await.clone();
     staff::add_user(&state.db, &ctx, user).await
 }
@@ -57,11 +66,14 @@ pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> Result<User>
 #[tauri::command]
 pub async fn find_matches(
     state: State<'_, AppState>,
-    phone: String,
-    email: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-) -> Result<Vec<PersonMatch>> {
+    req: wire::FindMatches,
+) -> Result<Response<wire::FindMatches>> {
+    let wire::FindMatches {
+        phone,
+        email,
+        first_name,
+        last_name,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     capture::find_matches_with_name(
         &state.db,
@@ -78,8 +90,9 @@ pub async fn find_matches(
 #[tauri::command]
 pub async fn capture_lead(
     state: State<'_, AppState>,
-    input: banco::model::CaptureLead,
-) -> Result<CaptureOutcome> {
+    req: wire::CaptureLead,
+) -> Result<Response<wire::CaptureLead>> {
+    let wire::CaptureLead { input } = req;
     let ctx = state.ctx.read().await.clone();
     capture::capture_lead(&state.db, &ctx, input).await
 }
@@ -88,36 +101,53 @@ pub async fn capture_lead(
 #[tauri::command]
 pub async fn list_leads(
     state: State<'_, AppState>,
-    query: LeadQuery,
-) -> Result<Page<LeadListItem>> {
+    req: wire::ListLeads,
+) -> Result<Response<wire::ListLeads>> {
+    let wire::ListLeads { query } = req;
     let ctx = state.ctx.read().await.clone();
     leads::list(&state.db, &ctx, &query).await
 }
 
 /// A lead's detail.
 #[tauri::command]
-pub async fn lead_detail(state: State<'_, AppState>, id: Uuid) -> Result<LeadDetail> {
+pub async fn lead_detail(
+    state: State<'_, AppState>,
+    req: wire::LeadDetail,
+) -> Result<Response<wire::LeadDetail>> {
+    let wire::LeadDetail { id } = req;
     let ctx = state.ctx.read().await.clone();
     leads::detail(&state.db, &ctx, id).await
 }
 
 /// Moves a lead to another status.
 #[tauri::command]
-pub async fn change_status(state: State<'_, AppState>, change: StatusChange) -> Result<LeadDetail> {
+pub async fn change_status(
+    state: State<'_, AppState>,
+    req: wire::ChangeStatus,
+) -> Result<Response<wire::ChangeStatus>> {
+    let wire::ChangeStatus { change } = req;
     let ctx = state.ctx.read().await.clone();
     leads::change_status(&state.db, &ctx, &change).await
 }
 
 /// Adds a note to a lead.
 #[tauri::command]
-pub async fn add_note(state: State<'_, AppState>, id: Uuid, body: String) -> Result<LeadDetail> {
+pub async fn add_note(
+    state: State<'_, AppState>,
+    req: wire::AddNote,
+) -> Result<Response<wire::AddNote>> {
+    let wire::AddNote { id, body } = req;
     let ctx = state.ctx.read().await.clone();
     leads::add_note(&state.db, &ctx, id, &body).await
 }
 
 /// Opens the system file picker for a CSV file; `None` if cancelled.
 #[tauri::command]
-pub async fn pick_csv_file(app: tauri::AppHandle) -> Result<Option<String>> {
+pub async fn pick_csv_file(
+    app: tauri::AppHandle,
+    req: wire::PickCsvFile,
+) -> Result<Response<wire::PickCsvFile>> {
+    let wire::PickCsvFile {} = req;
     let picked = app
         .dialog()
         .file()
@@ -130,7 +160,8 @@ pub async fn pick_csv_file(app: tauri::AppHandle) -> Result<Option<String>> {
 
 /// Reads a CSV file and proposes a mapping.
 #[tauri::command]
-pub async fn import_preview(path: String) -> Result<ImportPreview> {
+pub async fn import_preview(req: wire::ImportPreview) -> Result<Response<wire::ImportPreview>> {
+    let wire::ImportPreview { path } = req;
     tauri::async_runtime::spawn_blocking(move || import::preview(std::path::Path::new(&path)))
         .await
         .map_err(|e| Error::Io {
@@ -141,10 +172,8 @@ pub async fn import_preview(path: String) -> Result<ImportPreview> {
 
 /// Problems of an edited mapping against the file (empty = ready).
 #[tauri::command]
-pub async fn import_check(
-    path: String,
-    mapping: Vec<Option<ImportField>>,
-) -> Result<Vec<FieldError>> {
+pub async fn import_check(req: wire::ImportCheck) -> Result<Response<wire::ImportCheck>> {
+    let wire::ImportCheck { path, mapping } = req;
     let table = import::read_csv(std::path::Path::new(&path))?;
     Ok(import::check_mapping(&table, &mapping))
 }
@@ -163,8 +192,9 @@ pub struct ImportProgress {
 pub async fn import_run(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    request: ImportRequest,
-) -> Result<ImportReport> {
+    req: wire::ImportRun,
+) -> Result<Response<wire::ImportRun>> {
+    let wire::ImportRun { request } = req;
     let ctx = state.ctx.read().await.clone();
     let cancel = AtomicBool::new(false);
     import::run(
@@ -184,8 +214,9 @@ pub async fn import_run(
 #[tauri::command]
 pub async fn save_import_report(
     app: tauri::AppHandle,
-    report: ImportReport,
-) -> Result<Option<String>> {
+    req: wire::SaveImportReport,
+) -> Result<Response<wire::SaveImportReport>> {
+    let wire::SaveImportReport { report } = req;
     let Some(path) = app
         .dialog()
         .file()

@@ -6,16 +6,10 @@
 //! Dialling is done by the UI through the opener plugin, whose permission
 //! is scoped to `tel:`, `sip:` and `callto:` URLs (capabilities/default.json).
 
-use banco::model::{
-    CallerMatch, CampaignCadence, ContactChannel, ContactCheck, ContactPreferences, ContactPurpose,
-    ContactSettings, DialScheme, EntityType, InboundCall, Interaction, Meeting, MeetingEnded,
-    MeetingJoin, MeetingNoteLabels, NewMeeting, OutcomeInput, QueueItem, StagePlaybook, StartCall,
-    StartedCall,
-};
-use banco::services::calls::OutcomeRecorded;
+use banco::model::MeetingJoin;
 use banco::services::{calls, contact_policy, meetings, Ctx};
+use banco::wire::{self, Response};
 use banco::{Error, Result};
-use chrono::{DateTime, Utc};
 use tauri::webview::{PermissionKind, PermissionResponse};
 use tauri::{AppHandle, Emitter, Manager, State, WebviewUrl, WebviewWindowBuilder};
 use uuid::Uuid;
@@ -24,7 +18,11 @@ use crate::AppState;
 
 /// The tenant's contact policy and do-not-call list.
 #[tauri::command]
-pub async fn contact_settings(state: State<'_, AppState>) -> Result<ContactSettings> {
+pub async fn contact_settings(
+    state: State<'_, AppState>,
+    req: wire::ContactSettings,
+) -> Result<Response<wire::ContactSettings>> {
+    let wire::ContactSettings {} = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::settings(&state.db, &ctx).await
 }
@@ -33,8 +31,9 @@ pub async fn contact_settings(state: State<'_, AppState>) -> Result<ContactSetti
 #[tauri::command]
 pub async fn save_contact_settings(
     state: State<'_, AppState>,
-    settings: ContactSettings,
-) -> Result<ContactSettings> {
+    req: wire::SaveContactSettings,
+) -> Result<Response<wire::SaveContactSettings>> {
+    let wire::SaveContactSettings { settings } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::save_settings(&state.db, &ctx, &settings).await
 }
@@ -43,9 +42,9 @@ pub async fn save_contact_settings(
 #[tauri::command]
 pub async fn add_do_not_call(
     state: State<'_, AppState>,
-    phone: String,
-    reason: Option<String>,
-) -> Result<ContactSettings> {
+    req: wire::AddDoNotCall,
+) -> Result<Response<wire::AddDoNotCall>> {
+    let wire::AddDoNotCall { phone, reason } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::add_do_not_call(&state.db, &ctx, &phone, reason.as_deref()).await
 }
@@ -54,15 +53,20 @@ pub async fn add_do_not_call(
 #[tauri::command]
 pub async fn remove_do_not_call(
     state: State<'_, AppState>,
-    phone: String,
-) -> Result<ContactSettings> {
+    req: wire::RemoveDoNotCall,
+) -> Result<Response<wire::RemoveDoNotCall>> {
+    let wire::RemoveDoNotCall { phone } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::remove_do_not_call(&state.db, &ctx, &phone).await
 }
 
 /// Every stage playbook.
 #[tauri::command]
-pub async fn stage_playbooks(state: State<'_, AppState>) -> Result<Vec<(Uuid, StagePlaybook)>> {
+pub async fn stage_playbooks(
+    state: State<'_, AppState>,
+    req: wire::StagePlaybooks,
+) -> Result<Response<wire::StagePlaybooks>> {
+    let wire::StagePlaybooks {} = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::stage_playbooks(&state.db, &ctx).await
 }
@@ -71,16 +75,20 @@ pub async fn stage_playbooks(state: State<'_, AppState>) -> Result<Vec<(Uuid, St
 #[tauri::command]
 pub async fn save_stage_playbook(
     state: State<'_, AppState>,
-    stage: Uuid,
-    playbook: StagePlaybook,
-) -> Result<Vec<(Uuid, StagePlaybook)>> {
+    req: wire::SaveStagePlaybook,
+) -> Result<Response<wire::SaveStagePlaybook>> {
+    let wire::SaveStagePlaybook { stage, playbook } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::save_stage_playbook(&state.db, &ctx, stage, &playbook).await
 }
 
 /// Every campaign cadence.
 #[tauri::command]
-pub async fn campaign_cadences(state: State<'_, AppState>) -> Result<Vec<(Uuid, CampaignCadence)>> {
+pub async fn campaign_cadences(
+    state: State<'_, AppState>,
+    req: wire::CampaignCadences,
+) -> Result<Response<wire::CampaignCadences>> {
+    let wire::CampaignCadences {} = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::campaign_cadences(&state.db, &ctx).await
 }
@@ -89,9 +97,9 @@ pub async fn campaign_cadences(state: State<'_, AppState>) -> Result<Vec<(Uuid, 
 #[tauri::command]
 pub async fn save_campaign_cadence(
     state: State<'_, AppState>,
-    campaign: Uuid,
-    cadence: CampaignCadence,
-) -> Result<Vec<(Uuid, CampaignCadence)>> {
+    req: wire::SaveCampaignCadence,
+) -> Result<Response<wire::SaveCampaignCadence>> {
+    let wire::SaveCampaignCadence { campaign, cadence } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::save_campaign_cadence(&state.db, &ctx, campaign, &cadence).await
 }
@@ -100,8 +108,9 @@ pub async fn save_campaign_cadence(
 #[tauri::command]
 pub async fn contact_preferences(
     state: State<'_, AppState>,
-    person: Uuid,
-) -> Result<ContactPreferences> {
+    req: wire::ContactPreferences,
+) -> Result<Response<wire::ContactPreferences>> {
+    let wire::ContactPreferences { person } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::preferences(&state.db, &ctx, person).await
 }
@@ -110,23 +119,34 @@ pub async fn contact_preferences(
 #[tauri::command]
 pub async fn save_contact_preferences(
     state: State<'_, AppState>,
-    person: Uuid,
-    preferences: ContactPreferences,
-) -> Result<ContactPreferences> {
+    req: wire::SaveContactPreferences,
+) -> Result<Response<wire::SaveContactPreferences>> {
+    let wire::SaveContactPreferences {
+        person,
+        preferences,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::save_preferences(&state.db, &ctx, person, &preferences).await
 }
 
 /// How the current user's call button dials.
 #[tauri::command]
-pub async fn dial_scheme(state: State<'_, AppState>) -> Result<DialScheme> {
+pub async fn dial_scheme(
+    state: State<'_, AppState>,
+    req: wire::DialScheme,
+) -> Result<Response<wire::DialScheme>> {
+    let wire::DialScheme {} = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::dial_scheme(&state.db, &ctx).await
 }
 
 /// Sets how the current user's call button dials.
 #[tauri::command]
-pub async fn set_dial_scheme(state: State<'_, AppState>, scheme: DialScheme) -> Result<DialScheme> {
+pub async fn set_dial_scheme(
+    state: State<'_, AppState>,
+    req: wire::SetDialScheme,
+) -> Result<Response<wire::SetDialScheme>> {
+    let wire::SetDialScheme { scheme } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::set_dial_scheme(&state.db, &ctx, scheme).await
 }
@@ -135,18 +155,25 @@ pub async fn set_dial_scheme(state: State<'_, AppState>, scheme: DialScheme) -> 
 #[tauri::command]
 pub async fn check_contact(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    entity_id: Uuid,
-    channel: ContactChannel,
-    purpose: ContactPurpose,
-) -> Result<ContactCheck> {
+    req: wire::CheckContact,
+) -> Result<Response<wire::CheckContact>> {
+    let wire::CheckContact {
+        entity_type,
+        entity_id,
+        channel,
+        purpose,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     contact_policy::check(&state.db, &ctx, entity_type, entity_id, channel, purpose).await
 }
 
 /// Starts a call (the UI then opens `dial_url` through the opener plugin).
 #[tauri::command]
-pub async fn start_call(state: State<'_, AppState>, call: StartCall) -> Result<StartedCall> {
+pub async fn start_call(
+    state: State<'_, AppState>,
+    req: wire::StartCall,
+) -> Result<Response<wire::StartCall>> {
+    let wire::StartCall { call } = req;
     let ctx = state.ctx.read().await.clone();
     calls::start(&state.db, &ctx, &call).await
 }
@@ -155,23 +182,31 @@ pub async fn start_call(state: State<'_, AppState>, call: StartCall) -> Result<S
 #[tauri::command]
 pub async fn record_call_outcome(
     state: State<'_, AppState>,
-    id: Uuid,
-    outcome: OutcomeInput,
-) -> Result<OutcomeRecorded> {
+    req: wire::RecordCallOutcome,
+) -> Result<Response<wire::RecordCallOutcome>> {
+    let wire::RecordCallOutcome { id, outcome } = req;
     let ctx = state.ctx.read().await.clone();
     calls::record_outcome(&state.db, &ctx, id, &outcome).await
 }
 
 /// The current user's calls waiting for an outcome.
 #[tauri::command]
-pub async fn pending_calls(state: State<'_, AppState>) -> Result<Vec<Interaction>> {
+pub async fn pending_calls(
+    state: State<'_, AppState>,
+    req: wire::PendingCalls,
+) -> Result<Response<wire::PendingCalls>> {
+    let wire::PendingCalls {} = req;
     let ctx = state.ctx.read().await.clone();
     calls::pending(&state.db, &ctx).await
 }
 
 /// People with this number, for an inbound call.
 #[tauri::command]
-pub async fn find_caller(state: State<'_, AppState>, phone: String) -> Result<Vec<CallerMatch>> {
+pub async fn find_caller(
+    state: State<'_, AppState>,
+    req: wire::FindCaller,
+) -> Result<Response<wire::FindCaller>> {
+    let wire::FindCaller { phone } = req;
     let ctx = state.ctx.read().await.clone();
     calls::find_caller(&state.db, &ctx, &phone).await
 }
@@ -180,8 +215,9 @@ pub async fn find_caller(state: State<'_, AppState>, phone: String) -> Result<Ve
 #[tauri::command]
 pub async fn log_inbound_call(
     state: State<'_, AppState>,
-    call: InboundCall,
-) -> Result<OutcomeRecorded> {
+    req: wire::LogInboundCall,
+) -> Result<Response<wire::LogInboundCall>> {
+    let wire::LogInboundCall { call } = req;
     let ctx = state.ctx.read().await.clone();
     calls::log_inbound(&state.db, &ctx, &call).await
 }
@@ -190,30 +226,45 @@ pub async fn log_inbound_call(
 #[tauri::command]
 pub async fn interactions(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    entity_id: Uuid,
-) -> Result<Vec<Interaction>> {
+    req: wire::Interactions,
+) -> Result<Response<wire::Interactions>> {
+    let wire::Interactions {
+        entity_type,
+        entity_id,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     calls::interactions(&state.db, &ctx, entity_type, entity_id).await
 }
 
 /// The "to call" queue.
 #[tauri::command]
-pub async fn call_queue(state: State<'_, AppState>) -> Result<Vec<QueueItem>> {
+pub async fn call_queue(
+    state: State<'_, AppState>,
+    req: wire::CallQueue,
+) -> Result<Response<wire::CallQueue>> {
+    let wire::CallQueue {} = req;
     let ctx = state.ctx.read().await.clone();
     calls::queue(&state.db, &ctx).await
 }
 
 /// Marks a reminder done.
 #[tauri::command]
-pub async fn complete_reminder(state: State<'_, AppState>, id: Uuid) -> Result<()> {
+pub async fn complete_reminder(
+    state: State<'_, AppState>,
+    req: wire::CompleteReminder,
+) -> Result<Response<wire::CompleteReminder>> {
+    let wire::CompleteReminder { id } = req;
     let ctx = state.ctx.read().await.clone();
     calls::complete_reminder(&state.db, &ctx, id).await
 }
 
 /// Schedules a meeting.
 #[tauri::command]
-pub async fn schedule_meeting(state: State<'_, AppState>, meeting: NewMeeting) -> Result<Meeting> {
+pub async fn schedule_meeting(
+    state: State<'_, AppState>,
+    req: wire::ScheduleMeeting,
+) -> Result<Response<wire::ScheduleMeeting>> {
+    let wire::ScheduleMeeting { meeting } = req;
     let ctx = state.ctx.read().await.clone();
     meetings::schedule(&state.db, &ctx, &meeting).await
 }
@@ -222,9 +273,9 @@ pub async fn schedule_meeting(state: State<'_, AppState>, meeting: NewMeeting) -
 #[tauri::command]
 pub async fn list_meetings(
     state: State<'_, AppState>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<Meeting>> {
+    req: wire::ListMeetings,
+) -> Result<Response<wire::ListMeetings>> {
+    let wire::ListMeetings { from, to } = req;
     let ctx = state.ctx.read().await.clone();
     meetings::between(&state.db, &ctx, from, to).await
 }
@@ -233,24 +284,14 @@ pub async fn list_meetings(
 #[tauri::command]
 pub async fn record_meetings(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    entity_id: Uuid,
-) -> Result<Vec<Meeting>> {
+    req: wire::RecordMeetings,
+) -> Result<Response<wire::RecordMeetings>> {
+    let wire::RecordMeetings {
+        entity_type,
+        entity_id,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     meetings::of_record(&state.db, &ctx, entity_type, entity_id).await
-}
-
-/// The meeting window's own messages and the meeting note's words, in
-/// the UI's language.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct MeetingLabels {
-    /// Shown while Jitsi loads.
-    pub loading: String,
-    /// Shown (before the server's URL) when it cannot be reached.
-    pub unreachable: String,
-    /// The words of the note written when the window closes.
-    #[serde(default)]
-    pub note: MeetingNoteLabels,
 }
 
 /// Joins a meeting and opens its window.
@@ -258,9 +299,9 @@ pub struct MeetingLabels {
 pub async fn join_meeting(
     app: AppHandle,
     state: State<'_, AppState>,
-    id: Uuid,
-    labels: Option<MeetingLabels>,
-) -> Result<MeetingJoin> {
+    req: wire::JoinMeeting,
+) -> Result<Response<wire::JoinMeeting>> {
+    let wire::JoinMeeting { id, labels } = req;
     let ctx = state.ctx.read().await.clone();
     let joined = meetings::join(&state.db, &ctx, id).await?;
     open_meeting_window(&app, &joined, &labels.unwrap_or_default(), ctx)?;
@@ -272,9 +313,9 @@ pub async fn join_meeting(
 pub async fn end_meeting(
     app: AppHandle,
     state: State<'_, AppState>,
-    id: Uuid,
-    labels: Option<MeetingNoteLabels>,
-) -> Result<MeetingEnded> {
+    req: wire::EndMeeting,
+) -> Result<Response<wire::EndMeeting>> {
+    let wire::EndMeeting { id, labels } = req;
     let ctx = state.ctx.read().await.clone();
     let ended = meetings::end(&state.db, &ctx, id, &labels.unwrap_or_default()).await?;
     if let Some(w) = app.get_webview_window(&window_label(id)) {
@@ -288,9 +329,9 @@ pub async fn end_meeting(
 #[tauri::command]
 pub async fn cancel_meeting(
     state: State<'_, AppState>,
-    id: Uuid,
-    reason: Option<String>,
-) -> Result<Meeting> {
+    req: wire::CancelMeeting,
+) -> Result<Response<wire::CancelMeeting>> {
+    let wire::CancelMeeting { id, reason } = req;
     let ctx = state.ctx.read().await.clone();
     meetings::cancel(&state.db, &ctx, id, reason.as_deref()).await
 }
@@ -300,8 +341,9 @@ pub async fn cancel_meeting(
 pub async fn save_meeting_ics(
     app: AppHandle,
     state: State<'_, AppState>,
-    id: Uuid,
-) -> Result<Option<String>> {
+    req: wire::SaveMeetingIcs,
+) -> Result<Response<wire::SaveMeetingIcs>> {
+    let wire::SaveMeetingIcs { id } = req;
     let ctx = state.ctx.read().await.clone();
     let text = meetings::ics(&state.db, &ctx, id).await?;
     crate::record_commands::save_bytes(
@@ -328,7 +370,7 @@ fn window_label(id: Uuid) -> String {
 fn open_meeting_window(
     app: &AppHandle,
     joined: &MeetingJoin,
-    labels: &MeetingLabels,
+    labels: &banco::model::MeetingLabels,
     ctx: Ctx,
 ) -> Result<()> {
     let label = window_label(joined.meeting.id);

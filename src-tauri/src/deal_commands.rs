@@ -3,25 +3,22 @@
 
 use std::sync::atomic::AtomicBool;
 
-use banco::model::{
-    Board, Campaign, CaptureLead, ConversionRule, DealCard, DealDetail, DealFilter,
-    DealImportPreview, DealImportRequest, DealListItem, DealMove, DealQuery, DealUpdate,
-    ImportReport, KpiRange, KpiReport, LostReason, NewDeal, Page, Pipeline, PipelineEdit,
-    RulePreview, RuleTrigger,
-};
-use banco::services::kpi::KpiTable;
 use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules};
+use banco::wire::{self, Response};
 use banco::{Error, Result};
 use tauri::{Emitter, State};
 use tauri_plugin_dialog::DialogExt;
-use uuid::Uuid;
 
 use crate::commands::ImportProgress;
 use crate::AppState;
 
 /// Pipelines with their stages.
 #[tauri::command]
-pub async fn list_pipelines(state: State<'_, AppState>) -> Result<Vec<Pipeline>> {
+pub async fn list_pipelines(
+    state: State<'_, AppState>,
+    req: wire::ListPipelines,
+) -> Result<Response<wire::ListPipelines>> {
+    let wire::ListPipelines {} = req;
     let ctx = state.ctx.read().await.clone();
     pipelines::list(&state.db, &ctx).await
 }
@@ -30,9 +27,9 @@ pub async fn list_pipelines(state: State<'_, AppState>) -> Result<Vec<Pipeline>>
 #[tauri::command]
 pub async fn create_pipeline(
     state: State<'_, AppState>,
-    name: String,
-    stages: Vec<(String, i64)>,
-) -> Result<Pipeline> {
+    req: wire::CreatePipeline,
+) -> Result<Response<wire::CreatePipeline>> {
+    let wire::CreatePipeline { name, stages } = req;
     let ctx = state.ctx.read().await.clone();
     pipelines::create(&state.db, &ctx, &name, &stages).await
 }
@@ -41,51 +38,75 @@ pub async fn create_pipeline(
 #[tauri::command]
 pub async fn edit_pipeline(
     state: State<'_, AppState>,
-    pipeline: Uuid,
-    change: PipelineEdit,
-) -> Result<Pipeline> {
+    req: wire::EditPipeline,
+) -> Result<Response<wire::EditPipeline>> {
+    let wire::EditPipeline { pipeline, change } = req;
     let ctx = state.ctx.read().await.clone();
     pipelines::edit(&state.db, &ctx, pipeline, &change).await
 }
 
 /// The lost reasons.
 #[tauri::command]
-pub async fn lost_reasons(state: State<'_, AppState>) -> Result<Vec<LostReason>> {
+pub async fn lost_reasons(
+    state: State<'_, AppState>,
+    req: wire::LostReasons,
+) -> Result<Response<wire::LostReasons>> {
+    let wire::LostReasons {} = req;
     let ctx = state.ctx.read().await.clone();
     pipelines::lost_reasons(&state.db, &ctx).await
 }
 
 /// Adds a lost reason.
 #[tauri::command]
-pub async fn add_lost_reason(state: State<'_, AppState>, label: String) -> Result<LostReason> {
+pub async fn add_lost_reason(
+    state: State<'_, AppState>,
+    req: wire::AddLostReason,
+) -> Result<Response<wire::AddLostReason>> {
+    let wire::AddLostReason { label } = req;
     let ctx = state.ctx.read().await.clone();
     pipelines::add_lost_reason(&state.db, &ctx, &label).await
 }
 
 /// Campaigns.
 #[tauri::command]
-pub async fn list_campaigns(state: State<'_, AppState>) -> Result<Vec<Campaign>> {
+pub async fn list_campaigns(
+    state: State<'_, AppState>,
+    req: wire::ListCampaigns,
+) -> Result<Response<wire::ListCampaigns>> {
+    let wire::ListCampaigns {} = req;
     let ctx = state.ctx.read().await.clone();
     campaigns::list(&state.db, &ctx).await
 }
 
 /// Creates or updates a campaign.
 #[tauri::command]
-pub async fn save_campaign(state: State<'_, AppState>, campaign: Campaign) -> Result<Campaign> {
+pub async fn save_campaign(
+    state: State<'_, AppState>,
+    req: wire::SaveCampaign,
+) -> Result<Response<wire::SaveCampaign>> {
+    let wire::SaveCampaign { campaign } = req;
     let ctx = state.ctx.read().await.clone();
     campaigns::save(&state.db, &ctx, &campaign).await
 }
 
 /// Conversion rules.
 #[tauri::command]
-pub async fn list_rules(state: State<'_, AppState>) -> Result<Vec<ConversionRule>> {
+pub async fn list_rules(
+    state: State<'_, AppState>,
+    req: wire::ListRules,
+) -> Result<Response<wire::ListRules>> {
+    let wire::ListRules {} = req;
     let ctx = state.ctx.read().await.clone();
     rules::list(&state.db, &ctx).await
 }
 
 /// Creates or updates a conversion rule.
 #[tauri::command]
-pub async fn save_rule(state: State<'_, AppState>, rule: ConversionRule) -> Result<ConversionRule> {
+pub async fn save_rule(
+    state: State<'_, AppState>,
+    req: wire::SaveRule,
+) -> Result<Response<wire::SaveRule>> {
+    let wire::SaveRule { rule } = req;
     let ctx = state.ctx.read().await.clone();
     rules::save(&state.db, &ctx, &rule).await
 }
@@ -94,9 +115,9 @@ pub async fn save_rule(state: State<'_, AppState>, rule: ConversionRule) -> Resu
 #[tauri::command]
 pub async fn preview_rules(
     state: State<'_, AppState>,
-    lead: Uuid,
-    trigger: RuleTrigger,
-) -> Result<RulePreview> {
+    req: wire::PreviewRules,
+) -> Result<Response<wire::PreviewRules>> {
+    let wire::PreviewRules { lead, trigger } = req;
     let ctx = state.ctx.read().await.clone();
     rules::preview(&state.db, &ctx, lead, trigger).await
 }
@@ -105,9 +126,9 @@ pub async fn preview_rules(
 #[tauri::command]
 pub async fn deal_board(
     state: State<'_, AppState>,
-    filter: DealFilter,
-    per_column: u64,
-) -> Result<Board> {
+    req: wire::DealBoard,
+) -> Result<Response<wire::DealBoard>> {
+    let wire::DealBoard { filter, per_column } = req;
     let ctx = state.ctx.read().await.clone();
     deals::board(&state.db, &ctx, &filter, per_column).await
 }
@@ -116,11 +137,14 @@ pub async fn deal_board(
 #[tauri::command]
 pub async fn column_cards(
     state: State<'_, AppState>,
-    filter: DealFilter,
-    stage: Uuid,
-    offset: u64,
-    limit: u64,
-) -> Result<Vec<DealCard>> {
+    req: wire::ColumnCards,
+) -> Result<Response<wire::ColumnCards>> {
+    let wire::ColumnCards {
+        filter,
+        stage,
+        offset,
+        limit,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     deals::column_cards(&state.db, &ctx, &filter, stage, offset, limit).await
 }
@@ -129,29 +153,42 @@ pub async fn column_cards(
 #[tauri::command]
 pub async fn list_deals(
     state: State<'_, AppState>,
-    query: DealQuery,
-) -> Result<Page<DealListItem>> {
+    req: wire::ListDeals,
+) -> Result<Response<wire::ListDeals>> {
+    let wire::ListDeals { query } = req;
     let ctx = state.ctx.read().await.clone();
     deals::list(&state.db, &ctx, &query).await
 }
 
 /// A deal's detail.
 #[tauri::command]
-pub async fn deal_detail(state: State<'_, AppState>, id: Uuid) -> Result<DealDetail> {
+pub async fn deal_detail(
+    state: State<'_, AppState>,
+    req: wire::DealDetail,
+) -> Result<Response<wire::DealDetail>> {
+    let wire::DealDetail { id } = req;
     let ctx = state.ctx.read().await.clone();
     deals::detail(&state.db, &ctx, id).await
 }
 
 /// Opens a deal (by hand or from a lead).
 #[tauri::command]
-pub async fn create_deal(state: State<'_, AppState>, deal: NewDeal) -> Result<DealDetail> {
+pub async fn create_deal(
+    state: State<'_, AppState>,
+    req: wire::CreateDeal,
+) -> Result<Response<wire::CreateDeal>> {
+    let wire::CreateDeal { deal } = req;
     let ctx = state.ctx.read().await.clone();
     deals::create(&state.db, &ctx, deal).await
 }
 
 /// Moves, wins, loses or reopens a deal.
 #[tauri::command]
-pub async fn move_deal(state: State<'_, AppState>, id: Uuid, to: DealMove) -> Result<DealDetail> {
+pub async fn move_deal(
+    state: State<'_, AppState>,
+    req: wire::MoveDeal,
+) -> Result<Response<wire::MoveDeal>> {
+    let wire::MoveDeal { id, to } = req;
     let ctx = state.ctx.read().await.clone();
     deals::move_deal(&state.db, &ctx, id, &to).await
 }
@@ -160,9 +197,9 @@ pub async fn move_deal(state: State<'_, AppState>, id: Uuid, to: DealMove) -> Re
 #[tauri::command]
 pub async fn update_deal(
     state: State<'_, AppState>,
-    id: Uuid,
-    update: DealUpdate,
-) -> Result<DealDetail> {
+    req: wire::UpdateDeal,
+) -> Result<Response<wire::UpdateDeal>> {
+    let wire::UpdateDeal { id, update } = req;
     let ctx = state.ctx.read().await.clone();
     deals::update(&state.db, &ctx, id, &update).await
 }
@@ -171,24 +208,35 @@ pub async fn update_deal(
 #[tauri::command]
 pub async fn link_deal_customer(
     state: State<'_, AppState>,
-    id: Uuid,
-    person_id: Option<Uuid>,
-    company_id: Option<Uuid>,
-) -> Result<DealDetail> {
+    req: wire::LinkDealCustomer,
+) -> Result<Response<wire::LinkDealCustomer>> {
+    let wire::LinkDealCustomer {
+        id,
+        person_id,
+        company_id,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     deals::link_customer(&state.db, &ctx, id, person_id, company_id).await
 }
 
 /// A capture form prefilled for a cross-sell lead from a deal's customer.
 #[tauri::command]
-pub async fn cross_sell(state: State<'_, AppState>, id: Uuid) -> Result<CaptureLead> {
+pub async fn cross_sell(
+    state: State<'_, AppState>,
+    req: wire::CrossSell,
+) -> Result<Response<wire::CrossSell>> {
+    let wire::CrossSell { id } = req;
     let ctx = state.ctx.read().await.clone();
     deals::cross_sell_template(&state.db, &ctx, id).await
 }
 
 /// Every KPI over a range.
 #[tauri::command]
-pub async fn kpi_report(state: State<'_, AppState>, range: KpiRange) -> Result<KpiReport> {
+pub async fn kpi_report(
+    state: State<'_, AppState>,
+    req: wire::KpiReport,
+) -> Result<Response<wire::KpiReport>> {
+    let wire::KpiReport { range } = req;
     let ctx = state.ctx.read().await.clone();
     kpi::report(&state.db, &ctx, range).await
 }
@@ -216,9 +264,9 @@ async fn save_csv(app: &tauri::AppHandle, file_name: &str, csv: String) -> Resul
 pub async fn export_kpi_csv(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    range: KpiRange,
-    table: KpiTable,
-) -> Result<Option<String>> {
+    req: wire::ExportKpiCsv,
+) -> Result<Response<wire::ExportKpiCsv>> {
+    let wire::ExportKpiCsv { range, table } = req;
     let ctx = state.ctx.read().await.clone();
     let report = kpi::report(&state.db, &ctx, range).await?;
     let csv = kpi::to_csv(&report, table)?;
@@ -237,8 +285,9 @@ pub async fn export_kpi_csv(
 pub async fn export_deals_csv(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    filter: DealFilter,
-) -> Result<Option<String>> {
+    req: wire::ExportDealsCsv,
+) -> Result<Response<wire::ExportDealsCsv>> {
+    let wire::ExportDealsCsv { filter } = req;
     let ctx = state.ctx.read().await.clone();
     let csv = deals::export_csv(&state.db, &ctx, &filter).await?;
     save_csv(&app, "banco-deals.csv", csv).await
@@ -248,8 +297,9 @@ pub async fn export_deals_csv(
 #[tauri::command]
 pub async fn deal_import_preview(
     state: State<'_, AppState>,
-    path: String,
-) -> Result<DealImportPreview> {
+    req: wire::DealImportPreview,
+) -> Result<Response<wire::DealImportPreview>> {
+    let wire::DealImportPreview { path } = req;
     let ctx = state.ctx.read().await.clone();
     deal_import::preview(std::path::Path::new(&path), ctx.region())
 }
@@ -259,8 +309,9 @@ pub async fn deal_import_preview(
 pub async fn deal_import_run(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    request: DealImportRequest,
-) -> Result<ImportReport> {
+    req: wire::DealImportRun,
+) -> Result<Response<wire::DealImportRun>> {
+    let wire::DealImportRun { request } = req;
     let ctx = state.ctx.read().await.clone();
     deal_import::run(
         &state.db,

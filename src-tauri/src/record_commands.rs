@@ -2,19 +2,12 @@
 //! the timeline, custom fields, search, duplicates and vCards: one thin
 //! `async fn` per use case, like [`crate::commands`].
 
-use banco::model::{
-    Company, CompanyCard, CompanyImportPreview, CompanyImportRequest, CompanyInput,
-    CompanyListItem, CompanyQuery, CustomField, CustomValues, Document, DuplicatePair,
-    DuplicatePolicy, EntityType, ImportReport, Mention, MergeOutcome, Note, NoteRevision, Page,
-    PersonCard, SearchResults, TimelineEntry,
-};
-use banco::services::companies::PersonDetails;
-use banco::services::notes::{NewNote, NoteEdit};
+use banco::model::EntityType;
 use banco::services::{companies, company_import, duplicates, notes, search, vcard};
+use banco::wire::{self, Response};
 use banco::{Error, Result};
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
-use uuid::Uuid;
 
 use crate::AppState;
 
@@ -22,15 +15,20 @@ use crate::AppState;
 #[tauri::command]
 pub async fn list_companies(
     state: State<'_, AppState>,
-    query: CompanyQuery,
-) -> Result<Page<CompanyListItem>> {
+    req: wire::ListCompanies,
+) -> Result<Response<wire::ListCompanies>> {
+    let wire::ListCompanies { query } = req;
     let ctx = state.ctx.read().await.clone();
     companies::list(&state.db, &ctx, &query).await
 }
 
 /// Creates a company from its form.
 #[tauri::command]
-pub async fn create_company(state: State<'_, AppState>, input: CompanyInput) -> Result<Company> {
+pub async fn create_company(
+    state: State<'_, AppState>,
+    req: wire::CreateCompany,
+) -> Result<Response<wire::CreateCompany>> {
+    let wire::CreateCompany { input } = req;
     let ctx = state.ctx.read().await.clone();
     companies::create(&state.db, &ctx, &input).await
 }
@@ -39,23 +37,31 @@ pub async fn create_company(state: State<'_, AppState>, input: CompanyInput) -> 
 #[tauri::command]
 pub async fn update_company(
     state: State<'_, AppState>,
-    id: Uuid,
-    input: CompanyInput,
-) -> Result<Company> {
+    req: wire::UpdateCompany,
+) -> Result<Response<wire::UpdateCompany>> {
+    let wire::UpdateCompany { id, input } = req;
     let ctx = state.ctx.read().await.clone();
     companies::update(&state.db, &ctx, id, &input).await
 }
 
 /// The company card.
 #[tauri::command]
-pub async fn company_card(state: State<'_, AppState>, id: Uuid) -> Result<CompanyCard> {
+pub async fn company_card(
+    state: State<'_, AppState>,
+    req: wire::CompanyCard,
+) -> Result<Response<wire::CompanyCard>> {
+    let wire::CompanyCard { id } = req;
     let ctx = state.ctx.read().await.clone();
     companies::card(&state.db, &ctx, id).await
 }
 
 /// The person card.
 #[tauri::command]
-pub async fn person_card(state: State<'_, AppState>, id: Uuid) -> Result<PersonCard> {
+pub async fn person_card(
+    state: State<'_, AppState>,
+    req: wire::PersonCard,
+) -> Result<Response<wire::PersonCard>> {
+    let wire::PersonCard { id } = req;
     let ctx = state.ctx.read().await.clone();
     companies::person_card(&state.db, &ctx, id).await
 }
@@ -64,9 +70,9 @@ pub async fn person_card(state: State<'_, AppState>, id: Uuid) -> Result<PersonC
 #[tauri::command]
 pub async fn update_person_details(
     state: State<'_, AppState>,
-    id: Uuid,
-    details: PersonDetails,
-) -> Result<PersonCard> {
+    req: wire::UpdatePersonDetails,
+) -> Result<Response<wire::UpdatePersonDetails>> {
+    let wire::UpdatePersonDetails { id, details } = req;
     let ctx = state.ctx.read().await.clone();
     companies::update_person_details(&state.db, &ctx, id, &details).await
 }
@@ -75,11 +81,14 @@ pub async fn update_person_details(
 #[tauri::command]
 pub async fn link_contact(
     state: State<'_, AppState>,
-    company: Uuid,
-    person: Uuid,
-    role: String,
-    primary: bool,
-) -> Result<CompanyCard> {
+    req: wire::LinkContact,
+) -> Result<Response<wire::LinkContact>> {
+    let wire::LinkContact {
+        company,
+        person,
+        role,
+        primary,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     companies::link_contact(&state.db, &ctx, company, person, &role, primary).await
 }
@@ -88,9 +97,9 @@ pub async fn link_contact(
 #[tauri::command]
 pub async fn unlink_contact(
     state: State<'_, AppState>,
-    company: Uuid,
-    person: Uuid,
-) -> Result<CompanyCard> {
+    req: wire::UnlinkContact,
+) -> Result<Response<wire::UnlinkContact>> {
+    let wire::UnlinkContact { company, person } = req;
     let ctx = state.ctx.read().await.clone();
     companies::unlink_contact(&state.db, &ctx, company, person).await
 }
@@ -100,8 +109,9 @@ pub async fn unlink_contact(
 pub async fn export_companies_csv(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    query: CompanyQuery,
-) -> Result<Option<String>> {
+    req: wire::ExportCompaniesCsv,
+) -> Result<Response<wire::ExportCompaniesCsv>> {
+    let wire::ExportCompaniesCsv { query } = req;
     let ctx = state.ctx.read().await.clone();
     let csv = companies::export_csv(&state.db, &ctx, &query).await?;
     save_text(&app, "CSV", "csv", "banco-aziende.csv", csv).await
@@ -109,42 +119,66 @@ pub async fn export_companies_csv(
 
 /// Adds a note to a record.
 #[tauri::command]
-pub async fn add_record_note(state: State<'_, AppState>, note: NewNote) -> Result<Note> {
+pub async fn add_record_note(
+    state: State<'_, AppState>,
+    req: wire::AddRecordNote,
+) -> Result<Response<wire::AddRecordNote>> {
+    let wire::AddRecordNote { note } = req;
     let ctx = state.ctx.read().await.clone();
     notes::add(&state.db, &ctx, &note).await
 }
 
 /// Edits a note.
 #[tauri::command]
-pub async fn edit_note(state: State<'_, AppState>, id: Uuid, edit: NoteEdit) -> Result<Note> {
+pub async fn edit_note(
+    state: State<'_, AppState>,
+    req: wire::EditNote,
+) -> Result<Response<wire::EditNote>> {
+    let wire::EditNote { id, edit } = req;
     let ctx = state.ctx.read().await.clone();
     notes::edit(&state.db, &ctx, id, &edit).await
 }
 
 /// Notes of a record.
 #[tauri::command]
-pub async fn list_notes(state: State<'_, AppState>, entity: Uuid) -> Result<Vec<Note>> {
+pub async fn list_notes(
+    state: State<'_, AppState>,
+    req: wire::ListNotes,
+) -> Result<Response<wire::ListNotes>> {
+    let wire::ListNotes { entity } = req;
     let ctx = state.ctx.read().await.clone();
     notes::list(&state.db, &ctx, entity).await
 }
 
 /// A note's earlier versions.
 #[tauri::command]
-pub async fn note_revisions(state: State<'_, AppState>, id: Uuid) -> Result<Vec<NoteRevision>> {
+pub async fn note_revisions(
+    state: State<'_, AppState>,
+    req: wire::NoteRevisions,
+) -> Result<Response<wire::NoteRevisions>> {
+    let wire::NoteRevisions { id } = req;
     let ctx = state.ctx.read().await.clone();
     notes::revisions(&state.db, &ctx, id).await
 }
 
 /// The acting user's mentions.
 #[tauri::command]
-pub async fn mentions(state: State<'_, AppState>, unread_only: bool) -> Result<Vec<Mention>> {
+pub async fn mentions(
+    state: State<'_, AppState>,
+    req: wire::Mentions,
+) -> Result<Response<wire::Mentions>> {
+    let wire::Mentions { unread_only } = req;
     let ctx = state.ctx.read().await.clone();
     notes::inbox(&state.db, &ctx, unread_only).await
 }
 
 /// Marks mentions read (one note's, or all).
 #[tauri::command]
-pub async fn mark_mentions_read(state: State<'_, AppState>, note: Option<Uuid>) -> Result<u64> {
+pub async fn mark_mentions_read(
+    state: State<'_, AppState>,
+    req: wire::MarkMentionsRead,
+) -> Result<Response<wire::MarkMentionsRead>> {
+    let wire::MarkMentionsRead { note } = req;
     let ctx = state.ctx.read().await.clone();
     notes::mark_read(&state.db, &ctx, note).await
 }
@@ -153,11 +187,14 @@ pub async fn mark_mentions_read(state: State<'_, AppState>, note: Option<Uuid>) 
 #[tauri::command]
 pub async fn timeline(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    entity_id: Uuid,
-    offset: u32,
-    limit: u32,
-) -> Result<Page<TimelineEntry>> {
+    req: wire::Timeline,
+) -> Result<Response<wire::Timeline>> {
+    let wire::Timeline {
+        entity_type,
+        entity_id,
+        offset,
+        limit,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     notes::timeline(&state.db, &ctx, entity_type, entity_id, offset, limit).await
 }
@@ -167,9 +204,12 @@ pub async fn timeline(
 pub async fn attach_document(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    entity_id: Uuid,
-) -> Result<Option<Document>> {
+    req: wire::AttachDocument,
+) -> Result<Response<wire::AttachDocument>> {
+    let wire::AttachDocument {
+        entity_type,
+        entity_id,
+    } = req;
     let Some(path) = pick_file(&app, None) else {
         return Ok(None);
     };
@@ -192,8 +232,9 @@ pub async fn attach_document(
 pub async fn save_document(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    id: Uuid,
-) -> Result<Option<String>> {
+    req: wire::SaveDocument,
+) -> Result<Response<wire::SaveDocument>> {
+    let wire::SaveDocument { id } = req;
     let ctx = state.ctx.read().await.clone();
     let (doc, bytes) = notes::read(&state.db, &ctx, id).await?;
     save_bytes(&app, None, &doc.file_name, bytes).await
@@ -201,7 +242,11 @@ pub async fn save_document(
 
 /// Every custom field definition.
 #[tauri::command]
-pub async fn custom_fields(state: State<'_, AppState>) -> Result<Vec<CustomField>> {
+pub async fn custom_fields(
+    state: State<'_, AppState>,
+    req: wire::CustomFields,
+) -> Result<Response<wire::CustomFields>> {
+    let wire::CustomFields {} = req;
     let ctx = state.ctx.read().await.clone();
     companies::fields(&state.db, &ctx).await
 }
@@ -210,8 +255,9 @@ pub async fn custom_fields(state: State<'_, AppState>) -> Result<Vec<CustomField
 #[tauri::command]
 pub async fn save_custom_field(
     state: State<'_, AppState>,
-    field: CustomField,
-) -> Result<Vec<CustomField>> {
+    req: wire::SaveCustomField,
+) -> Result<Response<wire::SaveCustomField>> {
+    let wire::SaveCustomField { field } = req;
     let ctx = state.ctx.read().await.clone();
     companies::save_field(&state.db, &ctx, &field).await
 }
@@ -220,10 +266,13 @@ pub async fn save_custom_field(
 #[tauri::command]
 pub async fn set_custom_values(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    id: Uuid,
-    values: CustomValues,
-) -> Result<CustomValues> {
+    req: wire::SetCustomValues,
+) -> Result<Response<wire::SetCustomValues>> {
+    let wire::SetCustomValues {
+        entity_type,
+        id,
+        values,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     companies::set_custom_values(&state.db, &ctx, entity_type, id, &values).await
 }
@@ -232,9 +281,9 @@ pub async fn set_custom_values(
 #[tauri::command]
 pub async fn custom_values(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    id: Uuid,
-) -> Result<CustomValues> {
+    req: wire::CustomValues,
+) -> Result<Response<wire::CustomValues>> {
+    let wire::CustomValues { entity_type, id } = req;
     let ctx = state.ctx.read().await.clone();
     companies::custom_values(&state.db, &ctx, entity_type, id).await
 }
@@ -244,18 +293,24 @@ pub async fn custom_values(
 pub async fn export_leads_csv(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    query: banco::model::LeadQuery,
-) -> Result<Option<String>> {
+    req: wire::ExportLeadsCsv,
+) -> Result<Response<wire::ExportLeadsCsv>> {
+    let wire::ExportLeadsCsv { query } = req;
     let ctx = state.ctx.read().await.clone();
     let items = banco::services::export::all_leads(&state.db, &ctx, &query).await?;
-    let keys = banco::services::export::custom_keys(&state.db, &ctx, EntityType::Lead).await?;
+    let keys =
+        banco::services::custom_fields::custom_keys(&state.db, &ctx, EntityType::Lead).await?;
     let csv = banco::services::export::leads_csv(&items, &keys)?;
     save_text(&app, "CSV", "csv", "banco-lead.csv", csv).await
 }
 
 /// The search box.
 #[tauri::command]
-pub async fn search(state: State<'_, AppState>, query: String) -> Result<SearchResults> {
+pub async fn search(
+    state: State<'_, AppState>,
+    req: wire::Search,
+) -> Result<Response<wire::Search>> {
+    let wire::Search { query } = req;
     let ctx = state.ctx.read().await.clone();
     search::search(&state.db, &ctx, &query, 6).await
 }
@@ -264,8 +319,9 @@ pub async fn search(state: State<'_, AppState>, query: String) -> Result<SearchR
 #[tauri::command]
 pub async fn duplicate_pairs(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-) -> Result<Vec<DuplicatePair>> {
+    req: wire::DuplicatePairs,
+) -> Result<Response<wire::DuplicatePairs>> {
+    let wire::DuplicatePairs { entity_type } = req;
     let ctx = state.ctx.read().await.clone();
     duplicates::scan(&state.db, &ctx, entity_type).await
 }
@@ -274,10 +330,13 @@ pub async fn duplicate_pairs(
 #[tauri::command]
 pub async fn merge_records(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    keep: Uuid,
-    merge: Uuid,
-) -> Result<MergeOutcome> {
+    req: wire::MergeRecords,
+) -> Result<Response<wire::MergeRecords>> {
+    let wire::MergeRecords {
+        entity_type,
+        keep,
+        merge,
+    } = req;
     let ctx = state.ctx.read().await.clone();
     duplicates::merge(&state.db, &ctx, entity_type, keep, merge).await
 }
@@ -286,10 +345,9 @@ pub async fn merge_records(
 #[tauri::command]
 pub async fn dismiss_duplicate(
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    a: Uuid,
-    b: Uuid,
-) -> Result<()> {
+    req: wire::DismissDuplicate,
+) -> Result<Response<wire::DismissDuplicate>> {
+    let wire::DismissDuplicate { entity_type, a, b } = req;
     let ctx = state.ctx.read().await.clone();
     duplicates::dismiss(&state.db, &ctx, entity_type, a, b).await
 }
@@ -299,9 +357,9 @@ pub async fn dismiss_duplicate(
 pub async fn export_vcard(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    entity_type: EntityType,
-    id: Uuid,
-) -> Result<Option<String>> {
+    req: wire::ExportVcard,
+) -> Result<Response<wire::ExportVcard>> {
+    let wire::ExportVcard { entity_type, id } = req;
     let ctx = state.ctx.read().await.clone();
     let text = match entity_type {
         EntityType::Company => vcard::export_company(&state.db, &ctx, id).await?,
@@ -315,8 +373,9 @@ pub async fn export_vcard(
 pub async fn import_vcard(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    duplicates: DuplicatePolicy,
-) -> Result<Option<ImportReport>> {
+    req: wire::ImportVcard,
+) -> Result<Response<wire::ImportVcard>> {
+    let wire::ImportVcard { duplicates } = req;
     let Some(path) = pick_file(&app, Some(("vCard", &["vcf", "vcard"]))) else {
         return Ok(None);
     };
@@ -334,8 +393,9 @@ pub async fn import_vcard(
 #[tauri::command]
 pub async fn company_import_preview(
     state: State<'_, AppState>,
-    path: String,
-) -> Result<CompanyImportPreview> {
+    req: wire::CompanyImportPreview,
+) -> Result<Response<wire::CompanyImportPreview>> {
+    let wire::CompanyImportPreview { path } = req;
     let ctx = state.ctx.read().await.clone();
     company_import::preview(&state.db, &ctx, std::path::Path::new(&path)).await
 }
@@ -344,8 +404,9 @@ pub async fn company_import_preview(
 #[tauri::command]
 pub async fn company_import_run(
     state: State<'_, AppState>,
-    request: CompanyImportRequest,
-) -> Result<ImportReport> {
+    req: wire::CompanyImportRun,
+) -> Result<Response<wire::CompanyImportRun>> {
+    let wire::CompanyImportRun { request } = req;
     let ctx = state.ctx.read().await.clone();
     company_import::run(&state.db, &ctx, &request).await
 }

@@ -160,6 +160,26 @@ pub fn normalize_email(input: &str) -> String {
     input.trim().to_lowercase()
 }
 
+/// Reads a website: an absolute `http`/`https` URL with a host; a bare
+/// host (`www.x.it`) gets `https://`. Errors: `invalid_url` on `field`.
+pub fn check_url(raw: &str, field: &str) -> Result<String, FieldError> {
+    let t = raw.trim();
+    let with_scheme = if t.contains("://") {
+        t.to_string()
+    } else {
+        format!("https://{t}")
+    };
+    match url::Url::parse(&with_scheme) {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| h.contains('.')) =>
+        {
+            Ok(u.to_string())
+        }
+        _ => Err(FieldError::new(field, "invalid_url").with("value", t)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

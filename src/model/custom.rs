@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::company::check_url;
+use super::contact::check_url;
 use super::lead::string_enum;
 use super::{Email, FieldError};
 

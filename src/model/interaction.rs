@@ -649,6 +649,28 @@ pub struct ContactPreferences {
     pub blocked_channels: Vec<ContactChannel>,
 }
 
+/// What recording an outcome produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeRecorded {
+    /// The interaction, outcome set.
+    pub interaction: Interaction,
+    /// The reminder of a call back.
+    pub reminder: Option<Reminder>,
+}
+
+/// The meeting window's own messages and the meeting note's words, in
+/// the UI's language.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeetingLabels {
+    /// Shown while Jitsi loads.
+    pub loading: String,
+    /// Shown (before the server's URL) when it cannot be reached.
+    pub unreachable: String,
+    /// The words of the note written when the window closes.
+    #[serde(default)]
+    pub note: MeetingNoteLabels,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

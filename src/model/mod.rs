@@ -23,11 +23,11 @@ mod user;
 
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use company::{
-    check_company_tax_code, check_person_tax_code, check_url, check_vat, parse_tags,
-    partita_iva_check_digit, partita_iva_ok, Company, CompanyContact, CompanyInput, CompanyKind,
-    CompanyListItem, CompanyQuery, CompanyStatus, ValidCompany,
+    check_company_tax_code, check_person_tax_code, check_vat, parse_tags, partita_iva_check_digit,
+    partita_iva_ok, Company, CompanyContact, CompanyInput, CompanyKind, CompanyListItem,
+    CompanyQuery, CompanyStatus, ValidCompany,
 };
-pub use contact::{normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
+pub use contact::{check_url, normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
 pub use contact_rules::{
     check_contact, parse_time_zone, CampaignCadence, ContactChannel, ContactPurpose,
     ContactRequest, PastAttempt, PersonPreferences, QuietHours, Refusal, RuleLevel, StagePlaybook,
@@ -42,8 +42,8 @@ pub use deal::{
     minor_to_decimal, parse_money, rate, weighted, win_rate, Attribution, Board, BoardColumn,
     Campaign, CampaignKpi, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent,
     DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus,
-    DealTotals, DealUpdate, ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal,
-    OwnerMode, Pipeline, PipelineEdit, PipelineKpi, RuleFacts, RulePreview, RuleTrigger,
+    DealTotals, DealUpdate, ForecastMonth, GroupKpi, KpiRange, KpiReport, KpiTable, LostReason,
+    NewDeal, OwnerMode, Pipeline, PipelineEdit, PipelineKpi, RuleFacts, RulePreview, RuleTrigger,
     RuleVerdict, Stage, StageDays, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
 pub use field_error::FieldError;
@@ -57,8 +57,8 @@ pub use interaction::{
     check_meeting_domain, dial_url, meeting_base, meeting_host, meeting_url, room_name, sla_reason,
     CallOutcome, CallerMatch, ContactCheck, ContactPreferences, ContactSettings, DialScheme,
     Direction, DoNotCallEntry, InboundCall, Interaction, Meeting, MeetingEnded, MeetingJoin,
-    MeetingNoteLabels, MeetingStatus, NewMeeting, OutcomeInput, QueueItem, QueueReason, Reminder,
-    StartCall, StartedCall, DEFAULT_MEETING_DOMAIN,
+    MeetingLabels, MeetingNoteLabels, MeetingStatus, NewMeeting, OutcomeInput, OutcomeRecorded,
+    QueueItem, QueueReason, Reminder, StartCall, StartedCall, DEFAULT_MEETING_DOMAIN,
 };
 pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadDetail, LeadEvent, LeadEventKind, LeadListItem,
@@ -67,7 +67,8 @@ pub use lead::{
 pub use person::{search_key, Person, PersonMatch};
 pub use record::{
     check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,
-    Mention, MergeOutcome, Note, NoteKind, NoteRevision, PersonCard, RecordSummary, SearchHit,
-    SearchResults, TimelineEntry, MAX_DOCUMENT_BYTES, MAX_NOTE_CHARS,
+    Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,
+    PersonDetails, RecordSummary, SearchHit, SearchResults, TimelineEntry, MAX_DOCUMENT_BYTES,
+    MAX_NOTE_CHARS,
 };
 pub use user::{AppInfo, NewUser, Role, Shop, Tenant, User};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::company::{Company, CompanyContact};
-use super::custom::EntityType;
+use super::custom::{CustomValues, EntityType};
 use super::lead::string_enum;
 use super::{Consent, DealListItem, FieldError, LeadListItem, Person};
 
@@ -325,6 +325,52 @@ pub struct CompanyCard {
     pub notes: Vec<Note>,
     /// Documents, newest first.
     pub documents: Vec<Document>,
+}
+
+/// The person fields the record card edits besides those of capture.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PersonDetails {
+    /// Codice fiscale as typed (blank clears it).
+    #[serde(default)]
+    pub tax_code: String,
+    /// City.
+    #[serde(default)]
+    pub city: String,
+    /// Custom field values.
+    #[serde(default)]
+    pub custom: CustomValues,
+}
+
+/// A new note as typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewNote {
+    /// What it is on.
+    pub entity_type: EntityType,
+    /// That record's id.
+    pub entity_id: Uuid,
+    /// Type (general by default).
+    #[serde(default = "general")]
+    pub kind: NoteKind,
+    /// Markdown text (1–20,000 characters).
+    pub body: String,
+    /// Pin it.
+    #[serde(default)]
+    pub pinned: bool,
+}
+
+fn general() -> NoteKind {
+    NoteKind::General
+}
+
+/// A change to a note: every field is the new value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteEdit {
+    /// Type.
+    pub kind: NoteKind,
+    /// Markdown text.
+    pub body: String,
+    /// Pinned.
+    pub pinned: bool,
 }
 
 #[cfg(test)]

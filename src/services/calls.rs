@@ -5,17 +5,16 @@
 //! of leads and deals whose SLA is running out.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::contact_policy::{enforce_in, target_in, Attempt};
 use super::{now, Ctx};
 use crate::model::{
     dial_url, sla_reason, CallOutcome, CallerMatch, ContactChannel, ContactPurpose, Direction,
-    EntityType, InboundCall, Interaction, LeadEventKind, LeadStatus, OutcomeInput, Phone,
-    QueueItem, QueueReason, Reminder, StartCall, StartedCall,
+    EntityType, InboundCall, Interaction, LeadEventKind, LeadStatus, OutcomeInput, OutcomeRecorded,
+    Phone, QueueItem, QueueReason, Reminder, StartCall, StartedCall,
 };
-use crate::store::{ContactRepo, Db, DealRepo, QueueRow, RecordRepo, Repo};
+use crate::store::{Conn, Db, QueueRow};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Most rows of the "to call" queue.
@@ -113,8 +112,8 @@ fn outcome_detail(
 
 /// Logs a finished call on its record's timeline (`call`; for a lead
 /// also its history) and, for a call back, creates the reminder.
-async fn log_call_in<C: ContactRepo + ?Sized>(
-    c: &mut C,
+async fn log_call_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     i: &Interaction,
     input: &OutcomeInput,
@@ -148,7 +147,7 @@ async fn log_call_in<C: ContactRepo + ?Sized>(
     )
     .await?;
     if i.entity_type == EntityType::Lead {
-        let mut e = super::capture::event(i.entity_id, LeadEventKind::Call, ctx, at);
+        let mut e = super::history::event(i.entity_id, LeadEventKind::Call, ctx, at);
         e.detail = Some(match i.direction {
             Direction::Inbound => format!("inbound: {detail}"),
             Direction::Outbound => detail.clone(),
@@ -174,15 +173,6 @@ async fn log_call_in<C: ContactRepo + ?Sized>(
         _ => None,
     };
     Ok(reminder)
-}
-
-/// What recording an outcome produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutcomeRecorded {
-    /// The interaction, outcome set.
-    pub interaction: Interaction,
-    /// The reminder of a call back.
-    pub reminder: Option<Reminder>,
 }
 
 /// Records the outcome of a started call (the dialog shown when the user

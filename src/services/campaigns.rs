@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{search_key, Campaign, FieldError};
-use crate::store::{Db, DealRepo};
+use crate::store::Db;
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Every campaign (archived included), by name.

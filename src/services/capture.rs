@@ -2,12 +2,13 @@
 
 use uuid::Uuid;
 
+use super::history::event;
 use super::Ctx;
 use crate::model::{
-    CaptureLead, CaptureOutcome, Consent, Email, FieldError, Lead, LeadEvent, LeadEventKind,
-    LeadStatus, Person, PersonMatch, Phone, RuleTrigger, Utm, ValidCapture,
+    CaptureLead, CaptureOutcome, Consent, Email, FieldError, Lead, LeadEventKind, LeadStatus,
+    Person, PersonMatch, Phone, RuleTrigger, Utm, ValidCapture,
 };
-use crate::store::{Db, DealRepo, Repo};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// People matching a phone and/or e-mail being typed, with their open leads
@@ -71,8 +72,8 @@ pub async fn find_matches_with_name(
     Ok(out)
 }
 
-async fn matches_in<C: DealRepo + ?Sized>(
-    c: &mut C,
+async fn matches_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     phone: Option<&Phone>,
     email: Option<&Email>,
@@ -131,8 +132,8 @@ pub async fn capture_lead(db: &Db, ctx: &Ctx, input: CaptureLead) -> Result<Capt
     with_tx!(db, |c| capture_in(c, ctx, &input, &valid, lead_id).await)
 }
 
-async fn capture_in<C: DealRepo + crate::store::RecordRepo + ?Sized>(
-    c: &mut C,
+async fn capture_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     input: &CaptureLead,
     valid: &ValidCapture,
@@ -302,8 +303,8 @@ async fn capture_in<C: DealRepo + crate::store::RecordRepo + ?Sized>(
 /// The store a new lead belongs to: `requested`, else the acting user's
 /// store. Errors: [`Error::Validation`] `store_id`: `unknown_value` when it
 /// is not a store of the tenant.
-pub(crate) async fn store_or_users<C: Repo + ?Sized>(
-    c: &mut C,
+pub(crate) async fn store_or_users(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     requested: Option<Uuid>,
 ) -> Result<Option<Uuid>> {
@@ -323,26 +324,6 @@ pub(crate) async fn store_or_users<C: Repo + ?Sized>(
         }
     }
     Ok(store_id)
-}
-
-/// A history entry with no status change or detail.
-pub(crate) fn event(
-    lead_id: Uuid,
-    kind: LeadEventKind,
-    ctx: &Ctx,
-    at: chrono::DateTime<chrono::Utc>,
-) -> LeadEvent {
-    LeadEvent {
-        id: Uuid::now_v7(),
-        lead_id,
-        kind,
-        from_status: None,
-        to_status: None,
-        detail: None,
-        user_id: Some(ctx.user.id),
-        user_name: None,
-        at,
-    }
 }
 
 /// Fills what a known person lacks from a new capture: names left empty, a

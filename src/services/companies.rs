@@ -1,22 +1,22 @@
 //! Companies, their contacts, and the record cards of companies and people.
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::custom_fields::fields_for;
 use super::{now, Ctx};
 use crate::model::{
     check_custom_values, check_person_tax_code, custom_text, Company, CompanyCard, CompanyInput,
     CompanyListItem, CompanyQuery, CustomField, CustomValues, DealFilter, DealQuery, DealSort,
-    EntityType, FieldError, LeadQuery, Page, PersonCard,
+    EntityType, FieldError, LeadQuery, Page, PersonCard, PersonDetails,
 };
-use crate::store::{Db, DealRepo, RecordRepo, Repo};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Longest role text, in characters.
 pub const MAX_ROLE_CHARS: usize = 100;
 
 /// A company of the tenant. Errors: [`Error::NotFound`].
-async fn company_in<C: RecordRepo + ?Sized>(c: &mut C, tenant: Uuid, id: Uuid) -> Result<Company> {
+async fn company_in(c: &mut Conn<'_>, tenant: Uuid, id: Uuid) -> Result<Company> {
     c.get_company(tenant, id)
         .await?
         .ok_or_else(|| Error::NotFound {
@@ -26,11 +26,7 @@ async fn company_in<C: RecordRepo + ?Sized>(c: &mut C, tenant: Uuid, id: Uuid) -
 }
 
 /// A person of the tenant. Errors: [`Error::NotFound`].
-async fn person_in<C: RecordRepo + ?Sized>(
-    c: &mut C,
-    tenant: Uuid,
-    id: Uuid,
-) -> Result<crate::model::Person> {
+async fn person_in(c: &mut Conn<'_>, tenant: Uuid, id: Uuid) -> Result<crate::model::Person> {
     c.get_person(tenant, id)
         .await?
         .ok_or_else(|| Error::NotFound {
@@ -39,21 +35,8 @@ async fn person_in<C: RecordRepo + ?Sized>(
         })
 }
 
-/// The tenant's active and archived custom fields for `entity`.
-pub async fn fields_for<C: RecordRepo + ?Sized>(
-    c: &mut C,
-    tenant: Uuid,
-    entity: EntityType,
-) -> Result<Vec<CustomField>> {
-    Ok(c.list_custom_fields(tenant)
-        .await?
-        .into_iter()
-        .filter(|f| f.entity_type == entity)
-        .collect())
-}
-
-async fn check_refs<C: RecordRepo + ?Sized>(
-    c: &mut C,
+async fn check_refs(
+    c: &mut Conn<'_>,
     tenant: Uuid,
     id: Option<Uuid>,
     input: &CompanyInput,
@@ -95,8 +78,8 @@ async fn check_refs<C: RecordRepo + ?Sized>(
 }
 
 /// Creates a company in an open transaction (see [`create`]).
-pub async fn create_in<C: RecordRepo + DealRepo + ?Sized>(
-    c: &mut C,
+pub async fn create_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     input: &CompanyInput,
     event: &str,
@@ -339,20 +322,6 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
             person,
         })
     })
-}
-
-/// The person fields the record card edits besides those of capture.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PersonDetails {
-    /// Codice fiscale as typed (blank clears it).
-    #[serde(default)]
-    pub tax_code: String,
-    /// City.
-    #[serde(default)]
-    pub city: String,
-    /// Custom field values.
-    #[serde(default)]
-    pub custom: CustomValues,
 }
 
 /// Saves a person's tax code, city and custom fields.

@@ -14,7 +14,7 @@ use crate::model::{
     CompanyImportRequest, CompanyInput, CustomField, DuplicatePolicy, EntityType, FieldError,
     ImportReport, ImportSummary, RowOutcome, RowStatus,
 };
-use crate::store::{Db, DealRepo, RecordRepo};
+use crate::store::Db;
 use crate::{with_conn, with_tx, Error, Result};
 
 const PREVIEW_ROWS: usize = 10;
@@ -149,7 +149,7 @@ pub fn check_mapping(mapping: &[Option<String>], custom: &[CustomField]) -> Vec<
 
 async fn custom_fields(db: &Db, ctx: &Ctx) -> Result<Vec<CustomField>> {
     let tenant = ctx.tenant_id();
-    Ok(with_conn!(db, |c| super::companies::fields_for(
+    Ok(with_conn!(db, |c| super::custom_fields::fields_for(
         c,
         tenant,
         EntityType::Company

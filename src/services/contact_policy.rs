@@ -13,7 +13,7 @@ use crate::model::{
     ContactPurpose, ContactRequest, ContactSettings, DialScheme, DoNotCallEntry, EntityType,
     FieldError, PastAttempt, PersonPreferences, Phone, Refusal, Role, StagePlaybook, TenantPolicy,
 };
-use crate::store::{ContactRepo, Db, DealRepo, RecordRepo, Repo};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// The tenant's policy with its do-not-call list (the defaults of
@@ -22,7 +22,7 @@ pub async fn settings(db: &Db, ctx: &Ctx) -> Result<ContactSettings> {
     with_conn!(db, |c| settings_in(c, ctx.tenant_id()).await)
 }
 
-async fn settings_in<C: ContactRepo + ?Sized>(c: &mut C, tenant: Uuid) -> Result<ContactSettings> {
+async fn settings_in(c: &mut Conn<'_>, tenant: Uuid) -> Result<ContactSettings> {
     let mut s = c.contact_policy(tenant).await?.unwrap_or_default();
     s.do_not_call = c.do_not_call_list(tenant).await?;
     Ok(s)
@@ -241,8 +241,8 @@ pub async fn save_preferences(
 /// Combines a merged person's preferences into the kept one's (the more
 /// restrictive wins: do-not-contact if either, blocked channels united),
 /// inside the merge's transaction.
-pub async fn merge_preferences_in<C: ContactRepo + ?Sized>(
-    c: &mut C,
+pub async fn merge_preferences_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     kept: Uuid,
     merged: Uuid,
@@ -319,8 +319,8 @@ pub struct Attempt {
 }
 
 /// Resolves a record to a [`Target`]. Errors: [`Error::NotFound`].
-pub async fn target_in<C: ContactRepo + ?Sized>(
-    c: &mut C,
+pub async fn target_in(
+    c: &mut Conn<'_>,
     tenant: Uuid,
     entity_type: EntityType,
     entity_id: Uuid,
@@ -387,8 +387,8 @@ pub async fn target_in<C: ContactRepo + ?Sized>(
 ///
 /// A company without a person is a business line: the person level (GDPR
 /// consent, which belongs to natural persons) is not applied to it.
-pub async fn check_in<C: ContactRepo + ?Sized>(
-    c: &mut C,
+pub async fn check_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     target: &Target,
     attempt: &Attempt,
@@ -491,8 +491,8 @@ pub async fn check_in<C: ContactRepo + ?Sized>(
 /// no override; [`Error::Forbidden`] (`override_contact_rules`) when a
 /// staff member tries one; [`Error::Validation`] (`override_reason`:
 /// `required`) for a blank reason.
-pub async fn enforce_in<C: ContactRepo + ?Sized>(
-    c: &mut C,
+pub async fn enforce_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     target: &Target,
     attempt: &Attempt,

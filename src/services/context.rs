@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::now;
 use crate::model::{Role, Shop, Tenant, User, DEFAULT_REGION};
-use crate::store::{Db, DealRepo, Repo};
+use crate::store::Db;
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Version of the consent text a new tenant starts with.

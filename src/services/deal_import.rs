@@ -18,7 +18,7 @@ use crate::model::{
     Phone, Pipeline, Role, RowOutcome, RowStatus, SourceChannel, Stage, User, Utm,
     DEFAULT_CONTRACT_MONTHS,
 };
-use crate::store::{deal_search_text, Db, DealRepo, Repo};
+use crate::store::{deal_search_text, Conn, Db};
 use crate::{with_tx, Error, Result};
 
 /// Label of the lost reason given to imported lost deals (created on demand).
@@ -319,9 +319,9 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    async fn row<C: DealRepo + ?Sized>(
+    async fn row(
         &mut self,
-        c: &mut C,
+        c: &mut Conn<'_>,
         mapping: &[Option<DealImportField>],
         line: u64,
         cells: &[String],
@@ -705,7 +705,7 @@ impl Run<'_> {
         Ok(out)
     }
 
-    async fn lost_reason_id<C: DealRepo + ?Sized>(&mut self, c: &mut C) -> Result<Uuid> {
+    async fn lost_reason_id(&mut self, c: &mut Conn<'_>) -> Result<Uuid> {
         if let Some(id) = self.lost_reason {
             return Ok(id);
         }

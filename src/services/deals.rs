@@ -11,7 +11,7 @@ use crate::model::{
     DealStatus, DealUpdate, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline,
     SourceChannel, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
-use crate::store::{deal_search_text, Db, DealRepo, Repo};
+use crate::store::{deal_search_text, Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Cards per board column in the first load; more come by [`column_cards`].
@@ -62,8 +62,8 @@ pub async fn create(db: &Db, ctx: &Ctx, new: NewDeal) -> Result<DealDetail> {
     })
 }
 
-pub(crate) async fn create_in<C: DealRepo + ?Sized>(
-    c: &mut C,
+pub(crate) async fn create_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     new: NewDeal,
     origin: Origin<'_>,
@@ -285,12 +285,12 @@ pub(crate) async fn create_in<C: DealRepo + ?Sized>(
         if lead.status != LeadStatus::Converted {
             c.update_lead_status(tenant, lead.id, LeadStatus::Converted, None, at)
                 .await?;
-            let mut le = super::capture::event(lead.id, LeadEventKind::StatusChanged, ctx, at);
+            let mut le = super::history::event(lead.id, LeadEventKind::StatusChanged, ctx, at);
             le.from_status = Some(lead.status);
             le.to_status = Some(LeadStatus::Converted);
             c.insert_event(tenant, &le).await?;
         }
-        let mut le = super::capture::event(lead.id, LeadEventKind::DealOpened, ctx, at);
+        let mut le = super::history::event(lead.id, LeadEventKind::DealOpened, ctx, at);
         le.detail = Some(match origin {
             Origin::Rule { name, .. } => format!("{} · {name}", deal.title),
             Origin::Hand => deal.title.clone(),
@@ -326,11 +326,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, id: Uuid) -> Result<DealDetail> {
     with_conn!(db, |c| detail_in(c, ctx, id).await)
 }
 
-pub(crate) async fn detail_in<C: DealRepo + ?Sized>(
-    c: &mut C,
-    ctx: &Ctx,
-    id: Uuid,
-) -> Result<DealDetail> {
+pub(crate) async fn detail_in(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Result<DealDetail> {
     let tenant = ctx.tenant_id();
     let deal = c
         .get_deal(tenant, id)
@@ -396,7 +392,7 @@ pub(crate) async fn detail_in<C: DealRepo + ?Sized>(
     })
 }
 
-async fn search_text_of<C: DealRepo + ?Sized>(c: &mut C, ctx: &Ctx, d: &Deal) -> Result<String> {
+async fn search_text_of(c: &mut Conn<'_>, ctx: &Ctx, d: &Deal) -> Result<String> {
     let tenant = ctx.tenant_id();
     let person = match d.person_id {
         Some(p) => c
@@ -436,8 +432,8 @@ pub async fn move_deal(db: &Db, ctx: &Ctx, deal_id: Uuid, mv: &DealMove) -> Resu
     })
 }
 
-pub(crate) async fn move_in<C: DealRepo + ?Sized>(
-    c: &mut C,
+pub(crate) async fn move_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     deal_id: Uuid,
     mv: &DealMove,
@@ -787,7 +783,7 @@ pub async fn list(db: &Db, ctx: &Ctx, query: &DealQuery) -> Result<Page<DealList
 /// currency in its own column, dates as ISO 8601 (UTC); then one column
 /// per active custom field of deals (by key).
 pub async fn export_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String> {
-    let custom = super::export::custom_keys(db, ctx, crate::model::EntityType::Deal).await?;
+    let custom = super::custom_fields::custom_keys(db, ctx, crate::model::EntityType::Deal).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [
         "id",
@@ -848,7 +844,7 @@ pub async fn export_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<Strin
                 d.created_at.to_rfc3339(),
                 d.closed_at.map(|x| x.to_rfc3339()).unwrap_or_default(),
             ];
-            row.extend(super::export::custom_cells(&custom, &d.custom));
+            row.extend(super::custom_fields::custom_cells(&custom, &d.custom));
             w.write_record(&row)?;
         }
         if n < query.limit {

@@ -10,7 +10,7 @@ use crate::model::{
     search_key, Consent, ConsentKind, DuplicatePair, EntityType, Evidence, EvidenceKind,
     MergeOutcome, RecordSummary,
 };
-use crate::store::{Db, RecordRepo, Repo};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Jaro-Winkler similarity from which two names are "similar" (0–1).
@@ -264,8 +264,8 @@ pub async fn scan(db: &Db, ctx: &Ctx, entity: EntityType) -> Result<Vec<Duplicat
     Ok(out)
 }
 
-async fn summary<C: RecordRepo + ?Sized>(
-    c: &mut C,
+async fn summary(
+    c: &mut Conn<'_>,
     tenant: Uuid,
     entity: EntityType,
     id: Uuid,

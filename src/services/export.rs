@@ -1,31 +1,10 @@
 //! Export of the Leads list as CSV or JSON, with the list's filters.
 
+use super::custom_fields::custom_cells;
 use super::{leads, Ctx};
-use crate::model::{custom_text, CustomValues, EntityType, LeadListItem, LeadQuery, Phone};
+use crate::model::{LeadListItem, LeadQuery, Phone};
 use crate::store::Db;
-use crate::{with_conn, Error, Result};
-
-/// Keys of the active custom fields of `entity`, in display order: the
-/// extra columns of that entity's CSV exports.
-pub async fn custom_keys(db: &Db, ctx: &Ctx, entity: EntityType) -> Result<Vec<String>> {
-    let tenant = ctx.tenant_id();
-    Ok(
-        with_conn!(db, |c| super::companies::fields_for(c, tenant, entity)
-            .await)?
-        .into_iter()
-        .filter(|f| !f.archived)
-        .map(|f| f.key)
-        .collect(),
-    )
-}
-
-/// The cells of `keys` in `values` (blank when absent; a multiselect as
-/// `a; b`).
-pub fn custom_cells(keys: &[String], values: &CustomValues) -> Vec<String> {
-    keys.iter()
-        .map(|k| values.get(k).map(custom_text).unwrap_or_default())
-        .collect()
-}
+use crate::{Error, Result};
 
 /// Rows fetched per round trip while exporting.
 const EXPORT_PAGE: u32 = 500;

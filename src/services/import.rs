@@ -23,14 +23,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
-use super::capture::{event, store_or_users};
+use super::capture::store_or_users;
+use super::history::event;
 use super::{now, Ctx};
 use crate::model::{
     search_key, DuplicatePolicy, Email, FieldError, ImportField, ImportPreview, ImportReport,
     ImportRequest, ImportSummary, Interest, Lead, LeadEventKind, LeadStatus, Person, Phone,
     RowOutcome, RowStatus, SourceChannel,
 };
-use crate::store::{Db, DealRepo, RecordRepo, Repo};
+use crate::store::{Conn, Db};
 use crate::{with_tx, Error, Result};
 
 /// Rows shown in a preview.
@@ -827,8 +828,8 @@ pub async fn run(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn run_in<C: DealRepo + RecordRepo + ?Sized>(
-    c: &mut C,
+async fn run_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     request: &ImportRequest,
     table: &CsvTable,
@@ -839,7 +840,7 @@ async fn run_in<C: DealRepo + RecordRepo + ?Sized>(
 ) -> Result<ImportReport> {
     let store_id = store_or_users(c, ctx, request.store_id).await?;
     let defs: Vec<crate::model::CustomField> =
-        super::companies::fields_for(c, ctx.tenant_id(), crate::model::EntityType::Person)
+        super::custom_fields::fields_for(c, ctx.tenant_id(), crate::model::EntityType::Person)
             .await?
             .into_iter()
             .filter(|f| !f.archived)
@@ -894,8 +895,8 @@ async fn run_in<C: DealRepo + RecordRepo + ?Sized>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn import_row<C: DealRepo + RecordRepo + ?Sized>(
-    c: &mut C,
+async fn import_row(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     request: &ImportRequest,
     table: &CsvTable,

@@ -26,9 +26,9 @@ use uuid::Uuid;
 use super::Ctx;
 use crate::model::{
     cost_per_lead, div_round, minor_to_decimal, rate, weighted, win_rate, CampaignKpi,
-    ForecastMonth, GroupKpi, KpiRange, KpiReport, PipelineKpi, StageDays,
+    ForecastMonth, GroupKpi, KpiRange, KpiReport, KpiTable, PipelineKpi, StageDays,
 };
-use crate::store::{Db, DealCounts, DealRepo, GroupBy};
+use crate::store::{Conn, Db, DealCounts, GroupBy};
 use crate::{with_conn, Error, Result};
 
 fn count(n: i64) -> u64 {
@@ -48,11 +48,7 @@ pub async fn report(db: &Db, ctx: &Ctx, range: KpiRange) -> Result<KpiReport> {
     with_conn!(db, |c| report_in(c, ctx, range).await)
 }
 
-async fn report_in<C: DealRepo + ?Sized>(
-    c: &mut C,
-    ctx: &Ctx,
-    range: KpiRange,
-) -> Result<KpiReport> {
+async fn report_in(c: &mut Conn<'_>, ctx: &Ctx, range: KpiRange) -> Result<KpiReport> {
     let tenant = ctx.tenant_id();
     let campaign_counts = c.kpi_campaigns(tenant, range).await?;
     let campaigns = c
@@ -176,39 +172,6 @@ async fn report_in<C: DealRepo + ?Sized>(
         stores,
         owners,
     })
-}
-
-/// Which table of the report to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KpiTable {
-    /// One row per campaign.
-    Campaigns,
-    /// One row per pipeline.
-    Pipelines,
-    /// One row per pipeline and stage (average days).
-    Stages,
-    /// One row per pipeline and expected-close month.
-    Forecast,
-    /// One row per store.
-    Stores,
-    /// One row per owner.
-    Owners,
-}
-
-impl std::str::FromStr for KpiTable {
-    type Err = ();
-    fn from_str(s: &str) -> std::result::Result<Self, ()> {
-        Ok(match s {
-            "campaigns" => KpiTable::Campaigns,
-            "pipelines" => KpiTable::Pipelines,
-            "stages" => KpiTable::Stages,
-            "forecast" => KpiTable::Forecast,
-            "stores" => KpiTable::Stores,
-            "owners" => KpiTable::Owners,
-            _ => return Err(()),
-        })
-    }
 }
 
 fn opt_rate(r: Option<f64>) -> String {

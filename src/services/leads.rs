@@ -2,13 +2,13 @@
 
 use uuid::Uuid;
 
-use super::capture::event;
+use super::history::event;
 use super::{now, Ctx};
 use crate::model::{
     EntityType, FieldError, Lead, LeadDetail, LeadEventKind, LeadListItem, LeadQuery, LeadStatus,
     NoteKind, Page, RuleTrigger, StatusChange,
 };
-use crate::store::{Db, DealRepo, RecordRepo, Repo};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Longest disqualification reason, in characters.
@@ -27,11 +27,7 @@ pub async fn detail(db: &Db, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
     with_conn!(db, |c| detail_in(c, ctx, lead_id).await)
 }
 
-async fn detail_in<C: DealRepo + RecordRepo + ?Sized>(
-    c: &mut C,
-    ctx: &Ctx,
-    lead_id: Uuid,
-) -> Result<LeadDetail> {
+async fn detail_in(c: &mut Conn<'_>, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
     let tenant = ctx.tenant_id();
     let lead = c
         .get_lead(tenant, lead_id)
@@ -162,7 +158,7 @@ pub async fn change_status(db: &Db, ctx: &Ctx, change: &StatusChange) -> Result<
 /// [`Error::NotFound`].
 pub async fn add_note(db: &Db, ctx: &Ctx, lead_id: Uuid, body: &str) -> Result<LeadDetail> {
     with_tx!(db, |c| {
-        let new = super::notes::NewNote {
+        let new = crate::model::NewNote {
             entity_type: EntityType::Lead,
             entity_id: lead_id,
             kind: NoteKind::General,

@@ -9,19 +9,19 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 use uuid::Uuid;
 
 use super::contact_policy::{enforce_in, target_in, Attempt};
-use super::notes::{add_in as add_note_in, NewNote};
+use super::notes::add_in as add_note_in;
 use super::{now, Ctx};
 use crate::model::{
     meeting_base, meeting_host, room_name, CallOutcome, ContactChannel, ContactPurpose, Direction,
     Email, EntityType, FieldError, Interaction, LeadEventKind, Meeting, MeetingEnded, MeetingJoin,
-    MeetingNoteLabels, MeetingStatus, NewMeeting, NoteKind,
+    MeetingNoteLabels, MeetingStatus, NewMeeting, NewNote, NoteKind,
 };
-use crate::store::{ContactRepo, Db, RecordRepo, Repo};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Logs a meeting event on its record's timeline (and a lead's history).
-async fn log_in<C: ContactRepo + ?Sized>(
-    c: &mut C,
+async fn log_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     m: &Meeting,
     kind: &str,
@@ -40,14 +40,14 @@ async fn log_in<C: ContactRepo + ?Sized>(
     )
     .await?;
     if m.entity_type == EntityType::Lead {
-        let mut e = super::capture::event(m.entity_id, LeadEventKind::Meeting, ctx, at);
+        let mut e = super::history::event(m.entity_id, LeadEventKind::Meeting, ctx, at);
         e.detail = Some(format!("{kind}: {detail}"));
         c.insert_event(tenant, &e).await?;
     }
     Ok(())
 }
 
-async fn load_in<C: ContactRepo + ?Sized>(c: &mut C, tenant: Uuid, id: Uuid) -> Result<Meeting> {
+async fn load_in(c: &mut Conn<'_>, tenant: Uuid, id: Uuid) -> Result<Meeting> {
     let mut m = c
         .get_meeting(tenant, id)
         .await?

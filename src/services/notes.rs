@@ -3,16 +3,15 @@
 
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{
-    check_note_body, find_mentions, Document, EntityType, FieldError, LeadEventKind, Mention, Note,
-    NoteKind, NoteRevision, Page, Role, TimelineEntry, MAX_DOCUMENT_BYTES,
+    check_note_body, find_mentions, Document, EntityType, FieldError, LeadEventKind, Mention,
+    NewNote, Note, NoteEdit, NoteRevision, Page, Role, TimelineEntry, MAX_DOCUMENT_BYTES,
 };
-use crate::store::{note_doc, Backend, Db, DealRepo, RecordRepo, Repo};
+use crate::store::{note_doc, Backend, Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Renders a note's Markdown (CommonMark with tables, strikethrough and
@@ -35,42 +34,10 @@ pub fn render_markdown(body: &str) -> String {
         .to_string()
 }
 
-/// A new note as typed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewNote {
-    /// What it is on.
-    pub entity_type: EntityType,
-    /// That record's id.
-    pub entity_id: Uuid,
-    /// Type (general by default).
-    #[serde(default = "general")]
-    pub kind: NoteKind,
-    /// Markdown text (1–20,000 characters).
-    pub body: String,
-    /// Pin it.
-    #[serde(default)]
-    pub pinned: bool,
-}
-
-fn general() -> NoteKind {
-    NoteKind::General
-}
-
-/// A change to a note: every field is the new value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NoteEdit {
-    /// Type.
-    pub kind: NoteKind,
-    /// Markdown text.
-    pub body: String,
-    /// Pinned.
-    pub pinned: bool,
-}
-
 /// The display title of a record (person's or company's name, lead's
 /// person, deal title). Errors: [`Error::NotFound`].
-pub async fn record_title<C: RecordRepo + DealRepo + ?Sized>(
-    c: &mut C,
+pub async fn record_title(
+    c: &mut Conn<'_>,
     tenant: Uuid,
     entity: EntityType,
     id: Uuid,
@@ -94,10 +61,7 @@ pub async fn record_title<C: RecordRepo + DealRepo + ?Sized>(
 }
 
 /// `(id, display name)` of the tenant's active users: who can be mentioned.
-async fn active_users<C: RecordRepo + ?Sized>(
-    c: &mut C,
-    tenant: Uuid,
-) -> Result<Vec<(Uuid, String)>> {
+async fn active_users(c: &mut Conn<'_>, tenant: Uuid) -> Result<Vec<(Uuid, String)>> {
     Ok(c.list_users(tenant)
         .await?
         .into_iter()
@@ -115,11 +79,7 @@ fn with_html(mut n: Note) -> Note {
 /// resolves @mentions against the tenant's active users, indexes it for
 /// search, and logs `note_added` on the record's timeline (and the lead's
 /// history for a lead).
-pub async fn add_in<C: RecordRepo + DealRepo + ?Sized>(
-    c: &mut C,
-    ctx: &Ctx,
-    new: &NewNote,
-) -> Result<Note> {
+pub async fn add_in(c: &mut Conn<'_>, ctx: &Ctx, new: &NewNote) -> Result<Note> {
     let tenant = ctx.tenant_id();
     let body = check_note_body(&new.body).map_err(|e| Error::Validation(vec![e]))?;
     let title = record_title(c, tenant, new.entity_type, new.entity_id).await?;
@@ -158,7 +118,7 @@ pub async fn add_in<C: RecordRepo + DealRepo + ?Sized>(
     if new.entity_type == EntityType::Lead {
         c.insert_event(
             tenant,
-            &super::capture::event(new.entity_id, LeadEventKind::NoteAdded, ctx, at),
+            &super::history::event(new.entity_id, LeadEventKind::NoteAdded, ctx, at),
         )
         .await?;
     }
@@ -235,11 +195,7 @@ pub async fn list(db: &Db, ctx: &Ctx, entity_id: Uuid) -> Result<Vec<Note>> {
 }
 
 /// Notes of a record inside a transaction or connection, with HTML.
-pub async fn list_in<C: RecordRepo + ?Sized>(
-    c: &mut C,
-    tenant: Uuid,
-    entity_id: Uuid,
-) -> Result<Vec<Note>> {
+pub async fn list_in(c: &mut Conn<'_>, tenant: Uuid, entity_id: Uuid) -> Result<Vec<Note>> {
     Ok(c.notes_of(tenant, entity_id)
         .await?
         .into_iter()

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{check_name, check_probability, FieldError, LostReason, Pipeline, Stage};
-use crate::store::{Db, DealRepo};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// The pipelines a new tenant starts with (seed 000): name and stages with
@@ -63,7 +63,7 @@ pub const DEFAULT_LOST_REASONS: &[&str] = &[
 
 /// Creates the default pipelines and lost reasons when the tenant has no
 /// pipeline yet (a new database, or one made before deals existed).
-pub async fn ensure_defaults<C: DealRepo + ?Sized>(c: &mut C, tenant: Uuid) -> Result<()> {
+pub async fn ensure_defaults(c: &mut Conn<'_>, tenant: Uuid) -> Result<()> {
     if !c.list_pipelines(tenant).await?.is_empty() {
         return Ok(());
     }
@@ -109,7 +109,7 @@ pub async fn list(db: &Db, ctx: &Ctx) -> Result<Vec<Pipeline>> {
 }
 
 /// The pipeline `id`. Errors: [`Error::NotFound`].
-pub(crate) async fn get<C: DealRepo + ?Sized>(c: &mut C, ctx: &Ctx, id: Uuid) -> Result<Pipeline> {
+pub(crate) async fn get(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Result<Pipeline> {
     c.list_pipelines(ctx.tenant_id())
         .await?
         .into_iter()

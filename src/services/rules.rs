@@ -11,7 +11,7 @@ use crate::model::{
     check_name, ConsentKind, ConversionRule, FieldError, Lead, NewDeal, OwnerMode, RuleFacts,
     RulePreview, RuleTrigger, RuleVerdict,
 };
-use crate::store::{Db, DealRepo, Repo};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Every rule, in evaluation order.
@@ -75,11 +75,7 @@ pub async fn save(db: &Db, ctx: &Ctx, rule: &ConversionRule) -> Result<Conversio
 }
 
 /// The consents a person grants now: per purpose, their latest decision.
-async fn granted<C: DealRepo + ?Sized>(
-    c: &mut C,
-    tenant: Uuid,
-    person: Uuid,
-) -> Result<Vec<ConsentKind>> {
+async fn granted(c: &mut Conn<'_>, tenant: Uuid, person: Uuid) -> Result<Vec<ConsentKind>> {
     let decisions = c.consents_of(tenant, person).await?; // newest first
     Ok(ConsentKind::ALL
         .iter()
@@ -95,8 +91,8 @@ async fn granted<C: DealRepo + ?Sized>(
 
 /// Evaluates the rules for a lead: each rule's verdict, the one that fires
 /// (first by position) and the owner it would assign.
-async fn evaluate<C: DealRepo + ?Sized>(
-    c: &mut C,
+async fn evaluate(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     lead: &Lead,
     trigger: RuleTrigger,
@@ -176,8 +172,8 @@ pub async fn preview(
 /// Runs the rules for a lead inside the caller's transaction and opens the
 /// deal of the first rule that fires, unless the lead already has a deal
 /// in that pipeline. Returns the new deal's id.
-pub(crate) async fn apply_in<C: DealRepo + ?Sized>(
-    c: &mut C,
+pub(crate) async fn apply_in(
+    c: &mut Conn<'_>,
     ctx: &Ctx,
     lead: &Lead,
     trigger: RuleTrigger,

@@ -5,9 +5,7 @@ use uuid::Uuid;
 
 use super::Ctx;
 use crate::model::{search_key, EntityType, SearchHit, SearchResults};
-use crate::store::{
-    company_doc, deal_search_text, person_doc, Db, DealRepo, RawHit, RecordRepo, SearchDoc,
-};
+use crate::store::{company_doc, deal_search_text, person_doc, Db, RawHit, SearchDoc};
 use crate::{with_conn, with_tx, Result};
 
 /// Order of the result groups.

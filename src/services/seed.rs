@@ -11,12 +11,12 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use super::capture::event;
+use super::history::event;
 use super::{now, Ctx};
 use crate::model::{
     search_key, Interest, Lead, LeadEventKind, LeadStatus, Person, Shop, SourceChannel,
 };
-use crate::store::{Db, Repo};
+use crate::store::Db;
 use crate::{with_conn, with_tx, Result};
 
 const FIRST_NAMES: &[&str] = &[
@@ -331,7 +331,7 @@ pub async fn deals(
     mut progress: impl FnMut(u64, u64) + Send,
 ) -> Result<DealSeedSummary> {
     use crate::model::{Deal, DealEvent, DealEventKind, DealLine, DealStatus, DealTotals, Utm};
-    use crate::store::{deal_search_text, DealRepo};
+    use crate::store::deal_search_text;
     let mut rng = StdRng::seed_from_u64(seed);
     let tenant = ctx.tenant_id();
     let (pipelines, users, stores, reasons) = with_conn!(db, |c| {
@@ -637,7 +637,6 @@ pub async fn records(
     seed: u64,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<RecordsSeed> {
-    use crate::store::RecordRepo;
     let tenant = ctx.tenant_id();
     let mut rng = StdRng::seed_from_u64(seed);
     let total = people + companies + notes;

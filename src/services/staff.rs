@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{FieldError, NewUser, Role, Shop, User};
-use crate::store::{Db, Repo};
+use crate::store::Db;
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Every user of the tenant, by name.

@@ -16,7 +16,7 @@ use crate::model::{
     DuplicatePolicy, Email, EntityType, FieldError, ImportReport, ImportSummary, Person, Phone,
     RowOutcome, RowStatus,
 };
-use crate::store::{Db, RecordRepo, Repo};
+use crate::store::Db;
 use crate::{with_conn, with_tx, Error, Result};
 
 fn text(v: &str) -> VCardValue {

@@ -6,13 +6,20 @@
 //! - **Postgres** (a chain): one shared database; `pg_trgm` indexes for search.
 //!
 //! Migrations live in `migrations/sqlite` and `migrations/postgres`, one
-//! numbered file per change each, embedded at compile time. The SQL is
-//! written once in [`repo`] and compiled for both backends by a macro; where
-//! the dialects differ the code branches on [`Backend`].
+//! numbered file per change each, embedded at compile time.
+//!
+//! The queries are plain methods of [`Conn`] (a connection of either
+//! backend), one file per aggregate: [`tenants`], [`people`], [`leads`],
+//! [`search`], [`companies`], [`notes`], [`documents`], [`timeline`],
+//! [`custom_fields`], [`merge`], [`pipelines`], [`campaigns`], [`deals`],
+//! [`board`], [`kpi`], [`contact_policy`], [`interactions`], [`meetings`].
+//! Each query is written once with `$n` placeholders and run through
+//! [`sql`], which binds its values for the backend at hand; where the
+//! dialects differ the code branches on [`Conn::backend`].
 //!
 //! Nothing above this module writes SQL. Services get a connection (or a
 //! transaction) through [`with_conn!`](crate::with_conn) /
-//! [`with_tx!`](crate::with_tx) and call [`Repo`] methods on it.
+//! [`with_tx!`](crate::with_tx) and call [`Conn`] methods on it.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -25,21 +32,35 @@ use sqlx::sqlite::{
 
 use crate::{Error, Result};
 
-mod contacts;
-mod deals;
-mod records;
-mod repo;
+pub mod board;
+pub mod campaigns;
+pub mod companies;
+pub mod contact_policy;
+pub mod custom_fields;
+pub mod deals;
+pub mod documents;
+pub mod interactions;
+pub mod kpi;
+pub mod leads;
+pub mod meetings;
+pub mod merge;
+pub mod notes;
+pub mod people;
+pub mod pipelines;
+pub mod search;
+pub mod sql;
+pub mod tenants;
+pub mod timeline;
 
-pub use contacts::{AttemptRow, ContactRepo, QueueRow};
-pub use deals::{
-    deal_doc, deal_search_text, CampaignCounts, DealCounts, DealRepo, ForecastRow, GroupBy,
-    StageStays,
+pub use companies::CompanyKeys;
+pub use deals::{deal_doc, deal_search_text};
+pub use interactions::{AttemptRow, QueueRow};
+pub use kpi::{CampaignCounts, DealCounts, ForecastRow, GroupBy, StageStays};
+pub use people::PersonKeys;
+pub use search::{
+    company_doc, index_text, max_typos, note_doc, person_doc, phone_tokens, RawHit, SearchDoc,
 };
-pub use records::{
-    company_doc, index_text, max_typos, note_doc, person_doc, phone_tokens, CompanyKeys,
-    PersonKeys, RawHit, RecordRepo, SearchDoc,
-};
-pub use repo::Repo;
+pub use sql::Conn;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -186,64 +207,102 @@ impl Db {
     }
 }
 
-/// Runs `$body` with `$c` bound to a pooled connection (`&mut impl Repo`).
-/// `$body` is an expression yielding `Result<T>`; the macro yields it.
-#[macro_export]
-macro_rules! with_conn {
-    ($db:expr, |$c:ident| $body:expr) => {
-        match $db.pool() {
-            $crate::store::Pool::Sqlite(pool) => {
-                let mut conn = pool.acquire().await?;
-                let $c = &mut *conn;
-                $body
-            }
-            $crate::store::Pool::Postgres(pool) => {
-                let mut conn = pool.acquire().await?;
-                let $c = &mut *conn;
-                $body
-            }
-        }
-    };
+/// A pooled connection of either backend, held while a [`Conn`] borrows it.
+pub enum PoolConn {
+    /// From the SQLite pool.
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    /// From the Postgres pool.
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
 }
 
-/// Runs `$body` on an open transaction `$tx` and commits it on `Ok`, rolls
-/// it back on `Err`. The shared half of [`with_tx!`](crate::with_tx).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __finish_tx {
-    ($tx:ident, |$c:ident| $body:expr) => {{
-        let result = {
-            let $c = &mut *$tx;
-            $body
-        };
-        match result {
-            Ok(value) => {
-                $tx.commit().await?;
-                Ok(value)
+impl PoolConn {
+    /// The connection to run queries on.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            PoolConn::Sqlite(c) => Conn::Sqlite(&mut *c),
+            PoolConn::Postgres(c) => Conn::Postgres(&mut *c),
+        }
+    }
+}
+
+/// An open transaction of either backend: committed by [`Tx::finish`] on
+/// `Ok`, rolled back on `Err` (or when dropped unfinished).
+pub enum Tx {
+    /// A SQLite transaction (`BEGIN IMMEDIATE`).
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// A Postgres transaction.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    /// The transaction's connection, to run queries on.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(&mut *t),
+            Tx::Postgres(t) => Conn::Postgres(&mut *t),
+        }
+    }
+
+    /// Commits if `result` is `Ok`, rolls back if it is `Err`, and returns it.
+    pub async fn finish<T>(self, result: Result<T>) -> Result<T> {
+        match (self, result) {
+            (Tx::Sqlite(t), Ok(v)) => t.commit().await.map(|_| v).map_err(Error::from),
+            (Tx::Postgres(t), Ok(v)) => t.commit().await.map(|_| v).map_err(Error::from),
+            (Tx::Sqlite(t), Err(e)) => {
+                t.rollback().await?;
+                Err(e)
             }
-            Err(e) => {
-                $tx.rollback().await?;
+            (Tx::Postgres(t), Err(e)) => {
+                t.rollback().await?;
                 Err(e)
             }
         }
+    }
+}
+
+impl Db {
+    /// A pooled connection (see [`with_conn!`](crate::with_conn)).
+    pub async fn acquire(&self) -> Result<PoolConn> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => PoolConn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => PoolConn::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// Starts a transaction (`BEGIN IMMEDIATE` on SQLite, so that two
+    /// writers queue instead of failing; see [`with_tx!`](crate::with_tx)).
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+}
+
+/// Runs `$body` with `$c` bound to a pooled connection (`&mut Conn`).
+/// `$body` is an expression yielding `Result<T>`; the macro yields it.
+#[macro_export]
+macro_rules! with_conn {
+    ($db:expr, |$c:ident| $body:expr) => {{
+        let mut held = $db.acquire().await?;
+        let mut conn = held.conn();
+        let $c = &mut conn;
+        $body
     }};
 }
 
-/// Runs `$body` in one transaction with `$c` bound to it (`&mut impl Repo`):
+/// Runs `$body` in one transaction with `$c` bound to it (`&mut Conn`):
 /// committed if `$body` yields `Ok`, rolled back (nothing written) if it
 /// yields `Err`. On SQLite the transaction is `BEGIN IMMEDIATE`.
 #[macro_export]
 macro_rules! with_tx {
-    ($db:expr, |$c:ident| $body:expr) => {
-        match $db.pool() {
-            $crate::store::Pool::Sqlite(pool) => {
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                $crate::__finish_tx!(tx, |$c| $body)
-            }
-            $crate::store::Pool::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                $crate::__finish_tx!(tx, |$c| $body)
-            }
-        }
-    };
+    ($db:expr, |$c:ident| $body:expr) => {{
+        let mut tx = $db.begin().await?;
+        let result = {
+            let mut conn = tx.conn();
+            let $c = &mut conn;
+            $body
+        };
+        tx.finish(result).await
+    }};
 }

@@ -7,7 +7,8 @@ use banco::model::{
     ImportRequest, LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange,
     User,
 };
-use banco::ErrorPayload;
+use banco::wire::{self, Command};
+use banco::{ErrorKind, ErrorPayload};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
@@ -26,9 +27,20 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
 }
 
-/// Calls a command with JSON-like arguments; a failure arrives as the
-/// core's [`ErrorPayload`] (or one made from whatever the shell threw).
-pub async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R, ErrorPayload> {
+/// Calls the shell's command `C` with its request (sent as `{"req": …}`,
+/// see [`banco::wire`]); a failure arrives as the core's [`ErrorPayload`]
+/// (or one made from whatever the shell threw).
+pub async fn invoke<C: Command>(req: C) -> Result<C::Response, ErrorPayload> {
+    #[derive(Serialize)]
+    struct Args<C> {
+        req: C,
+    }
+    call(C::NAME, Args { req }).await
+}
+
+/// Calls a command that is not Banco's (a Tauri plugin's) with its own
+/// arguments.
+async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R, ErrorPayload> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let args = args
         .serialize(&serializer)
@@ -44,7 +56,7 @@ pub async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Resul
 
 fn local_error(message: &str) -> ErrorPayload {
     ErrorPayload {
-        kind: "ui".into(),
+        kind: ErrorKind::Ui,
         field: None,
         message_key: "error.ui".into(),
         params: [("detail".to_string(), message.to_string())]
@@ -52,6 +64,40 @@ fn local_error(message: &str) -> ErrorPayload {
             .collect(),
         fields: Vec::new(),
         message: message.into(),
+    }
+}
+
+/// The value of a secondary load (a list that fills a menu, a badge, a
+/// panel), or `None` after showing why it failed: in the console and in a
+/// line at the bottom of the window (id `load-error`, the translated error,
+/// replaced by the next failure, closed by a click). Every call whose
+/// failure has no place of its own on the page goes through this, so no
+/// failure is dropped.
+pub fn shown<T>(result: Result<T, ErrorPayload>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let text = crate::i18n::error_text(&e);
+            web_sys::console::error_1(&format!("{}: {}", e.message_key, e.message).into());
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                if let Some(old) = doc.get_element_by_id("load-error") {
+                    old.remove();
+                }
+                if let (Ok(el), Some(body)) = (doc.create_element("div"), doc.body()) {
+                    el.set_id("load-error");
+                    el.set_class_name("banner error load-error");
+                    el.set_attribute("role", "alert").ok();
+                    el.set_text_content(Some(&text));
+                    let target = el.clone();
+                    let close = Closure::<dyn FnMut()>::new(move || target.remove());
+                    el.add_event_listener_with_callback("click", close.as_ref().unchecked_ref())
+                        .ok();
+                    close.forget();
+                    body.append_child(&el).ok();
+                }
+            }
+            None
+        }
     }
 }
 
@@ -73,16 +119,22 @@ pub async fn listen<T: DeserializeOwned + 'static>(
 }
 
 pub async fn app_info() -> Result<AppInfo, ErrorPayload> {
-    call("app_info", json!({})).await
+    invoke(wire::AppInfo {}).await
 }
 pub async fn switch_user(user: Uuid) -> Result<AppInfo, ErrorPayload> {
-    call("switch_user", json!({ "user": user })).await
+    invoke(wire::SwitchUser { user }).await
 }
 pub async fn add_user(user: &NewUser) -> Result<User, ErrorPayload> {
-    call("add_user", json!({ "user": user })).await
+    invoke(wire::AddUser { user: user.clone() }).await
 }
 pub async fn find_matches(phone: &str, email: &str) -> Result<Vec<PersonMatch>, ErrorPayload> {
-    call("find_matches", json!({ "phone": phone, "email": email })).await
+    invoke(wire::FindMatches {
+        phone: phone.to_string(),
+        email: email.to_string(),
+        first_name: None,
+        last_name: None,
+    })
+    .await
 }
 /// Matches by phone or e-mail, and people with the same name.
 pub async fn find_matches_with_name(
@@ -91,44 +143,72 @@ pub async fn find_matches_with_name(
     first_name: &str,
     last_name: &str,
 ) -> Result<Vec<PersonMatch>, ErrorPayload> {
-    call(
-        "find_matches",
-        json!({ "phone": phone, "email": email, "firstName": first_name, "lastName": last_name }),
-    )
+    invoke(wire::FindMatches {
+        phone: phone.to_string(),
+        email: email.to_string(),
+        first_name: Some(first_name.to_string()),
+        last_name: Some(last_name.to_string()),
+    })
     .await
 }
 pub async fn capture_lead(input: &CaptureLead) -> Result<CaptureOutcome, ErrorPayload> {
-    call("capture_lead", json!({ "input": input })).await
+    invoke(wire::CaptureLead {
+        input: input.clone(),
+    })
+    .await
 }
 pub async fn list_leads(query: &LeadQuery) -> Result<Page<LeadListItem>, ErrorPayload> {
-    call("list_leads", json!({ "query": query })).await
+    invoke(wire::ListLeads {
+        query: query.clone(),
+    })
+    .await
 }
 pub async fn lead_detail(id: Uuid) -> Result<LeadDetail, ErrorPayload> {
-    call("lead_detail", json!({ "id": id })).await
+    invoke(wire::LeadDetail { id }).await
 }
 pub async fn change_status(change: &StatusChange) -> Result<LeadDetail, ErrorPayload> {
-    call("change_status", json!({ "change": change })).await
+    invoke(wire::ChangeStatus {
+        change: change.clone(),
+    })
+    .await
 }
 pub async fn add_note(id: Uuid, body: &str) -> Result<LeadDetail, ErrorPayload> {
-    call("add_note", json!({ "id": id, "body": body })).await
+    invoke(wire::AddNote {
+        id,
+        body: body.to_string(),
+    })
+    .await
 }
 pub async fn pick_csv_file() -> Result<Option<String>, ErrorPayload> {
-    call("pick_csv_file", json!({})).await
+    invoke(wire::PickCsvFile {}).await
 }
 pub async fn import_preview(path: &str) -> Result<ImportPreview, ErrorPayload> {
-    call("import_preview", json!({ "path": path })).await
+    invoke(wire::ImportPreview {
+        path: path.to_string(),
+    })
+    .await
 }
 pub async fn import_check(
     path: &str,
     mapping: &[Option<ImportField>],
 ) -> Result<Vec<FieldError>, ErrorPayload> {
-    call("import_check", json!({ "path": path, "mapping": mapping })).await
+    invoke(wire::ImportCheck {
+        path: path.to_string(),
+        mapping: mapping.to_vec(),
+    })
+    .await
 }
 pub async fn import_run(request: &ImportRequest) -> Result<ImportReport, ErrorPayload> {
-    call("import_run", json!({ "request": request })).await
+    invoke(wire::ImportRun {
+        request: request.clone(),
+    })
+    .await
 }
 pub async fn save_import_report(report: &ImportReport) -> Result<Option<String>, ErrorPayload> {
-    call("save_import_report", json!({ "report": report })).await
+    invoke(wire::SaveImportReport {
+        report: report.clone(),
+    })
+    .await
 }
 
 // Deals, pipelines, campaigns, rules and KPIs.
@@ -139,102 +219,136 @@ use banco::model::{
 };
 
 pub async fn list_pipelines() -> Result<Vec<Pipeline>, ErrorPayload> {
-    call("list_pipelines", json!({})).await
+    invoke(wire::ListPipelines {}).await
 }
 pub async fn lost_reasons() -> Result<Vec<LostReason>, ErrorPayload> {
-    call("lost_reasons", json!({})).await
+    invoke(wire::LostReasons {}).await
 }
 pub async fn list_campaigns() -> Result<Vec<Campaign>, ErrorPayload> {
-    call("list_campaigns", json!({})).await
+    invoke(wire::ListCampaigns {}).await
 }
 pub async fn save_campaign(campaign: &Campaign) -> Result<Campaign, ErrorPayload> {
-    call("save_campaign", json!({ "campaign": campaign })).await
+    invoke(wire::SaveCampaign {
+        campaign: campaign.clone(),
+    })
+    .await
 }
 pub async fn list_rules() -> Result<Vec<ConversionRule>, ErrorPayload> {
-    call("list_rules", json!({})).await
+    invoke(wire::ListRules {}).await
 }
 pub async fn save_rule(rule: &ConversionRule) -> Result<ConversionRule, ErrorPayload> {
-    call("save_rule", json!({ "rule": rule })).await
+    invoke(wire::SaveRule { rule: rule.clone() }).await
 }
 pub async fn preview_rules(lead: Uuid, trigger: RuleTrigger) -> Result<RulePreview, ErrorPayload> {
-    call("preview_rules", json!({ "lead": lead, "trigger": trigger })).await
+    invoke(wire::PreviewRules { lead, trigger }).await
 }
 pub async fn deal_board(filter: &DealFilter, per_column: u64) -> Result<Board, ErrorPayload> {
-    call(
-        "deal_board",
-        json!({ "filter": filter, "perColumn": per_column }),
-    )
+    invoke(wire::DealBoard {
+        filter: filter.clone(),
+        per_column,
+    })
     .await
 }
 pub async fn list_deals(query: &DealQuery) -> Result<Page<DealListItem>, ErrorPayload> {
-    call("list_deals", json!({ "query": query })).await
+    invoke(wire::ListDeals {
+        query: query.clone(),
+    })
+    .await
 }
 pub async fn deal_detail(id: Uuid) -> Result<DealDetail, ErrorPayload> {
-    call("deal_detail", json!({ "id": id })).await
+    invoke(wire::DealDetail { id }).await
 }
 pub async fn create_deal(deal: &NewDeal) -> Result<DealDetail, ErrorPayload> {
-    call("create_deal", json!({ "deal": deal })).await
+    invoke(wire::CreateDeal { deal: deal.clone() }).await
 }
 pub async fn move_deal(id: Uuid, to: &DealMove) -> Result<DealDetail, ErrorPayload> {
-    call("move_deal", json!({ "id": id, "to": to })).await
+    invoke(wire::MoveDeal { id, to: to.clone() }).await
 }
 pub async fn cross_sell(id: Uuid) -> Result<CaptureLead, ErrorPayload> {
-    call("cross_sell", json!({ "id": id })).await
+    invoke(wire::CrossSell { id }).await
 }
 pub async fn kpi_report(range: &KpiRange) -> Result<KpiReport, ErrorPayload> {
-    call("kpi_report", json!({ "range": range })).await
+    invoke(wire::KpiReport { range: *range }).await
 }
-pub async fn export_kpi_csv(range: &KpiRange, table: &str) -> Result<Option<String>, ErrorPayload> {
-    call("export_kpi_csv", json!({ "range": range, "table": table })).await
+pub async fn export_kpi_csv(
+    range: &KpiRange,
+    table: banco::model::KpiTable,
+) -> Result<Option<String>, ErrorPayload> {
+    invoke(wire::ExportKpiCsv {
+        range: *range,
+        table,
+    })
+    .await
 }
 pub async fn deal_import_preview(
     path: &str,
 ) -> Result<banco::model::DealImportPreview, ErrorPayload> {
-    call("deal_import_preview", json!({ "path": path })).await
+    invoke(wire::DealImportPreview {
+        path: path.to_string(),
+    })
+    .await
 }
 pub async fn deal_import_run(
     request: &banco::model::DealImportRequest,
 ) -> Result<ImportReport, ErrorPayload> {
-    call("deal_import_run", json!({ "request": request })).await
+    invoke(wire::DealImportRun {
+        request: request.clone(),
+    })
+    .await
 }
 pub async fn export_deals_csv(filter: &DealFilter) -> Result<Option<String>, ErrorPayload> {
-    call("export_deals_csv", json!({ "filter": filter })).await
+    invoke(wire::ExportDealsCsv {
+        filter: filter.clone(),
+    })
+    .await
 }
 pub async fn update_deal(
     id: Uuid,
     update: &banco::model::DealUpdate,
 ) -> Result<DealDetail, ErrorPayload> {
-    call("update_deal", json!({ "id": id, "update": update })).await
+    invoke(wire::UpdateDeal {
+        id,
+        update: update.clone(),
+    })
+    .await
 }
 pub async fn link_deal_customer(
     id: Uuid,
     person_id: Option<Uuid>,
     company_id: Option<Uuid>,
 ) -> Result<DealDetail, ErrorPayload> {
-    call(
-        "link_deal_customer",
-        json!({ "id": id, "personId": person_id, "companyId": company_id }),
-    )
+    invoke(wire::LinkDealCustomer {
+        id,
+        person_id,
+        company_id,
+    })
     .await
 }
 pub async fn create_pipeline(
     name: &str,
     stages: &[(String, i64)],
 ) -> Result<Pipeline, ErrorPayload> {
-    call("create_pipeline", json!({ "name": name, "stages": stages })).await
+    invoke(wire::CreatePipeline {
+        name: name.to_string(),
+        stages: stages.to_vec(),
+    })
+    .await
 }
 pub async fn edit_pipeline(
     pipeline: Uuid,
     change: &banco::model::PipelineEdit,
 ) -> Result<Pipeline, ErrorPayload> {
-    call(
-        "edit_pipeline",
-        json!({ "pipeline": pipeline, "change": change }),
-    )
+    invoke(wire::EditPipeline {
+        pipeline,
+        change: change.clone(),
+    })
     .await
 }
 pub async fn add_lost_reason(label: &str) -> Result<LostReason, ErrorPayload> {
-    call("add_lost_reason", json!({ "label": label })).await
+    invoke(wire::AddLostReason {
+        label: label.to_string(),
+    })
+    .await
 }
 
 // Companies, record cards, notes, documents, timeline, custom fields,
@@ -243,33 +357,43 @@ pub async fn add_lost_reason(label: &str) -> Result<LostReason, ErrorPayload> {
 use banco::model::{
     Company, CompanyCard, CompanyImportPreview, CompanyImportRequest, CompanyInput,
     CompanyListItem, CompanyQuery, CustomField, Document, DuplicatePair, DuplicatePolicy,
-    EntityType, Mention, MergeOutcome, Note, NoteKind, NoteRevision, PersonCard, SearchResults,
-    TimelineEntry,
+    EntityType, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,
+    SearchResults, TimelineEntry,
 };
 
 pub async fn list_companies(query: &CompanyQuery) -> Result<Page<CompanyListItem>, ErrorPayload> {
-    call("list_companies", json!({ "query": query })).await
+    invoke(wire::ListCompanies {
+        query: query.clone(),
+    })
+    .await
 }
 pub async fn create_company(input: &CompanyInput) -> Result<Company, ErrorPayload> {
-    call("create_company", json!({ "input": input })).await
+    invoke(wire::CreateCompany {
+        input: input.clone(),
+    })
+    .await
 }
 pub async fn update_company(id: Uuid, input: &CompanyInput) -> Result<Company, ErrorPayload> {
-    call("update_company", json!({ "id": id, "input": input })).await
+    invoke(wire::UpdateCompany {
+        id,
+        input: input.clone(),
+    })
+    .await
 }
 pub async fn company_card(id: Uuid) -> Result<CompanyCard, ErrorPayload> {
-    call("company_card", json!({ "id": id })).await
+    invoke(wire::CompanyCard { id }).await
 }
 pub async fn person_card(id: Uuid) -> Result<PersonCard, ErrorPayload> {
-    call("person_card", json!({ "id": id })).await
+    invoke(wire::PersonCard { id }).await
 }
 pub async fn update_person_details(
     id: Uuid,
-    details: &serde_json::Value,
+    details: &banco::model::PersonDetails,
 ) -> Result<PersonCard, ErrorPayload> {
-    call(
-        "update_person_details",
-        json!({ "id": id, "details": details }),
-    )
+    invoke(wire::UpdatePersonDetails {
+        id,
+        details: details.clone(),
+    })
     .await
 }
 pub async fn link_contact(
@@ -278,21 +402,22 @@ pub async fn link_contact(
     role: &str,
     primary: bool,
 ) -> Result<CompanyCard, ErrorPayload> {
-    call(
-        "link_contact",
-        json!({ "company": company, "person": person, "role": role, "primary": primary }),
-    )
+    invoke(wire::LinkContact {
+        company,
+        person,
+        role: role.to_string(),
+        primary,
+    })
     .await
 }
 pub async fn unlink_contact(company: Uuid, person: Uuid) -> Result<CompanyCard, ErrorPayload> {
-    call(
-        "unlink_contact",
-        json!({ "company": company, "person": person }),
-    )
-    .await
+    invoke(wire::UnlinkContact { company, person }).await
 }
 pub async fn export_companies_csv(query: &CompanyQuery) -> Result<Option<String>, ErrorPayload> {
-    call("export_companies_csv", json!({ "query": query })).await
+    invoke(wire::ExportCompaniesCsv {
+        query: query.clone(),
+    })
+    .await
 }
 pub async fn add_record_note(
     entity_type: EntityType,
@@ -301,10 +426,15 @@ pub async fn add_record_note(
     body: &str,
     pinned: bool,
 ) -> Result<Note, ErrorPayload> {
-    call(
-        "add_record_note",
-        json!({ "note": { "entity_type": entity_type, "entity_id": entity_id, "kind": kind, "body": body, "pinned": pinned } }),
-    )
+    invoke(wire::AddRecordNote {
+        note: NewNote {
+            entity_type,
+            entity_id,
+            kind,
+            body: body.to_string(),
+            pinned,
+        },
+    })
     .await
 }
 pub async fn edit_note(
@@ -313,23 +443,27 @@ pub async fn edit_note(
     body: &str,
     pinned: bool,
 ) -> Result<Note, ErrorPayload> {
-    call(
-        "edit_note",
-        json!({ "id": id, "edit": { "kind": kind, "body": body, "pinned": pinned } }),
-    )
+    invoke(wire::EditNote {
+        id,
+        edit: NoteEdit {
+            kind,
+            body: body.to_string(),
+            pinned,
+        },
+    })
     .await
 }
 pub async fn list_notes(entity: Uuid) -> Result<Vec<Note>, ErrorPayload> {
-    call("list_notes", json!({ "entity": entity })).await
+    invoke(wire::ListNotes { entity }).await
 }
 pub async fn note_revisions(id: Uuid) -> Result<Vec<NoteRevision>, ErrorPayload> {
-    call("note_revisions", json!({ "id": id })).await
+    invoke(wire::NoteRevisions { id }).await
 }
 pub async fn mentions(unread_only: bool) -> Result<Vec<Mention>, ErrorPayload> {
-    call("mentions", json!({ "unreadOnly": unread_only })).await
+    invoke(wire::Mentions { unread_only }).await
 }
 pub async fn mark_mentions_read(note: Option<Uuid>) -> Result<u64, ErrorPayload> {
-    call("mark_mentions_read", json!({ "note": note })).await
+    invoke(wire::MarkMentionsRead { note }).await
 }
 pub async fn timeline(
     entity_type: EntityType,
@@ -337,46 +471,55 @@ pub async fn timeline(
     offset: u32,
     limit: u32,
 ) -> Result<Page<TimelineEntry>, ErrorPayload> {
-    call(
-        "timeline",
-        json!({ "entityType": entity_type, "entityId": entity_id, "offset": offset, "limit": limit }),
-    )
+    invoke(wire::Timeline {
+        entity_type,
+        entity_id,
+        offset,
+        limit,
+    })
     .await
 }
 pub async fn attach_document(
     entity_type: EntityType,
     entity_id: Uuid,
 ) -> Result<Option<Document>, ErrorPayload> {
-    call(
-        "attach_document",
-        json!({ "entityType": entity_type, "entityId": entity_id }),
-    )
+    invoke(wire::AttachDocument {
+        entity_type,
+        entity_id,
+    })
     .await
 }
 pub async fn save_document(id: Uuid) -> Result<Option<String>, ErrorPayload> {
-    call("save_document", json!({ "id": id })).await
+    invoke(wire::SaveDocument { id }).await
 }
 pub async fn custom_fields() -> Result<Vec<CustomField>, ErrorPayload> {
-    call("custom_fields", json!({})).await
+    invoke(wire::CustomFields {}).await
 }
 pub async fn save_custom_field(field: &CustomField) -> Result<Vec<CustomField>, ErrorPayload> {
-    call("save_custom_field", json!({ "field": field })).await
+    invoke(wire::SaveCustomField {
+        field: field.clone(),
+    })
+    .await
 }
 pub async fn search(query: &str) -> Result<SearchResults, ErrorPayload> {
-    call("search", json!({ "query": query })).await
+    invoke(wire::Search {
+        query: query.to_string(),
+    })
+    .await
 }
 pub async fn duplicate_pairs(entity_type: EntityType) -> Result<Vec<DuplicatePair>, ErrorPayload> {
-    call("duplicate_pairs", json!({ "entityType": entity_type })).await
+    invoke(wire::DuplicatePairs { entity_type }).await
 }
 pub async fn merge_records(
     entity_type: EntityType,
     keep: Uuid,
     merge: Uuid,
 ) -> Result<MergeOutcome, ErrorPayload> {
-    call(
-        "merge_records",
-        json!({ "entityType": entity_type, "keep": keep, "merge": merge }),
-    )
+    invoke(wire::MergeRecords {
+        entity_type,
+        keep,
+        merge,
+    })
     .await
 }
 pub async fn dismiss_duplicate(
@@ -384,58 +527,56 @@ pub async fn dismiss_duplicate(
     a: Uuid,
     b: Uuid,
 ) -> Result<(), ErrorPayload> {
-    call(
-        "dismiss_duplicate",
-        json!({ "entityType": entity_type, "a": a, "b": b }),
-    )
-    .await
+    invoke(wire::DismissDuplicate { entity_type, a, b }).await
 }
 pub async fn export_vcard(
     entity_type: EntityType,
     id: Uuid,
 ) -> Result<Option<String>, ErrorPayload> {
-    call(
-        "export_vcard",
-        json!({ "entityType": entity_type, "id": id }),
-    )
-    .await
+    invoke(wire::ExportVcard { entity_type, id }).await
 }
 pub async fn import_vcard(
     duplicates: DuplicatePolicy,
 ) -> Result<Option<ImportReport>, ErrorPayload> {
-    call("import_vcard", json!({ "duplicates": duplicates })).await
+    invoke(wire::ImportVcard { duplicates }).await
 }
 pub async fn company_import_preview(path: &str) -> Result<CompanyImportPreview, ErrorPayload> {
-    call("company_import_preview", json!({ "path": path })).await
+    invoke(wire::CompanyImportPreview {
+        path: path.to_string(),
+    })
+    .await
 }
 pub async fn company_import_run(
     request: &CompanyImportRequest,
 ) -> Result<ImportReport, ErrorPayload> {
-    call("company_import_run", json!({ "request": request })).await
+    invoke(wire::CompanyImportRun {
+        request: request.clone(),
+    })
+    .await
 }
 pub async fn custom_values(
     entity_type: EntityType,
     id: Uuid,
 ) -> Result<banco::model::CustomValues, ErrorPayload> {
-    call(
-        "custom_values",
-        json!({ "entityType": entity_type, "id": id }),
-    )
-    .await
+    invoke(wire::CustomValues { entity_type, id }).await
 }
 pub async fn set_custom_values(
     entity_type: EntityType,
     id: Uuid,
     values: &banco::model::CustomValues,
 ) -> Result<banco::model::CustomValues, ErrorPayload> {
-    call(
-        "set_custom_values",
-        json!({ "entityType": entity_type, "id": id, "values": values }),
-    )
+    invoke(wire::SetCustomValues {
+        entity_type,
+        id,
+        values: values.clone(),
+    })
     .await
 }
 pub async fn export_leads_csv(query: &LeadQuery) -> Result<Option<String>, ErrorPayload> {
-    call("export_leads_csv", json!({ "query": query })).await
+    invoke(wire::ExportLeadsCsv {
+        query: query.clone(),
+    })
+    .await
 }
 
 // Calls, contact rules and meetings.
@@ -445,88 +586,89 @@ use banco::model::{
     StagePlaybook, StartCall, StartedCall,
 };
 
-/// What recording a call's outcome returns (the core's `OutcomeRecorded`).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct OutcomeRecorded {
-    pub interaction: Interaction,
-    pub reminder: Option<banco::model::Reminder>,
-}
-
 pub async fn contact_settings() -> Result<ContactSettings, ErrorPayload> {
-    call("contact_settings", json!({})).await
+    invoke(wire::ContactSettings {}).await
 }
 pub async fn save_contact_settings(s: &ContactSettings) -> Result<ContactSettings, ErrorPayload> {
-    call("save_contact_settings", json!({ "settings": s })).await
+    invoke(wire::SaveContactSettings {
+        settings: s.clone(),
+    })
+    .await
 }
 pub async fn add_do_not_call(phone: &str, reason: &str) -> Result<ContactSettings, ErrorPayload> {
     let reason = (!reason.trim().is_empty()).then(|| reason.to_string());
-    call(
-        "add_do_not_call",
-        json!({ "phone": phone, "reason": reason }),
-    )
+    invoke(wire::AddDoNotCall {
+        phone: phone.to_string(),
+        reason,
+    })
     .await
 }
 pub async fn remove_do_not_call(phone: &str) -> Result<ContactSettings, ErrorPayload> {
-    call("remove_do_not_call", json!({ "phone": phone })).await
+    invoke(wire::RemoveDoNotCall {
+        phone: phone.to_string(),
+    })
+    .await
 }
 pub async fn stage_playbooks() -> Result<Vec<(Uuid, StagePlaybook)>, ErrorPayload> {
-    call("stage_playbooks", json!({})).await
+    invoke(wire::StagePlaybooks {}).await
 }
 pub async fn save_stage_playbook(
     stage: Uuid,
     playbook: &StagePlaybook,
 ) -> Result<Vec<(Uuid, StagePlaybook)>, ErrorPayload> {
-    call(
-        "save_stage_playbook",
-        json!({ "stage": stage, "playbook": playbook }),
-    )
+    invoke(wire::SaveStagePlaybook {
+        stage,
+        playbook: playbook.clone(),
+    })
     .await
 }
 pub async fn campaign_cadences() -> Result<Vec<(Uuid, CampaignCadence)>, ErrorPayload> {
-    call("campaign_cadences", json!({})).await
+    invoke(wire::CampaignCadences {}).await
 }
 pub async fn save_campaign_cadence(
     campaign: Uuid,
     cadence: &CampaignCadence,
 ) -> Result<Vec<(Uuid, CampaignCadence)>, ErrorPayload> {
-    call(
-        "save_campaign_cadence",
-        json!({ "campaign": campaign, "cadence": cadence }),
-    )
+    invoke(wire::SaveCampaignCadence {
+        campaign,
+        cadence: cadence.clone(),
+    })
     .await
 }
 pub async fn contact_preferences(person: Uuid) -> Result<ContactPreferences, ErrorPayload> {
-    call("contact_preferences", json!({ "person": person })).await
+    invoke(wire::ContactPreferences { person }).await
 }
 pub async fn save_contact_preferences(
     person: Uuid,
     preferences: &ContactPreferences,
 ) -> Result<ContactPreferences, ErrorPayload> {
-    call(
-        "save_contact_preferences",
-        json!({ "person": person, "preferences": preferences }),
-    )
+    invoke(wire::SaveContactPreferences {
+        person,
+        preferences: preferences.clone(),
+    })
     .await
 }
 pub async fn dial_scheme() -> Result<DialScheme, ErrorPayload> {
-    call("dial_scheme", json!({})).await
+    invoke(wire::DialScheme {}).await
 }
 pub async fn set_dial_scheme(scheme: DialScheme) -> Result<DialScheme, ErrorPayload> {
-    call("set_dial_scheme", json!({ "scheme": scheme })).await
+    invoke(wire::SetDialScheme { scheme }).await
 }
 pub async fn check_contact(
     entity_type: EntityType,
     entity_id: Uuid,
     channel: banco::model::ContactChannel,
 ) -> Result<banco::model::ContactCheck, ErrorPayload> {
-    call(
-        "check_contact",
-        json!({ "entityType": entity_type, "entityId": entity_id, "channel": channel, "purpose": "service" }),
-    )
+    invoke(wire::CheckContact {
+        entity_type,
+        entity_id,
+        channel,
+        purpose: banco::model::ContactPurpose::Service,
+    })
     .await
 }
 pub async fn start_call(c: &StartCall) -> Result<StartedCall, ErrorPayload> {
-    call("start_call", json!({ "call": c })).await
+    invoke(wire::StartCall { call: c.clone() }).await
 }
 /// Opens a `tel:` / `sip:` / `callto:` URL through the opener plugin (its
 /// permission is scoped to those schemes).
@@ -536,60 +678,73 @@ pub async fn open_url(url: &str) -> Result<(), ErrorPayload> {
 pub async fn record_call_outcome(
     id: Uuid,
     o: &OutcomeInput,
-) -> Result<OutcomeRecorded, ErrorPayload> {
-    call("record_call_outcome", json!({ "id": id, "outcome": o })).await
+) -> Result<banco::model::OutcomeRecorded, ErrorPayload> {
+    invoke(wire::RecordCallOutcome {
+        id,
+        outcome: o.clone(),
+    })
+    .await
 }
 pub async fn pending_calls() -> Result<Vec<Interaction>, ErrorPayload> {
-    call("pending_calls", json!({})).await
+    invoke(wire::PendingCalls {}).await
 }
 pub async fn find_caller(phone: &str) -> Result<Vec<CallerMatch>, ErrorPayload> {
-    call("find_caller", json!({ "phone": phone })).await
+    invoke(wire::FindCaller {
+        phone: phone.to_string(),
+    })
+    .await
 }
-pub async fn log_inbound_call(c: &InboundCall) -> Result<OutcomeRecorded, ErrorPayload> {
-    call("log_inbound_call", json!({ "call": c })).await
+pub async fn log_inbound_call(
+    c: &InboundCall,
+) -> Result<banco::model::OutcomeRecorded, ErrorPayload> {
+    invoke(wire::LogInboundCall { call: c.clone() }).await
 }
 pub async fn interactions(
     entity_type: EntityType,
     entity_id: Uuid,
 ) -> Result<Vec<Interaction>, ErrorPayload> {
-    call(
-        "interactions",
-        json!({ "entityType": entity_type, "entityId": entity_id }),
-    )
+    invoke(wire::Interactions {
+        entity_type,
+        entity_id,
+    })
     .await
 }
 pub async fn call_queue() -> Result<Vec<QueueItem>, ErrorPayload> {
-    call("call_queue", json!({})).await
+    invoke(wire::CallQueue {}).await
 }
 pub async fn complete_reminder(id: Uuid) -> Result<(), ErrorPayload> {
-    call("complete_reminder", json!({ "id": id })).await
+    invoke(wire::CompleteReminder { id }).await
 }
 pub async fn schedule_meeting(m: &NewMeeting) -> Result<Meeting, ErrorPayload> {
-    call("schedule_meeting", json!({ "meeting": m })).await
+    invoke(wire::ScheduleMeeting { meeting: m.clone() }).await
 }
 pub async fn list_meetings(
     from: chrono::DateTime<chrono::Utc>,
     to: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<Meeting>, ErrorPayload> {
-    call("list_meetings", json!({ "from": from, "to": to })).await
+    invoke(wire::ListMeetings { from, to }).await
 }
 pub async fn record_meetings(
     entity_type: EntityType,
     entity_id: Uuid,
 ) -> Result<Vec<Meeting>, ErrorPayload> {
-    call(
-        "record_meetings",
-        json!({ "entityType": entity_type, "entityId": entity_id }),
-    )
+    invoke(wire::RecordMeetings {
+        entity_type,
+        entity_id,
+    })
     .await
 }
 pub async fn join_meeting(id: Uuid) -> Result<MeetingJoin, ErrorPayload> {
-    let labels = json!({
-        "loading": crate::i18n::tr("meetings.loading"),
-        "unreachable": crate::i18n::tr("meetings.unreachable"),
-        "note": note_labels(),
-    });
-    call("join_meeting", json!({ "id": id, "labels": labels })).await
+    let labels = banco::model::MeetingLabels {
+        loading: crate::i18n::tr("meetings.loading"),
+        unreachable: crate::i18n::tr("meetings.unreachable"),
+        note: note_labels(),
+    };
+    invoke(wire::JoinMeeting {
+        id,
+        labels: Some(labels),
+    })
+    .await
 }
 /// The meeting note's words in the current language.
 fn note_labels() -> banco::model::MeetingNoteLabels {
@@ -602,12 +757,16 @@ fn note_labels() -> banco::model::MeetingNoteLabels {
     }
 }
 pub async fn end_meeting(id: Uuid) -> Result<MeetingEnded, ErrorPayload> {
-    call("end_meeting", json!({ "id": id, "labels": note_labels() })).await
+    invoke(wire::EndMeeting {
+        id,
+        labels: Some(note_labels()),
+    })
+    .await
 }
 pub async fn cancel_meeting(id: Uuid, reason: &str) -> Result<Meeting, ErrorPayload> {
     let reason = (!reason.trim().is_empty()).then(|| reason.to_string());
-    call("cancel_meeting", json!({ "id": id, "reason": reason })).await
+    invoke(wire::CancelMeeting { id, reason }).await
 }
 pub async fn save_meeting_ics(id: Uuid) -> Result<Option<String>, ErrorPayload> {
-    call("save_meeting_ics", json!({ "id": id })).await
+    invoke(wire::SaveMeetingIcs { id }).await
 }

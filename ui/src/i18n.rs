@@ -4,7 +4,7 @@
 //! their `message_key` and `params`.
 
 use banco::model::FieldError;
-use banco::ErrorPayload;
+use banco::{ErrorKind, ErrorPayload};
 
 /// Languages offered, Italian first.
 pub const LANGUAGES: &[(&str, &str)] = &[("it", "Italiano"), ("en", "English")];
@@ -76,13 +76,13 @@ pub fn error_text(e: &ErrorPayload) -> String {
     }
     // Lead statuses in an illegal transition are shown by their translated names.
     let params = e.params.iter().map(|(k, v)| {
-        let value = if e.kind == "illegal_transition" {
+        let value = if e.kind == ErrorKind::IllegalTransition {
             tr(&format!("status.{v}"))
-        } else if e.kind == "contact_refused" && k == "channel" {
+        } else if e.kind == ErrorKind::ContactRefused && k == "channel" {
             tr(&format!("channel.{v}"))
-        } else if e.kind == "contact_refused" && k == "kind" {
+        } else if e.kind == ErrorKind::ContactRefused && k == "kind" {
             tr(&format!("consent.{v}"))
-        } else if e.kind == "illegal_meeting_move" {
+        } else if e.kind == ErrorKind::IllegalMeetingMove {
             tr(&format!("meeting_status.{v}"))
         } else {
             v.clone()

@@ -14,8 +14,10 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 mod api;
+mod format;
 mod i18n;
 mod pages;
+mod widgets;
 
 use i18n::tr;
 
@@ -125,7 +127,7 @@ fn app() -> Html {
     let active_call = use_state(|| None::<StartedCall>);
     let inbound = use_state(|| false);
     let meeting_ended = use_state(|| None::<MeetingEnded>);
-    let data_version = use_state(|| 0u32);
+    let data_version = use_reducer(DataVersion::default);
     {
         // A meeting window closed (or End was pressed): its note opens.
         let (meeting_ended, data_version) = (meeting_ended.clone(), data_version.clone());
@@ -133,7 +135,7 @@ fn app() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let seen = std::rc::Rc::new(std::cell::Cell::new(None::<Uuid>));
                 api::listen("meeting-ended", move |ended: MeetingEnded| {
-                    data_version.set(js_sys::Date::now() as u32);
+                    data_version.dispatch(());
                     if seen.get() != Some(ended.note.id) {
                         seen.set(Some(ended.note.id));
                         meeting_ended.set(Some(ended));
@@ -185,14 +187,14 @@ fn app() -> Html {
         let (unread, to_call) = (unread.clone(), to_call.clone());
         let user = info.as_ref().map(|i| i.user.id);
         use_effect_with(
-            (user, *screen, *record, *data_version),
+            (user, *screen, *record, data_version.0),
             move |(user, _, _, _)| {
                 if user.is_some() {
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(m) = api::mentions(true).await {
+                        if let Some(m) = api::shown(api::mentions(true).await) {
                             unread.set(m.len());
                         }
-                        if let Ok(q) = api::call_queue().await {
+                        if let Some(q) = api::shown(api::call_queue().await) {
                             to_call.set(q.len());
                         }
                     });
@@ -208,9 +210,9 @@ fn app() -> Html {
         use_effect_with(user, move |user| {
             if user.is_some() {
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(pending) = api::pending_calls().await {
+                    if let Some(pending) = api::shown(api::pending_calls().await) {
                         if let Some(i) = pending.into_iter().next() {
-                            let title = pages::phone_display(&i.phone);
+                            let title = format::phone_display(&i.phone);
                             active_call.set(Some(StartedCall {
                                 dial_url: String::new(),
                                 interaction: i,
@@ -276,7 +278,7 @@ fn app() -> Html {
             let active_call = active_call.clone();
             Callback::from(move |c: StartedCall| active_call.set(Some(c)))
         },
-        data_version: *data_version,
+        data_version: data_version.0,
     };
 
     let on_switch = {
@@ -358,11 +360,11 @@ fn app() -> Html {
                 // Yew pairs unkeyed children from the end, so a child that
                 // comes and goes would recreate the page before it.
                 { active_call.as_ref().map(|c| html! { <div class="dialog-slot"><pages::calls::OutcomeDialog key={c.interaction.id.to_string()} call={c.clone()}
-                    on_done={{ let (active_call, data_version) = (active_call.clone(), data_version.clone()); Callback::from(move |_saved: bool| { active_call.set(None); data_version.set(*data_version + 1) }) }} /></div> }).unwrap_or_default() }
+                    on_done={{ let (active_call, data_version) = (active_call.clone(), data_version.clone()); Callback::from(move |_saved: bool| { active_call.set(None); data_version.dispatch(()) }) }} /></div> }).unwrap_or_default() }
                 { if *inbound { html! { <pages::calls::InboundDialog
-                    on_close={{ let (inbound, data_version) = (inbound.clone(), data_version.clone()); Callback::from(move |_saved: bool| { inbound.set(false); data_version.set(*data_version + 1) }) }} /> } } else { html! {} } }
+                    on_close={{ let (inbound, data_version) = (inbound.clone(), data_version.clone()); Callback::from(move |_saved: bool| { inbound.set(false); data_version.dispatch(()) }) }} /> } } else { html! {} } }
                 { meeting_ended.as_ref().map(|m| html! { <div class="dialog-slot"><pages::meetings::MeetingNoteDialog key={m.note.id.to_string()} ended={m.clone()}
-                    on_close={{ let (meeting_ended, data_version) = (meeting_ended.clone(), data_version.clone()); Callback::from(move |_| { meeting_ended.set(None); data_version.set(*data_version + 1) }) }} /></div> }).unwrap_or_default() }
+                    on_close={{ let (meeting_ended, data_version) = (meeting_ended.clone(), data_version.clone()); Callback::from(move |_| { meeting_ended.set(None); data_version.dispatch(()) }) }} /></div> }).unwrap_or_default() }
                 { if *searching { html! { <pages::search::SearchBox on_close={{ let searching = searching.clone(); Callback::from(move |_| searching.set(false)) }} /> } } else { html! {} } }
             </div>
         </ContextProvider<Shared>>
@@ -385,6 +387,20 @@ fn show_panics() {
             }
         }
     }));
+}
+
+/// How many times the data shown may have changed behind the page's back
+/// (a call saved, a meeting ended): pages reload when it moves. It wraps
+/// around instead of overflowing, and a stale handle in a long-lived
+/// listener still moves it on (the reducer reads the current value).
+#[derive(Debug, Default, PartialEq)]
+struct DataVersion(u32);
+
+impl Reducible for DataVersion {
+    type Action = ();
+    fn reduce(self: std::rc::Rc<Self>, _: ()) -> std::rc::Rc<Self> {
+        std::rc::Rc::new(DataVersion(self.0.wrapping_add(1)))
+    }
 }
 
 fn main() {

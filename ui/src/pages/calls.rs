@@ -7,42 +7,16 @@ use banco::model::{
     CallOutcome, CallerMatch, ContactChannel, ContactPreferences, EntityType, InboundCall,
     Interaction, OutcomeInput, QueueItem, Role, StartCall, StartedCall,
 };
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{local_time, phone_display};
 use crate::api;
+use crate::format::local_input_to_utc;
+use crate::format::{local_time, phone_display};
 use crate::i18n::{error_text, tr, tr_with};
 use crate::Shared;
-
-/// A `datetime-local` value (the computer's time) as UTC.
-pub fn local_input_to_utc(value: &str) -> Option<DateTime<Utc>> {
-    if value.trim().is_empty() {
-        return None;
-    }
-    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
-    if ms.is_nan() {
-        return None;
-    }
-    DateTime::<Utc>::from_timestamp_millis(ms as i64)
-}
-
-/// A UTC time as a `datetime-local` value in the computer's time.
-pub fn utc_to_local_input(at: &DateTime<Utc>) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-        at.timestamp_millis() as f64
-    ));
-    format!(
-        "{}-{:02}-{:02}T{:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
-}
 
 fn is_manager(shared: &Option<Shared>) -> bool {
     shared
@@ -98,7 +72,9 @@ pub fn call_button(props: &CallButtonProps) -> Html {
                             s.call_started.emit(started);
                         }
                     }
-                    Err(e) if e.kind == "contact_refused" => refused.set(Some(error_text(&e))),
+                    Err(e) if e.kind == banco::ErrorKind::ContactRefused => {
+                        refused.set(Some(error_text(&e)))
+                    }
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });
@@ -423,7 +399,9 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
         let (kind, id) = (props.entity_type, props.entity_id);
         use_effect_with((id, version), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(check) = api::check_contact(kind, id, ContactChannel::Call).await {
+                if let Some(check) =
+                    api::shown(api::check_contact(kind, id, ContactChannel::Call).await)
+                {
                     warning.set(check.refusal.as_ref().map(crate::i18n::refusal_text));
                 }
             });
@@ -478,7 +456,7 @@ fn preferences(props: &PreferencesProps) -> Html {
         use_effect_with(props.person, move |id| {
             let id = *id;
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(p) = api::contact_preferences(id).await {
+                if let Some(p) = api::shown(api::contact_preferences(id).await) {
                     prefs.set(Some(p));
                 }
             });
@@ -589,7 +567,7 @@ pub fn to_call() -> Html {
                                                 html! { <button class="secondary" onclick={Callback::from(move |_| {
                                                     let reload = reload.clone();
                                                     wasm_bindgen_futures::spawn_local(async move {
-                                                        let _ = api::complete_reminder(r).await;
+                                                        api::shown(api::complete_reminder(r).await);
                                                         reload.emit(());
                                                     });
                                                 })}>{ tr("queue.done") }</button> }

@@ -9,8 +9,9 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::records::{use_custom_fields, CompanyForm};
+use super::records::CompanyForm;
 use crate::i18n::{error_text, field_label, tr, tr_with};
+use crate::widgets::custom_fields::use_custom_fields;
 use crate::{api, Shared};
 
 const PAGE_SIZE: u32 = 50;
@@ -135,7 +136,7 @@ pub fn companies() -> Html {
                     <label for="companies-tag">{ field_label("tags") }</label>
                     <input id="companies-tag" value={q.tag.clone().unwrap_or_default()} oninput={on_tag} />
                 </div>
-                <super::records::CustomFilter entity_type={EntityType::Company}
+                <crate::widgets::custom_fields::CustomFilter entity_type={EntityType::Company}
                     on_change={{ let query = query.clone(); Callback::from(move |c: Vec<(String, String)>| { let mut q = (*query).clone(); q.custom = c; q.offset = 0; query.set(q) }) }} />
                 <span class="spacer"></span>
                 <button class="secondary" id="companies-export" onclick={on_export}>{ tr("companies.export") }</button>

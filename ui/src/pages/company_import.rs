@@ -7,9 +7,9 @@ use banco::model::{CompanyImportPreview, CompanyImportRequest, DuplicatePolicy, 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::import::{browse_csv, report_card, run_import, save_report_callback};
 use crate::api;
 use crate::i18n::{error_text, field_error, field_label, tr, tr_with};
+use crate::widgets::import::{browse_csv, report_card, run_import, save_report_callback};
 
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()

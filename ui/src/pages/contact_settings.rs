@@ -75,7 +75,7 @@ pub fn contact_settings_view() -> Html {
                     Ok(s) => fill.emit(s),
                     Err(e) => message.set(Some((false, error_text(&e)))),
                 }
-                if let Ok(s) = api::dial_scheme().await {
+                if let Some(s) = api::shown(api::dial_scheme().await) {
                     scheme.set(s);
                 }
             });
@@ -188,7 +188,7 @@ pub fn contact_settings_view() -> Html {
             <ul id="do-not-call">
                 { for settings.as_ref().map(|s| s.do_not_call.clone()).unwrap_or_default().into_iter().map(|d| {
                     let (fill, message, phone) = (fill.clone(), message.clone(), d.phone.clone());
-                    html! { <li>{ super::phone_display(&Some(d.phone.clone())) }{ d.reason.map(|r| format!(" — {r}")) }{ " " }
+                    html! { <li>{ crate::format::phone_display(&Some(d.phone.clone())) }{ d.reason.map(|r| format!(" — {r}")) }{ " " }
                         <button class="link" onclick={Callback::from(move |_| {
                             let (fill, message, phone) = (fill.clone(), message.clone(), phone.clone());
                             wasm_bindgen_futures::spawn_local(async move {
@@ -222,10 +222,10 @@ fn stage_playbooks() -> Html {
         let (pipelines, playbooks) = (pipelines.clone(), playbooks.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(p) = api::list_pipelines().await {
+                if let Some(p) = api::shown(api::list_pipelines().await) {
                     pipelines.set(p.into_iter().filter(|p| !p.archived).collect());
                 }
-                if let Ok(p) = api::stage_playbooks().await {
+                if let Some(p) = api::shown(api::stage_playbooks().await) {
                     playbooks.set(p);
                 }
             });
@@ -345,10 +345,10 @@ fn campaign_cadences() -> Html {
         let (campaigns, cadences) = (campaigns.clone(), cadences.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(c) = api::list_campaigns().await {
+                if let Some(c) = api::shown(api::list_campaigns().await) {
                     campaigns.set(c.into_iter().filter(|c| !c.archived).collect());
                 }
-                if let Ok(c) = api::campaign_cadences().await {
+                if let Some(c) = api::shown(api::campaign_cadences().await) {
                     cadences.set(c);
                 }
             });

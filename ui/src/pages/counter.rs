@@ -11,7 +11,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::phone_display;
+use crate::format::phone_display;
 use crate::i18n::{error_text, field_error, tr, tr_with};
 use crate::{api, Shared};
 
@@ -108,7 +108,7 @@ pub fn counter() -> Html {
         let campaigns = campaigns.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(c) = api::list_campaigns().await {
+                if let Some(c) = api::shown(api::list_campaigns().await) {
                     campaigns.set(c.into_iter().filter(|c| !c.archived).collect());
                 }
             });

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{money, number};
+use crate::format::{money, number};
 use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 
@@ -120,6 +120,10 @@ pub fn dashboard() -> Html {
         Callback::from(move |_| {
             let (r, notice, error) = (*range, notice.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
+                // `table` is one of the button ids below, each a KpiTable name.
+                let Ok(table) = table.parse::<banco::model::KpiTable>() else {
+                    return;
+                };
                 match api::export_kpi_csv(&r, table).await {
                     Ok(Some(path)) => notice.set(Some(tr_with("deals.exported", [("path", path)]))),
                     Ok(None) => {}

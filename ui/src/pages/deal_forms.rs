@@ -294,7 +294,7 @@ pub fn new_deal_form(props: &NewDealProps) -> Html {
                 } else {
                     (v.as_str(), "")
                 };
-                if let Ok(m) = api::find_matches(phone, email).await {
+                if let Some(m) = api::shown(api::find_matches(phone, email).await) {
                     person.set(m.first().map(|m| m.person.id));
                     matches.set(m);
                 }
@@ -357,7 +357,7 @@ pub fn new_deal_form(props: &NewDealProps) -> Html {
                     html! {
                         <label class="inline"><input type="radio" name="person" checked={*person == Some(id)}
                             onchange={Callback::from(move |_| person.set(Some(id)))} />
-                            { format!("{} · {}", m.person.full_name(), super::phone_display(&m.person.phone)) }</label>
+                            { format!("{} · {}", m.person.full_name(), crate::format::phone_display(&m.person.phone)) }</label>
                     }
                 }) }
                 { (matches.is_empty() && !contact.is_empty()).then(|| html! { <p class="muted">{ tr("deals.no_customer") }</p> }) }
@@ -436,7 +436,7 @@ pub fn link_customer(props: &LinkCustomerProps) -> Html {
                 });
                 html! {
                     <div class="inline">
-                        { format!("{} · {}", m.person.full_name(), super::phone_display(&m.person.phone)) }
+                        { format!("{} · {}", m.person.full_name(), crate::format::phone_display(&m.person.phone)) }
                         { " " }<button type="button" class="small" onclick={link}>{ tr("deals.link_customer") }</button>
                     </div>
                 }

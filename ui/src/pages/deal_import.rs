@@ -12,9 +12,9 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::import::{browse_csv, report_card, run_import, save_report_callback};
 use crate::api;
 use crate::i18n::{error_text, field_error, tr, tr_with};
+use crate::widgets::import::{browse_csv, report_card, run_import, save_report_callback};
 
 #[derive(Clone, Copy, PartialEq, Deserialize)]
 struct Progress {
@@ -57,7 +57,7 @@ pub fn deal_import() -> Html {
             (pipelines.clone(), pipeline.clone(), progress.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(p) = api::list_pipelines().await {
+                if let Some(p) = api::shown(api::list_pipelines().await) {
                     pipeline.set(p.iter().find(|p| !p.archived).map(|p| p.id));
                     pipelines.set(p);
                 }

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::{local_time, money};
+use crate::format::{local_time, money};
 use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 
@@ -94,10 +94,10 @@ pub fn deals() -> Html {
                     }
                     Err(e) => error.set(Some(error_text(&e))),
                 }
-                if let Ok(c) = api::list_campaigns().await {
+                if let Some(c) = api::shown(api::list_campaigns().await) {
                     campaigns.set(c);
                 }
-                if let Ok(r) = api::lost_reasons().await {
+                if let Some(r) = api::shown(api::lost_reasons().await) {
                     reasons.set(r);
                 }
             });
@@ -308,7 +308,7 @@ pub fn deals() -> Html {
                     }) }} />
                 { tr("deals.filter_no_customer") }
             </label>
-            <super::records::CustomFilter entity_type={banco::model::EntityType::Deal}
+            <crate::widgets::custom_fields::CustomFilter entity_type={banco::model::EntityType::Deal}
                 on_change={{ let filter = filter.clone(); Callback::from(move |c: Vec<(String, String)>| { let mut next = (*filter).clone(); next.custom = c; filter.set(next) }) }} />
             <span class="spacer"></span>
             <button id="view-board" class={classes!((*view == View::Board).then_some("active"))}
@@ -645,7 +645,7 @@ fn detail_html(
         Callback::from(move |_| {
             let shared = shared.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(template) = api::cross_sell(id).await {
+                if let Some(template) = api::shown(api::cross_sell(id).await) {
                     shared.open_counter.emit(template);
                 }
             });
@@ -701,7 +701,7 @@ fn detail_html(
                     <button id="deal-cross-sell" onclick={cross_sell}>{ tr("deals.cross_sell") }</button>
                 }) }
             </div>
-            <super::records::CustomPanel key={d.deal.id.to_string()} entity_type={banco::model::EntityType::Deal} id={d.deal.id} />
+            <crate::widgets::custom_fields::CustomPanel key={d.deal.id.to_string()} entity_type={banco::model::EntityType::Deal} id={d.deal.id} />
             <h4>{ tr("deals.notes") }</h4>
             <super::notes::NotesPanel key={format!("n{}", d.deal.id)} entity_type={banco::model::EntityType::Deal} entity_id={d.deal.id} />
             <h4>{ tr("deals.timeline") }</h4>

@@ -6,14 +6,14 @@ use banco::model::{DuplicatePair, EntityType, RecordSummary};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::local_time;
+use crate::format::local_time;
 use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 
 /// A stored value as shown: E.164 phones in national format.
 fn line(l: &str) -> String {
     if l.starts_with('+') && l[1..].chars().all(|c| c.is_ascii_digit()) {
-        super::phone_display(&Some(l.to_string()))
+        crate::format::phone_display(&Some(l.to_string()))
     } else {
         l.to_string()
     }

@@ -4,13 +4,13 @@
 
 use banco::model::{
     DuplicatePolicy, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest,
-    RowStatus, SourceChannel,
+    SourceChannel,
 };
-use serde::Deserialize;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{error_text, field_error, field_label, tr, tr_with};
+use crate::widgets::import::{report_card, run_import, save_report_callback, Progress};
 use crate::{api, Shared};
 
 /// Regions offered for reading a file's national phone numbers.
@@ -18,12 +18,6 @@ const PHONE_REGIONS: &[&str] = &[
     "IT", "SM", "VA", "CH", "FR", "DE", "AT", "ES", "PT", "GB", "IE", "NL", "BE", "RO", "AL", "MA",
     "US", "CA", "BR", "AR",
 ];
-
-#[derive(Clone, Copy, PartialEq, Deserialize)]
-struct Progress {
-    done: u64,
-    total: u64,
-}
 
 #[function_component(Import)]
 pub fn import() -> Html {
@@ -34,7 +28,8 @@ pub fn import() -> Html {
     let preview = use_state(|| None::<ImportPreview>);
     let mapping = use_state(Vec::<Option<ImportField>>::new);
     let custom_columns = use_state(Vec::<Option<String>>::new);
-    let person_fields = super::records::use_custom_fields(banco::model::EntityType::Person);
+    let person_fields =
+        crate::widgets::custom_fields::use_custom_fields(banco::model::EntityType::Person);
     let problems = use_state(Vec::<FieldError>::new);
     let duplicates = use_state(|| DuplicatePolicy::Skip);
     let region = use_state(|| shared_region.clone());
@@ -170,7 +165,7 @@ pub fn import() -> Html {
             mapping.set(m.clone());
             let (problems, p) = (problems.clone(), (*path).clone());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(found) = api::import_check(&p, &m).await {
+                if let Some(found) = api::shown(api::import_check(&p, &m).await) {
                     problems.set(found);
                 }
             });
@@ -309,114 +304,4 @@ pub fn import() -> Html {
             </> } } }
         </div>
     }
-}
-
-/// The report of a finished import (people and leads, or deals): counts,
-/// the rows with messages, and saving it as CSV.
-pub(crate) fn report_card(
-    r: &ImportReport,
-    report_ref: &NodeRef,
-    on_save: Callback<MouseEvent>,
-    saved_to: &Option<String>,
-) -> Html {
-    let s = r.summary;
-    let notable: Vec<_> = r
-        .rows
-        .iter()
-        .filter(|row| !row.messages.is_empty())
-        .collect();
-    html! {
-        <div class="card" id="import-report" ref={report_ref.clone()}>
-            <div class="banner ok" role="status">
-                { tr_with("import.done", [("rows", s.rows.to_string()), ("imported", s.imported.to_string()),
-                    ("merged", s.merged.to_string()), ("skipped", s.skipped.to_string()), ("rejected", s.rejected.to_string())]) }
-            </div>
-            { if notable.is_empty() { html!{} } else { html! {
-                <div class="tablewrap">
-                    <table>
-                        <thead><tr><th>{ tr("import.line") }</th><th>{ tr("import.outcome") }</th><th>{ tr("import.reasons") }</th></tr></thead>
-                        <tbody>{ for notable.iter().map(|row| html!{
-                            <tr>
-                                <td>{ row.line }</td>
-                                <td>{ tr(&format!("import.status_{}", row.status.as_str())) }</td>
-                                <td style="white-space: normal">{ row.messages.iter().map(|m| format!("{}: {}", field_label(&m.field), field_error(m))).collect::<Vec<_>>().join(" · ") }</td>
-                            </tr>
-                        }) }</tbody>
-                    </table>
-                </div>
-            } } }
-            <div class="actions">
-                <button class="secondary" onclick={on_save}>{ tr("import.save_report") }</button>
-                { saved_to.as_ref().map(|p| html!{ <span class="hint">{ tr_with("import.saved_to", [("path", p.clone())]) }</span> }) }
-                <span class="hint">{ if s.rejected > 0 || r.rows.iter().any(|x| x.status == RowStatus::Rejected) { tr("import.rejected_hint") } else { String::new() } }</span>
-            </div>
-        </div>
-    }
-}
-
-/// "Browse…" of the deals and companies imports: the shell's file dialog,
-/// then the chosen path in the field and its preview loaded.
-pub(crate) fn browse_csv(
-    path: &UseStateHandle<String>,
-    load: &Callback<String>,
-    error: &UseStateHandle<Option<String>>,
-) -> Callback<MouseEvent> {
-    let (path, load, error) = (path.clone(), load.clone(), error.clone());
-    Callback::from(move |_| {
-        let (path, load, error) = (path.clone(), load.clone(), error.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            match api::pick_csv_file().await {
-                Ok(Some(p)) => {
-                    path.set(p.clone());
-                    load.emit(p);
-                }
-                Ok(None) => {}
-                Err(e) => error.set(Some(error_text(&e))),
-            }
-        });
-    })
-}
-
-/// "Save the report" of either import: asks where (the shell's save
-/// dialog), writes the report as CSV and shows where it went.
-pub(crate) fn save_report_callback(
-    report: &UseStateHandle<Option<ImportReport>>,
-    error: &UseStateHandle<Option<String>>,
-    saved_to: &UseStateHandle<Option<String>>,
-) -> Callback<MouseEvent> {
-    let (report, error, saved_to) = (report.clone(), error.clone(), saved_to.clone());
-    Callback::from(move |_| {
-        let Some(r) = (*report).clone() else { return };
-        let (error, saved_to) = (error.clone(), saved_to.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            match api::save_import_report(&r).await {
-                Ok(p) => saved_to.set(p),
-                Err(e) => error.set(Some(error_text(&e))),
-            }
-        });
-    })
-}
-
-/// Runs either import in the background: marks it running, clears the
-/// progress, then shows its report (or its error) and marks it done.
-pub(crate) fn run_import<P: 'static>(
-    run: impl std::future::Future<Output = Result<ImportReport, banco::ErrorPayload>> + 'static,
-    running: &UseStateHandle<bool>,
-    progress: &UseStateHandle<Option<P>>,
-    report: &UseStateHandle<Option<ImportReport>>,
-    error: &UseStateHandle<Option<String>>,
-) {
-    let (running, report, error) = (running.clone(), report.clone(), error.clone());
-    running.set(true);
-    progress.set(None);
-    wasm_bindgen_futures::spawn_local(async move {
-        match run.await {
-            Ok(r) => {
-                report.set(Some(r));
-                error.set(None);
-            }
-            Err(e) => error.set(Some(error_text(&e))),
-        }
-        running.set(false);
-    });
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{local_time, phone_display};
+use crate::format::{local_time, phone_display};
 use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 
@@ -228,7 +228,7 @@ pub fn leads() -> Html {
                         <option value="status">{ tr("sort.status") }</option>
                     </select>
                 </div>
-                <super::records::CustomFilter entity_type={banco::model::EntityType::Lead}
+                <crate::widgets::custom_fields::CustomFilter entity_type={banco::model::EntityType::Lead}
                     on_change={{ let update = update.clone(); Callback::from(move |c: Vec<(String, String)>| update(Box::new(move |q: &mut LeadQuery| q.custom = c.clone()))) }} />
                 <button class="secondary" id="leads-export" onclick={{
                     let (query, error, notice) = (list.query.clone(), error.clone(), export_notice.clone());
@@ -449,7 +449,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                     Callback::from(move |_: ()| {
                         let (detail, on_change) = (detail.clone(), on_change.clone());
                         wasm_bindgen_futures::spawn_local(async move {
-                            if let Ok(d) = api::lead_detail(id).await {
+                            if let Some(d) = api::shown(api::lead_detail(id).await) {
                                 detail.set(Some(d));
                             }
                             on_change.emit(());
@@ -459,7 +459,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                 html! { <ConvertToDeal lead_id={d.lead.id} campaign_pipeline={None::<Uuid>} on_done={reload} /> }
             }) }
 
-            <super::records::CustomPanel entity_type={banco::model::EntityType::Lead} id={d.lead.id} />
+            <crate::widgets::custom_fields::CustomPanel entity_type={banco::model::EntityType::Lead} id={d.lead.id} />
             <h2>{ tr("leads.notes") }</h2>
             <form onsubmit={add_note} class="field">
                 <textarea name="body" rows="2" value={(*note).clone()}
@@ -491,7 +491,7 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
                         _ => tr(&format!("history.{}", e.kind.as_str())),
                     };
                     html!{ <li><span class="when">{ format!("{} · {}", local_time(&e.at), e.user_name.clone().unwrap_or_default()) }</span><br/>
-                        { what }{ e.detail.as_ref().map(|d| format!(" — {}", super::event_detail(e.kind.as_str(), d))) }</li> }
+                        { what }{ e.detail.as_ref().map(|d| format!(" — {}", crate::format::event_detail(e.kind.as_str(), d))) }</li> }
                 }) }
             </ul>
         </div>
@@ -518,13 +518,14 @@ fn convert_to_deal(props: &ConvertProps) -> Html {
         let lead = props.lead_id;
         use_effect_with(lead, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(p) = api::list_pipelines().await {
+                if let Some(p) = api::shown(api::list_pipelines().await) {
                     if chosen.is_none() {
                         chosen.set(p.iter().find(|p| !p.archived).map(|p| p.id));
                     }
                     pipelines.set(p);
                 }
-                if let Ok(r) = api::preview_rules(lead, banco::model::RuleTrigger::Qualified).await
+                if let Some(r) =
+                    api::shown(api::preview_rules(lead, banco::model::RuleTrigger::Qualified).await)
                 {
                     preview.set(Some(r));
                 }
@@ -601,7 +602,7 @@ fn touches(props: &TouchesProps) -> Html {
         let campaigns = campaigns.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(c) = api::list_campaigns().await {
+                if let Some(c) = api::shown(api::list_campaigns().await) {
                     campaigns.set(c);
                 }
             });

@@ -7,9 +7,9 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::calls::{local_input_to_utc, utc_to_local_input};
-use super::local_time;
 use crate::api;
+use crate::format::local_time;
+use crate::format::{local_input_to_utc, utc_to_local_input};
 use crate::i18n::{error_text, tr, tr_with};
 use crate::Shared;
 
@@ -72,7 +72,7 @@ pub fn meeting_form(props: &MeetingFormProps) -> Html {
                 match api::schedule_meeting(&new).await {
                     Ok(m) => on_done.emit(m),
                     Err(e) => {
-                        if e.kind == "contact_refused" {
+                        if e.kind == banco::ErrorKind::ContactRefused {
                             refused.set(true);
                         }
                         error.set(Some(error_text(&e)));
@@ -279,7 +279,7 @@ pub fn record_meetings(props: &RecordMeetingsProps) -> Html {
         let (kind, id) = (props.entity_type, props.entity_id);
         use_effect_with((id, *bump, props.version), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(m) = api::record_meetings(kind, id).await {
+                if let Some(m) = api::shown(api::record_meetings(kind, id).await) {
                     list.set(m);
                 }
             });

@@ -4,7 +4,7 @@
 use banco::model::Mention;
 use yew::prelude::*;
 
-use super::local_time;
+use crate::format::local_time;
 use crate::i18n::{error_text, tr};
 use crate::{api, Shared};
 
@@ -30,7 +30,7 @@ pub fn mentions() -> Html {
         Callback::from(move |_| {
             let generation = generation.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let _ = api::mark_mentions_read(None).await;
+                api::shown(api::mark_mentions_read(None).await);
                 generation.set(generation.wrapping_add(1));
             });
         })
@@ -48,7 +48,7 @@ pub fn mentions() -> Html {
                     let onclick = Callback::from(move |_| {
                         let open = open.clone();
                         wasm_bindgen_futures::spawn_local(async move {
-                            let _ = api::mark_mentions_read(Some(note)).await;
+                            api::shown(api::mark_mentions_read(Some(note)).await);
                             open.emit((kind, id));
                         });
                     });

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::local_time;
+use crate::format::local_time;
 use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 

@@ -170,10 +170,10 @@ pub fn pipeline_settings() -> Html {
         let (pipelines, reasons) = (pipelines.clone(), reasons.clone());
         use_effect_with(*generation, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(p) = api::list_pipelines().await {
+                if let Some(p) = api::shown(api::list_pipelines().await) {
                     pipelines.set(p);
                 }
-                if let Ok(r) = api::lost_reasons().await {
+                if let Some(r) = api::shown(api::lost_reasons().await) {
                     reasons.set(r);
                 }
             });

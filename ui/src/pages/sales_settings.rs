@@ -9,7 +9,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::money;
+use crate::format::money;
 use crate::i18n::{error_text, field_error, tr, tr_with};
 use crate::{api, Shared};
 
@@ -39,13 +39,13 @@ pub fn sales_settings() -> Html {
         let (pipelines, campaigns, rules) = (pipelines.clone(), campaigns.clone(), rules.clone());
         use_effect_with(*generation, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(p) = api::list_pipelines().await {
+                if let Some(p) = api::shown(api::list_pipelines().await) {
                     pipelines.set(p);
                 }
-                if let Ok(c) = api::list_campaigns().await {
+                if let Some(c) = api::shown(api::list_campaigns().await) {
                     campaigns.set(c);
                 }
-                if let Ok(r) = api::list_rules().await {
+                if let Some(r) = api::shown(api::list_rules().await) {
                     rules.set(r);
                 }
             });

@@ -51,7 +51,7 @@ pub fn settings() -> Html {
                         )));
                         name.set(String::new());
                         email.set(String::new());
-                        if let Ok(info) = api::app_info().await {
+                        if let Some(info) = api::shown(api::app_info().await) {
                             shared.set_info.emit(info);
                         }
                     }

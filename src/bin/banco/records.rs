@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
+use banco::model::NewNote;
 use banco::model::{
     CompanyImportRequest, CompanyInput, CompanyKind, CompanyQuery, DuplicatePolicy, EntityType,
     ImportReport, NoteKind,
 };
-use banco::services::notes::NewNote;
 use banco::services::{companies, company_import, duplicates, import, notes, search, vcard, Ctx};
 use banco::store::Db;
 use banco::Result;

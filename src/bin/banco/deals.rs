@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
+use banco::model::KpiTable;
 use banco::model::{
     parse_money, Campaign, ConsentKind, ConversionRule, DateOrder, DealFilter, DealImportField,
     DealImportRequest, DealLine, DealMove, DealQuery, DealSort, DealStatus, FieldError, Interest,
     KpiRange, MissingPolicy, NewDeal, NoCustomerPolicy, OwnerMode, RowStatus, RuleTrigger,
     SourceChannel,
 };
-use banco::services::kpi::KpiTable;
 use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules, Ctx};
 use banco::store::Db;
 use banco::{Error, Result};

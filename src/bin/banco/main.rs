@@ -28,21 +28,17 @@ use banco::model::{
     CaptureLead, ConsentChoices, ConsentKind, DuplicatePolicy, ImportField, ImportRequest,
     Interest, LeadQuery, LeadSort, LeadStatus, Role, RowStatus, SourceChannel,
 };
-use banco::services::{capture, export, import, leads, seed, staff, Ctx};
+use banco::services::{capture, custom_fields, export, import, leads, seed, staff, Ctx};
 use banco::store::{default_data_dir, sqlite_url_in, Db};
 use banco::{Error, Result};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
-#[path = "cli/contacts.rs"]
-mod contacts_cli;
-#[path = "cli/deals.rs"]
-mod deals_cli;
-#[path = "cli/output.rs"]
+mod contacts;
+mod deals;
 mod output;
-#[path = "cli/records.rs"]
-mod records_cli;
+mod records;
 
 /// `banco --help`: the commands by what they are for (clap lists
 /// subcommands under one heading; `tests/cli.rs` checks that every
@@ -154,29 +150,29 @@ enum Command {
     /// Pipelines, stages and lost reasons.
     Pipeline {
         #[command(subcommand)]
-        command: deals_cli::PipelineCommand,
+        command: deals::PipelineCommand,
     },
     /// Campaigns.
     Campaign {
         #[command(subcommand)]
-        command: deals_cli::CampaignCommand,
+        command: deals::CampaignCommand,
     },
     /// Conversion rules (lead → deal).
     Rule {
         #[command(subcommand)]
-        command: deals_cli::RuleCommand,
+        command: deals::RuleCommand,
     },
     /// Deals.
     Deal {
         #[command(subcommand)]
-        command: deals_cli::DealCommand,
+        command: deals::DealCommand,
     },
     /// KPIs per campaign, pipeline, stage, month, store and owner.
-    Kpi(deals_cli::KpiArgs),
+    Kpi(deals::KpiArgs),
     /// Companies and their contacts.
     Company {
         #[command(subcommand)]
-        command: records_cli::CompanyCommand,
+        command: records::CompanyCommand,
     },
     /// Add a Markdown note to a person, company, lead or deal.
     Note {
@@ -197,26 +193,26 @@ enum Command {
     /// Find and merge duplicate people or companies.
     Duplicates {
         #[command(subcommand)]
-        command: records_cli::DuplicatesCommand,
+        command: records::DuplicatesCommand,
     },
     /// Rebuild the search index from the records.
     Reindex,
     /// Calls: start one (the contact rules apply), record its outcome, find a caller.
     Call {
         #[command(subcommand)]
-        command: contacts_cli::CallCommand,
+        command: contacts::CallCommand,
     },
     /// The "to call" queue: leads and deals whose SLA runs out, due call-backs.
     Queue(output::ListArgs),
     /// Video meetings: schedule, list, invitation (.ics), cancel.
     Meeting {
         #[command(subcommand)]
-        command: contacts_cli::MeetingCommand,
+        command: contacts::MeetingCommand,
     },
     /// The store's contact rules, do-not-call list and your dial scheme.
     ContactRules {
         #[command(subcommand)]
-        command: contacts_cli::RulesCommand,
+        command: contacts::RulesCommand,
     },
 }
 
@@ -228,7 +224,7 @@ struct ImportArgs {
     #[arg(long, value_enum, default_value_t = ImportKind::Leads)]
     kind: ImportKind,
     #[command(flatten)]
-    deals: deals_cli::DealImportArgs,
+    deals: deals::DealImportArgs,
     /// Map a column (header name or 1-based number) to a field, or to `ignore`;
     /// overrides the guess from the headers. Repeatable.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
@@ -605,7 +601,7 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
                 Format::Json => export::leads_json(&items)?,
                 Format::Csv | Format::Table => export::leads_csv(
                     &items,
-                    &export::custom_keys(db, ctx, banco::model::EntityType::Lead).await?,
+                    &custom_fields::custom_keys(db, ctx, banco::model::EntityType::Lead).await?,
                 )?,
             };
             write_out(output.as_ref(), &text)
@@ -617,7 +613,7 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
                     company,
                     output,
                 },
-        } => records_cli::export_vcard(db, ctx, person, company, output.as_ref()).await,
+        } => records::export_vcard(db, ctx, person, company, output.as_ref()).await,
         Command::Lead {
             command: LeadCommand::Add(a),
         } => {
@@ -662,7 +658,8 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
                     None,
                     &export::leads_csv(
                         &page.items,
-                        &export::custom_keys(db, ctx, banco::model::EntityType::Lead).await?,
+                        &custom_fields::custom_keys(db, ctx, banco::model::EntityType::Lead)
+                            .await?,
                     )?,
                 )?,
                 Format::Table => {
@@ -778,22 +775,22 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             println!("{}", json(&staff::add_store(db, ctx, &name, &code).await?)?);
             Ok(())
         }
-        Command::Pipeline { command } => deals_cli::pipeline(db, ctx, command).await,
-        Command::Campaign { command } => deals_cli::campaign(db, ctx, command).await,
-        Command::Rule { command } => deals_cli::rule(db, ctx, command).await,
-        Command::Deal { command } => deals_cli::deal(db, ctx, command).await,
-        Command::Kpi(args) => deals_cli::kpi_cmd(db, ctx, args).await,
-        Command::Company { command } => records_cli::company(db, ctx, command).await,
+        Command::Pipeline { command } => deals::pipeline(db, ctx, command).await,
+        Command::Campaign { command } => deals::campaign(db, ctx, command).await,
+        Command::Rule { command } => deals::rule(db, ctx, command).await,
+        Command::Deal { command } => deals::deal(db, ctx, command).await,
+        Command::Kpi(args) => deals::kpi_cmd(db, ctx, args).await,
+        Command::Company { command } => records::company(db, ctx, command).await,
         Command::Note { on, id, body } => {
             let on = parse(banco::model::EntityType::parse(&on, "on"))?;
-            records_cli::note(db, ctx, on, id, body).await
+            records::note(db, ctx, on, id, body).await
         }
-        Command::Search { query, list } => records_cli::search_cmd(db, ctx, &query, &list).await,
-        Command::Duplicates { command } => records_cli::duplicates_cmd(db, ctx, command).await,
-        Command::Call { command } => contacts_cli::call(db, ctx, command).await,
-        Command::Queue(list) => contacts_cli::queue(db, ctx, &list).await,
-        Command::Meeting { command } => contacts_cli::meeting(db, ctx, command).await,
-        Command::ContactRules { command } => contacts_cli::rules(db, ctx, command).await,
+        Command::Search { query, list } => records::search_cmd(db, ctx, &query, &list).await,
+        Command::Duplicates { command } => records::duplicates_cmd(db, ctx, command).await,
+        Command::Call { command } => contacts::call(db, ctx, command).await,
+        Command::Queue(list) => contacts::queue(db, ctx, &list).await,
+        Command::Meeting { command } => contacts::meeting(db, ctx, command).await,
+        Command::ContactRules { command } => contacts::rules(db, ctx, command).await,
         Command::Reindex => {
             let n = banco::services::search::reindex(db, ctx.tenant_id()).await?;
             println!("{n} records indexed");
@@ -810,7 +807,7 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
     };
     match args.kind {
         ImportKind::Companies => {
-            return records_cli::import_companies(
+            return records::import_companies(
                 db,
                 ctx,
                 &args.file,
@@ -822,13 +819,13 @@ async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
             .await
         }
         ImportKind::Vcard => {
-            return records_cli::import_vcard(db, ctx, &args.file, duplicates, args.report.as_ref())
+            return records::import_vcard(db, ctx, &args.file, duplicates, args.report.as_ref())
                 .await
         }
         _ => {}
     }
     if args.kind == ImportKind::Deals {
-        return deals_cli::import_deals(
+        return deals::import_deals(
             db,
             ctx,
             &args.file,

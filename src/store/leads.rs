@@ -1,0 +1,432 @@
+//! Leads: writes, the Leads list with its filters, a lead's history.
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use uuid::Uuid;
+
+use super::custom_fields::push_custom_filter;
+use super::sql::{like_escape, parse_enum, query, query_as, query_scalar, Conn, QueryBuilder};
+use super::Backend;
+use crate::model::{
+    search_key, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery, LeadSort,
+    LeadStatus, Page, SourceChannel,
+};
+use crate::{Error, Result};
+
+/// The search words of a list query: a phone-like input becomes its digits
+/// (a leading international `00` dropped), anything else its folded words.
+fn search_terms(search: &str) -> Vec<String> {
+    let has_letters = search.chars().any(char::is_alphabetic);
+    let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+    if !has_letters && digits.len() >= 3 {
+        let digits = digits
+            .strip_prefix("00")
+            .map(str::to_string)
+            .unwrap_or(digits);
+        return vec![digits];
+    }
+    search_key(search)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+const LEAD_COLUMNS: &str = "tenant_id, id, person_id, store_id, owner_id, status, disqualify_reason, \
+     source_channel, interest, campaign_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content, note, \
+     created_at, updated_at, created_by";
+
+#[derive(sqlx::FromRow)]
+struct LeadRow {
+    tenant_id: Uuid,
+    id: Uuid,
+    person_id: Uuid,
+    store_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
+    status: String,
+    disqualify_reason: Option<String>,
+    source_channel: String,
+    interest: String,
+    campaign_id: Option<Uuid>,
+    utm_source: Option<String>,
+    utm_medium: Option<String>,
+    utm_campaign: Option<String>,
+    utm_term: Option<String>,
+    utm_content: Option<String>,
+    note: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    created_by: Option<Uuid>,
+}
+
+impl TryFrom<LeadRow> for Lead {
+    type Error = Error;
+    fn try_from(r: LeadRow) -> Result<Self> {
+        Ok(Lead {
+            id: r.id,
+            tenant_id: r.tenant_id,
+            person_id: r.person_id,
+            store_id: r.store_id,
+            owner_id: r.owner_id,
+            status: parse_enum::<LeadStatus>(&r.status, "leads.status")?,
+            disqualify_reason: r.disqualify_reason,
+            source_channel: parse_enum::<SourceChannel>(&r.source_channel, "leads.source_channel")?,
+            interest: parse_enum::<Interest>(&r.interest, "leads.interest")?,
+            campaign_id: r.campaign_id,
+            utm_source: r.utm_source,
+            utm_medium: r.utm_medium,
+            utm_campaign: r.utm_campaign,
+            utm_term: r.utm_term,
+            utm_content: r.utm_content,
+            note: r.note,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            created_by: r.created_by,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LeadListRow {
+    id: Uuid,
+    person_id: Uuid,
+    first_name: String,
+    last_name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    status: String,
+    source_channel: String,
+    interest: String,
+    store_id: Option<Uuid>,
+    store_name: Option<String>,
+    owner_name: Option<String>,
+    custom: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<LeadListRow> for LeadListItem {
+    type Error = Error;
+    fn try_from(r: LeadListRow) -> Result<Self> {
+        Ok(LeadListItem {
+            id: r.id,
+            person_id: r.person_id,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            phone: r.phone,
+            email: r.email,
+            status: parse_enum(&r.status, "leads.status")?,
+            source_channel: parse_enum(&r.source_channel, "leads.source_channel")?,
+            interest: parse_enum(&r.interest, "leads.interest")?,
+            store_id: r.store_id,
+            store_name: r.store_name,
+            owner_name: r.owner_name,
+            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: Uuid,
+    lead_id: Uuid,
+    kind: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    detail: Option<String>,
+    user_id: Option<Uuid>,
+    user_name: Option<String>,
+    at: DateTime<Utc>,
+}
+
+/// Pushes the WHERE clause of a lead list query (shared by the page and its count).
+fn push_lead_filters(qb: &mut QueryBuilder, tenant: Uuid, q: &LeadQuery, backend: Backend) {
+    qb.push(" WHERE l.tenant_id = ").push_bind(tenant);
+    if let Some(search) = q.search.as_deref() {
+        for term in search_terms(search) {
+            qb.push(" AND p.search_text LIKE ")
+                .push_bind(format!("%{}%", like_escape(&term)))
+                .push(" ESCAPE '\\'");
+        }
+    }
+    if !q.statuses.is_empty() {
+        qb.push(" AND l.status IN (");
+        let mut sep = qb.separated(", ");
+        for s in &q.statuses {
+            sep.push_bind(s.as_str());
+        }
+        qb.push(")");
+    }
+    if let Some(source) = q.source_channel {
+        qb.push(" AND l.source_channel = ")
+            .push_bind(source.as_str());
+    }
+    if let Some(store) = q.store_id {
+        qb.push(" AND l.store_id = ").push_bind(store);
+    }
+    if let Some(person) = q.person_id {
+        qb.push(" AND l.person_id = ").push_bind(person);
+    }
+    for (key, value) in &q.custom {
+        push_custom_filter(qb, "l", key, value, backend);
+    }
+    if let Some(from) = q.from {
+        qb.push(" AND l.created_at >= ")
+            .push_bind(from.and_time(NaiveTime::MIN).and_utc());
+    }
+    if let Some(to) = q.to {
+        let end = (to + Duration::days(1)).and_time(NaiveTime::MIN).and_utc();
+        qb.push(" AND l.created_at < ").push_bind(end);
+    }
+}
+
+const LEAD_COUNT_FROM: &str = " FROM leads l";
+
+const LEAD_COUNT_FROM_WITH_PEOPLE: &str =
+    " FROM leads l JOIN people p ON p.tenant_id = l.tenant_id AND p.id = l.person_id";
+
+impl Conn<'_> {
+    /// Leads of a person in `new`, `in_progress` or `qualified`.
+    pub async fn count_open_leads(&mut self, tenant: Uuid, person: Uuid) -> Result<u64> {
+        let n: i64 = query_scalar(
+            "SELECT COUNT(*) FROM leads WHERE tenant_id = $1 AND person_id = $2 \
+             AND status IN ('new', 'in_progress', 'qualified')",
+        )
+        .bind(tenant)
+        .bind(person)
+        .fetch_one(&mut *self)
+        .await?;
+        Ok(n as u64)
+    }
+
+    /// Creates a lead; `false` (and no change) if a lead with this id exists
+    /// already, which makes a retried capture idempotent.
+    pub async fn insert_lead(&mut self, l: &Lead) -> Result<bool> {
+        let sql = format!(
+            "INSERT INTO leads ({LEAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+             $14, $15, $16, $17, $18, $19) ON CONFLICT (tenant_id, id) DO NOTHING"
+        );
+        let done = query(&sql)
+            .bind(l.tenant_id)
+            .bind(l.id)
+            .bind(l.person_id)
+            .bind(l.store_id)
+            .bind(l.owner_id)
+            .bind(l.status.as_str())
+            .bind(&l.disqualify_reason)
+            .bind(l.source_channel.as_str())
+            .bind(l.interest.as_str())
+            .bind(l.campaign_id)
+            .bind(&l.utm_source)
+            .bind(&l.utm_medium)
+            .bind(&l.utm_campaign)
+            .bind(&l.utm_term)
+            .bind(&l.utm_content)
+            .bind(&l.note)
+            .bind(l.created_at)
+            .bind(l.updated_at)
+            .bind(l.created_by)
+            .execute(&mut *self)
+            .await?;
+        if done.rows_affected() == 1 {
+            self.index_lead(l.tenant_id, l.id).await?;
+        }
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A lead by id.
+    pub async fn get_lead(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Lead>> {
+        let row = query_as::<LeadRow>(&format!(
+            "SELECT {LEAD_COLUMNS} FROM leads WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(&mut *self)
+        .await?;
+        row.map(Lead::try_from).transpose()
+    }
+
+    /// Sets a lead's status, disqualification reason and `updated_at`.
+    pub async fn update_lead_status(
+        &mut self,
+        tenant: Uuid,
+        id: Uuid,
+        status: LeadStatus,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        query(
+            "UPDATE leads SET status = $3, disqualify_reason = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(id)
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(at)
+        .execute(&mut *self)
+        .await?;
+        self.index_lead(tenant, id).await
+    }
+
+    /// One page of the Leads list (see [`LeadQuery`] for the filters).
+    pub async fn list_leads(&mut self, tenant: Uuid, q: &LeadQuery) -> Result<Page<LeadListItem>> {
+        let backend = self.backend();
+        // The count joins people only when the search needs it.
+        let searching = q.search.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let mut count = QueryBuilder::new(format!(
+            "SELECT COUNT(*){}",
+            if searching {
+                LEAD_COUNT_FROM_WITH_PEOPLE
+            } else {
+                LEAD_COUNT_FROM
+            }
+        ));
+        push_lead_filters(&mut count, tenant, q, backend);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
+
+        // The page's lead ids first (from the leads table and its
+        // indexes), then their names, stores and owners: joining first
+        // makes SQLite sort the whole join to return 50 rows.
+        let order = match q.sort {
+            LeadSort::NewestFirst => " ORDER BY l.created_at DESC, l.id DESC",
+            LeadSort::OldestFirst => " ORDER BY l.created_at, l.id",
+            LeadSort::Name => " ORDER BY p.last_name, p.first_name, l.id",
+            LeadSort::Status => " ORDER BY l.status, l.created_at DESC, l.id DESC",
+        };
+        let mut qb = QueryBuilder::new(
+            "SELECT l.id, l.person_id, p.first_name, p.last_name, p.phone_e164 AS phone, p.email, l.status, \
+             l.source_channel, l.interest, l.store_id, s.name AS store_name, u.display_name AS owner_name, l.custom, l.created_at \
+             FROM (SELECT l.id AS page_id",
+        );
+        qb.push(if searching || q.sort == LeadSort::Name {
+            LEAD_COUNT_FROM_WITH_PEOPLE
+        } else {
+            LEAD_COUNT_FROM
+        });
+        push_lead_filters(&mut qb, tenant, q, backend);
+        qb.push(order);
+        // Literal numbers, not parameters: SQLite plans a bound LIMIT
+        // as unbounded and sorts the whole table (57x slower at 100k).
+        qb.push(format!(" LIMIT {} OFFSET {}", q.page_size(), q.offset));
+        qb.push(") page JOIN leads l ON l.tenant_id = ")
+            .push_bind(tenant);
+        qb.push(
+            " AND l.id = page.page_id \
+             JOIN people p ON p.tenant_id = l.tenant_id AND p.id = l.person_id \
+             LEFT JOIN stores s ON s.tenant_id = l.tenant_id AND s.id = l.store_id \
+             LEFT JOIN users u ON u.tenant_id = l.tenant_id AND u.id = l.owner_id",
+        );
+        qb.push(order);
+        let rows = qb
+            .build_query_as::<LeadListRow>()
+            .fetch_all(&mut *self)
+            .await?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(LeadListItem::try_from)
+                .collect::<Result<_>>()?,
+            total: total as u64,
+            offset: q.offset,
+        })
+    }
+
+    /// Appends to a lead's history.
+    pub async fn insert_event(&mut self, tenant: Uuid, e: &LeadEvent) -> Result<()> {
+        query(
+            "INSERT INTO lead_events (tenant_id, id, lead_id, kind, from_status, to_status, detail, user_id, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(tenant)
+        .bind(e.id)
+        .bind(e.lead_id)
+        .bind(e.kind.as_str())
+        .bind(e.from_status.map(LeadStatus::as_str))
+        .bind(e.to_status.map(LeadStatus::as_str))
+        .bind(&e.detail)
+        .bind(e.user_id)
+        .bind(e.at)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    /// A lead's history, newest first.
+    pub async fn events_of(&mut self, tenant: Uuid, lead: Uuid) -> Result<Vec<LeadEvent>> {
+        let rows = query_as::<EventRow>(
+            "SELECT e.id, e.lead_id, e.kind, e.from_status, e.to_status, e.detail, e.user_id, \
+             u.display_name AS user_name, e.at FROM lead_events e \
+             LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id \
+             WHERE e.tenant_id = $1 AND e.lead_id = $2 ORDER BY e.at DESC, e.id DESC",
+        )
+        .bind(tenant)
+        .bind(lead)
+        .fetch_all(&mut *self)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(LeadEvent {
+                    id: r.id,
+                    lead_id: r.lead_id,
+                    kind: parse_enum::<LeadEventKind>(&r.kind, "lead_events.kind")?,
+                    from_status: r
+                        .from_status
+                        .as_deref()
+                        .map(|s| parse_enum(s, "lead_events.from_status"))
+                        .transpose()?,
+                    to_status: r
+                        .to_status
+                        .as_deref()
+                        .map(|s| parse_enum(s, "lead_events.to_status"))
+                        .transpose()?,
+                    detail: r.detail,
+                    user_id: r.user_id,
+                    user_name: r.user_name,
+                    at: r.at,
+                })
+            })
+            .collect()
+    }
+
+    /// Every lead id.
+    pub async fn all_lead_ids(&mut self, tenant: Uuid) -> Result<Vec<Uuid>> {
+        query_scalar("SELECT id FROM leads WHERE tenant_id = $1")
+            .bind(tenant)
+            .fetch_all(&mut *self)
+            .await
+    }
+
+    /// Ids of a person's leads, newest first.
+    pub async fn leads_of_person(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Uuid>> {
+        query_scalar(
+            "SELECT id FROM leads WHERE tenant_id = $1 AND person_id = $2 ORDER BY created_at DESC",
+        )
+        .bind(tenant)
+        .bind(person)
+        .fetch_all(&mut *self)
+        .await
+    }
+
+    /// A person's leads in `new`, `in_progress` or `qualified`, oldest first.
+    pub async fn open_leads_of(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Uuid>> {
+        query_scalar(
+            "SELECT id FROM leads WHERE tenant_id = $1 AND person_id = $2 \
+             AND status IN ('new', 'in_progress', 'qualified') ORDER BY created_at, id",
+        )
+        .bind(tenant)
+        .bind(person)
+        .fetch_all(&mut *self)
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_like_search_becomes_digits() {
+        assert_eq!(search_terms("+39 333 123 4567"), vec!["393331234567"]);
+        assert_eq!(search_terms("0039 333"), vec!["39333"]);
+        assert_eq!(search_terms("Nicolò Rossi"), vec!["nicolo", "rossi"]);
+    }
+}

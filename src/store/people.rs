@@ -1,0 +1,396 @@
+//! People: capture-time lookup by phone or e-mail, reads and writes, the directory page, merge keys, consents.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::search::{person_doc, SearchDoc};
+use super::sql::{parse_enum, query, query_as, query_scalar, Conn, Query, QueryBuilder};
+use crate::model::{search_key, Consent, ConsentKind, Person};
+use crate::{Error, Result};
+
+/// The text the list search runs on: accent-folded lower-case name, e-mail
+/// and company, then the digits of each phone in E.164 and national form.
+pub(crate) fn person_search_text(p: &Person) -> String {
+    let mut parts = vec![search_key(&format!(
+        "{} {} {} {} {}",
+        p.first_name,
+        p.last_name,
+        p.email.as_deref().unwrap_or(""),
+        p.email_2.as_deref().unwrap_or(""),
+        p.company_name.as_deref().unwrap_or("")
+    ))];
+    for phone in [&p.phone, &p.phone_2].into_iter().flatten() {
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        parts.push(digits(phone));
+        parts.push(digits(
+            &crate::model::Phone::from_e164_unchecked(phone.clone()).national(),
+        ));
+    }
+    if let Some(raw) = &p.phone_raw {
+        parts.push(raw.chars().filter(char::is_ascii_digit).collect());
+    }
+    parts.join(" ")
+}
+
+const PERSON_COLUMNS: &str =
+    "id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, email, email_2, \
+     company_name, city, country, external_ref, is_customer, tax_code, custom, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: Uuid,
+    first_name: String,
+    last_name: String,
+    phone_e164: Option<String>,
+    phone_2_e164: Option<String>,
+    phone_raw: Option<String>,
+    email: Option<String>,
+    email_2: Option<String>,
+    company_name: Option<String>,
+    city: Option<String>,
+    country: Option<String>,
+    external_ref: Option<String>,
+    is_customer: bool,
+    tax_code: Option<String>,
+    custom: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<PersonRow> for Person {
+    fn from(r: PersonRow) -> Self {
+        Person {
+            id: r.id,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            phone: r.phone_e164,
+            phone_2: r.phone_2_e164,
+            phone_raw: r.phone_raw,
+            email: r.email,
+            email_2: r.email_2,
+            company_name: r.company_name,
+            city: r.city,
+            country: r.country,
+            external_ref: r.external_ref,
+            is_customer: r.is_customer,
+            tax_code: r.tax_code,
+            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ConsentRow {
+    id: Uuid,
+    person_id: Uuid,
+    lead_id: Option<Uuid>,
+    kind: String,
+    granted: bool,
+    text_version: String,
+    recorded_at: DateTime<Utc>,
+    recorded_by: Option<Uuid>,
+}
+
+/// Binds a person's columns from `first_name` to `search_text`, in table
+/// order (shared by the insert and the update).
+fn bind_person_details<K>(q: Query<K>, p: &Person) -> Query<K> {
+    q.bind(&p.first_name)
+        .bind(&p.last_name)
+        .bind(&p.phone)
+        .bind(&p.phone_2)
+        .bind(&p.phone_raw)
+        .bind(&p.email)
+        .bind(&p.company_name)
+        .bind(&p.city)
+        .bind(&p.country)
+        .bind(&p.external_ref)
+        .bind(p.is_customer)
+        .bind(person_search_text(p))
+        .bind(&p.tax_code)
+        .bind(serde_json::to_string(&p.custom).unwrap_or_else(|_| "{}".into()))
+        .bind(&p.email_2)
+}
+
+/// Raw per-person facts for duplicate detection.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PersonKeys {
+    /// Id.
+    pub id: Uuid,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Phone (E.164).
+    pub phone_e164: Option<String>,
+    /// Second phone.
+    pub phone_2_e164: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Company name as given.
+    pub company_name: Option<String>,
+    /// Codice fiscale.
+    pub tax_code: Option<String>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Conn<'_> {
+    /// People whose main or second phone is one of `phones` (E.164) or whose
+    /// e-mail is `email`, oldest first.
+    pub async fn find_people_by_contact(
+        &mut self,
+        tenant: Uuid,
+        phones: &[String],
+        email: Option<&str>,
+    ) -> Result<Vec<Person>> {
+        if phones.is_empty() && email.is_none() {
+            return Ok(Vec::new());
+        }
+        // One indexed lookup per contact column, joined by UNION: an
+        // OR across columns makes SQLite scan the whole table.
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {PERSON_COLUMNS} FROM people WHERE tenant_id = "
+        ));
+        qb.push_bind(tenant).push(" AND id IN (");
+        let mut parts = 0;
+        for column in ["phone_e164", "phone_2_e164"] {
+            for phone in phones {
+                if parts > 0 {
+                    qb.push(" UNION ");
+                }
+                parts += 1;
+                qb.push("SELECT id FROM people WHERE tenant_id = ")
+                    .push_bind(tenant);
+                qb.push(format!(" AND {column} = "))
+                    .push_bind(phone.clone());
+            }
+        }
+        if let Some(email) = email {
+            if parts > 0 {
+                qb.push(" UNION ");
+            }
+            qb.push("SELECT id FROM people WHERE tenant_id = ")
+                .push_bind(tenant);
+            qb.push(" AND email = ").push_bind(email.to_string());
+            qb.push(" UNION SELECT id FROM people WHERE tenant_id = ")
+                .push_bind(tenant);
+            qb.push(" AND email_2 = ").push_bind(email.to_string());
+        }
+        qb.push(") ORDER BY created_at, id LIMIT 20");
+        let rows = qb
+            .build_query_as::<PersonRow>()
+            .fetch_all(&mut *self)
+            .await?;
+        Ok(rows.into_iter().map(Person::from).collect())
+    }
+
+    /// A person by id.
+    pub async fn get_person(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Person>> {
+        let row = query_as::<PersonRow>(&format!(
+            "SELECT {PERSON_COLUMNS} FROM people WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(&mut *self)
+        .await?;
+        Ok(row.map(Person::from))
+    }
+
+    /// Creates a person.
+    pub async fn insert_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
+        let q = query(
+            "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
+             email, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, email_2, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+        )
+        .bind(tenant)
+        .bind(p.id);
+        bind_person_details(q, p)
+            .bind(p.created_at)
+            .bind(p.updated_at)
+            .execute(&mut *self)
+            .await?;
+        self.upsert_search_doc(tenant, &person_doc(p)).await
+    }
+
+    /// Overwrites a person's fields (by id).
+    pub async fn update_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
+        let q = query(
+            "UPDATE people SET first_name = $3, last_name = $4, phone_e164 = $5, phone_2_e164 = $6, \
+             phone_raw = $7, email = $8, company_name = $9, city = $10, country = $11, external_ref = $12, \
+             is_customer = $13, search_text = $14, tax_code = $15, custom = $16, email_2 = $17, updated_at = $18 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(p.id);
+        let done = bind_person_details(q, p)
+            .bind(p.updated_at)
+            .execute(&mut *self)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound {
+                entity: "person",
+                id: p.id.to_string(),
+            });
+        }
+        self.upsert_search_doc(tenant, &person_doc(p)).await
+    }
+
+    /// Bulk load (seed, benchmarks): inserts people with their index rows,
+    /// in chunks.
+    pub async fn bulk_insert_people(&mut self, tenant: Uuid, people: &[Person]) -> Result<()> {
+        for chunk in people.chunks(1_000) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
+                 email, email_2, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, \
+                 created_at, updated_at) ",
+            );
+            qb.push_values(chunk, |mut b, p| {
+                b.push_bind(tenant)
+                    .push_bind(p.id)
+                    .push_bind(p.first_name.clone())
+                    .push_bind(p.last_name.clone())
+                    .push_bind(p.phone.clone())
+                    .push_bind(p.phone_2.clone())
+                    .push_bind(p.phone_raw.clone())
+                    .push_bind(p.email.clone())
+                    .push_bind(p.email_2.clone())
+                    .push_bind(p.company_name.clone())
+                    .push_bind(p.city.clone())
+                    .push_bind(p.country.clone())
+                    .push_bind(p.external_ref.clone())
+                    .push_bind(p.is_customer)
+                    .push_bind(person_search_text(p))
+                    .push_bind(p.tax_code.clone())
+                    .push_bind(serde_json::to_string(&p.custom).unwrap_or_else(|_| "{}".into()))
+                    .push_bind(p.created_at)
+                    .push_bind(p.updated_at);
+            });
+            qb.build().execute(&mut *self).await?;
+            let docs: Vec<SearchDoc> = chunk.iter().map(person_doc).collect();
+            self.insert_search_docs(tenant, &docs).await?;
+        }
+        Ok(())
+    }
+
+    /// People by id order, for reindexing (`limit` from `offset`).
+    pub async fn people_page(
+        &mut self,
+        tenant: Uuid,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<Person>> {
+        let ids: Vec<Uuid> = query_scalar(
+            "SELECT id FROM people WHERE tenant_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
+        )
+        .bind(tenant)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(&mut *self)
+        .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(p) = self.get_person(tenant, id).await? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every person's matching keys, oldest first (on-demand duplicate scan).
+    pub async fn people_keys(&mut self, tenant: Uuid) -> Result<Vec<PersonKeys>> {
+        query_as::<PersonKeys>(
+            "SELECT id, first_name, last_name, phone_e164, phone_2_e164, email, company_name, tax_code, created_at \
+             FROM people WHERE tenant_id = $1 ORDER BY created_at, id",
+        )
+        .bind(tenant)
+        .fetch_all(&mut *self)
+        .await
+    }
+
+    /// People ids whose folded name is exactly `name_key` (via the index).
+    pub async fn people_named(
+        &mut self,
+        tenant: Uuid,
+        name_key: &str,
+        limit: u32,
+    ) -> Result<Vec<Uuid>> {
+        query_scalar(
+            "SELECT entity_id FROM search_docs WHERE tenant_id = $1 AND name_key = $2 \
+             AND entity_type = 'person' LIMIT $3",
+        )
+        .bind(tenant)
+        .bind(name_key)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *self)
+        .await
+    }
+
+    /// Records a consent decision.
+    pub async fn insert_consent(&mut self, tenant: Uuid, c: &Consent) -> Result<()> {
+        query(
+            "INSERT INTO consents (tenant_id, id, person_id, lead_id, kind, granted, text_version, recorded_at, recorded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(tenant)
+        .bind(c.id)
+        .bind(c.person_id)
+        .bind(c.lead_id)
+        .bind(c.kind.as_str())
+        .bind(c.granted)
+        .bind(&c.text_version)
+        .bind(c.recorded_at)
+        .bind(c.recorded_by)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    /// A person's consent decisions, newest first.
+    pub async fn consents_of(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Consent>> {
+        let rows = query_as::<ConsentRow>(
+            "SELECT id, person_id, lead_id, kind, granted, text_version, recorded_at, recorded_by FROM consents \
+             WHERE tenant_id = $1 AND person_id = $2 ORDER BY recorded_at DESC, id DESC",
+        )
+        .bind(tenant)
+        .bind(person)
+        .fetch_all(&mut *self)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Consent {
+                    id: r.id,
+                    person_id: r.person_id,
+                    lead_id: r.lead_id,
+                    kind: parse_enum::<ConsentKind>(&r.kind, "consents.kind")?,
+                    granted: r.granted,
+                    text_version: r.text_version,
+                    recorded_at: r.recorded_at,
+                    recorded_by: r.recorded_by,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a person (`company = false`) or company as a customer.
+    pub async fn mark_customer(
+        &mut self,
+        tenant: Uuid,
+        id: Uuid,
+        company: bool,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let table = if company { "companies" } else { "people" };
+        query(format!(
+            "UPDATE {table} SET is_customer = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant)
+        .bind(id)
+        .bind(true)
+        .bind(at)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,547 @@
+//! The one place where Banco's SQL meets a database driver.
+//!
+//! Every query of the store is written once, as text with `$1`, `$2`, …
+//! placeholders (both SQLite and Postgres read them), and built with the
+//! functions here: [`query`], [`query_as`], [`query_scalar`] or a
+//! [`QueryBuilder`] for SQL that depends on a filter. Values are collected
+//! as [`Arg`]s; only when the query runs on a [`Conn`] are they bound to the
+//! backend's own argument buffer (`SqliteArguments` or `PgArguments`). So the
+//! store and the services above it are compiled once, not once per backend,
+//! and no SQL lives inside a macro.
+//!
+//! Why not `sqlx::Any`: it cannot bind or decode `Uuid` and `DateTime<Utc>`,
+//! which every table uses. Why not `sea-query`: the SQL would become builder
+//! calls; here a reader sees the SQL as it runs (see `ARCHITECTURE.md`).
+
+use std::marker::PhantomData;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Arguments, Decode, FromRow, PgConnection, Postgres, Sqlite, SqliteConnection, Type};
+use uuid::Uuid;
+
+use super::Backend;
+use crate::{Error, Result};
+
+/// One bound value, kept until the query runs. `None` binds SQL `NULL`
+/// typed as the variant's column type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// `BOOLEAN` (an integer 0/1 on SQLite).
+    Bool(Option<bool>),
+    /// `SMALLINT`.
+    I16(Option<i16>),
+    /// `INTEGER`.
+    I32(Option<i32>),
+    /// `BIGINT` (money in minor units, counts).
+    I64(Option<i64>),
+    /// `DOUBLE PRECISION` / `REAL`.
+    F64(Option<f64>),
+    /// `TEXT` (also JSON written as text).
+    Text(Option<String>),
+    /// `UUID` (a 16-byte blob on SQLite).
+    Uuid(Option<Uuid>),
+    /// `TIMESTAMPTZ`, always UTC.
+    Time(Option<DateTime<Utc>>),
+    /// `DATE`.
+    Date(Option<NaiveDate>),
+    /// `BYTEA` / `BLOB`.
+    Bytes(Option<Vec<u8>>),
+}
+
+/// A Rust value that can be bound to a query (see [`Arg`]).
+pub trait IntoArg {
+    /// The value as an [`Arg`].
+    fn into_arg(self) -> Arg;
+}
+
+macro_rules! into_arg {
+    ($variant:ident: $($t:ty => $conv:expr),+ $(,)?) => {$(
+        impl IntoArg for $t {
+            fn into_arg(self) -> Arg {
+                #[allow(clippy::redundant_closure_call)]
+                Arg::$variant(Some(($conv)(self)))
+            }
+        }
+        impl IntoArg for Option<$t> {
+            fn into_arg(self) -> Arg {
+                #[allow(clippy::redundant_closure_call)]
+                Arg::$variant(self.map($conv))
+            }
+        }
+    )+};
+}
+
+into_arg!(Bool: bool => |v| v);
+into_arg!(I16: i16 => |v| v);
+into_arg!(I32: i32 => |v| v);
+into_arg!(I64: i64 => |v| v);
+into_arg!(F64: f64 => |v| v);
+into_arg!(Text: String => |v| v, &str => str::to_string, &String => String::clone);
+into_arg!(Uuid: Uuid => |v| v, &Uuid => |v: &Uuid| *v);
+into_arg!(Time: DateTime<Utc> => |v| v, &DateTime<Utc> => |v: &DateTime<Utc>| *v);
+into_arg!(Date: NaiveDate => |v| v, &NaiveDate => |v: &NaiveDate| *v);
+into_arg!(Bytes: Vec<u8> => |v| v, &[u8] => <[u8]>::to_vec, &Vec<u8> => Vec::clone);
+
+impl IntoArg for &Option<String> {
+    fn into_arg(self) -> Arg {
+        Arg::Text(self.clone())
+    }
+}
+
+impl IntoArg for &Option<Uuid> {
+    fn into_arg(self) -> Arg {
+        Arg::Uuid(*self)
+    }
+}
+
+impl IntoArg for Arg {
+    fn into_arg(self) -> Arg {
+        self
+    }
+}
+
+/// A connection (pooled or inside a transaction) of either backend: what
+/// every store method runs on. Get one with [`with_conn!`](crate::with_conn)
+/// or [`with_tx!`](crate::with_tx).
+pub enum Conn<'a> {
+    /// A SQLite connection.
+    Sqlite(&'a mut SqliteConnection),
+    /// A Postgres connection.
+    Postgres(&'a mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// Which backend this connection belongs to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// What a row type needs to be read from both backends: `sqlx::FromRow` for
+/// SQLite and Postgres rows (derive it, or use a tuple).
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// What a single-column result needs: decodable on both backends.
+pub trait Scalar:
+    for<'r> Decode<'r, Sqlite>
+    + Type<Sqlite>
+    + for<'r> Decode<'r, Postgres>
+    + Type<Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> Scalar for T where
+    T: for<'r> Decode<'r, Sqlite>
+        + Type<Sqlite>
+        + for<'r> Decode<'r, Postgres>
+        + Type<Postgres>
+        + Send
+        + Unpin
+{
+}
+
+/// Marker: a statement whose rows are not read ([`query`]).
+pub struct Exec;
+/// Marker: rows read as `R` ([`query_as`]).
+pub struct As<R>(PhantomData<fn() -> R>);
+/// Marker: the first column read as `T` ([`query_scalar`]).
+pub struct One<T>(PhantomData<fn() -> T>);
+
+/// A statement and its values, not yet run; `K` says how its rows are read.
+#[must_use = "a query does nothing until it runs on a connection"]
+pub struct Query<K> {
+    sql: String,
+    args: Vec<Arg>,
+    kind: PhantomData<K>,
+}
+
+/// A statement whose result is only its count of changed rows.
+pub fn query(sql: impl Into<String>) -> Query<Exec> {
+    Query::new(sql.into())
+}
+
+/// A statement whose rows are read as `R` (a `#[derive(sqlx::FromRow)]`
+/// struct or a tuple).
+pub fn query_as<R: Row>(sql: impl Into<String>) -> Query<As<R>> {
+    Query::new(sql.into())
+}
+
+/// A statement whose rows are read as their first column, `T`.
+pub fn query_scalar<T: Scalar>(sql: impl Into<String>) -> Query<One<T>> {
+    Query::new(sql.into())
+}
+
+/// What an `INSERT`, `UPDATE` or `DELETE` did.
+#[derive(Debug, Clone, Copy)]
+pub struct Done {
+    rows: u64,
+}
+
+impl Done {
+    /// How many rows the statement changed.
+    pub fn rows_affected(&self) -> u64 {
+        self.rows
+    }
+}
+
+impl<K> Query<K> {
+    fn new(sql: String) -> Self {
+        Query {
+            sql,
+            args: Vec::new(),
+            kind: PhantomData,
+        }
+    }
+
+    /// Binds the next `$n` placeholder.
+    pub fn bind(mut self, value: impl IntoArg) -> Self {
+        self.args.push(value.into_arg());
+        self
+    }
+
+    fn sqlite_args(&self) -> Result<SqliteArguments<'static>> {
+        let mut out = SqliteArguments::default();
+        for arg in &self.args {
+            let added = match arg.clone() {
+                Arg::Bool(v) => out.add(v),
+                Arg::I16(v) => out.add(v),
+                Arg::I32(v) => out.add(v),
+                Arg::I64(v) => out.add(v),
+                Arg::F64(v) => out.add(v),
+                Arg::Text(v) => out.add(v),
+                Arg::Uuid(v) => out.add(v),
+                Arg::Time(v) => out.add(v),
+                Arg::Date(v) => out.add(v),
+                Arg::Bytes(v) => out.add(v),
+            };
+            added.map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+        }
+        Ok(out)
+    }
+
+    fn pg_args(&self) -> Result<PgArguments> {
+        let mut out = PgArguments::default();
+        for arg in &self.args {
+            let added = match arg.clone() {
+                Arg::Bool(v) => out.add(v),
+                Arg::I16(v) => out.add(v),
+                Arg::I32(v) => out.add(v),
+                Arg::I64(v) => out.add(v),
+                Arg::F64(v) => out.add(v),
+                Arg::Text(v) => out.add(v),
+                Arg::Uuid(v) => out.add(v),
+                Arg::Time(v) => out.add(v),
+                Arg::Date(v) => out.add(v),
+                Arg::Bytes(v) => out.add(v),
+            };
+            added.map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+        }
+        Ok(out)
+    }
+}
+
+impl Query<Exec> {
+    /// Runs the statement. Errors: [`Error::Database`] (a unique-key
+    /// violation becomes [`Error::Duplicate`]).
+    pub async fn execute(self, c: &mut Conn<'_>) -> Result<Done> {
+        let rows = match c {
+            Conn::Sqlite(c) => sqlx::query_with(&self.sql, self.sqlite_args()?)
+                .execute(&mut **c)
+                .await
+                .map_err(Error::from_db)?
+                .rows_affected(),
+            Conn::Postgres(c) => sqlx::query_with(&self.sql, self.pg_args()?)
+                .execute(&mut **c)
+                .await
+                .map_err(Error::from_db)?
+                .rows_affected(),
+        };
+        Ok(Done { rows })
+    }
+}
+
+impl<R: Row> Query<As<R>> {
+    /// Every row.
+    pub async fn fetch_all(self, c: &mut Conn<'_>) -> Result<Vec<R>> {
+        Ok(match c {
+            Conn::Sqlite(c) => {
+                sqlx::query_as_with(&self.sql, self.sqlite_args()?)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                sqlx::query_as_with(&self.sql, self.pg_args()?)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    /// The first row, if any.
+    pub async fn fetch_optional(self, c: &mut Conn<'_>) -> Result<Option<R>> {
+        Ok(match c {
+            Conn::Sqlite(c) => {
+                sqlx::query_as_with(&self.sql, self.sqlite_args()?)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                sqlx::query_as_with(&self.sql, self.pg_args()?)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    /// The first row. Errors: `sqlx::Error::RowNotFound` if there is none.
+    pub async fn fetch_one(self, c: &mut Conn<'_>) -> Result<R> {
+        Ok(match c {
+            Conn::Sqlite(c) => {
+                sqlx::query_as_with(&self.sql, self.sqlite_args()?)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                sqlx::query_as_with(&self.sql, self.pg_args()?)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+        })
+    }
+}
+
+impl<T: Scalar> Query<One<T>> {
+    /// The first column of every row.
+    pub async fn fetch_all(self, c: &mut Conn<'_>) -> Result<Vec<T>> {
+        Ok(match c {
+            Conn::Sqlite(c) => {
+                sqlx::query_scalar_with(&self.sql, self.sqlite_args()?)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                sqlx::query_scalar_with(&self.sql, self.pg_args()?)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    /// The first column of the first row, if any.
+    pub async fn fetch_optional(self, c: &mut Conn<'_>) -> Result<Option<T>> {
+        Ok(match c {
+            Conn::Sqlite(c) => {
+                sqlx::query_scalar_with(&self.sql, self.sqlite_args()?)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                sqlx::query_scalar_with(&self.sql, self.pg_args()?)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    /// The first column of the first row. Errors: `sqlx::Error::RowNotFound`.
+    pub async fn fetch_one(self, c: &mut Conn<'_>) -> Result<T> {
+        Ok(match c {
+            Conn::Sqlite(c) => {
+                sqlx::query_scalar_with(&self.sql, self.sqlite_args()?)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                sqlx::query_scalar_with(&self.sql, self.pg_args()?)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+        })
+    }
+}
+
+/// SQL assembled piece by piece (filters, `IN` lists, multi-row inserts);
+/// each [`push_bind`](QueryBuilder::push_bind) adds the next `$n`.
+pub struct QueryBuilder {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl QueryBuilder {
+    /// Starts with `init`.
+    pub fn new(init: impl Into<String>) -> Self {
+        QueryBuilder {
+            sql: init.into(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends SQL text as is (never a user's value: bind those).
+    pub fn push(&mut self, sql: impl std::fmt::Display) -> &mut Self {
+        use std::fmt::Write;
+        let _ = write!(self.sql, "{sql}");
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    pub fn push_bind(&mut self, value: impl IntoArg) -> &mut Self {
+        self.args.push(value.into_arg());
+        let n = self.args.len();
+        self.push(format_args!("${n}"))
+    }
+
+    /// A helper that puts `separator` between the pieces pushed through it.
+    pub fn separated(&mut self, separator: &'static str) -> Separated<'_> {
+        Separated {
+            builder: self,
+            separator,
+            first: true,
+        }
+    }
+
+    /// `VALUES (…), (…)`: one parenthesised tuple per item, `bind` pushing
+    /// its values through a [`Separated`] with `", "`.
+    pub fn push_values<I, F>(&mut self, items: I, mut bind: F) -> &mut Self
+    where
+        I: IntoIterator,
+        F: FnMut(Separated<'_>, I::Item),
+    {
+        self.push("VALUES ");
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push("(");
+            bind(self.separated(", "), item);
+            self.push(")");
+        }
+        self
+    }
+
+    /// The SQL so far.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The statement, to run with [`Query::execute`].
+    pub fn build(&mut self) -> Query<Exec> {
+        self.take()
+    }
+
+    /// The query, its rows read as `R`.
+    pub fn build_query_as<R: Row>(&mut self) -> Query<As<R>> {
+        self.take()
+    }
+
+    /// The query, its rows read as their first column `T`.
+    pub fn build_query_scalar<T: Scalar>(&mut self) -> Query<One<T>> {
+        self.take()
+    }
+
+    fn take<K>(&mut self) -> Query<K> {
+        Query {
+            sql: std::mem::take(&mut self.sql),
+            args: std::mem::take(&mut self.args),
+            kind: PhantomData,
+        }
+    }
+}
+
+/// Pushes through a [`QueryBuilder`] with a separator between pieces.
+pub struct Separated<'b> {
+    builder: &'b mut QueryBuilder,
+    separator: &'static str,
+    first: bool,
+}
+
+impl Separated<'_> {
+    fn sep(&mut self) {
+        if !self.first {
+            self.builder.push(self.separator);
+        }
+        self.first = false;
+    }
+
+    /// Appends SQL text, after the separator if something came before.
+    pub fn push(&mut self, sql: impl std::fmt::Display) -> &mut Self {
+        self.sep();
+        self.builder.push(sql);
+        self
+    }
+
+    /// Appends a placeholder bound to `value`, after the separator.
+    pub fn push_bind(&mut self, value: impl IntoArg) -> &mut Self {
+        self.sep();
+        self.builder.push_bind(value);
+        self
+    }
+
+    /// Appends SQL text without a separator.
+    pub fn push_unseparated(&mut self, sql: impl std::fmt::Display) -> &mut Self {
+        self.builder.push(sql);
+        self
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// A string column read back as one of Banco's enums. Errors:
+/// [`Error::Database`] (`Decode`) naming the column and the value.
+pub(crate) fn parse_enum<T: std::str::FromStr>(value: &str, column: &str) -> Result<T> {
+    value.parse().map_err(|_| {
+        Error::Database(sqlx::Error::Decode(
+            format!("unexpected value `{value}` in column {column}").into(),
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(like_escape("50%_a\\"), "50\\%\\_a\\\\");
+    }
+
+    #[test]
+    fn builder_numbers_placeholders_and_separates() {
+        let mut qb = QueryBuilder::new("SELECT 1 WHERE a = ");
+        qb.push_bind(1_i64).push(" AND b IN (");
+        let mut sep = qb.separated(", ");
+        sep.push_bind("x").push_bind("y");
+        qb.push(")");
+        assert_eq!(qb.sql(), "SELECT 1 WHERE a = $1 AND b IN ($2, $3)");
+        let q = qb.build();
+        assert_eq!(
+            q.args,
+            vec![
+                Arg::I64(Some(1)),
+                Arg::Text(Some("x".into())),
+                Arg::Text(Some("y".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn push_values_writes_one_tuple_per_item() {
+        let mut qb = QueryBuilder::new("INSERT INTO t (a, b) ");
+        qb.push_values([(1_i64, "a"), (2, "b")], |mut row, (n, s)| {
+            row.push_bind(n).push_bind(s);
+        });
+        assert_eq!(qb.sql(), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+    }
+}

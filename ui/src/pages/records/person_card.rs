@@ -1,0 +1,200 @@
+//! The person card: overview with tax code, city and custom values (editable), leads and deals, notes, timeline, documents.
+
+use banco::model::{CaptureLead, CustomValues, EntityType, FieldError, PersonCard, SourceChannel};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::card::{custom_values_dl, deals_table, export_vcard, row, tabs, use_card, IdProps, Tab};
+use super::{DocumentsPanel, TimelinePanel};
+use crate::format::{local_time, phone_display};
+use crate::i18n::{error_text, field_label, tr};
+use crate::pages::calls::ContactPanel;
+use crate::pages::notes::NotesPanel;
+use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
+use crate::widgets::form::{error_for, field_errors};
+use crate::{api, Shared};
+
+/// The person card.
+#[function_component(PersonCardView)]
+pub fn person_card_view(props: &IdProps) -> Html {
+    let shared = use_context::<Shared>().expect("Shared context");
+    let card = use_state(|| None::<PersonCard>);
+    let tab = use_state(|| Tab::Overview);
+    let editing = use_state(|| false);
+    let details = use_state(|| (String::new(), String::new(), CustomValues::new()));
+    let errors = use_state(Vec::<FieldError>::new);
+    let error = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
+    let timeline_key = use_state(|| 0u32);
+    let defs = use_custom_fields(EntityType::Person);
+    let reload = use_card(props.id, &card, &error, api::person_card);
+    let Some(c) = (*card).clone() else {
+        return html! { <div>{ error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }<p>{ tr("app.loading") }</p></div> };
+    };
+    let p = &c.person;
+    let currency = shared.info.tenant.currency.clone();
+    let lang = shared.lang.clone();
+    let bump = {
+        let timeline_key = timeline_key.clone();
+        Callback::from(move |_: ()| timeline_key.set(timeline_key.wrapping_add(1)))
+    };
+    let new_lead = {
+        let (open, p) = (shared.open_counter.clone(), p.clone());
+        Callback::from(move |_| {
+            open.emit(CaptureLead {
+                first_name: p.first_name.clone(),
+                last_name: p.last_name.clone(),
+                phone: p.phone.clone().unwrap_or_default(),
+                email: p.email.clone().unwrap_or_default(),
+                person_id: Some(p.id),
+                source_channel: if p.is_customer {
+                    SourceChannel::CrossSell
+                } else {
+                    SourceChannel::StoreWalkin
+                },
+                ..Default::default()
+            })
+        })
+    };
+    let export_vcard = export_vcard(EntityType::Person, p.id, &notice, &error);
+    let start_edit = {
+        let (editing, details, p) = (editing.clone(), details.clone(), p.clone());
+        Callback::from(move |_| {
+            details.set((
+                p.tax_code.clone().unwrap_or_default(),
+                p.city.clone().unwrap_or_default(),
+                p.custom.clone(),
+            ));
+            editing.set(true);
+        })
+    };
+    let save = {
+        let (details, errors, error, editing, card, bump, id) = (
+            details.clone(),
+            errors.clone(),
+            error.clone(),
+            editing.clone(),
+            card.clone(),
+            bump.clone(),
+            p.id,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (tax, city, custom) = (*details).clone();
+            let (errors, error, editing, card, bump) = (
+                errors.clone(),
+                error.clone(),
+                editing.clone(),
+                card.clone(),
+                bump.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let body = banco::model::PersonDetails {
+                    tax_code: tax,
+                    city,
+                    custom,
+                };
+                match api::update_person_details(id, &body).await {
+                    Ok(c) => {
+                        card.set(Some(c));
+                        editing.set(false);
+                        errors.set(Vec::new());
+                        error.set(None);
+                        bump.emit(());
+                    }
+                    Err(e) => {
+                        errors.set(field_errors(&e));
+                        error.set(Some(error_text(&e)));
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <div class="record" id="person-card">
+            <h1 id="record-title">{ p.full_name() }
+                { p.is_customer.then(|| html!{ <span class="pill converted">{ tr("record.customer") }</span> }) }
+            </h1>
+            <div class="actions quick">
+                { p.phone.as_ref().map(|_| html! { <crate::pages::calls::CallButton entity_type={EntityType::Person} entity_id={p.id} phone={p.phone.clone()} id="quick-call" /> }) }
+                <button class="secondary" id="quick-meeting" onclick={{ let tab = tab.clone(); Callback::from(move |_| tab.set(Tab::Contacts)) }}>{ tr("record.quick_meeting") }</button>
+                <button class="secondary" id="quick-lead" onclick={new_lead}>{ tr("record.new_lead") }</button>
+                <button class="secondary" id="quick-note" onclick={{ let tab = tab.clone(); Callback::from(move |_| tab.set(Tab::Notes)) }}>{ tr("record.quick_note") }</button>
+                <button class="secondary" id="quick-vcard" onclick={export_vcard}>{ tr("record.export_vcard") }</button>
+            </div>
+            { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
+            { notice.as_ref().map(|e| html!{ <div class="banner ok" role="status">{ e }</div> }) }
+            { tabs(&tab) }
+            { match *tab {
+                Tab::Overview => html! { <div class="grid2">
+                    <div class="card detail">
+                        { if *editing { let (tax, city, custom) = (*details).clone(); html! {
+                            <form onsubmit={save} id="person-details">
+                                <div class={classes!("field", errors.iter().any(|e| e.field == "tax_code").then_some("invalid"))}>
+                                    <label for="person-tax_code">{ field_label("tax_code") }</label>
+                                    <input id="person-tax_code" value={tax} oninput={{ let details = details.clone(); Callback::from(move |e: InputEvent| { let mut d = (*details).clone(); d.0 = e.target_unchecked_into::<HtmlInputElement>().value(); details.set(d) }) }} />
+                                    { error_for(&errors, "tax_code") }
+                                </div>
+                                <div class="field">
+                                    <label for="person-city">{ field_label("city") }</label>
+                                    <input id="person-city" value={city} oninput={{ let details = details.clone(); Callback::from(move |e: InputEvent| { let mut d = (*details).clone(); d.1 = e.target_unchecked_into::<HtmlInputElement>().value(); details.set(d) }) }} />
+                                </div>
+                                <CustomInputs defs={(*defs).clone()} values={custom} errors={(*errors).clone()}
+                                    on_change={{ let details = details.clone(); Callback::from(move |v: CustomValues| { let mut d = (*details).clone(); d.2 = v; details.set(d) }) }} />
+                                <div class="actions">
+                                    <button type="submit" class="primary" id="person-save">{ tr("companies.save") }</button>
+                                    <button type="button" class="secondary" onclick={{ let editing = editing.clone(); Callback::from(move |_| editing.set(false)) }}>{ tr("notes.cancel") }</button>
+                                </div>
+                            </form>
+                        } } else { html! { <>
+                            <dl>
+                                { row("phone", p.phone.as_ref().map(|_| phone_display(&p.phone))) }
+                                { row("phone_2", p.phone_2.as_ref().map(|_| phone_display(&p.phone_2))) }
+                                { row("email", p.email.clone()) }
+                                { row("email_2", p.email_2.clone()) }
+                                { row("company", p.company_name.clone()) }
+                                { row("city", p.city.clone()) }
+                                <dt>{ field_label("tax_code") }</dt><dd id="person-tax">{ p.tax_code.clone().unwrap_or_else(|| "—".into()) }</dd>
+                                { custom_values_dl(&defs, &p.custom) }
+                            </dl>
+                            <div class="actions"><button class="secondary" id="person-edit" onclick={start_edit}>{ tr("record.quick_edit") }</button></div>
+                        </> } } }
+                    </div>
+                    <div class="card">
+                        <h3>{ tr("record.companies") }</h3>
+                        { if c.companies.is_empty() { html!{ <p class="hint">{ tr("record.no_companies") }</p> } } else { html!{
+                            <ul>{ for c.companies.iter().map(|cc| { let (open, cid) = (shared.open_record.clone(), cc.company_id); html!{
+                                <li><button class="link" onclick={Callback::from(move |_| open.emit((EntityType::Company, cid)))}>{ &cc.company_name }</button>
+                                { cc.role.as_ref().map(|r| html!{ <span class="muted">{ format!(" · {r}") }</span> }) }
+                                { cc.is_primary.then(|| html!{ <span class="pill converted">{ tr("companies.primary") }</span> }) }</li>
+                            } }) }</ul>
+                        } } }
+                        <h3>{ tr("leads.consents") }</h3>
+                        <ul>{ for c.consents.iter().map(|k| html!{ <li>{ format!("{} · {} · {}", tr(&format!("consent.{}", k.kind.as_str())), if k.granted { tr("custom.yes") } else { tr("custom.no") }, local_time(&k.recorded_at)) }</li> }) }</ul>
+                    </div>
+                </div> },
+                Tab::Sales => html! { <>
+                    <h3>{ tr("nav.leads") }</h3>
+                    { if c.leads.is_empty() { html!{ <p class="hint">{ tr("record.no_leads") }</p> } } else { html!{
+                        <table class="list" id="record-leads">
+                            <thead><tr><th>{ tr("leads.captured") }</th><th>{ field_label("interest") }</th><th>{ field_label("status") }</th><th>{ field_label("source_channel") }</th></tr></thead>
+                            <tbody>{ for c.leads.iter().map(|l| { let (open, id) = (shared.open_record.clone(), l.id); html!{
+                                <tr tabindex="0" onclick={Callback::from(move |_| open.emit((EntityType::Lead, id)))}>
+                                    <td>{ local_time(&l.created_at) }</td><td>{ tr(&format!("interest.{}", l.interest.as_str())) }</td>
+                                    <td><span class={classes!("pill", l.status.as_str())}>{ tr(&format!("status.{}", l.status.as_str())) }</span></td>
+                                    <td>{ tr(&format!("source.{}", l.source_channel.as_str())) }</td>
+                                </tr>
+                            } }) }</tbody>
+                        </table>
+                    } } }
+                    <h3>{ tr("nav.deals") }</h3>
+                    { deals_table(&c.deals, &shared, &currency, &lang) }
+                </> },
+                Tab::Contacts => html! { <ContactPanel entity_type={EntityType::Person} entity_id={p.id} phone={p.phone.clone()} email={p.email.clone()} /> },
+                Tab::Notes => html! { <NotesPanel entity_type={EntityType::Person} entity_id={p.id} on_change={bump.clone()} /> },
+                Tab::Timeline => html! { <TimelinePanel key={*timeline_key} entity_type={EntityType::Person} entity_id={p.id} /> },
+                Tab::Documents => html! { <DocumentsPanel entity_type={EntityType::Person} entity_id={p.id} documents={c.documents.clone()} on_change={{ let (reload, bump) = (reload.clone(), bump.clone()); Callback::from(move |_| { reload.emit(()); bump.emit(()) }) }} /> },
+            } }
+        </div>
+    }
+}

@@ -1,0 +1,18 @@
+//! Form helpers shared by every form: a failed save's field errors, and the
+//! error line under a field (always present, empty when fine, so that the
+//! field's DOM does not change while it is typed into: invariant 9).
+
+use banco::model::FieldError;
+use banco::ErrorPayload;
+use yew::prelude::*;
+
+use crate::i18n::field_error;
+
+/// The fields errors of a failed save, by field name.
+pub fn field_errors(e: &ErrorPayload) -> Vec<FieldError> {
+    e.fields.clone()
+}
+
+pub fn error_for(errors: &[FieldError], field: &str) -> Html {
+    html! { <span class="error">{ errors.iter().filter(|e| e.field == field).map(field_error).collect::<Vec<_>>().join(" · ") }</span> }
+}

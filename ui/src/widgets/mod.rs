@@ -1,0 +1,5 @@
+//! Pieces shared by several screens (not screens themselves).
+
+pub mod custom_fields;
+pub mod form;
+pub mod import;
