@@ -553,7 +553,12 @@ async fn deals_scenario(c: &Client) {
         );
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    wait_js(
+        c,
+        "the rule list shows the saved rules",
+        "document.querySelectorAll('#rule-list li').length > 0",
+    )
+    .await;
     let count = c
         .execute(
             "return document.querySelectorAll('#rule-list li').length",
@@ -833,7 +838,6 @@ async fn records_scenario(c: &Client) {
     // person by part of her name; Enter opens the highlighted hit.
     search_for(c, "fotovolt").await;
     wait_text(c, "#search-results", "Rossi Impianti").await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
     shot(c, "23-search").await;
     type_into(c, "#search-input", "ferr").await;
     wait_text(c, "#search-results", "Anna Ferri").await;
@@ -965,6 +969,23 @@ async fn wait_until(c: &Client, what: &str, mut check: impl FnMut() -> bool) {
     panic!("never happened: {what}");
 }
 
+/// Waits until the JavaScript expression `condition` is true in the page
+/// (instead of a fixed sleep); a screenshot and a panic after [`TIMEOUT`].
+async fn wait_js(c: &Client, what: &str, condition: &str) {
+    let started = Instant::now();
+    let script = format!("return !!({condition});");
+    while started.elapsed() < TIMEOUT {
+        if let Ok(v) = c.execute(&script, vec![]).await {
+            if v.as_bool() == Some(true) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    shot(c, "timeout").await;
+    panic!("never happened: {what}");
+}
+
 /// A screenshot of the whole X display (the meeting window included).
 fn screen_shot(name: &str) {
     let dir = repo_root().join("target/e2e-shots");
@@ -1017,7 +1038,12 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     // server) and a number on the do-not-call list.
     click(c, "#nav-settings").await;
     wait_text(c, "#contact-settings", "Regole del negozio").await;
-    tokio::time::sleep(Duration::from_millis(500)).await; // the form fills in
+    wait_js(
+        c,
+        "the store's rules fill the form",
+        "document.querySelector('#policy-tz') && document.querySelector('#policy-tz').value !== ''",
+    )
+    .await;
     type_into(c, "#policy-tz", "UTC").await;
     type_into(c, "#policy-quiet-start", "").await;
     type_into(c, "#policy-quiet-end", "").await;
@@ -1128,7 +1154,6 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     })
     .await;
     wait_text(c, "#record-meetings", "in corso").await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
     screen_shot("calls-05-meeting-window");
 
     // End it: the meeting note opens, prefilled, and lands on the timeline.

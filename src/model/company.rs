@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::contact::check_url;
 use super::custom::CustomValues;
-use super::deal::check_name;
-use super::lead::string_enum;
+use super::field_error::check_name;
+use super::string_enum::string_enum;
 use super::{Email, FieldError, Phone};
 
 string_enum! {

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::lead::string_enum;
+use super::string_enum::string_enum;
 use super::FieldError;
 
 string_enum! {

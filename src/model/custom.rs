@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::contact::check_url;
-use super::lead::string_enum;
+use super::string_enum::string_enum;
 use super::{Email, FieldError};
 
 /// Custom values of one record: field key → JSON value (string, number,
@@ -93,7 +93,7 @@ pub fn check_field_definition(f: &CustomField) -> Result<(), Vec<FieldError>> {
     if !key_ok {
         errors.push(FieldError::new("key", "invalid_key").with("value", &f.key));
     }
-    if let Err(e) = super::check_name(&f.label, "label") {
+    if let Err(e) = super::field_error::check_name(&f.label, "label") {
         errors.push(e);
     }
     if matches!(

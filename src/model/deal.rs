@@ -9,11 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::lead::string_enum;
+use super::field_error::check_name;
+use super::string_enum::string_enum;
 use super::{ConsentKind, FieldError, Interest, SourceChannel};
 
-/// Longest pipeline, stage, campaign, rule or product name, in characters.
-pub const MAX_NAME_CHARS: usize = 120;
 /// Default contract length used for a deal's contract value, in months (the
 /// usual minimum term of Italian consumer telco and energy offers).
 pub const DEFAULT_CONTRACT_MONTHS: u32 = 24;
@@ -122,20 +121,6 @@ impl Pipeline {
     pub fn stage(&self, id: Uuid) -> Option<&Stage> {
         self.stages.iter().find(|s| s.id == id)
     }
-}
-
-/// Checks a pipeline or stage name: 1–120 characters after trimming.
-///
-/// Errors: `required` or `too_long` on `field`.
-pub fn check_name(value: &str, field: &str) -> Result<String, FieldError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(FieldError::new(field, "required"));
-    }
-    if v.chars().count() > MAX_NAME_CHARS {
-        return Err(FieldError::new(field, "too_long").with("max", MAX_NAME_CHARS.to_string()));
-    }
-    Ok(v.to_string())
 }
 
 /// Checks a probability in percent. Errors: `out_of_range` on `field`.
@@ -1093,39 +1078,6 @@ pub fn parse_money(value: &str, field: &str) -> Result<i64, FieldError> {
         .and_then(|v| v.checked_add(frac))
         .ok_or_else(bad)?;
     Ok(if negative { -minor } else { minor })
-}
-
-/// Which table of the report to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KpiTable {
-    /// One row per campaign.
-    Campaigns,
-    /// One row per pipeline.
-    Pipelines,
-    /// One row per pipeline and stage (average days).
-    Stages,
-    /// One row per pipeline and expected-close month.
-    Forecast,
-    /// One row per store.
-    Stores,
-    /// One row per owner.
-    Owners,
-}
-
-impl std::str::FromStr for KpiTable {
-    type Err = ();
-    fn from_str(s: &str) -> std::result::Result<Self, ()> {
-        Ok(match s {
-            "campaigns" => KpiTable::Campaigns,
-            "pipelines" => KpiTable::Pipelines,
-            "stages" => KpiTable::Stages,
-            "forecast" => KpiTable::Forecast,
-            "stores" => KpiTable::Stores,
-            "owners" => KpiTable::Owners,
-            _ => return Err(()),
-        })
-    }
 }
 
 #[cfg(test)]

@@ -1,3 +1,7 @@
+//! [`FieldError`]: one broken rule on one input field, the shape every
+//! validation error takes, and the checks shared by several records
+//! (`check_name`).
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -130,4 +134,21 @@ impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.field, self.english())
     }
+}
+
+/// Longest pipeline, stage, campaign, rule or product name, in characters.
+pub const MAX_NAME_CHARS: usize = 120;
+
+/// Checks a pipeline or stage name: 1–120 characters after trimming.
+///
+/// Errors: `required` or `too_long` on `field`.
+pub fn check_name(value: &str, field: &str) -> Result<String, FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    if v.chars().count() > MAX_NAME_CHARS {
+        return Err(FieldError::new(field, "too_long").with("max", MAX_NAME_CHARS.to_string()));
+    }
+    Ok(v.to_string())
 }

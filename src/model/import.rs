@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::lead::string_enum;
+use super::string_enum::string_enum;
 use super::{FieldError, SourceChannel};
 
 string_enum! {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::contact_rules::{ContactChannel, ContactPurpose, QuietHours, Refusal};
-use super::lead::string_enum;
+use super::string_enum::string_enum;
 use super::{EntityType, FieldError};
 
 string_enum! {

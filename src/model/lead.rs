@@ -4,51 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{FieldError, Person};
-
-/// Declares a string-backed enum with its stable snake_case names, the list
-/// of all values, `as_str`, `FromStr` (error `unknown_value`) and `Display`.
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name stored in the database and used in files and URLs.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Parses a stable name; errors with `unknown_value` on `field`.
-            pub fn parse(value: &str, field: &str) -> Result<Self, FieldError> {
-                value.parse().map_err(|_| {
-                    FieldError::new(field, "unknown_value")
-                        .with("value", value)
-                        .with("allowed", Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "))
-                })
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = ();
-            fn from_str(s: &str) -> Result<Self, ()> {
-                match s.trim() { $($text => Ok($name::$variant),)+ _ => Err(()) }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-pub(crate) use string_enum;
+use super::string_enum::string_enum;
+use super::FieldError;
 
 string_enum! {
     /// Lifecycle of a lead (seed 000): `new → in_progress → qualified →
@@ -378,33 +335,6 @@ pub struct Page<T> {
     pub total: u64,
     /// Offset of the first row.
     pub offset: u32,
-}
-
-/// Everything the lead detail screen shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LeadDetail {
-    /// The lead.
-    pub lead: Lead,
-    /// Its person.
-    pub person: Person,
-    /// Store name.
-    pub store_name: Option<String>,
-    /// Owner name.
-    pub owner_name: Option<String>,
-    /// The person's consents, newest first.
-    pub consents: Vec<Consent>,
-    /// Notes, newest first.
-    pub notes: Vec<super::Note>,
-    /// History, newest first.
-    pub history: Vec<LeadEvent>,
-    /// Statuses the lead may move to now.
-    pub next_statuses: Vec<LeadStatus>,
-    /// Deals opened from it: (deal id, title), oldest first.
-    #[serde(default)]
-    pub deals: Vec<(Uuid, String)>,
-    /// Its marketing touches, oldest (first touch) to newest (last touch).
-    #[serde(default)]
-    pub attributions: Vec<super::Attribution>,
 }
 
 /// A request to change a lead's status.

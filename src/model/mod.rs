@@ -16,9 +16,11 @@ mod deal;
 mod field_error;
 mod import;
 mod interaction;
+mod kpi;
 mod lead;
 mod person;
 mod record;
+mod string_enum;
 mod user;
 
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
@@ -38,15 +40,15 @@ pub use custom::{
     CustomFieldKind, CustomValues, EntityType,
 };
 pub use deal::{
-    check_lines, check_name, check_probability, cost_per_lead, deal_totals, div_round,
-    minor_to_decimal, parse_money, rate, weighted, win_rate, Attribution, Board, BoardColumn,
-    Campaign, CampaignKpi, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent,
-    DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus,
-    DealTotals, DealUpdate, ForecastMonth, GroupKpi, KpiRange, KpiReport, KpiTable, LostReason,
-    NewDeal, OwnerMode, Pipeline, PipelineEdit, PipelineKpi, RuleFacts, RulePreview, RuleTrigger,
-    RuleVerdict, Stage, StageDays, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+    check_lines, check_probability, cost_per_lead, deal_totals, div_round, minor_to_decimal,
+    parse_money, rate, weighted, win_rate, Attribution, Board, BoardColumn, Campaign, CampaignKpi,
+    Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent, DealEventKind, DealFilter,
+    DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus, DealTotals, DealUpdate,
+    ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal, OwnerMode, Pipeline,
+    PipelineEdit, PipelineKpi, RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage, StageDays,
+    Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
-pub use field_error::FieldError;
+pub use field_error::{check_name, FieldError, MAX_NAME_CHARS};
 pub use import::{
     check_deal_mapping, CompanyImportField, CompanyImportPreview, CompanyImportRequest, DateOrder,
     DealImportField, DealImportPreview, DealImportRequest, DuplicatePolicy, ImportField,
@@ -60,14 +62,15 @@ pub use interaction::{
     MeetingLabels, MeetingNoteLabels, MeetingStatus, NewMeeting, OutcomeInput, OutcomeRecorded,
     QueueItem, QueueReason, Reminder, StartCall, StartedCall, DEFAULT_MEETING_DOMAIN,
 };
+pub use kpi::KpiTable;
 pub use lead::{
-    Consent, ConsentKind, Interest, Lead, LeadDetail, LeadEvent, LeadEventKind, LeadListItem,
-    LeadQuery, LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
+    Consent, ConsentKind, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery,
+    LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
 };
 pub use person::{search_key, Person, PersonMatch};
 pub use record::{
     check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,
-    Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,
+    LeadDetail, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,
     PersonDetails, RecordSummary, SearchHit, SearchResults, TimelineEntry, MAX_DOCUMENT_BYTES,
     MAX_NOTE_CHARS,
 };

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::company::{Company, CompanyContact};
 use super::custom::{CustomValues, EntityType};
-use super::lead::string_enum;
+use super::string_enum::string_enum;
 use super::{Consent, DealListItem, FieldError, LeadListItem, Person};
 
 string_enum! {
@@ -371,6 +371,33 @@ pub struct NoteEdit {
     pub body: String,
     /// Pinned.
     pub pinned: bool,
+}
+
+/// Everything the lead detail screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadDetail {
+    /// The lead.
+    pub lead: super::Lead,
+    /// Its person.
+    pub person: super::Person,
+    /// Store name.
+    pub store_name: Option<String>,
+    /// Owner name.
+    pub owner_name: Option<String>,
+    /// The person's consents, newest first.
+    pub consents: Vec<super::Consent>,
+    /// Notes, newest first.
+    pub notes: Vec<super::Note>,
+    /// History, newest first.
+    pub history: Vec<super::LeadEvent>,
+    /// Statuses the lead may move to now.
+    pub next_statuses: Vec<super::LeadStatus>,
+    /// Deals opened from it: (deal id, title), oldest first.
+    #[serde(default)]
+    pub deals: Vec<(uuid::Uuid, String)>,
+    /// Its marketing touches, oldest (first touch) to newest (last touch).
+    #[serde(default)]
+    pub attributions: Vec<super::Attribution>,
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::lead::string_enum;
+use super::string_enum::string_enum;
 use super::FieldError;
 
 string_enum! {

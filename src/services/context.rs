@@ -65,16 +65,16 @@ impl Ctx {
 /// empty database it creates, in one transaction, a tenant "Banco" (region
 /// `IT`, currency `EUR`), a store "Negozio principale" (code `S01`), an
 /// admin user "Amministratore" in it, and the default pipelines and lost
-/// reasons ([`super::pipelines::ensure_defaults`]) — all editable later.
+/// reasons ([`super::defaults::ensure_defaults`]) — all editable later.
 /// On an existing database it adds what later versions need: the default
 /// pipelines, and the search index when it is empty but records exist.
 pub async fn bootstrap(db: &Db) -> Result<Tenant> {
     if let Some(t) = with_conn!(db, |c| c.first_tenant().await)? {
         if with_conn!(db, |c| c.list_pipelines(t.id).await)?.is_empty() {
-            with_tx!(db, |c| super::pipelines::ensure_defaults(c, t.id).await)?;
+            with_tx!(db, |c| super::defaults::ensure_defaults(c, t.id).await)?;
         }
         // A database from before the search index: build it once.
-        super::search::reindex_if_missing(db, t.id).await?;
+        super::search_index::reindex_if_missing(db, t.id).await?;
         return Ok(t);
     }
     let at = now();
@@ -108,7 +108,7 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
                 c.insert_tenant(&tenant, at).await?;
                 c.insert_store(tenant.id, &store, at).await?;
                 c.insert_user(tenant.id, &admin).await?;
-                super::pipelines::ensure_defaults(c, tenant.id).await?;
+                super::defaults::ensure_defaults(c, tenant.id).await?;
                 Ok(tenant.clone())
             }
         }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::search_index::record_title;
 use super::{now, Ctx};
 use crate::model::{
     check_note_body, find_mentions, Document, EntityType, FieldError, LeadEventKind, Mention,
@@ -32,32 +33,6 @@ pub fn render_markdown(body: &str) -> String {
         .link_rel(Some("noopener noreferrer"))
         .clean(&out)
         .to_string()
-}
-
-/// The display title of a record (person's or company's name, lead's
-/// person, deal title). Errors: [`Error::NotFound`].
-pub async fn record_title(
-    c: &mut Conn<'_>,
-    tenant: Uuid,
-    entity: EntityType,
-    id: Uuid,
-) -> Result<String> {
-    let found = match entity {
-        EntityType::Person => c.get_person(tenant, id).await?.map(|p| p.full_name()),
-        EntityType::Company => c.get_company(tenant, id).await?.map(|c| c.name),
-        EntityType::Lead => match c.get_lead(tenant, id).await? {
-            Some(l) => c
-                .get_person(tenant, l.person_id)
-                .await?
-                .map(|p| p.full_name()),
-            None => None,
-        },
-        EntityType::Deal => c.get_deal(tenant, id).await?.map(|d| d.title),
-    };
-    found.ok_or_else(|| Error::NotFound {
-        entity: entity.as_str(),
-        id: id.to_string(),
-    })
 }
 
 /// `(id, display name)` of the tenant's active users: who can be mentioned.

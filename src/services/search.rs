@@ -5,8 +5,8 @@ use uuid::Uuid;
 
 use super::Ctx;
 use crate::model::{search_key, EntityType, SearchHit, SearchResults};
-use crate::store::{company_doc, deal_search_text, person_doc, Db, RawHit, SearchDoc};
-use crate::{with_conn, with_tx, Result};
+use crate::store::{Db, RawHit};
+use crate::{with_conn, Result};
 
 /// Order of the result groups.
 pub const GROUPS: [&str; 5] = ["person", "company", "lead", "deal", "note"];
@@ -91,76 +91,4 @@ fn group(
         groups,
         fuzzy,
     }
-}
-
-/// Rebuilds the search index of the tenant from its people, companies,
-/// leads, deals and notes (after a restore, or on a database created
-/// before the index existed), in one transaction. Returns the rows indexed.
-pub async fn reindex(db: &Db, tenant: Uuid) -> Result<u64> {
-    with_tx!(db, |c| {
-        let mut n = 0u64;
-        let mut docs: Vec<SearchDoc> = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = c.people_page(tenant, offset, 5_000).await?;
-            if page.is_empty() {
-                break;
-            }
-            offset += page.len() as u32;
-            docs.extend(page.iter().map(person_doc));
-            c.insert_search_docs(tenant, &docs).await?;
-            n += docs.len() as u64;
-            docs.clear();
-        }
-        let mut q = crate::model::CompanyQuery {
-            limit: 500,
-            ..Default::default()
-        };
-        loop {
-            let page = c.list_companies(tenant, &q).await?;
-            if page.items.is_empty() {
-                break;
-            }
-            q.offset += page.items.len() as u32;
-            for item in &page.items {
-                if let Some(company) = c.get_company(tenant, item.id).await? {
-                    docs.push(company_doc(&company));
-                }
-            }
-            c.insert_search_docs(tenant, &docs).await?;
-            n += docs.len() as u64;
-            docs.clear();
-        }
-        for lead in c.all_lead_ids(tenant).await? {
-            c.index_lead(tenant, lead).await?;
-            n += 1;
-        }
-        for (deal_id, person, company) in c.all_deal_names(tenant).await? {
-            if let Some(d) = c.get_deal(tenant, deal_id).await? {
-                let text = deal_search_text(&d.title, person.as_deref(), company.as_deref());
-                c.upsert_search_doc(tenant, &crate::store::deal_doc(&d, &text))
-                    .await?;
-                n += 1;
-            }
-        }
-        for note in c.all_notes(tenant).await? {
-            let title = super::notes::record_title(c, tenant, note.entity_type, note.entity_id)
-                .await
-                .unwrap_or_default();
-            c.upsert_search_doc(tenant, &crate::store::note_doc(&note, &title))
-                .await?;
-            n += 1;
-        }
-        Ok(n)
-    })
-}
-
-/// Rebuilds the index when the tenant has records but no index rows (a
-/// database from before the index). Returns whether it did.
-pub async fn reindex_if_missing(db: &Db, tenant: Uuid) -> Result<bool> {
-    let missing = with_conn!(db, |c| c.search_index_missing(tenant).await)?;
-    if missing {
-        reindex(db, tenant).await?;
-    }
-    Ok(missing)
 }

@@ -792,7 +792,7 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
         Command::Meeting { command } => contacts::meeting(db, ctx, command).await,
         Command::ContactRules { command } => contacts::rules(db, ctx, command).await,
         Command::Reindex => {
-            let n = banco::services::search::reindex(db, ctx.tenant_id()).await?;
+            let n = banco::services::search_index::reindex(db, ctx.tenant_id()).await?;
             println!("{n} records indexed");
             Ok(())
         }
