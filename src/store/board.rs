@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::custom_fields::push_custom_filter;
-use super::sql::{like_escape, parse_enum, Conn, QueryBuilder};
+use super::sql::{json_column, like_escape, parse_enum, Conn, QueryBuilder};
 use super::Backend;
 use crate::model::{
     search_key, DealCard, DealFilter, DealListItem, DealQuery, DealSort, DealStatus, Page,
@@ -198,7 +198,7 @@ impl Conn<'_> {
                     campaign_name: r.campaign_name,
                     source_channel: parse_enum(&r.source_channel, "deals.source_channel")?,
                     one_off_minor: r.one_off_minor,
-                    custom: serde_json::from_str(&r.custom).unwrap_or_default(),
+                    custom: json_column(&r.custom, "deals.custom")?,
                     created_at: r.created_at,
                     closed_at: r.closed_at,
                     card: r.card.into(),

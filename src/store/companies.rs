@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::custom_fields::push_custom_filter;
 use super::search::{company_doc, SearchDoc};
 use super::sql::{
-    like_escape, parse_enum, query, query_as, query_scalar, Conn, Query, QueryBuilder,
+    json_column, like_escape, parse_enum, query, query_as, query_scalar, Conn, Query, QueryBuilder,
 };
 use super::Backend;
 use crate::model::{
@@ -88,7 +88,7 @@ impl TryFrom<CompanyRow> for Company {
             website: r.website,
             email: r.email,
             phone: r.phone_e164,
-            tags: serde_json::from_str(&r.tags).unwrap_or_default(),
+            tags: json_column(&r.tags, "companies.tags")?,
             owner_id: r.owner_id,
             parent_id: r.parent_id,
             sector: r.sector,
@@ -97,7 +97,7 @@ impl TryFrom<CompanyRow> for Company {
             employees: r.employees,
             office_location: r.office_location,
             is_customer: r.is_customer,
-            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
+            custom: json_column(&r.custom, "companies.custom")?,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -277,9 +277,9 @@ impl Conn<'_> {
                     office_location: r.office_location,
                     sector: r.sector,
                     owner_name: r.owner_name,
-                    tags: serde_json::from_str(&r.tags).unwrap_or_default(),
+                    tags: json_column(&r.tags, "companies.tags")?,
                     is_customer: r.is_customer,
-                    custom: serde_json::from_str(&r.custom).unwrap_or_default(),
+                    custom: json_column(&r.custom, "companies.custom")?,
                     created_at: r.created_at,
                 })
             })

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{parse_enum, query, query_as, query_scalar, Conn};
+use super::sql::{json_column, parse_enum, query, query_as, query_scalar, Conn};
 use crate::model::{
     CampaignCadence, ContactChannel, ContactPreferences, ContactSettings, DialScheme,
     DoNotCallEntry, QuietHours, StagePlaybook,
@@ -37,8 +37,8 @@ fn count(v: Option<i64>) -> Option<u32> {
     v.and_then(|v| u32::try_from(v).ok())
 }
 
-fn channels(json: &str) -> Vec<ContactChannel> {
-    serde_json::from_str(json).unwrap_or_default()
+fn channels(json: &str, column: &str) -> Result<Vec<ContactChannel>> {
+    json_column(json, column)
 }
 
 #[derive(sqlx::FromRow)]
@@ -171,20 +171,22 @@ impl Conn<'_> {
         .bind(tenant)
         .fetch_all(&mut *self)
         .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|r| {
-                (
+                Ok((
                     r.stage_id,
                     StagePlaybook {
-                        allowed_channels: channels(&r.allowed_channels),
+                        allowed_channels: channels(
+                            &r.allowed_channels,
+                            "stage_playbooks.allowed_channels",
+                        )?,
                         max_attempts_per_day: count(r.max_attempts_per_day),
                         sla_hours: count(r.sla_hours),
                         quiet_hours: quiet_of(r.quiet_start, r.quiet_end),
                     },
-                )
+                ))
             })
-            .collect())
+            .collect()
     }
 
     /// Saves a stage's playbook (upsert).
@@ -271,12 +273,14 @@ impl Conn<'_> {
         .bind(person)
         .fetch_optional(&mut *self)
         .await?;
-        Ok(row
-            .map(|(do_not_contact, blocked)| ContactPreferences {
+        row.map(|(do_not_contact, blocked)| {
+            Ok(ContactPreferences {
                 do_not_contact,
-                blocked_channels: channels(&blocked),
+                blocked_channels: channels(&blocked, "contact_preferences.blocked_channels")?,
             })
-            .unwrap_or_default())
+        })
+        .transpose()
+        .map(Option::unwrap_or_default)
     }
 
     /// Saves a person's preferences (upsert).

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{parse_enum, query, query_as, query_scalar, Conn, QueryBuilder};
+use super::sql::{json_column, parse_enum, query, query_as, query_scalar, Conn, QueryBuilder};
 use super::Backend;
 use crate::model::{CustomField, CustomFieldKind, CustomValues, EntityType};
 use crate::{Error, Result};
@@ -91,8 +91,11 @@ impl Conn<'_> {
                     label: r.label,
                     kind: parse_enum::<CustomFieldKind>(&r.kind, "custom_fields.kind")?,
                     required: r.required,
-                    default_value: r.default_value.and_then(|v| serde_json::from_str(&v).ok()),
-                    options: serde_json::from_str(&r.options).unwrap_or_default(),
+                    default_value: r
+                        .default_value
+                        .map(|v| json_column(&v, "custom_fields.default_value"))
+                        .transpose()?,
+                    options: json_column(&r.options, "custom_fields.options")?,
                     position: u32::try_from(r.position).unwrap_or(0),
                     archived: r.archived,
                 })
@@ -183,8 +186,8 @@ impl Conn<'_> {
         .bind(id)
         .fetch_optional(&mut *self)
         .await?;
-        Ok(raw
-            .and_then(|r| serde_json::from_str(&r).ok())
-            .unwrap_or_default())
+        raw.map(|r| json_column(&r, &format!("{table}.custom")))
+            .transpose()
+            .map(Option::unwrap_or_default)
     }
 }

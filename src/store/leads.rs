@@ -4,7 +4,9 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::custom_fields::push_custom_filter;
-use super::sql::{like_escape, parse_enum, query, query_as, query_scalar, Conn, QueryBuilder};
+use super::sql::{
+    json_column, like_escape, parse_enum, query, query_as, query_scalar, Conn, QueryBuilder,
+};
 use super::Backend;
 use crate::model::{
     search_key, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery, LeadSort,
@@ -119,7 +121,7 @@ impl TryFrom<LeadListRow> for LeadListItem {
             store_id: r.store_id,
             store_name: r.store_name,
             owner_name: r.owner_name,
-            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
+            custom: json_column(&r.custom, "leads.custom")?,
             created_at: r.created_at,
         })
     }

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::search::{person_doc, SearchDoc};
-use super::sql::{parse_enum, query, query_as, query_scalar, Conn, Query, QueryBuilder};
+use super::sql::{
+    json_column, parse_enum, query, query_as, query_scalar, Conn, Query, QueryBuilder,
+};
 use crate::model::{search_key, Consent, ConsentKind, Person};
 use crate::{Error, Result};
 
@@ -57,9 +59,10 @@ struct PersonRow {
     updated_at: DateTime<Utc>,
 }
 
-impl From<PersonRow> for Person {
-    fn from(r: PersonRow) -> Self {
-        Person {
+impl TryFrom<PersonRow> for Person {
+    type Error = crate::Error;
+    fn try_from(r: PersonRow) -> Result<Self> {
+        Ok(Person {
             id: r.id,
             first_name: r.first_name,
             last_name: r.last_name,
@@ -74,10 +77,10 @@ impl From<PersonRow> for Person {
             external_ref: r.external_ref,
             is_customer: r.is_customer,
             tax_code: r.tax_code,
-            custom: serde_json::from_str(&r.custom).unwrap_or_default(),
+            custom: json_column(&r.custom, "people.custom")?,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -183,7 +186,7 @@ impl Conn<'_> {
             .build_query_as::<PersonRow>()
             .fetch_all(&mut *self)
             .await?;
-        Ok(rows.into_iter().map(Person::from).collect())
+        rows.into_iter().map(Person::try_from).collect()
     }
 
     /// A person by id.
@@ -195,7 +198,7 @@ impl Conn<'_> {
         .bind(id)
         .fetch_optional(&mut *self)
         .await?;
-        Ok(row.map(Person::from))
+        row.map(Person::try_from).transpose()
     }
 
     /// Creates a person.

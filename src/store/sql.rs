@@ -208,27 +208,28 @@ impl<K> Query<K> {
     }
 
     fn sqlite_args(&self) -> Result<SqliteArguments<'static>> {
-        let mut out = SqliteArguments::default();
-        for arg in &self.args {
-            let added = match arg.clone() {
-                Arg::Bool(v) => out.add(v),
-                Arg::I16(v) => out.add(v),
-                Arg::I32(v) => out.add(v),
-                Arg::I64(v) => out.add(v),
-                Arg::F64(v) => out.add(v),
-                Arg::Text(v) => out.add(v),
-                Arg::Uuid(v) => out.add(v),
-                Arg::Time(v) => out.add(v),
-                Arg::Date(v) => out.add(v),
-                Arg::Bytes(v) => out.add(v),
-            };
-            added.map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
-        }
-        Ok(out)
+        self.args_for(SqliteArguments::default())
     }
 
     fn pg_args(&self) -> Result<PgArguments> {
-        let mut out = PgArguments::default();
+        self.args_for(PgArguments::default())
+    }
+
+    /// The values bound, in order, into one backend's argument buffer.
+    fn args_for<'q, A>(&self, mut out: A) -> Result<A>
+    where
+        A: Arguments<'q>,
+        Option<bool>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<i16>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<i32>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<i64>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<f64>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<String>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<Uuid>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<DateTime<Utc>>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<NaiveDate>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+        Option<Vec<u8>>: sqlx::Encode<'q, A::Database> + Type<A::Database>,
+    {
         for arg in &self.args {
             let added = match arg.clone() {
                 Arg::Bool(v) => out.add(v),
@@ -246,6 +247,21 @@ impl<K> Query<K> {
         }
         Ok(out)
     }
+}
+
+/// Runs `$q` (a [`Query`]) on `$c` with sqlx's `$make` (`query_as_with` or
+/// `query_scalar_with`) and its `$fetch` method, on whichever backend.
+macro_rules! run {
+    ($q:ident, $c:ident, $make:ident, $fetch:ident) => {
+        Ok(match $c {
+            Conn::Sqlite(c) => {
+                sqlx::$make(&$q.sql, $q.sqlite_args()?)
+                    .$fetch(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => sqlx::$make(&$q.sql, $q.pg_args()?).$fetch(&mut **c).await?,
+        })
+    };
 }
 
 impl Query<Exec> {
@@ -271,100 +287,34 @@ impl Query<Exec> {
 impl<R: Row> Query<As<R>> {
     /// Every row.
     pub async fn fetch_all(self, c: &mut Conn<'_>) -> Result<Vec<R>> {
-        Ok(match c {
-            Conn::Sqlite(c) => {
-                sqlx::query_as_with(&self.sql, self.sqlite_args()?)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-            Conn::Postgres(c) => {
-                sqlx::query_as_with(&self.sql, self.pg_args()?)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-        })
+        run!(self, c, query_as_with, fetch_all)
     }
 
     /// The first row, if any.
     pub async fn fetch_optional(self, c: &mut Conn<'_>) -> Result<Option<R>> {
-        Ok(match c {
-            Conn::Sqlite(c) => {
-                sqlx::query_as_with(&self.sql, self.sqlite_args()?)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
-            Conn::Postgres(c) => {
-                sqlx::query_as_with(&self.sql, self.pg_args()?)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
-        })
+        run!(self, c, query_as_with, fetch_optional)
     }
 
     /// The first row. Errors: `sqlx::Error::RowNotFound` if there is none.
     pub async fn fetch_one(self, c: &mut Conn<'_>) -> Result<R> {
-        Ok(match c {
-            Conn::Sqlite(c) => {
-                sqlx::query_as_with(&self.sql, self.sqlite_args()?)
-                    .fetch_one(&mut **c)
-                    .await?
-            }
-            Conn::Postgres(c) => {
-                sqlx::query_as_with(&self.sql, self.pg_args()?)
-                    .fetch_one(&mut **c)
-                    .await?
-            }
-        })
+        run!(self, c, query_as_with, fetch_one)
     }
 }
 
 impl<T: Scalar> Query<One<T>> {
     /// The first column of every row.
     pub async fn fetch_all(self, c: &mut Conn<'_>) -> Result<Vec<T>> {
-        Ok(match c {
-            Conn::Sqlite(c) => {
-                sqlx::query_scalar_with(&self.sql, self.sqlite_args()?)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-            Conn::Postgres(c) => {
-                sqlx::query_scalar_with(&self.sql, self.pg_args()?)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-        })
+        run!(self, c, query_scalar_with, fetch_all)
     }
 
     /// The first column of the first row, if any.
     pub async fn fetch_optional(self, c: &mut Conn<'_>) -> Result<Option<T>> {
-        Ok(match c {
-            Conn::Sqlite(c) => {
-                sqlx::query_scalar_with(&self.sql, self.sqlite_args()?)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
-            Conn::Postgres(c) => {
-                sqlx::query_scalar_with(&self.sql, self.pg_args()?)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
-        })
+        run!(self, c, query_scalar_with, fetch_optional)
     }
 
     /// The first column of the first row. Errors: `sqlx::Error::RowNotFound`.
     pub async fn fetch_one(self, c: &mut Conn<'_>) -> Result<T> {
-        Ok(match c {
-            Conn::Sqlite(c) => {
-                sqlx::query_scalar_with(&self.sql, self.sqlite_args()?)
-                    .fetch_one(&mut **c)
-                    .await?
-            }
-            Conn::Postgres(c) => {
-                sqlx::query_scalar_with(&self.sql, self.pg_args()?)
-                    .fetch_one(&mut **c)
-                    .await?
-            }
-        })
+        run!(self, c, query_scalar_with, fetch_one)
     }
 }
 
@@ -498,6 +448,17 @@ pub(crate) fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// A JSON column (stored as text) read back as `T`. Errors:
+/// [`Error::Integrity`] naming the column when the text is not valid JSON
+/// of that shape: a damaged value is reported, never read as empty.
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(text: &str, column: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::Integrity(format!(
+            "column {column} holds JSON that cannot be read: {e}"
+        ))
+    })
+}
+
 /// A string column read back as one of Banco's enums. Errors:
 /// [`Error::Database`] (`Decode`) naming the column and the value.
 pub(crate) fn parse_enum<T: std::str::FromStr>(value: &str, column: &str) -> Result<T> {
@@ -511,6 +472,17 @@ pub(crate) fn parse_enum<T: std::str::FromStr>(value: &str, column: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_json_column_is_an_error_not_an_empty_value() {
+        let ok: Vec<String> = json_column(r#"["a"]"#, "t.tags").unwrap();
+        assert_eq!(ok, vec!["a".to_string()]);
+        let err = json_column::<Vec<String>>("[\"a\"", "companies.tags").unwrap_err();
+        assert!(
+            matches!(&err, Error::Integrity(m) if m.contains("companies.tags")),
+            "{err}"
+        );
+    }
 
     #[test]
     fn like_patterns_are_escaped() {
