@@ -7,11 +7,11 @@ mod common;
 
 use banco::model::*;
 use banco::services::{
-    calls, capture, contact_policy, deals, duplicates, meetings, notes, pipelines, staff, Ctx,
+    calls, capture, contact_policy, deals, duplicates, meetings, notes, pipelines,
 };
 use banco::Error;
 use chrono::{Duration, NaiveTime, Timelike, Utc};
-use common::TestDb;
+use common::{staff_ctx, TestDb};
 use uuid::Uuid;
 
 fn walk_in(first: &str, phone: &str, marketing: bool) -> CaptureLead {
@@ -27,22 +27,6 @@ fn walk_in(first: &str, phone: &str, marketing: bool) -> CaptureLead {
         },
         ..Default::default()
     }
-}
-
-async fn colleague(t: &TestDb, name: &str, role: Role) -> Ctx {
-    let user = staff::add_user(
-        &t.db,
-        &t.ctx,
-        NewUser {
-            display_name: name.into(),
-            email: format!("{}@banco.test", name.to_lowercase()),
-            role,
-            store_id: t.ctx.user.store_id,
-        },
-    )
-    .await
-    .unwrap();
-    Ctx::load(&t.db, Some(user.id)).await.unwrap()
 }
 
 /// A policy without quiet hours or caps (tests that are not about them
@@ -226,7 +210,7 @@ store_test!(
             .iter()
             .all(|q| q.reason != QueueReason::CallBack));
         // Someone else's call: staff may not record it.
-        let anna = colleague(&t, "Anna", Role::Staff).await;
+        let anna = staff_ctx(&t, "Anna", Role::Staff).await;
         let mine = calls::start(&t.db, &t.ctx, &call(EntityType::Lead, lead.id))
             .await
             .unwrap();
@@ -295,12 +279,12 @@ store_test!(
         assert!(!check.allowed && check.can_override);
 
         // Staff may not override; a manager must give a reason, which is logged.
-        let anna = colleague(&t, "Anna", Role::Staff).await;
+        let anna = staff_ctx(&t, "Anna", Role::Staff).await;
         let mut forced = call(EntityType::Lead, lead.id);
         forced.override_reason = Some("Ha chiesto lei di essere richiamata".into());
         let err = calls::start(&t.db, &anna, &forced).await.unwrap_err();
         assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
-        let boss = colleague(&t, "Bruno", Role::StoreManager).await;
+        let boss = staff_ctx(&t, "Bruno", Role::StoreManager).await;
         let mut blank = forced.clone();
         blank.override_reason = Some("  ".into());
         assert_eq!(
@@ -722,7 +706,7 @@ store_test!(
         let out = capture::capture_lead(&t.db, &t.ctx, walk_in("Sara", "333 222 4455", false))
             .await
             .unwrap();
-        let anna = colleague(&t, "Anna", Role::Staff).await;
+        let anna = staff_ctx(&t, "Anna", Role::Staff).await;
         let start = Utc::now() + Duration::hours(2);
         let mut new = NewMeeting {
             entity_type: EntityType::Person,

@@ -8,27 +8,12 @@ mod common;
 use banco::model::*;
 use banco::model::{NewNote, NoteEdit};
 use banco::services::{
-    capture, companies, company_import, duplicates, leads, notes, search, staff, vcard, Ctx,
+    capture, companies, company_import, duplicates, leads, notes, search, vcard,
 };
 use banco::Error;
-use common::TestDb;
+use common::{staff_ctx, walk_in, TestDb};
 use serde_json::json;
 use uuid::Uuid;
-
-fn person(first: &str, last: &str, phone: &str, email: &str) -> CaptureLead {
-    CaptureLead {
-        first_name: first.into(),
-        last_name: last.into(),
-        phone: phone.into(),
-        email: email.into(),
-        consents: ConsentChoices {
-            service_contact: true,
-            marketing: true,
-            ..Default::default()
-        },
-        ..Default::default()
-    }
-}
 
 async fn capture(t: &TestDb, c: CaptureLead) -> CaptureOutcome {
     capture::capture_lead(&t.db, &t.ctx, c).await.unwrap()
@@ -39,22 +24,6 @@ fn company(name: &str) -> CompanyInput {
         name: name.into(),
         ..Default::default()
     }
-}
-
-async fn staff_ctx(t: &TestDb, name: &str, role: Role) -> Ctx {
-    let user = staff::add_user(
-        &t.db,
-        &t.ctx,
-        NewUser {
-            display_name: name.into(),
-            email: format!("{}@banco.test", name.to_lowercase().replace(' ', ".")),
-            role,
-            store_id: t.ctx.user.store_id,
-        },
-    )
-    .await
-    .unwrap();
-    Ctx::load(&t.db, Some(user.id)).await.unwrap()
 }
 
 fn codes(e: Error) -> Vec<(String, String)> {
@@ -151,10 +120,10 @@ store_test!(
             [("parent_id".to_string(), "cycle".to_string())]
         );
 
-        let anna = capture(&t, person("Anna", "Ferri", "3331112222", ""))
+        let anna = capture(&t, walk_in("Anna", "Ferri", "3331112222", ""))
             .await
             .person;
-        let luca = capture(&t, person("Luca", "Neri", "3334445555", ""))
+        let luca = capture(&t, walk_in("Luca", "Neri", "3334445555", ""))
             .await
             .person;
         companies::link_contact(&t.db, &t.ctx, acme.id, anna.id, "Titolare", true)
@@ -296,7 +265,7 @@ store_test!(
         assert!(matches!(empty, Err(Error::NotFound { .. })));
 
         // Lead notes live in the same table and show on the lead.
-        let lead = capture(&t, person("Nora", "Galli", "3337778888", ""))
+        let lead = capture(&t, walk_in("Nora", "Galli", "3337778888", ""))
             .await
             .lead;
         let d = leads::add_note(&t.db, &t.ctx, lead.id, "primo contatto")
@@ -477,7 +446,7 @@ store_test!(
         companies::save_field(&t.db, &t.ctx, &consent_date)
             .await
             .unwrap();
-        let p = capture(&t, person("Ugo", "Riva", "3339990000", ""))
+        let p = capture(&t, walk_in("Ugo", "Riva", "3339990000", ""))
             .await
             .person;
         let mut details = banco::model::PersonDetails {
@@ -509,10 +478,10 @@ store_test!(
     |t: TestDb| async move {
         let nicolo = capture(
             &t,
-            person("Nicolò", "Bellò", "+39 333 123 4567", "nico@esempio.it"),
+            walk_in("Nicolò", "Bellò", "+39 333 123 4567", "nico@esempio.it"),
         )
         .await;
-        capture(&t, person("Mario", "Rossi", "3470001111", "")).await;
+        capture(&t, walk_in("Mario", "Rossi", "3470001111", "")).await;
         let acme = companies::create(
             &t.db,
             &t.ctx,
@@ -608,7 +577,7 @@ store_test!(
         let clerk = staff_ctx(&t, "Ivo Sala", Role::Staff).await;
         let a = capture(
             &t,
-            person("Mario", "Rossi", "3331234567", "mario@esempio.it"),
+            walk_in("Mario", "Rossi", "3331234567", "mario@esempio.it"),
         )
         .await;
         // Capture finds Mario by e-mail and reuses him; create the second
@@ -661,7 +630,7 @@ store_test!(
         )
         .await
         .unwrap();
-        let unrelated = capture(&t, person("Anna", "Verdi", "3471112222", "")).await;
+        let unrelated = capture(&t, walk_in("Anna", "Verdi", "3471112222", "")).await;
 
         let pairs = duplicates::scan(&t.db, &t.ctx, EntityType::Person)
             .await
@@ -775,7 +744,7 @@ store_test!(
             .unwrap();
         let anna = capture(
             &t,
-            person("Anna", "D'Amico", "3331112222", "anna@esempio.it"),
+            walk_in("Anna", "D'Amico", "3331112222", "anna@esempio.it"),
         )
         .await
         .person;
@@ -922,7 +891,7 @@ store_test!(
 store_test!(
     people_import_flags_a_same_name_with_other_contacts,
     |t: TestDb| async move {
-        capture(&t, person("Mario", "Rossi", "3331234567", "")).await;
+        capture(&t, walk_in("Mario", "Rossi", "3331234567", "")).await;
         let dir = tempfile::tempdir().unwrap();
         let request = people_csv(
             &dir,
@@ -982,8 +951,8 @@ store_test!(
         )
         .await
         .unwrap();
-        let a = capture(&t, person("Ada", "Riva", "3331110000", "")).await;
-        capture(&t, person("Bea", "Riva", "3331110001", "")).await;
+        let a = capture(&t, walk_in("Ada", "Riva", "3331110000", "")).await;
+        capture(&t, walk_in("Bea", "Riva", "3331110001", "")).await;
         let mut values = CustomValues::new();
         values.insert("pod".into(), json!("IT001E0001"));
         companies::set_custom_values(&t.db, &t.ctx, EntityType::Lead, a.lead.id, &values)

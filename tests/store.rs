@@ -8,23 +8,8 @@ use std::sync::atomic::AtomicBool;
 use banco::model::*;
 use banco::services::{capture, export, import, leads, staff, Ctx};
 use banco::{with_conn, Error};
-use common::{fixture, import_request, run_import, TestDb};
+use common::{fixture, import_request, run_import, walk_in, TestDb};
 use uuid::Uuid;
-
-fn walk_in(first: &str, last: &str, phone: &str, email: &str) -> CaptureLead {
-    CaptureLead {
-        first_name: first.into(),
-        last_name: last.into(),
-        phone: phone.into(),
-        email: email.into(),
-        consents: ConsentChoices {
-            service_contact: true,
-            marketing: true,
-            ..Default::default()
-        },
-        ..Default::default()
-    }
-}
 
 /// The first page of leads matching a free-text search.
 async fn search_leads(t: &TestDb, text: &str) -> Page<LeadListItem> {

@@ -131,3 +131,40 @@ pub async fn run_import(
     let cancel = std::sync::atomic::AtomicBool::new(false);
     banco::services::import::run(&t.db, &t.ctx, request, |_, _| {}, &cancel).await
 }
+
+/// A walk-in customer as the counter captures one: names, phone and e-mail
+/// as typed, service contact and marketing agreed.
+pub fn walk_in(first: &str, last: &str, phone: &str, email: &str) -> banco::model::CaptureLead {
+    banco::model::CaptureLead {
+        first_name: first.into(),
+        last_name: last.into(),
+        phone: phone.into(),
+        email: email.into(),
+        consents: banco::model::ConsentChoices {
+            service_contact: true,
+            marketing: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+/// A new staff member of the acting user's store with `role` (e-mail
+/// `first.last@banco.test`), and the context of that member.
+pub async fn staff_ctx(t: &TestDb, name: &str, role: banco::model::Role) -> Ctx {
+    let user = banco::services::staff::add_user(
+        &t.db,
+        &t.ctx,
+        banco::model::NewUser {
+            display_name: name.into(),
+            email: format!("{}@banco.test", name.to_lowercase().replace(' ', ".")),
+            role,
+            store_id: t.ctx.user.store_id,
+        },
+    )
+    .await
+    .expect("a new staff member");
+    Ctx::load(&t.db, Some(user.id))
+        .await
+        .expect("their context")
+}
