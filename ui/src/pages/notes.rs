@@ -32,13 +32,66 @@ fn mention_prefix(text: &str) -> Option<String> {
     Some(after.to_lowercase())
 }
 
+/// The new-note form: what is typed, its type and pin (invariant 9: one
+/// reducer, so fast typing never reads a stale value).
+#[derive(Clone, PartialEq)]
+struct NoteForm {
+    body: String,
+    kind: NoteKind,
+    pinned: bool,
+}
+
+impl Default for NoteForm {
+    fn default() -> Self {
+        NoteForm {
+            body: String::new(),
+            kind: NoteKind::General,
+            pinned: false,
+        }
+    }
+}
+
+/// What changes the new-note form.
+enum Action {
+    /// The text as typed.
+    Body(String),
+    /// The note's type.
+    Kind(NoteKind),
+    /// Pinned or not.
+    Pinned(bool),
+    /// A suggestion picked: the `@word` being typed becomes `@Name `.
+    Mention(String),
+    /// Saved: an empty form of the same type.
+    Saved,
+}
+
+impl Reducible for NoteForm {
+    type Action = Action;
+    fn reduce(self: std::rc::Rc<Self>, action: Action) -> std::rc::Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Body(text) => next.body = text,
+            Action::Kind(kind) => next.kind = kind,
+            Action::Pinned(pinned) => next.pinned = pinned,
+            Action::Mention(name) => {
+                if let Some(at) = next.body.rfind('@') {
+                    next.body = format!("{}@{} ", &next.body[..at], name);
+                }
+            }
+            Action::Saved => {
+                next.body.clear();
+                next.pinned = false;
+            }
+        }
+        next.into()
+    }
+}
+
 #[function_component(NotesPanel)]
 pub fn notes_panel(props: &NotesProps) -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
     let notes = use_state(Vec::<Note>::new);
-    let body = use_state(String::new);
-    let kind = use_state(|| NoteKind::General);
-    let pinned = use_state(|| false);
+    let form = use_reducer(NoteForm::default);
     let error = use_state(|| None::<String>);
     let editing = use_state(|| None::<(Uuid, String)>);
     let history = use_state(|| None::<(Uuid, Vec<NoteRevision>)>);
@@ -59,10 +112,8 @@ pub fn notes_panel(props: &NotesProps) -> Html {
         use_effect_with(props.entity_id, move |_| reload.emit(()));
     }
     let on_add = {
-        let (body, kind, pinned, error, reload, on_change) = (
-            body.clone(),
-            kind.clone(),
-            pinned.clone(),
+        let (form, error, reload, on_change) = (
+            form.clone(),
             error.clone(),
             reload.clone(),
             props.on_change.clone(),
@@ -70,10 +121,9 @@ pub fn notes_panel(props: &NotesProps) -> Html {
         let (entity_type, entity_id) = (props.entity_type, props.entity_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (text, k, p) = ((*body).clone(), *kind, *pinned);
-            let (body, pinned, error, reload, on_change) = (
-                body.clone(),
-                pinned.clone(),
+            let (text, k, p) = (form.body.clone(), form.kind, form.pinned);
+            let (form, error, reload, on_change) = (
+                form.clone(),
                 error.clone(),
                 reload.clone(),
                 on_change.clone(),
@@ -81,8 +131,7 @@ pub fn notes_panel(props: &NotesProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::add_record_note(entity_type, entity_id, k, &text, p).await {
                     Ok(_) => {
-                        body.set(String::new());
-                        pinned.set(false);
+                        form.dispatch(Action::Saved);
                         error.set(None);
                         reload.emit(());
                         on_change.emit(());
@@ -92,7 +141,7 @@ pub fn notes_panel(props: &NotesProps) -> Html {
             });
         })
     };
-    let suggestions: Vec<(Uuid, String)> = match mention_prefix(&body) {
+    let suggestions: Vec<(Uuid, String)> = match mention_prefix(&form.body) {
         Some(prefix) => shared
             .info
             .users
@@ -137,32 +186,27 @@ pub fn notes_panel(props: &NotesProps) -> Html {
             <form class="card" onsubmit={on_add}>
                 <div class="field">
                     <label for="note-body">{ tr("notes.new") }</label>
-                    <textarea id="note-body" rows="4" value={(*body).clone()} placeholder={tr("notes.placeholder")}
-                        oninput={{ let body = body.clone(); Callback::from(move |e: InputEvent| body.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())) }} />
-                    { (!suggestions.is_empty()).then(|| html! {
-                        <div class="suggestions" id="mention-suggestions">
-                            { for suggestions.iter().map(|(_, name)| {
-                                let (body, chosen) = (body.clone(), name.clone());
-                                html! { <button type="button" class="small" onclick={Callback::from(move |_| {
-                                    let text = (*body).clone();
-                                    if let Some(at) = text.rfind('@') {
-                                        body.set(format!("{}@{} ", &text[..at], chosen));
-                                    }
-                                })}>{ format!("@{name}") }</button> }
-                            }) }
-                        </div>
-                    }) }
+                    <textarea id="note-body" rows="4" value={form.body.clone()} placeholder={tr("notes.placeholder")}
+                        oninput={{ let form = form.clone(); Callback::from(move |e: InputEvent| form.dispatch(Action::Body(e.target_unchecked_into::<HtmlTextAreaElement>().value()))) }} />
+                    // Always present (empty and hidden when nothing matches), so
+                    // the field's DOM does not change under the typing hand.
+                    <div class="suggestions" id="mention-suggestions" hidden={suggestions.is_empty()}>
+                        { for suggestions.iter().map(|(_, name)| {
+                            let (form, chosen) = (form.clone(), name.clone());
+                            html! { <button type="button" class="small" onclick={Callback::from(move |_| form.dispatch(Action::Mention(chosen.clone())))}>{ format!("@{name}") }</button> }
+                        }) }
+                    </div>
                     <span class="hint">{ tr("notes.markdown_hint") }</span>
                 </div>
                 <div class="actions">
                     <label for="note-kind">{ tr("notes.kind") }</label>
-                    <select id="note-kind" onchange={{ let kind = kind.clone(); Callback::from(move |e: Event| {
-                        if let Ok(k) = e.target_unchecked_into::<HtmlSelectElement>().value().parse::<NoteKind>() { kind.set(k) }
+                    <select id="note-kind" onchange={{ let form = form.clone(); Callback::from(move |e: Event| {
+                        if let Ok(k) = e.target_unchecked_into::<HtmlSelectElement>().value().parse::<NoteKind>() { form.dispatch(Action::Kind(k)) }
                     }) }}>
-                        { for NoteKind::ALL.iter().map(|k| html!{ <option value={k.as_str()} selected={*k == *kind}>{ tr(&format!("note_kind.{}", k.as_str())) }</option> }) }
+                        { for NoteKind::ALL.iter().map(|k| html!{ <option value={k.as_str()} selected={*k == form.kind}>{ tr(&format!("note_kind.{}", k.as_str())) }</option> }) }
                     </select>
-                    <label class="check"><input type="checkbox" id="note-pinned" checked={*pinned}
-                        onchange={{ let pinned = pinned.clone(); Callback::from(move |e: Event| pinned.set(e.target_unchecked_into::<HtmlInputElement>().checked())) }} />{ tr("notes.pin") }</label>
+                    <label class="check"><input type="checkbox" id="note-pinned" checked={form.pinned}
+                        onchange={{ let form = form.clone(); Callback::from(move |e: Event| form.dispatch(Action::Pinned(e.target_unchecked_into::<HtmlInputElement>().checked()))) }} />{ tr("notes.pin") }</label>
                     <button type="submit" class="primary" id="note-add">{ tr("notes.add") }</button>
                 </div>
             </form>
