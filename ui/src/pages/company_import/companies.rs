@@ -1,27 +1,13 @@
-//! Companies import and vCard import, on the same Import screen: a
-//! companies CSV (profile columns, parent by name, custom fields) with the
-//! same preview and editable mapping as the other imports; a .vcf file of
-//! contacts with the duplicate choice. Both end with the same report.
+//! The companies CSV import: preview, mapping, run, report.
 
 use banco::model::{CompanyImportPreview, CompanyImportRequest, DuplicatePolicy, ImportReport};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::inputs::{policy, select_value};
 use crate::api;
 use crate::i18n::{error_text, field_error, field_label, tr, tr_with};
 use crate::widgets::import::{browse_csv, report_card, run_import, save_report_callback};
-
-fn select_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlSelectElement>().value()
-}
-
-fn policy(v: &str) -> DuplicatePolicy {
-    if v == "update" {
-        DuplicatePolicy::Update
-    } else {
-        DuplicatePolicy::Skip
-    }
-}
 
 #[function_component(CompanyImport)]
 pub fn company_import() -> Html {
@@ -167,58 +153,6 @@ pub fn company_import() -> Html {
                     </div>
                 </div>
             }) }
-            { report.as_ref().map(|r| report_card(r, &report_ref, on_save.clone(), &saved_to)) }
-        </>
-    }
-}
-
-#[function_component(VcardImport)]
-pub fn vcard_import() -> Html {
-    let duplicates = use_state(|| DuplicatePolicy::Skip);
-    let running = use_state(|| false);
-    let report = use_state(|| None::<ImportReport>);
-    let error = use_state(|| None::<String>);
-    let saved_to = use_state(|| None::<String>);
-    let report_ref = use_node_ref();
-    let on_pick = {
-        let (duplicates, running, report, error) = (
-            duplicates.clone(),
-            running.clone(),
-            report.clone(),
-            error.clone(),
-        );
-        Callback::from(move |_| {
-            let (d, running, report, error) =
-                (*duplicates, running.clone(), report.clone(), error.clone());
-            running.set(true);
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::import_vcard(d).await {
-                    Ok(Some(r)) => {
-                        report.set(Some(r));
-                        error.set(None);
-                    }
-                    Ok(None) => {}
-                    Err(e) => error.set(Some(error_text(&e))),
-                }
-                running.set(false);
-            });
-        })
-    };
-    let on_save = save_report_callback(&report, &error, &saved_to);
-    html! {
-        <>
-            <div class="card">
-                <p class="hint">{ tr("vcard.hint") }</p>
-                <div class="actions">
-                    <label for="vcard-duplicates">{ tr("import.duplicates") }</label>
-                    <select id="vcard-duplicates" onchange={{ let d = duplicates.clone(); Callback::from(move |e: Event| d.set(policy(&select_value(&e)))) }}>
-                        <option value="skip" selected={*duplicates == DuplicatePolicy::Skip}>{ tr("import.dup_skip") }</option>
-                        <option value="update" selected={*duplicates == DuplicatePolicy::Update}>{ tr("import.dup_update") }</option>
-                    </select>
-                    <button class="primary" id="vcard-pick" onclick={on_pick} disabled={*running}>{ tr("vcard.pick") }</button>
-                </div>
-            </div>
-            { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             { report.as_ref().map(|r| report_card(r, &report_ref, on_save.clone(), &saved_to)) }
         </>
     }

@@ -1,0 +1,10 @@
+//! Settings of contacts: the user's dialling scheme; the tenant's contact
+//! rules (time zone, quiet hours, daily cap, lead SLA, meeting server);
+//! the do-not-call list; each stage's playbook and each campaign's cadence.
+
+mod cadences;
+mod inputs;
+mod playbooks;
+mod view;
+
+pub use view::ContactSettingsView;

@@ -1,0 +1,147 @@
+//! Editing a deal's offer lines and terms.
+
+use banco::model::{DealDetail, DealUpdate, FieldError};
+use chrono::NaiveDate;
+use uuid::Uuid;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::lines::{errors_html, input_value, lines_editor, major, parse_lines, LineDraft};
+use crate::i18n::{error_text, tr};
+use crate::{api, Shared};
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub detail: DealDetail,
+    pub on_saved: Callback<DealDetail>,
+}
+
+/// Edits a deal's lines, contract months, probability, expected close and owner.
+#[function_component(DealEditor)]
+pub fn deal_editor(props: &EditorProps) -> Html {
+    let shared = use_context::<Shared>().expect("Shared context");
+    let d = &props.detail;
+    let drafts = use_state(|| {
+        let mut v: Vec<LineDraft> = d
+            .lines
+            .iter()
+            .map(|l| LineDraft {
+                id: l.id,
+                product: l.product.clone(),
+                quantity: l.quantity.to_string(),
+                one_off: major(l.one_off_minor),
+                monthly: major(l.monthly_minor),
+            })
+            .collect();
+        if v.is_empty() {
+            v.push(LineDraft {
+                quantity: "1".into(),
+                ..Default::default()
+            });
+        }
+        v
+    });
+    let months = use_state(|| d.deal.contract_months.to_string());
+    let probability = use_state(|| {
+        if d.deal.probability_overridden {
+            d.deal.probability.to_string()
+        } else {
+            String::new()
+        }
+    });
+    let expected = use_state(|| {
+        d.deal
+            .expected_close
+            .map(|x| x.to_string())
+            .unwrap_or_default()
+    });
+    let owner = use_state(|| d.deal.owner_id);
+    let errors = use_state(Vec::<FieldError>::new);
+    let on_save = {
+        let (drafts, months, probability, expected, owner, errors, on_saved) = (
+            drafts.clone(),
+            months.clone(),
+            probability.clone(),
+            expected.clone(),
+            owner.clone(),
+            errors.clone(),
+            props.on_saved.clone(),
+        );
+        let (id, title) = (d.deal.id, d.deal.title.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let mut errs = Vec::new();
+            let lines = parse_lines(&drafts).unwrap_or_else(|e| {
+                errs.extend(e);
+                Vec::new()
+            });
+            let contract_months = months.trim().parse::<u32>().unwrap_or_else(|_| {
+                errs.push(
+                    FieldError::new("contract_months", "not_a_number")
+                        .with("value", (*months).clone()),
+                );
+                0
+            });
+            let probability = match probability.trim() {
+                "" => None,
+                p => match p.parse::<u8>() {
+                    Ok(v) => Some(v),
+                    Err(_) => {
+                        errs.push(
+                            FieldError::new("probability", "out_of_range")
+                                .with("min", "0")
+                                .with("max", "100"),
+                        );
+                        None
+                    }
+                },
+            };
+            if !errs.is_empty() {
+                errors.set(errs);
+                return;
+            }
+            let update = DealUpdate {
+                title: title.clone(),
+                lines,
+                contract_months,
+                probability,
+                expected_close: NaiveDate::parse_from_str(&expected, "%Y-%m-%d").ok(),
+                owner_id: *owner,
+            };
+            let (errors, on_saved) = (errors.clone(), on_saved.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::update_deal(id, &update).await {
+                    Ok(d) => {
+                        errors.set(Vec::new());
+                        on_saved.emit(d);
+                    }
+                    Err(e) if !e.fields.is_empty() => errors.set(e.fields.clone()),
+                    Err(e) => errors.set(vec![
+                        FieldError::new("deal", "error").with("detail", error_text(&e))
+                    ]),
+                }
+            });
+        })
+    };
+    let text = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(input_value(&e)))
+    };
+    html! {
+        <form class="deal-editor" id="deal-editor" onsubmit={on_save}>
+            { errors_html(&errors) }
+            { lines_editor(&drafts) }
+            <div class="grid2">
+                <label>{ tr("deals.contract_months") }<input name="contract_months" inputmode="numeric" value={(*months).clone()} oninput={text(&months)} /></label>
+                <label>{ tr("deals.probability_override") }<input name="probability" inputmode="numeric" placeholder={tr("deals.stage_default")} value={(*probability).clone()} oninput={text(&probability)} /></label>
+                <label>{ tr("deals.expected_close") }<input type="date" name="expected_close" value={(*expected).clone()} oninput={text(&expected)} /></label>
+                <label>{ tr("deals.owner") }
+                    <select name="owner" onchange={{ let owner = owner.clone(); Callback::from(move |e: Event| owner.set(Uuid::parse_str(&e.target_unchecked_into::<HtmlSelectElement>().value()).ok())) }}>
+                        { for shared.info.users.iter().filter(|u| u.active).map(|u| html! { <option value={u.id.to_string()} selected={Some(u.id) == *owner}>{ &u.display_name }</option> }) }
+                    </select>
+                </label>
+            </div>
+            <div class="actions"><button type="submit" class="primary" id="deal-save">{ tr("deals.save") }</button></div>
+        </form>
+    }
+}
