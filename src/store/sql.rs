@@ -96,12 +96,6 @@ impl IntoArg for &Option<Uuid> {
     }
 }
 
-impl IntoArg for Arg {
-    fn into_arg(self) -> Arg {
-        self
-    }
-}
-
 /// A connection (pooled or inside a transaction) of either backend: what
 /// every store method runs on. Get one with [`with_conn!`](crate::with_conn)
 /// or [`with_tx!`](crate::with_tx).
