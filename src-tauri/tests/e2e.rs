@@ -222,21 +222,16 @@ async fn click(c: &Client, css: &str) {
     }
 }
 
-/// Opens the first row of the Leads list from the keyboard, as counter
-/// staff do: focus it, Enter.
-async fn open_first_row(c: &Client) {
+/// Opens the first row of the list `table` (`#leads-table`, `#deal-list`)
+/// from the keyboard, as counter staff do: focus it, Enter.
+async fn open_first_row(c: &Client, table: &str) {
     c.execute(
-        "document.querySelector('#leads-table tbody tr').focus()",
+        &format!("document.querySelector('{table} tbody tr').focus()"),
         vec![],
     )
     .await
     .unwrap();
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(ENTER)
-        .await
-        .unwrap();
+    press(c, ENTER).await;
 }
 
 async fn active_name(c: &Client) -> String {
@@ -323,7 +318,7 @@ async fn scenario(c: &Client) {
     wait_text(c, "#leads-table tbody", "Giulia Bianchi").await;
     wait_text(c, "#leads-range", "1–1 di 1").await;
     // Open the row from the keyboard, as counter staff do: focus it, Enter.
-    open_first_row(c).await;
+    open_first_row(c, "#leads-table").await;
     wait_text(c, "#lead-detail", "giulia.bianchi@example.it").await;
     wait_text(c, "#lead-detail", "347 123 4567").await;
     click(c, "#status-in_progress").await;
@@ -447,13 +442,7 @@ async fn scenario(c: &Client) {
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     wait_text(c, "#deal-list", "Fibra").await;
-    c.execute(
-        "document.querySelector('#deal-list tbody tr').focus()",
-        vec![],
-    )
-    .await
-    .unwrap();
-    press(c, ENTER).await;
+    open_first_row(c, "#deal-list").await;
     wait_text(c, "#deal-link-customer", "Senza cliente").await;
     type_into(c, "input[name=link_contact]", "347 123 4567").await;
     wait_text(c, "#deal-link-customer", "Giulia Bianchi").await;
@@ -680,13 +669,7 @@ async fn deals_scenario(c: &Client) {
     click(c, "#deal-detail .close").await;
     click(c, "#view-list").await;
     wait_text(c, "#deal-list", "Marco Verdi").await;
-    c.execute(
-        "document.querySelector('#deal-list tbody tr').focus()",
-        vec![],
-    )
-    .await
-    .unwrap();
-    press(c, ENTER).await;
+    open_first_row(c, "#deal-list").await;
     wait_text(c, "#deal-timeline", "Spostata da Offerta a Contratto").await;
     wait_text(c, "#deal-timeline", "Fibra al banco").await;
     wait_text(c, "#deal-status", "Vinta").await;
@@ -1066,7 +1049,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     click(c, "#nav-leads").await;
     type_into(c, "input[name=search]", "ferri").await;
     wait_text(c, "#leads-table tbody", "Marta Ferri").await;
-    open_first_row(c).await;
+    open_first_row(c, "#leads-table").await;
     wait_text(c, "#lead-detail", "Marta Ferri").await;
 
     // The call is refused (do-not-call list) and says why; the admin
