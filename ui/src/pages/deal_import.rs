@@ -9,21 +9,18 @@ use banco::model::{
 };
 use serde::Deserialize;
 use uuid::Uuid;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api;
 use crate::i18n::{error_text, field_error, tr, tr_with};
+use crate::widgets::form::select_value;
 use crate::widgets::import::{browse_csv, report_card, run_import, save_report_callback};
 
 #[derive(Clone, Copy, PartialEq, Deserialize)]
 struct Progress {
     done: u64,
     total: u64,
-}
-
-fn select_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
 fn policy(v: &str) -> MissingPolicy {

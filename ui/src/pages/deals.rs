@@ -18,6 +18,7 @@ use yew::prelude::*;
 
 use crate::format::{local_time, money};
 use crate::i18n::{error_text, tr, tr_with};
+use crate::widgets::form::select_value;
 use crate::{api, Shared};
 
 /// Cards loaded per column at first, and added by "show more"; the header
@@ -34,10 +35,6 @@ enum View {
 enum Dialog {
     Won(Uuid),
     Lost(Uuid),
-}
-
-fn select_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
 fn focus_card(id: Uuid) {

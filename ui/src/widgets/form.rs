@@ -1,6 +1,7 @@
 //! Form helpers shared by every form: a failed save's field errors, and the
 //! error line under a field (always present, empty when fine, so that the
-//! field's DOM does not change while it is typed into: invariant 9).
+//! field's DOM does not change while it is typed into: invariant 9); the
+//! value of a changed `<select>`.
 
 use banco::model::FieldError;
 use banco::ErrorPayload;
@@ -15,4 +16,10 @@ pub fn field_errors(e: &ErrorPayload) -> Vec<FieldError> {
 
 pub fn error_for(errors: &[FieldError], field: &str) -> Html {
     html! { <span class="error">{ errors.iter().filter(|e| e.field == field).map(field_error).collect::<Vec<_>>().join(" · ") }</span> }
+}
+
+/// The value of the `<select>` an `onchange` event comes from.
+pub fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+        .value()
 }

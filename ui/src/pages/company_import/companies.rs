@@ -4,9 +4,10 @@ use banco::model::{CompanyImportPreview, CompanyImportRequest, DuplicatePolicy, 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::inputs::{policy, select_value};
+use super::inputs::policy;
 use crate::api;
 use crate::i18n::{error_text, field_error, field_label, tr, tr_with};
+use crate::widgets::form::select_value;
 use crate::widgets::import::{browse_csv, report_card, run_import, save_report_callback};
 
 #[function_component(CompanyImport)]

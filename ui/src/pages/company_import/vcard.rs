@@ -3,9 +3,10 @@
 use banco::model::{DuplicatePolicy, ImportReport};
 use yew::prelude::*;
 
-use super::inputs::{policy, select_value};
+use super::inputs::policy;
 use crate::api;
 use crate::i18n::{error_text, tr};
+use crate::widgets::form::select_value;
 use crate::widgets::import::{report_card, save_report_callback};
 
 #[function_component(VcardImport)]
