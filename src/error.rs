@@ -76,7 +76,7 @@ pub enum Error {
     /// The database refused or failed an operation.
     #[cfg(feature = "store")]
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// Applying the schema migrations failed.
     #[cfg(feature = "store")]
     #[error("database migration: {0}")]
@@ -121,9 +121,20 @@ fn display_field_errors(errors: &[FieldError]) -> String {
         .join("; ")
 }
 
+/// Every database error goes through [`Error::from_db`], so `?` on a
+/// driver call gives the same domain errors everywhere.
+#[cfg(feature = "store")]
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::from_db(e)
+    }
+}
+
 impl Error {
     /// A database error as a domain error: a unique-key violation becomes
-    /// [`Error::Duplicate`], anything else [`Error::Database`].
+    /// [`Error::Duplicate`], a column that cannot be decoded (an unknown enum
+    /// name, damaged JSON) [`Error::Integrity`] naming the column, anything
+    /// else [`Error::Database`].
     #[cfg(feature = "store")]
     pub fn from_db(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
@@ -134,6 +145,10 @@ impl Error {
                     .unwrap_or_else(|| db.message().to_string());
                 return Error::Duplicate { constraint };
             }
+        }
+        if let sqlx::Error::ColumnDecode { index, source } = &e {
+            let column = index.trim_matches('"');
+            return Error::Integrity(format!("column {column} cannot be read: {source}"));
         }
         Error::Database(e)
     }

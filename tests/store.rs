@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use banco::model::*;
 use banco::services::{capture, export, import, leads, staff, Ctx};
+use banco::store::sql::query;
 use banco::{with_conn, Error};
 use common::{fixture, import_request, run_import, walk_in, TestDb};
 use uuid::Uuid;
@@ -743,3 +744,56 @@ store_test!(tenants_do_not_see_each_other, |t: TestDb| async move {
         "same phone in another tenant is another person"
     );
 });
+
+store_test!(
+    a_damaged_row_is_an_integrity_error_naming_its_column,
+    |t: TestDb| async move {
+        let out = capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in("Ada", "Neri", "333 765 4321", "ada@example.it"),
+        )
+        .await
+        .unwrap();
+        let tenant = t.ctx.tenant_id();
+        let person = out.person.id;
+        // Custom values that are not JSON, written behind Banco's back.
+        let sql = "UPDATE people SET custom = 'not json' WHERE tenant_id = $1 AND id = $2";
+        async {
+            with_conn!(t.db, |c| query(sql)
+                .bind(tenant)
+                .bind(person)
+                .execute(c)
+                .await)
+        }
+        .await
+        .unwrap();
+        let err = async { with_conn!(t.db, |c| c.get_person(tenant, person).await) }
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Integrity(detail) => assert!(detail.contains("custom"), "{detail}"),
+            other => panic!("expected an integrity error, got {other:?}"),
+        }
+        // A status no version of Banco writes (the tables' CHECKs refuse
+        // one, so it is read from a literal).
+        let err = async {
+            with_conn!(t.db, |c| banco::store::sql::query_scalar::<LeadStatus>(
+                "SELECT 'frozen' AS status"
+            )
+            .fetch_one(c)
+            .await)
+        }
+        .await
+        .unwrap_err();
+        match &err {
+            Error::Integrity(detail) => {
+                assert!(
+                    detail.contains("LeadStatus") && detail.contains("frozen"),
+                    "{detail}"
+                )
+            }
+            other => panic!("expected an integrity error, got {other:?}"),
+        }
+    }
+);

@@ -70,8 +70,8 @@ fn every_source_file_is_on_the_map() {
 const STORE_MAX: usize = 700;
 const DEFAULT_MAX: usize = 800;
 const LARGER: &[(&str, usize)] = &[
-    ("src/model/deal.rs", 1180),
-    ("src/model/interaction.rs", 810),
+    ("src/model/deal.rs", 1060),
+    ("src/model/interaction.rs", 820),
     ("src/services/import.rs", 1360),
     ("src/services/deals.rs", 910),
     ("src/bin/banco/main.rs", 960),

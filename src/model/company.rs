@@ -38,6 +38,7 @@ string_enum! {
 
 /// A company: an account that deals, contacts, notes and documents hang on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Company {
     /// UUID v7.
     pub id: Uuid,
@@ -65,6 +66,10 @@ pub struct Company {
     /// Main phone, E.164.
     pub phone: Option<String>,
     /// Free tags, trimmed, without duplicates, in the order given.
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<Vec<String>>")
+    )]
     pub tags: Vec<String>,
     /// The user who follows the account.
     pub owner_id: Option<Uuid>,
@@ -84,6 +89,10 @@ pub struct Company {
     pub is_customer: bool,
     /// Values of the tenant's custom fields for companies.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<crate::model::CustomValues>")
+    )]
     pub custom: CustomValues,
     /// Created (UTC).
     pub created_at: DateTime<Utc>,
@@ -585,6 +594,7 @@ pub fn check_company_tax_code(raw: &str, field: &str) -> Result<String, FieldErr
 
 /// A person's link to a company, as shown on the company card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct CompanyContact {
     /// The company.
     pub company_id: Uuid,
@@ -606,6 +616,7 @@ pub struct CompanyContact {
 
 /// A row of the Companies list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct CompanyListItem {
     /// The company.
     pub id: Uuid,
@@ -624,11 +635,19 @@ pub struct CompanyListItem {
     /// Owner's display name.
     pub owner_name: Option<String>,
     /// Tags.
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<Vec<String>>")
+    )]
     pub tags: Vec<String>,
     /// Customer?
     pub is_customer: bool,
     /// Custom field values.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<crate::model::CustomValues>")
+    )]
     pub custom: CustomValues,
     /// Created (UTC).
     pub created_at: DateTime<Utc>,

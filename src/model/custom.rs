@@ -56,6 +56,7 @@ string_enum! {
 
 /// The definition of a custom field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct CustomField {
     /// UUID v7.
     pub id: Uuid,
@@ -71,10 +72,19 @@ pub struct CustomField {
     /// Whether a value is required on save.
     pub required: bool,
     /// Value used when a record is created without one.
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<Option<Value>>")
+    )]
     pub default_value: Option<Value>,
     /// Options of a select or multiselect.
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<Vec<String>>")
+    )]
     pub options: Vec<String>,
     /// Display order.
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
     pub position: u32,
     /// Archived fields are no longer asked nor checked; values are kept.
     pub archived: bool,

@@ -81,6 +81,7 @@ string_enum! {
 
 /// A stage of a pipeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Stage {
     /// UUID v7.
     pub id: Uuid,
@@ -89,8 +90,10 @@ pub struct Stage {
     /// Name shown on the board.
     pub name: String,
     /// Order within the pipeline (0 = first).
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
     pub position: u32,
     /// Default win probability of a deal in this stage, percent (0–100).
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
     pub probability: u8,
     /// Hidden from the board and from new moves; deals already in it stay.
     pub archived: bool,
@@ -98,16 +101,19 @@ pub struct Stage {
 
 /// A sales process with ordered stages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Pipeline {
     /// UUID v7.
     pub id: Uuid,
     /// Name, unique in the tenant.
     pub name: String,
     /// Order among pipelines.
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
     pub position: u32,
     /// Archived pipelines take no new deals.
     pub archived: bool,
     /// Its stages by position (archived ones included).
+    #[cfg_attr(feature = "store", sqlx(skip))]
     pub stages: Vec<Stage>,
 }
 
@@ -194,6 +200,7 @@ pub struct LostReason {
 /// leads), with its cost for CPL, linked to pipelines (a default one plus
 /// further links, N:N).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Campaign {
     /// UUID v7 (made by the client).
     pub id: Uuid,
@@ -216,6 +223,7 @@ pub struct Campaign {
     /// Pipeline its leads' deals go to by default.
     pub default_pipeline_id: Option<Uuid>,
     /// Further pipelines it feeds (the default one not repeated).
+    #[cfg_attr(feature = "store", sqlx(skip))]
     pub pipeline_ids: Vec<Uuid>,
     /// Archived campaigns take no new leads.
     pub archived: bool,
@@ -262,6 +270,7 @@ pub struct DealLine {
 
 /// A deal's money: its one-off total, its monthly total and its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct DealTotals {
     /// Σ quantity × one-off price, minor units.
     pub one_off_minor: i64,
@@ -328,6 +337,7 @@ pub fn check_lines(lines: &[DealLine]) -> Vec<FieldError> {
 
 /// A deal: a real opportunity in one pipeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Deal {
     /// UUID v7.
     pub id: Uuid,
@@ -354,14 +364,18 @@ pub struct Deal {
     /// Source channel, copied from the lead or set by hand.
     pub source_channel: SourceChannel,
     /// UTM codes copied from the lead: source, medium, campaign, term, content.
+    #[cfg_attr(feature = "store", sqlx(flatten))]
     pub utm: Utm,
     /// ISO 4217 currency of every amount (the tenant's).
     pub currency: String,
     /// Totals of the lines (see [`deal_totals`]).
+    #[cfg_attr(feature = "store", sqlx(flatten))]
     pub totals: DealTotals,
     /// Contract length for the value, months.
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
     pub contract_months: u32,
     /// Win probability, percent: the stage's default unless overridden.
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
     pub probability: u8,
     /// Whether `probability` was set by hand (then stage moves keep it).
     pub probability_overridden: bool,
@@ -392,12 +406,14 @@ pub struct Deal {
 /// with; later touches are recorded when the same person comes back through
 /// another channel while the lead is still open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Attribution {
     /// Campaign, if any.
     pub campaign_id: Option<Uuid>,
     /// Source channel.
     pub source_channel: SourceChannel,
     /// UTM codes.
+    #[cfg_attr(feature = "store", sqlx(flatten))]
     pub utm: Utm,
     /// When (UTC).
     pub at: DateTime<Utc>,
@@ -405,17 +421,23 @@ pub struct Attribution {
 
 /// UTM codes of a tracked link.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 #[serde(default)]
 pub struct Utm {
     /// `utm_source`.
+    #[cfg_attr(feature = "store", sqlx(rename = "utm_source"))]
     pub source: Option<String>,
     /// `utm_medium`.
+    #[cfg_attr(feature = "store", sqlx(rename = "utm_medium"))]
     pub medium: Option<String>,
     /// `utm_campaign`.
+    #[cfg_attr(feature = "store", sqlx(rename = "utm_campaign"))]
     pub campaign: Option<String>,
     /// `utm_term`.
+    #[cfg_attr(feature = "store", sqlx(rename = "utm_term"))]
     pub term: Option<String>,
     /// `utm_content`.
+    #[cfg_attr(feature = "store", sqlx(rename = "utm_content"))]
     pub content: Option<String>,
 }
 
@@ -517,6 +539,7 @@ pub enum DealMove {
 
 /// A deal's card on the board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct DealCard {
     /// Deal id.
     pub id: Uuid,
@@ -533,6 +556,7 @@ pub struct DealCard {
     /// Monthly recurring total, minor units.
     pub monthly_minor: i64,
     /// Probability, percent.
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
     pub probability: u8,
     /// Expected close date.
     pub expected_close: Option<NaiveDate>,
@@ -642,8 +666,10 @@ impl Default for DealQuery {
 
 /// One row of the deal list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct DealListItem {
     /// The card fields.
+    #[cfg_attr(feature = "store", sqlx(flatten))]
     pub card: DealCard,
     /// Pipeline name.
     pub pipeline_name: String,
@@ -661,6 +687,10 @@ pub struct DealListItem {
     pub one_off_minor: i64,
     /// Values of the deal's custom fields.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<crate::model::CustomValues>")
+    )]
     pub custom: crate::model::CustomValues,
     /// Opened (UTC).
     pub created_at: DateTime<Utc>,
@@ -670,6 +700,7 @@ pub struct DealListItem {
 
 /// One entry of a deal's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct DealEvent {
     /// UUID v7.
     pub id: Uuid,
@@ -697,6 +728,7 @@ pub struct DealEvent {
 
 /// The contract a won deal made (the customer's subscription).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Contract {
     /// UUID v7.
     pub id: Uuid,
@@ -752,16 +784,19 @@ pub struct DealDetail {
 /// the person has granted `required_consent`, open a deal in `pipeline_id`'s
 /// first stage. Rules are tried by `position`; the first that matches fires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct ConversionRule {
     /// UUID v7.
     pub id: Uuid,
     /// Name shown in settings and on timelines.
     pub name: String,
     /// Order of evaluation (0 first).
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
     pub position: u32,
     /// Inactive rules never fire.
     pub active: bool,
     /// When it is evaluated.
+    #[cfg_attr(feature = "store", sqlx(rename = "trigger_on"))]
     pub trigger: RuleTrigger,
     /// Criterion: the lead's source channel.
     pub source_channel: Option<SourceChannel>,
@@ -856,168 +891,6 @@ pub struct RulePreview {
     pub owner_name: Option<String>,
 }
 
-/// A date range for KPIs: both ends inclusive calendar days (UTC); open
-/// ends are unbounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct KpiRange {
-    /// First day.
-    pub from: Option<NaiveDate>,
-    /// Last day.
-    pub to: Option<NaiveDate>,
-}
-
-/// KPIs of one campaign over a range (leads created in the range).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CampaignKpi {
-    /// Campaign id.
-    pub campaign_id: Uuid,
-    /// Name.
-    pub name: String,
-    /// Leads of the campaign created in the range.
-    pub leads: u64,
-    /// The campaign's whole cost, minor units.
-    pub cost_minor: i64,
-    /// Cost per lead = cost / leads, minor units rounded half up; `None`
-    /// with no leads. See [`cost_per_lead`].
-    pub cost_per_lead_minor: Option<i64>,
-    /// Of those leads, how many have at least one deal.
-    pub converted_leads: u64,
-    /// converted_leads / leads (0–1); `None` with no leads.
-    pub conversion_rate: Option<f64>,
-    /// Deals of the campaign won in the range.
-    pub won_deals: u64,
-    /// Σ value of those won deals, minor units.
-    pub won_revenue_minor: i64,
-}
-
-/// Average days spent in one stage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StageDays {
-    /// Stage id.
-    pub stage_id: Uuid,
-    /// Name.
-    pub name: String,
-    /// Stays in the stage that ended in the range (left by a move, win or loss).
-    pub stays: u64,
-    /// Their average length in days; `None` without stays.
-    pub avg_days: Option<f64>,
-}
-
-/// Forecast of one expected-close month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ForecastMonth {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Open deals expected to close in it.
-    pub deals: u64,
-    /// Σ value, minor units.
-    pub value_minor: i64,
-    /// Σ value × probability / 100, minor units (rounded half up on the sum).
-    pub weighted_minor: i64,
-}
-
-/// KPIs of one pipeline over a range (deals closed in the range, stays
-/// ended in the range, open deals expected to close in the range).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PipelineKpi {
-    /// Pipeline id.
-    pub pipeline_id: Uuid,
-    /// Name.
-    pub name: String,
-    /// Open deals now.
-    pub open: u64,
-    /// Won in range.
-    pub won: u64,
-    /// Lost in range.
-    pub lost: u64,
-    /// won / (won + lost); `None` when none closed. See [`win_rate`].
-    pub win_rate: Option<f64>,
-    /// Average days from creation to close over won deals closed in range.
-    pub avg_days_to_close: Option<f64>,
-    /// Average value of those won deals, minor units (half up).
-    pub avg_won_value_minor: Option<i64>,
-    /// Σ value of those won deals, minor units.
-    pub won_revenue_minor: i64,
-    /// Average days per stage, in stage order.
-    pub stage_days: Vec<StageDays>,
-    /// Forecast by expected-close month, ascending.
-    pub forecast: Vec<ForecastMonth>,
-}
-
-/// KPIs of a store or an owner over a range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupKpi {
-    /// Store or user id (`None` = deals with none).
-    pub id: Option<Uuid>,
-    /// Name.
-    pub name: String,
-    /// Leads created in range (by store; by owner for owners).
-    pub leads: u64,
-    /// Deals opened in range.
-    pub deals_opened: u64,
-    /// Won in range.
-    pub won: u64,
-    /// Lost in range.
-    pub lost: u64,
-    /// won / (won + lost).
-    pub win_rate: Option<f64>,
-    /// Σ value of won deals, minor units.
-    pub won_revenue_minor: i64,
-}
-
-/// The dashboard: every KPI over one range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KpiReport {
-    /// The range.
-    pub range: KpiRange,
-    /// ISO 4217 currency of every amount.
-    pub currency: String,
-    /// Per campaign.
-    pub campaigns: Vec<CampaignKpi>,
-    /// Per pipeline.
-    pub pipelines: Vec<PipelineKpi>,
-    /// Per store.
-    pub stores: Vec<GroupKpi>,
-    /// Per owner.
-    pub owners: Vec<GroupKpi>,
-}
-
-/// Win rate = won / (won + lost), the standard closed-deal win rate (open
-/// deals are not counted). `None` when nothing closed.
-pub fn win_rate(won: u64, lost: u64) -> Option<f64> {
-    let closed = won + lost;
-    (closed > 0).then(|| won as f64 / closed as f64)
-}
-
-/// Cost per lead (CPL) = campaign cost / leads, in minor units rounded half
-/// up. `None` with no leads.
-pub fn cost_per_lead(cost_minor: i64, leads: u64) -> Option<i64> {
-    div_round(cost_minor, leads)
-}
-
-/// `a / b` rounded half up (away from zero for negatives); `None` if `b = 0`.
-pub fn div_round(a: i64, b: u64) -> Option<i64> {
-    if b == 0 {
-        return None;
-    }
-    let b = i128::from(b);
-    let a = i128::from(a);
-    let q = (a.abs() * 2 + b) / (2 * b);
-    i64::try_from(if a < 0 { -q } else { q }).ok()
-}
-
-/// Σ value × probability / 100 computed as (Σ value×probability) / 100
-/// rounded half up: `value_x_prob` is Σ value × probability (percent).
-pub fn weighted(value_x_prob: i64) -> i64 {
-    div_round(value_x_prob, 100).unwrap_or(0)
-}
-
-/// Rate `part / whole` (0–1), `None` when `whole = 0`.
-pub fn rate(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
-
 /// Formats minor units as a decimal amount with 2 decimals and `.`:
 /// `12345 → "123.45"`, `-5 → "-0.05"` (used in CSV exports).
 pub fn minor_to_decimal(minor: i64) -> String {
@@ -1100,17 +973,6 @@ mod tests {
         assert_eq!(t.one_off_minor, 4_900);
         assert_eq!(t.monthly_minor, 2_999 + 1_998);
         assert_eq!(t.value_minor, 4_900 + 4_997 * 24);
-    }
-
-    #[test]
-    fn formulas_by_hand() {
-        assert_eq!(win_rate(3, 1), Some(0.75));
-        assert_eq!(win_rate(0, 0), None);
-        assert_eq!(cost_per_lead(100_000, 3), Some(33_333));
-        assert_eq!(cost_per_lead(5, 2), Some(3)); // 2.5 → 3, half up
-        assert_eq!(cost_per_lead(1, 0), None);
-        assert_eq!(weighted(12_345 * 30), 3_704); // 3703.5 → 3704
-        assert_eq!(rate(1, 4), Some(0.25));
     }
 
     #[test]

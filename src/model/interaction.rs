@@ -58,6 +58,7 @@ string_enum! {
 
 /// One contact with a person: a call (out or in), a meeting, a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Interaction {
     /// UUID v7.
     pub id: Uuid,
@@ -76,6 +77,7 @@ pub struct Interaction {
     /// How it went; `None` until recorded.
     pub outcome: Option<CallOutcome>,
     /// The number (E.164).
+    #[cfg_attr(feature = "store", sqlx(rename = "phone_e164"))]
     pub phone: Option<String>,
     /// The campaign it was made for.
     pub campaign_id: Option<Uuid>,
@@ -218,6 +220,7 @@ pub struct CallerMatch {
 
 /// A follow-up due at a time ("call back at 15:00").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Reminder {
     /// UUID v7.
     pub id: Uuid,
@@ -481,6 +484,7 @@ impl MeetingStatus {
 
 /// A video meeting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Meeting {
     /// UUID v7.
     pub id: Uuid,
@@ -490,12 +494,14 @@ pub struct Meeting {
     pub entity_id: Uuid,
     /// That record's name (filled on read).
     #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(skip))]
     pub record_title: String,
     /// Title.
     pub title: String,
     /// Planned start (UTC).
     pub starts_at: DateTime<Utc>,
     /// Planned length in minutes (5–480).
+    #[cfg_attr(feature = "store", sqlx(try_from = "i64"))]
     pub duration_minutes: u32,
     /// Room name (`banco-` + 32 hex digits).
     pub room: String,
@@ -512,6 +518,7 @@ pub struct Meeting {
     /// The meeting note written when it ended.
     pub note_id: Option<Uuid>,
     /// Internal participants: id and name.
+    #[cfg_attr(feature = "store", sqlx(skip))]
     pub participants: Vec<(Uuid, String)>,
     /// Who scheduled it.
     pub created_by: Uuid,

@@ -127,6 +127,7 @@ string_enum! {
 
 /// A lead as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Lead {
     /// UUID v7.
     pub id: Uuid,
@@ -170,6 +171,7 @@ pub struct Lead {
 
 /// One recorded consent decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Consent {
     /// UUID v7.
     pub id: Uuid,
@@ -214,6 +216,7 @@ string_enum! {
 
 /// One entry of a lead's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct LeadEvent {
     /// UUID v7.
     pub id: Uuid,
@@ -237,6 +240,7 @@ pub struct LeadEvent {
 
 /// A row of the Leads list: the lead with its person's name and contacts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct LeadListItem {
     /// Lead id.
     pub id: Uuid,
@@ -264,6 +268,10 @@ pub struct LeadListItem {
     pub owner_name: Option<String>,
     /// Values of the lead's custom fields.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<crate::model::CustomValues>")
+    )]
     pub custom: crate::model::CustomValues,
     /// Captured at (UTC).
     pub created_at: DateTime<Utc>,

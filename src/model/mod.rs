@@ -16,6 +16,8 @@ mod deal;
 mod field_error;
 mod import;
 mod interaction;
+#[cfg(feature = "store")]
+mod json_text;
 mod kpi;
 mod lead;
 mod person;
@@ -40,13 +42,12 @@ pub use custom::{
     CustomFieldKind, CustomValues, EntityType,
 };
 pub use deal::{
-    check_lines, check_probability, cost_per_lead, deal_totals, div_round, minor_to_decimal,
-    parse_money, rate, weighted, win_rate, Attribution, Board, BoardColumn, Campaign, CampaignKpi,
-    Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent, DealEventKind, DealFilter,
-    DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus, DealTotals, DealUpdate,
-    ForecastMonth, GroupKpi, KpiRange, KpiReport, LostReason, NewDeal, OwnerMode, Pipeline,
-    PipelineEdit, PipelineKpi, RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage, StageDays,
-    Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+    check_lines, check_probability, deal_totals, minor_to_decimal, parse_money, Attribution, Board,
+    BoardColumn, Campaign, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent,
+    DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus,
+    DealTotals, DealUpdate, LostReason, NewDeal, OwnerMode, Pipeline, PipelineEdit, RuleFacts,
+    RulePreview, RuleTrigger, RuleVerdict, Stage, Utm, DEFAULT_CONTRACT_MONTHS,
+    MAX_CONTRACT_MONTHS,
 };
 pub use field_error::{check_name, FieldError, MAX_NAME_CHARS};
 pub use import::{
@@ -62,7 +63,12 @@ pub use interaction::{
     MeetingLabels, MeetingNoteLabels, MeetingStatus, NewMeeting, OutcomeInput, OutcomeRecorded,
     QueueItem, QueueReason, Reminder, StartCall, StartedCall, DEFAULT_MEETING_DOMAIN,
 };
-pub use kpi::KpiTable;
+#[cfg(feature = "store")]
+pub use json_text::JsonText;
+pub use kpi::{
+    cost_per_lead, div_round, rate, weighted, win_rate, CampaignKpi, ForecastMonth, GroupKpi,
+    KpiRange, KpiReport, KpiTable, PipelineKpi, StageDays,
+};
 pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery,
     LeadSort, LeadStatus, Page, SourceChannel, StatusChange,

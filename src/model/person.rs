@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// A person: lead, customer and contact are roles of the same record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Person {
     /// UUID v7.
     pub id: Uuid,
@@ -42,6 +43,10 @@ pub struct Person {
     pub tax_code: Option<String>,
     /// Values of the tenant's custom fields for people.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<crate::model::CustomValues>")
+    )]
     pub custom: crate::model::CustomValues,
     /// Created (UTC).
     pub created_at: DateTime<Utc>,

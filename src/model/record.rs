@@ -32,6 +32,7 @@ pub const MAX_NOTE_CHARS: usize = 20_000;
 /// is its safe rendering (no raw HTML, no scripts, links open outside),
 /// filled by the service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Note {
     /// UUID v7.
     pub id: Uuid,
@@ -45,6 +46,7 @@ pub struct Note {
     pub body: String,
     /// Rendered, sanitised HTML of `body`.
     #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(skip))]
     pub html: String,
     /// Pinned notes come first.
     pub pinned: bool,
@@ -54,9 +56,11 @@ pub struct Note {
     pub author_name: Option<String>,
     /// Users mentioned with `@Name`.
     #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(skip))]
     pub mentions: Vec<Uuid>,
     /// How many times it was edited (earlier versions are kept).
     #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(skip))]
     pub revisions: u32,
     /// Created (UTC).
     pub created_at: DateTime<Utc>,
@@ -109,6 +113,7 @@ pub fn find_mentions(body: &str, users: &[(Uuid, String)]) -> Vec<Uuid> {
 
 /// An earlier version of a note.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct NoteRevision {
     /// Type then.
     pub kind: NoteKind,
@@ -122,6 +127,7 @@ pub struct NoteRevision {
 
 /// A mention in the user's inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Mention {
     /// The note.
     pub note_id: Uuid,
@@ -146,6 +152,7 @@ pub const MAX_DOCUMENT_BYTES: u64 = 25 * 1024 * 1024;
 
 /// A file attached to a record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Document {
     /// UUID v7.
     pub id: Uuid,
@@ -158,6 +165,7 @@ pub struct Document {
     /// Media type guessed from the name (`application/pdf`).
     pub media_type: String,
     /// Size in bytes.
+    #[cfg_attr(feature = "store", sqlx(try_from = "i64"))]
     pub size_bytes: u64,
     /// SHA-256 of the content, lower-case hex.
     pub sha256: String,
@@ -169,6 +177,7 @@ pub struct Document {
 
 /// One line of a record's timeline, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct TimelineEntry {
     /// When (UTC).
     pub at: DateTime<Utc>,

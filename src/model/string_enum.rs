@@ -1,6 +1,9 @@
 //! `string_enum!`: the one way the model declares an enum stored and sent
 //! as a stable snake_case name (statuses, kinds, channels, roles). A caller
-//! has `Serialize`, `Deserialize` and `FieldError` in scope.
+//! has `Serialize`, `Deserialize` and `FieldError` in scope. With the
+//! `store` feature such an enum is also read straight from a text column
+//! (`sqlx::Type` + `sqlx::Decode` for both backends), so store rows need no
+//! mirror struct.
 
 /// Declares a string-backed enum with its stable snake_case names, the list
 /// of all values, `as_str`, `FromStr` (error `unknown_value`) and `Display`.
@@ -34,6 +37,36 @@ macro_rules! string_enum {
             type Err = ();
             fn from_str(s: &str) -> Result<Self, ()> {
                 match s.trim() { $($text => Ok($name::$variant),)+ _ => Err(()) }
+            }
+        }
+
+        /// Read from a text column: the stable name, or a decode error
+        /// naming the enum and the value (the caller's column is added by sqlx).
+        #[cfg(feature = "store")]
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "store")]
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> ::std::result::Result<Self, sqlx::error::BoxDynError> {
+                let text = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+                text.parse().map_err(|()| {
+                    format!("unexpected value `{text}` for {}", stringify!($name)).into()
+                })
             }
         }
 

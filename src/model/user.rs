@@ -21,6 +21,7 @@ string_enum! {
 
 /// A tenant: one retail chain (or one independent shop).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Tenant {
     /// UUID v7.
     pub id: Uuid,
@@ -36,6 +37,7 @@ pub struct Tenant {
 
 /// A physical store (shop) of the tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct Shop {
     /// UUID v7.
     pub id: Uuid,
@@ -47,6 +49,7 @@ pub struct Shop {
 
 /// A staff member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct User {
     /// UUID v7.
     pub id: Uuid,

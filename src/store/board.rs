@@ -1,73 +1,17 @@
 //! The deal board (cards per stage with their totals) and the Deals list, with the filter they share.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::custom_fields::push_custom_filter;
-use super::sql::{json_column, like_escape, parse_enum, Conn, QueryBuilder};
+use super::sql::{like_escape, Conn, QueryBuilder};
 use super::Backend;
-use crate::model::{
-    search_key, DealCard, DealFilter, DealListItem, DealQuery, DealSort, DealStatus, Page,
-};
+use crate::model::{search_key, DealCard, DealFilter, DealListItem, DealQuery, DealSort, Page};
 use crate::Result;
 
-#[derive(sqlx::FromRow)]
-struct CardRow {
-    id: Uuid,
-    title: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    company_name: Option<String>,
-    owner_name: Option<String>,
-    value_minor: i64,
-    monthly_minor: i64,
-    probability: i32,
-    expected_close: Option<NaiveDate>,
-    stage_entered_at: DateTime<Utc>,
-}
-
-impl From<CardRow> for DealCard {
-    fn from(r: CardRow) -> Self {
-        let person = match (r.first_name, r.last_name) {
-            (None, None) => None,
-            (f, l) => Some(
-                format!("{} {}", f.unwrap_or_default(), l.unwrap_or_default())
-                    .trim()
-                    .to_string(),
-            ),
-        };
-        DealCard {
-            id: r.id,
-            title: r.title,
-            person_name: person,
-            company_name: r.company_name,
-            owner_name: r.owner_name,
-            value_minor: r.value_minor,
-            monthly_minor: r.monthly_minor,
-            probability: u8::try_from(r.probability).unwrap_or(0),
-            expected_close: r.expected_close,
-            stage_entered_at: r.stage_entered_at,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct ListRow {
-    #[sqlx(flatten)]
-    card: CardRow,
-    pipeline_name: String,
-    stage_name: String,
-    status: String,
-    store_name: Option<String>,
-    campaign_name: Option<String>,
-    source_channel: String,
-    one_off_minor: i64,
-    custom: String,
-    created_at: DateTime<Utc>,
-    closed_at: Option<DateTime<Utc>>,
-}
-
-const CARD_SELECT: &str = "SELECT d.id, d.title, p.first_name, p.last_name, co.name AS company_name, \
+/// The columns of a [`DealCard`], named as its fields.
+const CARD_SELECT: &str = "SELECT d.id, d.title, \
+     CASE WHEN p.id IS NULL THEN NULL ELSE TRIM(p.first_name || ' ' || p.last_name) END AS person_name, \
+     co.name AS company_name, \
      u.display_name AS owner_name, d.value_minor, d.monthly_minor, d.probability, d.expected_close, \
      d.stage_entered_at";
 
@@ -155,8 +99,7 @@ impl Conn<'_> {
             limit.min(500),
             offset
         ));
-        let rows: Vec<CardRow> = qb.build_query_as().fetch_all(&mut *self).await?;
-        Ok(rows.into_iter().map(DealCard::from).collect())
+        qb.build_query_as().fetch_all(&mut *self).await
     }
 
     /// One page of the deal list.
@@ -186,25 +129,7 @@ impl Conn<'_> {
             q.limit.clamp(1, 500),
             q.offset
         ));
-        let rows: Vec<ListRow> = qb.build_query_as().fetch_all(&mut *self).await?;
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                Ok(DealListItem {
-                    pipeline_name: r.pipeline_name,
-                    stage_name: r.stage_name,
-                    status: parse_enum::<DealStatus>(&r.status, "deals.status")?,
-                    store_name: r.store_name,
-                    campaign_name: r.campaign_name,
-                    source_channel: parse_enum(&r.source_channel, "deals.source_channel")?,
-                    one_off_minor: r.one_off_minor,
-                    custom: json_column(&r.custom, "deals.custom")?,
-                    created_at: r.created_at,
-                    closed_at: r.closed_at,
-                    card: r.card.into(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let items: Vec<DealListItem> = qb.build_query_as().fetch_all(&mut *self).await?;
         Ok(Page {
             items,
             total: u64::try_from(total).unwrap_or(0),

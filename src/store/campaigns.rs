@@ -1,48 +1,16 @@
 //! Campaigns, lead attribution and the assignment rules (round robin).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{parse_enum, query, query_as, query_scalar, Conn};
+use super::sql::{query, query_as, query_scalar, Conn};
 use crate::model::{Attribution, Campaign, ConversionRule, Utm};
 use crate::Result;
-
-#[derive(sqlx::FromRow)]
-struct CampaignRow {
-    id: Uuid,
-    name: String,
-    channel: String,
-    starts_on: Option<NaiveDate>,
-    ends_on: Option<NaiveDate>,
-    cost_minor: i64,
-    utm_source: Option<String>,
-    utm_medium: Option<String>,
-    utm_campaign: Option<String>,
-    default_pipeline_id: Option<Uuid>,
-    archived: bool,
-}
-
-#[derive(sqlx::FromRow)]
-struct RuleRow {
-    id: Uuid,
-    name: String,
-    position: i32,
-    active: bool,
-    trigger_on: String,
-    source_channel: Option<String>,
-    campaign_id: Option<Uuid>,
-    interest: Option<String>,
-    store_id: Option<Uuid>,
-    required_consent: Option<String>,
-    pipeline_id: Uuid,
-    owner_mode: String,
-    owner_user_id: Option<Uuid>,
-}
 
 impl Conn<'_> {
     /// Every campaign with its linked pipelines, by name.
     pub async fn list_campaigns(&mut self, tenant: Uuid) -> Result<Vec<Campaign>> {
-        let rows = query_as::<CampaignRow>(
+        let mut campaigns = query_as::<Campaign>(
             "SELECT id, name, channel, starts_on, ends_on, cost_minor, utm_source, utm_medium, utm_campaign, \
              default_pipeline_id, archived FROM campaigns WHERE tenant_id = $1 ORDER BY name, id",
         )
@@ -55,28 +23,14 @@ impl Conn<'_> {
         .bind(tenant)
         .fetch_all(&mut *self)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Campaign {
-                    id: r.id,
-                    name: r.name,
-                    channel: parse_enum(&r.channel, "campaigns.channel")?,
-                    starts_on: r.starts_on,
-                    ends_on: r.ends_on,
-                    cost_minor: r.cost_minor,
-                    utm_source: r.utm_source,
-                    utm_medium: r.utm_medium,
-                    utm_campaign: r.utm_campaign,
-                    default_pipeline_id: r.default_pipeline_id,
-                    pipeline_ids: links
-                        .iter()
-                        .filter(|(c, _)| *c == r.id)
-                        .map(|(_, p)| *p)
-                        .collect(),
-                    archived: r.archived,
-                })
-            })
-            .collect()
+        for campaign in &mut campaigns {
+            campaign.pipeline_ids = links
+                .iter()
+                .filter(|(c, _)| *c == campaign.id)
+                .map(|(_, p)| *p)
+                .collect();
+        }
+        Ok(campaigns)
     }
 
     /// Creates or overwrites a campaign (by id) and its pipeline links.
@@ -162,75 +116,26 @@ impl Conn<'_> {
 
     /// A lead's touches, oldest (first touch) first.
     pub async fn attributions_of(&mut self, tenant: Uuid, lead: Uuid) -> Result<Vec<Attribution>> {
-        #[allow(clippy::type_complexity)]
-        let rows: Vec<(Option<Uuid>, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, DateTime<Utc>)> =
-            query_as(
-                "SELECT campaign_id, source_channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, at \
-                 FROM lead_attributions WHERE tenant_id = $1 AND lead_id = $2 ORDER BY at, id",
-            )
-            .bind(tenant)
-            .bind(lead)
-            .fetch_all(&mut *self)
-            .await?;
-        rows.into_iter()
-            .map(|(c, s, a, b, d, e, f, at)| {
-                Ok(Attribution {
-                    campaign_id: c,
-                    source_channel: parse_enum(&s, "lead_attributions.source_channel")?,
-                    utm: Utm {
-                        source: a,
-                        medium: b,
-                        campaign: d,
-                        term: e,
-                        content: f,
-                    },
-                    at,
-                })
-            })
-            .collect()
+        query_as(
+            "SELECT campaign_id, source_channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, at \
+             FROM lead_attributions WHERE tenant_id = $1 AND lead_id = $2 ORDER BY at, id",
+        )
+        .bind(tenant)
+        .bind(lead)
+        .fetch_all(&mut *self)
+        .await
     }
 
     /// Conversion rules by position.
     pub async fn list_rules(&mut self, tenant: Uuid) -> Result<Vec<ConversionRule>> {
-        let rows = query_as::<RuleRow>(
+        query_as::<ConversionRule>(
             "SELECT id, name, position, active, trigger_on, source_channel, campaign_id, interest, store_id, \
              required_consent, pipeline_id, owner_mode, owner_user_id FROM conversion_rules \
              WHERE tenant_id = $1 ORDER BY position, name, id",
         )
         .bind(tenant)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(ConversionRule {
-                    id: r.id,
-                    name: r.name,
-                    position: u32::try_from(r.position).unwrap_or(0),
-                    active: r.active,
-                    trigger: parse_enum(&r.trigger_on, "conversion_rules.trigger_on")?,
-                    source_channel: r
-                        .source_channel
-                        .as_deref()
-                        .map(|v| parse_enum(v, "conversion_rules.source_channel"))
-                        .transpose()?,
-                    campaign_id: r.campaign_id,
-                    interest: r
-                        .interest
-                        .as_deref()
-                        .map(|v| parse_enum(v, "conversion_rules.interest"))
-                        .transpose()?,
-                    store_id: r.store_id,
-                    required_consent: r
-                        .required_consent
-                        .as_deref()
-                        .map(|v| parse_enum(v, "conversion_rules.required_consent"))
-                        .transpose()?,
-                    pipeline_id: r.pipeline_id,
-                    owner_mode: parse_enum(&r.owner_mode, "conversion_rules.owner_mode")?,
-                    owner_user_id: r.owner_user_id,
-                })
-            })
-            .collect()
+        .await
     }
 
     /// Creates or overwrites a rule (by id).

@@ -5,14 +5,9 @@ use uuid::Uuid;
 
 use super::custom_fields::push_custom_filter;
 use super::search::{company_doc, SearchDoc};
-use super::sql::{
-    json_column, like_escape, parse_enum, query, query_as, query_scalar, Conn, Query, QueryBuilder,
-};
+use super::sql::{like_escape, query, query_as, query_scalar, Conn, Query, QueryBuilder};
 use super::Backend;
-use crate::model::{
-    search_key, Company, CompanyContact, CompanyKind, CompanyListItem, CompanyQuery, CompanyStatus,
-    Page,
-};
+use crate::model::{search_key, Company, CompanyContact, CompanyListItem, CompanyQuery, Page};
 use crate::{Error, Result};
 
 /// Raw per-company facts for duplicate detection.
@@ -40,98 +35,9 @@ pub struct CompanyKeys {
 
 const COMPANY_COLUMNS: &str =
     "c.id, c.name, c.legal_name, c.kind, c.status, c.vat_number, c.tax_code, \
-    c.billing_address, c.shipping_address, c.website, c.email, c.phone_e164, c.tags, c.owner_id, \
+    c.billing_address, c.shipping_address, c.website, c.email, c.phone_e164 AS phone, c.tags, c.owner_id, \
     c.parent_id, c.sector, c.year_established, c.revenue_minor, c.employees, c.office_location, \
     c.is_customer, c.custom, c.created_at, c.updated_at";
-
-#[derive(sqlx::FromRow)]
-struct CompanyRow {
-    id: Uuid,
-    name: String,
-    legal_name: Option<String>,
-    kind: String,
-    status: String,
-    vat_number: Option<String>,
-    tax_code: Option<String>,
-    billing_address: Option<String>,
-    shipping_address: Option<String>,
-    website: Option<String>,
-    email: Option<String>,
-    phone_e164: Option<String>,
-    tags: String,
-    owner_id: Option<Uuid>,
-    parent_id: Option<Uuid>,
-    sector: Option<String>,
-    year_established: Option<i32>,
-    revenue_minor: Option<i64>,
-    employees: Option<i32>,
-    office_location: Option<String>,
-    is_customer: bool,
-    custom: String,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-impl TryFrom<CompanyRow> for Company {
-    type Error = Error;
-    fn try_from(r: CompanyRow) -> Result<Company> {
-        Ok(Company {
-            id: r.id,
-            name: r.name,
-            legal_name: r.legal_name,
-            kind: parse_enum::<CompanyKind>(&r.kind, "companies.kind")?,
-            status: parse_enum::<CompanyStatus>(&r.status, "companies.status")?,
-            vat_number: r.vat_number,
-            tax_code: r.tax_code,
-            billing_address: r.billing_address,
-            shipping_address: r.shipping_address,
-            website: r.website,
-            email: r.email,
-            phone: r.phone_e164,
-            tags: json_column(&r.tags, "companies.tags")?,
-            owner_id: r.owner_id,
-            parent_id: r.parent_id,
-            sector: r.sector,
-            year_established: r.year_established,
-            revenue_minor: r.revenue_minor,
-            employees: r.employees,
-            office_location: r.office_location,
-            is_customer: r.is_customer,
-            custom: json_column(&r.custom, "companies.custom")?,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct CompanyListRow {
-    id: Uuid,
-    name: String,
-    kind: String,
-    status: String,
-    vat_number: Option<String>,
-    office_location: Option<String>,
-    sector: Option<String>,
-    owner_name: Option<String>,
-    tags: String,
-    is_customer: bool,
-    custom: String,
-    created_at: DateTime<Utc>,
-}
-
-#[derive(sqlx::FromRow)]
-struct ContactRow {
-    company_id: Uuid,
-    company_name: String,
-    person_id: Uuid,
-    first_name: String,
-    last_name: String,
-    phone_e164: Option<String>,
-    email: Option<String>,
-    role: Option<String>,
-    is_primary: bool,
-}
 
 fn push_company_filter(qb: &mut QueryBuilder, tenant: Uuid, q: &CompanyQuery, backend: Backend) {
     qb.push(" WHERE c.tenant_id = ").push_bind(tenant);
@@ -194,14 +100,13 @@ fn bind_company<K>(q: Query<K>, c: &Company) -> Query<K> {
 impl Conn<'_> {
     /// A company by id.
     pub async fn get_company(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Company>> {
-        let row = query_as::<CompanyRow>(&format!(
+        query_as::<Company>(&format!(
             "SELECT {COMPANY_COLUMNS} FROM companies c WHERE c.tenant_id = $1 AND c.id = $2"
         ))
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        row.map(Company::try_from).transpose()
+        .await
     }
 
     /// Creates a company with every field.
@@ -264,26 +169,7 @@ impl Conn<'_> {
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
             .push_bind(i64::from(q.offset));
-        let rows: Vec<CompanyListRow> = qb.build_query_as().fetch_all(&mut *self).await?;
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                Ok(CompanyListItem {
-                    id: r.id,
-                    name: r.name,
-                    kind: parse_enum::<CompanyKind>(&r.kind, "companies.kind")?,
-                    status: parse_enum::<CompanyStatus>(&r.status, "companies.status")?,
-                    vat_number: r.vat_number,
-                    office_location: r.office_location,
-                    sector: r.sector,
-                    owner_name: r.owner_name,
-                    tags: json_column(&r.tags, "companies.tags")?,
-                    is_customer: r.is_customer,
-                    custom: json_column(&r.custom, "companies.custom")?,
-                    created_at: r.created_at,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let items: Vec<CompanyListItem> = qb.build_query_as().fetch_all(&mut *self).await?;
         Ok(Page {
             items,
             total: total as u64,
@@ -391,9 +277,10 @@ impl Conn<'_> {
         } else {
             "c.name_key"
         };
-        let rows = query_as::<ContactRow>(&format!(
-            "SELECT cc.company_id, c.name AS company_name, cc.person_id, p.first_name, p.last_name, \
-             p.phone_e164, p.email, cc.role, cc.is_primary FROM company_contacts cc \
+        query_as::<CompanyContact>(&format!(
+            "SELECT cc.company_id, c.name AS company_name, cc.person_id, \
+             TRIM(p.first_name || ' ' || p.last_name) AS person_name, \
+             p.phone_e164 AS phone, p.email, cc.role, cc.is_primary FROM company_contacts cc \
              JOIN companies c ON c.tenant_id = cc.tenant_id AND c.id = cc.company_id \
              JOIN people p ON p.tenant_id = cc.tenant_id AND p.id = cc.person_id \
              WHERE cc.tenant_id = $1 AND {column} = $2 ORDER BY cc.is_primary DESC, {order}"
@@ -401,22 +288,7 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(id)
         .fetch_all(&mut *self)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| CompanyContact {
-                company_id: r.company_id,
-                company_name: r.company_name,
-                person_id: r.person_id,
-                person_name: format!("{} {}", r.first_name, r.last_name)
-                    .trim()
-                    .to_string(),
-                phone: r.phone_e164,
-                email: r.email,
-                role: r.role,
-                is_primary: r.is_primary,
-            })
-            .collect())
+        .await
     }
 
     /// Bulk load: inserts companies with their index rows.

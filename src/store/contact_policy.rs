@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{json_column, parse_enum, query, query_as, query_scalar, Conn};
+use super::sql::{json_column, query, query_as, query_scalar, Conn};
 use crate::model::{
     CampaignCadence, ContactChannel, ContactPreferences, ContactSettings, DialScheme,
     DoNotCallEntry, QuietHours, StagePlaybook,
@@ -322,17 +322,14 @@ impl Conn<'_> {
 
     /// How `user`'s call button dials (`tel` when never set).
     pub async fn dial_scheme(&mut self, tenant: Uuid, user: Uuid) -> Result<DialScheme> {
-        let s: Option<String> = query_scalar(
+        let s: Option<DialScheme> = query_scalar(
             "SELECT dial_scheme FROM user_settings WHERE tenant_id = $1 AND user_id = $2",
         )
         .bind(tenant)
         .bind(user)
         .fetch_optional(&mut *self)
         .await?;
-        match s {
-            Some(s) => parse_enum(&s, "user_settings.dial_scheme"),
-            None => Ok(DialScheme::Tel),
-        }
+        Ok(s.unwrap_or(DialScheme::Tel))
     }
 
     /// Sets it.

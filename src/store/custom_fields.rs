@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{json_column, parse_enum, query, query_as, query_scalar, Conn, QueryBuilder};
+use super::sql::{json_column, query, query_as, query_scalar, Conn, QueryBuilder};
 use super::Backend;
-use crate::model::{CustomField, CustomFieldKind, CustomValues, EntityType};
+use crate::model::{CustomField, CustomValues, EntityType};
 use crate::{Error, Result};
 
 /// `AND <alias>.custom has key = value` (a multiselect array contains it).
@@ -55,52 +55,16 @@ pub(crate) fn push_custom_filter(
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct CustomFieldRow {
-    id: Uuid,
-    entity_type: String,
-    key: String,
-    label: String,
-    kind: String,
-    required: bool,
-    default_value: Option<String>,
-    options: String,
-    position: i32,
-    archived: bool,
-}
-
 impl Conn<'_> {
     /// Every custom field definition, by entity then position.
     pub async fn list_custom_fields(&mut self, tenant: Uuid) -> Result<Vec<CustomField>> {
-        let rows = query_as::<CustomFieldRow>(
+        query_as::<CustomField>(
             "SELECT id, entity_type, key, label, kind, required, default_value, options, position, archived \
              FROM custom_fields WHERE tenant_id = $1 ORDER BY entity_type, position, key",
         )
         .bind(tenant)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(CustomField {
-                    id: r.id,
-                    entity_type: parse_enum::<EntityType>(
-                        &r.entity_type,
-                        "custom_fields.entity_type",
-                    )?,
-                    key: r.key,
-                    label: r.label,
-                    kind: parse_enum::<CustomFieldKind>(&r.kind, "custom_fields.kind")?,
-                    required: r.required,
-                    default_value: r
-                        .default_value
-                        .map(|v| json_column(&v, "custom_fields.default_value"))
-                        .transpose()?,
-                    options: json_column(&r.options, "custom_fields.options")?,
-                    position: u32::try_from(r.position).unwrap_or(0),
-                    archived: r.archived,
-                })
-            })
-            .collect()
+        .await
     }
 
     /// Creates or overwrites a definition (by id).

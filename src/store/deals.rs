@@ -1,14 +1,12 @@
 //! Deals: writes, offer lines, history, contracts and the lookups by lead, person and company.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::search::{index_text, SearchDoc};
-use super::sql::{parse_enum, query, query_as, query_scalar, Conn, IntoArg, Query, QueryBuilder};
-use crate::model::{
-    search_key, Contract, Deal, DealEvent, DealEventKind, DealLine, DealTotals, Utm,
-};
-use crate::{Error, Result};
+use super::sql::{query, query_as, query_scalar, Conn, IntoArg, Query, QueryBuilder};
+use crate::model::{search_key, Contract, Deal, DealEvent, DealEventKind, DealLine};
+use crate::Result;
 
 /// The search text of a deal: folded title, person and company names.
 pub fn deal_search_text(title: &str, person: Option<&str>, company: Option<&str>) -> String {
@@ -42,117 +40,6 @@ const DEAL_COLUMNS: &str = "id, pipeline_id, stage_id, status, title, person_id,
      utm_content, currency, one_off_minor, monthly_minor, contract_months, value_minor, probability, \
      probability_overridden, expected_close, closed_at, lost_reason_id, lost_note, external_ref, \
      rule_id, search_text, stage_entered_at, created_at, updated_at, created_by";
-
-#[derive(sqlx::FromRow)]
-struct DealRow {
-    id: Uuid,
-    pipeline_id: Uuid,
-    stage_id: Uuid,
-    status: String,
-    title: String,
-    person_id: Option<Uuid>,
-    company_id: Option<Uuid>,
-    lead_id: Option<Uuid>,
-    owner_id: Option<Uuid>,
-    store_id: Option<Uuid>,
-    campaign_id: Option<Uuid>,
-    source_channel: String,
-    utm_source: Option<String>,
-    utm_medium: Option<String>,
-    utm_campaign: Option<String>,
-    utm_term: Option<String>,
-    utm_content: Option<String>,
-    currency: String,
-    one_off_minor: i64,
-    monthly_minor: i64,
-    contract_months: i32,
-    value_minor: i64,
-    probability: i32,
-    probability_overridden: bool,
-    expected_close: Option<NaiveDate>,
-    closed_at: Option<DateTime<Utc>>,
-    lost_reason_id: Option<Uuid>,
-    lost_note: Option<String>,
-    external_ref: Option<String>,
-    rule_id: Option<Uuid>,
-    stage_entered_at: DateTime<Utc>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    created_by: Option<Uuid>,
-}
-
-impl TryFrom<DealRow> for Deal {
-    type Error = Error;
-    fn try_from(r: DealRow) -> Result<Self> {
-        Ok(Deal {
-            id: r.id,
-            pipeline_id: r.pipeline_id,
-            stage_id: r.stage_id,
-            status: parse_enum(&r.status, "deals.status")?,
-            title: r.title,
-            person_id: r.person_id,
-            company_id: r.company_id,
-            lead_id: r.lead_id,
-            owner_id: r.owner_id,
-            store_id: r.store_id,
-            campaign_id: r.campaign_id,
-            source_channel: parse_enum(&r.source_channel, "deals.source_channel")?,
-            utm: Utm {
-                source: r.utm_source,
-                medium: r.utm_medium,
-                campaign: r.utm_campaign,
-                term: r.utm_term,
-                content: r.utm_content,
-            },
-            currency: r.currency,
-            totals: DealTotals {
-                one_off_minor: r.one_off_minor,
-                monthly_minor: r.monthly_minor,
-                value_minor: r.value_minor,
-            },
-            contract_months: u32::try_from(r.contract_months).unwrap_or(0),
-            probability: u8::try_from(r.probability).unwrap_or(0),
-            probability_overridden: r.probability_overridden,
-            expected_close: r.expected_close,
-            closed_at: r.closed_at,
-            lost_reason_id: r.lost_reason_id,
-            lost_note: r.lost_note,
-            external_ref: r.external_ref,
-            rule_id: r.rule_id,
-            stage_entered_at: r.stage_entered_at,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            created_by: r.created_by,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct DealEventRow {
-    id: Uuid,
-    deal_id: Uuid,
-    kind: String,
-    from_stage_id: Option<Uuid>,
-    to_stage_id: Option<Uuid>,
-    detail: Option<String>,
-    user_id: Option<Uuid>,
-    user_name: Option<String>,
-    at: DateTime<Utc>,
-    left_at: Option<DateTime<Utc>>,
-}
-
-#[derive(sqlx::FromRow)]
-struct ContractRow {
-    id: Uuid,
-    deal_id: Uuid,
-    person_id: Option<Uuid>,
-    company_id: Option<Uuid>,
-    offer: String,
-    start_date: NaiveDate,
-    one_off_minor: i64,
-    monthly_minor: i64,
-    currency: String,
-}
 
 fn bind_deal_body<K>(q: Query<K>, d: &Deal, search: impl IntoArg) -> Query<K> {
     q.bind(d.pipeline_id)
@@ -254,14 +141,13 @@ impl Conn<'_> {
 
     /// A deal by id.
     pub async fn get_deal(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Deal>> {
-        let row = query_as::<DealRow>(&format!(
+        query_as::<Deal>(&format!(
             "SELECT {DEAL_COLUMNS} FROM deals WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        row.map(Deal::try_from).transpose()
+        .await
     }
 
     /// A deal by its id in the source system.
@@ -367,7 +253,7 @@ impl Conn<'_> {
 
     /// A deal's timeline, newest first, with user names.
     pub async fn deal_events_of(&mut self, tenant: Uuid, deal: Uuid) -> Result<Vec<DealEvent>> {
-        let rows = query_as::<DealEventRow>(
+        query_as::<DealEvent>(
             "SELECT e.id, e.deal_id, e.kind, e.from_stage_id, e.to_stage_id, e.detail, e.user_id, \
              u.display_name AS user_name, e.at, e.left_at FROM deal_events e \
              LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id \
@@ -376,23 +262,7 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(deal)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(DealEvent {
-                    id: r.id,
-                    deal_id: r.deal_id,
-                    kind: parse_enum(&r.kind, "deal_events.kind")?,
-                    from_stage_id: r.from_stage_id,
-                    to_stage_id: r.to_stage_id,
-                    detail: r.detail,
-                    user_id: r.user_id,
-                    user_name: r.user_name,
-                    at: r.at,
-                    left_at: r.left_at,
-                })
-            })
-            .collect()
+        .await
     }
 
     /// Open deals of a person.
@@ -478,25 +348,14 @@ impl Conn<'_> {
 
     /// A deal's contract.
     pub async fn contract_of(&mut self, tenant: Uuid, deal: Uuid) -> Result<Option<Contract>> {
-        let row = query_as::<ContractRow>(
+        query_as::<Contract>(
             "SELECT id, deal_id, person_id, company_id, offer, start_date, one_off_minor, monthly_minor, currency \
              FROM contracts WHERE tenant_id = $1 AND deal_id = $2",
         )
         .bind(tenant)
         .bind(deal)
         .fetch_optional(&mut *self)
-        .await?;
-        Ok(row.map(|r| Contract {
-            id: r.id,
-            deal_id: r.deal_id,
-            person_id: r.person_id,
-            company_id: r.company_id,
-            offer: r.offer,
-            start_date: r.start_date,
-            one_off_minor: r.one_off_minor,
-            monthly_minor: r.monthly_minor,
-            currency: r.currency,
-        }))
+        .await
     }
 
     /// Inserts many deals with one line each and their timeline entries, in

@@ -1,41 +1,10 @@
 //! Documents attached to a record and their bytes (blobs, addressed by SHA-256).
 
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{parse_enum, query, query_as, query_scalar, Conn};
-use crate::model::{Document, EntityType};
-use crate::{Error, Result};
-
-#[derive(sqlx::FromRow)]
-struct DocumentRow {
-    id: Uuid,
-    entity_type: String,
-    entity_id: Uuid,
-    file_name: String,
-    media_type: String,
-    size_bytes: i64,
-    sha256: String,
-    uploaded_by: Option<String>,
-    created_at: DateTime<Utc>,
-}
-
-impl TryFrom<DocumentRow> for Document {
-    type Error = Error;
-    fn try_from(r: DocumentRow) -> Result<Document> {
-        Ok(Document {
-            id: r.id,
-            entity_type: parse_enum::<EntityType>(&r.entity_type, "documents.entity_type")?,
-            entity_id: r.entity_id,
-            file_name: r.file_name,
-            media_type: r.media_type,
-            size_bytes: u64::try_from(r.size_bytes).unwrap_or(0),
-            sha256: r.sha256,
-            uploaded_by: r.uploaded_by,
-            created_at: r.created_at,
-        })
-    }
-}
+use super::sql::{query, query_as, query_scalar, Conn};
+use crate::model::Document;
+use crate::Result;
 
 impl Conn<'_> {
     /// Records a document (its bytes are stored by the service).
@@ -61,7 +30,7 @@ impl Conn<'_> {
 
     /// Documents on a record, newest first.
     pub async fn documents_of(&mut self, tenant: Uuid, entity: Uuid) -> Result<Vec<Document>> {
-        let rows = query_as::<DocumentRow>(
+        query_as::<Document>(
             "SELECT d.id, d.entity_type, d.entity_id, d.file_name, d.media_type, d.size_bytes, d.sha256, \
              u.display_name AS uploaded_by, d.created_at FROM documents d \
              LEFT JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.uploaded_by \
@@ -70,13 +39,12 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(entity)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter().map(Document::try_from).collect()
+        .await
     }
 
     /// A document by id.
     pub async fn get_document(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Document>> {
-        let row = query_as::<DocumentRow>(
+        query_as::<Document>(
             "SELECT d.id, d.entity_type, d.entity_id, d.file_name, d.media_type, d.size_bytes, d.sha256, \
              u.display_name AS uploaded_by, d.created_at FROM documents d \
              LEFT JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.uploaded_by \
@@ -85,8 +53,7 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        row.map(Document::try_from).transpose()
+        .await
     }
 
     /// Stores content by hash (Postgres `document_blobs`; idempotent).

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{parse_enum, query, query_as, Conn, QueryBuilder};
+use super::sql::{query, query_as, Conn, QueryBuilder};
 use crate::model::{CallOutcome, ContactChannel, Interaction, Reminder};
 use crate::Result;
 
@@ -33,75 +33,11 @@ pub struct QueueRow {
 /// An earlier attempt as the rules read it: when, channel, campaign.
 pub type AttemptRow = (DateTime<Utc>, ContactChannel, Option<Uuid>);
 
-#[derive(sqlx::FromRow)]
-struct InteractionRow {
-    id: Uuid,
-    entity_type: String,
-    entity_id: Uuid,
-    person_id: Option<Uuid>,
-    channel: String,
-    direction: String,
-    purpose: String,
-    outcome: Option<String>,
-    phone_e164: Option<String>,
-    campaign_id: Option<Uuid>,
-    started_at: DateTime<Utc>,
-    duration_seconds: Option<i64>,
-    note: Option<String>,
-    user_id: Uuid,
-    user_name: Option<String>,
-    override_code: Option<String>,
-    override_reason: Option<String>,
-    recorded_at: Option<DateTime<Utc>>,
-}
-
-impl TryFrom<InteractionRow> for Interaction {
-    type Error = crate::Error;
-    fn try_from(r: InteractionRow) -> Result<Interaction> {
-        Ok(Interaction {
-            id: r.id,
-            entity_type: parse_enum(&r.entity_type, "interactions.entity_type")?,
-            entity_id: r.entity_id,
-            person_id: r.person_id,
-            channel: parse_enum(&r.channel, "interactions.channel")?,
-            direction: parse_enum(&r.direction, "interactions.direction")?,
-            purpose: parse_enum(&r.purpose, "interactions.purpose")?,
-            outcome: r
-                .outcome
-                .map(|o| parse_enum(&o, "interactions.outcome"))
-                .transpose()?,
-            phone: r.phone_e164,
-            campaign_id: r.campaign_id,
-            started_at: r.started_at,
-            duration_seconds: r.duration_seconds,
-            note: r.note,
-            user_id: r.user_id,
-            user_name: r.user_name,
-            override_code: r.override_code,
-            override_reason: r.override_reason,
-            recorded_at: r.recorded_at,
-        })
-    }
-}
-
 const INTERACTION_COLUMNS: &str =
     "i.id, i.entity_type, i.entity_id, i.person_id, i.channel, i.direction, \
      i.purpose, i.outcome, i.phone_e164, i.campaign_id, i.started_at, i.duration_seconds, i.note, \
      i.user_id, u.display_name AS user_name, i.override_code, i.override_reason, i.recorded_at \
      FROM interactions i LEFT JOIN users u ON u.tenant_id = i.tenant_id AND u.id = i.user_id";
-
-#[derive(sqlx::FromRow)]
-struct ReminderRow {
-    id: Uuid,
-    entity_type: String,
-    entity_id: Uuid,
-    person_id: Option<Uuid>,
-    interaction_id: Option<Uuid>,
-    due_at: DateTime<Utc>,
-    user_id: Uuid,
-    note: Option<String>,
-    done_at: Option<DateTime<Utc>>,
-}
 
 impl Conn<'_> {
     /// Writes an interaction.
@@ -137,14 +73,13 @@ impl Conn<'_> {
 
     /// One interaction, with its user's name.
     pub async fn get_interaction(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Interaction>> {
-        let row = query_as::<InteractionRow>(&format!(
+        query_as::<Interaction>(&format!(
             "SELECT {INTERACTION_COLUMNS} WHERE i.tenant_id = $1 AND i.id = $2"
         ))
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        row.map(Interaction::try_from).transpose()
+        .await
     }
 
     /// Records a call's outcome, length and note.
@@ -196,21 +131,19 @@ impl Conn<'_> {
         }
         qb.push(")) ORDER BY i.started_at DESC LIMIT ")
             .push_bind(i64::from(limit.clamp(1, 500)));
-        let rows: Vec<InteractionRow> = qb.build_query_as().fetch_all(&mut *self).await?;
-        rows.into_iter().map(Interaction::try_from).collect()
+        qb.build_query_as().fetch_all(&mut *self).await
     }
 
     /// `user`'s outbound calls whose outcome is not recorded, newest first.
     pub async fn pending_calls(&mut self, tenant: Uuid, user: Uuid) -> Result<Vec<Interaction>> {
-        let rows = query_as::<InteractionRow>(&format!(
+        query_as::<Interaction>(&format!(
             "SELECT {INTERACTION_COLUMNS} WHERE i.tenant_id = $1 AND i.user_id = $2 AND i.outcome IS NULL \
              AND i.channel = 'call' ORDER BY i.started_at DESC LIMIT 20"
         ))
         .bind(tenant)
         .bind(user)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter().map(Interaction::try_from).collect()
+        .await
     }
 
     /// A person's outbound attempts since `since`.
@@ -220,7 +153,7 @@ impl Conn<'_> {
         person: Uuid,
         since: DateTime<Utc>,
     ) -> Result<Vec<AttemptRow>> {
-        let rows: Vec<(DateTime<Utc>, String, Option<Uuid>)> = query_as(
+        query_as(
             "SELECT started_at, channel, campaign_id FROM interactions WHERE tenant_id = $1 AND person_id = $2 \
              AND direction = 'outbound' AND started_at >= $3 ORDER BY started_at",
         )
@@ -228,10 +161,7 @@ impl Conn<'_> {
         .bind(person)
         .bind(since)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter()
-            .map(|(at, ch, campaign)| Ok((at, parse_enum(&ch, "interactions.channel")?, campaign)))
-            .collect()
+        .await
     }
 
     /// Writes a reminder made at `at`.
@@ -279,22 +209,7 @@ impl Conn<'_> {
             qb.push(" AND user_id = ").push_bind(u);
         }
         qb.push(" ORDER BY due_at LIMIT 500");
-        let rows: Vec<ReminderRow> = qb.build_query_as().fetch_all(&mut *self).await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Reminder {
-                    id: r.id,
-                    entity_type: parse_enum(&r.entity_type, "reminders.entity_type")?,
-                    entity_id: r.entity_id,
-                    person_id: r.person_id,
-                    interaction_id: r.interaction_id,
-                    due_at: r.due_at,
-                    user_id: r.user_id,
-                    note: r.note,
-                    done_at: r.done_at,
-                })
-            })
-            .collect()
+        qb.build_query_as().fetch_all(&mut *self).await
     }
 
     /// Marks a reminder done; whether it was open.

@@ -33,7 +33,7 @@ pub struct StageStays {
 }
 
 /// Raw forecast aggregate of one pipeline and month.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ForecastRow {
     /// The pipeline.
     pub pipeline_id: Uuid,
@@ -259,8 +259,9 @@ impl Conn<'_> {
     ) -> Result<Vec<ForecastRow>> {
         let month = month_of(self.backend(), "d.expected_close");
         let mut qb = QueryBuilder::new(format!(
-            "SELECT d.pipeline_id, {month} AS month, COUNT(*), CAST(COALESCE(SUM(d.value_minor), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(d.value_minor * d.probability), 0) AS BIGINT) FROM deals d WHERE d.tenant_id = "
+            "SELECT d.pipeline_id, {month} AS month, COUNT(*) AS deals, \
+             CAST(COALESCE(SUM(d.value_minor), 0) AS BIGINT) AS value, \
+             CAST(COALESCE(SUM(d.value_minor * d.probability), 0) AS BIGINT) AS value_x_prob FROM deals d WHERE d.tenant_id = "
         ));
         qb.push_bind(tenant)
             .push(" AND d.status = 'open' AND d.expected_close IS NOT NULL");
@@ -274,20 +275,7 @@ impl Conn<'_> {
             " GROUP BY {}, {month} ORDER BY 2",
             group_term(self.backend(), "d.pipeline_id")
         ));
-        let rows: Vec<(Uuid, String, i64, i64, i64)> =
-            qb.build_query_as().fetch_all(&mut *self).await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(pipeline_id, month, deals, value, value_x_prob)| ForecastRow {
-                    pipeline_id,
-                    month,
-                    deals,
-                    value,
-                    value_x_prob,
-                },
-            )
-            .collect())
+        qb.build_query_as().fetch_all(&mut *self).await
     }
 
     /// Per store or owner: leads and deals opened, won, lost, won value.

@@ -4,15 +4,12 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::custom_fields::push_custom_filter;
-use super::sql::{
-    json_column, like_escape, parse_enum, query, query_as, query_scalar, Conn, QueryBuilder,
-};
+use super::sql::{like_escape, query, query_as, query_scalar, Conn, QueryBuilder};
 use super::Backend;
 use crate::model::{
-    search_key, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery, LeadSort,
-    LeadStatus, Page, SourceChannel,
+    search_key, Lead, LeadEvent, LeadListItem, LeadQuery, LeadSort, LeadStatus, Page,
 };
-use crate::{Error, Result};
+use crate::Result;
 
 /// The search words of a list query: a phone-like input becomes its digits
 /// (a leading international `00` dropped), anything else its folded words.
@@ -36,109 +33,6 @@ fn search_terms(search: &str) -> Vec<String> {
 const LEAD_COLUMNS: &str = "tenant_id, id, person_id, store_id, owner_id, status, disqualify_reason, \
      source_channel, interest, campaign_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content, note, \
      created_at, updated_at, created_by";
-
-#[derive(sqlx::FromRow)]
-struct LeadRow {
-    tenant_id: Uuid,
-    id: Uuid,
-    person_id: Uuid,
-    store_id: Option<Uuid>,
-    owner_id: Option<Uuid>,
-    status: String,
-    disqualify_reason: Option<String>,
-    source_channel: String,
-    interest: String,
-    campaign_id: Option<Uuid>,
-    utm_source: Option<String>,
-    utm_medium: Option<String>,
-    utm_campaign: Option<String>,
-    utm_term: Option<String>,
-    utm_content: Option<String>,
-    note: Option<String>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    created_by: Option<Uuid>,
-}
-
-impl TryFrom<LeadRow> for Lead {
-    type Error = Error;
-    fn try_from(r: LeadRow) -> Result<Self> {
-        Ok(Lead {
-            id: r.id,
-            tenant_id: r.tenant_id,
-            person_id: r.person_id,
-            store_id: r.store_id,
-            owner_id: r.owner_id,
-            status: parse_enum::<LeadStatus>(&r.status, "leads.status")?,
-            disqualify_reason: r.disqualify_reason,
-            source_channel: parse_enum::<SourceChannel>(&r.source_channel, "leads.source_channel")?,
-            interest: parse_enum::<Interest>(&r.interest, "leads.interest")?,
-            campaign_id: r.campaign_id,
-            utm_source: r.utm_source,
-            utm_medium: r.utm_medium,
-            utm_campaign: r.utm_campaign,
-            utm_term: r.utm_term,
-            utm_content: r.utm_content,
-            note: r.note,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            created_by: r.created_by,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct LeadListRow {
-    id: Uuid,
-    person_id: Uuid,
-    first_name: String,
-    last_name: String,
-    phone: Option<String>,
-    email: Option<String>,
-    status: String,
-    source_channel: String,
-    interest: String,
-    store_id: Option<Uuid>,
-    store_name: Option<String>,
-    owner_name: Option<String>,
-    custom: String,
-    created_at: DateTime<Utc>,
-}
-
-impl TryFrom<LeadListRow> for LeadListItem {
-    type Error = Error;
-    fn try_from(r: LeadListRow) -> Result<Self> {
-        Ok(LeadListItem {
-            id: r.id,
-            person_id: r.person_id,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            phone: r.phone,
-            email: r.email,
-            status: parse_enum(&r.status, "leads.status")?,
-            source_channel: parse_enum(&r.source_channel, "leads.source_channel")?,
-            interest: parse_enum(&r.interest, "leads.interest")?,
-            store_id: r.store_id,
-            store_name: r.store_name,
-            owner_name: r.owner_name,
-            custom: json_column(&r.custom, "leads.custom")?,
-            created_at: r.created_at,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    id: Uuid,
-    lead_id: Uuid,
-    kind: String,
-    from_status: Option<String>,
-    to_status: Option<String>,
-    detail: Option<String>,
-    user_id: Option<Uuid>,
-    user_name: Option<String>,
-    at: DateTime<Utc>,
-}
 
 /// Pushes the WHERE clause of a lead list query (shared by the page and its count).
 fn push_lead_filters(qb: &mut QueryBuilder, tenant: Uuid, q: &LeadQuery, backend: Backend) {
@@ -237,14 +131,13 @@ impl Conn<'_> {
 
     /// A lead by id.
     pub async fn get_lead(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Lead>> {
-        let row = query_as::<LeadRow>(&format!(
+        query_as::<Lead>(&format!(
             "SELECT {LEAD_COLUMNS} FROM leads WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        row.map(Lead::try_from).transpose()
+        .await
     }
 
     /// Sets a lead's status, disqualification reason and `updated_at`.
@@ -319,14 +212,11 @@ impl Conn<'_> {
         );
         qb.push(order);
         let rows = qb
-            .build_query_as::<LeadListRow>()
+            .build_query_as::<LeadListItem>()
             .fetch_all(&mut *self)
             .await?;
         Ok(Page {
-            items: rows
-                .into_iter()
-                .map(LeadListItem::try_from)
-                .collect::<Result<_>>()?,
+            items: rows,
             total: total as u64,
             offset: q.offset,
         })
@@ -354,7 +244,7 @@ impl Conn<'_> {
 
     /// A lead's history, newest first.
     pub async fn events_of(&mut self, tenant: Uuid, lead: Uuid) -> Result<Vec<LeadEvent>> {
-        let rows = query_as::<EventRow>(
+        query_as::<LeadEvent>(
             "SELECT e.id, e.lead_id, e.kind, e.from_status, e.to_status, e.detail, e.user_id, \
              u.display_name AS user_name, e.at FROM lead_events e \
              LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id \
@@ -363,30 +253,7 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(lead)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(LeadEvent {
-                    id: r.id,
-                    lead_id: r.lead_id,
-                    kind: parse_enum::<LeadEventKind>(&r.kind, "lead_events.kind")?,
-                    from_status: r
-                        .from_status
-                        .as_deref()
-                        .map(|s| parse_enum(s, "lead_events.from_status"))
-                        .transpose()?,
-                    to_status: r
-                        .to_status
-                        .as_deref()
-                        .map(|s| parse_enum(s, "lead_events.to_status"))
-                        .transpose()?,
-                    detail: r.detail,
-                    user_id: r.user_id,
-                    user_name: r.user_name,
-                    at: r.at,
-                })
-            })
-            .collect()
+        .await
     }
 
     /// Every lead id.

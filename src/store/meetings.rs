@@ -3,51 +3,9 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{parse_enum, query, query_as, Conn, QueryBuilder};
-use crate::model::{Meeting, MeetingStatus};
+use super::sql::{query, query_as, Conn, QueryBuilder};
+use crate::model::Meeting;
 use crate::Result;
-
-#[derive(sqlx::FromRow)]
-struct MeetingRow {
-    id: Uuid,
-    entity_type: String,
-    entity_id: Uuid,
-    title: String,
-    starts_at: DateTime<Utc>,
-    duration_minutes: i64,
-    room: String,
-    domain: String,
-    customer_email: Option<String>,
-    status: String,
-    started_at: Option<DateTime<Utc>>,
-    ended_at: Option<DateTime<Utc>>,
-    note_id: Option<Uuid>,
-    created_by: Uuid,
-}
-
-impl TryFrom<MeetingRow> for Meeting {
-    type Error = crate::Error;
-    fn try_from(r: MeetingRow) -> Result<Meeting> {
-        Ok(Meeting {
-            id: r.id,
-            entity_type: parse_enum(&r.entity_type, "meetings.entity_type")?,
-            entity_id: r.entity_id,
-            record_title: String::new(),
-            title: r.title,
-            starts_at: r.starts_at,
-            duration_minutes: u32::try_from(r.duration_minutes).unwrap_or(0),
-            room: r.room,
-            domain: r.domain,
-            customer_email: r.customer_email,
-            status: parse_enum::<MeetingStatus>(&r.status, "meetings.status")?,
-            started_at: r.started_at,
-            ended_at: r.ended_at,
-            note_id: r.note_id,
-            participants: Vec::new(),
-            created_by: r.created_by,
-        })
-    }
-}
 
 const MEETING_COLUMNS: &str =
     "id, entity_type, entity_id, title, starts_at, duration_minutes, room, domain, \
@@ -97,7 +55,7 @@ impl Conn<'_> {
 
     /// One meeting with its participants.
     pub async fn get_meeting(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Meeting>> {
-        let row = query_as::<MeetingRow>(&format!(
+        let row = query_as::<Meeting>(&format!(
             "SELECT {MEETING_COLUMNS} WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant)
@@ -105,7 +63,7 @@ impl Conn<'_> {
         .fetch_optional(&mut *self)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let mut one = vec![Meeting::try_from(row)?];
+        let mut one = vec![row];
         self.participants_of(tenant, &mut one).await?;
         Ok(one.pop())
     }
@@ -132,11 +90,7 @@ impl Conn<'_> {
             }
         }
         qb.push(" ORDER BY starts_at LIMIT 1000");
-        let rows: Vec<MeetingRow> = qb.build_query_as().fetch_all(&mut *self).await?;
-        let mut out = rows
-            .into_iter()
-            .map(Meeting::try_from)
-            .collect::<Result<Vec<_>>>()?;
+        let mut out: Vec<Meeting> = qb.build_query_as().fetch_all(&mut *self).await?;
         self.participants_of(tenant, &mut out).await?;
         Ok(out)
     }

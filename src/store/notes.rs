@@ -4,56 +4,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::search::{excerpt, note_doc, SearchDoc};
-use super::sql::{parse_enum, query, query_as, query_scalar, Conn, QueryBuilder};
-use crate::model::{EntityType, Mention, Note, NoteKind, NoteRevision};
+use super::sql::{query, query_as, query_scalar, Conn, QueryBuilder};
+use crate::model::{EntityType, Mention, Note, NoteRevision};
 use crate::{Error, Result};
-
-#[derive(sqlx::FromRow)]
-struct NoteRow {
-    id: Uuid,
-    entity_type: String,
-    entity_id: Uuid,
-    kind: String,
-    body: String,
-    pinned: bool,
-    author_id: Option<Uuid>,
-    author_name: Option<String>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-impl TryFrom<NoteRow> for Note {
-    type Error = Error;
-    fn try_from(r: NoteRow) -> Result<Note> {
-        Ok(Note {
-            id: r.id,
-            entity_type: parse_enum::<EntityType>(&r.entity_type, "notes.entity_type")?,
-            entity_id: r.entity_id,
-            kind: parse_enum::<NoteKind>(&r.kind, "notes.kind")?,
-            body: r.body,
-            html: String::new(),
-            pinned: r.pinned,
-            author_id: r.author_id,
-            author_name: r.author_name,
-            mentions: Vec::new(),
-            revisions: 0,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct MentionRow {
-    note_id: Uuid,
-    entity_type: String,
-    entity_id: Uuid,
-    title: Option<String>,
-    display_name: Option<String>,
-    body: String,
-    created_at: DateTime<Utc>,
-    read_at: Option<DateTime<Utc>>,
-}
 
 impl Conn<'_> {
     /// Bulk load: inserts notes (with their record's title for the index).
@@ -102,22 +55,18 @@ impl Conn<'_> {
             sep.push_bind(*n);
         }
         qb.push(")");
-        let rows: Vec<(Uuid, String, Uuid)> = qb.build_query_as().fetch_all(&mut *self).await?;
-        rows.into_iter()
-            .map(|(id, t, e)| Ok((id, parse_enum::<EntityType>(&t, "notes.entity_type")?, e)))
-            .collect()
+        qb.build_query_as().fetch_all(&mut *self).await
     }
 
     /// Every note (without html, mentions or revision count).
     pub async fn all_notes(&mut self, tenant: Uuid) -> Result<Vec<Note>> {
-        let rows = query_as::<NoteRow>(
+        query_as::<Note>(
             "SELECT n.id, n.entity_type, n.entity_id, n.kind, n.body, n.pinned, n.author_id, \
              NULL AS author_name, n.created_at, n.updated_at FROM notes n WHERE n.tenant_id = $1",
         )
         .bind(tenant)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter().map(Note::try_from).collect()
+        .await
     }
 
     /// Creates a note.
@@ -143,7 +92,7 @@ impl Conn<'_> {
 
     /// A note by id (without html, mentions or revision count).
     pub async fn get_note(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Note>> {
-        let row = query_as::<NoteRow>(
+        query_as::<Note>(
             "SELECT n.id, n.entity_type, n.entity_id, n.kind, n.body, n.pinned, n.author_id, \
              u.display_name AS author_name, n.created_at, n.updated_at FROM notes n \
              LEFT JOIN users u ON u.tenant_id = n.tenant_id AND u.id = n.author_id \
@@ -152,8 +101,7 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        row.map(Note::try_from).transpose()
+        .await
     }
 
     /// Saves a note's kind, body, pinned flag and `updated_at`, keeping the
@@ -203,7 +151,7 @@ impl Conn<'_> {
     /// Notes on a record: pinned first, then newest; with mentions and
     /// revision counts (not html).
     pub async fn notes_of(&mut self, tenant: Uuid, entity: Uuid) -> Result<Vec<Note>> {
-        let rows = query_as::<NoteRow>(
+        let mut notes = query_as::<Note>(
             "SELECT n.id, n.entity_type, n.entity_id, n.kind, n.body, n.pinned, n.author_id, \
              u.display_name AS author_name, n.created_at, n.updated_at FROM notes n \
              LEFT JOIN users u ON u.tenant_id = n.tenant_id AND u.id = n.author_id \
@@ -213,10 +161,6 @@ impl Conn<'_> {
         .bind(entity)
         .fetch_all(&mut *self)
         .await?;
-        let mut notes = rows
-            .into_iter()
-            .map(Note::try_from)
-            .collect::<Result<Vec<_>>>()?;
         if notes.is_empty() {
             return Ok(notes);
         }
@@ -253,25 +197,15 @@ impl Conn<'_> {
 
     /// A note's earlier versions, newest first.
     pub async fn note_revisions(&mut self, tenant: Uuid, note: Uuid) -> Result<Vec<NoteRevision>> {
-        let rows: Vec<(String, String, Option<String>, DateTime<Utc>)> = query_as(
-            "SELECT r.kind, r.body, u.display_name, r.edited_at FROM note_revisions r \
+        query_as(
+            "SELECT r.kind, r.body, u.display_name AS edited_by, r.edited_at FROM note_revisions r \
              LEFT JOIN users u ON u.tenant_id = r.tenant_id AND u.id = r.edited_by \
              WHERE r.tenant_id = $1 AND r.note_id = $2 ORDER BY r.edited_at DESC, r.id DESC",
         )
         .bind(tenant)
         .bind(note)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter()
-            .map(|(kind, body, edited_by, edited_at)| {
-                Ok(NoteRevision {
-                    kind: parse_enum::<NoteKind>(&kind, "note_revisions.kind")?,
-                    body,
-                    edited_by,
-                    edited_at,
-                })
-            })
-            .collect()
+        .await
     }
 
     /// Sets the users a note mentions (adds the new, removes the gone;
@@ -321,9 +255,10 @@ impl Conn<'_> {
         unread_only: bool,
         limit: u32,
     ) -> Result<Vec<Mention>> {
-        let rows: Vec<MentionRow> =
+        let mut mentions: Vec<Mention> =
             query_as(format!(
-                "SELECT m.note_id, n.entity_type, n.entity_id, s.title, u.display_name, n.body, m.created_at, m.read_at \
+                "SELECT m.note_id, n.entity_type, n.entity_id, COALESCE(s.title, '') AS record_title, \
+                 u.display_name AS author_name, n.body AS excerpt, m.created_at, m.read_at \
                  FROM note_mentions m JOIN notes n ON n.tenant_id = m.tenant_id AND n.id = m.note_id \
                  LEFT JOIN users u ON u.tenant_id = n.tenant_id AND u.id = n.author_id \
                  LEFT JOIN search_docs s ON s.tenant_id = n.tenant_id AND s.entity_id = n.entity_id \
@@ -335,20 +270,10 @@ impl Conn<'_> {
             .bind(i64::from(limit))
             .fetch_all(&mut *self)
             .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Mention {
-                    note_id: r.note_id,
-                    entity_type: parse_enum::<EntityType>(&r.entity_type, "notes.entity_type")?,
-                    entity_id: r.entity_id,
-                    record_title: r.title.unwrap_or_default(),
-                    author_name: r.display_name,
-                    excerpt: excerpt(&r.body, 200),
-                    created_at: r.created_at,
-                    read_at: r.read_at,
-                })
-            })
-            .collect()
+        for mention in &mut mentions {
+            mention.excerpt = excerpt(&mention.excerpt, 200);
+        }
+        Ok(mentions)
     }
 
     /// Marks mentions of `user` read (one note, or all when `None`).

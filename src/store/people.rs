@@ -4,10 +4,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::search::{person_doc, SearchDoc};
-use super::sql::{
-    json_column, parse_enum, query, query_as, query_scalar, Conn, Query, QueryBuilder,
-};
-use crate::model::{search_key, Consent, ConsentKind, Person};
+use super::sql::{query, query_as, query_scalar, Conn, Query, QueryBuilder};
+use crate::model::{search_key, Consent, Person};
 use crate::{Error, Result};
 
 /// The text the list search runs on: accent-folded lower-case name, e-mail
@@ -34,67 +32,10 @@ pub(crate) fn person_search_text(p: &Person) -> String {
     parts.join(" ")
 }
 
+/// The columns of [`Person`], named as its fields (read with `query_as::<Person>`).
 const PERSON_COLUMNS: &str =
-    "id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, email, email_2, \
+    "id, first_name, last_name, phone_e164 AS phone, phone_2_e164 AS phone_2, phone_raw, email, email_2, \
      company_name, city, country, external_ref, is_customer, tax_code, custom, created_at, updated_at";
-
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: Uuid,
-    first_name: String,
-    last_name: String,
-    phone_e164: Option<String>,
-    phone_2_e164: Option<String>,
-    phone_raw: Option<String>,
-    email: Option<String>,
-    email_2: Option<String>,
-    company_name: Option<String>,
-    city: Option<String>,
-    country: Option<String>,
-    external_ref: Option<String>,
-    is_customer: bool,
-    tax_code: Option<String>,
-    custom: String,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-impl TryFrom<PersonRow> for Person {
-    type Error = crate::Error;
-    fn try_from(r: PersonRow) -> Result<Self> {
-        Ok(Person {
-            id: r.id,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            phone: r.phone_e164,
-            phone_2: r.phone_2_e164,
-            phone_raw: r.phone_raw,
-            email: r.email,
-            email_2: r.email_2,
-            company_name: r.company_name,
-            city: r.city,
-            country: r.country,
-            external_ref: r.external_ref,
-            is_customer: r.is_customer,
-            tax_code: r.tax_code,
-            custom: json_column(&r.custom, "people.custom")?,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct ConsentRow {
-    id: Uuid,
-    person_id: Uuid,
-    lead_id: Option<Uuid>,
-    kind: String,
-    granted: bool,
-    text_version: String,
-    recorded_at: DateTime<Utc>,
-    recorded_by: Option<Uuid>,
-}
 
 /// Binds a person's columns from `first_name` to `search_text`, in table
 /// order (shared by the insert and the update).
@@ -182,23 +123,19 @@ impl Conn<'_> {
             qb.push(" AND email_2 = ").push_bind(email.to_string());
         }
         qb.push(") ORDER BY created_at, id LIMIT 20");
-        let rows = qb
-            .build_query_as::<PersonRow>()
-            .fetch_all(&mut *self)
-            .await?;
-        rows.into_iter().map(Person::try_from).collect()
+        let rows = qb.build_query_as::<Person>().fetch_all(&mut *self).await?;
+        Ok(rows)
     }
 
     /// A person by id.
     pub async fn get_person(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Person>> {
-        let row = query_as::<PersonRow>(&format!(
+        query_as::<Person>(&format!(
             "SELECT {PERSON_COLUMNS} FROM people WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        row.map(Person::try_from).transpose()
+        .await
     }
 
     /// Creates a person.
@@ -352,28 +289,14 @@ impl Conn<'_> {
 
     /// A person's consent decisions, newest first.
     pub async fn consents_of(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Consent>> {
-        let rows = query_as::<ConsentRow>(
+        query_as::<Consent>(
             "SELECT id, person_id, lead_id, kind, granted, text_version, recorded_at, recorded_by FROM consents \
              WHERE tenant_id = $1 AND person_id = $2 ORDER BY recorded_at DESC, id DESC",
         )
         .bind(tenant)
         .bind(person)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Consent {
-                    id: r.id,
-                    person_id: r.person_id,
-                    lead_id: r.lead_id,
-                    kind: parse_enum::<ConsentKind>(&r.kind, "consents.kind")?,
-                    granted: r.granted,
-                    text_version: r.text_version,
-                    recorded_at: r.recorded_at,
-                    recorded_by: r.recorded_by,
-                })
-            })
-            .collect()
+        .await
     }
 
     /// Marks a person (`company = false`) or company as a customer.

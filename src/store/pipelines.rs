@@ -7,61 +7,30 @@ use super::sql::{query, query_as, Conn};
 use crate::model::{LostReason, Pipeline, Stage};
 use crate::Result;
 
-#[derive(sqlx::FromRow)]
-struct StageRow {
-    id: Uuid,
-    pipeline_id: Uuid,
-    name: String,
-    position: i32,
-    probability: i32,
-    archived: bool,
-}
-
-#[derive(sqlx::FromRow)]
-struct PipelineRow {
-    id: Uuid,
-    name: String,
-    position: i32,
-    archived: bool,
-}
-
 impl Conn<'_> {
     /// Every pipeline with its stages, by position.
     pub async fn list_pipelines(&mut self, tenant: Uuid) -> Result<Vec<Pipeline>> {
-        let pipelines = query_as::<PipelineRow>(
+        let mut pipelines = query_as::<Pipeline>(
             "SELECT id, name, position, archived FROM pipelines WHERE tenant_id = $1 ORDER BY position, name",
         )
         .bind(tenant)
         .fetch_all(&mut *self)
         .await?;
-        let stages = query_as::<StageRow>(
+        let stages = query_as::<Stage>(
             "SELECT id, pipeline_id, name, position, probability, archived FROM pipeline_stages \
              WHERE tenant_id = $1 ORDER BY position, name",
         )
         .bind(tenant)
         .fetch_all(&mut *self)
         .await?;
-        Ok(pipelines
-            .into_iter()
-            .map(|p| Pipeline {
-                id: p.id,
-                name: p.name,
-                position: u32::try_from(p.position).unwrap_or(0),
-                archived: p.archived,
-                stages: stages
-                    .iter()
-                    .filter(|s| s.pipeline_id == p.id)
-                    .map(|s| Stage {
-                        id: s.id,
-                        pipeline_id: s.pipeline_id,
-                        name: s.name.clone(),
-                        position: u32::try_from(s.position).unwrap_or(0),
-                        probability: u8::try_from(s.probability).unwrap_or(0),
-                        archived: s.archived,
-                    })
-                    .collect(),
-            })
-            .collect())
+        for pipeline in &mut pipelines {
+            pipeline.stages = stages
+                .iter()
+                .filter(|s| s.pipeline_id == pipeline.id)
+                .cloned()
+                .collect();
+        }
+        Ok(pipelines)
     }
 
     /// Creates a pipeline and its stages.

@@ -453,16 +453,6 @@ pub(crate) fn json_column<T: serde::de::DeserializeOwned>(text: &str, column: &s
     })
 }
 
-/// A string column read back as one of Banco's enums. Errors:
-/// [`Error::Database`] (`Decode`) naming the column and the value.
-pub(crate) fn parse_enum<T: std::str::FromStr>(value: &str, column: &str) -> Result<T> {
-    value.parse().map_err(|_| {
-        Error::Database(sqlx::Error::Decode(
-            format!("unexpected value `{value}` in column {column}").into(),
-        ))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

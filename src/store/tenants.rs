@@ -3,84 +3,28 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{parse_enum, query, query_as, Conn};
-use crate::model::{Role, Shop, Tenant, User};
-use crate::{Error, Result};
-
-#[derive(sqlx::FromRow)]
-struct TenantRow {
-    id: Uuid,
-    name: String,
-    default_region: String,
-    consent_text_version: String,
-    currency: String,
-}
-
-impl From<TenantRow> for Tenant {
-    fn from(r: TenantRow) -> Self {
-        Tenant {
-            id: r.id,
-            name: r.name,
-            default_region: r.default_region,
-            consent_text_version: r.consent_text_version,
-            currency: r.currency,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct ShopRow {
-    id: Uuid,
-    name: String,
-    code: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct UserRow {
-    id: Uuid,
-    display_name: String,
-    email: Option<String>,
-    role: String,
-    store_id: Option<Uuid>,
-    active: bool,
-    created_at: DateTime<Utc>,
-}
-
-impl TryFrom<UserRow> for User {
-    type Error = Error;
-    fn try_from(r: UserRow) -> Result<Self> {
-        Ok(User {
-            id: r.id,
-            display_name: r.display_name,
-            email: r.email,
-            role: parse_enum::<Role>(&r.role, "users.role")?,
-            store_id: r.store_id,
-            active: r.active,
-            created_at: r.created_at,
-        })
-    }
-}
+use super::sql::{query, query_as, Conn};
+use crate::model::{Shop, Tenant, User};
+use crate::Result;
 
 impl Conn<'_> {
     /// The oldest tenant, if any (a single-shop install has exactly one).
     pub async fn first_tenant(&mut self) -> Result<Option<Tenant>> {
-        let row = query_as::<TenantRow>(
+        query_as::<Tenant>(
             "SELECT id, name, default_region, consent_text_version, currency FROM tenants ORDER BY created_at, id LIMIT 1",
         )
         .fetch_optional(&mut *self)
-        .await?;
-        Ok(row.map(Tenant::from))
+        .await
     }
 
     /// A tenant by id.
     pub async fn get_tenant(&mut self, id: Uuid) -> Result<Option<Tenant>> {
-        let row = query_as::<TenantRow>(
+        query_as::<Tenant>(
             "SELECT id, name, default_region, consent_text_version, currency FROM tenants WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        Ok(row.map(Tenant::from))
+        .await
     }
 
     /// Creates a tenant.
@@ -114,20 +58,10 @@ impl Conn<'_> {
 
     /// The tenant's stores, by name.
     pub async fn list_stores(&mut self, tenant: Uuid) -> Result<Vec<Shop>> {
-        let rows = query_as::<ShopRow>(
-            "SELECT id, name, code FROM stores WHERE tenant_id = $1 ORDER BY name, id",
-        )
-        .bind(tenant)
-        .fetch_all(&mut *self)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Shop {
-                id: r.id,
-                name: r.name,
-                code: r.code,
-            })
-            .collect())
+        query_as::<Shop>("SELECT id, name, code FROM stores WHERE tenant_id = $1 ORDER BY name, id")
+            .bind(tenant)
+            .fetch_all(&mut *self)
+            .await
     }
 
     /// Creates a user.
@@ -151,27 +85,25 @@ impl Conn<'_> {
 
     /// The tenant's users, by name.
     pub async fn list_users(&mut self, tenant: Uuid) -> Result<Vec<User>> {
-        let rows = query_as::<UserRow>(
+        query_as::<User>(
             "SELECT id, display_name, email, role, store_id, active, created_at FROM users \
              WHERE tenant_id = $1 ORDER BY display_name, id",
         )
         .bind(tenant)
         .fetch_all(&mut *self)
-        .await?;
-        rows.into_iter().map(User::try_from).collect()
+        .await
     }
 
     /// A user by id.
     pub async fn get_user(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<User>> {
-        let row = query_as::<UserRow>(
+        query_as::<User>(
             "SELECT id, display_name, email, role, store_id, active, created_at FROM users \
              WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
-        .await?;
-        row.map(User::try_from).transpose()
+        .await
     }
 
     /// Refreshes the query planner's statistics after a bulk write (seed,

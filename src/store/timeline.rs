@@ -3,19 +3,9 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{parse_enum, query, Conn, QueryBuilder};
+use super::sql::{query, Conn, QueryBuilder};
 use crate::model::{EntityType, Page, TimelineEntry};
 use crate::Result;
-
-#[derive(sqlx::FromRow)]
-struct TimelineRow {
-    at: DateTime<Utc>,
-    kind: String,
-    entity_type: String,
-    entity_id: Uuid,
-    detail: Option<String>,
-    user_name: Option<String>,
-}
 
 impl Conn<'_> {
     /// Appends to a record's timeline.
@@ -108,20 +98,7 @@ impl Conn<'_> {
             .push_bind(i64::from(limit.clamp(1, 500)))
             .push(" OFFSET ")
             .push_bind(i64::from(offset));
-        let rows: Vec<TimelineRow> = qb.build_query_as().fetch_all(&mut *self).await?;
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                Ok(TimelineEntry {
-                    at: r.at,
-                    kind: r.kind,
-                    entity_type: parse_enum::<EntityType>(&r.entity_type, "timeline.entity_type")?,
-                    entity_id: r.entity_id,
-                    detail: r.detail,
-                    user_name: r.user_name,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let items: Vec<TimelineEntry> = qb.build_query_as().fetch_all(&mut *self).await?;
         Ok(Page {
             items,
             total: total as u64,
