@@ -464,3 +464,65 @@ fn the_window_and_the_core_share_one_contract() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The quoted names between `start` and the next `end` in `text`.
+fn quoted_between(text: &str, start: &str, end: &str) -> Vec<String> {
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not found"))
+        + start.len();
+    let to = from + text[from..].find(end).unwrap();
+    text[from..to]
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_command_is_granted_to_the_main_window_only() {
+    let lib = read("src-tauri/src/lib.rs");
+    let from = lib.find("tauri::generate_handler![").unwrap();
+    let to = from + lib[from..].find(']').unwrap();
+    let handler: BTreeSet<String> = lib[from + "tauri::generate_handler![".len()..to]
+        .split(',')
+        .filter_map(|n| n.trim().rsplit("::").next().map(str::to_string))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let manifest: BTreeSet<String> =
+        quoted_between(&read("src-tauri/build.rs"), "const COMMANDS", "];")
+            .into_iter()
+            .collect();
+    assert_eq!(
+        handler, manifest,
+        "src-tauri/build.rs COMMANDS must list every registered command (so each gets a permission)"
+    );
+    let desk: BTreeSet<String> = quoted_between(
+        &read("src-tauri/permissions/desk.toml"),
+        "permissions = [",
+        "]",
+    )
+    .into_iter()
+    .map(|p| p.trim_start_matches("allow-").replace('-', "_"))
+    .collect();
+    assert_eq!(
+        handler, desk,
+        "permissions/desk.toml must allow every command"
+    );
+    let main = read("src-tauri/capabilities/default.json");
+    assert!(
+        main.contains("\"desk\"") && main.contains("\"main\""),
+        "the main window's capability grants the desk set"
+    );
+    let meeting = quoted_between(
+        &read("src-tauri/capabilities/meeting.json"),
+        "\"permissions\": [",
+        "]",
+    );
+    assert_eq!(
+        meeting,
+        ["core:window:allow-close"],
+        "a meeting window (third-party script) may close itself and call no Banco command"
+    );
+}

@@ -46,7 +46,7 @@ fn database_url() -> (String, String) {
             .ok()
             .filter(|u| !u.is_empty())
     }) {
-        let shown = redact(&url);
+        let shown = banco::store::redact_url(&url);
         return (url, shown);
     }
     let dir = flag("--data-dir")
@@ -54,20 +54,6 @@ fn database_url() -> (String, String) {
         .unwrap_or_else(default_data_dir);
     let url = sqlite_url_in(&dir);
     (url.clone(), url)
-}
-
-/// A URL with its password replaced by `***`.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
 }
 
 /// Opens the database and runs the window. Exits with a message on stderr
@@ -90,7 +76,10 @@ pub fn run() {
     let state = match state {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("banco: cannot open the database at {}: {e}", redact(&url));
+            eprintln!(
+                "banco: cannot open the database at {}: {e}",
+                banco::store::redact_url(&url)
+            );
             std::process::exit(1);
         }
     };
@@ -201,20 +190,5 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("banco: the window failed: {e}");
         std::process::exit(1);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://ann:secret@db:5432/banco"),
-            "postgres://ann:***@db:5432/banco"
-        );
-        assert_eq!(
-            super::redact("sqlite:///tmp/banco.db"),
-            "sqlite:///tmp/banco.db"
-        );
     }
 }

@@ -222,6 +222,30 @@ async fn click(c: &Client, css: &str) {
     }
 }
 
+/// Calls Banco's `command` from the current window's page as a script
+/// would, with a well-formed request for `list_leads` and an empty one
+/// otherwise: `"allowed"` when the core answered, else the refusal.
+async fn try_invoke(c: &Client, command: &str) -> String {
+    let req = if command == "list_leads" {
+        r#"{"query": {}}"#
+    } else {
+        "{}"
+    };
+    c.execute_async(
+        &format!(
+            "const done = arguments[arguments.length - 1]; \
+             window.__TAURI__.core.invoke('{command}', {{ req: {req} }}) \
+               .then(() => done('allowed'), e => done('refused: ' + JSON.stringify(e)));"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
 /// Opens the first row of the list `table` (`#leads-table`, `#deal-list`)
 /// from the keyboard, as counter staff do: focus it, Enter.
 async fn open_first_row(c: &Client, table: &str) {
@@ -1138,6 +1162,33 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     .await;
     wait_text(c, "#record-meetings", "in corso").await;
     screen_shot("calls-05-meeting-window");
+
+    // The meeting window runs Jitsi's script: it may call no Banco command
+    // (the app manifest grants them to the main window only), while the
+    // main window may.
+    let main = c.window().await.unwrap();
+    assert_eq!(try_invoke(c, "list_leads").await, "allowed", "main window");
+    let meeting = {
+        let mut found = None;
+        for _ in 0..50 {
+            let handles = c.windows().await.unwrap();
+            found = handles.into_iter().find(|h| *h != main);
+            if found.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        found.expect("the meeting window has a WebDriver handle")
+    };
+    c.switch_to_window(meeting).await.unwrap();
+    for command in ["list_leads", "import_preview", "switch_user"] {
+        let answer = try_invoke(c, command).await;
+        assert!(
+            answer.contains("not allowed"),
+            "{command} from the meeting window: {answer}"
+        );
+    }
+    c.switch_to_window(main).await.unwrap();
 
     // End it: the meeting note opens, prefilled, and lands on the timeline.
     click(c, "#record-meetings .meeting-end").await;

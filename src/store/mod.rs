@@ -108,6 +108,36 @@ pub fn default_data_dir() -> PathBuf {
         .join("banco")
 }
 
+/// A database URL safe to show or log: the password of the user part and
+/// any `password`/`sslpassword` query parameter become `***` (parsed as a
+/// URL, so a password containing `@` or `:` is hidden whole). A URL that
+/// cannot be parsed is not echoed at all.
+pub fn redact_url(raw: &str) -> String {
+    let Ok(mut url) = url::Url::parse(raw) else {
+        return "<a database URL that cannot be read>".into();
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("***"));
+    }
+    let secret =
+        |k: &str| k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("sslpassword");
+    if url.query_pairs().any(|(k, _)| secret(&k)) {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if secret(&k) {
+                    "***".into()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
+}
+
 /// The `sqlite:` URL of the database file inside `data_dir`.
 pub fn sqlite_url_in(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join(SQLITE_FILE).display())
@@ -305,4 +335,39 @@ macro_rules! with_tx {
         };
         tx.finish(result).await
     }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn a_shown_database_url_never_holds_a_password() {
+        assert_eq!(
+            redact_url("postgres://ann:secret@db:5432/banco"),
+            "postgres://ann:***@db:5432/banco"
+        );
+        // An unescaped `@` or `:` in the password: hidden whole.
+        let shown = redact_url("postgres://ann:p@ss:w0rd@db/banco");
+        assert!(
+            !shown.contains("p@ss") && !shown.contains("w0rd"),
+            "{shown}"
+        );
+        assert!(shown.contains("ann:***@db"), "{shown}");
+        // A password given as a parameter.
+        let shown = redact_url("postgres://db/banco?user=ann&password=secret&sslmode=verify-full");
+        assert!(
+            !shown.contains("secret") && shown.contains("sslmode=verify-full"),
+            "{shown}"
+        );
+        assert_eq!(
+            redact_url("sqlite:///tmp/banco.db"),
+            "sqlite:///tmp/banco.db"
+        );
+        assert_eq!(
+            redact_url("postgres://ann@db/banco"),
+            "postgres://ann@db/banco"
+        );
+        assert!(!redact_url("not a url secret").contains("secret"));
+    }
 }
