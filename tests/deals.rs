@@ -1002,3 +1002,70 @@ store_test!(
         }
     }
 );
+
+store_test!(
+    staff_change_only_deals_of_their_store_or_their_own,
+    |t: TestDb| async move {
+        let fisso = pipeline(&t, "Fisso").await;
+        let out = capture::capture_lead(&t.db, &t.ctx, walk_in("Piero", "3332000001", true))
+            .await
+            .unwrap();
+        let deal = deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(fisso.id),
+                person_id: Some(out.person.id),
+                lines: vec![line("Luce Casa", 0, 4_500)],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .deal;
+        assert_eq!(deal.owner_id, Some(t.ctx.user.id));
+        // A clerk of another store: the deal is neither theirs nor of their store.
+        let other = staff::add_store(&t.db, &t.ctx, "Bari Centro", "BA1")
+            .await
+            .unwrap();
+        let clerk = staff::add_user(
+            &t.db,
+            &t.ctx,
+            NewUser {
+                display_name: "Nadia Conte".into(),
+                email: "nadia.conte@banco.test".into(),
+                role: Role::Staff,
+                store_id: Some(other.id),
+            },
+        )
+        .await
+        .unwrap();
+        let clerk = Ctx::load(&t.db, Some(clerk.id)).await.unwrap();
+        let won = DealMove::Won {
+            contract_start: None,
+        };
+        for attempt in [
+            deals::move_deal(&t.db, &clerk, deal.id, &won).await,
+            deals::link_customer(&t.db, &clerk, deal.id, Some(out.person.id), None).await,
+        ] {
+            match attempt {
+                Err(Error::Forbidden { role, action }) => {
+                    assert_eq!((role, action), (Role::Staff, "edit_deal"))
+                }
+                other => panic!("expected a refusal, got {other:?}"),
+            }
+        }
+        let unchanged = deals::detail(&t.db, &t.ctx, deal.id).await.unwrap().deal;
+        assert_eq!(
+            unchanged.status,
+            DealStatus::Open,
+            "a refused move changes nothing"
+        );
+        // A clerk of the deal's own store may close it.
+        let colleague = common::staff_ctx(&t, "Luca Neri", Role::Staff).await;
+        let closed = deals::move_deal(&t.db, &colleague, deal.id, &won)
+            .await
+            .unwrap();
+        assert_eq!(closed.deal.status, DealStatus::Won);
+    }
+);

@@ -471,7 +471,7 @@ fn quoted_between(text: &str, start: &str, end: &str) -> Vec<String> {
         .find(start)
         .unwrap_or_else(|| panic!("{start} not found"))
         + start.len();
-    let to = from + text[from..].find(end).unwrap();
+    let to = from + text[from..].find(end).expect("the list ends");
     text[from..to]
         .split('"')
         .skip(1)
@@ -483,8 +483,8 @@ fn quoted_between(text: &str, start: &str, end: &str) -> Vec<String> {
 #[test]
 fn every_command_is_granted_to_the_main_window_only() {
     let lib = read("src-tauri/src/lib.rs");
-    let from = lib.find("tauri::generate_handler![").unwrap();
-    let to = from + lib[from..].find(']').unwrap();
+    let from = lib.find("tauri::generate_handler![").expect("the handler");
+    let to = from + lib[from..].find(']').expect("the handler ends");
     let handler: BTreeSet<String> = lib[from + "tauri::generate_handler![".len()..to]
         .split(',')
         .filter_map(|n| n.trim().rsplit("::").next().map(str::to_string))

@@ -524,7 +524,7 @@ fn matches_format(value: &str, pattern: &str) -> bool {
 /// dropped and letters upper-cased. Eleven digits alone, or `IT` + eleven
 /// digits, are an Italian partita IVA and must pass [`partita_iva_ok`]; the
 /// result is the 11 digits. Any other EU prefix must match its national
-/// format ([`EU_VAT_FORMATS`]); the result keeps the prefix.
+/// format (`EU_VAT_FORMATS`); the result keeps the prefix.
 ///
 /// Errors on `field`: `invalid_vat` (with `value` and `country`) when the
 /// format or the Italian check digit is wrong; `unknown_value` for a prefix

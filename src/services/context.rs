@@ -126,4 +126,30 @@ impl Ctx {
             role => Err(Error::Forbidden { role, action }),
         }
     }
+
+    /// Checks that the acting user may change `deal` (its fields, stage,
+    /// outcome or customer): a manager or an admin any deal of the tenant;
+    /// staff a deal they own, a deal nobody owns, or a deal of their own
+    /// store. The deal is the one read from the database, never one sent by
+    /// the page.
+    ///
+    /// Errors: [`Error::Forbidden`] (`edit_deal`).
+    pub fn require_deal_access(&self, deal: &crate::model::Deal) -> Result<()> {
+        let user = &self.user;
+        let allowed = match user.role {
+            Role::Admin | Role::StoreManager => true,
+            _ => {
+                deal.owner_id.is_none_or(|owner| owner == user.id)
+                    || (deal.store_id.is_some() && deal.store_id == user.store_id)
+            }
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error::Forbidden {
+                role: user.role,
+                action: "edit_deal",
+            })
+        }
+    }
 }

@@ -110,7 +110,7 @@ fn synonyms(field: DealImportField) -> &'static [&'static str] {
 }
 
 /// Guesses the field of each column from its header (see
-/// [`super::import::guess_columns`]); each field used once.
+/// `services::import::guess_columns`); each field used once.
 pub fn guess_mapping(headers: &[String]) -> Vec<Option<DealImportField>> {
     guess_columns(headers, DealImportField::ALL, synonyms, |_| true)
 }

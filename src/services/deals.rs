@@ -422,11 +422,17 @@ async fn search_text_of(c: &mut Conn<'_>, ctx: &Ctx, d: &Deal) -> Result<String>
 /// - lost: needs a reason from the list; probability 0;
 /// - reopen: back into a stage, open, the contract removed.
 ///
-/// Errors: [`Error::NotFound`]; [`Error::IllegalDealMove`]; [`Error::Validation`]
+/// Errors: [`Error::NotFound`]; [`Error::Forbidden`] (`edit_deal`, see
+/// [`Ctx::require_deal_access`]); [`Error::IllegalDealMove`]; [`Error::Validation`]
 /// `reason_id` (`reason_required`, `unknown_value`), `note` (`too_long`),
 /// `stage_id` (`unknown_value`).
 pub async fn move_deal(db: &Db, ctx: &Ctx, deal_id: Uuid, mv: &DealMove) -> Result<DealDetail> {
     with_tx!(db, |c| {
+        let deal = c
+            .get_deal(ctx.tenant_id(), deal_id)
+            .await?
+            .ok_or_else(|| not_found("deal", deal_id))?;
+        ctx.require_deal_access(&deal)?;
         move_in(c, ctx, deal_id, mv).await?;
         detail_in(c, ctx, deal_id).await
     })
@@ -584,7 +590,8 @@ pub(crate) async fn move_in(
 /// Saves a deal's title, lines, contract length, probability, expected
 /// close and owner; recomputes its totals; records `updated`.
 ///
-/// Errors: [`Error::NotFound`]; [`Error::Validation`] (`lines.N.*`,
+/// Errors: [`Error::NotFound`]; [`Error::Forbidden`] (`edit_deal`, see
+/// [`Ctx::require_deal_access`]); [`Error::Validation`] (`lines.N.*`,
 /// `contract_months`, `probability`, `owner_id`).
 pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result<DealDetail> {
     let mut errors = check_lines(&u.lines);
@@ -608,6 +615,7 @@ pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result
             .get_deal(tenant, deal_id)
             .await?
             .ok_or_else(|| not_found("deal", deal_id))?;
+        ctx.require_deal_access(&deal)?;
         if let Some(o) = u.owner_id {
             if !c.get_user(tenant, o).await?.is_some_and(|u| u.active) {
                 errors.push(
@@ -665,7 +673,8 @@ pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result
 ///
 /// Errors: [`Error::Validation`] `person_id` (`required` when both are
 /// absent); [`Error::NotFound`] for the deal, the person or the company
-/// (ids of another tenant are not found).
+/// (ids of another tenant are not found); [`Error::Forbidden`] (`edit_deal`,
+/// see [`Ctx::require_deal_access`]).
 pub async fn link_customer(
     db: &Db,
     ctx: &Ctx,
@@ -682,6 +691,7 @@ pub async fn link_customer(
             .get_deal(tenant, deal_id)
             .await?
             .ok_or_else(|| not_found("deal", deal_id))?;
+        ctx.require_deal_access(&deal)?;
         let mut names = Vec::new();
         if let Some(p) = person_id {
             let person = c

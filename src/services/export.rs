@@ -37,7 +37,7 @@ pub fn leads_json(items: &[LeadListItem]) -> Result<String> {
 /// Leads as CSV with a header: `id, created_at, first_name, last_name,
 /// phone (E.164), phone_national, email, status, source_channel, interest,
 /// store, owner`, then one column per key of `custom` (the lead's custom
-/// fields, see [`custom_keys`]).
+/// fields, see [`super::custom_fields::custom_keys`]).
 pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [

@@ -450,7 +450,7 @@ const LAYOUTS: &[(&str, &[&str])] = &[
     ("Excel (italiano)", &["ragionesociale", "cellulare"]),
 ];
 
-/// The product whose export layout `headers` match (see [`LAYOUTS`]).
+/// The product whose export layout `headers` match (see `LAYOUTS`).
 pub fn recognise_layout(headers: &[String]) -> Option<&'static str> {
     let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
     LAYOUTS

@@ -1,4 +1,4 @@
-//! The store: one interface ([`Repo`]) over two databases.
+//! The store: one connection type ([`Conn`]) over two databases.
 //!
 //! - **SQLite** (the default, one shop): a file in the app-data folder, WAL
 //!   journal, foreign keys on, a 10 s busy timeout; write transactions start
@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -138,6 +138,32 @@ pub fn redact_url(raw: &str) -> String {
     url.to_string()
 }
 
+/// Whether a Postgres connection gets TLS `verify-full` (the server's
+/// certificate checked against the trusted roots, or the URL's
+/// `sslrootcert=` CA file, and its name against `host`) because nobody chose
+/// a mode: neither the URL (`sslmode=`/`ssl-mode=`) nor `PGSSLMODE` names
+/// one, and the host is not this machine (loopback or a Unix socket keep
+/// libpq's `prefer`). sqlx's own default, `prefer`, checks no certificate,
+/// so a chain server reached over a network would accept any man in the
+/// middle (issue 12; libpq's modes: PostgreSQL 15 docs, §34.19).
+pub fn tls_must_verify(url: &str, host: &str, env_mode: Option<&str>) -> bool {
+    let named_in_url = url::Url::parse(url)
+        .map(|u| {
+            u.query_pairs().any(|(k, _)| {
+                k.eq_ignore_ascii_case("sslmode") || k.eq_ignore_ascii_case("ssl-mode")
+            })
+        })
+        .unwrap_or(false);
+    let local = host.is_empty()
+        || host.starts_with('/')
+        || host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    !named_in_url && env_mode.is_none() && !local
+}
+
 /// The `sqlite:` URL of the database file inside `data_dir`.
 pub fn sqlite_url_in(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join(SQLITE_FILE).display())
@@ -184,7 +210,11 @@ impl Db {
                 sqlite_dir,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let options = PgConnectOptions::from_str(url)?;
+            let mut options = PgConnectOptions::from_str(url)?;
+            let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
+            if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
+                options = options.ssl_mode(PgSslMode::VerifyFull);
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
@@ -195,7 +225,7 @@ impl Db {
                 sqlite_dir: None,
             })
         } else {
-            Err(Error::UnsupportedDatabaseUrl(url.to_string()))
+            Err(Error::UnsupportedDatabaseUrl(redact_url(url)))
         }
     }
 
@@ -339,7 +369,30 @@ macro_rules! with_tx {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_url;
+    use super::{redact_url, tls_must_verify};
+
+    #[test]
+    fn a_chain_server_gets_its_certificate_checked_unless_a_mode_is_chosen() {
+        let remote = "postgres://ann@db.example.it/banco";
+        assert!(tls_must_verify(remote, "db.example.it", None));
+        assert!(!tls_must_verify(
+            "postgres://ann@db.example.it/banco?sslmode=require",
+            "db.example.it",
+            None
+        ));
+        assert!(!tls_must_verify(remote, "db.example.it", Some("disable")));
+        for local in ["127.0.0.1", "localhost", "::1", "[::1]", "/run/postgresql"] {
+            assert!(
+                !tls_must_verify("postgres://ann@x/banco", local, None),
+                "{local}"
+            );
+        }
+        assert!(tls_must_verify(
+            "postgres://ann@10.0.0.5/banco",
+            "10.0.0.5",
+            None
+        ));
+    }
 
     #[test]
     fn a_shown_database_url_never_holds_a_password() {
