@@ -39,6 +39,17 @@ pub enum Error {
         /// Requested status.
         to: LeadStatus,
     },
+    /// Another desk changed the record after this one read it (optimistic
+    /// concurrency: the save carried an older version); nothing was written.
+    #[error("the {entity} {id} was changed meanwhile by {}", by.as_deref().unwrap_or("another desk"))]
+    Conflict {
+        /// `deal`.
+        entity: &'static str,
+        /// The record's id.
+        id: String,
+        /// Who made the newer change, when known (the latest history entry).
+        by: Option<String>,
+    },
     /// The acting user's role does not allow this action.
     #[error("a {role} may not {action}")]
     Forbidden {
@@ -258,6 +269,20 @@ impl Error {
                 [("detail", detail.clone())],
                 message,
             ),
+            Error::Conflict { entity, id, by } => ErrorPayload::simple(
+                ErrorKind::Conflict,
+                if by.is_some() {
+                    "error.conflict"
+                } else {
+                    "error.conflict_unknown"
+                },
+                [
+                    ("entity", entity.to_string()),
+                    ("id", id.clone()),
+                    ("by", by.clone().unwrap_or_default()),
+                ],
+                message,
+            ),
             #[cfg(feature = "store")]
             Error::Duplicate { constraint } => ErrorPayload::simple(
                 ErrorKind::Duplicate,
@@ -302,6 +327,8 @@ pub enum ErrorKind {
     Integrity,
     /// A unique key already taken (the store's `Duplicate` error).
     Duplicate,
+    /// [`Error::Conflict`]: reload, then apply the change again.
+    Conflict,
     /// A failure inside the window itself (a call that could not be sent
     /// or an answer that could not be read); never sent by the core.
     Ui,

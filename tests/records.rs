@@ -1015,7 +1015,7 @@ store_test!(
         .await
         .unwrap();
         assert_eq!(found.total, 1);
-        let csv = banco::services::deals::export_csv(&t.db, &t.ctx, &filter)
+        let csv = banco::services::export::deals_csv(&t.db, &t.ctx, &filter)
             .await
             .unwrap();
         assert!(csv.lines().next().unwrap().ends_with(",servizi"), "{csv}");
@@ -1024,7 +1024,7 @@ store_test!(
             custom: vec![("servizi".into(), "Fibra".into())],
             ..Default::default()
         };
-        assert!(banco::services::deals::export_csv(&t.db, &t.ctx, &none)
+        assert!(banco::services::export::deals_csv(&t.db, &t.ctx, &none)
             .await
             .unwrap()
             .lines()

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules};
+use banco::services::{campaigns, deal_import, deals, export, kpi, pipelines, rules};
 use banco::wire::{self, Response};
 use banco::{Error, Result};
 use tauri::{Emitter, State};
@@ -289,7 +289,7 @@ pub async fn export_deals_csv(
 ) -> Result<Response<wire::ExportDealsCsv>> {
     let wire::ExportDealsCsv { filter } = req;
     let ctx = state.ctx.read().await.clone();
-    let csv = deals::export_csv(&state.db, &ctx, &filter).await?;
+    let csv = export::deals_csv(&state.db, &ctx, &filter).await?;
     save_csv(&app, "banco-deals.csv", csv).await
 }
 

@@ -399,6 +399,10 @@ pub struct Deal {
     pub updated_at: DateTime<Utc>,
     /// Who created it.
     pub created_by: Option<Uuid>,
+    /// Version for optimistic concurrency: 1 when created, +1 on every
+    /// write; a save based on an older version is refused with a conflict.
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// One marketing touch of a lead: the campaign, channel and UTM codes it
@@ -493,6 +497,10 @@ pub struct DealUpdate {
     pub expected_close: Option<NaiveDate>,
     /// Owner.
     pub owner_id: Option<Uuid>,
+    /// The deal's `version` the form was filled from; when it is no longer
+    /// the stored one the save is refused with a conflict (another desk
+    /// saved first). `None` skips the check (the CLI, scripts).
+    pub expected_version: Option<i64>,
 }
 
 impl Default for DealUpdate {
@@ -504,6 +512,7 @@ impl Default for DealUpdate {
             probability: None,
             expected_close: None,
             owner_id: None,
+            expected_version: None,
         }
     }
 }

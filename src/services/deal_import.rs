@@ -657,6 +657,7 @@ impl Run<'_> {
             created_at,
             updated_at: at,
             created_by: Some(self.ctx.user.id),
+            version: 1,
         };
         let search = deal_search_text(
             &deal.title,

@@ -6,10 +6,10 @@ use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{
-    check_lines, deal_totals, minor_to_decimal, Board, BoardColumn, CaptureLead, Contract, Deal,
-    DealDetail, DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery,
-    DealStatus, DealUpdate, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline,
-    SourceChannel, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+    check_lines, deal_totals, Board, BoardColumn, CaptureLead, Contract, Deal, DealDetail,
+    DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealStatus,
+    DealUpdate, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline, SourceChannel, Utm,
+    DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
 use crate::store::{deal_search_text, Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -268,6 +268,7 @@ pub(crate) async fn create_in(
         created_at: at,
         updated_at: at,
         created_by: Some(ctx.user.id),
+        version: 1,
     };
     let search = deal_search_text(&deal.title, person_name.as_deref(), company_name.as_deref());
     c.insert_deal(tenant, &deal, &search).await?;
@@ -582,9 +583,41 @@ pub(crate) async fn move_in(
         }
     }
     deal.updated_at = at;
-    c.update_deal(tenant, &deal, None).await?;
+    write_deal(c, tenant, &mut deal, None).await?;
     c.insert_deal_event(tenant, &e).await?;
     Ok(deal)
+}
+
+/// Writes `deal` if it is still at the version it was read at, and moves
+/// it to the next version. Errors: [`Error::Conflict`] naming who changed
+/// it meanwhile, when another writer got there first.
+async fn write_deal(
+    c: &mut Conn<'_>,
+    tenant: Uuid,
+    deal: &mut Deal,
+    search_text: Option<&str>,
+) -> Result<()> {
+    if !c.update_deal(tenant, deal, search_text).await? {
+        return Err(conflict(c, tenant, deal.id).await);
+    }
+    deal.version += 1;
+    Ok(())
+}
+
+/// The conflict error for `deal`, naming the author of its latest history
+/// entry (the newer change) when it can be read.
+async fn conflict(c: &mut Conn<'_>, tenant: Uuid, deal: Uuid) -> Error {
+    let by = c
+        .deal_events_of(tenant, deal)
+        .await
+        .ok()
+        .and_then(|events| events.into_iter().next())
+        .and_then(|e| e.user_name);
+    Error::Conflict {
+        entity: "deal",
+        id: deal.to_string(),
+        by,
+    }
 }
 
 /// Saves a deal's title, lines, contract length, probability, expected
@@ -616,6 +649,9 @@ pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result
             .await?
             .ok_or_else(|| not_found("deal", deal_id))?;
         ctx.require_deal_access(&deal)?;
+        if u.expected_version.is_some_and(|v| v != deal.version) {
+            return Err(conflict(c, tenant, deal.id).await);
+        }
         if let Some(o) = u.owner_id {
             if !c.get_user(tenant, o).await?.is_some_and(|u| u.active) {
                 errors.push(
@@ -655,7 +691,7 @@ pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result
         let at = now();
         deal.updated_at = at;
         let search = search_text_of(c, ctx, &deal).await?;
-        c.update_deal(tenant, &deal, Some(&search)).await?;
+        write_deal(c, tenant, &mut deal, Some(&search)).await?;
         c.replace_lines(tenant, deal.id, &lines).await?;
         c.insert_deal_event(
             tenant,
@@ -712,7 +748,7 @@ pub async fn link_customer(
         let at = now();
         deal.updated_at = at;
         let search = search_text_of(c, ctx, &deal).await?;
-        c.update_deal(tenant, &deal, Some(&search)).await?;
+        write_deal(c, tenant, &mut deal, Some(&search)).await?;
         let mut e = deal_event(deal.id, DealEventKind::CustomerLinked, ctx, at);
         e.detail = Some(names.join(", "));
         c.insert_deal_event(tenant, &e).await?;
@@ -786,87 +822,6 @@ pub async fn column_cards(
 /// One page of the deal list.
 pub async fn list(db: &Db, ctx: &Ctx, query: &DealQuery) -> Result<Page<DealListItem>> {
     with_conn!(db, |c| c.list_deals(ctx.tenant_id(), query).await)
-}
-
-/// Every deal matching `filter` (with `sort`) as CSV: a header row, then
-/// one row per deal; amounts as decimals in major units with `.` and the
-/// currency in its own column, dates as ISO 8601 (UTC); then one column
-/// per active custom field of deals (by key).
-pub async fn export_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String> {
-    let custom = super::custom_fields::custom_keys(db, ctx, crate::model::EntityType::Deal).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "id",
-        "title",
-        "pipeline",
-        "stage",
-        "status",
-        "person",
-        "company",
-        "owner",
-        "store",
-        "campaign",
-        "source_channel",
-        "currency",
-        "one_off",
-        "monthly",
-        "value",
-        "probability",
-        "expected_close",
-        "created_at",
-        "closed_at",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect();
-    header.extend(custom.iter().cloned());
-    w.write_record(&header)?;
-    let mut query = DealQuery {
-        filter: filter.clone(),
-        limit: 500,
-        ..Default::default()
-    };
-    loop {
-        let page = list(db, ctx, &query).await?;
-        let n = page.items.len() as u64;
-        for d in page.items {
-            let mut row = vec![
-                d.card.id.to_string(),
-                d.card.title,
-                d.pipeline_name,
-                d.stage_name,
-                d.status.as_str().to_string(),
-                d.card.person_name.unwrap_or_default(),
-                d.card.company_name.unwrap_or_default(),
-                d.card.owner_name.unwrap_or_default(),
-                d.store_name.unwrap_or_default(),
-                d.campaign_name.unwrap_or_default(),
-                d.source_channel.as_str().to_string(),
-                ctx.tenant.currency.clone(),
-                minor_to_decimal(d.one_off_minor),
-                minor_to_decimal(d.card.monthly_minor),
-                minor_to_decimal(d.card.value_minor),
-                d.card.probability.to_string(),
-                d.card
-                    .expected_close
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                d.created_at.to_rfc3339(),
-                d.closed_at.map(|x| x.to_rfc3339()).unwrap_or_default(),
-            ];
-            row.extend(super::custom_fields::custom_cells(&custom, &d.custom));
-            w.write_record(&row)?;
-        }
-        if n < query.limit {
-            break;
-        }
-        query.offset += n;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Io {
-        path: "(deals export)".into(),
-        source: e.into_error(),
-    })?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// A capture form prefilled for a cross-sell lead from a deal's customer:

@@ -1,8 +1,11 @@
-//! Export of the Leads list as CSV or JSON, with the list's filters.
+//! Export of the Leads list as CSV or JSON and of the Deals list as CSV,
+//! each with its list's filters.
 
 use super::custom_fields::custom_cells;
-use super::{leads, Ctx};
-use crate::model::{LeadListItem, LeadQuery, Phone};
+use super::{deals, leads, Ctx};
+use crate::model::{
+    minor_to_decimal, DealFilter, DealQuery, EntityType, LeadListItem, LeadQuery, Phone,
+};
 use crate::store::Db;
 use crate::{Error, Result};
 
@@ -84,6 +87,87 @@ pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
     }
     let bytes = w.into_inner().map_err(|e| Error::Io {
         path: "csv".into(),
+        source: e.into_error(),
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Every deal matching `filter` (with `sort`) as CSV: a header row, then
+/// one row per deal; amounts as decimals in major units with `.` and the
+/// currency in its own column, dates as ISO 8601 (UTC); then one column
+/// per active custom field of deals (by key).
+pub async fn deals_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String> {
+    let custom = super::custom_fields::custom_keys(db, ctx, EntityType::Deal).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "id",
+        "title",
+        "pipeline",
+        "stage",
+        "status",
+        "person",
+        "company",
+        "owner",
+        "store",
+        "campaign",
+        "source_channel",
+        "currency",
+        "one_off",
+        "monthly",
+        "value",
+        "probability",
+        "expected_close",
+        "created_at",
+        "closed_at",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    header.extend(custom.iter().cloned());
+    w.write_record(&header)?;
+    let mut query = DealQuery {
+        filter: filter.clone(),
+        limit: 500,
+        ..Default::default()
+    };
+    loop {
+        let page = deals::list(db, ctx, &query).await?;
+        let n = page.items.len() as u64;
+        for d in page.items {
+            let mut row = vec![
+                d.card.id.to_string(),
+                d.card.title,
+                d.pipeline_name,
+                d.stage_name,
+                d.status.as_str().to_string(),
+                d.card.person_name.unwrap_or_default(),
+                d.card.company_name.unwrap_or_default(),
+                d.card.owner_name.unwrap_or_default(),
+                d.store_name.unwrap_or_default(),
+                d.campaign_name.unwrap_or_default(),
+                d.source_channel.as_str().to_string(),
+                ctx.tenant.currency.clone(),
+                minor_to_decimal(d.one_off_minor),
+                minor_to_decimal(d.card.monthly_minor),
+                minor_to_decimal(d.card.value_minor),
+                d.card.probability.to_string(),
+                d.card
+                    .expected_close
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                d.created_at.to_rfc3339(),
+                d.closed_at.map(|x| x.to_rfc3339()).unwrap_or_default(),
+            ];
+            row.extend(custom_cells(&custom, &d.custom));
+            w.write_record(&row)?;
+        }
+        if n < query.limit {
+            break;
+        }
+        query.offset += n;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Io {
+        path: "(deals export)".into(),
         source: e.into_error(),
     })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

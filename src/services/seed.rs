@@ -439,6 +439,7 @@ pub async fn deals(
                 created_at: created,
                 updated_at: closed.unwrap_or(moved).min(at),
                 created_by: Some(owner.id),
+                version: 1,
             };
             let ev = |kind, from, to, when, left| DealEvent {
                 id: Uuid::now_v7(),

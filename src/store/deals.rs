@@ -98,14 +98,18 @@ impl Conn<'_> {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Overwrites a deal's mutable columns; `search_text: None` keeps the
-    /// stored one (a move or a close changes nothing searchable).
+    /// Overwrites a deal's mutable columns if it is still at `d.version`,
+    /// and bumps the version; `search_text: None` keeps the stored one (a
+    /// move or a close changes nothing searchable). Returns whether it
+    /// wrote: `false` when another writer got there first (the version
+    /// moved on; on Postgres the row lock makes a concurrent writer wait
+    /// and then see the new version), and then nothing was written.
     pub async fn update_deal(
         &mut self,
         tenant: Uuid,
         d: &Deal,
         search_text: Option<&str>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let sets: Vec<String> = DEAL_COLUMNS
             .trim_start_matches("id, ")
             .replace(", created_at, updated_at, created_by", ", updated_at")
@@ -116,14 +120,20 @@ impl Conn<'_> {
                 c => format!("{c} = ${}", i + 3),
             })
             .collect();
+        let version_param = sets.len() + 3;
         let sql = format!(
-            "UPDATE deals SET {} WHERE tenant_id = $1 AND id = $2",
+            "UPDATE deals SET {}, version = version + 1 \
+             WHERE tenant_id = $1 AND id = $2 AND version = ${version_param}",
             sets.join(", ")
         );
         let q = query(&sql).bind(tenant).bind(d.id);
-        bind_deal_body(q, d, search_text)
+        let done = bind_deal_body(q, d, search_text)
+            .bind(d.version)
             .execute(&mut *self)
             .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
         let text: Option<String> = match search_text {
             Some(t) => Some(t.to_string()),
             None => {
@@ -136,13 +146,13 @@ impl Conn<'_> {
         };
         self.upsert_search_doc(tenant, &deal_doc(d, text.as_deref().unwrap_or("")))
             .await?;
-        Ok(())
+        Ok(true)
     }
 
     /// A deal by id.
     pub async fn get_deal(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Deal>> {
         query_as::<Deal>(&format!(
-            "SELECT {DEAL_COLUMNS} FROM deals WHERE tenant_id = $1 AND id = $2"
+            "SELECT {DEAL_COLUMNS}, version FROM deals WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant)
         .bind(id)

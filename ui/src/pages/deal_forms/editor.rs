@@ -67,7 +67,7 @@ pub fn deal_editor(props: &EditorProps) -> Html {
             errors.clone(),
             props.on_saved.clone(),
         );
-        let (id, title) = (d.deal.id, d.deal.title.clone());
+        let (id, title, version) = (d.deal.id, d.deal.title.clone(), d.deal.version);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let mut errs = Vec::new();
@@ -107,6 +107,8 @@ pub fn deal_editor(props: &EditorProps) -> Html {
                 probability,
                 expected_close: NaiveDate::parse_from_str(&expected, "%Y-%m-%d").ok(),
                 owner_id: *owner,
+                // Another desk's save in between is refused, not overwritten.
+                expected_version: Some(version),
             };
             let (errors, on_saved) = (errors.clone(), on_saved.clone());
             wasm_bindgen_futures::spawn_local(async move {

@@ -1,0 +1,179 @@
+//! Several desks on one database: who may change a deal, and two desks
+//! changing the same deal at once (optimistic concurrency). Each test runs
+//! on SQLite and on Postgres.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod common;
+
+use banco::model::*;
+use banco::services::{capture, deals, pipelines, staff, Ctx};
+use banco::Error;
+use common::{walk_in, TestDb};
+use uuid::Uuid;
+
+/// An open deal of the acting user in the "Fisso" pipeline, for a new
+/// walk-in customer `first`.
+async fn open_deal(t: &TestDb, first: &str, phone: &str) -> Deal {
+    let fisso = pipelines::find(&t.db, &t.ctx, "Fisso").await.unwrap();
+    let out = capture::capture_lead(&t.db, &t.ctx, walk_in(first, "Rossi", phone, ""))
+        .await
+        .unwrap();
+    deals::create(
+        &t.db,
+        &t.ctx,
+        NewDeal {
+            pipeline_id: Some(fisso.id),
+            person_id: Some(out.person.id),
+            lines: vec![DealLine {
+                id: Uuid::nil(),
+                product: "Luce Casa".into(),
+                quantity: 1,
+                one_off_minor: 0,
+                monthly_minor: 4_500,
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .deal
+}
+
+store_test!(
+    staff_change_only_deals_of_their_store_or_their_own,
+    |t: TestDb| async move {
+        let deal = open_deal(&t, "Piero", "333 200 0001").await;
+        let person = deal.person_id;
+        assert_eq!(deal.owner_id, Some(t.ctx.user.id));
+        // A clerk of another store: the deal is neither theirs nor of their store.
+        let other = staff::add_store(&t.db, &t.ctx, "Bari Centro", "BA1")
+            .await
+            .unwrap();
+        let clerk = staff::add_user(
+            &t.db,
+            &t.ctx,
+            NewUser {
+                display_name: "Nadia Conte".into(),
+                email: "nadia.conte@banco.test".into(),
+                role: Role::Staff,
+                store_id: Some(other.id),
+            },
+        )
+        .await
+        .unwrap();
+        let clerk = Ctx::load(&t.db, Some(clerk.id)).await.unwrap();
+        let won = DealMove::Won {
+            contract_start: None,
+        };
+        for attempt in [
+            deals::move_deal(&t.db, &clerk, deal.id, &won).await,
+            deals::link_customer(&t.db, &clerk, deal.id, person, None).await,
+        ] {
+            match attempt {
+                Err(Error::Forbidden { role, action }) => {
+                    assert_eq!((role, action), (Role::Staff, "edit_deal"))
+                }
+                other => panic!("expected a refusal, got {other:?}"),
+            }
+        }
+        let unchanged = deals::detail(&t.db, &t.ctx, deal.id).await.unwrap().deal;
+        assert_eq!(
+            unchanged.status,
+            DealStatus::Open,
+            "a refused move changes nothing"
+        );
+        // A clerk of the deal's own store may close it.
+        let colleague = common::staff_ctx(&t, "Luca Neri", Role::Staff).await;
+        let closed = deals::move_deal(&t.db, &colleague, deal.id, &won)
+            .await
+            .unwrap();
+        assert_eq!(closed.deal.status, DealStatus::Won);
+    }
+);
+
+store_test!(
+    a_save_from_a_stale_form_is_refused_and_names_who_saved_first,
+    |t: TestDb| async move {
+        let deal = open_deal(&t, "Rita", "333 200 0002").await;
+        assert_eq!(deal.version, 1);
+        let colleague = common::staff_ctx(&t, "Luca Neri", Role::Staff).await;
+        // Both desks opened the deal at version 1; the colleague saves first.
+        let first = DealUpdate {
+            title: "Luce Casa – Rita (sconto)".into(),
+            expected_version: Some(deal.version),
+            ..Default::default()
+        };
+        let saved = deals::update(&t.db, &colleague, deal.id, &first)
+            .await
+            .unwrap();
+        assert_eq!(saved.deal.version, 2);
+        let late = DealUpdate {
+            title: "Luce Casa – Rita (listino)".into(),
+            expected_version: Some(deal.version),
+            ..Default::default()
+        };
+        match deals::update(&t.db, &t.ctx, deal.id, &late).await {
+            Err(Error::Conflict { entity, by, .. }) => {
+                assert_eq!((entity, by.as_deref()), ("deal", Some("Luca Neri")))
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        let stored = deals::detail(&t.db, &t.ctx, deal.id).await.unwrap().deal;
+        assert_eq!(
+            stored.title, "Luce Casa – Rita (sconto)",
+            "the refused save wrote nothing"
+        );
+        assert_eq!(stored.version, 2);
+        // Reloaded, the same change goes through.
+        let again = DealUpdate {
+            expected_version: Some(stored.version),
+            ..late
+        };
+        let saved = deals::update(&t.db, &t.ctx, deal.id, &again).await.unwrap();
+        assert_eq!(saved.deal.title, "Luce Casa – Rita (listino)");
+        assert_eq!(saved.deal.version, 3);
+    }
+);
+
+store_test!(
+    a_win_and_a_loss_at_the_same_moment_leave_exactly_one_outcome,
+    |t: TestDb| async move {
+        let reason = pipelines::lost_reasons(&t.db, &t.ctx).await.unwrap()[0].clone();
+        let colleague = common::staff_ctx(&t, "Luca Neri", Role::Staff).await;
+        for round in 0..5 {
+            let deal = open_deal(&t, "Sara", &format!("333 210 000{round}")).await;
+            let won = DealMove::Won {
+                contract_start: None,
+            };
+            let lost = DealMove::Lost {
+                reason_id: Some(reason.id),
+                note: None,
+            };
+            let (a, b) = tokio::join!(
+                deals::move_deal(&t.db, &t.ctx, deal.id, &won),
+                deals::move_deal(&t.db, &colleague, deal.id, &lost),
+            );
+            let outcome = match (&a, &b) {
+                (Ok(w), Err(_)) => w.deal.status,
+                (Err(_), Ok(l)) => l.deal.status,
+                other => panic!("round {round}: exactly one may succeed, got {other:?}"),
+            };
+            for refused in [&a, &b].into_iter().filter_map(|r| r.as_ref().err()) {
+                assert!(
+                    matches!(
+                        refused,
+                        Error::Conflict { .. } | Error::IllegalDealMove { .. }
+                    ),
+                    "round {round}: {refused:?}"
+                );
+            }
+            let detail = deals::detail(&t.db, &t.ctx, deal.id).await.unwrap();
+            assert_eq!(detail.deal.status, outcome, "round {round}");
+            assert_eq!(
+                detail.contract.is_some(),
+                outcome == DealStatus::Won,
+                "round {round}: a contract only for a win"
+            );
+        }
+    }
+);
