@@ -56,6 +56,42 @@ fn database_url() -> (String, String) {
     (url.clone(), url)
 }
 
+/// Whether `url` is Banco's own page (the bundled UI, or trunk's dev
+/// server), which the main window may navigate to.
+fn is_app_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" | "about" | "data" | "blob" => true,
+        "http" | "https" => matches!(
+            url.host_str(),
+            Some("tauri.localhost" | "localhost" | "127.0.0.1" | "ipc.localhost")
+        ),
+        _ => false,
+    }
+}
+
+/// Keeps the main window on Banco: a link in a note (or anything else that
+/// would navigate it away) opens in the system browser when it is `http`,
+/// `https` or `mailto`, and is dropped otherwise. Meeting windows keep
+/// their own navigation (Jitsi's frame).
+fn external_links<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_opener::OpenerExt;
+    tauri::plugin::Builder::new("external-links")
+        .on_navigation(|webview, url| {
+            if webview.label() != "main" || is_app_url(url) {
+                return true;
+            }
+            if matches!(url.scheme(), "http" | "https" | "mailto") {
+                if let Err(e) = webview.opener().open_url(url.as_str(), None::<&str>) {
+                    tracing::warn!("cannot open {url} in the browser: {e}");
+                }
+            } else {
+                tracing::warn!("navigation to {} refused", url.scheme());
+            }
+            false
+        })
+        .build()
+}
+
 /// Opens the database and runs the window. Exits with a message on stderr
 /// (status 1) when the database cannot be opened or migrated.
 pub fn run() {
@@ -86,6 +122,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(external_links())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,

@@ -817,7 +817,12 @@ async fn records_scenario(c: &Client) {
     click(c, "#tab-notes").await;
     // Typing on after "@" while the suggestion list opens loses no key
     // (`type_into` checks the field holds every character).
-    type_into(c, "#note-body", "Sopralluogo **fatto**. @Giu").await;
+    type_into(
+        c,
+        "#note-body",
+        "Sopralluogo **fatto**, [scheda](https://example.com/scheda). @Giu",
+    )
+    .await;
     wait_text(c, "#mention-suggestions", "@Giulia Conti").await;
     click_text(c, "#mention-suggestions button", "@Giulia Conti").await;
     c.find(Locator::Css("#note-body"))
@@ -836,6 +841,17 @@ async fn records_scenario(c: &Client) {
         .await
         .unwrap();
     assert_eq!(bold.as_str(), Some("fatto"), "Markdown is rendered");
+    // A link in a note goes to the system browser, never takes the window
+    // away from Banco.
+    let here = c.current_url().await.unwrap();
+    click(c, ".note-body a").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        c.current_url().await.unwrap(),
+        here,
+        "the window stays on Banco"
+    );
+    wait_text(c, ".note-list", "prepara l'offerta").await;
     click(c, "#tab-timeline").await;
     wait_text(c, "#record-timeline", "Nota aggiunta").await;
     wait_text(c, "#record-timeline", "Contatto collegato").await;
