@@ -6,7 +6,7 @@
 mod common;
 
 use banco::model::*;
-use banco::services::{capture, deals, pipelines, staff, Ctx};
+use banco::services::{capture, deals, leads, pipelines, staff, Ctx};
 use banco::Error;
 use common::{walk_in, TestDb};
 use uuid::Uuid;
@@ -175,5 +175,45 @@ store_test!(
                 "round {round}: a contract only for a win"
             );
         }
+    }
+);
+
+store_test!(
+    staff_of_another_store_cannot_move_a_lead,
+    |t: TestDb| async move {
+        let out = capture::capture_lead(&t.db, &t.ctx, walk_in("Elsa", "Riva", "333 220 0001", ""))
+            .await
+            .unwrap();
+        let other = staff::add_store(&t.db, &t.ctx, "Lecce Sud", "LE1")
+            .await
+            .unwrap();
+        let clerk = staff::add_user(
+            &t.db,
+            &t.ctx,
+            NewUser {
+                display_name: "Pia Sala".into(),
+                email: "pia.sala@banco.test".into(),
+                role: Role::Staff,
+                store_id: Some(other.id),
+            },
+        )
+        .await
+        .unwrap();
+        let clerk = Ctx::load(&t.db, Some(clerk.id)).await.unwrap();
+        let change = StatusChange {
+            lead_id: out.lead.id,
+            to: LeadStatus::InProgress,
+            reason: None,
+        };
+        match leads::change_status(&t.db, &clerk, &change).await {
+            Err(Error::Forbidden { action, .. }) => assert_eq!(action, "change_lead_status"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // A colleague of the lead's store may.
+        let colleague = common::staff_ctx(&t, "Luca Neri", Role::Staff).await;
+        let moved = leads::change_status(&t.db, &colleague, &change)
+            .await
+            .unwrap();
+        assert_eq!(moved.lead.status, LeadStatus::InProgress);
     }
 );

@@ -127,20 +127,25 @@ impl Ctx {
         }
     }
 
-    /// Checks that the acting user may change `deal` (its fields, stage,
-    /// outcome or customer): a manager or an admin any deal of the tenant;
-    /// staff a deal they own, a deal nobody owns, or a deal of their own
-    /// store. The deal is the one read from the database, never one sent by
-    /// the page.
+    /// Checks that the acting user may change a record (a deal, a lead)
+    /// with this owner and store: a manager or an admin any record of the
+    /// tenant; staff a record they own, one nobody owns, or one of their
+    /// own store. The owner and store come from the record as read from the
+    /// database, never from the page.
     ///
-    /// Errors: [`Error::Forbidden`] (`edit_deal`).
-    pub fn require_deal_access(&self, deal: &crate::model::Deal) -> Result<()> {
+    /// Errors: [`Error::Forbidden`] naming `action`.
+    pub fn require_record_access(
+        &self,
+        owner_id: Option<Uuid>,
+        store_id: Option<Uuid>,
+        action: &'static str,
+    ) -> Result<()> {
         let user = &self.user;
         let allowed = match user.role {
             Role::Admin | Role::StoreManager => true,
             _ => {
-                deal.owner_id.is_none_or(|owner| owner == user.id)
-                    || (deal.store_id.is_some() && deal.store_id == user.store_id)
+                owner_id.is_none_or(|owner| owner == user.id)
+                    || (store_id.is_some() && store_id == user.store_id)
             }
         };
         if allowed {
@@ -148,8 +153,15 @@ impl Ctx {
         } else {
             Err(Error::Forbidden {
                 role: user.role,
-                action: "edit_deal",
+                action,
             })
         }
+    }
+
+    /// [`Ctx::require_record_access`] for changing `deal` (its fields,
+    /// stage, outcome or customer). Errors: [`Error::Forbidden`]
+    /// (`edit_deal`).
+    pub fn require_deal_access(&self, deal: &crate::model::Deal) -> Result<()> {
+        self.require_record_access(deal.owner_id, deal.store_id, "edit_deal")
     }
 }

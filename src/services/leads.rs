@@ -85,8 +85,9 @@ async fn detail_in(c: &mut Conn<'_>, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDet
 /// to `qualified` runs the conversion rules ([`super::rules`]): the first
 /// that fires opens a deal and the lead becomes `converted`.
 ///
-/// Errors: [`Error::NotFound`]; [`Error::IllegalTransition`] when the
-/// lifecycle forbids the move ([`LeadStatus::can_move_to`]);
+/// Errors: [`Error::NotFound`]; [`Error::Forbidden`]
+/// (`change_lead_status`, see [`Ctx::require_record_access`]: staff of
+/// another store); [`Error::IllegalTransition`] when the lifecycle forbids the move ([`LeadStatus::can_move_to`]);
 /// [`Error::Validation`] `reason`: `reason_required` when disqualifying
 /// without a reason, `too_long` past 500 characters.
 pub async fn change_status(db: &Db, ctx: &Ctx, change: &StatusChange) -> Result<LeadDetail> {
@@ -121,6 +122,7 @@ pub async fn change_status(db: &Db, ctx: &Ctx, change: &StatusChange) -> Result<
                 entity: "lead",
                 id: change.lead_id.to_string(),
             })?;
+        ctx.require_record_access(lead.owner_id, lead.store_id, "change_lead_status")?;
         if !lead.status.can_move_to(change.to) {
             return Err(Error::IllegalTransition {
                 from: lead.status,
