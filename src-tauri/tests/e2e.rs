@@ -363,8 +363,8 @@ async fn scenario(c: &Client) {
     wait_text(c, "#import-mapping", "Sheryl").await;
     shot(c, "05-import-preview").await;
     click(c, "#import-run").await;
-    wait_text(c, "#import-report", "100 righe").await;
-    wait_text(c, "#import-report", "0 scartate").await;
+    wait_text(c, "#import-report", "Righe lette: 100;").await;
+    wait_text(c, "#import-report", "scartate: 0.").await;
     shot(c, "06-import-report").await;
 
     // The mislabelled file is caught before anything is written.
@@ -404,7 +404,7 @@ async fn scenario(c: &Client) {
     click(c, "#deal-import-preview").await;
     wait_text(c, "#deal-import-mapping", "Anna Verdi").await;
     click(c, "#deal-import-run").await;
-    wait_text(c, "#import-report", "5 righe").await;
+    wait_text(c, "#import-report", "Righe lette: 5;").await;
     wait_text(c, "#import-report", "«Anna Verdi» creato").await;
     shot(c, "07b-deals-import").await;
 
@@ -420,7 +420,7 @@ async fn scenario(c: &Client) {
     wait_text(c, "#deal-import-mapping", "Prospecting").await;
     click(c, "#deal-import-stages option[value=create]").await;
     click(c, "#deal-import-run").await;
-    wait_text(c, "#import-report", "2 righe").await;
+    wait_text(c, "#import-report", "Righe lette: 2;").await;
     wait_text(c, "#import-report", "senza cliente").await;
     shot(c, "07c-deals-without-customer").await;
     click(c, "#import-kind option[value=leads]").await;
@@ -436,8 +436,8 @@ async fn scenario(c: &Client) {
     wait_text(c, "#import-layout", "Google Contacts").await;
     shot(c, "07d-google-contacts").await;
     click(c, "#import-run").await;
-    wait_text(c, "#import-report", "1 righe").await;
-    wait_text(c, "#import-report", "0 scartate").await;
+    wait_text(c, "#import-report", "Righe lette: 1;").await;
+    wait_text(c, "#import-report", "scartate: 0.").await;
 
     // 1 captured + 100 imported + 1 from Google.
     click(c, "#nav-leads").await;

@@ -102,7 +102,9 @@ pub fn save_report_callback(
 }
 
 /// Runs either import in the background: marks it running, clears the
-/// progress, then shows its report (or its error) and marks it done.
+/// progress, then shows its report (or its error), clears the progress
+/// again (a failed or cancelled import leaves no bar behind) and marks it
+/// done.
 pub fn run_import<P: 'static>(
     run: impl std::future::Future<Output = Result<ImportReport, banco::ErrorPayload>> + 'static,
     running: &UseStateHandle<bool>,
@@ -113,6 +115,7 @@ pub fn run_import<P: 'static>(
     let (running, report, error) = (running.clone(), report.clone(), error.clone());
     running.set(true);
     progress.set(None);
+    let progress = progress.clone();
     wasm_bindgen_futures::spawn_local(async move {
         match run.await {
             Ok(r) => {
@@ -121,6 +124,7 @@ pub fn run_import<P: 'static>(
             }
             Err(e) => error.set(Some(error_text(&e))),
         }
+        progress.set(None);
         running.set(false);
     });
 }
