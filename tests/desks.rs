@@ -39,6 +39,25 @@ async fn open_deal(t: &TestDb, first: &str, phone: &str) -> Deal {
     .deal
 }
 
+/// A staff member `name` of a new store (`store`, `code`), and their
+/// context: someone whose store owns none of the records made so far.
+async fn clerk_of_new_store(t: &TestDb, store: &str, code: &str, name: &str) -> Ctx {
+    let shop = staff::add_store(&t.db, &t.ctx, store, code).await.unwrap();
+    let clerk = staff::add_user(
+        &t.db,
+        &t.ctx,
+        NewUser {
+            display_name: name.into(),
+            email: format!("{}@banco.test", name.to_lowercase().replace(' ', ".")),
+            role: Role::Staff,
+            store_id: Some(shop.id),
+        },
+    )
+    .await
+    .unwrap();
+    Ctx::load(&t.db, Some(clerk.id)).await.unwrap()
+}
+
 store_test!(
     staff_change_only_deals_of_their_store_or_their_own,
     |t: TestDb| async move {
@@ -46,22 +65,7 @@ store_test!(
         let person = deal.person_id;
         assert_eq!(deal.owner_id, Some(t.ctx.user.id));
         // A clerk of another store: the deal is neither theirs nor of their store.
-        let other = staff::add_store(&t.db, &t.ctx, "Bari Centro", "BA1")
-            .await
-            .unwrap();
-        let clerk = staff::add_user(
-            &t.db,
-            &t.ctx,
-            NewUser {
-                display_name: "Nadia Conte".into(),
-                email: "nadia.conte@banco.test".into(),
-                role: Role::Staff,
-                store_id: Some(other.id),
-            },
-        )
-        .await
-        .unwrap();
-        let clerk = Ctx::load(&t.db, Some(clerk.id)).await.unwrap();
+        let clerk = clerk_of_new_store(&t, "Bari Centro", "BA1", "Nadia Conte").await;
         let won = DealMove::Won {
             contract_start: None,
         };
@@ -184,22 +188,7 @@ store_test!(
         let out = capture::capture_lead(&t.db, &t.ctx, walk_in("Elsa", "Riva", "333 220 0001", ""))
             .await
             .unwrap();
-        let other = staff::add_store(&t.db, &t.ctx, "Lecce Sud", "LE1")
-            .await
-            .unwrap();
-        let clerk = staff::add_user(
-            &t.db,
-            &t.ctx,
-            NewUser {
-                display_name: "Pia Sala".into(),
-                email: "pia.sala@banco.test".into(),
-                role: Role::Staff,
-                store_id: Some(other.id),
-            },
-        )
-        .await
-        .unwrap();
-        let clerk = Ctx::load(&t.db, Some(clerk.id)).await.unwrap();
+        let clerk = clerk_of_new_store(&t, "Lecce Sud", "LE1", "Pia Sala").await;
         let change = StatusChange {
             lead_id: out.lead.id,
             to: LeadStatus::InProgress,
