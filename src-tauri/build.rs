@@ -10,7 +10,16 @@
 /// Every command the shell registers, in `generate_handler!` order.
 const COMMANDS: &[&str] = &[
     "app_info",
+    "desk_state",
+    "claim_desk",
+    "sign_in",
+    "unlock_desk",
+    "lock_desk",
+    "sign_out",
     "switch_user",
+    "set_password",
+    "change_password",
+    "set_idle_lock",
     "add_user",
     "find_matches",
     "capture_lead",

@@ -50,6 +50,24 @@ pub enum Error {
         /// Who made the newer change, when known (the latest history entry).
         by: Option<String>,
     },
+    /// Signing in, unlocking or switching user was refused. `reason`:
+    /// `wrong_credentials` (an unknown login, an inactive user, a user
+    /// without a password or a wrong password: deliberately one answer),
+    /// `too_many_attempts` (the login is locked for `retry_after_s`
+    /// seconds), `not_unclaimed` (the database already has a password, so
+    /// the first-start set-up is closed), `login_required` (the command
+    /// line was not told who is acting).
+    #[error("{}", sign_in_text(reason, *retry_after_s))]
+    SignIn {
+        /// Why, as above.
+        reason: &'static str,
+        /// Seconds before the login accepts another attempt (0 unless
+        /// `too_many_attempts`).
+        retry_after_s: u64,
+    },
+    /// Nobody is signed in at this desk, or it is locked: sign in first.
+    #[error("nobody is signed in at this desk (or it is locked)")]
+    SignedOut,
     /// The acting user's role does not allow this action.
     #[error("a {role} may not {action}")]
     Forbidden {
@@ -122,6 +140,22 @@ pub enum Error {
         /// and its columns on SQLite), as the database reports it.
         constraint: String,
     },
+}
+
+fn sign_in_text(reason: &str, retry_after_s: u64) -> String {
+    match reason {
+        "wrong_credentials" => "sign-in refused: wrong login or password".into(),
+        "too_many_attempts" => {
+            format!("sign-in refused: too many wrong passwords, try again in {retry_after_s} s")
+        }
+        "not_unclaimed" => "sign-in refused: this database already has an administrator".into(),
+        "login_required" => {
+            "sign in first: --sign-in LOGIN (or $BANCO_LOGIN), with the password in \
+                             $BANCO_PASSWORD or typed at the prompt"
+                .into()
+        }
+        other => format!("sign-in refused: {other}"),
+    }
 }
 
 fn display_field_errors(errors: &[FieldError]) -> String {
@@ -207,6 +241,21 @@ impl Error {
                 ],
                 message,
             ),
+            Error::SignIn {
+                reason,
+                retry_after_s,
+            } => ErrorPayload::simple(
+                ErrorKind::SignIn,
+                &format!("error.sign_in_{reason}"),
+                [
+                    ("reason", reason.to_string()),
+                    ("retry_after_s", retry_after_s.to_string()),
+                ],
+                message,
+            ),
+            Error::SignedOut => {
+                ErrorPayload::simple(ErrorKind::SignedOut, "error.signed_out", [], message)
+            }
             Error::IllegalDealMove { status, action } => ErrorPayload::simple(
                 ErrorKind::IllegalDealMove,
                 "error.illegal_deal_move",
@@ -309,6 +358,10 @@ pub enum ErrorKind {
     Forbidden,
     /// [`Error::IllegalDealMove`].
     IllegalDealMove,
+    /// [`Error::SignIn`]: `params.reason` says why.
+    SignIn,
+    /// [`Error::SignedOut`]: the window shows the sign-in or lock screen.
+    SignedOut,
     /// A CSV file that cannot be read as CSV.
     Csv,
     /// [`Error::Io`].

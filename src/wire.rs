@@ -53,12 +53,8 @@ command! {
     } -> m::AppInfo
 }
 
-command! {
-    /// Changes who is at the counter. Errors: `NotFound` for an unknown or inactive user.
-    SwitchUser = "switch_user" {
-        user: Uuid,
-    } -> m::AppInfo
-}
+mod desk;
+pub use desk::*;
 
 command! {
     /// Adds a staff member (admins and store managers only).

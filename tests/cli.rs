@@ -663,3 +663,130 @@ async fn cli_lists_on_postgres() {
         .await
         .unwrap();
 }
+
+/// `banco` with extra environment and a line on standard input.
+fn banco_as(url: &str, env: &[(&str, &str)], stdin: &str, args: &[&str]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_banco"))
+        .arg("--database-url")
+        .arg(url)
+        .args(args)
+        .env_remove("BANCO_LOGIN")
+        .env_remove("BANCO_PASSWORD")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run banco");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn refused(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(needle), "{needle:?} not in: {stderr}");
+}
+
+fn sign_in_scenario(url: &str) {
+    ok(banco(url, &["migrate"]));
+    let users: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["user", "list", "--format", "json"]))).unwrap();
+    let admin = users["items"][0]["id"].as_str().unwrap().to_string();
+    // While nobody has a password the command line acts as the admin, who
+    // claims the database by setting their own.
+    let claimed = banco_as(
+        url,
+        &[],
+        "cassa-2026\n",
+        &[
+            "user",
+            "password",
+            &admin,
+            "--login",
+            "Admin",
+            "--password-stdin",
+        ],
+    );
+    let claimed = ok(claimed);
+    assert!(claimed.contains("\"login\": \"admin\""), "{claimed}");
+
+    refused(&banco_as(url, &[], "", &["lead", "list"]), "sign in first");
+    let wrong = [("BANCO_LOGIN", "admin"), ("BANCO_PASSWORD", "cassa-2025")];
+    refused(
+        &banco_as(url, &wrong, "", &["lead", "list"]),
+        "wrong login or password",
+    );
+    let as_admin = [("BANCO_LOGIN", "admin"), ("BANCO_PASSWORD", "cassa-2026")];
+    ok(banco_as(url, &as_admin, "", &["lead", "list"]));
+    let added = ok(banco_as(
+        url,
+        &as_admin,
+        "4821\n",
+        &[
+            "user",
+            "add",
+            "--name",
+            "Anna Ferri",
+            "--login",
+            "anna",
+            "--password-stdin",
+        ],
+    ));
+    assert!(added.contains("\"has_password\": true"), "{added}");
+    assert!(!added.contains("4821") && !claimed.contains("cassa-2026"));
+
+    // Anna is staff: she works, but adds no colleague.
+    let as_anna = [("BANCO_LOGIN", "anna"), ("BANCO_PASSWORD", "4821")];
+    ok(banco_as(
+        url,
+        &as_anna,
+        "",
+        &[
+            "lead",
+            "add",
+            "--first-name",
+            "Luca",
+            "--phone",
+            "333 444 5555",
+        ],
+    ));
+    refused(
+        &banco_as(url, &as_anna, "", &["user", "add", "--name", "Mario Rossi"]),
+        "role",
+    );
+    // `--sign-in` names who signs in, never who acts without their
+    // password; `--user` is gone.
+    refused(
+        &banco_as(
+            url,
+            &[("BANCO_PASSWORD", "4821")],
+            "",
+            &["--sign-in", "admin", "user", "list"],
+        ),
+        "wrong login or password",
+    );
+    let gone = banco_as(url, &as_admin, "", &["--user", &admin, "lead", "list"]);
+    assert_eq!(gone.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("--user"));
+}
+
+#[test]
+fn cli_sign_in_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    sign_in_scenario(&banco::store::sqlite_url_in(dir.path()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_sign_in_on_postgres() {
+    let url = common::fresh_pg_url().await;
+    tokio::task::spawn_blocking(move || sign_in_scenario(&url))
+        .await
+        .unwrap();
+}

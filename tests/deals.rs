@@ -87,6 +87,7 @@ async fn add_staff(t: &TestDb, name: &str) -> User {
             email: String::new(),
             role: Role::Staff,
             store_id: t.ctx.user.store_id,
+            ..Default::default()
         },
     )
     .await

@@ -51,6 +51,7 @@ async fn clerk_of_new_store(t: &TestDb, store: &str, code: &str, name: &str) -> 
             email: format!("{}@banco.test", name.to_lowercase().replace(' ', ".")),
             role: Role::Staff,
             store_id: Some(shop.id),
+            ..Default::default()
         },
     )
     .await

@@ -657,6 +657,7 @@ store_test!(staff_roles_and_switching_user, |t: TestDb| async move {
         email: String::new(),
         role,
         store_id: store,
+        ..Default::default()
     };
     let giulia = staff::add_user(&t.db, &t.ctx, new("Giulia Neri", Role::Staff))
         .await
@@ -698,6 +699,7 @@ store_test!(tenants_do_not_see_each_other, |t: TestDb| async move {
         default_region: "IT".into(),
         consent_text_version: "v1".into(),
         currency: "EUR".into(),
+        idle_lock_minutes: 10,
     };
     let user = User {
         id: Uuid::now_v7(),
@@ -707,6 +709,8 @@ store_test!(tenants_do_not_see_each_other, |t: TestDb| async move {
         store_id: None,
         active: true,
         created_at: chrono::Utc::now(),
+        login: None,
+        has_password: false,
     };
     async {
         banco::with_tx!(t.db, |c| {

@@ -416,7 +416,12 @@ fn sql_lives_in_the_store_outside_macros() {
 /// registered by the shell, and only `ui/src/api.rs` talks to Tauri.
 #[test]
 fn the_window_and_the_core_share_one_contract() {
-    let wire = read("src/wire.rs");
+    let wire = ["src/wire.rs".to_string()]
+        .into_iter()
+        .chain(rust_files("src/wire"))
+        .map(|f| read(&f))
+        .collect::<Vec<_>>()
+        .join("\n");
     let declared: BTreeSet<String> = wire
         .lines()
         .filter_map(|l| {
@@ -456,6 +461,9 @@ fn the_window_and_the_core_share_one_contract() {
     for file in rust_files("ui/src") {
         if file != "ui/src/api.rs" && read(&file).contains("__TAURI__") {
             problems.push(format!("{file}: talks to Tauri (only ui/src/api.rs may)"));
+        }
+        if !file.starts_with("ui/src/api") && read(&file).contains("invoke(wire::") {
+            problems.push(format!("{file}: calls a command itself (use ui/src/api)"));
         }
     }
     let api = read("ui/src/api.rs");

@@ -4,8 +4,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use banco::model::AppInfo;
-use banco::services::{capture, import, leads, staff, Ctx};
+use banco::services::{capture, import, leads, staff};
 use banco::wire::{self, Response};
 use banco::{Error, Result};
 use serde::Serialize;
@@ -14,43 +13,6 @@ use tauri_plugin_dialog::DialogExt;
 
 use crate::AppState;
 
-async fn info(state: &AppState, ctx: &Ctx) -> Result<AppInfo> {
-    Ok(AppInfo {
-        tenant: ctx.tenant.clone(),
-        user: ctx.user.clone(),
-        users: staff::list_users(&state.db, ctx).await?,
-        stores: staff::list_stores(&state.db, ctx).await?,
-        backend: match state.db.backend() {
-            banco::store::Backend::Sqlite => "sqlite".into(),
-            banco::store::Backend::Postgres => "postgres".into(),
-        },
-        location: state.location.clone(),
-    })
-}
-
-/// The frame's data (see [`AppInfo`]).
-#[tauri::command]
-pub async fn app_info(
-    state: State<'_, AppState>,
-    req: wire::AppInfo,
-) -> Result<Response<wire::AppInfo>> {
-    let wire::AppInfo {} = req;
-    let ctx = state.ctx.read().await.clone();
-    info(&state, &ctx).await
-}
-
-/// Changes who is at the counter. Errors: `NotFound` for an unknown or inactive user.
-#[tauri::command]
-pub async fn switch_user(
-    state: State<'_, AppState>,
-    req: wire::SwitchUser,
-) -> Result<Response<wire::SwitchUser>> {
-    let wire::SwitchUser { user } = req;
-    let ctx = Ctx::load(&state.db, Some(user)).await?;
-    *state.ctx.write().await = ctx.clone();
-    info(&state, &ctx).await
-}
-
 /// Adds a staff member (admins and store managers only).
 #[tauri::command]
 pub async fn add_user(
@@ -58,7 +20,7 @@ pub async fn add_user(
     req: wire::AddUser,
 ) -> Result<Response<wire::AddUser>> {
     let wire::AddUser { user } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     staff::add_user(&state.db, &ctx, user).await
 }
 
@@ -74,7 +36,7 @@ pub async fn find_matches(
         first_name,
         last_name,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     capture::find_matches_with_name(
         &state.db,
         &ctx,
@@ -93,7 +55,7 @@ pub async fn capture_lead(
     req: wire::CaptureLead,
 ) -> Result<Response<wire::CaptureLead>> {
     let wire::CaptureLead { input } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     capture::capture_lead(&state.db, &ctx, input).await
 }
 
@@ -104,7 +66,7 @@ pub async fn list_leads(
     req: wire::ListLeads,
 ) -> Result<Response<wire::ListLeads>> {
     let wire::ListLeads { query } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     leads::list(&state.db, &ctx, &query).await
 }
 
@@ -115,7 +77,7 @@ pub async fn lead_detail(
     req: wire::LeadDetail,
 ) -> Result<Response<wire::LeadDetail>> {
     let wire::LeadDetail { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     leads::detail(&state.db, &ctx, id).await
 }
 
@@ -126,7 +88,7 @@ pub async fn change_status(
     req: wire::ChangeStatus,
 ) -> Result<Response<wire::ChangeStatus>> {
     let wire::ChangeStatus { change } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     leads::change_status(&state.db, &ctx, &change).await
 }
 
@@ -137,7 +99,7 @@ pub async fn add_note(
     req: wire::AddNote,
 ) -> Result<Response<wire::AddNote>> {
     let wire::AddNote { id, body } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     leads::add_note(&state.db, &ctx, id, &body).await
 }
 
@@ -195,7 +157,7 @@ pub async fn import_run(
     req: wire::ImportRun,
 ) -> Result<Response<wire::ImportRun>> {
     let wire::ImportRun { request } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let cancel = AtomicBool::new(false);
     import::run(
         &state.db,

@@ -23,7 +23,7 @@ pub async fn contact_settings(
     req: wire::ContactSettings,
 ) -> Result<Response<wire::ContactSettings>> {
     let wire::ContactSettings {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::settings(&state.db, &ctx).await
 }
 
@@ -34,7 +34,7 @@ pub async fn save_contact_settings(
     req: wire::SaveContactSettings,
 ) -> Result<Response<wire::SaveContactSettings>> {
     let wire::SaveContactSettings { settings } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::save_settings(&state.db, &ctx, &settings).await
 }
 
@@ -45,7 +45,7 @@ pub async fn add_do_not_call(
     req: wire::AddDoNotCall,
 ) -> Result<Response<wire::AddDoNotCall>> {
     let wire::AddDoNotCall { phone, reason } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::add_do_not_call(&state.db, &ctx, &phone, reason.as_deref()).await
 }
 
@@ -56,7 +56,7 @@ pub async fn remove_do_not_call(
     req: wire::RemoveDoNotCall,
 ) -> Result<Response<wire::RemoveDoNotCall>> {
     let wire::RemoveDoNotCall { phone } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::remove_do_not_call(&state.db, &ctx, &phone).await
 }
 
@@ -67,7 +67,7 @@ pub async fn stage_playbooks(
     req: wire::StagePlaybooks,
 ) -> Result<Response<wire::StagePlaybooks>> {
     let wire::StagePlaybooks {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::stage_playbooks(&state.db, &ctx).await
 }
 
@@ -78,7 +78,7 @@ pub async fn save_stage_playbook(
     req: wire::SaveStagePlaybook,
 ) -> Result<Response<wire::SaveStagePlaybook>> {
     let wire::SaveStagePlaybook { stage, playbook } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::save_stage_playbook(&state.db, &ctx, stage, &playbook).await
 }
 
@@ -89,7 +89,7 @@ pub async fn campaign_cadences(
     req: wire::CampaignCadences,
 ) -> Result<Response<wire::CampaignCadences>> {
     let wire::CampaignCadences {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::campaign_cadences(&state.db, &ctx).await
 }
 
@@ -100,7 +100,7 @@ pub async fn save_campaign_cadence(
     req: wire::SaveCampaignCadence,
 ) -> Result<Response<wire::SaveCampaignCadence>> {
     let wire::SaveCampaignCadence { campaign, cadence } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::save_campaign_cadence(&state.db, &ctx, campaign, &cadence).await
 }
 
@@ -111,7 +111,7 @@ pub async fn contact_preferences(
     req: wire::ContactPreferences,
 ) -> Result<Response<wire::ContactPreferences>> {
     let wire::ContactPreferences { person } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::preferences(&state.db, &ctx, person).await
 }
 
@@ -125,7 +125,7 @@ pub async fn save_contact_preferences(
         person,
         preferences,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::save_preferences(&state.db, &ctx, person, &preferences).await
 }
 
@@ -136,7 +136,7 @@ pub async fn dial_scheme(
     req: wire::DialScheme,
 ) -> Result<Response<wire::DialScheme>> {
     let wire::DialScheme {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::dial_scheme(&state.db, &ctx).await
 }
 
@@ -147,7 +147,7 @@ pub async fn set_dial_scheme(
     req: wire::SetDialScheme,
 ) -> Result<Response<wire::SetDialScheme>> {
     let wire::SetDialScheme { scheme } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::set_dial_scheme(&state.db, &ctx, scheme).await
 }
 
@@ -163,7 +163,7 @@ pub async fn check_contact(
         channel,
         purpose,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     contact_policy::check(&state.db, &ctx, entity_type, entity_id, channel, purpose).await
 }
 
@@ -174,7 +174,7 @@ pub async fn start_call(
     req: wire::StartCall,
 ) -> Result<Response<wire::StartCall>> {
     let wire::StartCall { call } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     calls::start(&state.db, &ctx, &call).await
 }
 
@@ -185,7 +185,7 @@ pub async fn record_call_outcome(
     req: wire::RecordCallOutcome,
 ) -> Result<Response<wire::RecordCallOutcome>> {
     let wire::RecordCallOutcome { id, outcome } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     calls::record_outcome(&state.db, &ctx, id, &outcome).await
 }
 
@@ -196,7 +196,7 @@ pub async fn pending_calls(
     req: wire::PendingCalls,
 ) -> Result<Response<wire::PendingCalls>> {
     let wire::PendingCalls {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     calls::pending(&state.db, &ctx).await
 }
 
@@ -207,7 +207,7 @@ pub async fn find_caller(
     req: wire::FindCaller,
 ) -> Result<Response<wire::FindCaller>> {
     let wire::FindCaller { phone } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     calls::find_caller(&state.db, &ctx, &phone).await
 }
 
@@ -218,7 +218,7 @@ pub async fn log_inbound_call(
     req: wire::LogInboundCall,
 ) -> Result<Response<wire::LogInboundCall>> {
     let wire::LogInboundCall { call } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     calls::log_inbound(&state.db, &ctx, &call).await
 }
 
@@ -232,7 +232,7 @@ pub async fn interactions(
         entity_type,
         entity_id,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     calls::interactions(&state.db, &ctx, entity_type, entity_id).await
 }
 
@@ -243,7 +243,7 @@ pub async fn call_queue(
     req: wire::CallQueue,
 ) -> Result<Response<wire::CallQueue>> {
     let wire::CallQueue {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     calls::queue(&state.db, &ctx).await
 }
 
@@ -254,7 +254,7 @@ pub async fn complete_reminder(
     req: wire::CompleteReminder,
 ) -> Result<Response<wire::CompleteReminder>> {
     let wire::CompleteReminder { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     calls::complete_reminder(&state.db, &ctx, id).await
 }
 
@@ -265,7 +265,7 @@ pub async fn schedule_meeting(
     req: wire::ScheduleMeeting,
 ) -> Result<Response<wire::ScheduleMeeting>> {
     let wire::ScheduleMeeting { meeting } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     meetings::schedule(&state.db, &ctx, &meeting).await
 }
 
@@ -276,7 +276,7 @@ pub async fn list_meetings(
     req: wire::ListMeetings,
 ) -> Result<Response<wire::ListMeetings>> {
     let wire::ListMeetings { from, to } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     meetings::between(&state.db, &ctx, from, to).await
 }
 
@@ -290,7 +290,7 @@ pub async fn record_meetings(
         entity_type,
         entity_id,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     meetings::of_record(&state.db, &ctx, entity_type, entity_id).await
 }
 
@@ -302,7 +302,7 @@ pub async fn join_meeting(
     req: wire::JoinMeeting,
 ) -> Result<Response<wire::JoinMeeting>> {
     let wire::JoinMeeting { id, labels } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let joined = meetings::join(&state.db, &ctx, id).await?;
     open_meeting_window(&app, &joined, &labels.unwrap_or_default(), ctx)?;
     Ok(joined)
@@ -316,7 +316,7 @@ pub async fn end_meeting(
     req: wire::EndMeeting,
 ) -> Result<Response<wire::EndMeeting>> {
     let wire::EndMeeting { id, labels } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let ended = meetings::end(&state.db, &ctx, id, &labels.unwrap_or_default()).await?;
     if let Some(w) = app.get_webview_window(&window_label(id)) {
         // Its Destroyed handler finds the meeting ended and does nothing.
@@ -332,7 +332,7 @@ pub async fn cancel_meeting(
     req: wire::CancelMeeting,
 ) -> Result<Response<wire::CancelMeeting>> {
     let wire::CancelMeeting { id, reason } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     meetings::cancel(&state.db, &ctx, id, reason.as_deref()).await
 }
 
@@ -344,7 +344,7 @@ pub async fn save_meeting_ics(
     req: wire::SaveMeetingIcs,
 ) -> Result<Response<wire::SaveMeetingIcs>> {
     let wire::SaveMeetingIcs { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let text = meetings::ics(&state.db, &ctx, id).await?;
     crate::record_commands::save_bytes(
         &app,

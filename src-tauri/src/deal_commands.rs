@@ -19,7 +19,7 @@ pub async fn list_pipelines(
     req: wire::ListPipelines,
 ) -> Result<Response<wire::ListPipelines>> {
     let wire::ListPipelines {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     pipelines::list(&state.db, &ctx).await
 }
 
@@ -30,7 +30,7 @@ pub async fn create_pipeline(
     req: wire::CreatePipeline,
 ) -> Result<Response<wire::CreatePipeline>> {
     let wire::CreatePipeline { name, stages } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     pipelines::create(&state.db, &ctx, &name, &stages).await
 }
 
@@ -41,7 +41,7 @@ pub async fn edit_pipeline(
     req: wire::EditPipeline,
 ) -> Result<Response<wire::EditPipeline>> {
     let wire::EditPipeline { pipeline, change } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     pipelines::edit(&state.db, &ctx, pipeline, &change).await
 }
 
@@ -52,7 +52,7 @@ pub async fn lost_reasons(
     req: wire::LostReasons,
 ) -> Result<Response<wire::LostReasons>> {
     let wire::LostReasons {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     pipelines::lost_reasons(&state.db, &ctx).await
 }
 
@@ -63,7 +63,7 @@ pub async fn add_lost_reason(
     req: wire::AddLostReason,
 ) -> Result<Response<wire::AddLostReason>> {
     let wire::AddLostReason { label } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     pipelines::add_lost_reason(&state.db, &ctx, &label).await
 }
 
@@ -74,7 +74,7 @@ pub async fn list_campaigns(
     req: wire::ListCampaigns,
 ) -> Result<Response<wire::ListCampaigns>> {
     let wire::ListCampaigns {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     campaigns::list(&state.db, &ctx).await
 }
 
@@ -85,7 +85,7 @@ pub async fn save_campaign(
     req: wire::SaveCampaign,
 ) -> Result<Response<wire::SaveCampaign>> {
     let wire::SaveCampaign { campaign } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     campaigns::save(&state.db, &ctx, &campaign).await
 }
 
@@ -96,7 +96,7 @@ pub async fn list_rules(
     req: wire::ListRules,
 ) -> Result<Response<wire::ListRules>> {
     let wire::ListRules {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     rules::list(&state.db, &ctx).await
 }
 
@@ -107,7 +107,7 @@ pub async fn save_rule(
     req: wire::SaveRule,
 ) -> Result<Response<wire::SaveRule>> {
     let wire::SaveRule { rule } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     rules::save(&state.db, &ctx, &rule).await
 }
 
@@ -118,7 +118,7 @@ pub async fn preview_rules(
     req: wire::PreviewRules,
 ) -> Result<Response<wire::PreviewRules>> {
     let wire::PreviewRules { lead, trigger } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     rules::preview(&state.db, &ctx, lead, trigger).await
 }
 
@@ -129,7 +129,7 @@ pub async fn deal_board(
     req: wire::DealBoard,
 ) -> Result<Response<wire::DealBoard>> {
     let wire::DealBoard { filter, per_column } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::board(&state.db, &ctx, &filter, per_column).await
 }
 
@@ -145,7 +145,7 @@ pub async fn column_cards(
         offset,
         limit,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::column_cards(&state.db, &ctx, &filter, stage, offset, limit).await
 }
 
@@ -156,7 +156,7 @@ pub async fn list_deals(
     req: wire::ListDeals,
 ) -> Result<Response<wire::ListDeals>> {
     let wire::ListDeals { query } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::list(&state.db, &ctx, &query).await
 }
 
@@ -167,7 +167,7 @@ pub async fn deal_detail(
     req: wire::DealDetail,
 ) -> Result<Response<wire::DealDetail>> {
     let wire::DealDetail { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::detail(&state.db, &ctx, id).await
 }
 
@@ -178,7 +178,7 @@ pub async fn create_deal(
     req: wire::CreateDeal,
 ) -> Result<Response<wire::CreateDeal>> {
     let wire::CreateDeal { deal } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::create(&state.db, &ctx, deal).await
 }
 
@@ -189,7 +189,7 @@ pub async fn move_deal(
     req: wire::MoveDeal,
 ) -> Result<Response<wire::MoveDeal>> {
     let wire::MoveDeal { id, to } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::move_deal(&state.db, &ctx, id, &to).await
 }
 
@@ -200,7 +200,7 @@ pub async fn update_deal(
     req: wire::UpdateDeal,
 ) -> Result<Response<wire::UpdateDeal>> {
     let wire::UpdateDeal { id, update } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::update(&state.db, &ctx, id, &update).await
 }
 
@@ -215,7 +215,7 @@ pub async fn link_deal_customer(
         person_id,
         company_id,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::link_customer(&state.db, &ctx, id, person_id, company_id).await
 }
 
@@ -226,7 +226,7 @@ pub async fn cross_sell(
     req: wire::CrossSell,
 ) -> Result<Response<wire::CrossSell>> {
     let wire::CrossSell { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deals::cross_sell_template(&state.db, &ctx, id).await
 }
 
@@ -237,7 +237,7 @@ pub async fn kpi_report(
     req: wire::KpiReport,
 ) -> Result<Response<wire::KpiReport>> {
     let wire::KpiReport { range } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     kpi::report(&state.db, &ctx, range).await
 }
 
@@ -267,7 +267,7 @@ pub async fn export_kpi_csv(
     req: wire::ExportKpiCsv,
 ) -> Result<Response<wire::ExportKpiCsv>> {
     let wire::ExportKpiCsv { range, table } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let report = kpi::report(&state.db, &ctx, range).await?;
     let csv = kpi::to_csv(&report, table)?;
     let name = format!(
@@ -288,7 +288,7 @@ pub async fn export_deals_csv(
     req: wire::ExportDealsCsv,
 ) -> Result<Response<wire::ExportDealsCsv>> {
     let wire::ExportDealsCsv { filter } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let csv = export::deals_csv(&state.db, &ctx, &filter).await?;
     save_csv(&app, "banco-deals.csv", csv).await
 }
@@ -300,7 +300,7 @@ pub async fn deal_import_preview(
     req: wire::DealImportPreview,
 ) -> Result<Response<wire::DealImportPreview>> {
     let wire::DealImportPreview { path } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deal_import::preview(std::path::Path::new(&path), ctx.region())
 }
 
@@ -312,7 +312,7 @@ pub async fn deal_import_run(
     req: wire::DealImportRun,
 ) -> Result<Response<wire::DealImportRun>> {
     let wire::DealImportRun { request } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     deal_import::run(
         &state.db,
         &ctx,

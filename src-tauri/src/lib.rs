@@ -1,5 +1,5 @@
-//! The Banco desktop shell: opens the database, holds who is at the counter,
-//! and exposes the core's use cases to the UI as Tauri commands
+//! The Banco desktop shell: opens the database, holds who is signed in at
+//! the counter (and whether the desk is locked), and exposes the core's use cases to the UI as Tauri commands
 //! ([`commands`]). It owns no business rule: every command is a thin call
 //! into `banco::services`.
 //!
@@ -11,6 +11,7 @@
 pub mod commands;
 pub mod contact_commands;
 pub mod deal_commands;
+pub mod desk_commands;
 pub mod record_commands;
 
 use std::path::PathBuf;
@@ -23,10 +24,74 @@ use tokio::sync::RwLock;
 pub struct AppState {
     /// The open database.
     pub db: Db,
-    /// Tenant and the staff member at the counter (switchable).
-    pub ctx: RwLock<Ctx>,
+    /// Who is signed in at this desk, and whether it is locked.
+    desk: RwLock<Desk>,
     /// Where the database lives, for display (a URL without password for Postgres).
     pub location: String,
+}
+
+/// Who is signed in at this desk. Only the sign-in commands
+/// ([`desk_commands`]) change it, after checking a password.
+#[derive(Debug, Clone, Default)]
+struct Desk {
+    /// The signed-in user's tenant and user (`None`: nobody).
+    who: Option<Ctx>,
+    /// The desk is locked: the same user unlocks it with their password.
+    locked: bool,
+}
+
+impl AppState {
+    /// A desk where nobody is signed in yet, on `db`.
+    pub fn new(db: Db, location: String) -> Self {
+        AppState {
+            db,
+            desk: RwLock::new(Desk::default()),
+            location,
+        }
+    }
+
+    /// The acting user: the signed-in one, read fresh from the database so
+    /// that a changed role or a deactivation counts at once.
+    ///
+    /// Errors: [`banco::Error::SignedOut`] when nobody is signed in, the
+    /// desk is locked, or the user has been deactivated (then the desk
+    /// signs them out).
+    pub async fn acting(&self) -> banco::Result<Ctx> {
+        let desk = self.desk.read().await.clone();
+        let who = match desk {
+            Desk {
+                who: Some(who),
+                locked: false,
+            } => who,
+            _ => return Err(banco::Error::SignedOut),
+        };
+        match Ctx::of(&self.db, who.tenant_id(), who.user.id).await {
+            Ok(ctx) => Ok(ctx),
+            Err(banco::Error::NotFound { .. }) => {
+                self.set_desk(None, false).await;
+                Err(banco::Error::SignedOut)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Who locked the desk, while it is locked.
+    pub async fn locked_user(&self) -> Option<Ctx> {
+        let desk = self.desk.read().await;
+        desk.who.clone().filter(|_| desk.locked)
+    }
+
+    /// Locks the desk (nothing to do when nobody is signed in).
+    pub async fn lock(&self) {
+        let mut desk = self.desk.write().await;
+        desk.locked = desk.who.is_some();
+    }
+
+    /// Sets who is signed in. Called only after a password was checked
+    /// (or to sign out).
+    async fn set_desk(&self, who: Option<Ctx>, locked: bool) {
+        *self.desk.write().await = Desk { who, locked };
+    }
 }
 
 /// Where to connect, from the command line and the environment.
@@ -102,12 +167,8 @@ pub fn run() {
     let state = tauri::async_runtime::block_on(async {
         let db = Db::connect(&url).await?;
         db.migrate().await?;
-        let ctx = Ctx::load(&db, None).await?;
-        Ok::<_, banco::Error>(AppState {
-            db,
-            ctx: RwLock::new(ctx),
-            location,
-        })
+        banco::services::context::bootstrap(&db).await?;
+        Ok::<_, banco::Error>(AppState::new(db, location))
     });
     let state = match state {
         Ok(s) => s,
@@ -125,8 +186,17 @@ pub fn run() {
         .plugin(external_links())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::switch_user,
+            desk_commands::app_info,
+            desk_commands::desk_state,
+            desk_commands::claim_desk,
+            desk_commands::sign_in,
+            desk_commands::unlock_desk,
+            desk_commands::lock_desk,
+            desk_commands::sign_out,
+            desk_commands::switch_user,
+            desk_commands::set_password,
+            desk_commands::change_password,
+            desk_commands::set_idle_lock,
             commands::add_user,
             commands::find_matches,
             commands::capture_lead,

@@ -18,7 +18,7 @@ pub async fn list_companies(
     req: wire::ListCompanies,
 ) -> Result<Response<wire::ListCompanies>> {
     let wire::ListCompanies { query } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::list(&state.db, &ctx, &query).await
 }
 
@@ -29,7 +29,7 @@ pub async fn create_company(
     req: wire::CreateCompany,
 ) -> Result<Response<wire::CreateCompany>> {
     let wire::CreateCompany { input } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::create(&state.db, &ctx, &input).await
 }
 
@@ -40,7 +40,7 @@ pub async fn update_company(
     req: wire::UpdateCompany,
 ) -> Result<Response<wire::UpdateCompany>> {
     let wire::UpdateCompany { id, input } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::update(&state.db, &ctx, id, &input).await
 }
 
@@ -51,7 +51,7 @@ pub async fn company_card(
     req: wire::CompanyCard,
 ) -> Result<Response<wire::CompanyCard>> {
     let wire::CompanyCard { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::card(&state.db, &ctx, id).await
 }
 
@@ -62,7 +62,7 @@ pub async fn person_card(
     req: wire::PersonCard,
 ) -> Result<Response<wire::PersonCard>> {
     let wire::PersonCard { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::person_card(&state.db, &ctx, id).await
 }
 
@@ -73,7 +73,7 @@ pub async fn update_person_details(
     req: wire::UpdatePersonDetails,
 ) -> Result<Response<wire::UpdatePersonDetails>> {
     let wire::UpdatePersonDetails { id, details } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::update_person_details(&state.db, &ctx, id, &details).await
 }
 
@@ -89,7 +89,7 @@ pub async fn link_contact(
         role,
         primary,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::link_contact(&state.db, &ctx, company, person, &role, primary).await
 }
 
@@ -100,7 +100,7 @@ pub async fn unlink_contact(
     req: wire::UnlinkContact,
 ) -> Result<Response<wire::UnlinkContact>> {
     let wire::UnlinkContact { company, person } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::unlink_contact(&state.db, &ctx, company, person).await
 }
 
@@ -112,7 +112,7 @@ pub async fn export_companies_csv(
     req: wire::ExportCompaniesCsv,
 ) -> Result<Response<wire::ExportCompaniesCsv>> {
     let wire::ExportCompaniesCsv { query } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let csv = companies::export_csv(&state.db, &ctx, &query).await?;
     save_text(&app, "CSV", "csv", "banco-aziende.csv", csv).await
 }
@@ -124,7 +124,7 @@ pub async fn add_record_note(
     req: wire::AddRecordNote,
 ) -> Result<Response<wire::AddRecordNote>> {
     let wire::AddRecordNote { note } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     notes::add(&state.db, &ctx, &note).await
 }
 
@@ -135,7 +135,7 @@ pub async fn edit_note(
     req: wire::EditNote,
 ) -> Result<Response<wire::EditNote>> {
     let wire::EditNote { id, edit } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     notes::edit(&state.db, &ctx, id, &edit).await
 }
 
@@ -146,7 +146,7 @@ pub async fn list_notes(
     req: wire::ListNotes,
 ) -> Result<Response<wire::ListNotes>> {
     let wire::ListNotes { entity } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     notes::list(&state.db, &ctx, entity).await
 }
 
@@ -157,7 +157,7 @@ pub async fn note_revisions(
     req: wire::NoteRevisions,
 ) -> Result<Response<wire::NoteRevisions>> {
     let wire::NoteRevisions { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     notes::revisions(&state.db, &ctx, id).await
 }
 
@@ -168,7 +168,7 @@ pub async fn mentions(
     req: wire::Mentions,
 ) -> Result<Response<wire::Mentions>> {
     let wire::Mentions { unread_only } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     notes::inbox(&state.db, &ctx, unread_only).await
 }
 
@@ -179,7 +179,7 @@ pub async fn mark_mentions_read(
     req: wire::MarkMentionsRead,
 ) -> Result<Response<wire::MarkMentionsRead>> {
     let wire::MarkMentionsRead { note } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     notes::mark_read(&state.db, &ctx, note).await
 }
 
@@ -195,7 +195,7 @@ pub async fn timeline(
         offset,
         limit,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     notes::timeline(&state.db, &ctx, entity_type, entity_id, offset, limit).await
 }
 
@@ -221,7 +221,7 @@ pub async fn attach_document(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     notes::attach(&state.db, &ctx, entity_type, entity_id, &name, &bytes)
         .await
         .map(Some)
@@ -235,7 +235,7 @@ pub async fn save_document(
     req: wire::SaveDocument,
 ) -> Result<Response<wire::SaveDocument>> {
     let wire::SaveDocument { id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let (doc, bytes) = notes::read(&state.db, &ctx, id).await?;
     save_bytes(&app, None, &doc.file_name, bytes).await
 }
@@ -247,7 +247,7 @@ pub async fn custom_fields(
     req: wire::CustomFields,
 ) -> Result<Response<wire::CustomFields>> {
     let wire::CustomFields {} = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::fields(&state.db, &ctx).await
 }
 
@@ -258,7 +258,7 @@ pub async fn save_custom_field(
     req: wire::SaveCustomField,
 ) -> Result<Response<wire::SaveCustomField>> {
     let wire::SaveCustomField { field } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::save_field(&state.db, &ctx, &field).await
 }
 
@@ -273,7 +273,7 @@ pub async fn set_custom_values(
         id,
         values,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::set_custom_values(&state.db, &ctx, entity_type, id, &values).await
 }
 
@@ -284,7 +284,7 @@ pub async fn custom_values(
     req: wire::CustomValues,
 ) -> Result<Response<wire::CustomValues>> {
     let wire::CustomValues { entity_type, id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     companies::custom_values(&state.db, &ctx, entity_type, id).await
 }
 
@@ -296,7 +296,7 @@ pub async fn export_leads_csv(
     req: wire::ExportLeadsCsv,
 ) -> Result<Response<wire::ExportLeadsCsv>> {
     let wire::ExportLeadsCsv { query } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let items = banco::services::export::all_leads(&state.db, &ctx, &query).await?;
     let keys =
         banco::services::custom_fields::custom_keys(&state.db, &ctx, EntityType::Lead).await?;
@@ -311,7 +311,7 @@ pub async fn search(
     req: wire::Search,
 ) -> Result<Response<wire::Search>> {
     let wire::Search { query } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     search::search(&state.db, &ctx, &query, 6).await
 }
 
@@ -322,7 +322,7 @@ pub async fn duplicate_pairs(
     req: wire::DuplicatePairs,
 ) -> Result<Response<wire::DuplicatePairs>> {
     let wire::DuplicatePairs { entity_type } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     duplicates::scan(&state.db, &ctx, entity_type).await
 }
 
@@ -337,7 +337,7 @@ pub async fn merge_records(
         keep,
         merge,
     } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     duplicates::merge(&state.db, &ctx, entity_type, keep, merge).await
 }
 
@@ -348,7 +348,7 @@ pub async fn dismiss_duplicate(
     req: wire::DismissDuplicate,
 ) -> Result<Response<wire::DismissDuplicate>> {
     let wire::DismissDuplicate { entity_type, a, b } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     duplicates::dismiss(&state.db, &ctx, entity_type, a, b).await
 }
 
@@ -360,7 +360,7 @@ pub async fn export_vcard(
     req: wire::ExportVcard,
 ) -> Result<Response<wire::ExportVcard>> {
     let wire::ExportVcard { entity_type, id } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     let text = match entity_type {
         EntityType::Company => vcard::export_company(&state.db, &ctx, id).await?,
         _ => vcard::export(&state.db, &ctx, &[id]).await?,
@@ -383,7 +383,7 @@ pub async fn import_vcard(
         path: path.display().to_string(),
         source,
     })?;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     vcard::import(&state.db, &ctx, &bytes, duplicates)
         .await
         .map(Some)
@@ -396,7 +396,7 @@ pub async fn company_import_preview(
     req: wire::CompanyImportPreview,
 ) -> Result<Response<wire::CompanyImportPreview>> {
     let wire::CompanyImportPreview { path } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     company_import::preview(&state.db, &ctx, std::path::Path::new(&path)).await
 }
 
@@ -407,7 +407,7 @@ pub async fn company_import_run(
     req: wire::CompanyImportRun,
 ) -> Result<Response<wire::CompanyImportRun>> {
     let wire::CompanyImportRun { request } = req;
-    let ctx = state.ctx.read().await.clone();
+    let ctx = state.acting().await?;
     company_import::run(&state.db, &ctx, &request).await
 }
 

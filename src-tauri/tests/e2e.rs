@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+#[path = "e2e/desk.rs"]
+mod desk;
+
 const ENTER: &str = "\u{E007}";
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -106,6 +109,7 @@ async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driv
             Err(e) => panic!("cannot start a WebDriver session through tauri-driver: {e}"),
         }
     };
+    desk::claim(&client).await;
     (driver, client)
 }
 
@@ -762,8 +766,11 @@ async fn records_scenario(c: &Client) {
     // A colleague to mention.
     click(c, "#nav-settings").await;
     type_into(c, "#user-name", "Giulia Conti").await;
-    type_into(c, "#user-email", &format!("giulia.conti@example.it{ENTER}")).await;
+    type_into(c, "#user-email", "giulia.conti@example.it").await;
+    type_into(c, "#user-login", "giulia").await;
+    type_into(c, "#user-password", &format!("{}{ENTER}", desk::GIULIA_PIN)).await;
     wait_text(c, "#current_user", "Giulia Conti").await;
+    wait_text(c, "#users-table", "giulia").await;
     // A custom field of companies, a choice between two tiers.
     type_into(c, "#custom-label", "Fascia").await;
     click(c, "#custom-kind option[value=select]").await;
@@ -868,20 +875,9 @@ async fn records_scenario(c: &Client) {
     wait_text(c, "#record-title", "Anna Ferri").await;
     wait_text(c, "#person-card", "Rossi Impianti").await;
 
-    // Giulia finds the mention in her inbox.
+    // Giulia comes to the counter: her own PIN, not anybody's say-so.
     click(c, "#record-back").await;
-    let giulia = c
-        .execute(
-            "const o = [...document.querySelectorAll('#current_user option')].find(o => o.text.startsWith('Giulia')); return o.value",
-            vec![],
-        )
-        .await
-        .unwrap();
-    click(
-        c,
-        &format!("#current_user option[value='{}']", giulia.as_str().unwrap()),
-    )
-    .await;
+    desk::switch_to_giulia(c).await;
     wait_text(c, "#mentions-count", "1").await;
     click(c, "#open-mentions").await;
     wait_text(c, "#mentions-list", "Rossi Impianti").await;
@@ -889,7 +885,7 @@ async fn records_scenario(c: &Client) {
     shot(c, "24-mentions").await;
     click(c, "#mentions-list button").await;
     wait_text(c, "#record-title", "Rossi Impianti").await;
-    click(c, "#current_user option:first-child").await;
+    desk::lock_and_come_back(c).await;
 
     // The same name with another number: the counter warns, is saved as a
     // new person, and the duplicates review merges the two.

@@ -80,4 +80,7 @@ pub use record::{
     PersonDetails, RecordSummary, SearchHit, SearchResults, TimelineEntry, MAX_DOCUMENT_BYTES,
     MAX_NOTE_CHARS,
 };
-pub use user::{AppInfo, NewUser, Role, Shop, Tenant, User};
+pub use user::{
+    check_password, normalize_login, AppInfo, DeskState, NewUser, Password, Role, Shop, Tenant,
+    User, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN,
+};

@@ -19,6 +19,13 @@ string_enum! {
     }
 }
 
+/// The least privilege: a new user is counter staff unless told otherwise.
+impl Default for Role {
+    fn default() -> Self {
+        Role::Staff
+    }
+}
+
 /// A tenant: one retail chain (or one independent shop).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "store", derive(sqlx::FromRow))]
@@ -33,6 +40,10 @@ pub struct Tenant {
     pub consent_text_version: String,
     /// ISO 4217 currency of every amount in the tenant (default `EUR`).
     pub currency: String,
+    /// Minutes without use after which a desk locks and asks for the
+    /// password again (0 = never; default 10).
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
+    pub idle_lock_minutes: u32,
 }
 
 /// A physical store (shop) of the tenant.
@@ -65,6 +76,11 @@ pub struct User {
     pub active: bool,
     /// Created (UTC).
     pub created_at: DateTime<Utc>,
+    /// Sign-in name (lower case, unique in the database), once one is set.
+    pub login: Option<String>,
+    /// Whether the user has a password or PIN, so can sign in. The hash
+    /// itself never leaves the store.
+    pub has_password: bool,
 }
 
 impl User {
@@ -82,8 +98,11 @@ impl User {
 }
 
 /// A new staff member. `display_name`: 1–120 characters; `email` optional
-/// but valid and unused in the tenant; `store_id` an existing store.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// but valid and unused in the tenant; `store_id` an existing store;
+/// `login` and `password` optional (see [`normalize_login`],
+/// [`check_password`]), but given together: without them the user cannot
+/// sign in until an admin sets them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewUser {
     /// Name shown in lists.
     pub display_name: String,
@@ -94,6 +113,115 @@ pub struct NewUser {
     pub role: Role,
     /// Home store.
     pub store_id: Option<Uuid>,
+    /// Sign-in name (may be empty).
+    #[serde(default)]
+    pub login: String,
+    /// First password or PIN (may be empty).
+    #[serde(default)]
+    pub password: Password,
+}
+
+/// A password or PIN on its way to be hashed or checked. Its `Debug` form
+/// is `Password(***)`, so it never reaches a log; it is serialised only to
+/// cross from the window to the shell.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl Password {
+    /// The secret text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether nothing was typed.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Longest login: Postgres's identifier limit (63 bytes), so a login can
+/// later name a database role unchanged.
+pub const LOGIN_MAX: usize = 63;
+/// Shortest password or PIN (a four-digit PIN at a shop's counter).
+pub const PASSWORD_MIN: usize = 4;
+/// Longest password.
+pub const PASSWORD_MAX: usize = 128;
+
+/// A login as stored: trimmed, lower case, 1–63 characters of `a`–`z`,
+/// digits, `.`, `_` and `-`, starting with a letter (valid unquoted as a
+/// Postgres role name once lower-cased, and the same on every desk).
+///
+/// Errors: `login`: `required`, `too_long` (`max`), `invalid_login`.
+pub fn normalize_login(login: &str) -> Result<String, FieldError> {
+    let login = login.trim().to_lowercase();
+    if login.is_empty() {
+        return Err(FieldError::new("login", "required"));
+    }
+    if login.len() > LOGIN_MAX {
+        return Err(FieldError::new("login", "too_long").with("max", LOGIN_MAX.to_string()));
+    }
+    let mut chars = login.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    if !first_ok
+        || !chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(FieldError::new("login", "invalid_login").with("value", login));
+    }
+    Ok(login)
+}
+
+/// Checks a new password or PIN: 4–128 characters (counted as Unicode
+/// scalar values), not only spaces.
+///
+/// Errors: `password`: `required`, `password_too_short` (`min`),
+/// `too_long` (`max`).
+pub fn check_password(password: &Password) -> Result<(), FieldError> {
+    let p = password.expose();
+    if p.trim().is_empty() {
+        return Err(FieldError::new("password", "required"));
+    }
+    let n = p.chars().count();
+    if n < PASSWORD_MIN {
+        return Err(
+            FieldError::new("password", "password_too_short").with("min", PASSWORD_MIN.to_string())
+        );
+    }
+    if n > PASSWORD_MAX {
+        return Err(FieldError::new("password", "too_long").with("max", PASSWORD_MAX.to_string()));
+    }
+    Ok(())
+}
+
+/// What a desk shows before anything else (the answer of the shell's
+/// `desk_state`): on JSON `{"state":"unclaimed"}`, `{"state":"signed_out"}`,
+/// `{"state":"locked","user":{…}}` or `{"state":"signed_in","info":{…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DeskState {
+    /// Nobody in the database has a password yet: the first start asks
+    /// for the administrator's login and password.
+    Unclaimed,
+    /// Nobody is signed in at this desk.
+    SignedOut,
+    /// The desk locked itself (idle, or the user locked it): the same user
+    /// unlocks it with their password, or another user signs in.
+    Locked {
+        /// Who was signed in.
+        user: User,
+    },
+    /// Someone is signed in.
+    SignedIn {
+        /// The frame's data.
+        info: Box<AppInfo>,
+    },
 }
 
 /// What the UI needs to draw its frame: the tenant, who is at the counter,

@@ -9,6 +9,8 @@ use crate::{with_conn, with_tx, Error, Result};
 
 /// Version of the consent text a new tenant starts with.
 pub const INITIAL_CONSENT_TEXT_VERSION: &str = "2026-01";
+/// Minutes a desk may stay idle before it locks, for a new tenant.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 /// Currency (ISO 4217) a new tenant starts with.
 pub const DEFAULT_CURRENCY: &str = "EUR";
 
@@ -37,6 +39,10 @@ impl Ctx {
     /// (then first active user) when `None`. Creates the tenant, a store and
     /// an admin on an empty database (see [`bootstrap`]).
     ///
+    /// It trusts its caller: tests, benchmarks, and the command line on an
+    /// unclaimed database. The window and the command line otherwise get
+    /// their context from [`super::sign_in`].
+    ///
     /// Errors: [`Error::NotFound`] for an unknown or inactive user.
     pub async fn load(db: &Db, user_id: Option<Uuid>) -> Result<Ctx> {
         let tenant = bootstrap(db).await?;
@@ -56,6 +62,28 @@ impl Ctx {
             id: user_id
                 .map(|u| u.to_string())
                 .unwrap_or_else(|| "(any active)".into()),
+        })?;
+        Ok(Ctx { tenant, user })
+    }
+
+    /// The context of a user the caller has already authenticated (see
+    /// [`super::sign_in`]), read fresh from the database.
+    ///
+    /// Errors: [`Error::NotFound`] for an unknown tenant, or an unknown or
+    /// inactive user.
+    pub async fn of(db: &Db, tenant_id: Uuid, user_id: Uuid) -> Result<Ctx> {
+        let (tenant, user) = with_conn!(db, |c| {
+            let tenant = c.get_tenant(tenant_id).await?;
+            let user = c.get_user(tenant_id, user_id).await?;
+            Ok::<_, Error>((tenant, user))
+        })?;
+        let tenant = tenant.ok_or_else(|| Error::NotFound {
+            entity: "tenant",
+            id: tenant_id.to_string(),
+        })?;
+        let user = user.filter(|u| u.active).ok_or_else(|| Error::NotFound {
+            entity: "user",
+            id: user_id.to_string(),
         })?;
         Ok(Ctx { tenant, user })
     }
@@ -84,6 +112,7 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
         default_region: DEFAULT_REGION.into(),
         consent_text_version: INITIAL_CONSENT_TEXT_VERSION.into(),
         currency: DEFAULT_CURRENCY.into(),
+        idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
     };
     let store = Shop {
         id: Uuid::now_v7(),
@@ -98,6 +127,8 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
         store_id: Some(store.id),
         active: true,
         created_at: at,
+        login: None,
+        has_password: false,
     };
     with_tx!(db, |c| {
         // Another process may have bootstrapped between our read and this

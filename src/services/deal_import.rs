@@ -513,6 +513,10 @@ impl Run<'_> {
                     store_id: self.store_id,
                     active: true,
                     created_at: at,
+                    // Owners named by a CRM export cannot sign in until an
+                    // admin gives them a login and a password.
+                    login: None,
+                    has_password: false,
                 };
                 c.insert_user(tenant, &user).await?;
                 self.users.push(user.clone());

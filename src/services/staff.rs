@@ -18,10 +18,13 @@ pub async fn list_stores(db: &Db, ctx: &Ctx) -> Result<Vec<Shop>> {
 }
 
 /// Adds a user. Only admins and store managers may; store managers may not
-/// create admins.
+/// create admins. With a login and a first password (both or neither) the
+/// user can sign in at once.
 ///
-/// Errors: [`Error::Validation`] (`display_name`, `email`, `store_id`, or
-/// `role`: `not_allowed`).
+/// Errors: [`Error::Validation`] (`display_name`, `email`, `store_id`,
+/// `login` (`required` when only a password is given, `invalid_login`,
+/// `already_used`), `password` (`required` when only a login is given,
+/// `password_too_short`), or `role`: `not_allowed`).
 pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     let mut errors = Vec::new();
     let name = User::validate_name(&new.display_name)
@@ -42,6 +45,29 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     if !allowed {
         errors.push(FieldError::new("role", "not_allowed").with("value", new.role.as_str()));
     }
+    let login = match (new.login.trim().is_empty(), new.password.is_empty()) {
+        (true, true) => None,
+        _ => crate::model::normalize_login(&new.login)
+            .map_err(|e| errors.push(e))
+            .ok(),
+    };
+    let hash = match &login {
+        Some(_) if errors.is_empty() => match crate::model::check_password(&new.password) {
+            Ok(()) => {
+                let password = new.password.clone();
+                Some(
+                    tokio::task::spawn_blocking(move || super::sign_in::hash_password(&password))
+                        .await
+                        .map_err(|e| Error::Integrity(format!("password hashing: {e}")))??,
+                )
+            }
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+        _ => None,
+    };
     let user = User {
         id: Uuid::now_v7(),
         display_name: name.unwrap_or_default(),
@@ -50,6 +76,8 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
         store_id: new.store_id,
         active: true,
         created_at: now(),
+        login: login.clone(),
+        has_password: hash.is_some(),
     };
     with_tx!(db, |c| {
         let stores = c.list_stores(ctx.tenant_id()).await?;
@@ -66,10 +94,19 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
                 errors.push(FieldError::new("email", "already_used").with("value", email.clone()));
             }
         }
+        if let Some(login) = &login {
+            if c.credentials_by_login(login).await?.is_some() {
+                errors.push(FieldError::new("login", "already_used").with("value", login.clone()));
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::Validation(std::mem::take(&mut errors)));
         }
         c.insert_user(ctx.tenant_id(), &user).await?;
+        if let (Some(login), Some(hash)) = (&login, &hash) {
+            c.set_credentials(ctx.tenant_id(), user.id, Some(login), hash)
+                .await?;
+        }
         Ok(user.clone())
     })
 }

@@ -12,7 +12,8 @@
 //! backend), one file per aggregate: [`tenants`], [`people`], [`leads`],
 //! [`search`], [`companies`], [`notes`], [`documents`], [`timeline`],
 //! [`custom_fields`], [`merge`], [`pipelines`], [`campaigns`], [`deals`],
-//! [`board`], [`kpi`], [`contact_policy`], [`interactions`], [`meetings`].
+//! [`board`], [`kpi`], [`contact_policy`], [`interactions`], [`meetings`],
+//! [`sign_in`].
 //! Each query is written once with `$n` placeholders and run through
 //! [`sql`], which binds its values for the backend at hand; where the
 //! dialects differ the code branches on [`Conn::backend`].
@@ -48,6 +49,7 @@ pub mod notes;
 pub mod people;
 pub mod pipelines;
 pub mod search;
+pub mod sign_in;
 pub mod sql;
 pub mod tenants;
 pub mod timeline;

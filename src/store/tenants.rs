@@ -11,7 +11,7 @@ impl Conn<'_> {
     /// The oldest tenant, if any (a single-shop install has exactly one).
     pub async fn first_tenant(&mut self) -> Result<Option<Tenant>> {
         query_as::<Tenant>(
-            "SELECT id, name, default_region, consent_text_version, currency FROM tenants ORDER BY created_at, id LIMIT 1",
+            "SELECT id, name, default_region, consent_text_version, currency, idle_lock_minutes FROM tenants ORDER BY created_at, id LIMIT 1",
         )
         .fetch_optional(&mut *self)
         .await
@@ -20,7 +20,7 @@ impl Conn<'_> {
     /// A tenant by id.
     pub async fn get_tenant(&mut self, id: Uuid) -> Result<Option<Tenant>> {
         query_as::<Tenant>(
-            "SELECT id, name, default_region, consent_text_version, currency FROM tenants WHERE id = $1",
+            "SELECT id, name, default_region, consent_text_version, currency, idle_lock_minutes FROM tenants WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *self)
@@ -30,7 +30,8 @@ impl Conn<'_> {
     /// Creates a tenant.
     pub async fn insert_tenant(&mut self, t: &Tenant, at: DateTime<Utc>) -> Result<()> {
         query(
-            "INSERT INTO tenants (id, name, default_region, consent_text_version, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO tenants (id, name, default_region, consent_text_version, currency, created_at, idle_lock_minutes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(t.id)
         .bind(&t.name)
@@ -38,6 +39,7 @@ impl Conn<'_> {
         .bind(&t.consent_text_version)
         .bind(&t.currency)
         .bind(at)
+        .bind(i32::try_from(t.idle_lock_minutes).unwrap_or(i32::MAX))
         .execute(&mut *self)
         .await?;
         Ok(())
@@ -86,7 +88,8 @@ impl Conn<'_> {
     /// The tenant's users, by name.
     pub async fn list_users(&mut self, tenant: Uuid) -> Result<Vec<User>> {
         query_as::<User>(
-            "SELECT id, display_name, email, role, store_id, active, created_at FROM users \
+            "SELECT id, display_name, email, role, store_id, active, created_at, login, \
+             password_hash IS NOT NULL AS has_password FROM users \
              WHERE tenant_id = $1 ORDER BY display_name, id",
         )
         .bind(tenant)
@@ -97,7 +100,8 @@ impl Conn<'_> {
     /// A user by id.
     pub async fn get_user(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<User>> {
         query_as::<User>(
-            "SELECT id, display_name, email, role, store_id, active, created_at FROM users \
+            "SELECT id, display_name, email, role, store_id, active, created_at, login, \
+             password_hash IS NOT NULL AS has_password FROM users \
              WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant)

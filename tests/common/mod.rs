@@ -160,6 +160,7 @@ pub async fn staff_ctx(t: &TestDb, name: &str, role: banco::model::Role) -> Ctx 
             email: format!("{}@banco.test", name.to_lowercase().replace(' ', ".")),
             role,
             store_id: t.ctx.user.store_id,
+            ..Default::default()
         },
     )
     .await

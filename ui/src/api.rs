@@ -47,10 +47,32 @@ async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R,
         .map_err(|e| local_error(&e.to_string()))?;
     match tauri_invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| local_error(&e.to_string())),
-        Err(err) => Err(serde_wasm_bindgen::from_value::<ErrorPayload>(err.clone())
-            .unwrap_or_else(|_| {
-                local_error(&err.as_string().unwrap_or_else(|| format!("{err:?}")))
-            })),
+        Err(err) => {
+            let payload = serde_wasm_bindgen::from_value::<ErrorPayload>(err.clone())
+                .unwrap_or_else(|_| {
+                    local_error(&err.as_string().unwrap_or_else(|| format!("{err:?}")))
+                });
+            if payload.kind == ErrorKind::SignedOut {
+                signed_out();
+            }
+            Err(payload)
+        }
+    }
+}
+
+mod desk;
+pub use desk::*;
+
+/// The window event [`crate::pages::desk::Gate`] listens to: a command
+/// found the desk locked or nobody signed in, so the lock or sign-in
+/// screen is due.
+pub const SIGNED_OUT_EVENT: &str = "banco-signed-out";
+
+fn signed_out() {
+    if let Some(window) = web_sys::window() {
+        if let Ok(event) = web_sys::Event::new(SIGNED_OUT_EVENT) {
+            let _ = window.dispatch_event(&event);
+        }
     }
 }
 
@@ -120,9 +142,6 @@ pub async fn listen<T: DeserializeOwned + 'static>(
 
 pub async fn app_info() -> Result<AppInfo, ErrorPayload> {
     invoke(wire::AppInfo {}).await
-}
-pub async fn switch_user(user: Uuid) -> Result<AppInfo, ErrorPayload> {
-    invoke(wire::SwitchUser { user }).await
 }
 pub async fn add_user(user: &NewUser) -> Result<User, ErrorPayload> {
     invoke(wire::AddUser { user: user.clone() }).await

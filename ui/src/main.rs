@@ -111,9 +111,24 @@ pub struct Shared {
     pub data_version: u32,
 }
 
+/// The app of a signed-in user (see [`pages::desk::Gate`], which mounts it
+/// once per person).
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The frame's data as signing in returned it.
+    pub info: Rc<AppInfo>,
+    /// Locks the desk.
+    pub on_lock: Callback<()>,
+    /// Another person signed in (switched to at the counter).
+    pub on_signed_in: Callback<AppInfo>,
+}
+
 #[function_component(App)]
-fn app() -> Html {
-    let info = use_state(|| None::<Rc<AppInfo>>);
+pub fn app(props: &AppProps) -> Html {
+    let info = use_state(|| Some(props.info.clone()));
+    let switching = use_state(|| None::<banco::model::User>);
+    let account = use_state(|| false);
+    let switcher = use_node_ref();
     let error = use_state(|| None::<String>);
     let screen = use_state(|| Screen::Counter);
     let prefill = use_state(|| None::<Rc<CaptureLead>>);
@@ -167,17 +182,6 @@ fn app() -> Html {
         rust_i18n::set_locale(&l);
         l
     });
-    {
-        let (info, error) = (info.clone(), error.clone());
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::app_info().await {
-                    Ok(i) => info.set(Some(Rc::new(i))),
-                    Err(e) => error.set(Some(i18n::error_text(&e))),
-                }
-            });
-        });
-    }
     {
         // The unread mentions badge, refreshed when the user, the screen or
         // the open record changes. (Before any early return: hooks run in
@@ -281,20 +285,25 @@ fn app() -> Html {
         data_version: data_version.0,
     };
 
+    // Choosing another person opens the dialog for their password; the
+    // list shows who is signed in until that succeeds.
     let on_switch = {
-        let (shared, error) = (shared.clone(), error.clone());
+        let (switching, users) = (switching.clone(), current.users.clone());
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
             let Ok(id) = Uuid::parse_str(&value) else {
                 return;
             };
-            let (shared, error) = (shared.clone(), error.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::switch_user(id).await {
-                    Ok(i) => shared.set_info.emit(i),
-                    Err(e) => error.set(Some(i18n::error_text(&e))),
-                }
-            });
+            switching.set(users.iter().find(|u| u.id == id).cloned());
+        })
+    };
+    let cancel_switch = {
+        let (switching, switcher, me) = (switching.clone(), switcher.clone(), current.user.id);
+        Callback::from(move |_: ()| {
+            switching.set(None);
+            if let Some(select) = switcher.cast::<HtmlSelectElement>() {
+                select.set_value(&me.to_string());
+            }
         })
     };
     let store_name = current
@@ -319,16 +328,18 @@ fn app() -> Html {
                         { (*unread > 0).then(|| html!{ <span class="count" id="mentions-count">{ *unread }</span> }) }
                     </button>
                     <label for="current_user">{ tr("app.at_counter") }</label>
-                    <select id="current_user" name="current_user" onchange={on_switch}>
+                    <select id="current_user" name="current_user" onchange={on_switch} ref={switcher.clone()}>
                         { for current.users.iter().filter(|u| u.active).map(|u| html! {
                             <option value={u.id.to_string()} selected={u.id == current.user.id}>
                                 { format!("{} · {}", u.display_name, tr(&format!("role.{}", u.role.as_str()))) }
                             </option>
                         }) }
                     </select>
+                    <button id="open-account" class="topbar-button" onclick={{ let account = account.clone(); Callback::from(move |_| account.set(true)) }}>{ tr("desk.account") }</button>
+                    <button id="lock-desk" class="topbar-button" onclick={{ let lock = props.on_lock.clone(); Callback::from(move |_| lock.emit(())) }}>{ tr("desk.lock") }</button>
                 </header>
                 <nav>
-                    { for Screen::ALL.iter().map(|s| {
+                    { for Screen::ALL.iter().filter(|s| **s != Screen::Settings || current.user.role != banco::model::Role::Staff).map(|s| {
                         let (screen_state, record) = (screen.clone(), record.clone());
                         let s = *s;
                         html! {
@@ -365,6 +376,9 @@ fn app() -> Html {
                     on_close={{ let (inbound, data_version) = (inbound.clone(), data_version.clone()); Callback::from(move |_saved: bool| { inbound.set(false); data_version.dispatch(()) }) }} /> } } else { html! {} } }
                 { meeting_ended.as_ref().map(|m| html! { <div class="dialog-slot"><pages::meetings::MeetingNoteDialog key={m.note.id.to_string()} ended={m.clone()}
                     on_close={{ let (meeting_ended, data_version) = (meeting_ended.clone(), data_version.clone()); Callback::from(move |_| { meeting_ended.set(None); data_version.dispatch(()) }) }} /></div> }).unwrap_or_default() }
+                { switching.as_ref().map(|u| html! { <div class="dialog-slot"><pages::desk::SwitchDialog key={u.id.to_string()} user={u.clone()}
+                    on_done={props.on_signed_in.clone()} on_cancel={cancel_switch.clone()} /></div> }).unwrap_or_default() }
+                { if *account { html! { <pages::desk::AccountDialog on_close={{ let account = account.clone(); Callback::from(move |_| account.set(false)) }} /> } } else { html! {} } }
                 { if *searching { html! { <pages::search::SearchBox on_close={{ let searching = searching.clone(); Callback::from(move |_| searching.set(false)) }} /> } } else { html! {} } }
             </div>
         </ContextProvider<Shared>>
@@ -405,5 +419,5 @@ impl Reducible for DataVersion {
 
 fn main() {
     show_panics();
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<pages::desk::Gate>::new().render();
 }

@@ -1,14 +1,15 @@
 //! `banco`: the command line on the same core as the desktop app.
 //!
 //! ```text
-//! banco [--database-url URL] [--data-dir DIR] [--user UUID] <command>
+//! banco [--database-url URL] [--data-dir DIR] [--sign-in LOGIN] <command>
 //!   migrate                                  apply schema migrations
 //!   import <file.csv> [--map COLUMN=FIELD]… [--duplicates skip|update|create] [--report out.csv]
 //!   export leads --format csv|json [filters] [--output FILE]
 //!   lead add --first-name … --phone … [--email …] [--interest …] [--source …] [--consent marketing,…]
 //!   lead list [--format table|json|csv] [filters]
 //!   seed --leads N [--seed S]
-//!   user list | user add --name … --role staff|store_manager|admin
+//!   user list | user add --name … --role staff|store_manager|admin [--login L --password-stdin]
+//!   user password USER_ID [--login L] --password-stdin
 //!   store list | store add --name … --code …
 //!   pipeline list|add|add-stage|add-lost-reason      sales pipelines and stages
 //!   campaign list|add                                 campaigns (cost, UTM, pipelines)
@@ -19,6 +20,11 @@
 //! ```
 //! `--database-url` takes a `sqlite:` or `postgres:` URL (also `$BANCO_DATABASE_URL`);
 //! the default is the embedded SQLite file in the data directory.
+//!
+//! Who acts is whoever signs in: `--sign-in LOGIN` (or `$BANCO_LOGIN`) with the
+//! password from `$BANCO_PASSWORD` or typed at the terminal's prompt. On a
+//! database where nobody has a password yet (see
+//! [`banco::services::sign_in`]) the command line acts as the first admin.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,9 +32,9 @@ use std::sync::atomic::AtomicBool;
 
 use banco::model::{
     CaptureLead, ConsentChoices, ConsentKind, DuplicatePolicy, ImportField, ImportRequest,
-    Interest, LeadQuery, LeadSort, LeadStatus, Role, RowStatus, SourceChannel,
+    Interest, LeadQuery, LeadSort, LeadStatus, RowStatus, SourceChannel,
 };
-use banco::services::{capture, custom_fields, export, import, leads, seed, staff, Ctx};
+use banco::services::{capture, custom_fields, export, import, leads, seed, Ctx};
 use banco::store::{default_data_dir, sqlite_url_in, Db};
 use banco::{Error, Result};
 use chrono::NaiveDate;
@@ -39,6 +45,7 @@ mod contacts;
 mod deals;
 mod output;
 mod records;
+mod staff_cli;
 
 /// `banco --help`: the commands by what they are for (clap lists
 /// subcommands under one heading; `tests/cli.rs` checks that every
@@ -99,9 +106,10 @@ struct Cli {
     /// Data directory of the embedded database (default: $BANCO_DATA_DIR or the OS app-data folder).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
-    /// Act as this user (default: the first admin).
-    #[arg(long, global = true, env = "BANCO_USER")]
-    user: Option<Uuid>,
+    /// Sign in as this login (the password from $BANCO_PASSWORD, or typed
+    /// at the prompt). Not needed while nobody has a password yet.
+    #[arg(long, value_name = "LOGIN", global = true, env = "BANCO_LOGIN")]
+    sign_in: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -140,12 +148,12 @@ enum Command {
     /// Staff.
     User {
         #[command(subcommand)]
-        command: UserCommand,
+        command: staff_cli::UserCommand,
     },
     /// Stores (shops).
     Store {
         #[command(subcommand)]
-        command: StoreCommand,
+        command: staff_cli::StoreCommand,
     },
     /// Pipelines, stages and lost reasons.
     Pipeline {
@@ -377,36 +385,6 @@ struct LeadAdd {
     consent: Vec<String>,
 }
 
-#[derive(Subcommand)]
-enum UserCommand {
-    /// List users.
-    List(output::ListArgs),
-    /// Add a user.
-    Add {
-        #[arg(long)]
-        name: String,
-        #[arg(long, default_value = "staff")]
-        role: String,
-        #[arg(long, default_value = "")]
-        email: String,
-        #[arg(long)]
-        store: Option<Uuid>,
-    },
-}
-
-#[derive(Subcommand)]
-enum StoreCommand {
-    /// List stores.
-    List(output::ListArgs),
-    /// Add a store.
-    Add {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        code: String,
-    },
-}
-
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("BANCO_LOG"))
@@ -436,6 +414,7 @@ fn main() -> ExitCode {
                         | Error::IllegalMeetingMove { .. }
                         | Error::Forbidden { .. }
                         | Error::NotFound { .. }
+                        | Error::SignIn { .. }
                 ) {
                     2
                 } else {
@@ -572,7 +551,13 @@ async fn run(cli: Cli) -> Result<()> {
     };
     let db = Db::connect(&url).await?;
     db.migrate().await?;
-    let ctx = Ctx::load(&db, cli.user).await?;
+    let ctx = match staff_cli::signed_in(&db, cli.sign_in.as_deref()).await {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
     let result = command(&db, &ctx, cli.command).await;
     db.close().await;
     result
@@ -728,53 +713,8 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
             }
             Ok(())
         }
-        Command::User {
-            command: UserCommand::List(list),
-        } => {
-            let (rows, total) = list.page_of(staff::list_users(db, ctx).await?);
-            output::print_list(
-                &list,
-                &rows,
-                total,
-                &["id", "display_name", "role", "email", "store_id", "active"],
-            )
-        }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    name,
-                    role,
-                    email,
-                    store,
-                },
-        } => {
-            let role: Role = parse(Role::parse(&role, "role"))?;
-            let user = staff::add_user(
-                db,
-                ctx,
-                banco::model::NewUser {
-                    display_name: name,
-                    email,
-                    role,
-                    store_id: store.or(ctx.user.store_id),
-                },
-            )
-            .await?;
-            println!("{}", json(&user)?);
-            Ok(())
-        }
-        Command::Store {
-            command: StoreCommand::List(list),
-        } => {
-            let (rows, total) = list.page_of(staff::list_stores(db, ctx).await?);
-            output::print_list(&list, &rows, total, &[])
-        }
-        Command::Store {
-            command: StoreCommand::Add { name, code },
-        } => {
-            println!("{}", json(&staff::add_store(db, ctx, &name, &code).await?)?);
-            Ok(())
-        }
+        Command::User { command } => staff_cli::user(db, ctx, command).await,
+        Command::Store { command } => staff_cli::store(db, ctx, command).await,
         Command::Pipeline { command } => deals::pipeline(db, ctx, command).await,
         Command::Campaign { command } => deals::campaign(db, ctx, command).await,
         Command::Rule { command } => deals::rule(db, ctx, command).await,

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod deal_forms;
 pub mod deal_import;
 pub mod deals;
+pub mod desk;
 pub mod duplicates;
 pub mod import;
 pub mod leads;

@@ -1,6 +1,8 @@
-//! Settings: language, staff (who can be at the counter) and where the data lives.
+//! Settings: language, staff (who can be at the counter, their logins and
+//! passwords), the desk lock, and where the data lives. Counter staff do
+//! not see this screen; the core refuses its writes to them anyway.
 
-use banco::model::{NewUser, Role};
+use banco::model::{NewUser, Password, Role};
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -15,7 +17,14 @@ pub fn settings() -> Html {
     let email = use_state(String::new);
     let role = use_state(|| Role::Staff);
     let store = use_state(|| shared.info.user.store_id);
+    let login = use_state(String::new);
+    let password = use_state(String::new);
     let message = use_state(|| None::<(bool, String)>);
+    // The user whose password is being set, and the typed login/password.
+    let setting = use_state(|| None::<Uuid>);
+    let set_login = use_state(String::new);
+    let set_password = use_state(String::new);
+    let idle = use_state(|| shared.info.tenant.idle_lock_minutes.to_string());
 
     let on_lang = {
         let set = shared.set_lang.clone();
@@ -24,11 +33,13 @@ pub fn settings() -> Html {
         })
     };
     let on_add = {
-        let (name, email, role, store, message, shared) = (
+        let (name, email, role, store, login, password, message, shared) = (
             name.clone(),
             email.clone(),
             role.clone(),
             store.clone(),
+            login.clone(),
+            password.clone(),
             message.clone(),
             shared.clone(),
         );
@@ -39,9 +50,17 @@ pub fn settings() -> Html {
                 email: (*email).clone(),
                 role: *role,
                 store_id: *store,
+                login: (*login).clone(),
+                password: Password((*password).clone()),
             };
-            let (name, email, message, shared) =
-                (name.clone(), email.clone(), message.clone(), shared.clone());
+            password.set(String::new());
+            let (name, email, login, message, shared) = (
+                name.clone(),
+                email.clone(),
+                login.clone(),
+                message.clone(),
+                shared.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::add_user(&new).await {
                     Ok(u) => {
@@ -51,6 +70,7 @@ pub fn settings() -> Html {
                         )));
                         name.set(String::new());
                         email.set(String::new());
+                        login.set(String::new());
                         if let Some(info) = api::shown(api::app_info().await) {
                             shared.set_info.emit(info);
                         }
@@ -59,6 +79,71 @@ pub fn settings() -> Html {
                 }
             });
         })
+    };
+    let on_set_password = {
+        let (setting, set_login, set_password, message, shared) = (
+            setting.clone(),
+            set_login.clone(),
+            set_password.clone(),
+            message.clone(),
+            shared.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(user) = *setting else {
+                return;
+            };
+            let (login, pw) = ((*set_login).clone(), Password((*set_password).clone()));
+            set_password.set(String::new());
+            let (setting, message, shared) = (setting.clone(), message.clone(), shared.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::set_password(user, &login, pw).await {
+                    Ok(u) => {
+                        setting.set(None);
+                        message.set(Some((
+                            true,
+                            tr_with("settings.password_set", [("name", u.display_name)]),
+                        )));
+                        if let Some(info) = api::shown(api::app_info().await) {
+                            shared.set_info.emit(info);
+                        }
+                    }
+                    Err(e) => message.set(Some((false, error_text(&e)))),
+                }
+            });
+        })
+    };
+    let on_idle = {
+        let (idle, message, shared) = (idle.clone(), message.clone(), shared.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let minutes = idle.trim().parse::<u32>().unwrap_or(u32::MAX);
+            let (message, shared) = (message.clone(), shared.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::set_idle_lock(minutes).await {
+                    Ok(t) => {
+                        message.set(Some((
+                            true,
+                            tr_with(
+                                "settings.idle_lock_saved",
+                                [("minutes", t.idle_lock_minutes.to_string())],
+                            ),
+                        )));
+                        if let Some(info) = api::shown(api::app_info().await) {
+                            shared.set_info.emit(info);
+                        }
+                    }
+                    Err(e) => message.set(Some((false, error_text(&e)))),
+                }
+            });
+        })
+    };
+    let text_input = |id: &str, kind: &str, value: &UseStateHandle<String>| {
+        let value2 = value.clone();
+        html! {
+            <input id={id.to_string()} name={id.to_string()} type={kind.to_string()} value={(**value).clone()} autocomplete="off"
+                oninput={Callback::from(move |e: InputEvent| value2.set(e.target_unchecked_into::<HtmlInputElement>().value()))} />
+        }
     };
     let store_name = |id: Option<Uuid>| {
         id.and_then(|id| shared.info.stores.iter().find(|s| s.id == id))
@@ -79,14 +164,30 @@ pub fn settings() -> Html {
             <div class="card">
                 <h2>{ tr("settings.staff") }</h2>
                 <table>
-                    <thead><tr><th>{ tr("field.display_name") }</th><th>{ tr("field.role") }</th><th>{ tr("field.email") }</th><th>{ tr("field.store_id") }</th></tr></thead>
-                    <tbody>{ for shared.info.users.iter().map(|u| html!{
+                    <thead><tr><th>{ tr("field.display_name") }</th><th>{ tr("field.role") }</th><th>{ tr("field.email") }</th><th>{ tr("field.store_id") }</th><th>{ tr("settings.sign_in") }</th><th></th></tr></thead>
+                    <tbody id="users-table">{ for shared.info.users.iter().map(|u| {
+                        let (setting, set_login, id, current) = (setting.clone(), set_login.clone(), u.id, u.login.clone().unwrap_or_default());
+                        html!{
                         <tr><td>{ &u.display_name }</td><td>{ tr(&format!("role.{}", u.role.as_str())) }</td>
-                            <td>{ u.email.clone().unwrap_or_default() }</td><td>{ store_name(u.store_id) }</td></tr>
-                    }) }</tbody>
+                            <td>{ u.email.clone().unwrap_or_default() }</td><td>{ store_name(u.store_id) }</td>
+                            <td>{ match (&u.login, u.has_password) { (Some(l), true) => l.clone(), _ => tr("settings.no_sign_in") } }</td>
+                            <td><button id={format!("set-password-{}", u.id)} type="button"
+                                onclick={Callback::from(move |_| { set_login.set(current.clone()); setting.set(Some(id)) })}>{ tr("settings.set_password") }</button></td></tr>
+                    } }) }</tbody>
                 </table>
+                { message.as_ref().map(|(ok, m)| html!{ <div id="settings-message" class={classes!("banner", if *ok { "ok" } else { "error" })}>{ m }</div> }) }
+                { setting.and_then(|id| shared.info.users.iter().find(|u| u.id == id)).map(|u| html! {
+                    <form class="grid2" id="set-password-form" onsubmit={on_set_password.clone()}>
+                        <h3>{ format!("{} · {}", tr("settings.set_password"), u.display_name) }</h3>
+                        <div class="field"><label for="set-login">{ tr("field.login") }</label>{ text_input("set-login", "text", &set_login) }</div>
+                        <div class="field"><label for="set-password">{ tr("field.password") }</label>{ text_input("set-password", "password", &set_password) }</div>
+                        <div class="actions">
+                            <button type="button" onclick={{ let setting = setting.clone(); Callback::from(move |_| setting.set(None)) }}>{ tr("common.cancel") }</button>
+                            <button id="set-password-save" type="submit" class="primary">{ tr("settings.set_password") }</button>
+                        </div>
+                    </form>
+                }).unwrap_or_default() }
                 <h2>{ tr("settings.add_user") }</h2>
-                { message.as_ref().map(|(ok, m)| html!{ <div class={classes!("banner", if *ok { "ok" } else { "error" })}>{ m }</div> }) }
                 <form class="grid2" onsubmit={on_add}>
                     <div class="field">
                         <label for="user-name">{ tr("field.display_name") }</label>
@@ -112,9 +213,28 @@ pub fn settings() -> Html {
                             { for shared.info.stores.iter().map(|s| html!{ <option value={s.id.to_string()} selected={Some(s.id) == *store}>{ &s.name }</option> }) }
                         </select>
                     </div>
+                    <div class="field">
+                        <label for="user-login">{ tr("field.login") }</label>
+                        { text_input("user-login", "text", &login) }
+                    </div>
+                    <div class="field">
+                        <label for="user-password">{ tr("field.password") }</label>
+                        { text_input("user-password", "password", &password) }
+                    </div>
                     <div class="actions"><button type="submit" class="primary">{ tr("settings.add") }</button></div>
                 </form>
             </div>
+            { if shared.info.user.role == Role::Admin { html! {
+                <form class="card" id="idle-lock-form" onsubmit={on_idle}>
+                    <h2>{ tr("settings.idle_lock") }</h2>
+                    <p class="hint">{ tr("settings.idle_lock_hint") }</p>
+                    <div class="field">
+                        <label for="idle-lock">{ tr("field.idle_lock_minutes") }</label>
+                        { text_input("idle-lock", "number", &idle) }
+                    </div>
+                    <div class="actions"><button id="idle-lock-save" type="submit" class="primary">{ tr("settings.save_idle_lock") }</button></div>
+                </form>
+            } } else { html! {} } }
             <super::contact_settings::ContactSettingsView />
             <super::sales_settings::SalesSettings />
             <super::pipeline_settings::PipelineSettings />

@@ -1,0 +1,171 @@
+//! Who is at the desk: the first-start set-up, signing in and out, the
+//! lock, switching user with the other person's password, and passwords.
+//! Every other command acts as [`AppState::acting`], the signed-in user,
+//! and answers `SignedOut` while nobody is signed in or the desk is locked.
+
+use banco::model::{AppInfo, DeskState};
+use banco::services::{sign_in, staff, Ctx};
+use banco::wire::{self, Response};
+use banco::{Error, Result};
+use tauri::State;
+
+use crate::AppState;
+
+/// The frame's data for `ctx`.
+async fn info(state: &AppState, ctx: &Ctx) -> Result<AppInfo> {
+    Ok(AppInfo {
+        tenant: ctx.tenant.clone(),
+        user: ctx.user.clone(),
+        users: staff::list_users(&state.db, ctx).await?,
+        stores: staff::list_stores(&state.db, ctx).await?,
+        backend: match state.db.backend() {
+            banco::store::Backend::Sqlite => "sqlite".into(),
+            banco::store::Backend::Postgres => "postgres".into(),
+        },
+        location: state.location.clone(),
+    })
+}
+
+/// Makes `ctx` the signed-in, unlocked user of this desk.
+async fn signed_in(state: &AppState, ctx: Ctx) -> Result<AppInfo> {
+    let shown = info(state, &ctx).await?;
+    state.set_desk(Some(ctx), false).await;
+    tracing::info!(user = %shown.user.id, "signed in");
+    Ok(shown)
+}
+
+/// The frame's data (see [`AppInfo`]).
+#[tauri::command]
+pub async fn app_info(
+    state: State<'_, AppState>,
+    req: wire::AppInfo,
+) -> Result<Response<wire::AppInfo>> {
+    let wire::AppInfo {} = req;
+    let ctx = state.acting().await?;
+    info(&state, &ctx).await
+}
+
+/// What the desk shows first (see [`DeskState`]).
+#[tauri::command]
+pub async fn desk_state(
+    state: State<'_, AppState>,
+    req: wire::DeskState,
+) -> Result<Response<wire::DeskState>> {
+    let wire::DeskState {} = req;
+    match state.acting().await {
+        Ok(ctx) => Ok(DeskState::SignedIn {
+            info: Box::new(info(&state, &ctx).await?),
+        }),
+        Err(Error::SignedOut) => match state.locked_user().await {
+            Some(ctx) => Ok(DeskState::Locked { user: ctx.user }),
+            None if sign_in::is_unclaimed(&state.db).await? => Ok(DeskState::Unclaimed),
+            None => Ok(DeskState::SignedOut),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// First start: the administrator's login and password.
+#[tauri::command]
+pub async fn claim_desk(
+    state: State<'_, AppState>,
+    req: wire::ClaimDesk,
+) -> Result<Response<wire::ClaimDesk>> {
+    let wire::ClaimDesk { login, password } = req;
+    let ctx = sign_in::claim(&state.db, &login, password).await?;
+    signed_in(&state, ctx).await
+}
+
+/// Signs in by login and password.
+#[tauri::command]
+pub async fn sign_in(
+    state: State<'_, AppState>,
+    req: wire::SignIn,
+) -> Result<Response<wire::SignIn>> {
+    let wire::SignIn { login, password } = req;
+    let ctx = sign_in::sign_in(&state.db, &login, password).await?;
+    signed_in(&state, ctx).await
+}
+
+/// Unlocks the desk with the locked user's password.
+#[tauri::command]
+pub async fn unlock_desk(
+    state: State<'_, AppState>,
+    req: wire::UnlockDesk,
+) -> Result<Response<wire::UnlockDesk>> {
+    let wire::UnlockDesk { password } = req;
+    let who = state.locked_user().await.ok_or(Error::SignedOut)?;
+    let ctx = sign_in::verify_user(&state.db, who.tenant_id(), who.user.id, password).await?;
+    signed_in(&state, ctx).await
+}
+
+/// Locks the desk.
+#[tauri::command]
+pub async fn lock_desk(
+    state: State<'_, AppState>,
+    req: wire::LockDesk,
+) -> Result<Response<wire::LockDesk>> {
+    let wire::LockDesk {} = req;
+    state.lock().await;
+    Ok(())
+}
+
+/// Signs out.
+#[tauri::command]
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    req: wire::SignOut,
+) -> Result<Response<wire::SignOut>> {
+    let wire::SignOut {} = req;
+    state.set_desk(None, false).await;
+    Ok(())
+}
+
+/// Changes who is at the counter, with that person's password.
+#[tauri::command]
+pub async fn switch_user(
+    state: State<'_, AppState>,
+    req: wire::SwitchUser,
+) -> Result<Response<wire::SwitchUser>> {
+    let wire::SwitchUser { user, password } = req;
+    let ctx = state.acting().await?;
+    let next = sign_in::verify_user(&state.db, ctx.tenant_id(), user, password).await?;
+    signed_in(&state, next).await
+}
+
+/// Sets a user's password (and login).
+#[tauri::command]
+pub async fn set_password(
+    state: State<'_, AppState>,
+    req: wire::SetPassword,
+) -> Result<Response<wire::SetPassword>> {
+    let wire::SetPassword {
+        user,
+        login,
+        password,
+    } = req;
+    let ctx = state.acting().await?;
+    sign_in::set_password(&state.db, &ctx, user, &login, password).await
+}
+
+/// Changes the signed-in user's own password.
+#[tauri::command]
+pub async fn change_password(
+    state: State<'_, AppState>,
+    req: wire::ChangePassword,
+) -> Result<Response<wire::ChangePassword>> {
+    let wire::ChangePassword { current, new } = req;
+    let ctx = state.acting().await?;
+    sign_in::change_own_password(&state.db, &ctx, current, new).await
+}
+
+/// Sets after how many idle minutes desks lock.
+#[tauri::command]
+pub async fn set_idle_lock(
+    state: State<'_, AppState>,
+    req: wire::SetIdleLock,
+) -> Result<Response<wire::SetIdleLock>> {
+    let wire::SetIdleLock { minutes } = req;
+    let ctx = state.acting().await?;
+    sign_in::set_idle_lock(&state.db, &ctx, minutes).await
+}

@@ -1,0 +1,97 @@
+//! Signing in at the real window: the first start's set-up, switching who
+//! is at the counter with that person's PIN, the lock, and what staff may
+//! not open.
+
+use super::*;
+
+/// The administrator's password chosen at the first start.
+pub const ADMIN_PASSWORD: &str = "cassa-2026";
+/// Giulia's PIN, given when an admin adds her.
+pub const GIULIA_PIN: &str = "4821";
+
+/// The first start on a fresh data folder: the administrator chooses a
+/// password (typed twice: a mismatch is caught) and lands on the counter.
+pub async fn claim(c: &Client) {
+    wait_text(c, "#sign-in-title", "Benvenuto in Banco").await;
+    shot(c, "00-first-start").await;
+    let login = c
+        .find(Locator::Css("#sign-in-login"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(login.as_deref(), Some("admin"), "the login is proposed");
+    type_into(c, "#sign-in-password", ADMIN_PASSWORD).await;
+    type_into(c, "#sign-in-confirm", "cassa-2025").await;
+    click(c, "#sign-in-submit").await;
+    wait_text(c, ".sign-in", "le due password non coincidono").await;
+    type_into(c, "#sign-in-confirm", ADMIN_PASSWORD).await;
+    click(c, "#sign-in-submit").await;
+    wait_text(c, "h1", "Nuovo cliente al banco").await;
+}
+
+/// The name of the person the switcher shows at the counter.
+fn at_counter_is(name: &str) -> String {
+    format!("document.querySelector('#current_user').selectedOptions[0].text.startsWith('{name}')")
+}
+
+/// Giulia comes to the counter: a wrong PIN is refused, hers lets her in;
+/// she is counter staff, so Settings is not hers to open.
+pub async fn switch_to_giulia(c: &Client) {
+    let giulia = c
+        .execute(
+            "const o = [...document.querySelectorAll('#current_user option')].find(o => o.text.startsWith('Giulia')); return o.value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(
+        c,
+        &format!("#current_user option[value='{}']", giulia.as_str().unwrap()),
+    )
+    .await;
+    wait_text(c, "#switch-dialog", "Giulia Conti").await;
+    type_into(c, "#switch-password", "0000").await;
+    click(c, "#switch-submit").await;
+    wait_text(c, "#switch-error", "nome utente o password errati").await;
+    shot(c, "25-switch-refused").await;
+    type_into(c, "#switch-password", GIULIA_PIN).await;
+    click(c, "#switch-submit").await;
+    wait_gone(c, "#switch-dialog").await;
+    wait_js(c, "Giulia at the counter", &at_counter_is("Giulia")).await;
+    wait_text(c, "nav", "Banco").await;
+    assert!(
+        c.find(Locator::Css("#nav-settings")).await.is_err(),
+        "staff have no Settings"
+    );
+}
+
+/// Giulia locks the desk and unlocks it with her PIN, back where she left
+/// off; then she locks it again and the administrator signs in instead.
+pub async fn lock_and_come_back(c: &Client) {
+    click(c, "#lock-desk").await;
+    wait_text(c, "#lock-dialog", "Giulia Conti").await;
+    shot(c, "26-locked").await;
+    type_into(c, "#unlock-password", "1111").await;
+    click(c, "#unlock-submit").await;
+    wait_text(c, "#unlock-error", "nome utente o password errati").await;
+    type_into(c, "#unlock-password", GIULIA_PIN).await;
+    click(c, "#unlock-submit").await;
+    wait_gone(c, "#lock-dialog").await;
+    wait_text(c, "#record-title", "Rossi Impianti").await;
+
+    click(c, "#lock-desk").await;
+    click(c, "#unlock-other").await;
+    type_into(c, "#sign-in-login", "admin").await;
+    type_into(c, "#sign-in-password", ADMIN_PASSWORD).await;
+    click(c, "#sign-in-submit").await;
+    wait_gone(c, ".overlay.lock").await;
+    wait_js(
+        c,
+        "the admin at the counter",
+        &at_counter_is("Amministratore"),
+    )
+    .await;
+    wait_text(c, "#nav-settings", "Impostazioni").await;
+}

@@ -1,0 +1,182 @@
+//! `banco user|store …`, and who the command line acts as: the login
+//! signed in with `--sign-in` and its password.
+
+use banco::model::Role;
+use banco::services::{staff, Ctx};
+use banco::store::Db;
+use banco::{Error, Result};
+use clap::Subcommand;
+use uuid::Uuid;
+
+use crate::{json, output, parse};
+
+/// `banco user …`.
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// List users.
+    List(output::ListArgs),
+    /// Add a user.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "staff")]
+        role: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        #[arg(long)]
+        store: Option<Uuid>,
+        /// Sign-in name (then the first password is read from standard input).
+        #[arg(long, requires = "password_stdin")]
+        login: Option<String>,
+        /// Read the new user's first password from the first line of standard input.
+        #[arg(long, requires = "login")]
+        password_stdin: bool,
+    },
+    /// Set a user's password (and login): the new password is read from
+    /// the first line of standard input.
+    Password {
+        /// The user's id.
+        user: Uuid,
+        /// A new login (default: keep the current one).
+        #[arg(long, default_value = "")]
+        login: String,
+        /// Required: read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// `banco store …`.
+#[derive(Subcommand)]
+pub enum StoreCommand {
+    /// List stores.
+    List(output::ListArgs),
+    /// Add a store.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        code: String,
+    },
+}
+
+/// The acting user: the one `login` names, signed in with the password from
+/// `$BANCO_PASSWORD` or the terminal; the first admin while the database is
+/// unclaimed and no login is given.
+pub async fn signed_in(db: &Db, login: Option<&str>) -> Result<Ctx> {
+    use banco::services::sign_in;
+    let Some(login) = login.filter(|l| !l.trim().is_empty()) else {
+        if sign_in::is_unclaimed(db).await? {
+            return Ctx::load(db, None).await;
+        }
+        return Err(Error::SignIn {
+            reason: "login_required",
+            retry_after_s: 0,
+        });
+    };
+    let password = match std::env::var("BANCO_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            rpassword::prompt_password(format!("Password for {login}: ")).map_err(|source| {
+                Error::Io {
+                    path: "terminal (or set $BANCO_PASSWORD)".into(),
+                    source,
+                }
+            })?
+        }
+    };
+    sign_in::sign_in(db, login, banco::model::Password(password)).await
+}
+
+/// The first line of standard input, without its line ending: a password
+/// given with `--password-stdin`.
+fn password_from_stdin() -> Result<banco::model::Password> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|source| Error::Io {
+            path: "standard input".into(),
+            source,
+        })?;
+    Ok(banco::model::Password(
+        line.trim_end_matches(['\n', '\r']).to_string(),
+    ))
+}
+
+/// Runs `banco user …`.
+pub async fn user(db: &Db, ctx: &Ctx, command: UserCommand) -> Result<()> {
+    match command {
+        UserCommand::List(list) => {
+            let (rows, total) = list.page_of(staff::list_users(db, ctx).await?);
+            output::print_list(
+                &list,
+                &rows,
+                total,
+                &[
+                    "id",
+                    "display_name",
+                    "login",
+                    "role",
+                    "email",
+                    "store_id",
+                    "active",
+                ],
+            )
+        }
+        UserCommand::Add {
+            name,
+            role,
+            email,
+            store,
+            login,
+            password_stdin,
+        } => {
+            let role: Role = parse(Role::parse(&role, "role"))?;
+            let password = if password_stdin {
+                password_from_stdin()?
+            } else {
+                banco::model::Password::default()
+            };
+            let user = staff::add_user(
+                db,
+                ctx,
+                banco::model::NewUser {
+                    display_name: name,
+                    email,
+                    role,
+                    store_id: store.or(ctx.user.store_id),
+                    login: login.unwrap_or_default(),
+                    password,
+                },
+            )
+            .await?;
+            println!("{}", json(&user)?);
+            Ok(())
+        }
+        UserCommand::Password {
+            user,
+            login,
+            password_stdin: _,
+        } => {
+            let password = password_from_stdin()?;
+            let user =
+                banco::services::sign_in::set_password(db, ctx, user, &login, password).await?;
+            println!("{}", json(&user)?);
+            Ok(())
+        }
+    }
+}
+
+/// Runs `banco store …`.
+pub async fn store(db: &Db, ctx: &Ctx, command: StoreCommand) -> Result<()> {
+    match command {
+        StoreCommand::List(list) => {
+            let (rows, total) = list.page_of(staff::list_stores(db, ctx).await?);
+            output::print_list(&list, &rows, total, &[])
+        }
+        StoreCommand::Add { name, code } => {
+            println!("{}", json(&staff::add_store(db, ctx, &name, &code).await?)?);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! Signing in: every person at a desk proves who they are with their
+//! password or PIN, and the acting user of every use case is the one
+//! signed in (never a user the page or the command line names).
+//!
+//! Passwords are kept as Argon2id hashes (RFC 9106; the `argon2` crate's
+//! defaults, m = 19 MiB, t = 2, p = 1, OWASP's recommended minimum) in PHC
+//! string form. Five wrong passwords in a row lock the login for 30 s,
+//! doubling with every further wrong one up to 15 min; a successful
+//! sign-in clears the count. An unknown login is checked against a dummy
+//! hash, so its answer takes as long and says the same as a wrong
+//! password.
+//!
+//! A database where nobody has a password yet is *unclaimed*: the first
+//! start of the app asks for the administrator's login and password
+//! ([`claim`]); until then the command line acts as the first admin, as the
+//! owner of the file may anyway.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::Duration;
+use uuid::Uuid;
+
+use super::context::bootstrap;
+use super::{now, Ctx};
+use crate::model::{check_password, normalize_login, Password, Role, Tenant, User};
+use crate::store::sign_in::Credentials;
+use crate::store::Db;
+use crate::{with_conn, with_tx, Error, Result};
+
+/// Wrong passwords in a row after which a login is locked for a while.
+pub const LOCK_AFTER: i32 = 5;
+/// The first lock, in seconds; each further wrong password doubles it.
+pub const FIRST_LOCK_S: i64 = 30;
+/// The longest lock, in seconds.
+pub const MAX_LOCK_S: i64 = 15 * 60;
+/// Longest idle time a tenant may set before desks lock, in minutes (8 h).
+pub const MAX_IDLE_LOCK_MINUTES: u32 = 480;
+
+/// The Argon2id PHC string of `password`, with a fresh random salt. Slow on
+/// purpose (tens of milliseconds): call it off the async runtime.
+///
+/// Errors: [`Error::Integrity`] if the hasher fails (it does not for a
+/// password within [`check_password`]'s limits).
+pub fn hash_password(password: &Password) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.expose().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Integrity(format!("password hashing: {e}")))
+}
+
+/// Whether `password` matches a PHC string made by [`hash_password`]. A
+/// damaged hash matches nothing.
+pub fn password_matches(hash: &str, password: &Password) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.expose().as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Runs slow hashing work on tokio's blocking pool.
+async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Io {
+        path: "password hashing".into(),
+        source: std::io::Error::other(e),
+    })
+}
+
+fn wrong() -> Error {
+    Error::SignIn {
+        reason: "wrong_credentials",
+        retry_after_s: 0,
+    }
+}
+
+/// Whether nobody in the database has a password yet (see the module
+/// docs). Creates the first tenant on an empty database.
+pub async fn is_unclaimed(db: &Db) -> Result<bool> {
+    bootstrap(db).await?;
+    Ok(!with_conn!(db, |c| c.any_password().await)?)
+}
+
+/// First start: gives the first tenant's first active admin `login` and
+/// `password`, and signs them in.
+///
+/// Errors: [`Error::Validation`] (`login`, `password`);
+/// [`Error::SignIn`] `not_unclaimed` once anybody has a password.
+pub async fn claim(db: &Db, login: &str, password: Password) -> Result<Ctx> {
+    let (login, hash) = new_credentials(login, password).await?;
+    let admin = Ctx::load(db, None).await?;
+    with_tx!(db, |c| {
+        if c.any_password().await? {
+            return Err(Error::SignIn {
+                reason: "not_unclaimed",
+                retry_after_s: 0,
+            });
+        }
+        c.set_credentials(admin.tenant_id(), admin.user.id, Some(&login), &hash)
+            .await?;
+        Ok(())
+    })?;
+    Ctx::of(db, admin.tenant_id(), admin.user.id).await
+}
+
+/// Validates and hashes a new login and password.
+async fn new_credentials(login: &str, password: Password) -> Result<(String, String)> {
+    let mut errors = Vec::new();
+    let login = normalize_login(login).map_err(|e| errors.push(e)).ok();
+    if let Err(e) = check_password(&password) {
+        errors.push(e);
+    }
+    let Some(login) = login.filter(|_| errors.is_empty()) else {
+        return Err(Error::Validation(errors));
+    };
+    let hash = off_runtime(move || hash_password(&password)).await??;
+    Ok((login, hash))
+}
+
+/// Signs in by login and password: the context of that user.
+///
+/// Errors: [`Error::SignIn`] `wrong_credentials` (unknown login, inactive
+/// user, no password set, wrong password) or `too_many_attempts`.
+pub async fn sign_in(db: &Db, login: &str, password: Password) -> Result<Ctx> {
+    bootstrap(db).await?;
+    let Ok(login) = normalize_login(login) else {
+        // Not a login at all: the same answer, after the same work.
+        let _ = check(db, None, password).await;
+        return Err(wrong());
+    };
+    let creds = with_conn!(db, |c| c.credentials_by_login(&login).await)?;
+    let (tenant, user) = check(db, creds, password).await?;
+    Ctx::of(db, tenant, user).await
+}
+
+/// Checks the password of a user of the tenant (switching who is at the
+/// counter, unlocking a desk): that user's context.
+///
+/// Errors: as [`sign_in`].
+pub async fn verify_user(db: &Db, tenant: Uuid, user: Uuid, password: Password) -> Result<Ctx> {
+    let creds = with_conn!(db, |c| c.credentials_of(tenant, user).await)?;
+    let (tenant, user) = check(db, creds, password).await?;
+    Ctx::of(db, tenant, user).await
+}
+
+/// A hash of nothing anybody knows, checked for unknown logins so that
+/// their answer takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&Password(Uuid::now_v7().to_string())).unwrap_or_default())
+}
+
+/// Checks `password` against `creds`, counting failures and locking the
+/// login after [`LOCK_AFTER`] of them.
+async fn check(db: &Db, creds: Option<Credentials>, password: Password) -> Result<(Uuid, Uuid)> {
+    let at = now();
+    let Some(creds) = creds else {
+        off_runtime(move || password_matches(dummy_hash(), &password)).await?;
+        return Err(wrong());
+    };
+    if let Some(until) = creds.locked_until.filter(|u| *u > at) {
+        return Err(Error::SignIn {
+            reason: "too_many_attempts",
+            retry_after_s: u64::try_from((until - at).num_seconds().max(1)).unwrap_or(1),
+        });
+    }
+    let hash = creds
+        .password_hash
+        .clone()
+        .filter(|_| creds.active)
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let matches = creds.active
+        && creds.password_hash.is_some()
+        && off_runtime(move || password_matches(&hash, &password)).await?;
+    let (tenant, user) = (creds.tenant_id, creds.user_id);
+    if matches {
+        with_conn!(db, |c| c.reset_failed_sign_ins(tenant, user).await)?;
+        return Ok((tenant, user));
+    }
+    let failed = creds.failed_sign_ins.saturating_add(1);
+    let lock = (failed >= LOCK_AFTER).then(|| {
+        let doublings = u32::try_from(failed - LOCK_AFTER).unwrap_or(0).min(10);
+        at + Duration::seconds((FIRST_LOCK_S << doublings).min(MAX_LOCK_S))
+    });
+    with_conn!(db, |c| c.record_failed_sign_in(tenant, user, lock).await)?;
+    Err(wrong())
+}
+
+/// Sets another user's password (and login, when `login` is not empty):
+/// an admin for anyone of the tenant; a store manager for themselves and
+/// the staff of their store. The user signs in with it from then on; a
+/// lock from wrong passwords is cleared.
+///
+/// Errors: [`Error::Forbidden`] (`set_password`); [`Error::NotFound`]
+/// (`user`); [`Error::Validation`] (`login`: `required` when the user has
+/// none yet, `invalid_login`, `already_used`; `password`).
+pub async fn set_password(
+    db: &Db,
+    ctx: &Ctx,
+    user_id: Uuid,
+    login: &str,
+    password: Password,
+) -> Result<User> {
+    let target =
+        with_conn!(db, |c| c.get_user(ctx.tenant_id(), user_id).await)?.ok_or_else(|| {
+            Error::NotFound {
+                entity: "user",
+                id: user_id.to_string(),
+            }
+        })?;
+    let me = &ctx.user;
+    let allowed = match me.role {
+        Role::Admin => true,
+        Role::StoreManager => {
+            target.id == me.id
+                || (target.role == Role::Staff
+                    && target.store_id.is_some()
+                    && target.store_id == me.store_id)
+        }
+        Role::Staff => false,
+    };
+    if !allowed {
+        return Err(Error::Forbidden {
+            role: me.role,
+            action: "set_password",
+        });
+    }
+    let login = match (login.trim(), &target.login) {
+        ("", Some(existing)) => existing.clone(),
+        (typed, _) => typed.to_string(),
+    };
+    let (login, hash) = new_credentials(&login, password).await?;
+    with_tx!(db, |c| {
+        if let Some(other) = c.credentials_by_login(&login).await? {
+            if other.user_id != target.id {
+                return Err(Error::Validation(vec![crate::model::FieldError::new(
+                    "login",
+                    "already_used",
+                )
+                .with("value", login.clone())]));
+            }
+        }
+        c.set_credentials(ctx.tenant_id(), target.id, Some(&login), &hash)
+            .await?;
+        c.get_user(ctx.tenant_id(), target.id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                entity: "user",
+                id: target.id.to_string(),
+            })
+    })
+}
+
+/// Changes the acting user's own password, after checking the current one
+/// (a wrong one counts towards the lock).
+///
+/// Errors: [`Error::SignIn`] for a wrong current password;
+/// [`Error::Validation`] (`password`) for the new one.
+pub async fn change_own_password(
+    db: &Db,
+    ctx: &Ctx,
+    current: Password,
+    new: Password,
+) -> Result<()> {
+    check_password(&new).map_err(|e| Error::Validation(vec![e]))?;
+    verify_user(db, ctx.tenant_id(), ctx.user.id, current).await?;
+    let hash = off_runtime(move || hash_password(&new)).await??;
+    with_conn!(db, |c| c
+        .set_credentials(ctx.tenant_id(), ctx.user.id, None, &hash)
+        .await)?;
+    Ok(())
+}
+
+/// Sets after how many idle minutes the tenant's desks lock (0 = never,
+/// at most [`MAX_IDLE_LOCK_MINUTES`]). Admins only.
+///
+/// Errors: [`Error::Forbidden`] (`edit_settings`); [`Error::Validation`]
+/// (`idle_lock_minutes`: `out_of_range`).
+pub async fn set_idle_lock(db: &Db, ctx: &Ctx, minutes: u32) -> Result<Tenant> {
+    if ctx.user.role != Role::Admin {
+        return Err(Error::Forbidden {
+            role: ctx.user.role,
+            action: "edit_settings",
+        });
+    }
+    if minutes > MAX_IDLE_LOCK_MINUTES {
+        return Err(Error::Validation(vec![crate::model::FieldError::new(
+            "idle_lock_minutes",
+            "out_of_range",
+        )
+        .with("min", "0")
+        .with("max", MAX_IDLE_LOCK_MINUTES.to_string())]));
+    }
+    with_conn!(db, |c| c
+        .set_idle_lock_minutes(ctx.tenant_id(), minutes)
+        .await)?;
+    Ok(Ctx::of(db, ctx.tenant_id(), ctx.user.id).await?.tenant)
+}

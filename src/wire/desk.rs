@@ -1,0 +1,92 @@
+//! The desk's commands: the first-start set-up, signing in and out, the
+//! lock, switching who is at the counter, and passwords.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Command;
+use crate::model as m;
+
+command! {
+    /// What the desk shows first: the first-start set-up, the sign-in
+    /// screen, the lock screen or the app (see [`m::DeskState`]).
+    DeskState = "desk_state" {
+    } -> m::DeskState
+}
+
+command! {
+    /// First start of an unclaimed database: gives its administrator
+    /// `login` and `password` and signs them in. Errors: `Validation`
+    /// (`login`, `password`); `SignIn` (`not_unclaimed`).
+    ClaimDesk = "claim_desk" {
+        login: String,
+        password: m::Password,
+    } -> m::AppInfo
+}
+
+command! {
+    /// Signs in by login and password, replacing whoever was signed in.
+    /// Errors: `SignIn` (`wrong_credentials`, `too_many_attempts`).
+    SignIn = "sign_in" {
+        login: String,
+        password: m::Password,
+    } -> m::AppInfo
+}
+
+command! {
+    /// Unlocks a locked desk with the password of the user who locked it.
+    /// Errors: `SignedOut` when nobody is signed in; `SignIn`.
+    UnlockDesk = "unlock_desk" {
+        password: m::Password,
+    } -> m::AppInfo
+}
+
+command! {
+    /// Locks the desk: every command but the sign-in ones answers
+    /// `SignedOut` until the user unlocks it or another signs in.
+    LockDesk = "lock_desk" {
+    } -> ()
+}
+
+command! {
+    /// Signs the user out of this desk.
+    SignOut = "sign_out" {
+    } -> ()
+}
+
+command! {
+    /// Changes who is at the counter: `user` of the same tenant, proved by
+    /// their own password or PIN. Errors: `SignedOut`; `SignIn`.
+    SwitchUser = "switch_user" {
+        user: Uuid,
+        password: m::Password,
+    } -> m::AppInfo
+}
+
+command! {
+    /// Sets a user's password (and login, when not empty): admins for
+    /// anyone, store managers for their staff. Errors: `Forbidden`,
+    /// `NotFound`, `Validation` (`login`, `password`).
+    SetPassword = "set_password" {
+        user: Uuid,
+        login: String,
+        password: m::Password,
+    } -> m::User
+}
+
+command! {
+    /// Changes the signed-in user's own password. Errors: `SignIn` (a wrong
+    /// current password), `Validation` (`password`).
+    ChangePassword = "change_password" {
+        current: m::Password,
+        new: m::Password,
+    } -> ()
+}
+
+command! {
+    /// Sets after how many idle minutes the tenant's desks lock (0 =
+    /// never, at most 480). Admins only. Errors: `Forbidden`, `Validation`.
+    SetIdleLock = "set_idle_lock" {
+        minutes: u32,
+    } -> m::Tenant
+}
