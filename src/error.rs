@@ -68,8 +68,12 @@ pub enum Error {
     /// Nobody is signed in at this desk, or it is locked: sign in first.
     #[error("nobody is signed in at this desk (or it is locked)")]
     SignedOut,
-    /// The acting user's role does not allow this action.
-    #[error("a {role} may not {action}")]
+    /// The acting user's role does not allow this action; the payload's
+    /// `needed` says who may ([`crate::model::Role::needed_for`]).
+    #[error(
+        "a {role} may not {action} (needs: {})",
+        crate::model::Role::needed_for(action)
+    )]
     Forbidden {
         /// The user's role.
         role: crate::model::Role,
@@ -238,6 +242,7 @@ impl Error {
                 [
                     ("role", role.as_str().into()),
                     ("action", action.to_string()),
+                    ("needed", crate::model::Role::needed_for(action).into()),
                 ],
                 message,
             ),

@@ -207,3 +207,105 @@ store_test!(
         assert_eq!(moved.lead.status, LeadStatus::InProgress);
     }
 );
+
+/// `e` refuses `action` to counter staff, naming a manager as who may.
+fn refused_to_staff(e: Error, action: &str) {
+    let payload = e.payload();
+    assert!(
+        matches!(e, Error::Forbidden { role: Role::Staff, action: a } if a == action),
+        "{e:?}"
+    );
+    assert_eq!(payload.params["needed"], "store_manager", "{payload:?}");
+}
+
+store_test!(
+    staff_may_not_export_import_merge_or_reopen,
+    |t: TestDb| async move {
+        use banco::services::{companies, duplicates, export, import, vcard};
+        let clerk = common::staff_ctx(&t, "Anna Ferri", Role::Staff).await;
+        let deal = open_deal(&t, "Mario", "333 123 4567").await;
+        let other =
+            capture::capture_lead(&t.db, &t.ctx, walk_in("Maria", "Rossi", "333 765 4321", ""))
+                .await
+                .unwrap();
+        let leads_before = leads::list(&t.db, &t.ctx, &LeadQuery::default())
+            .await
+            .unwrap()
+            .total;
+
+        // Exports: the lists as CSV, several vCards at once.
+        let e = export::all_leads(&t.db, &clerk, &LeadQuery::default())
+            .await
+            .unwrap_err();
+        refused_to_staff(e, "export_data");
+        let e = export::deals_csv(&t.db, &clerk, &DealFilter::default())
+            .await
+            .unwrap_err();
+        refused_to_staff(e, "export_data");
+        let e = companies::export_csv(&t.db, &clerk, &CompanyQuery::default())
+            .await
+            .unwrap_err();
+        refused_to_staff(e, "export_data");
+        let both = [deal.person_id.unwrap(), other.person.id];
+        let e = vcard::export(&t.db, &clerk, &both).await.unwrap_err();
+        refused_to_staff(e, "export_data");
+        // One customer's card is the clerk's to hand over.
+        assert!(vcard::export(&t.db, &clerk, &both[..1])
+            .await
+            .unwrap()
+            .contains("BEGIN:VCARD"));
+        assert!(export::all_leads(&t.db, &t.ctx, &LeadQuery::default())
+            .await
+            .is_ok());
+
+        // Imports write nothing for staff.
+        let path = common::fixture("customers-100.csv");
+        let preview = import::preview(std::path::Path::new(&path)).unwrap();
+        let request = common::import_request(&path, &preview, DuplicatePolicy::Skip);
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let e = import::run(&t.db, &clerk, &request, |_, _| {}, &cancel)
+            .await
+            .unwrap_err();
+        refused_to_staff(e, "import_data");
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Luca Neri\r\nN:Neri;Luca;;;\r\nTEL;TYPE=CELL:+393471112222\r\nEND:VCARD\r\n";
+        let e = vcard::import(&t.db, &clerk, card.as_bytes(), DuplicatePolicy::Skip)
+            .await
+            .unwrap_err();
+        refused_to_staff(e, "import_data");
+        assert_eq!(
+            leads::list(&t.db, &t.ctx, &LeadQuery::default())
+                .await
+                .unwrap()
+                .total,
+            leads_before,
+            "nothing was imported"
+        );
+
+        // Duplicates: neither merged nor dismissed by staff.
+        let e = duplicates::dismiss(&t.db, &clerk, EntityType::Person, both[0], both[1])
+            .await
+            .unwrap_err();
+        refused_to_staff(e, "dismiss_duplicates");
+
+        // The clerk wins a deal of her store; reopening it is a manager's.
+        let won = deals::move_deal(
+            &t.db,
+            &clerk,
+            deal.id,
+            &DealMove::Won {
+                contract_start: None,
+            },
+        )
+        .await
+        .unwrap();
+        let stage_id = won.deal.stage_id;
+        let e = deals::move_deal(&t.db, &clerk, deal.id, &DealMove::Reopen { stage_id })
+            .await
+            .unwrap_err();
+        refused_to_staff(e, "reopen_deal");
+        let reopened = deals::move_deal(&t.db, &t.ctx, deal.id, &DealMove::Reopen { stage_id })
+            .await
+            .unwrap();
+        assert_eq!(reopened.deal.status, DealStatus::Open);
+    }
+);

@@ -19,6 +19,22 @@ string_enum! {
     }
 }
 
+impl Role {
+    /// Who may do `action` (the name an [`crate::Error::Forbidden`]
+    /// carries), for the refusal's message: `admin` (the tenant's settings,
+    /// stores, desk lock), `owner` (a record's owner, staff of its store,
+    /// or a manager: changing a deal or a lead, editing a note), or
+    /// `store_manager` (everything else refused: exports, imports, merges,
+    /// reopening a deal, contact-rule overrides, configuration, passwords).
+    pub fn needed_for(action: &str) -> &'static str {
+        match action {
+            "edit_settings" | "add_store" => "admin",
+            "edit_deal" | "change_lead_status" | "edit_note" => "owner",
+            _ => "store_manager",
+        }
+    }
+}
+
 /// The least privilege: a new user is counter staff unless told otherwise.
 impl Default for Role {
     fn default() -> Self {

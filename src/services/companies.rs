@@ -181,8 +181,12 @@ pub async fn list(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<Page<CompanyLi
 }
 
 /// Every company matching `q` (ignoring its paging) as CSV: the standard
-/// columns, then one column per active custom field (by its key).
+/// columns, then one column per active custom field (by its key). Store
+/// managers and admins only.
+///
+/// Errors: [`Error::Forbidden`] (`export_data`).
 pub async fn export_csv(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<String> {
+    ctx.require_manager("export_data")?;
     let tenant = ctx.tenant_id();
     let defs: Vec<CustomField> = with_conn!(db, |c| fields_for(c, tenant, EntityType::Company)
         .await)?

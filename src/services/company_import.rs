@@ -281,9 +281,11 @@ fn overlay(old: &Company, new: &Company) -> Company {
 ///   come later in the file; an unknown parent leaves the row imported
 ///   with a note, and a company never becomes its own parent.
 ///
-/// Errors: [`Error::Validation`] with the mapping's problems (nothing is
+/// Store managers and admins only. Errors: [`Error::Forbidden`]
+/// (`import_data`); [`Error::Validation`] with the mapping's problems (nothing is
 /// written); I/O, CSV and database errors leave the database as it was.
 pub async fn run(db: &Db, ctx: &Ctx, request: &CompanyImportRequest) -> Result<ImportReport> {
+    ctx.require_manager("import_data")?;
     let table: CsvTable = read_csv(Path::new(&request.path))?;
     let custom = custom_fields(db, ctx).await?;
     let mut mapping = request.mapping.clone();

@@ -241,8 +241,11 @@ fn outcome_of(value: &str) -> Option<DealStatus> {
 /// - won deals make their customer a customer with a contract; lost deals
 ///   get the reason "Non indicato (import)".
 ///
-/// Errors: [`Error::Validation`] with the mapping's problems (nothing is
-/// written); [`Error::NotFound`] for the pipeline; [`Error::Cancelled`];
+/// Store managers and admins only.
+///
+/// Errors: [`Error::Forbidden`] (`import_data`); [`Error::Validation`]
+/// with the mapping's problems (nothing is written); [`Error::NotFound`]
+/// for the pipeline; [`Error::Cancelled`];
 /// I/O, CSV and database errors — the database is then left as it was.
 pub async fn run(
     db: &Db,
@@ -251,6 +254,7 @@ pub async fn run(
     mut progress: impl FnMut(u64, u64) + Send,
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
+    ctx.require_manager("import_data")?;
     let path = Path::new(&request.path);
     let table = read_csv(path)?;
     let mut mapping = request.mapping.clone();

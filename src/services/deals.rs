@@ -424,7 +424,8 @@ async fn search_text_of(c: &mut Conn<'_>, ctx: &Ctx, d: &Deal) -> Result<String>
 /// - reopen: back into a stage, open, the contract removed.
 ///
 /// Errors: [`Error::NotFound`]; [`Error::Forbidden`] (`edit_deal`, see
-/// [`Ctx::require_deal_access`]); [`Error::IllegalDealMove`]; [`Error::Validation`]
+/// [`Ctx::require_deal_access`]; `reopen_deal` for staff, since reopening
+/// is a manager's); [`Error::IllegalDealMove`]; [`Error::Validation`]
 /// `reason_id` (`reason_required`, `unknown_value`), `note` (`too_long`),
 /// `stage_id` (`unknown_value`).
 pub async fn move_deal(db: &Db, ctx: &Ctx, deal_id: Uuid, mv: &DealMove) -> Result<DealDetail> {
@@ -434,6 +435,10 @@ pub async fn move_deal(db: &Db, ctx: &Ctx, deal_id: Uuid, mv: &DealMove) -> Resu
             .await?
             .ok_or_else(|| not_found("deal", deal_id))?;
         ctx.require_deal_access(&deal)?;
+        if matches!(mv, DealMove::Reopen { .. }) {
+            // Undoing an outcome (and a won deal's contract) is a manager's call.
+            ctx.require_manager("reopen_deal")?;
+        }
         move_in(c, ctx, deal_id, mv).await?;
         detail_in(c, ctx, deal_id).await
     })

@@ -302,8 +302,12 @@ async fn summary(
     })
 }
 
-/// Marks a pair "not a duplicate": later scans skip it.
+/// Marks a pair "not a duplicate": later scans skip it. Like a merge, a
+/// store manager's or an admin's decision.
+///
+/// Errors: [`Error::Forbidden`] (`dismiss_duplicates`).
 pub async fn dismiss(db: &Db, ctx: &Ctx, entity: EntityType, a: Uuid, b: Uuid) -> Result<()> {
+    ctx.require_manager("dismiss_duplicates")?;
     with_tx!(db, |c| c
         .dismiss_pair(ctx.tenant_id(), entity, a, b, ctx.user.id, now())
         .await)

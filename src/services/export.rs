@@ -12,8 +12,12 @@ use crate::{Error, Result};
 /// Rows fetched per round trip while exporting.
 const EXPORT_PAGE: u32 = 500;
 
-/// Every lead matching `query` (its offset and limit are ignored), in its sort order.
+/// Every lead matching `query` (its offset and limit are ignored), in its
+/// sort order. Exports are for store managers and admins.
+///
+/// Errors: [`Error::Forbidden`] (`export_data`).
 pub async fn all_leads(db: &Db, ctx: &Ctx, query: &LeadQuery) -> Result<Vec<LeadListItem>> {
+    ctx.require_manager("export_data")?;
     let mut q = query.clone();
     q.limit = EXPORT_PAGE;
     q.offset = 0;
@@ -95,8 +99,12 @@ pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
 /// Every deal matching `filter` (with `sort`) as CSV: a header row, then
 /// one row per deal; amounts as decimals in major units with `.` and the
 /// currency in its own column, dates as ISO 8601 (UTC); then one column
-/// per active custom field of deals (by key).
+/// per active custom field of deals (by key). Store managers and admins
+/// only.
+///
+/// Errors: [`Error::Forbidden`] (`export_data`).
 pub async fn deals_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String> {
+    ctx.require_manager("export_data")?;
     let custom = super::custom_fields::custom_keys(db, ctx, EntityType::Deal).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [

@@ -781,9 +781,12 @@ fn parse_interest(value: &str) -> Option<Interest> {
 /// `progress(done, total)` is called as rows are processed; setting
 /// `cancel` stops the import and rolls everything back.
 ///
-/// Errors: [`Error::Validation`] with the mapping's problems (nothing is
-/// read into the database); [`Error::Cancelled`]; I/O, CSV and database
-/// errors — in every error case the database is left as it was.
+/// Store managers and admins only.
+///
+/// Errors: [`Error::Forbidden`] (`import_data`); [`Error::Validation`]
+/// with the mapping's problems (nothing is read into the database);
+/// [`Error::Cancelled`]; I/O, CSV and database errors — in every error
+/// case the database is left as it was.
 pub async fn run(
     db: &Db,
     ctx: &Ctx,
@@ -791,6 +794,7 @@ pub async fn run(
     mut progress: impl FnMut(u64, u64) + Send,
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
+    ctx.require_manager("import_data")?;
     let path = Path::new(&request.path);
     let table = read_csv(path)?;
     let mut mapping = request.mapping.clone();

@@ -91,9 +91,15 @@ pub fn person_card(p: &Person, org: Option<(&str, Option<&str>)>) -> String {
 }
 
 /// The vCards of `people` (ids), one after the other, in the given order.
+/// One card is anybody's (the card's "export vCard"); several at once are
+/// an export, for store managers and admins.
 ///
-/// Errors: [`Error::NotFound`] for an unknown id.
+/// Errors: [`Error::NotFound`] for an unknown id; [`Error::Forbidden`]
+/// (`export_data`).
 pub async fn export(db: &Db, ctx: &Ctx, people: &[Uuid]) -> Result<String> {
+    if people.len() > 1 {
+        ctx.require_manager("export_data")?;
+    }
     let tenant = ctx.tenant_id();
     let mut out = String::new();
     for id in people {
@@ -236,13 +242,16 @@ fn read_cards(text: &str) -> Vec<std::result::Result<Card, FieldError>> {
 /// [`DuplicatePolicy::Update`] fills that person's blank fields. The
 /// report has one row per card (`line` = card number, from 1).
 ///
-/// Errors: [`Error::Validation`] (`file`: `empty` when no card is found).
+/// Store managers and admins only. Errors: [`Error::Forbidden`]
+/// (`import_data`); [`Error::Validation`] (`file`: `empty` when no card is
+/// found).
 pub async fn import(
     db: &Db,
     ctx: &Ctx,
     bytes: &[u8],
     duplicates: DuplicatePolicy,
 ) -> Result<ImportReport> {
+    ctx.require_manager("import_data")?;
     let text = super::import::decode_text(bytes);
     let cards = read_cards(&text);
     if cards.is_empty() {

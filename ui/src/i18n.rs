@@ -82,6 +82,10 @@ pub fn error_text(e: &ErrorPayload) -> String {
             tr(&format!("channel.{v}"))
         } else if e.kind == ErrorKind::ContactRefused && k == "kind" {
             tr(&format!("consent.{v}"))
+        } else if e.kind == ErrorKind::Forbidden && k == "role" {
+            tr(&format!("role.{v}"))
+        } else if e.kind == ErrorKind::Forbidden && k == "needed" {
+            tr(&format!("needed.{v}"))
         } else if e.kind == ErrorKind::IllegalMeetingMove {
             tr(&format!("meeting_status.{v}"))
         } else {

@@ -113,6 +113,18 @@ pub struct Shared {
 
 /// The app of a signed-in user (see [`pages::desk::Gate`], which mounts it
 /// once per person).
+impl Shared {
+    /// Whether the signed-in user is a store manager or an admin: who may
+    /// export, import, merge and configure. The window only hides what the
+    /// core would refuse anyway.
+    pub fn can_manage(&self) -> bool {
+        matches!(
+            self.info.user.role,
+            banco::model::Role::Admin | banco::model::Role::StoreManager
+        )
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     /// The frame's data as signing in returned it.
@@ -339,7 +351,7 @@ pub fn app(props: &AppProps) -> Html {
                     <button id="lock-desk" class="topbar-button" onclick={{ let lock = props.on_lock.clone(); Callback::from(move |_| lock.emit(())) }}>{ tr("desk.lock") }</button>
                 </header>
                 <nav>
-                    { for Screen::ALL.iter().filter(|s| **s != Screen::Settings || current.user.role != banco::model::Role::Staff).map(|s| {
+                    { for Screen::ALL.iter().filter(|s| shared.can_manage() || !matches!(s, Screen::Settings | Screen::Import | Screen::Duplicates)).map(|s| {
                         let (screen_state, record) = (screen.clone(), record.clone());
                         let s = *s;
                         html! {

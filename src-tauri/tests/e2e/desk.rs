@@ -37,7 +37,8 @@ fn at_counter_is(name: &str) -> String {
 }
 
 /// Giulia comes to the counter: a wrong PIN is refused, hers lets her in;
-/// she is counter staff, so Settings is not hers to open.
+/// she is counter staff, so Settings, imports and the duplicates review are
+/// not hers to open.
 pub async fn switch_to_giulia(c: &Client) {
     let giulia = c
         .execute(
@@ -61,10 +62,12 @@ pub async fn switch_to_giulia(c: &Client) {
     wait_gone(c, "#switch-dialog").await;
     wait_js(c, "Giulia at the counter", &at_counter_is("Giulia")).await;
     wait_text(c, "nav", "Banco").await;
-    assert!(
-        c.find(Locator::Css("#nav-settings")).await.is_err(),
-        "staff have no Settings"
-    );
+    for manager_only in ["#nav-settings", "#nav-import", "#nav-duplicates"] {
+        assert!(
+            c.find(Locator::Css(manager_only)).await.is_err(),
+            "staff have no {manager_only}"
+        );
+    }
 }
 
 /// Giulia locks the desk and unlocks it with her PIN, back where she left

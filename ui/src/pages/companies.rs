@@ -139,7 +139,7 @@ pub fn companies() -> Html {
                 <crate::widgets::custom_fields::CustomFilter entity_type={EntityType::Company}
                     on_change={{ let query = query.clone(); Callback::from(move |c: Vec<(String, String)>| { let mut q = (*query).clone(); q.custom = c; q.offset = 0; query.set(q) }) }} />
                 <span class="spacer"></span>
-                <button class="secondary" id="companies-export" onclick={on_export}>{ tr("companies.export") }</button>
+                { if shared.can_manage() { html! { <button class="secondary" id="companies-export" onclick={on_export}>{ tr("companies.export") }</button> } } else { html! {} } }
             </div>
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             { notice.as_ref().map(|e| html!{ <div class="banner ok" role="status">{ e }</div> }) }

@@ -312,7 +312,7 @@ pub fn deals() -> Html {
                 onclick={{ let view = view.clone(); Callback::from(move |_| view.set(View::Board)) }}>{ tr("deals.board") }</button>
             <button id="view-list" class={classes!((*view == View::List).then_some("active"))}
                 onclick={{ let view = view.clone(); Callback::from(move |_| view.set(View::List)) }}>{ tr("deals.list") }</button>
-            <button id="deals-export" onclick={on_export}>{ tr("deals.export_csv") }</button>
+            { if shared.can_manage() { html! { <button id="deals-export" onclick={on_export}>{ tr("deals.export_csv") }</button> } } else { html! {} } }
             <button id="deal-new" class="primary" onclick={{ let creating = creating.clone(); Callback::from(move |_| creating.set(true)) }}>{ tr("deals.new") }</button>
         </div>
     };

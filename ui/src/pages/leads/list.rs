@@ -227,7 +227,7 @@ pub fn leads() -> Html {
                 </div>
                 <crate::widgets::custom_fields::CustomFilter entity_type={banco::model::EntityType::Lead}
                     on_change={{ let update = update.clone(); Callback::from(move |c: Vec<(String, String)>| update(Box::new(move |q: &mut LeadQuery| q.custom = c.clone()))) }} />
-                <button class="secondary" id="leads-export" onclick={{
+                { if shared.can_manage() { html! { <button class="secondary" id="leads-export" onclick={{
                     let (query, error, notice) = (list.query.clone(), error.clone(), export_notice.clone());
                     Callback::from(move |_| {
                         let (q, error, notice) = (query.clone(), error.clone(), notice.clone());
@@ -239,7 +239,7 @@ pub fn leads() -> Html {
                             }
                         });
                     })
-                }}>{ tr("leads.export") }</button>
+                }}>{ tr("leads.export") }</button> } } else { html! {} } }
             </div>
             { export_notice.as_ref().map(|n| html!{ <div class="banner ok" role="status">{ n }</div> }) }
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
