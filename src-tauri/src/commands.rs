@@ -103,28 +103,37 @@ pub async fn add_note(
     leads::add_note(&state.db, &ctx, id, &body).await
 }
 
-/// Opens the system file picker for a CSV file; `None` if cancelled.
+/// Opens the system file picker for a CSV file; `None` if cancelled. The
+/// chosen file becomes one the import commands may read.
 #[tauri::command]
 pub async fn pick_csv_file(
     app: tauri::AppHandle,
+    state: State<'_, AppState>,
     req: wire::PickCsvFile,
 ) -> Result<Response<wire::PickCsvFile>> {
     let wire::PickCsvFile {} = req;
-    let picked = app
-        .dialog()
-        .file()
-        .add_filter("CSV", &["csv", "txt"])
-        .blocking_pick_file();
-    Ok(picked
-        .and_then(|p| p.into_path().ok())
-        .map(|p| p.display().to_string()))
+    let picked = crate::test_pick().or_else(|| {
+        app.dialog()
+            .file()
+            .add_filter("CSV", &["csv", "txt"])
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok())
+    });
+    Ok(picked.map(|p| {
+        state.remember_pick(&p);
+        p.display().to_string()
+    }))
 }
 
-/// Reads a CSV file and proposes a mapping.
+/// Reads a CSV file the user picked and proposes a mapping.
 #[tauri::command]
-pub async fn import_preview(req: wire::ImportPreview) -> Result<Response<wire::ImportPreview>> {
+pub async fn import_preview(
+    state: State<'_, AppState>,
+    req: wire::ImportPreview,
+) -> Result<Response<wire::ImportPreview>> {
     let wire::ImportPreview { path } = req;
-    tauri::async_runtime::spawn_blocking(move || import::preview(std::path::Path::new(&path)))
+    let path = state.picked_path(&path)?;
+    tauri::async_runtime::spawn_blocking(move || import::preview(&path))
         .await
         .map_err(|e| Error::Io {
             path: "import".into(),
@@ -134,9 +143,12 @@ pub async fn import_preview(req: wire::ImportPreview) -> Result<Response<wire::I
 
 /// Problems of an edited mapping against the file (empty = ready).
 #[tauri::command]
-pub async fn import_check(req: wire::ImportCheck) -> Result<Response<wire::ImportCheck>> {
+pub async fn import_check(
+    state: State<'_, AppState>,
+    req: wire::ImportCheck,
+) -> Result<Response<wire::ImportCheck>> {
     let wire::ImportCheck { path, mapping } = req;
-    let table = import::read_csv(std::path::Path::new(&path))?;
+    let table = import::read_csv(&state.picked_path(&path)?)?;
     Ok(import::check_mapping(&table, &mapping))
 }
 
@@ -158,6 +170,7 @@ pub async fn import_run(
 ) -> Result<Response<wire::ImportRun>> {
     let wire::ImportRun { request } = req;
     let ctx = state.acting().await?;
+    state.picked_path(&request.path)?;
     let cancel = AtomicBool::new(false);
     import::run(
         &state.db,

@@ -300,8 +300,9 @@ pub async fn deal_import_preview(
     req: wire::DealImportPreview,
 ) -> Result<Response<wire::DealImportPreview>> {
     let wire::DealImportPreview { path } = req;
+    let path = state.picked_path(&path)?;
     let ctx = state.acting().await?;
-    deal_import::preview(std::path::Path::new(&path), ctx.region())
+    deal_import::preview(&path, ctx.region())
 }
 
 /// Runs a deals import, emitting `import-progress` events.
@@ -312,6 +313,7 @@ pub async fn deal_import_run(
     req: wire::DealImportRun,
 ) -> Result<Response<wire::DealImportRun>> {
     let wire::DealImportRun { request } = req;
+    state.picked_path(&request.path)?;
     let ctx = state.acting().await?;
     deal_import::run(
         &state.db,

@@ -28,6 +28,9 @@ pub struct AppState {
     desk: RwLock<Desk>,
     /// Where the database lives, for display (a URL without password for Postgres).
     pub location: String,
+    /// Files the user chose in a file dialog this session: the only paths
+    /// the import commands read (see [`AppState::picked_path`]).
+    picked: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// Who is signed in at this desk. Only the sign-in commands
@@ -47,6 +50,35 @@ impl AppState {
             db,
             desk: RwLock::new(Desk::default()),
             location,
+            picked: Default::default(),
+        }
+    }
+
+    /// Remembers a file the user chose in a file dialog.
+    pub fn remember_pick(&self, path: &std::path::Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if let Ok(mut picked) = self.picked.lock() {
+            picked.insert(path);
+        }
+    }
+
+    /// `path` as the page sent it, if it is a file the user chose in a file
+    /// dialog this session: the page cannot make Banco read any other
+    /// file (`~/.pgpass`, another user's export).
+    ///
+    /// Errors: [`banco::Error::Validation`] (`path`: `not_picked`).
+    pub fn picked_path(&self, path: &str) -> banco::Result<PathBuf> {
+        let given = PathBuf::from(path.trim());
+        let canonical = given.canonicalize().unwrap_or(given);
+        let known = self
+            .picked
+            .lock()
+            .map(|p| p.contains(&canonical))
+            .unwrap_or(false);
+        if known {
+            Ok(canonical)
+        } else {
+            Err(banco::Error::field("path", "not_picked"))
         }
     }
 
@@ -119,6 +151,21 @@ fn database_url() -> (String, String) {
         .unwrap_or_else(default_data_dir);
     let url = sqlite_url_in(&dir);
     (url.clone(), url)
+}
+
+/// The end-to-end test's stand-in for the native file dialog, which
+/// WebDriver cannot drive: when `BANCO_E2E_PICKS` names a file, each pick
+/// takes (and removes) its first line instead of opening the dialog. Only
+/// the process's own environment can set it, which can read any file
+/// anyway; the page cannot.
+pub(crate) fn test_pick() -> Option<PathBuf> {
+    let list = std::env::var_os("BANCO_E2E_PICKS")?;
+    let text = std::fs::read_to_string(&list).ok()?;
+    let mut lines = text.lines();
+    let first = lines.next()?.trim().to_string();
+    let rest: Vec<&str> = lines.collect();
+    std::fs::write(&list, rest.join("\n")).ok()?;
+    (!first.is_empty()).then(|| PathBuf::from(first))
 }
 
 /// Whether `url` is Banco's own page (the bundled UI, or trunk's dev

@@ -396,8 +396,9 @@ pub async fn company_import_preview(
     req: wire::CompanyImportPreview,
 ) -> Result<Response<wire::CompanyImportPreview>> {
     let wire::CompanyImportPreview { path } = req;
+    let path = state.picked_path(&path)?;
     let ctx = state.acting().await?;
-    company_import::preview(&state.db, &ctx, std::path::Path::new(&path)).await
+    company_import::preview(&state.db, &ctx, &path).await
 }
 
 /// Runs a companies import.
@@ -407,6 +408,7 @@ pub async fn company_import_run(
     req: wire::CompanyImportRun,
 ) -> Result<Response<wire::CompanyImportRun>> {
     let wire::CompanyImportRun { request } = req;
+    state.picked_path(&request.path)?;
     let ctx = state.acting().await?;
     company_import::run(&state.db, &ctx, &request).await
 }

@@ -73,6 +73,7 @@ async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driv
             &native.to_string(),
         ])
         .env("BANCO_DATA_DIR", data_dir)
+        .env("BANCO_E2E_PICKS", desk::picks_file(data_dir))
         // The webview keeps localStorage (the chosen language) under the XDG
         // folders: give each run its own so no earlier run leaks in.
         .env("XDG_DATA_HOME", data_dir.join("xdg-data"))
@@ -278,13 +279,13 @@ async fn active_name(c: &Client) -> String {
 async fn counter_capture_leads_list_and_csv_import_in_the_real_window() {
     let data = tempfile::tempdir().unwrap();
     let (_driver, c) = start(data.path()).await;
-    let result = tokio::time::timeout(Duration::from_secs(240), scenario(&c)).await;
+    let result = tokio::time::timeout(Duration::from_secs(240), scenario(&c, data.path())).await;
     shot(&c, "last").await;
     let _ = c.close().await;
     result.expect("the scenario finished in time");
 }
 
-async fn scenario(c: &Client) {
+async fn scenario(c: &Client, data: &std::path::Path) {
     // The window opens on the Counter, focus in the first field.
     wait_text(c, "h1", "Nuovo cliente al banco").await;
     c.wait()
@@ -357,10 +358,11 @@ async fn scenario(c: &Client) {
     // Import the sample CSV with a report.
     let fixtures = repo_root().join("tests/fixtures");
     click(c, "#nav-import").await;
-    type_into(
+    desk::pick(
         c,
-        "input[name=path]",
-        &fixtures.join("customers-100.csv").display().to_string(),
+        data,
+        "#import-browse",
+        &fixtures.join("customers-100.csv"),
     )
     .await;
     click(c, "#import-preview").await;
@@ -370,15 +372,14 @@ async fn scenario(c: &Client) {
     wait_text(c, "#import-report", "Righe lette: 100;").await;
     wait_text(c, "#import-report", "scartate: 0.").await;
     shot(c, "06-import-report").await;
+    desk::typed_paths_are_refused(c, &fixtures.join("customers-100.csv")).await;
 
     // The mislabelled file is caught before anything is written.
-    type_into(
+    desk::pick(
         c,
-        "input[name=path]",
-        &fixtures
-            .join("customers-mislabelled-header.csv")
-            .display()
-            .to_string(),
+        data,
+        "#import-browse",
+        &fixtures.join("customers-mislabelled-header.csv"),
     )
     .await;
     click(c, "#import-preview").await;
@@ -399,10 +400,11 @@ async fn scenario(c: &Client) {
 
     // Deals from another CRM's export, through the same screen.
     click(c, "#import-kind option[value=deals]").await;
-    type_into(
+    desk::pick(
         c,
-        "#deal-import-path",
-        &fixtures.join("deals-crm-export.csv").display().to_string(),
+        data,
+        "#deal-import-browse",
+        &fixtures.join("deals-crm-export.csv"),
     )
     .await;
     click(c, "#deal-import-preview").await;
@@ -414,10 +416,11 @@ async fn scenario(c: &Client) {
 
     // An early "Prospecting" opportunity with no account yet comes in as a
     // deal without customer (the default), flagged in the report.
-    type_into(
+    desk::pick(
         c,
-        "#deal-import-path",
-        &fixtures.join("deals-prospecting.csv").display().to_string(),
+        data,
+        "#deal-import-browse",
+        &fixtures.join("deals-prospecting.csv"),
     )
     .await;
     click(c, "#deal-import-preview").await;
@@ -430,10 +433,11 @@ async fn scenario(c: &Client) {
     click(c, "#import-kind option[value=leads]").await;
 
     // A Google Contacts export is recognised and mapped without help.
-    type_into(
+    desk::pick(
         c,
-        "input[name=path]",
-        &fixtures.join("google-contacts.csv").display().to_string(),
+        data,
+        "#import-browse",
+        &fixtures.join("google-contacts.csv"),
     )
     .await;
     click(c, "#import-preview").await;

@@ -98,3 +98,63 @@ pub async fn lock_and_come_back(c: &Client) {
     .await;
     wait_text(c, "#nav-settings", "Impostazioni").await;
 }
+
+/// The file the app takes its "picked" files from instead of the native
+/// dialog, which WebDriver cannot drive (see `test_pick` in the shell).
+pub fn picks_file(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("e2e-picks.txt")
+}
+
+/// Chooses `file` through the "Browse…" button `button`, as the user would
+/// in the file dialog.
+pub async fn pick(c: &Client, data_dir: &std::path::Path, button: &str, file: &std::path::Path) {
+    let list = picks_file(data_dir);
+    std::fs::write(&list, file.display().to_string()).unwrap();
+    click(c, button).await;
+    let started = Instant::now();
+    while std::fs::read_to_string(&list).unwrap_or_default().trim() != "" {
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "{button} never asked for a file"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A path the page names itself, not chosen in the file dialog, is refused
+/// by every import command (a script cannot make Banco read `~/.pgpass`).
+pub async fn typed_paths_are_refused(c: &Client, picked: &std::path::Path) {
+    for (command, req) in [
+        ("import_preview", r#"{"path": "/etc/passwd"}"#.to_string()),
+        (
+            "deal_import_preview",
+            r#"{"path": "/etc/passwd"}"#.to_string(),
+        ),
+        (
+            "company_import_preview",
+            r#"{"path": "/etc/passwd"}"#.to_string(),
+        ),
+        (
+            "import_check",
+            format!(
+                r#"{{"path": "{}/../{}", "mapping": []}}"#,
+                picked.parent().unwrap().display(),
+                "Cargo.toml"
+            ),
+        ),
+    ] {
+        let answer = c
+            .execute_async(
+                &format!(
+                    "const done = arguments[arguments.length - 1]; \
+                     window.__TAURI__.core.invoke('{command}', {{ req: {req} }}) \
+                       .then(() => done('allowed'), e => done(JSON.stringify(e)));"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        let answer = answer.as_str().unwrap_or_default();
+        assert!(answer.contains("not_picked"), "{command}: {answer}");
+    }
+}

@@ -9,7 +9,6 @@ use banco::model::{
 };
 use serde::Deserialize;
 use uuid::Uuid;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api;
@@ -170,11 +169,10 @@ pub fn deal_import() -> Html {
                 <p class="hint">{ tr("deal_import.hint") }</p>
                 <div class="field">
                     <label for="deal-import-path">{ tr("import.file") }</label>
-                    <input id="deal-import-path" name="deal_path" value={(*path).clone()} placeholder="/home/…/opportunita.csv"
-                        oninput={{ let path = path.clone(); Callback::from(move |e: InputEvent| path.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                    <input id="deal-import-path" name="deal_path" value={(*path).clone()} readonly=true placeholder={tr("import.pick_hint")} />
                 </div>
                 <div class="actions">
-                    <button type="button" class="secondary" onclick={on_browse}>{ tr("import.browse") }</button>
+                    <button type="button" class="secondary" id="deal-import-browse" onclick={on_browse}>{ tr("import.browse") }</button>
                     <button type="submit" class="primary" id="deal-import-preview">{ tr("import.preview") }</button>
                 </div>
             </form>

@@ -6,7 +6,7 @@ use banco::model::{
     DuplicatePolicy, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest,
     SourceChannel,
 };
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::i18n::{error_text, field_error, field_label, tr, tr_with};
@@ -121,12 +121,6 @@ pub fn import() -> Html {
             });
         })
     };
-    let on_path = {
-        let path = path.clone();
-        Callback::from(move |e: InputEvent| {
-            path.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
     let on_preview = {
         let (path, load) = (path.clone(), load_preview.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -238,10 +232,10 @@ pub fn import() -> Html {
             <form class="card" onsubmit={on_preview}>
                 <div class="field">
                     <label for="import-path">{ tr("import.file") }</label>
-                    <input id="import-path" name="path" value={(*path).clone()} oninput={on_path} placeholder="/home/…/clienti.csv" />
+                    <input id="import-path" name="path" value={(*path).clone()} readonly=true placeholder={tr("import.pick_hint")} />
                 </div>
                 <div class="actions">
-                    <button type="button" class="secondary" onclick={on_browse}>{ tr("import.browse") }</button>
+                    <button type="button" class="secondary" id="import-browse" onclick={on_browse}>{ tr("import.browse") }</button>
                     <button type="submit" class="primary" id="import-preview">{ tr("import.preview") }</button>
                 </div>
             </form>

@@ -1,7 +1,6 @@
 //! The companies CSV import: preview, mapping, run, report.
 
 use banco::model::{CompanyImportPreview, CompanyImportRequest, DuplicatePolicy, ImportReport};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::inputs::policy;
@@ -107,11 +106,10 @@ pub fn company_import() -> Html {
                 <p class="hint">{ tr("company_import.hint") }</p>
                 <div class="field">
                     <label for="company-import-path">{ tr("import.file") }</label>
-                    <input id="company-import-path" value={(*path).clone()} placeholder="/home/…/aziende.csv"
-                        oninput={{ let path = path.clone(); Callback::from(move |e: InputEvent| path.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                    <input id="company-import-path" value={(*path).clone()} readonly=true placeholder={tr("import.pick_hint")} />
                 </div>
                 <div class="actions">
-                    <button type="button" class="secondary" onclick={on_browse}>{ tr("import.browse") }</button>
+                    <button type="button" class="secondary" id="company-import-browse" onclick={on_browse}>{ tr("import.browse") }</button>
                     <button type="submit" class="primary" id="company-import-preview">{ tr("import.preview") }</button>
                 </div>
             </form>
