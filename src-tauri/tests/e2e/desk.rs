@@ -71,7 +71,8 @@ pub async fn switch_to_giulia(c: &Client) {
 }
 
 /// Giulia locks the desk and unlocks it with her PIN, back where she left
-/// off; then she locks it again and the administrator signs in instead.
+/// off; then she locks it again and the administrator signs in instead,
+/// changes their own password, and unlocks with the new one only.
 pub async fn lock_and_come_back(c: &Client) {
     click(c, "#lock-desk").await;
     wait_text(c, "#lock-dialog", "Giulia Conti").await;
@@ -97,6 +98,25 @@ pub async fn lock_and_come_back(c: &Client) {
     )
     .await;
     wait_text(c, "#nav-settings", "Impostazioni").await;
+
+    // The admin changes their own password: the current one first.
+    click(c, "#open-account").await;
+    type_into(c, "#account-current", "cassa-2025").await;
+    type_into(c, "#account-new", "banco-2027").await;
+    type_into(c, "#account-confirm", "banco-2027").await;
+    click(c, "#account-save").await;
+    wait_text(c, "#account-message", "nome utente o password errati").await;
+    type_into(c, "#account-current", ADMIN_PASSWORD).await;
+    click(c, "#account-save").await;
+    wait_text(c, "#account-message", "Password cambiata.").await;
+    click(c, "#account-close").await;
+    click(c, "#lock-desk").await;
+    type_into(c, "#unlock-password", ADMIN_PASSWORD).await;
+    click(c, "#unlock-submit").await;
+    wait_text(c, "#unlock-error", "nome utente o password errati").await;
+    type_into(c, "#unlock-password", "banco-2027").await;
+    click(c, "#unlock-submit").await;
+    wait_gone(c, "#lock-dialog").await;
 }
 
 /// The file the app takes its "picked" files from instead of the native
