@@ -309,3 +309,55 @@ store_test!(
         assert_eq!(reopened.deal.status, DealStatus::Open);
     }
 );
+
+store_test!(
+    desks_starting_together_on_an_empty_database_make_one_tenant,
+    |t: TestDb| async move {
+        // A second database, empty, opened by eight desks at once.
+        let url = match t.db.backend() {
+            banco::store::Backend::Postgres => common::fresh_pg_url().await,
+            banco::store::Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap().keep();
+                banco::store::sqlite_url_in(&dir)
+            }
+        };
+        let db = banco::store::Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        // Each desk its own connection pool, as separate computers.
+        let mut desks = Vec::new();
+        for _ in 0..8 {
+            let desk = banco::store::Db::connect(&url).await.unwrap();
+            // Each desk runs the migrations first, as at start (and its
+            // connection is open when the race begins).
+            desk.migrate().await.unwrap();
+            desks.push(desk);
+        }
+        let starts = desks
+            .into_iter()
+            .map(|db| tokio::spawn(async move { banco::services::context::bootstrap(&db).await }));
+        let mut tenants = Vec::new();
+        // While one desk sets up, another desk's set-up waits for it (the
+        // check-then-create of the first tenant is never interleaved).
+        let other = banco::store::Db::connect(&url).await.unwrap();
+        let mut first = db.begin().await.unwrap();
+        first.conn().lock_bootstrap().await.unwrap();
+        let second = tokio::spawn(async move {
+            let mut tx = other.begin().await?;
+            tx.conn().lock_bootstrap().await?;
+            tx.finish(Ok(())).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!second.is_finished(), "the second set-up waits");
+        first.finish(Ok(())).await.unwrap();
+        second.await.unwrap().unwrap();
+        for start in starts {
+            tenants.push(start.await.unwrap().unwrap().id);
+        }
+        tenants.dedup();
+        assert_eq!(tenants.len(), 1, "every desk works in the same tenant");
+        let stores = staff::list_stores(&db, &Ctx::load(&db, None).await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(stores.len(), 1, "one first store, not one per desk");
+    }
+);

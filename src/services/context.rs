@@ -132,7 +132,8 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
     };
     with_tx!(db, |c| {
         // Another process may have bootstrapped between our read and this
-        // transaction; the write lock makes this check final.
+        // transaction; the lock makes this check final.
+        c.lock_bootstrap().await?;
         match c.first_tenant().await? {
             Some(existing) => Ok(existing),
             None => {

@@ -110,6 +110,19 @@ impl Conn<'_> {
         .await
     }
 
+    /// Serialises first-start set-ups for the rest of the transaction: two
+    /// desks starting on one empty database create one tenant, not two.
+    /// Postgres takes a transaction-scoped advisory lock; on SQLite the
+    /// write transaction (`BEGIN IMMEDIATE`) already is the lock.
+    pub async fn lock_bootstrap(&mut self) -> Result<()> {
+        if self.backend() == super::Backend::Postgres {
+            query("SELECT pg_advisory_xact_lock(hashtext('banco.bootstrap'))")
+                .execute(&mut *self)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Refreshes the query planner's statistics after a bulk write (seed,
     /// large import), so that searches keep using the right indexes
     /// (`ANALYZE` on both backends).
