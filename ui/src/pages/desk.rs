@@ -9,11 +9,10 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use banco::model::{AppInfo, DeskState, Password, User};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{error_text, tr, tr_with, LANGUAGES};
-use crate::widgets::form::{error_for, field_errors};
+use crate::widgets::form::{bound_input, error_for, field_errors};
 use crate::{api, App};
 
 /// What the window shows.
@@ -163,16 +162,6 @@ pub fn gate() -> Html {
     }
 }
 
-/// A text or password input bound to a state.
-fn input(id: &str, kind: &str, value: &UseStateHandle<String>, autocomplete: &str) -> Html {
-    let value2 = value.clone();
-    html! {
-        <input id={id.to_string()} name={id.to_string()} type={kind.to_string()} value={(**value).clone()}
-            autocomplete={autocomplete.to_string()}
-            oninput={Callback::from(move |e: InputEvent| value2.set(e.target_unchecked_into::<HtmlInputElement>().value()))} />
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct SignInProps {
     /// The first start: the administrator chooses their login and password.
@@ -256,18 +245,18 @@ pub fn sign_in_form(props: &SignInProps) -> Html {
                 { error.as_ref().filter(|e| e.fields.is_empty()).map(|e| html! { <div id="sign-in-error" class="banner error">{ error_text(e) }</div> }).unwrap_or_default() }
                 <div class="field">
                     <label for="sign-in-login">{ tr("field.login") }</label>
-                    { input("sign-in-login", "text", &login, "username") }
+                    { bound_input("sign-in-login", "text", &login, "username") }
                     { error_for(&errors, "login") }
                 </div>
                 <div class="field">
                     <label for="sign-in-password">{ tr("field.password") }</label>
-                    { input("sign-in-password", "password", &password, if props.claim { "new-password" } else { "current-password" }) }
+                    { bound_input("sign-in-password", "password", &password, if props.claim { "new-password" } else { "current-password" }) }
                     { error_for(&errors, "password") }
                 </div>
                 { if props.claim { html! {
                     <div class="field">
                         <label for="sign-in-confirm">{ tr("field.password_confirm") }</label>
-                        { input("sign-in-confirm", "password", &confirm, "new-password") }
+                        { bound_input("sign-in-confirm", "password", &confirm, "new-password") }
                         <span class="error">{ if *mismatch { tr("desk.mismatch") } else { String::new() } }</span>
                     </div>
                 } } else { html! {} } }
@@ -327,7 +316,7 @@ pub fn lock_overlay(props: &LockProps) -> Html {
                 <h2>{ tr("desk.locked_title") }</h2>
                 <p id="lock-user">{ tr_with("desk.locked_intro", [("name", props.user.display_name.clone())]) }</p>
                 { error.as_ref().map(|e| html! { <div id="unlock-error" class="banner error">{ e }</div> }).unwrap_or_default() }
-                <label>{ tr("field.password") }{ input("unlock-password", "password", &password, "current-password") }</label>
+                <label>{ tr("field.password") }{ bound_input("unlock-password", "password", &password, "current-password") }</label>
                 <div class="actions">
                     <button id="unlock-other" type="button" onclick={{ let other = other.clone(); Callback::from(move |_| other.set(true)) }}>{ tr("desk.other_user") }</button>
                     <button id="unlock-submit" type="submit" class="primary">{ tr("desk.unlock") }</button>
@@ -380,7 +369,7 @@ pub fn switch_dialog(props: &SwitchProps) -> Html {
                 <h2>{ tr_with("desk.switch_title", [("name", props.user.display_name.clone())]) }</h2>
                 { if props.user.has_password { html! {} } else { html! { <p class="hint" id="switch-no-password">{ tr("desk.no_password") }</p> } } }
                 { error.as_ref().map(|e| html! { <div id="switch-error" class="banner error">{ e }</div> }).unwrap_or_default() }
-                <label>{ tr("field.password") }{ input("switch-password", "password", &password, "off") }</label>
+                <label>{ tr("field.password") }{ bound_input("switch-password", "password", &password, "off") }</label>
                 <div class="actions">
                     <button id="switch-cancel" type="button" onclick={Callback::from(move |_| cancel.emit(()))}>{ tr("common.cancel") }</button>
                     <button id="switch-submit" type="submit" class="primary">{ tr("desk.switch_submit") }</button>
@@ -448,9 +437,9 @@ pub fn account_dialog(props: &AccountProps) -> Html {
             <form class="dialog" id="account-dialog" onsubmit={on_submit}>
                 <h2>{ tr("desk.account_title") }</h2>
                 { message.as_ref().map(|(ok, m)| html!{ <div id="account-message" class={classes!("banner", if *ok { "ok" } else { "error" })}>{ m }</div> }).unwrap_or_default() }
-                <label>{ tr("field.current_password") }{ input("account-current", "password", &current, "current-password") }</label>
-                <label>{ tr("field.new_password") }{ input("account-new", "password", &new, "new-password") }{ error_for(&errors, "password") }</label>
-                <label>{ tr("field.password_confirm") }{ input("account-confirm", "password", &confirm, "new-password") }</label>
+                <label>{ tr("field.current_password") }{ bound_input("account-current", "password", &current, "current-password") }</label>
+                <label>{ tr("field.new_password") }{ bound_input("account-new", "password", &new, "new-password") }{ error_for(&errors, "password") }</label>
+                <label>{ tr("field.password_confirm") }{ bound_input("account-confirm", "password", &confirm, "new-password") }</label>
                 <div class="actions">
                     <button id="account-close" type="button" onclick={Callback::from(move |_| close.emit(()))}>{ tr("app.close") }</button>
                     <button id="account-save" type="submit" class="primary">{ tr("desk.change_password") }</button>

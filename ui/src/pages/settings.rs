@@ -139,11 +139,7 @@ pub fn settings() -> Html {
         })
     };
     let text_input = |id: &str, kind: &str, value: &UseStateHandle<String>| {
-        let value2 = value.clone();
-        html! {
-            <input id={id.to_string()} name={id.to_string()} type={kind.to_string()} value={(**value).clone()} autocomplete="off"
-                oninput={Callback::from(move |e: InputEvent| value2.set(e.target_unchecked_into::<HtmlInputElement>().value()))} />
-        }
+        crate::widgets::form::bound_input(id, kind, value, "off")
     };
     let store_name = |id: Option<Uuid>| {
         id.and_then(|id| shared.info.stores.iter().find(|s| s.id == id))

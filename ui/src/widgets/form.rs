@@ -1,7 +1,7 @@
 //! Form helpers shared by every form: a failed save's field errors, and the
 //! error line under a field (always present, empty when fine, so that the
-//! field's DOM does not change while it is typed into: invariant 9); the
-//! value of a changed `<select>`.
+//! field's DOM does not change while it is typed into: invariant 9); an
+//! input bound to a state; the value of a changed `<select>`.
 
 use banco::model::FieldError;
 use banco::ErrorPayload;
@@ -16,6 +16,24 @@ pub fn field_errors(e: &ErrorPayload) -> Vec<FieldError> {
 
 pub fn error_for(errors: &[FieldError], field: &str) -> Html {
     html! { <span class="error">{ errors.iter().filter(|e| e.field == field).map(field_error).collect::<Vec<_>>().join(" · ") }</span> }
+}
+
+/// An `<input>` (`kind`: `text`, `password`, `number`…) whose value is the
+/// state `value`, with `id` as its id and name; `autocomplete` tells the
+/// webview whether to offer saved values (`off`, `username`,
+/// `current-password`, `new-password`).
+pub fn bound_input(
+    id: &str,
+    kind: &str,
+    value: &UseStateHandle<String>,
+    autocomplete: &str,
+) -> Html {
+    let target = value.clone();
+    html! {
+        <input id={id.to_string()} name={id.to_string()} type={kind.to_string()} value={(**value).clone()}
+            autocomplete={autocomplete.to_string()}
+            oninput={Callback::from(move |e: InputEvent| target.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+    }
 }
 
 /// The value of the `<select>` an `onchange` event comes from.
