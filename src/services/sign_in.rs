@@ -165,14 +165,12 @@ async fn check(db: &Db, creds: Option<Credentials>, password: Password) -> Resul
             retry_after_s: u64::try_from((until - at).num_seconds().max(1)).unwrap_or(1),
         });
     }
-    let hash = creds
-        .password_hash
-        .clone()
-        .filter(|_| creds.active)
-        .unwrap_or_else(|| dummy_hash().to_string());
-    let matches = creds.active
-        && creds.password_hash.is_some()
-        && off_runtime(move || password_matches(&hash, &password)).await?;
+    // An inactive user or one without a password is checked against the
+    // dummy hash too: the same work, the same answer as a wrong password.
+    let usable = creds.password_hash.clone().filter(|_| creds.active);
+    let hash = usable.clone().unwrap_or_else(|| dummy_hash().to_string());
+    let verified = off_runtime(move || password_matches(&hash, &password)).await?;
+    let matches = usable.is_some() && verified;
     let (tenant, user) = (creds.tenant_id, creds.user_id);
     if matches {
         with_conn!(db, |c| c.reset_failed_sign_ins(tenant, user).await)?;
