@@ -60,6 +60,11 @@ pub fn password_matches(hash: &str, password: &Password) -> bool {
     })
 }
 
+/// [`hash_password`] on tokio's blocking pool, off the async runtime.
+pub(crate) async fn hash_off_runtime(password: Password) -> Result<String> {
+    off_runtime(move || hash_password(&password)).await?
+}
+
 /// Runs slow hashing work on tokio's blocking pool.
 async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| Error::Io {
@@ -114,7 +119,7 @@ async fn new_credentials(login: &str, password: Password) -> Result<(String, Str
     let Some(login) = login.filter(|_| errors.is_empty()) else {
         return Err(Error::Validation(errors));
     };
-    let hash = off_runtime(move || hash_password(&password)).await??;
+    let hash = hash_off_runtime(password).await?;
     Ok((login, hash))
 }
 
@@ -263,7 +268,7 @@ pub async fn change_own_password(
 ) -> Result<()> {
     check_password(&new).map_err(|e| Error::Validation(vec![e]))?;
     verify_user(db, ctx.tenant_id(), ctx.user.id, current).await?;
-    let hash = off_runtime(move || hash_password(&new)).await??;
+    let hash = hash_off_runtime(new).await?;
     with_conn!(db, |c| c
         .set_credentials(ctx.tenant_id(), ctx.user.id, None, &hash)
         .await)?;

@@ -53,14 +53,7 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     };
     let hash = match &login {
         Some(_) if errors.is_empty() => match crate::model::check_password(&new.password) {
-            Ok(()) => {
-                let password = new.password.clone();
-                Some(
-                    tokio::task::spawn_blocking(move || super::sign_in::hash_password(&password))
-                        .await
-                        .map_err(|e| Error::Integrity(format!("password hashing: {e}")))??,
-                )
-            }
+            Ok(()) => Some(super::sign_in::hash_off_runtime(new.password.clone()).await?),
             Err(e) => {
                 errors.push(e);
                 None
