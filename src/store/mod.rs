@@ -13,7 +13,7 @@
 //! [`search`], [`companies`], [`notes`], [`documents`], [`timeline`],
 //! [`custom_fields`], [`merge`], [`pipelines`], [`campaigns`], [`deals`],
 //! [`board`], [`kpi`], [`contact_policy`], [`interactions`], [`meetings`],
-//! [`sign_in`].
+//! [`sign_in`]; [`keychain`] keeps a chain server's password.
 //! Each query is written once with `$n` placeholders and run through
 //! [`sql`], which binds its values for the backend at hand; where the
 //! dialects differ the code branches on [`Conn::backend`].
@@ -41,6 +41,7 @@ pub mod custom_fields;
 pub mod deals;
 pub mod documents;
 pub mod interactions;
+pub mod keychain;
 pub mod kpi;
 pub mod leads;
 pub mod meetings;
@@ -213,6 +214,16 @@ impl Db {
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut options = PgConnectOptions::from_str(url)?;
+            // A password in neither the URL nor $PGPASSWORD (nor ~/.pgpass,
+            // which sqlx reads itself) may be in the OS keychain.
+            let url_has_password = url::Url::parse(url).is_ok_and(|u| u.password().is_some());
+            if !url_has_password && std::env::var_os("PGPASSWORD").is_none() {
+                match keychain::saved_password(url) {
+                    Ok(Some(password)) => options = options.password(password.expose()),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!("no database password from the OS keychain: {e}"),
+                }
+            }
             let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
             if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
                 options = options.ssl_mode(PgSslMode::VerifyFull);

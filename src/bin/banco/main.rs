@@ -3,6 +3,7 @@
 //! ```text
 //! banco [--database-url URL] [--data-dir DIR] [--sign-in LOGIN] <command>
 //!   migrate                                  apply schema migrations
+//!   connect --password-stdin | forget        the server's password in the OS keychain
 //!   import <file.csv> [--map COLUMN=FIELD]… [--duplicates skip|update|create] [--report out.csv]
 //!   export leads --format csv|json [filters] [--output FILE]
 //!   lead add --first-name … --phone … [--email …] [--interest …] [--source …] [--consent marketing,…]
@@ -81,6 +82,8 @@ Data in and out:
 
 Set-up and upkeep:
   migrate        Apply schema migrations
+  connect        Keep the chain server's password in the OS keychain
+  forget         Forget this computer: delete that password
   user           Staff
   store          Stores (shops)
   seed           Synthetic data for demos and benchmarks
@@ -118,6 +121,15 @@ struct Cli {
 enum Command {
     /// Apply pending schema migrations (and create the first tenant, store and admin).
     Migrate,
+    /// Keep the chain server's password (first line of standard input) in
+    /// the OS keychain, after checking that it connects.
+    Connect {
+        /// Required: read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// "Forget this computer": delete the server's password from the OS keychain.
+    Forget,
     /// Import people and leads from a CSV file.
     Import(ImportArgs),
     /// Export data.
@@ -549,6 +561,11 @@ async fn run(cli: Cli) -> Result<()> {
         Some(u) => u.clone(),
         None => sqlite_url_in(&cli.data_dir.clone().unwrap_or_else(default_data_dir)),
     };
+    match cli.command {
+        Command::Connect { .. } => return staff_cli::connect(&url).await,
+        Command::Forget => return staff_cli::forget(&url),
+        _ => {}
+    }
     let db = Db::connect(&url).await?;
     db.migrate().await?;
     let ctx = match staff_cli::signed_in(&db, cli.sign_in.as_deref()).await {
@@ -565,6 +582,7 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
     match command {
+        Command::Connect { .. } | Command::Forget => Ok(()),
         Command::Migrate => {
             println!(
                 "database ready: tenant {} ({}), acting user {}",

@@ -180,3 +180,37 @@ pub async fn store(db: &Db, ctx: &Ctx, command: StoreCommand) -> Result<()> {
         }
     }
 }
+
+/// `banco connect --password-stdin`: checks that the password read from
+/// standard input connects to the server of `url`, then keeps it in the OS
+/// keychain for later runs of the command line and the app.
+///
+/// Errors: [`Error::Validation`] for a URL that is not a server login;
+/// the connection's error (nothing is kept); the keychain's.
+pub async fn connect(url: &str) -> Result<()> {
+    let account = banco::store::keychain::account(url)
+        .ok_or_else(|| Error::field("database_url", "not_a_server_login"))?;
+    let password = password_from_stdin()?;
+    let mut with_password =
+        url::Url::parse(url).map_err(|_| Error::field("database_url", "not_a_server_login"))?;
+    with_password
+        .set_password(Some(password.expose()))
+        .map_err(|()| Error::field("database_url", "not_a_server_login"))?;
+    let db = Db::connect(with_password.as_str()).await?;
+    db.close().await;
+    banco::store::keychain::save_password(url, &password)?;
+    println!("password for {account} kept in the OS keychain");
+    Ok(())
+}
+
+/// `banco forget`: deletes the server's password from the OS keychain.
+pub fn forget(url: &str) -> Result<()> {
+    let account = banco::store::keychain::account(url)
+        .ok_or_else(|| Error::field("database_url", "not_a_server_login"))?;
+    if banco::store::keychain::forget_password(url)? {
+        println!("password for {account} deleted from the OS keychain");
+    } else {
+        println!("no password for {account} in the OS keychain");
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! A chain server's password lives in the OS keychain and nowhere else:
+//! stored and read back through a real Secret Service (GNOME Keyring on a
+//! private session bus), used to connect as a login that must give its
+//! password, deleted by `banco forget`, and absent from the data folder,
+//! the logs and the output.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod common;
+
+use std::process::Command;
+
+/// The login the throwaway cluster asks a password of (see
+/// `scripts/pg-cluster.sh`).
+const LOGIN: &str = "banco_keychain";
+const SECRET: &str = "Kc-8f2!vetrina";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_password_lives_in_the_os_keychain_only() {
+    use sqlx::Connection;
+    // The login, with its password, owning a database of its own.
+    let admin = common::pg_admin_url();
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_roles WHERE rolname = $1")
+        .bind(LOGIN)
+        .fetch_optional(&mut conn)
+        .await
+        .unwrap();
+    let verb = if exists.is_some() { "ALTER" } else { "CREATE" };
+    sqlx::query(&format!("{verb} ROLE {LOGIN} LOGIN PASSWORD '{SECRET}'"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let db_url = common::fresh_pg_url().await;
+    let db_name = db_url.rsplit('/').next().unwrap().to_string();
+    sqlx::query(&format!("ALTER DATABASE {db_name} OWNER TO {LOGIN}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    let url = format!("{base}/{db_name}").replacen("banco@", &format!("{LOGIN}@"), 1);
+    assert!(url.contains(LOGIN) && !url.contains(SECRET));
+
+    // One private session bus with a keyring daemon; HOME is a fresh folder,
+    // so the desk's own keyring is never touched.
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("banco-data");
+    let script = r#"
+        eval "$(printf 'unlock-keyring\n' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || exit 90
+        export GNOME_KEYRING_CONTROL
+        # The daemon answers on the bus a moment after it starts.
+        ready=no
+        for _ in $(seq 50); do
+            if "$BANCO" forget >/dev/null 2>"$HOME/not-ready.txt"; then ready=yes; break; fi
+            sleep 0.2
+        done
+        [ "$ready" = yes ] || exit 90
+        step() { echo "== $1"; shift; "$@"; echo "== rc=$?"; }
+        step without "$BANCO" lead list
+        step connect-wrong sh -c 'printf "wrong\n" | "$BANCO" connect --password-stdin'
+        step connect sh -c 'printf "%s\n" "$SECRET" | "$BANCO" connect --password-stdin'
+        unset SECRET
+        step from-keychain "$BANCO" lead list --format json
+        step forget "$BANCO" forget
+        step after-forget "$BANCO" lead list
+        step forget-again "$BANCO" forget
+    "#;
+    let out = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", script])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("share"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("BANCO", env!("CARGO_BIN_EXE_banco"))
+        .env("BANCO_DATABASE_URL", &url)
+        .env("BANCO_DATA_DIR", &data)
+        .env("BANCO_LOG", "debug")
+        .env("SECRET", SECRET)
+        .env_remove("PGPASSWORD")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .expect("dbus-run-session (dbus-x11) and gnome-keyring on PATH: ./scripts/test.sh installs them");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_ne!(
+        out.status.code(),
+        Some(90),
+        "no Secret Service answered: {}\n{stderr}",
+        std::fs::read_to_string(home.path().join("not-ready.txt")).unwrap_or_default()
+    );
+    let step = |name: &str| -> (String, String) {
+        let start = format!("== {name}\n");
+        let from = stdout
+            .find(&start)
+            .unwrap_or_else(|| panic!("{name} did not run:\n{stdout}\n{stderr}"));
+        let rest = &stdout[from + start.len()..];
+        let end = rest.find("== rc=").unwrap();
+        let rc = rest[end + 6..].lines().next().unwrap().to_string();
+        (rest[..end].to_string(), rc)
+    };
+    // No password anywhere: the server refuses.
+    assert_ne!(step("without").1, "0", "{stdout}\n{stderr}");
+    // A wrong one is checked against the server and not kept.
+    assert_ne!(step("connect-wrong").1, "0", "{stdout}\n{stderr}");
+    let (kept, rc) = step("connect");
+    assert_eq!(rc, "0", "{stdout}\n{stderr}");
+    assert!(kept.contains(&format!("{LOGIN}@127.0.0.1:")), "{kept}");
+    // Later runs connect with the keychain's password alone.
+    let (listed, rc) = step("from-keychain");
+    assert_eq!(rc, "0", "{stdout}\n{stderr}");
+    assert!(listed.contains("\"total\": 0"), "{listed}");
+    // "Forget this computer" deletes it: the server refuses again.
+    assert!(step("forget").0.contains("deleted"), "{stdout}");
+    assert_ne!(step("after-forget").1, "0", "{stdout}\n{stderr}");
+    assert!(step("forget-again").0.contains("no password"), "{stdout}");
+
+    // Nowhere else: not in the output, the debug log, or any file Banco or
+    // the keyring wrote in plain text.
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+    let mut files = vec![home.path().to_path_buf()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(SECRET),
+                "{} holds the password",
+                path.display()
+            );
+        }
+    }
+}
