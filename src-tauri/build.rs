@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "set_password",
     "change_password",
     "set_idle_lock",
+    "forget_computer",
     "add_user",
     "find_matches",
     "capture_lead",

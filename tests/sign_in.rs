@@ -297,3 +297,28 @@ store_test!(an_admin_sets_when_desks_lock, |t: TestDb| async move {
         .unwrap();
     assert_eq!(again.tenant.idle_lock_minutes, 3);
 });
+
+store_test!(
+    only_managers_make_a_desk_forget_its_server_password,
+    |t: TestDb| async move {
+        let clerk = staff_ctx(&t, "Anna Ferri", Role::Staff).await;
+        let url = "postgres://banco@db.example.it/banco";
+        let e = sign_in::forget_this_computer(&clerk, url).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Forbidden {
+                    action: "forget_computer",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        // The embedded database has no server password to forget.
+        let e = sign_in::forget_this_computer(&t.ctx, "sqlite:/tmp/banco.db").unwrap_err();
+        assert_eq!(
+            codes(e),
+            [("database_url".into(), "not_a_server_login".into())]
+        );
+    }
+);

@@ -159,6 +159,17 @@ pub async fn change_password(
     sign_in::change_own_password(&state.db, &ctx, current, new).await
 }
 
+/// "Forget this computer": the server password leaves the OS keychain.
+#[tauri::command]
+pub async fn forget_computer(
+    state: State<'_, AppState>,
+    req: wire::ForgetComputer,
+) -> Result<Response<wire::ForgetComputer>> {
+    let wire::ForgetComputer {} = req;
+    let ctx = state.acting().await?;
+    sign_in::forget_this_computer(&ctx, state.database_url())
+}
+
 /// Sets after how many idle minutes desks lock.
 #[tauri::command]
 pub async fn set_idle_lock(

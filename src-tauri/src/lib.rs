@@ -28,6 +28,9 @@ pub struct AppState {
     desk: RwLock<Desk>,
     /// Where the database lives, for display (a URL without password for Postgres).
     pub location: String,
+    /// The database URL the app was started with (from its command line or
+    /// environment, never from the page), for "Forget this computer".
+    url: String,
     /// Files the user chose in a file dialog this session: the only paths
     /// the import commands read (see [`AppState::picked_path`]).
     picked: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -45,13 +48,19 @@ struct Desk {
 
 impl AppState {
     /// A desk where nobody is signed in yet, on `db`.
-    pub fn new(db: Db, location: String) -> Self {
+    pub fn new(db: Db, url: String, location: String) -> Self {
         AppState {
             db,
+            url,
             desk: RwLock::new(Desk::default()),
             location,
             picked: Default::default(),
         }
+    }
+
+    /// The database URL the app was started with.
+    pub fn database_url(&self) -> &str {
+        &self.url
     }
 
     /// Remembers a file the user chose in a file dialog.
@@ -215,7 +224,7 @@ pub fn run() {
         let db = Db::connect(&url).await?;
         db.migrate().await?;
         banco::services::context::bootstrap(&db).await?;
-        Ok::<_, banco::Error>(AppState::new(db, location))
+        Ok::<_, banco::Error>(AppState::new(db, url.clone(), location))
     });
     let state = match state {
         Ok(s) => s,
@@ -244,6 +253,7 @@ pub fn run() {
             desk_commands::set_password,
             desk_commands::change_password,
             desk_commands::set_idle_lock,
+            desk_commands::forget_computer,
             commands::add_user,
             commands::find_matches,
             commands::capture_lead,

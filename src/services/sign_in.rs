@@ -275,6 +275,19 @@ pub async fn change_own_password(
     Ok(())
 }
 
+/// "Forget this computer": deletes the chain server's password for `url`
+/// (the URL this desk was started with) from the OS keychain. The desk
+/// keeps its open connections; its next start asks for the password
+/// again. Store managers and admins only, since it takes the desk off the
+/// server.
+///
+/// Errors: [`Error::Forbidden`] (`forget_computer`); as
+/// [`crate::store::keychain::forget_password`].
+pub fn forget_this_computer(ctx: &Ctx, url: &str) -> Result<bool> {
+    ctx.require_manager("forget_computer")?;
+    crate::store::keychain::forget_password(url)
+}
+
 /// Sets after how many idle minutes the tenant's desks lock (0 = never,
 /// at most [`MAX_IDLE_LOCK_MINUTES`]). Admins only.
 ///

@@ -84,6 +84,15 @@ command! {
 }
 
 command! {
+    /// "Forget this computer": deletes this desk's chain-server password
+    /// from the OS keychain; whether there was one. Store managers and
+    /// admins. Errors: `Forbidden`; `Validation` (`database_url`:
+    /// `not_a_server_login` on the embedded database); `Io` (the keychain).
+    ForgetComputer = "forget_computer" {
+    } -> bool
+}
+
+command! {
     /// Sets after how many idle minutes the tenant's desks lock (0 =
     /// never, at most 480). Admins only. Errors: `Forbidden`, `Validation`.
     SetIdleLock = "set_idle_lock" {

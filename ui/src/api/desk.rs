@@ -48,6 +48,9 @@ pub async fn set_password(
 pub async fn change_password(current: Password, new: Password) -> Result<(), ErrorPayload> {
     invoke(wire::ChangePassword { current, new }).await
 }
+pub async fn forget_computer() -> Result<bool, ErrorPayload> {
+    invoke(wire::ForgetComputer {}).await
+}
 pub async fn set_idle_lock(minutes: u32) -> Result<Tenant, ErrorPayload> {
     invoke(wire::SetIdleLock { minutes }).await
 }

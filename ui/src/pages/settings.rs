@@ -141,6 +141,19 @@ pub fn settings() -> Html {
     let text_input = |id: &str, kind: &str, value: &UseStateHandle<String>| {
         crate::widgets::form::bound_input(id, kind, value, "off")
     };
+    let on_forget = {
+        let message = message.clone();
+        Callback::from(move |_: MouseEvent| {
+            let message = message.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::forget_computer().await {
+                    Ok(true) => message.set(Some((true, tr("settings.forgotten")))),
+                    Ok(false) => message.set(Some((true, tr("settings.nothing_to_forget")))),
+                    Err(e) => message.set(Some((false, error_text(&e)))),
+                }
+            });
+        })
+    };
     let store_name = |id: Option<Uuid>| {
         id.and_then(|id| shared.info.stores.iter().find(|s| s.id == id))
             .map(|s| s.name.clone())
@@ -240,6 +253,12 @@ pub fn settings() -> Html {
                 <p>{ tr_with("settings.where", [("backend", shared.info.backend.clone()), ("location", shared.info.location.clone())]) }</p>
                 <p class="hint">{ tr_with("settings.tenant", [("name", shared.info.tenant.name.clone()), ("region", shared.info.tenant.default_region.clone()),
                     ("version", shared.info.tenant.consent_text_version.clone())]) }</p>
+                { if shared.info.backend == "postgres" { html! {
+                    <div class="actions">
+                        <p class="hint">{ tr("settings.forget_hint") }</p>
+                        <button id="forget-computer" type="button" onclick={on_forget}>{ tr("settings.forget") }</button>
+                    </div>
+                } } else { html! {} } }
             </div>
         </div>
     }
