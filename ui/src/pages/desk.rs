@@ -278,6 +278,37 @@ pub fn sign_in_form(props: &SignInProps) -> Html {
     }
 }
 
+/// The submit of a form that proves who is coming with one password
+/// (unlocking, switching user): `send` takes the typed password; the
+/// frame's data goes to `on_done`, and a refusal clears the field and
+/// shows why in `error`.
+fn password_submit<F, Fut>(
+    password: &UseStateHandle<String>,
+    error: &UseStateHandle<Option<String>>,
+    on_done: &Callback<AppInfo>,
+    send: F,
+) -> Callback<SubmitEvent>
+where
+    F: Fn(Password) -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<AppInfo, banco::ErrorPayload>> + 'static,
+{
+    let (password, error, on_done) = (password.clone(), error.clone(), on_done.clone());
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        let sent = send(Password((*password).clone()));
+        let (password, error, on_done) = (password.clone(), error.clone(), on_done.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match sent.await {
+                Ok(info) => on_done.emit(info),
+                Err(e) => {
+                    password.set(String::new());
+                    error.set(Some(error_text(&e)));
+                }
+            }
+        });
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct LockProps {
     pub user: User,
@@ -293,23 +324,7 @@ pub fn lock_overlay(props: &LockProps) -> Html {
     if *other {
         return html! { <div class="overlay lock"><SignInForm claim=false on_done={props.on_done.clone()} /></div> };
     }
-    let on_submit = {
-        let (password, error, on_done) = (password.clone(), error.clone(), props.on_done.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let pw = Password((*password).clone());
-            let (password, error, on_done) = (password.clone(), error.clone(), on_done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::unlock_desk(pw).await {
-                    Ok(info) => on_done.emit(info),
-                    Err(e) => {
-                        password.set(String::new());
-                        error.set(Some(error_text(&e)));
-                    }
-                }
-            });
-        })
-    };
+    let on_submit = password_submit(&password, &error, &props.on_done, api::unlock_desk);
     html! {
         <div class="overlay lock">
             <form class="dialog" id="lock-dialog" onsubmit={on_submit}>
@@ -340,28 +355,10 @@ pub struct SwitchProps {
 pub fn switch_dialog(props: &SwitchProps) -> Html {
     let password = use_state(String::new);
     let error = use_state(|| None::<String>);
-    let on_submit = {
-        let (password, error, on_done, id) = (
-            password.clone(),
-            error.clone(),
-            props.on_done.clone(),
-            props.user.id,
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let pw = Password((*password).clone());
-            let (password, error, on_done) = (password.clone(), error.clone(), on_done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::switch_user(id, pw).await {
-                    Ok(info) => on_done.emit(info),
-                    Err(e) => {
-                        password.set(String::new());
-                        error.set(Some(error_text(&e)));
-                    }
-                }
-            });
-        })
-    };
+    let id = props.user.id;
+    let on_submit = password_submit(&password, &error, &props.on_done, move |pw| {
+        api::switch_user(id, pw)
+    });
     let cancel = props.on_cancel.clone();
     html! {
         <div class="overlay">
