@@ -131,7 +131,7 @@ macro_rules! raw_search {
 }
 
 async fn bench(name: &'static str, db: Db, n: u64, rows: &mut Vec<Row>) {
-    db.migrate().await.unwrap();
+    db.ready().await.unwrap();
     let ctx = Ctx::load(&db, None).await.unwrap();
     let t0 = Instant::now();
     seed::seed(&db, &ctx, n, 42, |_, _| {}).await.unwrap();
@@ -304,7 +304,111 @@ async fn bench(name: &'static str, db: Db, n: u64, rows: &mut Vec<Row>) {
             baseline: median(r),
         });
     }
-    db.close().await;
+    if db.backend() == banco::store::Backend::Sqlite {
+        db.close().await;
+    }
+}
+
+/// The same service calls on Postgres as a staff login of the first store,
+/// within the row security, beside the server's superuser, to whom no
+/// policy applies (the data `bench` seeded, plus 20,000 deals).
+async fn row_security(db: &Db, url: &str, rows: &mut Vec<Row>) {
+    use banco::services::{deals, search, staff};
+    let owner = Ctx::load(db, None).await.unwrap();
+    seed::deals(db, &owner, 20_000, 5_000, 7, |_, _| {})
+        .await
+        .unwrap();
+    let login = format!("bench_staff_{}", &Uuid::now_v7().simple().to_string()[20..]);
+    staff::add_user(
+        db,
+        &owner,
+        banco::model::NewUser {
+            display_name: "Bench Staff".into(),
+            role: banco::model::Role::Staff,
+            store_id: owner.user.store_id,
+            login: login.clone(),
+            password: banco::model::Password(common::BENCH_PASSWORD.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (staff_db, staff) = banco::services::sign_in::sign_in_server(
+        url,
+        &login,
+        banco::model::Password(common::BENCH_PASSWORD.into()),
+    )
+    .await
+    .unwrap();
+    let page = LeadQuery {
+        limit: 50,
+        ..Default::default()
+    };
+    let by_name = LeadQuery {
+        limit: 50,
+        search: Some("esposito".into()),
+        ..Default::default()
+    };
+    let filter = banco::model::DealFilter::default();
+    for (label, runs) in [
+        ("lead list, first page", SEARCH_RUNS),
+        ("lead list, search by last name", SEARCH_RUNS),
+        ("search box", SEARCH_RUNS),
+        ("deal board", SEARCH_RUNS),
+        ("capture with duplicate lookup", CAPTURES / 4),
+    ] {
+        let mut as_staff = Vec::new();
+        let mut as_owner = Vec::new();
+        for i in 0..runs {
+            for (who_db, who, times) in [
+                (&staff_db, &staff, &mut as_staff),
+                (db, &owner, &mut as_owner),
+            ] {
+                let s = Instant::now();
+                match label {
+                    "lead list, first page" => {
+                        std::hint::black_box(leads::list(who_db, who, &page).await.unwrap());
+                    }
+                    "lead list, search by last name" => {
+                        std::hint::black_box(leads::list(who_db, who, &by_name).await.unwrap());
+                    }
+                    "search box" => {
+                        std::hint::black_box(
+                            search::search(who_db, who, "esposito", 10).await.unwrap(),
+                        );
+                    }
+                    "deal board" => {
+                        std::hint::black_box(deals::board(who_db, who, &filter, 20).await.unwrap());
+                    }
+                    _ => {
+                        let input = CaptureLead {
+                            first_name: "Bench".into(),
+                            last_name: "Rls".into(),
+                            phone: new_phone(
+                                10_000 + i * 2 + usize::from(who.user.id == owner.user.id),
+                            ),
+                            store_id: who.user.store_id,
+                            consents: ConsentChoices {
+                                service_contact: true,
+                                ..Default::default()
+                            },
+                            ..Default::default()
+                        };
+                        capture::capture_lead(who_db, who, input).await.unwrap();
+                    }
+                }
+                times.push(s.elapsed());
+            }
+        }
+        rows.push(Row {
+            backend: "Postgres",
+            operation: format!("as a staff login under row security: {label}"),
+            banco: median(as_staff),
+            baseline_name: "same call as the superuser (no row security)",
+            baseline: median(as_owner),
+        });
+    }
+    staff_db.close().await;
 }
 
 #[tokio::main]
@@ -319,8 +423,10 @@ async fn main() {
         .unwrap();
     bench("SQLite", db, n, &mut rows).await;
 
-    if let Some(db) = common::postgres_db().await {
-        bench("Postgres", db, n, &mut rows).await;
+    if let Some((db, url)) = common::postgres_db_url().await {
+        bench("Postgres", db.clone(), n, &mut rows).await;
+        row_security(&db, &url, &mut rows).await;
+        db.close().await;
     }
 
     common::print_rows(&format!("operation ({n} leads)"), &rows);

@@ -151,7 +151,7 @@ macro_rules! seed_calls {
 }
 
 async fn bench(name: &'static str, db: Db, n: u64, open: u64, k: usize, rows: &mut Vec<Row>) {
-    db.migrate().await.unwrap();
+    db.ready().await.unwrap();
     let ctx = Ctx::load(&db, None).await.unwrap();
     let t0 = Instant::now();
     seed::deals(&db, &ctx, n, open, 42, |_, _| {})

@@ -182,7 +182,7 @@ fn pg_days(a: &str, b: &str) -> String {
 }
 
 async fn bench(name: &'static str, db: Db, n: u64, open: u64, rows: &mut Vec<Row>) {
-    db.migrate().await.unwrap();
+    db.ready().await.unwrap();
     let ctx = Ctx::load(&db, None).await.unwrap();
     let t0 = Instant::now();
     seed::deals(&db, &ctx, n, open, 42, |_, _| {})

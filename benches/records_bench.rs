@@ -208,7 +208,7 @@ where
 }
 
 async fn bench(name: &'static str, db: Db, sizes: (u64, u64, u64), rows: &mut Vec<Row>) {
-    db.migrate().await.unwrap();
+    db.ready().await.unwrap();
     let ctx = Ctx::load(&db, None).await.unwrap();
     let t0 = Instant::now();
     seed::records(&db, &ctx, sizes.0, sizes.1, sizes.2, 42, |_, _| {})

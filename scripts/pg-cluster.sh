@@ -28,10 +28,11 @@ start)
   done
   as_owner "$PGBIN/initdb" -D "$dir/data" -U banco -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  # Every role is trusted on loopback except `banco_keychain`, which must
-  # give its password (tests/keychain.rs proves it comes from the OS
-  # keychain). pg_hba.conf is read top down: this line goes first.
-  as_owner sh -c "{ echo 'host all banco_keychain 127.0.0.1/32 scram-sha-256'; cat '$dir/data/pg_hba.conf'; } > '$dir/data/pg_hba.new' && mv '$dir/data/pg_hba.new' '$dir/data/pg_hba.conf'"
+  # Only the cluster's superuser `banco` (the tests' stand-in for a chain's
+  # DBA) is trusted on loopback; every other role — Banco's staff logins,
+  # `banco_keychain` of tests/keychain.rs — must give its password, as on a
+  # real server. pg_hba.conf is read top down: these lines go first.
+  as_owner sh -c "{ echo 'host all banco 127.0.0.1/32 trust'; echo 'host all all 127.0.0.1/32 scram-sha-256'; cat '$dir/data/pg_hba.conf'; } > '$dir/data/pg_hba.new' && mv '$dir/data/pg_hba.new' '$dir/data/pg_hba.conf'"
   as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }

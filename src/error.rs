@@ -56,7 +56,8 @@ pub enum Error {
     /// `too_many_attempts` (the login is locked for `retry_after_s`
     /// seconds), `not_unclaimed` (the database already has a password, so
     /// the first-start set-up is closed), `login_required` (the command
-    /// line was not told who is acting).
+    /// line was not told who is acting), `not_a_user` (a chain server's
+    /// login that is no active Banco user of that database).
     #[error("{}", sign_in_text(reason, *retry_after_s))]
     SignIn {
         /// Why, as above.
@@ -114,6 +115,23 @@ pub enum Error {
     #[cfg(feature = "store")]
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A chain server's schema is not the one this build of Banco knows:
+    /// `database` is the newest migration applied there (`None`: no Banco
+    /// schema at all), `app` the newest this build has. Older: an
+    /// administrator runs `banco admin migrate`; newer: update Banco. A
+    /// desk never migrates a shared server itself.
+    #[error("{}", schema_text(*database, *app))]
+    SchemaMismatch {
+        /// Newest migration version in the database, if any.
+        database: Option<i64>,
+        /// Newest migration version of this build.
+        app: i64,
+    },
+    /// The chain server refused a row or a statement by its own rules (row
+    /// security, privileges: SQLSTATE 42501). The core checks roles first,
+    /// so this is a second line that an honest desk does not meet.
+    #[error("the database server refused this: {0}")]
+    ServerRefused(String),
     /// The operation was cancelled by the user; nothing was written.
     #[error("cancelled: nothing was written")]
     Cancelled,
@@ -158,7 +176,26 @@ fn sign_in_text(reason: &str, retry_after_s: u64) -> String {
                              $BANCO_PASSWORD or typed at the prompt"
                 .into()
         }
+        "not_a_user" => "sign-in refused: this database login is no Banco user here; \
+                         sign in with --sign-in LOGIN"
+            .into(),
         other => format!("sign-in refused: {other}"),
+    }
+}
+
+fn schema_text(database: Option<i64>, app: i64) -> String {
+    match database {
+        None => "this database has no Banco schema yet: an administrator runs \
+                 `banco admin init` (or `banco admin migrate`) first"
+            .into(),
+        Some(v) if v > app => format!(
+            "the database's schema (version {v}) is newer than this Banco knows ({app}): \
+             update Banco"
+        ),
+        Some(v) => format!(
+            "the database's schema (version {v}) is older than this Banco needs ({app}): \
+             ask your administrator to run `banco admin migrate`"
+        ),
     }
 }
 
@@ -187,6 +224,9 @@ impl Error {
     #[cfg(feature = "store")]
     pub fn from_db(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
+            if db.code().as_deref() == Some("42501") {
+                return Error::ServerRefused(db.message().to_string());
+            }
             if db.is_unique_violation() {
                 let constraint = db
                     .constraint()
@@ -261,6 +301,28 @@ impl Error {
             Error::SignedOut => {
                 ErrorPayload::simple(ErrorKind::SignedOut, "error.signed_out", [], message)
             }
+            Error::SchemaMismatch { database, app } => ErrorPayload::simple(
+                ErrorKind::Schema,
+                match database {
+                    Some(v) if v > app => "error.schema_newer",
+                    Some(_) => "error.schema_older",
+                    None => "error.schema_missing",
+                },
+                [
+                    (
+                        "database",
+                        database.map(|v| v.to_string()).unwrap_or_default(),
+                    ),
+                    ("app", app.to_string()),
+                ],
+                message,
+            ),
+            Error::ServerRefused(detail) => ErrorPayload::simple(
+                ErrorKind::Forbidden,
+                "error.server_refused",
+                [("detail", detail.clone())],
+                message,
+            ),
             Error::IllegalDealMove { status, action } => ErrorPayload::simple(
                 ErrorKind::IllegalDealMove,
                 "error.illegal_deal_move",
@@ -367,6 +429,9 @@ pub enum ErrorKind {
     SignIn,
     /// [`Error::SignedOut`]: the window shows the sign-in or lock screen.
     SignedOut,
+    /// [`Error::SchemaMismatch`]: the window says what to do instead of
+    /// opening.
+    Schema,
     /// A CSV file that cannot be read as CSV.
     Csv,
     /// [`Error::Io`].

@@ -14,6 +14,38 @@ fn banco(url: &str, args: &[&str]) -> Output {
         .expect("run banco")
 }
 
+/// A fresh chain server set up by `banco admin init` as a DBA would, and
+/// the URL of its admin's login (the password in it, as a desk's
+/// `PGPASSWORD` or keychain would give it).
+async fn chain_url() -> String {
+    let owner = common::fresh_pg_url().await;
+    let login = common::unique_login("admin");
+    let init = {
+        let (owner, login) = (owner.clone(), login.clone());
+        tokio::task::spawn_blocking(move || {
+            banco_as(
+                &owner,
+                &[],
+                &format!("{}\n", common::PG_PASSWORD),
+                &[
+                    "admin",
+                    "init",
+                    "--tenant",
+                    "Banco",
+                    "--admin-login",
+                    &login,
+                    "--password-stdin",
+                ],
+            )
+        })
+        .await
+        .unwrap()
+    };
+    let said = ok(init);
+    assert!(said.contains("chain server ready"), "{said}");
+    common::as_login(&owner, &login)
+}
+
 fn ok(out: Output) -> String {
     assert!(
         out.status.success(),
@@ -280,7 +312,7 @@ fn cli_deals_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_deals_on_postgres() {
-    let url = common::fresh_pg_url().await;
+    let url = chain_url().await;
     tokio::task::spawn_blocking(move || deals_scenario(&url))
         .await
         .unwrap();
@@ -288,7 +320,7 @@ async fn cli_deals_on_postgres() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_on_postgres() {
-    let url = common::fresh_pg_url().await;
+    let url = chain_url().await;
     tokio::task::spawn_blocking(move || scenario(&url))
         .await
         .unwrap();
@@ -393,7 +425,7 @@ fn cli_records_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_records_on_postgres() {
-    let url = common::fresh_pg_url().await;
+    let url = chain_url().await;
     tokio::task::spawn_blocking(move || records_scenario(&url))
         .await
         .unwrap();
@@ -529,7 +561,7 @@ fn cli_contacts_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_contacts_on_postgres() {
-    let url = common::fresh_pg_url().await;
+    let url = chain_url().await;
     tokio::task::spawn_blocking(move || contacts_scenario(&url))
         .await
         .unwrap();
@@ -658,7 +690,7 @@ fn cli_lists_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_lists_on_postgres() {
-    let url = common::fresh_pg_url().await;
+    let url = chain_url().await;
     tokio::task::spawn_blocking(move || lists_scenario(&url))
         .await
         .unwrap();
@@ -777,6 +809,156 @@ fn sign_in_scenario(url: &str) {
     assert!(String::from_utf8_lossy(&gone.stderr).contains("--user"));
 }
 
+/// A chain server from the command line: `banco admin` as the owner sets
+/// it up and adds a second tenant, a store and users; each user then works
+/// as their own login, and only with their own password.
+fn chain_scenario(owner: &str) {
+    let admin = common::unique_login("admin");
+    let anna = common::unique_login("anna");
+    let pw = format!("{}\n", common::PG_PASSWORD);
+    // A desk does not migrate a shared server: an empty one says who must.
+    refused(&banco_as(owner, &[], "", &["migrate"]), "banco admin init");
+    ok(banco_as(
+        owner,
+        &[],
+        &pw,
+        &[
+            "admin",
+            "init",
+            "--tenant",
+            "Catena Uno",
+            "--admin-login",
+            &admin,
+            "--password-stdin",
+        ],
+    ));
+    ok(banco_as(owner, &[], "", &["admin", "migrate"]));
+    ok(banco_as(
+        owner,
+        &[],
+        "",
+        &["admin", "tenant", "add", "Catena Due"],
+    ));
+    let store = ok(banco_as(
+        owner,
+        &[],
+        "",
+        &[
+            "admin",
+            "store",
+            "add",
+            "--tenant",
+            "Catena Uno",
+            "Negozio Due",
+        ],
+    ));
+    assert!(store.contains("\"code\": \"S02\""), "{store}");
+    let added = ok(banco_as(
+        owner,
+        &[],
+        &pw,
+        &[
+            "admin",
+            "user",
+            "add",
+            "--tenant",
+            "Catena Uno",
+            "--login",
+            &anna,
+            "--name",
+            "Anna Ferri",
+            "--role",
+            "staff",
+            "--store",
+            "S02",
+            "--password-stdin",
+        ],
+    ));
+    assert!(!added.contains(common::PG_PASSWORD), "{added}");
+    // The same login twice is refused: logins are server roles.
+    refused(
+        &banco_as(
+            owner,
+            &[],
+            &pw,
+            &[
+                "admin",
+                "user",
+                "add",
+                "--tenant",
+                "Catena Due",
+                "--login",
+                &anna,
+                "--name",
+                "Altra Anna",
+                "--password-stdin",
+            ],
+        ),
+        "already",
+    );
+
+    // Anna signs in with her password, and works in her store.
+    let server = {
+        let mut u = url::Url::parse(owner).unwrap();
+        u.set_username("").unwrap();
+        u.to_string()
+    };
+    let as_anna = [
+        ("BANCO_LOGIN", anna.as_str()),
+        ("BANCO_PASSWORD", common::PG_PASSWORD),
+    ];
+    ok(banco_as(
+        &server,
+        &as_anna,
+        "",
+        &[
+            "lead",
+            "add",
+            "--first-name",
+            "Luca",
+            "--phone",
+            "333 444 5555",
+        ],
+    ));
+    let wrong = [
+        ("BANCO_LOGIN", anna.as_str()),
+        ("BANCO_PASSWORD", "cassa-2025"),
+    ];
+    refused(
+        &banco_as(&server, &wrong, "", &["lead", "list"]),
+        "wrong login or password",
+    );
+    refused(
+        &banco_as(
+            &server,
+            &as_anna,
+            "",
+            &["user", "add", "--name", "Mario Rossi"],
+        ),
+        "role",
+    );
+    // The owner's own login is no Banco user: it acts as nobody.
+    refused(
+        &banco_as(owner, &[], "", &["lead", "list"]),
+        "no Banco user",
+    );
+    // The admin sees Anna's lead; `--user` is gone.
+    let as_admin = [
+        ("BANCO_LOGIN", admin.as_str()),
+        ("BANCO_PASSWORD", common::PG_PASSWORD),
+    ];
+    let list: serde_json::Value = serde_json::from_str(&ok(banco_as(
+        &server,
+        &as_admin,
+        "",
+        &["lead", "list", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(list["total"], 1);
+    let gone = banco_as(&server, &as_admin, "", &["--user", &admin, "lead", "list"]);
+    assert_eq!(gone.status.code(), Some(2));
+}
+
 #[test]
 fn cli_sign_in_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
@@ -786,7 +968,7 @@ fn cli_sign_in_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_sign_in_on_postgres() {
     let url = common::fresh_pg_url().await;
-    tokio::task::spawn_blocking(move || sign_in_scenario(&url))
+    tokio::task::spawn_blocking(move || chain_scenario(&url))
         .await
         .unwrap();
 }

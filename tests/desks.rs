@@ -315,21 +315,42 @@ store_test!(
     |t: TestDb| async move {
         // A second database, empty, opened by eight desks at once.
         let url = match t.db.backend() {
-            banco::store::Backend::Postgres => common::fresh_pg_url().await,
+            banco::store::Backend::Postgres => {
+                // On a chain server a desk makes no tenant at all: an empty
+                // server says an administrator must set it up, and a set-up
+                // schema without tenants still gets none from a desk.
+                let url = common::fresh_pg_url().await;
+                let db = banco::store::Db::connect(&url).await.unwrap();
+                assert!(matches!(
+                    db.ready().await,
+                    Err(Error::SchemaMismatch { database: None, .. })
+                ));
+                banco::services::admin::migrate(&url).await.unwrap();
+                db.ready().await.unwrap();
+                assert!(matches!(
+                    banco::services::context::bootstrap(&db).await,
+                    Err(Error::NotFound {
+                        entity: "tenant",
+                        ..
+                    })
+                ));
+                db.close().await;
+                return;
+            }
             banco::store::Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap().keep();
                 banco::store::sqlite_url_in(&dir)
             }
         };
         let db = banco::store::Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
+        db.ready().await.unwrap();
         // Each desk its own connection pool, as separate computers.
         let mut desks = Vec::new();
         for _ in 0..8 {
             let desk = banco::store::Db::connect(&url).await.unwrap();
             // Each desk runs the migrations first, as at start (and its
             // connection is open when the race begins).
-            desk.migrate().await.unwrap();
+            desk.ready().await.unwrap();
             desks.push(desk);
         }
         let starts = desks

@@ -9,36 +9,29 @@ mod common;
 
 use std::process::Command;
 
-/// The login the throwaway cluster asks a password of (see
-/// `scripts/pg-cluster.sh`).
-const LOGIN: &str = "banco_keychain";
 const SECRET: &str = "Kc-8f2!vetrina";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_password_lives_in_the_os_keychain_only() {
-    use sqlx::Connection;
-    // The login, with its password, owning a database of its own.
-    let admin = common::pg_admin_url();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_roles WHERE rolname = $1")
-        .bind(LOGIN)
-        .fetch_optional(&mut conn)
-        .await
-        .unwrap();
-    let verb = if exists.is_some() { "ALTER" } else { "CREATE" };
-    sqlx::query(&format!("{verb} ROLE {LOGIN} LOGIN PASSWORD '{SECRET}'"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let db_url = common::fresh_pg_url().await;
-    let db_name = db_url.rsplit('/').next().unwrap().to_string();
-    sqlx::query(&format!("ALTER DATABASE {db_name} OWNER TO {LOGIN}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').unwrap().0;
-    let url = format!("{base}/{db_name}").replacen("banco@", &format!("{LOGIN}@"), 1);
-    assert!(url.contains(LOGIN) && !url.contains(SECRET));
+    // A chain server set up by `banco admin init`, whose admin login must
+    // give its password (only the cluster's superuser is trusted).
+    let owner = common::fresh_pg_url().await;
+    let login = common::unique_login("cassa");
+    banco::services::admin::init(
+        &owner,
+        "Banco",
+        &login,
+        "Cassa",
+        banco::model::Password(SECRET.into()),
+    )
+    .await
+    .unwrap();
+    let url = {
+        let mut u = url::Url::parse(&owner).unwrap();
+        u.set_username(&login).unwrap();
+        u.to_string()
+    };
+    assert!(url.contains(&login) && !url.contains(SECRET));
 
     // One private session bus with a keyring daemon; HOME is a fresh folder,
     // so the desk's own keyring is never touched.
@@ -102,7 +95,7 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
     assert_ne!(step("connect-wrong").1, "0", "{stdout}\n{stderr}");
     let (kept, rc) = step("connect");
     assert_eq!(rc, "0", "{stdout}\n{stderr}");
-    assert!(kept.contains(&format!("{LOGIN}@127.0.0.1:")), "{kept}");
+    assert!(kept.contains(&format!("{login}@127.0.0.1:")), "{kept}");
     // Later runs connect with the keychain's password alone.
     let (listed, rc) = step("from-keychain");
     assert_eq!(rc, "0", "{stdout}\n{stderr}");

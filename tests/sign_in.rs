@@ -1,7 +1,8 @@
 //! Signing in: the first start claims the database, people sign in with
 //! their own password, wrong passwords lock a login for a while, and only
-//! the right roles set other people's passwords. Each test runs on SQLite
-//! and on Postgres.
+//! the right roles set other people's passwords — on the embedded
+//! database, where Banco keeps the password hashes. A chain server's logins
+//! are its own roles, checked by the server (tests/chain.rs).
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
@@ -36,7 +37,7 @@ async fn claimed(t: &TestDb) {
         .unwrap();
 }
 
-store_test!(
+sqlite_test!(
     the_first_start_claims_the_database_once,
     |t: TestDb| async move {
         assert!(sign_in::is_unclaimed(&t.db).await.unwrap());
@@ -81,7 +82,7 @@ store_test!(
     }
 );
 
-store_test!(
+sqlite_test!(
     people_sign_in_with_their_own_password,
     |t: TestDb| async move {
         claimed(&t).await;
@@ -173,7 +174,7 @@ store_test!(
     }
 );
 
-store_test!(
+sqlite_test!(
     wrong_passwords_lock_the_login_for_a_while,
     |t: TestDb| async move {
         claimed(&t).await;
@@ -214,7 +215,7 @@ store_test!(
     }
 );
 
-store_test!(
+sqlite_test!(
     only_the_right_roles_set_other_peoples_passwords,
     |t: TestDb| async move {
         claimed(&t).await;
@@ -269,7 +270,7 @@ store_test!(
     }
 );
 
-store_test!(an_admin_sets_when_desks_lock, |t: TestDb| async move {
+sqlite_test!(an_admin_sets_when_desks_lock, |t: TestDb| async move {
     assert_eq!(t.ctx.tenant.idle_lock_minutes, 10, "the default");
     let clerk = staff_ctx(&t, "Anna Ferri", Role::Staff).await;
     let e = sign_in::set_idle_lock(&t.db, &clerk, 0).await.unwrap_err();
@@ -298,7 +299,7 @@ store_test!(an_admin_sets_when_desks_lock, |t: TestDb| async move {
     assert_eq!(again.tenant.idle_lock_minutes, 3);
 });
 
-store_test!(
+sqlite_test!(
     only_managers_make_a_desk_forget_its_server_password,
     |t: TestDb| async move {
         let clerk = staff_ctx(&t, "Anna Ferri", Role::Staff).await;

@@ -57,7 +57,14 @@ pub fn print_rows(operation_header: &str, rows: &[Row]) {
 
 /// A new database on the server named by `BANCO_BENCH_PG_URL` (or
 /// `BANCO_TEST_PG_URL`); `None` (and a note on stderr) without one.
+#[allow(dead_code)] // Each bench binary uses one of the two.
 pub async fn postgres_db() -> Option<Db> {
+    postgres_db_url().await.map(|(db, _)| db)
+}
+
+/// [`postgres_db`], with the database's URL (the server's superuser).
+#[allow(dead_code)]
+pub async fn postgres_db_url() -> Option<(Db, String)> {
     use sqlx::Connection;
     let Ok(admin) =
         std::env::var("BANCO_BENCH_PG_URL").or_else(|_| std::env::var("BANCO_TEST_PG_URL"))
@@ -72,5 +79,23 @@ pub async fn postgres_db() -> Option<Db> {
         .await
         .ok()?;
     let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    Db::connect(&format!("{base}/{name}")).await.ok()
+    let url = format!("{base}/{name}");
+    // Set up as a chain server (`banco admin init`); the benchmarks then
+    // work as the server's superuser, beside whom row security is measured
+    // in banco_bench's "as a staff login" rows.
+    let login = format!("bench_{}", &Uuid::now_v7().simple().to_string()[20..]);
+    banco::services::admin::init(
+        &url,
+        "Banco",
+        &login,
+        "Amministratore",
+        banco::model::Password(BENCH_PASSWORD.into()),
+    )
+    .await
+    .ok()?;
+    let db = Db::connect(&url).await.ok()?;
+    Some((db, url))
 }
+
+/// The password of the logins the benchmarks make.
+pub const BENCH_PASSWORD: &str = "bench-2026";

@@ -20,8 +20,8 @@ pub async fn add_user(
     req: wire::AddUser,
 ) -> Result<Response<wire::AddUser>> {
     let wire::AddUser { user } = req;
-    let ctx = state.acting().await?;
-    staff::add_user(&state.db, &ctx, user).await
+    let (db, ctx) = state.acting().await?;
+    staff::add_user(&db, &ctx, user).await
 }
 
 /// People matching what is typed in the phone and e-mail fields.
@@ -36,9 +36,9 @@ pub async fn find_matches(
         first_name,
         last_name,
     } = req;
-    let ctx = state.acting().await?;
+    let (db, ctx) = state.acting().await?;
     capture::find_matches_with_name(
-        &state.db,
+        &db,
         &ctx,
         &phone,
         &email,
@@ -55,8 +55,8 @@ pub async fn capture_lead(
     req: wire::CaptureLead,
 ) -> Result<Response<wire::CaptureLead>> {
     let wire::CaptureLead { input } = req;
-    let ctx = state.acting().await?;
-    capture::capture_lead(&state.db, &ctx, input).await
+    let (db, ctx) = state.acting().await?;
+    capture::capture_lead(&db, &ctx, input).await
 }
 
 /// One page of the Leads list.
@@ -66,8 +66,8 @@ pub async fn list_leads(
     req: wire::ListLeads,
 ) -> Result<Response<wire::ListLeads>> {
     let wire::ListLeads { query } = req;
-    let ctx = state.acting().await?;
-    leads::list(&state.db, &ctx, &query).await
+    let (db, ctx) = state.acting().await?;
+    leads::list(&db, &ctx, &query).await
 }
 
 /// A lead's detail.
@@ -77,8 +77,8 @@ pub async fn lead_detail(
     req: wire::LeadDetail,
 ) -> Result<Response<wire::LeadDetail>> {
     let wire::LeadDetail { id } = req;
-    let ctx = state.acting().await?;
-    leads::detail(&state.db, &ctx, id).await
+    let (db, ctx) = state.acting().await?;
+    leads::detail(&db, &ctx, id).await
 }
 
 /// Moves a lead to another status.
@@ -88,8 +88,8 @@ pub async fn change_status(
     req: wire::ChangeStatus,
 ) -> Result<Response<wire::ChangeStatus>> {
     let wire::ChangeStatus { change } = req;
-    let ctx = state.acting().await?;
-    leads::change_status(&state.db, &ctx, &change).await
+    let (db, ctx) = state.acting().await?;
+    leads::change_status(&db, &ctx, &change).await
 }
 
 /// Adds a note to a lead.
@@ -99,8 +99,8 @@ pub async fn add_note(
     req: wire::AddNote,
 ) -> Result<Response<wire::AddNote>> {
     let wire::AddNote { id, body } = req;
-    let ctx = state.acting().await?;
-    leads::add_note(&state.db, &ctx, id, &body).await
+    let (db, ctx) = state.acting().await?;
+    leads::add_note(&db, &ctx, id, &body).await
 }
 
 /// Opens the system file picker for a CSV file; `None` if cancelled. The
@@ -169,11 +169,11 @@ pub async fn import_run(
     req: wire::ImportRun,
 ) -> Result<Response<wire::ImportRun>> {
     let wire::ImportRun { request } = req;
-    let ctx = state.acting().await?;
+    let (db, ctx) = state.acting().await?;
     state.picked_path(&request.path)?;
     let cancel = AtomicBool::new(false);
     import::run(
-        &state.db,
+        &db,
         &ctx,
         &request,
         |done, total| {

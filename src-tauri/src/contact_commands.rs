@@ -23,8 +23,8 @@ pub async fn contact_settings(
     req: wire::ContactSettings,
 ) -> Result<Response<wire::ContactSettings>> {
     let wire::ContactSettings {} = req;
-    let ctx = state.acting().await?;
-    contact_policy::settings(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::settings(&db, &ctx).await
 }
 
 /// Saves the contact policy.
@@ -34,8 +34,8 @@ pub async fn save_contact_settings(
     req: wire::SaveContactSettings,
 ) -> Result<Response<wire::SaveContactSettings>> {
     let wire::SaveContactSettings { settings } = req;
-    let ctx = state.acting().await?;
-    contact_policy::save_settings(&state.db, &ctx, &settings).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::save_settings(&db, &ctx, &settings).await
 }
 
 /// Adds a number to the do-not-call list.
@@ -45,8 +45,8 @@ pub async fn add_do_not_call(
     req: wire::AddDoNotCall,
 ) -> Result<Response<wire::AddDoNotCall>> {
     let wire::AddDoNotCall { phone, reason } = req;
-    let ctx = state.acting().await?;
-    contact_policy::add_do_not_call(&state.db, &ctx, &phone, reason.as_deref()).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::add_do_not_call(&db, &ctx, &phone, reason.as_deref()).await
 }
 
 /// Removes a number from the do-not-call list.
@@ -56,8 +56,8 @@ pub async fn remove_do_not_call(
     req: wire::RemoveDoNotCall,
 ) -> Result<Response<wire::RemoveDoNotCall>> {
     let wire::RemoveDoNotCall { phone } = req;
-    let ctx = state.acting().await?;
-    contact_policy::remove_do_not_call(&state.db, &ctx, &phone).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::remove_do_not_call(&db, &ctx, &phone).await
 }
 
 /// Every stage playbook.
@@ -67,8 +67,8 @@ pub async fn stage_playbooks(
     req: wire::StagePlaybooks,
 ) -> Result<Response<wire::StagePlaybooks>> {
     let wire::StagePlaybooks {} = req;
-    let ctx = state.acting().await?;
-    contact_policy::stage_playbooks(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::stage_playbooks(&db, &ctx).await
 }
 
 /// Saves a stage's playbook.
@@ -78,8 +78,8 @@ pub async fn save_stage_playbook(
     req: wire::SaveStagePlaybook,
 ) -> Result<Response<wire::SaveStagePlaybook>> {
     let wire::SaveStagePlaybook { stage, playbook } = req;
-    let ctx = state.acting().await?;
-    contact_policy::save_stage_playbook(&state.db, &ctx, stage, &playbook).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::save_stage_playbook(&db, &ctx, stage, &playbook).await
 }
 
 /// Every campaign cadence.
@@ -89,8 +89,8 @@ pub async fn campaign_cadences(
     req: wire::CampaignCadences,
 ) -> Result<Response<wire::CampaignCadences>> {
     let wire::CampaignCadences {} = req;
-    let ctx = state.acting().await?;
-    contact_policy::campaign_cadences(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::campaign_cadences(&db, &ctx).await
 }
 
 /// Saves a campaign's cadence.
@@ -100,8 +100,8 @@ pub async fn save_campaign_cadence(
     req: wire::SaveCampaignCadence,
 ) -> Result<Response<wire::SaveCampaignCadence>> {
     let wire::SaveCampaignCadence { campaign, cadence } = req;
-    let ctx = state.acting().await?;
-    contact_policy::save_campaign_cadence(&state.db, &ctx, campaign, &cadence).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::save_campaign_cadence(&db, &ctx, campaign, &cadence).await
 }
 
 /// A person's contact preferences.
@@ -111,8 +111,8 @@ pub async fn contact_preferences(
     req: wire::ContactPreferences,
 ) -> Result<Response<wire::ContactPreferences>> {
     let wire::ContactPreferences { person } = req;
-    let ctx = state.acting().await?;
-    contact_policy::preferences(&state.db, &ctx, person).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::preferences(&db, &ctx, person).await
 }
 
 /// Saves a person's contact preferences.
@@ -125,8 +125,8 @@ pub async fn save_contact_preferences(
         person,
         preferences,
     } = req;
-    let ctx = state.acting().await?;
-    contact_policy::save_preferences(&state.db, &ctx, person, &preferences).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::save_preferences(&db, &ctx, person, &preferences).await
 }
 
 /// How the current user's call button dials.
@@ -136,8 +136,8 @@ pub async fn dial_scheme(
     req: wire::DialScheme,
 ) -> Result<Response<wire::DialScheme>> {
     let wire::DialScheme {} = req;
-    let ctx = state.acting().await?;
-    contact_policy::dial_scheme(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::dial_scheme(&db, &ctx).await
 }
 
 /// Sets how the current user's call button dials.
@@ -147,8 +147,8 @@ pub async fn set_dial_scheme(
     req: wire::SetDialScheme,
 ) -> Result<Response<wire::SetDialScheme>> {
     let wire::SetDialScheme { scheme } = req;
-    let ctx = state.acting().await?;
-    contact_policy::set_dial_scheme(&state.db, &ctx, scheme).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::set_dial_scheme(&db, &ctx, scheme).await
 }
 
 /// Whether a record may be contacted now on a channel.
@@ -163,8 +163,8 @@ pub async fn check_contact(
         channel,
         purpose,
     } = req;
-    let ctx = state.acting().await?;
-    contact_policy::check(&state.db, &ctx, entity_type, entity_id, channel, purpose).await
+    let (db, ctx) = state.acting().await?;
+    contact_policy::check(&db, &ctx, entity_type, entity_id, channel, purpose).await
 }
 
 /// Starts a call (the UI then opens `dial_url` through the opener plugin).
@@ -174,8 +174,8 @@ pub async fn start_call(
     req: wire::StartCall,
 ) -> Result<Response<wire::StartCall>> {
     let wire::StartCall { call } = req;
-    let ctx = state.acting().await?;
-    calls::start(&state.db, &ctx, &call).await
+    let (db, ctx) = state.acting().await?;
+    calls::start(&db, &ctx, &call).await
 }
 
 /// Records a call's outcome.
@@ -185,8 +185,8 @@ pub async fn record_call_outcome(
     req: wire::RecordCallOutcome,
 ) -> Result<Response<wire::RecordCallOutcome>> {
     let wire::RecordCallOutcome { id, outcome } = req;
-    let ctx = state.acting().await?;
-    calls::record_outcome(&state.db, &ctx, id, &outcome).await
+    let (db, ctx) = state.acting().await?;
+    calls::record_outcome(&db, &ctx, id, &outcome).await
 }
 
 /// The current user's calls waiting for an outcome.
@@ -196,8 +196,8 @@ pub async fn pending_calls(
     req: wire::PendingCalls,
 ) -> Result<Response<wire::PendingCalls>> {
     let wire::PendingCalls {} = req;
-    let ctx = state.acting().await?;
-    calls::pending(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    calls::pending(&db, &ctx).await
 }
 
 /// People with this number, for an inbound call.
@@ -207,8 +207,8 @@ pub async fn find_caller(
     req: wire::FindCaller,
 ) -> Result<Response<wire::FindCaller>> {
     let wire::FindCaller { phone } = req;
-    let ctx = state.acting().await?;
-    calls::find_caller(&state.db, &ctx, &phone).await
+    let (db, ctx) = state.acting().await?;
+    calls::find_caller(&db, &ctx, &phone).await
 }
 
 /// Logs an inbound call.
@@ -218,8 +218,8 @@ pub async fn log_inbound_call(
     req: wire::LogInboundCall,
 ) -> Result<Response<wire::LogInboundCall>> {
     let wire::LogInboundCall { call } = req;
-    let ctx = state.acting().await?;
-    calls::log_inbound(&state.db, &ctx, &call).await
+    let (db, ctx) = state.acting().await?;
+    calls::log_inbound(&db, &ctx, &call).await
 }
 
 /// A record's interactions.
@@ -232,8 +232,8 @@ pub async fn interactions(
         entity_type,
         entity_id,
     } = req;
-    let ctx = state.acting().await?;
-    calls::interactions(&state.db, &ctx, entity_type, entity_id).await
+    let (db, ctx) = state.acting().await?;
+    calls::interactions(&db, &ctx, entity_type, entity_id).await
 }
 
 /// The "to call" queue.
@@ -243,8 +243,8 @@ pub async fn call_queue(
     req: wire::CallQueue,
 ) -> Result<Response<wire::CallQueue>> {
     let wire::CallQueue {} = req;
-    let ctx = state.acting().await?;
-    calls::queue(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    calls::queue(&db, &ctx).await
 }
 
 /// Marks a reminder done.
@@ -254,8 +254,8 @@ pub async fn complete_reminder(
     req: wire::CompleteReminder,
 ) -> Result<Response<wire::CompleteReminder>> {
     let wire::CompleteReminder { id } = req;
-    let ctx = state.acting().await?;
-    calls::complete_reminder(&state.db, &ctx, id).await
+    let (db, ctx) = state.acting().await?;
+    calls::complete_reminder(&db, &ctx, id).await
 }
 
 /// Schedules a meeting.
@@ -265,8 +265,8 @@ pub async fn schedule_meeting(
     req: wire::ScheduleMeeting,
 ) -> Result<Response<wire::ScheduleMeeting>> {
     let wire::ScheduleMeeting { meeting } = req;
-    let ctx = state.acting().await?;
-    meetings::schedule(&state.db, &ctx, &meeting).await
+    let (db, ctx) = state.acting().await?;
+    meetings::schedule(&db, &ctx, &meeting).await
 }
 
 /// Meetings starting in `[from, to)`.
@@ -276,8 +276,8 @@ pub async fn list_meetings(
     req: wire::ListMeetings,
 ) -> Result<Response<wire::ListMeetings>> {
     let wire::ListMeetings { from, to } = req;
-    let ctx = state.acting().await?;
-    meetings::between(&state.db, &ctx, from, to).await
+    let (db, ctx) = state.acting().await?;
+    meetings::between(&db, &ctx, from, to).await
 }
 
 /// Meetings of one record.
@@ -290,8 +290,8 @@ pub async fn record_meetings(
         entity_type,
         entity_id,
     } = req;
-    let ctx = state.acting().await?;
-    meetings::of_record(&state.db, &ctx, entity_type, entity_id).await
+    let (db, ctx) = state.acting().await?;
+    meetings::of_record(&db, &ctx, entity_type, entity_id).await
 }
 
 /// Joins a meeting and opens its window.
@@ -302,9 +302,9 @@ pub async fn join_meeting(
     req: wire::JoinMeeting,
 ) -> Result<Response<wire::JoinMeeting>> {
     let wire::JoinMeeting { id, labels } = req;
-    let ctx = state.acting().await?;
-    let joined = meetings::join(&state.db, &ctx, id).await?;
-    open_meeting_window(&app, &joined, &labels.unwrap_or_default(), ctx)?;
+    let (db, ctx) = state.acting().await?;
+    let joined = meetings::join(&db, &ctx, id).await?;
+    open_meeting_window(&app, &joined, &labels.unwrap_or_default(), db, ctx)?;
     Ok(joined)
 }
 
@@ -316,8 +316,8 @@ pub async fn end_meeting(
     req: wire::EndMeeting,
 ) -> Result<Response<wire::EndMeeting>> {
     let wire::EndMeeting { id, labels } = req;
-    let ctx = state.acting().await?;
-    let ended = meetings::end(&state.db, &ctx, id, &labels.unwrap_or_default()).await?;
+    let (db, ctx) = state.acting().await?;
+    let ended = meetings::end(&db, &ctx, id, &labels.unwrap_or_default()).await?;
     if let Some(w) = app.get_webview_window(&window_label(id)) {
         // Its Destroyed handler finds the meeting ended and does nothing.
         let _ = w.close();
@@ -332,8 +332,8 @@ pub async fn cancel_meeting(
     req: wire::CancelMeeting,
 ) -> Result<Response<wire::CancelMeeting>> {
     let wire::CancelMeeting { id, reason } = req;
-    let ctx = state.acting().await?;
-    meetings::cancel(&state.db, &ctx, id, reason.as_deref()).await
+    let (db, ctx) = state.acting().await?;
+    meetings::cancel(&db, &ctx, id, reason.as_deref()).await
 }
 
 /// Saves the meeting's invitation as an `.ics` file (a save dialog).
@@ -344,8 +344,8 @@ pub async fn save_meeting_ics(
     req: wire::SaveMeetingIcs,
 ) -> Result<Response<wire::SaveMeetingIcs>> {
     let wire::SaveMeetingIcs { id } = req;
-    let ctx = state.acting().await?;
-    let text = meetings::ics(&state.db, &ctx, id).await?;
+    let (db, ctx) = state.acting().await?;
+    let text = meetings::ics(&db, &ctx, id).await?;
     crate::record_commands::save_bytes(
         &app,
         Some(("iCalendar", &["ics"])),
@@ -371,6 +371,7 @@ fn open_meeting_window(
     app: &AppHandle,
     joined: &MeetingJoin,
     labels: &banco::model::MeetingLabels,
+    db: banco::store::Db,
     ctx: Ctx,
 ) -> Result<()> {
     let label = window_label(joined.meeting.id);
@@ -420,10 +421,15 @@ fn open_meeting_window(
     let (app_handle, id, note_labels) = (app.clone(), joined.meeting.id, labels.note.clone());
     window.on_window_event(move |event| {
         if let tauri::WindowEvent::Destroyed = event {
-            let (app, ctx, note_labels) = (app_handle.clone(), ctx.clone(), note_labels.clone());
+            // The pool of whoever joined: on a chain server their own login's.
+            let (app, db, ctx, note_labels) = (
+                app_handle.clone(),
+                db.clone(),
+                ctx.clone(),
+                note_labels.clone(),
+            );
             tauri::async_runtime::spawn(async move {
-                let state = app.state::<AppState>();
-                match meetings::end(&state.db, &ctx, id, &note_labels).await {
+                match meetings::end(&db, &ctx, id, &note_labels).await {
                     Ok(ended) => {
                         let _ = app.emit_to("main", "meeting-ended", ended);
                     }

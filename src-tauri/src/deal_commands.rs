@@ -19,8 +19,8 @@ pub async fn list_pipelines(
     req: wire::ListPipelines,
 ) -> Result<Response<wire::ListPipelines>> {
     let wire::ListPipelines {} = req;
-    let ctx = state.acting().await?;
-    pipelines::list(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    pipelines::list(&db, &ctx).await
 }
 
 /// Creates a pipeline from (stage name, probability %) pairs.
@@ -30,8 +30,8 @@ pub async fn create_pipeline(
     req: wire::CreatePipeline,
 ) -> Result<Response<wire::CreatePipeline>> {
     let wire::CreatePipeline { name, stages } = req;
-    let ctx = state.acting().await?;
-    pipelines::create(&state.db, &ctx, &name, &stages).await
+    let (db, ctx) = state.acting().await?;
+    pipelines::create(&db, &ctx, &name, &stages).await
 }
 
 /// Applies one edit to a pipeline.
@@ -41,8 +41,8 @@ pub async fn edit_pipeline(
     req: wire::EditPipeline,
 ) -> Result<Response<wire::EditPipeline>> {
     let wire::EditPipeline { pipeline, change } = req;
-    let ctx = state.acting().await?;
-    pipelines::edit(&state.db, &ctx, pipeline, &change).await
+    let (db, ctx) = state.acting().await?;
+    pipelines::edit(&db, &ctx, pipeline, &change).await
 }
 
 /// The lost reasons.
@@ -52,8 +52,8 @@ pub async fn lost_reasons(
     req: wire::LostReasons,
 ) -> Result<Response<wire::LostReasons>> {
     let wire::LostReasons {} = req;
-    let ctx = state.acting().await?;
-    pipelines::lost_reasons(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    pipelines::lost_reasons(&db, &ctx).await
 }
 
 /// Adds a lost reason.
@@ -63,8 +63,8 @@ pub async fn add_lost_reason(
     req: wire::AddLostReason,
 ) -> Result<Response<wire::AddLostReason>> {
     let wire::AddLostReason { label } = req;
-    let ctx = state.acting().await?;
-    pipelines::add_lost_reason(&state.db, &ctx, &label).await
+    let (db, ctx) = state.acting().await?;
+    pipelines::add_lost_reason(&db, &ctx, &label).await
 }
 
 /// Campaigns.
@@ -74,8 +74,8 @@ pub async fn list_campaigns(
     req: wire::ListCampaigns,
 ) -> Result<Response<wire::ListCampaigns>> {
     let wire::ListCampaigns {} = req;
-    let ctx = state.acting().await?;
-    campaigns::list(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    campaigns::list(&db, &ctx).await
 }
 
 /// Creates or updates a campaign.
@@ -85,8 +85,8 @@ pub async fn save_campaign(
     req: wire::SaveCampaign,
 ) -> Result<Response<wire::SaveCampaign>> {
     let wire::SaveCampaign { campaign } = req;
-    let ctx = state.acting().await?;
-    campaigns::save(&state.db, &ctx, &campaign).await
+    let (db, ctx) = state.acting().await?;
+    campaigns::save(&db, &ctx, &campaign).await
 }
 
 /// Conversion rules.
@@ -96,8 +96,8 @@ pub async fn list_rules(
     req: wire::ListRules,
 ) -> Result<Response<wire::ListRules>> {
     let wire::ListRules {} = req;
-    let ctx = state.acting().await?;
-    rules::list(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    rules::list(&db, &ctx).await
 }
 
 /// Creates or updates a conversion rule.
@@ -107,8 +107,8 @@ pub async fn save_rule(
     req: wire::SaveRule,
 ) -> Result<Response<wire::SaveRule>> {
     let wire::SaveRule { rule } = req;
-    let ctx = state.acting().await?;
-    rules::save(&state.db, &ctx, &rule).await
+    let (db, ctx) = state.acting().await?;
+    rules::save(&db, &ctx, &rule).await
 }
 
 /// Which rule would fire for a lead.
@@ -118,8 +118,8 @@ pub async fn preview_rules(
     req: wire::PreviewRules,
 ) -> Result<Response<wire::PreviewRules>> {
     let wire::PreviewRules { lead, trigger } = req;
-    let ctx = state.acting().await?;
-    rules::preview(&state.db, &ctx, lead, trigger).await
+    let (db, ctx) = state.acting().await?;
+    rules::preview(&db, &ctx, lead, trigger).await
 }
 
 /// A pipeline's board.
@@ -129,8 +129,8 @@ pub async fn deal_board(
     req: wire::DealBoard,
 ) -> Result<Response<wire::DealBoard>> {
     let wire::DealBoard { filter, per_column } = req;
-    let ctx = state.acting().await?;
-    deals::board(&state.db, &ctx, &filter, per_column).await
+    let (db, ctx) = state.acting().await?;
+    deals::board(&db, &ctx, &filter, per_column).await
 }
 
 /// More cards of a board column.
@@ -145,8 +145,8 @@ pub async fn column_cards(
         offset,
         limit,
     } = req;
-    let ctx = state.acting().await?;
-    deals::column_cards(&state.db, &ctx, &filter, stage, offset, limit).await
+    let (db, ctx) = state.acting().await?;
+    deals::column_cards(&db, &ctx, &filter, stage, offset, limit).await
 }
 
 /// One page of the deal list.
@@ -156,8 +156,8 @@ pub async fn list_deals(
     req: wire::ListDeals,
 ) -> Result<Response<wire::ListDeals>> {
     let wire::ListDeals { query } = req;
-    let ctx = state.acting().await?;
-    deals::list(&state.db, &ctx, &query).await
+    let (db, ctx) = state.acting().await?;
+    deals::list(&db, &ctx, &query).await
 }
 
 /// A deal's detail.
@@ -167,8 +167,8 @@ pub async fn deal_detail(
     req: wire::DealDetail,
 ) -> Result<Response<wire::DealDetail>> {
     let wire::DealDetail { id } = req;
-    let ctx = state.acting().await?;
-    deals::detail(&state.db, &ctx, id).await
+    let (db, ctx) = state.acting().await?;
+    deals::detail(&db, &ctx, id).await
 }
 
 /// Opens a deal (by hand or from a lead).
@@ -178,8 +178,8 @@ pub async fn create_deal(
     req: wire::CreateDeal,
 ) -> Result<Response<wire::CreateDeal>> {
     let wire::CreateDeal { deal } = req;
-    let ctx = state.acting().await?;
-    deals::create(&state.db, &ctx, deal).await
+    let (db, ctx) = state.acting().await?;
+    deals::create(&db, &ctx, deal).await
 }
 
 /// Moves, wins, loses or reopens a deal.
@@ -189,8 +189,8 @@ pub async fn move_deal(
     req: wire::MoveDeal,
 ) -> Result<Response<wire::MoveDeal>> {
     let wire::MoveDeal { id, to } = req;
-    let ctx = state.acting().await?;
-    deals::move_deal(&state.db, &ctx, id, &to).await
+    let (db, ctx) = state.acting().await?;
+    deals::move_deal(&db, &ctx, id, &to).await
 }
 
 /// Edits a deal's lines and terms.
@@ -200,8 +200,8 @@ pub async fn update_deal(
     req: wire::UpdateDeal,
 ) -> Result<Response<wire::UpdateDeal>> {
     let wire::UpdateDeal { id, update } = req;
-    let ctx = state.acting().await?;
-    deals::update(&state.db, &ctx, id, &update).await
+    let (db, ctx) = state.acting().await?;
+    deals::update(&db, &ctx, id, &update).await
 }
 
 /// Links a customer (person and/or company) to a deal that has none.
@@ -215,8 +215,8 @@ pub async fn link_deal_customer(
         person_id,
         company_id,
     } = req;
-    let ctx = state.acting().await?;
-    deals::link_customer(&state.db, &ctx, id, person_id, company_id).await
+    let (db, ctx) = state.acting().await?;
+    deals::link_customer(&db, &ctx, id, person_id, company_id).await
 }
 
 /// A capture form prefilled for a cross-sell lead from a deal's customer.
@@ -226,8 +226,8 @@ pub async fn cross_sell(
     req: wire::CrossSell,
 ) -> Result<Response<wire::CrossSell>> {
     let wire::CrossSell { id } = req;
-    let ctx = state.acting().await?;
-    deals::cross_sell_template(&state.db, &ctx, id).await
+    let (db, ctx) = state.acting().await?;
+    deals::cross_sell_template(&db, &ctx, id).await
 }
 
 /// Every KPI over a range.
@@ -237,8 +237,8 @@ pub async fn kpi_report(
     req: wire::KpiReport,
 ) -> Result<Response<wire::KpiReport>> {
     let wire::KpiReport { range } = req;
-    let ctx = state.acting().await?;
-    kpi::report(&state.db, &ctx, range).await
+    let (db, ctx) = state.acting().await?;
+    kpi::report(&db, &ctx, range).await
 }
 
 async fn save_csv(app: &tauri::AppHandle, file_name: &str, csv: String) -> Result<Option<String>> {
@@ -267,8 +267,8 @@ pub async fn export_kpi_csv(
     req: wire::ExportKpiCsv,
 ) -> Result<Response<wire::ExportKpiCsv>> {
     let wire::ExportKpiCsv { range, table } = req;
-    let ctx = state.acting().await?;
-    let report = kpi::report(&state.db, &ctx, range).await?;
+    let (db, ctx) = state.acting().await?;
+    let report = kpi::report(&db, &ctx, range).await?;
     let csv = kpi::to_csv(&report, table)?;
     let name = format!(
         "banco-kpi-{}.csv",
@@ -288,8 +288,8 @@ pub async fn export_deals_csv(
     req: wire::ExportDealsCsv,
 ) -> Result<Response<wire::ExportDealsCsv>> {
     let wire::ExportDealsCsv { filter } = req;
-    let ctx = state.acting().await?;
-    let csv = export::deals_csv(&state.db, &ctx, &filter).await?;
+    let (db, ctx) = state.acting().await?;
+    let csv = export::deals_csv(&db, &ctx, &filter).await?;
     save_csv(&app, "banco-deals.csv", csv).await
 }
 
@@ -301,7 +301,7 @@ pub async fn deal_import_preview(
 ) -> Result<Response<wire::DealImportPreview>> {
     let wire::DealImportPreview { path } = req;
     let path = state.picked_path(&path)?;
-    let ctx = state.acting().await?;
+    let (_, ctx) = state.acting().await?;
     deal_import::preview(&path, ctx.region())
 }
 
@@ -314,9 +314,9 @@ pub async fn deal_import_run(
 ) -> Result<Response<wire::DealImportRun>> {
     let wire::DealImportRun { request } = req;
     state.picked_path(&request.path)?;
-    let ctx = state.acting().await?;
+    let (db, ctx) = state.acting().await?;
     deal_import::run(
-        &state.db,
+        &db,
         &ctx,
         &request,
         |done, total| {

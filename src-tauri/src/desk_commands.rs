@@ -5,6 +5,7 @@
 
 use banco::model::{AppInfo, DeskState};
 use banco::services::{sign_in, staff, Ctx};
+use banco::store::Db;
 use banco::wire::{self, Response};
 use banco::{Error, Result};
 use tauri::State;
@@ -12,13 +13,13 @@ use tauri::State;
 use crate::AppState;
 
 /// The frame's data for `ctx`.
-async fn info(state: &AppState, ctx: &Ctx) -> Result<AppInfo> {
+async fn info(state: &AppState, db: &Db, ctx: &Ctx) -> Result<AppInfo> {
     Ok(AppInfo {
         tenant: ctx.tenant.clone(),
         user: ctx.user.clone(),
-        users: staff::list_users(&state.db, ctx).await?,
-        stores: staff::list_stores(&state.db, ctx).await?,
-        backend: match state.db.backend() {
+        users: staff::list_users(db, ctx).await?,
+        stores: staff::list_stores(db, ctx).await?,
+        backend: match db.backend() {
             banco::store::Backend::Sqlite => "sqlite".into(),
             banco::store::Backend::Postgres => "postgres".into(),
         },
@@ -27,9 +28,9 @@ async fn info(state: &AppState, ctx: &Ctx) -> Result<AppInfo> {
 }
 
 /// Makes `ctx` the signed-in, unlocked user of this desk.
-async fn signed_in(state: &AppState, ctx: Ctx) -> Result<AppInfo> {
-    let shown = info(state, &ctx).await?;
-    state.set_desk(Some(ctx), false).await;
+async fn signed_in(state: &AppState, db: Db, ctx: Ctx) -> Result<AppInfo> {
+    let shown = info(state, &db, &ctx).await?;
+    state.set_desk(Some((db, ctx))).await;
     tracing::info!(user = %shown.user.id, "signed in");
     Ok(shown)
 }
@@ -41,8 +42,8 @@ pub async fn app_info(
     req: wire::AppInfo,
 ) -> Result<Response<wire::AppInfo>> {
     let wire::AppInfo {} = req;
-    let ctx = state.acting().await?;
-    info(&state, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    info(&state, &db, &ctx).await
 }
 
 /// What the desk shows first (see [`DeskState`]).
@@ -53,13 +54,14 @@ pub async fn desk_state(
 ) -> Result<Response<wire::DeskState>> {
     let wire::DeskState {} = req;
     match state.acting().await {
-        Ok(ctx) => Ok(DeskState::SignedIn {
-            info: Box::new(info(&state, &ctx).await?),
+        Ok((db, ctx)) => Ok(DeskState::SignedIn {
+            info: Box::new(info(&state, &db, &ctx).await?),
         }),
-        Err(Error::SignedOut) => match state.locked_user().await {
-            Some(ctx) => Ok(DeskState::Locked { user: ctx.user }),
-            None if sign_in::is_unclaimed(&state.db).await? => Ok(DeskState::Unclaimed),
-            None => Ok(DeskState::SignedOut),
+        Err(Error::SignedOut) => match (state.locked_user().await, state.shop()) {
+            (Some(ctx), _) => Ok(DeskState::Locked { user: ctx.user }),
+            // A chain server is set up by `banco admin init`, never claimed.
+            (None, Some(shop)) if sign_in::is_unclaimed(shop).await? => Ok(DeskState::Unclaimed),
+            (None, _) => Ok(DeskState::SignedOut),
         },
         Err(e) => Err(e),
     }
@@ -72,8 +74,12 @@ pub async fn claim_desk(
     req: wire::ClaimDesk,
 ) -> Result<Response<wire::ClaimDesk>> {
     let wire::ClaimDesk { login, password } = req;
-    let ctx = sign_in::claim(&state.db, &login, password).await?;
-    signed_in(&state, ctx).await
+    let shop = state.shop().cloned().ok_or(Error::SignIn {
+        reason: "not_unclaimed",
+        retry_after_s: 0,
+    })?;
+    let ctx = sign_in::claim(&shop, &login, password).await?;
+    signed_in(&state, shop, ctx).await
 }
 
 /// Signs in by login and password.
@@ -83,8 +89,8 @@ pub async fn sign_in(
     req: wire::SignIn,
 ) -> Result<Response<wire::SignIn>> {
     let wire::SignIn { login, password } = req;
-    let ctx = sign_in::sign_in(&state.db, &login, password).await?;
-    signed_in(&state, ctx).await
+    let (db, ctx) = state.check_sign_in(&login, password).await?;
+    signed_in(&state, db, ctx).await
 }
 
 /// Unlocks the desk with the locked user's password.
@@ -95,8 +101,9 @@ pub async fn unlock_desk(
 ) -> Result<Response<wire::UnlockDesk>> {
     let wire::UnlockDesk { password } = req;
     let who = state.locked_user().await.ok_or(Error::SignedOut)?;
-    let ctx = sign_in::verify_user(&state.db, who.tenant_id(), who.user.id, password).await?;
-    signed_in(&state, ctx).await
+    let db = state.desk_db().await.ok_or(Error::SignedOut)?;
+    let ctx = sign_in::verify_user(&db, who.tenant_id(), who.user.id, password).await?;
+    signed_in(&state, db, ctx).await
 }
 
 /// Locks the desk.
@@ -117,7 +124,7 @@ pub async fn sign_out(
     req: wire::SignOut,
 ) -> Result<Response<wire::SignOut>> {
     let wire::SignOut {} = req;
-    state.set_desk(None, false).await;
+    state.set_desk(None).await;
     Ok(())
 }
 
@@ -128,9 +135,24 @@ pub async fn switch_user(
     req: wire::SwitchUser,
 ) -> Result<Response<wire::SwitchUser>> {
     let wire::SwitchUser { user, password } = req;
-    let ctx = state.acting().await?;
-    let next = sign_in::verify_user(&state.db, ctx.tenant_id(), user, password).await?;
-    signed_in(&state, next).await
+    let (db, ctx) = state.acting().await?;
+    if state.shop().is_some() {
+        let next = sign_in::verify_user(&db, ctx.tenant_id(), user, password).await?;
+        return signed_in(&state, db, next).await;
+    }
+    // A chain server: the colleague works on a connection of their own
+    // login, opened with their password.
+    let login = staff::list_users(&db, &ctx)
+        .await?
+        .into_iter()
+        .find(|u| u.id == user && u.active)
+        .and_then(|u| u.login)
+        .ok_or(Error::SignIn {
+            reason: "wrong_credentials",
+            retry_after_s: 0,
+        })?;
+    let (next_db, next) = state.check_sign_in(&login, password).await?;
+    signed_in(&state, next_db, next).await
 }
 
 /// Sets a user's password (and login).
@@ -144,8 +166,8 @@ pub async fn set_password(
         login,
         password,
     } = req;
-    let ctx = state.acting().await?;
-    sign_in::set_password(&state.db, &ctx, user, &login, password).await
+    let (db, ctx) = state.acting().await?;
+    sign_in::set_password(&db, &ctx, user, &login, password).await
 }
 
 /// Changes the signed-in user's own password.
@@ -155,8 +177,8 @@ pub async fn change_password(
     req: wire::ChangePassword,
 ) -> Result<Response<wire::ChangePassword>> {
     let wire::ChangePassword { current, new } = req;
-    let ctx = state.acting().await?;
-    sign_in::change_own_password(&state.db, &ctx, current, new).await
+    let (db, ctx) = state.acting().await?;
+    sign_in::change_own_password(&db, &ctx, current, new).await
 }
 
 /// "Forget this computer": the server password leaves the OS keychain.
@@ -166,7 +188,7 @@ pub async fn forget_computer(
     req: wire::ForgetComputer,
 ) -> Result<Response<wire::ForgetComputer>> {
     let wire::ForgetComputer {} = req;
-    let ctx = state.acting().await?;
+    let (_, ctx) = state.acting().await?;
     sign_in::forget_this_computer(&ctx, state.database_url())
 }
 
@@ -177,6 +199,6 @@ pub async fn set_idle_lock(
     req: wire::SetIdleLock,
 ) -> Result<Response<wire::SetIdleLock>> {
     let wire::SetIdleLock { minutes } = req;
-    let ctx = state.acting().await?;
-    sign_in::set_idle_lock(&state.db, &ctx, minutes).await
+    let (db, ctx) = state.acting().await?;
+    sign_in::set_idle_lock(&db, &ctx, minutes).await
 }

@@ -22,8 +22,10 @@ use tokio::sync::RwLock;
 
 /// State shared by every command.
 pub struct AppState {
-    /// The open database.
-    pub db: Db,
+    /// The shop's embedded database (SQLite), open from the start; `None`
+    /// on a chain server, where each signed-in person works on a
+    /// connection of their own login (see [`Desk::db`]).
+    shop: Option<Db>,
     /// Who is signed in at this desk, and whether it is locked.
     desk: RwLock<Desk>,
     /// Where the database lives, for display (a URL without password for Postgres).
@@ -42,15 +44,19 @@ pub struct AppState {
 struct Desk {
     /// The signed-in user's tenant and user (`None`: nobody).
     who: Option<Ctx>,
+    /// Their database: the shop's, or on a chain server a pool connected
+    /// as their own login (so the server's row security is theirs).
+    db: Option<Db>,
     /// The desk is locked: the same user unlocks it with their password.
     locked: bool,
 }
 
 impl AppState {
-    /// A desk where nobody is signed in yet, on `db`.
-    pub fn new(db: Db, url: String, location: String) -> Self {
+    /// A desk where nobody is signed in yet: on the shop's embedded
+    /// database `shop`, or (`None`) on the chain server of `url`.
+    pub fn new(shop: Option<Db>, url: String, location: String) -> Self {
         AppState {
-            db,
+            shop,
             url,
             desk: RwLock::new(Desk::default()),
             location,
@@ -97,22 +103,50 @@ impl AppState {
     /// Errors: [`banco::Error::SignedOut`] when nobody is signed in, the
     /// desk is locked, or the user has been deactivated (then the desk
     /// signs them out).
-    pub async fn acting(&self) -> banco::Result<Ctx> {
+    pub async fn acting(&self) -> banco::Result<(Db, Ctx)> {
         let desk = self.desk.read().await.clone();
-        let who = match desk {
+        let (who, db) = match desk {
             Desk {
                 who: Some(who),
+                db: Some(db),
                 locked: false,
-            } => who,
+            } => (who, db),
             _ => return Err(banco::Error::SignedOut),
         };
-        match Ctx::of(&self.db, who.tenant_id(), who.user.id).await {
-            Ok(ctx) => Ok(ctx),
+        match Ctx::of(&db, who.tenant_id(), who.user.id).await {
+            Ok(ctx) => Ok((db, ctx)),
             Err(banco::Error::NotFound { .. }) => {
-                self.set_desk(None, false).await;
+                self.set_desk(None).await;
                 Err(banco::Error::SignedOut)
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// The shop's embedded database, `None` on a chain server.
+    pub fn shop(&self) -> Option<&Db> {
+        self.shop.as_ref()
+    }
+
+    /// The database of the person at the desk, signed in or locked out.
+    pub async fn desk_db(&self) -> Option<Db> {
+        self.desk.read().await.db.clone()
+    }
+
+    /// Signs `login` in with `password`: on the shop's database, or on the
+    /// chain server as that login (a connection of their own).
+    ///
+    /// Errors: as [`banco::services::sign_in::sign_in`] and
+    /// [`banco::services::sign_in::sign_in_server`].
+    pub async fn check_sign_in(
+        &self,
+        login: &str,
+        password: banco::model::Password,
+    ) -> banco::Result<(Db, Ctx)> {
+        use banco::services::sign_in;
+        match &self.shop {
+            Some(db) => Ok((db.clone(), sign_in::sign_in(db, login, password).await?)),
+            None => sign_in::sign_in_server(&self.url, login, password).await,
         }
     }
 
@@ -128,10 +162,28 @@ impl AppState {
         desk.locked = desk.who.is_some();
     }
 
-    /// Sets who is signed in. Called only after a password was checked
-    /// (or to sign out).
-    async fn set_desk(&self, who: Option<Ctx>, locked: bool) {
-        *self.desk.write().await = Desk { who, locked };
+    /// Sets who is signed in, on which database (or, with `None`, signs
+    /// out). Called only after a password was checked. A chain-server pool
+    /// of the person who leaves is closed.
+    async fn set_desk(&self, signed_in: Option<(Db, Ctx)>) {
+        let (db, who) = match signed_in {
+            Some((db, who)) => (Some(db), Some(who)),
+            None => (None, None),
+        };
+        let old = std::mem::replace(
+            &mut *self.desk.write().await,
+            Desk {
+                who,
+                db,
+                locked: false,
+            },
+        );
+        if let Some(old) = old.db.filter(|_| self.shop.is_none()) {
+            let next = self.desk.read().await.db.clone();
+            if !next.is_some_and(|n| n.same_pool(&old)) {
+                old.close().await;
+            }
+        }
     }
 }
 
@@ -220,11 +272,16 @@ pub fn run() {
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("BANCO_LOG"))
         .init();
     let (url, location) = database_url();
+    // The shop's file is opened (and migrated) at start; a chain server
+    // is reached at sign-in, as the person's own login.
     let state = tauri::async_runtime::block_on(async {
+        if banco::store::is_postgres_url(&url) {
+            return Ok(AppState::new(None, url.clone(), location));
+        }
         let db = Db::connect(&url).await?;
-        db.migrate().await?;
+        db.ready().await?;
         banco::services::context::bootstrap(&db).await?;
-        Ok::<_, banco::Error>(AppState::new(db, url.clone(), location))
+        Ok::<_, banco::Error>(AppState::new(Some(db), url.clone(), location))
     });
     let state = match state {
         Ok(s) => s,

@@ -18,8 +18,8 @@ pub async fn list_companies(
     req: wire::ListCompanies,
 ) -> Result<Response<wire::ListCompanies>> {
     let wire::ListCompanies { query } = req;
-    let ctx = state.acting().await?;
-    companies::list(&state.db, &ctx, &query).await
+    let (db, ctx) = state.acting().await?;
+    companies::list(&db, &ctx, &query).await
 }
 
 /// Creates a company from its form.
@@ -29,8 +29,8 @@ pub async fn create_company(
     req: wire::CreateCompany,
 ) -> Result<Response<wire::CreateCompany>> {
     let wire::CreateCompany { input } = req;
-    let ctx = state.acting().await?;
-    companies::create(&state.db, &ctx, &input).await
+    let (db, ctx) = state.acting().await?;
+    companies::create(&db, &ctx, &input).await
 }
 
 /// Saves a company's form.
@@ -40,8 +40,8 @@ pub async fn update_company(
     req: wire::UpdateCompany,
 ) -> Result<Response<wire::UpdateCompany>> {
     let wire::UpdateCompany { id, input } = req;
-    let ctx = state.acting().await?;
-    companies::update(&state.db, &ctx, id, &input).await
+    let (db, ctx) = state.acting().await?;
+    companies::update(&db, &ctx, id, &input).await
 }
 
 /// The company card.
@@ -51,8 +51,8 @@ pub async fn company_card(
     req: wire::CompanyCard,
 ) -> Result<Response<wire::CompanyCard>> {
     let wire::CompanyCard { id } = req;
-    let ctx = state.acting().await?;
-    companies::card(&state.db, &ctx, id).await
+    let (db, ctx) = state.acting().await?;
+    companies::card(&db, &ctx, id).await
 }
 
 /// The person card.
@@ -62,8 +62,8 @@ pub async fn person_card(
     req: wire::PersonCard,
 ) -> Result<Response<wire::PersonCard>> {
     let wire::PersonCard { id } = req;
-    let ctx = state.acting().await?;
-    companies::person_card(&state.db, &ctx, id).await
+    let (db, ctx) = state.acting().await?;
+    companies::person_card(&db, &ctx, id).await
 }
 
 /// Saves a person's tax code, city and custom fields.
@@ -73,8 +73,8 @@ pub async fn update_person_details(
     req: wire::UpdatePersonDetails,
 ) -> Result<Response<wire::UpdatePersonDetails>> {
     let wire::UpdatePersonDetails { id, details } = req;
-    let ctx = state.acting().await?;
-    companies::update_person_details(&state.db, &ctx, id, &details).await
+    let (db, ctx) = state.acting().await?;
+    companies::update_person_details(&db, &ctx, id, &details).await
 }
 
 /// Links a person to a company.
@@ -89,8 +89,8 @@ pub async fn link_contact(
         role,
         primary,
     } = req;
-    let ctx = state.acting().await?;
-    companies::link_contact(&state.db, &ctx, company, person, &role, primary).await
+    let (db, ctx) = state.acting().await?;
+    companies::link_contact(&db, &ctx, company, person, &role, primary).await
 }
 
 /// Unlinks a person from a company.
@@ -100,8 +100,8 @@ pub async fn unlink_contact(
     req: wire::UnlinkContact,
 ) -> Result<Response<wire::UnlinkContact>> {
     let wire::UnlinkContact { company, person } = req;
-    let ctx = state.acting().await?;
-    companies::unlink_contact(&state.db, &ctx, company, person).await
+    let (db, ctx) = state.acting().await?;
+    companies::unlink_contact(&db, &ctx, company, person).await
 }
 
 /// Exports the companies matching `query` as CSV (asks where).
@@ -112,8 +112,8 @@ pub async fn export_companies_csv(
     req: wire::ExportCompaniesCsv,
 ) -> Result<Response<wire::ExportCompaniesCsv>> {
     let wire::ExportCompaniesCsv { query } = req;
-    let ctx = state.acting().await?;
-    let csv = companies::export_csv(&state.db, &ctx, &query).await?;
+    let (db, ctx) = state.acting().await?;
+    let csv = companies::export_csv(&db, &ctx, &query).await?;
     save_text(&app, "CSV", "csv", "banco-aziende.csv", csv).await
 }
 
@@ -124,8 +124,8 @@ pub async fn add_record_note(
     req: wire::AddRecordNote,
 ) -> Result<Response<wire::AddRecordNote>> {
     let wire::AddRecordNote { note } = req;
-    let ctx = state.acting().await?;
-    notes::add(&state.db, &ctx, &note).await
+    let (db, ctx) = state.acting().await?;
+    notes::add(&db, &ctx, &note).await
 }
 
 /// Edits a note.
@@ -135,8 +135,8 @@ pub async fn edit_note(
     req: wire::EditNote,
 ) -> Result<Response<wire::EditNote>> {
     let wire::EditNote { id, edit } = req;
-    let ctx = state.acting().await?;
-    notes::edit(&state.db, &ctx, id, &edit).await
+    let (db, ctx) = state.acting().await?;
+    notes::edit(&db, &ctx, id, &edit).await
 }
 
 /// Notes of a record.
@@ -146,8 +146,8 @@ pub async fn list_notes(
     req: wire::ListNotes,
 ) -> Result<Response<wire::ListNotes>> {
     let wire::ListNotes { entity } = req;
-    let ctx = state.acting().await?;
-    notes::list(&state.db, &ctx, entity).await
+    let (db, ctx) = state.acting().await?;
+    notes::list(&db, &ctx, entity).await
 }
 
 /// A note's earlier versions.
@@ -157,8 +157,8 @@ pub async fn note_revisions(
     req: wire::NoteRevisions,
 ) -> Result<Response<wire::NoteRevisions>> {
     let wire::NoteRevisions { id } = req;
-    let ctx = state.acting().await?;
-    notes::revisions(&state.db, &ctx, id).await
+    let (db, ctx) = state.acting().await?;
+    notes::revisions(&db, &ctx, id).await
 }
 
 /// The acting user's mentions.
@@ -168,8 +168,8 @@ pub async fn mentions(
     req: wire::Mentions,
 ) -> Result<Response<wire::Mentions>> {
     let wire::Mentions { unread_only } = req;
-    let ctx = state.acting().await?;
-    notes::inbox(&state.db, &ctx, unread_only).await
+    let (db, ctx) = state.acting().await?;
+    notes::inbox(&db, &ctx, unread_only).await
 }
 
 /// Marks mentions read (one note's, or all).
@@ -179,8 +179,8 @@ pub async fn mark_mentions_read(
     req: wire::MarkMentionsRead,
 ) -> Result<Response<wire::MarkMentionsRead>> {
     let wire::MarkMentionsRead { note } = req;
-    let ctx = state.acting().await?;
-    notes::mark_read(&state.db, &ctx, note).await
+    let (db, ctx) = state.acting().await?;
+    notes::mark_read(&db, &ctx, note).await
 }
 
 /// One page of a record's timeline.
@@ -195,8 +195,8 @@ pub async fn timeline(
         offset,
         limit,
     } = req;
-    let ctx = state.acting().await?;
-    notes::timeline(&state.db, &ctx, entity_type, entity_id, offset, limit).await
+    let (db, ctx) = state.acting().await?;
+    notes::timeline(&db, &ctx, entity_type, entity_id, offset, limit).await
 }
 
 /// Asks for a file and attaches it to a record; `None` if cancelled.
@@ -221,8 +221,8 @@ pub async fn attach_document(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let ctx = state.acting().await?;
-    notes::attach(&state.db, &ctx, entity_type, entity_id, &name, &bytes)
+    let (db, ctx) = state.acting().await?;
+    notes::attach(&db, &ctx, entity_type, entity_id, &name, &bytes)
         .await
         .map(Some)
 }
@@ -235,8 +235,8 @@ pub async fn save_document(
     req: wire::SaveDocument,
 ) -> Result<Response<wire::SaveDocument>> {
     let wire::SaveDocument { id } = req;
-    let ctx = state.acting().await?;
-    let (doc, bytes) = notes::read(&state.db, &ctx, id).await?;
+    let (db, ctx) = state.acting().await?;
+    let (doc, bytes) = notes::read(&db, &ctx, id).await?;
     save_bytes(&app, None, &doc.file_name, bytes).await
 }
 
@@ -247,8 +247,8 @@ pub async fn custom_fields(
     req: wire::CustomFields,
 ) -> Result<Response<wire::CustomFields>> {
     let wire::CustomFields {} = req;
-    let ctx = state.acting().await?;
-    companies::fields(&state.db, &ctx).await
+    let (db, ctx) = state.acting().await?;
+    companies::fields(&db, &ctx).await
 }
 
 /// Defines or edits a custom field.
@@ -258,8 +258,8 @@ pub async fn save_custom_field(
     req: wire::SaveCustomField,
 ) -> Result<Response<wire::SaveCustomField>> {
     let wire::SaveCustomField { field } = req;
-    let ctx = state.acting().await?;
-    companies::save_field(&state.db, &ctx, &field).await
+    let (db, ctx) = state.acting().await?;
+    companies::save_field(&db, &ctx, &field).await
 }
 
 /// Sets the custom values of a lead or deal.
@@ -273,8 +273,8 @@ pub async fn set_custom_values(
         id,
         values,
     } = req;
-    let ctx = state.acting().await?;
-    companies::set_custom_values(&state.db, &ctx, entity_type, id, &values).await
+    let (db, ctx) = state.acting().await?;
+    companies::set_custom_values(&db, &ctx, entity_type, id, &values).await
 }
 
 /// The custom values of a record.
@@ -284,8 +284,8 @@ pub async fn custom_values(
     req: wire::CustomValues,
 ) -> Result<Response<wire::CustomValues>> {
     let wire::CustomValues { entity_type, id } = req;
-    let ctx = state.acting().await?;
-    companies::custom_values(&state.db, &ctx, entity_type, id).await
+    let (db, ctx) = state.acting().await?;
+    companies::custom_values(&db, &ctx, entity_type, id).await
 }
 
 /// Exports the leads matching `query` as CSV (asks where).
@@ -296,10 +296,9 @@ pub async fn export_leads_csv(
     req: wire::ExportLeadsCsv,
 ) -> Result<Response<wire::ExportLeadsCsv>> {
     let wire::ExportLeadsCsv { query } = req;
-    let ctx = state.acting().await?;
-    let items = banco::services::export::all_leads(&state.db, &ctx, &query).await?;
-    let keys =
-        banco::services::custom_fields::custom_keys(&state.db, &ctx, EntityType::Lead).await?;
+    let (db, ctx) = state.acting().await?;
+    let items = banco::services::export::all_leads(&db, &ctx, &query).await?;
+    let keys = banco::services::custom_fields::custom_keys(&db, &ctx, EntityType::Lead).await?;
     let csv = banco::services::export::leads_csv(&items, &keys)?;
     save_text(&app, "CSV", "csv", "banco-lead.csv", csv).await
 }
@@ -311,8 +310,8 @@ pub async fn search(
     req: wire::Search,
 ) -> Result<Response<wire::Search>> {
     let wire::Search { query } = req;
-    let ctx = state.acting().await?;
-    search::search(&state.db, &ctx, &query, 6).await
+    let (db, ctx) = state.acting().await?;
+    search::search(&db, &ctx, &query, 6).await
 }
 
 /// Likely duplicates of people or companies.
@@ -322,8 +321,8 @@ pub async fn duplicate_pairs(
     req: wire::DuplicatePairs,
 ) -> Result<Response<wire::DuplicatePairs>> {
     let wire::DuplicatePairs { entity_type } = req;
-    let ctx = state.acting().await?;
-    duplicates::scan(&state.db, &ctx, entity_type).await
+    let (db, ctx) = state.acting().await?;
+    duplicates::scan(&db, &ctx, entity_type).await
 }
 
 /// Merges `merge` into `keep`.
@@ -337,8 +336,8 @@ pub async fn merge_records(
         keep,
         merge,
     } = req;
-    let ctx = state.acting().await?;
-    duplicates::merge(&state.db, &ctx, entity_type, keep, merge).await
+    let (db, ctx) = state.acting().await?;
+    duplicates::merge(&db, &ctx, entity_type, keep, merge).await
 }
 
 /// Marks a pair "not a duplicate".
@@ -348,8 +347,8 @@ pub async fn dismiss_duplicate(
     req: wire::DismissDuplicate,
 ) -> Result<Response<wire::DismissDuplicate>> {
     let wire::DismissDuplicate { entity_type, a, b } = req;
-    let ctx = state.acting().await?;
-    duplicates::dismiss(&state.db, &ctx, entity_type, a, b).await
+    let (db, ctx) = state.acting().await?;
+    duplicates::dismiss(&db, &ctx, entity_type, a, b).await
 }
 
 /// Saves the vCards of a person or of a company's contacts (asks where).
@@ -360,10 +359,10 @@ pub async fn export_vcard(
     req: wire::ExportVcard,
 ) -> Result<Response<wire::ExportVcard>> {
     let wire::ExportVcard { entity_type, id } = req;
-    let ctx = state.acting().await?;
+    let (db, ctx) = state.acting().await?;
     let text = match entity_type {
-        EntityType::Company => vcard::export_company(&state.db, &ctx, id).await?,
-        _ => vcard::export(&state.db, &ctx, &[id]).await?,
+        EntityType::Company => vcard::export_company(&db, &ctx, id).await?,
+        _ => vcard::export(&db, &ctx, &[id]).await?,
     };
     save_text(&app, "vCard", "vcf", "contatti.vcf", text).await
 }
@@ -383,10 +382,8 @@ pub async fn import_vcard(
         path: path.display().to_string(),
         source,
     })?;
-    let ctx = state.acting().await?;
-    vcard::import(&state.db, &ctx, &bytes, duplicates)
-        .await
-        .map(Some)
+    let (db, ctx) = state.acting().await?;
+    vcard::import(&db, &ctx, &bytes, duplicates).await.map(Some)
 }
 
 /// Reads a companies CSV and proposes a mapping.
@@ -397,8 +394,8 @@ pub async fn company_import_preview(
 ) -> Result<Response<wire::CompanyImportPreview>> {
     let wire::CompanyImportPreview { path } = req;
     let path = state.picked_path(&path)?;
-    let ctx = state.acting().await?;
-    company_import::preview(&state.db, &ctx, &path).await
+    let (db, ctx) = state.acting().await?;
+    company_import::preview(&db, &ctx, &path).await
 }
 
 /// Runs a companies import.
@@ -409,8 +406,8 @@ pub async fn company_import_run(
 ) -> Result<Response<wire::CompanyImportRun>> {
     let wire::CompanyImportRun { request } = req;
     state.picked_path(&request.path)?;
-    let ctx = state.acting().await?;
-    company_import::run(&state.db, &ctx, &request).await
+    let (db, ctx) = state.acting().await?;
+    company_import::run(&db, &ctx, &request).await
 }
 
 /// Asks for a file to open (optionally filtered by extension).

@@ -105,15 +105,16 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
         super::search_index::reindex_if_missing(db, t.id).await?;
         return Ok(t);
     }
+    if db.backend() == crate::store::Backend::Postgres {
+        // A chain server's tenants are made by `banco admin`, never by a
+        // desk; a login that sees none is no Banco user of this database.
+        return Err(Error::NotFound {
+            entity: "tenant",
+            id: "(of this login: ask your administrator for a Banco login)".into(),
+        });
+    }
     let at = now();
-    let tenant = Tenant {
-        id: Uuid::now_v7(),
-        name: "Banco".into(),
-        default_region: DEFAULT_REGION.into(),
-        consent_text_version: INITIAL_CONSENT_TEXT_VERSION.into(),
-        currency: DEFAULT_CURRENCY.into(),
-        idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
-    };
+    let tenant = new_tenant("Banco");
     let store = Shop {
         id: Uuid::now_v7(),
         name: "Negozio principale".into(),
@@ -147,7 +148,40 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
     })
 }
 
+/// A new tenant called `name` with the defaults: region `IT`, currency
+/// `EUR`, the first consent text version, a 10-minute idle lock.
+pub fn new_tenant(name: &str) -> Tenant {
+    Tenant {
+        id: Uuid::now_v7(),
+        name: name.trim().into(),
+        default_region: DEFAULT_REGION.into(),
+        consent_text_version: INITIAL_CONSENT_TEXT_VERSION.into(),
+        currency: DEFAULT_CURRENCY.into(),
+        idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
+    }
+}
+
 impl Ctx {
+    /// The schema owner acting for `tenant` (`banco admin …` on a chain
+    /// server): an admin that is no user of the tenant (nil id, no store).
+    /// Only [`super::admin`] makes one, over a [`Db::connect_owner`] pool.
+    pub fn owner(tenant: Tenant) -> Ctx {
+        Ctx {
+            tenant,
+            user: User {
+                id: Uuid::nil(),
+                display_name: "banco admin".into(),
+                email: None,
+                role: Role::Admin,
+                store_id: None,
+                active: true,
+                created_at: now(),
+                login: None,
+                has_password: false,
+            },
+        }
+    }
+
     /// Checks that the acting user is a store manager or an admin (who may
     /// configure pipelines, campaigns, rules and lost reasons).
     ///

@@ -5,6 +5,7 @@
 //! Writes run in one transaction each: a use case that fails leaves the
 //! database as it was.
 
+pub mod admin;
 pub mod calls;
 pub mod campaigns;
 pub mod capture;

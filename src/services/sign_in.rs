@@ -25,7 +25,7 @@ use super::context::bootstrap;
 use super::{now, Ctx};
 use crate::model::{check_password, normalize_login, Password, Role, Tenant, User};
 use crate::store::sign_in::Credentials;
-use crate::store::Db;
+use crate::store::{Backend, Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Wrong passwords in a row after which a login is locked for a while.
@@ -93,7 +93,7 @@ pub async fn is_unclaimed(db: &Db) -> Result<bool> {
 /// Errors: [`Error::Validation`] (`login`, `password`);
 /// [`Error::SignIn`] `not_unclaimed` once anybody has a password.
 pub async fn claim(db: &Db, login: &str, password: Password) -> Result<Ctx> {
-    let (login, hash) = new_credentials(login, password).await?;
+    let (login, secret) = new_credentials(db, login, password).await?;
     let admin = Ctx::load(db, None).await?;
     with_tx!(db, |c| {
         if c.any_password().await? {
@@ -102,15 +102,14 @@ pub async fn claim(db: &Db, login: &str, password: Password) -> Result<Ctx> {
                 retry_after_s: 0,
             });
         }
-        c.set_credentials(admin.tenant_id(), admin.user.id, Some(&login), &hash)
-            .await?;
-        Ok(())
+        store_secret(c, admin.tenant_id(), admin.user.id, &login, &secret).await
     })?;
     Ctx::of(db, admin.tenant_id(), admin.user.id).await
 }
 
-/// Validates and hashes a new login and password.
-async fn new_credentials(login: &str, password: Password) -> Result<(String, String)> {
+/// Validates a new login and password, and makes the password's
+/// [`Secret`] for `db`'s backend.
+async fn new_credentials(db: &Db, login: &str, password: Password) -> Result<(String, Secret)> {
     let mut errors = Vec::new();
     let login = normalize_login(login).map_err(|e| errors.push(e)).ok();
     if let Err(e) = check_password(&password) {
@@ -119,8 +118,58 @@ async fn new_credentials(login: &str, password: Password) -> Result<(String, Str
     let Some(login) = login.filter(|_| errors.is_empty()) else {
         return Err(Error::Validation(errors));
     };
-    let hash = hash_off_runtime(password).await?;
-    Ok((login, hash))
+    Ok((login, secret_for(db, password).await?))
+}
+
+/// What a new password becomes before it is stored. On SQLite an
+/// Argon2id hash in `users.password_hash`; on a chain server the SCRAM
+/// verifier of the user's own Postgres login role, which the server checks
+/// at every connection (the password never travels in clear).
+pub(crate) enum Secret {
+    /// Argon2id PHC string (SQLite).
+    Hash(String),
+    /// SCRAM-SHA-256 verifier (Postgres login role).
+    Verifier(String),
+}
+
+/// The [`Secret`] of `password` for `db`'s backend, made off the runtime.
+pub(crate) async fn secret_for(db: &Db, password: Password) -> Result<Secret> {
+    Ok(match db.backend() {
+        Backend::Sqlite => Secret::Hash(hash_off_runtime(password).await?),
+        Backend::Postgres => Secret::Verifier(
+            off_runtime(move || crate::store::chain::scram_verifier(&password)).await?,
+        ),
+    })
+}
+
+/// Stores `login` and `secret` for a user: the hash in `users`, or the
+/// user's login role on a chain server (created or renamed as needed).
+///
+/// Errors: [`Error::Validation`] (`login`: `already_used`) when the login
+/// is another user's (or, on a server, another role's);
+/// [`Error::ServerRefused`] when the server's own check says no.
+pub(crate) async fn store_secret(
+    c: &mut Conn<'_>,
+    tenant: Uuid,
+    user: Uuid,
+    login: &str,
+    secret: &Secret,
+) -> Result<()> {
+    let stored = match secret {
+        Secret::Hash(hash) => c
+            .set_credentials(tenant, user, Some(login), hash)
+            .await
+            .map(|_| ()),
+        Secret::Verifier(verifier) => c.set_server_login(user, login, verifier).await,
+    };
+    stored.map_err(|e| match e {
+        Error::Duplicate { .. } => {
+            Error::Validation(vec![
+                crate::model::FieldError::new("login", "already_used").with("value", login)
+            ])
+        }
+        other => other,
+    })
 }
 
 /// Signs in by login and password: the context of that user.
@@ -128,6 +177,12 @@ async fn new_credentials(login: &str, password: Password) -> Result<(String, Str
 /// Errors: [`Error::SignIn`] `wrong_credentials` (unknown login, inactive
 /// user, no password set, wrong password) or `too_many_attempts`.
 pub async fn sign_in(db: &Db, login: &str, password: Password) -> Result<Ctx> {
+    if db.backend() == Backend::Postgres {
+        // A chain server's session is the login's own connection.
+        return Err(Error::Integrity(
+            "sign in to a chain server with sign_in::sign_in_server".into(),
+        ));
+    }
     bootstrap(db).await?;
     let Ok(login) = normalize_login(login) else {
         // Not a login at all: the same answer, after the same work.
@@ -139,11 +194,55 @@ pub async fn sign_in(db: &Db, login: &str, password: Password) -> Result<Ctx> {
     Ctx::of(db, tenant, user).await
 }
 
+/// Signs in to a chain server: connects to `url`'s server as `login` with
+/// `password` (the server checks them) and checks its schema. The pool
+/// acts as that login from then on, within the row security.
+///
+/// Errors: [`Error::SignIn`] `wrong_credentials` (a login or password the
+/// server refuses, or a login that is no active Banco user of this
+/// database); [`Error::SchemaMismatch`]; [`Error::Database`] when the
+/// server cannot be reached.
+pub async fn sign_in_server(url: &str, login: &str, password: Password) -> Result<(Db, Ctx)> {
+    let Ok(login) = normalize_login(login) else {
+        return Err(wrong());
+    };
+    let db = match Db::connect_login(url, &login, &password).await {
+        Ok(db) => db,
+        Err(Error::Database(e)) if crate::store::is_auth_failure(&e) => return Err(wrong()),
+        Err(e) => return Err(e),
+    };
+    let ctx = async {
+        db.ready().await?;
+        let (tenant, user) = with_conn!(db, |c| c.server_identity().await)?.ok_or_else(wrong)?;
+        Ctx::of(&db, tenant, user).await
+    }
+    .await;
+    match ctx {
+        Ok(ctx) => Ok((db, ctx)),
+        Err(e) => {
+            db.close().await;
+            Err(e)
+        }
+    }
+}
+
 /// Checks the password of a user of the tenant (switching who is at the
 /// counter, unlocking a desk): that user's context.
 ///
 /// Errors: as [`sign_in`].
 pub async fn verify_user(db: &Db, tenant: Uuid, user: Uuid, password: Password) -> Result<Ctx> {
+    if db.backend() == Backend::Postgres {
+        // The server checks its own logins' passwords (and may slow down
+        // guessing with its `auth_delay` module).
+        let target = with_conn!(db, |c| c.get_user(tenant, user).await)?;
+        let Some(login) = target.filter(|u| u.active).and_then(|u| u.login) else {
+            return Err(wrong());
+        };
+        if !db.login_password_is_right(&login, &password).await? {
+            return Err(wrong());
+        }
+        return Ctx::of(db, tenant, user).await;
+    }
     let creds = with_conn!(db, |c| c.credentials_of(tenant, user).await)?;
     let (tenant, user) = check(db, creds, password).await?;
     Ctx::of(db, tenant, user).await
@@ -233,7 +332,7 @@ pub async fn set_password(
         ("", Some(existing)) => existing.clone(),
         (typed, _) => typed.to_string(),
     };
-    let (login, hash) = new_credentials(&login, password).await?;
+    let (login, secret) = new_credentials(db, &login, password).await?;
     with_tx!(db, |c| {
         if let Some(other) = c.credentials_by_login(&login).await? {
             if other.user_id != target.id {
@@ -244,8 +343,7 @@ pub async fn set_password(
                 .with("value", login.clone())]));
             }
         }
-        c.set_credentials(ctx.tenant_id(), target.id, Some(&login), &hash)
-            .await?;
+        store_secret(c, ctx.tenant_id(), target.id, &login, &secret).await?;
         c.get_user(ctx.tenant_id(), target.id)
             .await?
             .ok_or_else(|| Error::NotFound {
@@ -268,11 +366,16 @@ pub async fn change_own_password(
 ) -> Result<()> {
     check_password(&new).map_err(|e| Error::Validation(vec![e]))?;
     verify_user(db, ctx.tenant_id(), ctx.user.id, current).await?;
-    let hash = hash_off_runtime(new).await?;
-    with_conn!(db, |c| c
-        .set_credentials(ctx.tenant_id(), ctx.user.id, None, &hash)
-        .await)?;
-    Ok(())
+    let login = ctx.user.login.clone().ok_or_else(wrong)?;
+    let secret = secret_for(db, new).await?;
+    with_conn!(db, |c| store_secret(
+        c,
+        ctx.tenant_id(),
+        ctx.user.id,
+        &login,
+        &secret
+    )
+    .await)
 }
 
 /// "Forget this computer": deletes the chain server's password for `url`

@@ -51,9 +51,9 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
             .map_err(|e| errors.push(e))
             .ok(),
     };
-    let hash = match &login {
+    let secret = match &login {
         Some(_) if errors.is_empty() => match crate::model::check_password(&new.password) {
-            Ok(()) => Some(super::sign_in::hash_off_runtime(new.password.clone()).await?),
+            Ok(()) => Some(super::sign_in::secret_for(db, new.password.clone()).await?),
             Err(e) => {
                 errors.push(e);
                 None
@@ -70,7 +70,7 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
         active: true,
         created_at: now(),
         login: login.clone(),
-        has_password: hash.is_some(),
+        has_password: secret.is_some(),
     };
     with_tx!(db, |c| {
         let stores = c.list_stores(ctx.tenant_id()).await?;
@@ -96,9 +96,8 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
             return Err(Error::Validation(std::mem::take(&mut errors)));
         }
         c.insert_user(ctx.tenant_id(), &user).await?;
-        if let (Some(login), Some(hash)) = (&login, &hash) {
-            c.set_credentials(ctx.tenant_id(), user.id, Some(login), hash)
-                .await?;
+        if let (Some(login), Some(secret)) = (&login, &secret) {
+            super::sign_in::store_secret(c, ctx.tenant_id(), user.id, login, secret).await?;
         }
         Ok(user.clone())
     })

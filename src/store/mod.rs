@@ -13,7 +13,8 @@
 //! [`search`], [`companies`], [`notes`], [`documents`], [`timeline`],
 //! [`custom_fields`], [`merge`], [`pipelines`], [`campaigns`], [`deals`],
 //! [`board`], [`kpi`], [`contact_policy`], [`interactions`], [`meetings`],
-//! [`sign_in`]; [`keychain`] keeps a chain server's password.
+//! [`sign_in`]; [`keychain`] keeps a chain server's password, [`chain`]
+//! sets up a chain server's roles, owner and row security.
 //! Each query is written once with `$n` placeholders and run through
 //! [`sql`], which binds its values for the backend at hand; where the
 //! dialects differ the code branches on [`Conn::backend`].
@@ -31,10 +32,12 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::model::Password;
 use crate::{Error, Result};
 
 pub mod board;
 pub mod campaigns;
+pub mod chain;
 pub mod companies;
 pub mod contact_policy;
 pub mod custom_fields;
@@ -94,6 +97,9 @@ pub struct Db {
     /// The SQLite file's folder (documents live beside it); `None` for
     /// Postgres or an in-memory database.
     sqlite_dir: Option<PathBuf>,
+    /// How this Postgres pool reaches its server (host, port, database,
+    /// TLS), to check another login's password there; `None` for SQLite.
+    server: Option<Box<PgConnectOptions>>,
 }
 
 /// Name of the SQLite file inside a data directory.
@@ -172,10 +178,54 @@ pub fn sqlite_url_in(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join(SQLITE_FILE).display())
 }
 
+/// Whether `url` names a Postgres server.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres:") || url.starts_with("postgresql:")
+}
+
+/// The connect options of a Postgres URL: the password from the URL,
+/// `$PGPASSWORD`, `~/.pgpass` (read by sqlx) or else the OS keychain; TLS
+/// `verify-full` unless the URL or `$PGSSLMODE` says otherwise or the
+/// server is this machine ([`tls_must_verify`]).
+///
+/// Errors: [`Error::Database`] for a URL sqlx cannot read.
+pub fn pg_options(url: &str) -> Result<PgConnectOptions> {
+    let mut options = PgConnectOptions::from_str(url)?;
+    let url_has_password = url::Url::parse(url).is_ok_and(|u| u.password().is_some());
+    if !url_has_password && std::env::var_os("PGPASSWORD").is_none() {
+        match keychain::saved_password(url) {
+            Ok(Some(password)) => options = options.password(password.expose()),
+            Ok(None) => {}
+            Err(e) => tracing::warn!("no database password from the OS keychain: {e}"),
+        }
+    }
+    let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
+    if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
+        options = options.ssl_mode(PgSslMode::VerifyFull);
+    }
+    Ok(options)
+}
+
+/// Whether a connection error is the server refusing the login or its
+/// password (SQLSTATE `28P01` invalid password, `28000` no such
+/// authorisation), as opposed to a server that cannot be reached.
+pub fn is_auth_failure(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("28P01") | Some("28000")))
+}
+
+/// The newest migration version this build carries for `backend`.
+pub fn latest_migration(backend: Backend) -> i64 {
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 impl Db {
     /// Opens the database named by `url`: `sqlite:<path>` (the file is
-    /// created if missing, with its folder) or `postgres://…`. Does not
-    /// migrate; call [`Db::migrate`].
+    /// created if missing, with its folder) or `postgres://…` (see
+    /// [`pg_options`]). Does not migrate; call [`Db::ready`].
     ///
     /// Errors: [`Error::UnsupportedDatabaseUrl`] for any other scheme,
     /// [`Error::Database`] if the database cannot be reached.
@@ -211,44 +261,117 @@ impl Db {
             Ok(Db {
                 pool: Pool::Sqlite(pool),
                 sqlite_dir,
+                server: None,
             })
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let mut options = PgConnectOptions::from_str(url)?;
-            // A password in neither the URL nor $PGPASSWORD (nor ~/.pgpass,
-            // which sqlx reads itself) may be in the OS keychain.
-            let url_has_password = url::Url::parse(url).is_ok_and(|u| u.password().is_some());
-            if !url_has_password && std::env::var_os("PGPASSWORD").is_none() {
-                match keychain::saved_password(url) {
-                    Ok(Some(password)) => options = options.password(password.expose()),
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!("no database password from the OS keychain: {e}"),
-                }
-            }
-            let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
-            if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
-                options = options.ssl_mode(PgSslMode::VerifyFull);
-            }
-            let pool = PgPoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
-                .await?;
-            Ok(Db {
-                pool: Pool::Postgres(pool),
-                sqlite_dir: None,
-            })
+        } else if is_postgres_url(url) {
+            Db::connect_pg(pg_options(url)?).await
         } else {
             Err(Error::UnsupportedDatabaseUrl(redact_url(url)))
         }
     }
 
-    /// Applies every pending migration of this backend.
-    pub async fn migrate(&self) -> Result<()> {
+    /// Makes the database ready for this build. SQLite (one shop's own
+    /// file): applies every pending migration. Postgres (a chain's shared
+    /// server): only checks that the schema is this build's, since a desk
+    /// never changes a shared schema — `banco admin migrate` does, as the
+    /// owner ([`chain::apply_owner_schema`]).
+    ///
+    /// Errors: [`Error::Migrate`]; [`Error::SchemaMismatch`] on Postgres.
+    pub async fn ready(&self) -> Result<()> {
         match &self.pool {
             Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
-            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => chain::check_schema(&mut *p.acquire().await?).await?,
         }
         Ok(())
+    }
+
+    /// Opens a chain server as its schema owner, for `banco admin …`: the
+    /// login in `url` must be a member of [`chain::OWNER_ROLE`] (granted by
+    /// `banco admin init`) or a superuser; every connection acts as the
+    /// owner (`SET ROLE`), to which row security grants every row.
+    ///
+    /// Errors: [`Error::UnsupportedDatabaseUrl`] for a non-Postgres URL;
+    /// [`Error::Database`].
+    pub async fn connect_owner(url: &str) -> Result<Db> {
+        if !is_postgres_url(url) {
+            return Err(Error::UnsupportedDatabaseUrl(redact_url(url)));
+        }
+        let options = pg_options(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::Executor::execute(&mut *conn, "SET ROLE banco_owner").await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options.clone())
+            .await?;
+        Ok(Db {
+            pool: Pool::Postgres(pool),
+            sqlite_dir: None,
+            server: Some(Box::new(options)),
+        })
+    }
+
+    /// Opens the chain server of `url` as `login` with `password` (the
+    /// login and password of the URL, if any, are replaced): a pool whose
+    /// every query runs as that login, within the row security.
+    ///
+    /// Errors: [`Error::UnsupportedDatabaseUrl`] for a non-Postgres URL;
+    /// [`Error::Database`], with SQLSTATE `28P01`/`28000` for a wrong login
+    /// or password (see [`is_auth_failure`]).
+    pub async fn connect_login(url: &str, login: &str, password: &Password) -> Result<Db> {
+        if !is_postgres_url(url) {
+            return Err(Error::UnsupportedDatabaseUrl(redact_url(url)));
+        }
+        let options = PgConnectOptions::from_str(url)?
+            .username(login)
+            .password(password.expose());
+        let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
+        let options = if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
+            options.ssl_mode(PgSslMode::VerifyFull)
+        } else {
+            options
+        };
+        Db::connect_pg(options).await
+    }
+
+    async fn connect_pg(options: PgConnectOptions) -> Result<Db> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await?;
+        Ok(Db {
+            pool: Pool::Postgres(pool),
+            sqlite_dir: None,
+            server: Some(Box::new(options)),
+        })
+    }
+
+    /// Whether `login` signs in to this pool's chain server with
+    /// `password` (one short connection, closed at once). `false` on SQLite.
+    ///
+    /// Errors: [`Error::Database`] when the server cannot be reached.
+    pub async fn login_password_is_right(&self, login: &str, password: &Password) -> Result<bool> {
+        use sqlx::ConnectOptions;
+        let Some(server) = &self.server else {
+            return Ok(false);
+        };
+        let options = (**server)
+            .clone()
+            .username(login)
+            .password(password.expose());
+        match options.connect().await {
+            Ok(conn) => {
+                let _ = sqlx::Connection::close(conn).await;
+                Ok(true)
+            }
+            Err(e) if is_auth_failure(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The folder of the SQLite database file (where documents are kept);
@@ -269,6 +392,19 @@ impl Db {
     /// [`with_tx!`](crate::with_tx) macros.
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// Whether `other` is a handle on this same pool.
+    pub fn same_pool(&self, other: &Db) -> bool {
+        match (&self.pool, &other.pool) {
+            (Pool::Sqlite(a), Pool::Sqlite(b)) => {
+                std::ptr::eq(a.connect_options().as_ref(), b.connect_options().as_ref())
+            }
+            (Pool::Postgres(a), Pool::Postgres(b)) => {
+                std::ptr::eq(a.connect_options().as_ref(), b.connect_options().as_ref())
+            }
+            _ => false,
+        }
     }
 
     /// Closes every connection (waits for them to be returned).

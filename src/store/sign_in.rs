@@ -81,6 +81,43 @@ impl Conn<'_> {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Gives a user of a chain server `login` and the SCRAM `verifier` of
+    /// their password (see [`super::chain::scram_verifier`]), creating or
+    /// renaming their Postgres login role. The server's `banco_set_login`
+    /// checks that the connected login may (the owner; an admin of the
+    /// user's tenant; a store manager for their own store's staff; anyone
+    /// for their own password).
+    ///
+    /// Errors: `Duplicate` when another server role has that name;
+    /// `ServerRefused` when the connected login may not.
+    pub async fn set_server_login(
+        &mut self,
+        user: Uuid,
+        login: &str,
+        verifier: &str,
+    ) -> Result<()> {
+        query("SELECT public.banco_set_login($1, $2, $3)")
+            .bind(user)
+            .bind(login)
+            .bind(verifier)
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+
+    /// The tenant and user of the connected chain-server login, when it is
+    /// an active Banco user of this database (`banco_tenant()`,
+    /// `banco_user()`: looked up from `session_user`).
+    pub async fn server_identity(&mut self) -> Result<Option<(Uuid, Uuid)>> {
+        let tenant: Option<Uuid> = query_scalar("SELECT public.banco_tenant()")
+            .fetch_one(&mut *self)
+            .await?;
+        let user: Option<Uuid> = query_scalar("SELECT public.banco_user()")
+            .fetch_one(&mut *self)
+            .await?;
+        Ok(tenant.zip(user))
+    }
+
     /// Records a wrong password: the count goes up and, when `lock_until`
     /// is given, the login refuses attempts until then.
     pub async fn record_failed_sign_in(

@@ -17,6 +17,17 @@ impl Conn<'_> {
         .await
     }
 
+    /// The tenants called `name` (compared trimmed, ignoring case).
+    pub async fn tenants_named(&mut self, name: &str) -> Result<Vec<Tenant>> {
+        query_as::<Tenant>(
+            "SELECT id, name, default_region, consent_text_version, currency, idle_lock_minutes FROM tenants \
+             WHERE LOWER(TRIM(name)) = LOWER(TRIM($1)) ORDER BY created_at, id",
+        )
+        .bind(name)
+        .fetch_all(&mut *self)
+        .await
+    }
+
     /// A tenant by id.
     pub async fn get_tenant(&mut self, id: Uuid) -> Result<Option<Tenant>> {
         query_as::<Tenant>(

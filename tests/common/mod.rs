@@ -15,9 +15,20 @@ pub struct TestDb {
     pub db: Db,
     pub ctx: Ctx,
     dir: Option<std::sync::Arc<tempfile::TempDir>>,
+    /// Postgres: the schema owner's URL (what `banco admin` uses).
+    pub owner_url: Option<String>,
 }
 
 impl TestDb {
+    /// Where a test writes what only the schema owner may (a second
+    /// tenant): the same pool on SQLite, an owner pool on Postgres.
+    pub async fn owner_db(&self) -> Db {
+        match &self.owner_url {
+            Some(url) => Db::connect_owner(url).await.expect("the owner's pool"),
+            None => self.db.clone(),
+        }
+    }
+
     /// Keeps the SQLite folder alive: a test body may not use every field,
     /// and a closure drops what it does not capture.
     pub fn guard(&self) -> Option<std::sync::Arc<tempfile::TempDir>> {
@@ -30,12 +41,13 @@ pub async fn sqlite() -> TestDb {
     let db = Db::connect(&banco::store::sqlite_url_in(dir.path()))
         .await
         .expect("open sqlite");
-    db.migrate().await.expect("migrate sqlite");
+    db.ready().await.expect("migrate sqlite");
     let ctx = Ctx::load(&db, None).await.expect("bootstrap");
     TestDb {
         db,
         ctx,
         dir: Some(std::sync::Arc::new(dir)),
+        owner_url: None,
     }
 }
 
@@ -65,12 +77,56 @@ pub async fn fresh_pg_url() -> String {
     format!("{base}/{name}")
 }
 
-pub async fn postgres() -> TestDb {
+/// The password of every login the tests make on the test cluster.
+pub const PG_PASSWORD: &str = "cassa-2026";
+
+/// A login no other test of the cluster uses (logins are server roles,
+/// shared by every database of the cluster): `prefix_` + 12 hex digits.
+pub fn unique_login(prefix: &str) -> String {
+    let id = Uuid::now_v7().simple().to_string();
+    format!("{prefix}_{}", &id[id.len() - 12..])
+}
+
+/// `url` with `login` and [`PG_PASSWORD`] as its user part.
+pub fn as_login(url: &str, login: &str) -> String {
+    let mut u = url::Url::parse(url).expect("a postgres URL");
+    u.set_username(login).expect("a username");
+    u.set_password(Some(PG_PASSWORD)).expect("a password");
+    u.to_string()
+}
+
+/// A new database set up as a chain server (`banco admin init`: tenant
+/// "Banco", its store, an admin with a fresh login): the owner's URL and
+/// the admin login's URL.
+pub async fn fresh_chain() -> (String, String) {
     let url = fresh_pg_url().await;
-    let db = Db::connect(&url).await.expect("open postgres");
-    db.migrate().await.expect("migrate postgres");
-    let ctx = Ctx::load(&db, None).await.expect("bootstrap");
-    TestDb { db, ctx, dir: None }
+    let login = unique_login("admin");
+    banco::services::admin::init(
+        &url,
+        "Banco",
+        &login,
+        "Amministratore",
+        banco::model::Password(PG_PASSWORD.into()),
+    )
+    .await
+    .expect("banco admin init");
+    let admin = as_login(&url, &login);
+    (url, admin)
+}
+
+/// Postgres as a chain desk uses it: a fresh chain server, opened as its
+/// admin's login, so every query runs within the row security.
+pub async fn postgres() -> TestDb {
+    let (owner, admin) = fresh_chain().await;
+    let db = Db::connect(&admin).await.expect("open postgres");
+    db.ready().await.expect("schema ready");
+    let ctx = Ctx::load(&db, None).await.expect("the admin's context");
+    TestDb {
+        db,
+        ctx,
+        dir: None,
+        owner_url: Some(owner),
+    }
 }
 
 /// Path of a file under `tests/fixtures`.
@@ -100,6 +156,27 @@ macro_rules! store_test {
             async fn postgres() {
                 let t = $crate::common::postgres().await;
                 ($body)(t).await;
+            }
+        }
+    };
+}
+
+/// Declares a test of the embedded database only (`name::sqlite`): for
+/// what a chain server does its own way (its sign-in is the server's, see
+/// tests/chain.rs).
+#[macro_export]
+macro_rules! sqlite_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = $crate::common::sqlite().await;
+                let guard = t.guard();
+                ($body)(t).await;
+                drop(guard);
             }
         }
     };

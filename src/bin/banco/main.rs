@@ -42,6 +42,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
+mod admin_cli;
 mod contacts;
 mod deals;
 mod output;
@@ -81,7 +82,8 @@ Data in and out:
   export         Leads (CSV, JSON) or vCards
 
 Set-up and upkeep:
-  migrate        Apply schema migrations
+  migrate        Apply schema migrations (a chain server: check its schema)
+  admin          A chain server, as its owner: init, migrate, tenant, store, user
   connect        Keep the chain server's password in the OS keychain
   forget         Forget this computer: delete that password
   user           Staff
@@ -119,8 +121,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Apply pending schema migrations (and create the first tenant, store and admin).
+    /// SQLite: apply pending schema migrations (and create the first
+    /// tenant, store and admin). A chain server: check that its schema is
+    /// this version's (`banco admin migrate` changes it).
     Migrate,
+    /// A chain server's set-up, as its schema owner: init, migrate, tenants, stores, users.
+    Admin {
+        #[command(subcommand)]
+        command: admin_cli::AdminCommand,
+    },
     /// Keep the chain server's password (first line of standard input) in
     /// the OS keychain, after checking that it connects.
     Connect {
@@ -427,6 +436,8 @@ fn main() -> ExitCode {
                         | Error::Forbidden { .. }
                         | Error::NotFound { .. }
                         | Error::SignIn { .. }
+                        | Error::SchemaMismatch { .. }
+                        | Error::ServerRefused(_)
                 ) {
                     2
                 } else {
@@ -564,17 +575,10 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Connect { .. } => return staff_cli::connect(&url).await,
         Command::Forget => return staff_cli::forget(&url),
+        Command::Admin { command } => return admin_cli::run(&url, command).await,
         _ => {}
     }
-    let db = Db::connect(&url).await?;
-    db.migrate().await?;
-    let ctx = match staff_cli::signed_in(&db, cli.sign_in.as_deref()).await {
-        Ok(ctx) => ctx,
-        Err(e) => {
-            db.close().await;
-            return Err(e);
-        }
-    };
+    let (db, ctx) = staff_cli::open_signed_in(&url, cli.sign_in.as_deref()).await?;
     let result = command(&db, &ctx, cli.command).await;
     db.close().await;
     result
@@ -582,7 +586,7 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
     match command {
-        Command::Connect { .. } | Command::Forget => Ok(()),
+        Command::Connect { .. } | Command::Forget | Command::Admin { .. } => Ok(()),
         Command::Migrate => {
             println!(
                 "database ready: tenant {} ({}), acting user {}",

@@ -60,10 +60,88 @@ pub enum StoreCommand {
     },
 }
 
-/// The acting user: the one `login` names, signed in with the password from
-/// `$BANCO_PASSWORD` or the terminal; the first admin while the database is
-/// unclaimed and no login is given.
-pub async fn signed_in(db: &Db, login: Option<&str>) -> Result<Ctx> {
+/// Opens the database of `url` for the acting user, ready for this build.
+///
+/// A chain server: with `login`, connects as that login with its password
+/// (`$BANCO_PASSWORD`, the OS keychain, or the prompt); without, as the
+/// URL's own login. Either way the server checks the password, and the
+/// acting user is the Banco user of the connected login. SQLite: see
+/// [`signed_in`].
+///
+/// Errors: [`Error::SignIn`] (`wrong_credentials`, `not_a_user`,
+/// `login_required`); [`Error::SchemaMismatch`]; as [`Db::connect`].
+pub async fn open_signed_in(url: &str, login: Option<&str>) -> Result<(Db, Ctx)> {
+    use banco::services::sign_in;
+    let login = login.filter(|l| !l.trim().is_empty());
+    if !banco::store::is_postgres_url(url) {
+        let db = Db::connect(url).await?;
+        let ctx = async {
+            db.ready().await?;
+            signed_in(&db, login).await
+        }
+        .await;
+        return match ctx {
+            Ok(ctx) => Ok((db, ctx)),
+            Err(e) => {
+                db.close().await;
+                Err(e)
+            }
+        };
+    }
+    if let Some(login) = login {
+        let password = match std::env::var("BANCO_PASSWORD") {
+            Ok(p) => banco::model::Password(p),
+            Err(_) => match saved_login_password(url, login)? {
+                Some(p) => p,
+                None => prompt(login)?,
+            },
+        };
+        return sign_in::sign_in_server(url, login, password).await;
+    }
+    let db = Db::connect(url).await?;
+    let ctx = async {
+        db.ready().await?;
+        let who = banco::with_conn!(db, |c| c.server_identity().await)?;
+        let (tenant, user) = who.ok_or(Error::SignIn {
+            reason: "not_a_user",
+            retry_after_s: 0,
+        })?;
+        Ctx::of(&db, tenant, user).await
+    }
+    .await;
+    match ctx {
+        Ok(ctx) => Ok((db, ctx)),
+        Err(e) => {
+            db.close().await;
+            Err(e)
+        }
+    }
+}
+
+/// The password kept in the OS keychain for `login` on `url`'s server.
+fn saved_login_password(url: &str, login: &str) -> Result<Option<banco::model::Password>> {
+    let Ok(mut u) = url::Url::parse(url) else {
+        return Ok(None);
+    };
+    if u.set_username(login).is_err() {
+        return Ok(None);
+    }
+    banco::store::keychain::saved_password(u.as_str())
+}
+
+fn prompt(login: &str) -> Result<banco::model::Password> {
+    rpassword::prompt_password(format!("Password for {login}: "))
+        .map(banco::model::Password)
+        .map_err(|source| Error::Io {
+            path: "terminal (or set $BANCO_PASSWORD)".into(),
+            source,
+        })
+}
+
+/// The acting user of a SQLite database: the one `login` names, signed in
+/// with the password from `$BANCO_PASSWORD` or the terminal; the first
+/// admin while the database is unclaimed and no login is given.
+async fn signed_in(db: &Db, login: Option<&str>) -> Result<Ctx> {
     use banco::services::sign_in;
     let Some(login) = login.filter(|l| !l.trim().is_empty()) else {
         if sign_in::is_unclaimed(db).await? {
@@ -75,22 +153,15 @@ pub async fn signed_in(db: &Db, login: Option<&str>) -> Result<Ctx> {
         });
     };
     let password = match std::env::var("BANCO_PASSWORD") {
-        Ok(p) => p,
-        Err(_) => {
-            rpassword::prompt_password(format!("Password for {login}: ")).map_err(|source| {
-                Error::Io {
-                    path: "terminal (or set $BANCO_PASSWORD)".into(),
-                    source,
-                }
-            })?
-        }
+        Ok(p) => banco::model::Password(p),
+        Err(_) => prompt(login)?,
     };
-    sign_in::sign_in(db, login, banco::model::Password(password)).await
+    sign_in::sign_in(db, login, password).await
 }
 
 /// The first line of standard input, without its line ending: a password
 /// given with `--password-stdin`.
-fn password_from_stdin() -> Result<banco::model::Password> {
+pub(crate) fn password_from_stdin() -> Result<banco::model::Password> {
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)

@@ -1,0 +1,245 @@
+-- Row security of a chain server (Postgres only), applied by
+-- `banco admin migrate` right after the migrations, as the owner role
+-- `banco_owner`, in one transaction. It is the desired state, not a
+-- migration: every run drops Banco's policies and writes them again, so a
+-- table added by a later migration is covered by the next run.
+--
+-- Who is connected is `session_user` (the login the server authenticated),
+-- looked up in `users` by a SECURITY DEFINER function; never a setting,
+-- `application_name` or anything else the client can change. `SET ROLE`
+-- changes `current_user`, not `session_user`; `SET SESSION AUTHORIZATION`
+-- needs a superuser.
+--
+-- Every table, function and reference below is schema-qualified: a login
+-- may not create objects in `public`, and a temporary table of its own
+-- cannot shadow one of ours.
+
+-- 1. The lookups: the connected login's tenant, user, role and store.
+--    STABLE and without arguments, so a policy calls each once per query
+--    as `(SELECT public.banco_tenant())`.
+CREATE OR REPLACE FUNCTION public.banco_tenant() RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT u.tenant_id FROM public.users u WHERE u.login = session_user::text AND u.active $$;
+
+CREATE OR REPLACE FUNCTION public.banco_user() RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT u.id FROM public.users u WHERE u.login = session_user::text AND u.active $$;
+
+CREATE OR REPLACE FUNCTION public.banco_role() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT u.role FROM public.users u WHERE u.login = session_user::text AND u.active $$;
+
+CREATE OR REPLACE FUNCTION public.banco_store() RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT u.store_id FROM public.users u WHERE u.login = session_user::text AND u.active $$;
+
+-- 2. May the connected login see this record? Runs as the caller
+--    (SECURITY INVOKER), so the leads, deals and notes it looks at are
+--    filtered by their own policies: it answers only what the caller could
+--    read anyway. People and companies are the whole tenant's.
+CREATE OR REPLACE FUNCTION public.banco_sees_entity(tenant uuid, kind text, id uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE kind
+        WHEN 'lead' THEN EXISTS (SELECT 1 FROM public.leads l WHERE l.tenant_id = tenant AND l.id = banco_sees_entity.id)
+        WHEN 'deal' THEN EXISTS (SELECT 1 FROM public.deals d WHERE d.tenant_id = tenant AND d.id = banco_sees_entity.id)
+        WHEN 'note' THEN EXISTS (SELECT 1 FROM public.notes n WHERE n.tenant_id = tenant AND n.id = banco_sees_entity.id)
+        ELSE true
+    END
+    $$;
+
+-- 3. Setting a login's password (and creating its Postgres login role).
+--    The password arrives as a SCRAM-SHA-256 verifier made by the client,
+--    so the server never sees it in clear, not even in a statement log.
+--    Allowed: the owner (`banco admin user add`); an admin for any user of
+--    their tenant; a store manager for themselves and the staff of their
+--    store; anyone for their own password (not their login).
+CREATE OR REPLACE FUNCTION public.banco_set_login(target uuid, new_login text, verifier text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    me public.users;
+    t public.users;
+    is_owner boolean := pg_catalog.pg_has_role(session_user, 'banco_owner', 'MEMBER');
+    group_role text;
+BEGIN
+    IF verifier IS NULL OR verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$' THEN
+        RAISE EXCEPTION 'banco: the password must arrive as a SCRAM-SHA-256 verifier' USING ERRCODE = '22023';
+    END IF;
+    IF new_login IS NULL OR new_login !~ '^[a-z][a-z0-9._-]{0,62}$'
+       OR new_login LIKE 'pg\_%' OR new_login LIKE 'banco\_%' THEN
+        RAISE EXCEPTION 'banco: invalid login' USING ERRCODE = '22023';
+    END IF;
+    SELECT * INTO me FROM public.users u WHERE u.login = session_user::text AND u.active;
+    SELECT * INTO t FROM public.users u WHERE u.id = target
+        AND (is_owner OR u.tenant_id = me.tenant_id);
+    IF t.id IS NULL THEN
+        RAISE EXCEPTION 'banco: no such user' USING ERRCODE = '42501';
+    END IF;
+    IF NOT (is_owner
+            OR me.role = 'admin'
+            OR (me.role = 'store_manager' AND (t.id = me.id OR (t.role = 'staff' AND t.store_id = me.store_id)))
+            OR (t.id = me.id AND new_login = t.login)) THEN
+        RAISE EXCEPTION 'banco: not allowed to set this password' USING ERRCODE = '42501';
+    END IF;
+    -- A role of that name that is not this user's own login belongs to
+    -- someone else (another user, another database, the server itself).
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = new_login)
+       AND new_login IS DISTINCT FROM t.login THEN
+        RAISE EXCEPTION 'banco: login already used' USING ERRCODE = '23505';
+    END IF;
+    group_role := 'banco_' || t.role;
+    IF t.login IS NOT NULL AND EXISTS (
+        SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = t.login
+           AND pg_catalog.pg_has_role(r.oid, 'banco_login', 'MEMBER') AND NOT r.rolsuper) THEN
+        IF t.login <> new_login THEN
+            EXECUTE pg_catalog.format('ALTER ROLE %I RENAME TO %I', t.login, new_login);
+        END IF;
+        EXECUTE pg_catalog.format('ALTER ROLE %I LOGIN PASSWORD %L', new_login, verifier);
+    ELSE
+        EXECUTE pg_catalog.format('CREATE ROLE %I LOGIN INHERIT PASSWORD %L IN ROLE %I',
+                                  new_login, verifier, group_role);
+    END IF;
+    UPDATE public.users SET login = new_login, password_hash = 'postgres-login',
+           failed_sign_ins = 0, locked_until = NULL
+     WHERE tenant_id = t.tenant_id AND id = t.id;
+END
+$$;
+
+-- 4. Grants: logins (members of banco_login) read and write rows, within
+--    the policies below; they own nothing and create nothing.
+REVOKE ALL ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
+    public.banco_store(), public.banco_sees_entity(uuid, text, uuid),
+    public.banco_set_login(uuid, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
+    public.banco_store(), public.banco_sees_entity(uuid, text, uuid),
+    public.banco_set_login(uuid, text, text) TO banco_login;
+GRANT USAGE ON SCHEMA public TO banco_login;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO banco_login;
+REVOKE ALL ON public._sqlx_migrations FROM banco_login;
+GRANT SELECT ON public._sqlx_migrations TO banco_login;
+
+-- 5. The policies. Each table with a `tenant_id` gets ENABLE + FORCE ROW
+--    LEVEL SECURITY, `banco_owner_all` for the owner (migrations, `banco
+--    admin`), and for logins the policies of its kind:
+--      tenant   the whole tenant reads and writes (people, companies,
+--               consents, search documents of people and companies, …);
+--      config   the tenant reads, store managers and admins write;
+--      store    leads and deals: an admin all of the tenant; others read
+--               and change the records of their store, the ones they own,
+--               and the ones of no store, and write only into their store
+--               (or none);
+--      lead/deal/note/meeting child   as its parent row;
+--      entity   rows hanging on a record (notes, documents, calls,
+--               reminders, meetings, timeline): as that record.
+--    A table not named below is `tenant`.
+DO $$
+DECLARE
+    tbl text;
+    kind text;
+    pol record;
+    tenant_ok text := 'tenant_id = (SELECT public.banco_tenant())';
+    manager text := '(SELECT public.banco_role()) IN (''admin'', ''store_manager'')';
+    admin text := '(SELECT public.banco_role()) = ''admin''';
+    sees_store text := '((SELECT public.banco_role()) = ''admin'' OR store_id IS NULL '
+        'OR store_id = (SELECT public.banco_store()) OR owner_id = (SELECT public.banco_user()))';
+    writes_store text := '((SELECT public.banco_role()) = ''admin'' OR store_id IS NULL '
+        'OR store_id = (SELECT public.banco_store()))';
+    kinds jsonb := '{
+        "tenants": "tenants", "users": "users", "stores": "admin",
+        "pipelines": "config", "pipeline_stages": "config", "lost_reasons": "config",
+        "campaigns": "config", "campaign_pipelines": "config", "conversion_rules": "config",
+        "custom_fields": "config", "contact_policies": "config", "do_not_call": "config",
+        "stage_playbooks": "config", "campaign_cadences": "config",
+        "leads": "store", "deals": "store",
+        "lead_notes": "lead", "lead_events": "lead", "lead_attributions": "lead",
+        "deal_lines": "deal", "deal_events": "deal", "contracts": "deal",
+        "note_revisions": "note", "note_mentions": "note",
+        "meeting_participants": "meeting",
+        "notes": "entity", "documents": "entity", "record_events": "entity",
+        "interactions": "entity", "reminders": "entity", "meetings": "entity",
+        "search_docs": "entity"
+    }';
+BEGIN
+    FOR tbl IN
+        SELECT c.relname FROM pg_catalog.pg_class c
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+         ORDER BY c.relname
+    LOOP
+        kind := COALESCE(kinds ->> tbl, 'tenant');
+        EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', tbl);
+        EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', tbl);
+        FOR pol IN SELECT policyname FROM pg_catalog.pg_policies
+                    WHERE schemaname = 'public' AND tablename = tbl AND policyname LIKE 'banco\_%'
+        LOOP
+            EXECUTE format('DROP POLICY %I ON public.%I', pol.policyname, tbl);
+        END LOOP;
+        EXECUTE format('CREATE POLICY banco_owner_all ON public.%I TO banco_owner USING (true) WITH CHECK (true)', tbl);
+        CASE kind
+        WHEN 'tenant' THEN
+            EXECUTE format('CREATE POLICY banco_rows ON public.%I TO banco_login USING (%s) WITH CHECK (%s)',
+                           tbl, tenant_ok, tenant_ok);
+        WHEN 'config', 'admin' THEN
+            EXECUTE format('CREATE POLICY banco_read ON public.%I FOR SELECT TO banco_login USING (%s)', tbl, tenant_ok);
+            EXECUTE format('CREATE POLICY banco_insert ON public.%I FOR INSERT TO banco_login WITH CHECK (%s AND %s)',
+                           tbl, tenant_ok, CASE kind WHEN 'admin' THEN admin ELSE manager END);
+            EXECUTE format('CREATE POLICY banco_update ON public.%I FOR UPDATE TO banco_login USING (%s AND %s) WITH CHECK (%s AND %s)',
+                           tbl, tenant_ok, CASE kind WHEN 'admin' THEN admin ELSE manager END,
+                           tenant_ok, CASE kind WHEN 'admin' THEN admin ELSE manager END);
+            EXECUTE format('CREATE POLICY banco_delete ON public.%I FOR DELETE TO banco_login USING (%s AND %s)',
+                           tbl, tenant_ok, CASE kind WHEN 'admin' THEN admin ELSE manager END);
+        WHEN 'tenants' THEN
+            -- A tenant is created only by the owner (`banco admin tenant add`).
+            EXECUTE format('CREATE POLICY banco_read ON public.%I FOR SELECT TO banco_login USING (%s)', tbl, tenant_ok);
+            EXECUTE format('CREATE POLICY banco_update ON public.%I FOR UPDATE TO banco_login USING (%s AND %s) WITH CHECK (%s AND %s)',
+                           tbl, tenant_ok, admin, tenant_ok, admin);
+        WHEN 'users' THEN
+            -- Colleagues are visible to the whole tenant (owners, mentions,
+            -- participants); an admin changes anyone, a store manager the
+            -- staff of their own store (or of none: owners an import names).
+            EXECUTE format('CREATE POLICY banco_read ON public.%I FOR SELECT TO banco_login USING (%s)', tbl, tenant_ok);
+            EXECUTE format('CREATE POLICY banco_write ON public.%I TO banco_login USING (%s AND (%s OR %s)) WITH CHECK (%s AND (%s OR %s))',
+                           tbl,
+                           tenant_ok, admin,
+                           '((SELECT public.banco_role()) = ''store_manager'' AND role = ''staff'' AND (store_id IS NULL OR store_id = (SELECT public.banco_store())))',
+                           tenant_ok, admin,
+                           '((SELECT public.banco_role()) = ''store_manager'' AND role = ''staff'' AND (store_id IS NULL OR store_id = (SELECT public.banco_store())))');
+        WHEN 'store' THEN
+            -- Read and change what one sees; write only into one's own store
+            -- (or none): owning a record of another store is no licence to
+            -- put records there.
+            EXECUTE format('CREATE POLICY banco_rows ON public.%I TO banco_login USING (%s AND %s) WITH CHECK (%s AND %s)',
+                           tbl, tenant_ok, sees_store, tenant_ok, writes_store);
+        WHEN 'lead', 'deal', 'note', 'meeting' THEN
+            EXECUTE format('CREATE POLICY banco_rows ON public.%I TO banco_login USING (%s AND %s) WITH CHECK (%s AND %s)',
+                           tbl, tenant_ok,
+                           format('EXISTS (SELECT 1 FROM public.%I p WHERE p.tenant_id = %I.tenant_id AND p.id = %I.%I)',
+                                  kind || 's', tbl, tbl, kind || '_id'),
+                           tenant_ok,
+                           format('EXISTS (SELECT 1 FROM public.%I p WHERE p.tenant_id = %I.tenant_id AND p.id = %I.%I)',
+                                  kind || 's', tbl, tbl, kind || '_id'));
+        WHEN 'entity' THEN
+            EXECUTE format('CREATE POLICY banco_rows ON public.%I TO banco_login USING (%s AND %s) WITH CHECK (%s AND %s)',
+                           tbl, tenant_ok, 'public.banco_sees_entity(tenant_id, entity_type, entity_id)',
+                           tenant_ok, 'public.banco_sees_entity(tenant_id, entity_type, entity_id)');
+        END CASE;
+    END LOOP;
+END
+$$;
+
+-- 6. `login` and `password_hash` of `users` are written only by
+--    `banco_set_login`: a login that could write them could give itself the
+--    name of another server role.
+DO $$
+DECLARE
+    cols text;
+BEGIN
+    SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
+      FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = 'public.users'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       AND a.attname NOT IN ('login', 'password_hash');
+    REVOKE INSERT, UPDATE ON public.users FROM banco_login;
+    EXECUTE format('GRANT INSERT (%s), UPDATE (%s) ON public.users TO banco_login', cols, cols);
+END
+$$;

@@ -1,0 +1,757 @@
+//! A chain on one shared Postgres, attacked from inside: a staff login of store A of tenant 1 tries to read, insert, change and delete rows of store B and of tenant 2 on every table, by direct SQL and through Banco's own services, and to escape its role by `SET ROLE`, settings and the `SECURITY DEFINER` functions; 0 rows may be seen or changed. An admin of tenant 1 sees nothing of tenant 2.
+//!
+//! Tenant 1 gets real data through the services (leads, deals, notes and
+//! their revisions, a document, a call and its reminder, a meeting, in both
+//! stores); tenant 2 is then a copy of all of it made by the owner, so every
+//! table the first tenant fills has rows of the second too.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use banco::model::*;
+use banco::services::{admin, calls, capture, deals, leads, meetings, notes, search, Ctx};
+use banco::store::Db;
+use sqlx::{Connection, PgConnection, Row};
+use uuid::Uuid;
+
+use common::{as_login, unique_login, walk_in, PG_PASSWORD};
+
+/// How each table's rows belong to store B (its own scoping columns).
+/// Every table with one of these columns must be listed here or in
+/// [`TENANT_WIDE`].
+const STORE_SCOPED: &[(&str, &str)] = &[
+    ("leads", "store"),
+    ("deals", "store"),
+    ("lead_notes", "lead_id"),
+    ("lead_events", "lead_id"),
+    ("lead_attributions", "lead_id"),
+    ("deal_lines", "deal_id"),
+    ("deal_events", "deal_id"),
+    ("contracts", "deal_id"),
+    ("notes", "entity_id"),
+    ("documents", "entity_id"),
+    ("record_events", "entity_id"),
+    ("interactions", "entity_id"),
+    ("reminders", "entity_id"),
+    ("meetings", "entity_id"),
+    ("search_docs", "entity_id"),
+    ("note_revisions", "note_id"),
+    ("note_mentions", "note_id"),
+    ("meeting_participants", "meeting_id"),
+];
+
+/// Tables with a store, lead or record column whose rows are the whole
+/// tenant's: a person's consents (given at any store, needed at every
+/// one), the tenant's staff and its conversion rules.
+const TENANT_WIDE: &[&str] = &["consents", "users", "conversion_rules"];
+
+/// The attacker's and the owner's view of the same server.
+struct World {
+    owner: String,
+    t1: Uuid,
+    t2: Uuid,
+    store_b: Uuid,
+    /// Ids of store B's records and of what hangs on them.
+    b_ids: Vec<Uuid>,
+    staff_a: String,
+    admin_1: String,
+    /// Every table with a `tenant_id`, and its columns an INSERT may name.
+    tables: BTreeMap<String, Vec<String>>,
+}
+
+async fn pg(url: &str) -> PgConnection {
+    PgConnection::connect(url).await.expect("connect")
+}
+
+async fn count(conn: &mut PgConnection, sql: &str, ids: &[Uuid]) -> i64 {
+    let q = sqlx::query_scalar::<_, i64>(sql);
+    let q = if sql.contains("$1") { q.bind(ids) } else { q };
+    q.fetch_one(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+fn sqlstate(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.code().map(|c| c.to_string()).unwrap_or_default(),
+        other => format!("{other}"),
+    }
+}
+
+/// Signs `login` in as a desk would: its own pool and context.
+async fn desk(owner: &str, login: &str) -> (Db, Ctx) {
+    let server = {
+        let mut u = url::Url::parse(owner).unwrap();
+        u.set_username("").unwrap();
+        u.to_string()
+    };
+    banco::services::sign_in::sign_in_server(&server, login, Password(PG_PASSWORD.into()))
+        .await
+        .unwrap()
+}
+
+async fn add_user(owner_db: &Db, login: &str, name: &str, role: Role, store: Uuid) -> Uuid {
+    admin::add_user(
+        owner_db,
+        "Banco",
+        NewUser {
+            display_name: name.into(),
+            email: String::new(),
+            role,
+            store_id: Some(store),
+            login: login.into(),
+            password: Password(PG_PASSWORD.into()),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// Tenant 1 with data in stores A and B, tenant 2 its copy.
+async fn world() -> World {
+    let (owner, admin_url) = common::fresh_chain().await;
+    let owner_db = Db::connect_owner(&owner).await.unwrap();
+    let tenant = admin::tenant_named(&owner_db, "Banco").await.unwrap();
+    let store_a = admin::store_named(&owner_db, &tenant, "S01")
+        .await
+        .unwrap()
+        .id;
+    let store_b = admin::add_store(&owner_db, "Banco", "Negozio B")
+        .await
+        .unwrap()
+        .id;
+    let (staff_a, staff_b, manager_a) = (
+        unique_login("anna"),
+        unique_login("bruno"),
+        unique_login("marta"),
+    );
+    add_user(&owner_db, &staff_a, "Anna A", Role::Staff, store_a).await;
+    add_user(&owner_db, &staff_b, "Bruno B", Role::Staff, store_b).await;
+    add_user(
+        &owner_db,
+        &manager_a,
+        "Marta A",
+        Role::StoreManager,
+        store_a,
+    )
+    .await;
+
+    // Store B's work, by Bruno at his desk.
+    let (db_b, ctx_b) = desk(&owner, &staff_b).await;
+    let mut lead = walk_in("Beatrice", "Bianchi", "333 111 2222", "bea@example.it");
+    lead.store_id = Some(store_b);
+    let lead_b = capture::capture_lead(&db_b, &ctx_b, lead).await.unwrap();
+    leads::add_note(&db_b, &ctx_b, lead_b.lead.id, "vuole la fibra")
+        .await
+        .unwrap();
+    let pipeline = banco::services::pipelines::list(&db_b, &ctx_b)
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let deal_b = deals::create(
+        &db_b,
+        &ctx_b,
+        NewDeal {
+            pipeline_id: Some(pipeline),
+            title: "Fibra Bianchi".into(),
+            person_id: Some(lead_b.person.id),
+            lead_id: Some(lead_b.lead.id),
+            store_id: Some(store_b),
+            lines: vec![DealLine {
+                id: Uuid::now_v7(),
+                product: "Fibra FTTH".into(),
+                quantity: 1,
+                one_off_minor: 0,
+                monthly_minor: 2_990,
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let note = notes::add(
+        &db_b,
+        &ctx_b,
+        &NewNote {
+            entity_type: EntityType::Deal,
+            entity_id: deal_b.deal.id,
+            kind: NoteKind::General,
+            body: "Prima versione".into(),
+            pinned: false,
+        },
+    )
+    .await
+    .unwrap();
+    notes::edit(
+        &db_b,
+        &ctx_b,
+        note.id,
+        &NoteEdit {
+            kind: NoteKind::General,
+            body: "Seconda versione, @Anna A vede?".into(),
+            pinned: true,
+        },
+    )
+    .await
+    .unwrap();
+    notes::attach(
+        &db_b,
+        &ctx_b,
+        EntityType::Deal,
+        deal_b.deal.id,
+        "contratto.txt",
+        b"contratto firmato",
+    )
+    .await
+    .unwrap();
+    // The admin calls and meets on store B's deal (with a reason, in case
+    // the test runs in the tenant's quiet hours).
+    let db_1 = Db::connect(&admin_url).await.unwrap();
+    let ctx_1 = Ctx::load(&db_1, None).await.unwrap();
+    let call = calls::start(
+        &db_1,
+        &ctx_1,
+        &StartCall {
+            entity_type: EntityType::Deal,
+            entity_id: deal_b.deal.id,
+            phone: None,
+            purpose: ContactPurpose::Service,
+            override_reason: Some("prova".into()),
+        },
+    )
+    .await
+    .unwrap();
+    calls::record_outcome(
+        &db_1,
+        &ctx_1,
+        call.interaction.id,
+        &OutcomeInput {
+            outcome: CallOutcome::CallBack,
+            duration_seconds: Some(30),
+            note: None,
+            call_back_at: Some(chrono::Utc::now() + chrono::Duration::days(1)),
+        },
+    )
+    .await
+    .unwrap();
+    meetings::schedule(
+        &db_1,
+        &ctx_1,
+        &NewMeeting {
+            entity_type: EntityType::Deal,
+            entity_id: deal_b.deal.id,
+            title: "Firma".into(),
+            starts_at: chrono::Utc::now() + chrono::Duration::days(2),
+            duration_minutes: 30,
+            participants: vec![ctx_b.user.id],
+            customer_email: None,
+            override_reason: Some("prova".into()),
+        },
+    )
+    .await
+    .unwrap();
+    deals::move_deal(
+        &db_1,
+        &ctx_1,
+        deal_b.deal.id,
+        &DealMove::Won {
+            contract_start: None,
+        },
+    )
+    .await
+    .unwrap();
+    // Store A's own lead, by Anna.
+    let (db_a, ctx_a) = desk(&owner, &staff_a).await;
+    let mut lead = walk_in("Aldo", "Alberti", "333 333 4444", "");
+    lead.store_id = Some(store_a);
+    capture::capture_lead(&db_a, &ctx_a, lead).await.unwrap();
+    for db in [db_a, db_b, db_1, owner_db] {
+        db.close().await;
+    }
+
+    // Tenant 2: the owner copies all of tenant 1 (as the cluster's
+    // superuser, without the foreign-key triggers of the copy).
+    let t1 = tenant.id;
+    let t2 = Uuid::now_v7();
+    let mut o = pg(&owner).await;
+    let tables = tenant_tables(&mut o).await;
+    sqlx::raw_sql("SET session_replication_role = replica")
+        .execute(&mut o)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO tenants (id, name, default_region, consent_text_version, currency, created_at, idle_lock_minutes) \
+         SELECT $2, 'Catena Due', default_region, consent_text_version, currency, created_at, idle_lock_minutes \
+         FROM tenants WHERE id = $1",
+    )
+    .bind(t1)
+    .bind(t2)
+    .execute(&mut o)
+    .await
+    .unwrap();
+    for (table, cols) in tables.iter().filter(|(t, _)| *t != "tenants") {
+        let select: Vec<String> = cols
+            .iter()
+            .map(|c| match c.as_str() {
+                "tenant_id" => "$2".to_string(),
+                "login" | "password_hash" => "NULL".to_string(),
+                other => format!("\"{other}\""),
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) SELECT {} FROM {table} WHERE tenant_id = $1",
+            cols.iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            select.join(", ")
+        );
+        sqlx::query(&sql)
+            .bind(t1)
+            .bind(t2)
+            .execute(&mut o)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    // Store B's ids: its leads and deals, then what hangs on them.
+    let mut b_ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM leads WHERE tenant_id = $1 AND store_id = $2 \
+         UNION SELECT id FROM deals WHERE tenant_id = $1 AND store_id = $2",
+    )
+    .bind(t1)
+    .bind(store_b)
+    .fetch_all(&mut o)
+    .await
+    .unwrap();
+    for table in [
+        "notes",
+        "meetings",
+        "interactions",
+        "documents",
+        "reminders",
+    ] {
+        let more: Vec<Uuid> = sqlx::query_scalar(&format!(
+            "SELECT id FROM {table} WHERE tenant_id = $1 AND entity_id = ANY($2)"
+        ))
+        .bind(t1)
+        .bind(&b_ids)
+        .fetch_all(&mut o)
+        .await
+        .unwrap();
+        b_ids.extend(more);
+    }
+    o.close().await.unwrap();
+    World {
+        t1,
+        t2,
+        store_b,
+        b_ids,
+        staff_a: as_login(&owner, &staff_a),
+        admin_1: admin_url,
+        owner,
+        tables,
+    }
+}
+
+/// Every table of `public` with a `tenant_id`, with its columns that an
+/// INSERT may name (not generated).
+async fn tenant_tables(conn: &mut PgConnection) -> BTreeMap<String, Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT c.relname::text AS t, a.attname::text AS col FROM pg_class c \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' \
+           AND a.attgenerated = '' \
+           AND EXISTS (SELECT 1 FROM pg_attribute t WHERE t.attrelid = c.oid AND t.attname = 'tenant_id') \
+         ORDER BY c.relname, a.attnum",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in rows {
+        tables
+            .entry(r.get::<String, _>("t"))
+            .or_default()
+            .push(r.get("col"));
+    }
+    // tenants' tenant_id is generated from id; it is still a tenant table.
+    tables.entry("tenants".into()).or_default();
+    tables
+}
+
+/// The rows of `table` that belong to store B, as a WHERE clause over
+/// `$1` (store B's ids) within tenant 1.
+fn store_b_rows(table: &str, w: &World) -> Option<String> {
+    STORE_SCOPED
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map(|(_, col)| {
+            let own = if *col == "store" {
+                format!("store_id = '{}'", w.store_b)
+            } else {
+                format!("{col} = ANY($1)")
+            };
+            format!("tenant_id = '{}' AND {own}", w.t1)
+        })
+}
+
+/// What the login `url` can see of tenant 2 and of store B, table by table.
+async fn seen(url: &str, w: &World, check_store_b: bool) -> BTreeMap<String, (i64, i64)> {
+    let mut conn = pg(url).await;
+    let mut out = BTreeMap::new();
+    for table in w.tables.keys() {
+        let other = count(
+            &mut conn,
+            &format!("SELECT COUNT(*) FROM {table} WHERE tenant_id <> '{}'", w.t1),
+            &[],
+        )
+        .await;
+        let b = match store_b_rows(table, w).filter(|_| check_store_b) {
+            Some(clause) => {
+                count(
+                    &mut conn,
+                    &format!("SELECT COUNT(*) FROM {table} WHERE {clause}"),
+                    &w.b_ids,
+                )
+                .await
+            }
+            None => 0,
+        };
+        out.insert(table.clone(), (other, b));
+    }
+    conn.close().await.unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
+    let w = world().await;
+
+    // Every table with a store, lead or record column is classified.
+    let mut o = pg(&w.owner).await;
+    let linked: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT c.relname::text FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid \
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' \
+           AND a.attname IN ('store_id', 'lead_id', 'deal_id', 'entity_id', 'note_id', 'meeting_id')",
+    )
+    .fetch_all(&mut o)
+    .await
+    .unwrap();
+    for table in &linked {
+        assert!(
+            STORE_SCOPED.iter().any(|(t, _)| t == table) || TENANT_WIDE.contains(&table.as_str()),
+            "{table} links to a store or record: say whether store B's rows of it are store B's"
+        );
+    }
+
+    // The owner sees both tenants and store B: the checks below are not
+    // vacuous.
+    let truth = seen(&w.owner, &w, true).await;
+    let filled: Vec<&String> = truth
+        .iter()
+        .filter(|(_, (t2, _))| *t2 > 0)
+        .map(|(t, _)| t)
+        .collect();
+    for must in [
+        "tenants",
+        "stores",
+        "users",
+        "people",
+        "leads",
+        "consents",
+        "lead_events",
+        "pipelines",
+        "pipeline_stages",
+        "deals",
+        "deal_lines",
+        "deal_events",
+        "contracts",
+        "notes",
+        "note_revisions",
+        "documents",
+        "document_blobs",
+        "search_docs",
+        "interactions",
+        "reminders",
+        "meetings",
+        "meeting_participants",
+    ] {
+        assert!(
+            filled.iter().any(|t| *t == must),
+            "tenant 2 has no {must} rows to attack: {truth:?}"
+        );
+    }
+    for (table, _) in STORE_SCOPED.iter().filter(|(t, _)| {
+        [
+            "leads",
+            "deals",
+            "lead_events",
+            "deal_events",
+            "notes",
+            "note_revisions",
+            "documents",
+            "interactions",
+            "reminders",
+            "meetings",
+            "meeting_participants",
+            "search_docs",
+            "contracts",
+        ]
+        .contains(t)
+    }) {
+        assert!(truth[*table].1 > 0, "store B has no {table} rows to attack");
+    }
+
+    // Reading: nothing of tenant 2, nothing of store B.
+    for (who, url) in [
+        ("staff of store A", &w.staff_a),
+        ("admin of tenant 1", &w.admin_1),
+    ] {
+        let store_b = who.starts_with("staff");
+        for (table, (t2, b)) in seen(url, &w, store_b).await {
+            assert_eq!(t2, 0, "{who} sees {t2} rows of tenant 2 in {table}");
+            assert_eq!(b, 0, "{who} sees {b} rows of store B in {table}");
+        }
+    }
+
+    // Writing: no UPDATE or DELETE reaches a row of tenant 2 or store B,
+    // and no INSERT may write one.
+    let mut a = pg(&w.staff_a).await;
+    for (table, cols) in &w.tables {
+        let col = cols
+            .iter()
+            .find(|c| !["tenant_id", "login", "password_hash"].contains(&c.as_str()))
+            .cloned()
+            .unwrap_or_else(|| "name".into());
+        let mut targets = vec![format!("tenant_id <> '{}'", w.t1)];
+        targets.extend(store_b_rows(table, &w));
+        for target in targets {
+            for sql in [
+                format!("UPDATE {table} SET \"{col}\" = \"{col}\" WHERE {target}"),
+                format!("DELETE FROM {table} WHERE {target}"),
+            ] {
+                let q = sqlx::query(&sql);
+                let q = if sql.contains("$1") {
+                    q.bind(&w.b_ids)
+                } else {
+                    q
+                };
+                match q.execute(&mut a).await {
+                    Ok(done) => assert_eq!(done.rows_affected(), 0, "{sql}"),
+                    Err(e) => assert_eq!(sqlstate(&e), "42501", "{sql}: {e}"),
+                }
+            }
+        }
+        if table == "tenants" {
+            continue;
+        }
+        // A copy of a row of tenant 2, and of a row of store B with a new id.
+        let list = cols
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut sources = vec![format!("tenant_id = '{}'", w.t2)];
+        sources.extend(store_b_rows(table, &w));
+        for source in sources {
+            let row: Option<serde_json::Value> = {
+                let sql = format!("SELECT row_to_json(x) FROM (SELECT {list} FROM {table} WHERE {source} LIMIT 1) x");
+                let q = sqlx::query_scalar(&sql);
+                let q = if sql.contains("$1") {
+                    q.bind(&w.b_ids)
+                } else {
+                    q
+                };
+                q.fetch_optional(&mut o).await.unwrap()
+            };
+            let Some(mut row) = row else { continue };
+            if row.get("id").is_some() {
+                row["id"] = serde_json::json!(Uuid::now_v7());
+            }
+            let sql = format!(
+                "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)"
+            );
+            let e = sqlx::query(&sql)
+                .bind(&row)
+                .execute(&mut a)
+                .await
+                .expect_err(&format!(
+                    "staff of store A inserted into {table} where {source}"
+                ));
+            assert_eq!(sqlstate(&e), "42501", "{table}: {e}");
+        }
+    }
+
+    // Escaping the role: no SET ROLE to the owner or a higher group, no
+    // session authorisation, no objects of one's own, no switching RLS
+    // off; a group it may take or a changed setting sees no more.
+    for sql in [
+        "SET ROLE banco_owner",
+        "SET ROLE banco_admin",
+        "SET ROLE banco_store_manager",
+        "SET SESSION AUTHORIZATION banco",
+        "CREATE TABLE public.mine (id int)",
+        "CREATE TEMP TABLE leads (id uuid)",
+        "ALTER TABLE public.leads DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE public.leads NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY banco_rows ON public.leads",
+        "GRANT banco_admin TO CURRENT_USER",
+    ] {
+        let e = sqlx::raw_sql(sql).execute(&mut a).await.expect_err(sql);
+        assert_eq!(sqlstate(&e), "42501", "{sql}: {e}");
+    }
+    let admin_login = url::Url::parse(&w.admin_1).unwrap().username().to_string();
+    for sql in [
+        "SET ROLE banco_login".to_string(),
+        format!("SET application_name = '{admin_login}'"),
+        format!("SELECT set_config('banco.user', '{admin_login}', false)"),
+        "SET row_security = off".to_string(),
+    ] {
+        // `row_security = off` makes a query that RLS would filter fail
+        // instead; the others are allowed and change nothing.
+        let _ = sqlx::raw_sql(&sql).execute(&mut a).await;
+        for table in ["leads", "deals", "notes", "people", "users"] {
+            let n = sqlx::query_scalar::<_, i64>(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE tenant_id <> '{}'",
+                w.t1
+            ))
+            .fetch_one(&mut a)
+            .await;
+            match n {
+                Ok(n) => assert_eq!(n, 0, "after {sql}: {table}"),
+                Err(e) => assert_eq!(sqlstate(&e), "42501", "after {sql}: {e}"),
+            }
+        }
+        let _ = sqlx::raw_sql("RESET ALL; RESET ROLE").execute(&mut a).await;
+    }
+
+    // The SECURITY DEFINER functions, called with other ids: the lookups
+    // take none; setting a password needs the right to.
+    let who: (Option<Uuid>, Option<String>) =
+        sqlx::query_as("SELECT public.banco_tenant(), public.banco_role()")
+            .fetch_one(&mut a)
+            .await
+            .unwrap();
+    assert_eq!(who, (Some(w.t1), Some("staff".into())));
+    let verifier = banco::store::chain::scram_verifier(&Password("rubata".into()));
+    let users: Vec<(Uuid, Uuid, Option<String>)> =
+        sqlx::query_as("SELECT tenant_id, id, login FROM users WHERE id <> $1")
+            .bind(
+                sqlx::query_scalar::<_, Uuid>("SELECT public.banco_user()")
+                    .fetch_one(&mut a)
+                    .await
+                    .unwrap(),
+            )
+            .fetch_all(&mut o)
+            .await
+            .unwrap();
+    for (tenant, user, login) in users {
+        let login = login.unwrap_or_else(|| "hijack".into());
+        let e = sqlx::query("SELECT public.banco_set_login($1, $2, $3)")
+            .bind(user)
+            .bind(&login)
+            .bind(&verifier)
+            .execute(&mut a)
+            .await
+            .expect_err("a staff login set another user's password");
+        assert_eq!(sqlstate(&e), "42501", "{tenant} {user}: {e}");
+    }
+    for id in &w.b_ids {
+        for (tenant, kind) in [
+            (w.t1, "lead"),
+            (w.t1, "deal"),
+            (w.t1, "note"),
+            (w.t2, "lead"),
+            (w.t2, "deal"),
+        ] {
+            let sees: bool = sqlx::query_scalar("SELECT public.banco_sees_entity($1, $2, $3)")
+                .bind(tenant)
+                .bind(kind)
+                .bind(id)
+                .fetch_one(&mut a)
+                .await
+                .unwrap();
+            assert!(!sees, "banco_sees_entity({tenant}, {kind}, {id})");
+        }
+    }
+    a.close().await.unwrap();
+    o.close().await.unwrap();
+
+    // Through Banco itself: the search box, a context naming tenant 2, and
+    // an import into store B by store A's manager.
+    let (db_a, ctx_a) = desk(&w.owner, url::Url::parse(&w.staff_a).unwrap().username()).await;
+    let found = search::search(&db_a, &ctx_a, "Bianchi", 50).await.unwrap();
+    let found = serde_json::to_string(&found).unwrap();
+    for id in &w.b_ids {
+        assert!(
+            !found.contains(&id.to_string()),
+            "search shows store B's {id}"
+        );
+    }
+    let forged = Ctx {
+        tenant: Tenant {
+            id: w.t2,
+            ..ctx_a.tenant.clone()
+        },
+        ..ctx_a.clone()
+    };
+    assert_eq!(
+        leads::list(&db_a, &forged, &LeadQuery::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert!(capture::find_matches(&db_a, &forged, "333 111 2222", "")
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(capture::capture_lead(
+        &db_a,
+        &forged,
+        walk_in("Finto", "Cliente", "333 999 8888", "")
+    )
+    .await
+    .is_err());
+    db_a.close().await;
+
+    let manager = {
+        let mut o = pg(&w.owner).await;
+        let login: String = sqlx::query_scalar(
+            "SELECT login FROM users WHERE tenant_id = $1 AND role = 'store_manager'",
+        )
+        .bind(w.t1)
+        .fetch_one(&mut o)
+        .await
+        .unwrap();
+        o.close().await.unwrap();
+        login
+    };
+    let (db_m, ctx_m) = desk(&w.owner, &manager).await;
+    let before = leads::list(&db_m, &ctx_m, &LeadQuery::default())
+        .await
+        .unwrap()
+        .total;
+    let path = common::fixture("customers-100.csv");
+    let preview = banco::services::import::preview(std::path::Path::new(&path)).unwrap();
+    let mut request = common::import_request(&path, &preview, DuplicatePolicy::Skip);
+    request.store_id = Some(w.store_b);
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let refused = banco::services::import::run(&db_m, &ctx_m, &request, |_, _| {}, &cancel).await;
+    match refused {
+        Err(banco::Error::ServerRefused(_)) => {}
+        Err(other) => panic!("an import into another store failed otherwise: {other}"),
+        Ok(report) => panic!("an import into another store ran: {:?}", report.summary),
+    }
+    let after = leads::list(&db_m, &ctx_m, &LeadQuery::default())
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(before, after, "a refused import writes nothing");
+    db_m.close().await;
+}

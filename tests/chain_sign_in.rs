@@ -1,0 +1,171 @@
+//! Signing in to a chain server: each person is a login role of the server, made with its first password when an admin adds them, checked by the server at sign-in, unlock and password change, and set for others only by the roles that may.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod common;
+
+use banco::model::*;
+use banco::services::Ctx;
+use banco::store::Db;
+use sqlx::Connection;
+
+use common::unique_login;
+
+fn refusal(e: banco::Error) -> String {
+    match e {
+        banco::Error::SignIn { reason, .. } => reason.to_string(),
+        banco::Error::Forbidden { action, .. } => format!("forbidden {action}"),
+        banco::Error::Validation(errors) => format!("{}: {}", errors[0].field, errors[0].code),
+        other => format!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_sign_in_to_a_chain_server_as_their_own_login() {
+    let (owner, admin_url) = common::fresh_chain().await;
+    let server = {
+        let mut u = url::Url::parse(&owner).unwrap();
+        u.set_username("").unwrap();
+        u.to_string()
+    };
+    let admin_db = Db::connect(&admin_url).await.unwrap();
+    let admin_ctx = Ctx::load(&admin_db, None).await.unwrap();
+    let pw = |s: &str| Password(s.into());
+    // The admin adds colleagues from the window's Users screen: each gets a
+    // login role on the server with its first password.
+    let (giulia, luca) = (unique_login("giulia"), unique_login("luca"));
+    let add = |login: String, role: Role| {
+        let (db, ctx) = (admin_db.clone(), admin_ctx.clone());
+        async move {
+            banco::services::staff::add_user(
+                &db,
+                &ctx,
+                NewUser {
+                    display_name: login.clone(),
+                    email: String::new(),
+                    role,
+                    store_id: ctx.user.store_id,
+                    login,
+                    password: Password("4821".into()),
+                },
+            )
+            .await
+        }
+    };
+    let g = add(giulia.clone(), Role::StoreManager).await.unwrap();
+    assert!(g.has_password);
+    add(luca.clone(), Role::Staff).await.unwrap();
+    // A login is a server role: another tenant's, or the server's own, is taken.
+    assert_eq!(
+        refusal(add(giulia.clone(), Role::Staff).await.unwrap_err()),
+        "login: already_used"
+    );
+    assert_eq!(
+        refusal(add("banco".into(), Role::Staff).await.unwrap_err()),
+        "login: already_used"
+    );
+
+    // The server checks the password; one answer for every wrong guess.
+    use banco::services::sign_in;
+    let (g_db, g_ctx) = sign_in::sign_in_server(&server, &giulia, pw("4821"))
+        .await
+        .unwrap();
+    assert_eq!(g_ctx.user.id, g.id);
+    for (login, password) in [
+        (giulia.as_str(), "4822"),
+        ("nessuno", "4821"),
+        ("Not A Login!", "x"),
+    ] {
+        let e = sign_in::sign_in_server(&server, login, pw(password))
+            .await
+            .unwrap_err();
+        assert_eq!(refusal(e), "wrong_credentials", "{login}");
+    }
+    // The owner's superuser is no Banco user.
+    let e = sign_in::sign_in_server(&server, "banco", pw("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(e), "wrong_credentials");
+
+    // Unlocking checks the same password; changing it needs the current one.
+    sign_in::verify_user(&g_db, g_ctx.tenant_id(), g.id, pw("4821"))
+        .await
+        .unwrap();
+    assert_eq!(
+        refusal(
+            sign_in::verify_user(&g_db, g_ctx.tenant_id(), g.id, pw("0000"))
+                .await
+                .unwrap_err()
+        ),
+        "wrong_credentials"
+    );
+    assert_eq!(
+        refusal(
+            sign_in::change_own_password(&g_db, &g_ctx, pw("0000"), pw("nuova-9"))
+                .await
+                .unwrap_err()
+        ),
+        "wrong_credentials"
+    );
+    sign_in::change_own_password(&g_db, &g_ctx, pw("4821"), pw("nuova-9"))
+        .await
+        .unwrap();
+    assert!(sign_in::sign_in_server(&server, &giulia, pw("4821"))
+        .await
+        .is_err());
+    let (again, _) = sign_in::sign_in_server(&server, &giulia, pw("nuova-9"))
+        .await
+        .unwrap();
+    again.close().await;
+
+    // A store manager sets her own staff's password, not the admin's.
+    let users = banco::services::staff::list_users(&g_db, &g_ctx)
+        .await
+        .unwrap();
+    let luca_id = users
+        .iter()
+        .find(|u| u.login.as_deref() == Some(luca.as_str()))
+        .unwrap()
+        .id;
+    sign_in::set_password(&g_db, &g_ctx, luca_id, "", pw("5555"))
+        .await
+        .unwrap();
+    let (l_db, l_ctx) = sign_in::sign_in_server(&server, &luca, pw("5555"))
+        .await
+        .unwrap();
+    assert_eq!(
+        refusal(
+            sign_in::set_password(&g_db, &g_ctx, admin_ctx.user.id, "", pw("presa"))
+                .await
+                .unwrap_err()
+        ),
+        "forbidden set_password"
+    );
+    // Staff set nobody's; and the server refuses them even past the core.
+    assert_eq!(
+        refusal(
+            sign_in::set_password(&l_db, &l_ctx, g.id, "", pw("presa"))
+                .await
+                .unwrap_err()
+        ),
+        "forbidden set_password"
+    );
+    // A deactivated user's login no longer signs in to Banco.
+    let mut o = sqlx::PgConnection::connect(&owner).await.unwrap();
+    sqlx::query("UPDATE users SET active = false WHERE id = $1")
+        .bind(luca_id)
+        .execute(&mut o)
+        .await
+        .unwrap();
+    o.close().await.unwrap();
+    assert_eq!(
+        refusal(
+            sign_in::sign_in_server(&server, &luca, pw("5555"))
+                .await
+                .unwrap_err()
+        ),
+        "wrong_credentials"
+    );
+    for db in [g_db, l_db, admin_db] {
+        db.close().await;
+    }
+}
