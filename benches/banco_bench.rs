@@ -349,7 +349,16 @@ async fn row_security(db: &Db, url: &str, rows: &mut Vec<Row>) {
         search: Some("esposito".into()),
         ..Default::default()
     };
-    let filter = banco::model::DealFilter::default();
+    let filter = banco::model::DealFilter {
+        pipeline_id: Some(
+            banco::services::pipelines::list(db, &owner)
+                .await
+                .unwrap()
+                .remove(0)
+                .id,
+        ),
+        ..Default::default()
+    };
     for (label, runs) in [
         ("lead list, first page", SEARCH_RUNS),
         ("lead list, search by last name", SEARCH_RUNS),

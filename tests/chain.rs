@@ -144,6 +144,10 @@ async fn world() -> World {
     let mut lead = walk_in("Beatrice", "Bianchi", "333 111 2222", "bea@example.it");
     lead.store_id = Some(store_b);
     let lead_b = capture::capture_lead(&db_b, &ctx_b, lead).await.unwrap();
+    // A second customer of store B, whose lead stays open.
+    let mut open = walk_in("Carla", "Neri", "333 555 6666", "");
+    open.store_id = Some(store_b);
+    capture::capture_lead(&db_b, &ctx_b, open).await.unwrap();
     leads::add_note(&db_b, &ctx_b, lead_b.lead.id, "vuole la fibra")
         .await
         .unwrap();
@@ -661,6 +665,51 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
             .expect_err("a staff login set another user's password");
         assert_eq!(sqlstate(&e), "42501", "{tenant} {user}: {e}");
     }
+    // The search functions: nothing of tenant 2, nothing of store B.
+    for (tenant, term) in [
+        (w.t2, "bianchi"),
+        (w.t2, "neri"),
+        (w.t1, "bianchi"),
+        (w.t1, "neri"),
+        (w.t1, "fibra"),
+    ] {
+        for f in [
+            "banco_search_names",
+            "banco_search_text",
+            "banco_search_fuzzy",
+        ] {
+            let hits: Vec<Uuid> =
+                sqlx::query_scalar(&format!("SELECT entity_id FROM public.{f}($1, $2, 100)"))
+                    .bind(tenant)
+                    .bind(term)
+                    .fetch_all(&mut a)
+                    .await
+                    .unwrap();
+            if tenant == w.t2 {
+                assert!(hits.is_empty(), "{f}(tenant 2, {term}): {hits:?}");
+            }
+            for id in &hits {
+                assert!(!w.b_ids.contains(id), "{f}({term}) shows store B's {id}");
+            }
+        }
+        let visible: bool = sqlx::query_scalar("SELECT public.banco_may_search($1)")
+            .bind(tenant)
+            .fetch_one(&mut a)
+            .await
+            .unwrap();
+        assert_eq!(visible, tenant == w.t1);
+    }
+    for id in &w.b_ids {
+        for kind in ["lead", "deal", "note"] {
+            let sees: bool = sqlx::query_scalar("SELECT public.banco_doc_visible($1, $2)")
+                .bind(kind)
+                .bind(id)
+                .fetch_one(&mut a)
+                .await
+                .unwrap();
+            assert!(!sees, "banco_doc_visible({kind}, {id})");
+        }
+    }
     for id in &w.b_ids {
         for (tenant, kind) in [
             (w.t1, "lead"),
@@ -700,6 +749,24 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
         },
         ..ctx_a.clone()
     };
+    // The counter's match panel: the customer of store B is one person
+    // across the chain, and Anna learns that store B is working them —
+    // its name and the status, not the lead.
+    let matched = capture::find_matches(&db_a, &ctx_a, "333 555 6666", "")
+        .await
+        .unwrap();
+    assert_eq!(matched.len(), 1);
+    assert_eq!(
+        matched[0].open_leads, 0,
+        "store B's lead is not Anna's to read"
+    );
+    assert_eq!(
+        matched[0].open_elsewhere,
+        vec![LeadElsewhere {
+            store_name: Some("Negozio B".into()),
+            status: LeadStatus::New,
+        }]
+    );
     assert_eq!(
         leads::list(&db_a, &forged, &LeadQuery::default())
             .await

@@ -382,3 +382,35 @@ store_test!(
         assert_eq!(stores.len(), 1, "one first store, not one per desk");
     }
 );
+
+store_test!(
+    another_desks_change_reaches_a_desk_within_two_seconds,
+    |t: TestDb| async move {
+        // This desk follows the tenant's changes; another desk (another
+        // pool on the same database) captures a lead.
+        let mut feed = banco::store::changes::ChangeFeed::open(&t.db, t.ctx.tenant_id())
+            .await
+            .unwrap();
+        let other = t.db.clone();
+        let ctx = t.ctx.clone();
+        let started = std::time::Instant::now();
+        tokio::spawn(async move {
+            capture::capture_lead(&other, &ctx, walk_in("Elena", "Galli", "333 777 8888", ""))
+                .await
+                .unwrap();
+        });
+        let tables = tokio::time::timeout(std::time::Duration::from_secs(2), feed.next())
+            .await
+            .expect("a change within two seconds")
+            .unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        if t.db.backend() == banco::store::Backend::Postgres {
+            // A chain server names what changed; SQLite only says that
+            // something did.
+            assert!(
+                tables.iter().any(|t| t == "leads" || t == "people"),
+                "{tables:?}"
+            );
+        }
+    }
+);

@@ -806,3 +806,27 @@ store_test!(
         }
     }
 );
+
+store_test!(
+    the_match_panel_names_open_leads_of_other_stores,
+    |t: TestDb| async move {
+        let other = banco::services::staff::add_store(&t.db, &t.ctx, "Negozio Due", "S02")
+            .await
+            .unwrap();
+        let mut lead = walk_in("Carla", "Neri", "333 555 6666", "");
+        lead.store_id = Some(other.id);
+        capture::capture_lead(&t.db, &t.ctx, lead).await.unwrap();
+        // A clerk of the first store types the same number.
+        let clerk = common::staff_ctx(&t, "Anna Ferri", Role::Staff).await;
+        let found = capture::find_matches(&t.db, &clerk, "333 555 6666", "")
+            .await
+            .unwrap();
+        assert_eq!(
+            found[0].open_elsewhere,
+            vec![LeadElsewhere {
+                store_name: Some("Negozio Due".into()),
+                status: LeadStatus::New,
+            }]
+        );
+    }
+);

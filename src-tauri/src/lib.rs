@@ -36,6 +36,11 @@ pub struct AppState {
     /// Files the user chose in a file dialog this session: the only paths
     /// the import commands read (see [`AppState::picked_path`]).
     picked: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// The running app, to tell the window about other desks' changes
+    /// (set once the app is built).
+    app: std::sync::OnceLock<tauri::AppHandle>,
+    /// The task following other desks' changes for who is signed in.
+    feed: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 /// Who is signed in at this desk. Only the sign-in commands
@@ -61,7 +66,53 @@ impl AppState {
             desk: RwLock::new(Desk::default()),
             location,
             picked: Default::default(),
+            app: Default::default(),
+            feed: Default::default(),
         }
+    }
+
+    /// Follows other desks' changes in `db` for `tenant` and tells the main
+    /// window (`data-changed`, the tables when known) so that its boards,
+    /// lists, queue and match panel re-read what they show. Replaces the
+    /// feed of whoever was signed in before; `None` stops it.
+    fn follow_changes(&self, signed_in: Option<(Db, uuid::Uuid)>) {
+        let Ok(mut feed) = self.feed.lock() else {
+            return;
+        };
+        if let Some(old) = feed.take() {
+            old.abort();
+        }
+        let (Some((db, tenant)), Some(app)) = (signed_in, self.app.get().cloned()) else {
+            return;
+        };
+        *feed = Some(tauri::async_runtime::spawn(async move {
+            use tauri::{Emitter, Manager};
+            loop {
+                let mut changes = match banco::store::changes::ChangeFeed::open(&db, tenant).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::warn!("not following other desks' changes: {e}");
+                        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                        continue;
+                    }
+                };
+                loop {
+                    match changes.next().await {
+                        Ok(tables) => {
+                            // Under the lock screen nothing is shown to refresh.
+                            if app.state::<AppState>().locked_user().await.is_none() {
+                                let _ = app.emit_to("main", "data-changed", tables);
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!("change feed lost, reconnecting: {e}");
+                            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                            break;
+                        }
+                    }
+                }
+            }
+        }));
     }
 
     /// The database URL the app was started with.
@@ -166,6 +217,11 @@ impl AppState {
     /// out). Called only after a password was checked. A chain-server pool
     /// of the person who leaves is closed.
     async fn set_desk(&self, signed_in: Option<(Db, Ctx)>) {
+        self.follow_changes(
+            signed_in
+                .as_ref()
+                .map(|(db, who)| (db.clone(), who.tenant_id())),
+        );
         let (db, who) = match signed_in {
             Some((db, who)) => (Some(db), Some(who)),
             None => (None, None),
@@ -298,6 +354,11 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(external_links())
         .manage(state)
+        .setup(|app| {
+            use tauri::Manager;
+            let _ = app.state::<AppState>().app.set(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             desk_commands::app_info,
             desk_commands::desk_state,

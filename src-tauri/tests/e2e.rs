@@ -496,7 +496,8 @@ async fn scenario(c: &Client, data: &std::path::Path) {
 async fn a_rule_converts_a_lead_the_deal_moves_by_keyboard_is_won_and_kpis_change() {
     let data = tempfile::tempdir().unwrap();
     let (_driver, c) = start(data.path()).await;
-    let result = tokio::time::timeout(Duration::from_secs(240), deals_scenario(&c)).await;
+    let result =
+        tokio::time::timeout(Duration::from_secs(240), deals_scenario(&c, data.path())).await;
     shot(&c, "deals-last").await;
     let _ = c.close().await;
     result.expect("the scenario finished in time");
@@ -532,7 +533,29 @@ async fn wait_gone(c: &Client, css: &str) {
     panic!("`{css}` never went away");
 }
 
-async fn deals_scenario(c: &Client) {
+/// The `banco` command line of this build (`cargo test -p banco`, which
+/// scripts/test.sh runs first, builds it), as another desk on the same file.
+fn banco_cli(data: &std::path::Path, args: &[&str]) -> String {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    let out = std::process::Command::new(target.join("debug/banco"))
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", data.join("banco.db").display()))
+        .args(["--sign-in", "admin"])
+        .args(args)
+        .env("BANCO_PASSWORD", desk::ADMIN_PASSWORD)
+        .output()
+        .expect("the banco command line (target/debug/banco: run `cargo test -p banco` first)");
+    assert!(
+        out.status.success(),
+        "banco {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn deals_scenario(c: &Client, data: &std::path::Path) {
     const ARROW_RIGHT: &str = "\u{E014}";
     wait_text(c, "h1", "Nuovo cliente al banco").await;
 
@@ -651,6 +674,21 @@ async fn deals_scenario(c: &Client) {
     press(c, ARROW_RIGHT).await;
     wait_text(c, "#board section[data-stage=Contratto]", "Marco Verdi").await;
     shot(c, "14-board-moved").await;
+
+    // Another desk (the command line, on the same file) moves the deal
+    // back: the open board shows it within two seconds, without a reload.
+    let listed: serde_json::Value =
+        serde_json::from_str(&banco_cli(data, &["deal", "list", "--format", "json"])).unwrap();
+    let id = listed["items"][0]["id"].as_str().unwrap().to_string();
+    banco_cli(data, &["deal", "move", &id, "--stage", "Offerta"]);
+    let moved = Instant::now();
+    wait_text(c, "#board section[data-stage=Offerta]", "Marco Verdi").await;
+    let took = moved.elapsed();
+    assert!(
+        took < Duration::from_secs(2),
+        "the board took {took:?} to show another desk's move"
+    );
+    shot(c, "14a-board-moved-elsewhere").await;
 
     // Drag and drop works too (the webview's own drag events, dispatched).
     c.execute(

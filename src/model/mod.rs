@@ -73,7 +73,7 @@ pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery,
     LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
 };
-pub use person::{search_key, Person, PersonMatch};
+pub use person::{search_key, LeadElsewhere, Person, PersonMatch};
 pub use record::{
     check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,
     LeadDetail, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,

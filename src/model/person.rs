@@ -105,6 +105,21 @@ pub struct PersonMatch {
     pub open_leads: u64,
     /// Deals of this person still open (0 until deals exist).
     pub open_deals: u64,
+    /// Open leads of this person in stores other than the acting user's:
+    /// where and in which status, nothing else (on a chain server the clerk
+    /// may not read those leads themselves).
+    #[serde(default)]
+    pub open_elsewhere: Vec<LeadElsewhere>,
+}
+
+/// An open lead in another store, as the counter's match panel names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
+pub struct LeadElsewhere {
+    /// The store's name (`None`: a lead of no store).
+    pub store_name: Option<String>,
+    /// The lead's status (`new`, `in_progress` or `qualified`).
+    pub status: super::LeadStatus,
 }
 
 /// The search key of a text: accents folded to ASCII (Unicode → ASCII

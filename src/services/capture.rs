@@ -58,14 +58,18 @@ pub async fn find_matches_with_name(
             let person = c.get_person(tenant, id).await?;
             let leads = c.count_open_leads(tenant, id).await?;
             let deals = c.count_open_deals(tenant, id).await?;
-            Ok::<_, Error>(person.map(|p| (p, leads, deals)))
+            let elsewhere = c
+                .open_leads_elsewhere(tenant, id, ctx.user.store_id)
+                .await?;
+            Ok::<_, Error>(person.map(|p| (p, leads, deals, elsewhere)))
         })?;
-        if let Some((person, open_leads, open_deals)) = found {
+        if let Some((person, open_leads, open_deals, open_elsewhere)) = found {
             out.push(PersonMatch {
                 person,
                 matched_on: vec!["name".into()],
                 open_leads,
                 open_deals,
+                open_elsewhere,
             });
         }
     }
@@ -97,11 +101,15 @@ async fn matches_in(
         }
         let open_leads = c.count_open_leads(ctx.tenant_id(), person.id).await?;
         let open_deals = c.count_open_deals(ctx.tenant_id(), person.id).await?;
+        let open_elsewhere = c
+            .open_leads_elsewhere(ctx.tenant_id(), person.id, ctx.user.store_id)
+            .await?;
         out.push(PersonMatch {
             person,
             matched_on,
             open_leads,
             open_deals,
+            open_elsewhere,
         });
     }
     Ok(out)

@@ -378,17 +378,27 @@ pub async fn change_own_password(
     .await)
 }
 
-/// "Forget this computer": deletes the chain server's password for `url`
-/// (the URL this desk was started with) from the OS keychain. The desk
-/// keeps its open connections; its next start asks for the password
-/// again. Store managers and admins only, since it takes the desk off the
-/// server.
+/// "Forget this computer": deletes from the OS keychain the chain server's
+/// password kept on this computer (by `banco connect`) for the signed-in
+/// user's own login on the server of `url` (the URL this desk was started
+/// with; its own login, if any, is not the one forgotten). The desk stays
+/// signed in; the command line asks for the password again. Store managers
+/// and admins only.
 ///
 /// Errors: [`Error::Forbidden`] (`forget_computer`); as
-/// [`crate::store::keychain::forget_password`].
+/// [`crate::store::keychain::forget_password`] (`database_url`:
+/// `not_a_server_login` on the embedded database).
 pub fn forget_this_computer(ctx: &Ctx, url: &str) -> Result<bool> {
     ctx.require_manager("forget_computer")?;
-    crate::store::keychain::forget_password(url)
+    let mine = match (url::Url::parse(url), &ctx.user.login) {
+        (Ok(mut u), Some(login)) if crate::store::is_postgres_url(url) => {
+            u.set_username(login)
+                .map_err(|()| Error::field("database_url", "not_a_server_login"))?;
+            u.to_string()
+        }
+        _ => url.to_string(),
+    };
+    crate::store::keychain::forget_password(&mine)
 }
 
 /// Sets after how many idle minutes the tenant's desks lock (0 = never,

@@ -39,9 +39,25 @@ fn push_lead_filters(qb: &mut QueryBuilder, tenant: Uuid, q: &LeadQuery, backend
     qb.push(" WHERE l.tenant_id = ").push_bind(tenant);
     if let Some(search) = q.search.as_deref() {
         for term in search_terms(search) {
-            qb.push(" AND p.search_text LIKE ")
-                .push_bind(format!("%{}%", like_escape(&term)))
-                .push(" ESCAPE '\\'");
+            let pattern = format!("%{}%", like_escape(&term));
+            match backend {
+                // `LIKE` is not LEAKPROOF: under a chain server's row
+                // security its trigram index could not be used, so the
+                // people (the whole tenant's anyway) come from the indexed
+                // `banco_people_like` (store/row_security.sql).
+                Backend::Postgres => {
+                    qb.push(" AND p.id IN (SELECT public.banco_people_like(")
+                        .push_bind(tenant)
+                        .push(", ")
+                        .push_bind(pattern)
+                        .push("))");
+                }
+                Backend::Sqlite => {
+                    qb.push(" AND p.search_text LIKE ")
+                        .push_bind(pattern)
+                        .push(" ESCAPE '\\'");
+                }
+            }
         }
     }
     if !q.statuses.is_empty() {
@@ -92,6 +108,45 @@ impl Conn<'_> {
         .fetch_one(&mut *self)
         .await?;
         Ok(n as u64)
+    }
+
+    /// Open leads of `person` in a store other than `my_store`, oldest
+    /// first: only the store's name and the status. On a chain server
+    /// through `banco_open_leads_elsewhere` (`SECURITY DEFINER`), which
+    /// answers this and nothing more about leads the login may not read,
+    /// for its own tenant and store only.
+    pub async fn open_leads_elsewhere(
+        &mut self,
+        tenant: Uuid,
+        person: Uuid,
+        my_store: Option<Uuid>,
+    ) -> Result<Vec<crate::model::LeadElsewhere>> {
+        match self.backend() {
+            Backend::Postgres => {
+                query_as::<crate::model::LeadElsewhere>(
+                    "SELECT store_name, lead_status AS status \
+                     FROM public.banco_open_leads_elsewhere($1)",
+                )
+                .bind(person)
+                .fetch_all(&mut *self)
+                .await
+            }
+            Backend::Sqlite => {
+                query_as::<crate::model::LeadElsewhere>(
+                    "SELECT s.name AS store_name, l.status FROM leads l \
+                     LEFT JOIN stores s ON s.tenant_id = l.tenant_id AND s.id = l.store_id \
+                     WHERE l.tenant_id = $1 AND l.person_id = $2 \
+                       AND l.status IN ('new', 'in_progress', 'qualified') \
+                       AND l.store_id IS NOT $3 \
+                     ORDER BY l.created_at, l.id",
+                )
+                .bind(tenant)
+                .bind(person)
+                .bind(my_store)
+                .fetch_all(&mut *self)
+                .await
+            }
+        }
     }
 
     /// Creates a lead; `false` (and no change) if a lead with this id exists

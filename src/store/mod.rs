@@ -14,7 +14,8 @@
 //! [`custom_fields`], [`merge`], [`pipelines`], [`campaigns`], [`deals`],
 //! [`board`], [`kpi`], [`contact_policy`], [`interactions`], [`meetings`],
 //! [`sign_in`]; [`keychain`] keeps a chain server's password, [`chain`]
-//! sets up a chain server's roles, owner and row security.
+//! sets up a chain server's roles, owner and row security, [`changes`]
+//! follows other desks' writes.
 //! Each query is written once with `$n` placeholders and run through
 //! [`sql`], which binds its values for the backend at hand; where the
 //! dialects differ the code branches on [`Conn::backend`].
@@ -38,6 +39,7 @@ use crate::{Error, Result};
 pub mod board;
 pub mod campaigns;
 pub mod chain;
+pub mod changes;
 pub mod companies;
 pub mod contact_policy;
 pub mod custom_fields;

@@ -306,10 +306,12 @@ impl Conn<'_> {
                 (by_name, anywhere)
             }
             Backend::Postgres => {
+                // Through the row-security-aware search functions of a
+                // chain server (store/row_security.sql): the same queries,
+                // with their indexes.
                 let by_name = query_as(
-                    "SELECT entity_type, entity_id, title, subtitle FROM search_docs \
-                     WHERE tenant_id = $1 AND name_tsv @@ to_tsquery('simple', $2) \
-                     ORDER BY ts_rank(name_tsv, to_tsquery('simple', $2)) DESC LIMIT $3",
+                    "SELECT entity_type, entity_id, title, subtitle \
+                     FROM public.banco_search_names($1, $2, $3)",
                 )
                 .bind(tenant)
                 .bind(tsquery(terms))
@@ -317,8 +319,8 @@ impl Conn<'_> {
                 .fetch_all(&mut *self)
                 .await?;
                 let anywhere = query_as(
-                    "SELECT entity_type, entity_id, title, subtitle FROM search_docs \
-                     WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2) LIMIT $3",
+                    "SELECT entity_type, entity_id, title, subtitle \
+                     FROM public.banco_search_text($1, $2, $3)",
                 )
                 .bind(tenant)
                 .bind(tsquery(terms))
@@ -410,9 +412,8 @@ impl Conn<'_> {
             Backend::Postgres => {
                 let q = terms.join(" ");
                 let rows: Vec<RawHit> = query_as(
-                    "SELECT entity_type, entity_id, title, subtitle FROM search_docs \
-                     WHERE tenant_id = $1 AND $2 <% name_key \
-                     ORDER BY word_similarity($2, name_key) DESC LIMIT $3",
+                    "SELECT entity_type, entity_id, title, subtitle \
+                     FROM public.banco_search_fuzzy($1, $2, $3)",
                 )
                 .bind(tenant)
                 .bind(q)

@@ -173,6 +173,19 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     {
+        // Another desk (or window, or the command line) changed data: the
+        // shown boards, lists, queue and match panel read it again.
+        let data_version = data_version.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                api::listen("data-changed", move |_tables: Vec<String>| {
+                    data_version.dispatch(());
+                })
+                .await;
+            });
+        });
+    }
+    {
         // Ctrl+K (⌘K on macOS) opens the search box from anywhere.
         let searching = searching.clone();
         use_effect_with((), move |_| {

@@ -151,8 +151,10 @@ pub fn counter() -> Html {
                 form.email.clone(),
                 form.first_name.clone(),
                 form.last_name.clone(),
+                // Another desk's capture may change who matches.
+                shared.data_version,
             ),
-            move |(phone, email, first, last)| {
+            move |(phone, email, first, last, _)| {
                 let (phone, email, first, last) =
                     (phone.clone(), email.clone(), first.clone(), last.clone());
                 *timer.borrow_mut() = Some(Timeout::new(MATCH_DELAY_MS, move || {
@@ -382,6 +384,15 @@ pub fn counter() -> Html {
                                                     { " · " }
                                                     { if m.person.is_customer { tr("counter.customer") } else { tr("counter.not_customer") } }
                                                 </div>
+                                                { (!m.open_elsewhere.is_empty()).then(|| html! {
+                                                    <div class="hint elsewhere">
+                                                        { tr("counter.open_elsewhere") }{ " " }
+                                                        { m.open_elsewhere.iter().map(|e| tr_with("counter.open_elsewhere_item", [
+                                                            ("store", e.store_name.clone().unwrap_or_else(|| tr("counter.no_store"))),
+                                                            ("status", tr(&format!("status.{}", e.status.as_str()))),
+                                                        ])).collect::<Vec<_>>().join(", ") }
+                                                    </div>
+                                                }) }
                                             </div>
                                             { if selected {
                                                 html!{ <span class="pill">{ tr("counter.will_attach") }</span> }

@@ -102,9 +102,18 @@ pub fn deals() -> Html {
     }
     {
         let (board, list, error) = (board.clone(), list.clone(), error.clone());
+        // Another desk's change (data_version) reloads the board as well.
+        let changed = shared.data_version;
         use_effect_with(
-            ((*filter).clone(), *view, *sort, *generation, *per_column),
-            move |(f, v, s, _, n)| {
+            (
+                (*filter).clone(),
+                *view,
+                *sort,
+                *generation,
+                *per_column,
+                changed,
+            ),
+            move |(f, v, s, _, n, _)| {
                 let (f, v, s, n) = (f.clone(), *v, *s, *n);
                 wasm_bindgen_futures::spawn_local(async move {
                     if f.pipeline_id.is_none() {

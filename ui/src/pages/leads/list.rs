@@ -75,7 +75,8 @@ pub fn leads() -> Html {
 
     {
         let (page, error) = (page.clone(), error.clone());
-        use_effect_with((*list).clone(), move |l| {
+        // Another desk's change (data_version) reloads the page as well.
+        use_effect_with(((*list).clone(), shared.data_version), move |(l, _)| {
             let q = l.query.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::list_leads(&q).await {
