@@ -679,7 +679,10 @@ async fn deals_scenario(c: &Client, data: &std::path::Path) {
     // back: the open board shows it within two seconds, without a reload.
     let listed: serde_json::Value =
         serde_json::from_str(&banco_cli(data, &["deal", "list", "--format", "json"])).unwrap();
-    let id = listed["items"][0]["id"].as_str().unwrap().to_string();
+    let id = listed["items"][0]["card"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no deal id in {listed}"))
+        .to_string();
     banco_cli(data, &["deal", "move", &id, "--stage", "Offerta"]);
     let moved = Instant::now();
     wait_text(c, "#board section[data-stage=Offerta]", "Marco Verdi").await;
