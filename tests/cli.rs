@@ -897,6 +897,38 @@ fn chain_scenario(owner: &str) {
         "already",
     );
 
+    // The owner resets a forgotten password.
+    let reset = ok(banco_as(
+        owner,
+        &[],
+        "nuova-2026\n",
+        &[
+            "admin",
+            "user",
+            "password",
+            "--tenant",
+            "Catena Uno",
+            "--login",
+            &anna,
+            "--password-stdin",
+        ],
+    ));
+    assert!(!reset.contains("nuova-2026"), "{reset}");
+    ok(banco_as(
+        owner,
+        &[],
+        &pw,
+        &[
+            "admin",
+            "user",
+            "password",
+            "--tenant",
+            "Catena Uno",
+            "--login",
+            &anna,
+            "--password-stdin",
+        ],
+    ));
     // Anna signs in with her password, and works in her store.
     let server = {
         let mut u = url::Url::parse(owner).unwrap();

@@ -683,6 +683,28 @@ store_test!(staff_roles_and_switching_user, |t: TestDb| async move {
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Validation(f) if f[0].field == "display_name"));
+    // A store manager adds staff to their own store, nothing more.
+    let manager = common::staff_ctx(&t, "Marta Riva", Role::StoreManager).await;
+    staff::add_user(&t.db, &manager, new("Nuovo Commesso", Role::Staff))
+        .await
+        .unwrap();
+    for (user, field) in [
+        (new("Altra Manager", Role::StoreManager), "role"),
+        (new("Altro Admin", Role::Admin), "role"),
+        (
+            NewUser {
+                store_id: Some(Uuid::now_v7()),
+                ..new("Altrove", Role::Staff)
+            },
+            "store_id",
+        ),
+    ] {
+        let err = staff::add_user(&t.db, &manager, user).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation(f) if f.iter().any(|e| e.field == field && e.code == "not_allowed")),
+            "{err:?}"
+        );
+    }
     assert!(matches!(
         Ctx::load(&t.db, Some(Uuid::now_v7())).await,
         Err(Error::NotFound { entity: "user", .. })

@@ -182,3 +182,29 @@ pub async fn add_user(owner: &Db, tenant: &str, new: NewUser) -> Result<User> {
     }
     super::staff::add_user(owner, &ctx, new).await
 }
+
+/// Sets the password of the user of `tenant` whose login is `login`,
+/// creating their login role on the server when it is missing (a user
+/// who signed in with a Banco password before the server checked
+/// passwords itself, or whose role was dropped).
+///
+/// Errors: [`Error::NotFound`] (`tenant`, `user`); [`Error::Validation`]
+/// (`password`; `login`: `already_used` when another role has that name).
+pub async fn set_password(
+    owner: &Db,
+    tenant: &str,
+    login: &str,
+    password: Password,
+) -> Result<User> {
+    let ctx = Ctx::owner(tenant_named(owner, tenant).await?);
+    let login = crate::model::normalize_login(login).map_err(|e| Error::Validation(vec![e]))?;
+    let user = super::staff::list_users(owner, &ctx)
+        .await?
+        .into_iter()
+        .find(|u| u.login.as_deref() == Some(login.as_str()))
+        .ok_or_else(|| Error::NotFound {
+            entity: "user",
+            id: login.clone(),
+        })?;
+    super::sign_in::set_password(owner, &ctx, user.id, &login, password).await
+}

@@ -17,14 +17,14 @@ pub async fn list_stores(db: &Db, ctx: &Ctx) -> Result<Vec<Shop>> {
     with_conn!(db, |c| c.list_stores(ctx.tenant_id()).await)
 }
 
-/// Adds a user. Only admins and store managers may; store managers may not
-/// create admins. With a login and a first password (both or neither) the
+/// Adds a user. Only admins and store managers may; a store manager adds
+/// staff only, to their own store or to none. With a login and a first password (both or neither) the
 /// user can sign in at once.
 ///
 /// Errors: [`Error::Validation`] (`display_name`, `email`, `store_id`,
 /// `login` (`required` when only a password is given, `invalid_login`,
 /// `already_used`), `password` (`required` when only a login is given,
-/// `password_too_short`), or `role`: `not_allowed`).
+/// `password_too_short`), `role` or `store_id`: `not_allowed`).
 pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     let mut errors = Vec::new();
     let name = User::validate_name(&new.display_name)
@@ -37,13 +37,24 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
             .ok()
             .map(|e| e.as_str().to_string()),
     };
+    // A store manager adds staff to their own store (or to none), as a
+    // chain server's row security also insists.
     let allowed = match ctx.user.role {
         Role::Admin => true,
-        Role::StoreManager => new.role != Role::Admin,
+        Role::StoreManager => new.role == Role::Staff,
         Role::Staff => false,
     };
     if !allowed {
         errors.push(FieldError::new("role", "not_allowed").with("value", new.role.as_str()));
+    }
+    if ctx.user.role == Role::StoreManager
+        && new.store_id.is_some()
+        && new.store_id != ctx.user.store_id
+    {
+        errors.push(FieldError::new("store_id", "not_allowed").with(
+            "value",
+            new.store_id.map(|s| s.to_string()).unwrap_or_default(),
+        ));
     }
     let login = match (new.login.trim().is_empty(), new.password.is_empty()) {
         (true, true) => None,

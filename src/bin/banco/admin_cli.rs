@@ -98,6 +98,18 @@ pub enum AdminUserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Set a user's password (creating their login role when missing).
+    Password {
+        /// The tenant's name.
+        #[arg(long)]
+        tenant: String,
+        /// The user's login.
+        #[arg(long)]
+        login: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 /// A password from standard input (`--password-stdin`) or typed at the
@@ -164,6 +176,14 @@ pub async fn run(url: &str, command: AdminCommand) -> Result<()> {
         }
         AdminCommand::User {
             command:
+                AdminUserCommand::Password {
+                    tenant,
+                    login,
+                    password_stdin,
+                },
+        } => user_password(url, tenant, login, password_stdin).await,
+        AdminCommand::User {
+            command:
                 AdminUserCommand::Add {
                     tenant,
                     login,
@@ -207,6 +227,17 @@ pub async fn run(url: &str, command: AdminCommand) -> Result<()> {
             .await
         }
     }
+}
+
+/// Runs `banco admin user password …`.
+async fn user_password(url: &str, tenant: String, login: String, from_stdin: bool) -> Result<()> {
+    let password = password(from_stdin, &format!("Password for {login}: "))?;
+    with_owner(url, |db| async move {
+        let user = admin::set_password(&db, &tenant, &login, password).await?;
+        println!("{}", json(&user)?);
+        Ok(())
+    })
+    .await
 }
 
 /// Runs `f` on an owner pool of `url`'s server, and closes it.
