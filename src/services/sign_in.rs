@@ -211,9 +211,34 @@ pub async fn sign_in_server(url: &str, login: &str, password: Password) -> Resul
         Err(Error::Database(e)) if crate::store::is_auth_failure(&e) => return Err(wrong()),
         Err(e) => return Err(e),
     };
+    server_session(db, wrong()).await
+}
+
+/// Opens a chain server as the login its URL names (the password from the
+/// URL, `$PGPASSWORD`, `~/.pgpass` or the OS keychain): the command
+/// line's session without `--sign-in`.
+///
+/// Errors: [`Error::SignIn`] `not_a_user` when that login is no active
+/// Banco user of the database; as [`sign_in_server`] otherwise.
+pub async fn open_server(url: &str) -> Result<(Db, Ctx)> {
+    let db = Db::connect(url).await?;
+    server_session(
+        db,
+        Error::SignIn {
+            reason: "not_a_user",
+            retry_after_s: 0,
+        },
+    )
+    .await
+}
+
+/// The session of the login `db` is connected as: its schema checked, the
+/// Banco user of that login (else `not_user`); the pool is closed on any
+/// error.
+async fn server_session(db: Db, not_user: Error) -> Result<(Db, Ctx)> {
     let ctx = async {
         db.ready().await?;
-        let (tenant, user) = with_conn!(db, |c| c.server_identity().await)?.ok_or_else(wrong)?;
+        let (tenant, user) = with_conn!(db, |c| c.server_identity().await)?.ok_or(not_user)?;
         Ctx::of(&db, tenant, user).await
     }
     .await;

@@ -192,7 +192,7 @@ pub fn is_postgres_url(url: &str) -> bool {
 ///
 /// Errors: [`Error::Database`] for a URL sqlx cannot read.
 pub fn pg_options(url: &str) -> Result<PgConnectOptions> {
-    let mut options = PgConnectOptions::from_str(url)?;
+    let mut options = pg_server_options(url)?;
     let url_has_password = url::Url::parse(url).is_ok_and(|u| u.password().is_some());
     if !url_has_password && std::env::var_os("PGPASSWORD").is_none() {
         match keychain::saved_password(url) {
@@ -201,11 +201,21 @@ pub fn pg_options(url: &str) -> Result<PgConnectOptions> {
             Err(e) => tracing::warn!("no database password from the OS keychain: {e}"),
         }
     }
-    let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
-    if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
-        options = options.ssl_mode(PgSslMode::VerifyFull);
-    }
     Ok(options)
+}
+
+/// The connect options of a Postgres URL as written (its login and
+/// password, if any), with the TLS mode of [`tls_must_verify`].
+fn pg_server_options(url: &str) -> Result<PgConnectOptions> {
+    let options = PgConnectOptions::from_str(url)?;
+    let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
+    Ok(
+        if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
+            options.ssl_mode(PgSslMode::VerifyFull)
+        } else {
+            options
+        },
+    )
 }
 
 /// Whether a connection error is the server refusing the login or its
@@ -266,7 +276,7 @@ impl Db {
                 server: None,
             })
         } else if is_postgres_url(url) {
-            Db::connect_pg(pg_options(url)?).await
+            Db::connect_pg(pg_options(url)?, false).await
         } else {
             Err(Error::UnsupportedDatabaseUrl(redact_url(url)))
         }
@@ -298,23 +308,7 @@ impl Db {
         if !is_postgres_url(url) {
             return Err(Error::UnsupportedDatabaseUrl(redact_url(url)));
         }
-        let options = pg_options(url)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(|conn, _| {
-                Box::pin(async move {
-                    sqlx::Executor::execute(&mut *conn, "SET ROLE banco_owner").await?;
-                    Ok(())
-                })
-            })
-            .connect_with(options.clone())
-            .await?;
-        Ok(Db {
-            pool: Pool::Postgres(pool),
-            sqlite_dir: None,
-            server: Some(Box::new(options)),
-        })
+        Db::connect_pg(pg_options(url)?, true).await
     }
 
     /// Opens the chain server of `url` as `login` with `password` (the
@@ -328,24 +322,27 @@ impl Db {
         if !is_postgres_url(url) {
             return Err(Error::UnsupportedDatabaseUrl(redact_url(url)));
         }
-        let options = PgConnectOptions::from_str(url)?
+        let options = pg_server_options(url)?
             .username(login)
             .password(password.expose());
-        let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
-        let options = if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
-            options.ssl_mode(PgSslMode::VerifyFull)
-        } else {
-            options
-        };
-        Db::connect_pg(options).await
+        Db::connect_pg(options, false).await
     }
 
-    async fn connect_pg(options: PgConnectOptions) -> Result<Db> {
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
-            .await?;
+    /// A Postgres pool on `options`; with `as_owner`, every connection acts
+    /// as [`chain::OWNER_ROLE`] (`SET ROLE`, for `banco admin`).
+    async fn connect_pg(options: PgConnectOptions, as_owner: bool) -> Result<Db> {
+        let mut pool = PgPoolOptions::new()
+            .max_connections(if as_owner { 4 } else { 8 })
+            .acquire_timeout(Duration::from_secs(10));
+        if as_owner {
+            pool = pool.after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::Executor::execute(&mut *conn, "SET ROLE banco_owner").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool.connect_with(options.clone()).await?;
         Ok(Db {
             pool: Pool::Postgres(pool),
             sqlite_dir: None,

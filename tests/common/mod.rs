@@ -144,19 +144,27 @@ macro_rules! store_test {
             #[allow(unused_imports)]
             use super::*;
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let t = $crate::common::sqlite().await;
-                let guard = t.guard();
-                ($body)(t).await;
-                drop(guard);
-            }
+            $crate::sqlite_case!($body);
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let t = $crate::common::postgres().await;
                 ($body)(t).await;
             }
+        }
+    };
+}
+
+/// The `sqlite` test function of [`store_test!`] and [`sqlite_test!`].
+#[macro_export]
+macro_rules! sqlite_case {
+    ($body:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn sqlite() {
+            let t = $crate::common::sqlite().await;
+            let guard = t.guard();
+            ($body)(t).await;
+            drop(guard);
         }
     };
 }
@@ -171,13 +179,7 @@ macro_rules! sqlite_test {
             #[allow(unused_imports)]
             use super::*;
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let t = $crate::common::sqlite().await;
-                let guard = t.guard();
-                ($body)(t).await;
-                drop(guard);
-            }
+            $crate::sqlite_case!($body);
         }
     };
 }

@@ -98,24 +98,7 @@ pub async fn open_signed_in(url: &str, login: Option<&str>) -> Result<(Db, Ctx)>
         };
         return sign_in::sign_in_server(url, login, password).await;
     }
-    let db = Db::connect(url).await?;
-    let ctx = async {
-        db.ready().await?;
-        let who = banco::with_conn!(db, |c| c.server_identity().await)?;
-        let (tenant, user) = who.ok_or(Error::SignIn {
-            reason: "not_a_user",
-            retry_after_s: 0,
-        })?;
-        Ctx::of(&db, tenant, user).await
-    }
-    .await;
-    match ctx {
-        Ok(ctx) => Ok((db, ctx)),
-        Err(e) => {
-            db.close().await;
-            Err(e)
-        }
-    }
+    sign_in::open_server(url).await
 }
 
 /// The password kept in the OS keychain for `login` on `url`'s server.
