@@ -55,6 +55,13 @@ BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
             EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN IN ROLE banco_login', r);
         END IF;
+        -- From PostgreSQL 16, CREATEROLE alone no longer lets banco_owner
+        -- put a new login in a group: it needs the group's ADMIN OPTION
+        -- (and nothing else of it). Up to 15, CREATEROLE is enough.
+        IF pg_catalog.current_setting('server_version_num')::int >= 160000 THEN
+            EXECUTE pg_catalog.format(
+                'GRANT %I TO banco_owner WITH ADMIN OPTION, INHERIT FALSE, SET FALSE', r);
+        END IF;
     END LOOP;
 END
 $$;
