@@ -132,6 +132,11 @@ pub enum Error {
     /// so this is a second line that an honest desk does not meet.
     #[error("the database server refused this: {0}")]
     ServerRefused(String),
+    /// The desk could not open its database at start (the error then, as
+    /// it was sent): the window shows it instead of the app, on every OS,
+    /// rather than a message on a console nobody sees.
+    #[error("{}", .0.message)]
+    StartUp(Box<ErrorPayload>),
     /// The operation was cancelled by the user; nothing was written.
     #[error("cancelled: nothing was written")]
     Cancelled,
@@ -317,6 +322,7 @@ impl Error {
                 ],
                 message,
             ),
+            Error::StartUp(payload) => (**payload).clone(),
             Error::ServerRefused(detail) => ErrorPayload::simple(
                 ErrorKind::Forbidden,
                 "error.server_refused",

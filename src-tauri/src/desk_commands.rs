@@ -53,6 +53,9 @@ pub async fn desk_state(
     req: wire::DeskState,
 ) -> Result<Response<wire::DeskState>> {
     let wire::DeskState {} = req;
+    if let Some(e) = state.start_up_failure() {
+        return Err(e);
+    }
     match state.acting().await {
         Ok((db, ctx)) => Ok(DeskState::SignedIn {
             info: Box::new(info(&state, &db, &ctx).await?),

@@ -39,6 +39,9 @@ pub struct AppState {
     /// The running app, to tell the window about other desks' changes
     /// (set once the app is built).
     app: std::sync::OnceLock<tauri::AppHandle>,
+    /// Why the database could not be opened at start, if it could not:
+    /// the window shows it (`desk_state`), and nobody can sign in.
+    failed: Option<banco::ErrorPayload>,
     /// The task following other desks' changes for who is signed in.
     feed: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
@@ -68,7 +71,24 @@ impl AppState {
             picked: Default::default(),
             app: Default::default(),
             feed: Default::default(),
+            failed: None,
         }
+    }
+
+    /// A desk whose database could not be opened at start: the window
+    /// shows `error` instead of the sign-in.
+    pub fn failed(url: String, location: String, error: banco::ErrorPayload) -> Self {
+        AppState {
+            failed: Some(error),
+            ..AppState::new(None, url, location)
+        }
+    }
+
+    /// The start-up failure, if the database could not be opened.
+    pub fn start_up_failure(&self) -> Option<banco::Error> {
+        self.failed
+            .clone()
+            .map(|p| banco::Error::StartUp(Box::new(p)))
     }
 
     /// Follows other desks' changes in `db` for `tenant` and tells the main
@@ -195,6 +215,9 @@ impl AppState {
         password: banco::model::Password,
     ) -> banco::Result<(Db, Ctx)> {
         use banco::services::sign_in;
+        if let Some(e) = self.start_up_failure() {
+            return Err(e);
+        }
         match &self.shop {
             Some(db) => Ok((db.clone(), sign_in::sign_in(db, login, password).await?)),
             None => sign_in::sign_in_server(&self.url, login, password).await,
@@ -321,13 +344,15 @@ fn external_links<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
-/// Opens the database and runs the window. Exits with a message on stderr
-/// (status 1) when the database cannot be opened or migrated.
+/// Opens the database and runs the window. When the database cannot be
+/// opened or migrated, the window opens all the same and says why
+/// (`desk_state` answers the start-up error).
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("BANCO_LOG"))
         .init();
     let (url, location) = database_url();
+    let shown = location.clone();
     // The shop's file is opened (and migrated) at start; a chain server
     // is reached at sign-in, as the person's own login.
     let state = tauri::async_runtime::block_on(async {
@@ -342,11 +367,17 @@ pub fn run() {
     let state = match state {
         Ok(s) => s,
         Err(e) => {
+            // Logged, and shown in the window (every OS: a Windows release
+            // build has no console), instead of exiting with a message.
+            tracing::error!(
+                "cannot open the database at {}: {e}",
+                banco::store::redact_url(&url)
+            );
             eprintln!(
                 "banco: cannot open the database at {}: {e}",
                 banco::store::redact_url(&url)
             );
-            std::process::exit(1);
+            AppState::failed(url.clone(), shown, e.payload())
         }
     };
     let result = tauri::Builder::default()

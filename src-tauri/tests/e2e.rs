@@ -51,6 +51,14 @@ async fn start(data_dir: &std::path::Path) -> (Driver, Client) {
 
 /// [`start`] with more environment for tauri-driver and, through it, the app.
 async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driver, Client) {
+    let (driver, client) = launch(data_dir, env).await;
+    desk::claim(&client).await;
+    (driver, client)
+}
+
+/// Starts the app on `data_dir` and opens a WebDriver session on its
+/// window, as it first appears (nobody signed in).
+async fn launch(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driver, Client) {
     let app = std::env::var("BANCO_E2E_APP").unwrap_or_else(|_| {
         panic!(
             "BANCO_E2E_APP is not set: this test drives the real window. Run ./scripts/test.sh, which builds \
@@ -110,8 +118,22 @@ async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driv
             Err(e) => panic!("cannot start a WebDriver session through tauri-driver: {e}"),
         }
     };
-    desk::claim(&client).await;
     (driver, client)
+}
+
+/// A database that cannot be opened: the window says so, in Italian,
+/// instead of the app exiting with a message on a console nobody sees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
+    let data = tempfile::tempdir().unwrap();
+    // A folder where the database file should be: SQLite cannot open it.
+    std::fs::create_dir(data.path().join("banco.db")).unwrap();
+    let (_driver, c) = launch(data.path(), &[]).await;
+    wait_text(&c, "#start-failure h1", "non riesce ad aprire il database").await;
+    let said = wait_text(&c, "#start-failure .banner", "").await;
+    assert!(!said.trim().is_empty(), "the reason is shown");
+    shot(&c, "start-failure").await;
+    let _ = c.close().await;
 }
 
 async fn shot(c: &Client, name: &str) {

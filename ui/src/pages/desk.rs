@@ -145,9 +145,15 @@ pub fn gate() -> Html {
     };
     match &*view {
         View::Loading => html! { <div class="app"><main><p>{ tr("app.loading") }</p></main></div> },
-        View::Failed(e) => {
-            html! { <div class="app"><main><div class="banner error">{ e }</div></main></div> }
-        }
+        View::Failed(e) => html! {
+            <div class="sign-in" id="start-failure">
+                <div class="card sign-in-card">
+                    <h1>{ tr("desk.failed_title") }</h1>
+                    <div class="banner error">{ e }</div>
+                    <p class="hint">{ tr("desk.failed_hint") }</p>
+                </div>
+            </div>
+        },
         View::Unclaimed => html! { <SignInForm claim=true on_done={signed_in.clone()} /> },
         View::SignedOut => html! { <SignInForm claim=false on_done={signed_in.clone()} /> },
         View::SignedIn(info) => {
