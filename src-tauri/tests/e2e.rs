@@ -121,21 +121,6 @@ async fn launch(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driver, 
     (driver, client)
 }
 
-/// A database that cannot be opened: the window says so, in Italian,
-/// instead of the app exiting with a message on a console nobody sees.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
-    let data = tempfile::tempdir().unwrap();
-    // A folder where the database file should be: SQLite cannot open it.
-    std::fs::create_dir(data.path().join("banco.db")).unwrap();
-    let (_driver, c) = launch(data.path(), &[]).await;
-    wait_text(&c, "#start-failure h1", "non riesce ad aprire il database").await;
-    let said = wait_text(&c, "#start-failure .banner", "").await;
-    assert!(!said.trim().is_empty(), "the reason is shown");
-    shot(&c, "start-failure").await;
-    let _ = c.close().await;
-}
-
 async fn shot(c: &Client, name: &str) {
     let dir = repo_root().join("target/e2e-shots");
     std::fs::create_dir_all(&dir).unwrap();

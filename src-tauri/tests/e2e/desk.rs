@@ -1,6 +1,6 @@
 //! Signing in at the real window: the first start's set-up, switching who
-//! is at the counter with that person's PIN, the lock, and what staff may
-//! not open.
+//! is at the counter with that person's PIN, the lock, what staff may not
+//! open, and a database that cannot be opened at start.
 
 use super::*;
 
@@ -177,4 +177,19 @@ pub async fn typed_paths_are_refused(c: &Client, picked: &std::path::Path) {
         let answer = answer.as_str().unwrap_or_default();
         assert!(answer.contains("not_picked"), "{command}: {answer}");
     }
+}
+
+/// A database that cannot be opened: the window says so, in Italian,
+/// instead of the app exiting with a message on a console nobody sees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
+    let data = tempfile::tempdir().unwrap();
+    // A folder where the database file should be: SQLite cannot open it.
+    std::fs::create_dir(data.path().join("banco.db")).unwrap();
+    let (_driver, c) = launch(data.path(), &[]).await;
+    wait_text(&c, "#start-failure h1", "non riesce ad aprire il database").await;
+    let said = wait_text(&c, "#start-failure .banner", "").await;
+    assert!(!said.trim().is_empty(), "the reason is shown");
+    shot(&c, "start-failure").await;
+    let _ = c.close().await;
 }
