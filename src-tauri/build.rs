@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "desk_state",
     "claim_desk",
+    "connect_server",
+    "pick_ca_file",
     "sign_in",
     "unlock_desk",
     "lock_desk",

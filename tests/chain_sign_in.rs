@@ -169,3 +169,117 @@ async fn people_sign_in_to_a_chain_server_as_their_own_login() {
         db.close().await;
     }
 }
+
+/// The first start's connection set-up on a desk's data folder: the
+/// server's settings are checked field by field, a refused sign-in keeps
+/// nothing, the right one keeps the settings (never the password) in
+/// `connection.json`, and a forgotten password means the sign-in screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_is_pointed_at_a_chain_server_from_its_first_start() {
+    use banco::services::desk_connection::{connect_server, reopen, saved, CONNECTION_FILE};
+    let (owner, admin_url) = common::fresh_chain().await;
+    let admin = url::Url::parse(&admin_url).unwrap();
+    let server = ServerSettings {
+        host: admin.host_str().unwrap().into(),
+        port: admin.port().unwrap(),
+        database: admin.path().trim_start_matches('/').into(),
+        // A throwaway cluster on loopback speaks no TLS.
+        tls: TlsMode::Disable,
+        ca_file: None,
+        login: format!("  {}  ", admin.username().to_uppercase()),
+    };
+    let data = tempfile::tempdir().unwrap();
+    let pw = |s: &str| Password(s.into());
+
+    // Every broken field at once, and nothing kept.
+    let broken = ServerSettings {
+        host: "https://db.catena.it".into(),
+        port: 0,
+        database: String::new(),
+        ..server.clone()
+    };
+    match connect_server(data.path(), broken, pw(""))
+        .await
+        .unwrap_err()
+    {
+        banco::Error::Validation(errors) => {
+            let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, ["host", "port", "database", "password"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A wrong password, and a login the server does not know.
+    assert_eq!(
+        refusal(
+            connect_server(data.path(), server.clone(), pw("cassa-2025"))
+                .await
+                .unwrap_err()
+        ),
+        "wrong_credentials"
+    );
+    let stranger = ServerSettings {
+        login: unique_login("nessuno"),
+        ..server.clone()
+    };
+    assert_eq!(
+        refusal(
+            connect_server(data.path(), stranger, pw(common::PG_PASSWORD))
+                .await
+                .unwrap_err()
+        ),
+        "wrong_credentials"
+    );
+    // A server that is not there says so, and keeps nothing either.
+    let nowhere = ServerSettings {
+        port: 1,
+        ..server.clone()
+    };
+    assert!(matches!(
+        connect_server(data.path(), nowhere, pw(common::PG_PASSWORD))
+            .await
+            .unwrap_err(),
+        banco::Error::Database(_)
+    ));
+    assert!(saved(data.path()).unwrap().is_none());
+    assert!(!data.path().join(CONNECTION_FILE).exists());
+
+    // The right password: signed in as that login, the settings kept.
+    let connected = connect_server(data.path(), server.clone(), pw(common::PG_PASSWORD))
+        .await
+        .unwrap();
+    assert_eq!(connected.ctx.user.login.as_deref(), Some(admin.username()));
+    assert_eq!(
+        connected.url,
+        format!(
+            "postgres://{}@{}:{}{}?sslmode=disable",
+            admin.username(),
+            admin.host_str().unwrap(),
+            admin.port().unwrap(),
+            admin.path()
+        )
+    );
+    let kept = saved(data.path()).unwrap();
+    let Some(DeskConnection::Server { server: kept }) = kept else {
+        panic!("{kept:?}")
+    };
+    assert_eq!(kept.login, admin.username(), "kept trimmed and normalized");
+    let text = std::fs::read_to_string(data.path().join(CONNECTION_FILE)).unwrap();
+    assert!(!text.contains(common::PG_PASSWORD), "{text}");
+    // The desk's next session works within the row security like any other.
+    let seen = banco::services::staff::list_stores(&connected.db, &connected.ctx)
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 1);
+    connected.db.close().await;
+    // Without a password in a keychain the next start shows the sign-in
+    // (this test's process has no Secret Service; tests/keychain.rs and
+    // the end-to-end test run one).
+    if banco::store::keychain::saved_password(&connected.url)
+        .ok()
+        .flatten()
+        .is_none()
+    {
+        assert!(reopen(&kept).await.unwrap().is_none());
+    }
+    let _ = owner;
+}

@@ -23,7 +23,7 @@ async fn info(state: &AppState, db: &Db, ctx: &Ctx) -> Result<AppInfo> {
             banco::store::Backend::Sqlite => "sqlite".into(),
             banco::store::Backend::Postgres => "postgres".into(),
         },
-        location: state.location.clone(),
+        location: state.location(),
     })
 }
 
@@ -63,7 +63,7 @@ pub async fn desk_state(
         Err(Error::SignedOut) => match (state.locked_user().await, state.shop()) {
             (Some(ctx), _) => Ok(DeskState::Locked { user: ctx.user }),
             // A chain server is set up by `banco admin init`, never claimed.
-            (None, Some(shop)) if sign_in::is_unclaimed(shop).await? => Ok(DeskState::Unclaimed),
+            (None, Some(shop)) if sign_in::is_unclaimed(&shop).await? => Ok(DeskState::Unclaimed),
             (None, _) => Ok(DeskState::SignedOut),
         },
         Err(e) => Err(e),
@@ -77,12 +77,65 @@ pub async fn claim_desk(
     req: wire::ClaimDesk,
 ) -> Result<Response<wire::ClaimDesk>> {
     let wire::ClaimDesk { login, password } = req;
-    let shop = state.shop().cloned().ok_or(Error::SignIn {
+    let shop = state.shop().ok_or(Error::SignIn {
         reason: "not_unclaimed",
         retry_after_s: 0,
     })?;
     let ctx = sign_in::claim(&shop, &login, password).await?;
     signed_in(&state, shop, ctx).await
+}
+
+/// First start: this desk works on a chain server (see
+/// [`wire::ConnectServer`]). Only while the shop's file has no
+/// administrator and nobody is signed in, so nobody can later point a
+/// set-up desk at another server and collect its staff's passwords.
+#[tauri::command]
+pub async fn connect_server(
+    state: State<'_, AppState>,
+    req: wire::ConnectServer,
+) -> Result<Response<wire::ConnectServer>> {
+    let wire::ConnectServer {
+        mut server,
+        password,
+    } = req;
+    let not_unclaimed = || Error::SignIn {
+        reason: "not_unclaimed",
+        retry_after_s: 0,
+    };
+    let shop = state.shop().ok_or_else(not_unclaimed)?;
+    if !sign_in::is_unclaimed(&shop).await? || state.desk_db().await.is_some() {
+        return Err(not_unclaimed());
+    }
+    if let Some(ca) = server.ca_file.take().filter(|p| !p.trim().is_empty()) {
+        server.ca_file = Some(state.picked_path(&ca)?.display().to_string());
+    }
+    let connected =
+        banco::services::desk_connection::connect_server(state.data_dir(), server, password)
+            .await?;
+    state.move_to_server(connected.url).await;
+    signed_in(&state, connected.db, connected.ctx).await
+}
+
+/// Opens the system file picker for a chain server's CA certificate.
+#[tauri::command]
+pub async fn pick_ca_file(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    req: wire::PickCaFile,
+) -> Result<Response<wire::PickCaFile>> {
+    use tauri_plugin_dialog::DialogExt;
+    let wire::PickCaFile {} = req;
+    let picked = crate::test_pick().or_else(|| {
+        app.dialog()
+            .file()
+            .add_filter("PEM", &["pem", "crt", "cer"])
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok())
+    });
+    Ok(picked.map(|p| {
+        state.remember_pick(&p);
+        p.display().to_string()
+    }))
 }
 
 /// Signs in by login and password.
@@ -192,7 +245,7 @@ pub async fn forget_computer(
 ) -> Result<Response<wire::ForgetComputer>> {
     let wire::ForgetComputer {} = req;
     let (_, ctx) = state.acting().await?;
-    sign_in::forget_this_computer(&ctx, state.database_url())
+    sign_in::forget_this_computer(&ctx, &state.database_url())
 }
 
 /// Sets after how many idle minutes desks lock.

@@ -6,7 +6,11 @@
 //! Start-up: `--data-dir DIR` (or `$BANCO_DATA_DIR`) chooses where the
 //! embedded SQLite file lives (default: the OS app-data folder);
 //! `--database-url URL` (or `$BANCO_DATABASE_URL`) points the app at a
-//! Postgres (or another SQLite) database instead.
+//! Postgres (or another SQLite) database instead. Without either, the
+//! connection chosen in the window at first start (`connection.json` in the
+//! data folder, see [`banco::services::desk_connection`]) says which: a
+//! chain server, whose remembered login is signed in with the password the
+//! OS keychain keeps, or the shop's file.
 
 pub mod commands;
 pub mod contact_commands;
@@ -22,17 +26,13 @@ use tokio::sync::RwLock;
 
 /// State shared by every command.
 pub struct AppState {
-    /// The shop's embedded database (SQLite), open from the start; `None`
-    /// on a chain server, where each signed-in person works on a
-    /// connection of their own login (see [`Desk::db`]).
-    shop: Option<Db>,
+    /// Where the data lives: set at start, changed once by the first
+    /// start's connection set-up ([`AppState::move_to_server`]).
+    place: std::sync::RwLock<Place>,
+    /// The data folder (the shop's file, `connection.json`).
+    data_dir: PathBuf,
     /// Who is signed in at this desk, and whether it is locked.
     desk: RwLock<Desk>,
-    /// Where the database lives, for display (a URL without password for Postgres).
-    pub location: String,
-    /// The database URL the app was started with (from its command line or
-    /// environment, never from the page), for "Forget this computer".
-    url: String,
     /// Files the user chose in a file dialog this session: the only paths
     /// the import commands read (see [`AppState::picked_path`]).
     picked: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -44,6 +44,20 @@ pub struct AppState {
     failed: Option<banco::ErrorPayload>,
     /// The task following other desks' changes for who is signed in.
     feed: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+}
+
+/// Where a desk's data lives.
+#[derive(Clone)]
+struct Place {
+    /// The shop's embedded database (SQLite), open from the start; `None`
+    /// on a chain server, where each signed-in person works on a
+    /// connection of their own login (see [`Desk::db`]).
+    shop: Option<Db>,
+    /// The database URL (from the command line, the environment or the
+    /// saved connection, never from the page), for "Forget this computer".
+    url: String,
+    /// Where the database lives, for display (a URL without password for Postgres).
+    location: String,
 }
 
 /// Who is signed in at this desk. Only the sign-in commands
@@ -62,12 +76,15 @@ struct Desk {
 impl AppState {
     /// A desk where nobody is signed in yet: on the shop's embedded
     /// database `shop`, or (`None`) on the chain server of `url`.
-    pub fn new(shop: Option<Db>, url: String, location: String) -> Self {
+    pub fn new(shop: Option<Db>, url: String, location: String, data_dir: PathBuf) -> Self {
         AppState {
-            shop,
-            url,
+            place: std::sync::RwLock::new(Place {
+                shop,
+                url,
+                location,
+            }),
+            data_dir,
             desk: RwLock::new(Desk::default()),
-            location,
             picked: Default::default(),
             app: Default::default(),
             feed: Default::default(),
@@ -77,10 +94,62 @@ impl AppState {
 
     /// A desk whose database could not be opened at start: the window
     /// shows `error` instead of the sign-in.
-    pub fn failed(url: String, location: String, error: banco::ErrorPayload) -> Self {
+    pub fn failed(
+        url: String,
+        location: String,
+        data_dir: PathBuf,
+        error: banco::ErrorPayload,
+    ) -> Self {
         AppState {
             failed: Some(error),
-            ..AppState::new(None, url, location)
+            ..AppState::new(None, url, location, data_dir)
+        }
+    }
+
+    fn place(&self) -> Place {
+        self.place
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Where the database lives, for display (no password).
+    pub fn location(&self) -> String {
+        self.place().location
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
+    /// The first start's connection set-up chose the chain server of
+    /// `url`: the shop's (unclaimed, empty) file is closed and every
+    /// sign-in goes to the server from now on.
+    pub async fn move_to_server(&self, url: String) {
+        let location = banco::store::redact_url(&url);
+        let old = std::mem::replace(
+            &mut *self
+                .place
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            Place {
+                shop: None,
+                url,
+                location,
+            },
+        );
+        if let Some(shop) = old.shop {
+            shop.close().await;
+        }
+    }
+
+    /// Starts following other desks' changes for whoever is signed in
+    /// (at start, once the app exists).
+    fn start_following(&self) {
+        let desk = self.desk.try_read().map(|d| d.clone()).unwrap_or_default();
+        if let (Some(db), Some(who)) = (desk.db, desk.who) {
+            self.follow_changes(Some((db, who.tenant_id())));
         }
     }
 
@@ -136,8 +205,8 @@ impl AppState {
     }
 
     /// The database URL the app was started with.
-    pub fn database_url(&self) -> &str {
-        &self.url
+    pub fn database_url(&self) -> String {
+        self.place().url
     }
 
     /// Remembers a file the user chose in a file dialog.
@@ -195,8 +264,8 @@ impl AppState {
     }
 
     /// The shop's embedded database, `None` on a chain server.
-    pub fn shop(&self) -> Option<&Db> {
-        self.shop.as_ref()
+    pub fn shop(&self) -> Option<Db> {
+        self.place().shop
     }
 
     /// The database of the person at the desk, signed in or locked out.
@@ -218,9 +287,10 @@ impl AppState {
         if let Some(e) = self.start_up_failure() {
             return Err(e);
         }
-        match &self.shop {
+        let place = self.place();
+        match &place.shop {
             Some(db) => Ok((db.clone(), sign_in::sign_in(db, login, password).await?)),
-            None => sign_in::sign_in_server(&self.url, login, password).await,
+            None => sign_in::sign_in_server(&place.url, login, password).await,
         }
     }
 
@@ -257,7 +327,7 @@ impl AppState {
                 locked: false,
             },
         );
-        if let Some(old) = old.db.filter(|_| self.shop.is_none()) {
+        if let Some(old) = old.db.filter(|_| self.shop().is_none()) {
             let next = self.desk.read().await.db.clone();
             if !next.is_some_and(|n| n.same_pool(&old)) {
                 old.close().await;
@@ -266,8 +336,21 @@ impl AppState {
     }
 }
 
-/// Where to connect, from the command line and the environment.
-fn database_url() -> (String, String) {
+/// Where a desk connects at start.
+enum Start {
+    /// A database URL from the command line or the environment.
+    Url(String),
+    /// The chain server chosen in the window at first start.
+    Server(banco::model::ServerSettings),
+    /// The shop's file in the data folder.
+    Shop(String),
+    /// The saved connection cannot be read: shown, nothing opened.
+    Broken(banco::Error),
+}
+
+/// Where to connect, from the command line, the environment and the
+/// connection saved in the data folder; and the data folder.
+fn where_to_connect() -> (Start, PathBuf) {
     let args: Vec<String> = std::env::args().collect();
     let flag = |name: &str| {
         args.iter()
@@ -278,19 +361,89 @@ fn database_url() -> (String, String) {
                     .find_map(|a| a.strip_prefix(&format!("{name}=")).map(str::to_string))
             })
     };
+    let dir = flag("--data-dir")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_data_dir);
     if let Some(url) = flag("--database-url").or_else(|| {
         std::env::var("BANCO_DATABASE_URL")
             .ok()
             .filter(|u| !u.is_empty())
     }) {
-        let shown = banco::store::redact_url(&url);
-        return (url, shown);
+        return (Start::Url(url), dir);
     }
-    let dir = flag("--data-dir")
-        .map(PathBuf::from)
-        .unwrap_or_else(default_data_dir);
-    let url = sqlite_url_in(&dir);
-    (url.clone(), url)
+    match banco::services::desk_connection::saved(&dir) {
+        Ok(Some(banco::model::DeskConnection::Server { server })) => (Start::Server(server), dir),
+        Ok(_) => (Start::Shop(sqlite_url_in(&dir)), dir),
+        // An unreadable choice is not a reason to open another database.
+        Err(e) => (Start::Broken(e), dir),
+    }
+}
+
+/// Opens where `start` says: the shop's file (migrated, with its first
+/// tenant), or a chain server (its remembered login signed in with the
+/// keychain's password, when there is one).
+async fn open(start: Start, data_dir: PathBuf) -> (AppState, String) {
+    let url = match &start {
+        Start::Url(url) | Start::Shop(url) => url.clone(),
+        Start::Server(server) => server.url(),
+        Start::Broken(_) => data_dir
+            .join(banco::services::desk_connection::CONNECTION_FILE)
+            .display()
+            .to_string(),
+    };
+    let location = if banco::store::is_postgres_url(&url) {
+        banco::store::redact_url(&url)
+    } else {
+        url.clone()
+    };
+    let opened = async {
+        if let Start::Broken(e) = start {
+            return Err(e);
+        }
+        if let Start::Server(server) = &start {
+            let state = AppState::new(None, url.clone(), location.clone(), data_dir.clone());
+            if let Some(session) = banco::services::desk_connection::reopen(server).await? {
+                state.set_desk(Some(session)).await;
+            }
+            return Ok(state);
+        }
+        if banco::store::is_postgres_url(&url) {
+            return Ok(AppState::new(
+                None,
+                url.clone(),
+                location.clone(),
+                data_dir.clone(),
+            ));
+        }
+        let db = Db::connect(&url).await?;
+        db.ready().await?;
+        banco::services::context::bootstrap(&db).await?;
+        Ok::<_, banco::Error>(AppState::new(
+            Some(db),
+            url.clone(),
+            location.clone(),
+            data_dir.clone(),
+        ))
+    };
+    match opened.await {
+        Ok(state) => (state, url),
+        Err(e) => {
+            // Logged, and shown in the window (every OS: a Windows release
+            // build has no console), instead of exiting with a message.
+            tracing::error!(
+                "cannot open the database at {}: {e}",
+                banco::store::redact_url(&url)
+            );
+            eprintln!(
+                "banco: cannot open the database at {}: {e}",
+                banco::store::redact_url(&url)
+            );
+            (
+                AppState::failed(url.clone(), location, data_dir, e.payload()),
+                url,
+            )
+        }
+    }
 }
 
 /// The end-to-end test's stand-in for the native file dialog, which
@@ -351,35 +504,8 @@ pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("BANCO_LOG"))
         .init();
-    let (url, location) = database_url();
-    let shown = location.clone();
-    // The shop's file is opened (and migrated) at start; a chain server
-    // is reached at sign-in, as the person's own login.
-    let state = tauri::async_runtime::block_on(async {
-        if banco::store::is_postgres_url(&url) {
-            return Ok(AppState::new(None, url.clone(), location));
-        }
-        let db = Db::connect(&url).await?;
-        db.ready().await?;
-        banco::services::context::bootstrap(&db).await?;
-        Ok::<_, banco::Error>(AppState::new(Some(db), url.clone(), location))
-    });
-    let state = match state {
-        Ok(s) => s,
-        Err(e) => {
-            // Logged, and shown in the window (every OS: a Windows release
-            // build has no console), instead of exiting with a message.
-            tracing::error!(
-                "cannot open the database at {}: {e}",
-                banco::store::redact_url(&url)
-            );
-            eprintln!(
-                "banco: cannot open the database at {}: {e}",
-                banco::store::redact_url(&url)
-            );
-            AppState::failed(url.clone(), shown, e.payload())
-        }
-    };
+    let (start, data_dir) = where_to_connect();
+    let (state, _) = tauri::async_runtime::block_on(open(start, data_dir));
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
@@ -387,13 +513,17 @@ pub fn run() {
         .manage(state)
         .setup(|app| {
             use tauri::Manager;
-            let _ = app.state::<AppState>().app.set(app.handle().clone());
+            let state = app.state::<AppState>();
+            let _ = state.app.set(app.handle().clone());
+            state.start_following();
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             desk_commands::app_info,
             desk_commands::desk_state,
             desk_commands::claim_desk,
+            desk_commands::connect_server,
+            desk_commands::pick_ca_file,
             desk_commands::sign_in,
             desk_commands::unlock_desk,
             desk_commands::lock_desk,

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+#[path = "e2e/chain.rs"]
+mod chain;
 #[path = "e2e/desk.rs"]
 mod desk;
 

@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 /// `already_imported`, and `created` as an import report's note; for
 /// records `invalid_vat`, `invalid_tax_code`, `invalid_url`, `cycle`,
 /// `not_a_boolean`, `invalid_key`, `too_large`, `empty_file`,
-/// `same_record`, `possible_duplicate`, `invalid_vcard`) which the
+/// `same_record`, `possible_duplicate`, `invalid_vcard`; for a chain
+/// server's settings `invalid_host`, `ca_without_verify`) which the
 /// UI translates as `error.<code>`; `params` fill the message. Inside a
 /// list the field is `list.index.field` (`lines.0.quantity`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +79,11 @@ impl FieldError {
             "not_a_number" => format!("`{}` is not an amount", p("value")),
             "out_of_range" => format!("must be between {} and {}", p("min"), p("max")),
             "negative" => "cannot be negative".into(),
+            "invalid_host" => format!("`{}` is not a host name or an IP address", p("value")),
+            "ca_without_verify" => format!(
+                "a CA file is used only by verify-ca and verify-full, not by {}",
+                p("value")
+            ),
             "before_start" => "ends before it starts".into(),
             "taken" => format!("`{}` already exists", p("value")),
             "last_open_stage" => "is the pipeline's only open stage".into(),

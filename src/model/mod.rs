@@ -9,6 +9,7 @@
 
 mod capture;
 mod company;
+mod connection;
 mod contact;
 mod contact_rules;
 mod custom;
@@ -31,6 +32,7 @@ pub use company::{
     partita_iva_ok, Company, CompanyContact, CompanyInput, CompanyKind, CompanyListItem,
     CompanyQuery, CompanyStatus, ValidCompany,
 };
+pub use connection::{DeskConnection, ServerSettings, TlsMode};
 pub use contact::{check_url, normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
 pub use contact_rules::{
     check_contact, parse_time_zone, CampaignCadence, ContactChannel, ContactPurpose,

@@ -17,6 +17,7 @@ pub mod custom_fields;
 pub mod deal_import;
 pub mod deals;
 pub mod defaults;
+pub mod desk_connection;
 pub mod duplicates;
 pub mod export;
 mod history;

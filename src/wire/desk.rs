@@ -25,6 +25,31 @@ command! {
 }
 
 command! {
+    /// First start of an unclaimed desk: points it at a chain server
+    /// instead of the shop's file. Signs `server.login` in there with
+    /// `password`, keeps the password in the OS keychain and the settings
+    /// (no password) in the data folder; the shop's empty file is left
+    /// alone. `server.ca_file` must be a file chosen with `pick_ca_file`.
+    /// Errors: `SignIn` (`not_unclaimed` once the desk has an
+    /// administrator; `wrong_credentials`, `not_a_user`); `Validation`
+    /// (`host`, `port`, `database`, `login`, `password`, `ca_file`, `path`:
+    /// `not_picked`); `Schema`; `Database` (no server there, or its
+    /// certificate fails the TLS mode).
+    ConnectServer = "connect_server" {
+        server: m::ServerSettings,
+        password: m::Password,
+    } -> m::AppInfo
+}
+
+command! {
+    /// Opens the system file picker for the certificate authority's PEM
+    /// file of a chain server; `None` if cancelled. The chosen file is one
+    /// `connect_server` may name.
+    PickCaFile = "pick_ca_file" {
+    } -> Option<String>
+}
+
+command! {
     /// Signs in by login and password, replacing whoever was signed in.
     /// Errors: `SignIn` (`wrong_credentials`, `too_many_attempts`).
     SignIn = "sign_in" {

@@ -1,6 +1,6 @@
 //! The desk's commands: signing in, the lock, switching user, passwords.
 
-use banco::model::{AppInfo, DeskState, Password, Tenant, User};
+use banco::model::{AppInfo, DeskState, Password, ServerSettings, Tenant, User};
 use banco::wire;
 use banco::ErrorPayload;
 use uuid::Uuid;
@@ -53,4 +53,13 @@ pub async fn forget_computer() -> Result<bool, ErrorPayload> {
 }
 pub async fn set_idle_lock(minutes: u32) -> Result<Tenant, ErrorPayload> {
     invoke(wire::SetIdleLock { minutes }).await
+}
+pub async fn connect_server(
+    server: ServerSettings,
+    password: Password,
+) -> Result<AppInfo, ErrorPayload> {
+    invoke(wire::ConnectServer { server, password }).await
+}
+pub async fn pick_ca_file() -> Result<Option<String>, ErrorPayload> {
+    invoke(wire::PickCaFile {}).await
 }

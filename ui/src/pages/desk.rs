@@ -1,5 +1,5 @@
 //! Who is at the desk, before and around the app: the first-start set-up
-//! (the administrator's login and password), the sign-in screen, the lock
+//! (this shop's administrator's login and password, or a chain server), the sign-in screen, the lock
 //! screen (over the app, so a half-typed form survives an unlock by the
 //! same person), switching who is at the counter with that person's
 //! password, the idle lock, and changing one's own password. The shell
@@ -11,6 +11,7 @@ use std::rc::Rc;
 use banco::model::{AppInfo, DeskState, Password, User};
 use yew::prelude::*;
 
+use super::connect::ServerForm;
 use crate::i18n::{error_text, tr, tr_with, LANGUAGES};
 use crate::widgets::form::{bound_input, error_for, field_errors};
 use crate::{api, App};
@@ -27,7 +28,11 @@ enum View {
         info: Option<Rc<AppInfo>>,
     },
     SignedIn(Rc<AppInfo>),
-    Failed(String),
+    /// The database could not be opened at start (or, on a chain server,
+    /// its schema is not this build's): why, and whether it is the schema.
+    Failed {
+        error: Box<banco::ErrorPayload>,
+    },
 }
 
 impl View {
@@ -66,7 +71,7 @@ pub fn gate() -> Html {
                         View::Locked { user, info }
                     }
                     Ok(DeskState::SignedIn { info }) => View::SignedIn(Rc::new(*info)),
-                    Err(e) => View::Failed(error_text(&e)),
+                    Err(e) => View::Failed { error: Box::new(e) },
                 };
                 view.set(next);
             });
@@ -145,16 +150,8 @@ pub fn gate() -> Html {
     };
     match &*view {
         View::Loading => html! { <div class="app"><main><p>{ tr("app.loading") }</p></main></div> },
-        View::Failed(e) => html! {
-            <div class="sign-in" id="start-failure">
-                <div class="card sign-in-card">
-                    <h1>{ tr("desk.failed_title") }</h1>
-                    <div class="banner error">{ e }</div>
-                    <p class="hint">{ tr("desk.failed_hint") }</p>
-                </div>
-            </div>
-        },
-        View::Unclaimed => html! { <SignInForm claim=true on_done={signed_in.clone()} /> },
+        View::Failed { error } => failure(error),
+        View::Unclaimed => html! { <FirstStart on_done={signed_in.clone()} /> },
         View::SignedOut => html! { <SignInForm claim=false on_done={signed_in.clone()} /> },
         View::SignedIn(info) => {
             html! { <div class="desk">{ app(info.clone()) }<div class="lock-slot"></div></div> }
@@ -165,6 +162,70 @@ pub fn gate() -> Html {
                 <div class="lock-slot"><LockOverlay user={user.clone()} on_done={signed_in.clone()} /></div>
             </div>
         },
+    }
+}
+
+/// Why the desk cannot start. A schema that is not this build's gets a
+/// screen of its own: who can fix it (the administrator migrates, or this
+/// desk updates Banco) and the two versions.
+fn failure(error: &banco::ErrorPayload) -> Html {
+    let inner = error;
+    let schema = inner.kind == banco::ErrorKind::Schema;
+    let (id, title, hint) = match inner.message_key.as_str() {
+        "error.schema_newer" => (
+            "schema-mismatch",
+            "desk.schema_title",
+            "desk.schema_update_banco",
+        ),
+        "error.schema_older" | "error.schema_missing" => (
+            "schema-mismatch",
+            "desk.schema_title",
+            "desk.schema_ask_admin",
+        ),
+        _ if schema => ("schema-mismatch", "desk.schema_title", "desk.failed_hint"),
+        _ => ("start-failure", "desk.failed_title", "desk.failed_hint"),
+    };
+    html! {
+        <div class="sign-in" {id}>
+            <div class="card sign-in-card">
+                <h1>{ tr(title) }</h1>
+                <div class="banner error">{ error_text(inner) }</div>
+                <p class="hint">{ tr(hint) }</p>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FirstStartProps {
+    pub on_done: Callback<AppInfo>,
+}
+
+/// The first start: "This shop" (chosen unless the user picks the other)
+/// or "Chain server".
+#[function_component(FirstStart)]
+pub fn first_start(props: &FirstStartProps) -> Html {
+    let server = use_state(|| false);
+    let choice = |id: &'static str, key: &'static str, on: bool| {
+        let server = server.clone();
+        html! {
+            <button id={id} type="button" class={classes!("tab", (on == *server).then_some("active"))}
+                aria-pressed={(on == *server).to_string()}
+                onclick={Callback::from(move |_| server.set(on))}>{ tr(key) }</button>
+        }
+    };
+    html! {
+        <div class="first-start">
+            <div class="tabs connection-choice" role="group" aria-label={tr("connect.choice")}>
+                { choice("setup-shop", "connect.shop", false) }
+                { choice("setup-server", "connect.server", true) }
+            </div>
+            { if *server {
+                html! { <ServerForm on_done={props.on_done.clone()} /> }
+            } else {
+                html! { <SignInForm claim=true on_done={props.on_done.clone()} /> }
+            } }
+        </div>
     }
 }
 
@@ -233,6 +294,14 @@ pub fn sign_in_form(props: &SignInProps) -> Html {
             });
         })
     };
+    // A chain server whose schema is not this build's: nobody can sign
+    // in until it is fixed, so the screen says what to do instead.
+    if let Some(e) = error
+        .as_ref()
+        .filter(|e| e.kind == banco::ErrorKind::Schema)
+    {
+        return failure(e);
+    }
     let errors = error.as_ref().map(field_errors).unwrap_or_default();
     let (title, intro, button) = if props.claim {
         ("desk.claim_title", "desk.claim_intro", "desk.claim_submit")

@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod companies;
 pub mod company_import;
+pub mod connect;
 pub mod contact_settings;
 pub mod counter;
 pub mod custom_fields;

@@ -1,0 +1,217 @@
+//! A desk set up for a chain server in the real window: the first start's
+//! "Chain server" choice, a refused password, the right one kept in the
+//! OS keychain (a real Secret Service, `gnome-keyring-daemon`, on the
+//! test's session bus) and never in the data folder, the next start signed
+//! in from the keychain, and a server whose schema is newer than the app
+//! shown on a screen of its own.
+
+use super::*;
+
+/// The throwaway PostgreSQL cluster `scripts/test.sh` started.
+fn cluster() -> url::Url {
+    let raw = std::env::var("BANCO_TEST_PG_URL").unwrap_or_else(|_| {
+        panic!(
+            "BANCO_TEST_PG_URL is not set: this test needs the throwaway PostgreSQL that \
+             ./scripts/test.sh starts (scripts/pg-cluster.sh)."
+        )
+    });
+    url::Url::parse(&raw).unwrap()
+}
+
+fn run(program: &str, args: &[&str], stdin: Option<&str>) -> String {
+    use std::io::Write;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// Runs the `banco` command line (target/debug/banco) with `stdin`.
+fn banco_cli_raw(args: &[&str], stdin: &str) -> String {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    let banco = target.join("debug/banco");
+    run(banco.to_str().unwrap(), args, Some(stdin))
+}
+const MARTA_PASSWORD: &str = "sole-2026!";
+
+/// A Secret Service for the app: GNOME Keyring on this session bus, its
+/// login keyring unlocked (as a desktop session's would be), once it owns
+/// its name on the bus (asked without calling it, which would start
+/// another, locked one through D-Bus activation).
+fn keychain(home: &std::path::Path) {
+    let daemon = format!(
+        "printf 'unlock-keyring\\n' | HOME={0} XDG_DATA_HOME={0}/share gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+         for _ in $(seq 100); do \
+           dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+             org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+             | grep -q 'boolean true' && exit 0; sleep 0.1; \
+         done; echo 'no Secret Service on the session bus' >&2; exit 1",
+        home.display()
+    );
+    run("sh", &["-c", &daemon], None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
+    let server = cluster();
+    let (host, port) = (
+        server.host_str().unwrap().to_string(),
+        server.port().unwrap(),
+    );
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros()
+        .to_string();
+    let (database, login) = (format!("catena_{stamp}"), format!("marta_{stamp}"));
+    // First, as on a desktop, a running keychain (before any Banco
+    // process asks for one and D-Bus starts a locked one instead).
+    let keyring_home = tempfile::tempdir().unwrap();
+    keychain(keyring_home.path());
+    // The chain's DBA makes the database and runs `banco admin init`.
+    run(
+        &format!("{PG_BIN}/createdb"),
+        &[
+            "-h",
+            &host,
+            "-p",
+            &port.to_string(),
+            "-U",
+            server.username(),
+            &database,
+        ],
+        None,
+    );
+    let mut owner = server.clone();
+    owner.set_path(&database);
+    banco_cli_raw(
+        &[
+            "admin",
+            "init",
+            "--database-url",
+            owner.as_str(),
+            "--tenant",
+            "Catena Sole",
+            "--admin-login",
+            &login,
+            "--admin-name",
+            "Marta Sole",
+            "--password-stdin",
+        ],
+        MARTA_PASSWORD,
+    );
+
+    // First start: the chain server, with a wrong password first.
+    let data = tempfile::tempdir().unwrap();
+    let (driver, c) = launch(data.path(), &[("BANCO_LOG", "info".into())]).await;
+    wait_text(&c, "#sign-in-title", "Benvenuto in Banco").await;
+    click(&c, "#setup-server").await;
+    wait_text(&c, "#connect-title", "server della catena").await;
+    type_into(&c, "#connect-host", &host).await;
+    type_into(&c, "#connect-port", &port.to_string()).await;
+    type_into(&c, "#connect-database", &database).await;
+    // The throwaway cluster on loopback speaks no TLS.
+    click(&c, "#connect-tls option[value='disable']").await;
+    wait_text(&c, ".first-start", "Nulla è cifrato").await;
+    type_into(&c, "#connect-login", &login).await;
+    type_into(&c, "#connect-password", "sole-2025").await;
+    shot(&c, "40-chain-connect").await;
+    click(&c, "#connect-submit").await;
+    wait_text(&c, "#connect-error", "nome utente o password errati").await;
+    assert!(
+        !data.path().join("connection.json").exists(),
+        "a refused connection is not kept"
+    );
+    type_into(&c, "#connect-password", MARTA_PASSWORD).await;
+    click(&c, "#connect-submit").await;
+    wait_text(&c, "h1", "Nuovo cliente al banco").await;
+    wait_text(&c, "#current_user", "Marta Sole").await;
+    shot(&c, "41-chain-connected").await;
+    let _ = c.close().await;
+    drop(driver);
+
+    // The settings are kept in the data folder; the password in no file.
+    let kept = std::fs::read_to_string(data.path().join("connection.json")).unwrap();
+    assert!(kept.contains(&database) && kept.contains(&login), "{kept}");
+    for entry in walk(data.path()) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        assert!(
+            !bytes
+                .windows(MARTA_PASSWORD.len())
+                .any(|w| w == MARTA_PASSWORD.as_bytes()),
+            "the password is in {}",
+            entry.display()
+        );
+    }
+
+    // The next start signs Marta in from the keychain.
+    let (driver, c) = launch(data.path(), &[("BANCO_LOG", "info".into())]).await;
+    wait_text(&c, "h1", "Nuovo cliente al banco").await;
+    wait_text(&c, "#current_user", "Marta Sole").await;
+    let _ = c.close().await;
+    drop(driver);
+
+    // The server moves on to a schema this build does not know: the desk
+    // says to update Banco instead of failing on every screen.
+    run(
+        &format!("{PG_BIN}/psql"),
+        &[
+            "-h", &host, "-p", &port.to_string(), "-U", server.username(), "-d", &database,
+            "-v", "ON_ERROR_STOP=1", "-c",
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (999999, 'from a later Banco', true, '\\x00', 0)",
+        ],
+        None,
+    );
+    let (_driver, c) = launch(data.path(), &[]).await;
+    wait_text(
+        &c,
+        "#schema-mismatch h1",
+        "non è alla versione di questo Banco",
+    )
+    .await;
+    wait_text(
+        &c,
+        "#schema-mismatch",
+        "installa l'ultima versione di Banco",
+    )
+    .await;
+    shot(&c, "42-schema-newer").await;
+    let _ = c.close().await;
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
