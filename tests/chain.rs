@@ -407,3 +407,128 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
     assert_eq!(before, after, "a refused import writes nothing");
     db_m.close().await;
 }
+
+/// An area manager (stores A and B) works the leads of both, adds staff
+/// and store managers there and nowhere else, and no area manager; the
+/// area manager of store C sees nothing of store B, by SQL or the services.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_manager_works_the_stores_of_their_area_and_no_other() {
+    use chain_world::count;
+    let w = world().await;
+    let owner_db = banco::store::Db::connect_owner(&w.owner).await.unwrap();
+    let tenant = banco::services::admin::tenant_named(&owner_db, "Banco")
+        .await
+        .unwrap();
+    let store_a = banco::services::admin::store_named(&owner_db, &tenant, "S01")
+        .await
+        .unwrap()
+        .id;
+    let store_c = banco::services::admin::add_store(&owner_db, "Banco", "Negozio C")
+        .await
+        .unwrap()
+        .id;
+    let area = |login: &str, stores: Vec<Uuid>| {
+        banco::services::admin::add_user(
+            &owner_db,
+            "Banco",
+            NewUser {
+                display_name: login.into(),
+                email: String::new(),
+                role: Role::AreaManager,
+                store_id: None,
+                stores,
+                login: login.into(),
+                password: Password(common::PG_PASSWORD.into()),
+            },
+        )
+    };
+    let (north, south) = (common::unique_login("nord"), common::unique_login("sud"));
+    let n = area(&north, vec![store_a, w.store_b]).await.unwrap();
+    assert_eq!(
+        n.store_id,
+        Some(store_a),
+        "the first store is the home store"
+    );
+    assert_eq!(n.stores, [store_a, w.store_b]);
+    area(&south, vec![store_c]).await.unwrap();
+    match area(&common::unique_login("nessuno"), Vec::new()).await {
+        Err(banco::Error::Validation(e)) => assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("stores", "required")
+        ),
+        other => panic!("{other:?}"),
+    }
+
+    // By SQL: store B's leads are the north's, not the south's.
+    let b_leads = &format!(
+        "SELECT COUNT(*) FROM leads WHERE tenant_id = '{}' AND store_id = ANY($1)",
+        w.t1
+    );
+    let owner_sees = count(&mut pg(&w.owner).await, b_leads, &[w.store_b]).await;
+    assert!(owner_sees > 0, "store B has leads");
+    let north_url = common::as_login(&w.owner, &north);
+    let south_url = common::as_login(&w.owner, &south);
+    assert_eq!(
+        count(&mut pg(&north_url).await, b_leads, &[w.store_b]).await,
+        owner_sees
+    );
+    assert_eq!(
+        count(&mut pg(&south_url).await, b_leads, &[w.store_b]).await,
+        0
+    );
+    let mut s = pg(&south_url).await;
+    let changed = sqlx::query("UPDATE leads SET store_id = $1 WHERE store_id = $2")
+        .bind(store_c)
+        .bind(w.store_b)
+        .execute(&mut s)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(changed, 0);
+    assert_eq!(
+        count(&mut pg(&w.owner).await, b_leads, &[w.store_b]).await,
+        owner_sees
+    );
+
+    // Through the services: the lists, and who they may add.
+    let (db_n, ctx_n) = desk(&w.owner, &north).await;
+    let (db_s, ctx_s) = desk(&w.owner, &south).await;
+    let total = |db: banco::store::Db, ctx: Ctx| async move {
+        leads::list(&db, &ctx, &LeadQuery::default())
+            .await
+            .unwrap()
+            .total
+    };
+    assert!(total(db_n.clone(), ctx_n.clone()).await >= owner_sees as u64);
+    assert_eq!(total(db_s.clone(), ctx_s.clone()).await, 0);
+    let colleague = |role: Role, store: Uuid| NewUser {
+        display_name: "Collega".into(),
+        email: String::new(),
+        role,
+        store_id: Some(store),
+        stores: Vec::new(),
+        login: common::unique_login("collega"),
+        password: Password("4821".into()),
+    };
+    let added =
+        banco::services::staff::add_user(&db_n, &ctx_n, colleague(Role::StoreManager, w.store_b))
+            .await
+            .unwrap();
+    banco::services::sign_in::set_password(&db_n, &ctx_n, added.id, "", Password("5932".into()))
+        .await
+        .unwrap();
+    for (role, store, field) in [
+        (Role::Staff, store_c, "store_id"),
+        (Role::AreaManager, store_a, "role"),
+        (Role::Admin, store_a, "role"),
+    ] {
+        match banco::services::staff::add_user(&db_n, &ctx_n, colleague(role, store)).await {
+            Err(banco::Error::Validation(e)) => {
+                assert!(e.iter().any(|e| e.field == field), "{role:?}: {e:?}")
+            }
+            other => panic!("{role:?} in {store}: {other:?}"),
+        }
+    }
+    db_n.close().await;
+    db_s.close().await;
+}

@@ -44,6 +44,7 @@ async fn people_sign_in_to_a_chain_server_as_their_own_login() {
                     email: String::new(),
                     role,
                     store_id: ctx.user.store_id,
+                    stores: Vec::new(),
                     login,
                     password: Password("4821".into()),
                 },

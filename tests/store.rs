@@ -729,6 +729,7 @@ store_test!(tenants_do_not_see_each_other, |t: TestDb| async move {
         email: None,
         role: Role::Admin,
         store_id: None,
+        stores: Vec::new(),
         active: true,
         created_at: chrono::Utc::now(),
         login: None,

@@ -79,6 +79,7 @@ impl FieldError {
             "not_a_number" => format!("`{}` is not an amount", p("value")),
             "out_of_range" => format!("must be between {} and {}", p("min"), p("max")),
             "negative" => "cannot be negative".into(),
+            "one_store_only" => "only an area manager has more than one store".into(),
             "invalid_host" => format!("`{}` is not a host name or an IP address", p("value")),
             "ca_without_verify" => format!(
                 "a CA file is used only by verify-ca and verify-full, not by {}",

@@ -14,6 +14,8 @@ string_enum! {
         Staff = "staff",
         /// Manages one store.
         StoreManager = "store_manager",
+        /// Manages a set of stores (an area): [`User::stores`].
+        AreaManager = "area_manager",
         /// Manages the tenant.
         Admin = "admin",
     }
@@ -32,6 +34,15 @@ impl Role {
             "edit_deal" | "change_lead_status" | "edit_note" => "owner",
             _ => "store_manager",
         }
+    }
+}
+
+impl Role {
+    /// Whether the role manages stores (store manager, area manager) or
+    /// the tenant (admin): configuration, imports, exports, merges,
+    /// overrides.
+    pub fn is_manager(self) -> bool {
+        matches!(self, Role::StoreManager | Role::AreaManager | Role::Admin)
     }
 }
 
@@ -97,6 +108,24 @@ pub struct User {
     /// Whether the user has a password or PIN, so can sign in. The hash
     /// itself never leaves the store.
     pub has_password: bool,
+    /// An area manager's stores (their home store among them); empty for
+    /// every other role, whose one store is `store_id`.
+    #[cfg_attr(feature = "store", sqlx(skip))]
+    #[serde(default)]
+    pub stores: Vec<Uuid>,
+}
+
+impl User {
+    /// The stores whose leads and deals the user works: an area manager's
+    /// set, else the home store (none without one). Admins work the whole
+    /// tenant whatever this says.
+    pub fn working_stores(&self) -> Vec<Uuid> {
+        if self.role == Role::AreaManager {
+            self.stores.clone()
+        } else {
+            self.store_id.into_iter().collect()
+        }
+    }
 }
 
 impl User {
@@ -129,6 +158,10 @@ pub struct NewUser {
     pub role: Role,
     /// Home store.
     pub store_id: Option<Uuid>,
+    /// An area manager's stores (the home store is added when missing);
+    /// ignored for the other roles.
+    #[serde(default)]
+    pub stores: Vec<Uuid>,
     /// Sign-in name (may be empty).
     #[serde(default)]
     pub login: String,

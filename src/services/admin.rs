@@ -76,6 +76,7 @@ pub async fn init(
                 email: String::new(),
                 role: Role::Admin,
                 store_id: Some(store.id),
+                stores: Vec::new(),
                 login: admin_login.into(),
                 password,
             },

@@ -11,7 +11,7 @@ use super::{now, Ctx};
 use crate::model::{
     check_contact, CampaignCadence, ConsentKind, ContactChannel, ContactCheck, ContactPreferences,
     ContactPurpose, ContactRequest, ContactSettings, DialScheme, DoNotCallEntry, EntityType,
-    FieldError, PastAttempt, PersonPreferences, Phone, Refusal, Role, StagePlaybook, TenantPolicy,
+    FieldError, PastAttempt, PersonPreferences, Phone, Refusal, StagePlaybook, TenantPolicy,
 };
 use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -548,7 +548,7 @@ pub async fn check(
         Ok(ContactCheck {
             allowed: refusal.is_none(),
             refusal,
-            can_override: matches!(ctx.user.role, Role::Admin | Role::StoreManager),
+            can_override: ctx.user.role.is_manager(),
             channel,
         })
     })

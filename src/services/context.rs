@@ -130,6 +130,7 @@ pub async fn bootstrap(db: &Db) -> Result<Tenant> {
         created_at: at,
         login: None,
         has_password: false,
+        stores: Vec::new(),
     };
     with_tx!(db, |c| {
         // Another process may have bootstrapped between our read and this
@@ -178,6 +179,7 @@ impl Ctx {
                 created_at: now(),
                 login: None,
                 has_password: false,
+                stores: Vec::new(),
             },
         }
     }
@@ -188,7 +190,7 @@ impl Ctx {
     /// Errors: [`Error::Forbidden`] naming `action`.
     pub fn require_manager(&self, action: &'static str) -> Result<()> {
         match self.user.role {
-            Role::Admin | Role::StoreManager => Ok(()),
+            role if role.is_manager() => Ok(()),
             role => Err(Error::Forbidden { role, action }),
         }
     }
@@ -208,7 +210,7 @@ impl Ctx {
     ) -> Result<()> {
         let user = &self.user;
         let allowed = match user.role {
-            Role::Admin | Role::StoreManager => true,
+            role if role.is_manager() => true,
             _ => {
                 owner_id.is_none_or(|owner| owner == user.id)
                     || (store_id.is_some() && store_id == user.store_id)

@@ -521,6 +521,7 @@ impl Run<'_> {
                     // admin gives them a login and a password.
                     login: None,
                     has_password: false,
+                    stores: Vec::new(),
                 };
                 c.insert_user(tenant, &user).await?;
                 self.users.push(user.clone());

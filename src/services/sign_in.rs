@@ -345,6 +345,13 @@ pub async fn set_password(
                     && target.store_id.is_some()
                     && target.store_id == me.store_id)
         }
+        // An area manager: themselves, and the staff and store managers of
+        // their stores.
+        Role::AreaManager => {
+            target.id == me.id
+                || (matches!(target.role, Role::Staff | Role::StoreManager)
+                    && target.store_id.is_some_and(|s| me.stores.contains(&s)))
+        }
         Role::Staff => false,
     };
     if !allowed {

@@ -17,14 +17,19 @@ pub async fn list_stores(db: &Db, ctx: &Ctx) -> Result<Vec<Shop>> {
     with_conn!(db, |c| c.list_stores(ctx.tenant_id()).await)
 }
 
-/// Adds a user. Only admins and store managers may; a store manager adds
-/// staff only, to their own store or to none. With a login and a first password (both or neither) the
-/// user can sign in at once.
+/// Adds a user. Only admins and managers may: a store manager adds staff
+/// only, to their own store or to none; an area manager adds staff and
+/// store managers to one of their stores or to none; only an admin adds
+/// area managers and admins. An area manager gets the stores of
+/// `new.stores` (their home store `new.store_id` among them; the first of
+/// the set when no home store is given). With a login and a first
+/// password (both or neither) the user can sign in at once.
 ///
 /// Errors: [`Error::Validation`] (`display_name`, `email`, `store_id`,
 /// `login` (`required` when only a password is given, `invalid_login`,
 /// `already_used`), `password` (`required` when only a login is given,
-/// `password_too_short`), `role` or `store_id`: `not_allowed`).
+/// `password_too_short`), `role` or `store_id`: `not_allowed`; `stores`:
+/// `required` for an area manager without stores, `unknown_value`).
 pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     let mut errors = Vec::new();
     let name = User::validate_name(&new.display_name)
@@ -42,14 +47,15 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     let allowed = match ctx.user.role {
         Role::Admin => true,
         Role::StoreManager => new.role == Role::Staff,
+        Role::AreaManager => matches!(new.role, Role::Staff | Role::StoreManager),
         Role::Staff => false,
     };
     if !allowed {
         errors.push(FieldError::new("role", "not_allowed").with("value", new.role.as_str()));
     }
-    if ctx.user.role == Role::StoreManager
-        && new.store_id.is_some()
-        && new.store_id != ctx.user.store_id
+    let mine = ctx.user.working_stores();
+    if matches!(ctx.user.role, Role::StoreManager | Role::AreaManager)
+        && new.store_id.is_some_and(|s| !mine.contains(&s))
     {
         errors.push(FieldError::new("store_id", "not_allowed").with(
             "value",
@@ -72,12 +78,25 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
         },
         _ => None,
     };
+    // An area manager's set holds their home store; other roles have none.
+    let mut area: Vec<Uuid> = Vec::new();
+    if new.role == Role::AreaManager {
+        for store in new.store_id.iter().chain(&new.stores) {
+            if !area.contains(store) {
+                area.push(*store);
+            }
+        }
+        if area.is_empty() {
+            errors.push(FieldError::new("stores", "required"));
+        }
+    }
     let user = User {
         id: Uuid::now_v7(),
         display_name: name.unwrap_or_default(),
         email,
         role: new.role,
-        store_id: new.store_id,
+        store_id: new.store_id.or_else(|| area.first().copied()),
+        stores: area.clone(),
         active: true,
         created_at: now(),
         login: login.clone(),
@@ -85,12 +104,16 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     };
     with_tx!(db, |c| {
         let stores = c.list_stores(ctx.tenant_id()).await?;
-        if let Some(store) = user.store_id {
+        if let Some(store) = user.store_id.filter(|_| area.is_empty()) {
             if !stores.iter().any(|s| s.id == store) {
                 errors.push(
                     FieldError::new("store_id", "unknown_value").with("value", store.to_string()),
                 );
             }
+        }
+        for store in area.iter().filter(|a| !stores.iter().any(|s| s.id == **a)) {
+            errors
+                .push(FieldError::new("stores", "unknown_value").with("value", store.to_string()));
         }
         if let Some(email) = &user.email {
             let users = c.list_users(ctx.tenant_id()).await?;
@@ -107,6 +130,9 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
             return Err(Error::Validation(std::mem::take(&mut errors)));
         }
         c.insert_user(ctx.tenant_id(), &user).await?;
+        if !area.is_empty() {
+            c.set_user_stores(ctx.tenant_id(), user.id, &area).await?;
+        }
         if let (Some(login), Some(secret)) = (&login, &secret) {
             super::sign_in::store_secret(c, ctx.tenant_id(), user.id, login, secret).await?;
         }

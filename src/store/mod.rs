@@ -234,6 +234,46 @@ pub fn latest_migration(backend: Backend) -> i64 {
     migrator.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
+/// Applies the pending SQLite migrations on one connection with foreign
+/// keys off (see [`Db::ready`]), then checks every key and enforces them
+/// again. Boxed as `Send`: the window's commands run it on any thread.
+fn migrate_sqlite(
+    p: &sqlx::SqlitePool,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + '_>> {
+    Box::pin(async move {
+        let mut conn = p.acquire().await?;
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await?;
+        // `run_direct` is sqlx's own way around "`Acquire` is not general
+        // enough" for a future that must be `Send` (sqlx-core migrator.rs).
+        let migrated = SQLITE_MIGRATIONS.run_direct(&mut *conn).await;
+        let broken = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *conn)
+            .await;
+        if let Err(e) = sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *conn)
+            .await
+        {
+            // Never hand the pool a connection that skips the keys.
+            let _ = conn.close().await;
+            return Err(e.into());
+        }
+        migrated?;
+        if !broken?.is_empty() {
+            return Err(Error::Migrate(
+                sqlx::migrate::MigrateError::ExecuteMigration(
+                    sqlx::Error::Protocol(
+                        "a migration left rows whose foreign keys point nowhere".into(),
+                    ),
+                    latest_migration(Backend::Sqlite),
+                ),
+            ));
+        }
+        Ok(())
+    })
+}
+
 impl Db {
     /// Opens the database named by `url`: `sqlite:<path>` (the file is
     /// created if missing, with its folder) or `postgres://…` (see
@@ -288,10 +328,17 @@ impl Db {
     /// never changes a shared schema — `banco admin migrate` does, as the
     /// owner ([`chain::apply_owner_schema`]).
     ///
-    /// Errors: [`Error::Migrate`]; [`Error::SchemaMismatch`] on Postgres.
+    /// On SQLite the migrations run on one connection with foreign keys
+    /// off, since one may rebuild a table SQLite cannot alter
+    /// (lang_altertable.html, "Making Other Kinds Of Table Schema
+    /// Changes"); every key is checked after (`PRAGMA foreign_key_check`)
+    /// and the connection enforces them again.
+    ///
+    /// Errors: [`Error::Migrate`] (also for a foreign key a migration
+    /// broke); [`Error::SchemaMismatch`] on Postgres.
     pub async fn ready(&self) -> Result<()> {
         match &self.pool {
-            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Sqlite(p) => migrate_sqlite(p).await?,
             Pool::Postgres(p) => chain::check_schema(&mut *p.acquire().await?).await?,
         }
         Ok(())

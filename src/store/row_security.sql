@@ -38,6 +38,16 @@ CREATE OR REPLACE FUNCTION public.banco_store() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
     AS $$ SELECT u.store_id FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active $$;
 
+-- The stores whose leads and deals the login works: an area manager's set
+-- (`user_stores`), anyone else's home store.
+CREATE OR REPLACE FUNCTION public.banco_stores() RETURNS uuid[]
+    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+    AS $$ SELECT CASE WHEN u.role OPERATOR(pg_catalog.=) 'area_manager'
+        THEN ARRAY(SELECT s.store_id FROM public.user_stores s
+                    WHERE s.tenant_id OPERATOR(pg_catalog.=) u.tenant_id AND s.user_id OPERATOR(pg_catalog.=) u.id)
+        ELSE ARRAY[u.store_id] END
+      FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active $$;
+
 -- 2. May the connected login see this record? Runs as the caller
 --    (SECURITY INVOKER), so the leads, deals and notes it looks at are
 --    filtered by their own policies: it answers only what the caller could
@@ -65,7 +75,7 @@ CREATE OR REPLACE FUNCTION public.banco_open_leads_elsewhere(person uuid)
       LEFT JOIN public.stores s ON s.tenant_id = l.tenant_id AND s.id = l.store_id
      WHERE l.tenant_id = public.banco_tenant() AND l.person_id = $1
        AND l.status IN ('new', 'in_progress', 'qualified')
-       AND l.store_id IS DISTINCT FROM public.banco_store()
+       AND NOT COALESCE(l.store_id OPERATOR(pg_catalog.=) ANY (public.banco_stores()), false)
      ORDER BY l.created_at, l.id
     $$;
 
@@ -100,6 +110,8 @@ BEGIN
     IF NOT (is_owner
             OR me.role = 'admin'
             OR (me.role = 'store_manager' AND (t.id = me.id OR (t.role = 'staff' AND t.store_id = me.store_id)))
+            OR (me.role = 'area_manager' AND (t.id = me.id OR (t.role IN ('staff', 'store_manager')
+                AND t.store_id = ANY (public.banco_stores()))))
             OR (t.id = me.id AND new_login = t.login)) THEN
         RAISE EXCEPTION 'banco: not allowed to set this password' USING ERRCODE = '42501';
     END IF;
@@ -130,10 +142,10 @@ $$;
 -- 4. Grants: logins (members of banco_login) read and write rows, within
 --    the policies below; they own nothing and create nothing.
 REVOKE ALL ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
-    public.banco_store(), public.banco_sees_entity(uuid, text, uuid),
+    public.banco_store(), public.banco_stores(), public.banco_sees_entity(uuid, text, uuid),
     public.banco_set_login(uuid, text, text), public.banco_open_leads_elsewhere(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
-    public.banco_store(), public.banco_sees_entity(uuid, text, uuid),
+    public.banco_store(), public.banco_stores(), public.banco_sees_entity(uuid, text, uuid),
     public.banco_set_login(uuid, text, text), public.banco_open_leads_elsewhere(uuid) TO banco_login;
 GRANT USAGE ON SCHEMA public TO banco_login;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO banco_login;
@@ -179,15 +191,15 @@ DECLARE
     kind text;
     pol record;
     tenant_ok text := 'tenant_id = (SELECT public.banco_tenant())';
-    manager text := '(SELECT public.banco_role()) IN (''admin'', ''store_manager'')';
+    manager text := '(SELECT public.banco_role()) IN (''admin'', ''store_manager'', ''area_manager'')';
     admin text := '(SELECT public.banco_role()) = ''admin''';
     -- The store rule of leads and deals, once for the policies and the
     -- search functions: `@.` stands for the row's table or alias.
     store_rule text := '((SELECT public.banco_role()) = ''admin'' OR @.store_id IS NULL '
-        'OR @.store_id = (SELECT public.banco_store()) OR @.owner_id = (SELECT public.banco_user()))';
+        'OR @.store_id = ANY ((SELECT public.banco_stores())::uuid[]) OR @.owner_id = (SELECT public.banco_user()))';
     sees_store text := replace(store_rule, '@.', '');
     writes_store text := '((SELECT public.banco_role()) = ''admin'' OR store_id IS NULL '
-        'OR store_id = (SELECT public.banco_store()))';
+        'OR store_id = ANY ((SELECT public.banco_stores())::uuid[]))';
     -- When a search hit may be shown: the owner always; people and
     -- companies always; a lead or a deal by the store rule; a note as the
     -- record it hangs on. OR and CASE stop at the first answer, so the
@@ -207,7 +219,7 @@ DECLARE
     search_from text := 'public.search_docs d';
     search_where text := 'd.tenant_id = $1 AND (SELECT public.banco_may_search($1))';
     kinds jsonb := '{
-        "tenants": "tenants", "users": "users", "stores": "admin",
+        "tenants": "tenants", "users": "users", "stores": "admin", "user_stores": "admin",
         "pipelines": "config", "pipeline_stages": "config", "lost_reasons": "config",
         "campaigns": "config", "campaign_pipelines": "config", "conversion_rules": "config",
         "custom_fields": "config", "contact_policies": "config", "do_not_call": "config",
@@ -258,14 +270,17 @@ BEGIN
         WHEN 'users' THEN
             -- Colleagues are visible to the whole tenant (owners, mentions,
             -- participants); an admin changes anyone, a store manager the
-            -- staff of their own store (or of none: owners an import names).
+            -- staff of their own store (or of none: owners an import names),
+            -- an area manager the staff and store managers of their stores.
             EXECUTE format('CREATE POLICY banco_read ON public.%I FOR SELECT TO banco_login USING (%s)', tbl, tenant_ok);
             EXECUTE format('CREATE POLICY banco_write ON public.%I TO banco_login USING (%s AND (%s OR %s)) WITH CHECK (%s AND (%s OR %s))',
                            tbl,
                            tenant_ok, admin,
-                           '((SELECT public.banco_role()) = ''store_manager'' AND role = ''staff'' AND (store_id IS NULL OR store_id = (SELECT public.banco_store())))',
+                           '((SELECT public.banco_role()) = ''store_manager'' AND role = ''staff'' AND (store_id IS NULL OR store_id = (SELECT public.banco_store()))) '
+                           'OR ((SELECT public.banco_role()) = ''area_manager'' AND role IN (''staff'', ''store_manager'') AND (store_id IS NULL OR store_id = ANY ((SELECT public.banco_stores())::uuid[])))',
                            tenant_ok, admin,
-                           '((SELECT public.banco_role()) = ''store_manager'' AND role = ''staff'' AND (store_id IS NULL OR store_id = (SELECT public.banco_store())))');
+                           '((SELECT public.banco_role()) = ''store_manager'' AND role = ''staff'' AND (store_id IS NULL OR store_id = (SELECT public.banco_store()))) '
+                           'OR ((SELECT public.banco_role()) = ''area_manager'' AND role IN (''staff'', ''store_manager'') AND (store_id IS NULL OR store_id = ANY ((SELECT public.banco_stores())::uuid[])))');
         WHEN 'store' THEN
             -- Read and change what one sees; write only into one's own store
             -- (or none): owning a record of another store is no licence to

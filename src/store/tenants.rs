@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{query, query_as, Conn};
-use crate::model::{Shop, Tenant, User};
+use super::sql::{query, query_as, query_scalar, Conn};
+use crate::model::{Role, Shop, Tenant, User};
 use crate::Result;
 
 impl Conn<'_> {
@@ -96,21 +96,38 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// The tenant's users, by name.
+    /// The tenant's users, by name (area managers with their stores).
     pub async fn list_users(&mut self, tenant: Uuid) -> Result<Vec<User>> {
-        query_as::<User>(
+        let mut users = query_as::<User>(
             "SELECT id, display_name, email, role, store_id, active, created_at, login, \
              password_hash IS NOT NULL AS has_password FROM users \
              WHERE tenant_id = $1 ORDER BY display_name, id",
         )
         .bind(tenant)
         .fetch_all(&mut *self)
-        .await
+        .await?;
+        if users.iter().any(|u| u.role == Role::AreaManager) {
+            let pairs: Vec<(Uuid, Uuid)> = query_as(
+                "SELECT user_id, store_id FROM user_stores WHERE tenant_id = $1 \
+                 ORDER BY user_id, store_id",
+            )
+            .bind(tenant)
+            .fetch_all(&mut *self)
+            .await?;
+            for user in users.iter_mut().filter(|u| u.role == Role::AreaManager) {
+                user.stores = pairs
+                    .iter()
+                    .filter(|(u, _)| *u == user.id)
+                    .map(|(_, s)| *s)
+                    .collect();
+            }
+        }
+        Ok(users)
     }
 
-    /// A user by id.
+    /// A user by id (an area manager with their stores).
     pub async fn get_user(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<User>> {
-        query_as::<User>(
+        let user = query_as::<User>(
             "SELECT id, display_name, email, role, store_id, active, created_at, login, \
              password_hash IS NOT NULL AS has_password FROM users \
              WHERE tenant_id = $1 AND id = $2",
@@ -118,7 +135,49 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(id)
         .fetch_optional(&mut *self)
+        .await?;
+        match user {
+            Some(mut user) if user.role == Role::AreaManager => {
+                user.stores = self.user_stores(tenant, id).await?;
+                Ok(Some(user))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// The stores of an area manager, by id.
+    pub async fn user_stores(&mut self, tenant: Uuid, user: Uuid) -> Result<Vec<Uuid>> {
+        query_scalar(
+            "SELECT store_id FROM user_stores WHERE tenant_id = $1 AND user_id = $2 \
+             ORDER BY store_id",
+        )
+        .bind(tenant)
+        .bind(user)
+        .fetch_all(&mut *self)
         .await
+    }
+
+    /// Sets the stores of an area manager (replacing the old set).
+    pub async fn set_user_stores(
+        &mut self,
+        tenant: Uuid,
+        user: Uuid,
+        stores: &[Uuid],
+    ) -> Result<()> {
+        query("DELETE FROM user_stores WHERE tenant_id = $1 AND user_id = $2")
+            .bind(tenant)
+            .bind(user)
+            .execute(&mut *self)
+            .await?;
+        for store in stores {
+            query("INSERT INTO user_stores (tenant_id, user_id, store_id) VALUES ($1, $2, $3)")
+                .bind(tenant)
+                .bind(user)
+                .bind(store)
+                .execute(&mut *self)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Serialises first-start set-ups for the rest of the transaction: two

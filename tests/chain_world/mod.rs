@@ -38,7 +38,7 @@ pub const STORE_SCOPED: &[(&str, &str)] = &[
 /// Tables with a store, lead or record column whose rows are the whole
 /// tenant's: a person's consents (given at any store, needed at every
 /// one), the tenant's staff and its conversion rules.
-pub const TENANT_WIDE: &[&str] = &["consents", "users", "conversion_rules"];
+pub const TENANT_WIDE: &[&str] = &["consents", "users", "user_stores", "conversion_rules"];
 
 /// The attacker's and the owner's view of the same server.
 pub struct World {
@@ -94,6 +94,7 @@ pub async fn add_user(owner_db: &Db, login: &str, name: &str, role: Role, store:
             email: String::new(),
             role,
             store_id: Some(store),
+            stores: Vec::new(),
             login: login.into(),
             password: Password(PG_PASSWORD.into()),
         },

@@ -114,14 +114,11 @@ pub struct Shared {
 /// The app of a signed-in user (see [`pages::desk::Gate`], which mounts it
 /// once per person).
 impl Shared {
-    /// Whether the signed-in user is a store manager or an admin: who may
-    /// export, import, merge and configure. The window only hides what the
-    /// core would refuse anyway.
+    /// Whether the signed-in user is a manager (store, area) or an admin:
+    /// who may export, import, merge and configure. The window only hides
+    /// what the core would refuse anyway.
     pub fn can_manage(&self) -> bool {
-        matches!(
-            self.info.user.role,
-            banco::model::Role::Admin | banco::model::Role::StoreManager
-        )
+        self.info.user.role.is_manager()
     }
 }
 

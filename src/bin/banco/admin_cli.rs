@@ -85,10 +85,11 @@ pub enum AdminUserCommand {
         /// Name as shown in lists.
         #[arg(long)]
         name: String,
-        /// staff, store_manager or admin.
+        /// staff, store_manager, area_manager or admin.
         #[arg(long, default_value = "staff")]
         role: String,
-        /// Their store (name or code).
+        /// Their store (name or code); an area manager's stores, one
+        /// `--store` each (the first is their home store).
         #[arg(long)]
         store: Vec<String>,
         /// E-mail.
@@ -195,7 +196,7 @@ pub async fn run(url: &str, command: AdminCommand) -> Result<()> {
                 },
         } => {
             let role: Role = parse(Role::parse(&role, "role"))?;
-            if store.len() > 1 {
+            if store.len() > 1 && role != Role::AreaManager {
                 return Err(Error::Validation(vec![banco::model::FieldError::new(
                     "store",
                     "one_store_only",
@@ -204,10 +205,11 @@ pub async fn run(url: &str, command: AdminCommand) -> Result<()> {
             let password = password(password_stdin, &format!("Password for {login}: "))?;
             with_owner(url, |db| async move {
                 let t = admin::tenant_named(&db, &tenant).await?;
-                let store_id = match store.first() {
-                    Some(s) => Some(admin::store_named(&db, &t, s).await?.id),
-                    None => None,
-                };
+                let mut stores = Vec::new();
+                for s in &store {
+                    stores.push(admin::store_named(&db, &t, s).await?.id);
+                }
+                let store_id = stores.first().copied();
                 let user = admin::add_user(
                     &db,
                     &tenant,
@@ -216,6 +218,7 @@ pub async fn run(url: &str, command: AdminCommand) -> Result<()> {
                         email,
                         role,
                         store_id,
+                        stores,
                         login,
                         password,
                     },

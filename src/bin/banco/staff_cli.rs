@@ -199,6 +199,7 @@ pub async fn user(db: &Db, ctx: &Ctx, command: UserCommand) -> Result<()> {
                     email,
                     role,
                     store_id: store.or(ctx.user.store_id),
+                    stores: Vec::new(),
                     login: login.unwrap_or_default(),
                     password,
                 },

@@ -17,6 +17,8 @@ pub fn settings() -> Html {
     let email = use_state(String::new);
     let role = use_state(|| Role::Staff);
     let store = use_state(|| shared.info.user.store_id);
+    // An area manager's stores (their home store is `store`).
+    let area = use_state(Vec::<Uuid>::new);
     let login = use_state(String::new);
     let password = use_state(String::new);
     let message = use_state(|| None::<(bool, String)>);
@@ -33,11 +35,12 @@ pub fn settings() -> Html {
         })
     };
     let on_add = {
-        let (name, email, role, store, login, password, message, shared) = (
+        let (name, email, role, store, area, login, password, message, shared) = (
             name.clone(),
             email.clone(),
             role.clone(),
             store.clone(),
+            area.clone(),
             login.clone(),
             password.clone(),
             message.clone(),
@@ -50,6 +53,7 @@ pub fn settings() -> Html {
                 email: (*email).clone(),
                 role: *role,
                 store_id: *store,
+                stores: (*area).clone(),
                 login: (*login).clone(),
                 password: Password((*password).clone()),
             };
@@ -159,6 +163,19 @@ pub fn settings() -> Html {
             .map(|s| s.name.clone())
             .unwrap_or_default()
     };
+    // A user's stores as the staff table shows them: an area manager's
+    // whole set, anyone else's one store.
+    let stores_of = |u: &banco::model::User| {
+        if u.role == Role::AreaManager {
+            u.stores
+                .iter()
+                .map(|s| store_name(Some(*s)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            store_name(u.store_id)
+        }
+    };
     html! {
         <div>
             <h1>{ tr("settings.title") }</h1>
@@ -178,7 +195,7 @@ pub fn settings() -> Html {
                         let (setting, set_login, id, current) = (setting.clone(), set_login.clone(), u.id, u.login.clone().unwrap_or_default());
                         html!{
                         <tr><td>{ &u.display_name }</td><td>{ tr(&format!("role.{}", u.role.as_str())) }</td>
-                            <td>{ u.email.clone().unwrap_or_default() }</td><td>{ store_name(u.store_id) }</td>
+                            <td>{ u.email.clone().unwrap_or_default() }</td><td>{ stores_of(u) }</td>
                             <td>{ match (&u.login, u.has_password) { (Some(l), true) => l.clone(), _ => tr("settings.no_sign_in") } }</td>
                             <td><button id={format!("set-password-{}", u.id)} type="button"
                                 onclick={Callback::from(move |_| { set_login.set(current.clone()); setting.set(Some(id)) })}>{ tr("settings.set_password") }</button></td></tr>
@@ -222,6 +239,28 @@ pub fn settings() -> Html {
                             { for shared.info.stores.iter().map(|s| html!{ <option value={s.id.to_string()} selected={Some(s.id) == *store}>{ &s.name }</option> }) }
                         </select>
                     </div>
+                    { if *role == Role::AreaManager { html! {
+                        <fieldset class="field" id="user-stores">
+                            <legend>{ tr("field.stores") }</legend>
+                            { for shared.info.stores.iter().map(|s| {
+                                let (area, id) = (area.clone(), s.id);
+                                let checked = area.contains(&id) || Some(id) == *store;
+                                html! {
+                                    <label class="check">
+                                        <input type="checkbox" value={id.to_string()} {checked}
+                                            onchange={Callback::from(move |e: Event| {
+                                                let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                                                let mut next: Vec<Uuid> = (*area).iter().copied().filter(|s| *s != id).collect();
+                                                if on { next.push(id); }
+                                                area.set(next);
+                                            })} />
+                                        { &s.name }
+                                    </label>
+                                }
+                            }) }
+                            <span class="hint">{ tr("settings.area_hint") }</span>
+                        </fieldset>
+                    } } else { html! {} } }
                     <div class="field">
                         <label for="user-login">{ tr("field.login") }</label>
                         { text_input("user-login", "text", &login) }

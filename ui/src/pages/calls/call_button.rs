@@ -1,6 +1,6 @@
 //! The call button of every number: contact rules checked first, a manager's override with a reason, dialling through the opener.
 
-use banco::model::{EntityType, Role, StartCall};
+use banco::model::{EntityType, StartCall};
 use uuid::Uuid;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -13,7 +13,7 @@ use crate::Shared;
 pub fn is_manager(shared: &Option<Shared>) -> bool {
     shared
         .as_ref()
-        .is_some_and(|s| matches!(s.info.user.role, Role::Admin | Role::StoreManager))
+        .is_some_and(|s| s.info.user.role.is_manager())
 }
 
 #[derive(Properties, PartialEq)]

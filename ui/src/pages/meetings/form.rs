@@ -97,12 +97,9 @@ pub fn meeting_form(props: &MeetingFormProps) -> Html {
                 .collect()
         })
         .unwrap_or_default();
-    let manager = shared.as_ref().is_some_and(|s| {
-        matches!(
-            s.info.user.role,
-            banco::model::Role::Admin | banco::model::Role::StoreManager
-        )
-    });
+    let manager = shared
+        .as_ref()
+        .is_some_and(|s| s.info.user.role.is_manager());
     html! {
         <form class="card meeting-form" id="meeting-form" onsubmit={submit}>
             <div class="grid2">
