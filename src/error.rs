@@ -43,7 +43,7 @@ pub enum Error {
     /// concurrency: the save carried an older version); nothing was written.
     #[error("the {entity} {id} was changed meanwhile by {}", by.as_deref().unwrap_or("another desk"))]
     Conflict {
-        /// `deal`.
+        /// `deal`, `person` or `company`.
         entity: &'static str,
         /// The record's id.
         id: String,

@@ -1,6 +1,6 @@
 //! Several desks on one database: who may change a deal, and two desks
-//! changing the same deal at once (optimistic concurrency). Each test runs
-//! on SQLite and on Postgres.
+//! changing the same deal, person or company at once (optimistic
+//! concurrency). Each test runs on SQLite and on Postgres.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
@@ -412,5 +412,88 @@ store_test!(
                 "{tables:?}"
             );
         }
+    }
+);
+
+store_test!(
+    two_desks_editing_one_person_or_company_the_second_save_is_refused,
+    |t: TestDb| async move {
+        use banco::services::companies;
+        let marta = common::staff_ctx(&t, "Marta Neri", Role::StoreManager).await;
+        // A person: both desks open her details at the same version.
+        let out =
+            capture::capture_lead(&t.db, &t.ctx, walk_in("Ugo", "Bassi", "+393331234567", ""))
+                .await
+                .unwrap();
+        let read = companies::person_card(&t.db, &t.ctx, out.person.id)
+            .await
+            .unwrap();
+        let details = |city: &str| PersonDetails {
+            city: city.into(),
+            expected_version: Some(read.person.updated_at),
+            ..Default::default()
+        };
+        companies::update_person_details(&t.db, &marta, out.person.id, &details("Bologna"))
+            .await
+            .unwrap();
+        match companies::update_person_details(&t.db, &t.ctx, out.person.id, &details("Modena"))
+            .await
+        {
+            Err(Error::Conflict { entity, by, .. }) => {
+                assert_eq!(entity, "person");
+                assert_eq!(by.as_deref(), Some("Marta Neri"));
+            }
+            other => panic!("a stale save went through: {other:?}"),
+        }
+        let now = companies::person_card(&t.db, &t.ctx, out.person.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            now.person.city.as_deref(),
+            Some("Bologna"),
+            "the first save stands"
+        );
+        // Re-applied on the new version, it saves.
+        let again = PersonDetails {
+            city: "Modena".into(),
+            expected_version: Some(now.person.updated_at),
+            ..Default::default()
+        };
+        let saved = companies::update_person_details(&t.db, &t.ctx, out.person.id, &again)
+            .await
+            .unwrap();
+        assert_eq!(saved.person.city.as_deref(), Some("Modena"));
+
+        // A company, through its form's view.
+        let acme = companies::create(
+            &t.db,
+            &t.ctx,
+            &CompanyInput {
+                name: "Acme Srl".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let mut first = acme.to_input();
+        first.sector = "Energia".into();
+        let mut second = acme.to_input();
+        second.sector = "Telefonia".into();
+        companies::update(&t.db, &marta, acme.id, &first)
+            .await
+            .unwrap();
+        match companies::update(&t.db, &t.ctx, acme.id, &second).await {
+            Err(Error::Conflict { entity, by, .. }) => {
+                assert_eq!(entity, "company");
+                assert_eq!(by.as_deref(), Some("Marta Neri"));
+            }
+            other => panic!("a stale save went through: {other:?}"),
+        }
+        // The command line (no version) still saves over whatever is there.
+        second.expected_version = None;
+        let saved = companies::update(&t.db, &t.ctx, acme.id, &second)
+            .await
+            .unwrap();
+        assert_eq!(saved.sector.as_deref(), Some("Telefonia"));
     }
 );

@@ -164,6 +164,11 @@ pub struct CompanyInput {
     /// definitions).
     #[serde(default)]
     pub custom: CustomValues,
+    /// When editing: the company's version (`updated_at`, UTC) the form
+    /// was filled from; a save after another desk's is refused with a
+    /// conflict naming them. `None` skips the check; ignored on create.
+    #[serde(default)]
+    pub expected_version: Option<DateTime<Utc>>,
 }
 
 /// The checked fields of a [`CompanyInput`].
@@ -425,6 +430,7 @@ impl Company {
             employees: self.employees.map(|e| e.to_string()).unwrap_or_default(),
             office_location: self.office_location.clone().unwrap_or_default(),
             custom: self.custom.clone(),
+            expected_version: Some(self.updated_at),
         }
     }
 }

@@ -348,6 +348,11 @@ pub struct PersonDetails {
     /// Custom field values.
     #[serde(default)]
     pub custom: CustomValues,
+    /// The person's version (`updated_at`, UTC) the form was filled from:
+    /// when another desk saved the person since, the save is refused with
+    /// a conflict naming them. `None` skips the check (the CLI, scripts).
+    #[serde(default)]
+    pub expected_version: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A new note as typed.

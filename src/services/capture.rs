@@ -216,8 +216,9 @@ async fn capture_in(
     let person = match existing {
         Some(mut person) => {
             if complete_person(&mut person, valid) {
+                let read_at = person.updated_at;
                 person.updated_at = at;
-                c.update_person(tenant, &person).await?;
+                c.update_person(tenant, &person, read_at).await?;
             }
             person
         }

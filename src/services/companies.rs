@@ -127,11 +127,16 @@ pub async fn create(db: &Db, ctx: &Ctx, input: &CompanyInput) -> Result<Company>
 /// addresses, tags, owner, parent, profile and custom fields). A parent
 /// that is the company itself or one of its subsidiaries is a `cycle`.
 ///
-/// Errors: [`Error::NotFound`], [`Error::Validation`].
+/// Errors: [`Error::NotFound`]; [`Error::Conflict`] when another desk
+/// saved the company after `input.expected_version` (or meanwhile);
+/// [`Error::Validation`].
 pub async fn update(db: &Db, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Result<Company> {
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
         let old = company_in(c, tenant, id).await?;
+        if input.expected_version.is_some_and(|v| v != old.updated_at) {
+            return Err(c.not_written(tenant, EntityType::Company, id).await);
+        }
         let mut errors = Vec::new();
         let valid = input
             .validate(ctx.region())
@@ -146,7 +151,7 @@ pub async fn update(db: &Db, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Resul
             return Err(Error::Validation(errors));
         };
         let company = v.into_company(id, old.is_customer, custom, old.created_at, now());
-        c.update_company(tenant, &company).await?;
+        c.update_company(tenant, &company, old.updated_at).await?;
         if company.status != old.status {
             let detail = format!("{} → {}", old.status, company.status);
             c.insert_record_event(
@@ -330,8 +335,10 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
 
 /// Saves a person's tax code, city and custom fields.
 ///
-/// Errors: [`Error::NotFound`]; [`Error::Validation`] (`tax_code`:
-/// `invalid_tax_code`; `custom.<key>` errors).
+/// Errors: [`Error::NotFound`]; [`Error::Conflict`] when another desk
+/// saved the person after `details.expected_version` (or meanwhile);
+/// [`Error::Validation`] (`tax_code`: `invalid_tax_code`; `custom.<key>`
+/// errors).
 pub async fn update_person_details(
     db: &Db,
     ctx: &Ctx,
@@ -341,6 +348,12 @@ pub async fn update_person_details(
     let tenant = ctx.tenant_id();
     with_tx!(db, |c| {
         let mut person = person_in(c, tenant, id).await?;
+        if details
+            .expected_version
+            .is_some_and(|v| v != person.updated_at)
+        {
+            return Err(c.not_written(tenant, EntityType::Person, id).await);
+        }
         let mut errors = Vec::new();
         let tax_code = match details.tax_code.trim() {
             "" => None,
@@ -358,8 +371,9 @@ pub async fn update_person_details(
         person.tax_code = tax_code;
         person.city = Some(details.city.trim().to_string()).filter(|c| !c.is_empty());
         person.custom = custom;
+        let read_at = person.updated_at;
         person.updated_at = now();
-        c.update_person(tenant, &person).await?;
+        c.update_person(tenant, &person, read_at).await?;
         c.insert_record_event(
             tenant,
             EntityType::Person,

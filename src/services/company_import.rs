@@ -333,7 +333,8 @@ pub async fn run(db: &Db, ctx: &Ctx, request: &CompanyImportRequest) -> Result<I
                             entity: "company",
                             id: id.to_string(),
                         })?;
-                    c.update_company(tenant, &overlay(&old, &incoming)).await?;
+                    c.update_company(tenant, &overlay(&old, &incoming), old.updated_at)
+                        .await?;
                     c.insert_record_event(
                         tenant,
                         EntityType::Company,
@@ -402,7 +403,8 @@ pub async fn run(db: &Db, ctx: &Ctx, request: &CompanyImportRequest) -> Result<I
                                 .push(FieldError::new("parent", "cycle"));
                         } else {
                             company.parent_id = Some(p);
-                            c.update_company(tenant, &company).await?;
+                            let read_at = company.updated_at;
+                            c.update_company(tenant, &company, read_at).await?;
                         }
                     }
                 }

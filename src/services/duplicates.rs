@@ -393,6 +393,7 @@ pub async fn merge(
                     k.custom.entry(key.clone()).or_insert_with(|| v.clone());
                 }
                 k.is_customer |= m.is_customer;
+                let read_at = k.updated_at;
                 k.updated_at = at;
                 let (lk, lm) = (latest(&kc), latest(&mc));
                 // Contact preferences: the more restrictive of the two.
@@ -401,7 +402,7 @@ pub async fn merge(
                 let moved = c
                     .merge_records(tenant, EntityType::Person, keep, merge)
                     .await?;
-                c.update_person(tenant, &k).await?;
+                c.update_person(tenant, &k, read_at).await?;
                 // The moved leads are found under the kept name.
                 for lead in c.leads_of_person(tenant, keep).await? {
                     c.index_lead(tenant, lead).await?;
@@ -466,6 +467,7 @@ pub async fn merge(
                     k.custom.entry(key.clone()).or_insert_with(|| v.clone());
                 }
                 k.is_customer |= m.is_customer;
+                let read_at = k.updated_at;
                 k.updated_at = at;
                 let moved = c
                     .merge_records(tenant, EntityType::Company, keep, merge)
@@ -475,7 +477,7 @@ pub async fn merge(
                 if k.parent_id == Some(keep) || k.parent_id == Some(merge) {
                     k.parent_id = None;
                 }
-                c.update_company(tenant, &k).await?;
+                c.update_company(tenant, &k, read_at).await?;
                 (snapshot, (m.name, moved))
             }
             other => {

@@ -1124,8 +1124,9 @@ async fn import_row(
         }
         Some(mut found) => {
             merge_into(&mut found, incoming);
+            let read_at = found.updated_at;
             found.updated_at = at;
-            c.update_person(tenant, &found).await?;
+            c.update_person(tenant, &found, read_at).await?;
             (found.id, RowStatus::Merged)
         }
         None => {

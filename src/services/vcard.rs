@@ -342,8 +342,9 @@ pub async fn import(
                     if p.country.is_none() {
                         p.country = card.country.clone();
                     }
+                    let read_at = p.updated_at;
                     p.updated_at = at;
-                    c.update_person(tenant, &p).await?;
+                    c.update_person(tenant, &p, read_at).await?;
                     summary.merged += 1;
                     (RowStatus::Merged, p.id)
                 }

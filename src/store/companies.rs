@@ -7,8 +7,10 @@ use super::custom_fields::push_custom_filter;
 use super::search::{company_doc, SearchDoc};
 use super::sql::{like_escape, query, query_as, query_scalar, Conn, Query, QueryBuilder};
 use super::Backend;
-use crate::model::{search_key, Company, CompanyContact, CompanyListItem, CompanyQuery, Page};
-use crate::{Error, Result};
+use crate::model::{
+    search_key, Company, CompanyContact, CompanyListItem, CompanyQuery, EntityType, Page,
+};
+use crate::Result;
 
 /// Raw per-company facts for duplicate detection.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -128,22 +130,25 @@ impl Conn<'_> {
     }
 
     /// Overwrites a company's fields (by id).
-    pub async fn update_company(&mut self, tenant: Uuid, c: &Company) -> Result<()> {
+    pub async fn update_company(
+        &mut self,
+        tenant: Uuid,
+        c: &Company,
+        read: DateTime<Utc>,
+    ) -> Result<()> {
         let q = query(
             "UPDATE companies SET name = $3, name_key = $4, legal_name = $5, kind = $6, status = $7, \
              vat_number = $8, tax_code = $9, billing_address = $10, shipping_address = $11, website = $12, \
              email = $13, phone_e164 = $14, tags = $15, owner_id = $16, parent_id = $17, sector = $18, \
              year_established = $19, revenue_minor = $20, employees = $21, office_location = $22, \
-             is_customer = $23, custom = $24, updated_at = $25 WHERE tenant_id = $1 AND id = $2",
+             is_customer = $23, custom = $24, updated_at = $25 \
+             WHERE tenant_id = $1 AND id = $2 AND updated_at = $26",
         )
         .bind(tenant)
         .bind(c.id);
-        let done = bind_company(q, c).execute(&mut *self).await?;
+        let done = bind_company(q, c).bind(read).execute(&mut *self).await?;
         if done.rows_affected() == 0 {
-            return Err(Error::NotFound {
-                entity: "company",
-                id: c.id.to_string(),
-            });
+            return Err(self.not_written(tenant, EntityType::Company, c.id).await);
         }
         self.upsert_search_doc(tenant, &company_doc(c)).await
     }

@@ -5,8 +5,8 @@ use uuid::Uuid;
 
 use super::search::{person_doc, SearchDoc};
 use super::sql::{query, query_as, query_scalar, Conn, Query, QueryBuilder};
-use crate::model::{search_key, Consent, Person};
-use crate::{Error, Result};
+use crate::model::{search_key, Consent, EntityType, Person};
+use crate::Result;
 
 /// The text the list search runs on: accent-folded lower-case name, e-mail
 /// and company, then the digits of each phone in E.164 and national form.
@@ -156,23 +156,27 @@ impl Conn<'_> {
     }
 
     /// Overwrites a person's fields (by id).
-    pub async fn update_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
+    pub async fn update_person(
+        &mut self,
+        tenant: Uuid,
+        p: &Person,
+        read: DateTime<Utc>,
+    ) -> Result<()> {
         let q = query(
             "UPDATE people SET first_name = $3, last_name = $4, phone_e164 = $5, phone_2_e164 = $6, \
              phone_raw = $7, email = $8, company_name = $9, city = $10, country = $11, external_ref = $12, \
-             is_customer = $13, search_text = $14, tax_code = $15, custom = $16, email_2 = $17, updated_at = $18 WHERE tenant_id = $1 AND id = $2",
+             is_customer = $13, search_text = $14, tax_code = $15, custom = $16, email_2 = $17, updated_at = $18 \
+             WHERE tenant_id = $1 AND id = $2 AND updated_at = $19",
         )
         .bind(tenant)
         .bind(p.id);
         let done = bind_person_details(q, p)
             .bind(p.updated_at)
+            .bind(read)
             .execute(&mut *self)
             .await?;
         if done.rows_affected() == 0 {
-            return Err(Error::NotFound {
-                entity: "person",
-                id: p.id.to_string(),
-            });
+            return Err(self.not_written(tenant, EntityType::Person, p.id).await);
         }
         self.upsert_search_doc(tenant, &person_doc(p)).await
     }

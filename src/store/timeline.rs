@@ -3,11 +3,54 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{query, Conn, QueryBuilder};
+use super::sql::{query, query_scalar, Conn, QueryBuilder};
 use crate::model::{EntityType, Page, TimelineEntry};
-use crate::Result;
+use crate::{Error, Result};
 
 impl Conn<'_> {
+    /// Why an update of a person or company by id and read version
+    /// (`updated_at`) wrote nothing: [`Error::Conflict`] when the record
+    /// exists (another desk saved it since; `by` is the author of its
+    /// latest timeline entry), else [`Error::NotFound`].
+    pub async fn not_written(&mut self, tenant: Uuid, entity: EntityType, id: Uuid) -> Error {
+        let table = match entity {
+            EntityType::Company => "companies",
+            _ => "people",
+        };
+        let exists = query_scalar::<i64>(format!(
+            "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant)
+        .bind(id)
+        .fetch_one(&mut *self)
+        .await;
+        if !matches!(exists, Ok(n) if n > 0) {
+            return Error::NotFound {
+                entity: entity.as_str(),
+                id: id.to_string(),
+            };
+        }
+        let by = query_scalar::<Option<String>>(
+            "SELECT u.display_name FROM record_events e \
+             LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id \
+             WHERE e.tenant_id = $1 AND e.entity_type = $2 AND e.entity_id = $3 \
+             ORDER BY e.at DESC, e.id DESC LIMIT 1",
+        )
+        .bind(tenant)
+        .bind(entity.as_str())
+        .bind(id)
+        .fetch_optional(&mut *self)
+        .await
+        .ok()
+        .flatten()
+        .flatten();
+        Error::Conflict {
+            entity: entity.as_str(),
+            id: id.to_string(),
+            by,
+        }
+    }
+
     /// Appends to a record's timeline.
     #[allow(clippy::too_many_arguments)]
     pub async fn insert_record_event(

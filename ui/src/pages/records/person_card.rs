@@ -22,6 +22,9 @@ pub fn person_card_view(props: &IdProps) -> Html {
     let tab = use_state(|| Tab::Overview);
     let editing = use_state(|| false);
     let details = use_state(|| (String::new(), String::new(), CustomValues::new()));
+    // The person's version when editing began: a save after another
+    // desk's is refused, not written over it.
+    let version = use_state(|| None::<chrono::DateTime<chrono::Utc>>);
     let errors = use_state(Vec::<FieldError>::new);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
@@ -58,8 +61,10 @@ pub fn person_card_view(props: &IdProps) -> Html {
     };
     let export_vcard = export_vcard(EntityType::Person, p.id, &notice, &error);
     let start_edit = {
-        let (editing, details, p) = (editing.clone(), details.clone(), p.clone());
+        let (editing, details, version, p) =
+            (editing.clone(), details.clone(), version.clone(), p.clone());
         Callback::from(move |_| {
+            version.set(Some(p.updated_at));
             details.set((
                 p.tax_code.clone().unwrap_or_default(),
                 p.city.clone().unwrap_or_default(),
@@ -81,6 +86,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (tax, city, custom) = (*details).clone();
+            let expected_version = *version;
             let (errors, error, editing, card, bump) = (
                 errors.clone(),
                 error.clone(),
@@ -93,6 +99,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
                     tax_code: tax,
                     city,
                     custom,
+                    expected_version,
                 };
                 match api::update_person_details(id, &body).await {
                     Ok(c) => {
