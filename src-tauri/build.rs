@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "set_password",
     "change_password",
     "set_idle_lock",
+    "set_user_active",
     "forget_computer",
     "add_user",
     "find_matches",

@@ -150,14 +150,11 @@ async fn people_sign_in_to_a_chain_server_as_their_own_login() {
         ),
         "forbidden set_password"
     );
-    // A deactivated user's login no longer signs in to Banco.
-    let mut o = sqlx::PgConnection::connect(&owner).await.unwrap();
-    sqlx::query("UPDATE users SET active = false WHERE id = $1")
-        .bind(luca_id)
-        .execute(&mut o)
+    // Her store manager deactivates Luca: his login role may no longer
+    // connect at all (NOLOGIN), so no client reaches the server as him.
+    banco::services::staff::set_active(&g_db, &g_ctx, luca_id, false)
         .await
         .unwrap();
-    o.close().await.unwrap();
     assert_eq!(
         refusal(
             sign_in::sign_in_server(&server, &luca, pw("5555"))
@@ -166,6 +163,26 @@ async fn people_sign_in_to_a_chain_server_as_their_own_login() {
         ),
         "wrong_credentials"
     );
+    let direct = sqlx::PgConnection::connect(
+        &common::as_login(&owner, &luca).replace(common::PG_PASSWORD, "5555"),
+    )
+    .await
+    .map(|_| ())
+    .unwrap_err();
+    match direct {
+        sqlx::Error::Database(e) => assert_eq!(e.code().as_deref(), Some("28000"), "{e}"),
+        other => panic!("{other}"),
+    }
+    // Reactivated by the admin, he signs in again with the same password.
+    banco::services::staff::set_active(&admin_db, &admin_ctx, luca_id, true)
+        .await
+        .unwrap();
+    sign_in::sign_in_server(&server, &luca, pw("5555"))
+        .await
+        .unwrap()
+        .0
+        .close()
+        .await;
     for db in [g_db, l_db, admin_db] {
         db.close().await;
     }

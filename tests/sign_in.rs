@@ -323,3 +323,66 @@ sqlite_test!(
         );
     }
 );
+
+sqlite_test!(
+    a_deactivated_colleague_cannot_sign_in_until_reactivated,
+    |t: TestDb| async move {
+        let giulia = staff::add_user(
+            &t.db,
+            &t.ctx,
+            NewUser {
+                display_name: "Giulia Conti".into(),
+                role: Role::Staff,
+                store_id: t.ctx.user.store_id,
+                login: "giulia".into(),
+                password: pw("4821"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let manager = staff_ctx(&t, "Mario Capo", Role::StoreManager).await;
+        // Who may: not staff, not on an admin, not on oneself.
+        let giulia_ctx = sign_in::sign_in(&t.db, "giulia", pw("4821")).await.unwrap();
+        assert!(matches!(
+            staff::set_active(&t.db, &giulia_ctx, manager.user.id, false).await,
+            Err(Error::Forbidden { .. })
+        ));
+        assert!(matches!(
+            staff::set_active(&t.db, &manager, t.ctx.user.id, false).await,
+            Err(Error::Forbidden { .. })
+        ));
+        assert_eq!(
+            codes(
+                staff::set_active(&t.db, &t.ctx, t.ctx.user.id, false)
+                    .await
+                    .unwrap_err()
+            ),
+            [("user".into(), "not_yourself".into())]
+        );
+        // Her store manager deactivates her: she cannot sign in, and a
+        // desk she was signed in at no longer acts as her.
+        let off = staff::set_active(&t.db, &manager, giulia.id, false)
+            .await
+            .unwrap();
+        assert!(!off.active);
+        assert_eq!(
+            reason(
+                sign_in::sign_in(&t.db, "giulia", pw("4821"))
+                    .await
+                    .unwrap_err()
+            ),
+            "wrong_credentials"
+        );
+        assert!(
+            banco::services::Ctx::of(&t.db, t.ctx.tenant_id(), giulia.id)
+                .await
+                .is_err()
+        );
+        // Reactivated, she signs in again with the same PIN.
+        staff::set_active(&t.db, &t.ctx, giulia.id, true)
+            .await
+            .unwrap();
+        sign_in::sign_in(&t.db, "giulia", pw("4821")).await.unwrap();
+    }
+);

@@ -248,6 +248,17 @@ pub async fn forget_computer(
     sign_in::forget_this_computer(&ctx, &state.database_url())
 }
 
+/// Deactivates or reactivates a user.
+#[tauri::command]
+pub async fn set_user_active(
+    state: State<'_, AppState>,
+    req: wire::SetUserActive,
+) -> Result<Response<wire::SetUserActive>> {
+    let wire::SetUserActive { user, active } = req;
+    let (db, ctx) = state.acting().await?;
+    staff::set_active(&db, &ctx, user, active).await
+}
+
 /// Sets after how many idle minutes desks lock.
 #[tauri::command]
 pub async fn set_idle_lock(

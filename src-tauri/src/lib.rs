@@ -532,6 +532,7 @@ pub fn run() {
             desk_commands::set_password,
             desk_commands::change_password,
             desk_commands::set_idle_lock,
+            desk_commands::set_user_active,
             desk_commands::forget_computer,
             commands::add_user,
             commands::find_matches,

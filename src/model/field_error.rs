@@ -79,6 +79,8 @@ impl FieldError {
             "not_a_number" => format!("`{}` is not an amount", p("value")),
             "out_of_range" => format!("must be between {} and {}", p("min"), p("max")),
             "negative" => "cannot be negative".into(),
+            "not_yourself" => "cannot be done to yourself".into(),
+            "last_admin" => "is the tenant's last active admin".into(),
             "one_store_only" => "only an area manager has more than one store".into(),
             "invalid_host" => format!("`{}` is not a host name or an IP address", p("value")),
             "ca_without_verify" => format!(

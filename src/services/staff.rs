@@ -140,6 +140,60 @@ pub async fn add_user(db: &Db, ctx: &Ctx, new: NewUser) -> Result<User> {
     })
 }
 
+/// Deactivates a user (they can no longer sign in, are signed out of any
+/// desk at their next action, and on a chain server their login role may
+/// not connect) or reactivates them. Admins for anyone; a store manager
+/// for their store's staff; an area manager for their stores' staff and
+/// store managers. Nobody deactivates themselves, and a tenant keeps at
+/// least one active admin.
+///
+/// Errors: [`Error::NotFound`] (`user`); [`Error::Forbidden`]
+/// (`deactivate_user`); [`Error::Validation`] (`user`: `not_yourself`,
+/// `last_admin`).
+pub async fn set_active(db: &Db, ctx: &Ctx, user_id: Uuid, active: bool) -> Result<User> {
+    let tenant = ctx.tenant_id();
+    with_tx!(db, |c| {
+        let target = c
+            .get_user(tenant, user_id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                entity: "user",
+                id: user_id.to_string(),
+            })?;
+        let me = &ctx.user;
+        let mine = me.working_stores();
+        let in_mine = target.store_id.is_some_and(|s| mine.contains(&s));
+        let allowed = match me.role {
+            Role::Admin => true,
+            Role::StoreManager => target.role == Role::Staff && in_mine,
+            Role::AreaManager => matches!(target.role, Role::Staff | Role::StoreManager) && in_mine,
+            Role::Staff => false,
+        };
+        if !allowed {
+            return Err(Error::Forbidden {
+                role: me.role,
+                action: "deactivate_user",
+            });
+        }
+        if target.id == me.id {
+            return Err(Error::field("user", "not_yourself"));
+        }
+        if !active && target.role == Role::Admin {
+            let admins = c
+                .list_users(tenant)
+                .await?
+                .into_iter()
+                .filter(|u| u.active && u.role == Role::Admin && u.id != target.id)
+                .count();
+            if admins == 0 {
+                return Err(Error::field("user", "last_admin"));
+            }
+        }
+        c.set_user_active(tenant, target.id, active).await?;
+        Ok(User { active, ..target })
+    })
+}
+
 /// Adds a store. `name` 1–120 characters, `code` 1–20 characters, unique.
 ///
 /// Errors: [`Error::Validation`] (`name`, `code`: `required`, `too_long`,

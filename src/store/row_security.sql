@@ -139,14 +139,40 @@ BEGIN
 END
 $$;
 
+-- 3b. A deactivated user's login role may not connect (NOLOGIN); a
+--     reactivated one may again. It only mirrors `users.active`, which
+--     only those the `users` policy lets write can change, so any login
+--     may call it: the result is the state the table already says.
+CREATE OR REPLACE FUNCTION public.banco_sync_login(target uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t public.users;
+BEGIN
+    SELECT * INTO t FROM public.users u WHERE u.id = target;
+    IF t.login IS NULL OR NOT EXISTS (
+        SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = t.login
+           AND pg_catalog.pg_has_role(r.oid, 'banco_login', 'MEMBER') AND NOT r.rolsuper) THEN
+        RETURN;
+    END IF;
+    IF t.active THEN
+        EXECUTE pg_catalog.format('ALTER ROLE %I LOGIN', t.login);
+    ELSE
+        EXECUTE pg_catalog.format('ALTER ROLE %I NOLOGIN', t.login);
+    END IF;
+END
+$$;
+
 -- 4. Grants: logins (members of banco_login) read and write rows, within
 --    the policies below; they own nothing and create nothing.
 REVOKE ALL ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
     public.banco_store(), public.banco_stores(), public.banco_sees_entity(uuid, text, uuid),
-    public.banco_set_login(uuid, text, text), public.banco_open_leads_elsewhere(uuid) FROM PUBLIC;
+    public.banco_set_login(uuid, text, text), public.banco_sync_login(uuid),
+    public.banco_open_leads_elsewhere(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
     public.banco_store(), public.banco_stores(), public.banco_sees_entity(uuid, text, uuid),
-    public.banco_set_login(uuid, text, text), public.banco_open_leads_elsewhere(uuid) TO banco_login;
+    public.banco_set_login(uuid, text, text), public.banco_sync_login(uuid),
+    public.banco_open_leads_elsewhere(uuid) TO banco_login;
 GRANT USAGE ON SCHEMA public TO banco_login;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO banco_login;
 REVOKE ALL ON public._sqlx_migrations FROM banco_login;

@@ -145,6 +145,25 @@ impl Conn<'_> {
         }
     }
 
+    /// Marks a user active or not; whether a row changed (on a chain
+    /// server the row security may hide it). On a chain server their login
+    /// role follows: `NOLOGIN` while inactive (`banco_sync_login`).
+    pub async fn set_user_active(&mut self, tenant: Uuid, id: Uuid, active: bool) -> Result<bool> {
+        let done = query("UPDATE users SET active = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id)
+            .bind(active)
+            .execute(&mut *self)
+            .await?;
+        if done.rows_affected() == 1 && self.backend() == super::Backend::Postgres {
+            query("SELECT public.banco_sync_login($1)")
+                .bind(id)
+                .execute(&mut *self)
+                .await?;
+        }
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The stores of an area manager, by id.
     pub async fn user_stores(&mut self, tenant: Uuid, user: Uuid) -> Result<Vec<Uuid>> {
         query_scalar(

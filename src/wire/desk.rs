@@ -118,6 +118,16 @@ command! {
 }
 
 command! {
+    /// Deactivates (`active: false`) or reactivates a user: see
+    /// `services::staff::set_active`. Errors: `Forbidden`; `NotFound`;
+    /// `Validation` (`user`: `not_yourself`, `last_admin`).
+    SetUserActive = "set_user_active" {
+        user: Uuid,
+        active: bool,
+    } -> m::User
+}
+
+command! {
     /// Sets after how many idle minutes the tenant's desks lock (0 =
     /// never, at most 480). Admins only. Errors: `Forbidden`, `Validation`.
     SetIdleLock = "set_idle_lock" {

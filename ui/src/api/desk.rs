@@ -60,6 +60,9 @@ pub async fn connect_server(
 ) -> Result<AppInfo, ErrorPayload> {
     invoke(wire::ConnectServer { server, password }).await
 }
+pub async fn set_user_active(user: Uuid, active: bool) -> Result<User, ErrorPayload> {
+    invoke(wire::SetUserActive { user, active }).await
+}
 pub async fn pick_ca_file() -> Result<Option<String>, ErrorPayload> {
     invoke(wire::PickCaFile {}).await
 }

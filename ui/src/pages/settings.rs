@@ -158,6 +158,32 @@ pub fn settings() -> Html {
             });
         })
     };
+    // Deactivating or reactivating a colleague; the staff list reloads.
+    let toggle_active = {
+        let (message, shared) = (message.clone(), shared.clone());
+        move |user: Uuid, active: bool| {
+            let (message, shared) = (message.clone(), shared.clone());
+            Callback::from(move |_: MouseEvent| {
+                let (message, shared) = (message.clone(), shared.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::set_user_active(user, active).await {
+                        Ok(u) => {
+                            let key = if active {
+                                "settings.user_reactivated"
+                            } else {
+                                "settings.user_deactivated"
+                            };
+                            message.set(Some((true, tr_with(key, [("name", u.display_name)]))));
+                            if let Some(info) = api::shown(api::app_info().await) {
+                                shared.set_info.emit(info);
+                            }
+                        }
+                        Err(e) => message.set(Some((false, error_text(&e)))),
+                    }
+                });
+            })
+        }
+    };
     let store_name = |id: Option<Uuid>| {
         id.and_then(|id| shared.info.stores.iter().find(|s| s.id == id))
             .map(|s| s.name.clone())
@@ -194,11 +220,18 @@ pub fn settings() -> Html {
                     <tbody id="users-table">{ for shared.info.users.iter().map(|u| {
                         let (setting, set_login, id, current) = (setting.clone(), set_login.clone(), u.id, u.login.clone().unwrap_or_default());
                         html!{
-                        <tr><td>{ &u.display_name }</td><td>{ tr(&format!("role.{}", u.role.as_str())) }</td>
+                        <tr class={classes!((!u.active).then_some("inactive"))}>
+                            <td>{ &u.display_name }{ if u.active { html! {} } else { html! { <span class="hint">{ format!(" ({})", tr("settings.inactive")) }</span> } } }</td>
+                            <td>{ tr(&format!("role.{}", u.role.as_str())) }</td>
                             <td>{ u.email.clone().unwrap_or_default() }</td><td>{ stores_of(u) }</td>
                             <td>{ match (&u.login, u.has_password) { (Some(l), true) => l.clone(), _ => tr("settings.no_sign_in") } }</td>
                             <td><button id={format!("set-password-{}", u.id)} type="button"
-                                onclick={Callback::from(move |_| { set_login.set(current.clone()); setting.set(Some(id)) })}>{ tr("settings.set_password") }</button></td></tr>
+                                onclick={Callback::from(move |_| { set_login.set(current.clone()); setting.set(Some(id)) })}>{ tr("settings.set_password") }</button>
+                                { if u.id == shared.info.user.id { html! {} } else { html! {
+                                    <button id={format!("toggle-active-{}", u.id)} type="button" onclick={toggle_active(u.id, !u.active)}>
+                                        { tr(if u.active { "settings.deactivate" } else { "settings.reactivate" }) }
+                                    </button>
+                                } } }</td></tr>
                     } }) }</tbody>
                 </table>
                 { message.as_ref().map(|(ok, m)| html!{ <div id="settings-message" class={classes!("banner", if *ok { "ok" } else { "error" })}>{ m }</div> }) }
