@@ -112,17 +112,7 @@ pub async fn pick_csv_file(
     req: wire::PickCsvFile,
 ) -> Result<Response<wire::PickCsvFile>> {
     let wire::PickCsvFile {} = req;
-    let picked = crate::test_pick().or_else(|| {
-        app.dialog()
-            .file()
-            .add_filter("CSV", &["csv", "txt"])
-            .blocking_pick_file()
-            .and_then(|p| p.into_path().ok())
-    });
-    Ok(picked.map(|p| {
-        state.remember_pick(&p);
-        p.display().to_string()
-    }))
+    Ok(state.pick_file(&app, ("CSV", &["csv", "txt"])))
 }
 
 /// Reads a CSV file the user picked and proposes a mapping.

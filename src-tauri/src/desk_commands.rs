@@ -123,19 +123,8 @@ pub async fn pick_ca_file(
     state: State<'_, AppState>,
     req: wire::PickCaFile,
 ) -> Result<Response<wire::PickCaFile>> {
-    use tauri_plugin_dialog::DialogExt;
     let wire::PickCaFile {} = req;
-    let picked = crate::test_pick().or_else(|| {
-        app.dialog()
-            .file()
-            .add_filter("PEM", &["pem", "crt", "cer"])
-            .blocking_pick_file()
-            .and_then(|p| p.into_path().ok())
-    });
-    Ok(picked.map(|p| {
-        state.remember_pick(&p);
-        p.display().to_string()
-    }))
+    Ok(state.pick_file(&app, ("PEM", &["pem", "crt", "cer"])))
 }
 
 /// Signs in by login and password.

@@ -209,6 +209,23 @@ impl AppState {
         self.place().url
     }
 
+    /// Opens the system file picker for one file matching `filter` (a
+    /// name and its extensions), or takes the end-to-end test's stand-in
+    /// ([`test_pick`]); the chosen file becomes one the page may name
+    /// ([`AppState::picked_path`]). `None` if cancelled.
+    pub fn pick_file(&self, app: &tauri::AppHandle, filter: (&str, &[&str])) -> Option<String> {
+        use tauri_plugin_dialog::DialogExt;
+        let picked = test_pick().or_else(|| {
+            app.dialog()
+                .file()
+                .add_filter(filter.0, filter.1)
+                .blocking_pick_file()
+                .and_then(|p| p.into_path().ok())
+        })?;
+        self.remember_pick(&picked);
+        Some(picked.display().to_string())
+    }
+
     /// Remembers a file the user chose in a file dialog.
     pub fn remember_pick(&self, path: &std::path::Path) {
         let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());

@@ -122,6 +122,19 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
         ],
         MARTA_PASSWORD,
     );
+    banco_cli_raw(
+        &[
+            "admin",
+            "store",
+            "add",
+            "--database-url",
+            owner.as_str(),
+            "--tenant",
+            "Catena Sole",
+            "Negozio Nord",
+        ],
+        "",
+    );
 
     // First start: the chain server, with a wrong password first.
     let data = tempfile::tempdir().unwrap();
@@ -149,6 +162,31 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     wait_text(&c, "h1", "Nuovo cliente al banco").await;
     wait_text(&c, "#current_user", "Marta Sole").await;
     shot(&c, "41-chain-connected").await;
+
+    // Marta, the chain's admin, makes Paolo area manager of both stores
+    // (a login role on the server), then deactivates him.
+    let paolo = format!("paolo_{stamp}");
+    click(&c, "#nav-settings").await;
+    type_into(&c, "#user-name", "Paolo Zona").await;
+    click(&c, "#user-role option[value='area_manager']").await;
+    wait_text(&c, "#user-stores", "Negozio Nord").await;
+    click_text(&c, "#user-stores label", "Negozio Nord").await;
+    type_into(&c, "#user-login", &paolo).await;
+    type_into(&c, "#user-password", &format!("zona-2026{ENTER}")).await;
+    wait_text(&c, "#users-table", "Negozio principale, Negozio Nord").await;
+    let deactivate = "[...document.querySelectorAll('#users-table tr')] \
+        .find(r => r.textContent.includes('Paolo Zona')) \
+        .querySelector('[id^=toggle-active]').click()";
+    c.execute(deactivate, vec![]).await.unwrap();
+    wait_text(&c, "#settings-message", "Paolo Zona è disattivato").await;
+    wait_text(&c, "#users-table", "disattivato").await;
+    c.execute(
+        "document.querySelector('#users-table').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "43-staff-area-deactivated").await;
     let _ = c.close().await;
     drop(driver);
 

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::i18n::{error_text, tr};
-use crate::widgets::form::{bound_input, error_for, field_errors, select_value};
+use crate::widgets::form::{bound_input, error_for, field_errors, labelled_input, select_value};
 
 #[derive(Properties, PartialEq)]
 pub struct ServerFormProps {
@@ -108,21 +108,9 @@ pub fn server_form(props: &ServerFormProps) -> Html {
                 <h1 id="connect-title">{ tr("connect.title") }</h1>
                 <p class="hint">{ tr("connect.intro") }</p>
                 { error.as_ref().filter(|e| e.fields.is_empty()).map(|e| html! { <div id="connect-error" class="banner error">{ error_text(e) }</div> }).unwrap_or_default() }
-                <div class="field">
-                    <label for="connect-host">{ tr("field.host") }</label>
-                    { bound_input("connect-host", "text", &host, "off") }
-                    { error_for(&errors, "host") }
-                </div>
-                <div class="field">
-                    <label for="connect-port">{ tr("field.port") }</label>
-                    { bound_input("connect-port", "number", &port, "off") }
-                    { error_for(&errors, "port") }
-                </div>
-                <div class="field">
-                    <label for="connect-database">{ tr("field.database") }</label>
-                    { bound_input("connect-database", "text", &database, "off") }
-                    { error_for(&errors, "database") }
-                </div>
+                { labelled_input("connect-host", &tr("field.host"), "text", &host, "off", &errors, "host") }
+                { labelled_input("connect-port", &tr("field.port"), "number", &port, "off", &errors, "port") }
+                { labelled_input("connect-database", &tr("field.database"), "text", &database, "off", &errors, "database") }
                 <div class="field">
                     <label for="connect-tls">{ tr("field.tls") }</label>
                     <select id="connect-tls" onchange={on_tls}>
@@ -143,11 +131,7 @@ pub fn server_form(props: &ServerFormProps) -> Html {
                         { error_for(&errors, "path") }
                     </div>
                 } } else { html! {} } }
-                <div class="field">
-                    <label for="connect-login">{ tr("field.login") }</label>
-                    { bound_input("connect-login", "text", &login, "username") }
-                    { error_for(&errors, "login") }
-                </div>
+                { labelled_input("connect-login", &tr("field.login"), "text", &login, "username", &errors, "login") }
                 <div class="field">
                     <label for="connect-password">{ tr("field.server_password") }</label>
                     { bound_input("connect-password", "password", &password, "current-password") }

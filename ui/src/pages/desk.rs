@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use super::connect::ServerForm;
 use crate::i18n::{error_text, tr, tr_with, LANGUAGES};
-use crate::widgets::form::{bound_input, error_for, field_errors};
+use crate::widgets::form::{bound_input, error_for, field_errors, labelled_input};
 use crate::{api, App};
 
 /// What the window shows.
@@ -318,16 +318,9 @@ pub fn sign_in_form(props: &SignInProps) -> Html {
                 <h1 id="sign-in-title">{ tr(title) }</h1>
                 <p class="hint">{ tr(intro) }</p>
                 { error.as_ref().filter(|e| e.fields.is_empty()).map(|e| html! { <div id="sign-in-error" class="banner error">{ error_text(e) }</div> }).unwrap_or_default() }
-                <div class="field">
-                    <label for="sign-in-login">{ tr("field.login") }</label>
-                    { bound_input("sign-in-login", "text", &login, "username") }
-                    { error_for(&errors, "login") }
-                </div>
-                <div class="field">
-                    <label for="sign-in-password">{ tr("field.password") }</label>
-                    { bound_input("sign-in-password", "password", &password, if props.claim { "new-password" } else { "current-password" }) }
-                    { error_for(&errors, "password") }
-                </div>
+                { labelled_input("sign-in-login", &tr("field.login"), "text", &login, "username", &errors, "login") }
+                { labelled_input("sign-in-password", &tr("field.password"), "password", &password,
+                    if props.claim { "new-password" } else { "current-password" }, &errors, "password") }
                 { if props.claim { html! {
                     <div class="field">
                         <label for="sign-in-confirm">{ tr("field.password_confirm") }</label>

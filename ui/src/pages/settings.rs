@@ -58,10 +58,11 @@ pub fn settings() -> Html {
                 password: Password((*password).clone()),
             };
             password.set(String::new());
-            let (name, email, login, message, shared) = (
+            let (name, email, login, area, message, shared) = (
                 name.clone(),
                 email.clone(),
                 login.clone(),
+                area.clone(),
                 message.clone(),
                 shared.clone(),
             );
@@ -75,6 +76,7 @@ pub fn settings() -> Html {
                         name.set(String::new());
                         email.set(String::new());
                         login.set(String::new());
+                        area.set(Vec::new());
                         if let Some(info) = api::shown(api::app_info().await) {
                             shared.set_info.emit(info);
                         }
@@ -225,13 +227,13 @@ pub fn settings() -> Html {
                             <td>{ tr(&format!("role.{}", u.role.as_str())) }</td>
                             <td>{ u.email.clone().unwrap_or_default() }</td><td>{ stores_of(u) }</td>
                             <td>{ match (&u.login, u.has_password) { (Some(l), true) => l.clone(), _ => tr("settings.no_sign_in") } }</td>
-                            <td><button id={format!("set-password-{}", u.id)} type="button"
+                            <td><div class="row-actions"><button id={format!("set-password-{}", u.id)} type="button"
                                 onclick={Callback::from(move |_| { set_login.set(current.clone()); setting.set(Some(id)) })}>{ tr("settings.set_password") }</button>
                                 { if u.id == shared.info.user.id { html! {} } else { html! {
                                     <button id={format!("toggle-active-{}", u.id)} type="button" onclick={toggle_active(u.id, !u.active)}>
                                         { tr(if u.active { "settings.deactivate" } else { "settings.reactivate" }) }
                                     </button>
-                                } } }</td></tr>
+                                } } }</div></td></tr>
                     } }) }</tbody>
                 </table>
                 { message.as_ref().map(|(ok, m)| html!{ <div id="settings-message" class={classes!("banner", if *ok { "ok" } else { "error" })}>{ m }</div> }) }

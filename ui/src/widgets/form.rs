@@ -9,6 +9,26 @@ use yew::prelude::*;
 
 use crate::i18n::field_error;
 
+/// A form row: a label, an `<input>` bound to `value` (see
+/// [`bound_input`]) and the errors of `field` under it.
+pub fn labelled_input(
+    id: &str,
+    label: &str,
+    kind: &str,
+    value: &UseStateHandle<String>,
+    autocomplete: &str,
+    errors: &[FieldError],
+    field: &str,
+) -> Html {
+    html! {
+        <div class="field">
+            <label for={id.to_string()}>{ label }</label>
+            { bound_input(id, kind, value, autocomplete) }
+            { error_for(errors, field) }
+        </div>
+    }
+}
+
 /// The fields errors of a failed save, by field name.
 pub fn field_errors(e: &ErrorPayload) -> Vec<FieldError> {
     e.fields.clone()
