@@ -265,6 +265,58 @@ pub fn parse_tags(raw: &str) -> Vec<String> {
 }
 
 impl CompanyInput {
+    /// The fields (model names, as in [`FieldError::field`]) whose values
+    /// differ between two views of one company, e.g. what a form loaded
+    /// and what another desk saved since (a conflict); `custom.<key>` for
+    /// each differing custom field. The version itself is not compared.
+    pub fn changed_fields(&self, other: &CompanyInput) -> Vec<String> {
+        let mut changed: Vec<String> = [
+            ("name", self.name == other.name),
+            ("legal_name", self.legal_name == other.legal_name),
+            ("kind", self.kind == other.kind),
+            ("status", self.status == other.status),
+            ("vat_number", self.vat_number == other.vat_number),
+            ("tax_code", self.tax_code == other.tax_code),
+            (
+                "billing_address",
+                self.billing_address == other.billing_address,
+            ),
+            (
+                "shipping_address",
+                self.shipping_address == other.shipping_address,
+            ),
+            ("website", self.website == other.website),
+            ("email", self.email == other.email),
+            ("phone", self.phone == other.phone),
+            ("tags", self.tags == other.tags),
+            ("owner_id", self.owner_id == other.owner_id),
+            ("parent_id", self.parent_id == other.parent_id),
+            ("sector", self.sector == other.sector),
+            (
+                "year_established",
+                self.year_established == other.year_established,
+            ),
+            ("revenue", self.revenue == other.revenue),
+            ("employees", self.employees == other.employees),
+            (
+                "office_location",
+                self.office_location == other.office_location,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(field, _)| field.to_string())
+        .collect();
+        let keys: std::collections::BTreeSet<&String> =
+            self.custom.keys().chain(other.custom.keys()).collect();
+        changed.extend(
+            keys.into_iter()
+                .filter(|k| self.custom.get(*k) != other.custom.get(*k))
+                .map(|k| format!("custom.{k}")),
+        );
+        changed
+    }
+
     /// Checks every field and collects every error (none is lost): `name`
     /// required (≤ 200 chars); `kind`/`status` from their lists; VAT by
     /// [`check_vat`]; tax code by [`check_company_tax_code`]; website by
@@ -692,6 +744,33 @@ pub struct CompanyQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fields_another_desk_changed_are_named() {
+        let mine = CompanyInput {
+            name: "Acme Srl".into(),
+            sector: "Energia".into(),
+            custom: [("tier".to_string(), serde_json::json!("Gold"))].into(),
+            expected_version: None,
+            ..Default::default()
+        };
+        let theirs = CompanyInput {
+            sector: "Telefonia".into(),
+            website: "https://acme.it".into(),
+            custom: [
+                ("tier".to_string(), serde_json::json!("Silver")),
+                ("zona".to_string(), serde_json::json!("Nord")),
+            ]
+            .into(),
+            expected_version: Some(chrono::Utc::now()),
+            ..mine.clone()
+        };
+        assert_eq!(
+            mine.changed_fields(&theirs),
+            ["website", "sector", "custom.tier", "custom.zona"]
+        );
+        assert!(mine.changed_fields(&mine).is_empty());
+    }
 
     #[test]
     fn partita_iva_check_digit() {

@@ -3,11 +3,12 @@
 use banco::model::{
     Company, CompanyInput, CompanyKind, CompanyStatus, CustomValues, EntityType, FieldError,
 };
+use banco::ErrorKind;
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::i18n::{error_text, field_label, tr};
+use crate::i18n::{error_text, field_label, tr, tr_with};
 use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
 use crate::widgets::form::{error_for, field_errors};
 use crate::{api, Shared};
@@ -27,6 +28,9 @@ pub struct CompanyFormProps {
 pub fn company_form(props: &CompanyFormProps) -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
     let input = use_state(|| props.initial.clone());
+    // The company as this form last read it: a conflict compares the saved
+    // one with it to name what the other desk changed.
+    let base = use_state(|| props.initial.clone());
     let errors = use_state(Vec::<FieldError>::new);
     let error = use_state(|| None::<String>);
     let defs = use_custom_fields(EntityType::Company);
@@ -59,8 +63,9 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
         })
     };
     let on_submit = {
-        let (input, errors, error, on_saved, id) = (
+        let (input, base, errors, error, on_saved, id) = (
             input.clone(),
+            base.clone(),
             errors.clone(),
             error.clone(),
             props.on_saved.clone(),
@@ -68,8 +73,10 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (value, errors, error, on_saved) = (
+            let (value, input, base, errors, error, on_saved) = (
                 (*input).clone(),
+                input.clone(),
+                base.clone(),
                 errors.clone(),
                 error.clone(),
                 on_saved.clone(),
@@ -84,6 +91,32 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
                         errors.set(Vec::new());
                         error.set(None);
                         on_saved.emit(c);
+                    }
+                    // Another desk saved first: name what it changed, and
+                    // keep what was typed on top of its version, so that
+                    // saving again re-applies it.
+                    Err(e) if e.kind == ErrorKind::Conflict && id.is_some() => {
+                        let fresh = api::company_card(id.unwrap_or_default()).await;
+                        let mut said = error_text(&e);
+                        if let Ok(card) = fresh {
+                            let theirs = card.company.to_input();
+                            let changed: Vec<String> = base
+                                .changed_fields(&theirs)
+                                .iter()
+                                .map(|f| field_label(f))
+                                .collect();
+                            said = format!(
+                                "{said} · {}",
+                                tr_with("conflict.reapply", [("fields", changed.join(", "))])
+                            );
+                            input.set(CompanyInput {
+                                expected_version: theirs.expected_version,
+                                ..value
+                            });
+                            base.set(theirs);
+                        }
+                        errors.set(Vec::new());
+                        error.set(Some(said));
                     }
                     Err(e) => {
                         errors.set(field_errors(&e));

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::card::{custom_values_dl, deals_table, export_vcard, row, tabs, use_card, IdProps, Tab};
 use super::{DocumentsPanel, TimelinePanel};
 use crate::format::{local_time, phone_display};
-use crate::i18n::{error_text, field_label, tr};
+use crate::i18n::{error_text, field_label, tr, tr_with};
 use crate::pages::calls::ContactPanel;
 use crate::pages::notes::NotesPanel;
 use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
@@ -25,6 +25,9 @@ pub fn person_card_view(props: &IdProps) -> Html {
     // The person's version when editing began: a save after another
     // desk's is refused, not written over it.
     let version = use_state(|| None::<chrono::DateTime<chrono::Utc>>);
+    // The details as that version had them, to name what another desk
+    // changed when a save conflicts.
+    let base = use_state(|| (String::new(), String::new(), CustomValues::new()));
     let errors = use_state(Vec::<FieldError>::new);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
@@ -61,15 +64,22 @@ pub fn person_card_view(props: &IdProps) -> Html {
     };
     let export_vcard = export_vcard(EntityType::Person, p.id, &notice, &error);
     let start_edit = {
-        let (editing, details, version, p) =
-            (editing.clone(), details.clone(), version.clone(), p.clone());
+        let (editing, details, version, base, p) = (
+            editing.clone(),
+            details.clone(),
+            version.clone(),
+            base.clone(),
+            p.clone(),
+        );
         Callback::from(move |_| {
             version.set(Some(p.updated_at));
-            details.set((
+            let loaded = (
                 p.tax_code.clone().unwrap_or_default(),
                 p.city.clone().unwrap_or_default(),
                 p.custom.clone(),
-            ));
+            );
+            base.set(loaded.clone());
+            details.set(loaded);
             editing.set(true);
         })
     };
@@ -87,6 +97,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
             e.prevent_default();
             let (tax, city, custom) = (*details).clone();
             let expected_version = *version;
+            let (version, base) = (version.clone(), base.clone());
             let (errors, error, editing, card, bump) = (
                 errors.clone(),
                 error.clone(),
@@ -108,6 +119,42 @@ pub fn person_card_view(props: &IdProps) -> Html {
                         errors.set(Vec::new());
                         error.set(None);
                         bump.emit(());
+                    }
+                    // Another desk saved first: name what it changed and
+                    // move onto its version; what was typed stays in the
+                    // form, so saving again re-applies it.
+                    Err(e) if e.kind == banco::ErrorKind::Conflict => {
+                        let mut said = error_text(&e);
+                        if let Ok(fresh) = api::person_card(id).await {
+                            let f = &fresh.person;
+                            let theirs = (
+                                f.tax_code.clone().unwrap_or_default(),
+                                f.city.clone().unwrap_or_default(),
+                                f.custom.clone(),
+                            );
+                            let mut changed = Vec::new();
+                            if base.0 != theirs.0 {
+                                changed.push(field_label("tax_code"));
+                            }
+                            if base.1 != theirs.1 {
+                                changed.push(field_label("city"));
+                            }
+                            let keys: std::collections::BTreeSet<&String> =
+                                base.2.keys().chain(theirs.2.keys()).collect();
+                            changed.extend(
+                                keys.into_iter()
+                                    .filter(|k| base.2.get(*k) != theirs.2.get(*k))
+                                    .map(|k| field_label(&format!("custom.{k}"))),
+                            );
+                            said = format!(
+                                "{said} · {}",
+                                tr_with("conflict.reapply", [("fields", changed.join(", "))])
+                            );
+                            version.set(Some(f.updated_at));
+                            base.set(theirs);
+                        }
+                        errors.set(Vec::new());
+                        error.set(Some(said));
                     }
                     Err(e) => {
                         errors.set(field_errors(&e));
