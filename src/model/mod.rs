@@ -24,13 +24,13 @@ mod lead;
 mod person;
 mod record;
 mod string_enum;
+mod tax_id;
 mod user;
 
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use company::{
-    check_company_tax_code, check_person_tax_code, check_vat, parse_tags, partita_iva_check_digit,
-    partita_iva_ok, Company, CompanyContact, CompanyInput, CompanyKind, CompanyListItem,
-    CompanyQuery, CompanyStatus, ValidCompany,
+    parse_tags, Company, CompanyContact, CompanyInput, CompanyKind, CompanyListItem, CompanyQuery,
+    CompanyStatus, ValidCompany,
 };
 pub use connection::{DeskConnection, ServerSettings, TlsMode};
 pub use contact::{check_url, normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
@@ -81,6 +81,10 @@ pub use record::{
     LeadDetail, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,
     PersonDetails, RecordSummary, SearchHit, SearchResults, TimelineEntry, MAX_DOCUMENT_BYTES,
     MAX_NOTE_CHARS,
+};
+pub use tax_id::{
+    check_company_tax_code, check_person_tax_code, check_vat, partita_iva_check_digit,
+    partita_iva_ok,
 };
 pub use user::{
     check_password, normalize_login, AppInfo, DeskState, NewUser, Password, Role, Shop, Tenant,
