@@ -16,6 +16,25 @@ fn pw(s: &str) -> Password {
     Password(s.into())
 }
 
+/// Giulia Conti, counter staff of the admin's store, with `login` and the
+/// first PIN 4821.
+async fn giulia(t: &TestDb, login: &str) -> User {
+    staff::add_user(
+        &t.db,
+        &t.ctx,
+        NewUser {
+            display_name: "Giulia Conti".into(),
+            role: Role::Staff,
+            store_id: t.ctx.user.store_id,
+            login: login.into(),
+            password: pw("4821"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 fn reason(e: Error) -> &'static str {
     match e {
         Error::SignIn { reason, .. } => reason,
@@ -109,20 +128,7 @@ sqlite_test!(
 
         // A new colleague with a first PIN signs in; the hash never
         // leaves the store.
-        let giulia = staff::add_user(
-            &t.db,
-            &t.ctx,
-            NewUser {
-                display_name: "Giulia Conti".into(),
-                role: Role::Staff,
-                store_id: t.ctx.user.store_id,
-                login: "giulia.conti".into(),
-                password: pw("4821"),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let giulia = giulia(&t, "giulia.conti").await;
         assert!(giulia.has_password);
         let as_giulia = sign_in::sign_in(&t.db, "giulia.conti", pw("4821"))
             .await
@@ -327,20 +333,7 @@ sqlite_test!(
 sqlite_test!(
     a_deactivated_colleague_cannot_sign_in_until_reactivated,
     |t: TestDb| async move {
-        let giulia = staff::add_user(
-            &t.db,
-            &t.ctx,
-            NewUser {
-                display_name: "Giulia Conti".into(),
-                role: Role::Staff,
-                store_id: t.ctx.user.store_id,
-                login: "giulia".into(),
-                password: pw("4821"),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let giulia = giulia(&t, "giulia").await;
         let manager = staff_ctx(&t, "Mario Capo", Role::StoreManager).await;
         // Who may: not staff, not on an admin, not on oneself.
         let giulia_ctx = sign_in::sign_in(&t.db, "giulia", pw("4821")).await.unwrap();
