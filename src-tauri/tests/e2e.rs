@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+#[path = "e2e/calls.rs"]
+mod calls;
 #[path = "e2e/chain.rs"]
 mod chain;
 #[path = "e2e/desk.rs"]
@@ -728,6 +730,14 @@ async fn deals_scenario(c: &Client, data: &std::path::Path) {
     type_into(c, "input[name=line-0-product]", "WindTre Fibra FTTH").await;
     type_into(c, "input[name=line-0-one_off]", "49").await;
     type_into(c, "input[name=line-0-monthly]", "29,99").await;
+    // Meanwhile another desk moves the deal away and back: the save is
+    // refused, the form says the other desk changed none of its fields and
+    // keeps what was typed, and Save then applies it.
+    banco_cli(data, &["deal", "move", &id, "--stage", "Contratto"]);
+    banco_cli(data, &["deal", "move", &id, "--stage", "Attivazione"]);
+    click(c, "#deal-save").await;
+    wait_text(c, "#deal-editor", "premi Salva per applicarle").await;
+    shot(c, "15a-deal-conflict").await;
     click(c, "#deal-save").await;
     wait_text(c, "#deal-value", "768,76").await;
     wait_text(c, "#board section[data-stage=Attivazione]", "768,76").await;
@@ -970,65 +980,6 @@ async fn records_scenario(c: &Client) {
     press(c, "\u{E00C}").await; // Esc closes the search box
 }
 
-/// A stand-in for a Jitsi server on 127.0.0.1 (there is no internet here):
-/// `/external_api.js` defines a `JitsiMeetExternalAPI` that frames
-/// `http://<domain>/<room>`; every requested path is recorded.
-struct FakeJitsi {
-    port: u16,
-    paths: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-const FAKE_EXTERNAL_API: &str = r#"window.JitsiMeetExternalAPI = function (domain, options) {
-  var frame = document.createElement('iframe');
-  frame.allow = 'camera; microphone; display-capture';
-  frame.src = 'http://' + domain + '/' + options.roomName;
-  frame.style.width = '100%'; frame.style.height = '100%';
-  options.parentNode.appendChild(frame);
-  var listeners = {};
-  this.addListener = function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); };
-};"#;
-
-async fn fake_jitsi() -> FakeJitsi {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen = paths.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 8192];
-                let n = socket.read(&mut buf).await.unwrap_or(0);
-                let request = String::from_utf8_lossy(&buf[..n]).to_string();
-                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-                seen.lock().unwrap().push(path.clone());
-                let (kind, body) = if path == "/external_api.js" {
-                    ("application/javascript", FAKE_EXTERNAL_API.to_string())
-                } else {
-                    (
-                        "text/html; charset=utf-8",
-                        format!(
-                            "<html><body style=\"background:#243;color:#fff;font:22px sans-serif\">\
-                             <h1>Jitsi (stand-in)</h1><p id=\"room\">{}</p></body></html>",
-                            path.trim_start_matches('/')
-                        ),
-                    )
-                };
-                let reply = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(reply.as_bytes()).await;
-            });
-        }
-    });
-    FakeJitsi { port, paths }
-}
-
 /// Waits until `check` holds, up to the timeout.
 async fn wait_until(c: &Client, what: &str, mut check: impl FnMut() -> bool) {
     let started = Instant::now();
@@ -1070,250 +1021,4 @@ fn screen_shot(name: &str) {
             &dir.join(format!("{name}.png")).display().to_string(),
         ])
         .status();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window() {
-    let data = tempfile::tempdir().unwrap();
-    // What the opener is asked to open is captured by a stand-in xdg-open
-    // first on PATH, instead of launching a dialler.
-    let bin = data.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let opened = data.path().join("opened.txt");
-    let opener = bin.join("xdg-open");
-    std::fs::write(
-        &opener,
-        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", opened.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let jitsi = fake_jitsi().await;
-    let (_driver, c) = start_with(data.path(), &[("PATH", path)]).await;
-    let result = tokio::time::timeout(
-        Duration::from_secs(300),
-        calls_scenario(&c, &opened, &jitsi),
-    )
-    .await;
-    shot(&c, "calls-last").await;
-    let _ = c.close().await;
-    result.expect("the scenario finished in time");
-}
-
-async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi) {
-    wait_text(c, "h1", "Nuovo cliente al banco").await;
-
-    // Settings: the store's rules (UTC, no quiet hours, the stand-in Jitsi
-    // server) and a number on the do-not-call list.
-    click(c, "#nav-settings").await;
-    wait_text(c, "#contact-settings", "Regole del negozio").await;
-    wait_js(
-        c,
-        "the store's rules fill the form",
-        "document.querySelector('#policy-tz') && document.querySelector('#policy-tz').value !== ''",
-    )
-    .await;
-    type_into(c, "#policy-tz", "UTC").await;
-    type_into(c, "#policy-quiet-start", "").await;
-    type_into(c, "#policy-quiet-end", "").await;
-    type_into(
-        c,
-        "#policy-domain",
-        &format!("http://127.0.0.1:{}", jitsi.port),
-    )
-    .await;
-    click(c, "#policy-save").await;
-    wait_text(c, "#contact-settings-message", "Salvato").await;
-    type_into(c, "#dnc-phone", "333 123 4567").await;
-    type_into(c, "#dnc-reason", "reclamo").await;
-    click(c, "#dnc-add").await;
-    wait_text(c, "#do-not-call", "333 123 4567").await;
-    shot(c, "calls-01-settings").await;
-
-    // A walk-in, then her lead.
-    capture(c, "Marta", "Ferri", "333 123 4567").await;
-    click(c, "#nav-leads").await;
-    type_into(c, "input[name=search]", "ferri").await;
-    wait_text(c, "#leads-table tbody", "Marta Ferri").await;
-    open_first_row(c, "#leads-table").await;
-    wait_text(c, "#lead-detail", "Marta Ferri").await;
-
-    // The call is refused (do-not-call list) and says why; the admin
-    // calls anyway with a reason.
-    click(c, "#call-button").await;
-    wait_text(c, "#call-refused", "lista da non chiamare").await;
-    shot(c, "calls-02-refused").await;
-    type_into(c, "#override-reason", "Ha chiesto lei di essere richiamata").await;
-    click(c, "#call-override").await;
-    wait_text(
-        c,
-        "#call-outcome",
-        "Com'è andata la chiamata a Marta Ferri?",
-    )
-    .await;
-    wait_until(c, "the opener got tel:+393331234567", || {
-        std::fs::read_to_string(opened).is_ok_and(|s| s.contains("tel:+393331234567"))
-    })
-    .await;
-    let dialled = std::fs::read_to_string(opened).unwrap();
-    assert_eq!(
-        dialled.trim(),
-        "tel:+393331234567",
-        "only the E.164 tel: URL is opened"
-    );
-
-    // The outcome dialog: reached, 2:05, a note.
-    click(c, "#outcome-reached").await;
-    type_into(c, "#call-minutes", "2").await;
-    type_into(c, "#call-seconds", "5").await;
-    type_into(c, "#call-note", "Vuole la fibra 1 Gbit").await;
-    shot(c, "calls-03-outcome").await;
-    click(c, "#call-outcome-save").await;
-    wait_gone(c, "#call-outcome").await;
-    wait_text(
-        c,
-        "#lead-history",
-        "Raggiunto · 2:05 · Vuole la fibra 1 Gbit",
-    )
-    .await;
-    wait_text(
-        c,
-        "#interactions",
-        "Deroga (lista da non chiamare): Ha chiesto lei",
-    )
-    .await;
-    shot(c, "calls-04-logged").await;
-
-    // A meeting from the lead, joined in its own window on the right room.
-    click(c, "#meeting-new").await;
-    type_into(c, "#meeting-title", "Offerta fibra").await;
-    type_into(c, "#meeting-email", "marta@esempio.it").await;
-    // Now (not the form's default, the next full hour, which is tomorrow
-    // after 23:00): the day view below shows today.
-    c.execute(
-        "const d = new Date(); const p = n => String(n).padStart(2, '0'); \
-         const el = document.querySelector('#meeting-start'); \
-         el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; \
-         el.dispatchEvent(new Event('input', { bubbles: true }));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    click(c, "#meeting-save").await;
-    wait_text(c, "#record-meetings", "pianificata").await;
-    let room = c
-        .execute(
-            "return document.querySelector('#record-meetings li.meeting').dataset.room",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        room.starts_with("banco-") && room.len() == 38,
-        "room {room}"
-    );
-    click(c, "#record-meetings .meeting-join").await;
-    let wanted = format!("/{room}");
-    wait_until(c, "the meeting window loaded the room", || {
-        let paths = jitsi.paths.lock().unwrap();
-        paths.iter().any(|p| p == "/external_api.js") && paths.contains(&wanted)
-    })
-    .await;
-    wait_text(c, "#record-meetings", "in corso").await;
-    screen_shot("calls-05-meeting-window");
-
-    // The meeting window runs Jitsi's script: it may call no Banco command
-    // (the app manifest grants them to the main window only), while the
-    // main window may.
-    let main = c.window().await.unwrap();
-    assert_eq!(try_invoke(c, "list_leads").await, "allowed", "main window");
-    let meeting = {
-        let mut found = None;
-        for _ in 0..50 {
-            let handles = c.windows().await.unwrap();
-            found = handles.into_iter().find(|h| *h != main);
-            if found.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        found.expect("the meeting window has a WebDriver handle")
-    };
-    c.switch_to_window(meeting).await.unwrap();
-    for command in ["list_leads", "import_preview", "switch_user"] {
-        let answer = try_invoke(c, command).await;
-        assert!(
-            answer.contains("not allowed"),
-            "{command} from the meeting window: {answer}"
-        );
-    }
-    c.switch_to_window(main).await.unwrap();
-
-    // End it: the meeting note opens, prefilled, and lands on the timeline.
-    click(c, "#record-meetings .meeting-end").await;
-    wait_text(c, "#meeting-note", "Riunione terminata: Offerta fibra").await;
-    let body = c
-        .find(Locator::Css("#meeting-note-body"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
-    assert!(
-        body.contains("Partecipanti: Amministratore, marta@esempio.it"),
-        "{body}"
-    );
-    assert!(body.contains(&room), "{body}");
-    c.find(Locator::Css("#meeting-note-body"))
-        .await
-        .unwrap()
-        .send_keys("\nFirma lunedì in negozio.")
-        .await
-        .unwrap();
-    shot(c, "calls-06-meeting-note").await;
-    click(c, "#meeting-note-save").await;
-    wait_gone(c, "#meeting-note").await;
-    wait_text(c, "#record-meetings", "terminata").await;
-    wait_text(c, "#lead-history", "Riunione terminata: Offerta fibra").await;
-    wait_text(c, "#lead-detail", "Firma lunedì in negozio.").await;
-
-    // The day view lists it; the queue has nobody left to call.
-    click(c, "#nav-meetings").await;
-    wait_text(c, "#meetings-list", "Offerta fibra").await;
-    wait_text(c, "#meetings-list", "Marta Ferri").await;
-    shot(c, "calls-07-meetings").await;
-    click(c, "#nav-to-call").await;
-    wait_text(c, "#queue-empty", "Nessuno da chiamare").await;
-
-    // She calls back: the number pasted in another format finds her.
-    click(c, "#open-inbound").await;
-    type_into(c, "#inbound-phone", "+39 333 1234567").await;
-    click(c, "#inbound-find").await;
-    wait_text(c, "#inbound-matches", "Marta Ferri").await;
-    type_into(c, "#call-minutes", "1").await;
-    type_into(c, "#call-note", "Conferma lunedì").await;
-    shot(c, "calls-08-inbound").await;
-    click(c, "#call-outcome-save").await;
-    wait_gone(c, "#inbound-dialog").await;
-
-    // Her card's timeline has the calls, the override and the meeting note.
-    search_for(c, "Ferri").await;
-    wait_text(c, "#search-results", "Marta Ferri").await;
-    press(c, ENTER).await;
-    wait_text(c, "#record-title", "Marta Ferri").await;
-    click(c, "#tab-timeline").await;
-    wait_text(c, "#record-timeline", "Chiamata").await;
-    wait_text(c, "#record-timeline", "Deroga a una regola di contatto").await;
-    wait_text(c, "#record-timeline", "Riunione terminata").await;
-    wait_text(c, "#record-timeline", "Chiamata in arrivo").await;
-    wait_text(c, "#record-timeline", "Conferma lunedì").await;
-    shot(c, "calls-09-timeline").await;
 }

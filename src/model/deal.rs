@@ -481,42 +481,6 @@ pub struct NewDeal {
     pub expected_close: Option<NaiveDate>,
 }
 
-/// An edit of an open or closed deal's terms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct DealUpdate {
-    /// New title (unchanged when empty).
-    pub title: String,
-    /// New lines (replace all).
-    pub lines: Vec<DealLine>,
-    /// Contract months.
-    pub contract_months: u32,
-    /// Probability override in percent; `None` returns to the stage default.
-    pub probability: Option<u8>,
-    /// Expected close date.
-    pub expected_close: Option<NaiveDate>,
-    /// Owner.
-    pub owner_id: Option<Uuid>,
-    /// The deal's `version` the form was filled from; when it is no longer
-    /// the stored one the save is refused with a conflict (another desk
-    /// saved first). `None` skips the check (the CLI, scripts).
-    pub expected_version: Option<i64>,
-}
-
-impl Default for DealUpdate {
-    fn default() -> Self {
-        DealUpdate {
-            title: String::new(),
-            lines: Vec::new(),
-            contract_months: DEFAULT_CONTRACT_MONTHS,
-            probability: None,
-            expected_close: None,
-            owner_id: None,
-            expected_version: None,
-        }
-    }
-}
-
 /// Where a deal moves: another stage, won, lost, or reopened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "to", rename_all = "snake_case")]

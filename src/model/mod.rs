@@ -14,6 +14,7 @@ mod contact;
 mod contact_rules;
 mod custom;
 mod deal;
+mod deal_update;
 mod field_error;
 mod import;
 mod interaction;
@@ -21,6 +22,7 @@ mod interaction;
 mod json_text;
 mod kpi;
 mod lead;
+mod meeting_server;
 mod person;
 mod record;
 mod string_enum;
@@ -47,10 +49,10 @@ pub use deal::{
     check_lines, check_probability, deal_totals, minor_to_decimal, parse_money, Attribution, Board,
     BoardColumn, Campaign, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent,
     DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus,
-    DealTotals, DealUpdate, LostReason, NewDeal, OwnerMode, Pipeline, PipelineEdit, RuleFacts,
-    RulePreview, RuleTrigger, RuleVerdict, Stage, Utm, DEFAULT_CONTRACT_MONTHS,
-    MAX_CONTRACT_MONTHS,
+    DealTotals, LostReason, NewDeal, OwnerMode, Pipeline, PipelineEdit, RuleFacts, RulePreview,
+    RuleTrigger, RuleVerdict, Stage, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
 };
+pub use deal_update::DealUpdate;
 pub use field_error::{check_name, FieldError, MAX_NAME_CHARS};
 pub use import::{
     check_deal_mapping, CompanyImportField, CompanyImportPreview, CompanyImportRequest, DateOrder,
@@ -59,11 +61,11 @@ pub use import::{
     RowOutcome, RowStatus,
 };
 pub use interaction::{
-    check_meeting_domain, dial_url, meeting_base, meeting_host, meeting_url, room_name, sla_reason,
-    CallOutcome, CallerMatch, ContactCheck, ContactPreferences, ContactSettings, DialScheme,
-    Direction, DoNotCallEntry, InboundCall, Interaction, Meeting, MeetingEnded, MeetingJoin,
-    MeetingLabels, MeetingNoteLabels, MeetingStatus, NewMeeting, OutcomeInput, OutcomeRecorded,
-    QueueItem, QueueReason, Reminder, StartCall, StartedCall, DEFAULT_MEETING_DOMAIN,
+    dial_url, sla_reason, CallOutcome, CallerMatch, ContactCheck, ContactPreferences,
+    ContactSettings, DialScheme, Direction, DoNotCallEntry, InboundCall, Interaction, Meeting,
+    MeetingEnded, MeetingJoin, MeetingLabels, MeetingNoteLabels, MeetingStatus, NewMeeting,
+    OutcomeInput, OutcomeRecorded, QueueItem, QueueReason, Reminder, StartCall, StartedCall,
+    DEFAULT_MEETING_DOMAIN,
 };
 #[cfg(feature = "store")]
 pub use json_text::JsonText;
@@ -74,6 +76,9 @@ pub use kpi::{
 pub use lead::{
     Consent, ConsentKind, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery,
     LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
+};
+pub use meeting_server::{
+    check_meeting_domain, meeting_base, meeting_host, meeting_origin, meeting_url, room_name,
 };
 pub use person::{search_key, LeadElsewhere, Person, PersonMatch};
 pub use record::{

@@ -16,52 +16,58 @@
 
 -- 1. The lookups: the connected login's tenant, user, role and store.
 --    STABLE and without arguments, so a policy calls each once per query
---    as `(SELECT public.banco_tenant())`. They carry no `SET search_path`,
---    which would cost every call a configuration save and restore (they
---    run in every policy of every query): their bodies name every table
---    schema-qualified, and a caller's own search path can lead to nothing
---    of theirs, since a login may create no schema, no function, no
---    operator, and `pg_temp` is never searched for functions or operators.
+--    as `(SELECT public.banco_tenant())`. PL/pgSQL, not SQL: a SQL
+--    function's query is parsed and planned again at every call, while
+--    PL/pgSQL keeps its plan for the session, and these run in every
+--    policy of every statement (measured: about half of a capture's cost
+--    under row security). They carry no `SET search_path`, which would
+--    cost every call a configuration save and restore: their bodies name
+--    every table schema-qualified, and a caller's own search path can lead
+--    to nothing of theirs, since a login may create no schema, no
+--    function, no operator, and `pg_temp` is never searched for functions
+--    or operators.
 CREATE OR REPLACE FUNCTION public.banco_tenant() RETURNS uuid
-    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
-    AS $$ SELECT u.tenant_id FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active $$;
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    AS $$ BEGIN RETURN (SELECT u.tenant_id FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active); END $$;
 
 CREATE OR REPLACE FUNCTION public.banco_user() RETURNS uuid
-    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
-    AS $$ SELECT u.id FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active $$;
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    AS $$ BEGIN RETURN (SELECT u.id FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active); END $$;
 
 CREATE OR REPLACE FUNCTION public.banco_role() RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
-    AS $$ SELECT u.role FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active $$;
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    AS $$ BEGIN RETURN (SELECT u.role FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active); END $$;
 
 CREATE OR REPLACE FUNCTION public.banco_store() RETURNS uuid
-    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
-    AS $$ SELECT u.store_id FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active $$;
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    AS $$ BEGIN RETURN (SELECT u.store_id FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active); END $$;
 
 -- The stores whose leads and deals the login works: an area manager's set
 -- (`user_stores`), anyone else's home store.
 CREATE OR REPLACE FUNCTION public.banco_stores() RETURNS uuid[]
-    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
-    AS $$ SELECT CASE WHEN u.role OPERATOR(pg_catalog.=) 'area_manager'
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    AS $$ BEGIN RETURN (SELECT CASE WHEN u.role OPERATOR(pg_catalog.=) 'area_manager'
         THEN ARRAY(SELECT s.store_id FROM public.user_stores s
                     WHERE s.tenant_id OPERATOR(pg_catalog.=) u.tenant_id AND s.user_id OPERATOR(pg_catalog.=) u.id)
         ELSE ARRAY[u.store_id] END
-      FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active $$;
+      FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active); END $$;
 
 -- 2. May the connected login see this record? Runs as the caller
 --    (SECURITY INVOKER), so the leads, deals and notes it looks at are
 --    filtered by their own policies: it answers only what the caller could
 --    read anyway. People and companies are the whole tenant's.
 CREATE OR REPLACE FUNCTION public.banco_sees_entity(tenant uuid, kind text, id uuid) RETURNS boolean
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT CASE kind
+BEGIN
+    RETURN CASE kind
         WHEN 'lead' THEN EXISTS (SELECT 1 FROM public.leads l WHERE l.tenant_id = tenant AND l.id = banco_sees_entity.id)
         WHEN 'deal' THEN EXISTS (SELECT 1 FROM public.deals d WHERE d.tenant_id = tenant AND d.id = banco_sees_entity.id)
         WHEN 'note' THEN EXISTS (SELECT 1 FROM public.notes n WHERE n.tenant_id = tenant AND n.id = banco_sees_entity.id)
         ELSE true
-    END
-    $$;
+    END;
+END
+$$;
 
 -- 2b. The counter's match panel: open leads of a person of the caller's
 --     tenant in stores other than the caller's, as store name and status

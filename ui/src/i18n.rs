@@ -16,6 +16,19 @@ pub fn tr(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
 }
 
+/// What a form says after a conflict (another desk saved first), after the
+/// error itself: the fields the other desk changed (already labelled), or
+/// that it changed none of them, and that pressing Save re-applies what was
+/// typed.
+pub fn conflict_reapply(error: &str, changed: &[String]) -> String {
+    let how = if changed.is_empty() {
+        tr("conflict.reapply_none")
+    } else {
+        tr_with("conflict.reapply", [("fields", changed.join(", "))])
+    };
+    format!("{error} · {how}")
+}
+
 /// The translation of `key` with `%{name}` placeholders filled.
 pub fn tr_with<'a>(key: &str, params: impl IntoIterator<Item = (&'a str, String)>) -> String {
     let mut text = tr(key);

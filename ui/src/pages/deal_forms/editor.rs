@@ -7,7 +7,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::lines::{errors_html, input_value, lines_editor, major, parse_lines, LineDraft};
-use crate::i18n::{error_text, tr};
+use crate::i18n::{conflict_reapply, error_text, field_label, tr, tr_with};
 use crate::{api, Shared};
 
 #[derive(Properties, PartialEq)]
@@ -57,8 +57,11 @@ pub fn deal_editor(props: &EditorProps) -> Html {
     });
     let owner = use_state(|| d.deal.owner_id);
     let errors = use_state(Vec::<FieldError>::new);
+    // The stored deal the form stands on: after a conflict, the other
+    // desk's version (what was typed stays in the form).
+    let base = use_state(|| DealUpdate::of(d));
     let on_save = {
-        let (drafts, months, probability, expected, owner, errors, on_saved) = (
+        let (drafts, months, probability, expected, owner, errors, on_saved, base) = (
             drafts.clone(),
             months.clone(),
             probability.clone(),
@@ -66,8 +69,9 @@ pub fn deal_editor(props: &EditorProps) -> Html {
             owner.clone(),
             errors.clone(),
             props.on_saved.clone(),
+            base.clone(),
         );
-        let (id, title, version) = (d.deal.id, d.deal.title.clone(), d.deal.version);
+        let id = d.deal.id;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let mut errs = Vec::new();
@@ -101,21 +105,38 @@ pub fn deal_editor(props: &EditorProps) -> Html {
                 return;
             }
             let update = DealUpdate {
-                title: title.clone(),
+                title: base.title.clone(),
                 lines,
                 contract_months,
                 probability,
                 expected_close: NaiveDate::parse_from_str(&expected, "%Y-%m-%d").ok(),
                 owner_id: *owner,
                 // Another desk's save in between is refused, not overwritten.
-                expected_version: Some(version),
+                expected_version: base.expected_version,
             };
-            let (errors, on_saved) = (errors.clone(), on_saved.clone());
+            let (errors, on_saved, base) = (errors.clone(), on_saved.clone(), base.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::update_deal(id, &update).await {
                     Ok(d) => {
                         errors.set(Vec::new());
                         on_saved.emit(d);
+                    }
+                    // Another desk saved first: name what it changed and
+                    // stand on its version, keeping what was typed, so that
+                    // saving again re-applies it.
+                    Err(e) if e.kind == banco::ErrorKind::Conflict => {
+                        let mut said = error_text(&e);
+                        if let Ok(fresh) = api::deal_detail(id).await {
+                            let theirs = DealUpdate::of(&fresh);
+                            let changed: Vec<String> = base
+                                .changed_fields(&theirs)
+                                .iter()
+                                .map(|f| field_label(f))
+                                .collect();
+                            said = conflict_reapply(&said, &changed);
+                            base.set(theirs);
+                        }
+                        errors.set(vec![FieldError::new("deal", "error").with("detail", said)]);
                     }
                     Err(e) if !e.fields.is_empty() => errors.set(e.fields.clone()),
                     Err(e) => errors.set(vec![

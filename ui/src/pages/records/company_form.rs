@@ -8,7 +8,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::i18n::{error_text, field_label, tr, tr_with};
+use crate::i18n::{conflict_reapply, error_text, field_label, tr, tr_with};
 use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
 use crate::widgets::form::{error_for, field_errors};
 use crate::{api, Shared};
@@ -105,10 +105,7 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
                                 .iter()
                                 .map(|f| field_label(f))
                                 .collect();
-                            said = format!(
-                                "{said} · {}",
-                                tr_with("conflict.reapply", [("fields", changed.join(", "))])
-                            );
+                            said = conflict_reapply(&said, &changed);
                             input.set(CompanyInput {
                                 expected_version: theirs.expected_version,
                                 ..value
