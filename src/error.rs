@@ -158,6 +158,18 @@ pub enum Error {
     /// its SHA-256), or a stored JSON column that cannot be read.
     #[error("integrity: {0}")]
     Integrity(String),
+    /// The embedded database's file is damaged: `PRAGMA quick_check` found
+    /// problems (`detail`, its first lines), or SQLite cannot read the file
+    /// as a database. `file` is its path. Banco then opens nothing of it:
+    /// the window says to keep the file aside and restore the last backup.
+    #[cfg(feature = "store")]
+    #[error("the database file {file} is damaged: {detail}")]
+    DamagedDatabase {
+        /// The database file's path.
+        file: String,
+        /// What SQLite reported.
+        detail: String,
+    },
     /// A write that would break a unique rule of the database (two records
     /// with the same key); nothing was written.
     #[cfg(feature = "store")]
@@ -389,6 +401,13 @@ impl Error {
                 ErrorKind::Integrity,
                 "error.integrity",
                 [("detail", detail.clone())],
+                message,
+            ),
+            #[cfg(feature = "store")]
+            Error::DamagedDatabase { file, detail } => ErrorPayload::simple(
+                ErrorKind::Integrity,
+                "error.damaged_database",
+                [("file", file.clone()), ("detail", detail.clone())],
                 message,
             ),
             Error::Conflict { entity, id, by } => ErrorPayload::simple(

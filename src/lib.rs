@@ -24,4 +24,7 @@ pub mod services;
 #[cfg(feature = "store")]
 pub mod store;
 
+#[cfg(all(test, feature = "store"))]
+mod no_panic;
+
 pub use error::{Error, ErrorKind, ErrorPayload, Result};

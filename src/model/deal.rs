@@ -299,10 +299,49 @@ pub fn deal_totals(lines: &[DealLine], contract_months: u32) -> DealTotals {
     }
 }
 
-/// Largest accepted unit price, minor units (10 million in major units).
+/// Largest accepted unit price, minor units (10 million in major units):
+/// also the largest one-off or monthly amount a deal import takes.
 pub const MAX_UNIT_MINOR: i64 = 1_000_000_000;
 /// Largest accepted quantity on a line.
 pub const MAX_QUANTITY: u32 = 10_000;
+/// Most offer lines on one deal.
+pub const MAX_LINES: usize = 100;
+/// Largest deal value (one-off + monthly × months), minor units: 1 billion
+/// major. The board's and KPIs' 64-bit sums (of value × probability %) wrap
+/// only past 920,000 such deals, and then the database refuses the sum
+/// (`integer overflow`, `bigint out of range`): never a wrong total.
+pub const MAX_DEAL_VALUE_MINOR: i64 = 100_000_000_000;
+
+/// Checks a deal's terms: its lines ([`check_lines`], at most
+/// [`MAX_LINES`]), its contract months (0–[`MAX_CONTRACT_MONTHS`]) and the
+/// value they make ([`deal_totals`], at most [`MAX_DEAL_VALUE_MINOR`]).
+/// Errors: `out_of_range` on `lines.N.*`, `lines`, `contract_months` or
+/// `value_minor` (with `min` and `max`).
+pub fn check_terms(lines: &[DealLine], contract_months: u32) -> Vec<FieldError> {
+    let mut errors = check_lines(lines);
+    if lines.len() > MAX_LINES {
+        errors.push(
+            FieldError::new("lines", "out_of_range")
+                .with("min", "0")
+                .with("max", MAX_LINES.to_string()),
+        );
+    }
+    if contract_months > MAX_CONTRACT_MONTHS {
+        errors.push(
+            FieldError::new("contract_months", "out_of_range")
+                .with("min", "0")
+                .with("max", MAX_CONTRACT_MONTHS.to_string()),
+        );
+    }
+    if errors.is_empty() && deal_totals(lines, contract_months).value_minor > MAX_DEAL_VALUE_MINOR {
+        errors.push(
+            FieldError::new("value_minor", "out_of_range")
+                .with("min", "0")
+                .with("max", minor_to_decimal(MAX_DEAL_VALUE_MINOR)),
+        );
+    }
+    errors
+}
 
 /// Checks offer lines; errors name the line: `lines.2.quantity`.
 pub fn check_lines(lines: &[DealLine]) -> Vec<FieldError> {
@@ -938,6 +977,24 @@ mod tests {
             one_off_minor: one_off,
             monthly_minor: monthly,
         }
+    }
+
+    #[test]
+    fn a_deal_has_a_largest_value_and_a_most_lines() {
+        // 10,000 units at 10 million a month over 120 months: far past 1 billion.
+        let errors = check_terms(&[line(MAX_QUANTITY, 0, MAX_UNIT_MINOR)], 120);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("value_minor", "out_of_range")
+        );
+        assert!(check_terms(&[line(1, 4_900, 2_999)], 24).is_empty());
+        let many = vec![line(1, 100, 0); MAX_LINES + 1];
+        assert_eq!(check_terms(&many, 0)[0].field, "lines");
+        assert_eq!(
+            check_terms(&[line(1, 0, 0)], 121)[0].field,
+            "contract_months"
+        );
     }
 
     #[test]

@@ -46,11 +46,12 @@ pub use custom::{
     CustomFieldKind, CustomValues, EntityType,
 };
 pub use deal::{
-    check_lines, check_probability, deal_totals, minor_to_decimal, parse_money, Attribution, Board,
-    BoardColumn, Campaign, Contract, ConversionRule, Deal, DealCard, DealDetail, DealEvent,
-    DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort, DealStatus,
-    DealTotals, LostReason, NewDeal, OwnerMode, Pipeline, PipelineEdit, RuleFacts, RulePreview,
-    RuleTrigger, RuleVerdict, Stage, Utm, DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+    check_lines, check_probability, check_terms, deal_totals, minor_to_decimal, parse_money,
+    Attribution, Board, BoardColumn, Campaign, Contract, ConversionRule, Deal, DealCard,
+    DealDetail, DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery,
+    DealSort, DealStatus, DealTotals, LostReason, NewDeal, OwnerMode, Pipeline, PipelineEdit,
+    RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage, Utm, DEFAULT_CONTRACT_MONTHS,
+    MAX_CONTRACT_MONTHS, MAX_DEAL_VALUE_MINOR, MAX_LINES, MAX_QUANTITY, MAX_UNIT_MINOR,
 };
 pub use deal_update::DealUpdate;
 pub use field_error::{check_name, FieldError, MAX_NAME_CHARS};
@@ -88,8 +89,8 @@ pub use record::{
     MAX_NOTE_CHARS,
 };
 pub use tax_id::{
-    check_company_tax_code, check_person_tax_code, check_vat, partita_iva_check_digit,
-    partita_iva_ok,
+    check_company_tax_code, check_person_tax_code, check_vat, codice_fiscale_check_char,
+    partita_iva_check_digit, partita_iva_ok,
 };
 pub use user::{
     check_password, normalize_login, AppInfo, DeskState, NewUser, Password, Role, Shop, Tenant,

@@ -123,7 +123,9 @@ pub fn check_vat(raw: &str, field: &str) -> Result<String, FieldError> {
             Err(err("IT"))
         };
     }
-    let (prefix, rest) = v.split_at(v.len().min(2));
+    // The first two characters, whatever their width (an en dash is three
+    // bytes): a byte index could fall inside one.
+    let (prefix, rest) = v.split_at(v.char_indices().nth(2).map_or(v.len(), |(i, _)| i));
     match EU_VAT_FORMATS.iter().find(|(c, _)| *c == prefix) {
         Some((_, formats)) if formats.iter().any(|f| matches_format(rest, f)) => Ok(v.clone()),
         Some(_) => Err(err(prefix)),
@@ -136,19 +138,116 @@ pub fn check_vat(raw: &str, field: &str) -> Result<String, FieldError> {
     }
 }
 
-/// Checks a person's codice fiscale (16 characters, check character and
-/// structure per DM 23/12/1976, omocodia included) with the
-/// `codice_fiscale` crate. Returns it upper-cased without spaces.
-/// Errors: `invalid_tax_code` on `field`, with `value`.
+/// The letters that stand for the digits 0–9 where a codice fiscale was
+/// changed to tell two people apart (omocodia): `L M N P Q R S T U V`
+/// (DM 23/12/1976, as applied by the Agenzia delle Entrate).
+const OMOCODIA: &[u8; 10] = b"LMNPQRSTUV";
+
+/// The month letters of a codice fiscale, January to December.
+const CF_MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
+
+/// The value of `0`–`9` and `A`–`Z` in an odd (1st, 3rd, …) position of
+/// the check character's sum; digits count as the letter of the same index
+/// (`0` as `A`). DM 23/12/1976, annex: "caratteri dispari".
+const CF_ODD: [u32; 26] = [
+    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
+];
+
+/// The positions (0-based) of the seven digits a codice fiscale may carry
+/// as omocodia letters: year, day and the place's number.
+const CF_DIGITS: [usize; 7] = [6, 7, 9, 10, 12, 13, 14];
+
+/// The check character of a person's codice fiscale from its first fifteen
+/// characters (DM 23/12/1976): each character's value (odd positions from
+/// [`CF_ODD`], even positions `0`–`9` → 0–9 and `A`–`Z` → 0–25) summed,
+/// modulo 26, as a letter. `None` unless `first15` is fifteen ASCII
+/// digits or capital letters.
+pub fn codice_fiscale_check_char(first15: &str) -> Option<char> {
+    let bytes = first15.as_bytes();
+    if bytes.len() != 15 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (i, &c) in bytes.iter().enumerate() {
+        let index = match c {
+            b'0'..=b'9' => c - b'0',
+            b'A'..=b'Z' => c - b'A',
+            _ => return None,
+        };
+        sum += if i % 2 == 0 {
+            CF_ODD[usize::from(index)]
+        } else {
+            u32::from(index)
+        };
+    }
+    let letter = u8::try_from(sum % 26).ok()?;
+    Some(char::from(b'A' + letter))
+}
+
+/// Whether `code` (upper case, no spaces) is a well-formed person's codice
+/// fiscale: six letters (surname and name), year, month letter, day (1–31,
+/// or 41–71 for women, within the month; 29 February always, the century
+/// being unknown), the place (a letter and three digits: the comune's
+/// cadastral code, `Z…` for a foreign country) and the check character.
+/// Any of the seven digits may be an omocodia letter ([`OMOCODIA`]); the
+/// check character is computed on the code as written.
+fn codice_fiscale_ok(code: &str) -> bool {
+    let b = code.as_bytes();
+    if b.len() != 16 {
+        return false;
+    }
+    let mut plain = [0u8; 16];
+    for (i, &c) in b.iter().enumerate() {
+        plain[i] = if CF_DIGITS.contains(&i) {
+            match c {
+                b'0'..=b'9' => c,
+                _ => match OMOCODIA.iter().position(|&l| l == c) {
+                    Some(d) => b'0' + d as u8,
+                    None => return false,
+                },
+            }
+        } else if c.is_ascii_uppercase() {
+            c
+        } else {
+            return false;
+        };
+    }
+    let number =
+        |from: usize| u32::from(plain[from] - b'0') * 10 + u32::from(plain[from + 1] - b'0');
+    let Some(month) = CF_MONTHS.iter().position(|&m| m == plain[8]) else {
+        return false;
+    };
+    let day = match number(9) {
+        d @ 1..=31 => d,
+        d @ 41..=71 => d - 40,
+        _ => return false,
+    };
+    let month_days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if day > month_days[month] {
+        return false;
+    }
+    std::str::from_utf8(&b[..15])
+        .ok()
+        .and_then(codice_fiscale_check_char)
+        == Some(char::from(b[15]))
+}
+
+/// Checks a person's codice fiscale (16 characters, structure and check
+/// character per DM 23/12/1976, omocodia included: see
+/// `codice_fiscale_ok`). Spaces are dropped and letters upper-cased.
+/// Returns it so normalised. Errors: `invalid_tax_code` on `field`, with
+/// `value`; any text, accents and symbols included, gives that error and
+/// never a panic.
 pub fn check_person_tax_code(raw: &str, field: &str) -> Result<String, FieldError> {
     let v: String = raw
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_uppercase();
-    match codice_fiscale::CodiceFiscale::check(&v) {
-        Ok(()) => Ok(v),
-        Err(_) => Err(FieldError::new(field, "invalid_tax_code").with("value", raw.trim())),
+    if codice_fiscale_ok(&v) {
+        Ok(v)
+    } else {
+        Err(FieldError::new(field, "invalid_tax_code").with("value", raw.trim()))
     }
 }
 
@@ -203,6 +302,69 @@ mod tests {
             "invalid_vat"
         );
         assert_eq!(check_vat("US123", "v").unwrap_err().code, "unknown_value");
+    }
+
+    /// Codes made by python-codicefiscale 0.x (`encode`, and its list of
+    /// omocodic variants), an implementation independent of this one:
+    /// Mario Rossi (Rome, 10/12/1985), Giulia Bianchi (Milan, 29/02/1996),
+    /// Dario Fo (Sangiano, 1926), Anna Esposito (Naples, 2001), a man born
+    /// in Switzerland (`Z133`) and Nicolò D'Angelo (Palermo, 31/08/1999).
+    const VALID_CODES: &[&str] = &[
+        "RSSMRA85T10H501O",
+        "RSSMRAU5TM0H50MO",
+        "RSSMRAURT1LHRLMY",
+        "RSSMRAURTMLHRLMJ",
+        "BNCGLI96B69F205J",
+        "BNCGLI96BS9FN05K",
+        "BNCGLIVSBSVFNLRG",
+        "FOXDRA26C24H872Y",
+        "FOXDRAN6C24H872N",
+        "SPSNNA01A41F839X",
+        "SPSNNALMAQMFUPVN",
+        "LTHJRG70L15Z133D",
+        "LTHJRGT0L15Z13PW",
+        "DNGNCL99M31G273K",
+        "DNGNCLV9M31GNT3A",
+    ];
+
+    #[test]
+    fn codici_fiscali_with_and_without_omocodia() {
+        for code in VALID_CODES {
+            assert_eq!(
+                check_person_tax_code(&code.to_lowercase(), "cf").as_deref(),
+                Ok(*code)
+            );
+        }
+        for bad in [
+            "RSSMRA85T10H501A",  // wrong check character
+            "RSSMRA85F10H501O",  // F is no month
+            "RSSMRA85T32H501O",  // day 32
+            "RSSMRA85T00H501O",  // day 0
+            "RSSMRA85T72H501O",  // day 72
+            "BNCGLI96B70F205J",  // 30 February (a woman's 70)
+            "RSSMRA85T10H501",   // 15 characters
+            "RSSMRA85T10H501OO", // 17
+            "RSSMRAW5T10H501O",  // W stands for no digit
+            "RSSMR485T10H501O",  // a digit among the letters
+            "RSSMRÀ85T10H501O",  // an accented letter
+            "RSSMRA85T10H5–1O",  // an en dash
+            "",
+        ] {
+            assert_eq!(
+                check_person_tax_code(bad, "cf").unwrap_err().code,
+                "invalid_tax_code",
+                "{bad}"
+            );
+        }
+        assert_eq!(codice_fiscale_check_char("RSSMRA85T10H501"), Some('O'));
+        assert_eq!(codice_fiscale_check_char("RSSMRA85T10H50"), None);
+    }
+
+    #[test]
+    fn a_vat_number_of_any_text_is_an_error_not_a_panic() {
+        for raw in ["–", "–1", "IT–", "àè", "I\u{0301}T12345678901", "€€€"] {
+            assert!(check_vat(raw, "v").is_err(), "{raw}");
+        }
     }
 
     #[test]

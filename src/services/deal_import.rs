@@ -12,11 +12,11 @@ use super::deals::deal_event;
 use super::import::{guess_columns, normalise_header, read_csv, CsvTable, PREVIEW_ROWS};
 use super::{now, Ctx};
 use crate::model::{
-    deal_totals, parse_money, search_key, Contract, DateOrder, Deal, DealEventKind,
-    DealImportField, DealImportPreview, DealImportRequest, DealLine, DealStatus, DealTotals, Email,
-    FieldError, ImportReport, ImportSummary, LostReason, MissingPolicy, NoCustomerPolicy, Person,
-    Phone, Pipeline, Role, RowOutcome, RowStatus, SourceChannel, Stage, User, Utm,
-    DEFAULT_CONTRACT_MONTHS,
+    deal_totals, minor_to_decimal, parse_money, search_key, Contract, DateOrder, Deal,
+    DealEventKind, DealImportField, DealImportPreview, DealImportRequest, DealLine, DealStatus,
+    DealTotals, Email, FieldError, ImportReport, ImportSummary, LostReason, MissingPolicy,
+    NoCustomerPolicy, Person, Phone, Pipeline, Role, RowOutcome, RowStatus, SourceChannel, Stage,
+    User, Utm, DEFAULT_CONTRACT_MONTHS, MAX_UNIT_MINOR,
 };
 use crate::store::{deal_search_text, Conn, Db};
 use crate::{with_tx, Error, Result};
@@ -365,7 +365,16 @@ impl Run<'_> {
         let close = date(F::CloseDate, &mut errors);
         let money = |f: F, errors: &mut Vec<FieldError>| -> i64 {
             match get(f).map(|v| parse_money(v, f.as_str())) {
-                Some(Ok(m)) if m >= 0 => m,
+                Some(Ok(m)) if (0..=MAX_UNIT_MINOR).contains(&m) => m,
+                Some(Ok(m)) if m >= 0 => {
+                    errors.push(
+                        FieldError::new(f.as_str(), "out_of_range")
+                            .with("min", "0")
+                            .with("max", minor_to_decimal(MAX_UNIT_MINOR))
+                            .with("value", minor_to_decimal(m)),
+                    );
+                    0
+                }
                 Some(Ok(m)) => {
                     errors
                         .push(FieldError::new(f.as_str(), "negative").with("value", m.to_string()));

@@ -6,10 +6,10 @@ use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{
-    check_lines, deal_totals, Board, BoardColumn, CaptureLead, Contract, Deal, DealDetail,
+    check_terms, deal_totals, Board, BoardColumn, CaptureLead, Contract, Deal, DealDetail,
     DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealStatus,
     DealUpdate, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline, SourceChannel, Utm,
-    DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS,
+    DEFAULT_CONTRACT_MONTHS,
 };
 use crate::store::{deal_search_text, Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -73,15 +73,8 @@ pub(crate) async fn create_in(
     if let Some(existing) = c.get_deal(tenant, id).await? {
         return Ok(existing);
     }
-    let mut errors = check_lines(&new.lines);
     let months = new.contract_months.unwrap_or(DEFAULT_CONTRACT_MONTHS);
-    if months > MAX_CONTRACT_MONTHS {
-        errors.push(
-            FieldError::new("contract_months", "out_of_range")
-                .with("min", "0")
-                .with("max", MAX_CONTRACT_MONTHS.to_string()),
-        );
-    }
+    let mut errors = check_terms(&new.lines, months);
     if let Some(p) = new.probability.filter(|p| *p > 100) {
         errors.push(
             FieldError::new("probability", "out_of_range")
@@ -632,14 +625,7 @@ async fn conflict(c: &mut Conn<'_>, tenant: Uuid, deal: Uuid) -> Error {
 /// [`Ctx::require_deal_access`]); [`Error::Validation`] (`lines.N.*`,
 /// `contract_months`, `probability`, `owner_id`).
 pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result<DealDetail> {
-    let mut errors = check_lines(&u.lines);
-    if u.contract_months > MAX_CONTRACT_MONTHS {
-        errors.push(
-            FieldError::new("contract_months", "out_of_range")
-                .with("min", "0")
-                .with("max", MAX_CONTRACT_MONTHS.to_string()),
-        );
-    }
+    let mut errors = check_terms(&u.lines, u.contract_months);
     if u.probability.is_some_and(|p| p > 100) {
         errors.push(
             FieldError::new("probability", "out_of_range")

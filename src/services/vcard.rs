@@ -131,7 +131,7 @@ pub async fn export_company(db: &Db, ctx: &Ctx, company: Uuid) -> Result<String>
 
 /// A card read from a file, before it is matched.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Card {
+pub(crate) struct Card {
     first: String,
     last: String,
     phones: Vec<String>,
@@ -193,7 +193,7 @@ fn read_card(card: &VCard) -> Card {
 
 /// Reads every card of a file. A card that cannot be read is an `Err` with
 /// its reason, in its place; the others are read all the same.
-fn read_cards(text: &str) -> Vec<std::result::Result<Card, FieldError>> {
+pub(crate) fn read_cards(text: &str) -> Vec<std::result::Result<Card, FieldError>> {
     let mut parser = Parser::new(text);
     let mut out = Vec::new();
     let broken = |n: usize, detail: String| {

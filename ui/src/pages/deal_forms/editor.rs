@@ -7,7 +7,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::lines::{errors_html, input_value, lines_editor, major, parse_lines, LineDraft};
-use crate::i18n::{conflict_reapply, error_text, field_label, tr, tr_with};
+use crate::i18n::{conflict_reapply, error_text, field_label, tr};
 use crate::{api, Shared};
 
 #[derive(Properties, PartialEq)]

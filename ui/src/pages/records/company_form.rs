@@ -8,7 +8,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::i18n::{conflict_reapply, error_text, field_label, tr, tr_with};
+use crate::i18n::{conflict_reapply, error_text, field_label, tr};
 use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
 use crate::widgets::form::{error_for, field_errors};
 use crate::{api, Shared};

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::card::{custom_values_dl, deals_table, export_vcard, row, tabs, use_card, IdProps, Tab};
 use super::{DocumentsPanel, TimelinePanel};
 use crate::format::{local_time, phone_display};
-use crate::i18n::{conflict_reapply, error_text, field_label, tr, tr_with};
+use crate::i18n::{conflict_reapply, error_text, field_label, tr};
 use crate::pages::calls::ContactPanel;
 use crate::pages::notes::NotesPanel;
 use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
