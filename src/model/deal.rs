@@ -318,27 +318,21 @@ pub const MAX_DEAL_VALUE_MINOR: i64 = 100_000_000_000;
 /// Errors: `out_of_range` on `lines.N.*`, `lines`, `contract_months` or
 /// `value_minor` (with `min` and `max`).
 pub fn check_terms(lines: &[DealLine], contract_months: u32) -> Vec<FieldError> {
+    let out = |field: &str, max: String| {
+        FieldError::new(field, "out_of_range")
+            .with("min", "0")
+            .with("max", max)
+    };
     let mut errors = check_lines(lines);
     if lines.len() > MAX_LINES {
-        errors.push(
-            FieldError::new("lines", "out_of_range")
-                .with("min", "0")
-                .with("max", MAX_LINES.to_string()),
-        );
+        errors.push(out("lines", MAX_LINES.to_string()));
     }
     if contract_months > MAX_CONTRACT_MONTHS {
-        errors.push(
-            FieldError::new("contract_months", "out_of_range")
-                .with("min", "0")
-                .with("max", MAX_CONTRACT_MONTHS.to_string()),
-        );
+        errors.push(out("contract_months", MAX_CONTRACT_MONTHS.to_string()));
     }
-    if errors.is_empty() && deal_totals(lines, contract_months).value_minor > MAX_DEAL_VALUE_MINOR {
-        errors.push(
-            FieldError::new("value_minor", "out_of_range")
-                .with("min", "0")
-                .with("max", minor_to_decimal(MAX_DEAL_VALUE_MINOR)),
-        );
+    let value = deal_totals(lines, contract_months).value_minor;
+    if errors.is_empty() && value > MAX_DEAL_VALUE_MINOR {
+        errors.push(out("value_minor", minor_to_decimal(MAX_DEAL_VALUE_MINOR)));
     }
     errors
 }
@@ -982,19 +976,19 @@ mod tests {
     #[test]
     fn a_deal_has_a_largest_value_and_a_most_lines() {
         // 10,000 units at 10 million a month over 120 months: far past 1 billion.
-        let errors = check_terms(&[line(MAX_QUANTITY, 0, MAX_UNIT_MINOR)], 120);
-        assert_eq!(errors.len(), 1, "{errors:?}");
+        let fields = |lines: &[DealLine], months| -> Vec<(String, String)> {
+            let errors = check_terms(lines, months).into_iter();
+            errors.map(|e| (e.field, e.code)).collect()
+        };
+        let out = |field: &str| vec![(field.to_string(), "out_of_range".to_string())];
+        let dear = [line(MAX_QUANTITY, 0, MAX_UNIT_MINOR)];
+        assert_eq!(fields(&dear, 120), out("value_minor"));
+        assert!(fields(&[line(1, 4_900, 2_999)], 24).is_empty());
         assert_eq!(
-            (errors[0].field.as_str(), errors[0].code.as_str()),
-            ("value_minor", "out_of_range")
+            fields(&vec![line(1, 100, 0); MAX_LINES + 1], 0),
+            out("lines")
         );
-        assert!(check_terms(&[line(1, 4_900, 2_999)], 24).is_empty());
-        let many = vec![line(1, 100, 0); MAX_LINES + 1];
-        assert_eq!(check_terms(&many, 0)[0].field, "lines");
-        assert_eq!(
-            check_terms(&[line(1, 0, 0)], 121)[0].field,
-            "contract_months"
-        );
+        assert_eq!(fields(&[line(1, 0, 0)], 121), out("contract_months"));
     }
 
     #[test]

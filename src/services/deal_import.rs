@@ -364,28 +364,20 @@ impl Run<'_> {
         let engage = date(F::EngageDate, &mut errors);
         let close = date(F::CloseDate, &mut errors);
         let money = |f: F, errors: &mut Vec<FieldError>| -> i64 {
-            match get(f).map(|v| parse_money(v, f.as_str())) {
-                Some(Ok(m)) if (0..=MAX_UNIT_MINOR).contains(&m) => m,
-                Some(Ok(m)) if m >= 0 => {
-                    errors.push(
-                        FieldError::new(f.as_str(), "out_of_range")
-                            .with("min", "0")
-                            .with("max", minor_to_decimal(MAX_UNIT_MINOR))
-                            .with("value", minor_to_decimal(m)),
-                    );
-                    0
+            let refused = match get(f).map(|v| parse_money(v, f.as_str())) {
+                None => return 0,
+                Some(Ok(m)) if (0..=MAX_UNIT_MINOR).contains(&m) => return m,
+                Some(Ok(m)) if m < 0 => {
+                    FieldError::new(f.as_str(), "negative").with("value", m.to_string())
                 }
-                Some(Ok(m)) => {
-                    errors
-                        .push(FieldError::new(f.as_str(), "negative").with("value", m.to_string()));
-                    0
-                }
-                Some(Err(e)) => {
-                    errors.push(e);
-                    0
-                }
-                None => 0,
-            }
+                Some(Ok(m)) => FieldError::new(f.as_str(), "out_of_range")
+                    .with("min", "0")
+                    .with("max", minor_to_decimal(MAX_UNIT_MINOR))
+                    .with("value", minor_to_decimal(m)),
+                Some(Err(e)) => e,
+            };
+            errors.push(refused);
+            0
         };
         let one_off = money(F::CloseValue, &mut errors);
         let monthly = money(F::MonthlyValue, &mut errors);
