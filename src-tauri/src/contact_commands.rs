@@ -355,29 +355,6 @@ pub async fn save_meeting_ics(
     .await
 }
 
-/// The meeting window's Content-Security-Policy: the app's `csp` (as Tauri
-/// serves it, hashes included) with the meeting server's origin added to
-/// `script-src` (its `external_api.js`) and `frame-src` (the call itself).
-/// Nothing else is widened, and no other window gets it.
-fn meeting_csp(csp: &str, origin: &str) -> String {
-    use std::collections::HashMap;
-    use tauri::utils::config::{Csp, CspDirectiveSources};
-    let mut directives: HashMap<String, CspDirectiveSources> = Csp::Policy(csp.to_string()).into();
-    directives.retain(|name, _| !name.is_empty());
-    for name in ["script-src", "frame-src"] {
-        let sources = directives.entry(name.to_string()).or_default();
-        // `'none'` with another source is not valid CSP.
-        *sources = CspDirectiveSources::List(
-            Vec::<String>::from(sources.clone())
-                .into_iter()
-                .filter(|s| !s.is_empty() && s != "'none'")
-                .chain([origin.to_string()])
-                .collect(),
-        );
-    }
-    Csp::from(directives).to_string()
-}
-
 /// The label of a meeting's window.
 fn window_label(id: Uuid) -> String {
     format!("meeting-{}", id.simple())
@@ -415,14 +392,6 @@ fn open_meeting_window(
         path: "meeting window".into(),
         source: std::io::Error::other(e.to_string()),
     };
-    // The app's CSP (tauri.conf.json) allows Banco's own files only; this
-    // window alone may also take script and frames from the meeting server.
-    let origin = banco::model::meeting_origin(&joined.base_url).ok_or_else(|| {
-        Error::Validation(vec![banco::model::FieldError::new(
-            "meeting_domain",
-            "invalid",
-        )])
-    })?;
     let window = WebviewWindowBuilder::new(
         app,
         &label,
@@ -430,17 +399,6 @@ fn open_meeting_window(
     )
     .title(format!("Banco — {}", joined.meeting.title))
     .inner_size(1024.0, 700.0)
-    .on_web_resource_request(move |_request, response| {
-        let headers = response.headers_mut();
-        let widened = headers
-            .get("Content-Security-Policy")
-            .and_then(|csp| csp.to_str().ok())
-            .map(|csp| meeting_csp(csp, &origin))
-            .and_then(|csp| tauri::http::HeaderValue::from_str(&csp).ok());
-        if let Some(csp) = widened {
-            headers.insert("Content-Security-Policy", csp);
-        }
-    })
     .on_permission_request(|_, kind| match kind {
         PermissionKind::Camera | PermissionKind::Microphone | PermissionKind::DisplayCapture => {
             PermissionResponse::Allow
@@ -481,34 +439,4 @@ fn open_meeting_window(
         }
     });
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::meeting_csp;
-
-    #[test]
-    fn the_meeting_window_alone_adds_its_server_to_scripts_and_frames() {
-        let app = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src 'none'; object-src 'none'";
-        let csp = meeting_csp(app, "https://video.example.it");
-        let directive = |name: &str| {
-            let mut sources: Vec<&str> = csp
-                .split(';')
-                .map(str::trim)
-                .find(|d| d.split(' ').next() == Some(name))
-                .unwrap_or_else(|| panic!("{name} in {csp}"))
-                .split(' ')
-                .skip(1)
-                .collect();
-            sources.sort_unstable();
-            sources
-        };
-        assert_eq!(
-            directive("script-src"),
-            ["'self'", "'wasm-unsafe-eval'", "https://video.example.it"]
-        );
-        assert_eq!(directive("frame-src"), ["https://video.example.it"]);
-        assert_eq!(directive("default-src"), ["'self'"]);
-        assert_eq!(directive("object-src"), ["'none'"]);
-    }
 }

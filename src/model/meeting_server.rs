@@ -1,7 +1,6 @@
 //! Where meetings happen: the configured meeting server (a Jitsi host
 //! name or base URL) checked and turned into the base URL, the IFrame
-//! API's domain, the web origin the meeting window may load from, and the
-//! link to a room; and the rooms' random names.
+//! API's domain and the link to a room; and the rooms' random names.
 
 use super::FieldError;
 
@@ -57,16 +56,6 @@ pub fn meeting_host(domain: &str) -> String {
         .unwrap_or(base)
 }
 
-/// The web origin (`scheme://host[:port]`, as the `url` crate serialises
-/// it) a meeting server's script and frames come from: what the meeting
-/// window's Content-Security-Policy allows beside Banco's own files
-/// (`https://meet.example.it`, `http://127.0.0.1:8443`). `None` when the
-/// domain has no such origin (it was not checked by [`check_meeting_domain`]).
-pub fn meeting_origin(domain: &str) -> Option<String> {
-    let origin = url::Url::parse(&meeting_base(domain)).ok()?.origin();
-    origin.is_tuple().then(|| origin.ascii_serialization())
-}
-
 /// The link to a meeting room: base URL + `/` + room.
 pub fn meeting_url(domain: &str, room: &str) -> String {
     format!("{}/{room}", meeting_base(domain))
@@ -83,23 +72,6 @@ pub fn room_name(random: [u8; 16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_meeting_server_has_one_web_origin() {
-        assert_eq!(
-            meeting_origin("meet.jit.si").as_deref(),
-            Some("https://meet.jit.si")
-        );
-        assert_eq!(
-            meeting_origin("https://Video.Example.it:8443/").as_deref(),
-            Some("https://video.example.it:8443")
-        );
-        assert_eq!(
-            meeting_origin("http://127.0.0.1:9000").as_deref(),
-            Some("http://127.0.0.1:9000")
-        );
-        assert_eq!(meeting_origin("https://"), None);
-    }
 
     #[test]
     fn meeting_domains() {

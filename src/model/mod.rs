@@ -79,7 +79,7 @@ pub use lead::{
     LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
 };
 pub use meeting_server::{
-    check_meeting_domain, meeting_base, meeting_host, meeting_origin, meeting_url, room_name,
+    check_meeting_domain, meeting_base, meeting_host, meeting_url, room_name,
 };
 pub use person::{search_key, LeadElsewhere, Person, PersonMatch};
 pub use record::{
