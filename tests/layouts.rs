@@ -146,6 +146,34 @@ Maria;Esposito;;081/1234567;;Via Toledo 5;80134;Napoli;NA;;\r\n",
                 want("Maria", "Esposito", None, Some("+390811234567"), None, None),
             ],
         },
+        // Excel's "Unicode text": UTF-16 LE with a BOM, tab-separated.
+        Layout {
+            file: "excel-unicode.txt",
+            layout: Some("Excel (italiano)"),
+            bytes: [0xFF, 0xFE]
+                .into_iter()
+                .chain(
+                    "Nome\tCognome\tCellulare\r\nZoë\tCatalano\t333 9876543\r\n"
+                        .encode_utf16()
+                        .flat_map(u16::to_le_bytes),
+                )
+                .collect(),
+            people: vec![want("Zoë", "Catalano", Some("+393339876543"), None, None, None)],
+        },
+        // A list of Ukrainian customers kept in Windows-1251 (no BOM, not
+        // UTF-8): the encoding is guessed, not assumed to be Windows-1252.
+        Layout {
+            file: "clienti-1251.csv",
+            layout: Some("Excel (italiano)"),
+            bytes: encoding_rs::WINDOWS_1251
+                .encode("Nome;Cognome;Cellulare\r\nОлена;Шевченко;347 1234567\r\nТарас;Коваленко;348 7654321\r\n")
+                .0
+                .into_owned(),
+            people: vec![
+                want("Олена", "Шевченко", Some("+393471234567"), None, None, None),
+                want("Тарас", "Коваленко", Some("+393487654321"), None, None, None),
+            ],
+        },
     ]
 }
 

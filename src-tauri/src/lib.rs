@@ -22,6 +22,7 @@ use std::path::PathBuf;
 
 use banco::services::Ctx;
 use banco::store::{default_data_dir, sqlite_url_in, Db};
+use banco::wire;
 use tokio::sync::RwLock;
 
 /// State shared by every command.
@@ -514,6 +515,37 @@ fn external_links<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
+/// The running app, for the panic hook (set when the window is set up).
+static APP: std::sync::OnceLock<tauri::AppHandle> = std::sync::OnceLock::new();
+
+/// Reports every panic of the core or the shell: to the log, with its
+/// message and location (`file:line:column`), and to the main window as
+/// [`wire::PANIC_EVENT`], which fails the calls still waiting there (Tauri
+/// answers nothing for a command whose task panicked). The default hook
+/// still runs after (the message on standard error).
+fn report_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+            .unwrap_or_default();
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        tracing::error!(%location, "panic: {message}");
+        if let Some(app) = APP.get() {
+            use tauri::Emitter;
+            let report = wire::PanicReport { message, location };
+            let _ = app.emit_to("main", wire::PANIC_EVENT, report);
+        }
+        default(info);
+    }));
+}
+
 /// Opens the database and runs the window. When the database cannot be
 /// opened or migrated, the window opens all the same and says why
 /// (`desk_state` answers the start-up error).
@@ -521,6 +553,7 @@ pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("BANCO_LOG"))
         .init();
+    report_panics();
     let (start, data_dir) = where_to_connect();
     let (state, _) = tauri::async_runtime::block_on(open(start, data_dir));
     let result = tauri::Builder::default()
@@ -532,6 +565,7 @@ pub fn run() {
             use tauri::Manager;
             let state = app.state::<AppState>();
             let _ = state.app.set(app.handle().clone());
+            let _ = APP.set(app.handle().clone());
             state.start_following();
             Ok(())
         })

@@ -54,8 +54,9 @@ pub struct CsvTable {
     pub delimiter: u8,
 }
 
-/// Reads a CSV file: UTF-8 (with or without BOM) or, failing that,
-/// Windows-1252 (what Excel on Italian Windows writes); the separator is
+/// Reads a CSV file in any encoding [`decode_text`] reads (UTF-8, UTF-16
+/// with a BOM, or a guessed legacy one such as Windows-1252, what Excel on
+/// Italian Windows writes); the separator is
 /// the one of `,` `;` tab `|` that splits the header into most columns.
 ///
 /// Errors: [`Error::Io`]; [`Error::Csv`] for broken quoting;
@@ -69,9 +70,13 @@ pub fn read_csv(path: &Path) -> Result<CsvTable> {
 }
 
 /// Decodes a text file as products write them: a byte-order mark says
-/// UTF-8 or UTF-16 (Outlook's "Unicode" CSV, some phones' vCards); without
-/// one, valid UTF-8 is UTF-8 and anything else is Windows-1252 (Excel and
-/// Outlook on Italian Windows, Latin-1 vCards), which maps every byte.
+/// UTF-8 or UTF-16 (Excel's "Unicode text", Outlook's "Unicode" CSV, some
+/// phones' vCards); without one, valid UTF-8 is UTF-8, and anything else
+/// is the legacy encoding `chardetng` (Firefox's detector) guesses from the
+/// bytes, with Italy's hint: Windows-1252 for Excel and Outlook on Italian
+/// Windows and Latin-1 vCards, Windows-1251 for a Cyrillic list, ISO-8859-2
+/// for a Polish or Romanian one. Every byte maps to some character, so
+/// nothing is refused here.
 pub fn decode_text(bytes: &[u8]) -> String {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         return encoding
@@ -81,7 +86,12 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
     match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+        Err(_) => {
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(bytes, true);
+            let encoding = detector.guess(Some(b"it"), true);
+            encoding.decode_without_bom_handling(bytes).0.into_owned()
+        }
     }
 }
 

@@ -17,14 +17,15 @@ pub fn tr(key: &str) -> String {
 }
 
 /// What a form says after a conflict (another desk saved first), after the
-/// error itself: the fields the other desk changed (already labelled), or
-/// that it changed none of them, and that pressing Save re-applies what was
-/// typed.
+/// error itself: the fields the other desk changed (field names such as
+/// `tax_code` or `custom.tier`, labelled by [`field_label`]), or that it
+/// changed none of them, and that pressing Save re-applies what was typed.
 pub fn conflict_reapply(error: &str, changed: &[String]) -> String {
     let how = if changed.is_empty() {
         tr("conflict.reapply_none")
     } else {
-        tr_with("conflict.reapply", [("fields", changed.join(", "))])
+        let labels: Vec<String> = changed.iter().map(|f| field_label(f)).collect();
+        tr_with("conflict.reapply", [("fields", labels.join(", "))])
     };
     format!("{error} · {how}")
 }

@@ -7,7 +7,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::lines::{errors_html, input_value, lines_editor, major, parse_lines, LineDraft};
-use crate::i18n::{conflict_reapply, error_text, field_label, tr};
+use crate::i18n::{conflict_reapply, error_text, tr};
 use crate::{api, Shared};
 
 #[derive(Properties, PartialEq)]
@@ -128,12 +128,7 @@ pub fn deal_editor(props: &EditorProps) -> Html {
                         let mut said = error_text(&e);
                         if let Ok(fresh) = api::deal_detail(id).await {
                             let theirs = DealUpdate::of(&fresh);
-                            let changed: Vec<String> = base
-                                .changed_fields(&theirs)
-                                .iter()
-                                .map(|f| field_label(f))
-                                .collect();
-                            said = conflict_reapply(&said, &changed);
+                            said = conflict_reapply(&said, &base.changed_fields(&theirs));
                             base.set(theirs);
                         }
                         errors.set(vec![FieldError::new("deal", "error").with("detail", said)]);

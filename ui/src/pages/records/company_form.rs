@@ -100,12 +100,7 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
                         let mut said = error_text(&e);
                         if let Ok(card) = fresh {
                             let theirs = card.company.to_input();
-                            let changed: Vec<String> = base
-                                .changed_fields(&theirs)
-                                .iter()
-                                .map(|f| field_label(f))
-                                .collect();
-                            said = conflict_reapply(&said, &changed);
+                            said = conflict_reapply(&said, &base.changed_fields(&theirs));
                             input.set(CompanyInput {
                                 expected_version: theirs.expected_version,
                                 ..value

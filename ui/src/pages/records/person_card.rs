@@ -134,17 +134,17 @@ pub fn person_card_view(props: &IdProps) -> Html {
                             );
                             let mut changed = Vec::new();
                             if base.0 != theirs.0 {
-                                changed.push(field_label("tax_code"));
+                                changed.push("tax_code".to_string());
                             }
                             if base.1 != theirs.1 {
-                                changed.push(field_label("city"));
+                                changed.push("city".to_string());
                             }
                             let keys: std::collections::BTreeSet<&String> =
                                 base.2.keys().chain(theirs.2.keys()).collect();
                             changed.extend(
                                 keys.into_iter()
                                     .filter(|k| base.2.get(*k) != theirs.2.get(*k))
-                                    .map(|k| field_label(&format!("custom.{k}"))),
+                                    .map(|k| format!("custom.{k}")),
                             );
                             said = conflict_reapply(&said, &changed);
                             version.set(Some(f.updated_at));
