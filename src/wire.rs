@@ -32,22 +32,6 @@ pub trait Command: Serialize + DeserializeOwned {
 /// The response type of command `C`.
 pub type Response<C> = <C as Command>::Response;
 
-/// The event the shell sends the main window when code of the core or the
-/// shell panicked, with a [`PanicReport`]. Tauri answers nothing for a
-/// command whose task panicked, so the window fails every call still
-/// waiting (`error.internal`) instead of waiting for ever.
-pub const PANIC_EVENT: &str = "banco-panic";
-
-/// What panicked and where: the panic's message and its source location
-/// (`file:line:column`), as the shell also writes them to its log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PanicReport {
-    /// The panic's message.
-    pub message: String,
-    /// `file:line:column` of the panic, or empty when unknown.
-    pub location: String,
-}
-
 /// Declares a request struct and its [`Command`] impl.
 macro_rules! command {
     ($(#[$doc:meta])* $name:ident = $cmd:literal { $($(#[$fdoc:meta])* $field:ident: $ty:ty),* $(,)? } -> $resp:ty) => {

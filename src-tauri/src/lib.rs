@@ -520,7 +520,7 @@ static APP: std::sync::OnceLock<tauri::AppHandle> = std::sync::OnceLock::new();
 
 /// Reports every panic of the core or the shell: to the log, with its
 /// message and location (`file:line:column`), and to the main window as
-/// [`wire::PANIC_EVENT`], which fails the calls still waiting there (Tauri
+/// [`PANIC_EVENT`], which fails the calls still waiting there (Tauri
 /// answers nothing for a command whose task panicked). The default hook
 /// still runs after (the message on standard error).
 fn report_panics() {
@@ -539,8 +539,8 @@ fn report_panics() {
         tracing::error!(%location, "panic: {message}");
         if let Some(app) = APP.get() {
             use tauri::Emitter;
-            let report = wire::PanicReport { message, location };
-            let _ = app.emit_to("main", wire::PANIC_EVENT, report);
+            let report = PanicReport { message, location };
+            let _ = app.emit_to("main", PANIC_EVENT, report);
         }
         default(info);
     }));

@@ -41,21 +41,14 @@ pub async fn invoke<C: Command>(req: C) -> Result<C::Response, ErrorPayload> {
 /// Calls a command that is not Banco's (a Tauri plugin's) with its own
 /// arguments.
 async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R, ErrorPayload> {
-    use futures::future::{select, Either};
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let args = args
         .serialize(&serializer)
         .map_err(|e| local_error(&e.to_string()))?;
-    // Waits for the answer, or for a panic of the core meanwhile (see
-    // `fail_waiting_calls`), whichever comes first.
-    let (id, panicked) = waiting_call();
-    let answered = select(Box::pin(tauri_invoke(cmd, args)), panicked).await;
-    WAITING.with(|w| w.borrow_mut().retain(|(i, _)| *i != id));
-    let answer = match answered {
-        Either::Left((answer, _)) => answer,
-        Either::Right((Ok(report), _)) => return Err(internal_error(&report)),
-        Either::Right((Err(_), invoked)) => invoked.await,
-    };
+    // The answer, unless the core panics first (see `fail_waiting_calls`).
+    let answer = panics::unless_panicked(tauri_invoke(cmd, args))
+        .await
+        .map_err(|report| panics::internal_error(&report))?;
     match answer {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| local_error(&e.to_string())),
         Err(err) => {
@@ -72,56 +65,9 @@ async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R,
 }
 
 mod desk;
+mod panics;
 pub use desk::*;
-
-thread_local! {
-    /// The calls waiting for the shell, each with the sender that fails it
-    /// if the core panics meanwhile, and the next call's number.
-    static WAITING: std::cell::RefCell<Vec<(u64, futures::channel::oneshot::Sender<wire::PanicReport>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-    static NEXT_CALL: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
-/// Registers a call as waiting: its number, and what resolves when the
-/// core panics before it is answered.
-fn waiting_call() -> (u64, futures::channel::oneshot::Receiver<wire::PanicReport>) {
-    let (tx, rx) = futures::channel::oneshot::channel();
-    let id = NEXT_CALL.with(|n| {
-        let id = n.get();
-        n.set(id.wrapping_add(1));
-        id
-    });
-    WAITING.with(|w| w.borrow_mut().push((id, tx)));
-    (id, rx)
-}
-
-/// Fails every call still waiting with `error.internal`: the core
-/// panicked ([`wire::PANIC_EVENT`]), and Tauri will answer none of the calls
-/// whose task that was. A call that was not hit fails too (which one was
-/// cannot be told here); its work may still complete, and the next load
-/// shows it.
-pub fn fail_waiting_calls(report: wire::PanicReport) {
-    let waiting: Vec<_> = WAITING.with(|w| w.borrow_mut().drain(..).collect());
-    for (_, tx) in waiting {
-        let _ = tx.send(report.clone());
-    }
-}
-
-fn internal_error(report: &wire::PanicReport) -> ErrorPayload {
-    ErrorPayload {
-        kind: ErrorKind::Ui,
-        field: None,
-        message_key: "error.internal".into(),
-        params: [
-            ("detail".to_string(), report.message.clone()),
-            ("location".to_string(), report.location.clone()),
-        ]
-        .into_iter()
-        .collect(),
-        fields: Vec::new(),
-        message: format!("{} ({})", report.message, report.location),
-    }
-}
+pub use panics::fail_waiting_calls;
 
 /// The window event [`crate::pages::desk::Gate`] listens to: a command
 /// found the desk locked or nobody signed in, so the lock or sign-in

@@ -443,7 +443,7 @@ fn main() {
     show_panics();
     // A panic in the core: the calls waiting for it fail instead of hanging.
     wasm_bindgen_futures::spawn_local(api::listen(
-        banco::wire::PANIC_EVENT,
+        banco::error::PANIC_EVENT,
         api::fail_waiting_calls,
     ));
     yew::Renderer::<pages::desk::Gate>::new().render();
