@@ -20,9 +20,9 @@ pub mod record_commands;
 
 use std::path::PathBuf;
 
+use banco::error::{PanicReport, PANIC_EVENT};
 use banco::services::Ctx;
 use banco::store::{default_data_dir, sqlite_url_in, Db};
-use banco::wire;
 use tokio::sync::RwLock;
 
 /// State shared by every command.
