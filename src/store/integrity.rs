@@ -29,13 +29,22 @@ pub(super) async fn check_sqlite_file(pool: &SqlitePool) -> Result<()> {
             file: file().await,
             detail: found.join("; "),
         }),
-        Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("11" | "26")) => {
-            Err(Error::DamagedDatabase {
-                file: file().await,
-                detail: e.message().to_string(),
-            })
+        Err(e) => Err(damaged_or(e, file().await)),
+    }
+}
+
+/// SQLite's complaint that `file` is damaged (`SQLITE_CORRUPT`, 11) or no
+/// database at all (`SQLITE_NOTADB`, 26) as [`Error::DamagedDatabase`];
+/// any other error as it is.
+pub(super) fn damaged_or(e: sqlx::Error, file: String) -> Error {
+    match e {
+        sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("11" | "26")) => {
+            Error::DamagedDatabase {
+                file,
+                detail: d.message().to_string(),
+            }
         }
-        Err(e) => Err(e.into()),
+        e => e.into(),
     }
 }
 

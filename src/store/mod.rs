@@ -315,18 +315,8 @@ impl Db {
                 .max_connections(4)
                 .connect_with(options)
                 .await
-                .map_err(|e| match e {
-                    // Not a database at all, or its first page is damaged.
-                    sqlx::Error::Database(d)
-                        if matches!(d.code().as_deref(), Some("11" | "26")) =>
-                    {
-                        Error::DamagedDatabase {
-                            file,
-                            detail: d.message().to_string(),
-                        }
-                    }
-                    e => e.into(),
-                })?;
+                // Not a database at all, or its first page is damaged.
+                .map_err(|e| integrity::damaged_or(e, file))?;
             Ok(Db {
                 pool: Pool::Sqlite(pool),
                 sqlite_dir,
