@@ -140,6 +140,12 @@ pub enum Error {
     /// The operation was cancelled by the user; nothing was written.
     #[error("cancelled: nothing was written")]
     Cancelled,
+    /// The desk works without its chain server, which could not be
+    /// reached: only the counter saves (into the outbox) until it is back.
+    #[error(
+        "the chain server cannot be reached: this desk works offline, captures wait in the outbox"
+    )]
+    Offline,
     /// A contact rule refuses this call, message or meeting (see
     /// [`crate::model::check_contact`]); a store manager may override it
     /// with a reason.
@@ -259,6 +265,31 @@ impl Error {
         Error::Database(e)
     }
 
+    /// Whether this error means the chain server could not be reached
+    /// (refused or dropped connection, a pool that gave up waiting, the
+    /// server shutting down or not accepting connections yet), so the
+    /// request may be sent again later unchanged; a refusal of the request
+    /// itself (bad input, a rule, a role, TLS or password problems) is not.
+    /// SQLSTATE classes: `08` connection exception, `57P01`–`57P03`
+    /// shutdown and start-up (PostgreSQL 15 docs, appendix A).
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Error::Offline => true,
+            #[cfg(feature = "store")]
+            Error::Database(e) => match e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+                    c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// A validation error on a single field.
     pub fn field(field: impl Into<String>, code: &'static str) -> Self {
         Error::Validation(vec![FieldError::new(field, code)])
@@ -370,6 +401,13 @@ impl Error {
                 message,
             ),
             #[cfg(feature = "store")]
+            Error::Database(_) if self.is_unreachable() => ErrorPayload::simple(
+                ErrorKind::Unreachable,
+                "error.unreachable",
+                [("detail", message.clone())],
+                message,
+            ),
+            #[cfg(feature = "store")]
             Error::Database(_) | Error::Migrate(_) => ErrorPayload::simple(
                 ErrorKind::Database,
                 "error.database",
@@ -396,6 +434,9 @@ impl Error {
             ),
             Error::Cancelled => {
                 ErrorPayload::simple(ErrorKind::Cancelled, "error.cancelled", [], message)
+            }
+            Error::Offline => {
+                ErrorPayload::simple(ErrorKind::Unreachable, "error.offline", [], message)
             }
             Error::Integrity(detail) => ErrorPayload::simple(
                 ErrorKind::Integrity,
@@ -477,6 +518,9 @@ pub enum ErrorKind {
     Duplicate,
     /// [`Error::Conflict`]: reload, then apply the change again.
     Conflict,
+    /// The chain server cannot be reached ([`Error::is_unreachable`]): the
+    /// request may be tried again later; the counter queues captures.
+    Unreachable,
     /// A failure inside the window itself (a call that could not be sent
     /// or an answer that could not be read); never sent by the core.
     Ui,

@@ -77,7 +77,32 @@ command! {
     /// Saves the counter form.
     CaptureLead = "capture_lead" {
         input: m::CaptureLead,
-    } -> m::CaptureOutcome
+    } -> m::SavedCapture
+}
+
+command! {
+    /// The counter's banner: offline or not, captures waiting or refused.
+    OutboxStatus = "outbox_status" {
+    } -> m::OutboxStatus
+}
+
+command! {
+    /// The Outbox screen: this desk's captures waiting for the server, or refused.
+    ListOutbox = "list_outbox" {
+    } -> Vec<m::OutboxEntry>
+}
+
+command! {
+    /// Sends the signed-in user's waiting captures now.
+    SendOutbox = "send_outbox" {
+    } -> m::OutboxSendReport
+}
+
+command! {
+    /// Removes a refused capture from the outbox (after reading its reason).
+    RemoveOutboxEntry = "remove_outbox_entry" {
+        lead_id: Uuid,
+    } -> ()
 }
 
 command! {

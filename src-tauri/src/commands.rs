@@ -48,17 +48,6 @@ pub async fn find_matches(
     .await
 }
 
-/// Saves the counter form.
-#[tauri::command]
-pub async fn capture_lead(
-    state: State<'_, AppState>,
-    req: wire::CaptureLead,
-) -> Result<Response<wire::CaptureLead>> {
-    let wire::CaptureLead { input } = req;
-    let (db, ctx) = state.acting().await?;
-    capture::capture_lead(&db, &ctx, input).await
-}
-
 /// One page of the Leads list.
 #[tauri::command]
 pub async fn list_leads(

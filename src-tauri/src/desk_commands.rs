@@ -10,7 +10,7 @@ use banco::wire::{self, Response};
 use banco::{Error, Result};
 use tauri::State;
 
-use crate::AppState;
+use crate::{AppState, SignedIn};
 
 /// The frame's data for `ctx`.
 async fn info(state: &AppState, db: &Db, ctx: &Ctx) -> Result<AppInfo> {
@@ -24,7 +24,22 @@ async fn info(state: &AppState, db: &Db, ctx: &Ctx) -> Result<AppInfo> {
             banco::store::Backend::Postgres => "postgres".into(),
         },
         location: state.location(),
+        offline: false,
     })
+}
+
+/// Makes the user of a checked sign-in the signed-in, unlocked user of
+/// this desk, on its database or offline.
+async fn enter(state: &AppState, checked: SignedIn) -> Result<AppInfo> {
+    match checked {
+        SignedIn::Online(db, ctx) => signed_in(state, db, ctx).await,
+        SignedIn::Offline(ctx, login, password) => {
+            let shown = state.offline_info(&ctx);
+            state.set_offline_desk(ctx, login, password).await;
+            tracing::info!(user = %shown.user.id, "signed in offline");
+            Ok(shown)
+        }
+    }
 }
 
 /// Makes `ctx` the signed-in, unlocked user of this desk.
@@ -42,8 +57,14 @@ pub async fn app_info(
     req: wire::AppInfo,
 ) -> Result<Response<wire::AppInfo>> {
     let wire::AppInfo {} = req;
-    let (db, ctx) = state.acting().await?;
-    info(&state, &db, &ctx).await
+    match state.acting().await {
+        Ok((db, ctx)) => info(&state, &db, &ctx).await,
+        Err(e) if e.is_unreachable() => match state.desk_user().await {
+            Some(ctx) => Ok(state.offline_info(&ctx)),
+            None => Err(e),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// What the desk shows first (see [`DeskState`]).
@@ -60,6 +81,13 @@ pub async fn desk_state(
         Ok((db, ctx)) => Ok(DeskState::SignedIn {
             info: Box::new(info(&state, &db, &ctx).await?),
         }),
+        // Signed in without the server, or it went away: the counter works.
+        Err(e) if e.is_unreachable() => match state.desk_user().await {
+            Some(ctx) => Ok(DeskState::SignedIn {
+                info: Box::new(state.offline_info(&ctx)),
+            }),
+            None => Err(e),
+        },
         Err(Error::SignedOut) => match (state.locked_user().await, state.shop()) {
             (Some(ctx), _) => Ok(DeskState::Locked { user: ctx.user }),
             // A chain server is set up by `banco admin init`, never claimed.
@@ -134,8 +162,8 @@ pub async fn sign_in(
     req: wire::SignIn,
 ) -> Result<Response<wire::SignIn>> {
     let wire::SignIn { login, password } = req;
-    let (db, ctx) = state.check_sign_in(&login, password).await?;
-    signed_in(&state, db, ctx).await
+    let checked = state.check_sign_in(&login, password).await?;
+    enter(&state, checked).await
 }
 
 /// Unlocks the desk with the locked user's password.
@@ -146,9 +174,21 @@ pub async fn unlock_desk(
 ) -> Result<Response<wire::UnlockDesk>> {
     let wire::UnlockDesk { password } = req;
     let who = state.locked_user().await.ok_or(Error::SignedOut)?;
-    let db = state.desk_db().await.ok_or(Error::SignedOut)?;
-    let ctx = sign_in::verify_user(&db, who.tenant_id(), who.user.id, password).await?;
-    signed_in(&state, db, ctx).await
+    let Some(db) = state.desk_db().await else {
+        // Locked while offline: checked as the offline sign-in was.
+        let login = who.user.login.clone().ok_or(Error::SignedOut)?;
+        let checked = state.sign_in_offline(&login, password).await?;
+        return enter(&state, checked).await;
+    };
+    match sign_in::verify_user(&db, who.tenant_id(), who.user.id, password.clone()).await {
+        Ok(ctx) => signed_in(&state, db, ctx).await,
+        Err(e) if e.is_unreachable() => {
+            let login = who.user.login.clone().ok_or(e)?;
+            let checked = state.sign_in_offline(&login, password).await?;
+            enter(&state, checked).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Locks the desk.
@@ -196,8 +236,8 @@ pub async fn switch_user(
             reason: "wrong_credentials",
             retry_after_s: 0,
         })?;
-    let (next_db, next) = state.check_sign_in(&login, password).await?;
-    signed_in(&state, next_db, next).await
+    let checked = state.check_sign_in(&login, password).await?;
+    enter(&state, checked).await
 }
 
 /// Sets a user's password (and login).
@@ -234,7 +274,12 @@ pub async fn forget_computer(
 ) -> Result<Response<wire::ForgetComputer>> {
     let wire::ForgetComputer {} = req;
     let (_, ctx) = state.acting().await?;
-    sign_in::forget_this_computer(&ctx, &state.database_url())
+    let forgotten = sign_in::forget_this_computer(&ctx, &state.database_url())?;
+    // Nobody signs in offline here any more either.
+    if let (Some(o), Some(server)) = (state.outbox().await?, state.server_key()) {
+        o.forget_users(&server).await?;
+    }
+    Ok(forgotten)
 }
 
 /// Deactivates or reactivates a user.

@@ -16,6 +16,7 @@ pub mod commands;
 pub mod contact_commands;
 pub mod deal_commands;
 pub mod desk_commands;
+pub mod outbox_commands;
 pub mod record_commands;
 
 use std::path::PathBuf;
@@ -45,6 +46,9 @@ pub struct AppState {
     failed: Option<banco::ErrorPayload>,
     /// The task following other desks' changes for who is signed in.
     feed: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// This computer's outbox (a chain server's desk), opened on first use
+    /// (see [`outbox_commands`]).
+    outbox: tokio::sync::OnceCell<banco::store::outbox::Outbox>,
 }
 
 /// Where a desk's data lives.
@@ -72,6 +76,10 @@ struct Desk {
     db: Option<Db>,
     /// The desk is locked: the same user unlocks it with their password.
     locked: bool,
+    /// Signed in while the chain server could not be reached (`db` is
+    /// `None`): the login and password the desk reconnects with once the
+    /// server is back (see [`outbox_commands::keep_sending`]).
+    offline_login: Option<(String, banco::model::Password)>,
 }
 
 impl AppState {
@@ -89,6 +97,7 @@ impl AppState {
             picked: Default::default(),
             app: Default::default(),
             feed: Default::default(),
+            outbox: Default::default(),
             failed: None,
         }
     }
@@ -268,7 +277,14 @@ impl AppState {
                 who: Some(who),
                 db: Some(db),
                 locked: false,
+                ..
             } => (who, db),
+            Desk {
+                who: Some(_),
+                db: None,
+                locked: false,
+                ..
+            } => return Err(banco::Error::Offline),
             _ => return Err(banco::Error::SignedOut),
         };
         match Ctx::of(&db, who.tenant_id(), who.user.id).await {
@@ -292,23 +308,37 @@ impl AppState {
     }
 
     /// Signs `login` in with `password`: on the shop's database, or on the
-    /// chain server as that login (a connection of their own).
+    /// chain server as that login (a connection of their own); when that
+    /// server cannot be reached, against what this computer kept of the
+    /// user's last online sign-in ([`SignedIn::Offline`]).
     ///
     /// Errors: as [`banco::services::sign_in::sign_in`] and
-    /// [`banco::services::sign_in::sign_in_server`].
+    /// [`banco::services::sign_in::sign_in_server`]; for a server that
+    /// cannot be reached, as [`banco::services::outbox::sign_in_offline`].
     pub async fn check_sign_in(
         &self,
         login: &str,
         password: banco::model::Password,
-    ) -> banco::Result<(Db, Ctx)> {
+    ) -> banco::Result<SignedIn> {
         use banco::services::sign_in;
         if let Some(e) = self.start_up_failure() {
             return Err(e);
         }
         let place = self.place();
-        match &place.shop {
-            Some(db) => Ok((db.clone(), sign_in::sign_in(db, login, password).await?)),
-            None => sign_in::sign_in_server(&place.url, login, password).await,
+        if let Some(db) = &place.shop {
+            let ctx = sign_in::sign_in(db, login, password).await?;
+            return Ok(SignedIn::Online(db.clone(), ctx));
+        }
+        match sign_in::sign_in_server(&place.url, login, password.clone()).await {
+            Ok((db, ctx)) => {
+                self.remember_sign_in(&db, &ctx, login, &password).await;
+                Ok(SignedIn::Online(db, ctx))
+            }
+            Err(e) if e.is_unreachable() => {
+                tracing::warn!("chain server unreachable, signing {login} in offline: {e}");
+                self.sign_in_offline(login, password).await
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -343,6 +373,7 @@ impl AppState {
                 who,
                 db,
                 locked: false,
+                offline_login: None,
             },
         );
         if let Some(old) = old.db.filter(|_| self.shop().is_none()) {
@@ -352,6 +383,17 @@ impl AppState {
             }
         }
     }
+}
+
+/// A checked sign-in: on the database, or offline (see
+/// [`AppState::check_sign_in`]).
+pub enum SignedIn {
+    /// Signed in on the shop's file or the chain server.
+    Online(Db, Ctx),
+    /// The chain server could not be reached: the user as this computer
+    /// knew them at their last online sign-in, with the login and password
+    /// to reconnect with.
+    Offline(Ctx, String, banco::model::Password),
 }
 
 /// Where a desk connects at start.
@@ -420,8 +462,14 @@ async fn open(start: Start, data_dir: PathBuf) -> (AppState, String) {
         }
         if let Start::Server(server) = &start {
             let state = AppState::new(None, url.clone(), location.clone(), data_dir.clone());
-            if let Some(session) = banco::services::desk_connection::reopen(server).await? {
-                state.set_desk(Some(session)).await;
+            match banco::services::desk_connection::reopen(server).await {
+                Ok(Some(session)) => state.set_desk(Some(session)).await,
+                Ok(None) => {}
+                // The sign-in screen, where the user signs in offline.
+                Err(e) if e.is_unreachable() => {
+                    tracing::warn!("chain server unreachable at start: {e}");
+                }
+                Err(e) => return Err(e),
             }
             return Ok(state);
         }
@@ -567,6 +615,7 @@ pub fn run() {
             let _ = state.app.set(app.handle().clone());
             let _ = APP.set(app.handle().clone());
             state.start_following();
+            outbox_commands::keep_sending(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -587,7 +636,11 @@ pub fn run() {
             desk_commands::forget_computer,
             commands::add_user,
             commands::find_matches,
-            commands::capture_lead,
+            outbox_commands::capture_lead,
+            outbox_commands::outbox_status,
+            outbox_commands::list_outbox,
+            outbox_commands::send_outbox,
+            outbox_commands::remove_outbox_entry,
             commands::list_leads,
             commands::lead_detail,
             commands::change_status,

@@ -23,6 +23,7 @@ mod json_text;
 mod kpi;
 mod lead;
 mod meeting_server;
+mod outbox;
 mod person;
 mod record;
 mod string_enum;
@@ -81,6 +82,7 @@ pub use lead::{
 pub use meeting_server::{
     check_meeting_domain, meeting_base, meeting_host, meeting_url, room_name,
 };
+pub use outbox::{OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, SavedCapture};
 pub use person::{search_key, LeadElsewhere, Person, PersonMatch};
 pub use record::{
     check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,

@@ -289,4 +289,8 @@ pub struct AppInfo {
     pub backend: String,
     /// Database location (password redacted).
     pub location: String,
+    /// Signed in without the chain server (it could not be reached): only
+    /// the counter works, and its captures wait in the outbox.
+    #[serde(default)]
+    pub offline: bool,
 }

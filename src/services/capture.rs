@@ -135,9 +135,21 @@ async fn matches_in(
 /// `campaign_id`: `unknown_value`), [`Error::NotFound`] for an unknown
 /// `person_id`.
 pub async fn capture_lead(db: &Db, ctx: &Ctx, input: CaptureLead) -> Result<CaptureOutcome> {
+    capture_lead_at(db, ctx, input, super::now()).await
+}
+
+/// [`capture_lead`] of a capture taken at `at` (UTC), the lead's creation
+/// time: an outbox entry sent later keeps the time it was taken.
+pub(crate) async fn capture_lead_at(
+    db: &Db,
+    ctx: &Ctx,
+    input: CaptureLead,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<CaptureOutcome> {
     let valid = input.validate(ctx.region()).map_err(Error::Validation)?;
     let lead_id = input.id.unwrap_or_else(Uuid::now_v7);
-    with_tx!(db, |c| capture_in(c, ctx, &input, &valid, lead_id).await)
+    with_tx!(db, |c| capture_in(c, ctx, &input, &valid, lead_id, at)
+        .await)
 }
 
 async fn capture_in(
@@ -146,6 +158,7 @@ async fn capture_in(
     input: &CaptureLead,
     valid: &ValidCapture,
     lead_id: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<CaptureOutcome> {
     let tenant = ctx.tenant_id();
     if let Some(lead) = c.get_lead(tenant, lead_id).await? {
@@ -193,7 +206,6 @@ async fn capture_in(
         term: clean(&input.utm.term),
         content: clean(&input.utm.content),
     };
-    let at = super::now();
     let existing = match input.person_id {
         Some(id) => Some(
             c.get_person(tenant, id)

@@ -26,6 +26,7 @@ pub mod kpi;
 pub mod leads;
 pub mod meetings;
 pub mod notes;
+pub mod outbox;
 pub mod pipelines;
 pub mod rules;
 pub mod search;

@@ -53,6 +53,7 @@ pub mod leads;
 pub mod meetings;
 pub mod merge;
 pub mod notes;
+pub mod outbox;
 pub mod people;
 pub mod pipelines;
 pub mod search;
@@ -217,6 +218,24 @@ fn pg_server_options(url: &str) -> Result<PgConnectOptions> {
             options
         },
     )
+}
+
+/// The name of a chain server as the outbox files its captures:
+/// `host:port/database`, without login, password or options, so every
+/// login of one server shares it.
+fn server_key_of(options: &PgConnectOptions) -> String {
+    format!(
+        "{}:{}/{}",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or_default()
+    )
+}
+
+/// [`server_key_of`] a Postgres URL (the outbox of a desk that cannot
+/// reach it). Errors: [`Error::Database`] for a URL sqlx cannot read.
+pub fn server_key(url: &str) -> Result<String> {
+    Ok(server_key_of(&PgConnectOptions::from_str(url)?))
 }
 
 /// Whether a connection error is the server refusing the login or its
@@ -434,6 +453,12 @@ impl Db {
     /// `None` for Postgres.
     pub fn sqlite_dir(&self) -> Option<&Path> {
         self.sqlite_dir.as_deref()
+    }
+
+    /// The chain server this pool reaches, as `host:port/database`
+    /// ([`server_key`]); `None` for SQLite.
+    pub fn server_key(&self) -> Option<String> {
+        self.server.as_deref().map(server_key_of)
     }
 
     /// Which backend this is.

@@ -3,9 +3,8 @@
 //! (enabled by `app.withGlobalTauri`).
 
 use banco::model::{
-    AppInfo, CaptureLead, CaptureOutcome, FieldError, ImportField, ImportPreview, ImportReport,
-    ImportRequest, LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange,
-    User,
+    AppInfo, CaptureLead, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest,
+    LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange, User,
 };
 use banco::wire::{self, Command};
 use banco::{ErrorKind, ErrorPayload};
@@ -65,8 +64,10 @@ async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R,
 }
 
 mod desk;
+mod outbox;
 mod panics;
 pub use desk::*;
+pub use outbox::*;
 pub use panics::fail_waiting_calls;
 
 /// The window event [`crate::pages::desk::Gate`] listens to: a command
@@ -100,13 +101,18 @@ fn local_error(message: &str) -> ErrorPayload {
 /// line at the bottom of the window (id `load-error`, the translated error,
 /// replaced by the next failure, closed by a click). Every call whose
 /// failure has no place of its own on the page goes through this, so no
-/// failure is dropped.
+/// failure is dropped (an unreachable chain server is shown by the
+/// outbox banner instead).
 pub fn shown<T>(result: Result<T, ErrorPayload>) -> Option<T> {
     match result {
         Ok(value) => Some(value),
         Err(e) => {
             let text = crate::i18n::error_text(&e);
             web_sys::console::error_1(&format!("{}: {}", e.message_key, e.message).into());
+            // An unreachable chain server is said once, by the outbox banner.
+            if e.kind == ErrorKind::Unreachable {
+                return None;
+            }
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 if let Some(old) = doc.get_element_by_id("load-error") {
                     old.remove();
@@ -173,12 +179,6 @@ pub async fn find_matches_with_name(
         email: email.to_string(),
         first_name: Some(first_name.to_string()),
         last_name: Some(last_name.to_string()),
-    })
-    .await
-}
-pub async fn capture_lead(input: &CaptureLead) -> Result<CaptureOutcome, ErrorPayload> {
-    invoke(wire::CaptureLead {
-        input: input.clone(),
     })
     .await
 }

@@ -37,10 +37,11 @@ pub enum Screen {
     Duplicates,
     Mentions,
     Settings,
+    Outbox,
 }
 
 impl Screen {
-    const ALL: [Screen; 10] = [
+    const ALL: [Screen; 11] = [
         Screen::Counter,
         Screen::Leads,
         Screen::Companies,
@@ -51,6 +52,7 @@ impl Screen {
         Screen::Import,
         Screen::Duplicates,
         Screen::Settings,
+        Screen::Outbox,
     ];
 
     fn key(self) -> &'static str {
@@ -66,6 +68,21 @@ impl Screen {
             Screen::Duplicates => "nav.duplicates",
             Screen::Mentions => "nav.mentions",
             Screen::Settings => "nav.settings",
+            Screen::Outbox => "nav.outbox",
+        }
+    }
+
+    /// Whether the nav shows this screen to `info`'s user: managers'
+    /// screens to managers, the outbox on a chain server, and only the
+    /// counter and the outbox while the desk is offline.
+    fn shown_to(self, info: &AppInfo) -> bool {
+        let manager = info.user.role.is_manager();
+        match self {
+            Screen::Counter | Screen::Outbox if info.offline => true,
+            _ if info.offline => false,
+            Screen::Settings | Screen::Import | Screen::Duplicates => manager,
+            Screen::Outbox => info.backend == "postgres",
+            _ => true,
         }
     }
 
@@ -82,6 +99,7 @@ impl Screen {
             Screen::Duplicates => "nav-duplicates",
             Screen::Mentions => "nav-mentions",
             Screen::Settings => "nav-settings",
+            Screen::Outbox => "nav-outbox",
         }
     }
 }
@@ -361,7 +379,7 @@ pub fn app(props: &AppProps) -> Html {
                     <button id="lock-desk" class="topbar-button" onclick={{ let lock = props.on_lock.clone(); Callback::from(move |_| lock.emit(())) }}>{ tr("desk.lock") }</button>
                 </header>
                 <nav>
-                    { for Screen::ALL.iter().filter(|s| shared.can_manage() || !matches!(s, Screen::Settings | Screen::Import | Screen::Duplicates)).map(|s| {
+                    { for Screen::ALL.iter().filter(|s| s.shown_to(&shared.info)).map(|s| {
                         let (screen_state, record) = (screen.clone(), record.clone());
                         let s = *s;
                         html! {
@@ -372,6 +390,9 @@ pub fn app(props: &AppProps) -> Html {
                     }) }
                 </nav>
                 <main>
+                    <pages::outbox::OutboxBanner
+                        on_open={{ let (screen, record) = (screen.clone(), record.clone()); Callback::from(move |_| { record.set(None); screen.set(Screen::Outbox) }) }}
+                        on_online={shared.set_info.clone()} />
                     { error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }
                     { match (*record, *screen) {
                         (Some((kind, id)), _) => html! { <pages::records::RecordView key={id.to_string()} {kind} {id}
@@ -387,6 +408,7 @@ pub fn app(props: &AppProps) -> Html {
                         (None, Screen::Duplicates) => html! { <pages::duplicates::Duplicates /> },
                         (None, Screen::Mentions) => html! { <pages::mentions::Mentions /> },
                         (None, Screen::Settings) => html! { <pages::settings::Settings /> },
+                        (None, Screen::Outbox) => html! { <pages::outbox::Outbox /> },
                     } }
                 </main>
                 // Each dialog slot is always one node (empty when closed):

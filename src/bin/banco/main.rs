@@ -35,7 +35,7 @@ use banco::model::{
     CaptureLead, ConsentChoices, ConsentKind, DuplicatePolicy, ImportField, ImportRequest,
     Interest, LeadQuery, LeadSort, LeadStatus, RowStatus, SourceChannel,
 };
-use banco::services::{capture, custom_fields, export, import, leads, seed, Ctx};
+use banco::services::{custom_fields, export, import, leads, seed, Ctx};
 use banco::store::{default_data_dir, sqlite_url_in, Db};
 use banco::{Error, Result};
 use chrono::NaiveDate;
@@ -45,6 +45,7 @@ use uuid::Uuid;
 mod admin_cli;
 mod contacts;
 mod deals;
+mod outbox_cli;
 mod output;
 mod records;
 mod staff_cli;
@@ -63,6 +64,7 @@ Counter and customers:
   note           Write a note on a record
   search         Search people, companies, leads, deals and notes
   duplicates     Find and merge duplicate people or companies
+  outbox         Captures waiting for an unreachable chain server
 
 Sales:
   deal           Deals: list, show, add, move, link a customer
@@ -145,6 +147,11 @@ enum Command {
     Export {
         #[command(subcommand)]
         what: ExportWhat,
+    },
+    /// Captures waiting for an unreachable chain server (this computer's outbox).
+    Outbox {
+        #[command(subcommand)]
+        command: outbox_cli::OutboxCommand,
     },
     /// Leads.
     Lead {
@@ -560,6 +567,31 @@ fn custom_filters(values: &[String]) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
+/// The capture `banco lead add` describes.
+fn capture_input(a: LeadAdd) -> Result<CaptureLead> {
+    let mut consents = ConsentChoices::default();
+    for c in &a.consent {
+        match parse(ConsentKind::parse(c, "consent"))? {
+            ConsentKind::ServiceContact => consents.service_contact = true,
+            ConsentKind::Marketing => consents.marketing = true,
+            ConsentKind::Profiling => consents.profiling = true,
+            ConsentKind::ThirdParties => consents.third_parties = true,
+        }
+    }
+    Ok(CaptureLead {
+        first_name: a.first_name,
+        last_name: a.last_name,
+        phone: a.phone,
+        email: a.email,
+        interest: parse(Interest::parse(&a.interest, "interest"))?,
+        source_channel: parse(SourceChannel::parse(&a.source, "source_channel"))?,
+        store_id: a.store,
+        note: a.note,
+        consents,
+        ..Default::default()
+    })
+}
+
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value).map_err(|e| Error::Io {
         path: "stdout".into(),
@@ -578,15 +610,39 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Admin { command } => return admin_cli::run(&url, command).await,
         _ => {}
     }
-    let (db, ctx) = staff_cli::open_signed_in(&url, cli.sign_in.as_deref()).await?;
-    let result = command(&db, &ctx, cli.command).await;
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    let login = cli.sign_in.as_deref();
+    let (db, ctx) = match staff_cli::open_signed_in(&url, login).await {
+        Ok((db, ctx, password)) => {
+            if let (Some(login), Some(password)) = (login, password) {
+                outbox_cli::remember(&db, &ctx, &data_dir, login, &password).await;
+            }
+            (db, ctx)
+        }
+        Err(e) if e.is_unreachable() && banco::store::is_postgres_url(&url) => {
+            let what = match cli.command {
+                Command::Lead {
+                    command: LeadCommand::Add(a),
+                } => outbox_cli::Offline::Add(Box::new(capture_input(a)?)),
+                Command::Outbox {
+                    command: outbox_cli::OutboxCommand::List(args),
+                } => outbox_cli::Offline::List(args),
+                _ => outbox_cli::Offline::Other,
+            };
+            let password = |l: &str| staff_cli::login_password(&url, l);
+            return outbox_cli::offline(&url, &data_dir, login, password, what, e).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let result = command(&db, &ctx, &data_dir, cli.command).await;
     db.close().await;
     result
 }
 
-async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
+async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Command) -> Result<()> {
     match command {
         Command::Connect { .. } | Command::Forget | Command::Admin { .. } => Ok(()),
+        Command::Outbox { command } => outbox_cli::run(db, ctx, data_dir, command).await,
         Command::Migrate => {
             println!(
                 "database ready: tenant {} ({}), acting user {}",
@@ -623,32 +679,7 @@ async fn command(db: &Db, ctx: &Ctx, command: Command) -> Result<()> {
         } => records::export_vcard(db, ctx, person, company, output.as_ref()).await,
         Command::Lead {
             command: LeadCommand::Add(a),
-        } => {
-            let mut consents = ConsentChoices::default();
-            for c in &a.consent {
-                match parse(ConsentKind::parse(c, "consent"))? {
-                    ConsentKind::ServiceContact => consents.service_contact = true,
-                    ConsentKind::Marketing => consents.marketing = true,
-                    ConsentKind::Profiling => consents.profiling = true,
-                    ConsentKind::ThirdParties => consents.third_parties = true,
-                }
-            }
-            let input = CaptureLead {
-                first_name: a.first_name,
-                last_name: a.last_name,
-                phone: a.phone,
-                email: a.email,
-                interest: parse(Interest::parse(&a.interest, "interest"))?,
-                source_channel: parse(SourceChannel::parse(&a.source, "source_channel"))?,
-                store_id: a.store,
-                note: a.note,
-                consents,
-                ..Default::default()
-            };
-            let out = capture::capture_lead(db, ctx, input).await?;
-            println!("{}", json(&out)?);
-            Ok(())
-        }
+        } => outbox_cli::lead_add(db, ctx, data_dir, capture_input(a)?).await,
         Command::Lead {
             command:
                 LeadCommand::List {

@@ -68,9 +68,15 @@ pub enum StoreCommand {
 /// acting user is the Banco user of the connected login. SQLite: see
 /// [`signed_in`].
 ///
+/// Returns the password a chain server's `login` signed in with, for
+/// keeping an offline verifier.
+///
 /// Errors: [`Error::SignIn`] (`wrong_credentials`, `not_a_user`,
 /// `login_required`); [`Error::SchemaMismatch`]; as [`Db::connect`].
-pub async fn open_signed_in(url: &str, login: Option<&str>) -> Result<(Db, Ctx)> {
+pub async fn open_signed_in(
+    url: &str,
+    login: Option<&str>,
+) -> Result<(Db, Ctx, Option<banco::model::Password>)> {
     use banco::services::sign_in;
     let login = login.filter(|l| !l.trim().is_empty());
     if !banco::store::is_postgres_url(url) {
@@ -81,7 +87,7 @@ pub async fn open_signed_in(url: &str, login: Option<&str>) -> Result<(Db, Ctx)>
         }
         .await;
         return match ctx {
-            Ok(ctx) => Ok((db, ctx)),
+            Ok(ctx) => Ok((db, ctx, None)),
             Err(e) => {
                 db.close().await;
                 Err(e)
@@ -89,16 +95,24 @@ pub async fn open_signed_in(url: &str, login: Option<&str>) -> Result<(Db, Ctx)>
         };
     }
     if let Some(login) = login {
-        let password = match std::env::var("BANCO_PASSWORD") {
-            Ok(p) => banco::model::Password(p),
-            Err(_) => match saved_login_password(url, login)? {
-                Some(p) => p,
-                None => prompt(login)?,
-            },
-        };
-        return sign_in::sign_in_server(url, login, password).await;
+        let password = login_password(url, login)?;
+        let (db, ctx) = sign_in::sign_in_server(url, login, password.clone()).await?;
+        return Ok((db, ctx, Some(password)));
     }
-    sign_in::open_server(url).await
+    let (db, ctx) = sign_in::open_server(url).await?;
+    Ok((db, ctx, None))
+}
+
+/// The password of `login` on the chain server at `url`: `$BANCO_PASSWORD`,
+/// else the one kept in the OS keychain, else typed at the prompt.
+pub fn login_password(url: &str, login: &str) -> Result<banco::model::Password> {
+    match std::env::var("BANCO_PASSWORD") {
+        Ok(p) => Ok(banco::model::Password(p)),
+        Err(_) => match saved_login_password(url, login)? {
+            Some(p) => Ok(p),
+            None => prompt(login),
+        },
+    }
 }
 
 /// The password kept in the OS keychain for `login` on `url`'s server.

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use banco::model::{CaptureLead, CaptureOutcome, FieldError, Interest, PersonMatch, SourceChannel};
+use banco::model::{CaptureLead, FieldError, Interest, PersonMatch, SavedCapture, SourceChannel};
 use gloo_timers::callback::Timeout;
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -126,7 +126,7 @@ pub fn counter() -> Html {
         })
     };
     let server_error = use_state(|| None::<String>);
-    let saved = use_state(|| None::<CaptureOutcome>);
+    let saved = use_state(|| None::<SavedCapture>);
     let matches = use_state(Vec::<PersonMatch>::new);
     let busy = use_state(|| false);
     let first = use_node_ref();
@@ -296,12 +296,20 @@ pub fn counter() -> Html {
     html! {
         <div class="counter">
             <h1>{ tr("counter.title") }</h1>
-            { saved.as_ref().map(|o| html! {
-                <div class="banner ok" id="counter-saved" role="status">
-                    { tr_with("counter.saved", [("name", o.person.full_name())]) }
-                    { if o.existing_person { format!(" · {}", tr("counter.saved_existing")) } else { String::new() } }
-                    { if o.deal_id.is_some() { format!(" · {}", tr("counter.deal_opened")) } else { String::new() } }
-                </div>
+            { saved.as_ref().map(|s| match s {
+                SavedCapture::Delivered(o) => html! {
+                    <div class="banner ok" id="counter-saved" role="status">
+                        { tr_with("counter.saved", [("name", o.person.full_name())]) }
+                        { if o.existing_person { format!(" · {}", tr("counter.saved_existing")) } else { String::new() } }
+                        { if o.deal_id.is_some() { format!(" · {}", tr("counter.deal_opened")) } else { String::new() } }
+                    </div>
+                },
+                // The server could not be reached: kept on this computer.
+                SavedCapture::Queued { waiting, .. } => html! {
+                    <div class="banner warn" id="counter-queued" role="status">
+                        { tr_with("counter.queued", [("waiting", waiting.to_string())]) }
+                    </div>
+                },
             }) }
             { server_error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             <div class="layout-counter">

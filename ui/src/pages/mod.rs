@@ -18,6 +18,7 @@ pub mod leads;
 pub mod meetings;
 pub mod mentions;
 pub mod notes;
+pub mod outbox;
 pub mod pipeline_settings;
 pub mod records;
 pub mod sales_settings;
