@@ -1,164 +1,25 @@
 //! Never lose a lead: captures taken while the chain server cannot be reached wait in the desk's outbox and arrive exactly once — after the server comes back, through `SIGKILL`s of `banco outbox send`, and through connections dropped mid-transaction.
 //!
-//! The server is reached through a loopback TCP proxy the test controls:
-//! "stopped" closes its port and every open connection (what a client sees
-//! of a server that is down); "cut" drops each connection after a random
-//! number of bytes, at any point of a transaction.
+//! The server is reached through a loopback TCP proxy the test controls
+//! (`tests/proxy`).
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
+mod proxy;
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use banco::model::*;
 use banco::services::{outbox, sign_in, staff, Ctx};
 use banco::store::outbox::Outbox;
 use banco::store::Db;
-use rand::Rng;
 use sqlx::Connection;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use common::{unique_login, walk_in, PG_PASSWORD};
-
-/// A loopback proxy in front of the test cluster.
-struct Proxy {
-    port: u16,
-    upstream: String,
-    /// The accept loop and every connection's task.
-    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
-    /// 0: never cut; else each connection is cut after a random number of
-    /// client bytes between `cut / 4` and `cut`.
-    cut: Arc<AtomicU64>,
-    /// Connections cut so far.
-    cuts: Arc<AtomicU64>,
-}
-
-impl Proxy {
-    async fn start(server_url: &str) -> Proxy {
-        let u = url::Url::parse(server_url).unwrap();
-        let upstream = format!("{}:{}", u.host_str().unwrap(), u.port().unwrap_or(5432));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let proxy = Proxy {
-            port,
-            upstream,
-            tasks: Arc::default(),
-            cut: Arc::default(),
-            cuts: Arc::default(),
-        };
-        proxy.serve(listener);
-        proxy
-    }
-
-    fn serve(&self, listener: TcpListener) {
-        let (upstream, tasks, cut, cuts) = (
-            self.upstream.clone(),
-            self.tasks.clone(),
-            self.cut.clone(),
-            self.cuts.clone(),
-        );
-        let accept_tasks = tasks.clone();
-        let accept = tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                let Ok(server) = TcpStream::connect(&upstream).await else {
-                    continue;
-                };
-                let limit = match cut.load(Ordering::SeqCst) {
-                    0 => u64::MAX,
-                    n => rand::thread_rng().gen_range(n / 4..=n),
-                };
-                let cuts = cuts.clone();
-                let task = tokio::spawn(pipe(client, server, limit, cuts));
-                accept_tasks.lock().unwrap().push(task);
-            }
-        });
-        tasks.lock().unwrap().push(accept);
-    }
-
-    /// The server "stops": its port refuses connections and every open
-    /// connection is closed.
-    fn stop(&self) {
-        for task in self.tasks.lock().unwrap().drain(..) {
-            task.abort();
-        }
-    }
-
-    /// The server is back on the same port.
-    async fn resume(&self) {
-        let mut tries = 0;
-        let listener = loop {
-            match TcpListener::bind(("127.0.0.1", self.port)).await {
-                Ok(l) => break l,
-                Err(e) if tries < 50 => {
-                    tries += 1;
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("cannot listen on {} again: {e}", self.port),
-            }
-        };
-        self.serve(listener);
-    }
-
-    /// `url` reaching the server through this proxy.
-    fn url(&self, url: &str) -> String {
-        let mut u = url::Url::parse(url).unwrap();
-        u.set_host(Some("127.0.0.1")).unwrap();
-        u.set_port(Some(self.port)).unwrap();
-        u.to_string()
-    }
-}
-
-/// Copies both ways until either side closes, or cuts both after
-/// `limit` bytes in one direction (chosen at random): from the desk, so a
-/// statement or a COMMIT never arrives, or from the server, so an answer —
-/// a COMMIT's included — is lost after the server acted on it.
-async fn pipe(mut client: TcpStream, mut server: TcpStream, limit: u64, cuts: Arc<AtomicU64>) {
-    let upstream_cut = rand::thread_rng().gen_bool(0.5);
-    let (up_limit, down_limit) = if upstream_cut {
-        (limit, u64::MAX)
-    } else {
-        (u64::MAX, limit)
-    };
-    let (mut cr, mut cw) = client.split();
-    let (mut sr, mut sw) = server.split();
-    tokio::select! {
-        _ = copy_until(&mut cr, &mut sw, up_limit, &cuts) => {},
-        _ = copy_until(&mut sr, &mut cw, down_limit, &cuts) => {},
-    }
-}
-
-async fn copy_until(
-    from: &mut (impl AsyncReadExt + Unpin),
-    to: &mut (impl AsyncWriteExt + Unpin),
-    limit: u64,
-    cuts: &AtomicU64,
-) {
-    let mut sent = 0u64;
-    let mut buf = vec![0u8; 8192];
-    loop {
-        let n = match from.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => n,
-        };
-        let room = limit.saturating_sub(sent);
-        if (n as u64) >= room {
-            let _ = to.write_all(&buf[..room as usize]).await;
-            cuts.fetch_add(1, Ordering::SeqCst);
-            return;
-        }
-        if to.write_all(&buf[..n]).await.is_err() {
-            return;
-        }
-        sent += n as u64;
-    }
-}
+use proxy::{random_below, Proxy};
 
 /// A chain server, a staff member of its store with a login, and that
 /// member's desk signed in through `proxy`.
@@ -441,7 +302,6 @@ async fn killing_banco_outbox_send_three_times_still_delivers_each_capture_once(
     let outbox = Outbox::open(dir.path()).await.unwrap();
     let server = db.server_key().unwrap();
     let ids = queue_thousand(&outbox, &server, &ctx).await;
-    let mut rng = rand::thread_rng();
 
     let cli = |dir: &std::path::Path| {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_banco"));
@@ -468,7 +328,7 @@ async fn killing_banco_outbox_send_three_times_still_delivers_each_capture_once(
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        tokio::time::sleep(Duration::from_millis(rng.gen_range(0..800))).await;
+        tokio::time::sleep(Duration::from_millis(random_below(800))).await;
         child.start_kill().unwrap();
         let status = child.wait().await.unwrap();
         assert!(

@@ -137,10 +137,17 @@ pub async fn connect_server(
     if let Some(ca) = server.ca_file.take().filter(|p| !p.trim().is_empty()) {
         server.ca_file = Some(state.picked_path(&ca)?.display().to_string());
     }
-    let connected =
-        banco::services::desk_connection::connect_server(state.data_dir(), server, password)
-            .await?;
+    let connected = banco::services::desk_connection::connect_server(
+        state.data_dir(),
+        server,
+        password.clone(),
+    )
+    .await?;
     state.move_to_server(connected.url).await;
+    if let Some(login) = connected.ctx.user.login.clone() {
+        let (db, ctx) = (&connected.db, &connected.ctx);
+        state.remember_sign_in(db, ctx, &login, &password).await;
+    }
     signed_in(&state, connected.db, connected.ctx).await
 }
 

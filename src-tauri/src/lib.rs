@@ -463,7 +463,13 @@ async fn open(start: Start, data_dir: PathBuf) -> (AppState, String) {
         if let Start::Server(server) = &start {
             let state = AppState::new(None, url.clone(), location.clone(), data_dir.clone());
             match banco::services::desk_connection::reopen(server).await {
-                Ok(Some(session)) => state.set_desk(Some(session)).await,
+                Ok(Some((db, ctx))) => {
+                    // Kept for signing in offline, as after any online sign-in.
+                    if let Ok(Some(pw)) = banco::store::keychain::saved_password(&url) {
+                        state.remember_sign_in(&db, &ctx, &server.login, &pw).await;
+                    }
+                    state.set_desk(Some((db, ctx))).await;
+                }
                 Ok(None) => {}
                 // The sign-in screen, where the user signs in offline.
                 Err(e) if e.is_unreachable() => {

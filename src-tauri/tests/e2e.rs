@@ -21,6 +21,8 @@ mod calls;
 mod chain;
 #[path = "e2e/desk.rs"]
 mod desk;
+#[path = "../../tests/proxy/mod.rs"]
+mod proxy;
 
 const ENTER: &str = "\u{E007}";
 const TIMEOUT: Duration = Duration::from_secs(30);

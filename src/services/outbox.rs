@@ -236,6 +236,8 @@ pub async fn remember(
     let Some(server) = db.server_key() else {
         return Ok(());
     };
+    let login = crate::model::normalize_login(login).unwrap_or_else(|_| login.to_string());
+    let login = login.as_str();
     let kept = outbox.remembered(&server, login).await?;
     let verifier = match kept {
         Some(k) if matches_off_runtime(&k.verifier, password).await? => k.verifier,

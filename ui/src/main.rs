@@ -359,6 +359,8 @@ pub fn app(props: &AppProps) -> Html {
                     <span class="brand">{ "Banco" }</span>
                     <span>{ store_name }</span>
                     <span class="spacer"></span>
+                    // Offline only the counter works: no search, calls or mentions.
+                    { (!current.offline).then(|| html! { <>
                     <button id="open-search" class="topbar-button" onclick={{ let searching = searching.clone(); Callback::from(move |_| searching.set(true)) }}>
                         { tr("search.open") }<kbd>{ "Ctrl K" }</kbd>
                     </button>
@@ -367,6 +369,7 @@ pub fn app(props: &AppProps) -> Html {
                         { tr("nav.mentions") }
                         { (*unread > 0).then(|| html!{ <span class="count" id="mentions-count">{ *unread }</span> }) }
                     </button>
+                    </> }) }
                     <label for="current_user">{ tr("app.at_counter") }</label>
                     <select id="current_user" name="current_user" onchange={on_switch} ref={switcher.clone()}>
                         { for current.users.iter().filter(|u| u.active).map(|u| html! {

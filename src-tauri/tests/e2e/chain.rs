@@ -2,8 +2,10 @@
 //! "Chain server" choice, a refused password, the right one kept in the
 //! OS keychain (a real Secret Service, `gnome-keyring-daemon`, on the
 //! test's session bus) and never in the data folder, the next start signed
-//! in from the keychain, and a server whose schema is newer than the app
-//! shown on a screen of its own.
+//! in from the keychain; then the server going away (a proxy stopped): the
+//! desk signs its user in offline, the counter saves into the outbox, and
+//! once the server is back the capture arrives by itself, once; and a
+//! server whose schema is newer than the app shown on a screen of its own.
 
 use super::*;
 
@@ -136,14 +138,18 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
         "",
     );
 
+    // The desk reaches the server through a proxy the test can stop (a
+    // cable pulled, the server down).
+    let proxy = super::proxy::Proxy::start(server.as_str()).await;
+
     // First start: the chain server, with a wrong password first.
     let data = tempfile::tempdir().unwrap();
     let (driver, c) = launch(data.path(), &[("BANCO_LOG", "info".into())]).await;
     wait_text(&c, "#sign-in-title", "Benvenuto in Banco").await;
     click(&c, "#setup-server").await;
     wait_text(&c, "#connect-title", "server della catena").await;
-    type_into(&c, "#connect-host", &host).await;
-    type_into(&c, "#connect-port", &port.to_string()).await;
+    type_into(&c, "#connect-host", "127.0.0.1").await;
+    type_into(&c, "#connect-port", &proxy.port.to_string()).await;
     type_into(&c, "#connect-database", &database).await;
     // The throwaway cluster on loopback speaks no TLS.
     click(&c, "#connect-tls option[value='disable']").await;
@@ -208,6 +214,55 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     let (driver, c) = launch(data.path(), &[("BANCO_LOG", "info".into())]).await;
     wait_text(&c, "h1", "Nuovo cliente al banco").await;
     wait_text(&c, "#current_user", "Marta Sole").await;
+    let _ = c.close().await;
+    drop(driver);
+
+    // The server goes away. The next start cannot reach it: Marta signs in
+    // as this computer knew her, and the counter keeps saving, into the
+    // outbox; only the counter and the outbox are offered.
+    proxy.stop();
+    let (driver, c) = launch(data.path(), &[("BANCO_LOG", "info".into())]).await;
+    wait_text(&c, "#sign-in-title", "Accedi a Banco").await;
+    type_into(&c, "#sign-in-login", &login).await;
+    type_into(&c, "#sign-in-password", MARTA_PASSWORD).await;
+    click(&c, "#sign-in-submit").await;
+    wait_text(&c, "h1", "Nuovo cliente al banco").await;
+    wait_text(&c, "#outbox-banner", "Offline").await;
+    assert!(
+        c.find(Locator::Css("#nav-deals")).await.is_err(),
+        "offline, only the counter and the outbox are offered"
+    );
+    type_into(&c, "input[name=first_name]", "Elena").await;
+    type_into(&c, "input[name=last_name]", "Fabbri").await;
+    type_into(&c, "input[name=phone]", "347 555 1212").await;
+    click(&c, "input[name=consent_service_contact]").await;
+    click(&c, "#counter-save").await;
+    wait_text(&c, "#counter-queued", "Salvato su questo computer").await;
+    wait_text(&c, "#outbox-banner", "in attesa di invio: 1").await;
+    shot(&c, "44-offline-queued").await;
+    click(&c, "#outbox-open").await;
+    wait_text(&c, "#outbox-table", "Elena Fabbri").await;
+    shot(&c, "45-outbox").await;
+    let leads = || {
+        run(
+            &format!("{PG_BIN}/psql"),
+            &[
+                "-h", &host, "-p", &port.to_string(), "-U", server.username(), "-d", &database,
+                "-tA", "-c", "SELECT string_agg(p.first_name || ' ' || p.last_name, ',')                 FROM leads l JOIN people p ON p.id = l.person_id",
+            ],
+            None,
+        )
+    };
+    assert_eq!(leads().trim(), "", "nothing reached the server yet");
+
+    // The server is back: within a retry the desk reconnects Marta, sends
+    // the capture once, and offers every screen again.
+    proxy.resume().await;
+    wait_text(&c, "#outbox-empty", "tutto è sul server").await;
+    wait_gone(&c, "#outbox-banner").await;
+    wait_text(&c, "#nav-deals", "Trattative").await;
+    assert_eq!(leads().trim(), "Elena Fabbri");
+    shot(&c, "46-back-online").await;
     let _ = c.close().await;
     drop(driver);
 

@@ -24,24 +24,30 @@ pub struct BannerProps {
 pub fn outbox_banner(props: &BannerProps) -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
     let status = use_state(|| None::<OutboxStatus>);
-    let was_offline = shared.info.offline;
     {
-        let (status, on_online) = (status.clone(), props.on_online.clone());
+        let status = status.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 api::listen(api::OUTBOX_EVENT, move |s: OutboxStatus| {
-                    if was_offline && !s.offline {
-                        let on_online = on_online.clone();
-                        wasm_bindgen_futures::spawn_local(async move {
-                            if let Ok(info) = api::app_info().await {
-                                on_online.emit(info);
-                            }
-                        });
-                    }
-                    status.set(Some(s));
+                    status.set(Some(s))
                 })
                 .await;
             });
+        });
+    }
+    {
+        // Signed in offline and the server answers again: the frame's data
+        // (colleagues, stores, every screen) is read again.
+        let on_online = props.on_online.clone();
+        let back = shared.info.offline && status.is_some_and(|s| !s.offline);
+        use_effect_with(back, move |back| {
+            if *back {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(info) = api::app_info().await {
+                        on_online.emit(info);
+                    }
+                });
+            }
         });
     }
     {
