@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "import_preview",
     "import_check",
     "import_run",
+    "cancel_import",
     "save_import_report",
     "list_pipelines",
     "create_pipeline",

@@ -163,6 +163,12 @@ command! {
 }
 
 command! {
+    /// Asks the running import to stop: it rolls back, leaving nothing written.
+    CancelImport = "cancel_import" {
+    } -> ()
+}
+
+command! {
     /// Asks where to save the import report and writes it as CSV. Returns the
     /// path written, or `None` if the user cancelled.
     SaveImportReport = "save_import_report" {

@@ -2,7 +2,7 @@
 //! `Result<T, banco::Error>` (serialised as an `ErrorPayload` for the UI).
 //! Argument names are the JavaScript keys the UI sends (camelCase).
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering;
 
 use banco::services::{capture, import, leads, staff};
 use banco::wire::{self, Response};
@@ -127,8 +127,13 @@ pub async fn import_check(
     req: wire::ImportCheck,
 ) -> Result<Response<wire::ImportCheck>> {
     let wire::ImportCheck { path, mapping } = req;
-    let table = import::read_csv(&state.picked_path(&path)?)?;
-    Ok(import::check_mapping(&table, &mapping))
+    let path = state.picked_path(&path)?;
+    tauri::async_runtime::spawn_blocking(move || import::check_file(&path, &mapping))
+        .await
+        .map_err(|e| Error::Io {
+            path: "import".into(),
+            source: std::io::Error::other(e),
+        })?
 }
 
 /// Progress of a running import, emitted as the `import-progress` event.
@@ -150,7 +155,8 @@ pub async fn import_run(
     let wire::ImportRun { request } = req;
     let (db, ctx) = state.acting().await?;
     state.picked_path(&request.path)?;
-    let cancel = AtomicBool::new(false);
+    let cancel = state.import_cancel.clone();
+    cancel.store(false, Ordering::SeqCst);
     import::run(
         &db,
         &ctx,
@@ -161,6 +167,18 @@ pub async fn import_run(
         &cancel,
     )
     .await
+}
+
+/// Asks the running import to stop: it rolls back, leaving nothing written.
+#[tauri::command]
+pub async fn cancel_import(
+    state: State<'_, AppState>,
+    req: wire::CancelImport,
+) -> Result<Response<wire::CancelImport>> {
+    let wire::CancelImport {} = req;
+    state.acting().await?;
+    state.import_cancel.store(true, Ordering::SeqCst);
+    Ok(())
 }
 
 /// Asks where to save the import report and writes it as CSV. Returns the

@@ -46,6 +46,8 @@ pub struct AppState {
     failed: Option<banco::ErrorPayload>,
     /// The task following other desks' changes for who is signed in.
     feed: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Set by `cancel_import` to stop the import running at this desk.
+    import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// This computer's outbox (a chain server's desk), opened on first use
     /// (see [`outbox_commands`]).
     outbox: tokio::sync::OnceCell<banco::store::outbox::Outbox>,
@@ -98,6 +100,7 @@ impl AppState {
             app: Default::default(),
             feed: Default::default(),
             outbox: Default::default(),
+            import_cancel: Default::default(),
             failed: None,
         }
     }
@@ -655,6 +658,7 @@ pub fn run() {
             commands::import_preview,
             commands::import_check,
             commands::import_run,
+            commands::cancel_import,
             commands::save_import_report,
             deal_commands::list_pipelines,
             deal_commands::create_pipeline,

@@ -386,6 +386,7 @@ async fn scenario(c: &Client, data: &std::path::Path) {
     wait_text(c, "#import-report", "scartate: 0.").await;
     shot(c, "06-import-report").await;
     desk::typed_paths_are_refused(c, &fixtures.join("customers-100.csv")).await;
+    desk::cancel_a_large_import(c, data).await;
 
     // The mislabelled file is caught before anything is written.
     desk::pick(

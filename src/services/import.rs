@@ -43,110 +43,7 @@ const ANALYZE_AFTER_ROWS: u64 = 5_000;
 /// Jaro–Winkler similarity above which a header is taken as a misspelling of a field name.
 const FUZZY_HEADER: f64 = 0.88;
 
-/// A CSV file read into memory.
-#[derive(Debug, Clone)]
-pub struct CsvTable {
-    /// Header row.
-    pub headers: Vec<String>,
-    /// Data rows with their line numbers in the file (header = line 1).
-    pub rows: Vec<(u64, Vec<String>)>,
-    /// Separator found.
-    pub delimiter: u8,
-}
-
-/// Reads a CSV file in any encoding [`decode_text`] reads (UTF-8, UTF-16
-/// with a BOM, or a guessed legacy one such as Windows-1252, what Excel on
-/// Italian Windows writes); the separator is
-/// the one of `,` `;` tab `|` that splits the header into most columns.
-///
-/// Errors: [`Error::Io`]; [`Error::Csv`] for broken quoting;
-/// [`Error::Validation`] `file`: `empty` when there is no header.
-pub fn read_csv(path: &Path) -> Result<CsvTable> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    parse_csv(&decode_text(&bytes))
-}
-
-/// Decodes a text file as products write them: a byte-order mark says
-/// UTF-8 or UTF-16 (Excel's "Unicode text", Outlook's "Unicode" CSV, some
-/// phones' vCards); without one, valid UTF-8 is UTF-8, and anything else
-/// is the legacy encoding `chardetng` (Firefox's detector) guesses from the
-/// bytes, with Italy's hint: Windows-1252 for Excel and Outlook on Italian
-/// Windows and Latin-1 vCards, Windows-1251 for a Cyrillic list, ISO-8859-2
-/// for a Polish or Romanian one. Every byte maps to some character, so
-/// nothing is refused here.
-pub fn decode_text(bytes: &[u8]) -> String {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return encoding
-            .decode_without_bom_handling(&bytes[bom..])
-            .0
-            .into_owned();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(t) => t.to_string(),
-        Err(_) => {
-            let mut detector = chardetng::EncodingDetector::new();
-            detector.feed(bytes, true);
-            let encoding = detector.guess(Some(b"it"), true);
-            encoding.decode_without_bom_handling(bytes).0.into_owned()
-        }
-    }
-}
-
-/// Parses CSV text (see [`read_csv`]).
-pub fn parse_csv(text: &str) -> Result<CsvTable> {
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = [b',', b';', b'\t', b'|']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if headers.iter().all(|h| h.is_empty()) {
-        return Err(Error::field("file", "empty"));
-    }
-    let mut rows = Vec::new();
-    let (mut counted_to, mut newlines) = (0usize, 0u64);
-    let bytecount = |b: &[u8]| b.iter().filter(|c| **c == b'\n').count() as u64;
-    for record in reader.records() {
-        let record = record?;
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        // Line numbers from the record's byte offset, counting the newlines
-        // since the previous record only (linear in the file, not rows ×
-        // size): correct with quoted fields that span lines. With CRLF
-        // endings the offset points at the `\n` that ends the previous line,
-        // hence the `+ 1`.
-        let line = match record.position() {
-            Some(p) => {
-                let end = (p.byte() as usize + 1).min(text.len());
-                if end > counted_to {
-                    newlines += bytecount(&text.as_bytes()[counted_to..end]);
-                    counted_to = end;
-                }
-                newlines + 1
-            }
-            None => 0,
-        };
-        rows.push((line, record.iter().map(|f| f.trim().to_string()).collect()));
-    }
-    Ok(CsvTable {
-        headers,
-        rows,
-        delimiter,
-    })
-}
+pub use super::csv_file::{decode_text, parse_csv, read_csv, read_csv_head, CsvStream, CsvTable};
 
 /// Header names (normalised: ASCII lower case, letters and digits only)
 /// that mean each field, in Italian and English.
@@ -347,8 +244,15 @@ pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
     guess_columns(headers, ImportField::ALL, synonyms, ImportField::is_single)
 }
 
-/// Rows read by [`guess`] to judge a column's values.
-const GUESS_ROWS: usize = 2_000;
+/// Rows read by [`guess`] to judge a column's values, and by
+/// [`preview`] and [`check_file`] to check a mapping against the content:
+/// the first rows of the file, whatever its size.
+pub const SAMPLE_ROWS: usize = 2_000;
+const GUESS_ROWS: usize = SAMPLE_ROWS;
+
+/// Rows read from the file at a time during an import (off the async
+/// runtime): the most of the file held in memory at once.
+const READ_ROWS: usize = 500;
 
 /// A value of a multi-valued cell: Google Contacts writes several phones of
 /// one kind as `+39 333 … ::: +39 02 …`; the first is the value.
@@ -740,9 +644,13 @@ pub fn check_mapping(table: &CsvTable, mapping: &[Option<ImportField>]) -> Vec<F
     problems
 }
 
-/// Reads a file and proposes a mapping, with the problems it would have.
+/// Reads a file's first [`SAMPLE_ROWS`] rows and proposes a mapping, with
+/// the problems it would have; counts the rest without keeping them.
+/// Reads files: call it off the async runtime.
+///
+/// Errors: as [`read_csv_head`].
 pub fn preview(path: &Path) -> Result<ImportPreview> {
-    let table = read_csv(path)?;
+    let table = read_csv_head(path, SAMPLE_ROWS)?;
     let (mapping, layout) = guess(&table);
     let problems = check_mapping(&table, &mapping);
     Ok(ImportPreview {
@@ -753,12 +661,33 @@ pub fn preview(path: &Path) -> Result<ImportPreview> {
             .take(PREVIEW_ROWS)
             .map(|(_, r)| r.clone())
             .collect(),
-        total_rows: table.rows.len() as u64,
+        total_rows: super::csv_file::count_rows(path)?,
         delimiter: table.delimiter as char,
         mapping,
         layout: layout.map(str::to_string),
         problems,
     })
+}
+
+/// [`check_mapping`] of `mapping` against the first [`SAMPLE_ROWS`] rows of
+/// the file at `path`. Reads the file: call it off the async runtime.
+///
+/// Errors: as [`read_csv_head`].
+pub fn check_file(path: &Path, mapping: &[Option<ImportField>]) -> Result<Vec<FieldError>> {
+    let table = read_csv_head(path, SAMPLE_ROWS)?;
+    let mut mapping = mapping.to_vec();
+    mapping.resize(table.headers.len(), None);
+    Ok(check_mapping(&table, &mapping))
+}
+
+/// Runs `f` on tokio's blocking pool (file reading, CPU-bound checks).
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Io {
+            path: "import".into(),
+            source: std::io::Error::other(e),
+        })?
 }
 
 /// Reads interest values in Italian or English (`fibra`, `luce`, `energia`, …).
@@ -805,11 +734,20 @@ pub async fn run(
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
     ctx.require_manager("import_data")?;
-    let path = Path::new(&request.path);
-    let table = read_csv(path)?;
+    let path = std::path::PathBuf::from(&request.path);
+    // The mapping is checked on the first rows, the rows counted (for the
+    // progress bar) and the file opened, all off the async runtime.
+    let (mut problems, total, stream) = {
+        let (path, mapping) = (path.clone(), request.mapping.clone());
+        blocking(move || {
+            let problems = check_file(&path, &mapping)?;
+            let total = super::csv_file::count_rows(&path)?;
+            Ok((problems, total, CsvStream::open(&path)?))
+        })
+        .await?
+    };
     let mut mapping = request.mapping.clone();
-    mapping.resize(table.headers.len(), None);
-    let mut problems = check_mapping(&table, &mapping);
+    mapping.resize(stream.headers.len(), None);
     if let Some(region) = &request.phone_region {
         if let Err(e) = crate::model::parse_region(region, "phone_region") {
             problems.push(e);
@@ -827,7 +765,7 @@ pub async fn run(
             c,
             ctx,
             request,
-            &table,
+            (stream, total),
             &mapping,
             &file_name,
             &mut progress,
@@ -846,7 +784,7 @@ async fn run_in(
     c: &mut Conn<'_>,
     ctx: &Ctx,
     request: &ImportRequest,
-    table: &CsvTable,
+    (mut stream, total): (CsvStream, u64),
     mapping: &[Option<ImportField>],
     file_name: &str,
     progress: &mut (impl FnMut(u64, u64) + Send),
@@ -875,31 +813,42 @@ async fn run_in(
             )]));
         }
     }
-    let total = table.rows.len() as u64;
-    let mut summary = ImportSummary {
-        rows: total,
-        ..Default::default()
-    };
-    let mut outcomes = Vec::with_capacity(table.rows.len());
+    let headers = stream.headers.clone();
+    let mut summary = ImportSummary::default();
+    let mut outcomes = Vec::new();
     let step = (total / 100).max(1);
-    for (n, (line, cells)) in table.rows.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(Error::Cancelled);
-        }
-        let outcome = import_row(
-            c, ctx, request, table, mapping, &defs, store_id, file_name, *line, cells,
-        )
+    loop {
+        // The next rows, read off the async runtime: at most READ_ROWS of
+        // the file are in memory at once.
+        let (back, rows) = blocking(move || {
+            let rows = stream.next_rows(READ_ROWS)?;
+            Ok((stream, rows))
+        })
         .await?;
-        match outcome.status {
-            RowStatus::Imported => summary.imported += 1,
-            RowStatus::Merged => summary.merged += 1,
-            RowStatus::Skipped => summary.skipped += 1,
-            RowStatus::Rejected => summary.rejected += 1,
+        stream = back;
+        if rows.is_empty() {
+            break;
         }
-        outcomes.push(outcome);
-        let done = n as u64 + 1;
-        if done % step == 0 || done == total {
-            progress(done, total);
+        for (line, cells) in &rows {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
+            let outcome = import_row(
+                c, ctx, request, &headers, mapping, &defs, store_id, file_name, *line, cells,
+            )
+            .await?;
+            match outcome.status {
+                RowStatus::Imported => summary.imported += 1,
+                RowStatus::Merged => summary.merged += 1,
+                RowStatus::Skipped => summary.skipped += 1,
+                RowStatus::Rejected => summary.rejected += 1,
+            }
+            outcomes.push(outcome);
+            summary.rows += 1;
+            let done = summary.rows;
+            if done % step == 0 || done == total {
+                progress(done, total.max(done));
+            }
         }
     }
     Ok(ImportReport {
@@ -913,7 +862,7 @@ async fn import_row(
     c: &mut Conn<'_>,
     ctx: &Ctx,
     request: &ImportRequest,
-    table: &CsvTable,
+    headers: &[String],
     mapping: &[Option<ImportField>],
     defs: &[crate::model::CustomField],
     store_id: Option<Uuid>,
@@ -932,13 +881,13 @@ async fn import_row(
             continue;
         }
         if *field == ImportField::Note {
-            notes.push(format!("{}: {}", table.headers[i], value));
+            notes.push(format!("{}: {}", headers[i], value));
         } else {
             // Further values of a multi-valued cell (Google's ` ::: `) are
             // kept in the note rather than lost.
             let extra: Vec<&str> = more_values(value).collect();
             if !extra.is_empty() {
-                notes.push(format!("{}: {}", table.headers[i], extra.join(", ")));
+                notes.push(format!("{}: {}", headers[i], extra.join(", ")));
             }
             values.insert(*field, first_value(value).to_string());
         }

@@ -64,9 +64,11 @@ async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R,
 }
 
 mod desk;
+mod import;
 mod outbox;
 mod panics;
 pub use desk::*;
+pub use import::*;
 pub use outbox::*;
 pub use panics::fail_waiting_calls;
 
@@ -204,38 +206,6 @@ pub async fn add_note(id: Uuid, body: &str) -> Result<LeadDetail, ErrorPayload> 
     })
     .await
 }
-pub async fn pick_csv_file() -> Result<Option<String>, ErrorPayload> {
-    invoke(wire::PickCsvFile {}).await
-}
-pub async fn import_preview(path: &str) -> Result<ImportPreview, ErrorPayload> {
-    invoke(wire::ImportPreview {
-        path: path.to_string(),
-    })
-    .await
-}
-pub async fn import_check(
-    path: &str,
-    mapping: &[Option<ImportField>],
-) -> Result<Vec<FieldError>, ErrorPayload> {
-    invoke(wire::ImportCheck {
-        path: path.to_string(),
-        mapping: mapping.to_vec(),
-    })
-    .await
-}
-pub async fn import_run(request: &ImportRequest) -> Result<ImportReport, ErrorPayload> {
-    invoke(wire::ImportRun {
-        request: request.clone(),
-    })
-    .await
-}
-pub async fn save_import_report(report: &ImportReport) -> Result<Option<String>, ErrorPayload> {
-    invoke(wire::SaveImportReport {
-        report: report.clone(),
-    })
-    .await
-}
-
 // Deals, pipelines, campaigns, rules and KPIs.
 
 use banco::model::{

@@ -193,3 +193,31 @@ async fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
     shot(&c, "start-failure").await;
     let _ = c.close().await;
 }
+
+/// A large file's import is stopped with "Annulla l'importazione" while its
+/// progress bar moves: the window says nothing was written.
+pub async fn cancel_a_large_import(c: &Client, data: &std::path::Path) {
+    let big = data.join("elenco-grande.csv");
+    let mut text = String::from("Nome;Cognome;Cellulare\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "Nome{i};Cognome{i};+39 347 {:07}\n",
+            1_000_000 + i
+        ));
+    }
+    std::fs::write(&big, text).unwrap();
+    pick(c, data, "#import-browse", &big).await;
+    click(c, "#import-preview").await;
+    wait_text(c, "#import-mapping", "Nome1").await;
+    click(c, "#import-run").await;
+    wait_js(
+        c,
+        "the import's progress",
+        "document.querySelector('#import-progress') !== null \
+         && Number(document.querySelector('#import-progress').value) > 0",
+    )
+    .await;
+    click(c, "#import-cancel").await;
+    wait_text(c, "#import-error", "annullato: nulla è stato scritto").await;
+    shot(c, "06b-import-cancelled").await;
+}

@@ -290,7 +290,10 @@ pub fn import() -> Html {
                     { if *running || progress.is_some() && report.is_none() {
                         let (done, total) = progress.map(|p| (p.done, p.total)).unwrap_or((0, p.total_rows));
                         html!{ <div><progress id="import-progress" max={total.to_string()} value={done.to_string()}></progress>
-                            <span class="hint">{ format!("{done} / {total}") }</span></div> }
+                            <span class="hint">{ format!("{done} / {total}") }</span>
+                            { " " }
+                            <button class="secondary" id="import-cancel" disabled={!*running}
+                                onclick={Callback::from(|_| wasm_bindgen_futures::spawn_local(async { api::shown(api::cancel_import().await); }))}>{ tr("import.cancel") }</button></div> }
                     } else { html!{} } }
                 </div>
             }) }
