@@ -3,8 +3,8 @@
 //! (enabled by `app.withGlobalTauri`).
 
 use banco::model::{
-    AppInfo, CaptureLead, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest,
-    LeadDetail, LeadListItem, LeadQuery, NewUser, Page, PersonMatch, StatusChange, User,
+    AppInfo, CaptureLead, ImportReport, LeadDetail, LeadListItem, LeadQuery, NewUser, Page,
+    PersonMatch, StatusChange, User,
 };
 use banco::wire::{self, Command};
 use banco::{ErrorKind, ErrorPayload};
