@@ -26,6 +26,18 @@ use banco::store::{sqlite_url_in, Db, Pool};
 use common::{arg, ms, postgres_db, print_rows, Row};
 use uuid::Uuid;
 
+/// The `i`-th row's first and last name (real names: the import checks
+/// that a name column holds names).
+fn names(i: u64) -> (&'static str, &'static str) {
+    const FIRST: [&str; 8] = [
+        "Mario", "Anna", "Luca", "Giulia", "Marco", "Sara", "Paolo", "Elena",
+    ];
+    const LAST: [&str; 8] = [
+        "Rossi", "Bianchi", "Russo", "Ferrari", "Esposito", "Romano", "Gallo", "Conti",
+    ];
+    (FIRST[(i % 8) as usize], LAST[((i / 8) % 8) as usize])
+}
+
 /// An N-row people file: names, a mobile, an e-mail, a note.
 fn people_file(dir: &Path, n: u64) -> std::path::PathBuf {
     use std::io::Write;
@@ -33,9 +45,10 @@ fn people_file(dir: &Path, n: u64) -> std::path::PathBuf {
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     writeln!(f, "Nome;Cognome;Cellulare;Email;Note").expect("write");
     for i in 0..n {
+        let (first, last) = names(i);
         writeln!(
             f,
-            "Nome{i};Cognome{i};+39 3{:09};cliente{i}@esempio.it;nota {i}",
+            "{first};{last};+39 3{:09};cliente{i}@esempio.it;nota {i}",
             i % 1_000_000_000
         )
         .expect("write");
@@ -89,11 +102,11 @@ macro_rules! raw_rows {
             )
             .bind(tenant)
             .bind(person)
-            .bind(format!("Nome{i}"))
-            .bind(format!("Cognome{i}"))
+            .bind(names(i).0)
+            .bind(names(i).1)
             .bind(format!("+393{:09}", i % 1_000_000_000))
             .bind(format!("cliente{i}@esempio.it"))
-            .bind(format!("nome{i} cognome{i}"))
+            .bind(format!("{} {}", names(i).0, names(i).1).to_lowercase())
             .bind(now)
             .execute(&mut *tx)
             .await

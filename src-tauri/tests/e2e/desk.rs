@@ -198,17 +198,21 @@ async fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
 /// progress bar moves: the window says nothing was written.
 pub async fn cancel_a_large_import(c: &Client, data: &std::path::Path) {
     let big = data.join("elenco-grande.csv");
+    const FIRST: [&str; 8] = [
+        "Mario", "Anna", "Luca", "Giulia", "Marco", "Sara", "Paolo", "Elena",
+    ];
+    const LAST: [&str; 8] = [
+        "Rossi", "Bianchi", "Russo", "Ferrari", "Esposito", "Romano", "Gallo", "Conti",
+    ];
     let mut text = String::from("Nome;Cognome;Cellulare\n");
     for i in 0..20_000 {
-        text.push_str(&format!(
-            "Nome{i};Cognome{i};+39 347 {:07}\n",
-            1_000_000 + i
-        ));
+        let (first, last) = (FIRST[i % 8], LAST[(i / 8) % 8]);
+        text.push_str(&format!("{first};{last};+39 347 {:07}\n", 1_000_000 + i));
     }
     std::fs::write(&big, text).unwrap();
     pick(c, data, "#import-browse", &big).await;
     click(c, "#import-preview").await;
-    wait_text(c, "#import-mapping", "Nome1").await;
+    wait_text(c, "#import-mapping", "Giulia").await;
     click(c, "#import-run").await;
     wait_js(
         c,
