@@ -790,6 +790,7 @@ async fn run_in(
     progress: &mut (impl FnMut(u64, u64) + Send),
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
+    c.plan_for_growing_tables().await?;
     let store_id = store_or_users(c, ctx, request.store_id).await?;
     let defs: Vec<crate::model::CustomField> =
         super::custom_fields::fields_for(c, ctx.tenant_id(), crate::model::EntityType::Person)

@@ -219,4 +219,19 @@ impl Conn<'_> {
         query("ANALYZE").execute(&mut *self).await?;
         Ok(())
     }
+
+    /// For the rest of this transaction, Postgres plans each statement for
+    /// its values and the tables as they are now (`plan_cache_mode =
+    /// force_custom_plan`): a bulk write whose tables grow from empty (an
+    /// import) would otherwise keep a prepared statement's generic plan made
+    /// when they were tiny — a sequential scan for every duplicate lookup,
+    /// so time growing with rows². Nothing on SQLite.
+    pub async fn plan_for_growing_tables(&mut self) -> Result<()> {
+        if self.backend() == super::Backend::Postgres {
+            query("SET LOCAL plan_cache_mode = force_custom_plan")
+                .execute(&mut *self)
+                .await?;
+        }
+        Ok(())
+    }
 }
