@@ -40,9 +40,10 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
     let script = r#"
         eval "$(printf 'unlock-keyring\n' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || exit 90
         export GNOME_KEYRING_CONTROL
-        # The daemon answers on the bus a moment after it starts.
+        # The daemon answers on the bus a moment after it starts (longer on
+        # a loaded machine: up to 30 s).
         ready=no
-        for _ in $(seq 50); do
+        for _ in $(seq 150); do
             if "$BANCO" forget >/dev/null 2>"$HOME/not-ready.txt"; then ready=yes; break; fi
             sleep 0.2
         done
