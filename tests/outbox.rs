@@ -293,8 +293,19 @@ async fn queued_captures_meet_what_changed_meanwhile_and_refusals_are_kept_with_
     other_db.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killing_banco_outbox_send_three_times_still_delivers_each_capture_once() {
+/// A chain, its staff desk through a proxy, and 1,000 captures of that
+/// desk's user queued in a fresh outbox.
+struct Sending {
+    chain: Chain,
+    proxy: Proxy,
+    db: Db,
+    ctx: Ctx,
+    dir: tempfile::TempDir,
+    outbox: Outbox,
+    ids: Vec<Uuid>,
+}
+
+async fn thousand_queued() -> Sending {
     let chain = chain().await;
     let proxy = Proxy::start(&chain.owner).await;
     let (db, ctx) = desk(&chain, &proxy).await;
@@ -302,6 +313,28 @@ async fn killing_banco_outbox_send_three_times_still_delivers_each_capture_once(
     let outbox = Outbox::open(dir.path()).await.unwrap();
     let server = db.server_key().unwrap();
     let ids = queue_thousand(&outbox, &server, &ctx).await;
+    Sending {
+        chain,
+        proxy,
+        db,
+        ctx,
+        dir,
+        outbox,
+        ids,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_banco_outbox_send_three_times_still_delivers_each_capture_once() {
+    let Sending {
+        chain,
+        proxy,
+        db,
+        ctx: _,
+        dir,
+        outbox,
+        ids,
+    } = thousand_queued().await;
 
     let cli = |dir: &std::path::Path| {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_banco"));
@@ -378,13 +411,15 @@ async fn killing_banco_outbox_send_three_times_still_delivers_each_capture_once(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_dropped_mid_transaction_during_the_send_deliver_each_capture_once() {
-    let chain = chain().await;
-    let proxy = Proxy::start(&chain.owner).await;
-    let (db, ctx) = desk(&chain, &proxy).await;
-    let dir = tempfile::tempdir().unwrap();
-    let outbox = Outbox::open(dir.path()).await.unwrap();
-    let server = db.server_key().unwrap();
-    let ids = queue_thousand(&outbox, &server, &ctx).await;
+    let Sending {
+        chain,
+        proxy,
+        db,
+        ctx,
+        dir: _dir,
+        outbox,
+        ids,
+    } = thousand_queued().await;
 
     // Every connection from now on is cut after 4–16 KiB from the desk: a
     // few captures each, at any point of their transaction.

@@ -205,6 +205,28 @@ fn delimiter_of(first_line: &str) -> u8 {
         .unwrap_or(b',')
 }
 
+/// A lenient `csv` reader (rows may have more or fewer cells than the
+/// header) over `input`, and its header row, trimmed.
+///
+/// Errors: [`Error::Csv`] for a header with broken quoting;
+/// [`Error::Validation`] `file`: `empty` when there is no header.
+fn reader_of<R: Read>(delimiter: u8, input: R) -> Result<(csv::Reader<R>, Vec<String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(input);
+    let headers: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(Error::field("file", "empty"));
+    }
+    Ok((reader, headers))
+}
+
 impl CsvStream {
     /// Opens `path` for reading row by row.
     ///
@@ -222,23 +244,14 @@ impl CsvStream {
         let first_line = head.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let delimiter = delimiter_of(first_line);
         let lines = Arc::new(Mutex::new(NewlineLog::default()));
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(Newlines {
+        let (reader, headers) = reader_of(
+            delimiter,
+            Newlines {
                 inner: decoded(path, encoding)?,
                 offset: 0,
                 log: lines.clone(),
-            });
-        let headers: Vec<String> = reader
-            .headers()?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        if headers.iter().all(|h| h.is_empty()) {
-            return Err(Error::field("file", "empty"));
-        }
+            },
+        )?;
         Ok(CsvStream {
             headers,
             delimiter,
@@ -350,19 +363,7 @@ pub fn decode_text(bytes: &[u8]) -> String {
 pub fn parse_csv(text: &str) -> Result<CsvTable> {
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = delimiter_of(first_line);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if headers.iter().all(|h| h.is_empty()) {
-        return Err(Error::field("file", "empty"));
-    }
+    let (mut reader, headers) = reader_of(delimiter, text.as_bytes())?;
     let mut log = NewlineLog {
         offsets: memchr_newlines(text.as_bytes()),
         ..Default::default()
