@@ -172,6 +172,18 @@ async fn counter_during(db: &Db, ctx: &Ctx, request: &ImportRequest) -> Vec<Dura
     waits
 }
 
+/// The throughput row of `backend`: the import of `n` rows beside the raw
+/// insert of the same rows.
+fn throughput(backend: &'static str, n: u64, banco: Duration, baseline: Duration) -> Row {
+    Row {
+        backend,
+        operation: format!("people import, {n} rows, every row a new person and lead"),
+        banco,
+        baseline_name: "raw INSERT of the same people and leads, one transaction",
+        baseline,
+    }
+}
+
 /// Peak resident memory of this process, KiB.
 fn peak_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -214,13 +226,7 @@ async fn main() {
     let b = tempfile::tempdir().expect("temp dir");
     let (raw_db, raw_ctx) = sqlite(b.path()).await;
     let baseline = raw_insert(&raw_db, &raw_ctx, n).await;
-    rows.push(Row {
-        backend: "sqlite",
-        operation: format!("people import, {n} rows, every row a new person and lead"),
-        banco,
-        baseline_name: "raw INSERT of the same people and leads, one transaction",
-        baseline,
-    });
+    rows.push(throughput("sqlite", n, banco, baseline));
     let c = tempfile::tempdir().expect("temp dir");
     let (db, ctx) = sqlite(c.path()).await;
     let waits = counter_during(&db, &ctx, &request).await;
@@ -231,13 +237,7 @@ async fn main() {
         let raw_ctx = Ctx::load(&raw_db, None).await.expect("ctx");
         let banco = run_import(&db, &ctx, &request).await;
         let baseline = raw_insert(&raw_db, &raw_ctx, n).await;
-        rows.push(Row {
-            backend: "postgres",
-            operation: format!("people import, {n} rows, every row a new person and lead"),
-            banco,
-            baseline_name: "raw INSERT of the same people and leads, one transaction",
-            baseline,
-        });
+        rows.push(throughput("postgres", n, banco, baseline));
         if let Some(fresh) = postgres_db().await {
             let ctx = Ctx::load(&fresh, None).await.expect("ctx");
             latency.push(("postgres", counter_during(&fresh, &ctx, &request).await));

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::Ordering;
 
-use banco::services::{capture, import, leads, staff};
+use banco::services::{capture, import, leads, off_runtime, staff};
 use banco::wire::{self, Response};
 use banco::{Error, Result};
 use serde::Serialize;
@@ -112,12 +112,7 @@ pub async fn import_preview(
 ) -> Result<Response<wire::ImportPreview>> {
     let wire::ImportPreview { path } = req;
     let path = state.picked_path(&path)?;
-    tauri::async_runtime::spawn_blocking(move || import::preview(&path))
-        .await
-        .map_err(|e| Error::Io {
-            path: "import".into(),
-            source: std::io::Error::other(e),
-        })?
+    off_runtime("import", move || import::preview(&path)).await?
 }
 
 /// Problems of an edited mapping against the file (empty = ready).
@@ -128,12 +123,7 @@ pub async fn import_check(
 ) -> Result<Response<wire::ImportCheck>> {
     let wire::ImportCheck { path, mapping } = req;
     let path = state.picked_path(&path)?;
-    tauri::async_runtime::spawn_blocking(move || import::check_file(&path, &mapping))
-        .await
-        .map_err(|e| Error::Io {
-            path: "import".into(),
-            source: std::io::Error::other(e),
-        })?
+    off_runtime("import", move || import::check_file(&path, &mapping)).await?
 }
 
 /// Progress of a running import, emitted as the `import-progress` event.

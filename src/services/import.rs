@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use super::capture::store_or_users;
 use super::history::event;
-use super::{now, Ctx};
+use super::{now, off_runtime, Ctx};
 use crate::model::{
     search_key, DuplicatePolicy, Email, FieldError, ImportField, ImportPreview, ImportReport,
     ImportRequest, ImportSummary, Interest, Lead, LeadEventKind, LeadStatus, Person, Phone,
@@ -680,16 +680,6 @@ pub fn check_file(path: &Path, mapping: &[Option<ImportField>]) -> Result<Vec<Fi
     Ok(check_mapping(&table, &mapping))
 }
 
-/// Runs `f` on tokio's blocking pool (file reading, CPU-bound checks).
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Io {
-            path: "import".into(),
-            source: std::io::Error::other(e),
-        })?
-}
-
 /// Reads interest values in Italian or English (`fibra`, `luce`, `energia`, …).
 fn parse_interest(value: &str) -> Option<Interest> {
     let key = normalise_header(value);
@@ -739,12 +729,12 @@ pub async fn run(
     // progress bar) and the file opened, all off the async runtime.
     let (mut problems, total, stream) = {
         let (path, mapping) = (path.clone(), request.mapping.clone());
-        blocking(move || {
+        off_runtime("import", move || {
             let problems = check_file(&path, &mapping)?;
             let total = super::csv_file::count_rows(&path)?;
-            Ok((problems, total, CsvStream::open(&path)?))
+            Ok::<_, Error>((problems, total, CsvStream::open(&path)?))
         })
-        .await?
+        .await??
     };
     let mut mapping = request.mapping.clone();
     mapping.resize(stream.headers.len(), None);
@@ -821,11 +811,11 @@ async fn run_in(
     loop {
         // The next rows, read off the async runtime: at most READ_ROWS of
         // the file are in memory at once.
-        let (back, rows) = blocking(move || {
+        let (back, rows) = off_runtime("import", move || {
             let rows = stream.next_rows(READ_ROWS)?;
-            Ok((stream, rows))
+            Ok::<_, Error>((stream, rows))
         })
-        .await?;
+        .await??;
         stream = back;
         if rows.is_empty() {
             break;

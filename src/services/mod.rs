@@ -41,6 +41,23 @@ pub use context::Ctx;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
+/// Runs `f` on tokio's blocking pool, off the async runtime: password
+/// hashing, reading a file, a check over thousands of rows.
+///
+/// Errors: [`crate::Error::Io`] naming `what` when the task could not
+/// finish (it panicked or the runtime is shutting down).
+pub async fn off_runtime<T: Send + 'static>(
+    what: &'static str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> crate::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| crate::Error::Io {
+            path: what.into(),
+            source: std::io::Error::other(e),
+        })
+}
+
 /// The current time, truncated to microseconds (what both databases keep),
 /// so that a value read back equals the value written.
 pub fn now() -> DateTime<Utc> {

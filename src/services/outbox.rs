@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use super::capture::{self, capture_lead_at};
 use super::sign_in::{hash_off_runtime, password_matches};
-use super::{now, Ctx};
+use super::{now, off_runtime, Ctx};
 use crate::model::{
     CaptureLead, OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, Password, SavedCapture,
 };
@@ -281,12 +281,10 @@ pub async fn sign_in_offline(
 
 async fn matches_off_runtime(verifier: &str, password: &Password) -> Result<bool> {
     let (verifier, password) = (verifier.to_string(), password.clone());
-    tokio::task::spawn_blocking(move || password_matches(&verifier, &password))
-        .await
-        .map_err(|e| Error::Io {
-            path: "password check".into(),
-            source: std::io::Error::other(e),
-        })
+    off_runtime("password check", move || {
+        password_matches(&verifier, &password)
+    })
+    .await
 }
 
 fn server_of(db: &Db) -> Result<String> {

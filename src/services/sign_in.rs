@@ -22,7 +22,7 @@ use chrono::Duration;
 use uuid::Uuid;
 
 use super::context::bootstrap;
-use super::{now, Ctx};
+use super::{now, off_runtime, Ctx};
 use crate::model::{check_password, normalize_login, Password, Role, Tenant, User};
 use crate::store::sign_in::Credentials;
 use crate::store::{Backend, Conn, Db};
@@ -62,15 +62,7 @@ pub fn password_matches(hash: &str, password: &Password) -> bool {
 
 /// [`hash_password`] on tokio's blocking pool, off the async runtime.
 pub(crate) async fn hash_off_runtime(password: Password) -> Result<String> {
-    off_runtime(move || hash_password(&password)).await?
-}
-
-/// Runs slow hashing work on tokio's blocking pool.
-async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Io {
-        path: "password hashing".into(),
-        source: std::io::Error::other(e),
-    })
+    off_runtime("password hashing", move || hash_password(&password)).await?
 }
 
 fn wrong() -> Error {
@@ -137,7 +129,10 @@ pub(crate) async fn secret_for(db: &Db, password: Password) -> Result<Secret> {
     Ok(match db.backend() {
         Backend::Sqlite => Secret::Hash(hash_off_runtime(password).await?),
         Backend::Postgres => Secret::Verifier(
-            off_runtime(move || crate::store::chain::scram_verifier(&password)).await?,
+            off_runtime("password hashing", move || {
+                crate::store::chain::scram_verifier(&password)
+            })
+            .await?,
         ),
     })
 }
@@ -285,7 +280,10 @@ fn dummy_hash() -> &'static str {
 async fn check(db: &Db, creds: Option<Credentials>, password: Password) -> Result<(Uuid, Uuid)> {
     let at = now();
     let Some(creds) = creds else {
-        off_runtime(move || password_matches(dummy_hash(), &password)).await?;
+        off_runtime("password hashing", move || {
+            password_matches(dummy_hash(), &password)
+        })
+        .await?;
         return Err(wrong());
     };
     if let Some(until) = creds.locked_until.filter(|u| *u > at) {
@@ -298,7 +296,10 @@ async fn check(db: &Db, creds: Option<Credentials>, password: Password) -> Resul
     // dummy hash too: the same work, the same answer as a wrong password.
     let usable = creds.password_hash.clone().filter(|_| creds.active);
     let hash = usable.clone().unwrap_or_else(|| dummy_hash().to_string());
-    let verified = off_runtime(move || password_matches(&hash, &password)).await?;
+    let verified = off_runtime("password hashing", move || {
+        password_matches(&hash, &password)
+    })
+    .await?;
     let matches = usable.is_some() && verified;
     let (tenant, user) = (creds.tenant_id, creds.user_id);
     if matches {
