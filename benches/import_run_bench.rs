@@ -11,7 +11,9 @@
 //!   imports ROWS rows into a fresh SQLite file and prints its peak
 //!   resident size (`VmHWM` of `/proc/self/status`), for N/4 and N rows.
 //! - Counter latency: while an N-row import runs, a capture is saved
-//!   every 100 ms on the same database; the slowest and the median wait.
+//!   every 100 ms on the same database through the counter's save
+//!   (`outbox::save`); the slowest and the median answer, and how many
+//!   went in at once or waited in the outbox until the import ended.
 
 #[allow(dead_code)]
 mod common;
@@ -20,8 +22,9 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use banco::model::{DuplicatePolicy, ImportRequest, SourceChannel};
-use banco::services::{capture, import, Ctx};
+use banco::model::{DuplicatePolicy, ImportRequest, SavedCapture, SourceChannel};
+use banco::services::{import, outbox, Ctx};
+use banco::store::outbox::Outbox;
 use banco::store::{sqlite_url_in, Db, Pool};
 use common::{arg, ms, postgres_db, print_rows, Row};
 use uuid::Uuid;
@@ -141,19 +144,38 @@ async fn raw_insert(db: &Db, ctx: &Ctx, n: u64) -> Duration {
     t.elapsed()
 }
 
-/// Saves a capture every 100 ms while `import` runs; the waits, sorted.
-async fn counter_during(db: &Db, ctx: &Ctx, request: &ImportRequest) -> Vec<Duration> {
+/// What the counter met during an import.
+struct CounterDuring {
+    /// How long each save took to answer, sorted.
+    waits: Vec<Duration>,
+    /// Saves the database took at once.
+    delivered: usize,
+    /// Saves that waited in the outbox, all sent once the import ended.
+    queued: usize,
+}
+
+/// Saves a capture every 100 ms through the counter's save
+/// (`outbox::save`) while an import of `request` runs, then sends what
+/// waited.
+async fn counter_during(db: &Db, ctx: &Ctx, request: &ImportRequest) -> CounterDuring {
+    let dir = tempfile::tempdir().expect("outbox dir");
+    let outbox = Outbox::open(dir.path()).await.expect("outbox");
     let (db2, ctx2, request) = (db.clone(), ctx.clone(), request.clone());
     let import = tokio::spawn(async move { run_import(&db2, &ctx2, &request).await });
-    let mut waits = Vec::new();
+    let mut during = CounterDuring {
+        waits: Vec::new(),
+        delivered: 0,
+        queued: 0,
+    };
     let mut n = 0u32;
     while !import.is_finished() {
         tokio::time::sleep(Duration::from_millis(100)).await;
         n += 1;
         let t = Instant::now();
-        let saved = capture::capture_lead(
+        let saved = outbox::save(
             db,
             ctx,
+            &outbox,
             banco::model::CaptureLead {
                 first_name: "Banco".into(),
                 last_name: format!("Durante{n}"),
@@ -162,14 +184,19 @@ async fn counter_during(db: &Db, ctx: &Ctx, request: &ImportRequest) -> Vec<Dura
             },
         )
         .await;
-        waits.push(t.elapsed());
-        if let Err(e) = saved {
-            eprintln!("a counter save during the import failed: {e}");
+        during.waits.push(t.elapsed());
+        match saved {
+            Ok(SavedCapture::Delivered(_)) => during.delivered += 1,
+            Ok(SavedCapture::Queued { .. }) => during.queued += 1,
+            Err(e) => eprintln!("a counter save during the import failed: {e}"),
         }
     }
     import.await.expect("import task");
-    waits.sort();
-    waits
+    let sent = outbox::send(db, ctx, &outbox).await.expect("send");
+    assert_eq!(sent.delivered as usize, during.queued, "{sent:?}");
+    outbox.close().await;
+    during.waits.sort();
+    during
 }
 
 /// The throughput row of `backend`: the import of `n` rows beside the raw
@@ -246,17 +273,23 @@ async fn main() {
     print_rows("operation", &rows);
 
     println!();
-    println!("| backend | counter saves during the import | median wait | slowest wait |");
-    println!("|---|---|---|---|");
-    for (backend, waits) in &latency {
+    println!(
+        "| backend | counter saves during the import | median answer | slowest answer | \
+         in the database at once | in the outbox, sent when the import ended |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (backend, during) in &latency {
+        let waits = &during.waits;
         if waits.is_empty() {
             continue;
         }
         println!(
-            "| {backend} | {} | {} | {} |",
+            "| {backend} | {} | {} | {} | {} | {} |",
             waits.len(),
             ms(waits[waits.len() / 2]),
-            ms(waits[waits.len() - 1])
+            ms(waits[waits.len() - 1]),
+            during.delivered,
+            during.queued
         );
     }
 

@@ -290,6 +290,24 @@ impl Error {
         }
     }
 
+    /// Whether this is SQLite saying another connection holds the lock it
+    /// needs (`SQLITE_BUSY`, `SQLITE_LOCKED` and their extended codes, whose
+    /// low byte is 5 or 6: sqlite.org/rescode.html): the write can be
+    /// made later, nothing is wrong with it.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            #[cfg(feature = "store")]
+            Error::Database(sqlx::Error::Database(db)) => {
+                db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+                    && db
+                        .code()
+                        .and_then(|c| c.parse::<i32>().ok())
+                        .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+            }
+            _ => false,
+        }
+    }
+
     /// A validation error on a single field.
     pub fn field(field: impl Into<String>, code: &'static str) -> Self {
         Error::Validation(vec![FieldError::new(field, code)])

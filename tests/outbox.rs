@@ -136,8 +136,17 @@ async fn a_thousand_captures_taken_while_the_server_is_down_arrive_once_each() {
             .await
             .unwrap()
         {
-            SavedCapture::Queued { lead_id, waiting } => {
+            SavedCapture::Queued {
+                lead_id,
+                waiting,
+                because,
+            } => {
                 assert_eq!(waiting, n as u64 + 1);
+                let why = match n {
+                    0 => QueuedBecause::Unreachable,
+                    _ => QueuedBecause::Behind,
+                };
+                assert_eq!(because, why);
                 ids.push(lead_id);
             }
             other => panic!("the server is down, yet {other:?}"),
@@ -522,6 +531,7 @@ async fn the_command_line_queues_a_lead_while_the_server_is_down_and_sends_it_la
     let SavedCapture::Queued {
         lead_id,
         waiting: 1,
+        because: QueuedBecause::Unreachable,
     } = saved
     else {
         panic!("{saved:?}")

@@ -147,7 +147,7 @@ pub async fn import_run(
     state.picked_path(&request.path)?;
     let cancel = state.import_cancel.clone();
     cancel.store(false, Ordering::SeqCst);
-    import::run(
+    let report = import::run(
         &db,
         &ctx,
         &request,
@@ -156,7 +156,10 @@ pub async fn import_run(
         },
         &cancel,
     )
-    .await
+    .await;
+    // Counter saves made meanwhile waited in the outbox: in they go.
+    crate::outbox_commands::send_now(&state).await;
+    report
 }
 
 /// Asks the running import to stop: it rolls back, leaving nothing written.

@@ -315,7 +315,7 @@ pub async fn deal_import_run(
     let wire::DealImportRun { request } = req;
     state.picked_path(&request.path)?;
     let (db, ctx) = state.acting().await?;
-    deal_import::run(
+    let report = deal_import::run(
         &db,
         &ctx,
         &request,
@@ -324,5 +324,7 @@ pub async fn deal_import_run(
         },
         &AtomicBool::new(false),
     )
-    .await
+    .await;
+    crate::outbox_commands::send_now(&state).await;
+    report
 }

@@ -1,5 +1,9 @@
 //! The counter without its chain server: the save that queues in the outbox, offline sign-in, the Outbox screen's commands, and the task that reconnects and sends.
 //!
+//! On a shop's embedded database the outbox holds the captures saved while
+//! an import kept the file locked; they are sent as soon as the import
+//! ends ([`send_now`]) or by [`keep_sending`].
+//!
 //! A desk on a chain server keeps its captures in this computer's outbox
 //! (`banco::services::outbox`) whenever the server cannot be reached, and
 //! a person can sign in while it is down (checked against their last
@@ -39,11 +43,17 @@ impl AppState {
         banco::store::server_key(&place.url).ok()
     }
 
-    /// This computer's outbox; `None` on a shop's embedded database.
+    /// The name this desk's outbox files its captures under: the chain
+    /// server, or the shop's database file (`banco::store::outbox_key`).
+    pub fn outbox_key(&self) -> Option<String> {
+        banco::store::outbox_key(&self.place().url).ok()
+    }
+
+    /// This computer's outbox (`outbox.db` in the data folder).
     ///
     /// Errors: as [`Outbox::open`].
     pub async fn outbox(&self) -> Result<Option<Outbox>> {
-        if self.server_key().is_none() {
+        if self.outbox_key().is_none() {
             return Ok(None);
         }
         if let Some(o) = self.outbox.get() {
@@ -131,9 +141,9 @@ impl AppState {
         }
     }
 
-    /// The banner's figures (all zero on a shop).
+    /// The banner's figures.
     async fn outbox_figures(&self) -> Result<OutboxStatus> {
-        let (Some(server), Some(o)) = (self.server_key(), self.outbox().await?) else {
+        let (Some(server), Some(o)) = (self.outbox_key(), self.outbox().await?) else {
             return Ok(OutboxStatus::default());
         };
         let mut status = outbox::status_for(&o, &server).await?;
@@ -192,7 +202,7 @@ pub async fn list_outbox(
 ) -> Result<Response<wire::ListOutbox>> {
     let wire::ListOutbox {} = req;
     let (_, ctx) = state.counter_session().await?;
-    match (state.outbox().await?, state.server_key()) {
+    match (state.outbox().await?, state.outbox_key()) {
         (Some(o), Some(server)) => outbox::list(&ctx, &o, &server).await,
         _ => Ok(Vec::new()),
     }
@@ -222,7 +232,7 @@ pub async fn remove_outbox_entry(
 ) -> Result<Response<wire::RemoveOutboxEntry>> {
     let wire::RemoveOutboxEntry { lead_id } = req;
     let (_, ctx) = state.counter_session().await?;
-    let (Some(o), Some(server)) = (state.outbox().await?, state.server_key()) else {
+    let (Some(o), Some(server)) = (state.outbox().await?, state.outbox_key()) else {
         return Err(Error::NotFound {
             entity: "outbox_entry",
             id: lead_id.to_string(),
@@ -233,10 +243,10 @@ pub async fn remove_outbox_entry(
     Ok(())
 }
 
-/// Every [`RETRY_EVERY`], on a chain server's desk: reconnects a user who
-/// signed in offline (with the password they signed in with) once the
-/// server answers, and sends the signed-in user's waiting captures. Runs
-/// for the life of the app.
+/// Every [`RETRY_EVERY`]: reconnects a user who signed in offline (with
+/// the password they signed in with) once the chain server answers, and
+/// sends the signed-in user's waiting captures (on a shop too: those saved
+/// during an import). Runs for the life of the app.
 pub fn keep_sending(app: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         let mut last = None;
@@ -253,6 +263,16 @@ pub fn keep_sending(app: tauri::AppHandle) {
             }
         }
     });
+}
+
+/// Sends the signed-in user's waiting captures now (after an import has
+/// released the shop's database) and tells the window. A failure is
+/// logged: [`keep_sending`] tries again.
+pub(crate) async fn send_now(state: &AppState) {
+    if let Err(e) = send_round(state).await {
+        tracing::warn!("outbox: {e}");
+    }
+    state.announce().await;
 }
 
 async fn send_round(state: &AppState) -> Result<()> {
@@ -291,7 +311,7 @@ async fn send_round(state: &AppState) -> Result<()> {
         }
         (None, None) => return Ok(()),
     };
-    let Some(server) = state.server_key() else {
+    let Some(server) = state.outbox_key() else {
         return Ok(());
     };
     if o.waiting_of(&server, who.user.id).await? == 0 && !o.is_offline() {

@@ -407,7 +407,9 @@ pub async fn company_import_run(
     let wire::CompanyImportRun { request } = req;
     state.picked_path(&request.path)?;
     let (db, ctx) = state.acting().await?;
-    company_import::run(&db, &ctx, &request).await
+    let report = company_import::run(&db, &ctx, &request).await;
+    crate::outbox_commands::send_now(&state).await;
+    report
 }
 
 /// Asks for a file to open (optionally filtered by extension).

@@ -82,7 +82,9 @@ pub use lead::{
 pub use meeting_server::{
     check_meeting_domain, meeting_base, meeting_host, meeting_url, room_name,
 };
-pub use outbox::{OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, SavedCapture};
+pub use outbox::{
+    OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, QueuedBecause, SavedCapture,
+};
 pub use person::{search_key, LeadElsewhere, Person, PersonMatch};
 pub use record::{
     check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,

@@ -54,15 +54,33 @@ pub struct OutboxEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "saved", rename_all = "snake_case")]
 pub enum SavedCapture {
-    /// The server has it.
+    /// The database has it.
     Delivered(Box<super::CaptureOutcome>),
-    /// The server could not be reached: it waits in the outbox.
+    /// The database could not take it now: it waits in the outbox.
     Queued {
         /// The lead's id, which it keeps once delivered.
         lead_id: Uuid,
         /// Captures of this desk now waiting, this one included.
         waiting: u64,
+        /// Why it waits.
+        #[serde(default)]
+        because: QueuedBecause,
     },
+}
+
+/// Why a capture waits in the outbox instead of being in the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueuedBecause {
+    /// The chain server cannot be reached (network or server down).
+    #[default]
+    Unreachable,
+    /// The shop's database is held by a long write (an import) for longer
+    /// than the counter waits (`store::COUNTER_WAIT`).
+    Busy,
+    /// Older captures of the same user still wait: this one goes after
+    /// them, so they arrive in the order they were taken.
+    Behind,
 }
 
 /// The result of sending the outbox (`banco outbox send`, the app's

@@ -9,7 +9,7 @@ use crate::model::{
     Person, PersonMatch, Phone, RuleTrigger, Utm, ValidCapture,
 };
 use crate::store::{Conn, Db};
-use crate::{with_conn, with_tx, Error, Result};
+use crate::{with_conn, Error, Result};
 
 /// People matching a phone and/or e-mail being typed, with their open leads
 /// and deals and whether they are customers. Input that is not (yet) a
@@ -135,21 +135,46 @@ async fn matches_in(
 /// `campaign_id`: `unknown_value`), [`Error::NotFound`] for an unknown
 /// `person_id`.
 pub async fn capture_lead(db: &Db, ctx: &Ctx, input: CaptureLead) -> Result<CaptureOutcome> {
-    capture_lead_at(db, ctx, input, super::now()).await
+    capture_with(db, ctx, input, super::now(), false).await
 }
 
-/// [`capture_lead`] of a capture taken at `at` (UTC), the lead's creation
-/// time: an outbox entry sent later keeps the time it was taken.
-pub(crate) async fn capture_lead_at(
+/// [`capture_lead`] at the counter, of a capture taken at `at` (UTC), the
+/// lead's creation time (an outbox entry sent later keeps the time it was
+/// taken). On SQLite it waits at most [`crate::store::COUNTER_WAIT`] for
+/// the write lock ([`Db::begin_counter`]).
+///
+/// Errors: as [`capture_lead`]; `SQLITE_BUSY` ([`Error::is_busy`]) when the
+/// database stayed locked (nothing was written).
+pub(crate) async fn capture_at_counter(
     db: &Db,
     ctx: &Ctx,
     input: CaptureLead,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<CaptureOutcome> {
+    capture_with(db, ctx, input, at, true).await
+}
+
+/// The form checked, then captured in one transaction ([`Db::begin_counter`]
+/// when `counter`, else [`Db::begin`]).
+async fn capture_with(
+    db: &Db,
+    ctx: &Ctx,
+    input: CaptureLead,
+    at: chrono::DateTime<chrono::Utc>,
+    counter: bool,
+) -> Result<CaptureOutcome> {
     let valid = input.validate(ctx.region()).map_err(Error::Validation)?;
     let lead_id = input.id.unwrap_or_else(Uuid::now_v7);
-    with_tx!(db, |c| capture_in(c, ctx, &input, &valid, lead_id, at)
-        .await)
+    let mut tx = if counter {
+        db.begin_counter().await?
+    } else {
+        db.begin().await?
+    };
+    let result = {
+        let mut conn = tx.conn();
+        capture_in(&mut conn, ctx, &input, &valid, lead_id, at).await
+    };
+    tx.finish(result).await
 }
 
 async fn capture_in(

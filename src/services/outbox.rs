@@ -1,12 +1,16 @@
-//! The counter keeps capturing when the chain server cannot be reached: a capture goes to the desk's outbox and is sent later, each exactly once.
+//! The counter never loses a capture and never makes the clerk wait: what the database cannot take now goes to the desk's outbox and is sent later, each exactly once.
 //!
-//! - [`save`] is the counter's save on any database. On SQLite it is
-//!   [`capture::capture_lead`]. On a chain server the form is checked on the
-//!   desk first (a bad form is refused, never queued); the capture gets its
-//!   lead id (UUID v7) and goes to the server, or, when the server cannot
-//!   be reached ([`Error::is_unreachable`]) or captures of this user still
-//!   wait, to the outbox ([`crate::store::outbox`]), so they arrive in the
-//!   order they were taken.
+//! - [`save`] is the counter's save on any database. The form is checked on
+//!   the desk first (a bad form is refused, never queued); the capture gets
+//!   its lead id (UUID v7) and goes to the database, or to the outbox
+//!   ([`crate::store::outbox`]) when
+//!   - the chain server cannot be reached ([`Error::is_unreachable`]);
+//!   - the shop's SQLite file stayed locked for
+//!     [`crate::store::COUNTER_WAIT`] ([`Error::is_busy`]): an import holds
+//!     SQLite's one write lock for its whole, all-or-nothing transaction,
+//!     and the counter answers within a quarter of a second anyway;
+//!   - captures of this user still wait, so they arrive in the order they
+//!     were taken.
 //! - [`send`] delivers the acting user's waiting entries in order, each with
 //!   the time it was taken. The server's capture is idempotent on the lead
 //!   id (it returns the lead it already has), so an entry whose answer was
@@ -24,20 +28,25 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::capture::{self, capture_lead_at};
+use super::capture::{self, capture_at_counter};
 use super::sign_in::{hash_off_runtime, password_matches};
 use super::{now, off_runtime, Ctx};
 use crate::model::{
-    CaptureLead, OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, Password, SavedCapture,
+    CaptureLead, OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, Password, QueuedBecause,
+    SavedCapture,
 };
 use crate::store::outbox::Outbox;
 use crate::store::{Backend, Db};
 use crate::{Error, Result};
 
 /// Saves a capture at the counter (see the module docs): delivered to the
-/// server, or queued in `outbox` when the server cannot be reached.
+/// database, or queued in `outbox` when the chain server cannot be reached
+/// ([`QueuedBecause::Unreachable`]), when the shop's database stayed locked
+/// longer than [`crate::store::COUNTER_WAIT`] (an import is writing:
+/// [`QueuedBecause::Busy`]), or behind this user's older waiting captures
+/// ([`QueuedBecause::Behind`]; on a shop, those are sent first).
 ///
-/// Errors: as [`capture::capture_lead`] for a form the desk or the server
+/// Errors: as [`capture::capture_lead`] for a form the desk or the database
 /// refuses; [`Error::DamagedDatabase`] / [`Error::Io`] when the outbox file
 /// cannot be written (then nothing was queued and the form is kept).
 pub async fn save(
@@ -46,28 +55,48 @@ pub async fn save(
     outbox: &Outbox,
     mut input: CaptureLead,
 ) -> Result<SavedCapture> {
-    if db.backend() == Backend::Sqlite {
+    let Some(key) = db.outbox_key().map(str::to_string) else {
+        // An in-memory database (tests): nothing to queue for.
         return capture::capture_lead(db, ctx, input)
             .await
             .map(|o| SavedCapture::Delivered(Box::new(o)));
-    }
+    };
     input.validate(ctx.region()).map_err(Error::Validation)?;
     let lead_id = *input.id.get_or_insert_with(Uuid::now_v7);
-    let server = server_of(db)?;
     let at = now();
-    let backlog = outbox.waiting_of(&server, ctx.user.id).await? > 0;
-    if !outbox.is_offline() && !backlog {
-        match capture_lead_at(db, ctx, input.clone(), at).await {
+    let mut backlog = outbox.waiting_of(&key, ctx.user.id).await? > 0;
+    if backlog && db.backend() == Backend::Sqlite {
+        // The shop's own file: the older captures go first, now if they can.
+        if let Err(e) = send(db, ctx, outbox).await {
+            tracing::warn!("outbox: {e}");
+        }
+        backlog = outbox.waiting_of(&key, ctx.user.id).await? > 0;
+    }
+    let because = if backlog {
+        QueuedBecause::Behind
+    } else if outbox.is_offline() {
+        QueuedBecause::Unreachable
+    } else {
+        match capture_at_counter(db, ctx, input.clone(), at).await {
             Ok(outcome) => return Ok(SavedCapture::Delivered(Box::new(outcome))),
             Err(e) if e.is_unreachable() => {
                 tracing::warn!(%lead_id, "chain server unreachable, capture queued: {e}");
                 outbox.set_offline(true);
+                QueuedBecause::Unreachable
+            }
+            Err(e) if e.is_busy() => {
+                tracing::info!(%lead_id, "database busy (an import?), capture queued: {e}");
+                QueuedBecause::Busy
             }
             Err(e) => return Err(e),
         }
-    }
-    let waiting = outbox.push(&server, &ctx.user, at, &input).await?;
-    Ok(SavedCapture::Queued { lead_id, waiting })
+    };
+    let waiting = outbox.push(&key, &ctx.user, at, &input).await?;
+    Ok(SavedCapture::Queued {
+        lead_id,
+        waiting,
+        because,
+    })
 }
 
 /// Queues a capture on a desk that could not open its server at all (the
@@ -85,7 +114,11 @@ pub async fn queue_offline(
     let lead_id = *input.id.get_or_insert_with(Uuid::now_v7);
     outbox.set_offline(true);
     let waiting = outbox.push(server, &ctx.user, now(), &input).await?;
-    Ok(SavedCapture::Queued { lead_id, waiting })
+    Ok(SavedCapture::Queued {
+        lead_id,
+        waiting,
+        because: QueuedBecause::Unreachable,
+    })
 }
 
 /// Sends the acting user's waiting entries to the server, oldest first
@@ -98,11 +131,11 @@ pub async fn queue_offline(
 /// holding its lead.
 pub async fn send(db: &Db, ctx: &Ctx, outbox: &Outbox) -> Result<OutboxSendReport> {
     let mut report = OutboxSendReport::default();
-    let Some(server) = db.server_key() else {
+    let Some(key) = db.outbox_key() else {
         return Ok(report);
     };
     let pending: Vec<OutboxEntry> = outbox
-        .entries(Some(&server))
+        .entries(Some(key))
         .await?
         .into_iter()
         .filter(|e| e.state == OutboxState::Waiting)
@@ -123,8 +156,8 @@ pub async fn send(db: &Db, ctx: &Ctx, outbox: &Outbox) -> Result<OutboxSendRepor
                     report.already_there += 1;
                 }
             }
-            Err(e) if e.is_unreachable() => {
-                outbox.set_offline(true);
+            Err(e) if e.is_unreachable() || e.is_busy() => {
+                outbox.set_offline(e.is_unreachable());
                 let mine = |e: &&OutboxEntry| e.user_id == ctx.user.id;
                 report.waiting = pending[i..].iter().filter(mine).count() as u64;
                 return Ok(report);
@@ -151,9 +184,9 @@ pub async fn send(db: &Db, ctx: &Ctx, outbox: &Outbox) -> Result<OutboxSendRepor
 async fn deliver(db: &Db, ctx: &Ctx, entry: &OutboxEntry) -> Result<bool> {
     let mut capture = entry.capture.clone();
     capture.id = Some(entry.lead_id);
-    match capture_lead_at(db, ctx, capture.clone(), entry.taken_at).await {
+    match capture_at_counter(db, ctx, capture.clone(), entry.taken_at).await {
         Ok(outcome) => Ok(outcome.created),
-        Err(Error::Duplicate { .. }) => capture_lead_at(db, ctx, capture, entry.taken_at)
+        Err(Error::Duplicate { .. }) => capture_at_counter(db, ctx, capture, entry.taken_at)
             .await
             .map(|o| o.created),
         Err(e) => Err(e),
@@ -161,16 +194,16 @@ async fn deliver(db: &Db, ctx: &Ctx, entry: &OutboxEntry) -> Result<bool> {
 }
 
 /// The counter's banner: whether the server was unreachable at the last
-/// attempt, and how many of this desk's captures for it wait or were
-/// refused. All zero on SQLite.
+/// attempt, and how many of this desk's captures for `db` wait or were
+/// refused.
 pub async fn status(db: &Db, outbox: &Outbox) -> Result<OutboxStatus> {
-    match db.server_key() {
-        Some(server) => status_for(outbox, &server).await,
+    match db.outbox_key() {
+        Some(key) => status_for(outbox, key).await,
         None => Ok(OutboxStatus::default()),
     }
 }
 
-/// [`status`] for the server named `server` ([`crate::store::server_key`]),
+/// [`status`] for the database named `server` ([`crate::store::outbox_key`]),
 /// for a desk that has no connection to it.
 pub async fn status_for(outbox: &Outbox, server: &str) -> Result<OutboxStatus> {
     let (waiting, refused) = outbox.counts(server).await?;
@@ -181,7 +214,7 @@ pub async fn status_for(outbox: &Outbox, server: &str) -> Result<OutboxStatus> {
     })
 }
 
-/// Every entry of this desk for `server` ([`crate::store::server_key`]),
+/// Every entry of this desk for `server` ([`crate::store::outbox_key`]),
 /// in sending order (the Outbox screen). Staff see their own entries;
 /// managers and admins every user's. Works without a connection.
 pub async fn list(ctx: &Ctx, outbox: &Outbox, server: &str) -> Result<Vec<OutboxEntry>> {
@@ -285,9 +318,4 @@ async fn matches_off_runtime(verifier: &str, password: &Password) -> Result<bool
         password_matches(&verifier, &password)
     })
     .await
-}
-
-fn server_of(db: &Db) -> Result<String> {
-    db.server_key()
-        .ok_or_else(|| Error::Integrity("a chain server's pool without its server".into()))
 }

@@ -15,7 +15,8 @@
 //! [`board`], [`kpi`], [`contact_policy`], [`interactions`], [`meetings`],
 //! [`sign_in`]; [`keychain`] keeps a chain server's password, [`chain`]
 //! sets up a chain server's roles, owner and row security, [`changes`]
-//! follows other desks' writes.
+//! follows other desks' writes; `urls` reads, redacts and names where a
+//! database is (its functions are re-exported here).
 //! Each query is written once with `$n` placeholders and run through
 //! [`sql`], which binds its values for the backend at hand; where the
 //! dialects differ the code branches on [`Conn::backend`].
@@ -28,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -61,6 +62,7 @@ pub mod sign_in;
 pub mod sql;
 pub mod tenants;
 pub mod timeline;
+mod urls;
 
 pub use companies::CompanyKeys;
 pub use deals::{deal_doc, deal_search_text};
@@ -71,6 +73,8 @@ pub use search::{
     company_doc, index_text, max_typos, note_doc, person_doc, phone_tokens, RawHit, SearchDoc,
 };
 pub use sql::Conn;
+pub use urls::*;
+use urls::{pg_server_options, server_key_of, sqlite_key};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -104,146 +108,25 @@ pub struct Db {
     /// How this Postgres pool reaches its server (host, port, database,
     /// TLS), to check another login's password there; `None` for SQLite.
     server: Option<Box<PgConnectOptions>>,
+    /// SQLite only: a small pool whose connections wait at most
+    /// [`COUNTER_WAIT`] for the write lock, for the counter's saves
+    /// ([`Db::begin_counter`]); `None` for Postgres or an in-memory file.
+    counter: Option<SqlitePool>,
+    /// The name the outbox files this database's captures under
+    /// ([`outbox_key`]); `None` for an in-memory SQLite database.
+    outbox_key: Option<String>,
 }
 
-/// Name of the SQLite file inside a data directory.
-pub const SQLITE_FILE: &str = "banco.db";
+/// How long a write waits for SQLite's write lock before it fails with
+/// `SQLITE_BUSY` (sqlite.org/c3ref/busy_timeout.html).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The default data directory: `$BANCO_DATA_DIR` if set, else the OS
-/// app-data folder (`~/.local/share/banco` on Linux, `%APPDATA%\banco` on
-/// Windows, `~/Library/Application Support/banco` on macOS).
-pub fn default_data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("BANCO_DATA_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("banco")
-}
-
-/// A database URL safe to show or log: the password of the user part and
-/// any `password`/`sslpassword` query parameter become `***` (parsed as a
-/// URL, so a password containing `@` or `:` is hidden whole). A URL that
-/// cannot be parsed is not echoed at all.
-pub fn redact_url(raw: &str) -> String {
-    let Ok(mut url) = url::Url::parse(raw) else {
-        return "<a database URL that cannot be read>".into();
-    };
-    if url.password().is_some() {
-        let _ = url.set_password(Some("***"));
-    }
-    let secret =
-        |k: &str| k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("sslpassword");
-    if url.query_pairs().any(|(k, _)| secret(&k)) {
-        let pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| {
-                let v = if secret(&k) {
-                    "***".into()
-                } else {
-                    v.into_owned()
-                };
-                (k.into_owned(), v)
-            })
-            .collect();
-        url.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    url.to_string()
-}
-
-/// Whether a Postgres connection gets TLS `verify-full` (the server's
-/// certificate checked against the trusted roots, or the URL's
-/// `sslrootcert=` CA file, and its name against `host`) because nobody chose
-/// a mode: neither the URL (`sslmode=`/`ssl-mode=`) nor `PGSSLMODE` names
-/// one, and the host is not this machine (loopback or a Unix socket keep
-/// libpq's `prefer`). sqlx's own default, `prefer`, checks no certificate,
-/// so a chain server reached over a network would accept any man in the
-/// middle (issue 12; libpq's modes: PostgreSQL 15 docs, §34.19).
-pub fn tls_must_verify(url: &str, host: &str, env_mode: Option<&str>) -> bool {
-    let named_in_url = url::Url::parse(url)
-        .map(|u| {
-            u.query_pairs().any(|(k, _)| {
-                k.eq_ignore_ascii_case("sslmode") || k.eq_ignore_ascii_case("ssl-mode")
-            })
-        })
-        .unwrap_or(false);
-    let local = host.is_empty()
-        || host.starts_with('/')
-        || host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_matches(|c| c == '[' || c == ']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    !named_in_url && env_mode.is_none() && !local
-}
-
-/// The `sqlite:` URL of the database file inside `data_dir`.
-pub fn sqlite_url_in(data_dir: &Path) -> String {
-    format!("sqlite://{}", data_dir.join(SQLITE_FILE).display())
-}
-
-/// Whether `url` names a Postgres server.
-pub fn is_postgres_url(url: &str) -> bool {
-    url.starts_with("postgres:") || url.starts_with("postgresql:")
-}
-
-/// The connect options of a Postgres URL: the password from the URL,
-/// `$PGPASSWORD`, `~/.pgpass` (read by sqlx) or else the OS keychain; TLS
-/// `verify-full` unless the URL or `$PGSSLMODE` says otherwise or the
-/// server is this machine ([`tls_must_verify`]).
-///
-/// Errors: [`Error::Database`] for a URL sqlx cannot read.
-pub fn pg_options(url: &str) -> Result<PgConnectOptions> {
-    let mut options = pg_server_options(url)?;
-    let url_has_password = url::Url::parse(url).is_ok_and(|u| u.password().is_some());
-    if !url_has_password && std::env::var_os("PGPASSWORD").is_none() {
-        match keychain::saved_password(url) {
-            Ok(Some(password)) => options = options.password(password.expose()),
-            Ok(None) => {}
-            Err(e) => tracing::warn!("no database password from the OS keychain: {e}"),
-        }
-    }
-    Ok(options)
-}
-
-/// The connect options of a Postgres URL as written (its login and
-/// password, if any), with the TLS mode of [`tls_must_verify`].
-fn pg_server_options(url: &str) -> Result<PgConnectOptions> {
-    let options = PgConnectOptions::from_str(url)?;
-    let env_mode = std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty());
-    Ok(
-        if tls_must_verify(url, options.get_host(), env_mode.as_deref()) {
-            options.ssl_mode(PgSslMode::VerifyFull)
-        } else {
-            options
-        },
-    )
-}
-
-/// The name of a chain server as the outbox files its captures:
-/// `host:port/database`, without login, password or options, so every
-/// login of one server shares it.
-fn server_key_of(options: &PgConnectOptions) -> String {
-    format!(
-        "{}:{}/{}",
-        options.get_host(),
-        options.get_port(),
-        options.get_database().unwrap_or_default()
-    )
-}
-
-/// [`server_key_of`] a Postgres URL (the outbox of a desk that cannot
-/// reach it). Errors: [`Error::Database`] for a URL sqlx cannot read.
-pub fn server_key(url: &str) -> Result<String> {
-    Ok(server_key_of(&PgConnectOptions::from_str(url)?))
-}
-
-/// Whether a connection error is the server refusing the login or its
-/// password (SQLSTATE `28P01` invalid password, `28000` no such
-/// authorisation), as opposed to a server that cannot be reached.
-pub fn is_auth_failure(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("28P01") | Some("28000")))
-}
+/// How long a counter save waits for SQLite's write lock (held by an
+/// import, for example) before it goes to the outbox instead: the save
+/// answers within a quarter of a second (issue 13's goal, < 250 ms),
+/// and the lead is written as soon as the lock is free
+/// ([`crate::services::outbox`]).
+pub const COUNTER_WAIT: Duration = Duration::from_millis(150);
 
 /// The newest migration version this build carries for `backend`.
 pub fn latest_migration(backend: Backend) -> i64 {
@@ -311,7 +194,7 @@ impl Db {
                 // roll back the last commits; sqlite.org/pragma.html#pragma_synchronous).
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(BUSY_TIMEOUT);
             if let Some(parent) = options.get_filename().parent() {
                 if !parent.as_os_str().is_empty() {
                     std::fs::create_dir_all(parent).map_err(|source| Error::Io {
@@ -332,14 +215,28 @@ impl Db {
             let file = options.get_filename().display().to_string();
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 // Not a database at all, or its first page is damaged.
                 .map_err(|e| integrity::damaged_or(e, file))?;
+            let (counter, outbox_key) = match &sqlite_dir {
+                // A second pool on ":memory:" would be another database.
+                None => (None, None),
+                Some(_) => (
+                    Some(
+                        SqlitePoolOptions::new()
+                            .max_connections(2)
+                            .connect_lazy_with(options.clone().busy_timeout(COUNTER_WAIT)),
+                    ),
+                    Some(sqlite_key(options.get_filename())),
+                ),
+            };
             Ok(Db {
                 pool: Pool::Sqlite(pool),
                 sqlite_dir,
                 server: None,
+                counter,
+                outbox_key,
             })
         } else if is_postgres_url(url) {
             Db::connect_pg(pg_options(url)?, false).await
@@ -422,7 +319,9 @@ impl Db {
         Ok(Db {
             pool: Pool::Postgres(pool),
             sqlite_dir: None,
+            outbox_key: Some(server_key_of(&options)),
             server: Some(Box::new(options)),
+            counter: None,
         })
     }
 
@@ -461,6 +360,12 @@ impl Db {
         self.server.as_deref().map(server_key_of)
     }
 
+    /// The name the outbox files this database's captures under (see
+    /// [`outbox_key`]); `None` for an in-memory SQLite database.
+    pub fn outbox_key(&self) -> Option<&str> {
+        self.outbox_key.as_deref()
+    }
+
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
         match &self.pool {
@@ -490,6 +395,9 @@ impl Db {
 
     /// Closes every connection (waits for them to be returned).
     pub async fn close(&self) {
+        if let Some(counter) = &self.counter {
+            counter.close().await;
+        }
         match &self.pool {
             Pool::Sqlite(p) => p.close().await,
             Pool::Postgres(p) => p.close().await,
@@ -551,6 +459,18 @@ impl Tx {
 }
 
 impl Db {
+    /// Starts a counter save's transaction: as [`Db::begin`], except that
+    /// on SQLite it waits at most [`COUNTER_WAIT`] for the write lock.
+    ///
+    /// Errors: [`Error::Database`] with `SQLITE_BUSY` ([`Error::is_busy`])
+    /// when the lock stayed held (an import is running, for example).
+    pub async fn begin_counter(&self) -> Result<Tx> {
+        match &self.counter {
+            Some(p) => Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?)),
+            None => self.begin().await,
+        }
+    }
+
     /// A pooled connection (see [`with_conn!`](crate::with_conn)).
     pub async fn acquire(&self) -> Result<PoolConn> {
         Ok(match &self.pool {
@@ -595,62 +515,4 @@ macro_rules! with_tx {
         };
         tx.finish(result).await
     }};
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{redact_url, tls_must_verify};
-
-    #[test]
-    fn a_chain_server_gets_its_certificate_checked_unless_a_mode_is_chosen() {
-        let remote = "postgres://ann@db.example.it/banco";
-        assert!(tls_must_verify(remote, "db.example.it", None));
-        assert!(!tls_must_verify(
-            "postgres://ann@db.example.it/banco?sslmode=require",
-            "db.example.it",
-            None
-        ));
-        assert!(!tls_must_verify(remote, "db.example.it", Some("disable")));
-        for local in ["127.0.0.1", "localhost", "::1", "[::1]", "/run/postgresql"] {
-            assert!(
-                !tls_must_verify("postgres://ann@x/banco", local, None),
-                "{local}"
-            );
-        }
-        assert!(tls_must_verify(
-            "postgres://ann@10.0.0.5/banco",
-            "10.0.0.5",
-            None
-        ));
-    }
-
-    #[test]
-    fn a_shown_database_url_never_holds_a_password() {
-        assert_eq!(
-            redact_url("postgres://ann:secret@db:5432/banco"),
-            "postgres://ann:***@db:5432/banco"
-        );
-        // An unescaped `@` or `:` in the password: hidden whole.
-        let shown = redact_url("postgres://ann:p@ss:w0rd@db/banco");
-        assert!(
-            !shown.contains("p@ss") && !shown.contains("w0rd"),
-            "{shown}"
-        );
-        assert!(shown.contains("ann:***@db"), "{shown}");
-        // A password given as a parameter.
-        let shown = redact_url("postgres://db/banco?user=ann&password=secret&sslmode=verify-full");
-        assert!(
-            !shown.contains("secret") && shown.contains("sslmode=verify-full"),
-            "{shown}"
-        );
-        assert_eq!(
-            redact_url("sqlite:///tmp/banco.db"),
-            "sqlite:///tmp/banco.db"
-        );
-        assert_eq!(
-            redact_url("postgres://ann@db/banco"),
-            "postgres://ann@db/banco"
-        );
-        assert!(!redact_url("not a url secret").contains("secret"));
-    }
 }

@@ -1,4 +1,4 @@
-//! `banco outbox list|send|remove`, and `banco lead add` on a chain server that cannot be reached: the capture is queued in the desk's outbox.
+//! `banco outbox list|send|remove`, and `banco lead add` when the database cannot take the capture now (a chain server that cannot be reached, a shop's file an import keeps locked): the capture is queued in the desk's outbox.
 //!
 //! The outbox is `outbox.db` in the data folder (`--data-dir`,
 //! `$BANCO_DATA_DIR` or the OS app-data folder), the same file the window
@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use banco::model::{CaptureLead, OutboxEntry, Password, SavedCapture};
+use banco::model::{CaptureLead, OutboxEntry, Password, QueuedBecause, SavedCapture};
 use banco::services::{outbox, Ctx};
 use banco::store::outbox::Outbox;
 use banco::store::Db;
@@ -89,17 +89,17 @@ pub async fn remember(db: &Db, ctx: &Ctx, data_dir: &Path, login: &str, password
     }
 }
 
-/// `banco lead add` online: delivered, or queued when the server drops.
+/// `banco lead add` with the database open: delivered, or queued when the
+/// server drops or an import keeps the shop's file locked.
 pub async fn lead_add(db: &Db, ctx: &Ctx, data_dir: &Path, input: CaptureLead) -> Result<()> {
-    if db.server_key().is_none() {
+    let Some(key) = db.outbox_key().map(str::to_string) else {
         let out = banco::services::capture::capture_lead(db, ctx, input).await?;
         println!("{}", json(&out)?);
         return Ok(());
-    }
+    };
     let outbox = open(data_dir).await?;
     let saved = async {
-        let server = db.server_key().unwrap_or_default();
-        if outbox.waiting_of(&server, ctx.user.id).await? > 0 {
+        if outbox.waiting_of(&key, ctx.user.id).await? > 0 {
             // This user's older captures go first, so the leads keep their order.
             let report = outbox::send(db, ctx, &outbox).await?;
             eprintln!("outbox: {}", json_line(&report)?);
@@ -121,10 +121,19 @@ fn json_line<T: serde::Serialize>(value: &T) -> Result<String> {
 fn print_saved(saved: &SavedCapture) -> Result<()> {
     match saved {
         SavedCapture::Delivered(out) => println!("{}", json(out)?),
-        SavedCapture::Queued { lead_id, waiting } => {
+        SavedCapture::Queued {
+            lead_id,
+            waiting,
+            because,
+        } => {
+            let why = match because {
+                QueuedBecause::Unreachable => "the chain server cannot be reached",
+                QueuedBecause::Busy => "the database is busy with an import",
+                QueuedBecause::Behind => "older captures of yours still wait",
+            };
             eprintln!(
-                "the chain server cannot be reached: lead {lead_id} is kept in this computer's \
-                 outbox ({waiting} waiting) and sent by `banco outbox send` or the app"
+                "{why}: lead {lead_id} is kept in this computer's outbox ({waiting} waiting) \
+                 and sent by `banco outbox send` or the app"
             );
             println!("{}", json(saved)?);
         }
@@ -135,7 +144,7 @@ fn print_saved(saved: &SavedCapture) -> Result<()> {
 /// `banco outbox …` with the server at hand.
 pub async fn run(db: &Db, ctx: &Ctx, data_dir: &Path, command: OutboxCommand) -> Result<()> {
     let outbox = open(data_dir).await?;
-    let server = db.server_key().unwrap_or_default();
+    let server = db.outbox_key().unwrap_or_default().to_string();
     let result = async {
         match command {
             OutboxCommand::List(args) => {
@@ -145,7 +154,7 @@ pub async fn run(db: &Db, ctx: &Ctx, data_dir: &Path, command: OutboxCommand) ->
                 let report = outbox::send(db, ctx, &outbox).await?;
                 println!("{}", json(&report)?);
                 if report.waiting > 0 {
-                    return Err(unreachable_still(report.waiting));
+                    return Err(unreachable_still(db, report.waiting));
                 }
                 Ok(())
             }
@@ -161,12 +170,16 @@ pub async fn run(db: &Db, ctx: &Ctx, data_dir: &Path, command: OutboxCommand) ->
     result
 }
 
-fn unreachable_still(waiting: u64) -> Error {
+fn unreachable_still(db: &Db, waiting: u64) -> Error {
+    let (path, why) = match db.backend() {
+        banco::store::Backend::Postgres => ("chain server", "it cannot be reached"),
+        banco::store::Backend::Sqlite => ("database", "it is busy (an import is running)"),
+    };
     Error::Io {
-        path: "chain server".into(),
+        path: path.into(),
         source: std::io::Error::new(
             std::io::ErrorKind::NotConnected,
-            format!("it cannot be reached; {waiting} captures still wait in the outbox"),
+            format!("{why}; {waiting} captures still wait in the outbox"),
         ),
     }
 }

@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use banco::model::{CaptureLead, FieldError, Interest, PersonMatch, SavedCapture, SourceChannel};
+use banco::model::{
+    CaptureLead, FieldError, Interest, PersonMatch, QueuedBecause, SavedCapture, SourceChannel,
+};
 use gloo_timers::callback::Timeout;
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -304,12 +306,19 @@ pub fn counter() -> Html {
                         { if o.deal_id.is_some() { format!(" · {}", tr("counter.deal_opened")) } else { String::new() } }
                     </div>
                 },
-                // The server could not be reached: kept on this computer.
-                SavedCapture::Queued { waiting, .. } => html! {
-                    <div class="banner warn" id="counter-queued" role="status">
-                        { tr_with("counter.queued", [("waiting", waiting.to_string())]) }
-                    </div>
-                },
+                // The database could not take it now: kept on this computer.
+                SavedCapture::Queued { waiting, because, .. } => {
+                    let key = match because {
+                        QueuedBecause::Unreachable => "counter.queued",
+                        QueuedBecause::Busy => "counter.queued_busy",
+                        QueuedBecause::Behind => "counter.queued_behind",
+                    };
+                    html! {
+                        <div class="banner warn" id="counter-queued" role="status">
+                            { tr_with(key, [("waiting", waiting.to_string())]) }
+                        </div>
+                    }
+                }
             }) }
             { server_error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             <div class="layout-counter">
