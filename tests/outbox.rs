@@ -557,3 +557,153 @@ async fn the_command_line_queues_a_lead_while_the_server_is_down_and_sends_it_la
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed["total"], 0);
 }
+
+/// Offline, the counter's match panel and the search box answer from the
+/// desk's copy of the store's people, taken while the server answered:
+/// only the user's own copy, only their store's people, marked with the
+/// time it was taken; a new copy replaces the old one whole, and "Forget
+/// this computer" deletes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_the_match_panel_and_search_answer_from_the_copy_of_the_stores_people() {
+    use banco::services::{capture, people_copy};
+    let chain = chain().await;
+    let proxy = Proxy::start(&chain.owner).await;
+    let (db, ctx) = desk(&chain, &proxy).await;
+    let dir = tempfile::tempdir().unwrap();
+    let o = Outbox::open(dir.path()).await.unwrap();
+    let server = db.outbox_key().unwrap().to_string();
+
+    // Sara's store has Giulia (with an accent in her name); another store
+    // of the chain has Marco, whom the copy of Sara's store leaves out.
+    let giulia = walk_in(
+        "Giùlia",
+        "Bianchi",
+        "+39 333 765 4321",
+        "giulia.b@esempio.it",
+    );
+    let giulia = capture::capture_lead(&db, &ctx, giulia).await.unwrap();
+    let admin_db = Db::connect(&chain.owner).await.unwrap();
+    let admin = Ctx::load(&admin_db, None).await.unwrap();
+    let other = staff::add_store(&admin_db, &admin, "Torino Lingotto", "TO02")
+        .await
+        .unwrap();
+    let mut marco = walk_in("Marco", "Verdi", "+39 340 111 2233", "marco.v@esempio.it");
+    marco.store_id = Some(other.id);
+    capture::capture_lead(&admin_db, &admin, marco)
+        .await
+        .unwrap();
+
+    assert!(matches!(
+        people_copy::find_matches(&o, &server, &ctx, "333 7654321", "", "", "").await,
+        Err(banco::Error::Offline)
+    ));
+    let before = chrono::Utc::now();
+    let info = people_copy::refresh(&db, &ctx, &o).await.unwrap().unwrap();
+    assert_eq!((info.people, info.complete), (1, true));
+    assert!(
+        info.stores.iter().any(|s| s.code == "TO02"),
+        "{:?}",
+        info.stores
+    );
+    assert!(!people_copy::is_due(&o, &server, &ctx, chrono::Utc::now())
+        .await
+        .unwrap());
+    assert!(people_copy::is_due(
+        &o,
+        &server,
+        &ctx,
+        chrono::Utc::now() + people_copy::REFRESH_EVERY
+    )
+    .await
+    .unwrap());
+
+    // The server goes away; the desk answers from its copy.
+    proxy.stop();
+    let by_phone = people_copy::find_matches(&o, &server, &ctx, "333 7654321", "", "", "")
+        .await
+        .unwrap();
+    assert_eq!(by_phone.len(), 1, "{by_phone:?}");
+    let m = &by_phone[0];
+    assert_eq!(m.person.id, giulia.person.id);
+    assert_eq!(
+        (m.matched_on.clone(), m.open_leads),
+        (vec!["phone".to_string()], 1)
+    );
+    assert!(m
+        .copy_taken_at
+        .is_some_and(|t| t >= before - chrono::Duration::seconds(1)));
+    let by_mail_and_name = people_copy::find_matches(
+        &o,
+        &server,
+        &ctx,
+        "",
+        "Giulia.B@Esempio.it",
+        "bianchi",
+        "GIULIA",
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_mail_and_name.len(), 1, "{by_mail_and_name:?}");
+    assert_eq!(by_mail_and_name[0].matched_on, vec!["email".to_string()]);
+    let by_name = people_copy::find_matches(&o, &server, &ctx, "", "", "Giulia", "Bianchi")
+        .await
+        .unwrap();
+    assert_eq!(by_name[0].matched_on, vec!["name".to_string()]);
+    let marco_offline =
+        people_copy::find_matches(&o, &server, &ctx, "+39 340 111 2233", "", "Marco", "Verdi")
+            .await
+            .unwrap();
+    assert!(marco_offline.is_empty(), "{marco_offline:?}");
+
+    let found = people_copy::search(&o, &server, &ctx, "bianc 4321", 10)
+        .await
+        .unwrap();
+    assert!(found.copy_taken_at.is_some());
+    let hits = &found.groups[0].1;
+    assert_eq!((hits.len(), hits[0].open_id), (1, giulia.person.id));
+    assert!(hits[0].title.contains("Bianchi"), "{hits:?}");
+    let none = people_copy::search(&o, &server, &ctx, "verdi", 10)
+        .await
+        .unwrap();
+    assert!(none.groups.is_empty(), "{none:?}");
+
+    // Another user of this computer has no copy of their own.
+    let luca = Ctx {
+        user: User {
+            id: Uuid::now_v7(),
+            ..ctx.user.clone()
+        },
+        ..ctx.clone()
+    };
+    assert!(matches!(
+        people_copy::search(&o, &server, &luca, "bianchi", 10).await,
+        Err(banco::Error::Offline)
+    ));
+
+    // Back online: a new copy replaces the old one whole.
+    proxy.resume().await;
+    let (db, ctx) = desk(&chain, &proxy).await;
+    let mut edited = giulia.person.clone();
+    edited.phone = Some("+393337000000".into());
+    sqlx::query("UPDATE people SET phone_e164 = $1 WHERE id = $2")
+        .bind(&edited.phone)
+        .bind(edited.id)
+        .execute(&mut sqlx::PgConnection::connect(&chain.owner).await.unwrap())
+        .await
+        .unwrap();
+    people_copy::refresh(&db, &ctx, &o).await.unwrap();
+    let old = people_copy::find_matches(&o, &server, &ctx, "333 7654321", "", "", "")
+        .await
+        .unwrap();
+    assert!(old.is_empty(), "{old:?}");
+    let new = people_copy::find_matches(&o, &server, &ctx, "333 7000000", "", "", "")
+        .await
+        .unwrap();
+    assert_eq!(new.len(), 1);
+
+    // "Forget this computer" takes the people with it.
+    o.forget_users(&server).await.unwrap();
+    assert!(o.copy_info(&server, ctx.user.id).await.unwrap().is_none());
+    admin_db.close().await;
+    db.close().await;
+}

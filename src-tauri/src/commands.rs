@@ -4,13 +4,14 @@
 
 use std::sync::atomic::Ordering;
 
-use banco::services::{capture, import, leads, off_runtime, staff};
+use banco::services::{capture, import, leads, off_runtime, people_copy, staff};
 use banco::wire::{self, Response};
 use banco::{Error, Result};
 use serde::Serialize;
 use tauri::{Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 
+use crate::outbox_commands::PeopleSource;
 use crate::AppState;
 
 /// Adds a staff member (admins and store managers only).
@@ -24,7 +25,9 @@ pub async fn add_user(
     staff::add_user(&db, &ctx, user).await
 }
 
-/// People matching what is typed in the phone and e-mail fields.
+/// People matching what is typed in the phone and e-mail fields: on the
+/// database, or offline on this desk's copy of the store's people (each
+/// match then carries `copy_taken_at`).
 #[tauri::command]
 pub async fn find_matches(
     state: State<'_, AppState>,
@@ -36,16 +39,28 @@ pub async fn find_matches(
         first_name,
         last_name,
     } = req;
-    let (db, ctx) = state.acting().await?;
-    capture::find_matches_with_name(
-        &db,
-        &ctx,
-        &phone,
-        &email,
+    let (first, last) = (
         first_name.as_deref().unwrap_or(""),
         last_name.as_deref().unwrap_or(""),
-    )
-    .await
+    );
+    let mut unreachable = false;
+    loop {
+        return match state.people_source(unreachable).await? {
+            PeopleSource::Database(db, ctx) => {
+                match capture::find_matches_with_name(&db, &ctx, &phone, &email, first, last).await
+                {
+                    Err(e) if e.is_unreachable() && !unreachable => {
+                        unreachable = true;
+                        continue;
+                    }
+                    other => other,
+                }
+            }
+            PeopleSource::Copy(o, server, ctx) => {
+                people_copy::find_matches(&o, &server, &ctx, &phone, &email, first, last).await
+            }
+        };
+    }
 }
 
 /// One page of the Leads list.

@@ -34,7 +34,7 @@ async fn enter(state: &AppState, checked: SignedIn) -> Result<AppInfo> {
     match checked {
         SignedIn::Online(db, ctx) => signed_in(state, db, ctx).await,
         SignedIn::Offline(ctx, login, password) => {
-            let shown = state.offline_info(&ctx);
+            let shown = state.offline_info(&ctx).await;
             state.set_offline_desk(ctx, login, password).await;
             tracing::info!(user = %shown.user.id, "signed in offline");
             Ok(shown)
@@ -60,7 +60,7 @@ pub async fn app_info(
     match state.acting().await {
         Ok((db, ctx)) => info(&state, &db, &ctx).await,
         Err(e) if e.is_unreachable() => match state.desk_user().await {
-            Some(ctx) => Ok(state.offline_info(&ctx)),
+            Some(ctx) => Ok(state.offline_info(&ctx).await),
             None => Err(e),
         },
         Err(e) => Err(e),
@@ -84,7 +84,7 @@ pub async fn desk_state(
         // Signed in without the server, or it went away: the counter works.
         Err(e) if e.is_unreachable() => match state.desk_user().await {
             Some(ctx) => Ok(DeskState::SignedIn {
-                info: Box::new(state.offline_info(&ctx)),
+                info: Box::new(state.offline_info(&ctx).await),
             }),
             None => Err(e),
         },

@@ -17,7 +17,7 @@
 //! [`Desk::db`]: crate::Desk
 
 use banco::model::{AppInfo, OutboxStatus, Password, SavedCapture};
-use banco::services::{capture, outbox, Ctx};
+use banco::services::{capture, outbox, people_copy, Ctx};
 use banco::store::outbox::Outbox;
 use banco::store::Db;
 use banco::wire::{self, Response};
@@ -102,13 +102,23 @@ impl AppState {
     }
 
     /// The frame's data of a desk without its server: the user as last
-    /// known, no colleagues or stores to show, `offline` set.
-    pub(crate) fn offline_info(&self, ctx: &Ctx) -> AppInfo {
+    /// known, no colleagues, the stores of their copy of the store's
+    /// people (none without one), `offline` set.
+    pub(crate) async fn offline_info(&self, ctx: &Ctx) -> AppInfo {
+        let stores = match (self.server_key(), self.outbox().await) {
+            (Some(server), Ok(Some(o))) => people_copy::stores(&o, &server, ctx)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!("people copy: {e}");
+                    Vec::new()
+                }),
+            _ => Vec::new(),
+        };
         AppInfo {
             tenant: ctx.tenant.clone(),
             user: ctx.user.clone(),
             users: vec![ctx.user.clone()],
-            stores: Vec::new(),
+            stores,
             backend: "postgres".into(),
             location: self.location(),
             offline: true,
@@ -141,6 +151,30 @@ impl AppState {
         }
     }
 
+    /// Where the match panel and the search box read: the database, or
+    /// this desk's copy of the store's people while its chain server
+    /// cannot be reached (known from the last attempt, or `unreachable`
+    /// given).
+    ///
+    /// Errors: [`Error::SignedOut`] as [`AppState::acting`];
+    /// [`Error::Offline`] offline on a desk without an outbox.
+    pub(crate) async fn people_source(&self, unreachable: bool) -> Result<PeopleSource> {
+        let (db, ctx) = self.counter_session().await?;
+        let outbox = self.outbox().await?;
+        if unreachable {
+            if let Some(o) = &outbox {
+                o.set_offline(true);
+            }
+        }
+        let offline = outbox.as_ref().is_some_and(Outbox::is_offline);
+        match (db, outbox, self.server_key()) {
+            (Some(db), _, _) if !offline => Ok(PeopleSource::Database(db, ctx)),
+            (_, Some(o), Some(server)) => Ok(PeopleSource::Copy(o, server, ctx)),
+            (Some(db), _, None) => Ok(PeopleSource::Database(db, ctx)),
+            _ => Err(Error::Offline),
+        }
+    }
+
     /// The banner's figures.
     async fn outbox_figures(&self) -> Result<OutboxStatus> {
         let (Some(server), Some(o)) = (self.outbox_key(), self.outbox().await?) else {
@@ -158,6 +192,15 @@ impl AppState {
             let _ = app.emit_to("main", OUTBOX_EVENT, status);
         }
     }
+}
+
+/// Where people are looked up ([`AppState::people_source`]).
+pub(crate) enum PeopleSource {
+    /// The database, as the acting user.
+    Database(Db, Ctx),
+    /// This desk's copy for the server (its outbox key), as the signed-in
+    /// user (`banco::services::people_copy`).
+    Copy(Outbox, String, Ctx),
 }
 
 /// Saves the counter form: delivered, or kept in the outbox when the chain
@@ -256,6 +299,9 @@ pub fn keep_sending(app: tauri::AppHandle) {
             if let Err(e) = send_round(&state).await {
                 tracing::warn!("outbox: {e}");
             }
+            if let Err(e) = refresh_copy(&state).await {
+                tracing::warn!("people copy: {e}");
+            }
             let now = state.outbox_figures().await.ok();
             if now != last {
                 state.announce().await;
@@ -273,6 +319,34 @@ pub(crate) async fn send_now(state: &AppState) {
         tracing::warn!("outbox: {e}");
     }
     state.announce().await;
+}
+
+/// Takes the signed-in user's copy of the store's people again when it is
+/// missing or older than [`people_copy::REFRESH_EVERY`], on a chain
+/// server that answers (a shop's desk never needs it).
+async fn refresh_copy(state: &AppState) -> Result<()> {
+    let (Some(server), Some(o)) = (state.server_key(), state.outbox().await?) else {
+        return Ok(());
+    };
+    let desk = state.desk.read().await.clone();
+    let (Some(db), Some(who), false) = (desk.db, desk.who, o.is_offline()) else {
+        return Ok(());
+    };
+    if !people_copy::is_due(&o, &server, &who, chrono::Utc::now()).await? {
+        return Ok(());
+    }
+    match people_copy::refresh(&db, &who, &o).await {
+        Ok(info) => {
+            let people = info.map(|i| i.people).unwrap_or(0);
+            tracing::info!(people, "people copy taken for working offline");
+            Ok(())
+        }
+        Err(e) if e.is_unreachable() => {
+            o.set_offline(true);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn send_round(state: &AppState) -> Result<()> {

@@ -3,12 +3,13 @@
 //! `async fn` per use case, like [`crate::commands`].
 
 use banco::model::EntityType;
-use banco::services::{companies, company_import, duplicates, notes, search, vcard};
+use banco::services::{companies, company_import, duplicates, notes, people_copy, search, vcard};
 use banco::wire::{self, Response};
 use banco::{Error, Result};
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 
+use crate::outbox_commands::PeopleSource;
 use crate::AppState;
 
 /// One page of companies.
@@ -310,8 +311,22 @@ pub async fn search(
     req: wire::Search,
 ) -> Result<Response<wire::Search>> {
     let wire::Search { query } = req;
-    let (db, ctx) = state.acting().await?;
-    search::search(&db, &ctx, &query, 6).await
+    let mut unreachable = false;
+    loop {
+        return match state.people_source(unreachable).await? {
+            PeopleSource::Database(db, ctx) => match search::search(&db, &ctx, &query, 6).await {
+                Err(e) if e.is_unreachable() && !unreachable => {
+                    unreachable = true;
+                    continue;
+                }
+                other => other,
+            },
+            // Offline: the people of this desk's copy (`copy_taken_at` set).
+            PeopleSource::Copy(o, server, ctx) => {
+                people_copy::search(&o, &server, &ctx, &query, 6).await
+            }
+        };
+    }
 }
 
 /// Likely duplicates of people or companies.

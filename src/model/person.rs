@@ -110,6 +110,12 @@ pub struct PersonMatch {
     /// may not read those leads themselves).
     #[serde(default)]
     pub open_elsewhere: Vec<LeadElsewhere>,
+    /// Set when the match comes from the desk's copy of the store's people
+    /// (the chain server could not be reached): when that copy was taken
+    /// (UTC). The person, and the counts, may have changed since; the
+    /// copy keeps no `open_elsewhere`.
+    #[serde(default)]
+    pub copy_taken_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// An open lead in another store, as the counter's match panel names it.

@@ -224,6 +224,11 @@ pub struct SearchResults {
     pub groups: Vec<(String, Vec<SearchHit>)>,
     /// Whether typo-tolerant matching was used (no exact hit).
     pub fuzzy: bool,
+    /// Set when the results come from the desk's copy of the store's
+    /// people (the chain server could not be reached): when that copy was
+    /// taken (UTC). Only people are in it, as they were then.
+    #[serde(default)]
+    pub copy_taken_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 string_enum! {

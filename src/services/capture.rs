@@ -70,6 +70,7 @@ pub async fn find_matches_with_name(
                 open_leads,
                 open_deals,
                 open_elsewhere,
+                copy_taken_at: None,
             });
         }
     }
@@ -110,6 +111,7 @@ async fn matches_in(
             open_leads,
             open_deals,
             open_elsewhere,
+            copy_taken_at: None,
         });
     }
     Ok(out)

@@ -28,6 +28,7 @@ pub mod leads;
 pub mod meetings;
 pub mod notes;
 pub mod outbox;
+pub mod people_copy;
 pub mod pipelines;
 pub mod rules;
 pub mod search;

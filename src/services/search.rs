@@ -90,5 +90,6 @@ fn group(
         terms,
         groups,
         fuzzy,
+        copy_taken_at: None,
     }
 }

@@ -1,7 +1,7 @@
 //! The desk's outbox file (`outbox.db` in the data folder, SQLite): captures waiting for a chain server that could not be reached, and who last signed in there.
 //!
 //! It is the desk's own file, never the shop's or the chain's database:
-//! its two tables are made here (`CREATE TABLE IF NOT EXISTS`, version in
+//! its tables are made here (`CREATE TABLE IF NOT EXISTS`, version in
 //! `PRAGMA user_version`), not by the migrations. It is written with
 //! `synchronous=FULL` in WAL mode, so a queued capture survives a power
 //! cut, and with a busy timeout, so the window and `banco outbox send` can
@@ -12,6 +12,8 @@
 //! - `desk_users`: per server and login, the last signed-in user's context
 //!   (tenant and user, as JSON) and an Argon2id verifier of their password,
 //!   so a desk cut off from its server still knows who is at the counter.
+//! - `copies` and `copy_people`: per server and user, a copy of the store's
+//!   people for the match panel and search offline ([`people_copy`]).
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -27,11 +29,14 @@ use uuid::Uuid;
 use crate::model::{CaptureLead, OutboxEntry, OutboxState, Tenant, User};
 use crate::{Error, ErrorPayload, Result};
 
+mod people_copy;
+pub use people_copy::{CopiedPerson, CopyInfo};
+
 /// Name of the outbox file inside a data folder.
 pub const OUTBOX_FILE: &str = "outbox.db";
 
 /// Version of the file's tables (`PRAGMA user_version`).
-const VERSION: i64 = 1;
+const VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS entries (
@@ -118,6 +123,7 @@ impl Outbox {
             )));
         }
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        sqlx::raw_sql(people_copy::SCHEMA).execute(&pool).await?;
         sqlx::query(&format!("PRAGMA user_version = {VERSION}"))
             .execute(&pool)
             .await?;
@@ -297,12 +303,16 @@ impl Outbox {
         }
     }
 
-    /// Forgets every user remembered for `server` ("Forget this computer").
+    /// Forgets every user remembered for `server` and every copy of its
+    /// people ("Forget this computer"), in one transaction.
     pub async fn forget_users(&self, server: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM desk_users WHERE server = ?")
             .bind(server)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        Outbox::forget_copies(&mut tx, server).await?;
+        tx.commit().await?;
         Ok(())
     }
 

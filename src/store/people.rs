@@ -242,6 +242,66 @@ impl Conn<'_> {
         Ok(out)
     }
 
+    /// The people a desk keeps for working offline
+    /// (`services::people_copy`): with `store`, those with a lead or a
+    /// deal in that store; without, the tenant's; at most `limit`, most
+    /// recently changed first. Each with their open leads and open deals
+    /// as this connection may see them (on a chain server, the policies
+    /// decide).
+    pub async fn people_for_copy(
+        &mut self,
+        tenant: Uuid,
+        store: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<(Person, u64, u64)>> {
+        let people = match store {
+            Some(store) => query_as::<Person>(format!(
+                "SELECT {PERSON_COLUMNS} FROM people p WHERE p.tenant_id = $1 AND (\
+                 EXISTS (SELECT 1 FROM leads l WHERE l.tenant_id = $1 AND l.person_id = p.id AND l.store_id = $2) \
+                 OR EXISTS (SELECT 1 FROM deals d WHERE d.tenant_id = $1 AND d.person_id = p.id AND d.store_id = $2)) \
+                 ORDER BY p.updated_at DESC, p.id LIMIT $3"
+            ))
+            .bind(tenant)
+            .bind(store)
+            .bind(i64::from(limit)),
+            None => query_as::<Person>(format!(
+                "SELECT {PERSON_COLUMNS} FROM people p WHERE p.tenant_id = $1 \
+                 ORDER BY p.updated_at DESC, p.id LIMIT $2"
+            ))
+            .bind(tenant)
+            .bind(i64::from(limit)),
+        }
+        .fetch_all(&mut *self)
+        .await?;
+        let count = |sql: &'static str| query_as::<(Uuid, i64)>(sql).bind(tenant);
+        let leads: std::collections::HashMap<Uuid, i64> = count(
+            "SELECT person_id, COUNT(*) FROM leads WHERE tenant_id = $1 \
+             AND status IN ('new', 'in_progress', 'qualified') GROUP BY person_id",
+        )
+        .fetch_all(&mut *self)
+        .await?
+        .into_iter()
+        .collect();
+        let deals: std::collections::HashMap<Uuid, i64> = count(
+            "SELECT person_id, COUNT(*) FROM deals WHERE tenant_id = $1 \
+             AND status = 'open' AND person_id IS NOT NULL GROUP BY person_id",
+        )
+        .fetch_all(&mut *self)
+        .await?
+        .into_iter()
+        .collect();
+        let n = |m: &std::collections::HashMap<Uuid, i64>, id| {
+            u64::try_from(m.get(&id).copied().unwrap_or(0)).unwrap_or(0)
+        };
+        Ok(people
+            .into_iter()
+            .map(|p| {
+                let (l, d) = (n(&leads, p.id), n(&deals, p.id));
+                (p, l, d)
+            })
+            .collect())
+    }
+
     /// Every person's matching keys, oldest first (on-demand duplicate scan).
     pub async fn people_keys(&mut self, tenant: Uuid) -> Result<Vec<PersonKeys>> {
         query_as::<PersonKeys>(

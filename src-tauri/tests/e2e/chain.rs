@@ -258,7 +258,7 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     // The server is back: within a retry the desk reconnects Marta, sends
     // the capture once, and offers every screen again.
     proxy.resume().await;
-    wait_text(&c, "#outbox-empty", "tutto è sul server").await;
+    wait_text(&c, "#outbox-empty", "tutto è in archivio").await;
     wait_gone(&c, "#outbox-banner").await;
     wait_text(&c, "#nav-deals", "Trattative").await;
     assert_eq!(leads().trim(), "Elena Fabbri");

@@ -386,6 +386,9 @@ pub fn counter() -> Html {
                         html! {
                             <div class="card matches" id="counter-matches">
                                 <strong>{ tr("counter.match_title") }</strong>
+                                { matches.iter().find_map(|m| m.copy_taken_at).map(|at| html! {
+                                    <p class="hint" id="counter-matches-copy">{ tr_with("people_copy.stale", [("at", crate::format::local_time(&at))]) }</p>
+                                }) }
                                 { for matches.iter().map(|m| {
                                     let id = m.person.id;
                                     let choose = choose_person.clone();

@@ -11,7 +11,7 @@ use gloo_timers::callback::Timeout;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::i18n::{error_text, tr};
+use crate::i18n::{error_text, tr, tr_with};
 use crate::{api, Shared};
 
 /// A hit's detail line in the current language: a lead's interest and
@@ -139,6 +139,9 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
                     placeholder={tr("search.placeholder")} value={(*query).clone()}
                     oninput={on_input} onkeydown={on_key} />
                 { error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }
+                { results.as_ref().and_then(|r| r.copy_taken_at).map(|at| html! {
+                    <p class="hint" id="search-copy">{ tr_with("people_copy.stale", [("at", crate::format::local_time(&at))]) }</p>
+                }) }
                 { match results.as_ref() {
                     None => html! { <p class="hint">{ tr("search.hint") }</p> },
                     Some(r) if r.groups.is_empty() => html! { <p class="hint" id="search-empty">{ tr("search.none") }</p> },
