@@ -605,17 +605,15 @@ async fn offline_the_match_panel_and_search_answer_from_the_copy_of_the_stores_p
         "{:?}",
         info.stores
     );
-    assert!(!people_copy::is_due(&o, &server, &ctx, chrono::Utc::now())
-        .await
-        .unwrap());
-    assert!(people_copy::is_due(
-        &o,
-        &server,
-        &ctx,
-        chrono::Utc::now() + people_copy::REFRESH_EVERY
-    )
-    .await
-    .unwrap());
+    // Taken again after 15 minutes, or after 30 seconds when people changed.
+    let now = info.taken_at;
+    let due = |at, changed| people_copy::is_due(&o, &server, &ctx, at, changed);
+    assert!(!due(now, false).await.unwrap());
+    assert!(!due(now, true).await.unwrap());
+    let later = now + people_copy::CHANGED_REFRESH_AFTER;
+    assert!(!due(later, false).await.unwrap());
+    assert!(due(later, true).await.unwrap());
+    assert!(due(now + people_copy::REFRESH_EVERY, false).await.unwrap());
 
     // The server goes away; the desk answers from its copy.
     proxy.stop();

@@ -51,6 +51,9 @@ pub struct AppState {
     /// This computer's outbox (a chain server's desk), opened on first use
     /// (see [`outbox_commands`]).
     outbox: tokio::sync::OnceCell<banco::store::outbox::Outbox>,
+    /// Whether people, leads or deals changed (here or at another desk)
+    /// since this desk last took its copy of the store's people.
+    people_changed: std::sync::atomic::AtomicBool,
 }
 
 /// Where a desk's data lives.
@@ -99,6 +102,7 @@ impl AppState {
             picked: Default::default(),
             app: Default::default(),
             feed: Default::default(),
+            people_changed: std::sync::atomic::AtomicBool::new(true),
             outbox: Default::default(),
             import_cancel: Default::default(),
             failed: None,
@@ -201,6 +205,14 @@ impl AppState {
                 loop {
                     match changes.next().await {
                         Ok(tables) => {
+                            if tables
+                                .iter()
+                                .any(|t| ["people", "leads", "deals"].contains(&t.as_str()))
+                            {
+                                app.state::<AppState>()
+                                    .people_changed
+                                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                            }
                             // Under the lock screen nothing is shown to refresh.
                             if app.state::<AppState>().locked_user().await.is_none() {
                                 let _ = app.emit_to("main", "data-changed", tables);

@@ -22,6 +22,8 @@ use banco::store::outbox::Outbox;
 use banco::store::Db;
 use banco::wire::{self, Response};
 use banco::{Error, Result};
+use std::sync::atomic::Ordering;
+
 use tauri::{Emitter, Manager, State};
 
 use crate::{AppState, SignedIn};
@@ -321,9 +323,9 @@ pub(crate) async fn send_now(state: &AppState) {
     state.announce().await;
 }
 
-/// Takes the signed-in user's copy of the store's people again when it is
-/// missing or older than [`people_copy::REFRESH_EVERY`], on a chain
-/// server that answers (a shop's desk never needs it).
+/// Takes the signed-in user's copy of the store's people again when
+/// [`people_copy::is_due`] (missing, old, or people changed since), on a
+/// chain server that answers (a shop's desk never needs it).
 async fn refresh_copy(state: &AppState) -> Result<()> {
     let (Some(server), Some(o)) = (state.server_key(), state.outbox().await?) else {
         return Ok(());
@@ -332,20 +334,25 @@ async fn refresh_copy(state: &AppState) -> Result<()> {
     let (Some(db), Some(who), false) = (desk.db, desk.who, o.is_offline()) else {
         return Ok(());
     };
-    if !people_copy::is_due(&o, &server, &who, chrono::Utc::now()).await? {
+    let changed = state.people_changed.load(Ordering::SeqCst);
+    if !people_copy::is_due(&o, &server, &who, chrono::Utc::now(), changed).await? {
         return Ok(());
     }
+    state.people_changed.store(false, Ordering::SeqCst);
     match people_copy::refresh(&db, &who, &o).await {
         Ok(info) => {
             let people = info.map(|i| i.people).unwrap_or(0);
             tracing::info!(people, "people copy taken for working offline");
             Ok(())
         }
-        Err(e) if e.is_unreachable() => {
-            o.set_offline(true);
-            Ok(())
+        Err(e) => {
+            state.people_changed.store(true, Ordering::SeqCst);
+            if e.is_unreachable() {
+                o.set_offline(true);
+                return Ok(());
+            }
+            Err(e)
         }
-        Err(e) => Err(e),
     }
 }
 

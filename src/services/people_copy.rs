@@ -10,7 +10,7 @@
 //!   home store (a user without one: the tenant's), at most
 //!   [`COPY_LIMIT`], most recently changed first, with their open leads and
 //!   deals, and the tenant's stores (the counter's store list offline).
-//!   The window refreshes it when it is older than [`REFRESH_EVERY`].
+//!   The window takes it again when [`is_due`].
 //! - [`find_matches`] and [`search`] answer from it, each answer carrying
 //!   the time the copy was taken (`copy_taken_at`), which the window shows
 //!   as "possibly stale since".
@@ -35,6 +35,11 @@ pub const COPY_LIMIT: u32 = 20_000;
 
 /// Age from which the window takes a copy again (15 minutes).
 pub const REFRESH_EVERY: chrono::Duration = chrono::Duration::minutes(15);
+
+/// Age from which the window takes a copy again when people, leads or
+/// deals changed since (30 seconds: a busy chain does not rewrite the copy
+/// on every capture).
+pub const CHANGED_REFRESH_AFTER: chrono::Duration = chrono::Duration::seconds(30);
 
 /// Most name matches and search hits answered from the copy, as online
 /// (`capture::find_matches_with_name`: 5 name matches; the search box: its
@@ -72,13 +77,24 @@ pub async fn refresh(db: &Db, ctx: &Ctx, outbox: &Outbox) -> Result<Option<CopyI
     Ok(Some(info))
 }
 
-/// Whether the acting user's copy for `server` is missing or older than
-/// [`REFRESH_EVERY`] at `at`.
+/// Whether the acting user's copy for `server` should be taken again at
+/// `at`: it is missing, older than [`REFRESH_EVERY`], or `changed` (people,
+/// leads or deals were written since it was taken) and older than
+/// [`CHANGED_REFRESH_AFTER`].
 ///
 /// Errors: outbox file errors.
-pub async fn is_due(outbox: &Outbox, server: &str, ctx: &Ctx, at: DateTime<Utc>) -> Result<bool> {
+pub async fn is_due(
+    outbox: &Outbox,
+    server: &str,
+    ctx: &Ctx,
+    at: DateTime<Utc>,
+    changed: bool,
+) -> Result<bool> {
     Ok(match outbox.copy_info(server, ctx.user.id).await? {
-        Some(info) => at - info.taken_at >= REFRESH_EVERY,
+        Some(info) => {
+            let age = at - info.taken_at;
+            age >= REFRESH_EVERY || (changed && age >= CHANGED_REFRESH_AFTER)
+        }
         None => true,
     })
 }

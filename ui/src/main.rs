@@ -359,11 +359,12 @@ pub fn app(props: &AppProps) -> Html {
                     <span class="brand">{ "Banco" }</span>
                     <span>{ store_name }</span>
                     <span class="spacer"></span>
-                    // Offline only the counter works: no search, calls or mentions.
-                    { (!current.offline).then(|| html! { <>
+                    // Offline the search answers from the desk's copy of the
+                    // store's people; no calls or mentions.
                     <button id="open-search" class="topbar-button" onclick={{ let searching = searching.clone(); Callback::from(move |_| searching.set(true)) }}>
                         { tr("search.open") }<kbd>{ "Ctrl K" }</kbd>
                     </button>
+                    { (!current.offline).then(|| html! { <>
                     <button id="open-inbound" class="topbar-button" onclick={{ let inbound = inbound.clone(); Callback::from(move |_| inbound.set(true)) }}>{ tr("calls.inbound") }</button>
                     <button id="open-mentions" class="topbar-button" onclick={{ let (screen, record) = (screen.clone(), record.clone()); Callback::from(move |_| { record.set(None); screen.set(Screen::Mentions) }) }}>
                         { tr("nav.mentions") }

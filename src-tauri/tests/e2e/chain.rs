@@ -210,10 +210,20 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
         );
     }
 
-    // The next start signs Marta in from the keychain.
+    // The next start signs Marta in from the keychain. She captures Rita;
+    // the desk takes its copy of the store's people for working offline.
     let (driver, c) = launch(data.path(), &[("BANCO_LOG", "info".into())]).await;
     wait_text(&c, "h1", "Nuovo cliente al banco").await;
     wait_text(&c, "#current_user", "Marta Sole").await;
+    type_into(&c, "input[name=first_name]", "Rita").await;
+    type_into(&c, "input[name=last_name]", "Galli").await;
+    type_into(&c, "input[name=phone]", "347 000 3434").await;
+    click(&c, "input[name=consent_service_contact]").await;
+    click(&c, "#counter-save").await;
+    wait_text(&c, "#counter-saved", "Rita Galli").await;
+    let key = banco::store::server_key(&format!("postgres://127.0.0.1:{}/{database}", proxy.port))
+        .unwrap();
+    wait_for_copy(data.path(), &key).await;
     let _ = c.close().await;
     drop(driver);
 
@@ -232,6 +242,21 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
         c.find(Locator::Css("#nav-deals")).await.is_err(),
         "offline, only the counter and the outbox are offered"
     );
+    // The match panel answers from the copy, and says so.
+    type_into(&c, "input[name=phone]", "3470003434").await;
+    wait_text(&c, "#counter-matches", "Rita Galli").await;
+    wait_text(&c, "#counter-matches-copy", "copia locale").await;
+    shot(&c, "44a-offline-match-from-copy").await;
+    // So does the search box; its hits show contacts and open nothing.
+    search_for(&c, "gall 3434").await;
+    wait_text(&c, "#search-results", "Rita Galli").await;
+    wait_text(&c, "#search-copy", "copia locale").await;
+    shot(&c, "44b-offline-search-from-copy").await;
+    // A click beside the box closes it.
+    c.execute("document.querySelector('.overlay').click()", vec![])
+        .await
+        .unwrap();
+    wait_gone(&c, "#search-input").await;
     type_into(&c, "input[name=first_name]", "Elena").await;
     type_into(&c, "input[name=last_name]", "Fabbri").await;
     type_into(&c, "input[name=phone]", "347 555 1212").await;
@@ -253,7 +278,11 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
             None,
         )
     };
-    assert_eq!(leads().trim(), "", "nothing reached the server yet");
+    assert_eq!(
+        leads().trim(),
+        "Rita Galli",
+        "nothing reached the server yet"
+    );
 
     // The server is back: within a retry the desk reconnects Marta, sends
     // the capture once, and offers every screen again.
@@ -261,7 +290,11 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     wait_text(&c, "#outbox-empty", "tutto è in archivio").await;
     wait_gone(&c, "#outbox-banner").await;
     wait_text(&c, "#nav-deals", "Trattative").await;
-    assert_eq!(leads().trim(), "Elena Fabbri");
+    let on_server = leads();
+    assert!(
+        on_server.contains("Elena Fabbri") && on_server.contains("Rita Galli"),
+        "{on_server}"
+    );
     shot(&c, "46-back-online").await;
     let _ = c.close().await;
     drop(driver);
@@ -307,4 +340,27 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// Waits (at most 90 s: the desk looks every 10 s, and again 30 s after a
+/// change) until the desk in `data` holds a copy of the store's people of
+/// chain server `key` with someone in it.
+async fn wait_for_copy(data: &std::path::Path, key: &str) {
+    let outbox = banco::store::outbox::Outbox::open(data).await.unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some((_, who)) = outbox.last_signed_in(key).await.unwrap() {
+            if let Some(info) = outbox.copy_info(key, who.user.id).await.unwrap() {
+                if info.people > 0 {
+                    break;
+                }
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "no copy of the store's people in the outbox"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    outbox.close().await;
 }

@@ -64,9 +64,16 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
                 .collect()
         })
         .unwrap_or_default();
+    // Offline the hits come from the desk's copy of the store's people:
+    // their contacts are shown, but no record can be opened.
+    let from_copy = results.as_ref().is_some_and(|r| r.copy_taken_at.is_some());
     let open = {
         let shared = shared.clone();
-        Callback::from(move |h: SearchHit| shared.open_record.emit((h.open_type, h.open_id)))
+        Callback::from(move |h: SearchHit| {
+            if !from_copy {
+                shared.open_record.emit((h.open_type, h.open_id))
+            }
+        })
     };
     let on_input = {
         let (query, results, active, error, timer, seq) = (
