@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::{json_err, uuid_of, Outbox};
 use crate::model::{Person, Shop};
 use crate::store::people::person_search_text;
+use crate::store::sql::like_escape;
 use crate::{Error, Result};
 
 /// The copy's tables (part of the outbox file's schema).
@@ -186,7 +187,7 @@ impl Outbox {
         email: Option<&str>,
     ) -> Result<Vec<CopiedPerson>> {
         let mut out = Vec::new();
-        let mut lookups: Vec<(&str, &str)> = Vec::new();
+        let mut lookups: Vec<(&'static str, &str)> = Vec::new();
         for phone in phones {
             lookups.push(("phone", phone));
             lookups.push(("phone_2", phone));
@@ -196,23 +197,8 @@ impl Outbox {
             lookups.push(("email_2", email));
         }
         for (column, value) in lookups {
-            let rows = sqlx::query(&format!(
-                "{PERSON_ROW} WHERE server = ? AND user_id = ? AND {column} = ? LIMIT 20"
-            ))
-            .bind(server)
-            .bind(user.to_string())
-            .bind(value)
-            .fetch_all(&self.pool)
-            .await?;
-            for row in rows {
-                let found = copied_of(&row)?;
-                if !out
-                    .iter()
-                    .any(|(p, _, _): &CopiedPerson| p.id == found.0.id)
-                {
-                    out.push(found);
-                }
-            }
+            self.add_equal(&mut out, server, user, column, value, 20)
+                .await?;
         }
         Ok(out)
     }
@@ -231,27 +217,41 @@ impl Outbox {
     ) -> Result<Vec<CopiedPerson>> {
         let mut out = Vec::new();
         for key in name_keys {
-            let rows = sqlx::query(&format!(
-                "{PERSON_ROW} WHERE server = ? AND user_id = ? AND name_key = ? LIMIT ?"
-            ))
-            .bind(server)
-            .bind(user.to_string())
-            .bind(key)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
-            for row in rows {
-                let found = copied_of(&row)?;
-                if !out
-                    .iter()
-                    .any(|(p, _, _): &CopiedPerson| p.id == found.0.id)
-                {
-                    out.push(found);
-                }
-            }
+            self.add_equal(&mut out, server, user, "name_key", key, limit)
+                .await?;
         }
         out.truncate(limit as usize);
         Ok(out)
+    }
+
+    /// Adds to `out` the people of `user`'s copy whose `column` (one of
+    /// this file's lookup columns) is `value`, at most `limit`, skipping
+    /// those already in `out`.
+    async fn add_equal(
+        &self,
+        out: &mut Vec<CopiedPerson>,
+        server: &str,
+        user: Uuid,
+        column: &'static str,
+        value: &str,
+        limit: u32,
+    ) -> Result<()> {
+        let rows = sqlx::query(&format!(
+            "{PERSON_ROW} WHERE server = ? AND user_id = ? AND {column} = ? LIMIT ?"
+        ))
+        .bind(server)
+        .bind(user.to_string())
+        .bind(value)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        for row in rows {
+            let found = copied_of(&row)?;
+            if !out.iter().any(|(p, _, _)| p.id == found.0.id) {
+                out.push(found);
+            }
+        }
+        Ok(())
     }
 
     /// People of `user`'s copy whose list search text (folded name,
@@ -276,11 +276,7 @@ impl Outbox {
         sql.push_str(" ORDER BY name_key LIMIT ?");
         let mut q = sqlx::query(&sql).bind(server).bind(user.to_string());
         for term in terms {
-            let escaped = term
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            q = q.bind(format!("%{escaped}%"));
+            q = q.bind(format!("%{}%", like_escape(term)));
         }
         let rows = q.bind(i64::from(limit)).fetch_all(&self.pool).await?;
         rows.iter().map(copied_of).collect()
