@@ -530,15 +530,10 @@ pub async fn same_name(
     last: &str,
     limit: u32,
 ) -> Result<Vec<Uuid>> {
-    let key = search_key(&format!("{first} {last}"));
-    if key.is_empty() {
-        return Ok(Vec::new());
-    }
-    let reversed = search_key(&format!("{last} {first}"));
     let tenant = ctx.tenant_id();
-    let mut ids = with_conn!(db, |c| c.people_named(tenant, &key, limit).await)?;
-    if reversed != key {
-        for id in with_conn!(db, |c| c.people_named(tenant, &reversed, limit).await)? {
+    let mut ids = Vec::new();
+    for key in same_name_keys(first, last) {
+        for id in with_conn!(db, |c| c.people_named(tenant, &key, limit).await)? {
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -546,6 +541,22 @@ pub async fn same_name(
     }
     ids.truncate(limit as usize);
     Ok(ids)
+}
+
+/// The folded full names ([`search_key`]) a person called `first` `last`
+/// is looked up by: "first last", then "last first" when it differs;
+/// none when the name folds to nothing.
+pub fn same_name_keys(first: &str, last: &str) -> Vec<String> {
+    let key = search_key(&format!("{first} {last}"));
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let reversed = search_key(&format!("{last} {first}"));
+    if reversed == key {
+        vec![key]
+    } else {
+        vec![key, reversed]
+    }
 }
 
 #[cfg(test)]

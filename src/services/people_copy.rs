@@ -22,9 +22,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{now, Ctx};
-use crate::model::{
-    search_key, Email, EntityType, PersonMatch, Phone, SearchHit, SearchResults, Shop,
-};
+use crate::model::{Email, EntityType, PersonMatch, Phone, SearchHit, SearchResults, Shop};
 use crate::store::outbox::{CopiedPerson, CopyInfo, Outbox};
 use crate::store::search::person_doc;
 use crate::store::Db;
@@ -166,11 +164,7 @@ pub async fn find_matches(
     if first_name.trim().is_empty() || last_name.trim().is_empty() {
         return Ok(out);
     }
-    let mut keys = vec![search_key(&format!("{first_name} {last_name}"))];
-    let reversed = search_key(&format!("{last_name} {first_name}"));
-    if reversed != keys[0] {
-        keys.push(reversed);
-    }
+    let keys = super::duplicates::same_name_keys(first_name, last_name);
     for found in outbox
         .copy_by_name(server, ctx.user.id, &keys, NAME_MATCHES)
         .await?
