@@ -16,20 +16,16 @@
 //! import with a message naming the column, the share of values that fit,
 //! and the column that looks right.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use uuid::Uuid;
 
 use super::capture::store_or_users;
-use super::history::event;
-use super::{now, off_runtime, Ctx};
+use super::{off_runtime, Ctx};
 use crate::model::{
-    search_key, DuplicatePolicy, Email, FieldError, ImportField, ImportPreview, ImportReport,
-    ImportRequest, ImportSummary, Interest, Lead, LeadEventKind, LeadStatus, Person, Phone,
-    RowOutcome, RowStatus, SourceChannel,
+    search_key, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest, ImportSummary,
+    Interest, Person, RowStatus,
 };
 use crate::store::{Conn, Db};
 use crate::{with_tx, Error, Result};
@@ -42,6 +38,8 @@ pub const MIN_FIT_SHARE: f64 = 0.5;
 const ANALYZE_AFTER_ROWS: u64 = 5_000;
 /// Jaro–Winkler similarity above which a header is taken as a misspelling of a field name.
 const FUZZY_HEADER: f64 = 0.88;
+
+mod batch;
 
 pub use super::csv_file::{decode_text, parse_csv, read_csv, read_csv_head, CsvStream, CsvTable};
 
@@ -804,168 +802,6 @@ async fn run_in(
             )]));
         }
     }
-    let headers = stream.headers.clone();
-    let mut summary = ImportSummary::default();
-    let mut outcomes = Vec::new();
-    let step = (total / 100).max(1);
-    loop {
-        // The next rows, read off the async runtime: at most READ_ROWS of
-        // the file are in memory at once.
-        let (back, rows) = off_runtime("import", move || {
-            let rows = stream.next_rows(READ_ROWS)?;
-            Ok::<_, Error>((stream, rows))
-        })
-        .await??;
-        stream = back;
-        if rows.is_empty() {
-            break;
-        }
-        for (line, cells) in &rows {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(Error::Cancelled);
-            }
-            let outcome = import_row(
-                c, ctx, request, &headers, mapping, &defs, store_id, file_name, *line, cells,
-            )
-            .await?;
-            match outcome.status {
-                RowStatus::Imported => summary.imported += 1,
-                RowStatus::Merged => summary.merged += 1,
-                RowStatus::Skipped => summary.skipped += 1,
-                RowStatus::Rejected => summary.rejected += 1,
-            }
-            outcomes.push(outcome);
-            summary.rows += 1;
-            let done = summary.rows;
-            if done % step == 0 || done == total {
-                progress(done, total.max(done));
-            }
-        }
-    }
-    Ok(ImportReport {
-        summary,
-        rows: outcomes,
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn import_row(
-    c: &mut Conn<'_>,
-    ctx: &Ctx,
-    request: &ImportRequest,
-    headers: &[String],
-    mapping: &[Option<ImportField>],
-    defs: &[crate::model::CustomField],
-    store_id: Option<Uuid>,
-    file_name: &str,
-    line: u64,
-    cells: &[String],
-) -> Result<RowOutcome> {
-    let tenant = ctx.tenant_id();
-    let mut values: HashMap<ImportField, String> = HashMap::new();
-    let mut notes: Vec<String> = Vec::new();
-    for (i, field) in mapping.iter().enumerate() {
-        let (Some(field), Some(value)) = (field, cells.get(i)) else {
-            continue;
-        };
-        if value.is_empty() {
-            continue;
-        }
-        if *field == ImportField::Note {
-            notes.push(format!("{}: {}", headers[i], value));
-        } else {
-            // Further values of a multi-valued cell (Google's ` ::: `) are
-            // kept in the note rather than lost.
-            let extra: Vec<&str> = more_values(value).collect();
-            if !extra.is_empty() {
-                notes.push(format!("{}: {}", headers[i], extra.join(", ")));
-            }
-            values.insert(*field, first_value(value).to_string());
-        }
-    }
-    let at_row = |field: &str| format!("row {line}: {field}");
-    let region = request
-        .phone_region
-        .as_deref()
-        .map(str::to_ascii_uppercase)
-        .unwrap_or_else(|| ctx.region().to_string());
-    let mut warnings: Vec<FieldError> = Vec::new();
-    let mut errors: Vec<FieldError> = Vec::new();
-
-    let (mut first_name, mut last_name) = (
-        values
-            .get(&ImportField::FirstName)
-            .cloned()
-            .unwrap_or_default(),
-        values
-            .get(&ImportField::LastName)
-            .cloned()
-            .unwrap_or_default(),
-    );
-    if let Some(full) = values.get(&ImportField::FullName) {
-        if first_name.is_empty() && last_name.is_empty() {
-            let mut parts = full.splitn(2, ' ');
-            first_name = parts.next().unwrap_or("").trim().to_string();
-            last_name = parts.next().unwrap_or("").trim().to_string();
-        }
-    }
-    if first_name.is_empty() && last_name.is_empty() {
-        errors.push(FieldError::new(at_row("first_name"), "name_required"));
-    }
-    let mut phone_raw: Option<String> = None;
-    let mut phone = None;
-    if let Some(raw) = values.get(&ImportField::Phone) {
-        match Phone::parse(raw, &region, &at_row("phone")) {
-            Ok(p) => phone = Some(p),
-            Err(e) => {
-                warnings.push(e);
-                phone_raw = Some(raw.clone());
-            }
-        }
-    }
-    let mut phone_2 = None;
-    if let Some(raw) = values.get(&ImportField::Phone2) {
-        match Phone::parse(raw, &region, &at_row("phone_2")) {
-            Ok(p) if phone.as_ref() != Some(&p) => phone_2 = Some(p),
-            Ok(_) => {}
-            Err(e) => {
-                warnings.push(e);
-                phone_raw = Some(match phone_raw {
-                    Some(first) => format!("{first} / {raw}"),
-                    None => raw.clone(),
-                });
-            }
-        }
-    }
-    let mut emails: Vec<Email> = Vec::new();
-    for (field, name) in [
-        (ImportField::Email, "email"),
-        (ImportField::Email2, "email_2"),
-    ] {
-        if let Some(raw) = values.get(&field) {
-            match Email::parse(raw, &at_row(name)) {
-                Ok(e) if !emails.contains(&e) => emails.push(e),
-                Ok(_) => {}
-                Err(e) => {
-                    warnings.push(e);
-                    notes.push(format!("{name}: {raw}"));
-                }
-            }
-        }
-    }
-    let mut emails = emails.into_iter();
-    let (email, email_2) = (emails.next(), emails.next());
-    if phone.is_none() && phone_2.is_none() && email.is_none() {
-        errors.push(FieldError::new(at_row("phone"), "contact_required"));
-    }
-    let mut custom_in = crate::model::CustomValues::new();
-    for (i, key) in request.custom_columns.iter().enumerate() {
-        if let (Some(key), Some(value)) = (key, cells.get(i)) {
-            if !value.trim().is_empty() {
-                custom_in.insert(key.clone(), serde_json::Value::String(value.clone()));
-            }
-        }
-    }
     // Only the columns the file has are required to be right; required
     // fields it does not carry are left for the person form.
     let file_defs: Vec<crate::model::CustomField> = defs
@@ -977,166 +813,54 @@ async fn import_row(
             ..d.clone()
         })
         .collect();
-    let custom = match crate::model::check_custom_values(&file_defs, &custom_in, true) {
-        Ok(v) => v,
-        Err(e) => {
-            errors.extend(e.into_iter().map(|mut e| {
-                e.field = at_row(&e.field);
-                e
-            }));
-            Default::default()
-        }
-    };
-    let interest = match values.get(&ImportField::Interest) {
-        None => Interest::Other,
-        Some(v) => parse_interest(v).unwrap_or_else(|| {
-            warnings.push(
-                Interest::parse(v, &at_row("interest"))
-                    .err()
-                    .unwrap_or_else(|| FieldError::new(at_row("interest"), "unknown_value")),
-            );
-            notes.push(format!("interest: {v}"));
-            Interest::Other
-        }),
-    };
-    let source_channel = match values.get(&ImportField::SourceChannel) {
-        None => request.default_source,
-        Some(v) => match SourceChannel::parse(&v.to_lowercase(), &at_row("source_channel")) {
-            Ok(s) => s,
-            Err(e) => {
-                warnings.push(e);
-                notes.push(format!("source: {v}"));
-                request.default_source
-            }
-        },
-    };
-    let created_at = match values.get(&ImportField::CapturedAt) {
-        None => now(),
-        Some(v) => parse_date(v).unwrap_or_else(|| {
-            warnings.push(
-                FieldError::new(at_row("captured_at"), "invalid_date").with("value", v.clone()),
-            );
-            now()
-        }),
-    };
-    if !errors.is_empty() {
-        errors.extend(warnings);
-        return Ok(RowOutcome::rejected(line, errors));
-    }
-
-    let at = now();
-    let phones: Vec<String> = phone
-        .iter()
-        .chain(phone_2.iter())
-        .map(|p| p.e164().to_string())
-        .collect();
-    let existing = if request.duplicates == DuplicatePolicy::Create {
-        None
-    } else {
-        c.find_people_by_contact(tenant, &phones, email.as_ref().map(Email::as_str))
-            .await?
-            .into_iter()
-            .next()
-    };
-    let incoming = Person {
-        phone_2: phone_2.map(|p| p.e164().to_string()),
-        email_2: email_2.map(|e| e.as_str().to_string()),
-        phone_raw,
-        company_name: values.get(&ImportField::Company).cloned(),
-        city: values.get(&ImportField::City).cloned(),
-        country: values.get(&ImportField::Country).cloned(),
-        external_ref: values.get(&ImportField::ExternalRef).cloned(),
-        custom,
-        ..Person::new(
-            Uuid::now_v7(),
-            first_name,
-            last_name,
-            phone.map(|p| p.e164().to_string()),
-            email.map(|e| e.as_str().to_string()),
-            at,
-        )
-    };
-    let (person_id, status) = match existing {
-        Some(found) if request.duplicates == DuplicatePolicy::Skip => {
-            warnings.insert(
-                0,
-                FieldError::new(at_row("person"), "duplicate_skipped")
-                    .with("value", found.full_name()),
-            );
-            return Ok(RowOutcome {
-                line,
-                status: RowStatus::Skipped,
-                person_id: Some(found.id),
-                lead_id: None,
-                deal_id: None,
-                messages: warnings,
-            });
-        }
-        Some(mut found) => {
-            merge_into(&mut found, incoming);
-            let read_at = found.updated_at;
-            found.updated_at = at;
-            c.update_person(tenant, &found, read_at).await?;
-            (found.id, RowStatus::Merged)
-        }
-        None => {
-            // Same name as someone already in the CRM, with other contacts:
-            // imported, and flagged for the duplicates review.
-            let key = search_key(&incoming.full_name());
-            if let Some(other) = c.people_named(tenant, &key, 1).await?.first() {
-                if let Some(p) = c.get_person(tenant, *other).await? {
-                    warnings.push(
-                        FieldError::new(at_row("person"), "possible_duplicate")
-                            .with("value", p.full_name()),
-                    );
-                }
-            }
-            c.insert_person(tenant, &incoming).await?;
-            c.insert_record_event(
-                tenant,
-                crate::model::EntityType::Person,
-                incoming.id,
-                "imported",
-                Some(&format!("{file_name}, line {line}")),
-                Some(ctx.user.id),
-                at,
-            )
-            .await?;
-            (incoming.id, RowStatus::Imported)
-        }
-    };
-    let lead = Lead {
-        id: Uuid::now_v7(),
-        tenant_id: tenant,
-        person_id,
+    let headers = stream.headers.clone();
+    let rows_of = batch::Rows {
+        ctx,
+        request,
+        headers: &headers,
+        mapping,
+        file_defs: &file_defs,
         store_id,
-        owner_id: Some(ctx.user.id),
-        status: LeadStatus::New,
-        disqualify_reason: None,
-        source_channel,
-        interest,
-        campaign_id: None,
-        utm_source: None,
-        utm_medium: None,
-        utm_campaign: None,
-        utm_term: None,
-        utm_content: None,
-        note: (!notes.is_empty()).then(|| notes.join("\n")),
-        created_at,
-        updated_at: at,
-        created_by: Some(ctx.user.id),
+        file_name,
+        region: request
+            .phone_region
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .unwrap_or_else(|| ctx.region().to_string()),
     };
-    c.insert_lead(&lead).await?;
-    let mut e = event(lead.id, LeadEventKind::Imported, ctx, at);
-    e.detail = Some(format!("{file_name}, line {line}"));
-    c.insert_event(tenant, &e).await?;
-    Ok(RowOutcome {
-        line,
-        status,
-        person_id: Some(person_id),
-        lead_id: Some(lead.id),
-        deal_id: None,
-        messages: warnings,
+    let mut summary = ImportSummary::default();
+    let mut outcomes = Vec::new();
+    loop {
+        // Cancel is honoured up to the commit, also after the last row.
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        // The next rows, read off the async runtime: at most READ_ROWS of
+        // the file are in memory at once.
+        let (back, rows) = off_runtime("import", move || {
+            let rows = stream.next_rows(READ_ROWS)?;
+            Ok::<_, Error>((stream, rows))
+        })
+        .await??;
+        stream = back;
+        if rows.is_empty() {
+            break;
+        }
+        for outcome in batch::import_batch(c, &rows_of, &rows, cancel).await? {
+            match outcome.status {
+                RowStatus::Imported => summary.imported += 1,
+                RowStatus::Merged => summary.merged += 1,
+                RowStatus::Skipped => summary.skipped += 1,
+                RowStatus::Rejected => summary.rejected += 1,
+            }
+            summary.rows += 1;
+            outcomes.push(outcome);
+        }
+        progress(summary.rows, total.max(summary.rows));
+    }
+    Ok(ImportReport {
+        summary,
+        rows: outcomes,
     })
 }
 

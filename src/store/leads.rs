@@ -184,6 +184,40 @@ impl Conn<'_> {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Creates new leads (an import's), 500 to a statement, and indexes
+    /// them for search. Their ids must be new: unlike [`Conn::insert_lead`]
+    /// an existing id is an error (a unique-key violation), not a no-op.
+    pub async fn insert_leads(&mut self, tenant: Uuid, leads: &[Lead]) -> Result<()> {
+        for chunk in leads.chunks(500) {
+            let mut qb = QueryBuilder::new(format!("INSERT INTO leads ({LEAD_COLUMNS}) "));
+            qb.push_values(chunk, |mut b, l| {
+                b.push_bind(tenant)
+                    .push_bind(l.id)
+                    .push_bind(l.person_id)
+                    .push_bind(l.store_id)
+                    .push_bind(l.owner_id)
+                    .push_bind(l.status.as_str())
+                    .push_bind(l.disqualify_reason.clone())
+                    .push_bind(l.source_channel.as_str())
+                    .push_bind(l.interest.as_str())
+                    .push_bind(l.campaign_id)
+                    .push_bind(l.utm_source.clone())
+                    .push_bind(l.utm_medium.clone())
+                    .push_bind(l.utm_campaign.clone())
+                    .push_bind(l.utm_term.clone())
+                    .push_bind(l.utm_content.clone())
+                    .push_bind(l.note.clone())
+                    .push_bind(l.created_at)
+                    .push_bind(l.updated_at)
+                    .push_bind(l.created_by);
+            });
+            qb.build().execute(&mut *self).await?;
+            let ids: Vec<Uuid> = chunk.iter().map(|l| l.id).collect();
+            self.index_leads(tenant, &ids).await?;
+        }
+        Ok(())
+    }
+
     /// A lead by id.
     pub async fn get_lead(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Lead>> {
         query_as::<Lead>(&format!(
@@ -294,6 +328,28 @@ impl Conn<'_> {
         .bind(e.at)
         .execute(&mut *self)
         .await?;
+        Ok(())
+    }
+
+    /// Appends many entries to leads' histories, 1,000 to a statement.
+    pub async fn insert_events(&mut self, tenant: Uuid, events: &[LeadEvent]) -> Result<()> {
+        for chunk in events.chunks(1_000) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO lead_events (tenant_id, id, lead_id, kind, from_status, to_status, detail, user_id, at) ",
+            );
+            qb.push_values(chunk, |mut b, e| {
+                b.push_bind(tenant)
+                    .push_bind(e.id)
+                    .push_bind(e.lead_id)
+                    .push_bind(e.kind.as_str())
+                    .push_bind(e.from_status.map(LeadStatus::as_str))
+                    .push_bind(e.to_status.map(LeadStatus::as_str))
+                    .push_bind(e.detail.clone())
+                    .push_bind(e.user_id)
+                    .push_bind(e.at);
+            });
+            qb.build().execute(&mut *self).await?;
+        }
         Ok(())
     }
 

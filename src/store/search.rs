@@ -238,19 +238,32 @@ impl Conn<'_> {
 
     /// (Re)indexes a lead from its row and its person's.
     pub async fn index_lead(&mut self, tenant: Uuid, lead: Uuid) -> Result<()> {
-        query(
+        self.index_leads(tenant, &[lead]).await
+    }
+
+    /// (Re)indexes leads from their rows and their people's, in one
+    /// statement (`leads` at most a few thousand: one bound value each).
+    pub async fn index_leads(&mut self, tenant: Uuid, leads: &[Uuid]) -> Result<()> {
+        if leads.is_empty() {
+            return Ok(());
+        }
+        let mut qb = QueryBuilder::new(
             "INSERT INTO search_docs (tenant_id, entity_type, entity_id, title, subtitle, name_key, body) \
              SELECT l.tenant_id, 'lead', l.id, p.first_name || ' ' || p.last_name, \
              l.interest || ' · ' || l.status, p.search_text, lower(l.interest || ' ' || coalesce(l.note, '')) \
              FROM leads l JOIN people p ON p.tenant_id = l.tenant_id AND p.id = l.person_id \
-             WHERE l.tenant_id = $1 AND l.id = $2 \
-             ON CONFLICT (tenant_id, entity_id) DO UPDATE SET title = excluded.title, \
+             WHERE l.tenant_id = ",
+        );
+        qb.push_bind(tenant).push(" AND l.id IN (");
+        let mut ids = qb.separated(", ");
+        for id in leads {
+            ids.push_bind(*id);
+        }
+        qb.push(
+            ") ON CONFLICT (tenant_id, entity_id) DO UPDATE SET title = excluded.title, \
              subtitle = excluded.subtitle, name_key = excluded.name_key, body = excluded.body",
-        )
-        .bind(tenant)
-        .bind(lead)
-        .execute(&mut *self)
-        .await?;
+        );
+        qb.build().execute(&mut *self).await?;
         Ok(())
     }
 

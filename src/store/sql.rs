@@ -153,6 +153,9 @@ pub struct One<T>(PhantomData<fn() -> T>);
 #[must_use = "a query does nothing until it runs on a connection"]
 pub struct Query<K> {
     sql: String,
+    /// The same statement with `?` for each placeholder, for SQLite, when
+    /// a [`QueryBuilder`] made it (see [`QueryBuilder::take`]).
+    sqlite_sql: Option<String>,
     args: Vec<Arg>,
     kind: PhantomData<K>,
 }
@@ -190,9 +193,15 @@ impl<K> Query<K> {
     fn new(sql: String) -> Self {
         Query {
             sql,
+            sqlite_sql: None,
             args: Vec::new(),
             kind: PhantomData,
         }
+    }
+
+    /// The statement's text as SQLite runs it.
+    fn sqlite_text(&self) -> &str {
+        self.sqlite_sql.as_deref().unwrap_or(&self.sql)
     }
 
     /// Binds the next `$n` placeholder.
@@ -249,7 +258,7 @@ macro_rules! run {
     ($q:ident, $c:ident, $make:ident, $fetch:ident) => {
         Ok(match $c {
             Conn::Sqlite(c) => {
-                sqlx::$make(&$q.sql, $q.sqlite_args()?)
+                sqlx::$make($q.sqlite_text(), $q.sqlite_args()?)
                     .$fetch(&mut **c)
                     .await?
             }
@@ -263,7 +272,7 @@ impl Query<Exec> {
     /// violation becomes [`Error::Duplicate`]).
     pub async fn execute(self, c: &mut Conn<'_>) -> Result<Done> {
         let rows = match c {
-            Conn::Sqlite(c) => sqlx::query_with(&self.sql, self.sqlite_args()?)
+            Conn::Sqlite(c) => sqlx::query_with(self.sqlite_text(), self.sqlite_args()?)
                 .execute(&mut **c)
                 .await
                 .map_err(Error::from_db)?
@@ -317,6 +326,8 @@ impl<T: Scalar> Query<One<T>> {
 pub struct QueryBuilder {
     sql: String,
     args: Vec<Arg>,
+    /// Where each bound placeholder sits in `sql` (byte offset, length).
+    marks: Vec<(usize, usize)>,
 }
 
 impl QueryBuilder {
@@ -325,6 +336,7 @@ impl QueryBuilder {
         QueryBuilder {
             sql: init.into(),
             args: Vec::new(),
+            marks: Vec::new(),
         }
     }
 
@@ -339,7 +351,10 @@ impl QueryBuilder {
     pub fn push_bind(&mut self, value: impl IntoArg) -> &mut Self {
         self.args.push(value.into_arg());
         let n = self.args.len();
-        self.push(format_args!("${n}"))
+        let at = self.sql.len();
+        self.push(format_args!("${n}"));
+        self.marks.push((at, self.sql.len() - at));
+        self
     }
 
     /// A helper that puts `separator` between the pieces pushed through it.
@@ -390,9 +405,36 @@ impl QueryBuilder {
         self.take()
     }
 
+    /// The query, with its SQLite text: each bound placeholder written
+    /// `?` instead of `$n`. SQLite finds a named parameter by a linear scan
+    /// of the statement's names, and sqlx asks for every parameter's name
+    /// when it binds, so a statement of n `$n` placeholders costs O(n²)
+    /// to bind (a 500-row insert of 19 columns: most of an import's time,
+    /// `BENCHMARKS.md`); `?` placeholders have no name and bind in order.
+    /// Only when every placeholder of the text is one of the builder's
+    /// (none written by hand), which keeps the order of the values.
     fn take<K>(&mut self) -> Query<K> {
+        let sql = std::mem::take(&mut self.sql);
+        let marks = std::mem::take(&mut self.marks);
+        let placeholders = sql
+            .as_bytes()
+            .windows(2)
+            .filter(|w| w[0] == b'$' && w[1].is_ascii_digit())
+            .count();
+        let sqlite_sql = (!marks.is_empty() && placeholders == marks.len()).then(|| {
+            let mut out = String::with_capacity(sql.len());
+            let mut from = 0;
+            for (at, len) in &marks {
+                out.push_str(&sql[from..*at]);
+                out.push('?');
+                from = at + len;
+            }
+            out.push_str(&sql[from..]);
+            out
+        });
         Query {
-            sql: std::mem::take(&mut self.sql),
+            sql,
+            sqlite_sql,
             args: std::mem::take(&mut self.args),
             kind: PhantomData,
         }
@@ -499,5 +541,25 @@ mod tests {
             row.push_bind(n).push_bind(s);
         });
         assert_eq!(qb.sql(), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        let q = qb.build();
+        assert_eq!(q.sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(
+            q.sqlite_text(),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
+        );
+    }
+
+    #[test]
+    fn sqlite_keeps_numbered_placeholders_when_one_was_written_by_hand() {
+        let mut qb = QueryBuilder::new("SELECT 1 WHERE a = ");
+        qb.push_bind(1_i64)
+            .push(" OR b = $1 AND c = ")
+            .push_bind("x");
+        let q = qb.build();
+        assert_eq!(
+            q.sqlite_text(),
+            "SELECT 1 WHERE a = $1 OR b = $1 AND c = $2"
+        );
+        assert_eq!(query("SELECT $1").sqlite_text(), "SELECT $1");
     }
 }

@@ -7,6 +7,17 @@ use super::sql::{query, query_scalar, Conn, QueryBuilder};
 use crate::model::{EntityType, Page, TimelineEntry};
 use crate::{Error, Result};
 
+/// A timeline entry to write: the record's type and id, the kind
+/// (`"imported"`, …), a free detail, the acting user, the time (UTC).
+pub type NewRecordEvent = (
+    EntityType,
+    Uuid,
+    &'static str,
+    Option<String>,
+    Option<Uuid>,
+    DateTime<Utc>,
+);
+
 impl Conn<'_> {
     /// Why an update of a person or company by id and read version
     /// (`updated_at`) wrote nothing: [`Error::Conflict`] when the record
@@ -77,6 +88,33 @@ impl Conn<'_> {
         .bind(at)
         .execute(&mut *self)
         .await?;
+        Ok(())
+    }
+
+    /// Appends many entries to records' timelines in one statement each
+    /// 1,000 (an import's "imported" entries): `(type, record id, kind,
+    /// detail, user, at)`, `at` in UTC.
+    pub async fn insert_record_events(
+        &mut self,
+        tenant: Uuid,
+        events: &[NewRecordEvent],
+    ) -> Result<()> {
+        for chunk in events.chunks(1_000) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO record_events (tenant_id, id, entity_type, entity_id, kind, detail, user_id, at) ",
+            );
+            qb.push_values(chunk, |mut b, e| {
+                b.push_bind(tenant)
+                    .push_bind(Uuid::now_v7())
+                    .push_bind(e.0.as_str())
+                    .push_bind(e.1)
+                    .push_bind(e.2)
+                    .push_bind(e.3.clone())
+                    .push_bind(e.4)
+                    .push_bind(e.5);
+            });
+            qb.build().execute(&mut *self).await?;
+        }
         Ok(())
     }
 
