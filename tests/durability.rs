@@ -25,12 +25,12 @@ async fn an_import_killed_midway_leaves_a_whole_database_without_its_rows() {
         String::from_utf8_lossy(&ok.stderr)
     );
 
-    // A chain's list: 20,000 people, long enough to kill mid-way.
+    // A chain's list: 200,000 people, long enough to kill mid-way.
     const FIRST: [&str; 6] = ["Mario", "Anna", "Luca", "Giulia", "Marco", "Sara"];
     const LAST: [&str; 6] = ["Rossi", "Bianchi", "Russo", "Ferrari", "Gallo", "Conti"];
     let file = data.path().join("elenco.csv");
     let mut text = String::from("Nome;Cognome;Cellulare;Email\n");
-    for i in 0..20_000 {
+    for i in 0..200_000 {
         let (first, last) = (FIRST[i % 6], LAST[(i / 6) % 6]);
         text.push_str(&format!(
             "{first};{last};+39 347 {:07};cliente{i}@esempio.it\n",
@@ -45,16 +45,25 @@ async fn an_import_killed_midway_leaves_a_whole_database_without_its_rows() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Killed a few seconds in: the file read and checked, rows being
-    // written in its one transaction (pages spilled to the write-ahead log).
+    // Killed mid-way: the file read and checked, rows being written in its
+    // one transaction, pages spilled to the write-ahead log (more than
+    // 4 MiB of it, about a tenth of the import).
     let wal = data.path().join("banco.db-wal");
-    let wal_before = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
-    std::thread::sleep(Duration::from_secs(5));
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let wal_before = wal_len();
+    let started = std::time::Instant::now();
+    while wal_len() < wal_before + 4 * 1024 * 1024 && started.elapsed() < Duration::from_secs(120) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert!(
         child.try_wait().unwrap().is_none(),
         "the import ended before it could be killed"
     );
-    let wal_at_kill = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let wal_at_kill = wal_len();
     eprintln!("write-ahead log: {wal_before} bytes before, {wal_at_kill} at the kill");
     child.kill().unwrap();
     child.wait().unwrap();

@@ -198,3 +198,61 @@ store_test!(
         assert_eq!(leads.total, 702);
     }
 );
+
+store_test!(
+    a_large_file_lists_the_rows_with_a_message_and_writes_every_row_to_the_full_report,
+    |t: TestDb| async move {
+        // 1,500 rows (more than LISTED_ROWS): every 100th has a phone that
+        // cannot be read (in, with a warning), row 1,002 has no name.
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = HEADER.to_string();
+        let letters = |i: usize| -> String {
+            [i / 676, (i / 26) % 26, i % 26]
+                .iter()
+                .map(|&d| char::from(b'a' + d as u8))
+                .collect()
+        };
+        for i in 0..1_500 {
+            let l = letters(i);
+            let phone = if i % 100 == 0 {
+                "12".to_string()
+            } else {
+                format!("333 5{i:06}")
+            };
+            let names = if i == 1_000 {
+                ";".to_string()
+            } else {
+                format!("Nome{l};Cognome{l}")
+            };
+            text.push_str(&format!("{names};{phone};;persona{i}@esempio.it\n"));
+        }
+        let mut full = Vec::new();
+        let report = banco::services::import::run_reporting(
+            &t.db,
+            &t.ctx,
+            &request(&dir, &text, DuplicatePolicy::Skip),
+            |_, _| {},
+            &std::sync::atomic::AtomicBool::new(false),
+            &mut full,
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.summary.rows, 1_500);
+        assert_eq!(report.summary.imported, 1_499);
+        assert_eq!(report.summary.rejected, 1);
+        // Listed: the 15 rows with a warning; the others only counted.
+        assert!(report.rows.iter().all(|r| !r.messages.is_empty()));
+        assert_eq!(report.rows.len(), 15);
+        assert_eq!(report.rows[10].line, 1_002);
+        assert_eq!(report.rows[10].status, RowStatus::Rejected);
+        assert_eq!(report.not_listed, 1_485);
+        // The full report: the header and every row, in file order.
+        let full = String::from_utf8(full).unwrap();
+        let lines: Vec<&str> = full.lines().collect();
+        assert_eq!(lines.len(), 1 + 1_500);
+        assert!(lines[0].starts_with("line,status,person_id,lead_id"));
+        assert!(lines[2].starts_with("3,imported,"));
+        assert!(lines[1_500].starts_with("1501,imported,"));
+        assert!(lines[101].contains("row 102: phone"), "{}", lines[101]);
+    }
+);

@@ -74,7 +74,6 @@ const LARGER: &[(&str, usize)] = &[
     ("src/model/interaction.rs", 820),
     ("src/services/import.rs", 1360),
     ("src/services/deals.rs", 910),
-    ("src/bin/banco/main.rs", 960),
     ("src/bin/banco/records.rs", 820),
     ("src/bin/banco/deals.rs", 820),
     ("src-tauri/tests/e2e.rs", 1030),

@@ -2,6 +2,7 @@
 //! `Result<T, banco::Error>` (serialised as an `ErrorPayload` for the UI).
 //! Argument names are the JavaScript keys the UI sends (camelCase).
 
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use banco::services::{capture, import, leads, off_runtime, people_copy, staff};
@@ -162,7 +163,18 @@ pub async fn import_run(
     state.picked_path(&request.path)?;
     let cancel = state.import_cancel.clone();
     cancel.store(false, Ordering::SeqCst);
-    let report = import::run(
+    // Every row's outcome goes to a file as the import runs (the report
+    // the window gets lists only the rows it shows); one file per desk,
+    // replaced by the next import.
+    let key = uuid::Uuid::now_v7();
+    let path = state.data_dir().join("import-report.csv");
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    state.forget_import_report();
+    let mut full = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+    let report = import::run_reporting(
         &db,
         &ctx,
         &request,
@@ -170,11 +182,23 @@ pub async fn import_run(
             let _ = app.emit("import-progress", ImportProgress { done, total });
         },
         &cancel,
+        &mut full,
     )
     .await;
+    drop(full);
     // Counter saves made meanwhile waited in the outbox: in they go.
     crate::outbox_commands::send_now(&state).await;
-    report
+    match report {
+        Ok(mut report) if report.not_listed > 0 => {
+            report.full_report = Some(key);
+            state.keep_import_report(key, path);
+            Ok(report)
+        }
+        other => {
+            let _ = std::fs::remove_file(&path);
+            other
+        }
+    }
 }
 
 /// Asks the running import to stop: it rolls back, leaving nothing written.
@@ -194,6 +218,7 @@ pub async fn cancel_import(
 #[tauri::command]
 pub async fn save_import_report(
     app: tauri::AppHandle,
+    state: State<'_, AppState>,
     req: wire::SaveImportReport,
 ) -> Result<Response<wire::SaveImportReport>> {
     let wire::SaveImportReport { report } = req;
@@ -207,10 +232,51 @@ pub async fn save_import_report(
     else {
         return Ok(None);
     };
-    let csv = import::report_csv(&report)?;
-    std::fs::write(&path, csv).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
-    })?;
+    };
+    // A large people import's report lists only some rows: its full
+    // report is the file the desk kept, found by the report's key (the
+    // page names no file).
+    match report.full_report.and_then(|key| state.import_report(key)) {
+        Some(full) => std::fs::copy(&full, &path).map(drop).map_err(io)?,
+        None => std::fs::write(&path, import::report_csv(&report)?).map_err(io)?,
+    }
     Ok(Some(path.display().to_string()))
+}
+
+/// The full report of this desk's last people import (`AppState::import_report`).
+impl AppState {
+    /// Keeps `path` as the full report of the last people import, under
+    /// `key`.
+    pub(crate) fn keep_import_report(&self, key: uuid::Uuid, path: PathBuf) {
+        *self
+            .import_report
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((key, path));
+    }
+
+    /// The full report kept under `key`, if it is the last one and still
+    /// there.
+    pub(crate) fn import_report(&self, key: uuid::Uuid) -> Option<PathBuf> {
+        self.import_report
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|(k, p)| *k == key && p.is_file())
+            .map(|(_, p)| p.clone())
+    }
+
+    /// Forgets (and deletes) the last import's full report.
+    pub(crate) fn forget_import_report(&self) {
+        let kept = self
+            .import_report
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some((_, path)) = kept {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }

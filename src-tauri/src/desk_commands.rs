@@ -286,6 +286,7 @@ pub async fn forget_computer(
     if let (Some(o), Some(server)) = (state.outbox().await?, state.server_key()) {
         o.forget_users(&server).await?;
     }
+    state.forget_import_report();
     Ok(forgotten)
 }
 

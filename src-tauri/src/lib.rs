@@ -48,6 +48,10 @@ pub struct AppState {
     feed: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     /// Set by `cancel_import` to stop the import running at this desk.
     import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The full per-row report of this desk's last people import, a file
+    /// in the data folder, by the key its report carries
+    /// (`ImportReport::full_report`); "save the report" copies it.
+    import_report: std::sync::Mutex<Option<(uuid::Uuid, PathBuf)>>,
     /// This computer's outbox (a chain server's desk), opened on first use
     /// (see [`outbox_commands`]).
     outbox: tokio::sync::OnceCell<banco::store::outbox::Outbox>,
@@ -105,6 +109,7 @@ impl AppState {
             people_changed: std::sync::atomic::AtomicBool::new(true),
             outbox: Default::default(),
             import_cancel: Default::default(),
+            import_report: Default::default(),
             failed: None,
         }
     }
@@ -373,6 +378,8 @@ impl AppState {
     /// out). Called only after a password was checked. A chain-server pool
     /// of the person who leaves is closed.
     async fn set_desk(&self, signed_in: Option<(Db, Ctx)>) {
+        // The last import's report is its importer's, not the next user's.
+        self.forget_import_report();
         self.follow_changes(
             signed_in
                 .as_ref()

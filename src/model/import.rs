@@ -182,12 +182,24 @@ pub struct ImportSummary {
 }
 
 /// The report of a finished import.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     /// Counts.
     pub summary: ImportSummary,
-    /// One entry per data row, in file order.
+    /// The rows, in file order: every row of a file of at most
+    /// `services::import::LISTED_ROWS` rows; of a larger people file, only
+    /// the rows with a message (rejected, skipped, or in with a warning),
+    /// the first `LISTED_ROWS` of them, so that the report's size does not
+    /// grow with the file's.
     pub rows: Vec<RowOutcome>,
+    /// Rows of the file not in `rows` (0 when every row is listed).
+    #[serde(default)]
+    pub not_listed: u64,
+    /// The desktop shell's key for the full per-row report it keeps while
+    /// it runs, which "save the report" writes (set by the shell when rows
+    /// were left out; a key, never a path).
+    #[serde(default)]
+    pub full_report: Option<Uuid>,
 }
 
 string_enum! {

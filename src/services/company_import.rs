@@ -416,6 +416,10 @@ pub async fn run(db: &Db, ctx: &Ctx, request: &CompanyImportRequest) -> Result<I
                     .push(FieldError::new("parent", "unknown_value").with("value", parent_name)),
             }
         }
-        Ok(ImportReport { summary, rows })
+        Ok(ImportReport {
+            summary,
+            rows,
+            ..Default::default()
+        })
     })
 }

@@ -307,7 +307,11 @@ pub async fn run(
         if total >= 5_000 {
             c.analyze().await?;
         }
-        Ok(ImportReport { summary, rows })
+        Ok(ImportReport {
+            summary,
+            rows,
+            ..Default::default()
+        })
     })
 }
 

@@ -25,11 +25,16 @@ use super::capture::store_or_users;
 use super::{off_runtime, Ctx};
 use crate::model::{
     search_key, FieldError, ImportField, ImportPreview, ImportReport, ImportRequest, ImportSummary,
-    Interest, Person, RowStatus,
+    Interest, Person, RowOutcome, RowStatus,
 };
 use crate::store::{Conn, Db};
 use crate::{with_tx, Error, Result};
 
+/// Rows a people import's report lists: every row of a file of at most
+/// this many rows; of a larger file, the first this many rows with a
+/// message (what the report card shows). The full report is written as
+/// the import goes ([`run_reporting`]).
+pub const LISTED_ROWS: usize = 1_000;
 /// Rows shown in a preview.
 pub const PREVIEW_ROWS: usize = 10;
 /// Share of a mapped column's non-empty values that must fit its field.
@@ -697,6 +702,21 @@ fn parse_interest(value: &str) -> Option<Interest> {
     })
 }
 
+/// Runs an import in one transaction and reports every row: as
+/// [`run_reporting`], the full per-row report left out (the returned
+/// report lists the rows [`LISTED_ROWS`] says).
+///
+/// Errors: as [`run_reporting`].
+pub async fn run(
+    db: &Db,
+    ctx: &Ctx,
+    request: &ImportRequest,
+    progress: impl FnMut(u64, u64) + Send,
+    cancel: &AtomicBool,
+) -> Result<ImportReport> {
+    run_reporting(db, ctx, request, progress, cancel, &mut std::io::sink()).await
+}
+
 /// Runs an import in one transaction and reports every row.
 ///
 /// Rows that break a rule are rejected (with the reasons) and the others
@@ -705,21 +725,27 @@ fn parse_interest(value: &str) -> Option<Interest> {
 /// contact. Duplicates — people with the same phone or e-mail, including
 /// rows earlier in the same file — follow `request.duplicates`.
 ///
-/// `progress(done, total)` is called as rows are processed; setting
-/// `cancel` stops the import and rolls everything back.
+/// `progress(done, total)` is called as rows are processed (after each
+/// batch of rows); setting `cancel` stops the import and rolls everything
+/// back, up to its commit. Every row's outcome is written to `full` as
+/// the report's CSV ([`report_csv`]'s columns) as the import goes; the
+/// returned report lists the rows [`LISTED_ROWS`] says and counts the
+/// others in `not_listed`, so that memory does not grow with the file.
 ///
 /// Store managers and admins only.
 ///
 /// Errors: [`Error::Forbidden`] (`import_data`); [`Error::Validation`]
 /// with the mapping's problems (nothing is read into the database);
-/// [`Error::Cancelled`]; I/O, CSV and database errors — in every error
-/// case the database is left as it was.
-pub async fn run(
+/// [`Error::Cancelled`]; I/O (also writing `full`), CSV and database
+/// errors — in every error case the database is left as it was (what was
+/// written to `full` then describes nothing).
+pub async fn run_reporting(
     db: &Db,
     ctx: &Ctx,
     request: &ImportRequest,
     mut progress: impl FnMut(u64, u64) + Send,
     cancel: &AtomicBool,
+    full: &mut (dyn std::io::Write + Send),
 ) -> Result<ImportReport> {
     ctx.require_manager("import_data")?;
     let path = std::path::PathBuf::from(&request.path);
@@ -758,6 +784,7 @@ pub async fn run(
             &file_name,
             &mut progress,
             cancel,
+            &mut *full,
         )
         .await
     })?;
@@ -777,6 +804,7 @@ async fn run_in(
     file_name: &str,
     progress: &mut (impl FnMut(u64, u64) + Send),
     cancel: &AtomicBool,
+    full: &mut (dyn std::io::Write + Send),
 ) -> Result<ImportReport> {
     c.plan_for_growing_tables().await?;
     let store_id = store_or_users(c, ctx, request.store_id).await?;
@@ -830,6 +858,10 @@ async fn run_in(
     };
     let mut summary = ImportSummary::default();
     let mut outcomes = Vec::new();
+    let mut not_listed = 0;
+    let list_all = total <= LISTED_ROWS as u64;
+    let mut full = csv::Writer::from_writer(full);
+    full.write_record(REPORT_COLUMNS)?;
     loop {
         // Cancel is honoured up to the commit, also after the last row.
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
@@ -854,13 +886,24 @@ async fn run_in(
                 RowStatus::Rejected => summary.rejected += 1,
             }
             summary.rows += 1;
-            outcomes.push(outcome);
+            write_report_row(&mut full, &outcome)?;
+            if outcomes.len() < LISTED_ROWS && (list_all || !outcome.messages.is_empty()) {
+                outcomes.push(outcome);
+            } else {
+                not_listed += 1;
+            }
         }
         progress(summary.rows, total.max(summary.rows));
     }
+    full.flush().map_err(|source| Error::Io {
+        path: "report".into(),
+        source,
+    })?;
     Ok(ImportReport {
         summary,
         rows: outcomes,
+        not_listed,
+        full_report: None,
     })
 }
 
@@ -910,31 +953,42 @@ fn merge_into(found: &mut Person, incoming: Person) {
     found.custom.extend(incoming.custom);
 }
 
+/// The columns of the report's CSV.
+const REPORT_COLUMNS: [&str; 6] = [
+    "line",
+    "status",
+    "person_id",
+    "lead_id",
+    "deal_id",
+    "messages",
+];
+
+/// One row of the report's CSV.
+fn write_report_row<W: std::io::Write>(w: &mut csv::Writer<W>, row: &RowOutcome) -> Result<()> {
+    w.write_record([
+        row.line.to_string(),
+        row.status.as_str().to_string(),
+        row.person_id.map(|u| u.to_string()).unwrap_or_default(),
+        row.lead_id.map(|u| u.to_string()).unwrap_or_default(),
+        row.deal_id.map(|u| u.to_string()).unwrap_or_default(),
+        row.messages
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    ])?;
+    Ok(())
+}
+
 /// The report as CSV: `line,status,person_id,lead_id,deal_id,messages`, one
-/// row per data row, messages in English joined with ` | `.
+/// row per listed row, messages in English joined with ` | ` (the rows of
+/// `report.rows`; a large import's full report is the one
+/// [`run_reporting`] wrote).
 pub fn report_csv(report: &ImportReport) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "line",
-        "status",
-        "person_id",
-        "lead_id",
-        "deal_id",
-        "messages",
-    ])?;
+    w.write_record(REPORT_COLUMNS)?;
     for row in &report.rows {
-        w.write_record([
-            row.line.to_string(),
-            row.status.as_str().to_string(),
-            row.person_id.map(|u| u.to_string()).unwrap_or_default(),
-            row.lead_id.map(|u| u.to_string()).unwrap_or_default(),
-            row.deal_id.map(|u| u.to_string()).unwrap_or_default(),
-            row.messages
-                .iter()
-                .map(|m| m.to_string())
-                .collect::<Vec<_>>()
-                .join(" | "),
-        ])?;
+        write_report_row(&mut w, row)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Io {
         path: "report".into(),

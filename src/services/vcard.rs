@@ -394,7 +394,11 @@ pub async fn import(
                 messages,
             });
         }
-        Ok(ImportReport { summary, rows })
+        Ok(ImportReport {
+            summary,
+            rows,
+            ..Default::default()
+        })
     })
 }
 

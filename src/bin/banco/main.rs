@@ -29,13 +29,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 
 use banco::model::{
-    CaptureLead, ConsentChoices, ConsentKind, DuplicatePolicy, ImportField, ImportRequest,
-    Interest, LeadQuery, LeadSort, LeadStatus, RowStatus, SourceChannel,
+    CaptureLead, ConsentChoices, ConsentKind, Interest, LeadQuery, LeadSort, LeadStatus,
+    SourceChannel,
 };
-use banco::services::{custom_fields, export, import, leads, seed, Ctx};
+use banco::services::{custom_fields, export, leads, seed, Ctx};
 use banco::store::{default_data_dir, sqlite_url_in, Db};
 use banco::{Error, Result};
 use chrono::NaiveDate;
@@ -45,6 +44,7 @@ use uuid::Uuid;
 mod admin_cli;
 mod contacts;
 mod deals;
+mod import_cli;
 mod outbox_cli;
 mod output;
 mod records;
@@ -142,7 +142,7 @@ enum Command {
     /// "Forget this computer": delete the server's password from the OS keychain.
     Forget,
     /// Import people and leads from a CSV file.
-    Import(ImportArgs),
+    Import(import_cli::ImportArgs),
     /// Export data.
     Export {
         #[command(subcommand)]
@@ -250,54 +250,6 @@ enum Command {
         #[command(subcommand)]
         command: contacts::RulesCommand,
     },
-}
-
-#[derive(Args)]
-struct ImportArgs {
-    /// The CSV file.
-    file: PathBuf,
-    /// What the file holds: people and leads, or deals (a CRM opportunity export).
-    #[arg(long, value_enum, default_value_t = ImportKind::Leads)]
-    kind: ImportKind,
-    #[command(flatten)]
-    deals: deals::DealImportArgs,
-    /// Map a column (header name or 1-based number) to a field, or to `ignore`;
-    /// overrides the guess from the headers. Repeatable.
-    #[arg(long = "map", value_name = "COLUMN=FIELD")]
-    maps: Vec<String>,
-    /// What to do with people who already exist.
-    #[arg(long, value_enum, default_value_t = Dup::Skip)]
-    duplicates: Dup,
-    /// Source channel of rows that have none.
-    #[arg(long, default_value = "import")]
-    source: String,
-    /// Region for the file's national phone numbers (ISO 3166-1 alpha-2,
-    /// e.g. US); default: the tenant's region.
-    #[arg(long)]
-    region: Option<String>,
-    /// Write the per-row report as CSV here.
-    #[arg(long)]
-    report: Option<PathBuf>,
-    /// Only show the preview and the guessed mapping.
-    #[arg(long)]
-    preview: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum ImportKind {
-    Leads,
-    Deals,
-    /// Companies from CSV (profile columns, parent by name, custom fields).
-    Companies,
-    /// Contacts from a .vcf file (people, no leads).
-    Vcard,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Dup {
-    Skip,
-    Update,
-    Create,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -650,7 +602,7 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
             );
             Ok(())
         }
-        Command::Import(args) => import_cmd(db, ctx, args).await,
+        Command::Import(args) => import_cli::import_cmd(db, ctx, args).await,
         Command::Export {
             what:
                 ExportWhat::Leads {
@@ -790,119 +742,6 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
             Ok(())
         }
     }
-}
-
-async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
-    let duplicates = match args.duplicates {
-        Dup::Skip => DuplicatePolicy::Skip,
-        Dup::Update => DuplicatePolicy::Update,
-        Dup::Create => DuplicatePolicy::Create,
-    };
-    match args.kind {
-        ImportKind::Companies => {
-            return records::import_companies(
-                db,
-                ctx,
-                &args.file,
-                &args.maps,
-                duplicates,
-                args.report.as_ref(),
-                args.preview,
-            )
-            .await
-        }
-        ImportKind::Vcard => {
-            return records::import_vcard(db, ctx, &args.file, duplicates, args.report.as_ref())
-                .await
-        }
-        _ => {}
-    }
-    if args.kind == ImportKind::Deals {
-        return deals::import_deals(
-            db,
-            ctx,
-            &args.file,
-            &args.maps,
-            &args.deals,
-            args.report.as_ref(),
-            args.preview,
-        )
-        .await;
-    }
-    let mut preview = import::preview(&args.file)?;
-    // `--map COLUMN=custom.KEY` maps a column to a custom field of people.
-    let (custom_maps, maps): (Vec<String>, Vec<String>) =
-        args.maps.iter().cloned().partition(|m| {
-            m.split_once('=')
-                .is_some_and(|(_, f)| f.trim().starts_with("custom."))
-        });
-    apply_maps(&preview.headers, &mut preview.mapping, &maps, |f, field| {
-        parse(ImportField::parse(f, field))
-    })?;
-    let mut custom_columns: Vec<Option<String>> = vec![None; preview.headers.len()];
-    apply_maps(
-        &preview.headers,
-        &mut custom_columns,
-        &custom_maps,
-        |f, _| Ok(f.trim().trim_start_matches("custom.").to_string()),
-    )?;
-    for (i, c) in custom_columns.iter().enumerate() {
-        if c.is_some() {
-            preview.mapping[i] = None;
-        }
-    }
-    eprintln!(
-        "{} rows, separator `{}`; mapping:",
-        preview.total_rows, preview.delimiter
-    );
-    for (h, m) in preview.headers.iter().zip(&preview.mapping) {
-        eprintln!(
-            "  {h:<24} -> {}",
-            m.map(|f| f.as_str()).unwrap_or("(ignored)")
-        );
-    }
-    if args.preview {
-        println!("{}", json(&preview)?);
-        return Ok(());
-    }
-    let request = ImportRequest {
-        path: args.file.display().to_string(),
-        mapping: preview.mapping.clone(),
-        duplicates,
-        default_source: parse(SourceChannel::parse(&args.source, "source"))?,
-        store_id: None,
-        phone_region: args.region.clone(),
-        custom_columns,
-    };
-    let bar = indicatif::ProgressBar::new(preview.total_rows);
-    let report = import::run(
-        db,
-        ctx,
-        &request,
-        |done, _| bar.set_position(done),
-        &AtomicBool::new(false),
-    )
-    .await;
-    bar.finish_and_clear();
-    let report = report?;
-    let s = report.summary;
-    println!(
-        "{} rows: {} imported, {} merged, {} skipped, {} rejected",
-        s.rows, s.imported, s.merged, s.skipped, s.rejected
-    );
-    for row in report
-        .rows
-        .iter()
-        .filter(|r| r.status == RowStatus::Rejected)
-    {
-        let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
-        println!("  line {} rejected: {}", row.line, why.join("; "));
-    }
-    if let Some(path) = &args.report {
-        write_out(Some(path), &import::report_csv(&report)?)?;
-        println!("report written to {}", path.display());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

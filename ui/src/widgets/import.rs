@@ -35,6 +35,9 @@ pub fn report_card(
                 { tr_with("import.done", [("rows", s.rows.to_string()), ("imported", s.imported.to_string()),
                     ("merged", s.merged.to_string()), ("skipped", s.skipped.to_string()), ("rejected", s.rejected.to_string())]) }
             </div>
+            { if r.not_listed == 0 { html!{} } else { html! {
+                <p class="hint" id="import-not-listed">{ tr_with("import.not_listed", [("listed", r.rows.len().to_string()), ("count", r.not_listed.to_string())]) }</p>
+            } } }
             { if notable.is_empty() { html!{} } else { html! {
                 <div class="tablewrap">
                     <table>
