@@ -12,7 +12,8 @@
 //!   resident size (`VmHWM` of `/proc/self/status`), for N/4 and N rows.
 //! - Counter latency: while an N-row import runs, a capture is saved
 //!   every 100 ms on the same database through the counter's save
-//!   (`outbox::save`); the slowest and the median answer, and how many
+//!   (`outbox::save`); the median, 95th-percentile and slowest answer,
+//!   how many took over 250 ms, and how many
 //!   went in at once or waited in the outbox until the import ended.
 
 #[allow(dead_code)]
@@ -278,20 +279,25 @@ async fn main() {
 
     println!();
     println!(
-        "| backend | counter saves during the import | median answer | slowest answer | \
-         in the database at once | in the outbox, sent when the import ended |"
+        "| backend | counter saves during the import | median answer | 95th percentile | slowest answer | \
+         over 250 ms | in the database at once | in the outbox, sent when the import ended |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for (backend, during) in &latency {
         let waits = &during.waits;
         if waits.is_empty() {
             continue;
         }
         println!(
-            "| {backend} | {} | {} | {} | {} | {} |",
+            "| {backend} | {} | {} | {} | {} | {} | {} | {} |",
             waits.len(),
             ms(waits[waits.len() / 2]),
+            ms(waits[(waits.len() * 95 / 100).min(waits.len() - 1)]),
             ms(waits[waits.len() - 1]),
+            waits
+                .iter()
+                .filter(|w| **w > Duration::from_millis(250))
+                .count(),
             during.delivered,
             during.queued
         );
