@@ -792,6 +792,9 @@ store_test!(
             ("https://meet.jit.si", "meet.jit.si")
         );
         assert_eq!(joined.display_name, "Anna");
+        // meet.jit.si ends embedded meetings after five minutes: the
+        // window opens it in the system browser.
+        assert!(joined.in_browser);
         let ended = meetings::end(&t.db, &t.ctx, m.id, &MeetingNoteLabels::default())
             .await
             .unwrap();
@@ -862,6 +865,7 @@ store_test!(
         assert_eq!(local.url(), format!("http://127.0.0.1:8443/{}", local.room));
         let joined = meetings::join(&t.db, &t.ctx, local.id).await.unwrap();
         assert_eq!(joined.host, "127.0.0.1:8443");
+        assert!(!joined.in_browser, "a chain's own server is embedded");
         let of_person = meetings::of_record(&t.db, &t.ctx, EntityType::Person, out.person.id)
             .await
             .unwrap();

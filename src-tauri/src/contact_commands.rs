@@ -6,7 +6,7 @@
 //! Dialling is done by the UI through the opener plugin, whose permission
 //! is scoped to `tel:`, `sip:` and `callto:` URLs (capabilities/default.json).
 
-use banco::model::MeetingJoin;
+use banco::model::{MeetingJoin, MeetingStatus};
 use banco::services::{calls, contact_policy, meetings, Ctx};
 use banco::wire::{self, Response};
 use banco::{Error, Result};
@@ -294,7 +294,8 @@ pub async fn record_meetings(
     meetings::of_record(&db, &ctx, entity_type, entity_id).await
 }
 
-/// Joins a meeting and opens its window.
+/// Joins a meeting and opens its window, or the system browser on a
+/// server that ends embedded meetings (`MeetingJoin::in_browser`).
 #[tauri::command]
 pub async fn join_meeting(
     app: AppHandle,
@@ -304,7 +305,19 @@ pub async fn join_meeting(
     let wire::JoinMeeting { id, labels } = req;
     let (db, ctx) = state.acting().await?;
     let joined = meetings::join(&db, &ctx, id).await?;
-    open_meeting_window(&app, &joined, &labels.unwrap_or_default(), db, ctx)?;
+    if joined.in_browser {
+        // meet.jit.si ends embedded meetings after five minutes: the
+        // system browser holds this one; the user ends it in Banco.
+        use tauri_plugin_opener::OpenerExt;
+        app.opener()
+            .open_url(joined.meeting.url(), None::<&str>)
+            .map_err(|e| Error::Io {
+                path: joined.meeting.url(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+    } else {
+        open_meeting_window(&app, &joined, &labels.unwrap_or_default(), db, ctx)?;
+    }
     Ok(joined)
 }
 
@@ -317,10 +330,18 @@ pub async fn end_meeting(
 ) -> Result<Response<wire::EndMeeting>> {
     let wire::EndMeeting { id, labels } = req;
     let (db, ctx) = state.acting().await?;
+    let was_ended = meetings::get(&db, &ctx, id).await?.status == MeetingStatus::Ended;
     let ended = meetings::end(&db, &ctx, id, &labels.unwrap_or_default()).await?;
-    if let Some(w) = app.get_webview_window(&window_label(id)) {
-        // Its Destroyed handler finds the meeting ended and does nothing.
-        let _ = w.close();
+    match app.get_webview_window(&window_label(id)) {
+        // Its Destroyed handler tells the main window (the note dialog).
+        Some(w) => {
+            let _ = w.close();
+        }
+        // A meeting held in the system browser has no window to close.
+        None if !was_ended => {
+            let _ = app.emit_to("main", "meeting-ended", ended.clone());
+        }
+        None => {}
     }
     Ok(ended)
 }

@@ -533,6 +533,12 @@ pub struct MeetingJoin {
     pub host: String,
     /// The joining user's name.
     pub display_name: String,
+    /// The meeting opens in the system browser, not in Banco's meeting
+    /// window: its server ends embedded meetings after five minutes
+    /// ([`crate::model::opens_in_browser`]). The user ends it in Banco
+    /// when it is over (length and meeting note as usual).
+    #[serde(default)]
+    pub in_browser: bool,
 }
 
 /// The words of the meeting note written when a meeting ends, in the

@@ -56,6 +56,20 @@ pub fn meeting_host(domain: &str) -> String {
         .unwrap_or(base)
 }
 
+/// Public Jitsi servers that end a meeting embedded in another app after
+/// five minutes: meet.jit.si has run embedded (IFrame API) meetings in
+/// "demo mode" since April 2023 and asks hosts to sign in
+/// (jitsi.org/blog/authentication-on-meet-jit-si, and the IFrame API
+/// guide's notice). Their meetings open in the system browser instead.
+pub const BROWSER_ONLY_HOSTS: &[&str] = &["meet.jit.si", "www.meet.jit.si"];
+
+/// Whether a meeting on server `domain` opens in the system browser
+/// rather than in Banco's meeting window ([`BROWSER_ONLY_HOSTS`]).
+pub fn opens_in_browser(domain: &str) -> bool {
+    let host = meeting_host(domain).to_ascii_lowercase();
+    BROWSER_ONLY_HOSTS.contains(&host.as_str())
+}
+
 /// The link to a meeting room: base URL + `/` + room.
 pub fn meeting_url(domain: &str, room: &str) -> String {
     format!("{}/{room}", meeting_base(domain))
@@ -102,6 +116,11 @@ mod tests {
         );
         assert_eq!(meeting_host("http://127.0.0.1:8443"), "127.0.0.1:8443");
         assert_eq!(meeting_host("meet.jit.si"), "meet.jit.si");
+        assert!(opens_in_browser("meet.jit.si"));
+        assert!(opens_in_browser("https://Meet.Jit.Si/"));
+        assert!(!opens_in_browser("video.example.it"));
+        assert!(!opens_in_browser("http://127.0.0.1:8443"));
+        assert!(!opens_in_browser("8x8.vc"));
     }
 
     #[test]

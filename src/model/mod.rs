@@ -80,7 +80,8 @@ pub use lead::{
     LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
 };
 pub use meeting_server::{
-    check_meeting_domain, meeting_base, meeting_host, meeting_url, room_name,
+    check_meeting_domain, meeting_base, meeting_host, meeting_url, opens_in_browser, room_name,
+    BROWSER_ONLY_HOSTS,
 };
 pub use outbox::{
     OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, QueuedBecause, SavedCapture,

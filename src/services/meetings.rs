@@ -204,7 +204,9 @@ pub async fn of_record(
 
 /// Joins a meeting: a scheduled one becomes `in_progress` (its start
 /// time recorded, `meeting_started` on the timeline); one in progress is
-/// joined again. Returns what the meeting window needs.
+/// joined again. Returns what the meeting window needs, or that the
+/// meeting opens in the system browser (`in_browser`: meet.jit.si, which
+/// ends embedded meetings after five minutes).
 ///
 /// Errors: [`Error::NotFound`], [`Error::IllegalMeetingMove`] for an
 /// ended or cancelled meeting.
@@ -232,6 +234,7 @@ pub async fn join(db: &Db, ctx: &Ctx, id: Uuid) -> Result<MeetingJoin> {
             base_url: meeting_base(&m.domain),
             host: meeting_host(&m.domain),
             display_name: ctx.user.display_name.clone(),
+            in_browser: crate::model::opens_in_browser(&m.domain),
             meeting: m,
         })
     })

@@ -276,6 +276,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     wait_text(c, "#record-meetings", "terminata").await;
     wait_text(c, "#lead-history", "Riunione terminata: Offerta fibra").await;
     wait_text(c, "#lead-detail", "Firma lunedì in negozio.").await;
+    browser_meeting(c, opened).await;
 
     // The day view lists it; the queue has nobody left to call.
     click(c, "#nav-meetings").await;
@@ -308,4 +309,58 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     wait_text(c, "#record-timeline", "Chiamata in arrivo").await;
     wait_text(c, "#record-timeline", "Conferma lunedì").await;
     shot(c, "calls-09-timeline").await;
+}
+
+/// On meet.jit.si, which ends embedded meetings after five minutes, a
+/// meeting opens in the system browser (the stand-in `xdg-open`), no
+/// meeting window opens, Banco says why, and ending it in Banco still
+/// writes the meeting note.
+async fn browser_meeting(c: &Client, opened: &std::path::Path) {
+    click(c, "#nav-settings").await;
+    wait_js(
+        c,
+        "the store's rules fill the form",
+        "document.querySelector('#policy-domain') && document.querySelector('#policy-domain').value !== ''",
+    )
+    .await;
+    type_into(c, "#policy-domain", "meet.jit.si").await;
+    click(c, "#policy-save").await;
+    wait_text(c, "#contact-settings-message", "Salvato").await;
+    click(c, "#nav-leads").await;
+    type_into(c, "input[name=search]", "ferri").await;
+    wait_text(c, "#leads-table tbody", "Marta Ferri").await;
+    open_first_row(c, "#leads-table").await;
+    wait_text(c, "#lead-detail", "Marta Ferri").await;
+    click(c, "#meeting-new").await;
+    type_into(c, "#meeting-title", "Richiamata video").await;
+    type_into(c, "#meeting-email", "marta@esempio.it").await;
+    c.execute(
+        "const d = new Date(); const p = n => String(n).padStart(2, '0'); \
+         const el = document.querySelector('#meeting-start'); \
+         el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; \
+         el.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#meeting-save").await;
+    wait_text(c, "#record-meetings", "pianificata").await;
+    let windows = c.windows().await.unwrap().len();
+    click(c, "#record-meetings .meeting-join").await;
+    wait_until(c, "the system browser was asked to open the room", || {
+        std::fs::read_to_string(opened).is_ok_and(|s| s.contains("https://meet.jit.si/banco-"))
+    })
+    .await;
+    wait_text(c, "#record-meetings", "si è aperta nel browser").await;
+    assert_eq!(
+        c.windows().await.unwrap().len(),
+        windows,
+        "no meeting window for meet.jit.si"
+    );
+    shot(c, "calls-06b-meeting-in-browser").await;
+    click(c, "#record-meetings .meeting-end").await;
+    wait_text(c, "#meeting-note", "Riunione terminata: Richiamata video").await;
+    click(c, "#meeting-note-save").await;
+    wait_gone(c, "#meeting-note").await;
+    wait_text(c, "#lead-history", "Riunione terminata: Richiamata video").await;
 }

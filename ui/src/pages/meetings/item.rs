@@ -27,19 +27,27 @@ pub fn meeting_item(props: &MeetingItemProps) -> Html {
     let notice = use_state(|| None::<String>);
     let m = &props.meeting;
     let run = {
-        let (error, on_change) = (error.clone(), props.on_change.clone());
+        let (error, notice, on_change) = (error.clone(), notice.clone(), props.on_change.clone());
         move |action: &'static str, id: Uuid| {
-            let (error, on_change) = (error.clone(), on_change.clone());
+            let (error, notice, on_change) = (error.clone(), notice.clone(), on_change.clone());
             Callback::from(move |_| {
-                let (error, on_change) = (error.clone(), on_change.clone());
+                let (error, notice, on_change) = (error.clone(), notice.clone(), on_change.clone());
                 wasm_bindgen_futures::spawn_local(async move {
+                    // A meeting on meet.jit.si opens in the browser: say why.
                     let result = match action {
-                        "join" => api::join_meeting(id).await.map(|_| ()),
-                        "end" => api::end_meeting(id).await.map(|_| ()),
-                        _ => api::cancel_meeting(id, "").await.map(|_| ()),
+                        "join" => api::join_meeting(id)
+                            .await
+                            .map(|j| j.in_browser.then(|| tr("meetings.in_browser"))),
+                        "end" => api::end_meeting(id).await.map(|_| None),
+                        _ => api::cancel_meeting(id, "").await.map(|_| None),
                     };
                     match result {
-                        Ok(()) => on_change.emit(()),
+                        Ok(said) => {
+                            if said.is_some() {
+                                notice.set(said);
+                            }
+                            on_change.emit(())
+                        }
                         Err(e) => error.set(Some(error_text(&e))),
                     }
                 });
