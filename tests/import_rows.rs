@@ -45,6 +45,15 @@ async fn people_with(t: &TestDb, phone: &str, email: Option<&str>) -> Vec<Person
     .unwrap()
 }
 
+/// Three letters for `i` < 17,576 (`aaa`, `aab`, …): names of letters
+/// only, as a name column must look like names.
+fn letters(i: usize) -> String {
+    [i / 676, (i / 26) % 26, i % 26]
+        .iter()
+        .map(|&d| char::from(b'a' + d as u8))
+        .collect()
+}
+
 const HEADER: &str = "Nome;Cognome;Cellulare;Altro telefono;Email\n";
 
 store_test!(
@@ -166,13 +175,6 @@ store_test!(
         // phone, row 703 row 701's e-mail.
         let dir = tempfile::tempdir().unwrap();
         let mut text = HEADER.to_string();
-        // Names of letters only (a name column must look like names).
-        let letters = |i: usize| -> String {
-            [i / 676, (i / 26) % 26, i % 26]
-                .iter()
-                .map(|&d| char::from(b'a' + d as u8))
-                .collect()
-        };
         for i in 0..700 {
             let l = letters(i);
             text.push_str(&format!(
@@ -206,12 +208,6 @@ store_test!(
         // cannot be read (in, with a warning), row 1,002 has no name.
         let dir = tempfile::tempdir().unwrap();
         let mut text = HEADER.to_string();
-        let letters = |i: usize| -> String {
-            [i / 676, (i / 26) % 26, i % 26]
-                .iter()
-                .map(|&d| char::from(b'a' + d as u8))
-                .collect()
-        };
         for i in 0..1_500 {
             let l = letters(i);
             let phone = if i % 100 == 0 {

@@ -181,22 +181,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     shot(c, "calls-04-logged").await;
 
     // A meeting from the lead, joined in its own window on the right room.
-    click(c, "#meeting-new").await;
-    type_into(c, "#meeting-title", "Offerta fibra").await;
-    type_into(c, "#meeting-email", "marta@esempio.it").await;
-    // Now (not the form's default, the next full hour, which is tomorrow
-    // after 23:00): the day view below shows today.
-    c.execute(
-        "const d = new Date(); const p = n => String(n).padStart(2, '0'); \
-         const el = document.querySelector('#meeting-start'); \
-         el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; \
-         el.dispatchEvent(new Event('input', { bubbles: true }));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    click(c, "#meeting-save").await;
-    wait_text(c, "#record-meetings", "pianificata").await;
+    schedule_meeting_now(c, "Offerta fibra").await;
     let room = c
         .execute(
             "return document.querySelector('#record-meetings li.meeting').dataset.room",
@@ -331,20 +316,7 @@ async fn browser_meeting(c: &Client, opened: &std::path::Path) {
     wait_text(c, "#leads-table tbody", "Marta Ferri").await;
     open_first_row(c, "#leads-table").await;
     wait_text(c, "#lead-detail", "Marta Ferri").await;
-    click(c, "#meeting-new").await;
-    type_into(c, "#meeting-title", "Richiamata video").await;
-    type_into(c, "#meeting-email", "marta@esempio.it").await;
-    c.execute(
-        "const d = new Date(); const p = n => String(n).padStart(2, '0'); \
-         const el = document.querySelector('#meeting-start'); \
-         el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; \
-         el.dispatchEvent(new Event('input', { bubbles: true }));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    click(c, "#meeting-save").await;
-    wait_text(c, "#record-meetings", "pianificata").await;
+    schedule_meeting_now(c, "Richiamata video").await;
     let windows = c.windows().await.unwrap().len();
     click(c, "#record-meetings .meeting-join").await;
     wait_until(c, "the system browser was asked to open the room", || {
@@ -363,4 +335,24 @@ async fn browser_meeting(c: &Client, opened: &std::path::Path) {
     click(c, "#meeting-note-save").await;
     wait_gone(c, "#meeting-note").await;
     wait_text(c, "#lead-history", "Riunione terminata: Richiamata video").await;
+}
+
+/// Schedules a meeting titled `title` with Marta from the open lead, now
+/// (not the form's default, the next full hour, which is tomorrow after
+/// 23:00: the day view shows today).
+async fn schedule_meeting_now(c: &Client, title: &str) {
+    click(c, "#meeting-new").await;
+    type_into(c, "#meeting-title", title).await;
+    type_into(c, "#meeting-email", "marta@esempio.it").await;
+    c.execute(
+        "const d = new Date(); const p = n => String(n).padStart(2, '0'); \
+         const el = document.querySelector('#meeting-start'); \
+         el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; \
+         el.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#meeting-save").await;
+    wait_text(c, "#record-meetings", "pianificata").await;
 }

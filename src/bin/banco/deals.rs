@@ -7,8 +7,7 @@ use banco::model::KpiTable;
 use banco::model::{
     parse_money, Campaign, ConsentKind, ConversionRule, DateOrder, DealFilter, DealImportField,
     DealImportRequest, DealLine, DealMove, DealQuery, DealSort, DealStatus, FieldError, Interest,
-    KpiRange, MissingPolicy, NewDeal, NoCustomerPolicy, OwnerMode, RowStatus, RuleTrigger,
-    SourceChannel,
+    KpiRange, MissingPolicy, NewDeal, NoCustomerPolicy, OwnerMode, RuleTrigger, SourceChannel,
 };
 use banco::services::{campaigns, deal_import, deals, kpi, pipelines, rules, Ctx};
 use banco::store::Db;
@@ -793,14 +792,7 @@ pub async fn import_deals(
         "{} rows: {} imported, {} skipped, {} rejected",
         s.rows, s.imported, s.skipped, s.rejected
     );
-    for row in report
-        .rows
-        .iter()
-        .filter(|r| r.status == RowStatus::Rejected)
-    {
-        let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
-        println!("  line {} rejected: {}", row.line, why.join("; "));
-    }
+    super::import_cli::print_rejected(&report);
     if let Some(path) = report_path {
         write_out(Some(path), &banco::services::import::report_csv(&report)?)?;
         println!("report written to {}", path.display());

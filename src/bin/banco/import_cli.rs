@@ -194,14 +194,7 @@ pub async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         "{} rows: {} imported, {} merged, {} skipped, {} rejected",
         s.rows, s.imported, s.merged, s.skipped, s.rejected
     );
-    for row in report
-        .rows
-        .iter()
-        .filter(|r| r.status == RowStatus::Rejected)
-    {
-        let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
-        println!("  line {} rejected: {}", row.line, why.join("; "));
-    }
+    print_rejected(&report);
     if report.not_listed > 0 {
         println!(
             "  (the first {} rows with a message are listed; every row is in the report)",
@@ -212,4 +205,16 @@ pub async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         println!("report written to {}", path.display());
     }
     Ok(())
+}
+
+/// Prints each listed rejected row of an import's report with its reasons.
+pub fn print_rejected(report: &banco::model::ImportReport) {
+    for row in report
+        .rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Rejected)
+    {
+        let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
+        println!("  line {} rejected: {}", row.line, why.join("; "));
+    }
 }
