@@ -792,7 +792,7 @@ pub async fn import_deals(
         "{} rows: {} imported, {} skipped, {} rejected",
         s.rows, s.imported, s.skipped, s.rejected
     );
-    super::import_cli::print_rejected(&report);
+    super::output::print_rejected(&report);
     if let Some(path) = report_path {
         write_out(Some(path), &banco::services::import::report_csv(&report)?)?;
         println!("report written to {}", path.display());

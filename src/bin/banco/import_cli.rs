@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use banco::model::{DuplicatePolicy, ImportField, ImportRequest, RowStatus, SourceChannel};
+use banco::model::{DuplicatePolicy, ImportField, ImportRequest, SourceChannel};
 use banco::services::{import, Ctx};
 use banco::store::Db;
 use banco::{Error, Result};
@@ -194,7 +194,7 @@ pub async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         "{} rows: {} imported, {} merged, {} skipped, {} rejected",
         s.rows, s.imported, s.merged, s.skipped, s.rejected
     );
-    print_rejected(&report);
+    super::output::print_rejected(&report);
     if report.not_listed > 0 {
         println!(
             "  (the first {} rows with a message are listed; every row is in the report)",
@@ -205,16 +205,4 @@ pub async fn import_cmd(db: &Db, ctx: &Ctx, args: ImportArgs) -> Result<()> {
         println!("report written to {}", path.display());
     }
     Ok(())
-}
-
-/// Prints each listed rejected row of an import's report with its reasons.
-pub fn print_rejected(report: &banco::model::ImportReport) {
-    for row in report
-        .rows
-        .iter()
-        .filter(|r| r.status == RowStatus::Rejected)
-    {
-        let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
-        println!("  line {} rejected: {}", row.line, why.join("; "));
-    }
 }

@@ -222,3 +222,15 @@ pub fn print_one<T: Serialize>(format: OutFormat, item: &T) -> Result<()> {
     }
     Ok(())
 }
+
+/// Prints each listed rejected row of an import's report with its reasons.
+pub fn print_rejected(report: &banco::model::ImportReport) {
+    for row in report
+        .rows
+        .iter()
+        .filter(|r| r.status == banco::model::RowStatus::Rejected)
+    {
+        let why: Vec<String> = row.messages.iter().map(ToString::to_string).collect();
+        println!("  line {} rejected: {}", row.line, why.join("; "));
+    }
+}
