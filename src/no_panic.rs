@@ -57,6 +57,13 @@ proptest! {
         let _ = check_name(&s, "name");
         let _ = check_note_body(&s);
         let _ = check_meeting_domain(&s);
+        let _ = crate::model::opens_in_browser(&s);
+        let _ = crate::services::meeting_tokens::check(
+            &s,
+            crate::services::meeting_tokens::TokenCheck::Secret(b"s"),
+            "banco-ab",
+            chrono::Utc::now(),
+        );
         let _ = parse_region(&s, "region");
         let _ = parse_tags(&s);
         let _ = parse_date(&s);
