@@ -358,27 +358,18 @@ HwIDAQAB\n\
         assert_eq!(claims.context.user.moderator, "true");
         assert_eq!(claims.exp, (at(10, 30) + TOKEN_GRACE).timestamp());
         // Another room, after the grace, another secret: refused.
-        let wrong_room = check(
-            &token,
-            TokenCheck::Secret(b"the server's secret"),
-            "banco-cd",
-            at(10, 5),
+        let refused = |secret: &[u8], room: &str, t: DateTime<Utc>| {
+            code(check(&token, TokenCheck::Secret(secret), room, t).unwrap_err())
+        };
+        assert_eq!(
+            refused(b"the server's secret", "banco-cd", at(10, 5)),
+            "wrong_room"
         );
-        assert_eq!(code(wrong_room.unwrap_err()), "wrong_room");
-        let late = check(
-            &token,
-            TokenCheck::Secret(b"the server's secret"),
-            "banco-ab",
-            at(11, 0),
+        assert_eq!(
+            refused(b"the server's secret", "banco-ab", at(11, 0)),
+            "expired"
         );
-        assert_eq!(code(late.unwrap_err()), "expired");
-        let forged = check(
-            &token,
-            TokenCheck::Secret(b"another secret"),
-            "banco-ab",
-            at(10, 5),
-        );
-        assert_eq!(code(forged.unwrap_err()), "invalid");
+        assert_eq!(refused(b"another secret", "banco-ab", at(10, 5)), "invalid");
         // A guest is no moderator.
         let guest = Participant {
             moderator: false,
