@@ -213,8 +213,11 @@ pub async fn cancel_import(
     Ok(())
 }
 
-/// Asks where to save the import report and writes it as CSV. Returns the
-/// path written, or `None` if the user cancelled.
+/// Asks where to save the import report and writes it as CSV (a large
+/// people import's: the full report the desk kept). Returns the path
+/// written, or `None` if the user cancelled. Errors: `Validation`
+/// (`import_report`, `report_gone`) when that full report is no longer
+/// kept (another import since, or another user at the desk).
 #[tauri::command]
 pub async fn save_import_report(
     app: tauri::AppHandle,
@@ -222,6 +225,19 @@ pub async fn save_import_report(
     req: wire::SaveImportReport,
 ) -> Result<Response<wire::SaveImportReport>> {
     let wire::SaveImportReport { report } = req;
+    // A large people import's report lists only some rows: its full
+    // report is the file the desk kept, found by the report's key (the
+    // page names no file). Once that is gone (another import, a sign-out),
+    // saving the listed rows alone would pass for the whole report.
+    let full = match report.full_report {
+        Some(key) => Some(state.import_report(key).ok_or_else(|| {
+            Error::Validation(vec![banco::model::FieldError::new(
+                "import_report",
+                "report_gone",
+            )])
+        })?),
+        None => None,
+    };
     let Some(path) = app
         .dialog()
         .file()
@@ -236,10 +252,7 @@ pub async fn save_import_report(
         path: path.display().to_string(),
         source,
     };
-    // A large people import's report lists only some rows: its full
-    // report is the file the desk kept, found by the report's key (the
-    // page names no file).
-    match report.full_report.and_then(|key| state.import_report(key)) {
+    match full {
         Some(full) => std::fs::copy(&full, &path).map(drop).map_err(io)?,
         None => std::fs::write(&path, import::report_csv(&report)?).map_err(io)?,
     }
