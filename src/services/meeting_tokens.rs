@@ -332,22 +332,29 @@ HwIDAQAB\n\
             app_id: "banco".into(),
             secret: b"the server's secret".to_vec(),
         };
-        let token = sign(
-            &signer,
-            "video.example.it",
-            "banco-ab",
-            &staff(),
-            at(10, 0),
-            at(10, 30),
-        )
-        .unwrap();
-        let claims = check(
-            &token,
-            TokenCheck::Secret(b"the server's secret"),
-            "banco-ab",
-            at(10, 5),
-        )
-        .unwrap();
+        // Signed for banco-ab, 10:00–10:30; checked by the server at 10:05.
+        let token_for = |who: &Participant| {
+            sign(
+                &signer,
+                "video.example.it",
+                "banco-ab",
+                who,
+                at(10, 0),
+                at(10, 30),
+            )
+            .unwrap()
+        };
+        let admitted = |token: &str| {
+            check(
+                token,
+                TokenCheck::Secret(b"the server's secret"),
+                "banco-ab",
+                at(10, 5),
+            )
+            .unwrap()
+        };
+        let token = token_for(&staff());
+        let claims = admitted(&token);
         assert_eq!(claims.aud, "jitsi");
         assert_eq!(
             (claims.iss.as_str(), claims.sub.as_str()),
@@ -376,22 +383,7 @@ HwIDAQAB\n\
             email: None,
             ..staff()
         };
-        let token = sign(
-            &signer,
-            "video.example.it",
-            "banco-ab",
-            &guest,
-            at(10, 0),
-            at(10, 30),
-        )
-        .unwrap();
-        let claims = check(
-            &token,
-            TokenCheck::Secret(b"the server's secret"),
-            "banco-ab",
-            at(10, 5),
-        )
-        .unwrap();
+        let claims = admitted(&token_for(&guest));
         assert_eq!(claims.context.user.moderator, "false");
     }
 
