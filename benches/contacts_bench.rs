@@ -177,6 +177,7 @@ async fn bench(name: &'static str, db: Db, n: u64, open: u64, k: usize, rows: &m
             daily_cap: None,
             lead_sla_hours: Some(24),
             meeting_domain: "meet.jit.si".into(),
+            meeting_access: Default::default(),
             do_not_call: vec![],
         },
     )

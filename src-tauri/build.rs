@@ -124,6 +124,10 @@ const COMMANDS: &[&str] = &[
     "end_meeting",
     "cancel_meeting",
     "save_meeting_ics",
+    "meeting_invitation_link",
+    "meeting_key_status",
+    "save_meeting_key",
+    "forget_meeting_key",
 ];
 
 fn main() {

@@ -58,6 +58,16 @@ proptest! {
         let _ = check_note_body(&s);
         let _ = check_meeting_domain(&s);
         let _ = crate::model::opens_in_browser(&s);
+        for auth in crate::model::MeetingAuth::ALL {
+            let access = crate::model::MeetingAccess {
+                auth: *auth,
+                app_id: s.clone(),
+                key_id: s.clone(),
+                guests: crate::model::GuestAccess::Token,
+            };
+            let _ = access.check(&s);
+            let _ = crate::model::room_claim(&access.room_path(&s));
+        }
         let _ = crate::services::meeting_tokens::check(
             &s,
             crate::services::meeting_tokens::TokenCheck::Secret(b"s"),

@@ -14,7 +14,6 @@
 //! documentation of their own. This module needs no database: it compiles
 //! for `wasm32-unknown-unknown`.
 
-use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -54,7 +53,9 @@ command! {
 }
 
 mod desk;
+mod meetings;
 pub use desk::*;
+pub use meetings::*;
 
 command! {
     /// Adds a staff member (admins and store managers only).
@@ -324,60 +325,6 @@ command! {
     CompleteReminder = "complete_reminder" {
         id: Uuid,
     } -> ()
-}
-
-command! {
-    /// Schedules a meeting.
-    ScheduleMeeting = "schedule_meeting" {
-        meeting: m::NewMeeting,
-    } -> m::Meeting
-}
-
-command! {
-    /// Meetings starting in `[from, to)`.
-    ListMeetings = "list_meetings" {
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    } -> Vec<m::Meeting>
-}
-
-command! {
-    /// Meetings of one record.
-    RecordMeetings = "record_meetings" {
-        entity_type: m::EntityType,
-        entity_id: Uuid,
-    } -> Vec<m::Meeting>
-}
-
-command! {
-    /// Joins a meeting and opens its window.
-    JoinMeeting = "join_meeting" {
-        id: Uuid,
-        labels: Option<m::MeetingLabels>,
-    } -> m::MeetingJoin
-}
-
-command! {
-    /// Ends a meeting (the End button; closing its window does the same).
-    EndMeeting = "end_meeting" {
-        id: Uuid,
-        labels: Option<m::MeetingNoteLabels>,
-    } -> m::MeetingEnded
-}
-
-command! {
-    /// Cancels a meeting.
-    CancelMeeting = "cancel_meeting" {
-        id: Uuid,
-        reason: Option<String>,
-    } -> m::Meeting
-}
-
-command! {
-    /// Saves the meeting's invitation as an `.ics` file (a save dialog).
-    SaveMeetingIcs = "save_meeting_ics" {
-        id: Uuid,
-    } -> Option<String>
 }
 
 command! {

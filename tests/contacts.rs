@@ -6,6 +6,7 @@
 mod common;
 
 use banco::model::*;
+use banco::services::meeting_keys::MemoryKeys;
 use banco::services::{
     calls, capture, contact_policy, deals, duplicates, meetings, notes, pipelines,
 };
@@ -41,6 +42,7 @@ async fn open_policy(t: &TestDb) -> ContactSettings {
             daily_cap: None,
             lead_sla_hours: Some(24),
             meeting_domain: "meet.jit.si".into(),
+            meeting_access: Default::default(),
             do_not_call: vec![],
         },
     )
@@ -749,7 +751,9 @@ store_test!(
         assert_ne!(other.room, m.room);
 
         // The invitation.
-        let ics = meetings::ics(&t.db, &t.ctx, m.id).await.unwrap();
+        let ics = meetings::ics(&t.db, &t.ctx, &MemoryKeys::default(), m.id)
+            .await
+            .unwrap();
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
         assert!(ics.contains("METHOD:REQUEST"));
         assert!(ics.contains(&format!("UID:{}@banco", m.id)));
@@ -785,7 +789,9 @@ store_test!(
                 .unwrap_err(),
             Error::IllegalMeetingMove { .. }
         ));
-        let joined = meetings::join(&t.db, &anna, m.id).await.unwrap();
+        let joined = meetings::join(&t.db, &anna, &MemoryKeys::default(), m.id)
+            .await
+            .unwrap();
         assert_eq!(joined.meeting.status, MeetingStatus::InProgress);
         assert_eq!(
             (joined.base_url.as_str(), joined.host.as_str()),
@@ -824,7 +830,9 @@ store_test!(
             .unwrap();
         assert_eq!(again.note.id, ended.note.id);
         assert!(matches!(
-            meetings::join(&t.db, &t.ctx, m.id).await.unwrap_err(),
+            meetings::join(&t.db, &t.ctx, &MemoryKeys::default(), m.id)
+                .await
+                .unwrap_err(),
             Error::IllegalMeetingMove { .. }
         ));
         let timeline = notes::timeline(&t.db, &t.ctx, EntityType::Person, out.person.id, 0, 50)
@@ -844,10 +852,12 @@ store_test!(
             .await
             .unwrap();
         assert_eq!(cancelled.status, MeetingStatus::Cancelled);
-        assert!(meetings::ics(&t.db, &t.ctx, other.id)
-            .await
-            .unwrap()
-            .contains("STATUS:CANCELLED"));
+        assert!(
+            meetings::ics(&t.db, &t.ctx, &MemoryKeys::default(), other.id)
+                .await
+                .unwrap()
+                .contains("STATUS:CANCELLED")
+        );
         assert!(matches!(
             meetings::cancel(&t.db, &t.ctx, m.id, None)
                 .await
@@ -863,7 +873,9 @@ store_test!(
             .unwrap();
         let local = meetings::schedule(&t.db, &t.ctx, &new).await.unwrap();
         assert_eq!(local.url(), format!("http://127.0.0.1:8443/{}", local.room));
-        let joined = meetings::join(&t.db, &t.ctx, local.id).await.unwrap();
+        let joined = meetings::join(&t.db, &t.ctx, &MemoryKeys::default(), local.id)
+            .await
+            .unwrap();
         assert_eq!(joined.host, "127.0.0.1:8443");
         assert!(!joined.in_browser, "a chain's own server is embedded");
         let of_person = meetings::of_record(&t.db, &t.ctx, EntityType::Person, out.person.id)

@@ -7,7 +7,8 @@
 //! is scoped to `tel:`, `sip:` and `callto:` URLs (capabilities/default.json).
 
 use banco::model::{MeetingJoin, MeetingStatus};
-use banco::services::{calls, contact_policy, meetings, Ctx};
+use banco::services::{calls, contact_policy, meeting_keys, meetings, Ctx};
+use banco::store::keychain::OsKeychain;
 use banco::wire::{self, Response};
 use banco::{Error, Result};
 use tauri::webview::{PermissionKind, PermissionResponse};
@@ -304,7 +305,7 @@ pub async fn join_meeting(
 ) -> Result<Response<wire::JoinMeeting>> {
     let wire::JoinMeeting { id, labels } = req;
     let (db, ctx) = state.acting().await?;
-    let joined = meetings::join(&db, &ctx, id).await?;
+    let joined = meetings::join(&db, &ctx, &OsKeychain, id).await?;
     if joined.in_browser {
         // meet.jit.si ends embedded meetings after five minutes: the
         // system browser holds this one; the user ends it in Banco.
@@ -366,7 +367,7 @@ pub async fn save_meeting_ics(
 ) -> Result<Response<wire::SaveMeetingIcs>> {
     let wire::SaveMeetingIcs { id } = req;
     let (db, ctx) = state.acting().await?;
-    let text = meetings::ics(&db, &ctx, id).await?;
+    let text = meetings::ics(&db, &ctx, &OsKeychain, id).await?;
     crate::record_commands::save_bytes(
         &app,
         Some(("iCalendar", &["ics"])),
@@ -374,6 +375,47 @@ pub async fn save_meeting_ics(
         text.into_bytes(),
     )
     .await
+}
+
+/// The customer's link to a meeting, for the clipboard.
+#[tauri::command]
+pub async fn meeting_invitation_link(
+    state: State<'_, AppState>,
+    req: wire::MeetingInvitationLink,
+) -> Result<Response<wire::MeetingInvitationLink>> {
+    let (db, ctx) = state.acting().await?;
+    meetings::invitation_link(&db, &ctx, &OsKeychain, req.id).await
+}
+
+/// Whether this desk keeps the meeting server's key.
+#[tauri::command]
+pub async fn meeting_key_status(
+    state: State<'_, AppState>,
+    _req: wire::MeetingKeyStatus,
+) -> Result<Response<wire::MeetingKeyStatus>> {
+    let (db, ctx) = state.acting().await?;
+    meeting_keys::key_status(&db, &ctx, &OsKeychain).await
+}
+
+/// Keeps the meeting server's key in this desk's OS keychain (admins;
+/// the core checks the role and the key).
+#[tauri::command]
+pub async fn save_meeting_key(
+    state: State<'_, AppState>,
+    req: wire::SaveMeetingKey,
+) -> Result<Response<wire::SaveMeetingKey>> {
+    let (db, ctx) = state.acting().await?;
+    meeting_keys::save_key(&db, &ctx, &OsKeychain, &req.key).await
+}
+
+/// Deletes this desk's meeting server key (admins).
+#[tauri::command]
+pub async fn forget_meeting_key(
+    state: State<'_, AppState>,
+    _req: wire::ForgetMeetingKey,
+) -> Result<Response<wire::ForgetMeetingKey>> {
+    let (db, ctx) = state.acting().await?;
+    meeting_keys::forget_key(&db, &ctx, &OsKeychain).await
 }
 
 /// The label of a meeting's window.
@@ -408,6 +450,11 @@ fn open_meeting_window(
         .append_pair("title", &joined.meeting.title)
         .append_pair("msg_loading", &labels.loading)
         .append_pair("msg_unreachable", &labels.unreachable)
+        .append_pair("jwt", joined.jwt.as_deref().unwrap_or(""))
+        .append_pair("msg_in_call", &labels.in_call)
+        .append_pair("msg_server_ended", &labels.server_ended)
+        .append_pair("msg_token_refused", &labels.token_refused)
+        .append_pair("msg_token_expired", &labels.token_expired)
         .finish();
     let shell_error = |e: tauri::Error| Error::Io {
         path: "meeting window".into(),

@@ -762,6 +762,10 @@ pub fn run() {
             contact_commands::end_meeting,
             contact_commands::cancel_meeting,
             contact_commands::save_meeting_ics,
+            contact_commands::meeting_invitation_link,
+            contact_commands::meeting_key_status,
+            contact_commands::save_meeting_key,
+            contact_commands::forget_meeting_key,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

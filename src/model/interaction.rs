@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::contact_rules::{ContactChannel, ContactPurpose, QuietHours, Refusal};
-use super::meeting_server::{check_meeting_domain, meeting_url};
+use super::meeting_server::{check_meeting_domain, meeting_url, MeetingAccess};
 use super::string_enum::string_enum;
 use super::{EntityType, FieldError};
 
@@ -326,6 +326,10 @@ pub struct ContactSettings {
     /// The Jitsi server: `meet.jit.si`, `video.example.it`, or an
     /// `http(s)://host[:port]` base URL.
     pub meeting_domain: String,
+    /// How the meeting server admits people (tokens, JaaS, the
+    /// customer's way in); the default is an open server.
+    #[serde(default)]
+    pub meeting_access: MeetingAccess,
     /// The do-not-call list (read only here; edited one number at a time).
     #[serde(default)]
     pub do_not_call: Vec<DoNotCallEntry>,
@@ -349,6 +353,7 @@ impl Default for ContactSettings {
             daily_cap: Some(3),
             lead_sla_hours: Some(24),
             meeting_domain: DEFAULT_MEETING_DOMAIN.into(),
+            meeting_access: MeetingAccess::default(),
             do_not_call: Vec::new(),
         }
     }
@@ -357,7 +362,8 @@ impl Default for ContactSettings {
 impl ContactSettings {
     /// Checks the policy. Errors (all at once): `unknown_value` on
     /// `time_zone`; `invalid` on `meeting_domain`; `out_of_range` on
-    /// `daily_cap` (1–50) and `lead_sla_hours` (1–720).
+    /// `daily_cap` (1–50) and `lead_sla_hours` (1–720); the meeting
+    /// access's ([`MeetingAccess::check`]).
     pub fn validate(&self) -> Result<ContactSettings, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut out = self.clone();
@@ -366,7 +372,13 @@ impl ContactSettings {
         }
         out.time_zone = self.time_zone.trim().to_string();
         match check_meeting_domain(&self.meeting_domain) {
-            Ok(d) => out.meeting_domain = d,
+            Ok(d) => {
+                match self.meeting_access.check(&d) {
+                    Ok(a) => out.meeting_access = a,
+                    Err(e) => errors.extend(e),
+                }
+                out.meeting_domain = d;
+            }
             Err(e) => errors.push(e),
         }
         for (field, value, max) in [
@@ -539,6 +551,11 @@ pub struct MeetingJoin {
     /// when it is over (length and meeting note as usual).
     #[serde(default)]
     pub in_browser: bool,
+    /// The user's token for the server (a moderator's, this room only),
+    /// when the server admits people by token; `None` for an open server
+    /// or a meeting in the browser.
+    #[serde(default)]
+    pub jwt: Option<String>,
 }
 
 /// The words of the meeting note written when a meeting ends, in the
@@ -615,6 +632,18 @@ pub struct MeetingLabels {
     pub loading: String,
     /// Shown (before the server's URL) when it cannot be reached.
     pub unreachable: String,
+    /// Before the names of who is in the call ("In riunione").
+    #[serde(default)]
+    pub in_call: String,
+    /// The server ended the call ("Il server ha chiuso la riunione").
+    #[serde(default)]
+    pub server_ended: String,
+    /// The server refused the token.
+    #[serde(default)]
+    pub token_refused: String,
+    /// The token expired.
+    #[serde(default)]
+    pub token_expired: String,
     /// The words of the note written when the window closes.
     #[serde(default)]
     pub note: MeetingNoteLabels,

@@ -1,8 +1,162 @@
 //! Where meetings happen: the configured meeting server (a Jitsi host
 //! name or base URL) checked and turned into the base URL, the IFrame
-//! API's domain and the link to a room; and the rooms' random names.
+//! API's domain and the link to a room; how it admits people
+//! ([`MeetingAccess`]: open, signed tokens of a self-hosted Jitsi, JaaS);
+//! and the rooms' random names.
 
+use serde::{Deserialize, Serialize};
+
+use super::string_enum::string_enum;
 use super::FieldError;
+
+string_enum! {
+    /// How the tenant's meeting server admits participants (issue 19).
+    MeetingAuth {
+        /// No token: anyone with the link joins (a server without token
+        /// authentication, or meet.jit.si in the browser).
+        Open = "open",
+        /// A self-hosted Jitsi with token authentication and a shared
+        /// secret (prosody's `app_id`/`app_secret`): tokens signed HS256.
+        SharedSecret = "shared_secret",
+        /// A self-hosted Jitsi that checks RS256 tokens against public
+        /// keys fetched by key id (prosody's `asap_key_server`).
+        KeyPair = "key_pair",
+        /// JaaS (Jitsi as a Service, `8x8.vc`): RS256 with the tenant's
+        /// API key; rooms live under the AppID (`8x8.vc/<AppID>/<room>`).
+        Jaas = "jaas",
+    }
+}
+
+string_enum! {
+    /// How the customer gets in when the server wants tokens.
+    GuestAccess {
+        /// The invitation's link carries a guest token (not a moderator)
+        /// for that one room, valid until shortly after the planned end.
+        Token = "token",
+        /// The invitation's link has no token: the customer waits in the
+        /// lobby until staff let them in (the server must allow guests).
+        Lobby = "lobby",
+    }
+}
+
+/// The JaaS server's host.
+pub const JAAS_HOST: &str = "8x8.vc";
+
+/// What every JaaS AppID starts with.
+pub const JAAS_APP_PREFIX: &str = "vpaas-magic-cookie-";
+
+/// How the tenant's meeting server admits people: the kind, the ids the
+/// tokens name, and the customer's way in. The secret or private key is
+/// not here: each desk that hosts meetings keeps it in its OS keychain
+/// (`store::keychain`), never the shared database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingAccess {
+    /// The server's kind.
+    pub auth: MeetingAuth,
+    /// The token's app id: prosody's `app_id` (`iss`), or the JaaS AppID
+    /// (`vpaas-magic-cookie-…`). Empty for [`MeetingAuth::Open`].
+    #[serde(default)]
+    pub app_id: String,
+    /// The signing key's id (`kid`): prosody's ASAP key id, or the JaaS
+    /// API key id. Empty for an open server or a shared secret.
+    #[serde(default)]
+    pub key_id: String,
+    /// The customer's way in when tokens are needed.
+    pub guests: GuestAccess,
+}
+
+impl Default for MeetingAccess {
+    /// An open server (no token), guests through the lobby.
+    fn default() -> Self {
+        MeetingAccess {
+            auth: MeetingAuth::Open,
+            app_id: String::new(),
+            key_id: String::new(),
+            guests: GuestAccess::Lobby,
+        }
+    }
+}
+
+impl MeetingAccess {
+    /// Checks the access of a server `domain` (already checked by
+    /// [`check_meeting_domain`]); returns it trimmed (ids cleared for an
+    /// open server). Errors, all at once: `meeting_auth`/`public_server`
+    /// for tokens on a public server that takes none of Banco's
+    /// ([`BROWSER_ONLY_HOSTS`]); `meeting_domain`/`jaas_host` for JaaS on
+    /// any host but [`JAAS_HOST`]; `meeting_app_id`/`required` or
+    /// `invalid` (a JaaS AppID starts with [`JAAS_APP_PREFIX`]; ids are
+    /// printable ASCII without spaces or `/`); `meeting_key_id`/`required`
+    /// (key pair and JaaS) or `invalid`.
+    pub fn check(&self, domain: &str) -> Result<MeetingAccess, Vec<FieldError>> {
+        let mut out = self.clone();
+        out.app_id = self.app_id.trim().to_string();
+        out.key_id = self.key_id.trim().to_string();
+        let mut errors = Vec::new();
+        if self.auth == MeetingAuth::Open {
+            out.app_id.clear();
+            out.key_id.clear();
+            return Ok(out);
+        }
+        if opens_in_browser(domain) {
+            errors.push(FieldError::new("meeting_auth", "public_server").with("value", domain));
+        }
+        let jaas = self.auth == MeetingAuth::Jaas;
+        if jaas && !meeting_host(domain).eq_ignore_ascii_case(JAAS_HOST) {
+            errors.push(FieldError::new("meeting_domain", "jaas_host").with("value", JAAS_HOST));
+        }
+        let id_ok = |s: &str| s.chars().all(|c| c.is_ascii_graphic() && c != '/');
+        if out.app_id.is_empty() {
+            errors.push(FieldError::new("meeting_app_id", "required"));
+        } else if !id_ok(&out.app_id) || (jaas && !out.app_id.starts_with(JAAS_APP_PREFIX)) {
+            errors.push(FieldError::new("meeting_app_id", "invalid").with("value", &out.app_id));
+        }
+        let needs_key_id = matches!(self.auth, MeetingAuth::KeyPair | MeetingAuth::Jaas);
+        if needs_key_id && out.key_id.is_empty() {
+            errors.push(FieldError::new("meeting_key_id", "required"));
+        } else if !id_ok(&out.key_id) {
+            errors.push(FieldError::new("meeting_key_id", "invalid").with("value", &out.key_id));
+        }
+        if self.auth == MeetingAuth::SharedSecret {
+            out.key_id.clear();
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Whether this server admits people only with a token.
+    pub fn needs_token(&self) -> bool {
+        self.auth != MeetingAuth::Open
+    }
+
+    /// A new room's path on this server: JaaS rooms live under the AppID
+    /// (`<AppID>/<room>`), other servers' at the top.
+    pub fn room_path(&self, room: &str) -> String {
+        if self.auth == MeetingAuth::Jaas {
+            format!("{}/{room}", self.app_id)
+        } else {
+            room.to_string()
+        }
+    }
+}
+
+/// Whether this desk can sign the meeting server's tokens: the server
+/// `needed` a key, and this desk's keychain `kept` one for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingKeyStatus {
+    /// The tenant's server takes tokens (not [`MeetingAuth::Open`]).
+    pub needed: bool,
+    /// This desk keeps the key for the server's current kind and ids.
+    pub kept: bool,
+}
+
+/// The room a token names for a room path: the last segment (JaaS's
+/// `<AppID>/<room>` → `<room>`).
+pub fn room_claim(room_path: &str) -> &str {
+    room_path.rsplit('/').next().unwrap_or(room_path)
+}
 
 /// Checks a meeting server: a host name (`meet.jit.si`), or an `http`/`https`
 /// base URL (`https://video.example.it`, `http://127.0.0.1:8443` for a
@@ -121,6 +275,56 @@ mod tests {
         assert!(!opens_in_browser("video.example.it"));
         assert!(!opens_in_browser("http://127.0.0.1:8443"));
         assert!(!opens_in_browser("8x8.vc"));
+    }
+
+    #[test]
+    fn meeting_access_is_checked_per_kind() {
+        let access = |auth, app: &str, key: &str| MeetingAccess {
+            auth,
+            app_id: app.into(),
+            key_id: key.into(),
+            guests: GuestAccess::Token,
+        };
+        let fields = |r: Result<MeetingAccess, Vec<FieldError>>| -> Vec<String> {
+            r.unwrap_err()
+                .into_iter()
+                .map(|e| format!("{}/{}", e.field, e.code))
+                .collect()
+        };
+        // Open: ids dropped; any server.
+        let open = access(MeetingAuth::Open, "x", "y")
+            .check("meet.jit.si")
+            .unwrap();
+        assert_eq!((open.app_id.as_str(), open.key_id.as_str()), ("", ""));
+        // A shared secret needs the app id; the key id is dropped.
+        let hs = access(MeetingAuth::SharedSecret, " banco ", "k")
+            .check("video.example.it")
+            .unwrap();
+        assert_eq!((hs.app_id.as_str(), hs.key_id.as_str()), ("banco", ""));
+        assert_eq!(
+            fields(access(MeetingAuth::SharedSecret, "", "").check("meet.jit.si")),
+            ["meeting_auth/public_server", "meeting_app_id/required"]
+        );
+        assert_eq!(
+            fields(access(MeetingAuth::KeyPair, "banco", "").check("video.example.it")),
+            ["meeting_key_id/required"]
+        );
+        assert_eq!(
+            fields(access(MeetingAuth::KeyPair, "a b", "k/1").check("video.example.it")),
+            ["meeting_app_id/invalid", "meeting_key_id/invalid"]
+        );
+        // JaaS: its own host and an AppID of its own shape.
+        let app = "vpaas-magic-cookie-1fc542a3e4414a44b2611668195e2bfe";
+        let jaas = access(MeetingAuth::Jaas, app, "4f4910")
+            .check("8x8.vc")
+            .unwrap();
+        assert_eq!(jaas.room_path("banco-ab"), format!("{app}/banco-ab"));
+        assert_eq!(room_claim(&jaas.room_path("banco-ab")), "banco-ab");
+        assert_eq!(
+            fields(access(MeetingAuth::Jaas, "banco", "k").check("video.example.it")),
+            ["meeting_domain/jaas_host", "meeting_app_id/invalid"]
+        );
+        assert_eq!(hs.room_path("banco-ab"), "banco-ab");
     }
 
     #[test]

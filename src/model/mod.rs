@@ -80,8 +80,9 @@ pub use lead::{
     LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
 };
 pub use meeting_server::{
-    check_meeting_domain, meeting_base, meeting_host, meeting_url, opens_in_browser, room_name,
-    BROWSER_ONLY_HOSTS,
+    check_meeting_domain, meeting_base, meeting_host, meeting_url, opens_in_browser, room_claim,
+    room_name, GuestAccess, MeetingAccess, MeetingAuth, MeetingKeyStatus, BROWSER_ONLY_HOSTS,
+    JAAS_APP_PREFIX, JAAS_HOST,
 };
 pub use outbox::{
     OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, QueuedBecause, SavedCapture,

@@ -31,12 +31,21 @@ async fn settings_in(c: &mut Conn<'_>, tenant: Uuid) -> Result<ContactSettings> 
 /// Saves the tenant's policy (time zone, quiet hours, daily cap, lead SLA,
 /// meeting server). Store managers and admins only.
 ///
-/// Errors: [`Error::Forbidden`] (`edit_contact_rules`),
+/// Changing the meeting server (its domain or access) is for admins.
+///
+/// Errors: [`Error::Forbidden`] (`edit_contact_rules`; `edit_meeting_server`),
 /// [`Error::Validation`] (see [`ContactSettings::validate`]).
 pub async fn save_settings(db: &Db, ctx: &Ctx, input: &ContactSettings) -> Result<ContactSettings> {
     ctx.require_manager("edit_contact_rules")?;
     let valid = input.validate().map_err(Error::Validation)?;
     with_tx!(db, |c| {
+        let before = c.contact_policy(ctx.tenant_id()).await?.unwrap_or_default();
+        if (&before.meeting_domain, &before.meeting_access)
+            != (&valid.meeting_domain, &valid.meeting_access)
+        {
+            // The meeting server is the whole chain's: admins only.
+            ctx.require_admin("edit_meeting_server")?;
+        }
         c.save_contact_policy(ctx.tenant_id(), &valid, ctx.user.id, now())
             .await?;
         settings_in(c, ctx.tenant_id()).await

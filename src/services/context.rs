@@ -195,6 +195,17 @@ impl Ctx {
         }
     }
 
+    /// Checks that the acting user is an admin of the tenant (who configures
+    /// what the whole chain shares, e.g. the meeting server).
+    ///
+    /// Errors: [`Error::Forbidden`] naming `action`.
+    pub fn require_admin(&self, action: &'static str) -> Result<()> {
+        match self.user.role {
+            crate::model::Role::Admin => Ok(()),
+            role => Err(Error::Forbidden { role, action }),
+        }
+    }
+
     /// Checks that the acting user may change a record (a deal, a lead)
     /// with this owner and store: a manager or an admin any record of the
     /// tenant; staff a record they own, one nobody owns, or one of their

@@ -13,9 +13,8 @@
 //! `moderator` flag. Staff who start a meeting are moderators; the
 //! customer's token is a guest's.
 //!
-//! Not wired yet: the meeting server's kind and keys per tenant (Settings,
-//! CLI, keychain) and the meeting window passing the token (see
-//! `ARCHITECTURE.md`, "Not yet built").
+//! [`super::meeting_keys`] keeps the key on the desk and makes the tokens
+//! for joining and for the customer's link with [`sign`].
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -265,45 +264,10 @@ pub fn check(
 mod tests {
     use super::*;
 
-    /// A throwaway RSA key pair made for these tests only (never used
-    /// anywhere else).
-    const TEST_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----\n\
-MIIEugIBADANBgkqhkiG9w0BAQEFAASCBKQwggSgAgEAAoIBAQC+AQprulJgMySp\n\
-BvggzDBFlazGCNKrGh4zbaSkTxpg0YOe09+L4TyCvTYVkhkg2X+HMI+zXRc7sMLJ\n\
-r3NaA5Obo7P9eVQGheV8RCPs/yk1iPb84fyNxeoBCLEGvmRwSSsDVJJPlWLPv7fH\n\
-+AC2UspAK786OPMHghylgYkuV5KOePnDu7oXIodJSYxweEoaGbZFi+Fimq6v2X9v\n\
-ZYI07fS9hgI08I1rGnTmU90f4mnhzP3Vodrd7/TeHj1D6YivhD0zqSXi2J1vofh8\n\
-Um4XuBQHAQy6vvhDmNnrBATr/3coiCELjHL/nsPTckH4xRSMaMkRyCx2xlxpjhNu\n\
-fHTJxsUfAgMBAAECgf8e7ekEwiEhE+AY/4o8cMOEoGGfzi1BbKtD7d2tVX0vuw7D\n\
-qj2+bbN8DypKwuMDyAnYn1q+orx0WgSDnmYW7vIJ0wM2Fe90O8BH1gggFRWBoXTD\n\
-jvd6YD+0K8lZwGJyjEfjSvLDcM/taKCYnczVNnSXVicgMV1oC8lSU0Y7bTscGUha\n\
-J7eMO0FAKPGa0WZaO6Wbw/maOqef+nIt6rCM2e2IHKgS90uA/wyER9lqw1+aR8Kv\n\
-O6hHukQeY09Dv0+Zd8XOxwCNohHnBSPAs2f1NipVnViKyroM++YctOBMMyKp+X8m\n\
-TkHQ0M3r7o16uZKF08GhlZ2bFtp8IA7jhrZg93ECgYEA8qi49o9/Vcq3ADoRqC12\n\
-SLVK9DxcgPUZHJsRVZoeEcIc2+IHMlhLjoHWS6TLhqrgYqQ9KnyqxrpAOS0YMyWY\n\
-v8z2VbjDoHV8AYD1/52BPTuWvRpNyTfhvX0VPT97qd/w3z0859LlvL4QqnA+poeL\n\
-Xl1bS8gwuIEfogvRRkJpwsUCgYEAyHM7NfBszxBsfr6gNdFgXDlg2Sexgor45joH\n\
-vwZB8FDIbZWY7cjFPsTe//s6rR488JnJvwnKhHgX7UPJoC1uxGHGLa3yBQH6tGrW\n\
-0dH8g8/vU8NzH/qPjHZElZ1n1c8tuNocZx211jNmGLdO0v+DTbuQzJ7RaKEzx+HI\n\
-hagDFpMCgYBXem/DoxOakAvM7yIyaME9kO3GgoQukS1OXLCxFXBFop7YvfEuOxpx\n\
-82iXuH8Ou0dNCDxstqiyH67LbfBNb/5TFsavPH55uCDOQfls/xD6TCMZZQQpyBV/\n\
-RDqF6/7ezLZ/JApy4Fql4jcL2o8bZb3edPVWqoK14QbQWkZFd+e8qQKBgCbG0999\n\
-YS81WCe0rL18gY2Vs/yORzKfu8Kd2z3C8iKRHhTE6c6mFjIsV49hhFpVDSjmNzbz\n\
-p++0Y7yMbobEAzeOSo4vpi/90Afy2xe/7X96TCwCFVVMXVSo1F+1EY81Av1NhE0W\n\
-XETRsKB7ZY4/y6DP9hT/bDc3aBL0xJvGgsJtAoGAH0qFDARPYYu6hjmv1mnN/UMa\n\
-rwIOxc4CQVW9R9PMv44Pu/6+MxNyVP8VvsMYwm8BtGwOUMcJf4Lpa44P4K4iPZpY\n\
-gnoCBPn50dv0lJyp9HKL48KyIPS+mR8Q/Oy+qIqH+rTuiQrmopyIsVwWYd0GN2Yx\n\
-5bC+q+tT/pvfVKVwO34=\n\
------END PRIVATE KEY-----\n";
-    const TEST_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----\n\
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvgEKa7pSYDMkqQb4IMww\n\
-RZWsxgjSqxoeM22kpE8aYNGDntPfi+E8gr02FZIZINl/hzCPs10XO7DCya9zWgOT\n\
-m6Oz/XlUBoXlfEQj7P8pNYj2/OH8jcXqAQixBr5kcEkrA1SST5Viz7+3x/gAtlLK\n\
-QCu/OjjzB4IcpYGJLleSjnj5w7u6FyKHSUmMcHhKGhm2RYvhYpqur9l/b2WCNO30\n\
-vYYCNPCNaxp05lPdH+Jp4cz91aHa3e/03h49Q+mIr4Q9M6kl4tidb6H4fFJuF7gU\n\
-BwEMur74Q5jZ6wQE6/93KIghC4xy/57D03JB+MUUjGjJEcgsdsZcaY4Tbnx0ycbF\n\
-HwIDAQAB\n\
------END PUBLIC KEY-----\n";
+    /// A throwaway RSA key pair made for tests only (never used anywhere
+    /// else); the integration and end-to-end tests read the same files.
+    const TEST_PRIVATE_PEM: &str = include_str!("../../tests/fixtures/meeting-test-key.pem");
+    const TEST_PUBLIC_PEM: &str = include_str!("../../tests/fixtures/meeting-test-key.pub.pem");
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
         use chrono::TimeZone;

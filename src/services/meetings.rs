@@ -1,20 +1,24 @@
 //! Video meetings on Jitsi: scheduled from any record (title, start,
 //! length, internal participants, the customer's e-mail) in a room nobody
-//! can guess, on the tenant's server; joined, ended with a meeting note
-//! on the record's timeline, or cancelled; invitations as iCalendar
-//! (`.ics`, RFC 5545, made with the `icalendar` crate).
+//! can guess, on the tenant's server; joined (with a moderator's token
+//! when the server takes tokens), ended with a meeting note on the
+//! record's timeline, or cancelled; the customer's link (with a guest's
+//! token when the tenant chose it) and invitations as iCalendar (`.ics`,
+//! RFC 5545, made with the `icalendar` crate).
 
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 use uuid::Uuid;
 
 use super::contact_policy::{enforce_in, target_in, Attempt};
+use super::meeting_keys::{MeetingKeys, Signing};
+use super::meeting_tokens::Participant;
 use super::notes::add_in as add_note_in;
 use super::{now, Ctx};
 use crate::model::{
     meeting_base, meeting_host, room_name, CallOutcome, ContactChannel, ContactPurpose, Direction,
-    Email, EntityType, FieldError, Interaction, LeadEventKind, Meeting, MeetingEnded, MeetingJoin,
-    MeetingNoteLabels, MeetingStatus, NewMeeting, NewNote, NoteKind,
+    Email, EntityType, FieldError, GuestAccess, Interaction, LeadEventKind, Meeting, MeetingEnded,
+    MeetingJoin, MeetingNoteLabels, MeetingStatus, NewMeeting, NewNote, NoteKind,
 };
 use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -118,11 +122,8 @@ pub async fn schedule(db: &Db, ctx: &Ctx, new: &NewMeeting) -> Result<Meeting> {
             at: new.starts_at,
         };
         enforce_in(c, ctx, &target, &attempt, new.override_reason.as_deref()).await?;
-        let domain = c
-            .contact_policy(tenant)
-            .await?
-            .unwrap_or_default()
-            .meeting_domain;
+        let policy = c.contact_policy(tenant).await?.unwrap_or_default();
+        let domain = policy.meeting_domain;
         let m = Meeting {
             id: Uuid::now_v7(),
             entity_type: new.entity_type,
@@ -131,7 +132,7 @@ pub async fn schedule(db: &Db, ctx: &Ctx, new: &NewMeeting) -> Result<Meeting> {
             title: new.title.trim().to_string(),
             starts_at: new.starts_at,
             duration_minutes: new.duration_minutes,
-            room: room_name(rand::random()),
+            room: policy.meeting_access.room_path(&room_name(rand::random())),
             domain,
             customer_email: email.clone().or(target.email.clone()),
             status: MeetingStatus::Scheduled,
@@ -204,13 +205,19 @@ pub async fn of_record(
 
 /// Joins a meeting: a scheduled one becomes `in_progress` (its start
 /// time recorded, `meeting_started` on the timeline); one in progress is
-/// joined again. Returns what the meeting window needs, or that the
-/// meeting opens in the system browser (`in_browser`: meet.jit.si, which
-/// ends embedded meetings after five minutes).
+/// joined again. Returns what the meeting window needs, with a
+/// moderator's token (the user's name and e-mail, this one room, until
+/// shortly after the planned end) when the server takes tokens, signed
+/// with the key this desk keeps in `keys`; or that the meeting opens in
+/// the system browser (`in_browser`: meet.jit.si, which ends embedded
+/// meetings after five minutes).
 ///
 /// Errors: [`Error::NotFound`], [`Error::IllegalMeetingMove`] for an
-/// ended or cancelled meeting.
-pub async fn join(db: &Db, ctx: &Ctx, id: Uuid) -> Result<MeetingJoin> {
+/// ended or cancelled meeting; [`Error::Validation`] (`meeting_key`,
+/// `key_missing`) when the server takes tokens and this desk keeps no key
+/// (nothing changes).
+pub async fn join(db: &Db, ctx: &Ctx, keys: &dyn MeetingKeys, id: Uuid) -> Result<MeetingJoin> {
+    let signing = Signing::load(db, ctx, keys).await?;
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
         let mut m = load_in(c, tenant, id).await?;
@@ -230,11 +237,23 @@ pub async fn join(db: &Db, ctx: &Ctx, id: Uuid) -> Result<MeetingJoin> {
                 })
             }
         }
+        let in_browser = crate::model::opens_in_browser(&m.domain);
+        let me = Participant {
+            id: ctx.user.id,
+            name: ctx.user.display_name.clone(),
+            email: ctx.user.email.clone(),
+            moderator: true,
+        };
+        let jwt = match in_browser {
+            true => None,
+            false => signing.token(&m, &me, now())?,
+        };
         Ok(MeetingJoin {
             base_url: meeting_base(&m.domain),
             host: meeting_host(&m.domain),
             display_name: ctx.user.display_name.clone(),
-            in_browser: crate::model::opens_in_browser(&m.domain),
+            in_browser,
+            jwt,
             meeting: m,
         })
     })
@@ -366,20 +385,71 @@ pub async fn cancel(db: &Db, ctx: &Ctx, id: Uuid, reason: Option<&str>) -> Resul
     })
 }
 
-/// The invitation as an iCalendar file (RFC 5545, `METHOD:REQUEST`): one
-/// `VEVENT` with the meeting's id as UID, start and end in UTC, title,
-/// the room link as URL, LOCATION and in the description, the customer
-/// and the participants as attendees; `STATUS:CANCELLED` for a cancelled
-/// meeting. Errors: [`Error::NotFound`].
-pub async fn ics(db: &Db, ctx: &Ctx, id: Uuid) -> Result<String> {
+/// The customer's link to a meeting, opened in any browser: the room's
+/// link, with a guest token (`?jwt=`: not a moderator, the customer's
+/// name and e-mail, this one room, until shortly after the planned end)
+/// when the server takes tokens and the tenant lets guests in by token;
+/// otherwise the plain link (guests wait in the lobby).
+///
+/// Errors: [`Error::NotFound`]; [`Error::Validation`] (`meeting_key`,
+/// `key_missing`) when a guest token is due and this desk keeps no key.
+pub async fn invitation_link(
+    db: &Db,
+    ctx: &Ctx,
+    keys: &dyn MeetingKeys,
+    id: Uuid,
+) -> Result<String> {
     let m = get(db, ctx, id).await?;
-    let users = with_conn!(db, |c| c.list_users(ctx.tenant_id()).await)?;
-    Ok(ics_text(&m, &users))
+    invitation_link_of(db, ctx, keys, &m).await
 }
 
-/// The iCalendar text of a meeting (see [`ics`]).
-pub fn ics_text(m: &Meeting, users: &[crate::model::User]) -> String {
-    let url = m.url();
+async fn invitation_link_of(
+    db: &Db,
+    ctx: &Ctx,
+    keys: &dyn MeetingKeys,
+    m: &Meeting,
+) -> Result<String> {
+    let access = with_conn!(db, |c| c.contact_policy(ctx.tenant_id()).await)?
+        .unwrap_or_default()
+        .meeting_access;
+    if !access.needs_token()
+        || access.guests != GuestAccess::Token
+        || crate::model::opens_in_browser(&m.domain)
+    {
+        return Ok(m.url());
+    }
+    let signing = Signing::load(db, ctx, keys).await?;
+    let guest = Participant {
+        // The meeting's id: a guest has no user id of Banco's.
+        id: m.id,
+        name: m.record_title.clone(),
+        email: m.customer_email.clone(),
+        moderator: false,
+    };
+    Ok(match signing.token(m, &guest, now())? {
+        Some(jwt) => format!("{}?jwt={jwt}", m.url()),
+        None => m.url(),
+    })
+}
+
+/// The invitation as an iCalendar file (RFC 5545, `METHOD:REQUEST`): one
+/// `VEVENT` with the meeting's id as UID, start and end in UTC, title,
+/// the customer's link ([`invitation_link`]) as URL, LOCATION and in the
+/// description, the customer and the participants as attendees;
+/// `STATUS:CANCELLED` for a cancelled meeting.
+///
+/// Errors: [`Error::NotFound`]; as [`invitation_link`].
+pub async fn ics(db: &Db, ctx: &Ctx, keys: &dyn MeetingKeys, id: Uuid) -> Result<String> {
+    let m = get(db, ctx, id).await?;
+    let link = invitation_link_of(db, ctx, keys, &m).await?;
+    let users = with_conn!(db, |c| c.list_users(ctx.tenant_id()).await)?;
+    Ok(ics_text(&m, &link, &users))
+}
+
+/// The iCalendar text of a meeting whose customer's link is `url` (see
+/// [`ics`]).
+pub fn ics_text(m: &Meeting, url: &str, users: &[crate::model::User]) -> String {
+    let url = url.to_string();
     let mut event = Event::new();
     event
         .uid(&format!("{}@banco", m.id))

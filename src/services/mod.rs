@@ -25,6 +25,7 @@ mod history;
 pub mod import;
 pub mod kpi;
 pub mod leads;
+pub mod meeting_keys;
 pub mod meeting_tokens;
 pub mod meetings;
 pub mod notes;

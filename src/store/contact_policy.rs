@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::sql::{json_column, query, query_as, query_scalar, Conn};
 use crate::model::{
     CampaignCadence, ContactChannel, ContactPreferences, ContactSettings, DialScheme,
-    DoNotCallEntry, QuietHours, StagePlaybook,
+    DoNotCallEntry, GuestAccess, MeetingAccess, MeetingAuth, QuietHours, StagePlaybook,
 };
 use crate::Result;
 
@@ -18,6 +18,10 @@ struct PolicyRow {
     daily_cap: Option<i64>,
     lead_sla_hours: Option<i64>,
     meeting_domain: String,
+    meeting_auth: MeetingAuth,
+    meeting_app_id: String,
+    meeting_key_id: String,
+    meeting_guests: GuestAccess,
 }
 
 /// `HH:MM` clock times as stored.
@@ -56,8 +60,8 @@ impl Conn<'_> {
     /// when never saved (the defaults apply).
     pub async fn contact_policy(&mut self, tenant: Uuid) -> Result<Option<ContactSettings>> {
         let row = query_as::<PolicyRow>(
-            "SELECT time_zone, quiet_start, quiet_end, daily_cap, lead_sla_hours, meeting_domain \
-             FROM contact_policies WHERE tenant_id = $1",
+            "SELECT time_zone, quiet_start, quiet_end, daily_cap, lead_sla_hours, meeting_domain, \
+             meeting_auth, meeting_app_id, meeting_key_id, meeting_guests FROM contact_policies WHERE tenant_id = $1",
         )
         .bind(tenant)
         .fetch_optional(&mut *self)
@@ -68,6 +72,12 @@ impl Conn<'_> {
             daily_cap: count(r.daily_cap),
             lead_sla_hours: count(r.lead_sla_hours),
             meeting_domain: r.meeting_domain,
+            meeting_access: MeetingAccess {
+                auth: r.meeting_auth,
+                app_id: r.meeting_app_id,
+                key_id: r.meeting_key_id,
+                guests: r.meeting_guests,
+            },
             do_not_call: Vec::new(),
         }))
     }
@@ -82,10 +92,13 @@ impl Conn<'_> {
     ) -> Result<()> {
         query(
             "INSERT INTO contact_policies (tenant_id, time_zone, quiet_start, quiet_end, daily_cap, \
-             lead_sla_hours, meeting_domain, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             lead_sla_hours, meeting_domain, updated_at, updated_by, meeting_auth, meeting_app_id, meeting_key_id, \
+             meeting_guests) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
              ON CONFLICT (tenant_id) DO UPDATE SET time_zone = excluded.time_zone, quiet_start = excluded.quiet_start, \
              quiet_end = excluded.quiet_end, daily_cap = excluded.daily_cap, lead_sla_hours = excluded.lead_sla_hours, \
-             meeting_domain = excluded.meeting_domain, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+             meeting_domain = excluded.meeting_domain, updated_at = excluded.updated_at, updated_by = excluded.updated_by, \
+             meeting_auth = excluded.meeting_auth, meeting_app_id = excluded.meeting_app_id, \
+             meeting_key_id = excluded.meeting_key_id, meeting_guests = excluded.meeting_guests",
         )
         .bind(tenant)
         .bind(&s.time_zone)
@@ -96,6 +109,10 @@ impl Conn<'_> {
         .bind(&s.meeting_domain)
         .bind(at)
         .bind(by)
+        .bind(s.meeting_access.auth.as_str())
+        .bind(&s.meeting_access.app_id)
+        .bind(&s.meeting_access.key_id)
+        .bind(s.meeting_access.guests.as_str())
         .execute(&mut *self)
         .await?;
         Ok(())

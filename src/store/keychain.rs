@@ -5,7 +5,9 @@
 //! an error message or a command line.
 //!
 //! One entry per server login: service `Banco`, account
-//! `LOGIN@HOST:PORT/DATABASE` ([`account`]).
+//! `LOGIN@HOST:PORT/DATABASE` ([`account`]). The meeting server's secret
+//! or private key is kept the same way ([`OsKeychain`], account
+//! `meeting:…` from `services::meeting_keys::account`).
 
 use crate::model::Password;
 use crate::{Error, Result};
@@ -75,6 +77,33 @@ pub fn forget_password(url: &str) -> Result<bool> {
         Ok(()) => Ok(true),
         Err(keyring::Error::NoEntry) => Ok(false),
         Err(e) => Err(keychain_error(e)),
+    }
+}
+
+/// The OS keychain as the desk's store of meeting keys (service `Banco`).
+pub struct OsKeychain;
+
+impl crate::services::meeting_keys::MeetingKeys for OsKeychain {
+    fn get(&self, account: &str) -> Result<Option<String>> {
+        let entry = keyring::Entry::new(SERVICE, account).map_err(keychain_error)?;
+        match entry.get_password() {
+            Ok(k) => Ok(Some(k)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+    fn set(&self, account: &str, key: &str) -> Result<()> {
+        keyring::Entry::new(SERVICE, account)
+            .and_then(|e| e.set_password(key))
+            .map_err(keychain_error)
+    }
+    fn forget(&self, account: &str) -> Result<bool> {
+        let entry = keyring::Entry::new(SERVICE, account).map_err(keychain_error)?;
+        match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(keychain_error(e)),
+        }
     }
 }
 

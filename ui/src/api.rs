@@ -577,8 +577,8 @@ pub async fn export_leads_csv(query: &LeadQuery) -> Result<Option<String>, Error
 // Calls, contact rules and meetings.
 use banco::model::{
     CallerMatch, CampaignCadence, ContactPreferences, ContactSettings, DialScheme, InboundCall,
-    Interaction, Meeting, MeetingEnded, MeetingJoin, NewMeeting, OutcomeInput, QueueItem,
-    StagePlaybook, StartCall, StartedCall,
+    Interaction, Meeting, MeetingEnded, MeetingJoin, MeetingKeyStatus, NewMeeting, OutcomeInput,
+    QueueItem, StagePlaybook, StartCall, StartedCall,
 };
 
 pub async fn contact_settings() -> Result<ContactSettings, ErrorPayload> {
@@ -733,6 +733,10 @@ pub async fn join_meeting(id: Uuid) -> Result<MeetingJoin, ErrorPayload> {
     let labels = banco::model::MeetingLabels {
         loading: crate::i18n::tr("meetings.loading"),
         unreachable: crate::i18n::tr("meetings.unreachable"),
+        in_call: crate::i18n::tr("meetings.in_call"),
+        server_ended: crate::i18n::tr("meetings.server_ended"),
+        token_refused: crate::i18n::tr("meetings.token_refused"),
+        token_expired: crate::i18n::tr("meetings.token_expired"),
         note: note_labels(),
     };
     invoke(wire::JoinMeeting {
@@ -764,4 +768,19 @@ pub async fn cancel_meeting(id: Uuid, reason: &str) -> Result<Meeting, ErrorPayl
 }
 pub async fn save_meeting_ics(id: Uuid) -> Result<Option<String>, ErrorPayload> {
     invoke(wire::SaveMeetingIcs { id }).await
+}
+pub async fn meeting_invitation_link(id: Uuid) -> Result<String, ErrorPayload> {
+    invoke(wire::MeetingInvitationLink { id }).await
+}
+pub async fn meeting_key_status() -> Result<MeetingKeyStatus, ErrorPayload> {
+    invoke(wire::MeetingKeyStatus {}).await
+}
+pub async fn save_meeting_key(key: &str) -> Result<MeetingKeyStatus, ErrorPayload> {
+    invoke(wire::SaveMeetingKey {
+        key: key.to_string(),
+    })
+    .await
+}
+pub async fn forget_meeting_key() -> Result<MeetingKeyStatus, ErrorPayload> {
+    invoke(wire::ForgetMeetingKey {}).await
 }

@@ -1,16 +1,29 @@
 //! Calls and meetings in the real window: a call from a lead goes through
 //! the opener (a stand-in `xdg-open`) and is logged; a meeting runs in its
-//! own window against a loopback stand-in for a Jitsi server, and may call
-//! no Banco command.
+//! own window against a loopback stand-in for a Jitsi server that requires
+//! a valid token, and may call no Banco command.
+
+use banco::services::meeting_tokens::{check, MeetingClaims, TokenCheck};
 
 use super::*;
 
-/// A stand-in for a Jitsi server on 127.0.0.1 (there is no internet here):
-/// `/external_api.js` defines a `JitsiMeetExternalAPI` that frames
-/// `http://<domain>/<room>`; every requested path is recorded.
+/// The stand-in server's shared secret (prosody's `app_secret`), entered
+/// in Settings as an admin would.
+const SECRET: &str = "e2e-shared-secret-0123456789abcdef";
+
+/// A stand-in for a Jitsi server with token authentication on 127.0.0.1
+/// (there is no internet here): `/external_api.js` defines a
+/// `JitsiMeetExternalAPI` that frames `http://<domain>/<room>` and asks
+/// `/verify.js` whether the token admits the user to the room, checked
+/// as prosody's token module does (`meeting_tokens::check` with the
+/// secret); then it reports the conference joined (and the customer in
+/// it) or the IFrame API's authentication error. Every requested path,
+/// every admitted token's claims and every refusal are recorded.
 struct FakeJitsi {
     port: u16,
     paths: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    admitted: std::sync::Arc<std::sync::Mutex<Vec<MeetingClaims>>>,
+    refused: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 const FAKE_EXTERNAL_API: &str = r#"window.JitsiMeetExternalAPI = function (domain, options) {
@@ -20,29 +33,77 @@ const FAKE_EXTERNAL_API: &str = r#"window.JitsiMeetExternalAPI = function (domai
   frame.style.width = '100%'; frame.style.height = '100%';
   options.parentNode.appendChild(frame);
   var listeners = {};
+  function fire(name, e) { (listeners[name] || []).forEach(function (fn) { fn(e); }); }
   this.addListener = function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); };
+  window.__standIn = function (r) {
+    if (r.ok) {
+      fire('videoConferenceJoined', { id: 'me', displayName: r.name, roomName: options.roomName });
+      fire('participantJoined', { id: 'guest', displayName: 'Marta Ferri' });
+    } else {
+      fire('errorOccurred', { name: 'conference.authenticationRequired', isFatal: true, type: 'CONFERENCE' });
+    }
+  };
+  var verify = document.createElement('script');
+  verify.src = 'http://' + domain + '/verify.js?room=' + encodeURIComponent(options.roomName) +
+    '&jwt=' + encodeURIComponent(options.jwt || '');
+  document.head.appendChild(verify);
 };"#;
+
+/// The stand-in's answer to `/verify.js?room=…&jwt=…`.
+fn verify(
+    query: &str,
+    admitted: &std::sync::Mutex<Vec<MeetingClaims>>,
+    refused: &std::sync::Mutex<Vec<String>>,
+) -> String {
+    let args: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+    let room = args.get("room").cloned().unwrap_or_default();
+    let jwt = args.get("jwt").cloned().unwrap_or_default();
+    let answer = match check(
+        &jwt,
+        TokenCheck::Secret(SECRET.as_bytes()),
+        &room,
+        chrono::Utc::now(),
+    ) {
+        Ok(claims) => {
+            let name = claims.context.user.name.clone();
+            admitted.lock().unwrap().push(claims);
+            serde_json::json!({ "ok": true, "name": name })
+        }
+        Err(e) => {
+            refused.lock().unwrap().push(format!("{room}: {e}"));
+            serde_json::json!({ "ok": false })
+        }
+    };
+    format!("window.__standIn({answer});")
+}
 
 async fn fake_jitsi() -> FakeJitsi {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen = paths.clone();
+    let admitted = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let refused = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (seen, ok, no) = (paths.clone(), admitted.clone(), refused.clone());
     tokio::spawn(async move {
         loop {
             let Ok((mut socket, _)) = listener.accept().await else {
                 return;
             };
-            let seen = seen.clone();
+            let (seen, ok, no) = (seen.clone(), ok.clone(), no.clone());
             tokio::spawn(async move {
-                let mut buf = vec![0u8; 8192];
+                let mut buf = vec![0u8; 16384];
                 let n = socket.read(&mut buf).await.unwrap_or(0);
                 let request = String::from_utf8_lossy(&buf[..n]).to_string();
                 let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
                 seen.lock().unwrap().push(path.clone());
                 let (kind, body) = if path == "/external_api.js" {
                     ("application/javascript", FAKE_EXTERNAL_API.to_string())
+                } else if let Some(query) = path.strip_prefix("/verify.js?") {
+                    ("application/javascript", verify(query, &ok, &no))
                 } else {
                     (
                         "text/html; charset=utf-8",
@@ -61,7 +122,12 @@ async fn fake_jitsi() -> FakeJitsi {
             });
         }
     });
-    FakeJitsi { port, paths }
+    FakeJitsi {
+        port,
+        paths,
+        admitted,
+        refused,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,6 +151,10 @@ async fn a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window() {
         std::env::var("PATH").unwrap_or_default()
     );
     let jitsi = fake_jitsi().await;
+    // The desk keeps the meeting server's key in the OS keychain: a
+    // running, unlocked one, as on a desktop.
+    let keyring_home = tempfile::tempdir().unwrap();
+    super::chain::keychain(keyring_home.path());
     let (_driver, c) = start_with(data.path(), &[("PATH", path)]).await;
     let result = tokio::time::timeout(
         Duration::from_secs(300),
@@ -112,14 +182,17 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     type_into(c, "#policy-tz", "UTC").await;
     type_into(c, "#policy-quiet-start", "").await;
     type_into(c, "#policy-quiet-end", "").await;
+    click(c, "#policy-save").await;
+    wait_text(c, "#contact-settings-message", "Salvato").await;
+    // The chain's own Jitsi (the stand-in), first without tokens.
     type_into(
         c,
         "#policy-domain",
         &format!("http://127.0.0.1:{}", jitsi.port),
     )
     .await;
-    click(c, "#policy-save").await;
-    wait_text(c, "#contact-settings-message", "Salvato").await;
+    click(c, "#meeting-server-save").await;
+    wait_text(c, "#meeting-server-message", "Salvato").await;
     type_into(c, "#dnc-phone", "333 123 4567").await;
     type_into(c, "#dnc-reason", "reclamo").await;
     click(c, "#dnc-add").await;
@@ -231,7 +304,20 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
             "{command} from the meeting window: {answer}"
         );
     }
+    // The server wants a token and got none: the window says so.
+    wait_text(c, "#status", "rifiutato l'accesso").await;
+    screen_shot("calls-05b-token-refused");
     c.switch_to_window(main).await.unwrap();
+    assert!(jitsi.admitted.lock().unwrap().is_empty());
+    assert!(
+        jitsi
+            .refused
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.starts_with(&room)),
+        "the stand-in refused the meeting without a token"
+    );
 
     // End it: the meeting note opens, prefilled, and lands on the timeline.
     click(c, "#record-meetings .meeting-end").await;
@@ -261,6 +347,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     wait_text(c, "#record-meetings", "terminata").await;
     wait_text(c, "#lead-history", "Riunione terminata: Offerta fibra").await;
     wait_text(c, "#lead-detail", "Firma lunedì in negozio.").await;
+    signed_meeting(c, jitsi).await;
     browser_meeting(c, opened).await;
 
     // The day view lists it; the queue has nobody left to call.
@@ -296,6 +383,160 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     shot(c, "calls-09-timeline").await;
 }
 
+/// The admin switches the server to token authentication and keeps its
+/// secret on this desk; a meeting then joins as moderator (the stand-in
+/// checks the token), the window shows who is in the call and for how
+/// long, and the customer's copied link carries a guest's token.
+async fn signed_meeting(c: &Client, jitsi: &FakeJitsi) {
+    click(c, "#nav-settings").await;
+    wait_js(
+        c,
+        "the meeting server fills its form",
+        "document.querySelector('#policy-domain') && document.querySelector('#policy-domain').value !== ''",
+    )
+    .await;
+    click(c, "#meeting-auth option[value=shared_secret]").await;
+    type_into(c, "#meeting-app-id", "banco").await;
+    click(c, "#meeting-guests option[value=token]").await;
+    click(c, "#meeting-server-save").await;
+    wait_text(c, "#meeting-server-message", "Salvato").await;
+    wait_js(
+        c,
+        "the desk has no key yet",
+        "document.querySelector('#meeting-key-status[data-kept=false]') !== null",
+    )
+    .await;
+    type_into(c, "#meeting-key", "troppo corta").await;
+    click(c, "#meeting-key-save").await;
+    wait_text(c, "#meeting-server-message", "troppo corto").await;
+    type_into(c, "#meeting-key", SECRET).await;
+    click(c, "#meeting-key-save").await;
+    wait_js(
+        c,
+        "the desk keeps the key",
+        "document.querySelector('#meeting-key-status[data-kept=true]') !== null",
+    )
+    .await;
+    let shown = c
+        .find(Locator::Css("#meeting-key"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(shown.is_empty(), "the key is not shown again once kept");
+    shot(c, "calls-06c-meeting-server").await;
+
+    click(c, "#nav-leads").await;
+    type_into(c, "input[name=search]", "ferri").await;
+    wait_text(c, "#leads-table tbody", "Marta Ferri").await;
+    open_first_row(c, "#leads-table").await;
+    wait_text(c, "#lead-detail", "Marta Ferri").await;
+    schedule_meeting_now(c, "Consulenza luce").await;
+    let room = c
+        .execute(
+            "return document.querySelector('#record-meetings li.meeting[data-status=scheduled]').dataset.room",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let main = c.window().await.unwrap();
+    click(
+        c,
+        "#record-meetings li.meeting[data-status=scheduled] .meeting-join",
+    )
+    .await;
+    wait_until(c, "the stand-in admitted the token", || {
+        jitsi
+            .admitted
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|t| t.room == room)
+    })
+    .await;
+    let claims = jitsi
+        .admitted
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|t| t.room == room)
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            claims.iss.as_str(),
+            claims.context.user.name.as_str(),
+            claims.context.user.moderator.as_str()
+        ),
+        ("banco", "Amministratore", "true"),
+        "staff join as moderators"
+    );
+    // The window shows who is in the call and for how long.
+    let meeting = c
+        .windows()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| *h != main)
+        .expect("the meeting window");
+    c.switch_to_window(meeting).await.unwrap();
+    let status = wait_text(
+        c,
+        "#status",
+        "In riunione: Amministratore, Marta Ferri · 0:",
+    )
+    .await;
+    assert!(!status.contains("rifiutato"), "{status}");
+    screen_shot("calls-06d-meeting-signed");
+    c.switch_to_window(main).await.unwrap();
+
+    // The customer's link carries a guest's token for this room.
+    click(
+        c,
+        "#record-meetings li.meeting[data-status=in_progress] .meeting-copy",
+    )
+    .await;
+    wait_text(c, "#record-meetings", "Link copiato").await;
+    let link = c
+        .execute(
+            "return document.querySelector('#record-meetings li.meeting[data-status=in_progress] .meeting-link').value",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, jwt) = link.split_once("?jwt=").expect("a guest token in the link");
+    let guest = check(
+        jwt,
+        TokenCheck::Secret(SECRET.as_bytes()),
+        &room,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            guest.context.user.name.as_str(),
+            guest.context.user.moderator.as_str()
+        ),
+        ("Marta Ferri", "false")
+    );
+    click(
+        c,
+        "#record-meetings li.meeting[data-status=in_progress] .meeting-end",
+    )
+    .await;
+    wait_text(c, "#meeting-note", "Riunione terminata: Consulenza luce").await;
+    click(c, "#meeting-note-save").await;
+    wait_gone(c, "#meeting-note").await;
+}
+
 /// On meet.jit.si, which ends embedded meetings after five minutes, a
 /// meeting opens in the system browser (the stand-in `xdg-open`), no
 /// meeting window opens, Banco says why, and ending it in Banco still
@@ -308,9 +549,11 @@ async fn browser_meeting(c: &Client, opened: &std::path::Path) {
         "document.querySelector('#policy-domain') && document.querySelector('#policy-domain').value !== ''",
     )
     .await;
+    // meet.jit.si takes no token of Banco's: back to an open server.
+    click(c, "#meeting-auth option[value=open]").await;
     type_into(c, "#policy-domain", "meet.jit.si").await;
-    click(c, "#policy-save").await;
-    wait_text(c, "#contact-settings-message", "Salvato").await;
+    click(c, "#meeting-server-save").await;
+    wait_text(c, "#meeting-server-message", "Salvato").await;
     click(c, "#nav-leads").await;
     type_into(c, "input[name=search]", "ferri").await;
     wait_text(c, "#leads-table tbody", "Marta Ferri").await;

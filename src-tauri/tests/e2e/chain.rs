@@ -62,7 +62,7 @@ const MARTA_PASSWORD: &str = "sole-2026!";
 /// login keyring unlocked (as a desktop session's would be), once it owns
 /// its name on the bus (asked without calling it, which would start
 /// another, locked one through D-Bus activation).
-fn keychain(home: &std::path::Path) {
+pub(super) fn keychain(home: &std::path::Path) {
     let daemon = format!(
         "printf 'unlock-keyring\\n' | HOME={0} XDG_DATA_HOME={0}/share gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
          for _ in $(seq 100); do \

@@ -4,10 +4,11 @@
 use std::path::PathBuf;
 
 use banco::model::{
-    CallOutcome, ContactPurpose, DialScheme, EntityType, NewMeeting, OutcomeInput, QuietHours,
-    StartCall,
+    CallOutcome, ContactPurpose, DialScheme, EntityType, GuestAccess, MeetingAuth, NewMeeting,
+    OutcomeInput, QuietHours, StartCall,
 };
-use banco::services::{calls, contact_policy, meetings, Ctx};
+use banco::services::{calls, contact_policy, meeting_keys, meetings, Ctx};
+use banco::store::keychain::OsKeychain;
 use banco::store::Db;
 use banco::{Error, Result};
 use chrono::{DateTime, NaiveTime, Utc};
@@ -108,6 +109,53 @@ pub enum MeetingCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Print the customer's link to a meeting (with a guest token when
+    /// the tenant lets guests in by token).
+    Link {
+        /// Meeting id.
+        id: Uuid,
+    },
+    /// The tenant's meeting server: where, how it admits people, and this
+    /// computer's key for it.
+    Server {
+        #[command(subcommand)]
+        command: ServerCommand,
+    },
+}
+
+/// `banco meeting server …`.
+#[derive(Subcommand)]
+pub enum ServerCommand {
+    /// The server, its access and whether this computer keeps its key.
+    Show,
+    /// Change the server (admins only); unnamed settings stay.
+    Set {
+        /// Jitsi server: a host (`video.example.it`, `8x8.vc`) or an
+        /// http(s) base URL.
+        #[arg(long)]
+        domain: Option<String>,
+        /// open, shared_secret, key_pair or jaas.
+        #[arg(long)]
+        auth: Option<String>,
+        /// The tokens' app id (prosody's `app_id`; the JaaS AppID).
+        #[arg(long)]
+        app_id: Option<String>,
+        /// The signing key's id (`kid`; the JaaS API key id).
+        #[arg(long)]
+        key_id: Option<String>,
+        /// How the customer gets in: token or lobby.
+        #[arg(long)]
+        guests: Option<String>,
+    },
+    /// Keep the server's shared secret or private key (PEM) in this
+    /// computer's OS keychain (admins only); read from a file or `-`
+    /// (standard input), never from the command line.
+    Key {
+        /// Where to read the key.
+        file: PathBuf,
+    },
+    /// Delete this computer's key for the server (admins only).
+    ForgetKey,
 }
 
 /// `banco contact-rules …`.
@@ -256,7 +304,7 @@ pub async fn meeting(db: &Db, ctx: &Ctx, command: MeetingCommand) -> Result<()> 
             )?
         }
         MeetingCommand::Ics { id, output } => {
-            let text = meetings::ics(db, ctx, id).await?;
+            let text = meetings::ics(db, ctx, &OsKeychain, id).await?;
             let path = (output.as_os_str() != "-").then_some(output);
             write_out(path.as_ref(), &text)?;
         }
@@ -266,7 +314,74 @@ pub async fn meeting(db: &Db, ctx: &Ctx, command: MeetingCommand) -> Result<()> 
                 json(&meetings::cancel(db, ctx, id, reason.as_deref()).await?)?
             )
         }
+        MeetingCommand::Link { id } => {
+            println!(
+                "{}",
+                meetings::invitation_link(db, ctx, &OsKeychain, id).await?
+            )
+        }
+        MeetingCommand::Server { command } => server(db, ctx, command).await?,
     }
+    Ok(())
+}
+
+/// Runs `banco meeting server …`; prints the server's settings and this
+/// computer's key status (never the key).
+async fn server(db: &Db, ctx: &Ctx, command: ServerCommand) -> Result<()> {
+    match command {
+        ServerCommand::Show => {}
+        ServerCommand::Set {
+            domain,
+            auth,
+            app_id,
+            key_id,
+            guests,
+        } => {
+            let mut s = contact_policy::settings(db, ctx).await?;
+            let a = &mut s.meeting_access;
+            if let Some(d) = domain {
+                s.meeting_domain = d;
+            }
+            if let Some(v) = auth {
+                a.auth = parse(MeetingAuth::parse(&v, "meeting_auth"))?;
+            }
+            if let Some(v) = app_id {
+                a.app_id = v;
+            }
+            if let Some(v) = key_id {
+                a.key_id = v;
+            }
+            if let Some(v) = guests {
+                a.guests = parse(GuestAccess::parse(&v, "meeting_guests"))?;
+            }
+            contact_policy::save_settings(db, ctx, &s).await?;
+        }
+        ServerCommand::Key { file } => {
+            let key = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())
+            } else {
+                std::fs::read_to_string(&file)
+            }
+            .map_err(|source| Error::Io {
+                path: file.display().to_string(),
+                source,
+            })?;
+            meeting_keys::save_key(db, ctx, &OsKeychain, &key).await?;
+        }
+        ServerCommand::ForgetKey => {
+            meeting_keys::forget_key(db, ctx, &OsKeychain).await?;
+        }
+    }
+    let s = contact_policy::settings(db, ctx).await?;
+    let key = meeting_keys::key_status(db, ctx, &OsKeychain).await?;
+    println!(
+        "{}",
+        json(&serde_json::json!({
+            "domain": s.meeting_domain,
+            "access": s.meeting_access,
+            "key": key,
+        }))?
+    );
     Ok(())
 }
 

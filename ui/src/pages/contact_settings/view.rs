@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::cadences::CampaignCadences;
 use super::inputs::{count, hm, parse_hm, text_input};
+use super::meeting_server::MeetingServerSettings;
 use super::playbooks::StagePlaybooks;
 use crate::api;
 use crate::i18n::{error_text, tr};
@@ -21,18 +22,16 @@ pub fn contact_settings_view() -> Html {
     let quiet_end = use_state(String::new);
     let cap = use_state(String::new);
     let sla = use_state(String::new);
-    let domain = use_state(String::new);
     let dnc_phone = use_state(String::new);
     let dnc_reason = use_state(String::new);
     let fill = {
-        let (settings, tz, quiet_start, quiet_end, cap, sla, domain) = (
+        let (settings, tz, quiet_start, quiet_end, cap, sla) = (
             settings.clone(),
             tz.clone(),
             quiet_start.clone(),
             quiet_end.clone(),
             cap.clone(),
             sla.clone(),
-            domain.clone(),
         );
         Callback::from(move |s: ContactSettings| {
             tz.set(s.time_zone.clone());
@@ -40,7 +39,6 @@ pub fn contact_settings_view() -> Html {
             quiet_end.set(hm(s.quiet_hours.map(|q| q.end)));
             cap.set(s.daily_cap.map(|c| c.to_string()).unwrap_or_default());
             sla.set(s.lead_sla_hours.map(|c| c.to_string()).unwrap_or_default());
-            domain.set(s.meeting_domain.clone());
             settings.set(Some(s));
         })
     };
@@ -59,14 +57,13 @@ pub fn contact_settings_view() -> Html {
         });
     }
     let save = {
-        let (fill, message) = (fill.clone(), message.clone());
-        let (tz, quiet_start, quiet_end, cap, sla, domain) = (
+        let (fill, message, settings) = (fill.clone(), message.clone(), settings.clone());
+        let (tz, quiet_start, quiet_end, cap, sla) = (
             tz.clone(),
             quiet_start.clone(),
             quiet_end.clone(),
             cap.clone(),
             sla.clone(),
-            domain.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -78,12 +75,15 @@ pub fn contact_settings_view() -> Html {
                     return;
                 }
             };
+            // The meeting server is saved in its own section: kept as loaded.
+            let loaded = (*settings).clone().unwrap_or_default();
             let s = ContactSettings {
                 time_zone: (*tz).clone(),
                 quiet_hours,
                 daily_cap: count(&cap),
                 lead_sla_hours: count(&sla),
-                meeting_domain: (*domain).clone(),
+                meeting_domain: loaded.meeting_domain,
+                meeting_access: loaded.meeting_access,
                 do_not_call: Vec::new(),
             };
             let (fill, message) = (fill.clone(), message.clone());
@@ -152,7 +152,6 @@ pub fn contact_settings_view() -> Html {
                 <h3>{ tr("contact_settings.policy") }</h3>
                 <div class="grid2">
                     <label class="field">{ tr("field.time_zone") }<input id="policy-tz" value={(*tz).clone()} oninput={text_input(&tz)} /></label>
-                    <label class="field">{ tr("field.meeting_domain") }<input id="policy-domain" value={(*domain).clone()} oninput={text_input(&domain)} /></label>
                     <label class="field">{ tr("contact_settings.quiet_start") }<input id="policy-quiet-start" placeholder="21:00" value={(*quiet_start).clone()} oninput={text_input(&quiet_start)} /></label>
                     <label class="field">{ tr("contact_settings.quiet_end") }<input id="policy-quiet-end" placeholder="09:00" value={(*quiet_end).clone()} oninput={text_input(&quiet_end)} /></label>
                     <label class="field">{ tr("field.daily_cap") }<input id="policy-cap" type="number" min="1" value={(*cap).clone()} oninput={text_input(&cap)} /></label>
@@ -161,6 +160,7 @@ pub fn contact_settings_view() -> Html {
                 <p class="hint">{ tr("contact_settings.policy_hint") }</p>
                 <div class="actions"><button type="submit" class="primary" id="policy-save">{ tr("contact_settings.save") }</button></div>
             </form>
+            <MeetingServerSettings settings={(*settings).clone()} on_saved={fill.clone()} />
             <h3>{ tr("contact_settings.do_not_call") }</h3>
             <ul id="do-not-call">
                 { for settings.as_ref().map(|s| s.do_not_call.clone()).unwrap_or_default().into_iter().map(|d| {

@@ -25,6 +25,7 @@ pub fn meeting_item(props: &MeetingItemProps) -> Html {
     let shared = use_context::<Shared>();
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
+    let link = use_state(|| None::<String>);
     let m = &props.meeting;
     let run = {
         let (error, notice, on_change) = (error.clone(), notice.clone(), props.on_change.clone());
@@ -69,12 +70,23 @@ pub fn meeting_item(props: &MeetingItemProps) -> Html {
             });
         })
     };
-    let url = m.url();
+    // The customer's link: with a guest token when the tenant lets guests
+    // in by token (asked of the core when copied; shown once asked).
+    let url = (*link).clone().unwrap_or_else(|| m.url());
     let copy = {
-        let (notice, url) = (notice.clone(), url.clone());
+        let (notice, error, link, id) = (notice.clone(), error.clone(), link.clone(), m.id);
         Callback::from(move |_| {
-            copy_text(&url);
-            notice.set(Some(tr("meetings.link_copied")));
+            let (notice, error, link) = (notice.clone(), error.clone(), link.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::meeting_invitation_link(id).await {
+                    Ok(l) => {
+                        copy_text(&l);
+                        link.set(Some(l));
+                        notice.set(Some(tr("meetings.link_copied")));
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
         })
     };
     let open = shared.as_ref().map(|s| s.open_record.clone());
