@@ -2,7 +2,7 @@
 //! stored and read back through a real Secret Service (GNOME Keyring on a
 //! private session bus), used to connect as a login that must give its
 //! password, deleted by `banco forget`, and absent from the data folder,
-//! the logs and the output.
+//! the logs and the output; and so does a meeting server's key.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
@@ -118,6 +118,94 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
             assert!(
                 !text.contains(SECRET),
                 "{} holds the password",
+                path.display()
+            );
+        }
+    }
+}
+
+/// A meeting server's shared secret, entered by an admin on a desk that
+/// hosts meetings (`banco meeting server key -`), lives in that desk's
+/// OS keychain only: read back as "kept", gone after `forget-key`, and
+/// never in the shop's database, any file, the log or the output.
+#[test]
+fn a_meeting_key_lives_in_the_os_keychain_only() {
+    const MEETING_KEY: &str = "prosody-app-secret-7c1d9e0b2a4f8e63";
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("banco-data");
+    let script = r#"
+        eval "$(printf 'unlock-keyring\n' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || exit 90
+        export GNOME_KEYRING_CONTROL
+        step() { echo "== $1"; shift; "$@"; echo "== rc=$?"; }
+        step set "$BANCO" meeting server set --domain video.negozio.it --auth shared_secret --app-id banco --guests token
+        ready=no
+        for _ in $(seq 150); do
+            if "$BANCO" meeting server show >/dev/null 2>"$HOME/not-ready.txt"; then ready=yes; break; fi
+            sleep 0.2
+        done
+        [ "$ready" = yes ] || exit 90
+        step short sh -c 'printf "corta\n" | "$BANCO" meeting server key -'
+        step key sh -c 'printf "%s\n" "$MEETING_KEY" | "$BANCO" meeting server key -'
+        unset MEETING_KEY
+        step show "$BANCO" meeting server show
+        step forget "$BANCO" meeting server forget-key
+    "#;
+    let out = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", script])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("share"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("BANCO", env!("CARGO_BIN_EXE_banco"))
+        .env("BANCO_DATA_DIR", &data)
+        .env("BANCO_LOG", "debug")
+        .env("MEETING_KEY", MEETING_KEY)
+        .env_remove("BANCO_DATABASE_URL")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .expect("dbus-run-session (dbus-x11) and gnome-keyring on PATH: ./scripts/test.sh installs them");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_ne!(
+        out.status.code(),
+        Some(90),
+        "no Secret Service answered: {}\n{stderr}",
+        std::fs::read_to_string(home.path().join("not-ready.txt")).unwrap_or_default()
+    );
+    let step = |name: &str| -> (serde_json::Value, String) {
+        let start = format!("== {name}\n");
+        let from = stdout
+            .find(&start)
+            .unwrap_or_else(|| panic!("{name} did not run:\n{stdout}\n{stderr}"));
+        let rest = &stdout[from + start.len()..];
+        let end = rest.find("== rc=").unwrap();
+        let rc = rest[end + 6..].lines().next().unwrap().to_string();
+        let json = serde_json::from_str(rest[..end].trim()).unwrap_or(serde_json::Value::Null);
+        (json, rc)
+    };
+    let (set, rc) = step("set");
+    assert_eq!(rc, "0", "{stdout}\n{stderr}");
+    assert_eq!(set["access"]["auth"], "shared_secret", "{stdout}");
+    // A secret too short for HS256 is refused and not kept.
+    assert_ne!(step("short").1, "0", "{stdout}\n{stderr}");
+    assert!(stderr.contains("too_short"), "{stderr}");
+    let (kept, rc) = step("key");
+    assert_eq!(rc, "0", "{stdout}\n{stderr}");
+    assert_eq!(kept["key"]["kept"], true, "{stdout}");
+    assert_eq!(step("show").0["key"]["kept"], true, "{stdout}");
+    assert_eq!(step("forget").0["key"]["kept"], false, "{stdout}");
+
+    // Nowhere else: the output, the debug log, the shop's database, any
+    // file written in plain text.
+    assert!(!stdout.contains(MEETING_KEY) && !stderr.contains(MEETING_KEY));
+    let mut files = vec![home.path().to_path_buf()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(MEETING_KEY),
+                "{} holds the meeting key",
                 path.display()
             );
         }
