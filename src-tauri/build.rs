@@ -128,6 +128,8 @@ const COMMANDS: &[&str] = &[
     "meeting_key_status",
     "save_meeting_key",
     "forget_meeting_key",
+    "list_backups",
+    "back_up_now",
 ];
 
 fn main() {

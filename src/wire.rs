@@ -54,6 +54,20 @@ command! {
 
 mod desk;
 mod meetings;
+
+command! {
+    /// This shop's backups, newest first, each checked (managers).
+    ListBackups = "list_backups" {
+    } -> Vec<m::BackupInfo>
+}
+
+command! {
+    /// Backs the shop's database up now (managers); returns the backups.
+    /// Errors: `Validation` (`backup`: `server_database` on a chain
+    /// server, `damaged`); `Forbidden`.
+    BackUpNow = "back_up_now" {
+    } -> Vec<m::BackupInfo>
+}
 pub use desk::*;
 pub use meetings::*;
 

@@ -67,6 +67,31 @@ pub async fn app_info(
     }
 }
 
+/// This shop's backups, newest first, each checked (managers).
+#[tauri::command]
+pub async fn list_backups(
+    state: State<'_, AppState>,
+    req: wire::ListBackups,
+) -> Result<Response<wire::ListBackups>> {
+    let wire::ListBackups {} = req;
+    let (_, ctx) = state.acting().await?;
+    let dir = state.data_dir().join(banco::services::backup::BACKUP_DIR);
+    banco::services::backup::list_as(&ctx, &dir).await
+}
+
+/// Backs this shop's database up now (managers); the backups after.
+#[tauri::command]
+pub async fn back_up_now(
+    state: State<'_, AppState>,
+    req: wire::BackUpNow,
+) -> Result<Response<wire::BackUpNow>> {
+    let wire::BackUpNow {} = req;
+    let (db, ctx) = state.acting().await?;
+    let dir = state.data_dir().join(banco::services::backup::BACKUP_DIR);
+    banco::services::backup::create(&db, &ctx, &dir).await?;
+    banco::services::backup::list_as(&ctx, &dir).await
+}
+
 /// What the desk shows first (see [`DeskState`]).
 #[tauri::command]
 pub async fn desk_state(

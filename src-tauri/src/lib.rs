@@ -512,6 +512,19 @@ async fn open(start: Start, data_dir: PathBuf) -> (AppState, String) {
         let db = Db::connect(&url).await?;
         db.ready().await?;
         banco::services::context::bootstrap(&db).await?;
+        // The shop's daily backup, taken while the shop works.
+        let (shop, backups) = (
+            db.clone(),
+            data_dir.join(banco::services::backup::BACKUP_DIR),
+        );
+        tauri::async_runtime::spawn(async move {
+            let keep = banco::services::backup::DEFAULT_KEEP_DAYS;
+            match banco::services::backup::daily(&shop, &backups, keep).await {
+                Ok(Some(b)) => tracing::info!(file = %b.file, "daily backup taken"),
+                Ok(None) => {}
+                Err(e) => tracing::error!("daily backup failed: {e}"),
+            }
+        });
         Ok::<_, banco::Error>(AppState::new(
             Some(db),
             url.clone(),
@@ -648,6 +661,8 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             desk_commands::app_info,
+            desk_commands::list_backups,
+            desk_commands::back_up_now,
             desk_commands::desk_state,
             desk_commands::claim_desk,
             desk_commands::connect_server,

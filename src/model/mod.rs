@@ -7,6 +7,7 @@
 //! [`Interest`] and GDPR [`Consent`]s; its [`LeadStatus`] follows
 //! `new → in_progress → qualified → converted | disqualified`.
 
+mod backup;
 mod capture;
 mod company;
 mod connection;
@@ -30,6 +31,7 @@ mod string_enum;
 mod tax_id;
 mod user;
 
+pub use backup::BackupInfo;
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use company::{
     parse_tags, Company, CompanyContact, CompanyInput, CompanyKind, CompanyListItem, CompanyQuery,

@@ -6,6 +6,7 @@
 //! database as it was.
 
 pub mod admin;
+pub mod backup;
 pub mod calls;
 pub mod campaigns;
 pub mod capture;

@@ -769,6 +769,12 @@ pub async fn cancel_meeting(id: Uuid, reason: &str) -> Result<Meeting, ErrorPayl
 pub async fn save_meeting_ics(id: Uuid) -> Result<Option<String>, ErrorPayload> {
     invoke(wire::SaveMeetingIcs { id }).await
 }
+pub async fn list_backups() -> Result<Vec<banco::model::BackupInfo>, ErrorPayload> {
+    invoke(wire::ListBackups {}).await
+}
+pub async fn back_up_now() -> Result<Vec<banco::model::BackupInfo>, ErrorPayload> {
+    invoke(wire::BackUpNow {}).await
+}
 pub async fn meeting_invitation_link(id: Uuid) -> Result<String, ErrorPayload> {
     invoke(wire::MeetingInvitationLink { id }).await
 }

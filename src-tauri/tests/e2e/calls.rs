@@ -199,6 +199,23 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     wait_text(c, "#do-not-call", "333 123 4567").await;
     shot(c, "calls-01-settings").await;
 
+    // The shop's daily backup was taken at start; one more on demand.
+    wait_js(
+        c,
+        "the daily backup is listed, checked",
+        "document.querySelectorAll('#backups-table tr[data-ok=true]').length === 1",
+    )
+    .await;
+    click(c, "#back-up-now").await;
+    wait_text(c, "#backups-message", "Copia fatta e controllata").await;
+    wait_js(
+        c,
+        "two backups, both checked",
+        "document.querySelectorAll('#backups-table tr[data-ok=true]').length === 2",
+    )
+    .await;
+    scroll_then(c, "#backups", shot(c, "calls-01b-backups")).await;
+
     // A walk-in, then her lead.
     capture(c, "Marta", "Ferri", "333 123 4567").await;
     click(c, "#nav-leads").await;

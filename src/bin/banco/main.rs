@@ -42,6 +42,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
 mod admin_cli;
+mod backup_cli;
 mod contacts;
 mod deals;
 mod import_cli;
@@ -147,6 +148,11 @@ enum Command {
     Export {
         #[command(subcommand)]
         what: ExportWhat,
+    },
+    /// Backups of this shop's embedded database.
+    Backup {
+        #[command(subcommand)]
+        command: backup_cli::BackupCommand,
     },
     /// Captures waiting for an unreachable chain server (this computer's outbox).
     Outbox {
@@ -586,6 +592,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Err(e) => return Err(e),
     };
+    if let Command::Backup { command } = cli.command {
+        return backup_cli::run(db, &ctx, &data_dir, command).await;
+    }
     let result = command(&db, &ctx, &data_dir, cli.command).await;
     db.close().await;
     result
@@ -593,7 +602,10 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Command) -> Result<()> {
     match command {
-        Command::Connect { .. } | Command::Forget | Command::Admin { .. } => Ok(()),
+        Command::Connect { .. }
+        | Command::Forget
+        | Command::Admin { .. }
+        | Command::Backup { .. } => Ok(()),
         Command::Outbox { command } => outbox_cli::run(db, ctx, data_dir, command).await,
         Command::Migrate => {
             println!(

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod backups;
 pub mod calls;
 pub mod companies;
 pub mod company_import;

@@ -322,6 +322,7 @@ pub fn settings() -> Html {
             <super::sales_settings::SalesSettings />
             <super::pipeline_settings::PipelineSettings />
             <super::custom_fields::CustomFieldsSettings />
+            { if shared.info.backend == "sqlite" && shared.info.user.role.is_manager() { html! { <super::backups::Backups /> } } else { html! {} } }
             <div class="card">
                 <h2>{ tr("settings.data") }</h2>
                 <p>{ tr_with("settings.where", [("backend", shared.info.backend.clone()), ("location", shared.info.location.clone())]) }</p>
