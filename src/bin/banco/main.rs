@@ -77,7 +77,7 @@ Sales:
 Calls and meetings:
   call           Start a call, record its outcome, find a caller
   queue          The \"to call\" queue
-  meeting        Video meetings and their invitations
+  meeting        Video meetings, their invitations and the meeting server
   contact-rules  The store's contact rules and do-not-call list
 
 Data in and out:
@@ -92,6 +92,7 @@ Set-up and upkeep:
   user           Staff
   store          Stores (shops)
   seed           Synthetic data for demos and benchmarks
+  backup         Back up this shop's database, list and restore backups
   reindex        Rebuild the search index
   help           Help on a command
 
