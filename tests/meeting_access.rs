@@ -16,8 +16,8 @@ use chrono::{Duration, Utc};
 use common::{staff_ctx, TestDb};
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef-negozio";
-const PRIVATE_PEM: &str = include_str!("fixtures/meeting-test-key.pem");
-const PUBLIC_PEM: &str = include_str!("fixtures/meeting-test-key.pub.pem");
+const PRIVATE_PEM: &str = include_str!("fixtures/meeting-test-key.private.txt");
+const PUBLIC_PEM: &str = include_str!("fixtures/meeting-test-key.public.txt");
 const JAAS_APP: &str = "vpaas-magic-cookie-1fc542a3e4414a44b2611668195e2bfe";
 
 fn code(e: Error) -> (String, String) {

@@ -266,8 +266,9 @@ mod tests {
 
     /// A throwaway RSA key pair made for tests only (never used anywhere
     /// else); the integration and end-to-end tests read the same files.
-    const TEST_PRIVATE_PEM: &str = include_str!("../../tests/fixtures/meeting-test-key.pem");
-    const TEST_PUBLIC_PEM: &str = include_str!("../../tests/fixtures/meeting-test-key.pub.pem");
+    const TEST_PRIVATE_PEM: &str =
+        include_str!("../../tests/fixtures/meeting-test-key.private.txt");
+    const TEST_PUBLIC_PEM: &str = include_str!("../../tests/fixtures/meeting-test-key.public.txt");
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
         use chrono::TimeZone;

@@ -153,8 +153,7 @@ async fn a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window() {
     let jitsi = fake_jitsi().await;
     // The desk keeps the meeting server's key in the OS keychain: a
     // running, unlocked one, as on a desktop.
-    let keyring_home = tempfile::tempdir().unwrap();
-    super::chain::keychain(keyring_home.path());
+    super::chain::keychain();
     let (_driver, c) = start_with(data.path(), &[("PATH", path)]).await;
     let result = tokio::time::timeout(
         Duration::from_secs(300),

@@ -58,11 +58,21 @@ fn banco_cli_raw(args: &[&str], stdin: &str) -> String {
 }
 const MARTA_PASSWORD: &str = "sole-2026!";
 
-/// A Secret Service for the app: GNOME Keyring on this session bus, its
-/// login keyring unlocked (as a desktop session's would be), once it owns
-/// its name on the bus (asked without calling it, which would start
-/// another, locked one through D-Bus activation).
-pub(super) fn keychain(home: &std::path::Path) {
+/// A Secret Service for the apps of this test process: GNOME Keyring on
+/// this session bus, started once (the tests run side by side on one bus,
+/// and a second daemon would take the first one's place), its login
+/// keyring unlocked (as a desktop session's would be), once it owns its
+/// name on the bus (asked without calling it, which would start another,
+/// locked one through D-Bus activation).
+pub(super) fn keychain() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let home = tempfile::tempdir().unwrap().keep();
+        start_keychain(&home);
+    });
+}
+
+fn start_keychain(home: &std::path::Path) {
     let daemon = format!(
         "printf 'unlock-keyring\\n' | HOME={0} XDG_DATA_HOME={0}/share gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
          for _ in $(seq 100); do \
@@ -90,8 +100,7 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     let (database, login) = (format!("catena_{stamp}"), format!("marta_{stamp}"));
     // First, as on a desktop, a running keychain (before any Banco
     // process asks for one and D-Bus starts a locked one instead).
-    let keyring_home = tempfile::tempdir().unwrap();
-    keychain(keyring_home.path());
+    keychain();
     // The chain's DBA makes the database and runs `banco admin init`.
     run(
         &format!("{PG_BIN}/createdb"),
