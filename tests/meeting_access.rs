@@ -32,6 +32,27 @@ fn token_of(link: &str) -> &str {
     link.split_once("?jwt=").map(|(_, t)| t).unwrap_or("")
 }
 
+/// A walk-in who agreed to be contacted about their service (meetings
+/// need that consent), and their lead.
+async fn walk_in(t: &TestDb, first: &str, last: &str, phone: &str) -> CaptureOutcome {
+    capture::capture_lead(
+        &t.db,
+        &t.ctx,
+        CaptureLead {
+            first_name: first.into(),
+            last_name: last.into(),
+            phone: phone.into(),
+            consents: ConsentChoices {
+                service_contact: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 async fn server(t: &TestDb, domain: &str, access: MeetingAccess) -> ContactSettings {
     let mut s = contact_policy::settings(&t.db, &t.ctx).await.unwrap();
     s.time_zone = "UTC".into();
@@ -69,22 +90,7 @@ store_test!(
         let keys = MemoryKeys::default();
         let manager = staff_ctx(&t, "Paolo", Role::StoreManager).await;
         let anna = staff_ctx(&t, "Anna", Role::Staff).await;
-        let lead = capture::capture_lead(
-            &t.db,
-            &t.ctx,
-            CaptureLead {
-                first_name: "Lucia".into(),
-                last_name: "Neri".into(),
-                phone: "333 777 1122".into(),
-                consents: ConsentChoices {
-                    service_contact: true,
-                    ..Default::default()
-                },
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let lead = walk_in(&t, "Lucia", "Neri", "333 777 1122").await;
         let access = MeetingAccess {
             auth: MeetingAuth::SharedSecret,
             app_id: "banco".into(),
@@ -260,22 +266,7 @@ store_test!(
     jaas_rooms_live_under_the_app_id_and_tokens_are_rs256,
     |t: TestDb| async move {
         let keys = MemoryKeys::default();
-        let lead = capture::capture_lead(
-            &t.db,
-            &t.ctx,
-            CaptureLead {
-                first_name: "Piero".into(),
-                last_name: "Gallo".into(),
-                phone: "333 777 3344".into(),
-                consents: ConsentChoices {
-                    service_contact: true,
-                    ..Default::default()
-                },
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let lead = walk_in(&t, "Piero", "Gallo", "333 777 3344").await;
         let jaas = MeetingAccess {
             auth: MeetingAuth::Jaas,
             app_id: JAAS_APP.into(),
