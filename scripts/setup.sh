@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Banco needs and is missing; skips what is already there.
 #   scripts/setup.sh app    # what building and running the desktop app needs
+#   scripts/setup.sh bundle # the above, plus tauri-cli (building installers)
 #   scripts/setup.sh test   # the above, plus what the tests need
 # Debian 12 packages come from apt (as root, or through sudo); Rust tools
 # are built with the machine's cargo, pinned to versions that build on it.
@@ -10,6 +11,8 @@ what=${1:-app}
 
 TRUNK_VERSION=0.21.14
 TAURI_DRIVER_VERSION=2.1.0
+# The tauri-cli of the tauri 2.12 crates in Cargo.lock; builds on rustc 1.95.
+TAURI_CLI_VERSION=2.12.4
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -54,4 +57,12 @@ fi
 if [ "$what" = test ] && ! cargo install --list | grep -qx "tauri-driver v$TAURI_DRIVER_VERSION:"; then
   say "installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+fi
+
+# tauri-cli builds the installers (scripts/bundle.sh) and signs updates.
+if [ "$what" = test ] || [ "$what" = bundle ]; then
+  if [ "$(cargo tauri --version 2>/dev/null | awk '{print $2}')" != "$TAURI_CLI_VERSION" ]; then
+    say "installing tauri-cli $TAURI_CLI_VERSION (about 9 minutes, once)"
+    cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked
+  fi
 fi

@@ -3,8 +3,11 @@
 #   1. formatting and lints (cargo fmt --check, clippy -D warnings);
 #   2. the core's unit and integration tests, every store test on SQLite and
 #      on a throwaway PostgreSQL 15 started here on loopback and removed after;
-#   3. the end-to-end test of the real window (UI built by trunk, app built
-#      with custom-protocol, driven by tauri-driver under Xvfb + D-Bus).
+#   3. the installers: version N and N+1 of the .deb, built once by tauri-cli
+#      (release) and signed by a throwaway release key made here;
+#   4. the end-to-end tests (e2e/): the real window of N's release binary
+#      driven by tauri-driver under Xvfb + D-Bus, and N installed from its
+#      .deb updating itself to N+1 from a loopback update server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -38,16 +41,35 @@ results="$work/results.log"
 step "core tests (SQLite and Postgres)"
 cargo test -p banco 2>&1 | tee -a "$results"
 
-step "building the app (custom-protocol)"
-cargo build -p banco-app --features custom-protocol
-export BANCO_E2E_APP="$PWD/target/debug/banco-app"
+step "installers: version N and N+1 (.deb), signed by a throwaway release key"
+keys="$work/keys" updates="$work/updates"
+mkdir -p "$keys" "$updates" "$work/app"
+cargo tauri signer generate --ci -p "" -w "$keys/release.key" >/dev/null
+cargo tauri signer generate --ci -p "" -w "$keys/other.key" >/dev/null
+version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+next="${version%.*}.$(( ${version##*.} + 1 ))"
+export TAURI_SIGNING_PRIVATE_KEY="$keys/release.key" TAURI_SIGNING_PRIVATE_KEY_PASSWORD=""
+scripts/bundle.sh --pubkey "$keys/release.key.pub" --version "$next"
+cp "target/release/bundle/deb/Banco_${next}_amd64.deb" "$updates/next.deb"
+cp "target/release/bundle/deb/Banco_${next}_amd64.deb.sig" "$updates/next.deb.sig"
+# The same artifact signed by a key the app does not trust.
+cp "$updates/next.deb" "$work/other.deb"
+env -u TAURI_SIGNING_PRIVATE_KEY -u TAURI_SIGNING_PRIVATE_KEY_PASSWORD \
+  cargo tauri signer sign -f "$keys/other.key" -p "" --app-version "$next" "$work/other.deb" >/dev/null
+cp "$work/other.deb.sig" "$updates/next.deb.other.sig"
+# N last, so that target/release holds N's binary for the window's tests.
+scripts/bundle.sh --pubkey "$keys/release.key.pub"
+cp "target/release/bundle/deb/Banco_${version}_amd64.deb" "$updates/current.deb"
+cp target/release/banco-app "$work/app/banco-app"
+unset TAURI_SIGNING_PRIVATE_KEY TAURI_SIGNING_PRIVATE_KEY_PASSWORD
+export BANCO_E2E_APP="$work/app/banco-app" BANCO_E2E_UPDATES="$updates"
 
-step "end-to-end test of the real window (Xvfb + tauri-driver)"
+step "end-to-end tests: the real window (Xvfb + tauri-driver), install and update"
 display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 sleep 1
-DISPLAY=$display NO_AT_BRIDGE=1 dbus-run-session -- cargo test -p banco-app --features custom-protocol 2>&1 \
+DISPLAY=$display NO_AT_BRIDGE=1 dbus-run-session -- cargo test -p banco-e2e 2>&1 \
   | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee -a "$results"
 
 # One closing line over every test binary above (pipefail has already

@@ -130,6 +130,11 @@ const COMMANDS: &[&str] = &[
     "forget_meeting_key",
     "list_backups",
     "back_up_now",
+    "about_desk",
+    "update_server",
+    "save_update_server",
+    "check_update",
+    "install_update",
 ];
 
 fn main() {

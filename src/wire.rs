@@ -54,6 +54,7 @@ command! {
 
 mod desk;
 mod meetings;
+mod updates;
 
 command! {
     /// This shop's backups, newest first, each checked (managers).
@@ -70,6 +71,7 @@ command! {
 }
 pub use desk::*;
 pub use meetings::*;
+pub use updates::*;
 
 command! {
     /// Adds a staff member (admins and store managers only).

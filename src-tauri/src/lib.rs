@@ -16,12 +16,13 @@ pub mod commands;
 pub mod contact_commands;
 pub mod deal_commands;
 pub mod desk_commands;
+pub mod logs;
 pub mod outbox_commands;
 pub mod record_commands;
+pub mod update_commands;
 
 use std::path::PathBuf;
 
-use banco::error::{PanicReport, PANIC_EVENT};
 use banco::services::Ctx;
 use banco::store::{default_data_dir, sqlite_url_in, Db};
 use tokio::sync::RwLock;
@@ -604,57 +605,27 @@ fn external_links<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
-/// The running app, for the panic hook (set when the window is set up).
-static APP: std::sync::OnceLock<tauri::AppHandle> = std::sync::OnceLock::new();
-
-/// Reports every panic of the core or the shell: to the log, with its
-/// message and location (`file:line:column`), and to the main window as
-/// [`PANIC_EVENT`], which fails the calls still waiting there (Tauri
-/// answers nothing for a command whose task panicked). The default hook
-/// still runs after (the message on standard error).
-fn report_panics() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let location = info
-            .location()
-            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
-            .unwrap_or_default();
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
-        tracing::error!(%location, "panic: {message}");
-        if let Some(app) = APP.get() {
-            use tauri::Emitter;
-            let report = PanicReport { message, location };
-            let _ = app.emit_to("main", PANIC_EVENT, report);
-        }
-        default(info);
-    }));
-}
-
 /// Opens the database and runs the window. When the database cannot be
 /// opened or migrated, the window opens all the same and says why
 /// (`desk_state` answers the start-up error).
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("BANCO_LOG"))
-        .init();
-    report_panics();
+    let _log = logs::init();
+    logs::report_panics();
     let (start, data_dir) = where_to_connect();
     let (state, _) = tauri::async_runtime::block_on(open(start, data_dir));
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(external_links())
         .manage(state)
         .setup(|app| {
             use tauri::Manager;
+            let version = app.package_info().version.to_string();
+            tracing::info!(%version, pid = std::process::id(), "Banco started");
             let state = app.state::<AppState>();
             let _ = state.app.set(app.handle().clone());
-            let _ = APP.set(app.handle().clone());
+            let _ = logs::APP.set(app.handle().clone());
             state.start_following();
             outbox_commands::keep_sending(app.handle().clone());
             Ok(())
@@ -663,6 +634,11 @@ pub fn run() {
             desk_commands::app_info,
             desk_commands::list_backups,
             desk_commands::back_up_now,
+            update_commands::about_desk,
+            update_commands::update_server,
+            update_commands::save_update_server,
+            update_commands::check_update,
+            update_commands::install_update,
             desk_commands::desk_state,
             desk_commands::claim_desk,
             desk_commands::connect_server,

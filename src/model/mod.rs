@@ -29,6 +29,7 @@ mod person;
 mod record;
 mod string_enum;
 mod tax_id;
+mod update;
 mod user;
 
 pub use backup::BackupInfo;
@@ -99,6 +100,10 @@ pub use record::{
 pub use tax_id::{
     check_company_tax_code, check_person_tax_code, check_vat, codice_fiscale_check_char,
     partita_iva_check_digit, partita_iva_ok,
+};
+pub use update::{
+    check_endpoint, AboutDesk, UpdateOffer, UpdateProgress, UpdateServer, ENDPOINT_VARIABLES,
+    MAX_ENDPOINT_CHARS, UPDATE_PROGRESS_EVENT,
 };
 pub use user::{
     check_password, normalize_login, AppInfo, DeskState, NewUser, Password, Role, Shop, Tenant,

@@ -39,6 +39,7 @@ pub mod search_index;
 pub mod seed;
 pub mod sign_in;
 pub mod staff;
+pub mod updates;
 pub mod vcard;
 
 pub use context::Ctx;

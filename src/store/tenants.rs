@@ -212,6 +212,32 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// Where the tenant's desks look for new versions (the update
+    /// manifest's URL), if anywhere.
+    pub async fn update_endpoint(&mut self, tenant: Uuid) -> Result<Option<String>> {
+        Ok(
+            query_scalar::<Option<String>>("SELECT update_endpoint FROM tenants WHERE id = $1")
+                .bind(tenant)
+                .fetch_optional(&mut *self)
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// Sets (or with `None` clears) the tenant's update endpoint.
+    pub async fn set_update_endpoint(
+        &mut self,
+        tenant: Uuid,
+        endpoint: Option<&str>,
+    ) -> Result<()> {
+        query("UPDATE tenants SET update_endpoint = $2 WHERE id = $1")
+            .bind(tenant)
+            .bind(endpoint)
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+
     /// Refreshes the query planner's statistics after a bulk write (seed,
     /// large import), so that searches keep using the right indexes
     /// (`ANALYZE` on both backends).

@@ -12,15 +12,55 @@ use crate::{Error, Result};
 pub const SQLITE_FILE: &str = "banco.db";
 
 /// The default data directory: `$BANCO_DATA_DIR` if set, else the OS
-/// app-data folder (`~/.local/share/banco` on Linux, `%APPDATA%\banco` on
-/// Windows, `~/Library/Application Support/banco` on macOS).
+/// local app-data folder (`~/.local/share/banco` on Linux,
+/// `%LOCALAPPDATA%\banco` on Windows, `~/Library/Application Support/banco`
+/// on macOS). Local, not roaming: a shop's database must not travel with a
+/// Windows profile. A folder an earlier version left in `%APPDATA%` is moved
+/// to the local one the first time (when the local one does not exist yet).
 pub fn default_data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("BANCO_DATA_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
-    dirs::data_dir()
+    let local = dirs::data_local_dir()
         .unwrap_or_else(|| PathBuf::from("."))
-        .join("banco")
+        .join("banco");
+    if let Some(roaming) = dirs::data_dir().map(|d| d.join("banco")) {
+        if roaming != local && roaming.is_dir() && !local.exists() {
+            if let Err(e) = std::fs::rename(&roaming, &local) {
+                tracing::warn!(
+                    "cannot move {} to {}: {e}",
+                    roaming.display(),
+                    local.display()
+                );
+                return roaming;
+            }
+            tracing::info!(
+                "data folder moved from {} to {}",
+                roaming.display(),
+                local.display()
+            );
+        }
+    }
+    local
+}
+
+/// The folder of the desk's log files: `$BANCO_LOG_DIR` if set, else the
+/// OS log folder (`~/Library/Logs/Banco` on macOS, `$XDG_STATE_HOME/banco/logs`
+/// i.e. `~/.local/state/banco/logs` on Linux, `%LOCALAPPDATA%\banco\logs`
+/// on Windows).
+pub fn default_log_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("BANCO_LOG_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    if cfg!(target_os = "macos") {
+        if let Some(home) = dirs::home_dir() {
+            return home.join("Library/Logs/Banco");
+        }
+    }
+    dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|d| d.join("banco").join("logs"))
+        .unwrap_or_else(|| default_data_dir().join("logs"))
 }
 
 /// A database URL safe to show or log: the password of the user part and

@@ -1,7 +1,7 @@
 //! A loopback TCP proxy in front of the test cluster, for tests of a chain server that goes away: "stopped" closes its port and every open connection (what a desk sees of a server that is down or a cable pulled); "cut" drops each new connection after a random number of bytes, at any point of a transaction.
 //!
 //! Shared by `tests/outbox.rs` and the window's end-to-end test
-//! (`src-tauri/tests/e2e/chain.rs`).
+//! (`e2e/tests/e2e/chain.rs`).
 #![allow(dead_code)]
 
 use std::hash::BuildHasher;

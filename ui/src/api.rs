@@ -67,10 +67,12 @@ mod desk;
 mod import;
 mod outbox;
 mod panics;
+mod upkeep;
 pub use desk::*;
 pub use import::*;
 pub use outbox::*;
 pub use panics::fail_waiting_calls;
+pub use upkeep::*;
 
 /// The window event [`crate::pages::desk::Gate`] listens to: a command
 /// found the desk locked or nobody signed in, so the lock or sign-in
@@ -768,12 +770,6 @@ pub async fn cancel_meeting(id: Uuid, reason: &str) -> Result<Meeting, ErrorPayl
 }
 pub async fn save_meeting_ics(id: Uuid) -> Result<Option<String>, ErrorPayload> {
     invoke(wire::SaveMeetingIcs { id }).await
-}
-pub async fn list_backups() -> Result<Vec<banco::model::BackupInfo>, ErrorPayload> {
-    invoke(wire::ListBackups {}).await
-}
-pub async fn back_up_now() -> Result<Vec<banco::model::BackupInfo>, ErrorPayload> {
-    invoke(wire::BackUpNow {}).await
 }
 pub async fn meeting_invitation_link(id: Uuid) -> Result<String, ErrorPayload> {
     invoke(wire::MeetingInvitationLink { id }).await

@@ -19,7 +19,7 @@ mod i18n;
 mod pages;
 mod widgets;
 
-use i18n::tr;
+use i18n::{tr, tr_with};
 
 rust_i18n::i18n!("locales", fallback = "it");
 
@@ -38,10 +38,11 @@ pub enum Screen {
     Mentions,
     Settings,
     Outbox,
+    About,
 }
 
 impl Screen {
-    const ALL: [Screen; 11] = [
+    const ALL: [Screen; 12] = [
         Screen::Counter,
         Screen::Leads,
         Screen::Companies,
@@ -53,6 +54,7 @@ impl Screen {
         Screen::Duplicates,
         Screen::Settings,
         Screen::Outbox,
+        Screen::About,
     ];
 
     fn key(self) -> &'static str {
@@ -69,6 +71,7 @@ impl Screen {
             Screen::Mentions => "nav.mentions",
             Screen::Settings => "nav.settings",
             Screen::Outbox => "nav.outbox",
+            Screen::About => "nav.about",
         }
     }
 
@@ -100,6 +103,7 @@ impl Screen {
             Screen::Mentions => "nav-mentions",
             Screen::Settings => "nav-settings",
             Screen::Outbox => "nav-outbox",
+            Screen::About => "nav-about",
         }
     }
 }
@@ -157,7 +161,17 @@ pub fn app(props: &AppProps) -> Html {
     let account = use_state(|| false);
     let switcher = use_node_ref();
     let error = use_state(|| None::<String>);
-    let screen = use_state(|| Screen::Counter);
+    // After an update restarted Banco, it opens About again (see
+    // pages::about::RESUME_KEY), which says from which version.
+    let updated_from = use_state(pages::about::take_resume);
+    let screen = use_state(|| {
+        if updated_from.is_some() {
+            Screen::About
+        } else {
+            Screen::Counter
+        }
+    });
+    let update_offer = use_state(|| None::<banco::model::UpdateOffer>);
     let prefill = use_state(|| None::<Rc<CaptureLead>>);
     let counter_key = use_state(|| 0u32);
     let record = use_state(|| None::<(EntityType, Uuid)>);
@@ -268,6 +282,21 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
+    {
+        // Once per signed-in user: is there a newer version? Only a notice
+        // in the top bar; updating is done from About, never on its own.
+        let update_offer = update_offer.clone();
+        let user = info.as_ref().map(|i| i.user.id);
+        use_effect_with(user, move |user| {
+            if user.is_some() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(offer) = api::check_update().await {
+                        update_offer.set(offer);
+                    }
+                });
+            }
+        });
+    }
     let Some(current) = (*info).clone() else {
         return html! {
             <div class="app"><main>{ error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }).unwrap_or_else(|| html!{ <p>{ tr("app.loading") }</p> }) }</main></div>
@@ -371,6 +400,11 @@ pub fn app(props: &AppProps) -> Html {
                         { (*unread > 0).then(|| html!{ <span class="count" id="mentions-count">{ *unread }</span> }) }
                     </button>
                     </> }) }
+                    { update_offer.as_ref().map(|o| html! {
+                        <button id="update-available" class="topbar-button" onclick={{ let (screen, record) = (screen.clone(), record.clone()); Callback::from(move |_| { record.set(None); screen.set(Screen::About) }) }}>
+                            { tr_with("about.available", [("version", o.version.clone())]) }
+                        </button>
+                    }) }
                     <label for="current_user">{ tr("app.at_counter") }</label>
                     <select id="current_user" name="current_user" onchange={on_switch} ref={switcher.clone()}>
                         { for current.users.iter().filter(|u| u.active).map(|u| html! {
@@ -413,6 +447,7 @@ pub fn app(props: &AppProps) -> Html {
                         (None, Screen::Mentions) => html! { <pages::mentions::Mentions /> },
                         (None, Screen::Settings) => html! { <pages::settings::Settings /> },
                         (None, Screen::Outbox) => html! { <pages::outbox::Outbox /> },
+                        (None, Screen::About) => html! { <pages::about::About updated_from={(*updated_from).clone()} offer={(*update_offer).clone()} /> },
                     } }
                 </main>
                 // Each dialog slot is always one node (empty when closed):

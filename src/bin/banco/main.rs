@@ -50,6 +50,7 @@ mod outbox_cli;
 mod output;
 mod records;
 mod staff_cli;
+mod update_cli;
 
 /// `banco --help`: the commands by what they are for (clap lists
 /// subcommands under one heading; `tests/cli.rs` checks that every
@@ -93,6 +94,7 @@ Set-up and upkeep:
   store          Stores (shops)
   seed           Synthetic data for demos and benchmarks
   backup         Back up this shop's database, list and restore backups
+  update-server  Where the desks look for new versions of Banco
   reindex        Rebuild the search index
   help           Help on a command
 
@@ -149,6 +151,11 @@ enum Command {
     Export {
         #[command(subcommand)]
         what: ExportWhat,
+    },
+    /// Where the tenant's desks look for new versions of Banco.
+    UpdateServer {
+        #[command(subcommand)]
+        command: update_cli::UpdateServerCommand,
     },
     /// Backups of this shop's embedded database.
     Backup {
@@ -748,6 +755,7 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Call { command } => contacts::call(db, ctx, command).await,
         Command::Queue(list) => contacts::queue(db, ctx, &list).await,
         Command::Meeting { command } => contacts::meeting(db, ctx, command).await,
+        Command::UpdateServer { command } => update_cli::run(db, ctx, command).await,
         Command::ContactRules { command } => contacts::rules(db, ctx, command).await,
         Command::Reindex => {
             let n = banco::services::search_index::reindex(db, ctx.tenant_id()).await?;

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod about;
 pub mod backups;
 pub mod calls;
 pub mod companies;

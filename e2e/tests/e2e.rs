@@ -21,111 +21,16 @@ mod calls;
 mod chain;
 #[path = "e2e/desk.rs"]
 mod desk;
+#[path = "e2e/launch.rs"]
+mod launch;
+#[path = "e2e/update.rs"]
+mod update;
+use launch::*;
 #[path = "../../tests/proxy/mod.rs"]
 mod proxy;
 
 const ENTER: &str = "\u{E007}";
 const TIMEOUT: Duration = Duration::from_secs(30);
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-async fn start(data_dir: &std::path::Path) -> (Driver, Client) {
-    start_with(data_dir, &[]).await
-}
-
-/// [`start`] with more environment for tauri-driver and, through it, the app.
-async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driver, Client) {
-    let (driver, client) = launch(data_dir, env).await;
-    desk::claim(&client).await;
-    (driver, client)
-}
-
-/// Starts the app on `data_dir` and opens a WebDriver session on its
-/// window, as it first appears (nobody signed in).
-async fn launch(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driver, Client) {
-    let app = std::env::var("BANCO_E2E_APP").unwrap_or_else(|_| {
-        panic!(
-            "BANCO_E2E_APP is not set: this test drives the real window. Run ./scripts/test.sh, which builds \
-             the UI with trunk and the app with --features custom-protocol, starts Xvfb and a session bus, \
-             and sets BANCO_E2E_APP to the binary."
-        )
-    });
-    assert!(
-        std::path::Path::new(&app).exists(),
-        "BANCO_E2E_APP={app} does not exist"
-    );
-    let port = free_port();
-    let native = free_port();
-    let child = Command::new("tauri-driver")
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native.to_string(),
-        ])
-        .env("BANCO_DATA_DIR", data_dir)
-        .env("BANCO_E2E_PICKS", desk::picks_file(data_dir))
-        // The webview keeps localStorage (the chosen language) under the XDG
-        // folders: give each run its own so no earlier run leaks in.
-        .env("XDG_DATA_HOME", data_dir.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", data_dir.join("xdg-config"))
-        .env("XDG_CACHE_HOME", data_dir.join("xdg-cache"))
-        .env("NO_AT_BRIDGE", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
-    let driver = Driver(child);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": app }),
-    );
-    caps.insert("browserName".into(), serde_json::json!("wry"));
-    // Several TLS back-ends are linked in; WebDriver here is plain HTTP on
-    // loopback, but rustls still wants one provider chosen.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let started = Instant::now();
-    let client = loop {
-        match ClientBuilder::rustls()
-            .unwrap()
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => break c,
-            Err(e) if started.elapsed() < TIMEOUT => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            }
-            Err(e) => panic!("cannot start a WebDriver session through tauri-driver: {e}"),
-        }
-    };
-    (driver, client)
-}
 
 async fn shot(c: &Client, name: &str) {
     let dir = repo_root().join("target/e2e-shots");
