@@ -21,6 +21,8 @@ mod calls;
 mod chain;
 #[path = "e2e/desk.rs"]
 mod desk;
+#[path = "e2e/habits.rs"]
+mod habits;
 #[path = "e2e/launch.rs"]
 mod launch;
 #[path = "e2e/update.rs"]

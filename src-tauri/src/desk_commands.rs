@@ -19,10 +19,7 @@ async fn info(state: &AppState, db: &Db, ctx: &Ctx) -> Result<AppInfo> {
         user: ctx.user.clone(),
         users: staff::list_users(db, ctx).await?,
         stores: staff::list_stores(db, ctx).await?,
-        backend: match db.backend() {
-            banco::store::Backend::Sqlite => "sqlite".into(),
-            banco::store::Backend::Postgres => "postgres".into(),
-        },
+        backend: db.backend().as_str().into(),
         location: state.location(),
         offline: false,
     })

@@ -16,6 +16,7 @@ pub mod commands;
 pub mod contact_commands;
 pub mod deal_commands;
 pub mod desk_commands;
+pub mod desktop;
 pub mod logs;
 pub mod outbox_commands;
 pub mod record_commands;
@@ -612,8 +613,13 @@ pub fn run() {
     let _log = logs::init();
     logs::report_panics();
     let (start, data_dir) = where_to_connect();
+    let context = tauri::generate_context!();
+    let single = desktop::single_instance(&context.config().identifier, &data_dir);
     let (state, _) = tauri::async_runtime::block_on(open(start, data_dir));
     let result = tauri::Builder::default()
+        .plugin(single)
+        .plugin(desktop::window_state())
+        .on_window_event(desktop::on_window_event)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
@@ -758,7 +764,7 @@ pub fn run() {
             contact_commands::save_meeting_key,
             contact_commands::forget_meeting_key,
         ])
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(e) = result {
         eprintln!("banco: the window failed: {e}");
         std::process::exit(1);

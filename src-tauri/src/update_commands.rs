@@ -34,10 +34,7 @@ pub async fn about_desk(
     let (db, ctx) = state.acting().await?;
     Ok(AboutDesk {
         version: app.package_info().version.to_string(),
-        backend: match db.backend() {
-            banco::store::Backend::Sqlite => "sqlite".into(),
-            banco::store::Backend::Postgres => "postgres".into(),
-        },
+        backend: db.backend().as_str().into(),
         location: state.location(),
         data_dir: state.data_dir().display().to_string(),
         log_dir: crate::logs::dir().display().to_string(),

@@ -180,6 +180,25 @@ pub fn check_url(raw: &str, field: &str) -> Result<String, FieldError> {
     }
 }
 
+/// The number in a phone link (`tel:+393471112222`, `callto://…`,
+/// `sip:+39…@pbx`), percent-decoded, without its parameters; `None` for
+/// any other argument.
+pub fn phone_link_number(arg: &str) -> Option<String> {
+    let lower = arg.to_ascii_lowercase();
+    let rest = ["tel:", "callto:", "sip:"]
+        .iter()
+        .find_map(|scheme| lower.starts_with(scheme).then(|| &arg[scheme.len()..]))?;
+    let rest = rest.trim_start_matches('/');
+    let number = rest.split([';', '?', '@']).next().unwrap_or_default();
+    let number =
+        url::form_urlencoded::parse(format!("n={}", number.replace('+', "%2B")).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+    let number = number.trim().to_string();
+    (number.chars().filter(char::is_ascii_digit).count() >= 3).then_some(number)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +255,32 @@ mod tests {
             Email::parse("229.077.5154", "email").unwrap_err().code,
             "invalid_email"
         );
+    }
+
+    #[test]
+    fn phone_links() {
+        assert_eq!(
+            phone_link_number("tel:+393471112222").as_deref(),
+            Some("+393471112222")
+        );
+        assert_eq!(
+            phone_link_number("TEL:+39%20347%20111%202222").as_deref(),
+            Some("+39 347 111 2222")
+        );
+        assert_eq!(
+            phone_link_number("callto://+390612345678").as_deref(),
+            Some("+390612345678")
+        );
+        assert_eq!(
+            phone_link_number("sip:+393471112222@pbx.negozio.it;user=phone").as_deref(),
+            Some("+393471112222")
+        );
+        assert_eq!(
+            phone_link_number("tel:+39-347-111;ext=2").as_deref(),
+            Some("+39-347-111")
+        );
+        assert_eq!(phone_link_number("--data-dir"), None);
+        assert_eq!(phone_link_number("/home/negozio/clienti.csv"), None);
+        assert_eq!(phone_link_number("tel:"), None);
     }
 }

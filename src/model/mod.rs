@@ -39,7 +39,9 @@ pub use company::{
     CompanyStatus, ValidCompany,
 };
 pub use connection::{DeskConnection, ServerSettings, TlsMode};
-pub use contact::{check_url, normalize_email, parse_region, Email, Phone, DEFAULT_REGION};
+pub use contact::{
+    check_url, normalize_email, parse_region, phone_link_number, Email, Phone, DEFAULT_REGION,
+};
 pub use contact_rules::{
     check_contact, parse_time_zone, CampaignCadence, ContactChannel, ContactPurpose,
     ContactRequest, PastAttempt, PersonPreferences, QuietHours, Refusal, RuleLevel, StagePlaybook,

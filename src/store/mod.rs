@@ -89,6 +89,17 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The backend's name as the window and the CLI show it: `sqlite` or
+    /// `postgres`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
 /// The connection pool of one backend. Used by the [`with_conn!`](crate::with_conn)
 /// and [`with_tx!`](crate::with_tx) macros; services never match on it themselves.
 #[derive(Debug, Clone)]

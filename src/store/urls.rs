@@ -211,9 +211,24 @@ pub fn is_auth_failure(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("28P01") | Some("28000")))
 }
 
+/// The D-Bus name (Linux) that makes the desktop app one instance per
+/// data folder (`tauri-plugin-single-instance`'s id):
+/// the identifier and a stable digest of the folder's path, so that two
+/// shops' folders (or parallel tests) do not take each other's window.
+pub fn instance_id(identifier: &str, data_dir: &Path) -> String {
+    let path = data_dir
+        .canonicalize()
+        .unwrap_or_else(|_| data_dir.to_path_buf());
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(path.to_string_lossy().as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{identifier}.d{hex}")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{redact_url, tls_must_verify};
+    use super::{instance_id, redact_url, tls_must_verify};
+    use std::path::Path;
 
     #[test]
     fn a_chain_server_gets_its_certificate_checked_unless_a_mode_is_chosen() {
@@ -266,5 +281,13 @@ mod tests {
             "postgres://ann@db/banco"
         );
         assert!(!redact_url("not a url secret").contains("secret"));
+    }
+
+    #[test]
+    fn one_instance_per_data_folder() {
+        let a = instance_id("it.banco.crm", Path::new("/srv/negozio-a"));
+        assert_eq!(a, instance_id("it.banco.crm", Path::new("/srv/negozio-a")));
+        assert_ne!(a, instance_id("it.banco.crm", Path::new("/srv/negozio-b")));
+        assert!(a.starts_with("it.banco.crm.d") && a.len() == "it.banco.crm.d".len() + 16);
     }
 }

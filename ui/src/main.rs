@@ -181,7 +181,8 @@ pub fn app(props: &AppProps) -> Html {
     let unread = use_state(|| 0usize);
     let to_call = use_state(|| 0usize);
     let active_call = use_state(|| None::<StartedCall>);
-    let inbound = use_state(|| false);
+    // The inbound-call dialog: closed, open, or open on a phone link's number.
+    let inbound = use_state(|| None::<Option<String>>);
     let meeting_ended = use_state(|| None::<MeetingEnded>);
     let data_version = use_reducer(DataVersion::default);
     {
@@ -209,6 +210,19 @@ pub fn app(props: &AppProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 api::listen("data-changed", move |_tables: Vec<String>| {
                     data_version.dispatch(());
+                })
+                .await;
+            });
+        });
+    }
+    {
+        // A phone link given to a second start of Banco (a softphone's
+        // incoming call, a tel: link in the browser): who is calling?
+        let inbound = inbound.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                api::listen("phone-link", move |number: String| {
+                    inbound.set(Some(Some(number)))
                 })
                 .await;
             });
@@ -394,7 +408,7 @@ pub fn app(props: &AppProps) -> Html {
                         { tr("search.open") }<kbd>{ "Ctrl K" }</kbd>
                     </button>
                     { (!current.offline).then(|| html! { <>
-                    <button id="open-inbound" class="topbar-button" onclick={{ let inbound = inbound.clone(); Callback::from(move |_| inbound.set(true)) }}>{ tr("calls.inbound") }</button>
+                    <button id="open-inbound" class="topbar-button" onclick={{ let inbound = inbound.clone(); Callback::from(move |_| inbound.set(Some(None))) }}>{ tr("calls.inbound") }</button>
                     <button id="open-mentions" class="topbar-button" onclick={{ let (screen, record) = (screen.clone(), record.clone()); Callback::from(move |_| { record.set(None); screen.set(Screen::Mentions) }) }}>
                         { tr("nav.mentions") }
                         { (*unread > 0).then(|| html!{ <span class="count" id="mentions-count">{ *unread }</span> }) }
@@ -455,8 +469,8 @@ pub fn app(props: &AppProps) -> Html {
                 // comes and goes would recreate the page before it.
                 { active_call.as_ref().map(|c| html! { <div class="dialog-slot"><pages::calls::OutcomeDialog key={c.interaction.id.to_string()} call={c.clone()}
                     on_done={{ let (active_call, data_version) = (active_call.clone(), data_version.clone()); Callback::from(move |_saved: bool| { active_call.set(None); data_version.dispatch(()) }) }} /></div> }).unwrap_or_default() }
-                { if *inbound { html! { <pages::calls::InboundDialog
-                    on_close={{ let (inbound, data_version) = (inbound.clone(), data_version.clone()); Callback::from(move |_saved: bool| { inbound.set(false); data_version.dispatch(()) }) }} /> } } else { html! {} } }
+                { if let Some(number) = (*inbound).clone() { html! { <pages::calls::InboundDialog key={number.clone().unwrap_or_default()} number={number.clone()}
+                    on_close={{ let (inbound, data_version) = (inbound.clone(), data_version.clone()); Callback::from(move |_saved: bool| { inbound.set(None); data_version.dispatch(()) }) }} /> } } else { html! {} } }
                 { meeting_ended.as_ref().map(|m| html! { <div class="dialog-slot"><pages::meetings::MeetingNoteDialog key={m.note.id.to_string()} ended={m.clone()}
                     on_close={{ let (meeting_ended, data_version) = (meeting_ended.clone(), data_version.clone()); Callback::from(move |_| { meeting_ended.set(None); data_version.dispatch(()) }) }} /></div> }).unwrap_or_default() }
                 { switching.as_ref().map(|u| html! { <div class="dialog-slot"><pages::desk::SwitchDialog key={u.id.to_string()} user={u.clone()}

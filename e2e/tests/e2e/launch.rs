@@ -39,6 +39,21 @@ pub async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (
     (driver, client)
 }
 
+/// The environment the app runs in for a test on `data_dir`: its data
+/// folder, and XDG folders of its own (the webview keeps localStorage, the
+/// chosen language, under them; the window's size and place and the log
+/// too), so that no earlier run leaks in.
+pub fn app_env(data_dir: &std::path::Path) -> Vec<(&'static str, PathBuf)> {
+    vec![
+        ("BANCO_DATA_DIR", data_dir.to_path_buf()),
+        ("XDG_DATA_HOME", data_dir.join("xdg-data")),
+        ("XDG_CONFIG_HOME", data_dir.join("xdg-config")),
+        ("XDG_CACHE_HOME", data_dir.join("xdg-cache")),
+        ("XDG_STATE_HOME", data_dir.join("xdg-state")),
+        ("NO_AT_BRIDGE", PathBuf::from("1")),
+    ]
+}
+
 /// The app binary under test (`BANCO_E2E_APP`).
 pub fn app_under_test() -> String {
     let app = std::env::var("BANCO_E2E_APP").unwrap_or_else(|_| {
@@ -77,15 +92,8 @@ pub async fn launch_binary(
             "--native-port",
             &native.to_string(),
         ])
-        .env("BANCO_DATA_DIR", data_dir)
+        .envs(app_env(data_dir))
         .env("BANCO_E2E_PICKS", desk::picks_file(data_dir))
-        // The webview keeps localStorage (the chosen language) under the XDG
-        // folders: give each run its own so no earlier run leaks in.
-        .env("XDG_DATA_HOME", data_dir.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", data_dir.join("xdg-config"))
-        .env("XDG_CACHE_HOME", data_dir.join("xdg-cache"))
-        .env("XDG_STATE_HOME", data_dir.join("xdg-state"))
-        .env("NO_AT_BRIDGE", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

@@ -137,6 +137,17 @@ fn log_text(dir: &std::path::Path) -> String {
     text
 }
 
+/// Asks for updates again after a refusal, which the new check clears.
+async fn check_again(c: &Client) {
+    click(c, "#update-check").await;
+    wait_js(
+        c,
+        "the last refusal is cleared",
+        "!document.querySelector('#about-message')",
+    )
+    .await;
+}
+
 /// Clicks "Aggiorna e riavvia" until the page shows that it started (the
 /// progress bar) or answered (a message): a click that lands while the
 /// offer is still being laid out is lost, and the button is disabled once
@@ -263,13 +274,7 @@ async fn the_deb_installs_and_updates_itself_from_a_signed_artifact_refusing_tam
     shot(&c, "update-02-tampered").await;
     // 2. The genuine artifact with a signature from another key: refused.
     offer("/files/next.deb", &signature("next.deb.other.sig"));
-    click(&c, "#update-check").await;
-    wait_js(
-        &c,
-        "the last refusal is cleared",
-        "!document.querySelector('#about-message')",
-    )
-    .await;
+    check_again(&c).await;
     start_install(&c).await;
     wait_text(&c, "#about-message", "la firma non è quella di Banco").await;
     assert_eq!(installed_version().as_deref(), Some(v_now.as_str()));
@@ -285,13 +290,7 @@ async fn the_deb_installs_and_updates_itself_from_a_signed_artifact_refusing_tam
 
     // 3. The genuine, signed N+1: progress, install, restart.
     offer("/files/next.deb", &signature("next.deb.sig"));
-    click(&c, "#update-check").await;
-    wait_js(
-        &c,
-        "the last refusal is cleared",
-        "!document.querySelector('#about-message')",
-    )
-    .await;
+    check_again(&c).await;
     start_install(&c).await;
     wait_js(
         &c,

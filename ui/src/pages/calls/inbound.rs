@@ -12,31 +12,24 @@ use crate::i18n::{error_text, tr};
 #[derive(Properties, PartialEq)]
 pub struct InboundProps {
     pub on_close: Callback<bool>,
+    /// A number the dialog opens with and looks up at once (a phone link
+    /// handed to Banco by a softphone or the browser).
+    #[prop_or_default]
+    pub number: Option<String>,
 }
 
 /// Logs an inbound call: type or paste the caller's number, pick the
 /// person, lead or deal it is about, record outcome, length and note.
 #[function_component(InboundDialog)]
 pub fn inbound_dialog(props: &InboundProps) -> Html {
-    let phone = use_state(String::new);
+    let phone = use_state(|| props.number.clone().unwrap_or_default());
     let matches = use_state(|| None::<Vec<CallerMatch>>);
     let chosen = use_state(|| None::<(EntityType, Uuid)>);
     let error = use_state(|| None::<String>);
-    let find = {
-        let (phone, matches, chosen, error) = (
-            phone.clone(),
-            matches.clone(),
-            chosen.clone(),
-            error.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let (phone, matches, chosen, error) = (
-                phone.clone(),
-                matches.clone(),
-                chosen.clone(),
-                error.clone(),
-            );
+    let lookup = {
+        let (matches, chosen, error) = (matches.clone(), chosen.clone(), error.clone());
+        Callback::from(move |phone: String| {
+            let (matches, chosen, error) = (matches.clone(), chosen.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::find_caller(&phone).await {
                     Ok(m) => {
@@ -47,6 +40,22 @@ pub fn inbound_dialog(props: &InboundProps) -> Html {
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });
+        })
+    };
+    {
+        // Opened by a phone link: look its number up straight away.
+        let (lookup, number) = (lookup.clone(), props.number.clone());
+        use_effect_with((), move |_| {
+            if let Some(n) = number {
+                lookup.emit(n);
+            }
+        });
+    }
+    let find = {
+        let (phone, lookup) = (phone.clone(), lookup.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            lookup.emit((*phone).clone());
         })
     };
     let save = {
