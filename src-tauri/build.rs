@@ -130,11 +130,17 @@ const COMMANDS: &[&str] = &[
     "forget_meeting_key",
     "list_backups",
     "back_up_now",
+    "backup_keep_days",
+    "set_backup_keep_days",
+    "restore_backup",
     "about_desk",
     "update_server",
     "save_update_server",
     "check_update",
     "install_update",
+    "open_log_folder",
+    "save_diagnostics",
+    "desk_menu",
 ];
 
 fn main() {

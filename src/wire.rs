@@ -69,6 +69,32 @@ command! {
     BackUpNow = "back_up_now" {
     } -> Vec<m::BackupInfo>
 }
+
+command! {
+    /// How many days the shop keeps its backups (managers).
+    BackupKeepDays = "backup_keep_days" {
+    } -> u32
+}
+
+command! {
+    /// Sets how many days the shop keeps its backups, 1–3650 (managers).
+    /// Errors: `Forbidden`; `Validation` (`backup_keep_days`:
+    /// `out_of_range`).
+    SetBackupKeepDays = "set_backup_keep_days" {
+        days: u32,
+    } -> u32
+}
+
+command! {
+    /// Puts backup `file` (a name from [`ListBackups`], never a path) in
+    /// place of the shop's database (managers): the replaced database is
+    /// kept beside it, the desk is signed out and reopens on the restored
+    /// one. Errors: `Forbidden`; `Validation` (`backup`: `unknown_value`,
+    /// `damaged`, `server_database`), nothing changed.
+    RestoreBackup = "restore_backup" {
+        file: String,
+    } -> m::BackupInfo
+}
 pub use desk::*;
 pub use meetings::*;
 pub use updates::*;

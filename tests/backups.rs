@@ -5,6 +5,8 @@
 //! replaces; old backups go after the days kept.
 #![allow(missing_docs, clippy::unwrap_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -140,3 +142,69 @@ async fn a_backup_restores_every_lead_and_a_damaged_one_is_never_restored() {
         .is_empty());
     assert!(dir.join(&good).is_file());
 }
+
+#[tokio::test]
+async fn the_shop_sets_how_long_backups_are_kept() {
+    let shop = tempfile::tempdir().unwrap();
+    add_lead(shop.path(), "Luca", "333 100 0001");
+    assert_eq!(ok(banco(shop.path(), &["backup", "keep"]))["keep_days"], 14);
+    assert_eq!(
+        ok(banco(shop.path(), &["backup", "keep", "30"]))["keep_days"],
+        30
+    );
+    // Out of range: refused with the field, the setting kept.
+    let refused = banco(shop.path(), &["backup", "keep", "0"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("backup_keep_days"));
+    assert_eq!(ok(banco(shop.path(), &["backup", "keep"]))["keep_days"], 30);
+    // `create` prunes by the shop's setting: a backup 20 days old stays
+    // under 30 days, goes under 14.
+    let good = ok(banco(shop.path(), &["backup", "create"]))["file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = shop.path().join(BACKUP_DIR);
+    let twenty = (chrono::Utc::now() - chrono::Duration::days(20)).format("banco-%Y%m%d-%H%M%S.db");
+    std::fs::copy(dir.join(&good), dir.join(twenty.to_string())).unwrap();
+    ok(banco(shop.path(), &["backup", "create"]));
+    assert!(dir.join(twenty.to_string()).exists(), "kept 30 days");
+    ok(banco(shop.path(), &["backup", "keep", "14"]));
+    ok(banco(shop.path(), &["backup", "create"]));
+    assert!(!dir.join(twenty.to_string()).exists(), "gone after 14 days");
+}
+
+store_test!(
+    only_managers_keep_and_restore_backups,
+    |t: common::TestDb| async move {
+        use banco::model::Role;
+        use banco::Error;
+        let staff = common::staff_ctx(&t, "Giulia Banco", Role::Staff).await;
+        let manager = common::staff_ctx(&t, "Marco Negozio", Role::StoreManager).await;
+        let forbidden = |r: Result<u32, Error>| matches!(r, Err(Error::Forbidden { .. }));
+        assert!(forbidden(backup::keep_days(&t.db, &staff).await));
+        assert!(forbidden(backup::set_keep_days(&t.db, &staff, 7).await));
+        assert_eq!(backup::set_keep_days(&t.db, &manager, 7).await.unwrap(), 7);
+        assert_eq!(backup::keep_days(&t.db, &t.ctx).await.unwrap(), 7);
+        match backup::set_keep_days(&t.db, &t.ctx, 3651).await {
+            Err(Error::Validation(v)) => assert_eq!(v[0].code, "out_of_range"),
+            other => panic!("expected out_of_range, got {other:?}"),
+        }
+        assert_eq!(backup::keep_days(&t.db, &manager).await.unwrap(), 7);
+        // Restoring is checked before the app closes anything: the role, then
+        // the name (a path or an unknown file is no backup).
+        let data = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            backup::check_restore(&staff, data.path(), "banco-20261204-183005.db").await,
+            Err(Error::Forbidden {
+                action: "restore_backup",
+                ..
+            })
+        ));
+        for name in ["banco-20261204-183005.db", "../banco.db"] {
+            match backup::check_restore(&manager, data.path(), name).await {
+                Err(Error::Validation(v)) => assert_eq!(v[0].code, "unknown_value", "{name}"),
+                other => panic!("expected unknown_value for {name}, got {other:?}"),
+            }
+        }
+    }
+);

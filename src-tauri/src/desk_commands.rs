@@ -89,6 +89,51 @@ pub async fn back_up_now(
     banco::services::backup::list_as(&ctx, &dir).await
 }
 
+/// How many days the shop keeps its backups (managers).
+#[tauri::command]
+pub async fn backup_keep_days(
+    state: State<'_, AppState>,
+    req: wire::BackupKeepDays,
+) -> Result<Response<wire::BackupKeepDays>> {
+    let wire::BackupKeepDays {} = req;
+    let (db, ctx) = state.acting().await?;
+    banco::services::backup::keep_days(&db, &ctx).await
+}
+
+/// Sets how many days the shop keeps its backups (managers; the core checks).
+#[tauri::command]
+pub async fn set_backup_keep_days(
+    state: State<'_, AppState>,
+    req: wire::SetBackupKeepDays,
+) -> Result<Response<wire::SetBackupKeepDays>> {
+    let (db, ctx) = state.acting().await?;
+    banco::services::backup::set_keep_days(&db, &ctx, req.days).await
+}
+
+/// Restores a backup of the shop's database (managers; the core checks
+/// the role and the backup before anything is closed). The desk is
+/// signed out: the restored database has its own users.
+#[tauri::command]
+pub async fn restore_backup(
+    state: State<'_, AppState>,
+    req: wire::RestoreBackup,
+) -> Result<Response<wire::RestoreBackup>> {
+    use banco::services::backup;
+    let (_, ctx) = state.acting().await?;
+    if state.shop().is_none() {
+        return Err(banco::Error::field("backup", "server_database"));
+    }
+    backup::check_restore(&ctx, state.data_dir(), &req.file).await?;
+    let restored = state.restore_shop(&req.file).await?;
+    tracing::info!(
+        user = %ctx.user.id,
+        file = %restored.backup.file,
+        replaced = %restored.replaced.display(),
+        "backup restored"
+    );
+    Ok(restored.backup)
+}
+
 /// What the desk shows first (see [`DeskState`]).
 #[tauri::command]
 pub async fn desk_state(

@@ -18,14 +18,16 @@ pub mod deal_commands;
 pub mod desk_commands;
 pub mod desktop;
 pub mod logs;
+pub mod menu;
 pub mod outbox_commands;
 pub mod record_commands;
+mod start;
 pub mod update_commands;
 
 use std::path::PathBuf;
 
 use banco::services::Ctx;
-use banco::store::{default_data_dir, sqlite_url_in, Db};
+use banco::store::Db;
 use tokio::sync::RwLock;
 
 /// State shared by every command.
@@ -168,6 +170,36 @@ impl AppState {
         }
     }
 
+    /// Puts backup `file` in place of the shop's database: signs the desk
+    /// out, closes the file, restores
+    /// ([`banco::services::backup::restore`]) and opens the result (or,
+    /// when the restore failed, the file as it was).
+    ///
+    /// Errors: as `restore`, and those of opening the database again.
+    pub async fn restore_shop(
+        &self,
+        file: &str,
+    ) -> banco::Result<banco::services::backup::Restored> {
+        self.set_desk(None).await;
+        let place = self.place();
+        if let Some(shop) = place.shop {
+            shop.close().await;
+        }
+        let restored = banco::services::backup::restore(&self.data_dir, file).await;
+        let reopened = async {
+            let db = Db::connect(&place.url).await?;
+            db.ready().await?;
+            banco::services::context::bootstrap(&db).await?;
+            Ok::<_, banco::Error>(db)
+        }
+        .await?;
+        self.place
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .shop = Some(reopened);
+        restored
+    }
+
     /// Starts following other desks' changes for whoever is signed in
     /// (at start, once the app exists).
     fn start_following(&self) {
@@ -256,6 +288,26 @@ impl AppState {
         })?;
         self.remember_pick(&picked);
         Some(picked.display().to_string())
+    }
+
+    /// Opens the system save dialog for a file named `name` by default
+    /// (filter: a name and its extensions), or takes the end-to-end test's
+    /// stand-in ([`test_pick`]). `None` if cancelled.
+    pub fn pick_save(
+        &self,
+        app: &tauri::AppHandle,
+        filter: (&str, &[&str]),
+        name: &str,
+    ) -> Option<PathBuf> {
+        use tauri_plugin_dialog::DialogExt;
+        test_pick().or_else(|| {
+            app.dialog()
+                .file()
+                .add_filter(filter.0, filter.1)
+                .set_file_name(name)
+                .blocking_save_file()
+                .and_then(|p| p.into_path().ok())
+        })
     }
 
     /// Remembers a file the user chose in a file dialog.
@@ -420,141 +472,6 @@ pub enum SignedIn {
     Offline(Ctx, String, banco::model::Password),
 }
 
-/// Where a desk connects at start.
-enum Start {
-    /// A database URL from the command line or the environment.
-    Url(String),
-    /// The chain server chosen in the window at first start.
-    Server(banco::model::ServerSettings),
-    /// The shop's file in the data folder.
-    Shop(String),
-    /// The saved connection cannot be read: shown, nothing opened.
-    Broken(banco::Error),
-}
-
-/// Where to connect, from the command line, the environment and the
-/// connection saved in the data folder; and the data folder.
-fn where_to_connect() -> (Start, PathBuf) {
-    let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1).cloned())
-            .or_else(|| {
-                args.iter()
-                    .find_map(|a| a.strip_prefix(&format!("{name}=")).map(str::to_string))
-            })
-    };
-    let dir = flag("--data-dir")
-        .map(PathBuf::from)
-        .unwrap_or_else(default_data_dir);
-    if let Some(url) = flag("--database-url").or_else(|| {
-        std::env::var("BANCO_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-    }) {
-        return (Start::Url(url), dir);
-    }
-    match banco::services::desk_connection::saved(&dir) {
-        Ok(Some(banco::model::DeskConnection::Server { server })) => (Start::Server(server), dir),
-        Ok(_) => (Start::Shop(sqlite_url_in(&dir)), dir),
-        // An unreadable choice is not a reason to open another database.
-        Err(e) => (Start::Broken(e), dir),
-    }
-}
-
-/// Opens where `start` says: the shop's file (migrated, with its first
-/// tenant), or a chain server (its remembered login signed in with the
-/// keychain's password, when there is one).
-async fn open(start: Start, data_dir: PathBuf) -> (AppState, String) {
-    let url = match &start {
-        Start::Url(url) | Start::Shop(url) => url.clone(),
-        Start::Server(server) => server.url(),
-        Start::Broken(_) => data_dir
-            .join(banco::services::desk_connection::CONNECTION_FILE)
-            .display()
-            .to_string(),
-    };
-    let location = if banco::store::is_postgres_url(&url) {
-        banco::store::redact_url(&url)
-    } else {
-        url.clone()
-    };
-    let opened = async {
-        if let Start::Broken(e) = start {
-            return Err(e);
-        }
-        if let Start::Server(server) = &start {
-            let state = AppState::new(None, url.clone(), location.clone(), data_dir.clone());
-            match banco::services::desk_connection::reopen(server).await {
-                Ok(Some((db, ctx))) => {
-                    // Kept for signing in offline, as after any online sign-in.
-                    if let Ok(Some(pw)) = banco::store::keychain::saved_password(&url) {
-                        state.remember_sign_in(&db, &ctx, &server.login, &pw).await;
-                    }
-                    state.set_desk(Some((db, ctx))).await;
-                }
-                Ok(None) => {}
-                // The sign-in screen, where the user signs in offline.
-                Err(e) if e.is_unreachable() => {
-                    tracing::warn!("chain server unreachable at start: {e}");
-                }
-                Err(e) => return Err(e),
-            }
-            return Ok(state);
-        }
-        if banco::store::is_postgres_url(&url) {
-            return Ok(AppState::new(
-                None,
-                url.clone(),
-                location.clone(),
-                data_dir.clone(),
-            ));
-        }
-        let db = Db::connect(&url).await?;
-        db.ready().await?;
-        banco::services::context::bootstrap(&db).await?;
-        // The shop's daily backup, taken while the shop works.
-        let (shop, backups) = (
-            db.clone(),
-            data_dir.join(banco::services::backup::BACKUP_DIR),
-        );
-        tauri::async_runtime::spawn(async move {
-            let keep = banco::services::backup::DEFAULT_KEEP_DAYS;
-            match banco::services::backup::daily(&shop, &backups, keep).await {
-                Ok(Some(b)) => tracing::info!(file = %b.file, "daily backup taken"),
-                Ok(None) => {}
-                Err(e) => tracing::error!("daily backup failed: {e}"),
-            }
-        });
-        Ok::<_, banco::Error>(AppState::new(
-            Some(db),
-            url.clone(),
-            location.clone(),
-            data_dir.clone(),
-        ))
-    };
-    match opened.await {
-        Ok(state) => (state, url),
-        Err(e) => {
-            // Logged, and shown in the window (every OS: a Windows release
-            // build has no console), instead of exiting with a message.
-            tracing::error!(
-                "cannot open the database at {}: {e}",
-                banco::store::redact_url(&url)
-            );
-            eprintln!(
-                "banco: cannot open the database at {}: {e}",
-                banco::store::redact_url(&url)
-            );
-            (
-                AppState::failed(url.clone(), location, data_dir, e.payload()),
-                url,
-            )
-        }
-    }
-}
-
 /// The end-to-end test's stand-in for the native file dialog, which
 /// WebDriver cannot drive: when `BANCO_E2E_PICKS` names a file, each pick
 /// takes (and removes) its first line instead of opening the dialog. Only
@@ -612,14 +529,15 @@ fn external_links<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
 pub fn run() {
     let _log = logs::init();
     logs::report_panics();
-    let (start, data_dir) = where_to_connect();
+    let (start, data_dir) = start::where_to_connect();
     let context = tauri::generate_context!();
     let single = desktop::single_instance(&context.config().identifier, &data_dir);
-    let (state, _) = tauri::async_runtime::block_on(open(start, data_dir));
+    let (state, _) = tauri::async_runtime::block_on(start::open(start, data_dir));
     let result = tauri::Builder::default()
         .plugin(single)
         .plugin(desktop::window_state())
         .on_window_event(desktop::on_window_event)
+        .on_menu_event(menu::on_menu_event)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
@@ -640,11 +558,17 @@ pub fn run() {
             desk_commands::app_info,
             desk_commands::list_backups,
             desk_commands::back_up_now,
+            desk_commands::backup_keep_days,
+            desk_commands::set_backup_keep_days,
+            desk_commands::restore_backup,
             update_commands::about_desk,
             update_commands::update_server,
             update_commands::save_update_server,
             update_commands::check_update,
             update_commands::install_update,
+            update_commands::open_log_folder,
+            update_commands::save_diagnostics,
+            menu::desk_menu,
             desk_commands::desk_state,
             desk_commands::claim_desk,
             desk_commands::connect_server,

@@ -64,6 +64,53 @@ pub async fn save_update_server(
     updates::set_update_server(&db, &ctx, req.endpoint.as_deref()).await
 }
 
+/// Opens the log folder in the file manager (anyone).
+#[tauri::command]
+pub async fn open_log_folder(
+    app: AppHandle,
+    req: wire::OpenLogFolder,
+) -> Result<Response<wire::OpenLogFolder>> {
+    use tauri_plugin_opener::OpenerExt;
+    let wire::OpenLogFolder {} = req;
+    let dir = crate::logs::dir();
+    let io = |source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    app.opener()
+        .open_path(dir.display().to_string(), None::<&str>)
+        .map_err(|e| io(std::io::Error::other(e)))
+}
+
+/// "Save diagnostics…" (anyone; the settings only when someone is signed
+/// in and the desk is not locked).
+#[tauri::command]
+pub async fn save_diagnostics(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    req: wire::SaveDiagnostics,
+) -> Result<Response<wire::SaveDiagnostics>> {
+    use banco::services::diagnostics::{self, DeskFacts};
+    let wire::SaveDiagnostics {} = req;
+    let name = diagnostics::default_file_name();
+    let Some(out) = state.pick_save(&app, ("Zip", &["zip"]), &name) else {
+        return Ok(None);
+    };
+    let facts = DeskFacts {
+        version: app.package_info().version.to_string(),
+        installed_as: installed_as(),
+        location: state.location(),
+        data_dir: state.data_dir().to_path_buf(),
+        log_dir: crate::logs::dir(),
+        start_up_failure: state.start_up_failure().map(|e| e.to_string()),
+    };
+    let signed_in = state.acting().await.ok();
+    let saved =
+        diagnostics::save(signed_in.as_ref().map(|(db, ctx)| (db, ctx)), &facts, &out).await?;
+    Ok(Some(saved))
+}
+
 /// A failure of the updater as the window shows it (`update`: `code`); the
 /// updater's own words go to the log.
 fn refused(code: &'static str, e: impl std::fmt::Display) -> Error {

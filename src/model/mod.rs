@@ -104,8 +104,9 @@ pub use tax_id::{
     partita_iva_check_digit, partita_iva_ok,
 };
 pub use update::{
-    check_endpoint, AboutDesk, UpdateOffer, UpdateProgress, UpdateServer, ENDPOINT_VARIABLES,
-    MAX_ENDPOINT_CHARS, UPDATE_PROGRESS_EVENT,
+    check_endpoint, AboutDesk, DiagnosticsSaved, MenuLabels, UpdateOffer, UpdateProgress,
+    UpdateServer, ENDPOINT_VARIABLES, MAX_ENDPOINT_CHARS, MAX_MENU_LABEL_CHARS, MENU_EVENT,
+    UPDATE_PROGRESS_EVENT,
 };
 pub use user::{
     check_password, normalize_login, AppInfo, DeskState, NewUser, Password, Role, Shop, Tenant,

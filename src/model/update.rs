@@ -120,6 +120,56 @@ pub struct AboutDesk {
     pub update_endpoint: Option<String>,
 }
 
+/// A diagnostics zip saved ("Save diagnostics…").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiagnosticsSaved {
+    /// Where it was saved.
+    pub path: String,
+    /// The files in it (`README.txt`, `desk.json`, `logs/banco.…log`, …).
+    pub files: Vec<String>,
+}
+
+/// The words of the desk's menu, in the language the window speaks (the
+/// UI's translation layer gives them; the shell only places them).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MenuLabels {
+    /// The first menu: "Banco".
+    pub banco: String,
+    /// "New lead" (Ctrl+N).
+    pub new_lead: String,
+    /// "Search" (Ctrl+K).
+    pub search: String,
+    /// "Settings" (Ctrl+,).
+    pub settings: String,
+    /// "Quit" (Ctrl+Q).
+    pub quit: String,
+    /// The edit menu and its entries.
+    pub edit: String,
+    /// "Cut".
+    pub cut: String,
+    /// "Copy".
+    pub copy: String,
+    /// "Paste".
+    pub paste: String,
+    /// "Select all".
+    pub select_all: String,
+    /// The help menu.
+    pub help: String,
+    /// "Open log folder".
+    pub open_logs: String,
+    /// "Save diagnostics…".
+    pub diagnostics: String,
+    /// "About Banco".
+    pub about: String,
+}
+
+/// Longest menu label, in characters.
+pub const MAX_MENU_LABEL_CHARS: usize = 60;
+
+/// The event that carries a menu choice the window acts on (payload: the
+/// entry's id: `new-lead`, `search`, `settings`, `diagnostics`, `about`).
+pub const MENU_EVENT: &str = "menu";
+
 /// The event that carries [`UpdateProgress`] to the main window.
 pub const UPDATE_PROGRESS_EVENT: &str = "update-progress";
 

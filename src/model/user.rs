@@ -30,7 +30,11 @@ impl Role {
     /// reopening a deal, contact-rule overrides, configuration, passwords).
     pub fn needed_for(action: &str) -> &'static str {
         match action {
-            "edit_settings" | "add_store" | "edit_meeting_server" | "set_meeting_key" => "admin",
+            "edit_settings"
+            | "add_store"
+            | "edit_meeting_server"
+            | "set_meeting_key"
+            | "edit_update_server" => "admin",
             "edit_deal" | "change_lead_status" | "edit_note" => "owner",
             _ => "store_manager",
         }

@@ -18,13 +18,17 @@ use super::{now, Ctx};
 pub use crate::model::BackupInfo;
 use crate::store::backup::check_file;
 use crate::store::{sqlite_url_in, Db, SQLITE_FILE};
-use crate::{Error, Result};
+use crate::{with_conn, Error, Result};
 
 /// The backups' folder inside a data folder.
 pub const BACKUP_DIR: &str = "backups";
 
 /// How long backups are kept unless the shop says otherwise: 14 days.
 pub const DEFAULT_KEEP_DAYS: u32 = 14;
+
+/// The longest a shop may keep its backups: 3650 days (ten years, the
+/// civil code's period for keeping accounting records, art. 2220 c.c.).
+pub const MAX_KEEP_DAYS: u32 = 3650;
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,17 +183,55 @@ pub async fn daily(db: &Db, dir: &Path, keep_days: u32) -> Result<Option<BackupI
     Ok(taken)
 }
 
-/// Restores backup `file` (a name from [`list`], never a path) of the
-/// data folder `data_dir` as its database. Banco must not have the
-/// database open (the CLI and the window close theirs first). The
-/// current database is kept first as `banco.db.replaced-<time>` (a
-/// consistent copy, WAL included); then the backup is copied in place,
-/// and migrations bring an older backup up to this build.
+/// How many days the shop keeps its backups (store managers and admins).
 ///
-/// Errors: [`Error::Validation`] on `backup`: `unknown_value` for a name
-/// that is not a backup in the folder, `damaged` for one that fails the
-/// check (nothing changes); [`Error::Io`]; [`Error::Migrate`].
-pub async fn restore(data_dir: &Path, file: &str) -> Result<Restored> {
+/// Errors: [`Error::Forbidden`] (`backup`); the database's.
+pub async fn keep_days(db: &Db, ctx: &Ctx) -> Result<u32> {
+    ctx.require_manager("backup")?;
+    with_conn!(db, |c| c.backup_keep_days(ctx.tenant_id()).await)
+}
+
+/// The days the shop's file keeps its backups, for the app's daily backup
+/// at start (before anyone signs in).
+///
+/// Errors: the database's.
+pub async fn shop_keep_days(db: &Db) -> Result<u32> {
+    with_conn!(db, |c| c.shop_backup_keep_days().await)
+}
+
+/// Sets how many days the shop keeps its backups, 1 to [`MAX_KEEP_DAYS`]
+/// (store managers and admins); the next daily backup prunes by it.
+///
+/// Errors: [`Error::Forbidden`] (`backup`); [`Error::Validation`]
+/// (`backup_keep_days`: `out_of_range`), nothing saved.
+pub async fn set_keep_days(db: &Db, ctx: &Ctx, days: u32) -> Result<u32> {
+    ctx.require_manager("backup")?;
+    if !(1..=MAX_KEEP_DAYS).contains(&days) {
+        return Err(Error::Validation(vec![crate::model::FieldError::new(
+            "backup_keep_days",
+            "out_of_range",
+        )
+        .with("min", "1")
+        .with("max", MAX_KEEP_DAYS.to_string())]));
+    }
+    with_conn!(db, |c| c.set_backup_keep_days(ctx.tenant_id(), days).await)?;
+    tracing::info!(days, "backup retention changed");
+    Ok(days)
+}
+
+/// Checks that `ctx` may restore backup `file` of `data_dir` and that it
+/// can be restored, before the app closes its database for [`restore`]
+/// (restoring replaces everyone's data: store managers and admins).
+///
+/// Errors: [`Error::Forbidden`] (`restore_backup`); as [`restore`]'s
+/// checks (`backup`: `unknown_value`, `damaged`), nothing changed.
+pub async fn check_restore(ctx: &Ctx, data_dir: &Path, file: &str) -> Result<BackupInfo> {
+    ctx.require_manager("restore_backup")?;
+    restorable(data_dir, file).await
+}
+
+/// Backup `file` of `data_dir`, if it is one and passes its check.
+async fn restorable(data_dir: &Path, file: &str) -> Result<BackupInfo> {
     let dir = data_dir.join(BACKUP_DIR);
     let unknown = || {
         Error::Validation(vec![crate::model::FieldError::new(
@@ -208,6 +250,22 @@ pub async fn restore(data_dir: &Path, file: &str) -> Result<Restored> {
         )
         .with("reason", backup.problem.clone().unwrap_or_default())]));
     }
+    Ok(backup)
+}
+
+/// Restores backup `file` (a name from [`list`], never a path) of the
+/// data folder `data_dir` as its database. Banco must not have the
+/// database open (the CLI and the window close theirs first). The
+/// current database is kept first as `banco.db.replaced-<time>` (a
+/// consistent copy, WAL included); then the backup is copied in place,
+/// and migrations bring an older backup up to this build.
+///
+/// Errors: [`Error::Validation`] on `backup`: `unknown_value` for a name
+/// that is not a backup in the folder, `damaged` for one that fails the
+/// check (nothing changes); [`Error::Io`]; [`Error::Migrate`].
+pub async fn restore(data_dir: &Path, file: &str) -> Result<Restored> {
+    let dir = data_dir.join(BACKUP_DIR);
+    let backup = restorable(data_dir, file).await?;
     let live = data_dir.join(SQLITE_FILE);
     let replaced = data_dir.join(format!("{SQLITE_FILE}.replaced-{}", now().format(STAMP)));
     if live.exists() {

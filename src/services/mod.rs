@@ -20,6 +20,7 @@ pub mod deal_import;
 pub mod deals;
 pub mod defaults;
 pub mod desk_connection;
+pub mod diagnostics;
 pub mod duplicates;
 pub mod export;
 mod history;

@@ -238,6 +238,34 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// How many days the tenant's shop keeps its backups.
+    pub async fn backup_keep_days(&mut self, tenant: Uuid) -> Result<u32> {
+        let days = query_scalar::<i32>("SELECT backup_keep_days FROM tenants WHERE id = $1")
+            .bind(tenant)
+            .fetch_optional(&mut *self)
+            .await?;
+        Ok(days.map_or(14, |d| u32::try_from(d).unwrap_or(14)))
+    }
+
+    /// The days the shop's file keeps its backups, read at start before
+    /// anyone signs in (the longest of its tenants', 14 when it has none).
+    pub async fn shop_backup_keep_days(&mut self) -> Result<u32> {
+        let days = query_scalar::<Option<i32>>("SELECT MAX(backup_keep_days) FROM tenants")
+            .fetch_one(&mut *self)
+            .await?;
+        Ok(days.map_or(14, |d| u32::try_from(d).unwrap_or(14)))
+    }
+
+    /// Sets how many days the tenant's shop keeps its backups.
+    pub async fn set_backup_keep_days(&mut self, tenant: Uuid, days: u32) -> Result<()> {
+        query("UPDATE tenants SET backup_keep_days = $2 WHERE id = $1")
+            .bind(tenant)
+            .bind(i32::try_from(days).unwrap_or(i32::MAX))
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+
     /// Refreshes the query planner's statistics after a bulk write (seed,
     /// large import), so that searches keep using the right indexes
     /// (`ANALYZE` on both backends).

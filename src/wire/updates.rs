@@ -49,3 +49,29 @@ command! {
         version: String,
     } -> ()
 }
+
+command! {
+    /// Opens the folder of this desk's log files in the file manager
+    /// (anyone, signed in or not). Errors: `Io` when it cannot be opened.
+    OpenLogFolder = "open_log_folder" {
+    } -> ()
+}
+
+command! {
+    /// "Save diagnostics…": asks where (a save dialog) and writes the zip
+    /// of `services::diagnostics` there (anyone, signed in or not: it holds
+    /// nothing personal); `None` when the dialog was cancelled. Errors:
+    /// `Io`.
+    SaveDiagnostics = "save_diagnostics" {
+    } -> Option<m::DiagnosticsSaved>
+}
+
+command! {
+    /// Sets the desk's menu (Banco, Edit, Help with their shortcuts) in
+    /// the window's language: the UI sends the words at start and when the
+    /// language changes. Choices come back as `m::MENU_EVENT`. Errors:
+    /// `Validation` on `menu` (`too_long`).
+    DeskMenu = "desk_menu" {
+        labels: m::MenuLabels,
+    } -> ()
+}

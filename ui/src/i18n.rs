@@ -156,4 +156,5 @@ pub fn set_language(lang: &str) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(STORAGE_KEY, lang);
     }
+    crate::shortcuts::set_menu();
 }

@@ -17,6 +17,7 @@ mod api;
 mod format;
 mod i18n;
 mod pages;
+mod shortcuts;
 mod widgets;
 
 use i18n::{tr, tr_with};
@@ -275,6 +276,25 @@ pub fn app(props: &AppProps) -> Html {
         );
     }
     {
+        // The "to call" count also moves with the clock (a call-back falls
+        // due): read again every minute while someone is signed in.
+        let to_call = to_call.clone();
+        let user = info.as_ref().map(|i| i.user.id);
+        use_effect_with(user, move |user| {
+            let every_minute = user.map(|_| {
+                gloo_timers::callback::Interval::new(60_000, move || {
+                    let to_call = to_call.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(q) = api::call_queue().await {
+                            to_call.set(q.len());
+                        }
+                    });
+                })
+            });
+            move || drop(every_minute)
+        });
+    }
+    {
         // Calls left without an outcome (the app was closed mid-call): the
         // dialog opens again for the newest.
         let active_call = active_call.clone();
@@ -521,5 +541,7 @@ fn main() {
         banco::error::PANIC_EVENT,
         api::fail_waiting_calls,
     ));
+    rust_i18n::set_locale(&i18n::saved_language());
+    shortcuts::install();
     yew::Renderer::<pages::desk::Gate>::new().render();
 }

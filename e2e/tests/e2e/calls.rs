@@ -133,23 +133,9 @@ async fn fake_jitsi() -> FakeJitsi {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window() {
     let data = tempfile::tempdir().unwrap();
-    // What the opener is asked to open is captured by a stand-in xdg-open
-    // first on PATH, instead of launching a dialler.
-    let bin = data.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let opened = data.path().join("opened.txt");
-    let opener = bin.join("xdg-open");
-    std::fs::write(
-        &opener,
-        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", opened.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    // What the opener is asked to open is captured instead of launching a
+    // dialler.
+    let (opened, path) = stand_in_opener(data.path());
     let jitsi = fake_jitsi().await;
     // The desk keeps the meeting server's key in the OS keychain: a
     // running, unlocked one, as on a desktop.

@@ -2,7 +2,10 @@
 //! second time on the same data folder hands over to the open window (the
 //! second process exits) — a phone link given to it (a softphone's
 //! incoming call) opens the inbound-call dialog there on the caller — and
-//! the window comes back at the size and place it had.
+//! the window comes back at the size and place it had. The keyboard
+//! shortcuts (Ctrl+N, Ctrl+,, Esc), the backups' retention and a restore
+//! from Settings, "Save diagnostics…" (nothing personal in it) and "Open
+//! log folder".
 
 use super::*;
 
@@ -76,5 +79,141 @@ async fn the_window_comes_back_at_its_size_and_place() {
         after.0.abs_diff(before.0) <= 2 && after.1.abs_diff(before.1) <= 2,
         "the same place: {before:?} then {after:?}"
     );
+    let _ = c.close().await;
+}
+
+const ESCAPE: &str = "\u{E00C}";
+
+/// Every file of the zip at `path`, by name.
+fn unzip(path: &std::path::Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            f.read_to_string(&mut text).unwrap();
+            (f.name().unwrap().to_string(), text)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shortcuts_a_restore_from_settings_and_diagnostics() {
+    let data = tempfile::tempdir().unwrap();
+    let (opened, path) = stand_in_opener(data.path());
+    let (_driver, c) = start_with(data.path(), &[("PATH", path)]).await;
+    capture(&c, "Zaccaria", "Quintavalle", "347 812 3456").await;
+
+    // Ctrl+N from the leads list: the counter, its first field ready.
+    click(&c, "#nav-leads").await;
+    wait_text(&c, "#leads-table", "Quintavalle").await;
+    press(&c, "\u{E009}n\u{E000}").await;
+    wait_text(&c, "h1", "Nuovo cliente al banco").await;
+    wait_js(
+        &c,
+        "the first field has the focus",
+        "document.activeElement && document.activeElement.name === 'first_name'",
+    )
+    .await;
+    // Ctrl+, opens Settings; Esc closes the dialog on top.
+    press(&c, "\u{E009},\u{E000}").await;
+    wait_text(&c, "#backups", "").await;
+    click(&c, "#open-inbound").await;
+    wait_text(&c, "#inbound-dialog", "").await;
+    press(&c, ESCAPE).await;
+    wait_gone(&c, "#inbound-dialog").await;
+
+    // Backups: kept 30 days; one taken now, with Zaccaria.
+    type_into(&c, "#backup-keep-days", "30").await;
+    click(&c, "#backup-keep-save").await;
+    wait_text(&c, "#backups-message", "30 giorni").await;
+    click(&c, "#back-up-now").await;
+    wait_text(&c, "#backups-message", "Copia fatta e controllata").await;
+    // Marta comes after the backup; restoring it takes her away.
+    capture(&c, "Marta", "Ferri", "347 555 0101").await;
+    click(&c, "#nav-settings").await;
+    wait_text(&c, "#backup-keep-days", "").await;
+    wait_js(
+        &c,
+        "the retention is kept",
+        "document.querySelector('#backup-keep-days').value === '30'",
+    )
+    .await;
+    click(&c, "#backups-table .restore-backup").await;
+    wait_text(&c, "#restore-dialog", "(1 lead)").await;
+    press(&c, ESCAPE).await;
+    wait_gone(&c, "#restore-dialog").await;
+    click(&c, "#backups-table .restore-backup").await;
+    wait_text(&c, "#restore-dialog", "(1 lead)").await;
+    shot(&c, "habits-02-restore").await;
+    click(&c, "#restore-confirm").await;
+    // Signed out: the restored database has its own users.
+    wait_text(&c, "#sign-in-title", "").await;
+    type_into(&c, "#sign-in-login", "admin").await;
+    type_into(&c, "#sign-in-password", desk::ADMIN_PASSWORD).await;
+    click(&c, "#sign-in-submit").await;
+    click(&c, "#nav-leads").await;
+    wait_text(&c, "#leads-table", "Quintavalle").await;
+    let rows = c
+        .execute(
+            "return document.querySelectorAll('#leads-table tbody tr').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows, 1, "the lead captured after the backup is gone");
+    let replaced = std::fs::read_dir(data.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("banco.db.replaced-")
+        });
+    assert!(replaced, "the replaced database is kept beside it");
+
+    // Diagnostics: saved where the dialog says, nothing personal inside.
+    click(&c, "#nav-about").await;
+    let out = data.path().join("diagnostica.zip");
+    desk::pick(&c, data.path(), "#save-diagnostics", &out).await;
+    wait_text(&c, "#diagnostics-message", "Diagnostica salvata").await;
+    shot(&c, "habits-03-diagnostics").await;
+    let files = unzip(&out);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for want in ["README.txt", "desk.json", "settings.json", "backups.json"] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    let logs: String = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("logs/banco"))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert!(logs.contains("Banco started"), "{logs}");
+    assert!(logs.contains("backup restored"), "{logs}");
+    let all = files
+        .iter()
+        .map(|(_, t)| t.to_lowercase())
+        .collect::<String>();
+    for personal in [
+        "zaccaria",
+        "quintavalle",
+        "marta",
+        "ferri",
+        "3478123456",
+        "812 3456",
+        desk::ADMIN_PASSWORD,
+    ] {
+        assert!(!all.contains(personal), "{personal} is in the diagnostics");
+    }
+    // "Open log folder" asks the system to open it.
+    click(&c, "#open-logs").await;
+    let log_dir = data.path().join("xdg-state/banco/logs");
+    wait_until(&c, "the log folder is opened", || {
+        std::fs::read_to_string(&opened)
+            .unwrap_or_default()
+            .contains(&log_dir.display().to_string())
+    })
+    .await;
     let _ = c.close().await;
 }

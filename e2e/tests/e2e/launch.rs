@@ -126,3 +126,26 @@ pub async fn launch_binary(
     };
     (driver, client)
 }
+
+/// A stand-in `xdg-open` first on PATH, in `dir`: what the app asks the
+/// system to open (a dialler's link, a folder, a browser's page) is
+/// written, one line each, to the returned file instead. Returns that
+/// file and the `PATH` to start the app with.
+pub fn stand_in_opener(dir: &std::path::Path) -> (PathBuf, String) {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opened = dir.join("opened.txt");
+    let opener = bin.join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (opened, path)
+}

@@ -1,9 +1,9 @@
-//! `banco backup create|list|restore`: backups of this shop's embedded
+//! `banco backup create|list|restore|keep`: backups of this shop's embedded
 //! database in `<data folder>/backups/` (see `services::backup`).
 
 use std::path::Path;
 
-use banco::services::backup::{self, BACKUP_DIR, DEFAULT_KEEP_DAYS};
+use banco::services::backup::{self, BACKUP_DIR};
 use banco::services::Ctx;
 use banco::store::Db;
 use banco::{Error, Result};
@@ -17,9 +17,16 @@ pub enum BackupCommand {
     /// Back up the shop's database now (store managers and admins), then
     /// remove backups older than the days kept.
     Create {
-        /// Days backups are kept (the newest good one always is).
-        #[arg(long, default_value_t = DEFAULT_KEEP_DAYS)]
-        keep_days: u32,
+        /// Days backups are kept (the newest good one always is); the
+        /// shop's setting (`banco backup keep`) when not given.
+        #[arg(long)]
+        keep_days: Option<u32>,
+    },
+    /// How many days the shop keeps its backups; with DAYS, set it
+    /// (store managers and admins; 1 to 3650).
+    Keep {
+        /// The days to keep them.
+        days: Option<u32>,
     },
     /// The backups, newest first, each checked now.
     List,
@@ -42,10 +49,22 @@ pub async fn run(db: Db, ctx: &Ctx, data_dir: &Path, command: BackupCommand) -> 
     match command {
         BackupCommand::Create { keep_days } => {
             let taken = backup::create(&db, ctx, &dir).await;
+            let kept = match keep_days {
+                Some(days) => Ok(days),
+                None => backup::keep_days(&db, ctx).await,
+            };
             db.close().await;
-            let taken = taken?;
+            let (taken, keep_days) = (taken?, kept?);
             backup::prune(&dir, keep_days, chrono::Utc::now()).await?;
             println!("{}", json(&taken)?);
+        }
+        BackupCommand::Keep { days } => {
+            let days = match days {
+                Some(d) => backup::set_keep_days(&db, ctx, d).await,
+                None => backup::keep_days(&db, ctx).await,
+            };
+            db.close().await;
+            println!("{}", json(&serde_json::json!({ "keep_days": days? }))?);
         }
         BackupCommand::List => {
             db.close().await;

@@ -26,3 +26,21 @@ pub async fn check_update() -> Result<Option<banco::model::UpdateOffer>, ErrorPa
 pub async fn install_update(version: String) -> Result<(), ErrorPayload> {
     invoke(wire::InstallUpdate { version }).await
 }
+pub async fn open_log_folder() -> Result<(), ErrorPayload> {
+    invoke(wire::OpenLogFolder {}).await
+}
+pub async fn save_diagnostics() -> Result<Option<banco::model::DiagnosticsSaved>, ErrorPayload> {
+    invoke(wire::SaveDiagnostics {}).await
+}
+pub async fn backup_keep_days() -> Result<u32, ErrorPayload> {
+    invoke(wire::BackupKeepDays {}).await
+}
+pub async fn set_backup_keep_days(days: u32) -> Result<u32, ErrorPayload> {
+    invoke(wire::SetBackupKeepDays { days }).await
+}
+pub async fn restore_backup(file: String) -> Result<banco::model::BackupInfo, ErrorPayload> {
+    invoke(wire::RestoreBackup { file }).await
+}
+pub async fn desk_menu(labels: banco::model::MenuLabels) -> Result<(), ErrorPayload> {
+    invoke(wire::DeskMenu { labels }).await
+}

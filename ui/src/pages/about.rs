@@ -184,6 +184,7 @@ pub fn about(props: &AboutProps) -> Html {
                     <dt>{ tr("about.data_dir") }</dt><dd id="about-data-dir">{ &a.data_dir }</dd>
                     <dt>{ tr("about.log_dir") }</dt><dd id="about-log-dir">{ &a.log_dir }</dd>
                 </dl>
+                <crate::widgets::diagnostics::DiagnosticsActions />
             </div>
             <div class="card" id="updates">
                 <h2>{ tr("about.updates") }</h2>

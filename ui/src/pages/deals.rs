@@ -458,7 +458,7 @@ pub fn deals() -> Html {
                     <label>{ tr("deals.contract_start") }<input type="date" id="contract-start" ref={start} /></label>
                     <div class="actions">
                         <button id="won-confirm" class="primary" onclick={confirm}>{ tr("deals.mark_won") }</button>
-                        <button onclick={{ let dialog = dialog.clone(); Callback::from(move |_| dialog.set(None)) }}>{ tr("common.cancel") }</button>
+                        <button data-escape="true" onclick={{ let dialog = dialog.clone(); Callback::from(move |_| dialog.set(None)) }}>{ tr("common.cancel") }</button>
                     </div>
                 </div>
             }
@@ -500,7 +500,7 @@ pub fn deals() -> Html {
                     <label>{ tr("deals.lost_note") }<input id="lost-note" ref={note} /></label>
                     <div class="actions">
                         <button id="lost-confirm" class="primary" onclick={confirm}>{ tr("deals.mark_lost") }</button>
-                        <button onclick={{ let dialog = dialog.clone(); Callback::from(move |_| dialog.set(None)) }}>{ tr("common.cancel") }</button>
+                        <button data-escape="true" onclick={{ let dialog = dialog.clone(); Callback::from(move |_| dialog.set(None)) }}>{ tr("common.cancel") }</button>
                     </div>
                 </div>
             }
@@ -659,7 +659,7 @@ fn detail_html(
     };
     html! {
         <aside class="detail" id="deal-detail">
-            <button class="close" onclick={close}>{ "×" }</button>
+            <button class="close" data-escape="true" onclick={close}>{ "×" }</button>
             <h3>{ &d.deal.title }</h3>
             <p>
                 <span class={classes!("badge", d.deal.status.as_str())} id="deal-status">{ tr(&format!("deal_status.{}", d.deal.status.as_str())) }</span>

@@ -191,6 +191,7 @@ fn failure(error: &banco::ErrorPayload) -> Html {
                 <h1>{ tr(title) }</h1>
                 <div class="banner error">{ error_text(inner) }</div>
                 <p class="hint">{ tr(hint) }</p>
+                <crate::widgets::diagnostics::DiagnosticsActions />
             </div>
         </div>
     }
@@ -436,7 +437,7 @@ pub fn switch_dialog(props: &SwitchProps) -> Html {
                 { error.as_ref().map(|e| html! { <div id="switch-error" class="banner error">{ e }</div> }).unwrap_or_default() }
                 <label>{ tr("field.password") }{ bound_input("switch-password", "password", &password, "off") }</label>
                 <div class="actions">
-                    <button id="switch-cancel" type="button" onclick={Callback::from(move |_| cancel.emit(()))}>{ tr("common.cancel") }</button>
+                    <button id="switch-cancel" type="button" data-escape="true" onclick={Callback::from(move |_| cancel.emit(()))}>{ tr("common.cancel") }</button>
                     <button id="switch-submit" type="submit" class="primary">{ tr("desk.switch_submit") }</button>
                 </div>
             </form>
@@ -506,7 +507,7 @@ pub fn account_dialog(props: &AccountProps) -> Html {
                 <label>{ tr("field.new_password") }{ bound_input("account-new", "password", &new, "new-password") }{ error_for(&errors, "password") }</label>
                 <label>{ tr("field.password_confirm") }{ bound_input("account-confirm", "password", &confirm, "new-password") }</label>
                 <div class="actions">
-                    <button id="account-close" type="button" onclick={Callback::from(move |_| close.emit(()))}>{ tr("app.close") }</button>
+                    <button id="account-close" type="button" data-escape="true" onclick={Callback::from(move |_| close.emit(()))}>{ tr("app.close") }</button>
                     <button id="account-save" type="submit" class="primary">{ tr("desk.change_password") }</button>
                 </div>
             </form>

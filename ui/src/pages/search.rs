@@ -133,7 +133,10 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
                     open.emit(h.clone());
                 }
             }
-            "Escape" => on_close.emit(()),
+            "Escape" => {
+                e.prevent_default();
+                on_close.emit(())
+            }
             _ => {}
         })
     };

@@ -120,7 +120,7 @@ pub fn inbound_dialog(props: &InboundProps) -> Html {
             } }
             { (matches.as_ref().is_some_and(|m| !m.is_empty())).then(|| html! { <OutcomeForm seconds={0} on_submit={save} error={(*error).clone()} /> }) }
             { matches.as_ref().is_none_or(|m| m.is_empty()).then(|| error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> })).flatten() }
-            <div class="actions"><button class="secondary" id="inbound-close" onclick={{ let c = props.on_close.clone(); Callback::from(move |_| c.emit(false)) }}>{ tr("app.close") }</button></div>
+            <div class="actions"><button class="secondary" id="inbound-close" data-escape="true" onclick={{ let c = props.on_close.clone(); Callback::from(move |_| c.emit(false)) }}>{ tr("app.close") }</button></div>
         </div>
     }
 }

@@ -125,7 +125,7 @@ pub fn new_deal_form(props: &NewDealProps) -> Html {
                 oninput={{ let expected = expected.clone(); Callback::from(move |e: InputEvent| expected.set(input_value(&e))) }} /></label>
             <div class="actions">
                 <button type="submit" class="primary" id="new-deal-save">{ tr("deals.create") }</button>
-                <button type="button" onclick={cancel}>{ tr("common.cancel") }</button>
+                <button type="button" data-escape="true" onclick={cancel}>{ tr("common.cancel") }</button>
             </div>
         </form>
     }

@@ -46,7 +46,7 @@ pub fn meeting_note_dialog(props: &MeetingNoteProps) -> Html {
             { error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }
             <div class="actions">
                 <button class="primary" id="meeting-note-save" onclick={save}>{ tr("meetings.save_note") }</button>
-                <button class="secondary" id="meeting-note-close" onclick={{ let c = props.on_close.clone(); Callback::from(move |_| c.emit(())) }}>{ tr("app.close") }</button>
+                <button class="secondary" id="meeting-note-close" data-escape="true" onclick={{ let c = props.on_close.clone(); Callback::from(move |_| c.emit(())) }}>{ tr("app.close") }</button>
             </div>
         </div>
     }
