@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{now, Ctx};
+use super::{io_at, now, Ctx};
 pub use crate::model::BackupInfo;
 use crate::store::backup::check_file;
 use crate::store::{sqlite_url_in, Db, SQLITE_FILE};
@@ -52,16 +52,9 @@ fn taken_at(file: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
 async fn info(dir: &Path, file: &str) -> Result<BackupInfo> {
     let path = dir.join(file);
-    let size_bytes = std::fs::metadata(&path).map_err(io(&path))?.len();
+    let size_bytes = std::fs::metadata(&path).map_err(io_at(&path))?.len();
     let check = check_file(&path).await?;
     let banco = check.schema.is_some();
     Ok(BackupInfo {
@@ -84,7 +77,7 @@ async fn info(dir: &Path, file: &str) -> Result<BackupInfo> {
 /// server; (`backup`, `damaged`) when the copy fails its check (it is
 /// deleted); [`Error::Io`], [`Error::Database`].
 pub async fn take(db: &Db, dir: &Path) -> Result<BackupInfo> {
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::create_dir_all(dir).map_err(io_at(dir))?;
     let mut at = now();
     // One backup per second at most: a name is never reused.
     while dir.join(file_name(at)).exists() {
@@ -103,7 +96,7 @@ pub async fn take(db: &Db, dir: &Path) -> Result<BackupInfo> {
         .with("reason", check.problem.unwrap_or_default())]));
     }
     let path = dir.join(&name);
-    std::fs::rename(&part, &path).map_err(io(&path))?;
+    std::fs::rename(&part, &path).map_err(io_at(&path))?;
     info(dir, &name).await
 }
 
@@ -124,7 +117,7 @@ pub async fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io(dir)(e)),
+        Err(e) => return Err(io_at(dir)(e)),
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
@@ -159,7 +152,7 @@ pub async fn prune(dir: &Path, keep_days: u32, at: DateTime<Utc>) -> Result<Vec<
     for b in all {
         if b.taken_at < limit && Some(&b.file) != newest_good.as_ref() {
             let path = dir.join(&b.file);
-            std::fs::remove_file(&path).map_err(io(&path))?;
+            std::fs::remove_file(&path).map_err(io_at(&path))?;
             gone.push(b.file);
         }
     }
@@ -275,14 +268,14 @@ pub async fn restore(data_dir: &Path, file: &str) -> Result<Restored> {
         kept?;
     }
     let incoming = data_dir.join(format!("{SQLITE_FILE}.restoring"));
-    std::fs::copy(dir.join(file), &incoming).map_err(io(&incoming))?;
+    std::fs::copy(dir.join(file), &incoming).map_err(io_at(&incoming))?;
     for side in ["-wal", "-shm"] {
         let p = data_dir.join(format!("{SQLITE_FILE}{side}"));
         if p.exists() {
-            std::fs::remove_file(&p).map_err(io(&p))?;
+            std::fs::remove_file(&p).map_err(io_at(&p))?;
         }
     }
-    std::fs::rename(&incoming, &live).map_err(io(&live))?;
+    std::fs::rename(&incoming, &live).map_err(io_at(&live))?;
     let db = Db::connect(&sqlite_url_in(data_dir)).await?;
     let ready = db.ready().await;
     db.close().await;

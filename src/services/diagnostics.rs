@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 use serde_json::json;
 
-use super::{backup, contact_policy, now, staff, updates, Ctx};
+use super::{backup, contact_policy, io_at, now, staff, updates, Ctx};
 use crate::model::DiagnosticsSaved;
 use crate::store::Db;
 use crate::{Error, Result};
@@ -117,13 +117,6 @@ pub fn default_file_name() -> String {
     format!("banco-diagnostics-{}.zip", now().format("%Y%m%d-%H%M%S"))
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
 fn zip_error(path: &Path) -> impl Fn(zip::result::ZipError) -> Error + '_ {
     move |e| Error::Io {
         path: path.display().to_string(),
@@ -172,12 +165,12 @@ fn log_files(dir: &Path) -> Vec<(PathBuf, u64)> {
 /// The last `bytes` of the file at `path`, from the start of a line.
 fn tail(path: &Path, bytes: u64) -> Result<String> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(path).map_err(io(path))?;
-    let len = f.metadata().map_err(io(path))?.len();
+    let mut f = std::fs::File::open(path).map_err(io_at(path))?;
+    let len = f.metadata().map_err(io_at(path))?.len();
     f.seek(SeekFrom::Start(len.saturating_sub(bytes)))
-        .map_err(io(path))?;
+        .map_err(io_at(path))?;
     let mut raw = Vec::new();
-    f.read_to_end(&mut raw).map_err(io(path))?;
+    f.read_to_end(&mut raw).map_err(io_at(path))?;
     let text = String::from_utf8_lossy(&raw).into_owned();
     Ok(if bytes < len {
         text.split_once('\n')
@@ -288,17 +281,17 @@ pub async fn save(
     entries.insert(0, ("README.txt".into(), readme.into_bytes()));
     let part = out.with_extension("zip.part");
     let written = (|| -> Result<()> {
-        let file = std::fs::File::create(&part).map_err(io(&part))?;
+        let file = std::fs::File::create(&part).map_err(io_at(&part))?;
         let mut zip = zip::ZipWriter::new(file);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         for (name, bytes) in &entries {
             zip.start_file(name.as_str(), options)
                 .map_err(zip_error(&part))?;
-            zip.write_all(bytes).map_err(io(&part))?;
+            zip.write_all(bytes).map_err(io_at(&part))?;
         }
         zip.finish().map_err(zip_error(&part))?;
-        std::fs::rename(&part, out).map_err(io(out))
+        std::fs::rename(&part, out).map_err(io_at(out))
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&part);

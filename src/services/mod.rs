@@ -47,6 +47,15 @@ pub use context::Ctx;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
+/// Maps an I/O error on `path` to [`crate::Error::Io`] naming that path
+/// (`.map_err(io_at(&path))`).
+pub(crate) fn io_at(path: &std::path::Path) -> impl Fn(std::io::Error) -> crate::Error + '_ {
+    move |source| crate::Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
 /// Runs `f` on tokio's blocking pool, off the async runtime: password
 /// hashing, reading a file, a check over thousands of rows.
 ///

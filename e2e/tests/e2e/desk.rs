@@ -31,6 +31,14 @@ pub async fn claim(c: &Client) {
     wait_text(c, "h1", "Nuovo cliente al banco").await;
 }
 
+/// The administrator signs in on the sign-in screen (after a lock, a
+/// restore, a restart).
+pub async fn sign_in_admin(c: &Client) {
+    type_into(c, "#sign-in-login", "admin").await;
+    type_into(c, "#sign-in-password", ADMIN_PASSWORD).await;
+    click(c, "#sign-in-submit").await;
+}
+
 /// The name of the person the switcher shows at the counter.
 fn at_counter_is(name: &str) -> String {
     format!("document.querySelector('#current_user').selectedOptions[0].text.startsWith('{name}')")
@@ -87,9 +95,7 @@ pub async fn lock_and_come_back(c: &Client) {
 
     click(c, "#lock-desk").await;
     click(c, "#unlock-other").await;
-    type_into(c, "#sign-in-login", "admin").await;
-    type_into(c, "#sign-in-password", ADMIN_PASSWORD).await;
-    click(c, "#sign-in-submit").await;
+    sign_in_admin(c).await;
     wait_gone(c, ".overlay.lock").await;
     wait_js(
         c,

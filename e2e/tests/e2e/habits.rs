@@ -150,9 +150,7 @@ async fn shortcuts_a_restore_from_settings_and_diagnostics() {
     click(&c, "#restore-confirm").await;
     // Signed out: the restored database has its own users.
     wait_text(&c, "#sign-in-title", "").await;
-    type_into(&c, "#sign-in-login", "admin").await;
-    type_into(&c, "#sign-in-password", desk::ADMIN_PASSWORD).await;
-    click(&c, "#sign-in-submit").await;
+    desk::sign_in_admin(&c).await;
     click(&c, "#nav-leads").await;
     wait_text(&c, "#leads-table", "Quintavalle").await;
     let rows = c

@@ -349,9 +349,7 @@ async fn the_deb_installs_and_updates_itself_from_a_signed_artifact_refusing_tam
     drop(driver);
     let (_driver, c) = launch_binary(INSTALLED_APP, data.path(), &env).await;
     wait_text(&c, "#sign-in-title", "").await;
-    type_into(&c, "#sign-in-login", "admin").await;
-    type_into(&c, "#sign-in-password", desk::ADMIN_PASSWORD).await;
-    click(&c, "#sign-in-submit").await;
+    desk::sign_in_admin(&c).await;
     // Back where the update was started, told from which version.
     wait_text(
         &c,
