@@ -27,6 +27,18 @@ pub fn dir() -> PathBuf {
         .unwrap_or_else(banco::store::default_log_dir)
 }
 
+/// Opens the log folder (made if missing) in the system's file manager.
+///
+/// Errors: the folder cannot be made, or the opener fails.
+pub fn open_dir<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> std::io::Result<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let dir = dir();
+    std::fs::create_dir_all(&dir)?;
+    app.opener()
+        .open_path(dir.display().to_string(), None::<&str>)
+        .map_err(std::io::Error::other)
+}
+
 /// Starts logging. Keep the returned guard for the life of the process:
 /// dropping it flushes the file. When the folder cannot be made, logging
 /// goes to standard error only and says so.

@@ -113,13 +113,7 @@ pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
             app.exit(0);
         }
         "open-logs" => {
-            use tauri_plugin_opener::OpenerExt;
-            let dir = crate::logs::dir();
-            let _ = std::fs::create_dir_all(&dir);
-            if let Err(e) = app
-                .opener()
-                .open_path(dir.display().to_string(), None::<&str>)
-            {
+            if let Err(e) = crate::logs::open_dir(app) {
                 tracing::warn!("cannot open the log folder: {e}");
             }
         }

@@ -70,17 +70,11 @@ pub async fn open_log_folder(
     app: AppHandle,
     req: wire::OpenLogFolder,
 ) -> Result<Response<wire::OpenLogFolder>> {
-    use tauri_plugin_opener::OpenerExt;
     let wire::OpenLogFolder {} = req;
-    let dir = crate::logs::dir();
-    let io = |source| Error::Io {
-        path: dir.display().to_string(),
+    crate::logs::open_dir(&app).map_err(|source| Error::Io {
+        path: crate::logs::dir().display().to_string(),
         source,
-    };
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    app.opener()
-        .open_path(dir.display().to_string(), None::<&str>)
-        .map_err(|e| io(std::io::Error::other(e)))
+    })
 }
 
 /// "Save diagnostics…" (anyone; the settings only when someone is signed
