@@ -12,7 +12,7 @@ use banco::services::{
 };
 use banco::Error;
 use chrono::{Duration, NaiveTime, Timelike, Utc};
-use common::{staff_ctx, TestDb};
+use common::{open_policy, staff_ctx, TestDb};
 use uuid::Uuid;
 
 fn walk_in(first: &str, phone: &str, marketing: bool) -> CaptureLead {
@@ -28,26 +28,6 @@ fn walk_in(first: &str, phone: &str, marketing: bool) -> CaptureLead {
         },
         ..Default::default()
     }
-}
-
-/// A policy without quiet hours or caps (tests that are not about them
-/// must pass at any hour of the day).
-async fn open_policy(t: &TestDb) -> ContactSettings {
-    contact_policy::save_settings(
-        &t.db,
-        &t.ctx,
-        &ContactSettings {
-            time_zone: "UTC".into(),
-            quiet_hours: None,
-            daily_cap: None,
-            lead_sla_hours: Some(24),
-            meeting_domain: "meet.jit.si".into(),
-            meeting_access: Default::default(),
-            do_not_call: vec![],
-        },
-    )
-    .await
-    .unwrap()
 }
 
 fn call(entity_type: EntityType, entity_id: Uuid) -> StartCall {

@@ -7,9 +7,81 @@
 
 mod common;
 
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::Command;
 
 const SECRET: &str = "Kc-8f2!vetrina";
+
+/// What a script printed on a private session bus with a keyring daemon.
+struct Session {
+    stdout: String,
+    stderr: String,
+}
+
+impl Session {
+    /// Runs `script` under `dbus-run-session` with `HOME` (and its XDG
+    /// folders) in `home`, the CLI as `$BANCO`, a debug log, `env` added
+    /// and `unset` removed; fails when no Secret Service answered (the
+    /// script's exit code 90).
+    fn run(home: &Path, script: &str, env: &[(&str, &OsStr)], unset: &str) -> Session {
+        let out = Command::new("dbus-run-session")
+            .args(["--", "sh", "-c", script])
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("share"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("BANCO", env!("CARGO_BIN_EXE_banco"))
+            .env("BANCO_LOG", "debug")
+            .envs(env.iter().copied())
+            .env_remove(unset)
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .output()
+            .expect("dbus-run-session (dbus-x11) and gnome-keyring on PATH: ./scripts/test.sh installs them");
+        let session = Session {
+            stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        };
+        assert_ne!(
+            out.status.code(),
+            Some(90),
+            "no Secret Service answered: {}\n{}",
+            std::fs::read_to_string(home.join("not-ready.txt")).unwrap_or_default(),
+            session.stderr
+        );
+        session
+    }
+
+    /// What step `name` of the script printed (`== name` … `== rc=N`),
+    /// and its exit code.
+    fn step(&self, name: &str) -> (String, String) {
+        let start = format!("== {name}\n");
+        let from = self
+            .stdout
+            .find(&start)
+            .unwrap_or_else(|| panic!("{name} did not run:\n{}\n{}", self.stdout, self.stderr));
+        let rest = &self.stdout[from + start.len()..];
+        let end = rest.find("== rc=").unwrap();
+        let rc = rest[end + 6..].lines().next().unwrap().to_string();
+        (rest[..end].to_string(), rc)
+    }
+}
+
+/// Fails if any file under `dir` holds `secret` in plain text.
+fn no_file_holds(dir: &Path, secret: &str) {
+    let mut files = vec![dir.to_path_buf()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(secret),
+                "{} holds the secret",
+                path.display()
+            );
+        }
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_password_lives_in_the_os_keychain_only() {
@@ -58,38 +130,18 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
         step after-forget "$BANCO" lead list
         step forget-again "$BANCO" forget
     "#;
-    let out = Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", script])
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("share"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("BANCO", env!("CARGO_BIN_EXE_banco"))
-        .env("BANCO_DATABASE_URL", &url)
-        .env("BANCO_DATA_DIR", &data)
-        .env("BANCO_LOG", "debug")
-        .env("SECRET", SECRET)
-        .env_remove("PGPASSWORD")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .output()
-        .expect("dbus-run-session (dbus-x11) and gnome-keyring on PATH: ./scripts/test.sh installs them");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_ne!(
-        out.status.code(),
-        Some(90),
-        "no Secret Service answered: {}\n{stderr}",
-        std::fs::read_to_string(home.path().join("not-ready.txt")).unwrap_or_default()
+    let session = Session::run(
+        home.path(),
+        script,
+        &[
+            ("BANCO_DATABASE_URL", url.as_ref()),
+            ("BANCO_DATA_DIR", data.as_ref()),
+            ("SECRET", SECRET.as_ref()),
+        ],
+        "PGPASSWORD",
     );
-    let step = |name: &str| -> (String, String) {
-        let start = format!("== {name}\n");
-        let from = stdout
-            .find(&start)
-            .unwrap_or_else(|| panic!("{name} did not run:\n{stdout}\n{stderr}"));
-        let rest = &stdout[from + start.len()..];
-        let end = rest.find("== rc=").unwrap();
-        let rc = rest[end + 6..].lines().next().unwrap().to_string();
-        (rest[..end].to_string(), rc)
-    };
+    let (stdout, stderr) = (&session.stdout, &session.stderr);
+    let step = |name: &str| session.step(name);
     // No password anywhere: the server refuses.
     assert_ne!(step("without").1, "0", "{stdout}\n{stderr}");
     // A wrong one is checked against the server and not kept.
@@ -109,19 +161,7 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
     // Nowhere else: not in the output, the debug log, or any file Banco or
     // the keyring wrote in plain text.
     assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
-    let mut files = vec![home.path().to_path_buf()];
-    while let Some(path) = files.pop() {
-        if path.is_dir() {
-            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            let text = String::from_utf8_lossy(&bytes);
-            assert!(
-                !text.contains(SECRET),
-                "{} holds the password",
-                path.display()
-            );
-        }
-    }
+    no_file_holds(home.path(), SECRET);
 }
 
 /// A meeting server's shared secret, entered by an admin on a desk that
@@ -150,36 +190,19 @@ fn a_meeting_key_lives_in_the_os_keychain_only() {
         step show "$BANCO" meeting server show
         step forget "$BANCO" meeting server forget-key
     "#;
-    let out = Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", script])
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("share"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("BANCO", env!("CARGO_BIN_EXE_banco"))
-        .env("BANCO_DATA_DIR", &data)
-        .env("BANCO_LOG", "debug")
-        .env("MEETING_KEY", MEETING_KEY)
-        .env_remove("BANCO_DATABASE_URL")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .output()
-        .expect("dbus-run-session (dbus-x11) and gnome-keyring on PATH: ./scripts/test.sh installs them");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_ne!(
-        out.status.code(),
-        Some(90),
-        "no Secret Service answered: {}\n{stderr}",
-        std::fs::read_to_string(home.path().join("not-ready.txt")).unwrap_or_default()
+    let session = Session::run(
+        home.path(),
+        script,
+        &[
+            ("BANCO_DATA_DIR", data.as_ref()),
+            ("MEETING_KEY", MEETING_KEY.as_ref()),
+        ],
+        "BANCO_DATABASE_URL",
     );
+    let (stdout, stderr) = (&session.stdout, &session.stderr);
     let step = |name: &str| -> (serde_json::Value, String) {
-        let start = format!("== {name}\n");
-        let from = stdout
-            .find(&start)
-            .unwrap_or_else(|| panic!("{name} did not run:\n{stdout}\n{stderr}"));
-        let rest = &stdout[from + start.len()..];
-        let end = rest.find("== rc=").unwrap();
-        let rc = rest[end + 6..].lines().next().unwrap().to_string();
-        let json = serde_json::from_str(rest[..end].trim()).unwrap_or(serde_json::Value::Null);
+        let (text, rc) = session.step(name);
+        let json = serde_json::from_str(text.trim()).unwrap_or(serde_json::Value::Null);
         (json, rc)
     };
     let (set, rc) = step("set");
@@ -197,17 +220,5 @@ fn a_meeting_key_lives_in_the_os_keychain_only() {
     // Nowhere else: the output, the debug log, the shop's database, any
     // file written in plain text.
     assert!(!stdout.contains(MEETING_KEY) && !stderr.contains(MEETING_KEY));
-    let mut files = vec![home.path().to_path_buf()];
-    while let Some(path) = files.pop() {
-        if path.is_dir() {
-            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            let text = String::from_utf8_lossy(&bytes);
-            assert!(
-                !text.contains(MEETING_KEY),
-                "{} holds the meeting key",
-                path.display()
-            );
-        }
-    }
+    no_file_holds(home.path(), MEETING_KEY);
 }

@@ -41,6 +41,7 @@ const SOURCE_DIRS: &[&str] = &[
     "src",
     "src-tauri/src",
     "e2e/tests",
+    "e2e/benches",
     "ui/src",
     "tests",
     "benches",

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+#[path = "e2e/alerts.rs"]
+mod alerts;
 #[path = "e2e/calls.rs"]
 mod calls;
 #[path = "e2e/chain.rs"]
@@ -40,6 +42,16 @@ async fn shot(c: &Client, name: &str) {
     if let Ok(png) = c.screenshot().await {
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
+}
+
+/// The `value` of the form field `css` (`None` if it has none).
+async fn value_of(c: &Client, css: &str) -> Option<String> {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
 }
 
 /// Waits until the element's text contains `needle`; returns the text.
@@ -240,13 +252,7 @@ async fn scenario(c: &Client, data: &std::path::Path) {
     )
     .await;
     wait_text(c, "#counter-saved", "Giulia Bianchi").await;
-    let cleared = c
-        .find(Locator::Css("input[name=first_name]"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let cleared = value_of(c, "input[name=first_name]").await;
     assert_eq!(cleared.as_deref(), Some(""), "the form clears after a save");
     assert_eq!(
         active_name(c).await,
@@ -491,27 +497,12 @@ async fn deals_scenario(c: &Client, data: &std::path::Path) {
     wait_text(c, "#rule-list", "Fibra al banco").await;
     // Editing it loads the form and saves the same rule (no second one).
     click(c, "#rule-list li .row-actions button:last-child").await;
-    let loaded = c
-        .find(Locator::Css("#rule-name"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let loaded = value_of(c, "#rule-name").await;
     assert_eq!(loaded.as_deref(), Some("Fibra al banco"));
     click(c, "#rule-save").await;
     // Saved when the form is blank again; then the list has reloaded.
     let started = Instant::now();
-    while c
-        .find(Locator::Css("#rule-name"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .as_deref()
-        != Some("")
-    {
+    while value_of(c, "#rule-name").await.as_deref() != Some("") {
         assert!(
             started.elapsed() < TIMEOUT,
             "the edited rule was never saved"

@@ -12,17 +12,23 @@
 //! chain server, whose remembered login is signed in with the password the
 //! OS keychain keeps, or the shop's file.
 
+pub mod alerts;
 pub mod commands;
 pub mod contact_commands;
 pub mod deal_commands;
 pub mod desk_commands;
 pub mod desktop;
+pub mod fatal;
 pub mod logs;
 pub mod menu;
 pub mod outbox_commands;
 pub mod record_commands;
 mod start;
 pub mod update_commands;
+
+// The shell's own words (the message box of [`fatal`]) come from the
+// window's translation file.
+rust_i18n::i18n!("../ui/locales", fallback = "it");
 
 use std::path::PathBuf;
 
@@ -62,6 +68,10 @@ pub struct AppState {
     /// Whether people, leads or deals changed (here or at another desk)
     /// since this desk last took its copy of the store's people.
     people_changed: std::sync::atomic::AtomicBool,
+    /// Whether data changed (here or at another desk) since the desk's
+    /// alerts were last checked ([`alerts`]): a meeting scheduled for the
+    /// signed-in user is announced without waiting for the next check.
+    alerts_stale: std::sync::atomic::AtomicBool,
 }
 
 /// Where a desk's data lives.
@@ -111,6 +121,7 @@ impl AppState {
             app: Default::default(),
             feed: Default::default(),
             people_changed: std::sync::atomic::AtomicBool::new(true),
+            alerts_stale: std::sync::atomic::AtomicBool::new(true),
             outbox: Default::default(),
             import_cancel: Default::default(),
             import_report: Default::default(),
@@ -252,6 +263,9 @@ impl AppState {
                                     .people_changed
                                     .store(true, std::sync::atomic::Ordering::SeqCst);
                             }
+                            app.state::<AppState>()
+                                .alerts_stale
+                                .store(true, std::sync::atomic::Ordering::SeqCst);
                             // Under the lock screen nothing is shown to refresh.
                             if app.state::<AppState>().locked_user().await.is_none() {
                                 let _ = app.emit_to("main", "data-changed", tables);
@@ -416,6 +430,15 @@ impl AppState {
         }
     }
 
+    /// Who is signed in, while the desk is not locked (read from memory).
+    pub async fn signed_in_id(&self) -> Option<uuid::Uuid> {
+        let desk = self.desk.read().await;
+        desk.who
+            .as_ref()
+            .filter(|_| !desk.locked)
+            .map(|w| w.user.id)
+    }
+
     /// Who locked the desk, while it is locked.
     pub async fn locked_user(&self) -> Option<Ctx> {
         let desk = self.desk.read().await;
@@ -533,164 +556,175 @@ pub fn run() {
     let context = tauri::generate_context!();
     let single = desktop::single_instance(&context.config().identifier, &data_dir);
     let (state, _) = tauri::async_runtime::block_on(start::open(start, data_dir));
-    let result = tauri::Builder::default()
-        .plugin(single)
-        .plugin(desktop::window_state())
-        .on_window_event(desktop::on_window_event)
-        .on_menu_event(menu::on_menu_event)
-        .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_updater::Builder::new().build())
-        .plugin(external_links())
-        .manage(state)
-        .setup(|app| {
-            use tauri::Manager;
-            let version = app.package_info().version.to_string();
-            tracing::info!(%version, pid = std::process::id(), "Banco started");
-            let state = app.state::<AppState>();
-            let _ = state.app.set(app.handle().clone());
-            let _ = logs::APP.set(app.handle().clone());
-            state.start_following();
-            outbox_commands::keep_sending(app.handle().clone());
-            Ok(())
-        })
-        .invoke_handler(tauri::generate_handler![
-            desk_commands::app_info,
-            desk_commands::list_backups,
-            desk_commands::back_up_now,
-            desk_commands::backup_keep_days,
-            desk_commands::set_backup_keep_days,
-            desk_commands::restore_backup,
-            update_commands::about_desk,
-            update_commands::update_server,
-            update_commands::save_update_server,
-            update_commands::check_update,
-            update_commands::install_update,
-            update_commands::open_log_folder,
-            update_commands::save_diagnostics,
-            menu::desk_menu,
-            desk_commands::desk_state,
-            desk_commands::claim_desk,
-            desk_commands::connect_server,
-            desk_commands::pick_ca_file,
-            desk_commands::sign_in,
-            desk_commands::unlock_desk,
-            desk_commands::lock_desk,
-            desk_commands::sign_out,
-            desk_commands::switch_user,
-            desk_commands::set_password,
-            desk_commands::change_password,
-            desk_commands::set_idle_lock,
-            desk_commands::set_user_active,
-            desk_commands::forget_computer,
-            commands::add_user,
-            commands::find_matches,
-            outbox_commands::capture_lead,
-            outbox_commands::outbox_status,
-            outbox_commands::list_outbox,
-            outbox_commands::send_outbox,
-            outbox_commands::remove_outbox_entry,
-            commands::list_leads,
-            commands::lead_detail,
-            commands::change_status,
-            commands::add_note,
-            commands::pick_csv_file,
-            commands::import_preview,
-            commands::import_check,
-            commands::import_run,
-            commands::cancel_import,
-            commands::save_import_report,
-            deal_commands::list_pipelines,
-            deal_commands::create_pipeline,
-            deal_commands::edit_pipeline,
-            deal_commands::lost_reasons,
-            deal_commands::add_lost_reason,
-            deal_commands::list_campaigns,
-            deal_commands::save_campaign,
-            deal_commands::list_rules,
-            deal_commands::save_rule,
-            deal_commands::preview_rules,
-            deal_commands::deal_board,
-            deal_commands::column_cards,
-            deal_commands::list_deals,
-            deal_commands::deal_detail,
-            deal_commands::create_deal,
-            deal_commands::move_deal,
-            deal_commands::update_deal,
-            deal_commands::link_deal_customer,
-            deal_commands::cross_sell,
-            deal_commands::kpi_report,
-            deal_commands::export_kpi_csv,
-            deal_commands::export_deals_csv,
-            deal_commands::deal_import_preview,
-            deal_commands::deal_import_run,
-            record_commands::list_companies,
-            record_commands::create_company,
-            record_commands::update_company,
-            record_commands::company_card,
-            record_commands::person_card,
-            record_commands::update_person_details,
-            record_commands::link_contact,
-            record_commands::unlink_contact,
-            record_commands::export_companies_csv,
-            record_commands::add_record_note,
-            record_commands::edit_note,
-            record_commands::list_notes,
-            record_commands::note_revisions,
-            record_commands::mentions,
-            record_commands::mark_mentions_read,
-            record_commands::timeline,
-            record_commands::attach_document,
-            record_commands::save_document,
-            record_commands::custom_fields,
-            record_commands::save_custom_field,
-            record_commands::set_custom_values,
-            record_commands::custom_values,
-            record_commands::export_leads_csv,
-            record_commands::search,
-            record_commands::duplicate_pairs,
-            record_commands::merge_records,
-            record_commands::dismiss_duplicate,
-            record_commands::export_vcard,
-            record_commands::import_vcard,
-            record_commands::company_import_preview,
-            record_commands::company_import_run,
-            contact_commands::contact_settings,
-            contact_commands::save_contact_settings,
-            contact_commands::add_do_not_call,
-            contact_commands::remove_do_not_call,
-            contact_commands::stage_playbooks,
-            contact_commands::save_stage_playbook,
-            contact_commands::campaign_cadences,
-            contact_commands::save_campaign_cadence,
-            contact_commands::contact_preferences,
-            contact_commands::save_contact_preferences,
-            contact_commands::dial_scheme,
-            contact_commands::set_dial_scheme,
-            contact_commands::check_contact,
-            contact_commands::start_call,
-            contact_commands::record_call_outcome,
-            contact_commands::pending_calls,
-            contact_commands::find_caller,
-            contact_commands::log_inbound_call,
-            contact_commands::interactions,
-            contact_commands::call_queue,
-            contact_commands::complete_reminder,
-            contact_commands::schedule_meeting,
-            contact_commands::list_meetings,
-            contact_commands::record_meetings,
-            contact_commands::join_meeting,
-            contact_commands::end_meeting,
-            contact_commands::cancel_meeting,
-            contact_commands::save_meeting_ics,
-            contact_commands::meeting_invitation_link,
-            contact_commands::meeting_key_status,
-            contact_commands::save_meeting_key,
-            contact_commands::forget_meeting_key,
-        ])
-        .run(context);
-    if let Err(e) = result {
-        eprintln!("banco: the window failed: {e}");
-        std::process::exit(1);
-    }
+    // A panic of the runtime on this thread (GTK, the webview) is caught
+    // and shown like an error it returns.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tauri::Builder::default()
+            .plugin(single)
+            .plugin(desktop::window_state())
+            .on_window_event(desktop::on_window_event)
+            .on_menu_event(menu::on_menu_event)
+            .plugin(tauri_plugin_dialog::init())
+            .plugin(tauri_plugin_opener::init())
+            .plugin(tauri_plugin_updater::Builder::new().build())
+            .plugin(external_links())
+            .manage(state)
+            .setup(|app| {
+                use tauri::Manager;
+                let version = app.package_info().version.to_string();
+                tracing::info!(%version, pid = std::process::id(), "Banco started");
+                if std::env::var_os(fatal::TEST_FAILURE_ENV).is_some() {
+                    return Err(format!("{} is set", fatal::TEST_FAILURE_ENV).into());
+                }
+                let state = app.state::<AppState>();
+                let _ = state.app.set(app.handle().clone());
+                let _ = logs::APP.set(app.handle().clone());
+                state.start_following();
+                outbox_commands::keep_sending(app.handle().clone());
+                alerts::keep_raising(app.handle().clone());
+                Ok(())
+            })
+            .invoke_handler(tauri::generate_handler![
+                desk_commands::app_info,
+                desk_commands::list_backups,
+                desk_commands::back_up_now,
+                desk_commands::backup_keep_days,
+                desk_commands::set_backup_keep_days,
+                desk_commands::restore_backup,
+                update_commands::about_desk,
+                update_commands::update_server,
+                update_commands::save_update_server,
+                update_commands::check_update,
+                update_commands::install_update,
+                update_commands::open_log_folder,
+                update_commands::save_diagnostics,
+                menu::desk_menu,
+                desk_commands::desk_state,
+                desk_commands::claim_desk,
+                desk_commands::connect_server,
+                desk_commands::pick_ca_file,
+                desk_commands::sign_in,
+                desk_commands::unlock_desk,
+                desk_commands::lock_desk,
+                desk_commands::sign_out,
+                desk_commands::switch_user,
+                desk_commands::set_password,
+                desk_commands::change_password,
+                desk_commands::set_idle_lock,
+                desk_commands::set_user_active,
+                desk_commands::forget_computer,
+                commands::add_user,
+                commands::find_matches,
+                outbox_commands::capture_lead,
+                outbox_commands::outbox_status,
+                outbox_commands::list_outbox,
+                outbox_commands::send_outbox,
+                outbox_commands::remove_outbox_entry,
+                commands::list_leads,
+                commands::lead_detail,
+                commands::change_status,
+                commands::add_note,
+                commands::pick_csv_file,
+                commands::import_preview,
+                commands::import_check,
+                commands::import_run,
+                commands::cancel_import,
+                commands::save_import_report,
+                deal_commands::list_pipelines,
+                deal_commands::create_pipeline,
+                deal_commands::edit_pipeline,
+                deal_commands::lost_reasons,
+                deal_commands::add_lost_reason,
+                deal_commands::list_campaigns,
+                deal_commands::save_campaign,
+                deal_commands::list_rules,
+                deal_commands::save_rule,
+                deal_commands::preview_rules,
+                deal_commands::deal_board,
+                deal_commands::column_cards,
+                deal_commands::list_deals,
+                deal_commands::deal_detail,
+                deal_commands::create_deal,
+                deal_commands::move_deal,
+                deal_commands::update_deal,
+                deal_commands::link_deal_customer,
+                deal_commands::cross_sell,
+                deal_commands::kpi_report,
+                deal_commands::export_kpi_csv,
+                deal_commands::export_deals_csv,
+                deal_commands::deal_import_preview,
+                deal_commands::deal_import_run,
+                record_commands::list_companies,
+                record_commands::create_company,
+                record_commands::update_company,
+                record_commands::company_card,
+                record_commands::person_card,
+                record_commands::update_person_details,
+                record_commands::link_contact,
+                record_commands::unlink_contact,
+                record_commands::export_companies_csv,
+                record_commands::add_record_note,
+                record_commands::edit_note,
+                record_commands::list_notes,
+                record_commands::note_revisions,
+                record_commands::mentions,
+                record_commands::mark_mentions_read,
+                record_commands::timeline,
+                record_commands::attach_document,
+                record_commands::save_document,
+                record_commands::custom_fields,
+                record_commands::save_custom_field,
+                record_commands::set_custom_values,
+                record_commands::custom_values,
+                record_commands::export_leads_csv,
+                record_commands::search,
+                record_commands::duplicate_pairs,
+                record_commands::merge_records,
+                record_commands::dismiss_duplicate,
+                record_commands::export_vcard,
+                record_commands::import_vcard,
+                record_commands::company_import_preview,
+                record_commands::company_import_run,
+                contact_commands::contact_settings,
+                contact_commands::save_contact_settings,
+                contact_commands::add_do_not_call,
+                contact_commands::remove_do_not_call,
+                contact_commands::stage_playbooks,
+                contact_commands::save_stage_playbook,
+                contact_commands::campaign_cadences,
+                contact_commands::save_campaign_cadence,
+                contact_commands::contact_preferences,
+                contact_commands::save_contact_preferences,
+                contact_commands::dial_scheme,
+                contact_commands::set_dial_scheme,
+                contact_commands::check_contact,
+                contact_commands::start_call,
+                contact_commands::record_call_outcome,
+                contact_commands::pending_calls,
+                contact_commands::find_caller,
+                contact_commands::log_inbound_call,
+                contact_commands::interactions,
+                contact_commands::call_queue,
+                contact_commands::complete_reminder,
+                contact_commands::schedule_meeting,
+                contact_commands::list_meetings,
+                contact_commands::record_meetings,
+                contact_commands::join_meeting,
+                contact_commands::end_meeting,
+                contact_commands::cancel_meeting,
+                contact_commands::save_meeting_ics,
+                contact_commands::meeting_invitation_link,
+                contact_commands::meeting_key_status,
+                contact_commands::save_meeting_key,
+                contact_commands::forget_meeting_key,
+            ])
+            .run(context)
+    }));
+    let failure = match result {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(panic) => logs::panic_text(panic.as_ref()),
+    };
+    fatal::show(&failure);
+    std::process::exit(1);
 }

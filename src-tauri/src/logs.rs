@@ -84,6 +84,15 @@ pub fn init() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 /// The running app, for the panic hook (set when the window is set up).
 pub(crate) static APP: std::sync::OnceLock<tauri::AppHandle> = std::sync::OnceLock::new();
 
+/// The text of a caught panic's payload.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
 /// Reports every panic of the core or the shell: to the log, with its
 /// message and location (`file:line:column`), and to the main window as
 /// [`PANIC_EVENT`], which fails the calls still waiting there (Tauri
@@ -96,12 +105,7 @@ pub fn report_panics() {
             .location()
             .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
             .unwrap_or_default();
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
+        let message = panic_text(info.payload());
         tracing::error!(%location, "panic: {message}");
         if let Some(app) = APP.get() {
             use tauri::Emitter;

@@ -6,7 +6,8 @@
 //! on macOS to the app, as there. "Open log folder" and "Quit" are done
 //! here; the other choices go to the main window as
 //! [`banco::model::MENU_EVENT`] with the entry's id, where the same
-//! shortcuts typed in the page lead too.
+//! shortcuts typed in the page lead too. The same call brings the words
+//! of the desk's notifications ([`crate::alerts`]).
 
 use banco::model::{MenuLabels, MAX_MENU_LABEL_CHARS, MENU_EVENT};
 use banco::wire::{self, Response};
@@ -68,6 +69,9 @@ fn labels_ok(l: &MenuLabels) -> bool {
         &l.open_logs,
         &l.diagnostics,
         &l.about,
+        &l.alerts.call_back,
+        &l.alerts.meeting,
+        &l.alerts.open,
     ]
     .iter()
     .all(|t| t.chars().count() <= MAX_MENU_LABEL_CHARS && !t.chars().any(char::is_control))
@@ -84,6 +88,7 @@ pub async fn desk_menu(app: AppHandle, req: wire::DeskMenu) -> Result<Response<w
     if !labels_ok(&labels) {
         return Err(Error::field("menu", "too_long"));
     }
+    crate::alerts::set_words(labels.alerts.clone());
     let mut shown = SHOWN
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);

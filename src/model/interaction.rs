@@ -282,6 +282,49 @@ pub struct QueueItem {
     pub reminder_id: Option<Uuid>,
 }
 
+string_enum! {
+    /// What a desk alert is about.
+    AlertKind {
+        /// A call-back the user promised falls due.
+        CallBack = "call_back",
+        /// A meeting the user scheduled or takes part in is about to start.
+        Meeting = "meeting",
+    }
+}
+
+/// Something due for the signed-in user that the desk raises as a system
+/// notification (issue 14), and whose record a click on it opens.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DeskAlert {
+    /// Call-back or meeting.
+    pub kind: AlertKind,
+    /// The reminder's or the meeting's id (UUID v7): one notification each.
+    pub id: Uuid,
+    /// When the call-back is due or the meeting starts (UTC).
+    pub at: DateTime<Utc>,
+    /// The record to open: lead, deal, person or company.
+    pub entity_type: EntityType,
+    /// Its id.
+    pub entity_id: Uuid,
+    /// The record's title (a deal's title, a lead's or person's name).
+    pub record_title: String,
+    /// The meeting's title, or the call-back's note (may be empty).
+    pub detail: String,
+}
+
+/// A meeting is announced this many minutes before it starts (and up to
+/// [`MEETING_LATE_MINUTES`] after, while nobody has joined).
+pub const MEETING_NOTICE_MINUTES: i64 = 10;
+/// How long after its start a meeting nobody joined is still announced.
+pub const MEETING_LATE_MINUTES: i64 = 5;
+/// How long after it fell due a call-back still raises a notification
+/// (older ones wait in the "to call" queue, so a desk opened in the
+/// morning is not flooded with yesterday's).
+pub const CALL_BACK_GRACE_HOURS: i64 = 12;
+/// The event that opens an alert's record in the main window (payload: a
+/// [`DeskAlert`], sent by the shell when its notification is clicked).
+pub const ALERT_EVENT: &str = "alert-open";
+
 /// Where a record stands against its SLA at `now`: `Overdue` once the
 /// deadline has passed, `DueSoon` within the last quarter of `sla_hours`
 /// (at least one hour), else `None` (not urgent yet). Source: the brief's

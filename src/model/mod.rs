@@ -68,11 +68,12 @@ pub use import::{
     RowOutcome, RowStatus,
 };
 pub use interaction::{
-    dial_url, sla_reason, CallOutcome, CallerMatch, ContactCheck, ContactPreferences,
-    ContactSettings, DialScheme, Direction, DoNotCallEntry, InboundCall, Interaction, Meeting,
-    MeetingEnded, MeetingJoin, MeetingLabels, MeetingNoteLabels, MeetingStatus, NewMeeting,
-    OutcomeInput, OutcomeRecorded, QueueItem, QueueReason, Reminder, StartCall, StartedCall,
-    DEFAULT_MEETING_DOMAIN,
+    dial_url, sla_reason, AlertKind, CallOutcome, CallerMatch, ContactCheck, ContactPreferences,
+    ContactSettings, DeskAlert, DialScheme, Direction, DoNotCallEntry, InboundCall, Interaction,
+    Meeting, MeetingEnded, MeetingJoin, MeetingLabels, MeetingNoteLabels, MeetingStatus,
+    NewMeeting, OutcomeInput, OutcomeRecorded, QueueItem, QueueReason, Reminder, StartCall,
+    StartedCall, ALERT_EVENT, CALL_BACK_GRACE_HOURS, DEFAULT_MEETING_DOMAIN, MEETING_LATE_MINUTES,
+    MEETING_NOTICE_MINUTES,
 };
 #[cfg(feature = "store")]
 pub use json_text::JsonText;
@@ -104,9 +105,9 @@ pub use tax_id::{
     partita_iva_check_digit, partita_iva_ok,
 };
 pub use update::{
-    check_endpoint, AboutDesk, DiagnosticsSaved, MenuLabels, UpdateOffer, UpdateProgress,
-    UpdateServer, ENDPOINT_VARIABLES, MAX_ENDPOINT_CHARS, MAX_MENU_LABEL_CHARS, MENU_EVENT,
-    UPDATE_PROGRESS_EVENT,
+    check_endpoint, AboutDesk, AlertWords, DiagnosticsSaved, MenuLabels, UpdateOffer,
+    UpdateProgress, UpdateServer, ENDPOINT_VARIABLES, MAX_ENDPOINT_CHARS, MAX_MENU_LABEL_CHARS,
+    MENU_EVENT, UPDATE_PROGRESS_EVENT,
 };
 pub use user::{
     check_password, normalize_login, AppInfo, DeskState, NewUser, Password, Role, Shop, Tenant,

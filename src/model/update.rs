@@ -161,6 +161,23 @@ pub struct MenuLabels {
     pub diagnostics: String,
     /// "About Banco".
     pub about: String,
+    /// The words of the desk's system notifications (sent with the menu's,
+    /// as the language changes).
+    #[serde(default)]
+    pub alerts: AlertWords,
+}
+
+/// The words of the desk's system notifications, in the window's language:
+/// templates with `%{…}` placeholders the shell fills.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AlertWords {
+    /// A call-back's title: `%{name}` is the record's title.
+    pub call_back: String,
+    /// A meeting's title: `%{time}` its start (local `HH:MM`), `%{title}`
+    /// the meeting's title.
+    pub meeting: String,
+    /// The button that opens the record.
+    pub open: String,
 }
 
 /// Longest menu label, in characters.

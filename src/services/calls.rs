@@ -454,7 +454,7 @@ pub async fn queue_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<Queue
             _ => None,
         };
         for rem in c
-            .reminders_due(tenant, mine, at + Duration::hours(1))
+            .reminders_due(tenant, mine, None, at + Duration::hours(1))
             .await?
         {
             let target = match target_in(c, tenant, rem.entity_type, rem.entity_id).await {

@@ -6,6 +6,7 @@
 //! database as it was.
 
 pub mod admin;
+pub mod alerts;
 pub mod backup;
 pub mod calls;
 pub mod campaigns;

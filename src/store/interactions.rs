@@ -191,11 +191,13 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// Open reminders due before `until`, of `user` (or everyone's).
+    /// Open reminders due at or before `until` (and after `since`, if
+    /// given), of `user` (or everyone's), the earliest first, at most 500.
     pub async fn reminders_due(
         &mut self,
         tenant: Uuid,
         user: Option<Uuid>,
+        since: Option<DateTime<Utc>>,
         until: DateTime<Utc>,
     ) -> Result<Vec<Reminder>> {
         let mut qb = QueryBuilder::new(
@@ -205,6 +207,9 @@ impl Conn<'_> {
         qb.push_bind(tenant)
             .push(" AND due_at <= ")
             .push_bind(until);
+        if let Some(s) = since {
+            qb.push(" AND due_at > ").push_bind(s);
+        }
         if let Some(u) = user {
             qb.push(" AND user_id = ").push_bind(u);
         }

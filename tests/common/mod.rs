@@ -248,3 +248,23 @@ pub async fn staff_ctx(t: &TestDb, name: &str, role: banco::model::Role) -> Ctx 
         .await
         .expect("their context")
 }
+
+/// A policy without quiet hours or caps (tests that are not about them
+/// must pass at any hour of the day).
+pub async fn open_policy(t: &TestDb) -> banco::model::ContactSettings {
+    banco::services::contact_policy::save_settings(
+        &t.db,
+        &t.ctx,
+        &banco::model::ContactSettings {
+            time_zone: "UTC".into(),
+            quiet_hours: None,
+            daily_cap: None,
+            lead_sla_hours: Some(24),
+            meeting_domain: "meet.jit.si".into(),
+            meeting_access: Default::default(),
+            do_not_call: vec![],
+        },
+    )
+    .await
+    .expect("the open policy is saved")
+}

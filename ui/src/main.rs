@@ -7,7 +7,9 @@
 
 use std::rc::Rc;
 
-use banco::model::{AppInfo, CaptureLead, EntityType, MeetingEnded, StartedCall};
+use banco::model::{
+    AppInfo, CaptureLead, DeskAlert, EntityType, MeetingEnded, StartedCall, ALERT_EVENT,
+};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
@@ -216,6 +218,47 @@ pub fn app(props: &AppProps) -> Html {
             });
         });
     }
+    let open_record = {
+        let (record, screen, focus_deal, deals_key, searching) = (
+            record.clone(),
+            screen.clone(),
+            focus_deal.clone(),
+            deals_key.clone(),
+            searching.clone(),
+        );
+        Callback::from(move |(kind, id): (EntityType, Uuid)| {
+            searching.set(false);
+            if kind == EntityType::Deal {
+                record.set(None);
+                focus_deal.set(Some(id));
+                deals_key.set(deals_key.wrapping_add(1));
+                screen.set(Screen::Deals);
+            } else {
+                record.set(Some((kind, id)));
+            }
+        })
+    };
+    // A notification clicked during a capture, waiting in the top bar.
+    let pending_alert = use_state(|| None::<DeskAlert>);
+    {
+        // A click on a call-back's or a meeting's system notification:
+        // its record opens (the shell brought the window forward), unless
+        // the counter holds a capture being typed, which opening a record
+        // would throw away: then the top bar offers it.
+        let (open_record, pending_alert) = (open_record.clone(), pending_alert.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                api::listen(ALERT_EVENT, move |alert: DeskAlert| {
+                    if capture_in_progress() {
+                        pending_alert.set(Some(alert));
+                    } else {
+                        open_record.emit((alert.entity_type, alert.entity_id));
+                    }
+                })
+                .await;
+            });
+        });
+    }
     {
         // A phone link given to a second start of Banco (a softphone's
         // incoming call, a tel: link in the browser): who is calling?
@@ -360,26 +403,7 @@ pub fn app(props: &AppProps) -> Html {
             })
         },
         prefill: (*prefill).clone(),
-        open_record: {
-            let (record, screen, focus_deal, deals_key, searching) = (
-                record.clone(),
-                screen.clone(),
-                focus_deal.clone(),
-                deals_key.clone(),
-                searching.clone(),
-            );
-            Callback::from(move |(kind, id): (EntityType, Uuid)| {
-                searching.set(false);
-                if kind == EntityType::Deal {
-                    record.set(None);
-                    focus_deal.set(Some(id));
-                    deals_key.set(deals_key.wrapping_add(1));
-                    screen.set(Screen::Deals);
-                } else {
-                    record.set(Some((kind, id)));
-                }
-            })
-        },
+        open_record: open_record.clone(),
         focus_deal: *focus_deal,
         call_started: {
             let active_call = active_call.clone();
@@ -434,6 +458,14 @@ pub fn app(props: &AppProps) -> Html {
                         { (*unread > 0).then(|| html!{ <span class="count" id="mentions-count">{ *unread }</span> }) }
                     </button>
                     </> }) }
+                    { pending_alert.as_ref().map(|a| {
+                        let (pending, open, target) = (pending_alert.clone(), open_record.clone(), (a.entity_type, a.entity_id));
+                        html! {
+                            <button id="pending-alert" class="topbar-button" onclick={Callback::from(move |_| { pending.set(None); open.emit(target) })}>
+                                { tr_with("alerts.pending", [("name", a.record_title.clone())]) }
+                            </button>
+                        }
+                    }) }
                     { update_offer.as_ref().map(|o| html! {
                         <button id="update-available" class="topbar-button" onclick={{ let (screen, record) = (screen.clone(), record.clone()); Callback::from(move |_| { record.set(None); screen.set(Screen::About) }) }}>
                             { tr_with("about.available", [("version", o.version.clone())]) }
@@ -544,4 +576,27 @@ fn main() {
     rust_i18n::set_locale(&i18n::saved_language());
     shortcuts::install();
     yew::Renderer::<pages::desk::Gate>::new().render();
+}
+
+/// Whether the counter's form holds typed text (a capture under way).
+fn capture_in_progress() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Ok(fields) = doc.query_selector_all("#counter-form input, #counter-form textarea") else {
+        return false;
+    };
+    (0..fields.length())
+        .filter_map(|i| fields.item(i))
+        .any(|f| {
+            if let Some(input) = f.dyn_ref::<web_sys::HtmlInputElement>() {
+                matches!(
+                    input.type_().as_str(),
+                    "text" | "tel" | "email" | "search" | "date"
+                ) && !input.value().trim().is_empty()
+            } else {
+                f.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                    .is_some_and(|t| !t.value().trim().is_empty())
+            }
+        })
 }

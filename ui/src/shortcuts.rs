@@ -7,14 +7,15 @@
 //! as a click would (the nav, the dialog's button), so a shortcut does only
 //! what the signed-in user could click, and nothing while signed out.
 
-use banco::model::{MenuLabels, MENU_EVENT};
+use banco::model::{AlertWords, MenuLabels, MENU_EVENT};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::api;
 use crate::i18n::tr;
 
-/// Sends the menu's words in the current language to the shell.
+/// Sends the menu's words, and the desk notifications', in the current
+/// language to the shell.
 pub fn set_menu() {
     let labels = MenuLabels {
         banco: "Banco".into(),
@@ -31,6 +32,12 @@ pub fn set_menu() {
         open_logs: tr("diagnostics.open_logs"),
         diagnostics: tr("diagnostics.save"),
         about: tr("menu.about"),
+        // Templates: the shell fills the placeholders.
+        alerts: AlertWords {
+            call_back: tr("alerts.call_back"),
+            meeting: tr("alerts.meeting"),
+            open: tr("alerts.open"),
+        },
     };
     wasm_bindgen_futures::spawn_local(async move {
         let _ = api::desk_menu(labels).await;

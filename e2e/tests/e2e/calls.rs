@@ -203,11 +203,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
 
     // A walk-in, then her lead.
     capture(c, "Marta", "Ferri", "333 123 4567").await;
-    click(c, "#nav-leads").await;
-    type_into(c, "input[name=search]", "ferri").await;
-    wait_text(c, "#leads-table tbody", "Marta Ferri").await;
-    open_first_row(c, "#leads-table").await;
-    wait_text(c, "#lead-detail", "Marta Ferri").await;
+    open_martas_lead(c).await;
 
     // The call is refused (do-not-call list) and says why; the admin
     // calls anyway with a reason.
@@ -324,14 +320,7 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     // End it: the meeting note opens, prefilled, and lands on the timeline.
     click(c, "#record-meetings .meeting-end").await;
     wait_text(c, "#meeting-note", "Riunione terminata: Offerta fibra").await;
-    let body = c
-        .find(Locator::Css("#meeting-note-body"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let body = value_of(c, "#meeting-note-body").await.unwrap_or_default();
     assert!(
         body.contains("Partecipanti: Amministratore, marta@esempio.it"),
         "{body}"
@@ -419,22 +408,11 @@ async fn signed_meeting(c: &Client, jitsi: &FakeJitsi) {
         "document.querySelector('#meeting-key-status[data-kept=true]') !== null",
     )
     .await;
-    let shown = c
-        .find(Locator::Css("#meeting-key"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let shown = value_of(c, "#meeting-key").await.unwrap_or_default();
     assert!(shown.is_empty(), "the key is not shown again once kept");
     shot(c, "calls-06c-meeting-server").await;
 
-    click(c, "#nav-leads").await;
-    type_into(c, "input[name=search]", "ferri").await;
-    wait_text(c, "#leads-table tbody", "Marta Ferri").await;
-    open_first_row(c, "#leads-table").await;
-    wait_text(c, "#lead-detail", "Marta Ferri").await;
+    open_martas_lead(c).await;
     schedule_meeting_now(c, "Consulenza luce").await;
     let room = c
         .execute(
@@ -556,11 +534,7 @@ async fn browser_meeting(c: &Client, opened: &std::path::Path) {
     type_into(c, "#policy-domain", "meet.jit.si").await;
     click(c, "#meeting-server-save").await;
     wait_text(c, "#meeting-server-message", "Salvato").await;
-    click(c, "#nav-leads").await;
-    type_into(c, "input[name=search]", "ferri").await;
-    wait_text(c, "#leads-table tbody", "Marta Ferri").await;
-    open_first_row(c, "#leads-table").await;
-    wait_text(c, "#lead-detail", "Marta Ferri").await;
+    open_martas_lead(c).await;
     schedule_meeting_now(c, "Richiamata video").await;
     let windows = c.windows().await.unwrap().len();
     click(c, "#record-meetings .meeting-join").await;
@@ -600,4 +574,13 @@ async fn schedule_meeting_now(c: &Client, title: &str) {
     .unwrap();
     click(c, "#meeting-save").await;
     wait_text(c, "#record-meetings", "pianificata").await;
+}
+
+/// Finds Marta Ferri in the Leads list and opens her lead.
+async fn open_martas_lead(c: &Client) {
+    click(c, "#nav-leads").await;
+    type_into(c, "input[name=search]", "ferri").await;
+    wait_text(c, "#leads-table tbody", "Marta Ferri").await;
+    open_first_row(c, "#leads-table").await;
+    wait_text(c, "#lead-detail", "Marta Ferri").await;
 }

@@ -14,13 +14,7 @@ pub const GIULIA_PIN: &str = "4821";
 pub async fn claim(c: &Client) {
     wait_text(c, "#sign-in-title", "Benvenuto in Banco").await;
     shot(c, "00-first-start").await;
-    let login = c
-        .find(Locator::Css("#sign-in-login"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let login = value_of(c, "#sign-in-login").await;
     assert_eq!(login.as_deref(), Some("admin"), "the login is proposed");
     type_into(c, "#sign-in-password", ADMIN_PASSWORD).await;
     type_into(c, "#sign-in-confirm", "cassa-2025").await;

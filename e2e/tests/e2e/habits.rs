@@ -5,7 +5,8 @@
 //! the window comes back at the size and place it had. The keyboard
 //! shortcuts (Ctrl+N, Ctrl+,, Esc), the backups' retention and a restore
 //! from Settings, "Save diagnostics…" (nothing personal in it) and "Open
-//! log folder".
+//! log folder". A window the runtime cannot open is explained in a
+//! message box.
 
 use super::*;
 
@@ -39,13 +40,7 @@ async fn a_second_start_hands_its_phone_link_to_the_open_window() {
     );
     // The open window asks who is calling.
     wait_text(&c, "#inbound-matches", "Marta Ferri").await;
-    let number = c
-        .find(Locator::Css("#inbound-phone"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let number = value_of(&c, "#inbound-phone").await;
     assert_eq!(number.as_deref(), Some("+39 347 555 0101"));
     shot(&c, "habits-01-phone-link").await;
     let _ = c.close().await;
@@ -214,4 +209,91 @@ async fn shortcuts_a_restore_from_settings_and_diagnostics() {
     })
     .await;
     let _ = c.close().await;
+}
+
+/// Waits up to [`TIMEOUT`] for `check`, then fails saying `what`.
+async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        assert!(started.elapsed() < TIMEOUT, "never happened: {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_the_runtime_cannot_open_is_explained_in_a_message_box() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    // A display of its own, black until something is shown on it.
+    let n = 300 + std::process::id() % 600;
+    let display = format!(":{n}");
+    let mut xvfb = Command::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "800x600x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb");
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+    eventually("Xvfb listens", || socket.exists()).await;
+    let logs = d.join("logs");
+    let mut app = Command::new(app_under_test())
+        .envs(app_env(d))
+        .env("BANCO_LOG_DIR", &logs)
+        .env("DISPLAY", &display)
+        .env("BANCO_E2E_RUNTIME_FAILURE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Logged, with the runtime's own words.
+    eventually("the failure is logged", || {
+        std::fs::read_dir(&logs).is_ok_and(|files| {
+            files.flatten().any(|f| {
+                std::fs::read_to_string(f.path())
+                    .is_ok_and(|t| t.contains("the window failed") && t.contains("setup hook"))
+            })
+        })
+    })
+    .await;
+    // Shown: something is painted on the black screen, and Banco waits
+    // for the user to read it instead of vanishing.
+    let shot = repo_root().join("target/e2e-shots/habits-05-runtime-failure.png");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    eventually("a message box is painted", || {
+        let taken = Command::new("import")
+            .args(["-display", display.as_str(), "-window", "root"])
+            .arg(&shot)
+            .status()
+            .is_ok_and(|s| s.success());
+        let mean = Command::new("convert")
+            .arg(&shot)
+            .args(["-format", "%[fx:mean]", "info:"])
+            .output()
+            .ok()
+            .and_then(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+            })
+            .unwrap_or(0.0);
+        taken && mean > 0.01
+    })
+    .await;
+    assert!(
+        app.try_wait().unwrap().is_none(),
+        "Banco waits on the message box"
+    );
+    let _ = app.kill();
+    let _ = app.wait();
+    // Asked to stop (not killed), Xvfb removes its socket and lock.
+    let _ = Command::new("kill").arg(xvfb.id().to_string()).status();
+    let _ = xvfb.wait();
 }
