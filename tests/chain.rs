@@ -14,7 +14,9 @@ use banco::services::{capture, leads, search, Ctx};
 use sqlx::Connection;
 use uuid::Uuid;
 
-use chain_world::{desk, pg, seen, sqlstate, store_b_rows, world, STORE_SCOPED, TENANT_WIDE};
+use chain_world::{
+    count, desk, pg, seen, sqlstate, store_b_rows, world, STORE_SCOPED, TENANT_WIDE,
+};
 use common::walk_in;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -405,6 +407,64 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
         .unwrap()
         .total;
     assert_eq!(before, after, "a refused import writes nothing");
+
+    // Merging away a person whose leads are in store B, which the server
+    // hides from this manager, is an admin's: refused as such, and nothing
+    // moves.
+    let (b_person, b_leads) = {
+        let mut o = pg(&w.owner).await;
+        let person: Uuid = sqlx::query_scalar(
+            "SELECT person_id FROM leads WHERE tenant_id = $1 AND store_id = $2 LIMIT 1",
+        )
+        .bind(w.t1)
+        .bind(w.store_b)
+        .fetch_one(&mut o)
+        .await
+        .unwrap();
+        let n = count(
+            &mut o,
+            "SELECT COUNT(*) FROM leads WHERE person_id = ANY($1)",
+            &[person],
+        )
+        .await;
+        o.close().await.unwrap();
+        (person, n)
+    };
+    let twin = capture::capture_lead(
+        &db_m,
+        &ctx_m,
+        walk_in("Gemella", "Negozio A", "333 444 5566", ""),
+    )
+    .await
+    .unwrap();
+    let err = banco::services::duplicates::merge(
+        &db_m,
+        &ctx_m,
+        EntityType::Person,
+        twin.person.id,
+        b_person,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            banco::Error::Forbidden {
+                action: "merge_records_elsewhere",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let mut o = pg(&w.owner).await;
+    let still = count(
+        &mut o,
+        "SELECT COUNT(*) FROM leads WHERE person_id = ANY($1)",
+        &[b_person],
+    )
+    .await;
+    o.close().await.unwrap();
+    assert_eq!(still, b_leads, "the refused merge moved nothing");
     db_m.close().await;
 }
 
@@ -413,7 +473,6 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
 /// area manager of store C sees nothing of store B, by SQL or the services.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_area_manager_works_the_stores_of_their_area_and_no_other() {
-    use chain_world::count;
     let w = world().await;
     let owner_db = banco::store::Db::connect_owner(&w.owner).await.unwrap();
     let tenant = banco::services::admin::tenant_named(&owner_db, "Banco")

@@ -11,11 +11,13 @@ use banco::services::{calls, contact_policy, meeting_keys, meetings, Ctx};
 use banco::store::keychain::OsKeychain;
 use banco::wire::{self, Response};
 use banco::{Error, Result};
+use std::sync::Arc;
+
 use tauri::webview::{PermissionKind, PermissionResponse};
 use tauri::{AppHandle, Emitter, Manager, State, WebviewUrl, WebviewWindowBuilder};
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::{csp, AppState};
 
 /// The tenant's contact policy and do-not-call list.
 #[tauri::command]
@@ -460,11 +462,18 @@ fn open_meeting_window(
         path: "meeting window".into(),
         source: std::io::Error::other(e.to_string()),
     };
+    // The page may load Jitsi from this server only (its origin joins the
+    // meeting page's CSP; the server came from the core, not the page).
+    let origins = app.state::<Arc<csp::MeetingOrigins>>().inner().clone();
+    if origins.allow(&joined.base_url).is_none() {
+        tracing::warn!("meeting server {} is not a web address", joined.base_url);
+    }
     let window = WebviewWindowBuilder::new(
         app,
         &label,
         WebviewUrl::App(format!("meeting/meeting.html?{query}").into()),
     )
+    .on_web_resource_request(csp::handler(origins))
     .title(format!("Banco — {}", joined.meeting.title))
     .inner_size(1024.0, 700.0)
     .on_permission_request(|_, kind| match kind {

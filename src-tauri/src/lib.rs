@@ -15,6 +15,7 @@
 pub mod alerts;
 pub mod commands;
 pub mod contact_commands;
+pub mod csp;
 pub mod deal_commands;
 pub mod desk_commands;
 pub mod desktop;
@@ -546,6 +547,30 @@ fn external_links<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
+/// Builds the main window from `tauri.conf.json` (where it is marked
+/// `create: false`) with the web resource handler that gives each page its
+/// content security policy ([`csp`]); it is the first webview, so on
+/// WebKitGTK its handler serves every window.
+fn main_window(app: &tauri::App) -> tauri::Result<()> {
+    use tauri::Manager;
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    let origins = app
+        .state::<std::sync::Arc<csp::MeetingOrigins>>()
+        .inner()
+        .clone();
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .on_web_resource_request(csp::handler(origins))
+        .build()?;
+    Ok(())
+}
+
 /// Opens the database and runs the window. When the database cannot be
 /// opened or migrated, the window opens all the same and says why
 /// (`desk_state` answers the start-up error).
@@ -569,6 +594,7 @@ pub fn run() {
             .plugin(tauri_plugin_updater::Builder::new().build())
             .plugin(external_links())
             .manage(state)
+            .manage(std::sync::Arc::new(csp::MeetingOrigins::default()))
             .setup(|app| {
                 use tauri::Manager;
                 let version = app.package_info().version.to_string();
@@ -576,6 +602,7 @@ pub fn run() {
                 if std::env::var_os(fatal::TEST_FAILURE_ENV).is_some() {
                     return Err(format!("{} is set", fatal::TEST_FAILURE_ENV).into());
                 }
+                main_window(app)?;
                 let state = app.state::<AppState>();
                 let _ = state.app.set(app.handle().clone());
                 let _ = logs::APP.set(app.handle().clone());

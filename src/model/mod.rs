@@ -110,6 +110,6 @@ pub use update::{
     MENU_EVENT, UPDATE_PROGRESS_EVENT,
 };
 pub use user::{
-    check_password, normalize_login, AppInfo, DeskState, NewUser, Password, Role, Shop, Tenant,
-    User, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN,
+    check_password, normalize_login, AppInfo, DeskState, NewUser, Password, RecordScope, Role,
+    Shop, Tenant, User, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN,
 };

@@ -24,7 +24,7 @@ string_enum! {
 impl Role {
     /// Who may do `action` (the name an [`crate::Error::Forbidden`]
     /// carries), for the refusal's message: `admin` (the tenant's settings,
-    /// stores, desk lock), `owner` (a record's owner, staff of its store,
+    /// stores, desk lock, a merge that moves other stores' records), `owner` (a record's owner, staff of its store,
     /// or a manager: changing a deal or a lead, editing a note), or
     /// `store_manager` (everything else refused: exports, imports, merges,
     /// reopening a deal, contact-rule overrides, configuration, passwords).
@@ -34,7 +34,8 @@ impl Role {
             | "add_store"
             | "edit_meeting_server"
             | "set_meeting_key"
-            | "edit_update_server" => "admin",
+            | "edit_update_server"
+            | "merge_records_elsewhere" => "admin",
             "edit_deal" | "change_lead_status" | "edit_note" => "owner",
             _ => "store_manager",
         }
@@ -47,6 +48,50 @@ impl Role {
     /// overrides.
     pub fn is_manager(self) -> bool {
         matches!(self, Role::StoreManager | Role::AreaManager | Role::Admin)
+    }
+}
+
+/// Which leads and deals (and what hangs on them: notes, documents,
+/// calls, meetings, the timeline) a reader may see — issue 12's store
+/// rule, the same as the chain server's policies (`store_rule` in
+/// `src/store/row_security.sql`): an admin the whole tenant; anyone else
+/// the records of their working stores ([`User::working_stores`]), the
+/// ones they own, and the ones of no store. People and companies are the
+/// tenant's and not limited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordScope {
+    /// Every record of the tenant (admins).
+    Tenant,
+    /// Records of these stores, of no store, or owned by `user`.
+    Limited {
+        /// The reader.
+        user: Uuid,
+        /// Their working stores.
+        stores: Vec<Uuid>,
+    },
+}
+
+impl RecordScope {
+    /// The scope of `user`.
+    pub fn of(user: &User) -> RecordScope {
+        if user.role == Role::Admin {
+            RecordScope::Tenant
+        } else {
+            RecordScope::Limited {
+                user: user.id,
+                stores: user.working_stores(),
+            }
+        }
+    }
+
+    /// Whether a record with this owner and store is in the scope.
+    pub fn sees(&self, owner_id: Option<Uuid>, store_id: Option<Uuid>) -> bool {
+        match self {
+            RecordScope::Tenant => true,
+            RecordScope::Limited { user, stores } => {
+                store_id.is_none_or(|s| stores.contains(&s)) || owner_id == Some(*user)
+            }
+        }
     }
 }
 

@@ -34,6 +34,7 @@ pub async fn start(db: &Db, ctx: &Ctx, call: &StartCall) -> Result<StartedCall> 
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
         let target = target_in(c, tenant, call.entity_type, call.entity_id).await?;
+        super::context::require_visible(c, ctx, call.entity_id).await?;
         let phone = match call
             .phone
             .as_deref()
@@ -233,7 +234,8 @@ pub async fn pending(db: &Db, ctx: &Ctx) -> Result<Vec<Interaction>> {
 }
 
 /// People whose main or second number is `phone` (typed or pasted in
-/// any format of the tenant's region), with their open leads and deals.
+/// any format of the tenant's region), with their open leads and deals
+/// in the acting user's [`Ctx::record_scope`].
 ///
 /// Errors: [`Error::Validation`] (`phone`).
 pub async fn find_caller(db: &Db, ctx: &Ctx, phone: &str) -> Result<Vec<CallerMatch>> {
@@ -244,6 +246,7 @@ pub async fn find_caller(db: &Db, ctx: &Ctx, phone: &str) -> Result<Vec<CallerMa
         let people = c
             .find_people_by_contact(tenant, &[phone.e164().to_string()], None)
             .await?;
+        let scope = ctx.record_scope();
         let mut out = Vec::new();
         for p in people {
             let mut leads = Vec::new();
@@ -252,7 +255,8 @@ pub async fn find_caller(db: &Db, ctx: &Ctx, phone: &str) -> Result<Vec<CallerMa
                     if !matches!(
                         lead.status,
                         LeadStatus::Converted | LeadStatus::Disqualified
-                    ) {
+                    ) && scope.sees(lead.owner_id, lead.store_id)
+                    {
                         leads.push((lead.id, lead.interest.as_str().to_string()));
                     }
                 }
@@ -260,7 +264,9 @@ pub async fn find_caller(db: &Db, ctx: &Ctx, phone: &str) -> Result<Vec<CallerMa
             let mut deals = Vec::new();
             for d in c.deals_of(tenant, Some(p.id), None).await? {
                 if let Some(deal) = c.get_deal(tenant, d).await? {
-                    if deal.status == crate::model::DealStatus::Open {
+                    if deal.status == crate::model::DealStatus::Open
+                        && scope.sees(deal.owner_id, deal.store_id)
+                    {
                         deals.push((deal.id, deal.title));
                     }
                 }
@@ -293,6 +299,7 @@ pub async fn log_inbound(db: &Db, ctx: &Ctx, call: &InboundCall) -> Result<Outco
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
         let target = target_in(c, tenant, call.entity_type, call.entity_id).await?;
+        super::context::require_visible(c, ctx, call.entity_id).await?;
         let note = call
             .outcome
             .note
@@ -342,6 +349,7 @@ pub async fn interactions(
     with_conn!(db, |c| {
         let tenant = ctx.tenant_id();
         target_in(c, tenant, entity_type, entity_id).await?;
+        super::context::require_visible(c, ctx, entity_id).await?;
         c.interactions_of(tenant, &[entity_id], 200).await
     })
 }
@@ -384,8 +392,11 @@ fn name(r: &QueueRow) -> Option<String> {
 /// - new leads past or near the tenant's lead SLA (from capture), unless
 ///   reached;
 /// - call-backs due within the hour, for the acting user (managers see
-///   everyone's).
+///   everyone's);
+///
+/// deals and leads only of the acting user's [`Ctx::record_scope`].
 pub async fn queue_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<QueueItem>> {
+    let scope = ctx.record_scope();
     with_conn!(db, |c| {
         let tenant = ctx.tenant_id();
         let mut items = Vec::new();
@@ -405,7 +416,7 @@ pub async fn queue_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<Queue
             let warn = Duration::minutes((i64::from(sla) * 60 / 4).max(60));
             let before = at + warn - Duration::hours(i64::from(sla));
             for r in c
-                .queue_deals(tenant, pipeline.id, *stage_id, before, QUEUE_LIMIT)
+                .queue_deals(tenant, pipeline.id, *stage_id, before, QUEUE_LIMIT, &scope)
                 .await?
             {
                 let deadline = r.entered + Duration::hours(i64::from(sla));
@@ -430,7 +441,7 @@ pub async fn queue_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<Queue
         if let Some(sla) = policy.lead_sla_hours {
             let warn = Duration::minutes((i64::from(sla) * 60 / 4).max(60));
             let before = at + warn - Duration::hours(i64::from(sla));
-            for r in c.queue_leads(tenant, before, QUEUE_LIMIT).await? {
+            for r in c.queue_leads(tenant, before, QUEUE_LIMIT, &scope).await? {
                 let deadline = r.entered + Duration::hours(i64::from(sla));
                 if let Some(reason) = sla_reason(deadline, sla, at) {
                     items.push(QueueItem {

@@ -289,7 +289,7 @@ pub async fn card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<CompanyCard> {
             children: c.company_children(tenant, id).await?,
             contacts: c.contacts(tenant, id, true).await?,
             deals: c
-                .list_deals(tenant, &deal_query(None, Some(id)))
+                .list_deals(tenant, &deal_query(None, Some(id)), &ctx.record_scope())
                 .await?
                 .items,
             notes: super::notes::list_in(c, tenant, id).await?,
@@ -315,6 +315,7 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
                     limit: 200,
                     ..Default::default()
                 },
+                &ctx.record_scope(),
             )
             .await?
             .items;
@@ -322,7 +323,7 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
             companies: c.contacts(tenant, id, false).await?,
             leads,
             deals: c
-                .list_deals(tenant, &deal_query(Some(id), None))
+                .list_deals(tenant, &deal_query(Some(id), None), &ctx.record_scope())
                 .await?
                 .items,
             consents: c.consents_of(tenant, id).await?,
@@ -540,6 +541,7 @@ pub async fn set_custom_values(
 ) -> Result<CustomValues> {
     let tenant = ctx.tenant_id();
     with_tx!(db, |c| {
+        super::context::require_visible(c, ctx, id).await?;
         let defs = fields_for(c, tenant, entity).await?;
         let checked = check_custom_values(&defs, values, false).map_err(Error::Validation)?;
         c.set_custom_values(tenant, entity, id, &checked).await?;
@@ -547,12 +549,17 @@ pub async fn set_custom_values(
     })
 }
 
-/// The custom values of any record.
+/// The custom values of any record the acting user may see.
+/// Errors: [`Error::NotFound`] for a lead or deal outside their
+/// [`Ctx::record_scope`].
 pub async fn custom_values(
     db: &Db,
     ctx: &Ctx,
     entity: EntityType,
     id: Uuid,
 ) -> Result<CustomValues> {
-    with_conn!(db, |c| c.custom_values(ctx.tenant_id(), entity, id).await)
+    with_conn!(db, |c| {
+        super::context::require_visible(c, ctx, id).await?;
+        c.custom_values(ctx.tenant_id(), entity, id).await
+    })
 }

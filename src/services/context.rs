@@ -3,8 +3,8 @@
 use uuid::Uuid;
 
 use super::now;
-use crate::model::{Role, Shop, Tenant, User, DEFAULT_REGION};
-use crate::store::Db;
+use crate::model::{RecordScope, Role, Shop, Tenant, User, DEFAULT_REGION};
+use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Version of the consent text a new tenant starts with.
@@ -206,11 +206,16 @@ impl Ctx {
         }
     }
 
+    /// The leads and deals the acting user may see ([`RecordScope`]).
+    pub fn record_scope(&self) -> RecordScope {
+        RecordScope::of(&self.user)
+    }
+
     /// Checks that the acting user may change a record (a deal, a lead)
-    /// with this owner and store: a manager or an admin any record of the
-    /// tenant; staff a record they own, one nobody owns, or one of their
-    /// own store. The owner and store come from the record as read from the
-    /// database, never from the page.
+    /// with this owner and store: one they may see ([`Ctx::record_scope`])
+    /// and, for staff, one they own, one nobody owns, or one of their own
+    /// store; managers and admins any record they see. The owner and store
+    /// come from the record as read from the database, never from the page.
     ///
     /// Errors: [`Error::Forbidden`] naming `action`.
     pub fn require_record_access(
@@ -220,13 +225,14 @@ impl Ctx {
         action: &'static str,
     ) -> Result<()> {
         let user = &self.user;
-        let allowed = match user.role {
-            role if role.is_manager() => true,
-            _ => {
-                owner_id.is_none_or(|owner| owner == user.id)
-                    || (store_id.is_some() && store_id == user.store_id)
-            }
-        };
+        let allowed = self.record_scope().sees(owner_id, store_id)
+            && match user.role {
+                role if role.is_manager() => true,
+                _ => {
+                    owner_id.is_none_or(|owner| owner == user.id)
+                        || (store_id.is_some() && store_id == user.store_id)
+                }
+            };
         if allowed {
             Ok(())
         } else {
@@ -242,5 +248,46 @@ impl Ctx {
     /// (`edit_deal`).
     pub fn require_deal_access(&self, deal: &crate::model::Deal) -> Result<()> {
         self.require_record_access(deal.owner_id, deal.store_id, "edit_deal")
+    }
+}
+
+/// Whether the acting user may see the record `entity_id` and what hangs
+/// on it (notes, documents, calls, meetings, its timeline): a lead or a
+/// deal must be in [`Ctx::record_scope`]; people, companies and unknown
+/// ids pass (a missing record is the caller's `NotFound`). On a chain
+/// server the row policies already hide the rest, so this reads nothing
+/// there. `Some(entity)` (`"lead"`, `"deal"`) names a record out of scope.
+pub async fn hidden_record(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    entity_id: Uuid,
+) -> Result<Option<&'static str>> {
+    let scope = ctx.record_scope();
+    if scope == RecordScope::Tenant || c.backend() == crate::store::Backend::Postgres {
+        return Ok(None);
+    }
+    let tenant = ctx.tenant_id();
+    let (entity, seen) = if let Some(lead) = c.get_lead(tenant, entity_id).await? {
+        ("lead", scope.sees(lead.owner_id, lead.store_id))
+    } else if let Some(deal) = c.get_deal(tenant, entity_id).await? {
+        ("deal", scope.sees(deal.owner_id, deal.store_id))
+    } else {
+        return Ok(None);
+    };
+    Ok((!seen).then_some(entity))
+}
+
+/// [`hidden_record`] as a check.
+///
+/// Errors: [`Error::NotFound`] (`lead` or `deal`) for a record out of
+/// scope — the same answer as for one that does not exist, so an id
+/// reveals nothing.
+pub async fn require_visible(c: &mut Conn<'_>, ctx: &Ctx, entity_id: Uuid) -> Result<()> {
+    match hidden_record(c, ctx, entity_id).await? {
+        None => Ok(()),
+        Some(entity) => Err(Error::NotFound {
+            entity,
+            id: entity_id.to_string(),
+        }),
     }
 }

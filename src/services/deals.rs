@@ -315,13 +315,15 @@ pub(crate) fn deal_event(
     }
 }
 
-/// Everything about one deal. Errors: [`Error::NotFound`].
+/// Everything about one deal. Errors: [`Error::NotFound`] (also for a
+/// deal outside the acting user's [`Ctx::record_scope`]).
 pub async fn detail(db: &Db, ctx: &Ctx, id: Uuid) -> Result<DealDetail> {
     with_conn!(db, |c| detail_in(c, ctx, id).await)
 }
 
 pub(crate) async fn detail_in(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Result<DealDetail> {
     let tenant = ctx.tenant_id();
+    super::context::require_visible(c, ctx, id).await?;
     let deal = c
         .get_deal(tenant, id)
         .await?
@@ -762,7 +764,8 @@ pub async fn board(db: &Db, ctx: &Ctx, filter: &DealFilter, per_column: u64) -> 
     };
     with_conn!(db, |c| {
         let pipeline = super::pipelines::get(c, ctx, pipeline_id).await?;
-        let stats = c.board_stats(ctx.tenant_id(), &filter).await?;
+        let scope = ctx.record_scope();
+        let stats = c.board_stats(ctx.tenant_id(), &filter, &scope).await?;
         let mut columns = Vec::new();
         for stage in pipeline.stages.iter().filter(|s| !s.archived) {
             let (count, total, weighted) = stats
@@ -771,7 +774,7 @@ pub async fn board(db: &Db, ctx: &Ctx, filter: &DealFilter, per_column: u64) -> 
                 .map(|s| (s.1, s.2, s.3))
                 .unwrap_or((0, 0, 0));
             let cards = if count > 0 {
-                c.board_cards(ctx.tenant_id(), &filter, stage.id, 0, per_column)
+                c.board_cards(ctx.tenant_id(), &filter, &scope, stage.id, 0, per_column)
                     .await?
             } else {
                 Vec::new()
@@ -805,14 +808,17 @@ pub async fn column_cards(
         status: Some(DealStatus::Open),
         ..filter.clone()
     };
+    let scope = ctx.record_scope();
     with_conn!(db, |c| c
-        .board_cards(ctx.tenant_id(), &filter, stage_id, offset, limit)
+        .board_cards(ctx.tenant_id(), &filter, &scope, stage_id, offset, limit)
         .await)
 }
 
-/// One page of the deal list.
+/// One page of the deal list: the deals the acting user may see
+/// ([`Ctx::record_scope`]).
 pub async fn list(db: &Db, ctx: &Ctx, query: &DealQuery) -> Result<Page<DealListItem>> {
-    with_conn!(db, |c| c.list_deals(ctx.tenant_id(), query).await)
+    let scope = ctx.record_scope();
+    with_conn!(db, |c| c.list_deals(ctx.tenant_id(), query, &scope).await)
 }
 
 /// A capture form prefilled for a cross-sell lead from a deal's customer:

@@ -336,9 +336,12 @@ fn fill<T: Clone>(keep: &mut Option<T>, other: &Option<T>) {
 /// phone); for each consent kind where either record's latest decision is
 /// "denied", `keep` ends up denied (a new decision is recorded); `merge` is
 /// deleted after a JSON snapshot goes to the `merges` audit table and a
-/// `merged` entry to `keep`'s timeline. Store managers and admins only.
+/// `merged` entry to `keep`'s timeline. Store managers and admins only;
+/// when `merge` has leads or deals the acting user may not see (another
+/// store's), admins only.
 ///
-/// Errors: [`Error::Forbidden`] (`merge_records`), [`Error::NotFound`],
+/// Errors: [`Error::Forbidden`] (`merge_records`; `merge_records_elsewhere`
+/// for a manager when other stores' records hang on `merge`), [`Error::NotFound`],
 /// [`Error::Validation`] (`merge`: `same_record`).
 pub async fn merge(
     db: &Db,
@@ -359,6 +362,22 @@ pub async fn merge(
     with_tx!(db, |c| {
         let at = now();
         let mut restricted = Vec::new();
+        // Leads and deals of other stores hang on `merge`: moving them is
+        // an admin's (on a chain server the policies hide them, and the
+        // delete in `merge_records` fails on their keys: `hidden_keys`).
+        let hanging = match entity {
+            EntityType::Person => {
+                let mut ids = c.leads_of_person(tenant, merge).await?;
+                ids.extend(c.deals_of(tenant, Some(merge), None).await?);
+                ids
+            }
+            _ => c.deals_of(tenant, None, Some(merge)).await?,
+        };
+        for id in hanging {
+            if super::context::hidden_record(c, ctx, id).await?.is_some() {
+                return Err(elsewhere(ctx));
+            }
+        }
         let (snapshot, merged_title) = match entity {
             EntityType::Person => {
                 let mut k = c
@@ -401,7 +420,8 @@ pub async fn merge(
                 // Move everything first (consents included), then restrict.
                 let moved = c
                     .merge_records(tenant, EntityType::Person, keep, merge)
-                    .await?;
+                    .await
+                    .map_err(|e| hidden_keys(ctx, e))?;
                 c.update_person(tenant, &k, read_at).await?;
                 // The moved leads are found under the kept name.
                 for lead in c.leads_of_person(tenant, keep).await? {
@@ -471,7 +491,8 @@ pub async fn merge(
                 k.updated_at = at;
                 let moved = c
                     .merge_records(tenant, EntityType::Company, keep, merge)
-                    .await?;
+                    .await
+                    .map_err(|e| hidden_keys(ctx, e))?;
                 // Kept's parent was the merged company (now gone) or would
                 // become itself: no parent.
                 if k.parent_id == Some(keep) || k.parent_id == Some(merge) {
@@ -517,6 +538,32 @@ pub async fn merge(
             consents_restricted: restricted,
         })
     })
+}
+
+/// The refusal of a merge that would move records of stores the acting
+/// user does not see: an admin's (`merge_records_elsewhere`).
+fn elsewhere(ctx: &Ctx) -> Error {
+    Error::Forbidden {
+        role: ctx.user.role,
+        action: "merge_records_elsewhere",
+    }
+}
+
+/// A chain server hides other stores' records from a manager, so the
+/// merged record's delete fails on their foreign keys: that is
+/// [`elsewhere`]; any other error stays as it is.
+fn hidden_keys(ctx: &Ctx, e: Error) -> Error {
+    match &e {
+        Error::Database(db)
+            if ctx.user.role != crate::model::Role::Admin
+                && db
+                    .as_database_error()
+                    .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::ForeignKeyViolation) =>
+        {
+            elsewhere(ctx)
+        }
+        _ => e,
+    }
 }
 
 /// People that may be the same as a new person being captured: the same

@@ -35,7 +35,9 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Every KPI over `range`.
+/// Every KPI over `range`, counted over the leads and deals the acting
+/// user may see ([`Ctx::record_scope`]: an admin the tenant's, others
+/// their stores' and their own).
 ///
 /// Errors: [`Error::Validation`] `to` (`before_start`) when the range ends
 /// before it starts.
@@ -50,7 +52,8 @@ pub async fn report(db: &Db, ctx: &Ctx, range: KpiRange) -> Result<KpiReport> {
 
 async fn report_in(c: &mut Conn<'_>, ctx: &Ctx, range: KpiRange) -> Result<KpiReport> {
     let tenant = ctx.tenant_id();
-    let campaign_counts = c.kpi_campaigns(tenant, range).await?;
+    let scope = ctx.record_scope();
+    let campaign_counts = c.kpi_campaigns(tenant, range, &scope).await?;
     let campaigns = c
         .list_campaigns(tenant)
         .await?
@@ -76,9 +79,9 @@ async fn report_in(c: &mut Conn<'_>, ctx: &Ctx, range: KpiRange) -> Result<KpiRe
         })
         .collect();
 
-    let pipeline_counts = c.kpi_pipelines(tenant, range).await?;
-    let stays = c.kpi_stage_stays(tenant, range).await?;
-    let forecast = c.kpi_forecast(tenant, range).await?;
+    let pipeline_counts = c.kpi_pipelines(tenant, range, &scope).await?;
+    let stays = c.kpi_stage_stays(tenant, range, &scope).await?;
+    let forecast = c.kpi_forecast(tenant, range, &scope).await?;
     let pipelines = c
         .list_pipelines(tenant)
         .await?
@@ -141,7 +144,7 @@ async fn report_in(c: &mut Conn<'_>, ctx: &Ctx, range: KpiRange) -> Result<KpiRe
         won_revenue_minor: k.won_value,
     };
     let stores = c
-        .kpi_groups(tenant, range, GroupBy::Store)
+        .kpi_groups(tenant, range, GroupBy::Store, &scope)
         .await?
         .iter()
         .map(|(id, k)| {
@@ -153,7 +156,7 @@ async fn report_in(c: &mut Conn<'_>, ctx: &Ctx, range: KpiRange) -> Result<KpiRe
         })
         .collect();
     let owners = c
-        .kpi_groups(tenant, range, GroupBy::Owner)
+        .kpi_groups(tenant, range, GroupBy::Owner, &scope)
         .await?
         .iter()
         .map(|(id, k)| {

@@ -14,21 +14,25 @@ use crate::{with_conn, with_tx, Error, Result};
 /// Longest disqualification reason, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 
-/// One page of leads matching `query` (see [`LeadQuery`]), with the total count.
+/// One page of leads matching `query` (see [`LeadQuery`]), with the total
+/// count: the leads the acting user may see ([`Ctx::record_scope`]).
 pub async fn list(db: &Db, ctx: &Ctx, query: &LeadQuery) -> Result<Page<LeadListItem>> {
-    with_conn!(db, |c| c.list_leads(ctx.tenant_id(), query).await)
+    let scope = ctx.record_scope();
+    with_conn!(db, |c| c.list_leads(ctx.tenant_id(), query, &scope).await)
 }
 
 /// Everything about one lead: the lead, its person, consents, notes, history
 /// and the statuses it may move to.
 ///
-/// Errors: [`Error::NotFound`] if the lead is not in this tenant.
+/// Errors: [`Error::NotFound`] if the lead is not in this tenant or not in
+/// the acting user's [`Ctx::record_scope`].
 pub async fn detail(db: &Db, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
     with_conn!(db, |c| detail_in(c, ctx, lead_id).await)
 }
 
 async fn detail_in(c: &mut Conn<'_>, ctx: &Ctx, lead_id: Uuid) -> Result<LeadDetail> {
     let tenant = ctx.tenant_id();
+    super::context::require_visible(c, ctx, lead_id).await?;
     let lead = c
         .get_lead(tenant, lead_id)
         .await?

@@ -112,6 +112,7 @@ pub async fn schedule(db: &Db, ctx: &Ctx, new: &NewMeeting) -> Result<Meeting> {
             return Err(Error::Validation(errors.clone()));
         }
         let target = target_in(c, tenant, new.entity_type, new.entity_id).await?;
+        super::context::require_visible(c, ctx, new.entity_id).await?;
         let at = now();
         let attempt = Attempt {
             channel: ContactChannel::Meeting,
@@ -167,7 +168,18 @@ pub async fn between(
     }
     with_conn!(db, |c| {
         let tenant = ctx.tenant_id();
-        let mut out = c.list_meetings(tenant, from, to, None).await?;
+        let out = c.list_meetings(tenant, from, to, None).await?;
+        // Meetings on leads and deals outside the user's scope stay out.
+        let mut shown = Vec::with_capacity(out.len());
+        for m in out {
+            if super::context::hidden_record(c, ctx, m.entity_id)
+                .await?
+                .is_none()
+            {
+                shown.push(m);
+            }
+        }
+        let mut out = shown;
         for m in &mut out {
             m.record_title = target_in(c, tenant, m.entity_type, m.entity_id)
                 .await
@@ -188,6 +200,7 @@ pub async fn of_record(
     with_conn!(db, |c| {
         let tenant = ctx.tenant_id();
         let t = target_in(c, tenant, entity_type, entity_id).await?;
+        super::context::require_visible(c, ctx, entity_id).await?;
         let mut out = c
             .list_meetings(
                 tenant,

@@ -58,6 +58,7 @@ pub async fn add_in(c: &mut Conn<'_>, ctx: &Ctx, new: &NewNote) -> Result<Note> 
     let tenant = ctx.tenant_id();
     let body = check_note_body(&new.body).map_err(|e| Error::Validation(vec![e]))?;
     let title = record_title(c, tenant, new.entity_type, new.entity_id).await?;
+    super::context::require_visible(c, ctx, new.entity_id).await?;
     let users = active_users(c, tenant).await?;
     let at = now();
     let mut note = Note {
@@ -144,6 +145,7 @@ pub async fn edit(db: &Db, ctx: &Ctx, note_id: Uuid, edit: &NoteEdit) -> Result<
         c.set_mentions(tenant, note.id, &note.mentions, at).await?;
         if previous.body != note.body || previous.kind != note.kind {
             let title = record_title(c, tenant, note.entity_type, note.entity_id).await?;
+            super::context::require_visible(c, ctx, note.entity_id).await?;
             c.upsert_search_doc(tenant, &note_doc(&note, &title))
                 .await?;
             let excerpt: String = note.body.chars().take(120).collect();
@@ -164,8 +166,13 @@ pub async fn edit(db: &Db, ctx: &Ctx, note_id: Uuid, edit: &NoteEdit) -> Result<
 }
 
 /// Notes on a record, pinned first then newest, with their HTML.
+/// Errors: [`Error::NotFound`] for a lead or deal outside the acting
+/// user's [`Ctx::record_scope`].
 pub async fn list(db: &Db, ctx: &Ctx, entity_id: Uuid) -> Result<Vec<Note>> {
-    let notes = with_conn!(db, |c| c.notes_of(ctx.tenant_id(), entity_id).await)?;
+    let notes = with_conn!(db, |c| {
+        super::context::require_visible(c, ctx, entity_id).await?;
+        c.notes_of(ctx.tenant_id(), entity_id).await
+    })?;
     Ok(notes.into_iter().map(with_html).collect())
 }
 
@@ -244,9 +251,10 @@ pub async fn attach(
     }
     let sha256 = format!("{:x}", Sha256::digest(content));
     let tenant = ctx.tenant_id();
-    with_conn!(db, |c| record_title(c, tenant, entity_type, entity_id)
-        .await
-        .map(|_| ()))?;
+    with_conn!(db, |c| {
+        record_title(c, tenant, entity_type, entity_id).await?;
+        super::context::require_visible(c, ctx, entity_id).await
+    })?;
     if let Some(dir) = documents_dir(db) {
         let path = dir.join(&sha256);
         if !path.exists() {
@@ -300,11 +308,23 @@ pub async fn attach(
 /// [`Error::Integrity`] if the bytes no longer match the hash.
 pub async fn read(db: &Db, ctx: &Ctx, id: Uuid) -> Result<(Document, Vec<u8>)> {
     let tenant = ctx.tenant_id();
-    let doc =
-        with_conn!(db, |c| c.get_document(tenant, id).await)?.ok_or_else(|| Error::NotFound {
-            entity: "document",
-            id: id.to_string(),
-        })?;
+    let doc = with_conn!(db, |c| {
+        let doc = c.get_document(tenant, id).await?;
+        match doc {
+            Some(d)
+                if super::context::hidden_record(c, ctx, d.entity_id)
+                    .await?
+                    .is_none() =>
+            {
+                Ok(Some(d))
+            }
+            _ => Ok::<_, Error>(None),
+        }
+    })?
+    .ok_or_else(|| Error::NotFound {
+        entity: "document",
+        id: id.to_string(),
+    })?;
     let bytes = match documents_dir(db) {
         Some(dir) => {
             let path = dir.join(&doc.sha256);
@@ -329,15 +349,21 @@ pub async fn read(db: &Db, ctx: &Ctx, id: Uuid) -> Result<(Document, Vec<u8>)> {
     Ok((doc, bytes))
 }
 
-/// Documents on a record, newest first.
+/// Documents on a record, newest first. Errors: [`Error::NotFound`] for a
+/// lead or deal outside the acting user's [`Ctx::record_scope`].
 pub async fn documents(db: &Db, ctx: &Ctx, entity_id: Uuid) -> Result<Vec<Document>> {
-    with_conn!(db, |c| c.documents_of(ctx.tenant_id(), entity_id).await)
+    with_conn!(db, |c| {
+        super::context::require_visible(c, ctx, entity_id).await?;
+        c.documents_of(ctx.tenant_id(), entity_id).await
+    })
 }
 
 /// One page of a record's timeline, newest first. A person's timeline
-/// includes their leads' and deals' events; a company's its deals'.
+/// includes their leads' and deals' events; a company's its deals'; only
+/// those in the acting user's [`Ctx::record_scope`].
 ///
-/// Errors: [`Error::NotFound`] for an unknown record.
+/// Errors: [`Error::NotFound`] for an unknown record, or a lead or deal
+/// out of scope.
 pub async fn timeline(
     db: &Db,
     ctx: &Ctx,
@@ -349,6 +375,7 @@ pub async fn timeline(
     let tenant = ctx.tenant_id();
     with_conn!(db, |c| {
         record_title(c, tenant, entity_type, entity_id).await?;
+        super::context::require_visible(c, ctx, entity_id).await?;
         let mut records = vec![(entity_type, entity_id)];
         match entity_type {
             EntityType::Person => {
@@ -366,7 +393,14 @@ pub async fn timeline(
             }
             _ => {}
         }
-        c.timeline(tenant, &records, offset, limit).await
+        // A person's or company's leads and deals in other stores stay out.
+        let mut shown = Vec::with_capacity(records.len());
+        for (kind, id) in records {
+            if super::context::hidden_record(c, ctx, id).await?.is_none() {
+                shown.push((kind, id));
+            }
+        }
+        c.timeline(tenant, &shown, offset, limit).await
     })
 }
 

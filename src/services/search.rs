@@ -25,7 +25,8 @@ pub fn terms(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// Searches everything the user can open. Every word must match the start
+/// Searches everything the user can open (leads and deals of their
+/// [`Ctx::record_scope`], people and companies of the tenant). Every word must match the start
 /// of a word of the record (`ross` finds `Rossi`); digits match any part
 /// of a phone's end (`4567` finds `+39 333 123 4567`); accents and case are
 /// ignored. When nothing matches, words within one typo (two for words
@@ -46,7 +47,24 @@ pub async fn search(db: &Db, ctx: &Ctx, query: &str, per_group: usize) -> Result
         }
         let notes: Vec<Uuid> = hits.iter().filter(|h| h.0 == "note").map(|h| h.1).collect();
         let targets = c.note_targets(tenant, &notes).await?;
-        Ok::<_, crate::Error>((hits, fuzzy, targets))
+        // Leads and deals (and notes on them) outside the user's scope
+        // stay out (on a chain server the search functions do it).
+        let mut shown = Vec::with_capacity(hits.len());
+        for hit in hits {
+            let record = match hit.0.as_str() {
+                "lead" | "deal" => Some(hit.1),
+                "note" => targets.iter().find(|t| t.0 == hit.1).map(|t| t.2),
+                _ => None,
+            };
+            let hidden = match record {
+                Some(id) => super::context::hidden_record(c, ctx, id).await?.is_some(),
+                None => false,
+            };
+            if !hidden {
+                shown.push(hit);
+            }
+        }
+        Ok::<_, crate::Error>((shown, fuzzy, targets))
     })?;
     Ok(group(terms, hits, fuzzy, &targets, per_group))
 }

@@ -5,7 +5,9 @@ use uuid::Uuid;
 use super::custom_fields::push_custom_filter;
 use super::sql::{like_escape, Conn, QueryBuilder};
 use super::Backend;
-use crate::model::{search_key, DealCard, DealFilter, DealListItem, DealQuery, DealSort, Page};
+use crate::model::{
+    search_key, DealCard, DealFilter, DealListItem, DealQuery, DealSort, Page, RecordScope,
+};
 use crate::Result;
 
 /// The columns of a [`DealCard`], named as its fields.
@@ -21,8 +23,15 @@ const CARD_JOINS: &str = " FROM deals d \
      LEFT JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.owner_id";
 
 /// Pushes the WHERE clause of a deal filter (alias `d`).
-fn push_deal_filter(qb: &mut QueryBuilder, tenant: Uuid, f: &DealFilter, backend: Backend) {
+fn push_deal_filter(
+    qb: &mut QueryBuilder,
+    tenant: Uuid,
+    f: &DealFilter,
+    scope: &RecordScope,
+    backend: Backend,
+) {
     qb.push(" WHERE d.tenant_id = ").push_bind(tenant);
+    qb.push_scope("d", scope, backend);
     if let Some(p) = f.pipeline_id {
         qb.push(" AND d.pipeline_id = ").push_bind(p);
     }
@@ -67,32 +76,35 @@ fn push_deal_filter(qb: &mut QueryBuilder, tenant: Uuid, f: &DealFilter, backend
 
 impl Conn<'_> {
     /// Per stage of `filter.pipeline_id`: (stage, open deals, Σ value,
-    /// Σ value × probability) over open deals matching the filter.
+    /// Σ value × probability) over open deals matching the filter, within
+    /// `scope`.
     pub async fn board_stats(
         &mut self,
         tenant: Uuid,
         filter: &DealFilter,
+        scope: &RecordScope,
     ) -> Result<Vec<(Uuid, i64, i64, i64)>> {
         let mut qb = QueryBuilder::new(
             "SELECT d.stage_id, COUNT(*), CAST(COALESCE(SUM(d.value_minor), 0) AS BIGINT), \
              CAST(COALESCE(SUM(d.value_minor * d.probability), 0) AS BIGINT) FROM deals d",
         );
-        push_deal_filter(&mut qb, tenant, filter, self.backend());
+        push_deal_filter(&mut qb, tenant, filter, scope, self.backend());
         qb.push(" GROUP BY d.stage_id");
         qb.build_query_as().fetch_all(&mut *self).await
     }
 
-    /// Cards of one stage, longest in the stage first.
+    /// Cards of one stage, longest in the stage first, within `scope`.
     pub async fn board_cards(
         &mut self,
         tenant: Uuid,
         filter: &DealFilter,
+        scope: &RecordScope,
         stage: Uuid,
         offset: u64,
         limit: u64,
     ) -> Result<Vec<DealCard>> {
         let mut qb = QueryBuilder::new(format!("{CARD_SELECT}{CARD_JOINS}"));
-        push_deal_filter(&mut qb, tenant, filter, self.backend());
+        push_deal_filter(&mut qb, tenant, filter, scope, self.backend());
         qb.push(" AND d.stage_id = ").push_bind(stage);
         qb.push(format!(
             " ORDER BY d.stage_entered_at, d.id LIMIT {} OFFSET {}",
@@ -102,10 +114,15 @@ impl Conn<'_> {
         qb.build_query_as().fetch_all(&mut *self).await
     }
 
-    /// One page of the deal list.
-    pub async fn list_deals(&mut self, tenant: Uuid, q: &DealQuery) -> Result<Page<DealListItem>> {
+    /// One page of the deal list, within `scope`.
+    pub async fn list_deals(
+        &mut self,
+        tenant: Uuid,
+        q: &DealQuery,
+        scope: &RecordScope,
+    ) -> Result<Page<DealListItem>> {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM deals d");
-        push_deal_filter(&mut count, tenant, &q.filter, self.backend());
+        push_deal_filter(&mut count, tenant, &q.filter, scope, self.backend());
         let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
         let mut qb = QueryBuilder::new(format!(
             "{CARD_SELECT}, pl.name AS pipeline_name, st.name AS stage_name, d.status, s.name AS store_name, \
@@ -115,7 +132,7 @@ impl Conn<'_> {
              LEFT JOIN stores s ON s.tenant_id = d.tenant_id AND s.id = d.store_id \
              LEFT JOIN campaigns ca ON ca.tenant_id = d.tenant_id AND ca.id = d.campaign_id"
         ));
-        push_deal_filter(&mut qb, tenant, &q.filter, self.backend());
+        push_deal_filter(&mut qb, tenant, &q.filter, scope, self.backend());
         qb.push(match q.sort {
             DealSort::CreatedDesc => " ORDER BY d.created_at DESC, d.id DESC",
             DealSort::ValueDesc => " ORDER BY d.value_minor DESC, d.id",

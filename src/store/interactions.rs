@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::sql::{query, query_as, Conn, QueryBuilder};
-use crate::model::{CallOutcome, ContactChannel, Interaction, Reminder};
+use crate::model::{CallOutcome, ContactChannel, Interaction, RecordScope, Reminder};
 use crate::Result;
 
 /// A candidate of the "to call" queue as stored: the record, its person,
@@ -236,7 +236,8 @@ impl Conn<'_> {
     }
 
     /// Open deals of `stage` (in `pipeline`) that entered it at or before
-    /// `entered_before` and have not been reached since, oldest first.
+    /// `entered_before` and have not been reached since, oldest first,
+    /// within `scope`.
     pub async fn queue_deals(
         &mut self,
         tenant: Uuid,
@@ -244,48 +245,60 @@ impl Conn<'_> {
         stage: Uuid,
         entered_before: DateTime<Utc>,
         limit: u32,
+        scope: &RecordScope,
     ) -> Result<Vec<QueueRow>> {
-        query_as::<QueueRow>(
+        let mut qb = QueryBuilder::new(
             "SELECT d.id, d.title, d.person_id, p.first_name, p.last_name, p.phone_e164 AS phone, \
              d.stage_entered_at AS entered, \
              (SELECT COUNT(*) FROM interactions i WHERE i.tenant_id = d.tenant_id AND i.entity_id = d.id \
               AND i.started_at >= d.stage_entered_at) AS attempts \
              FROM deals d LEFT JOIN people p ON p.tenant_id = d.tenant_id AND p.id = d.person_id \
-             WHERE d.tenant_id = $1 AND d.pipeline_id = $2 AND d.status = 'open' AND d.stage_id = $3 \
-             AND d.stage_entered_at <= $4 AND NOT EXISTS (SELECT 1 FROM interactions i WHERE \
-             i.tenant_id = d.tenant_id AND i.entity_id = d.id AND i.outcome = 'reached' \
-             AND i.started_at >= d.stage_entered_at) ORDER BY d.stage_entered_at LIMIT $5",
-        )
-        .bind(tenant)
-        .bind(pipeline)
-        .bind(stage)
-        .bind(entered_before)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *self)
-        .await
+             WHERE d.tenant_id = ",
+        );
+        qb.push_bind(tenant)
+            .push(" AND d.pipeline_id = ")
+            .push_bind(pipeline)
+            .push(" AND d.status = 'open' AND d.stage_id = ")
+            .push_bind(stage)
+            .push(" AND d.stage_entered_at <= ")
+            .push_bind(entered_before)
+            .push(
+                " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE \
+                 i.tenant_id = d.tenant_id AND i.entity_id = d.id AND i.outcome = 'reached' \
+                 AND i.started_at >= d.stage_entered_at)",
+            )
+            .push_scope("d", scope, self.backend())
+            .push(" ORDER BY d.stage_entered_at LIMIT ")
+            .push_bind(i64::from(limit));
+        qb.build_query_as::<QueueRow>().fetch_all(&mut *self).await
     }
 
     /// New leads created at or before `created_before` and not reached
-    /// since, oldest first.
+    /// since, oldest first, within `scope`.
     pub async fn queue_leads(
         &mut self,
         tenant: Uuid,
         created_before: DateTime<Utc>,
         limit: u32,
+        scope: &RecordScope,
     ) -> Result<Vec<QueueRow>> {
-        query_as::<QueueRow>(
+        let mut qb = QueryBuilder::new(
             "SELECT l.id, '' AS title, l.person_id, p.first_name, p.last_name, p.phone_e164 AS phone, \
              l.created_at AS entered, \
              (SELECT COUNT(*) FROM interactions i WHERE i.tenant_id = l.tenant_id AND i.entity_id = l.id) AS attempts \
              FROM leads l JOIN people p ON p.tenant_id = l.tenant_id AND p.id = l.person_id \
-             WHERE l.tenant_id = $1 AND l.status = 'new' AND l.created_at <= $2 AND NOT EXISTS \
-             (SELECT 1 FROM interactions i WHERE i.tenant_id = l.tenant_id AND i.entity_id = l.id \
-             AND i.outcome = 'reached') ORDER BY l.created_at LIMIT $3",
-        )
-        .bind(tenant)
-        .bind(created_before)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *self)
-        .await
+             WHERE l.tenant_id = ",
+        );
+        qb.push_bind(tenant)
+            .push(" AND l.status = 'new' AND l.created_at <= ")
+            .push_bind(created_before)
+            .push(
+                " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.tenant_id = l.tenant_id \
+                 AND i.entity_id = l.id AND i.outcome = 'reached')",
+            )
+            .push_scope("l", scope, self.backend())
+            .push(" ORDER BY l.created_at LIMIT ")
+            .push_bind(i64::from(limit));
+        qb.build_query_as::<QueueRow>().fetch_all(&mut *self).await
     }
 }

@@ -1,11 +1,12 @@
-//! The KPI queries: campaigns, pipelines, time in stage, forecast and grouped win rates.
+//! The KPI queries: campaigns, pipelines, time in stage, forecast and grouped win rates, each over
+//! the leads and deals of a [`RecordScope`] (see [`QueryBuilder::push_scope`]).
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{query_as, Conn, QueryBuilder};
+use super::sql::{Conn, QueryBuilder};
 use super::Backend;
-use crate::model::KpiRange;
+use crate::model::{KpiRange, RecordScope};
 use crate::Result;
 
 /// Raw per-campaign aggregates (see `services::kpi` for the formulas).
@@ -140,6 +141,7 @@ impl Conn<'_> {
         &mut self,
         tenant: Uuid,
         range: KpiRange,
+        scope: &RecordScope,
     ) -> Result<Vec<(Uuid, CampaignCounts)>> {
         let mut out: std::collections::BTreeMap<Uuid, CampaignCounts> = Default::default();
         let mut qb = QueryBuilder::new(
@@ -149,6 +151,7 @@ impl Conn<'_> {
              FROM leads l WHERE l.tenant_id = ",
         );
         qb.push_bind(tenant).push(" AND l.campaign_id IS NOT NULL");
+        qb.push_scope("l", scope, self.backend());
         push_range(&mut qb, "l.created_at", range);
         qb.push(format!(
             " GROUP BY {}",
@@ -165,7 +168,8 @@ impl Conn<'_> {
              WHERE d.tenant_id = ",
         );
         qb.push_bind(tenant)
-            .push(" AND d.status = 'won' AND d.campaign_id IS NOT NULL");
+            .push(" AND d.status = 'won' AND d.campaign_id IS NOT NULL")
+            .push_scope("d", scope, self.backend());
         push_range(&mut qb, "d.closed_at", range);
         qb.push(format!(
             " GROUP BY {}",
@@ -185,15 +189,19 @@ impl Conn<'_> {
         &mut self,
         tenant: Uuid,
         range: KpiRange,
+        scope: &RecordScope,
     ) -> Result<Vec<(Uuid, DealCounts)>> {
         let mut out: std::collections::BTreeMap<Uuid, DealCounts> = Default::default();
-        let open: Vec<(Uuid, i64)> = query_as(format!(
-            "SELECT pipeline_id, COUNT(*) FROM deals WHERE tenant_id = $1 AND status = 'open' GROUP BY {}",
-            group_term(self.backend(), "pipeline_id")
-        ))
-        .bind(tenant)
-        .fetch_all(&mut *self)
-        .await?;
+        let mut qb =
+            QueryBuilder::new("SELECT d.pipeline_id, COUNT(*) FROM deals d WHERE d.tenant_id = ");
+        qb.push_bind(tenant)
+            .push(" AND d.status = 'open'")
+            .push_scope("d", scope, self.backend())
+            .push(format!(
+                " GROUP BY {}",
+                group_term(self.backend(), "d.pipeline_id")
+            ));
+        let open: Vec<(Uuid, i64)> = qb.build_query_as().fetch_all(&mut *self).await?;
         for (id, n) in open {
             out.entry(id).or_default().open = n;
         }
@@ -203,7 +211,8 @@ impl Conn<'_> {
              CAST(COALESCE(SUM({days}), 0) AS DOUBLE PRECISION) FROM deals d WHERE d.tenant_id = "
         ));
         qb.push_bind(tenant)
-            .push(" AND d.status IN ('won', 'lost')");
+            .push(" AND d.status IN ('won', 'lost')")
+            .push_scope("d", scope, self.backend());
         push_range(&mut qb, "d.closed_at", range);
         qb.push(format!(
             " GROUP BY {}, {}",
@@ -230,6 +239,7 @@ impl Conn<'_> {
         &mut self,
         tenant: Uuid,
         range: KpiRange,
+        scope: &RecordScope,
     ) -> Result<Vec<StageStays>> {
         let days = days_between(self.backend(), "e.at", "e.left_at");
         let mut qb = QueryBuilder::new(format!(
@@ -238,6 +248,13 @@ impl Conn<'_> {
         ));
         qb.push_bind(tenant)
             .push(" AND e.left_at IS NOT NULL AND e.to_stage_id IS NOT NULL");
+        if matches!(scope, RecordScope::Limited { .. }) && self.backend() == Backend::Sqlite {
+            qb.push(
+                " AND EXISTS (SELECT 1 FROM deals d WHERE d.tenant_id = e.tenant_id AND d.id = e.deal_id",
+            )
+            .push_scope("d", scope, self.backend())
+            .push(")");
+        }
         push_range(&mut qb, "e.left_at", range);
         qb.push(" GROUP BY e.to_stage_id");
         let rows: Vec<(Uuid, i64, f64)> = qb.build_query_as().fetch_all(&mut *self).await?;
@@ -256,6 +273,7 @@ impl Conn<'_> {
         &mut self,
         tenant: Uuid,
         range: KpiRange,
+        scope: &RecordScope,
     ) -> Result<Vec<ForecastRow>> {
         let month = month_of(self.backend(), "d.expected_close");
         let mut qb = QueryBuilder::new(format!(
@@ -264,7 +282,8 @@ impl Conn<'_> {
              CAST(COALESCE(SUM(d.value_minor * d.probability), 0) AS BIGINT) AS value_x_prob FROM deals d WHERE d.tenant_id = "
         ));
         qb.push_bind(tenant)
-            .push(" AND d.status = 'open' AND d.expected_close IS NOT NULL");
+            .push(" AND d.status = 'open' AND d.expected_close IS NOT NULL")
+            .push_scope("d", scope, self.backend());
         if let Some(from) = range.from {
             qb.push(" AND d.expected_close >= ").push_bind(from);
         }
@@ -284,13 +303,14 @@ impl Conn<'_> {
         tenant: Uuid,
         range: KpiRange,
         by: GroupBy,
+        scope: &RecordScope,
     ) -> Result<Vec<(Option<Uuid>, DealCounts)>> {
         let col = by.column();
         let mut out: std::collections::BTreeMap<Option<Uuid>, DealCounts> = Default::default();
         let mut qb = QueryBuilder::new(format!(
             "SELECT l.{col}, COUNT(*) FROM leads l WHERE l.tenant_id = "
         ));
-        qb.push_bind(tenant);
+        qb.push_bind(tenant).push_scope("l", scope, self.backend());
         push_range(&mut qb, "l.created_at", range);
         qb.push(format!(" GROUP BY l.{col}"));
         let rows: Vec<(Option<Uuid>, i64)> = qb.build_query_as().fetch_all(&mut *self).await?;
@@ -300,7 +320,7 @@ impl Conn<'_> {
         let mut qb = QueryBuilder::new(format!(
             "SELECT d.{col}, COUNT(*) FROM deals d WHERE d.tenant_id = "
         ));
-        qb.push_bind(tenant);
+        qb.push_bind(tenant).push_scope("d", scope, self.backend());
         push_range(&mut qb, "d.created_at", range);
         qb.push(format!(" GROUP BY d.{col}"));
         let rows: Vec<(Option<Uuid>, i64)> = qb.build_query_as().fetch_all(&mut *self).await?;
@@ -312,7 +332,8 @@ impl Conn<'_> {
              WHERE d.tenant_id = "
         ));
         qb.push_bind(tenant)
-            .push(" AND d.status IN ('won', 'lost')");
+            .push(" AND d.status IN ('won', 'lost')")
+            .push_scope("d", scope, self.backend());
         push_range(&mut qb, "d.closed_at", range);
         qb.push(format!(" GROUP BY d.{col}, d.status"));
         let rows: Vec<(Option<Uuid>, String, i64, i64)> =

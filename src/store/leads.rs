@@ -7,7 +7,7 @@ use super::custom_fields::push_custom_filter;
 use super::sql::{like_escape, query, query_as, query_scalar, Conn, QueryBuilder};
 use super::Backend;
 use crate::model::{
-    search_key, Lead, LeadEvent, LeadListItem, LeadQuery, LeadSort, LeadStatus, Page,
+    search_key, Lead, LeadEvent, LeadListItem, LeadQuery, LeadSort, LeadStatus, Page, RecordScope,
 };
 use crate::Result;
 
@@ -35,8 +35,15 @@ const LEAD_COLUMNS: &str = "tenant_id, id, person_id, store_id, owner_id, status
      created_at, updated_at, created_by";
 
 /// Pushes the WHERE clause of a lead list query (shared by the page and its count).
-fn push_lead_filters(qb: &mut QueryBuilder, tenant: Uuid, q: &LeadQuery, backend: Backend) {
+fn push_lead_filters(
+    qb: &mut QueryBuilder,
+    tenant: Uuid,
+    q: &LeadQuery,
+    scope: &RecordScope,
+    backend: Backend,
+) {
     qb.push(" WHERE l.tenant_id = ").push_bind(tenant);
+    qb.push_scope("l", scope, backend);
     if let Some(search) = q.search.as_deref() {
         for term in search_terms(search) {
             let pattern = format!("%{}%", like_escape(&term));
@@ -251,8 +258,14 @@ impl Conn<'_> {
         self.index_lead(tenant, id).await
     }
 
-    /// One page of the Leads list (see [`LeadQuery`] for the filters).
-    pub async fn list_leads(&mut self, tenant: Uuid, q: &LeadQuery) -> Result<Page<LeadListItem>> {
+    /// One page of the Leads list (see [`LeadQuery`] for the filters),
+    /// within `scope` (see [`QueryBuilder::push_scope`]).
+    pub async fn list_leads(
+        &mut self,
+        tenant: Uuid,
+        q: &LeadQuery,
+        scope: &RecordScope,
+    ) -> Result<Page<LeadListItem>> {
         let backend = self.backend();
         // The count joins people only when the search needs it.
         let searching = q.search.as_deref().is_some_and(|s| !s.trim().is_empty());
@@ -264,7 +277,7 @@ impl Conn<'_> {
                 LEAD_COUNT_FROM
             }
         ));
-        push_lead_filters(&mut count, tenant, q, backend);
+        push_lead_filters(&mut count, tenant, q, scope, backend);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
 
         // The page's lead ids first (from the leads table and its
@@ -286,7 +299,7 @@ impl Conn<'_> {
         } else {
             LEAD_COUNT_FROM
         });
-        push_lead_filters(&mut qb, tenant, q, backend);
+        push_lead_filters(&mut qb, tenant, q, scope, backend);
         qb.push(order);
         // Literal numbers, not parameters: SQLite plans a bound LIMIT
         // as unbounded and sorts the whole table (57x slower at 100k).

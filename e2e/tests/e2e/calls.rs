@@ -102,6 +102,8 @@ async fn fake_jitsi() -> FakeJitsi {
                 seen.lock().unwrap().push(path.clone());
                 let (kind, body) = if path == "/external_api.js" {
                     ("application/javascript", FAKE_EXTERNAL_API.to_string())
+                } else if path == "/probe.js" {
+                    ("application/javascript", "window.__probe = 1;".to_string())
                 } else if let Some(query) = path.strip_prefix("/verify.js?") {
                     ("application/javascript", verify(query, &ok, &no))
                 } else {
@@ -294,7 +296,24 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
         }
         found.expect("the meeting window has a WebDriver handle")
     };
+    // The main window's policy refuses scripts from any server, the
+    // meeting server included; the meeting window takes them from the
+    // meeting server only.
+    let jitsi_script = format!("http://127.0.0.1:{}/probe.js", jitsi.port);
+    let elsewhere = "https://scripts.example.invalid/x.js";
+    assert_eq!(
+        script_from(c, &jitsi_script).await,
+        "refused",
+        "main window"
+    );
+    assert_eq!(script_from(c, elsewhere).await, "refused", "main window");
     c.switch_to_window(meeting).await.unwrap();
+    assert_eq!(script_from(c, elsewhere).await, "refused", "meeting window");
+    assert_eq!(
+        script_from(c, &jitsi_script).await,
+        "loaded",
+        "meeting window"
+    );
     for command in ["list_leads", "import_preview", "switch_user"] {
         let answer = try_invoke(c, command).await;
         assert!(
@@ -378,6 +397,27 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
 /// secret on this desk; a meeting then joins as moderator (the stand-in
 /// checks the token), the window shows who is in the call and for how
 /// long, and the customer's copied link carries a guest's token.
+/// Adds `<script src=…>` to the current window's page: "refused" when its
+/// content security policy blocks it, "loaded" when it ran, "failed"
+/// otherwise.
+async fn script_from(c: &Client, src: &str) -> String {
+    c.execute_async(
+        "const [src, done] = arguments; \
+         document.addEventListener('securitypolicyviolation', \
+           e => { if (e.blockedURI === src) done('refused'); }); \
+         const s = document.createElement('script'); s.src = src; \
+         s.onload = () => done('loaded'); \
+         s.onerror = () => setTimeout(() => done('failed'), 1000); \
+         document.head.appendChild(s);",
+        vec![src.into()],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
 async fn signed_meeting(c: &Client, jitsi: &FakeJitsi) {
     click(c, "#nav-settings").await;
     wait_js(
