@@ -53,6 +53,7 @@ command! {
 }
 
 mod desk;
+mod exports;
 mod meetings;
 mod updates;
 
@@ -96,6 +97,7 @@ command! {
     } -> m::BackupInfo
 }
 pub use desk::*;
+pub use exports::*;
 pub use meetings::*;
 pub use updates::*;
 
@@ -517,21 +519,6 @@ command! {
 }
 
 command! {
-    /// Asks where to save one KPI table as CSV and writes it; `None` if cancelled.
-    ExportKpiCsv = "export_kpi_csv" {
-        range: m::KpiRange,
-        table: m::KpiTable,
-    } -> Option<String>
-}
-
-command! {
-    /// Asks where to save the deals matching `filter` as CSV and writes them.
-    ExportDealsCsv = "export_deals_csv" {
-        filter: m::DealFilter,
-    } -> Option<String>
-}
-
-command! {
     /// Reads a deals CSV and proposes a mapping and date order.
     DealImportPreview = "deal_import_preview" {
         path: String,
@@ -605,13 +592,6 @@ command! {
         company: Uuid,
         person: Uuid,
     } -> m::CompanyCard
-}
-
-command! {
-    /// Exports the companies matching `query` as CSV (asks where).
-    ExportCompaniesCsv = "export_companies_csv" {
-        query: m::CompanyQuery,
-    } -> Option<String>
 }
 
 command! {
@@ -710,13 +690,6 @@ command! {
         entity_type: m::EntityType,
         id: Uuid,
     } -> m::CustomValues
-}
-
-command! {
-    /// Exports the leads matching `query` as CSV (asks where).
-    ExportLeadsCsv = "export_leads_csv" {
-        query: m::LeadQuery,
-    } -> Option<String>
 }
 
 command! {

@@ -22,6 +22,9 @@ use std::sync::{Arc, RwLock};
 
 use tauri::http::{header::CONTENT_SECURITY_POLICY, HeaderValue, Request, Response};
 
+/// A response of Banco's scheme, as Tauri hands it to the handler.
+pub type WebResponse = Response<Cow<'static, [u8]>>;
+
 /// The path of the meeting page among the UI's files.
 pub const MEETING_PAGE: &str = "/meeting/meeting.html";
 
@@ -110,7 +113,7 @@ pub fn policy_for(path: &str, base: &str, origins: &BTreeSet<String>) -> String 
 /// [`policy_for`]); every other response is left as Tauri made it.
 pub fn handler(
     origins: Arc<MeetingOrigins>,
-) -> impl Fn(Request<Vec<u8>>, &mut Response<Cow<'static, [u8]>>) + Send + Sync + 'static {
+) -> impl Fn(Request<Vec<u8>>, &mut WebResponse) + Send + Sync + 'static {
     move |request, response| {
         if request.uri().path() != MEETING_PAGE {
             return;

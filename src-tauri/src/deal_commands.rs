@@ -5,11 +5,11 @@ use std::sync::atomic::AtomicBool;
 
 use banco::services::{campaigns, deal_import, deals, export, kpi, pipelines, rules};
 use banco::wire::{self, Response};
-use banco::{Error, Result};
+use banco::Result;
 use tauri::{Emitter, State};
-use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::ImportProgress;
+use crate::record_commands::save_export;
 use crate::AppState;
 
 /// Pipelines with their stages.
@@ -241,56 +241,43 @@ pub async fn kpi_report(
     kpi::report(&db, &ctx, range).await
 }
 
-async fn save_csv(app: &tauri::AppHandle, file_name: &str, csv: String) -> Result<Option<String>> {
-    let Some(path) = app
-        .dialog()
-        .file()
-        .add_filter("CSV", &["csv"])
-        .set_file_name(file_name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    std::fs::write(&path, csv).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    Ok(Some(path.display().to_string()))
-}
-
-/// Asks where to save one KPI table as CSV and writes it; `None` if cancelled.
+/// Asks where to save one KPI table and writes it in the chosen format;
+/// `None` if cancelled.
 #[tauri::command]
 pub async fn export_kpi_csv(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     req: wire::ExportKpiCsv,
 ) -> Result<Response<wire::ExportKpiCsv>> {
-    let wire::ExportKpiCsv { range, table } = req;
+    let wire::ExportKpiCsv {
+        range,
+        table,
+        format,
+    } = req;
     let (db, ctx) = state.acting().await?;
-    let report = kpi::report(&db, &ctx, range).await?;
-    let csv = kpi::to_csv(&report, table)?;
+    let bytes = kpi::export(&db, &ctx, range, table, format).await?;
     let name = format!(
-        "banco-kpi-{}.csv",
+        "banco-kpi-{}",
         serde_json::to_value(table)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default()
     );
-    save_csv(&app, &name, csv).await
+    save_export(&app, &name, format, bytes).await
 }
 
-/// Asks where to save the deals matching `filter` as CSV and writes them.
+/// Asks where to save the deals matching `filter` and writes them in the
+/// chosen format.
 #[tauri::command]
 pub async fn export_deals_csv(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     req: wire::ExportDealsCsv,
 ) -> Result<Response<wire::ExportDealsCsv>> {
-    let wire::ExportDealsCsv { filter } = req;
+    let wire::ExportDealsCsv { filter, format } = req;
     let (db, ctx) = state.acting().await?;
-    let csv = export::deals_csv(&db, &ctx, &filter).await?;
-    save_csv(&app, "banco-deals.csv", csv).await
+    let bytes = export::deals(&db, &ctx, &filter, format).await?;
+    save_export(&app, "banco-trattative", format, bytes).await
 }
 
 /// Reads a deals CSV and proposes a mapping and date order.

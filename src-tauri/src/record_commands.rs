@@ -105,17 +105,17 @@ pub async fn unlink_contact(
     companies::unlink_contact(&db, &ctx, company, person).await
 }
 
-/// Exports the companies matching `query` as CSV (asks where).
+/// Exports the companies matching `query` in the chosen format (asks where).
 #[tauri::command]
 pub async fn export_companies_csv(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     req: wire::ExportCompaniesCsv,
 ) -> Result<Response<wire::ExportCompaniesCsv>> {
-    let wire::ExportCompaniesCsv { query } = req;
+    let wire::ExportCompaniesCsv { query, format } = req;
     let (db, ctx) = state.acting().await?;
-    let csv = companies::export_csv(&db, &ctx, &query).await?;
-    save_text(&app, "CSV", "csv", "banco-aziende.csv", csv).await
+    let bytes = companies::export(&db, &ctx, &query, format).await?;
+    save_export(&app, "banco-aziende", format, bytes).await
 }
 
 /// Adds a note to a record.
@@ -289,19 +289,17 @@ pub async fn custom_values(
     companies::custom_values(&db, &ctx, entity_type, id).await
 }
 
-/// Exports the leads matching `query` as CSV (asks where).
+/// Exports the leads matching `query` in the chosen format (asks where).
 #[tauri::command]
 pub async fn export_leads_csv(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     req: wire::ExportLeadsCsv,
 ) -> Result<Response<wire::ExportLeadsCsv>> {
-    let wire::ExportLeadsCsv { query } = req;
+    let wire::ExportLeadsCsv { query, format } = req;
     let (db, ctx) = state.acting().await?;
-    let items = banco::services::export::all_leads(&db, &ctx, &query).await?;
-    let keys = banco::services::custom_fields::custom_keys(&db, &ctx, EntityType::Lead).await?;
-    let csv = banco::services::export::leads_csv(&items, &keys)?;
-    save_text(&app, "CSV", "csv", "banco-lead.csv", csv).await
+    let bytes = banco::services::export::leads(&db, &ctx, &query, format).await?;
+    save_export(&app, "banco-lead", format, bytes).await
 }
 
 /// The search box.
@@ -461,6 +459,31 @@ pub(crate) async fn save_bytes(
             source,
         })?;
     Ok(Some(path.display().to_string()))
+}
+
+/// Asks where to save an export named `base` (no extension) in `format`,
+/// with that format's file filter, and writes it.
+pub(crate) async fn save_export(
+    app: &tauri::AppHandle,
+    base: &str,
+    format: banco::model::ExportFormat,
+    bytes: Vec<u8>,
+) -> Result<Option<String>> {
+    use banco::model::ExportFormat;
+    let extension = format.extension();
+    let filter = match format {
+        ExportFormat::Csv => "CSV",
+        ExportFormat::ExcelIt => "CSV (Excel)",
+        ExportFormat::Xlsx => "Excel",
+        ExportFormat::Json => "JSON",
+    };
+    save_bytes(
+        app,
+        Some((filter, &[extension])),
+        &format!("{base}.{extension}"),
+        bytes,
+    )
+    .await
 }
 
 async fn save_text(

@@ -105,6 +105,19 @@ pub fn national_format(e164: &str) -> String {
     national_format_in(e164, DEFAULT_REGION)
 }
 
+/// A phone as a spreadsheet cell shows it (`excel-it` and `xlsx`
+/// exports): national format for numbers of `region` (`333 123 4567`),
+/// otherwise the international format with `00` for `+`
+/// (`0044 20 7946 0958`), so that Excel reads it as text: no leading `+`
+/// (a formula) and spaces (not a number).
+pub fn phone_for_sheet(e164: &str, region: &str) -> String {
+    let shown = national_format_in(e164, region);
+    match shown.strip_prefix('+') {
+        Some(rest) => format!("00{rest}"),
+        None => shown,
+    }
+}
+
 fn national_format_in(e164: &str, region: &str) -> String {
     match PHONE_NUMBER_UTIL.parse(e164, None) {
         Ok(n) => {

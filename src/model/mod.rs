@@ -16,6 +16,7 @@ mod contact_rules;
 mod custom;
 mod deal;
 mod deal_update;
+mod export;
 mod field_error;
 mod import;
 mod interaction;
@@ -40,7 +41,8 @@ pub use company::{
 };
 pub use connection::{DeskConnection, ServerSettings, TlsMode};
 pub use contact::{
-    check_url, normalize_email, parse_region, phone_link_number, Email, Phone, DEFAULT_REGION,
+    check_url, normalize_email, parse_region, phone_for_sheet, phone_link_number, Email, Phone,
+    DEFAULT_REGION,
 };
 pub use contact_rules::{
     check_contact, parse_time_zone, CampaignCadence, ContactChannel, ContactPurpose,
@@ -60,6 +62,7 @@ pub use deal::{
     MAX_CONTRACT_MONTHS, MAX_DEAL_VALUE_MINOR, MAX_LINES, MAX_QUANTITY, MAX_UNIT_MINOR,
 };
 pub use deal_update::DealUpdate;
+pub use export::ExportFormat;
 pub use field_error::{check_name, FieldError, MAX_NAME_CHARS};
 pub use import::{
     check_deal_mapping, CompanyImportField, CompanyImportPreview, CompanyImportRequest, DateOrder,

@@ -3,11 +3,12 @@
 use uuid::Uuid;
 
 use super::custom_fields::fields_for;
+use super::sheet::{self, Cell, Place, Sheet};
 use super::{now, Ctx};
 use crate::model::{
     check_custom_values, check_person_tax_code, custom_text, Company, CompanyCard, CompanyInput,
     CompanyListItem, CompanyQuery, CustomField, CustomValues, DealFilter, DealQuery, DealSort,
-    EntityType, FieldError, LeadQuery, Page, PersonCard, PersonDetails,
+    EntityType, ExportFormat, FieldError, LeadQuery, Page, PersonCard, PersonDetails,
 };
 use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -185,12 +186,13 @@ pub async fn list(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<Page<CompanyLi
     with_conn!(db, |c| c.list_companies(ctx.tenant_id(), q).await)
 }
 
-/// Every company matching `q` (ignoring its paging) as CSV: the standard
-/// columns, then one column per active custom field (by its key). Store
-/// managers and admins only.
+/// Every company matching `q` (ignoring its paging) in `format` (JSON is
+/// refused): the standard columns, then one column per active custom field
+/// (by its key). Store managers and admins only.
 ///
-/// Errors: [`Error::Forbidden`] (`export_data`).
-pub async fn export_csv(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<String> {
+/// Errors: [`Error::Forbidden`] (`export_data`); [`Error::Validation`]
+/// `format` for JSON.
+pub async fn export(db: &Db, ctx: &Ctx, q: &CompanyQuery, format: ExportFormat) -> Result<Vec<u8>> {
     ctx.require_manager("export_data")?;
     let tenant = ctx.tenant_id();
     let defs: Vec<CustomField> = with_conn!(db, |c| fields_for(c, tenant, EntityType::Company)
@@ -198,25 +200,23 @@ pub async fn export_csv(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<String> 
     .into_iter()
     .filter(|f| !f.archived)
     .collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "id",
-        "name",
-        "kind",
-        "status",
-        "vat_number",
-        "office_location",
-        "sector",
-        "owner",
-        "tags",
-        "customer",
-        "created_at",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    header.extend(defs.iter().map(|d| d.key.clone()));
-    w.write_record(&header)?;
+    let mut sheet = Sheet::new(
+        "Aziende",
+        &[
+            ("id", "ID"),
+            ("name", "Nome"),
+            ("kind", "Tipo"),
+            ("status", "Stato"),
+            ("vat_number", "Partita IVA"),
+            ("office_location", "Sede"),
+            ("sector", "Settore"),
+            ("owner", "Titolare"),
+            ("tags", "Etichette"),
+            ("customer", "Cliente"),
+            ("created_at", "Creata il"),
+        ],
+    );
+    sheet.extend_columns(&defs.iter().map(|d| d.key.clone()).collect::<Vec<_>>());
     let mut query = q.clone();
     query.limit = 500;
     query.offset = 0;
@@ -224,33 +224,36 @@ pub async fn export_csv(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<String> 
         let page = with_conn!(db, |c| c.list_companies(tenant, &query).await)?;
         for i in &page.items {
             let mut row = vec![
-                i.id.to_string(),
-                i.name.clone(),
-                i.kind.to_string(),
-                i.status.to_string(),
-                i.vat_number.clone().unwrap_or_default(),
-                i.office_location.clone().unwrap_or_default(),
-                i.sector.clone().unwrap_or_default(),
-                i.owner_name.clone().unwrap_or_default(),
-                i.tags.join(", "),
-                i.is_customer.to_string(),
-                i.created_at.to_rfc3339(),
+                Cell::from(i.id.to_string()),
+                Cell::from(i.name.clone()),
+                Cell::from(i.kind.to_string()),
+                Cell::from(i.status.to_string()),
+                Cell::from(i.vat_number.clone()),
+                Cell::from(i.office_location.clone()),
+                Cell::from(i.sector.clone()),
+                Cell::from(i.owner_name.clone()),
+                Cell::from(i.tags.join(", ")),
+                Cell::Bool(i.is_customer),
+                Cell::Time(Some(i.created_at)),
             ];
             row.extend(
                 defs.iter()
-                    .map(|d| i.custom.get(&d.key).map(custom_text).unwrap_or_default()),
+                    .map(|d| Cell::from(i.custom.get(&d.key).map(custom_text).unwrap_or_default())),
             );
-            w.write_record(&row)?;
+            sheet.rows.push(row);
         }
         query.offset += page.items.len() as u32;
         if page.items.is_empty() || u64::from(query.offset) >= page.total {
             break;
         }
     }
-    let bytes = w.into_inner().map_err(|e| Error::Io {
-        path: "companies.csv".into(),
-        source: e.into_error(),
-    })?;
+    let place = Place::of(db, ctx).await?;
+    sheet::render(&sheet, format, &place)
+}
+
+/// [`export`] as plain CSV text. Errors: as [`export`].
+pub async fn export_csv(db: &Db, ctx: &Ctx, q: &CompanyQuery) -> Result<String> {
+    let bytes = export(db, ctx, q, ExportFormat::Csv).await?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

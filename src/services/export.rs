@@ -1,10 +1,12 @@
-//! Export of the Leads list as CSV or JSON and of the Deals list as CSV,
-//! each with its list's filters.
+//! Export of the Leads list (CSV, Excel (Italia), `.xlsx` or JSON) and of
+//! the Deals list (CSV, Excel (Italia) or `.xlsx`), each with its list's
+//! filters, written through [`super::sheet`].
 
 use super::custom_fields::custom_cells;
+use super::sheet::{self, Cell, Place, Sheet};
 use super::{deals, leads, Ctx};
 use crate::model::{
-    minor_to_decimal, DealFilter, DealQuery, EntityType, LeadListItem, LeadQuery, Phone,
+    DealFilter, DealQuery, EntityType, ExportFormat, LeadListItem, LeadQuery, Phone,
 };
 use crate::store::Db;
 use crate::{Error, Result};
@@ -41,31 +43,30 @@ pub fn leads_json(items: &[LeadListItem]) -> Result<String> {
     })
 }
 
-/// Leads as CSV with a header: `id, created_at, first_name, last_name,
-/// phone (E.164), phone_national, email, status, source_channel, interest,
-/// store, owner`, then one column per key of `custom` (the lead's custom
-/// fields, see [`super::custom_fields::custom_keys`]).
-pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "id",
-        "created_at",
-        "first_name",
-        "last_name",
-        "phone",
-        "phone_national",
-        "email",
-        "status",
-        "source_channel",
-        "interest",
-        "store",
-        "owner",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect();
-    header.extend(custom.iter().cloned());
-    w.write_record(&header)?;
+/// The Leads list as a [`Sheet`]: `id, created_at, first_name,
+/// last_name, phone (E.164), phone_national, email, status,
+/// source_channel, interest, store, owner`, then one column per key of
+/// `custom` (the lead's custom fields, see
+/// [`super::custom_fields::custom_keys`]).
+pub fn leads_sheet(items: &[LeadListItem], custom: &[String]) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Lead",
+        &[
+            ("id", "ID"),
+            ("created_at", "Creato il"),
+            ("first_name", "Nome"),
+            ("last_name", "Cognome"),
+            ("phone", "Telefono"),
+            ("phone_national", "Telefono (nazionale)"),
+            ("email", "E-mail"),
+            ("status", "Stato"),
+            ("source_channel", "Canale di provenienza"),
+            ("interest", "Interesse"),
+            ("store", "Negozio"),
+            ("owner", "Titolare"),
+        ],
+    );
+    sheet.extend_columns(custom);
     for l in items {
         let national = l
             .phone
@@ -73,66 +74,90 @@ pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
             .map(|p| Phone::from_e164_unchecked(p).national())
             .unwrap_or_default();
         let mut row = vec![
-            l.id.to_string(),
-            l.created_at.to_rfc3339(),
-            l.first_name.clone(),
-            l.last_name.clone(),
-            l.phone.clone().unwrap_or_default(),
-            national,
-            l.email.clone().unwrap_or_default(),
-            l.status.as_str().into(),
-            l.source_channel.as_str().into(),
-            l.interest.as_str().into(),
-            l.store_name.clone().unwrap_or_default(),
-            l.owner_name.clone().unwrap_or_default(),
+            Cell::from(l.id.to_string()),
+            Cell::Time(Some(l.created_at)),
+            Cell::from(l.first_name.clone()),
+            Cell::from(l.last_name.clone()),
+            Cell::Phone(l.phone.clone()),
+            Cell::from(national),
+            Cell::from(l.email.clone()),
+            Cell::from(l.status.as_str()),
+            Cell::from(l.source_channel.as_str()),
+            Cell::from(l.interest.as_str()),
+            Cell::from(l.store_name.clone()),
+            Cell::from(l.owner_name.clone()),
         ];
-        row.extend(custom_cells(custom, &l.custom));
-        w.write_record(&row)?;
+        row.extend(custom_cells(custom, &l.custom).into_iter().map(Cell::from));
+        sheet.rows.push(row);
     }
-    let bytes = w.into_inner().map_err(|e| Error::Io {
-        path: "csv".into(),
-        source: e.into_error(),
-    })?;
+    sheet
+}
+
+/// Leads as plain CSV ([`leads_sheet`], [`ExportFormat::Csv`]).
+pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
+    let place = Place {
+        time_zone: chrono_tz::UTC,
+        region: crate::model::DEFAULT_REGION.into(),
+    };
+    let bytes = sheet::render(&leads_sheet(items, custom), ExportFormat::Csv, &place)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Every deal matching `filter` (with `sort`) as CSV: a header row, then
-/// one row per deal; amounts as decimals in major units with `.` and the
-/// currency in its own column, dates as ISO 8601 (UTC); then one column
-/// per active custom field of deals (by key). Store managers and admins
-/// only.
+/// Every lead matching `query` in `format` (JSON: [`leads_json`]). Store
+/// managers and admins, over the leads they may see.
 ///
 /// Errors: [`Error::Forbidden`] (`export_data`).
-pub async fn deals_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String> {
+pub async fn leads(db: &Db, ctx: &Ctx, query: &LeadQuery, format: ExportFormat) -> Result<Vec<u8>> {
+    let items = all_leads(db, ctx, query).await?;
+    if format == ExportFormat::Json {
+        return Ok(leads_json(&items)?.into_bytes());
+    }
+    let custom = super::custom_fields::custom_keys(db, ctx, EntityType::Lead).await?;
+    let place = Place::of(db, ctx).await?;
+    sheet::render(&leads_sheet(&items, &custom), format, &place)
+}
+
+/// Every deal matching `filter` in `format` (JSON is refused): a header
+/// row, then one row per deal; in plain CSV amounts are decimals in major
+/// units with `.` and the currency in its own column, dates ISO 8601 and
+/// times RFC 3339 (UTC); then one column per active custom field of deals
+/// (by key). Store managers and admins only, over the deals they may see.
+///
+/// Errors: [`Error::Forbidden`] (`export_data`); [`Error::Validation`]
+/// `format` for JSON.
+pub async fn deals(
+    db: &Db,
+    ctx: &Ctx,
+    filter: &DealFilter,
+    format: ExportFormat,
+) -> Result<Vec<u8>> {
     ctx.require_manager("export_data")?;
     let custom = super::custom_fields::custom_keys(db, ctx, EntityType::Deal).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "id",
-        "title",
-        "pipeline",
-        "stage",
-        "status",
-        "person",
-        "company",
-        "owner",
-        "store",
-        "campaign",
-        "source_channel",
-        "currency",
-        "one_off",
-        "monthly",
-        "value",
-        "probability",
-        "expected_close",
-        "created_at",
-        "closed_at",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect();
-    header.extend(custom.iter().cloned());
-    w.write_record(&header)?;
+    let mut sheet = Sheet::new(
+        "Trattative",
+        &[
+            ("id", "ID"),
+            ("title", "Titolo"),
+            ("pipeline", "Pipeline"),
+            ("stage", "Fase"),
+            ("status", "Stato"),
+            ("person", "Persona"),
+            ("company", "Azienda"),
+            ("owner", "Titolare"),
+            ("store", "Negozio"),
+            ("campaign", "Campagna"),
+            ("source_channel", "Canale di provenienza"),
+            ("currency", "Valuta"),
+            ("one_off", "Una tantum"),
+            ("monthly", "Mensile"),
+            ("value", "Valore"),
+            ("probability", "Probabilità %"),
+            ("expected_close", "Chiusura prevista"),
+            ("created_at", "Creata il"),
+            ("closed_at", "Chiusa il"),
+        ],
+    );
+    sheet.extend_columns(&custom);
     let mut query = DealQuery {
         filter: filter.clone(),
         limit: 500,
@@ -143,40 +168,42 @@ pub async fn deals_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String
         let n = page.items.len() as u64;
         for d in page.items {
             let mut row = vec![
-                d.card.id.to_string(),
-                d.card.title,
-                d.pipeline_name,
-                d.stage_name,
-                d.status.as_str().to_string(),
-                d.card.person_name.unwrap_or_default(),
-                d.card.company_name.unwrap_or_default(),
-                d.card.owner_name.unwrap_or_default(),
-                d.store_name.unwrap_or_default(),
-                d.campaign_name.unwrap_or_default(),
-                d.source_channel.as_str().to_string(),
-                ctx.tenant.currency.clone(),
-                minor_to_decimal(d.one_off_minor),
-                minor_to_decimal(d.card.monthly_minor),
-                minor_to_decimal(d.card.value_minor),
-                d.card.probability.to_string(),
-                d.card
-                    .expected_close
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                d.created_at.to_rfc3339(),
-                d.closed_at.map(|x| x.to_rfc3339()).unwrap_or_default(),
+                Cell::from(d.card.id.to_string()),
+                Cell::from(d.card.title),
+                Cell::from(d.pipeline_name),
+                Cell::from(d.stage_name),
+                Cell::from(d.status.as_str()),
+                Cell::from(d.card.person_name),
+                Cell::from(d.card.company_name),
+                Cell::from(d.card.owner_name),
+                Cell::from(d.store_name),
+                Cell::from(d.campaign_name),
+                Cell::from(d.source_channel.as_str()),
+                Cell::from(ctx.tenant.currency.clone()),
+                Cell::Money(Some(d.one_off_minor)),
+                Cell::Money(Some(d.card.monthly_minor)),
+                Cell::Money(Some(d.card.value_minor)),
+                Cell::Int(i64::from(d.card.probability)),
+                Cell::Date(d.card.expected_close),
+                Cell::Time(Some(d.created_at)),
+                Cell::Time(d.closed_at),
             ];
-            row.extend(custom_cells(&custom, &d.custom));
-            w.write_record(&row)?;
+            row.extend(custom_cells(&custom, &d.custom).into_iter().map(Cell::from));
+            sheet.rows.push(row);
         }
         if n < query.limit {
             break;
         }
         query.offset += n;
     }
-    let bytes = w.into_inner().map_err(|e| Error::Io {
-        path: "(deals export)".into(),
-        source: e.into_error(),
-    })?;
+    let place = Place::of(db, ctx).await?;
+    sheet::render(&sheet, format, &place)
+}
+
+/// [`deals`] as plain CSV text.
+///
+/// Errors: as [`deals`].
+pub async fn deals_csv(db: &Db, ctx: &Ctx, filter: &DealFilter) -> Result<String> {
+    let bytes = deals(db, ctx, filter, ExportFormat::Csv).await?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

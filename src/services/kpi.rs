@@ -23,10 +23,11 @@
 
 use uuid::Uuid;
 
+use super::sheet::{self, Cell, Place, Sheet};
 use super::Ctx;
 use crate::model::{
-    cost_per_lead, div_round, minor_to_decimal, rate, weighted, win_rate, CampaignKpi,
-    ForecastMonth, GroupKpi, KpiRange, KpiReport, KpiTable, PipelineKpi, StageDays,
+    cost_per_lead, div_round, rate, weighted, win_rate, CampaignKpi, ExportFormat, ForecastMonth,
+    GroupKpi, KpiRange, KpiReport, KpiTable, PipelineKpi, StageDays,
 };
 use crate::store::{Conn, Db, DealCounts, GroupBy};
 use crate::{with_conn, Error, Result};
@@ -177,12 +178,170 @@ async fn report_in(c: &mut Conn<'_>, ctx: &Ctx, range: KpiRange) -> Result<KpiRe
     })
 }
 
-fn opt_rate(r: Option<f64>) -> String {
-    r.map(|r| format!("{r:.4}")).unwrap_or_default()
+/// One KPI table of `range` in `format` (JSON is refused), over the
+/// records the acting user may see.
+///
+/// Errors: as [`report`]; [`Error::Validation`] `format` for JSON.
+pub async fn export(
+    db: &Db,
+    ctx: &Ctx,
+    range: KpiRange,
+    table: KpiTable,
+    format: ExportFormat,
+) -> Result<Vec<u8>> {
+    let report = report(db, ctx, range).await?;
+    let place = Place::of(db, ctx).await?;
+    sheet::render(&to_sheet(&report, table), format, &place)
 }
 
-fn opt_money(m: Option<i64>) -> String {
-    m.map(minor_to_decimal).unwrap_or_default()
+/// One table of a report as a [`Sheet`] (see [`to_csv`] for the plain
+/// CSV's conventions).
+pub fn to_sheet(report: &KpiReport, table: KpiTable) -> Sheet {
+    let cur = || Cell::from(report.currency.as_str());
+    let count = |n: u64| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    match table {
+        KpiTable::Campaigns => {
+            let mut s = Sheet::new(
+                "Campagne",
+                &[
+                    ("campaign", "Campagna"),
+                    ("leads", "Lead"),
+                    ("cost", "Costo"),
+                    ("cost_per_lead", "Costo per lead"),
+                    ("converted_leads", "Lead convertiti"),
+                    ("conversion_rate", "Tasso di conversione"),
+                    ("won_deals", "Trattative vinte"),
+                    ("won_revenue", "Ricavi vinti"),
+                    ("currency", "Valuta"),
+                ],
+            );
+            for k in &report.campaigns {
+                s.rows.push(vec![
+                    Cell::from(k.name.clone()),
+                    count(k.leads),
+                    Cell::Money(Some(k.cost_minor)),
+                    Cell::Money(k.cost_per_lead_minor),
+                    count(k.converted_leads),
+                    Cell::Rate(k.conversion_rate),
+                    count(k.won_deals),
+                    Cell::Money(Some(k.won_revenue_minor)),
+                    cur(),
+                ]);
+            }
+            s
+        }
+        KpiTable::Pipelines => {
+            let mut s = Sheet::new(
+                "Pipeline",
+                &[
+                    ("pipeline", "Pipeline"),
+                    ("open", "Aperte"),
+                    ("won", "Vinte"),
+                    ("lost", "Perse"),
+                    ("win_rate", "Tasso di vittoria"),
+                    ("avg_days_to_close", "Giorni medi alla chiusura"),
+                    ("avg_won_value", "Valore medio vinto"),
+                    ("won_revenue", "Ricavi vinti"),
+                    ("currency", "Valuta"),
+                ],
+            );
+            for k in &report.pipelines {
+                s.rows.push(vec![
+                    Cell::from(k.name.clone()),
+                    count(k.open),
+                    count(k.won),
+                    count(k.lost),
+                    Cell::Rate(k.win_rate),
+                    Cell::Number(k.avg_days_to_close, 2),
+                    Cell::Money(k.avg_won_value_minor),
+                    Cell::Money(Some(k.won_revenue_minor)),
+                    cur(),
+                ]);
+            }
+            s
+        }
+        KpiTable::Stages => {
+            let mut s = Sheet::new(
+                "Fasi",
+                &[
+                    ("pipeline", "Pipeline"),
+                    ("stage", "Fase"),
+                    ("stays", "Passaggi"),
+                    ("avg_days", "Giorni medi"),
+                ],
+            );
+            for k in &report.pipelines {
+                for st in &k.stage_days {
+                    s.rows.push(vec![
+                        Cell::from(k.name.clone()),
+                        Cell::from(st.name.clone()),
+                        count(st.stays),
+                        Cell::Number(st.avg_days, 2),
+                    ]);
+                }
+            }
+            s
+        }
+        KpiTable::Forecast => {
+            let mut s = Sheet::new(
+                "Previsione",
+                &[
+                    ("pipeline", "Pipeline"),
+                    ("month", "Mese"),
+                    ("deals", "Trattative"),
+                    ("value", "Valore"),
+                    ("weighted", "Valore ponderato"),
+                    ("currency", "Valuta"),
+                ],
+            );
+            for k in &report.pipelines {
+                for f in &k.forecast {
+                    s.rows.push(vec![
+                        Cell::from(k.name.clone()),
+                        Cell::from(f.month.clone()),
+                        count(f.deals),
+                        Cell::Money(Some(f.value_minor)),
+                        Cell::Money(Some(f.weighted_minor)),
+                        cur(),
+                    ]);
+                }
+            }
+            s
+        }
+        KpiTable::Stores | KpiTable::Owners => {
+            let (name, key, label, rows) = if table == KpiTable::Stores {
+                ("Negozi", "store", "Negozio", &report.stores)
+            } else {
+                ("Titolari", "owner", "Titolare", &report.owners)
+            };
+            let mut s = Sheet::new(
+                name,
+                &[
+                    (key, label),
+                    ("leads", "Lead"),
+                    ("deals_opened", "Trattative aperte"),
+                    ("won", "Vinte"),
+                    ("lost", "Perse"),
+                    ("win_rate", "Tasso di vittoria"),
+                    ("won_revenue", "Ricavi vinti"),
+                    ("currency", "Valuta"),
+                ],
+            );
+            for k in rows {
+                s.rows.push(vec![
+                    Cell::from(k.name.clone()),
+                    count(k.leads),
+                    count(k.deals_opened),
+                    count(k.won),
+                    count(k.lost),
+                    Cell::Rate(k.win_rate),
+                    Cell::Money(Some(k.won_revenue_minor)),
+                    cur(),
+                ]);
+            }
+            s
+        }
+    }
 }
 
 /// One table of a report as CSV (header row first). Amounts are decimals in
@@ -190,126 +349,10 @@ fn opt_money(m: Option<i64>) -> String {
 /// decimals; empty cells mean "not defined" (e.g. a win rate with nothing
 /// closed).
 pub fn to_csv(report: &KpiReport, table: KpiTable) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let cur = report.currency.as_str();
-    match table {
-        KpiTable::Campaigns => {
-            w.write_record([
-                "campaign",
-                "leads",
-                "cost",
-                "cost_per_lead",
-                "converted_leads",
-                "conversion_rate",
-                "won_deals",
-                "won_revenue",
-                "currency",
-            ])?;
-            for k in &report.campaigns {
-                w.write_record([
-                    k.name.clone(),
-                    k.leads.to_string(),
-                    minor_to_decimal(k.cost_minor),
-                    opt_money(k.cost_per_lead_minor),
-                    k.converted_leads.to_string(),
-                    opt_rate(k.conversion_rate),
-                    k.won_deals.to_string(),
-                    minor_to_decimal(k.won_revenue_minor),
-                    cur.to_string(),
-                ])?;
-            }
-        }
-        KpiTable::Pipelines => {
-            w.write_record([
-                "pipeline",
-                "open",
-                "won",
-                "lost",
-                "win_rate",
-                "avg_days_to_close",
-                "avg_won_value",
-                "won_revenue",
-                "currency",
-            ])?;
-            for k in &report.pipelines {
-                w.write_record([
-                    k.name.clone(),
-                    k.open.to_string(),
-                    k.won.to_string(),
-                    k.lost.to_string(),
-                    opt_rate(k.win_rate),
-                    k.avg_days_to_close
-                        .map(|d| format!("{d:.2}"))
-                        .unwrap_or_default(),
-                    opt_money(k.avg_won_value_minor),
-                    minor_to_decimal(k.won_revenue_minor),
-                    cur.to_string(),
-                ])?;
-            }
-        }
-        KpiTable::Stages => {
-            w.write_record(["pipeline", "stage", "stays", "avg_days"])?;
-            for k in &report.pipelines {
-                for s in &k.stage_days {
-                    w.write_record([
-                        k.name.clone(),
-                        s.name.clone(),
-                        s.stays.to_string(),
-                        s.avg_days.map(|d| format!("{d:.2}")).unwrap_or_default(),
-                    ])?;
-                }
-            }
-        }
-        KpiTable::Forecast => {
-            w.write_record([
-                "pipeline", "month", "deals", "value", "weighted", "currency",
-            ])?;
-            for k in &report.pipelines {
-                for f in &k.forecast {
-                    w.write_record([
-                        k.name.clone(),
-                        f.month.clone(),
-                        f.deals.to_string(),
-                        minor_to_decimal(f.value_minor),
-                        minor_to_decimal(f.weighted_minor),
-                        cur.to_string(),
-                    ])?;
-                }
-            }
-        }
-        KpiTable::Stores | KpiTable::Owners => {
-            let (label, rows) = if table == KpiTable::Stores {
-                ("store", &report.stores)
-            } else {
-                ("owner", &report.owners)
-            };
-            w.write_record([
-                label,
-                "leads",
-                "deals_opened",
-                "won",
-                "lost",
-                "win_rate",
-                "won_revenue",
-                "currency",
-            ])?;
-            for k in rows {
-                w.write_record([
-                    k.name.clone(),
-                    k.leads.to_string(),
-                    k.deals_opened.to_string(),
-                    k.won.to_string(),
-                    k.lost.to_string(),
-                    opt_rate(k.win_rate),
-                    minor_to_decimal(k.won_revenue_minor),
-                    cur.to_string(),
-                ])?;
-            }
-        }
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Io {
-        path: "(kpi export)".into(),
-        source: e.into_error(),
-    })?;
+    let place = Place {
+        time_zone: chrono_tz::UTC,
+        region: crate::model::DEFAULT_REGION.into(),
+    };
+    let bytes = sheet::render(&to_sheet(report, table), ExportFormat::Csv, &place)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -39,6 +39,7 @@ pub mod rules;
 pub mod search;
 pub mod search_index;
 pub mod seed;
+pub mod sheet;
 pub mod sign_in;
 pub mod staff;
 pub mod updates;

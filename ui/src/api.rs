@@ -64,11 +64,13 @@ async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R,
 }
 
 mod desk;
+mod exports;
 mod import;
 mod outbox;
 mod panics;
 mod upkeep;
 pub use desk::*;
+pub use exports::*;
 pub use import::*;
 pub use outbox::*;
 pub use panics::fail_waiting_calls;
@@ -267,16 +269,6 @@ pub async fn cross_sell(id: Uuid) -> Result<CaptureLead, ErrorPayload> {
 pub async fn kpi_report(range: &KpiRange) -> Result<KpiReport, ErrorPayload> {
     invoke(wire::KpiReport { range: *range }).await
 }
-pub async fn export_kpi_csv(
-    range: &KpiRange,
-    table: banco::model::KpiTable,
-) -> Result<Option<String>, ErrorPayload> {
-    invoke(wire::ExportKpiCsv {
-        range: *range,
-        table,
-    })
-    .await
-}
 pub async fn deal_import_preview(
     path: &str,
 ) -> Result<banco::model::DealImportPreview, ErrorPayload> {
@@ -290,12 +282,6 @@ pub async fn deal_import_run(
 ) -> Result<ImportReport, ErrorPayload> {
     invoke(wire::DealImportRun {
         request: request.clone(),
-    })
-    .await
-}
-pub async fn export_deals_csv(filter: &DealFilter) -> Result<Option<String>, ErrorPayload> {
-    invoke(wire::ExportDealsCsv {
-        filter: filter.clone(),
     })
     .await
 }
@@ -409,12 +395,6 @@ pub async fn link_contact(
 }
 pub async fn unlink_contact(company: Uuid, person: Uuid) -> Result<CompanyCard, ErrorPayload> {
     invoke(wire::UnlinkContact { company, person }).await
-}
-pub async fn export_companies_csv(query: &CompanyQuery) -> Result<Option<String>, ErrorPayload> {
-    invoke(wire::ExportCompaniesCsv {
-        query: query.clone(),
-    })
-    .await
 }
 pub async fn add_record_note(
     entity_type: EntityType,
@@ -566,12 +546,6 @@ pub async fn set_custom_values(
         entity_type,
         id,
         values: values.clone(),
-    })
-    .await
-}
-pub async fn export_leads_csv(query: &LeadQuery) -> Result<Option<String>, ErrorPayload> {
-    invoke(wire::ExportLeadsCsv {
-        query: query.clone(),
     })
     .await
 }

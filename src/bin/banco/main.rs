@@ -304,9 +304,11 @@ struct Filters {
 #[derive(Subcommand)]
 enum ExportWhat {
     /// Every lead matching the filters.
+    /// `--format excel-it` is a CSV Italian Excel opens as a table,
+    /// `xlsx` a workbook.
     Leads {
-        #[arg(long, value_enum, default_value_t = Format::Csv)]
-        format: Format,
+        #[arg(long, default_value = "csv", value_parser = export_format)]
+        format: banco::model::ExportFormat,
         #[command(flatten)]
         filters: Filters,
         /// Write here instead of standard output.
@@ -502,6 +504,12 @@ fn apply_maps<F>(
     Ok(())
 }
 
+/// `--format` of an export: `csv`, `excel-it`, `xlsx` or `json`.
+fn export_format(s: &str) -> std::result::Result<banco::model::ExportFormat, String> {
+    s.parse()
+        .map_err(|_| format!("{s}: not one of csv, excel-it, xlsx, json"))
+}
+
 fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
     match path {
         Some(p) => std::fs::write(p, text).map_err(|source| Error::Io {
@@ -631,15 +639,21 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
                     output,
                 },
         } => {
-            let items = export::all_leads(db, ctx, &query_from(&filters, 0, 0)?).await?;
-            let text = match format {
-                Format::Json => export::leads_json(&items)?,
-                Format::Csv | Format::Table => export::leads_csv(
-                    &items,
-                    &custom_fields::custom_keys(db, ctx, banco::model::EntityType::Lead).await?,
-                )?,
-            };
-            write_out(output.as_ref(), &text)
+            let bytes = export::leads(db, ctx, &query_from(&filters, 0, 0)?, format).await?;
+            match output {
+                Some(p) => std::fs::write(&p, bytes).map_err(|source| Error::Io {
+                    path: p.display().to_string(),
+                    source,
+                }),
+                None => {
+                    std::io::Write::write_all(&mut std::io::stdout(), &bytes).map_err(|source| {
+                        Error::Io {
+                            path: "(standard output)".into(),
+                            source,
+                        }
+                    })
+                }
+            }
         }
         Command::Export {
             what:

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::records::CompanyForm;
 use crate::i18n::{error_text, field_label, tr, tr_with};
 use crate::widgets::custom_fields::use_custom_fields;
+use crate::widgets::export::ExportFormatPicker;
 use crate::{api, Shared};
 
 const PAGE_SIZE: u32 = 50;
@@ -26,6 +27,7 @@ pub fn companies() -> Html {
     let page = use_state(|| None::<Page<CompanyListItem>>);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
+    let export_format = use_state(|| banco::model::ExportFormat::ExcelIt);
     let creating = use_state(|| false);
     let defs = use_custom_fields(EntityType::Company);
     {
@@ -83,11 +85,12 @@ pub fn companies() -> Html {
         })
     };
     let on_export = {
-        let (query, notice, error) = (query.clone(), notice.clone(), error.clone());
+        let (query, notice, error, format) =
+            (query.clone(), notice.clone(), error.clone(), *export_format);
         Callback::from(move |_| {
             let (q, notice, error) = ((*query).clone(), notice.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api::export_companies_csv(&q).await {
+                match api::export_companies_csv(&q, format).await {
                     Ok(Some(p)) => notice.set(Some(tr_with("import.saved_to", [("path", p)]))),
                     Ok(None) => {}
                     Err(e) => error.set(Some(error_text(&e))),
@@ -139,7 +142,7 @@ pub fn companies() -> Html {
                 <crate::widgets::custom_fields::CustomFilter entity_type={EntityType::Company}
                     on_change={{ let query = query.clone(); Callback::from(move |c: Vec<(String, String)>| { let mut q = (*query).clone(); q.custom = c; q.offset = 0; query.set(q) }) }} />
                 <span class="spacer"></span>
-                { if shared.can_manage() { html! { <button class="secondary" id="companies-export" onclick={on_export}>{ tr("companies.export") }</button> } } else { html! {} } }
+                { if shared.can_manage() { html! { <><ExportFormatPicker id="companies-export-format" format={export_format.clone()} /><button class="secondary" id="companies-export" onclick={on_export}>{ tr("companies.export") }</button></> } } else { html! {} } }
             </div>
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             { notice.as_ref().map(|e| html!{ <div class="banner ok" role="status">{ e }</div> }) }

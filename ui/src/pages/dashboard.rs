@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::format::{money, number};
 use crate::i18n::{error_text, tr, tr_with};
+use crate::widgets::export::ExportFormatPicker;
 use crate::{api, Shared};
 
 fn percent(r: Option<f64>, lang: &str) -> String {
@@ -86,6 +87,7 @@ pub fn dashboard() -> Html {
     let report = use_state(|| None::<KpiReport>);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
+    let export_format = use_state(|| banco::model::ExportFormat::ExcelIt);
     {
         let (report, error) = (report.clone(), error.clone());
         use_effect_with(*range, move |r| {
@@ -116,7 +118,8 @@ pub fn dashboard() -> Html {
         })
     };
     let export = |table: &'static str| {
-        let (range, notice, error) = (range.clone(), notice.clone(), error.clone());
+        let (range, notice, error, format) =
+            (range.clone(), notice.clone(), error.clone(), *export_format);
         Callback::from(move |_| {
             let (r, notice, error) = (*range, notice.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -124,7 +127,7 @@ pub fn dashboard() -> Html {
                 let Ok(table) = table.parse::<banco::model::KpiTable>() else {
                     return;
                 };
-                match api::export_kpi_csv(&r, table).await {
+                match api::export_kpi_csv(&r, table, format).await {
                     Ok(Some(path)) => notice.set(Some(tr_with("deals.exported", [("path", path)]))),
                     Ok(None) => {}
                     Err(e) => error.set(Some(error_text(&e))),
@@ -226,6 +229,7 @@ pub fn dashboard() -> Html {
             <div class="filters">
                 <label>{ tr("kpi.from") }<input type="date" id="kpi-from" value={range.from.map(|d| d.to_string()).unwrap_or_default()} onchange={on_date(true)} /></label>
                 <label>{ tr("kpi.to") }<input type="date" id="kpi-to" value={range.to.map(|d| d.to_string()).unwrap_or_default()} onchange={on_date(false)} /></label>
+                <label>{ tr("export.format") }<ExportFormatPicker id="kpi-export-format" format={export_format.clone()} /></label>
                 <p class="muted">{ tr("kpi.formulas") }</p>
             </div>
             { body }

@@ -18,6 +18,7 @@ use yew::prelude::*;
 
 use crate::format::{local_time, money};
 use crate::i18n::{error_text, tr, tr_with};
+use crate::widgets::export::ExportFormatPicker;
 use crate::widgets::form::select_value;
 use crate::{api, Shared};
 
@@ -64,6 +65,7 @@ pub fn deals() -> Html {
     let detail = use_state(|| None::<DealDetail>);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
+    let export_format = use_state(|| banco::model::ExportFormat::ExcelIt);
     let generation = use_state(|| 0u32);
     let editing = use_state(|| false);
     let per_column = use_state(|| CARDS_PER_COLUMN);
@@ -257,11 +259,16 @@ pub fn deals() -> Html {
     let on_from = date_filter(|f, d| f.expected_from = d);
     let on_to = date_filter(|f, d| f.expected_to = d);
     let on_export = {
-        let (filter, notice, error) = (filter.clone(), notice.clone(), error.clone());
+        let (filter, notice, error, format) = (
+            filter.clone(),
+            notice.clone(),
+            error.clone(),
+            *export_format,
+        );
         Callback::from(move |_| {
             let (f, notice, error) = ((*filter).clone(), notice.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api::export_deals_csv(&f).await {
+                match api::export_deals_csv(&f, format).await {
                     Ok(Some(path)) => notice.set(Some(tr_with("deals.exported", [("path", path)]))),
                     Ok(None) => {}
                     Err(e) => error.set(Some(error_text(&e))),
@@ -321,7 +328,7 @@ pub fn deals() -> Html {
                 onclick={{ let view = view.clone(); Callback::from(move |_| view.set(View::Board)) }}>{ tr("deals.board") }</button>
             <button id="view-list" class={classes!((*view == View::List).then_some("active"))}
                 onclick={{ let view = view.clone(); Callback::from(move |_| view.set(View::List)) }}>{ tr("deals.list") }</button>
-            { if shared.can_manage() { html! { <button id="deals-export" onclick={on_export}>{ tr("deals.export_csv") }</button> } } else { html! {} } }
+            { if shared.can_manage() { html! { <><ExportFormatPicker id="deals-export-format" format={export_format.clone()} /><button id="deals-export" onclick={on_export}>{ tr("deals.export_csv") }</button></> } } else { html! {} } }
             <button id="deal-new" class="primary" onclick={{ let creating = creating.clone(); Callback::from(move |_| creating.set(true)) }}>{ tr("deals.new") }</button>
         </div>
     };

@@ -2,5 +2,6 @@
 
 pub mod custom_fields;
 pub mod diagnostics;
+pub mod export;
 pub mod form;
 pub mod import;

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::panel::LeadPanel;
 use crate::format::{local_time, phone_display};
 use crate::i18n::{error_text, tr, tr_with};
+use crate::widgets::export::ExportFormatPicker;
 use crate::{api, Shared};
 
 /// Rows per page.
@@ -70,6 +71,7 @@ pub fn leads() -> Html {
     let error = use_state(|| None::<String>);
     let selected = use_state(|| None::<Uuid>);
     let export_notice = use_state(|| None::<String>);
+    let export_format = use_state(|| banco::model::ExportFormat::ExcelIt);
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let search_ref = use_node_ref();
 
@@ -228,19 +230,21 @@ pub fn leads() -> Html {
                 </div>
                 <crate::widgets::custom_fields::CustomFilter entity_type={banco::model::EntityType::Lead}
                     on_change={{ let update = update.clone(); Callback::from(move |c: Vec<(String, String)>| update(Box::new(move |q: &mut LeadQuery| q.custom = c.clone()))) }} />
-                { if shared.can_manage() { html! { <button class="secondary" id="leads-export" onclick={{
-                    let (query, error, notice) = (list.query.clone(), error.clone(), export_notice.clone());
+                { if shared.can_manage() { html! { <>
+                <ExportFormatPicker id="leads-export-format" format={export_format.clone()} json={true} />
+                <button class="secondary" id="leads-export" onclick={{
+                    let (query, error, notice, format) = (list.query.clone(), error.clone(), export_notice.clone(), *export_format);
                     Callback::from(move |_| {
                         let (q, error, notice) = (query.clone(), error.clone(), notice.clone());
                         wasm_bindgen_futures::spawn_local(async move {
-                            match api::export_leads_csv(&q).await {
+                            match api::export_leads_csv(&q, format).await {
                                 Ok(Some(p)) => notice.set(Some(tr_with("import.saved_to", [("path", p)]))),
                                 Ok(None) => {}
                                 Err(e) => error.set(Some(error_text(&e))),
                             }
                         });
                     })
-                }}>{ tr("leads.export") }</button> } } else { html! {} } }
+                }}>{ tr("leads.export") }</button></> } } else { html! {} } }
             </div>
             { export_notice.as_ref().map(|n| html!{ <div class="banner ok" role="status">{ n }</div> }) }
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
