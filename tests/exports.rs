@@ -1,7 +1,8 @@
 //! Exports people can open (issue 15, item 6), on both backends: the
 //! Leads, Deals and Companies lists and the KPI tables as plain CSV, as CSV
 //! for Italian Excel and as `.xlsx`; a cell that could run as a formula is
-//! neutralised; exports are for managers.
+//! neutralised; exports are for managers and each is in the audit trail,
+//! which only admins read.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
@@ -9,7 +10,7 @@ mod common;
 use std::io::Read;
 
 use banco::model::*;
-use banco::services::{capture, companies, export, kpi};
+use banco::services::{audit, capture, companies, export, kpi};
 use banco::Error;
 use common::{staff_ctx, walk_in, TestDb};
 
@@ -148,6 +149,54 @@ store_test!(
         .await;
         assert!(matches!(json, Err(Error::Validation(_))), "{json:?}");
 
+        // Every export is in the audit trail, which admins read: who, what,
+        // in which format, how many rows; never the words typed in search.
+        let searched = LeadQuery {
+            search: Some("D'Amato".into()),
+            ..Default::default()
+        };
+        export::leads(&t.db, &t.ctx, &searched, ExportFormat::Csv)
+            .await
+            .unwrap();
+        let trail = audit::list(&t.db, &t.ctx, 100).await.unwrap();
+        let subjects: Vec<&str> = trail.iter().map(|e| e.subject.as_str()).collect();
+        for subject in ["leads", "companies", "deals", "kpi:pipelines"] {
+            assert!(subjects.contains(&subject), "{subjects:?}");
+        }
+        assert!(trail.iter().all(|e| e.action == "export"
+            && e.user_id == Some(t.ctx.user.id)
+            && e.user_name.as_deref() == Some(t.ctx.user.display_name.as_str())));
+        let newest = &trail[0];
+        assert_eq!(newest.subject, "leads");
+        let detail: serde_json::Value = serde_json::from_str(&newest.detail).unwrap();
+        assert_eq!(detail["format"], "csv");
+        assert_eq!(detail["rows"], 1);
+        assert_eq!(detail["filter"]["search"], true);
+        for e in &trail {
+            assert!(
+                !e.detail.contains("Amato") && !e.detail.contains("333"),
+                "{}",
+                e.detail
+            );
+        }
+
+        // Nobody changes or deletes the trail, an admin's own login
+        // included (a trigger on SQLite, no privilege on a chain server).
+        for sql in [
+            "UPDATE audit_events SET subject = 'x'",
+            "DELETE FROM audit_events",
+        ] {
+            let refused = match t.db.pool() {
+                banco::store::Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.is_err(),
+                banco::store::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.is_err(),
+            };
+            assert!(refused, "{sql} was allowed");
+        }
+        assert_eq!(
+            audit::list(&t.db, &t.ctx, 100).await.unwrap().len(),
+            trail.len()
+        );
+
         // Exports of records are for managers.
         let anna = staff_ctx(&t, "Anna Banco", Role::Staff).await;
         for result in [
@@ -167,5 +216,16 @@ store_test!(
                 result.map(|b| b.len())
             );
         }
+        let err = audit::list(&t.db, &anna, 10).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Forbidden {
+                    action: "read_audit",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 );

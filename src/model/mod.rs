@@ -7,6 +7,7 @@
 //! [`Interest`] and GDPR [`Consent`]s; its [`LeadStatus`] follows
 //! `new → in_progress → qualified → converted | disqualified`.
 
+mod audit;
 mod backup;
 mod capture;
 mod company;
@@ -33,6 +34,7 @@ mod tax_id;
 mod update;
 mod user;
 
+pub use audit::AuditEvent;
 pub use backup::BackupInfo;
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use company::{

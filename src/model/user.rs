@@ -35,7 +35,8 @@ impl Role {
             | "edit_meeting_server"
             | "set_meeting_key"
             | "edit_update_server"
-            | "merge_records_elsewhere" => "admin",
+            | "merge_records_elsewhere"
+            | "read_audit" => "admin",
             "edit_deal" | "change_lead_status" | "edit_note" => "owner",
             _ => "store_manager",
         }

@@ -248,7 +248,10 @@ pub async fn export(db: &Db, ctx: &Ctx, q: &CompanyQuery, format: ExportFormat) 
         }
     }
     let place = Place::of(db, ctx).await?;
-    sheet::render(&sheet, format, &place)
+    let bytes = sheet::render(&sheet, format, &place)?;
+    let filter = serde_json::to_value(q).unwrap_or_default();
+    super::audit::exported(db, ctx, "companies", format, sheet.rows.len(), filter).await?;
+    Ok(bytes)
 }
 
 /// [`export`] as plain CSV text. Errors: as [`export`].

@@ -104,17 +104,22 @@ pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
 }
 
 /// Every lead matching `query` in `format` (JSON: [`leads_json`]). Store
-/// managers and admins, over the leads they may see.
+/// managers and admins, over the leads they may see; written to the audit
+/// trail ([`super::audit::exported`]).
 ///
 /// Errors: [`Error::Forbidden`] (`export_data`).
 pub async fn leads(db: &Db, ctx: &Ctx, query: &LeadQuery, format: ExportFormat) -> Result<Vec<u8>> {
     let items = all_leads(db, ctx, query).await?;
-    if format == ExportFormat::Json {
-        return Ok(leads_json(&items)?.into_bytes());
-    }
-    let custom = super::custom_fields::custom_keys(db, ctx, EntityType::Lead).await?;
-    let place = Place::of(db, ctx).await?;
-    sheet::render(&leads_sheet(&items, &custom), format, &place)
+    let bytes = if format == ExportFormat::Json {
+        leads_json(&items)?.into_bytes()
+    } else {
+        let custom = super::custom_fields::custom_keys(db, ctx, EntityType::Lead).await?;
+        let place = Place::of(db, ctx).await?;
+        sheet::render(&leads_sheet(&items, &custom), format, &place)?
+    };
+    let filter = serde_json::to_value(query).unwrap_or_default();
+    super::audit::exported(db, ctx, "leads", format, items.len(), filter).await?;
+    Ok(bytes)
 }
 
 /// Every deal matching `filter` in `format` (JSON is refused): a header
@@ -197,7 +202,10 @@ pub async fn deals(
         query.offset += n;
     }
     let place = Place::of(db, ctx).await?;
-    sheet::render(&sheet, format, &place)
+    let bytes = sheet::render(&sheet, format, &place)?;
+    let filter = serde_json::to_value(filter).unwrap_or_default();
+    super::audit::exported(db, ctx, "deals", format, sheet.rows.len(), filter).await?;
+    Ok(bytes)
 }
 
 /// [`deals`] as plain CSV text.

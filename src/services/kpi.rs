@@ -191,7 +191,18 @@ pub async fn export(
 ) -> Result<Vec<u8>> {
     let report = report(db, ctx, range).await?;
     let place = Place::of(db, ctx).await?;
-    sheet::render(&to_sheet(&report, table), format, &place)
+    let sheet = to_sheet(&report, table);
+    let bytes = sheet::render(&sheet, format, &place)?;
+    let subject = format!(
+        "kpi:{}",
+        serde_json::to_value(table)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    );
+    let filter = serde_json::to_value(range).unwrap_or_default();
+    super::audit::exported(db, ctx, &subject, format, sheet.rows.len(), filter).await?;
+    Ok(bytes)
 }
 
 /// One table of a report as a [`Sheet`] (see [`to_csv`] for the plain

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod audit;
 pub mod backup;
 pub mod calls;
 pub mod campaigns;

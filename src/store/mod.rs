@@ -37,6 +37,7 @@ use sqlx::sqlite::{
 use crate::model::Password;
 use crate::{Error, Result};
 
+pub mod audit;
 pub mod backup;
 pub mod board;
 pub mod campaigns;

@@ -215,7 +215,9 @@ GRANT EXECUTE ON FUNCTION public.banco_people_like(uuid, text) TO banco_login;
 --               (or none);
 --      lead/deal/note/meeting child   as its parent row;
 --      entity   rows hanging on a record (notes, documents, calls,
---               reminders, meetings, timeline): as that record.
+--               reminders, meetings, timeline): as that record;
+--      audit    the audit trail: a login inserts rows signed by itself,
+--               an admin reads the tenant's, nobody changes or deletes.
 --    A table not named below is `tenant`.
 DO $$
 DECLARE
@@ -263,7 +265,8 @@ DECLARE
         "meeting_participants": "meeting",
         "notes": "entity", "documents": "entity", "record_events": "entity",
         "interactions": "entity", "reminders": "entity", "meetings": "entity",
-        "search_docs": "entity"
+        "search_docs": "entity",
+        "audit_events": "audit"
     }';
 BEGIN
     FOR tbl IN
@@ -313,6 +316,13 @@ BEGIN
                            tenant_ok, admin,
                            '((SELECT public.banco_role()) = ''store_manager'' AND role = ''staff'' AND (store_id IS NULL OR store_id = (SELECT public.banco_store()))) '
                            'OR ((SELECT public.banco_role()) = ''area_manager'' AND role IN (''staff'', ''store_manager'') AND (store_id IS NULL OR store_id = ANY ((SELECT public.banco_stores())::uuid[])))');
+        WHEN 'audit' THEN
+            -- Append-only: anyone signs their own rows, admins read them.
+            EXECUTE format('CREATE POLICY banco_read ON public.%I FOR SELECT TO banco_login USING (%s AND %s)',
+                           tbl, tenant_ok, admin);
+            EXECUTE format('CREATE POLICY banco_insert ON public.%I FOR INSERT TO banco_login WITH CHECK (%s AND %s)',
+                           tbl, tenant_ok, 'user_id = (SELECT public.banco_user())');
+            EXECUTE format('REVOKE UPDATE, DELETE ON public.%I FROM banco_login', tbl);
         WHEN 'store' THEN
             -- Read and change what one sees; write only into one's own store
             -- (or none): owning a record of another store is no licence to
