@@ -25,6 +25,20 @@ pub enum KpiTable {
     Owners,
 }
 
+impl KpiTable {
+    /// The table's name as `FromStr` reads it (`campaigns`, `pipelines`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiTable::Campaigns => "campaigns",
+            KpiTable::Pipelines => "pipelines",
+            KpiTable::Stages => "stages",
+            KpiTable::Forecast => "forecast",
+            KpiTable::Stores => "stores",
+            KpiTable::Owners => "owners",
+        }
+    }
+}
+
 impl std::str::FromStr for KpiTable {
     type Err = ();
     fn from_str(s: &str) -> std::result::Result<Self, ()> {

@@ -95,12 +95,7 @@ pub fn leads_sheet(items: &[LeadListItem], custom: &[String]) -> Sheet {
 
 /// Leads as plain CSV ([`leads_sheet`], [`ExportFormat::Csv`]).
 pub fn leads_csv(items: &[LeadListItem], custom: &[String]) -> Result<String> {
-    let place = Place {
-        time_zone: chrono_tz::UTC,
-        region: crate::model::DEFAULT_REGION.into(),
-    };
-    let bytes = sheet::render(&leads_sheet(items, custom), ExportFormat::Csv, &place)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    sheet::plain_csv(&leads_sheet(items, custom))
 }
 
 /// Every lead matching `query` in `format` (JSON: [`leads_json`]). Store

@@ -193,13 +193,7 @@ pub async fn export(
     let place = Place::of(db, ctx).await?;
     let sheet = to_sheet(&report, table);
     let bytes = sheet::render(&sheet, format, &place)?;
-    let subject = format!(
-        "kpi:{}",
-        serde_json::to_value(table)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    );
+    let subject = format!("kpi:{}", table.as_str());
     let filter = serde_json::to_value(range).unwrap_or_default();
     super::audit::exported(db, ctx, &subject, format, sheet.rows.len(), filter).await?;
     Ok(bytes)
@@ -360,10 +354,5 @@ pub fn to_sheet(report: &KpiReport, table: KpiTable) -> Sheet {
 /// decimals; empty cells mean "not defined" (e.g. a win rate with nothing
 /// closed).
 pub fn to_csv(report: &KpiReport, table: KpiTable) -> Result<String> {
-    let place = Place {
-        time_zone: chrono_tz::UTC,
-        region: crate::model::DEFAULT_REGION.into(),
-    };
-    let bytes = sheet::render(&to_sheet(report, table), ExportFormat::Csv, &place)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    sheet::plain_csv(&to_sheet(report, table))
 }

@@ -158,6 +158,13 @@ pub fn neutralise(text: &str) -> String {
     }
 }
 
+/// `sheet` as plain CSV text ([`ExportFormat::Csv`] needs no place: it
+/// writes UTC times and E.164 phones).
+pub fn plain_csv(sheet: &Sheet) -> Result<String> {
+    let bytes = csv_bytes(sheet, b',', false, plain_text)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Writes `sheet` in `format`. [`ExportFormat::Json`] is not a sheet
 /// format: the caller serialises its items.
 ///
