@@ -256,13 +256,7 @@ pub async fn export_kpi_csv(
     } = req;
     let (db, ctx) = state.acting().await?;
     let bytes = kpi::export(&db, &ctx, range, table, format).await?;
-    let name = format!(
-        "banco-kpi-{}",
-        serde_json::to_value(table)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    );
+    let name = format!("banco-kpi-{}", table.as_str());
     save_export(&app, &name, format, bytes).await
 }
 
