@@ -11,7 +11,8 @@
 //!
 //! Run: `scripts/bench.sh` (starts a throwaway Postgres), or `cargo bench`
 //! with `BANCO_BENCH_PG_URL` (or `BANCO_TEST_PG_URL`) naming a server where
-//! a database may be created. `--leads N` changes the data size.
+//! a database may be created. `--leads N` changes the data size;
+//! `--only row-security` runs only the chain server's row-security table.
 //! Prints a Markdown table; `BENCHMARKS.md` keeps the figures.
 
 #![allow(clippy::unwrap_used)]
@@ -424,16 +425,29 @@ async fn row_security(db: &Db, url: &str, rows: &mut Vec<Row>) {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n = common::arg(&args, "--leads", 100_000);
+    // `--only row-security`: only the chain server's staff-login-versus-
+    // superuser table, on freshly seeded data (for work on the policies).
+    let only_row_security = args
+        .windows(2)
+        .any(|w| w[0] == "--only" && w[1] == "row-security");
     let mut rows = Vec::new();
 
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::connect(&banco::store::sqlite_url_in(dir.path()))
-        .await
-        .unwrap();
-    bench("SQLite", db, n, &mut rows).await;
+    if !only_row_security {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&banco::store::sqlite_url_in(dir.path()))
+            .await
+            .unwrap();
+        bench("SQLite", db, n, &mut rows).await;
+    }
 
     if let Some((db, url)) = common::postgres_db_url().await {
-        bench("Postgres", db.clone(), n, &mut rows).await;
+        if only_row_security {
+            db.ready().await.unwrap();
+            let ctx = Ctx::load(&db, None).await.unwrap();
+            seed::seed(&db, &ctx, n, 42, |_, _| {}).await.unwrap();
+        } else {
+            bench("Postgres", db.clone(), n, &mut rows).await;
+        }
         row_security(&db, &url, &mut rows).await;
         db.close().await;
     }

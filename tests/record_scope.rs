@@ -362,3 +362,64 @@ sqlite_test!(
         assert!(deals::detail(&t.db, &t.ctx, north_deal.id).await.is_ok());
     }
 );
+
+sqlite_test!(
+    a_search_is_not_crowded_out_by_records_it_may_not_open,
+    |t: TestDb| async move {
+        let home = t.ctx.user.store_id.unwrap();
+        let north = staff::add_store(&t.db, &t.ctx, "Negozio Nord", "N01")
+            .await
+            .unwrap();
+        let sara = staff_ctx(&t, "Sara Banco", Role::Staff).await;
+        let nico = member_of(&t, "Nico Nord", Role::Staff, north.id).await;
+        let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].id;
+        let anna = walk_in("Anna", "Bianchi", "+39 347 555 0404", "anna@example.it");
+        let anna = capture::capture_lead(&t.db, &t.ctx, anna)
+            .await
+            .unwrap()
+            .person
+            .id;
+        let deal = |ctx: &Ctx, title: String, store| {
+            let (db, ctx) = (t.db.clone(), ctx.clone());
+            async move {
+                deals::create(
+                    &db,
+                    &ctx,
+                    NewDeal {
+                        title,
+                        person_id: Some(anna),
+                        pipeline_id: Some(pipeline),
+                        store_id: Some(store),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .deal
+            }
+        };
+        // Sara's deal first (oldest) and with the longest title (ranked
+        // last), then more of the northern store's than one search reads.
+        let ours = deal(
+            &sara,
+            "Offerta Ferraro casa: fibra, luce e gas per tutta la famiglia".into(),
+            home,
+        )
+        .await;
+        for i in 0..210 {
+            deal(&nico, format!("Offerta Ferraro {i}"), north.id).await;
+        }
+        let found = search::search(&t.db, &sara, "ferraro", 10).await.unwrap();
+        let deals_found: Vec<uuid::Uuid> = found
+            .groups
+            .iter()
+            .filter(|g| g.0 == "deal")
+            .flat_map(|g| g.1.iter().map(|h| h.id))
+            .collect();
+        assert_eq!(deals_found, vec![ours.id], "{found:?}");
+        // Nico finds ten of his, best first; the admin the whole tenant's.
+        let his = search::search(&t.db, &nico, "ferraro", 10).await.unwrap();
+        assert_eq!(his.groups[0].1.len(), 10);
+        assert!(his.groups[0].1.iter().all(|h| h.id != ours.id));
+    }
+);

@@ -38,33 +38,20 @@ pub async fn search(db: &Db, ctx: &Ctx, query: &str, per_group: usize) -> Result
         return Ok(SearchResults::default());
     }
     let tenant = ctx.tenant_id();
+    let scope = ctx.record_scope();
     let (hits, fuzzy, targets) = with_conn!(db, |c| {
-        let mut hits = c.search_prefix(tenant, &terms, FETCH).await?;
+        // Leads and deals (and notes on them) outside the user's scope are
+        // left out by the index query itself, so they never take the
+        // place of a hit the user may open.
+        let mut hits = c.search_prefix(tenant, &scope, &terms, FETCH).await?;
         let mut fuzzy = false;
         if hits.is_empty() {
-            hits = c.search_fuzzy(tenant, &terms, FETCH).await?;
+            hits = c.search_fuzzy(tenant, &scope, &terms, FETCH).await?;
             fuzzy = true;
         }
         let notes: Vec<Uuid> = hits.iter().filter(|h| h.0 == "note").map(|h| h.1).collect();
         let targets = c.note_targets(tenant, &notes).await?;
-        // Leads and deals (and notes on them) outside the user's scope
-        // stay out (on a chain server the search functions do it).
-        let mut shown = Vec::with_capacity(hits.len());
-        for hit in hits {
-            let record = match hit.0.as_str() {
-                "lead" | "deal" => Some(hit.1),
-                "note" => targets.iter().find(|t| t.0 == hit.1).map(|t| t.2),
-                _ => None,
-            };
-            let hidden = match record {
-                Some(id) => super::context::hidden_record(c, ctx, id).await?.is_some(),
-                None => false,
-            };
-            if !hidden {
-                shown.push(hit);
-            }
-        }
-        Ok::<_, crate::Error>((shown, fuzzy, targets))
+        Ok::<_, crate::Error>((hits, fuzzy, targets))
     })?;
     Ok(group(terms, hits, fuzzy, &targets, per_group))
 }

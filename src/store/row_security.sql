@@ -52,6 +52,31 @@ CREATE OR REPLACE FUNCTION public.banco_stores() RETURNS uuid[]
         ELSE ARRAY[u.store_id] END
       FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active); END $$;
 
+-- The stores whose leads and deals the login may read and write, for the
+-- store rule of the policies: NULL for an admin (every store of the
+-- tenant), an empty array for a login Banco does not know. One lookup where
+-- the role and the stores were two, in every policy of every statement.
+CREATE OR REPLACE FUNCTION public.banco_scope() RETURNS uuid[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    AS $$
+DECLARE
+    scope uuid[];
+BEGIN
+    SELECT CASE
+        WHEN u.role OPERATOR(pg_catalog.=) 'admin' THEN NULL
+        WHEN u.role OPERATOR(pg_catalog.=) 'area_manager'
+        THEN ARRAY(SELECT s.store_id FROM public.user_stores s
+                    WHERE s.tenant_id OPERATOR(pg_catalog.=) u.tenant_id AND s.user_id OPERATOR(pg_catalog.=) u.id
+                      AND s.store_id IS NOT NULL)
+        ELSE pg_catalog.array_remove(ARRAY[u.store_id], NULL) END
+      INTO scope
+      FROM public.users u WHERE u.login OPERATOR(pg_catalog.=) session_user::text AND u.active;
+    IF NOT FOUND THEN
+        RETURN '{}'::uuid[];
+    END IF;
+    RETURN scope;
+END $$;
+
 -- 2. May the connected login see this record? Runs as the caller
 --    (SECURITY INVOKER), so the leads, deals and notes it looks at are
 --    filtered by their own policies: it answers only what the caller could
@@ -172,11 +197,11 @@ $$;
 -- 4. Grants: logins (members of banco_login) read and write rows, within
 --    the policies below; they own nothing and create nothing.
 REVOKE ALL ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
-    public.banco_store(), public.banco_stores(), public.banco_sees_entity(uuid, text, uuid),
+    public.banco_store(), public.banco_stores(), public.banco_scope(), public.banco_sees_entity(uuid, text, uuid),
     public.banco_set_login(uuid, text, text), public.banco_sync_login(uuid),
     public.banco_open_leads_elsewhere(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
-    public.banco_store(), public.banco_stores(), public.banco_sees_entity(uuid, text, uuid),
+    public.banco_store(), public.banco_stores(), public.banco_scope(), public.banco_sees_entity(uuid, text, uuid),
     public.banco_set_login(uuid, text, text), public.banco_sync_login(uuid),
     public.banco_open_leads_elsewhere(uuid) TO banco_login;
 GRANT USAGE ON SCHEMA public TO banco_login;
@@ -228,28 +253,36 @@ DECLARE
     manager text := '(SELECT public.banco_role()) IN (''admin'', ''store_manager'', ''area_manager'')';
     admin text := '(SELECT public.banco_role()) = ''admin''';
     -- The store rule of leads and deals, once for the policies and the
-    -- search functions: `@.` stands for the row's table or alias.
-    store_rule text := '((SELECT public.banco_role()) = ''admin'' OR @.store_id IS NULL '
-        'OR @.store_id = ANY ((SELECT public.banco_stores())::uuid[]) OR @.owner_id = (SELECT public.banco_user()))';
+    -- search functions: `@.` stands for the row's table or alias. A row of
+    -- no store, of a store in the login's scope (every store for an
+    -- admin, whose scope is NULL), or owned by the login.
+    store_rule text := '(@.store_id IS NULL '
+        'OR COALESCE(@.store_id = ANY ((SELECT public.banco_scope())::uuid[]), true) '
+        'OR @.owner_id = (SELECT public.banco_user()))';
     sees_store text := replace(store_rule, '@.', '');
-    writes_store text := '((SELECT public.banco_role()) = ''admin'' OR store_id IS NULL '
-        'OR store_id = ANY ((SELECT public.banco_stores())::uuid[]))';
+    writes_store text := '(store_id IS NULL '
+        'OR COALESCE(store_id = ANY ((SELECT public.banco_scope())::uuid[]), true))';
     -- When a search hit may be shown: the owner always; people and
     -- companies always; a lead or a deal by the store rule; a note as the
     -- record it hangs on. OR and CASE stop at the first answer, so the
     -- owner pays nothing and others one primary-key probe per lead, deal
-    -- or note hit.
+    -- or note hit. The probes are scalar subqueries, not EXISTS: Postgres
+    -- may turn an EXISTS into a hash of every visible lead or deal of the
+    -- tenant, built at each search (measured: 5 ms of a 9 ms search over
+    -- 20,000 deals), where a few hundred index probes cost a tenth of it.
     search_shown text := format('((SELECT pg_catalog.pg_has_role(session_user, ''banco_owner'', ''MEMBER'')) '
         'OR d.entity_type IN (''person'', ''company'') '
         'OR CASE d.entity_type '
-        'WHEN ''lead'' THEN EXISTS (SELECT 1 FROM public.leads l WHERE l.tenant_id = d.tenant_id AND l.id = d.entity_id AND %1$s) '
-        'WHEN ''deal'' THEN EXISTS (SELECT 1 FROM public.deals l WHERE l.tenant_id = d.tenant_id AND l.id = d.entity_id AND %1$s) '
-        'WHEN ''note'' THEN EXISTS (SELECT 1 FROM public.notes n WHERE n.tenant_id = d.tenant_id AND n.id = d.entity_id AND ('
-        'n.entity_type NOT IN (''lead'', ''deal'') '
-        'OR EXISTS (SELECT 1 FROM public.leads l WHERE n.entity_type = ''lead'' AND l.tenant_id = n.tenant_id AND l.id = n.entity_id AND %1$s) '
-        'OR EXISTS (SELECT 1 FROM public.deals l WHERE n.entity_type = ''deal'' AND l.tenant_id = n.tenant_id AND l.id = n.entity_id AND %1$s))) '
+        'WHEN ''lead'' THEN COALESCE((SELECT %1$s FROM public.leads l WHERE l.tenant_id = d.tenant_id AND l.id = d.entity_id), false) '
+        'WHEN ''deal'' THEN COALESCE((SELECT %1$s FROM public.deals l WHERE l.tenant_id = d.tenant_id AND l.id = d.entity_id), false) '
+        'WHEN ''note'' THEN COALESCE((SELECT n.entity_type NOT IN (''lead'', ''deal'') '
+        'OR COALESCE((SELECT %1$s FROM public.leads l WHERE n.entity_type = ''lead'' AND l.tenant_id = n.tenant_id AND l.id = n.entity_id), false) '
+        'OR COALESCE((SELECT %1$s FROM public.deals l WHERE n.entity_type = ''deal'' AND l.tenant_id = n.tenant_id AND l.id = n.entity_id), false) '
+        'FROM public.notes n WHERE n.tenant_id = d.tenant_id AND n.id = d.entity_id), false) '
         'ELSE false END)',
         replace(store_rule, '@', 'l'));
+    entity_check text := '(entity_type IN (''person'', ''company'') '
+        'OR public.banco_sees_entity(tenant_id, entity_type, entity_id))';
     search_from text := 'public.search_docs d';
     search_where text := 'd.tenant_id = $1 AND (SELECT public.banco_may_search($1))';
     kinds jsonb := '{
@@ -338,9 +371,13 @@ BEGIN
                            format('EXISTS (SELECT 1 FROM public.%I p WHERE p.tenant_id = %I.tenant_id AND p.id = %I.%I)',
                                   kind || 's', tbl, tbl, kind || '_id'));
         WHEN 'entity' THEN
+            -- People and companies need no probe; a lead, deal or note one
+            -- through `banco_sees_entity`. (Written into the policy as
+            -- scalar probes instead, the planning of an upsert on
+            -- search_docs, whose four checks each nest the leads', deals'
+            -- and notes' policies, cost a capture more than the calls.)
             EXECUTE format('CREATE POLICY banco_rows ON public.%I TO banco_login USING (%s AND %s) WITH CHECK (%s AND %s)',
-                           tbl, tenant_ok, 'public.banco_sees_entity(tenant_id, entity_type, entity_id)',
-                           tenant_ok, 'public.banco_sees_entity(tenant_id, entity_type, entity_id)');
+                           tbl, tenant_ok, entity_check, tenant_ok, entity_check);
         END CASE;
     END LOOP;
 

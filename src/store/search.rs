@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::sql::{query, query_as, query_scalar, Conn, QueryBuilder};
 use super::Backend;
-use crate::model::{search_key, Company, Note, Person};
+use crate::model::{search_key, Company, Note, Person, RecordScope};
 use crate::Result;
 
 /// One row of the search index.
@@ -284,10 +284,13 @@ impl Conn<'_> {
     /// Up to `limit` hits whose text has every term as a word prefix:
     /// first those whose name has them all (ranked: BM25 on SQLite,
     /// `ts_rank` on Postgres), then the others, newest first. Terms are
-    /// folded words (`[a-z0-9]+`).
+    /// folded words (`[a-z0-9]+`). Only hits the reader may open count
+    /// towards `limit`: leads and deals (and notes on them) within
+    /// `scope` (on SQLite here, on a chain server by its search functions).
     pub async fn search_prefix(
         &mut self,
         tenant: Uuid,
+        scope: &RecordScope,
         terms: &[String],
         limit: u32,
     ) -> Result<Vec<RawHit>> {
@@ -300,20 +303,16 @@ impl Conn<'_> {
         // anywhere, newest first, unranked (stops at `limit`).
         let (by_name, anywhere): (Vec<RawHit>, Vec<RawHit>) = match self.backend() {
             Backend::Sqlite => {
-                let select = "SELECT d.entity_type, d.entity_id, d.title, d.subtitle FROM search_fts f \
-                     JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH $1 AND d.tenant_id = $2";
-                let by_name = query_as(format!(
-                    "{select} ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT $3"
-                ))
-                .bind(format!("name_key : ({})", fts5_query(terms)))
-                .bind(tenant)
-                .bind(i64::from(limit))
+                let by_name = sqlite_hits(
+                    format!("name_key : ({})", fts5_query(terms)),
+                    tenant,
+                    scope,
+                    "bm25(search_fts, 10.0, 1.0)",
+                    limit,
+                )
                 .fetch_all(&mut *self)
                 .await?;
-                let anywhere = query_as(format!("{select} ORDER BY f.rowid DESC LIMIT $3"))
-                    .bind(fts5_query(terms))
-                    .bind(tenant)
-                    .bind(i64::from(limit))
+                let anywhere = sqlite_hits(fts5_query(terms), tenant, scope, "f.rowid DESC", limit)
                     .fetch_all(&mut *self)
                     .await?;
                 (by_name, anywhere)
@@ -361,6 +360,7 @@ impl Conn<'_> {
     pub async fn search_fuzzy(
         &mut self,
         tenant: Uuid,
+        scope: &RecordScope,
         terms: &[String],
         limit: u32,
     ) -> Result<Vec<RawHit>> {
@@ -409,15 +409,13 @@ impl Conn<'_> {
                             .join(" OR ")
                     ));
                 }
-                let rows: Vec<RawHit> = query_as(
-                    "SELECT d.entity_type, d.entity_id, d.title, d.subtitle FROM search_fts f \
-                     JOIN search_docs d ON d.rowid = f.rowid \
-                     WHERE search_fts MATCH $1 AND d.tenant_id = $2 \
-                     ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT $3",
+                let rows: Vec<RawHit> = sqlite_hits(
+                    groups.join(" AND "),
+                    tenant,
+                    scope,
+                    "bm25(search_fts, 10.0, 1.0)",
+                    limit,
                 )
-                .bind(groups.join(" AND "))
-                .bind(tenant)
-                .bind(i64::from(limit))
                 .fetch_all(&mut *self)
                 .await?;
                 Ok(rows)
@@ -437,6 +435,52 @@ impl Conn<'_> {
             }
         }
     }
+}
+
+/// An FTS5 match on SQLite's index, limited to the tenant and to what
+/// `scope` may open: a lead or a deal by the store rule
+/// ([`QueryBuilder::push_scope`]), a note as the record it is on, people
+/// and companies always; ordered by `order`, at most `limit` rows.
+fn sqlite_hits(
+    fts: String,
+    tenant: Uuid,
+    scope: &RecordScope,
+    order: &str,
+    limit: u32,
+) -> super::sql::Query<super::sql::As<RawHit>> {
+    let mut qb = QueryBuilder::new(
+        "SELECT d.entity_type, d.entity_id, d.title, d.subtitle FROM search_fts f \
+         JOIN search_docs d ON d.rowid = f.rowid WHERE search_fts MATCH ",
+    );
+    qb.push_bind(fts)
+        .push(" AND d.tenant_id = ")
+        .push_bind(tenant);
+    if matches!(scope, RecordScope::Limited { .. }) {
+        let record = |qb: &mut QueryBuilder, table: &str, kind: &str, on: &str| {
+            qb.push(format_args!(
+                "({on}.entity_type = '{kind}' AND EXISTS (SELECT 1 FROM {table} r \
+                 WHERE r.tenant_id = {on}.tenant_id AND r.id = {on}.entity_id"
+            ))
+            .push_scope("r", scope, Backend::Sqlite)
+            .push("))");
+        };
+        qb.push(" AND (d.entity_type NOT IN ('lead', 'deal', 'note') OR ");
+        record(&mut qb, "leads", "lead", "d");
+        qb.push(" OR ");
+        record(&mut qb, "deals", "deal", "d");
+        qb.push(
+            " OR (d.entity_type = 'note' AND EXISTS (SELECT 1 FROM notes n \
+             WHERE n.tenant_id = d.tenant_id AND n.id = d.entity_id \
+             AND (n.entity_type NOT IN ('lead', 'deal') OR ",
+        );
+        record(&mut qb, "leads", "lead", "n");
+        qb.push(" OR ");
+        record(&mut qb, "deals", "deal", "n");
+        qb.push("))))");
+    }
+    qb.push(format_args!(" ORDER BY {order} LIMIT "))
+        .push_bind(i64::from(limit));
+    qb.build_query_as()
 }
 
 #[cfg(test)]
