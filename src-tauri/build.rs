@@ -62,6 +62,7 @@ const COMMANDS: &[&str] = &[
     "cross_sell",
     "kpi_report",
     "export_kpi_csv",
+    "list_audit",
     "export_deals_csv",
     "deal_import_preview",
     "deal_import_run",

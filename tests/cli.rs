@@ -154,6 +154,18 @@ fn scenario(url: &str) {
         csv.contains("Nicolò,Rossi,+393331234567,333 123 4567"),
         "{csv}"
     );
+    // The export is in the audit trail: which list, format, rows, and
+    // that a search was typed, not what.
+    let trail: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["audit", "--format", "json"]))).unwrap();
+    let last = &trail["items"][0];
+    assert_eq!(last["action"], "export", "{trail}");
+    assert_eq!(last["subject"], "leads");
+    let detail: serde_json::Value = serde_json::from_str(last["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["format"], "csv");
+    assert_eq!(detail["filter"]["search"], true, "{detail}");
+    assert!(detail["rows"].as_u64().unwrap() >= 1);
+    assert!(!trail.to_string().to_lowercase().contains("rossi"));
 
     let seeded: serde_json::Value =
         serde_json::from_str(&ok(banco(url, &["seed", "--leads", "300"]))).unwrap();
@@ -793,6 +805,7 @@ fn sign_in_scenario(url: &str) {
         &banco_as(url, &as_anna, "", &["user", "add", "--name", "Mario Rossi"]),
         "role",
     );
+    refused(&banco_as(url, &as_anna, "", &["audit"]), "admin");
     // `--sign-in` names who signs in, never who acts without their
     // password; `--user` is gone.
     refused(

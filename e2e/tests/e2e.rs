@@ -23,6 +23,8 @@ mod calls;
 mod chain;
 #[path = "e2e/desk.rs"]
 mod desk;
+#[path = "e2e/exports.rs"]
+mod exports;
 #[path = "e2e/habits.rs"]
 mod habits;
 #[path = "e2e/launch.rs"]

@@ -309,3 +309,15 @@ pub async fn deal_import_run(
     crate::outbox_commands::send_now(&state).await;
     report
 }
+
+/// The audit trail, newest first (admins; the core checks the role).
+#[tauri::command]
+pub async fn list_audit(
+    state: State<'_, AppState>,
+    req: wire::ListAudit,
+) -> Result<Response<wire::ListAudit>> {
+    let wire::ListAudit { limit } = req;
+    let limit = if limit == 0 { 200 } else { limit.min(1_000) };
+    let (db, ctx) = state.acting().await?;
+    banco::services::audit::list(&db, &ctx, limit).await
+}

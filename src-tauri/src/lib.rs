@@ -678,6 +678,7 @@ pub fn run() {
                 deal_commands::cross_sell,
                 deal_commands::kpi_report,
                 deal_commands::export_kpi_csv,
+                deal_commands::list_audit,
                 deal_commands::export_deals_csv,
                 deal_commands::deal_import_preview,
                 deal_commands::deal_import_run,

@@ -45,3 +45,13 @@ command! {
         format: m::ExportFormat,
     } -> Option<String>
 }
+
+command! {
+    /// The audit trail, newest first, at most `limit` entries (1–1,000;
+    /// 0 means 200): who exported which list, when, how (admins).
+    /// Errors: `Forbidden` (`read_audit`).
+    ListAudit = "list_audit" {
+        #[serde(default)]
+        limit: u32,
+    } -> Vec<m::AuditEvent>
+}

@@ -42,6 +42,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
 mod admin_cli;
+mod audit_cli;
 mod backup_cli;
 mod contacts;
 mod deals;
@@ -247,6 +248,8 @@ enum Command {
     },
     /// Rebuild the search index from the records.
     Reindex,
+    /// The audit trail, newest first (admins): who exported what, and when.
+    Audit(output::ListArgs),
     /// Calls: start one (the contact rules apply), record its outcome, find a caller.
     Call {
         #[command(subcommand)]
@@ -771,11 +774,8 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Meeting { command } => contacts::meeting(db, ctx, command).await,
         Command::UpdateServer { command } => update_cli::run(db, ctx, command).await,
         Command::ContactRules { command } => contacts::rules(db, ctx, command).await,
-        Command::Reindex => {
-            let n = banco::services::search_index::reindex(db, ctx.tenant_id()).await?;
-            println!("{n} records indexed");
-            Ok(())
-        }
+        Command::Reindex => records::reindex(db, ctx).await,
+        Command::Audit(list) => audit_cli::run(db, ctx, &list).await,
     }
 }
 

@@ -225,6 +225,13 @@ pub async fn note(db: &Db, ctx: &Ctx, on: EntityType, id: Uuid, body: String) ->
     Ok(())
 }
 
+/// Runs `banco reindex`: the search index rebuilt from the records.
+pub async fn reindex(db: &Db, ctx: &Ctx) -> Result<()> {
+    let n = banco::services::search_index::reindex(db, ctx.tenant_id()).await?;
+    println!("{n} records indexed");
+    Ok(())
+}
+
 /// Runs `banco search QUERY`.
 pub async fn search_cmd(
     db: &Db,

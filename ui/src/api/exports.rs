@@ -1,7 +1,9 @@
 //! Exports of the lists and of the KPI tables, in the format the user
 //! picked (the shell asks where to save; `None` when cancelled).
 
-use banco::model::{CompanyQuery, DealFilter, ExportFormat, KpiRange, KpiTable, LeadQuery};
+use banco::model::{
+    AuditEvent, CompanyQuery, DealFilter, ExportFormat, KpiRange, KpiTable, LeadQuery,
+};
 use banco::wire;
 use banco::ErrorPayload;
 
@@ -48,4 +50,9 @@ pub async fn export_leads_csv(
         format,
     })
     .await
+}
+
+/// The audit trail, newest first (admins).
+pub async fn list_audit(limit: u32) -> Result<Vec<AuditEvent>, ErrorPayload> {
+    invoke(wire::ListAudit { limit }).await
 }

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod about;
+pub mod audit;
 pub mod backups;
 pub mod calls;
 pub mod companies;
