@@ -308,6 +308,46 @@ fn deals_scenario(url: &str) {
         &["deal", "list", "--format", "csv", "--status", "won"],
     ));
     assert_eq!(list.lines().count(), 1 + 3, "{list}");
+    // The same deals and a KPI table as the window exports them.
+    let won = ok(banco(
+        url,
+        &["export", "deals", "--format", "excel-it", "--status", "won"],
+    ));
+    let won = won
+        .strip_prefix('\u{feff}')
+        .expect("Excel (Italia) starts with a BOM");
+    assert_eq!(won.lines().count(), 1 + 3, "{won}");
+    assert!(won.lines().next().unwrap().contains(';'), "{won}");
+    let table = ok(banco(
+        url,
+        &[
+            "export",
+            "kpi",
+            "pipelines",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+        ],
+    ));
+    assert!(table.contains("Fisso,2,2,1"), "{table}");
+    refused(
+        &banco(url, &["export", "kpi", "margins"]),
+        "campaigns, pipelines",
+    );
+    refused(
+        &banco(url, &["export", "deals", "--format", "json"]),
+        "format",
+    );
+    let trail: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["audit", "--format", "json"]))).unwrap();
+    let subjects: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["kpi:pipelines", "deals"], "{trail}");
 }
 
 #[test]
@@ -374,6 +414,25 @@ fn records_scenario(url: &str) {
         &["company", "list", "--tag", "b2b", "--csv", "-"],
     ));
     assert_eq!(csv.lines().count(), 2, "{csv}");
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("aziende.xlsx").display().to_string();
+    ok(banco(
+        url,
+        &[
+            "export",
+            "companies",
+            "--tag",
+            "b2b",
+            "--format",
+            "xlsx",
+            "--output",
+            &sheet,
+        ],
+    ));
+    assert!(
+        std::fs::read(&sheet).unwrap().starts_with(b"PK"),
+        "an .xlsx is a zip"
+    );
     let pairs: serde_json::Value = serde_json::from_str(&ok(banco(
         url,
         &["duplicates", "scan", "company", "--format", "json"],

@@ -132,35 +132,72 @@ pub enum RuleCommand {
     },
 }
 
+/// The filters of the deals list, for `deal list` and `export deals`.
+#[derive(clap::Args)]
+pub struct DealFilterArgs {
+    /// Pipeline (name or id).
+    #[arg(long)]
+    pipeline: Option<String>,
+    /// open, won or lost.
+    #[arg(long)]
+    status: Option<String>,
+    /// Owner id.
+    #[arg(long)]
+    owner: Option<Uuid>,
+    /// Words of the title, person or company.
+    #[arg(long)]
+    search: Option<String>,
+    /// Store id.
+    #[arg(long)]
+    store: Option<Uuid>,
+    /// Campaign (name or id).
+    #[arg(long)]
+    campaign: Option<String>,
+    /// Only deals without a customer yet (imported before their account).
+    #[arg(long)]
+    no_customer: bool,
+    /// Custom field filter `KEY=VALUE` (repeatable).
+    #[arg(long = "custom")]
+    custom: Vec<String>,
+}
+
+impl DealFilterArgs {
+    /// The filter, pipeline and campaign found by name or id.
+    ///
+    /// Errors: `NotFound` for an unknown pipeline or campaign;
+    /// `Validation` for a status or a custom filter that does not parse.
+    pub async fn filter(self, db: &Db, ctx: &Ctx) -> Result<DealFilter> {
+        Ok(DealFilter {
+            pipeline_id: match &self.pipeline {
+                Some(p) => Some(pipelines::find(db, ctx, p).await?.id),
+                None => None,
+            },
+            status: self
+                .status
+                .as_deref()
+                .map(|s| parse(DealStatus::parse(s, "--status")))
+                .transpose()?,
+            owner_id: self.owner,
+            search: self.search,
+            store_id: self.store,
+            campaign_id: match &self.campaign {
+                Some(c) => Some(campaigns::find(db, ctx, c).await?.id),
+                None => None,
+            },
+            no_customer: self.no_customer,
+            custom: crate::custom_filters(&self.custom)?,
+            ..Default::default()
+        })
+    }
+}
+
 /// `banco deal …`
 #[derive(Subcommand)]
 pub enum DealCommand {
     /// List deals.
     List {
-        /// Pipeline (name or id).
-        #[arg(long)]
-        pipeline: Option<String>,
-        /// open, won or lost.
-        #[arg(long)]
-        status: Option<String>,
-        /// Owner id.
-        #[arg(long)]
-        owner: Option<Uuid>,
-        /// Words of the title, person or company.
-        #[arg(long)]
-        search: Option<String>,
-        /// Store id.
-        #[arg(long)]
-        store: Option<Uuid>,
-        /// Campaign (name or id).
-        #[arg(long)]
-        campaign: Option<String>,
-        /// Only deals without a customer yet (imported before their account).
-        #[arg(long)]
-        no_customer: bool,
-        /// Custom field filter `KEY=VALUE` (repeatable).
-        #[arg(long = "custom")]
-        custom: Vec<String>,
+        #[command(flatten)]
+        filter: DealFilterArgs,
         #[command(flatten)]
         list: ListArgs,
     },
@@ -488,37 +525,8 @@ pub async fn rule(db: &Db, ctx: &Ctx, command: RuleCommand) -> Result<()> {
 /// Runs `banco deal …`.
 pub async fn deal(db: &Db, ctx: &Ctx, command: DealCommand) -> Result<()> {
     match command {
-        DealCommand::List {
-            pipeline,
-            status,
-            owner,
-            search,
-            store,
-            campaign,
-            no_customer,
-            custom,
-            list,
-        } => {
-            let filter = DealFilter {
-                pipeline_id: match &pipeline {
-                    Some(p) => Some(pipelines::find(db, ctx, p).await?.id),
-                    None => None,
-                },
-                status: status
-                    .as_deref()
-                    .map(|s| parse(DealStatus::parse(s, "--status")))
-                    .transpose()?,
-                owner_id: owner,
-                search,
-                store_id: store,
-                campaign_id: match &campaign {
-                    Some(c) => Some(campaigns::find(db, ctx, c).await?.id),
-                    None => None,
-                },
-                no_customer,
-                custom: crate::custom_filters(&custom)?,
-                ..Default::default()
-            };
+        DealCommand::List { filter, list } => {
+            let filter = filter.filter(db, ctx).await?;
             let page = deals::list(
                 db,
                 ctx,

@@ -46,6 +46,7 @@ mod audit_cli;
 mod backup_cli;
 mod contacts;
 mod deals;
+mod export_cli;
 mod import_cli;
 mod outbox_cli;
 mod output;
@@ -151,7 +152,7 @@ enum Command {
     /// Export data.
     Export {
         #[command(subcommand)]
-        what: ExportWhat,
+        what: export_cli::ExportWhat,
     },
     /// Where the tenant's desks look for new versions of Banco.
     UpdateServer {
@@ -302,34 +303,6 @@ struct Filters {
     /// A custom field filter `KEY=VALUE` (repeatable).
     #[arg(long = "custom")]
     custom: Vec<String>,
-}
-
-#[derive(Subcommand)]
-enum ExportWhat {
-    /// Every lead matching the filters.
-    /// `--format excel-it` is a CSV Italian Excel opens as a table,
-    /// `xlsx` a workbook.
-    Leads {
-        #[arg(long, default_value = "csv", value_parser = export_format)]
-        format: banco::model::ExportFormat,
-        #[command(flatten)]
-        filters: Filters,
-        /// Write here instead of standard output.
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
-    /// Contacts as vCard 3.0: one person, or a company's contacts.
-    Vcard {
-        /// The person.
-        #[arg(long)]
-        person: Option<Uuid>,
-        /// The company (all its contacts).
-        #[arg(long)]
-        company: Option<Uuid>,
-        /// Write here instead of standard output.
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
 }
 
 #[derive(Subcommand)]
@@ -507,12 +480,6 @@ fn apply_maps<F>(
     Ok(())
 }
 
-/// `--format` of an export: `csv`, `excel-it`, `xlsx` or `json`.
-fn export_format(s: &str) -> std::result::Result<banco::model::ExportFormat, String> {
-    s.parse()
-        .map_err(|_| format!("{s}: not one of csv, excel-it, xlsx, json"))
-}
-
 fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
     match path {
         Some(p) => std::fs::write(p, text).map_err(|source| Error::Io {
@@ -634,38 +601,7 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
             Ok(())
         }
         Command::Import(args) => import_cli::import_cmd(db, ctx, args).await,
-        Command::Export {
-            what:
-                ExportWhat::Leads {
-                    format,
-                    filters,
-                    output,
-                },
-        } => {
-            let bytes = export::leads(db, ctx, &query_from(&filters, 0, 0)?, format).await?;
-            match output {
-                Some(p) => std::fs::write(&p, bytes).map_err(|source| Error::Io {
-                    path: p.display().to_string(),
-                    source,
-                }),
-                None => {
-                    std::io::Write::write_all(&mut std::io::stdout(), &bytes).map_err(|source| {
-                        Error::Io {
-                            path: "(standard output)".into(),
-                            source,
-                        }
-                    })
-                }
-            }
-        }
-        Command::Export {
-            what:
-                ExportWhat::Vcard {
-                    person,
-                    company,
-                    output,
-                },
-        } => records::export_vcard(db, ctx, person, company, output.as_ref()).await,
+        Command::Export { what } => export_cli::run(db, ctx, what).await,
         Command::Lead {
             command: LeadCommand::Add(a),
         } => outbox_cli::lead_add(db, ctx, data_dir, capture_input(a)?).await,

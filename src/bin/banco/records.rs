@@ -15,6 +15,57 @@ use uuid::Uuid;
 
 use crate::{apply_maps, json, parse, write_out};
 
+/// The filters of the companies list, for `company list` and `export
+/// companies`.
+#[derive(clap::Args)]
+pub struct CompanyFilterArgs {
+    /// Words of the name, VAT number or location.
+    #[arg(long, default_value = "")]
+    text: String,
+    /// Only this kind.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only with this tag.
+    #[arg(long)]
+    tag: Option<String>,
+    /// Only this status (prospect, active, inactive).
+    #[arg(long)]
+    status: Option<String>,
+    /// Only this owner (user id).
+    #[arg(long)]
+    owner: Option<Uuid>,
+    /// Custom field filter `KEY=VALUE` (repeatable).
+    #[arg(long = "custom")]
+    custom: Vec<String>,
+}
+
+impl CompanyFilterArgs {
+    /// The query (one page of `limit` rows from `offset`).
+    ///
+    /// Errors: `Validation` for a kind, status or custom filter that does
+    /// not parse.
+    pub fn query(self, offset: u32, limit: u32) -> Result<CompanyQuery> {
+        Ok(CompanyQuery {
+            text: self.text,
+            kind: self
+                .kind
+                .as_deref()
+                .map(|k| parse(CompanyKind::parse(k, "kind")))
+                .transpose()?,
+            status: self
+                .status
+                .as_deref()
+                .map(|s| parse(banco::model::CompanyStatus::parse(s, "status")))
+                .transpose()?,
+            owner_id: self.owner,
+            tag: self.tag,
+            custom: crate::custom_filters(&self.custom)?,
+            offset,
+            limit,
+        })
+    }
+}
+
 /// `banco company …`.
 #[derive(Subcommand)]
 pub enum CompanyCommand {
@@ -37,24 +88,8 @@ pub enum CompanyCommand {
     },
     /// List companies (filters as in the app).
     List {
-        /// Words of the name, VAT number or location.
-        #[arg(long, default_value = "")]
-        text: String,
-        /// Only this kind.
-        #[arg(long)]
-        kind: Option<String>,
-        /// Only with this tag.
-        #[arg(long)]
-        tag: Option<String>,
-        /// Only this status (prospect, active, inactive).
-        #[arg(long)]
-        status: Option<String>,
-        /// Only this owner (user id).
-        #[arg(long)]
-        owner: Option<Uuid>,
-        /// Custom field filter `KEY=VALUE` (repeatable).
-        #[arg(long = "custom")]
-        custom: Vec<String>,
+        #[command(flatten)]
+        filter: CompanyFilterArgs,
         /// Write CSV (every match, custom fields as columns) to this file, or `-`.
         #[arg(long)]
         csv: Option<PathBuf>,
@@ -144,32 +179,8 @@ pub async fn company(db: &Db, ctx: &Ctx, command: CompanyCommand) -> Result<()> 
             };
             println!("{}", json(&companies::create(db, ctx, &input).await?)?);
         }
-        CompanyCommand::List {
-            text,
-            kind,
-            tag,
-            status,
-            owner,
-            custom,
-            csv,
-            list,
-        } => {
-            let q = CompanyQuery {
-                text,
-                kind: kind
-                    .as_deref()
-                    .map(|k| parse(CompanyKind::parse(k, "kind")))
-                    .transpose()?,
-                status: status
-                    .as_deref()
-                    .map(|s| parse(banco::model::CompanyStatus::parse(s, "status")))
-                    .transpose()?,
-                owner_id: owner,
-                tag,
-                custom: crate::custom_filters(&custom)?,
-                offset: list.offset,
-                limit: list.limit(),
-            };
+        CompanyCommand::List { filter, csv, list } => {
+            let q = filter.query(list.offset, list.limit())?;
             match csv {
                 Some(path) => {
                     let text = companies::export_csv(db, ctx, &q).await?;
