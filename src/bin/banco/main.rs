@@ -85,7 +85,8 @@ Calls and meetings:
 
 Data in and out:
   import         People and leads, deals, companies or vCards from a file
-  export         Leads (CSV, JSON) or vCards
+  export         Leads, deals, companies, KPI tables (Excel, CSV) or vCards
+  audit          Who exported what, and when (admins)
 
 Set-up and upkeep:
   migrate        Apply schema migrations (a chain server: check its schema)
