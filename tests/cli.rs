@@ -2,6 +2,8 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
+#[path = "cli/exports.rs"]
+mod exports;
 
 use std::process::{Command, Output};
 
@@ -154,18 +156,7 @@ fn scenario(url: &str) {
         csv.contains("Nicolò,Rossi,+393331234567,333 123 4567"),
         "{csv}"
     );
-    // The export is in the audit trail: which list, format, rows, and
-    // that a search was typed, not what.
-    let trail: serde_json::Value =
-        serde_json::from_str(&ok(banco(url, &["audit", "--format", "json"]))).unwrap();
-    let last = &trail["items"][0];
-    assert_eq!(last["action"], "export", "{trail}");
-    assert_eq!(last["subject"], "leads");
-    let detail: serde_json::Value = serde_json::from_str(last["detail"].as_str().unwrap()).unwrap();
-    assert_eq!(detail["format"], "csv");
-    assert_eq!(detail["filter"]["search"], true, "{detail}");
-    assert!(detail["rows"].as_u64().unwrap() >= 1);
-    assert!(!trail.to_string().to_lowercase().contains("rossi"));
+    exports::leads_export_audited(url);
 
     let seeded: serde_json::Value =
         serde_json::from_str(&ok(banco(url, &["seed", "--leads", "300"]))).unwrap();
@@ -308,46 +299,7 @@ fn deals_scenario(url: &str) {
         &["deal", "list", "--format", "csv", "--status", "won"],
     ));
     assert_eq!(list.lines().count(), 1 + 3, "{list}");
-    // The same deals and a KPI table as the window exports them.
-    let won = ok(banco(
-        url,
-        &["export", "deals", "--format", "excel-it", "--status", "won"],
-    ));
-    let won = won
-        .strip_prefix('\u{feff}')
-        .expect("Excel (Italia) starts with a BOM");
-    assert_eq!(won.lines().count(), 1 + 3, "{won}");
-    assert!(won.lines().next().unwrap().contains(';'), "{won}");
-    let table = ok(banco(
-        url,
-        &[
-            "export",
-            "kpi",
-            "pipelines",
-            "--from",
-            "2026-01-01",
-            "--to",
-            "2026-01-31",
-        ],
-    ));
-    assert!(table.contains("Fisso,2,2,1"), "{table}");
-    refused(
-        &banco(url, &["export", "kpi", "margins"]),
-        "campaigns, pipelines",
-    );
-    refused(
-        &banco(url, &["export", "deals", "--format", "json"]),
-        "format",
-    );
-    let trail: serde_json::Value =
-        serde_json::from_str(&ok(banco(url, &["audit", "--format", "json"]))).unwrap();
-    let subjects: Vec<&str> = trail["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["subject"].as_str().unwrap())
-        .collect();
-    assert_eq!(subjects, ["kpi:pipelines", "deals"], "{trail}");
+    exports::deals_and_kpis(url);
 }
 
 #[test]
@@ -414,25 +366,7 @@ fn records_scenario(url: &str) {
         &["company", "list", "--tag", "b2b", "--csv", "-"],
     ));
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    let dir = tempfile::tempdir().unwrap();
-    let sheet = dir.path().join("aziende.xlsx").display().to_string();
-    ok(banco(
-        url,
-        &[
-            "export",
-            "companies",
-            "--tag",
-            "b2b",
-            "--format",
-            "xlsx",
-            "--output",
-            &sheet,
-        ],
-    ));
-    assert!(
-        std::fs::read(&sheet).unwrap().starts_with(b"PK"),
-        "an .xlsx is a zip"
-    );
+    exports::companies_xlsx(url);
     let pairs: serde_json::Value = serde_json::from_str(&ok(banco(
         url,
         &["duplicates", "scan", "company", "--format", "json"],
