@@ -62,6 +62,7 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
         "deal_lines",
         "deal_events",
         "contracts",
+        "contract_events",
         "notes",
         "note_revisions",
         "documents",
@@ -92,6 +93,7 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
             "meeting_participants",
             "search_docs",
             "contracts",
+            "contract_events",
         ]
         .contains(t)
     }) {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::field_error::check_name;
 use super::string_enum::string_enum;
-use super::{ConsentKind, FieldError, Interest, SourceChannel};
+use super::{ConsentKind, Contract, FieldError, Interest, SourceChannel};
 
 /// Default contract length used for a deal's contract value, in months (the
 /// usual minimum term of Italian consumer telco and energy offers).
@@ -730,30 +730,6 @@ pub struct DealEvent {
     /// (UTC); `None` while it is still there. Kept by the store.
     #[serde(default)]
     pub left_at: Option<DateTime<Utc>>,
-}
-
-/// The contract a won deal made (the customer's subscription).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
-pub struct Contract {
-    /// UUID v7.
-    pub id: Uuid,
-    /// The deal that won it.
-    pub deal_id: Uuid,
-    /// Customer person.
-    pub person_id: Option<Uuid>,
-    /// Customer company.
-    pub company_id: Option<Uuid>,
-    /// Offer(s): the deal's line products joined by ", ".
-    pub offer: String,
-    /// Start date.
-    pub start_date: NaiveDate,
-    /// One-off amount, minor units.
-    pub one_off_minor: i64,
-    /// Monthly amount, minor units.
-    pub monthly_minor: i64,
-    /// ISO 4217 currency.
-    pub currency: String,
 }
 
 /// Everything about one deal.

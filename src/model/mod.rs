@@ -14,6 +14,7 @@ mod company;
 mod connection;
 mod contact;
 mod contact_rules;
+mod contract;
 mod custom;
 mod deal;
 mod deal_update;
@@ -51,16 +52,22 @@ pub use contact_rules::{
     ContactRequest, PastAttempt, PersonPreferences, QuietHours, Refusal, RuleLevel, StagePlaybook,
     TenantPolicy,
 };
+pub use contract::{
+    check_iban, check_iccid, check_migration_code, check_msisdn, check_pdr, check_pod, Contract,
+    ContractDetail, ContractEdit, ContractEvent, ContractEventKind, ContractFilter,
+    ContractListItem, ContractMove, ContractStatus, CustomerListItem, PaymentMethod, ServiceKind,
+    MAX_NOTICE_DAYS,
+};
 pub use custom::{
     check_custom_values, check_field_definition, check_value, custom_text, parse_date, CustomField,
     CustomFieldKind, CustomValues, EntityType,
 };
 pub use deal::{
     check_lines, check_probability, check_terms, deal_totals, minor_to_decimal, parse_money,
-    Attribution, Board, BoardColumn, Campaign, Contract, ConversionRule, Deal, DealCard,
-    DealDetail, DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery,
-    DealSort, DealStatus, DealTotals, LostReason, NewDeal, OwnerMode, Pipeline, PipelineEdit,
-    RuleFacts, RulePreview, RuleTrigger, RuleVerdict, Stage, Utm, DEFAULT_CONTRACT_MONTHS,
+    Attribution, Board, BoardColumn, Campaign, ConversionRule, Deal, DealCard, DealDetail,
+    DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort,
+    DealStatus, DealTotals, LostReason, NewDeal, OwnerMode, Pipeline, PipelineEdit, RuleFacts,
+    RulePreview, RuleTrigger, RuleVerdict, Stage, Utm, DEFAULT_CONTRACT_MONTHS,
     MAX_CONTRACT_MONTHS, MAX_DEAL_VALUE_MINOR, MAX_LINES, MAX_QUANTITY, MAX_UNIT_MINOR,
 };
 pub use deal_update::DealUpdate;
@@ -106,8 +113,8 @@ pub use record::{
     MAX_NOTE_CHARS,
 };
 pub use tax_id::{
-    check_company_tax_code, check_person_tax_code, check_vat, codice_fiscale_check_char,
-    partita_iva_check_digit, partita_iva_ok,
+    check_company_tax_code, check_person_tax_code, check_vat, cin_check_char,
+    codice_fiscale_check_char, partita_iva_check_digit, partita_iva_ok,
 };
 pub use update::{
     check_endpoint, AboutDesk, AlertWords, DiagnosticsSaved, MenuLabels, UpdateOffer,

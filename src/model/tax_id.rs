@@ -163,8 +163,20 @@ const CF_DIGITS: [usize; 7] = [6, 7, 9, 10, 12, 13, 14];
 /// modulo 26, as a letter. `None` unless `first15` is fifteen ASCII
 /// digits or capital letters.
 pub fn codice_fiscale_check_char(first15: &str) -> Option<char> {
-    let bytes = first15.as_bytes();
-    if bytes.len() != 15 {
+    if first15.len() != 15 {
+        return None;
+    }
+    cin_check_char(first15)
+}
+
+/// The codice fiscale's check character (the "CIN" of DM 23/12/1976) of
+/// any run of ASCII digits and capital letters: the same tables applied
+/// position by position, the first position odd. Also the check character
+/// of a fixed line's migration code (AGCOM delibera 274/07/CONS). `None`
+/// for an empty text or any other character.
+pub fn cin_check_char(text: &str) -> Option<char> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
         return None;
     }
     let mut sum = 0u32;

@@ -12,11 +12,11 @@ use super::deals::deal_event;
 use super::import::{guess_columns, normalise_header, read_csv, CsvTable, PREVIEW_ROWS};
 use super::{now, Ctx};
 use crate::model::{
-    deal_totals, minor_to_decimal, parse_money, search_key, Contract, DateOrder, Deal,
-    DealEventKind, DealImportField, DealImportPreview, DealImportRequest, DealLine, DealStatus,
-    DealTotals, Email, FieldError, ImportReport, ImportSummary, LostReason, MissingPolicy,
-    NoCustomerPolicy, Person, Phone, Pipeline, Role, RowOutcome, RowStatus, SourceChannel, Stage,
-    User, Utm, DEFAULT_CONTRACT_MONTHS, MAX_UNIT_MINOR,
+    deal_totals, minor_to_decimal, parse_money, search_key, Contract, ContractStatus, DateOrder,
+    Deal, DealEventKind, DealImportField, DealImportPreview, DealImportRequest, DealLine,
+    DealStatus, DealTotals, Email, FieldError, ImportReport, ImportSummary, LostReason,
+    MissingPolicy, NoCustomerPolicy, Person, Phone, Pipeline, Role, RowOutcome, RowStatus,
+    SourceChannel, Stage, User, Utm, DEFAULT_CONTRACT_MONTHS, MAX_UNIT_MINOR,
 };
 use crate::store::{deal_search_text, Conn, Db};
 use crate::{with_tx, Error, Result};
@@ -695,18 +695,23 @@ impl Run<'_> {
             c.insert_deal_event(tenant, &e).await?;
         }
         if status == DealStatus::Won {
-            let contract = Contract {
-                id: Uuid::now_v7(),
-                deal_id: deal.id,
-                person_id: deal.person_id,
-                company_id: deal.company_id,
-                offer: product,
-                start_date: closed_at.unwrap_or(at).date_naive(),
-                one_off_minor: totals.one_off_minor,
-                monthly_minor: totals.monthly_minor,
-                currency: deal.currency.clone(),
-            };
-            c.insert_contract(tenant, &contract, at).await?;
+            // A sale from another system's history is taken as running:
+            // active since it was signed, not waiting in the back office's
+            // activation queue.
+            let mut contract = Contract::signed(
+                deal.id,
+                deal.person_id,
+                deal.company_id,
+                product,
+                closed_at.unwrap_or(at).date_naive(),
+                (totals.one_off_minor, totals.monthly_minor),
+                deal.currency.clone(),
+                deal.contract_months,
+            );
+            contract.status = ContractStatus::Active;
+            contract.activated_on = Some(contract.start_date);
+            contract.ends_on = contract.term_end();
+            super::contracts::open_in(c, self.ctx, &contract, at).await?;
             if let Some(p) = deal.person_id {
                 c.mark_customer(tenant, p, false, at).await?;
             }

@@ -6,10 +6,10 @@ use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{
-    check_terms, deal_totals, Board, BoardColumn, CaptureLead, Contract, Deal, DealDetail,
-    DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealStatus,
-    DealUpdate, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline, SourceChannel, Utm,
-    DEFAULT_CONTRACT_MONTHS,
+    check_terms, deal_totals, Board, BoardColumn, CaptureLead, Contract, ContractStatus, Deal,
+    DealDetail, DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery,
+    DealStatus, DealUpdate, FieldError, LeadEventKind, LeadStatus, NewDeal, Page, Pipeline,
+    SourceChannel, Utm, DEFAULT_CONTRACT_MONTHS,
 };
 use crate::store::{deal_search_text, Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -503,18 +503,17 @@ pub(crate) async fn move_in(
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let contract = Contract {
-                id: Uuid::now_v7(),
-                deal_id: deal.id,
-                person_id: deal.person_id,
-                company_id: deal.company_id,
+            let contract = Contract::signed(
+                deal.id,
+                deal.person_id,
+                deal.company_id,
                 offer,
-                start_date: contract_start.unwrap_or_else(|| at.date_naive()),
-                one_off_minor: deal.totals.one_off_minor,
-                monthly_minor: deal.totals.monthly_minor,
-                currency: deal.currency.clone(),
-            };
-            c.insert_contract(tenant, &contract, at).await?;
+                contract_start.unwrap_or_else(|| at.date_naive()),
+                (deal.totals.one_off_minor, deal.totals.monthly_minor),
+                deal.currency.clone(),
+                deal.contract_months,
+            );
+            super::contracts::open_in(c, ctx, &contract, at).await?;
             if let Some(p) = deal.person_id {
                 c.mark_customer(tenant, p, false, at).await?;
             }
@@ -566,6 +565,17 @@ pub(crate) async fn move_in(
             }
             let stage = target_stage(*stage_id)?;
             if deal.status == DealStatus::Won {
+                // A contract the back office has taken further (sent,
+                // active, ended) is a fact the deal cannot take back.
+                if let Some(k) = c.contract_of(tenant, deal.id).await? {
+                    if k.status != ContractStatus::Signed {
+                        return Err(Error::Validation(vec![FieldError::new(
+                            "contract",
+                            "contract_in_progress",
+                        )
+                        .with("status", k.status.as_str())]));
+                    }
+                }
                 c.delete_contract(tenant, deal.id).await?;
             }
             e.kind = DealEventKind::Reopened;

@@ -16,6 +16,7 @@ pub mod companies;
 pub mod company_import;
 pub mod contact_policy;
 pub mod context;
+pub mod contracts;
 pub mod csv_file;
 pub mod custom_fields;
 pub mod deal_import;

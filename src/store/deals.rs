@@ -1,11 +1,10 @@
-//! Deals: writes, offer lines, history, contracts and the lookups by lead, person and company.
+//! Deals: writes, offer lines, history and the lookups by lead, person and company (their contracts: `contracts.rs`).
 
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::search::{index_text, SearchDoc};
 use super::sql::{query, query_as, query_scalar, Conn, IntoArg, Query, QueryBuilder};
-use crate::model::{search_key, Contract, Deal, DealEvent, DealEventKind, DealLine};
+use crate::model::{search_key, Deal, DealEvent, DealEventKind, DealLine};
 use crate::Result;
 
 /// The search text of a deal: folded title, person and company names.
@@ -316,55 +315,6 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(id)
         .fetch_all(&mut *self)
-        .await
-    }
-
-    /// Records a won deal's contract.
-    pub async fn insert_contract(
-        &mut self,
-        tenant: Uuid,
-        c: &Contract,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        query(
-            "INSERT INTO contracts (tenant_id, id, deal_id, person_id, company_id, offer, start_date, \
-             one_off_minor, monthly_minor, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(tenant)
-        .bind(c.id)
-        .bind(c.deal_id)
-        .bind(c.person_id)
-        .bind(c.company_id)
-        .bind(&c.offer)
-        .bind(c.start_date)
-        .bind(c.one_off_minor)
-        .bind(c.monthly_minor)
-        .bind(&c.currency)
-        .bind(at)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-
-    /// Removes a deal's contract (when it is reopened).
-    pub async fn delete_contract(&mut self, tenant: Uuid, deal: Uuid) -> Result<()> {
-        query("DELETE FROM contracts WHERE tenant_id = $1 AND deal_id = $2")
-            .bind(tenant)
-            .bind(deal)
-            .execute(&mut *self)
-            .await?;
-        Ok(())
-    }
-
-    /// A deal's contract.
-    pub async fn contract_of(&mut self, tenant: Uuid, deal: Uuid) -> Result<Option<Contract>> {
-        query_as::<Contract>(
-            "SELECT id, deal_id, person_id, company_id, offer, start_date, one_off_minor, monthly_minor, currency \
-             FROM contracts WHERE tenant_id = $1 AND deal_id = $2",
-        )
-        .bind(tenant)
-        .bind(deal)
-        .fetch_optional(&mut *self)
         .await
     }
 

@@ -45,6 +45,7 @@ pub mod chain;
 pub mod changes;
 pub mod companies;
 pub mod contact_policy;
+pub mod contracts;
 pub mod custom_fields;
 pub mod deals;
 pub mod documents;

@@ -293,7 +293,7 @@ DECLARE
         "stage_playbooks": "config", "campaign_cadences": "config",
         "leads": "store", "deals": "store",
         "lead_notes": "lead", "lead_events": "lead", "lead_attributions": "lead",
-        "deal_lines": "deal", "deal_events": "deal", "contracts": "deal",
+        "deal_lines": "deal", "deal_events": "deal", "contracts": "deal", "contract_events": "deal",
         "note_revisions": "note", "note_mentions": "note",
         "meeting_participants": "meeting",
         "notes": "entity", "documents": "entity", "record_events": "entity",

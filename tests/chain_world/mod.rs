@@ -23,6 +23,7 @@ pub const STORE_SCOPED: &[(&str, &str)] = &[
     ("deal_lines", "deal_id"),
     ("deal_events", "deal_id"),
     ("contracts", "deal_id"),
+    ("contract_events", "deal_id"),
     ("notes", "entity_id"),
     ("documents", "entity_id"),
     ("record_events", "entity_id"),

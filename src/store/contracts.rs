@@ -1,0 +1,347 @@
+//! Contracts after the sale: writes, history, the contracts list and the Customers list (people and companies with a contract).
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::sql::{like_escape, query, query_as, Conn, QueryBuilder};
+use super::Backend;
+use crate::model::{
+    Contract, ContractEvent, ContractFilter, ContractListItem, CustomerListItem, Page, RecordScope,
+};
+use crate::Result;
+
+/// The columns of [`Contract`], on alias `k`.
+const CONTRACT_COLUMNS: &str = "k.id, k.deal_id, k.person_id, k.company_id, k.offer, k.start_date, \
+     k.one_off_minor, k.monthly_minor, k.currency, k.status, k.kind, k.activated_on, k.ended_on, \
+     k.duration_months, k.ends_on, k.tacit_renewal, k.notice_days, k.payment_method, k.iban, k.pod, \
+     k.pdr, k.msisdn, k.iccid, k.portability, k.migration_code, k.status_reason";
+
+/// `contracts k JOIN deals d` and the filters of `f` (with `renewal`, its
+/// month's first and last day) and the acting user's `scope` on the deal.
+fn push_contract_filter(
+    qb: &mut QueryBuilder,
+    tenant: Uuid,
+    f: &ContractFilter,
+    renewal: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    scope: &RecordScope,
+    backend: Backend,
+) {
+    qb.push(" FROM contracts k JOIN deals d ON d.tenant_id = k.tenant_id AND d.id = k.deal_id")
+        .push(" WHERE k.tenant_id = ")
+        .push_bind(tenant);
+    if let Some(store) = f.store_id {
+        qb.push(" AND d.store_id = ").push_bind(store);
+    }
+    if let Some(status) = f.status {
+        qb.push(" AND k.status = ").push_bind(status.as_str());
+    }
+    if let Some(kind) = f.kind {
+        qb.push(" AND k.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(product) = f
+        .product
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        qb.push(" AND lower(k.offer) LIKE ")
+            .push_bind(format!("%{}%", like_escape(&product.to_lowercase())))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some((first, last)) = renewal {
+        qb.push(" AND k.ends_on >= ")
+            .push_bind(first)
+            .push(" AND k.ends_on <= ")
+            .push_bind(last);
+    }
+    if let Some(person) = f.person_id {
+        qb.push(" AND k.person_id = ").push_bind(person);
+    }
+    if let Some(company) = f.company_id {
+        qb.push(" AND k.company_id = ").push_bind(company);
+    }
+    qb.push_scope("d", scope, backend);
+}
+
+fn page_of(f: &ContractFilter) -> (i64, i64) {
+    let limit = match f.limit {
+        None | Some(0) => 50,
+        Some(n) => n.min(500),
+    };
+    (i64::from(limit), i64::from(f.offset.unwrap_or(0)))
+}
+
+impl Conn<'_> {
+    /// Records a won deal's contract (its `created` history entry is the
+    /// caller's: `services::contracts::open_in`).
+    pub async fn insert_contract(
+        &mut self,
+        tenant: Uuid,
+        c: &Contract,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        query(
+            "INSERT INTO contracts (tenant_id, id, deal_id, person_id, company_id, offer, start_date, \
+             one_off_minor, monthly_minor, currency, created_at, status, kind, activated_on, ended_on, \
+             duration_months, ends_on, tacit_renewal, notice_days, payment_method, iban, pod, pdr, msisdn, \
+             iccid, portability, migration_code, status_reason, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
+             $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
+             $27, $28, $11)",
+        )
+        .bind(tenant)
+        .bind(c.id)
+        .bind(c.deal_id)
+        .bind(c.person_id)
+        .bind(c.company_id)
+        .bind(&c.offer)
+        .bind(c.start_date)
+        .bind(c.one_off_minor)
+        .bind(c.monthly_minor)
+        .bind(&c.currency)
+        .bind(at)
+        .bind(c.status.as_str())
+        .bind(c.kind.as_str())
+        .bind(c.activated_on)
+        .bind(c.ended_on)
+        .bind(i64::from(c.duration_months))
+        .bind(c.ends_on)
+        .bind(c.tacit_renewal)
+        .bind(i64::from(c.notice_days))
+        .bind(c.payment_method.map(|m| m.as_str()))
+        .bind(&c.iban)
+        .bind(&c.pod)
+        .bind(&c.pdr)
+        .bind(&c.msisdn)
+        .bind(&c.iccid)
+        .bind(c.portability)
+        .bind(&c.migration_code)
+        .bind(&c.status_reason)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    /// Writes a contract's status, dates, terms, payment and identifiers
+    /// (never its deal, customer, offer or amounts).
+    pub async fn update_contract(
+        &mut self,
+        tenant: Uuid,
+        c: &Contract,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        query(
+            "UPDATE contracts SET status = $3, kind = $4, activated_on = $5, ended_on = $6, \
+             duration_months = $7, ends_on = $8, tacit_renewal = $9, notice_days = $10, \
+             payment_method = $11, iban = $12, pod = $13, pdr = $14, msisdn = $15, iccid = $16, \
+             portability = $17, migration_code = $18, status_reason = $19, updated_at = $20 \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(c.id)
+        .bind(c.status.as_str())
+        .bind(c.kind.as_str())
+        .bind(c.activated_on)
+        .bind(c.ended_on)
+        .bind(i64::from(c.duration_months))
+        .bind(c.ends_on)
+        .bind(c.tacit_renewal)
+        .bind(i64::from(c.notice_days))
+        .bind(c.payment_method.map(|m| m.as_str()))
+        .bind(&c.iban)
+        .bind(&c.pod)
+        .bind(&c.pdr)
+        .bind(&c.msisdn)
+        .bind(&c.iccid)
+        .bind(c.portability)
+        .bind(&c.migration_code)
+        .bind(&c.status_reason)
+        .bind(at)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a deal's contract and its history (when a won deal whose
+    /// contract is still `signed` is reopened).
+    pub async fn delete_contract(&mut self, tenant: Uuid, deal: Uuid) -> Result<()> {
+        query("DELETE FROM contract_events WHERE tenant_id = $1 AND deal_id = $2")
+            .bind(tenant)
+            .bind(deal)
+            .execute(&mut *self)
+            .await?;
+        query("DELETE FROM contracts WHERE tenant_id = $1 AND deal_id = $2")
+            .bind(tenant)
+            .bind(deal)
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+
+    /// A deal's contract.
+    pub async fn contract_of(&mut self, tenant: Uuid, deal: Uuid) -> Result<Option<Contract>> {
+        query_as::<Contract>(format!(
+            "SELECT {CONTRACT_COLUMNS} FROM contracts k WHERE k.tenant_id = $1 AND k.deal_id = $2"
+        ))
+        .bind(tenant)
+        .bind(deal)
+        .fetch_optional(&mut *self)
+        .await
+    }
+
+    /// One contract with its list columns (`None` if it does not exist or,
+    /// on a chain server, the acting login may not see its deal).
+    pub async fn contract_item(
+        &mut self,
+        tenant: Uuid,
+        id: Uuid,
+    ) -> Result<Option<ContractListItem>> {
+        query_as::<ContractListItem>(format!(
+            "SELECT {CONTRACT_COLUMNS}, {ITEM_COLUMNS} FROM contracts k \
+             JOIN deals d ON d.tenant_id = k.tenant_id AND d.id = k.deal_id {ITEM_JOINS} \
+             WHERE k.tenant_id = $1 AND k.id = $2"
+        ))
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(&mut *self)
+        .await
+    }
+
+    /// Appends an entry to a contract's history.
+    pub async fn insert_contract_event(
+        &mut self,
+        tenant: Uuid,
+        deal: Uuid,
+        e: &ContractEvent,
+    ) -> Result<()> {
+        query(
+            "INSERT INTO contract_events (tenant_id, id, contract_id, deal_id, kind, from_status, \
+             to_status, detail, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(tenant)
+        .bind(e.id)
+        .bind(e.contract_id)
+        .bind(deal)
+        .bind(e.kind.as_str())
+        .bind(e.from_status.map(|s| s.as_str()))
+        .bind(e.to_status.map(|s| s.as_str()))
+        .bind(&e.detail)
+        .bind(e.user_id)
+        .bind(e.at)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    /// A contract's history, newest first, with the users' names.
+    pub async fn contract_events(&mut self, tenant: Uuid, id: Uuid) -> Result<Vec<ContractEvent>> {
+        query_as::<ContractEvent>(
+            "SELECT e.id, e.contract_id, e.kind, e.from_status, e.to_status, e.detail, e.user_id, \
+             u.display_name AS user_name, e.at FROM contract_events e \
+             LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id \
+             WHERE e.tenant_id = $1 AND e.contract_id = $2 ORDER BY e.at DESC, e.id DESC",
+        )
+        .bind(tenant)
+        .bind(id)
+        .fetch_all(&mut *self)
+        .await
+    }
+
+    /// The contracts list: filters of `f` within `scope`, newest signed
+    /// first, paged.
+    pub async fn list_contracts(
+        &mut self,
+        tenant: Uuid,
+        f: &ContractFilter,
+        renewal: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        scope: &RecordScope,
+    ) -> Result<Page<ContractListItem>> {
+        let backend = self.backend();
+        let mut count = QueryBuilder::new("SELECT COUNT(*)");
+        push_contract_filter(&mut count, tenant, f, renewal, scope, backend);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
+        let (limit, offset) = page_of(f);
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {CONTRACT_COLUMNS}, {ITEM_COLUMNS} FROM (SELECT k.tenant_id, k.id"
+        ));
+        push_contract_filter(&mut qb, tenant, f, renewal, scope, backend);
+        qb.push(" ORDER BY k.start_date DESC, k.id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset)
+            .push(format_args!(
+                ") page JOIN contracts k ON k.tenant_id = page.tenant_id AND k.id = page.id \
+                 JOIN deals d ON d.tenant_id = k.tenant_id AND d.id = k.deal_id {ITEM_JOINS} \
+                 ORDER BY k.start_date DESC, k.id DESC"
+            ));
+        let items = qb.build_query_as().fetch_all(&mut *self).await?;
+        Ok(Page {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+            offset: u32::try_from(offset).unwrap_or(0),
+        })
+    }
+
+    /// The Customers list: each company, and each person without a
+    /// company, with a contract matching `f` within `scope`, by folded
+    /// name (accents and case ignored), paged.
+    pub async fn list_customers(
+        &mut self,
+        tenant: Uuid,
+        f: &ContractFilter,
+        renewal: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        scope: &RecordScope,
+    ) -> Result<Page<CustomerListItem>> {
+        let backend = self.backend();
+        let grouped = |qb: &mut QueryBuilder| {
+            qb.push(
+                "SELECT CASE WHEN k.company_id IS NOT NULL THEN 'company' ELSE 'person' END AS entity_type, \
+                 COALESCE(k.company_id, k.person_id) AS entity_id, COUNT(*) AS contracts, \
+                 CAST(SUM(CASE WHEN k.status = 'active' THEN 1 ELSE 0 END) AS BIGINT) AS active, \
+                 CAST(SUM(CASE WHEN k.status IN ('active', 'suspended') THEN k.monthly_minor ELSE 0 END) AS BIGINT) AS monthly_minor, \
+                 MIN(CASE WHEN k.status <> 'ceased' THEN k.ends_on END) AS next_term_end",
+            );
+            push_contract_filter(qb, tenant, f, renewal, scope, backend);
+            qb.push(
+                " AND COALESCE(k.company_id, k.person_id) IS NOT NULL \
+                 GROUP BY CASE WHEN k.company_id IS NOT NULL THEN 'company' ELSE 'person' END, \
+                 COALESCE(k.company_id, k.person_id)",
+            );
+        };
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
+        grouped(&mut count);
+        count.push(") g");
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
+        let (limit, offset) = page_of(f);
+        let mut qb = QueryBuilder::new(
+            "SELECT g.entity_type, g.entity_id, \
+             COALESCE(co.name, TRIM(p.first_name || ' ' || p.last_name), '') AS name, \
+             COALESCE(co.phone_e164, co.email, p.phone_e164, p.email) AS contact, \
+             g.contracts, g.active, g.monthly_minor, g.next_term_end FROM (",
+        );
+        grouped(&mut qb);
+        qb.push(") g LEFT JOIN people p ON g.entity_type = 'person' AND p.tenant_id = ")
+            .push_bind(tenant)
+            .push(" AND p.id = g.entity_id LEFT JOIN companies co ON g.entity_type = 'company' AND co.tenant_id = ")
+            .push_bind(tenant)
+            .push(" AND co.id = g.entity_id ORDER BY COALESCE(co.name_key, p.search_text, ''), g.entity_id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let items = qb.build_query_as().fetch_all(&mut *self).await?;
+        Ok(Page {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+            offset: u32::try_from(offset).unwrap_or(0),
+        })
+    }
+}
+
+/// The list columns of [`ContractListItem`] beside the contract's.
+const ITEM_COLUMNS: &str = "COALESCE(co.name, TRIM(p.first_name || ' ' || p.last_name)) AS customer_name, \
+     d.title AS deal_title, d.store_id, s.name AS store_name, d.owner_id, u.display_name AS owner_name";
+
+/// The joins [`ITEM_COLUMNS`] reads (on `k` and `d`).
+const ITEM_JOINS: &str = "LEFT JOIN people p ON p.tenant_id = k.tenant_id AND p.id = k.person_id \
+     LEFT JOIN companies co ON co.tenant_id = k.tenant_id AND co.id = k.company_id \
+     LEFT JOIN stores s ON s.tenant_id = d.tenant_id AND s.id = d.store_id \
+     LEFT JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.owner_id";
