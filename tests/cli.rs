@@ -2,6 +2,8 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
+#[path = "cli/contracts.rs"]
+mod contracts;
 #[path = "cli/exports.rs"]
 mod exports;
 
@@ -300,6 +302,7 @@ fn deals_scenario(url: &str) {
     ));
     assert_eq!(list.lines().count(), 1 + 3, "{list}");
     exports::deals_and_kpis(url);
+    contracts::after_the_sale(url);
 }
 
 #[test]

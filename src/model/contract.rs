@@ -462,8 +462,9 @@ pub struct ContractEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct ContractListItem {
-    /// The contract.
+    /// The contract (its fields at the top level of the JSON form).
     #[cfg_attr(feature = "store", sqlx(flatten))]
+    #[serde(flatten)]
     pub contract: Contract,
     /// The customer's name (the company's, else the person's).
     pub customer_name: Option<String>,

@@ -45,6 +45,7 @@ mod admin_cli;
 mod audit_cli;
 mod backup_cli;
 mod contacts;
+mod contracts_cli;
 mod deals;
 mod export_cli;
 mod import_cli;
@@ -76,6 +77,10 @@ Sales:
   campaign       Campaigns
   rule           Conversion rules (lead → deal)
   kpi            KPIs per campaign, pipeline, stage, month, store and owner
+
+After the sale:
+  customer       People and companies with a contract
+  contract       Contracts: list, show, edit identifiers and terms, move
 
 Calls and meetings:
   call           Start a call, record its outcome, find a caller
@@ -222,6 +227,16 @@ enum Command {
     },
     /// KPIs per campaign, pipeline, stage, month, store and owner.
     Kpi(deals::KpiArgs),
+    /// People and companies with a contract.
+    Customer {
+        #[command(subcommand)]
+        command: contracts_cli::CustomerCommand,
+    },
+    /// Contracts after the sale: their lifecycle, terms and identifiers.
+    Contract {
+        #[command(subcommand)]
+        command: contracts_cli::ContractCommand,
+    },
     /// Companies and their contacts.
     Company {
         #[command(subcommand)]
@@ -700,6 +715,8 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Deal { command } => deals::deal(db, ctx, command).await,
         Command::Kpi(args) => deals::kpi_cmd(db, ctx, args).await,
         Command::Company { command } => records::company(db, ctx, command).await,
+        Command::Customer { command } => contracts_cli::customer(db, ctx, command).await,
+        Command::Contract { command } => contracts_cli::contract(db, ctx, command).await,
         Command::Note { on, id, body } => {
             let on = parse(banco::model::EntityType::parse(&on, "on"))?;
             records::note(db, ctx, on, id, body).await
