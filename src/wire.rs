@@ -52,6 +52,7 @@ command! {
     } -> m::AppInfo
 }
 
+mod contracts;
 mod desk;
 mod exports;
 mod meetings;
@@ -96,6 +97,7 @@ command! {
         file: String,
     } -> m::BackupInfo
 }
+pub use contracts::*;
 pub use desk::*;
 pub use exports::*;
 pub use meetings::*;

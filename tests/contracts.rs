@@ -245,7 +245,7 @@ store_test!(
         let err = mv(&t, k.id, ContractStatus::Signed, None, Some("x"))
             .await
             .unwrap_err();
-        assert_eq!(codes(err), vec![pair("status", "illegal_transition")]);
+        assert_eq!(codes(err), vec![pair("status", "illegal_contract_move")]);
         let err = mv(&t, k.id, ContractStatus::Suspended, None, Some("  "))
             .await
             .unwrap_err();

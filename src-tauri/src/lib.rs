@@ -15,6 +15,7 @@
 pub mod alerts;
 pub mod commands;
 pub mod contact_commands;
+pub mod contract_commands;
 pub mod csp;
 pub mod deal_commands;
 pub mod desk_commands;
@@ -679,6 +680,11 @@ pub fn run() {
                 deal_commands::kpi_report,
                 deal_commands::export_kpi_csv,
                 deal_commands::list_audit,
+                contract_commands::list_customers,
+                contract_commands::list_contracts,
+                contract_commands::contract_detail,
+                contract_commands::edit_contract,
+                contract_commands::move_contract,
                 deal_commands::export_deals_csv,
                 deal_commands::deal_import_preview,
                 deal_commands::deal_import_run,

@@ -9,15 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::contract::{Contract, MAX_CONTRACT_MONTHS};
 use super::field_error::check_name;
 use super::string_enum::string_enum;
-use super::{ConsentKind, Contract, FieldError, Interest, SourceChannel};
-
-/// Default contract length used for a deal's contract value, in months (the
-/// usual minimum term of Italian consumer telco and energy offers).
-pub const DEFAULT_CONTRACT_MONTHS: u32 = 24;
-/// Longest contract length accepted, in months.
-pub const MAX_CONTRACT_MONTHS: u32 = 120;
+use super::{ConsentKind, FieldError, Interest, SourceChannel};
 
 string_enum! {
     /// A deal's outcome: `open → won | lost` (seed 000). A closed deal can be

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::deal::{DealDetail, DealLine, DEFAULT_CONTRACT_MONTHS};
+use super::contract::DEFAULT_CONTRACT_MONTHS;
+use super::deal::{DealDetail, DealLine};
 
 /// An edit of an open or closed deal's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -31,6 +31,7 @@ mod outbox;
 mod person;
 mod record;
 mod string_enum;
+mod supply_id;
 mod tax_id;
 mod update;
 mod user;
@@ -53,10 +54,9 @@ pub use contact_rules::{
     TenantPolicy,
 };
 pub use contract::{
-    check_iban, check_iccid, check_migration_code, check_msisdn, check_pdr, check_pod, Contract,
-    ContractDetail, ContractEdit, ContractEvent, ContractEventKind, ContractFilter,
+    Contract, ContractDetail, ContractEdit, ContractEvent, ContractEventKind, ContractFilter,
     ContractListItem, ContractMove, ContractStatus, CustomerListItem, PaymentMethod, ServiceKind,
-    MAX_NOTICE_DAYS,
+    DEFAULT_CONTRACT_MONTHS, MAX_CONTRACT_MONTHS, MAX_NOTICE_DAYS,
 };
 pub use custom::{
     check_custom_values, check_field_definition, check_value, custom_text, parse_date, CustomField,
@@ -67,8 +67,8 @@ pub use deal::{
     Attribution, Board, BoardColumn, Campaign, ConversionRule, Deal, DealCard, DealDetail,
     DealEvent, DealEventKind, DealFilter, DealLine, DealListItem, DealMove, DealQuery, DealSort,
     DealStatus, DealTotals, LostReason, NewDeal, OwnerMode, Pipeline, PipelineEdit, RuleFacts,
-    RulePreview, RuleTrigger, RuleVerdict, Stage, Utm, DEFAULT_CONTRACT_MONTHS,
-    MAX_CONTRACT_MONTHS, MAX_DEAL_VALUE_MINOR, MAX_LINES, MAX_QUANTITY, MAX_UNIT_MINOR,
+    RulePreview, RuleTrigger, RuleVerdict, Stage, Utm, MAX_DEAL_VALUE_MINOR, MAX_LINES,
+    MAX_QUANTITY, MAX_UNIT_MINOR,
 };
 pub use deal_update::DealUpdate;
 pub use export::ExportFormat;
@@ -111,6 +111,9 @@ pub use record::{
     LeadDetail, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,
     PersonDetails, RecordSummary, SearchHit, SearchResults, TimelineEntry, MAX_DOCUMENT_BYTES,
     MAX_NOTE_CHARS,
+};
+pub use supply_id::{
+    check_iban, check_iccid, check_migration_code, check_msisdn, check_pdr, check_pod,
 };
 pub use tax_id::{
     check_company_tax_code, check_person_tax_code, check_vat, cin_check_char,

@@ -208,7 +208,7 @@ pub async fn edit(db: &Db, ctx: &Ctx, id: Uuid, edit: &ContractEdit) -> Result<C
 /// `on` may not be before the signing day nor after today.
 ///
 /// Errors: [`Error::NotFound`]; [`Error::Forbidden`] (`edit_contract`);
-/// [`Error::Validation`]: `status` (`illegal_transition`, with `from` and
+/// [`Error::Validation`]: `status` (`illegal_contract_move`, with `from` and
 /// `to`), `reason` (`reason_required`, `too_long`), `on`
 /// (`out_of_range`), or the missing identifiers
 /// (`required_for_activation`).
@@ -224,7 +224,7 @@ pub async fn move_contract(
         if !from.can_move_to(mv.to) {
             return Err(Error::Validation(vec![FieldError::new(
                 "status",
-                "illegal_transition",
+                "illegal_contract_move",
             )
             .with("from", from.as_str())
             .with("to", mv.to.as_str())]));

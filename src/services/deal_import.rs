@@ -12,11 +12,11 @@ use super::deals::deal_event;
 use super::import::{guess_columns, normalise_header, read_csv, CsvTable, PREVIEW_ROWS};
 use super::{now, Ctx};
 use crate::model::{
-    deal_totals, minor_to_decimal, parse_money, search_key, Contract, ContractStatus, DateOrder,
-    Deal, DealEventKind, DealImportField, DealImportPreview, DealImportRequest, DealLine,
-    DealStatus, DealTotals, Email, FieldError, ImportReport, ImportSummary, LostReason,
-    MissingPolicy, NoCustomerPolicy, Person, Phone, Pipeline, Role, RowOutcome, RowStatus,
-    SourceChannel, Stage, User, Utm, DEFAULT_CONTRACT_MONTHS, MAX_UNIT_MINOR,
+    deal_totals, minor_to_decimal, parse_money, search_key, Contract, DateOrder, Deal,
+    DealEventKind, DealImportField, DealImportPreview, DealImportRequest, DealLine, DealStatus,
+    DealTotals, Email, FieldError, ImportReport, ImportSummary, LostReason, MissingPolicy,
+    NoCustomerPolicy, Person, Phone, Pipeline, Role, RowOutcome, RowStatus, SourceChannel, Stage,
+    User, Utm, DEFAULT_CONTRACT_MONTHS, MAX_UNIT_MINOR,
 };
 use crate::store::{deal_search_text, Conn, Db};
 use crate::{with_tx, Error, Result};
@@ -695,10 +695,7 @@ impl Run<'_> {
             c.insert_deal_event(tenant, &e).await?;
         }
         if status == DealStatus::Won {
-            // A sale from another system's history is taken as running:
-            // active since it was signed, not waiting in the back office's
-            // activation queue.
-            let mut contract = Contract::signed(
+            let contract = Contract::signed(
                 deal.id,
                 deal.person_id,
                 deal.company_id,
@@ -707,10 +704,8 @@ impl Run<'_> {
                 (totals.one_off_minor, totals.monthly_minor),
                 deal.currency.clone(),
                 deal.contract_months,
-            );
-            contract.status = ContractStatus::Active;
-            contract.activated_on = Some(contract.start_date);
-            contract.ends_on = contract.term_end();
+            )
+            .active_since_signed();
             super::contracts::open_in(c, self.ctx, &contract, at).await?;
             if let Some(p) = deal.person_id {
                 c.mark_customer(tenant, p, false, at).await?;

@@ -63,12 +63,14 @@ async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R,
     }
 }
 
+mod contracts;
 mod desk;
 mod exports;
 mod import;
 mod outbox;
 mod panics;
 mod upkeep;
+pub use contracts::*;
 pub use desk::*;
 pub use exports::*;
 pub use import::*;

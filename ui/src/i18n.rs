@@ -55,10 +55,21 @@ pub fn refusal_text(r: &banco::model::Refusal) -> String {
 
 /// A field error as a sentence in the current language.
 pub fn field_error(e: &FieldError) -> String {
+    // A contract's statuses and kinds by their translated names.
+    let contract = matches!(
+        e.code.as_str(),
+        "illegal_contract_move" | "contract_in_progress" | "not_for_kind"
+    );
     let mut params: Vec<(&str, String)> = e
         .params
         .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
+        .map(|(k, v)| match k.as_str() {
+            "from" | "to" | "status" if contract => {
+                (k.as_str(), tr(&format!("contract_status.{v}")))
+            }
+            "kind" if contract => (k.as_str(), tr(&format!("service_kind.{v}"))),
+            _ => (k.as_str(), v.clone()),
+        })
         .collect();
     let target = e
         .params

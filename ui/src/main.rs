@@ -32,6 +32,7 @@ pub enum Screen {
     Counter,
     Leads,
     Companies,
+    Customers,
     Deals,
     ToCall,
     Meetings,
@@ -45,10 +46,11 @@ pub enum Screen {
 }
 
 impl Screen {
-    const ALL: [Screen; 12] = [
+    const ALL: [Screen; 13] = [
         Screen::Counter,
         Screen::Leads,
         Screen::Companies,
+        Screen::Customers,
         Screen::Deals,
         Screen::ToCall,
         Screen::Meetings,
@@ -65,6 +67,7 @@ impl Screen {
             Screen::Counter => "nav.counter",
             Screen::Leads => "nav.leads",
             Screen::Companies => "nav.companies",
+            Screen::Customers => "nav.customers",
             Screen::Deals => "nav.deals",
             Screen::ToCall => "nav.to_call",
             Screen::Meetings => "nav.meetings",
@@ -97,6 +100,7 @@ impl Screen {
             Screen::Counter => "nav-counter",
             Screen::Leads => "nav-leads",
             Screen::Companies => "nav-companies",
+            Screen::Customers => "nav-customers",
             Screen::Deals => "nav-deals",
             Screen::ToCall => "nav-to-call",
             Screen::Meetings => "nav-meetings",
@@ -504,6 +508,7 @@ pub fn app(props: &AppProps) -> Html {
                         (None, Screen::Counter) => html! { <pages::counter::Counter key={*counter_key} /> },
                         (None, Screen::Leads) => html! { <pages::leads::Leads /> },
                         (None, Screen::Companies) => html! { <pages::companies::Companies /> },
+                        (None, Screen::Customers) => html! { <pages::customers::Customers /> },
                         (None, Screen::Deals) => html! { <pages::deals::Deals key={*deals_key} /> },
                         (None, Screen::ToCall) => html! { <pages::calls::ToCall /> },
                         (None, Screen::Meetings) => html! { <pages::meetings::Meetings /> },

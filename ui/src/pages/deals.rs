@@ -702,9 +702,10 @@ fn detail_html(
                 }) }</tbody>
             </table>
             } } }
-            { d.contract.as_ref().map(|c| html! {
+            { d.contract.as_ref().map(|c| html! { <>
                 <p id="deal-contract">{ tr_with("deals.contract", [("offer", c.offer.clone()), ("start", c.start_date.format("%d/%m/%Y").to_string()), ("monthly", money(c.monthly_minor, currency, lang))]) }</p>
-            }) }
+                <super::contract::ContractPanel key={c.id.to_string()} id={c.id} />
+            </> }) }
             <div class="actions">
                 { (d.deal.status == DealStatus::Open).then(|| html! { <>
                     <button id="deal-win" onclick={{ let dialog = dialog.clone(); Callback::from(move |_| dialog.set(Some(Dialog::Won(id)))) }}>{ tr("deals.mark_won") }</button>
