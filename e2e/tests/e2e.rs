@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+#[path = "e2e/after_sale.rs"]
+mod after_sale;
 #[path = "e2e/alerts.rs"]
 mod alerts;
 #[path = "e2e/calls.rs"]

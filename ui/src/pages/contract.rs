@@ -255,11 +255,9 @@ pub fn contract_panel(props: &ContractPanelProps) -> Html {
     let checkbox = |id: &'static str, field: &'static str, value: &UseStateHandle<bool>| {
         let target = value.clone();
         html! {
-            <div class="field check">
-                <label><input type="checkbox" id={id} checked={**value}
-                    onchange={Callback::from(move |e: Event| target.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()))} />
-                { " " }{ field_label(field) }</label>
-            </div>
+            <label class="check"><input type="checkbox" id={id} checked={**value}
+                onchange={Callback::from(move |e: Event| target.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()))} />
+            { field_label(field) }</label>
         }
     };
     html! {
