@@ -63,6 +63,10 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
         "deal_events",
         "contracts",
         "contract_events",
+        "tickets",
+        "ticket_milestones",
+        "tasks",
+        "workflow_templates",
         "notes",
         "note_revisions",
         "documents",
@@ -94,6 +98,9 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
             "search_docs",
             "contracts",
             "contract_events",
+            "tickets",
+            "ticket_milestones",
+            "tasks",
         ]
         .contains(t)
     }) {

@@ -32,7 +32,9 @@ mod person;
 mod record;
 mod string_enum;
 mod supply_id;
+mod task;
 mod tax_id;
+mod ticket;
 mod update;
 mod user;
 
@@ -115,9 +117,17 @@ pub use record::{
 pub use supply_id::{
     check_iban, check_iccid, check_migration_code, check_msisdn, check_pdr, check_pod,
 };
+pub use task::{
+    due_bucket, DueBucket, NewTask, Task, TaskKind, TaskListItem, TaskQuery, TaskScope, TaskStatus,
+};
 pub use tax_id::{
     check_company_tax_code, check_person_tax_code, check_vat, cin_check_char,
     codice_fiscale_check_char, partita_iva_check_digit, partita_iva_ok,
+};
+pub use ticket::{
+    check_template, Kit, KitService, KitStep, Milestone, NewTicket, TemplateMilestone,
+    TemplateTask, Ticket, TicketDetail, TicketKind, TicketListItem, TicketPriority, TicketQuery,
+    WorkStatus, WorkflowTemplate, MAX_TEMPLATE_ITEMS,
 };
 pub use update::{
     check_endpoint, AboutDesk, AlertWords, DiagnosticsSaved, MenuLabels, UpdateOffer,

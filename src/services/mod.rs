@@ -28,6 +28,7 @@ pub mod duplicates;
 pub mod export;
 mod history;
 pub mod import;
+pub mod kits;
 pub mod kpi;
 pub mod leads;
 pub mod meeting_keys;
@@ -44,6 +45,8 @@ pub mod seed;
 pub mod sheet;
 pub mod sign_in;
 pub mod staff;
+pub mod tasks;
+pub mod tickets;
 pub mod updates;
 pub mod vcard;
 

@@ -63,7 +63,9 @@ pub mod pipelines;
 pub mod search;
 pub mod sign_in;
 pub mod sql;
+pub mod tasks;
 pub mod tenants;
+pub mod tickets;
 pub mod timeline;
 mod urls;
 

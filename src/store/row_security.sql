@@ -291,6 +291,7 @@ DECLARE
         "campaigns": "config", "campaign_pipelines": "config", "conversion_rules": "config",
         "custom_fields": "config", "contact_policies": "config", "do_not_call": "config",
         "stage_playbooks": "config", "campaign_cadences": "config",
+        "workflow_templates": "config", "kits": "config",
         "leads": "store", "deals": "store",
         "lead_notes": "lead", "lead_events": "lead", "lead_attributions": "lead",
         "deal_lines": "deal", "deal_events": "deal", "contracts": "deal", "contract_events": "deal",
@@ -298,7 +299,8 @@ DECLARE
         "meeting_participants": "meeting",
         "notes": "entity", "documents": "entity", "record_events": "entity",
         "interactions": "entity", "reminders": "entity", "meetings": "entity",
-        "search_docs": "entity",
+        "search_docs": "entity", "tickets": "entity", "tasks": "entity",
+        "ticket_milestones": "ticket", "kit_deals": "ticket",
         "audit_events": "audit"
     }';
 BEGIN
@@ -362,7 +364,7 @@ BEGIN
             -- put records there.
             EXECUTE format('CREATE POLICY banco_rows ON public.%I TO banco_login USING (%s AND %s) WITH CHECK (%s AND %s)',
                            tbl, tenant_ok, sees_store, tenant_ok, writes_store);
-        WHEN 'lead', 'deal', 'note', 'meeting' THEN
+        WHEN 'lead', 'deal', 'note', 'meeting', 'ticket' THEN
             EXECUTE format('CREATE POLICY banco_rows ON public.%I TO banco_login USING (%s AND %s) WITH CHECK (%s AND %s)',
                            tbl, tenant_ok,
                            format('EXISTS (SELECT 1 FROM public.%I p WHERE p.tenant_id = %I.tenant_id AND p.id = %I.%I)',

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use banco::model::*;
-use banco::services::{admin, calls, capture, deals, leads, meetings, notes, Ctx};
+use banco::services::{admin, calls, capture, deals, leads, meetings, notes, tickets, Ctx};
 use banco::store::Db;
 use sqlx::{Connection, PgConnection, Row};
 use uuid::Uuid;
@@ -34,6 +34,10 @@ pub const STORE_SCOPED: &[(&str, &str)] = &[
     ("note_revisions", "note_id"),
     ("note_mentions", "note_id"),
     ("meeting_participants", "meeting_id"),
+    ("tickets", "entity_id"),
+    ("tasks", "entity_id"),
+    ("ticket_milestones", "ticket_id"),
+    ("kit_deals", "ticket_id"),
 ];
 
 /// Tables with a store, lead or record column whose rows are the whole
@@ -253,6 +257,34 @@ pub async fn world() -> World {
     )
     .await
     .unwrap();
+    // A ticket on store B's deal, with a milestone and its task.
+    tickets::save_template(
+        &db_1,
+        &ctx_1,
+        "Attivazione",
+        TicketKind::Activation,
+        None,
+        vec![TemplateMilestone {
+            name: "Ordine".into(),
+            tasks: vec![TemplateTask {
+                title: "Inserire l'ordine".into(),
+                due_days: 1,
+            }],
+        }],
+    )
+    .await
+    .unwrap();
+    tickets::open(
+        &db_1,
+        &ctx_1,
+        &NewTicket {
+            entity_type: Some(EntityType::Deal),
+            entity_id: Some(deal_b.deal.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     deals::move_deal(
         &db_1,
         &ctx_1,
@@ -333,6 +365,7 @@ pub async fn world() -> World {
         "interactions",
         "documents",
         "reminders",
+        "tickets",
     ] {
         let more: Vec<Uuid> = sqlx::query_scalar(&format!(
             "SELECT id FROM {table} WHERE tenant_id = $1 AND entity_id = ANY($2)"

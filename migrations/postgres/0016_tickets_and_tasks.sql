@@ -1,0 +1,119 @@
+-- After the sale (issue 16, seed 004): workflow templates, commercial
+-- kits, tickets with milestones, and tasks for every desk. A task or a
+-- ticket hangs on a record (entity_type, entity_id) like a note; a
+-- milestone and a kit's deals hang on their ticket. Row security:
+-- store/row_security.sql (tickets and tasks as entities, milestones and
+-- kit_deals as their ticket's, templates and kits as configuration).
+CREATE TABLE workflow_templates (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    id uuid NOT NULL,
+    name text NOT NULL,
+    ticket_kind text NOT NULL,
+    pipeline_id uuid,
+    milestones text NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, name),
+    FOREIGN KEY (tenant_id, pipeline_id) REFERENCES pipelines (tenant_id, id)
+);
+
+CREATE TABLE kits (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    id uuid NOT NULL,
+    name text NOT NULL,
+    services text NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, name)
+);
+
+CREATE TABLE tickets (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    id uuid NOT NULL,
+    kind text NOT NULL,
+    title text NOT NULL,
+    status text NOT NULL,
+    priority text NOT NULL,
+    entity_type text NOT NULL,
+    entity_id uuid NOT NULL,
+    deal_id uuid,
+    contract_id uuid,
+    parent_id uuid,
+    kit_id uuid,
+    template_id uuid,
+    assignee_id uuid,
+    store_id uuid,
+    sla_due_at timestamptz NOT NULL,
+    created_by uuid,
+    created_at timestamptz NOT NULL,
+    closed_at timestamptz,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, deal_id) REFERENCES deals (tenant_id, id),
+    FOREIGN KEY (tenant_id, contract_id) REFERENCES contracts (tenant_id, id),
+    FOREIGN KEY (tenant_id, parent_id) REFERENCES tickets (tenant_id, id),
+    FOREIGN KEY (tenant_id, kit_id) REFERENCES kits (tenant_id, id),
+    FOREIGN KEY (tenant_id, template_id) REFERENCES workflow_templates (tenant_id, id),
+    FOREIGN KEY (tenant_id, assignee_id) REFERENCES users (tenant_id, id),
+    FOREIGN KEY (tenant_id, store_id) REFERENCES stores (tenant_id, id)
+);
+CREATE INDEX tickets_open ON tickets (tenant_id, status, sla_due_at);
+CREATE INDEX tickets_entity ON tickets (tenant_id, entity_id);
+-- One child ticket per deal of a parent (a kit's "Create child tickets").
+CREATE UNIQUE INDEX tickets_child_deal ON tickets (tenant_id, parent_id, deal_id)
+    WHERE parent_id IS NOT NULL AND deal_id IS NOT NULL;
+
+CREATE TABLE ticket_milestones (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    position integer NOT NULL,
+    name text NOT NULL,
+    status text NOT NULL,
+    closed_at timestamptz,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, ticket_id) REFERENCES tickets (tenant_id, id)
+);
+CREATE INDEX ticket_milestones_ticket ON ticket_milestones (tenant_id, ticket_id, position);
+
+-- The deals a parent ticket's kit generated, one per service.
+CREATE TABLE kit_deals (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    ticket_id uuid NOT NULL,
+    service_index integer NOT NULL,
+    deal_id uuid NOT NULL,
+    PRIMARY KEY (tenant_id, ticket_id, service_index),
+    FOREIGN KEY (tenant_id, ticket_id) REFERENCES tickets (tenant_id, id),
+    FOREIGN KEY (tenant_id, deal_id) REFERENCES deals (tenant_id, id)
+);
+
+CREATE TABLE tasks (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    id uuid NOT NULL,
+    title text NOT NULL,
+    kind text NOT NULL,
+    status text NOT NULL,
+    due_at timestamptz,
+    assignee_id uuid,
+    store_id uuid,
+    entity_type text NOT NULL,
+    entity_id uuid NOT NULL,
+    ticket_id uuid,
+    milestone_id uuid,
+    -- what made it, for the buttons that must not make it twice
+    -- (`milestone:<id>` for a milestone's task on its deal)
+    source_key text,
+    created_by uuid,
+    created_at timestamptz NOT NULL,
+    done_at timestamptz,
+    done_by uuid,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, assignee_id) REFERENCES users (tenant_id, id),
+    FOREIGN KEY (tenant_id, store_id) REFERENCES stores (tenant_id, id),
+    FOREIGN KEY (tenant_id, ticket_id) REFERENCES tickets (tenant_id, id),
+    FOREIGN KEY (tenant_id, milestone_id) REFERENCES ticket_milestones (tenant_id, id)
+);
+CREATE UNIQUE INDEX tasks_source ON tasks (tenant_id, source_key) WHERE source_key IS NOT NULL;
+CREATE INDEX tasks_assignee ON tasks (tenant_id, assignee_id, status, due_at);
+CREATE INDEX tasks_store ON tasks (tenant_id, store_id, status, due_at);
+CREATE INDEX tasks_ticket ON tasks (tenant_id, ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX tasks_entity ON tasks (tenant_id, entity_id);

@@ -1,0 +1,382 @@
+//! Tickets, milestones and kits (seed 004, issue 16). A ticket is the
+//! back office's work on a record (an activation, an assistance request, a
+//! complaint); a workflow template says which milestones and standard
+//! tasks a new ticket gets; closing every task of a milestone closes the
+//! milestone, closing every milestone closes the ticket, and reopening a
+//! task reopens both. A kit is a template of services: expanded from a
+//! ticket it gives one deal per service, each deal a child ticket, each
+//! child milestone a task on its deal.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::field_error::check_name;
+use super::string_enum::string_enum;
+use super::{EntityType, FieldError, Task};
+
+string_enum! {
+    /// What a ticket is for.
+    TicketKind {
+        /// Bringing a sale to life (signature, documents, activation).
+        Activation = "activation",
+        /// A customer's request for help.
+        Assistance = "assistance",
+        /// A customer's complaint.
+        Complaint = "complaint",
+    }
+}
+
+string_enum! {
+    /// How soon a ticket needs handling.
+    TicketPriority {
+        /// When there is time.
+        Low = "low",
+        /// Normal.
+        Normal = "normal",
+        /// Soon.
+        High = "high",
+        /// Now.
+        Urgent = "urgent",
+    }
+}
+
+impl TicketPriority {
+    /// The service level of a ticket of this priority: hours from opening
+    /// to handled (urgent 4, high 24, normal 72, low 168), unless its
+    /// template says otherwise.
+    pub fn sla_hours(self) -> u32 {
+        match self {
+            TicketPriority::Urgent => 4,
+            TicketPriority::High => 24,
+            TicketPriority::Normal => 72,
+            TicketPriority::Low => 168,
+        }
+    }
+}
+
+string_enum! {
+    /// Whether a ticket or a milestone is still being worked.
+    WorkStatus {
+        /// Being worked.
+        Open = "open",
+        /// Every task (or milestone) is done.
+        Closed = "closed",
+    }
+}
+
+/// One standard task of a template's milestone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateTask {
+    /// What to do.
+    pub title: String,
+    /// Days after the ticket opens that it is due.
+    #[serde(default)]
+    pub due_days: u32,
+}
+
+/// One milestone of a workflow template, with its standard tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateMilestone {
+    /// Its name (e.g. "Onboarding").
+    pub name: String,
+    /// Its standard tasks, in order.
+    pub tasks: Vec<TemplateTask>,
+}
+
+/// A workflow template: the milestones and standard tasks a new ticket of
+/// `ticket_kind` (and, if set, of a deal of `pipeline_id`) gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
+pub struct WorkflowTemplate {
+    /// UUID v7.
+    pub id: Uuid,
+    /// Its name (unique in the tenant).
+    pub name: String,
+    /// The kind of ticket it is for.
+    pub ticket_kind: TicketKind,
+    /// The deals' pipeline it is for (`None`: any).
+    pub pipeline_id: Option<Uuid>,
+    /// Its milestones, in order.
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<Vec<TemplateMilestone>>")
+    )]
+    pub milestones: Vec<TemplateMilestone>,
+}
+
+/// Most milestones a template may have, and most tasks a milestone.
+pub const MAX_TEMPLATE_ITEMS: usize = 30;
+
+/// Checks a template's name and milestones: a name, 1–30 milestones with
+/// names, each with 1–30 tasks with titles and due days of at most 365.
+///
+/// Errors: `name`, `milestones`, `milestones.N.name`,
+/// `milestones.N.tasks`, `milestones.N.tasks.M.title` (`required`,
+/// `too_long`, `out_of_range`).
+pub fn check_template(name: &str, milestones: &[TemplateMilestone]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Err(e) = check_name(name, "name") {
+        errors.push(e);
+    }
+    let count = |field: String, n: usize| {
+        (n == 0 || n > MAX_TEMPLATE_ITEMS).then(|| {
+            FieldError::new(field, "out_of_range")
+                .with("min", "1")
+                .with("max", MAX_TEMPLATE_ITEMS.to_string())
+        })
+    };
+    errors.extend(count("milestones".into(), milestones.len()));
+    for (i, m) in milestones.iter().enumerate() {
+        if let Err(e) = check_name(&m.name, &format!("milestones.{i}.name")) {
+            errors.push(e);
+        }
+        errors.extend(count(format!("milestones.{i}.tasks"), m.tasks.len()));
+        for (j, t) in m.tasks.iter().enumerate() {
+            if let Err(e) = check_name(&t.title, &format!("milestones.{i}.tasks.{j}.title")) {
+                errors.push(e);
+            }
+            if t.due_days > 365 {
+                errors.push(
+                    FieldError::new(format!("milestones.{i}.tasks.{j}.due_days"), "out_of_range")
+                        .with("min", "0")
+                        .with("max", "365"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// A ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
+pub struct Ticket {
+    /// UUID v7.
+    pub id: Uuid,
+    /// What it is for.
+    pub kind: TicketKind,
+    /// Its title.
+    pub title: String,
+    /// Open or closed.
+    pub status: WorkStatus,
+    /// How soon.
+    pub priority: TicketPriority,
+    /// The record it was opened on (the customer: a person or company;
+    /// or a lead or deal).
+    pub entity_type: EntityType,
+    /// That record's id.
+    pub entity_id: Uuid,
+    /// The deal it works (a kit's service deal, or the deal it was opened from).
+    pub deal_id: Option<Uuid>,
+    /// The contract it works.
+    pub contract_id: Option<Uuid>,
+    /// The parent ticket (a kit's child tickets).
+    pub parent_id: Option<Uuid>,
+    /// The kit it expands (a parent ticket).
+    pub kit_id: Option<Uuid>,
+    /// The template its milestones came from.
+    pub template_id: Option<Uuid>,
+    /// Who works it.
+    pub assignee_id: Option<Uuid>,
+    /// The store it belongs to.
+    pub store_id: Option<Uuid>,
+    /// When it must be handled by (UTC): opening + the SLA.
+    pub sla_due_at: DateTime<Utc>,
+    /// When it was opened (UTC).
+    pub created_at: DateTime<Utc>,
+    /// When it was closed (UTC).
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A ticket's milestone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
+pub struct Milestone {
+    /// UUID v7.
+    pub id: Uuid,
+    /// Its ticket.
+    pub ticket_id: Uuid,
+    /// Order (0 first).
+    #[cfg_attr(feature = "store", sqlx(try_from = "i32"))]
+    pub position: u32,
+    /// Its name.
+    pub name: String,
+    /// Open or closed.
+    pub status: WorkStatus,
+    /// When it closed (UTC).
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A ticket to open.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewTicket {
+    /// What it is for; `activation` when absent.
+    pub kind: Option<TicketKind>,
+    /// Its title; made from the kind and the record when empty.
+    #[serde(default)]
+    pub title: String,
+    /// How soon; `normal` when absent.
+    pub priority: Option<TicketPriority>,
+    /// The record (person, company, lead or deal).
+    pub entity_type: Option<EntityType>,
+    /// That record's id.
+    pub entity_id: Option<Uuid>,
+    /// The contract it works (its customer becomes the record).
+    pub contract_id: Option<Uuid>,
+    /// The template to follow by name or id; the kind's (and the deal's
+    /// pipeline's) own when absent.
+    pub template: Option<String>,
+    /// A kit to expand later ("Generate deals").
+    pub kit: Option<String>,
+    /// Who works it; the acting user when absent.
+    pub assignee_id: Option<Uuid>,
+}
+
+/// Everything about one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    /// The ticket.
+    pub ticket: Ticket,
+    /// The record's title.
+    pub record_title: Option<String>,
+    /// The assignee's name.
+    pub assignee_name: Option<String>,
+    /// Its milestones, in order, each with its tasks.
+    pub milestones: Vec<(Milestone, Vec<Task>)>,
+    /// Its child tickets (a kit's services).
+    pub children: Vec<Ticket>,
+    /// The deals its kit generated, by service: `(service index, deal id)`.
+    pub kit_deals: Vec<(u32, Uuid)>,
+}
+
+/// A ticket with what a list shows beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
+pub struct TicketListItem {
+    /// The ticket.
+    #[cfg_attr(feature = "store", sqlx(flatten))]
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// The record's title.
+    pub record_title: Option<String>,
+    /// The assignee's name.
+    pub assignee_name: Option<String>,
+    /// Open tasks left.
+    pub open_tasks: i64,
+}
+
+/// Which tickets a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TicketQuery {
+    /// Only open ones (default) or closed ones too.
+    #[serde(default)]
+    pub include_closed: bool,
+    /// Only this kind.
+    pub kind: Option<TicketKind>,
+    /// Only this store's.
+    pub store_id: Option<Uuid>,
+    /// Only one record's.
+    pub entity_id: Option<Uuid>,
+    /// Only those past their SLA.
+    #[serde(default)]
+    pub overdue: bool,
+    /// Page size (1–500; 50 when absent).
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+}
+
+/// One service of a commercial kit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitService {
+    /// The product (the deal's offer line), e.g. "Fibra 1 Gbit".
+    pub product: String,
+    /// The pipeline its deal opens in (by id).
+    pub pipeline_id: Uuid,
+    /// One-off price, minor units.
+    #[serde(default)]
+    pub one_off_minor: i64,
+    /// Monthly price, minor units.
+    #[serde(default)]
+    pub monthly_minor: i64,
+}
+
+/// A commercial kit (e.g. "Casa completa": fibre + electricity + gas +
+/// mobile): a template of services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
+pub struct Kit {
+    /// UUID v7.
+    pub id: Uuid,
+    /// Its name (unique in the tenant).
+    pub name: String,
+    /// Its services, in order.
+    #[cfg_attr(
+        feature = "store",
+        sqlx(try_from = "crate::model::JsonText<Vec<KitService>>")
+    )]
+    pub services: Vec<KitService>,
+}
+
+/// What one press of a kit button did: how many things it created and how
+/// many were already there (pressing it again creates nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct KitStep {
+    /// Created now.
+    pub created: u32,
+    /// Already there.
+    pub existing: u32,
+}
+
+// Read from their JSON columns (`JsonText`).
+#[cfg(feature = "store")]
+impl From<super::JsonText<Vec<TemplateMilestone>>> for Vec<TemplateMilestone> {
+    fn from(text: super::JsonText<Vec<TemplateMilestone>>) -> Self {
+        text.0
+    }
+}
+
+#[cfg(feature = "store")]
+impl From<super::JsonText<Vec<KitService>>> for Vec<KitService> {
+    fn from(text: super::JsonText<Vec<KitService>>) -> Self {
+        text.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_template_names_every_bad_item() {
+        let bad = vec![TemplateMilestone {
+            name: " ".into(),
+            tasks: vec![TemplateTask {
+                title: "".into(),
+                due_days: 400,
+            }],
+        }];
+        let fields: Vec<_> = check_template("", &bad)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                "name",
+                "milestones.0.name",
+                "milestones.0.tasks.0.title",
+                "milestones.0.tasks.0.due_days"
+            ]
+        );
+        assert_eq!(check_template("Onboarding", &[]).len(), 1);
+    }
+
+    #[test]
+    fn slas_shorten_with_priority() {
+        let hours: Vec<_> = TicketPriority::ALL.iter().map(|p| p.sla_hours()).collect();
+        assert_eq!(hours, vec![168, 72, 24, 4]);
+    }
+}

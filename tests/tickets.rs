@@ -1,0 +1,619 @@
+//! Tickets, milestones, tasks and kits (issue 16, seed 004), on SQLite and
+//! on Postgres: a kit of four services expanded from a ticket, each button
+//! pressed twice; closing the last task closes its milestone and ticket,
+//! reopening one reopens them; tasks by hand in "My tasks" and "My store's
+//! tasks"; a ticket from a contract; templates and kits kept to admins.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod common;
+
+use banco::model::*;
+use banco::services::{capture, contracts, deals, kits, pipelines, tasks, tickets};
+use banco::Error;
+use chrono::{Duration, Utc};
+use common::{staff_ctx, walk_in, TestDb};
+use uuid::Uuid;
+
+fn steps(names: &[(&str, &[&str])]) -> Vec<TemplateMilestone> {
+    names
+        .iter()
+        .map(|(m, tasks)| TemplateMilestone {
+            name: m.to_string(),
+            tasks: tasks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| TemplateTask {
+                    title: t.to_string(),
+                    due_days: u32::try_from(i).unwrap() + 1,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+async fn pipeline(t: &TestDb, name: &str) -> Pipeline {
+    pipelines::find(&t.db, &t.ctx, name).await.unwrap()
+}
+
+async fn customer(t: &TestDb, first: &str, phone: &str) -> Person {
+    capture::capture_lead(&t.db, &t.ctx, walk_in(first, "Ferrara", phone, ""))
+        .await
+        .unwrap()
+        .person
+}
+
+async fn open_tasks_of(t: &TestDb, ticket: Uuid) -> Vec<Task> {
+    tasks::list(
+        &t.db,
+        &t.ctx,
+        &TaskQuery {
+            ticket_id: Some(ticket),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|i| i.task)
+    .collect()
+}
+
+store_test!(
+    a_kit_of_four_services_expands_once_and_its_tickets_close_with_their_tasks,
+    |t: TestDb| async move {
+        let gas = pipelines::create(
+            &t.db,
+            &t.ctx,
+            "Gas",
+            &[("Offerta".into(), 30), ("Contratto".into(), 80)],
+        )
+        .await
+        .unwrap();
+        let (fisso, energia, mobile) = (
+            pipeline(&t, "Fisso").await,
+            pipeline(&t, "Energia").await,
+            pipeline(&t, "Mobile").await,
+        );
+        tickets::save_template(
+            &t.db,
+            &t.ctx,
+            "Onboarding",
+            TicketKind::Activation,
+            None,
+            steps(&[(
+                "Onboarding",
+                &[
+                    "Firma",
+                    "Invio documenti",
+                    "Richiesta attivazione",
+                    "Welcome call",
+                ],
+            )]),
+        )
+        .await
+        .unwrap();
+        for (p, name) in [
+            (&fisso, "Fibra"),
+            (&energia, "Luce"),
+            (&gas, "Gas"),
+            (&mobile, "SIM"),
+        ] {
+            tickets::save_template(
+                &t.db,
+                &t.ctx,
+                &format!("Attivazione {name}"),
+                TicketKind::Activation,
+                Some(p.id),
+                steps(&[
+                    ("Ordine", &["Inserire ordine"]),
+                    ("Attivazione", &["Verifica", "Conferma al cliente"]),
+                ]),
+            )
+            .await
+            .unwrap();
+        }
+        let service = |product: &str, p: &Pipeline, monthly| KitService {
+            product: product.into(),
+            pipeline_id: p.id,
+            one_off_minor: 0,
+            monthly_minor: monthly,
+        };
+        let kit = kits::add(
+            &t.db,
+            &t.ctx,
+            "Casa completa",
+            vec![
+                service("Fibra 1 Gbit", &fisso, 2_990),
+                service("Luce Casa", &energia, 4_500),
+                service("Gas Casa", &gas, 3_800),
+                service("SIM 100 Giga", &mobile, 999),
+            ],
+        )
+        .await
+        .unwrap();
+        let dup = kits::add(
+            &t.db,
+            &t.ctx,
+            "casa COMPLETA",
+            vec![service("x", &fisso, 0)],
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&dup, Error::Validation(v) if v[0].code == "taken"),
+            "{dup:?}"
+        );
+
+        let person = customer(&t, "Teresa", "+39 333 700 1000").await;
+        let parent = tickets::open(
+            &t.db,
+            &t.ctx,
+            &NewTicket {
+                entity_type: Some(EntityType::Person),
+                entity_id: Some(person.id),
+                kit: Some(kit.name.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(parent.ticket.title, "Onboarding – Teresa Ferrara");
+        assert_eq!(parent.milestones.len(), 1);
+        assert_eq!(parent.milestones[0].1.len(), 4);
+        let id = parent.ticket.id;
+
+        // "Generate deals": four deals in four pipelines; again: nothing new.
+        let step = kits::generate_deals(&t.db, &t.ctx, id).await.unwrap();
+        assert_eq!(
+            step,
+            KitStep {
+                created: 4,
+                existing: 0
+            }
+        );
+        let step = kits::generate_deals(&t.db, &t.ctx, id).await.unwrap();
+        assert_eq!(
+            step,
+            KitStep {
+                created: 0,
+                existing: 4
+            }
+        );
+        let detail = tickets::detail(&t.db, &t.ctx, id).await.unwrap();
+        let mut in_pipelines = Vec::new();
+        for (_, deal) in &detail.kit_deals {
+            let d = deals::detail(&t.db, &t.ctx, *deal).await.unwrap();
+            assert_eq!(d.deal.person_id, Some(person.id));
+            in_pipelines.push(d.pipeline.name.clone());
+        }
+        assert_eq!(in_pipelines, vec!["Fisso", "Energia", "Gas", "Mobile"]);
+
+        // "Create child tickets": one per deal with its pipeline's template.
+        let step = kits::create_child_tickets(&t.db, &t.ctx, id).await.unwrap();
+        assert_eq!(
+            step,
+            KitStep {
+                created: 4,
+                existing: 0
+            }
+        );
+        assert_eq!(
+            kits::create_child_tickets(&t.db, &t.ctx, id).await.unwrap(),
+            KitStep {
+                created: 0,
+                existing: 4
+            }
+        );
+        let detail = tickets::detail(&t.db, &t.ctx, id).await.unwrap();
+        assert_eq!(detail.children.len(), 4);
+        let child = tickets::detail(&t.db, &t.ctx, detail.children[2].id)
+            .await
+            .unwrap();
+        assert_eq!(child.ticket.parent_id, Some(id));
+        assert!(child.ticket.template_id.is_some());
+        let names: Vec<_> = child
+            .milestones
+            .iter()
+            .map(|(m, _)| m.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["Ordine", "Attivazione"]);
+
+        // "Generate activities": one task per child milestone, on its deal.
+        let step = kits::generate_activities(&t.db, &t.ctx, id).await.unwrap();
+        assert_eq!(
+            step,
+            KitStep {
+                created: 8,
+                existing: 0
+            }
+        );
+        assert_eq!(
+            kits::generate_activities(&t.db, &t.ctx, id).await.unwrap(),
+            KitStep {
+                created: 0,
+                existing: 8
+            }
+        );
+        let gas_deal = child.ticket.deal_id.unwrap();
+        let on_deal = tasks::list(
+            &t.db,
+            &t.ctx,
+            &TaskQuery {
+                entity_id: Some(gas_deal),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        // Three template tasks of the child ticket and two activities.
+        assert_eq!(on_deal.total, 5, "{:?}", on_deal.items);
+
+        // Closing the parent's four tasks closes its milestone, then it.
+        let four = open_tasks_of(&t, id).await;
+        assert_eq!(four.len(), 4);
+        for task in &four[..3] {
+            tasks::set_done(&t.db, &t.ctx, task.id, true).await.unwrap();
+        }
+        let still = tickets::detail(&t.db, &t.ctx, id).await.unwrap();
+        assert_eq!(still.ticket.status, WorkStatus::Open);
+        assert_eq!(still.milestones[0].0.status, WorkStatus::Open);
+        tasks::set_done(&t.db, &t.ctx, four[3].id, true)
+            .await
+            .unwrap();
+        let closed = tickets::detail(&t.db, &t.ctx, id).await.unwrap();
+        assert_eq!(closed.milestones[0].0.status, WorkStatus::Closed);
+        assert_eq!(closed.ticket.status, WorkStatus::Closed);
+        assert!(closed.ticket.closed_at.is_some());
+        // Done twice changes nothing; reopening a task reopens both.
+        tasks::set_done(&t.db, &t.ctx, four[3].id, true)
+            .await
+            .unwrap();
+        tasks::set_done(&t.db, &t.ctx, four[1].id, false)
+            .await
+            .unwrap();
+        let reopened = tickets::detail(&t.db, &t.ctx, id).await.unwrap();
+        assert_eq!(reopened.ticket.status, WorkStatus::Open);
+        assert_eq!(reopened.milestones[0].0.status, WorkStatus::Open);
+        assert_eq!(reopened.ticket.closed_at, None);
+
+        // Every step is on the customer's timeline.
+        let timeline =
+            banco::services::notes::timeline(&t.db, &t.ctx, EntityType::Person, person.id, 0, 200)
+                .await
+                .unwrap();
+        let kinds: Vec<_> = timeline.items.iter().map(|e| e.kind.as_str()).collect();
+        for kind in [
+            "ticket_opened",
+            "milestone_closed",
+            "ticket_closed",
+            "ticket_reopened",
+            "milestone_reopened",
+            "task_done",
+            "task_reopened",
+        ] {
+            assert!(kinds.contains(&kind), "{kind} not in {kinds:?}");
+        }
+    }
+);
+
+store_test!(
+    tasks_by_hand_fall_into_overdue_today_and_upcoming,
+    |t: TestDb| async move {
+        let person = customer(&t, "Ivo", "+39 333 700 2000").await;
+        let sara = staff_ctx(&t, "Sara Banco", Role::Staff).await;
+        let task = |title: &str, due: Option<chrono::DateTime<Utc>>, who: Option<Uuid>| NewTask {
+            title: title.into(),
+            due_at: due,
+            assignee_id: who,
+            entity_type: Some(EntityType::Person),
+            entity_id: Some(person.id),
+            ..Default::default()
+        };
+        let now = Utc::now();
+        for (title, due) in [
+            ("Richiamare per il modem", Some(now - Duration::days(2))),
+            ("Portare il contratto firmato", None),
+            (
+                "Verificare la prima bolletta",
+                Some(now + Duration::days(7)),
+            ),
+        ] {
+            tasks::add(&t.db, &t.ctx, &task(title, due, None))
+                .await
+                .unwrap();
+        }
+        tasks::add(
+            &t.db,
+            &t.ctx,
+            &task("Consegnare la SIM", None, Some(sara.user.id)),
+        )
+        .await
+        .unwrap();
+
+        let mine = tasks::list(&t.db, &t.ctx, &TaskQuery::default())
+            .await
+            .unwrap();
+        let buckets: Vec<_> = mine
+            .items
+            .iter()
+            .map(|i| (i.task.title.as_str(), i.bucket))
+            .collect();
+        assert_eq!(
+            buckets,
+            vec![
+                ("Richiamare per il modem", Some(DueBucket::Overdue)),
+                ("Portare il contratto firmato", Some(DueBucket::Today)),
+                ("Verificare la prima bolletta", Some(DueBucket::Upcoming)),
+            ]
+        );
+        assert_eq!(mine.items[0].record_title.as_deref(), Some("Ivo Ferrara"));
+        let hers = tasks::list(&t.db, &sara, &TaskQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(hers.total, 1);
+        let store = tasks::list(
+            &t.db,
+            &sara,
+            &TaskQuery {
+                scope: Some(TaskScope::Store),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(store.total, 4, "the store's tasks, whoever has them");
+
+        // Done tasks leave the lists unless asked for.
+        tasks::set_done(&t.db, &sara, hers.items[0].task.id, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            tasks::list(&t.db, &sara, &TaskQuery::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        let with_done = tasks::list(
+            &t.db,
+            &sara,
+            &TaskQuery {
+                include_done: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(with_done.items[0].task.status, TaskStatus::Done);
+        assert_eq!(with_done.items[0].bucket, None);
+
+        // Refusals name the field; nothing is written.
+        let bad = tasks::add(&t.db, &t.ctx, &task("  ", None, Some(Uuid::now_v7())))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&bad, Error::Validation(v) if v[0].field == "title"),
+            "{bad:?}"
+        );
+        let bad = tasks::add(&t.db, &t.ctx, &task("x", None, Some(Uuid::now_v7())))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&bad, Error::Validation(v) if v[0].field == "assignee_id"),
+            "{bad:?}"
+        );
+        let mut nowhere = task("x", None, None);
+        nowhere.entity_id = Some(Uuid::now_v7());
+        assert!(matches!(
+            tasks::add(&t.db, &t.ctx, &nowhere).await,
+            Err(Error::NotFound { .. })
+        ));
+        assert_eq!(
+            tasks::list(
+                &t.db,
+                &t.ctx,
+                &TaskQuery {
+                    scope: Some(TaskScope::Store),
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap()
+            .total,
+            3
+        );
+    }
+);
+
+store_test!(
+    a_ticket_from_a_contract_and_one_closed_by_hand,
+    |t: TestDb| async move {
+        let person = customer(&t, "Lia", "+39 333 700 3000").await;
+        let fisso = pipeline(&t, "Fisso").await;
+        let deal = deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(fisso.id),
+                person_id: Some(person.id),
+                lines: vec![DealLine {
+                    id: Uuid::nil(),
+                    product: "Fibra".into(),
+                    quantity: 1,
+                    one_off_minor: 0,
+                    monthly_minor: 2_500,
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let won = deals::move_deal(
+            &t.db,
+            &t.ctx,
+            deal.deal.id,
+            &DealMove::Won {
+                contract_start: None,
+            },
+        )
+        .await
+        .unwrap();
+        let contract = won.contract.unwrap();
+        tickets::save_template(
+            &t.db,
+            &t.ctx,
+            "Reclamo",
+            TicketKind::Complaint,
+            None,
+            steps(&[
+                ("Analisi", &["Ascoltare il cliente", "Aprire la pratica"]),
+                ("Risposta", &["Rispondere"]),
+            ]),
+        )
+        .await
+        .unwrap();
+        let opened = tickets::open(
+            &t.db,
+            &t.ctx,
+            &NewTicket {
+                kind: Some(TicketKind::Complaint),
+                priority: Some(TicketPriority::Urgent),
+                contract_id: Some(contract.id),
+                title: "Fattura doppia".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let k = &opened.ticket;
+        assert_eq!(
+            (k.entity_type, k.entity_id),
+            (EntityType::Person, person.id)
+        );
+        assert_eq!(k.deal_id, Some(deal.deal.id));
+        assert_eq!(k.sla_due_at - k.created_at, Duration::hours(4));
+        assert_eq!(opened.milestones.len(), 2);
+        assert!(opened.milestones[0]
+            .1
+            .iter()
+            .all(|t| t.entity_type == EntityType::Deal));
+
+        let listed = tickets::list(&t.db, &t.ctx, &TicketQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(listed.total, 1);
+        assert_eq!(listed.items[0].open_tasks, 3);
+        assert_eq!(listed.items[0].record_title.as_deref(), Some("Lia Ferrara"));
+        let overdue = tickets::list(
+            &t.db,
+            &t.ctx,
+            &TicketQuery {
+                overdue: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(overdue.total, 0);
+
+        let closed = tickets::close(&t.db, &t.ctx, k.id).await.unwrap();
+        assert_eq!(closed.ticket.status, WorkStatus::Closed);
+        assert!(closed
+            .milestones
+            .iter()
+            .all(|(m, tasks)| m.status == WorkStatus::Closed
+                && tasks.iter().all(|t| t.status == TaskStatus::Done)));
+        assert_eq!(
+            tickets::list(&t.db, &t.ctx, &TicketQuery::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+
+        // A ticket needs a record; unknown templates and kits are named.
+        let none = tickets::open(&t.db, &t.ctx, &NewTicket::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&none, Error::Validation(v) if v[0].field == "entity_id"),
+            "{none:?}"
+        );
+        let bad = tickets::open(
+            &t.db,
+            &t.ctx,
+            &NewTicket {
+                entity_type: Some(EntityType::Person),
+                entity_id: Some(person.id),
+                template: Some("Nessuno".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&bad, Error::Validation(v) if v[0].field == "template"),
+            "{bad:?}"
+        );
+        let _ = contracts::detail(&t.db, &t.ctx, contract.id).await.unwrap();
+    }
+);
+
+store_test!(templates_and_kits_are_an_admins, |t: TestDb| async move {
+    let bea = staff_ctx(&t, "Bea Capo", Role::StoreManager).await;
+    let err = tickets::save_template(
+        &t.db,
+        &bea,
+        "Onboarding",
+        TicketKind::Activation,
+        None,
+        steps(&[("Onboarding", &["Firma"])]),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
+    let err = kits::add(&t.db, &bea, "Casa", Vec::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
+    let err = tickets::save_template(
+        &t.db,
+        &t.ctx,
+        "Vuoto",
+        TicketKind::Assistance,
+        None,
+        Vec::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(v) if v[0].field == "milestones"),
+        "{err:?}"
+    );
+    // Saving a template of the same name replaces it.
+    let first = tickets::save_template(
+        &t.db,
+        &t.ctx,
+        "Assistenza",
+        TicketKind::Assistance,
+        None,
+        steps(&[("Presa in carico", &["Chiamare"])]),
+    )
+    .await
+    .unwrap();
+    let again = tickets::save_template(
+        &t.db,
+        &t.ctx,
+        "assistenza",
+        TicketKind::Assistance,
+        None,
+        steps(&[("Presa in carico", &["Chiamare", "Risolvere"])]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.id, again.id);
+    let all = tickets::templates(&t.db, &t.ctx).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].milestones[0].tasks.len(), 2);
+});
