@@ -6,6 +6,8 @@ mod common;
 mod contracts;
 #[path = "cli/exports.rs"]
 mod exports;
+#[path = "cli/tickets.rs"]
+mod tickets;
 
 use std::process::{Command, Output};
 
@@ -303,6 +305,7 @@ fn deals_scenario(url: &str) {
     assert_eq!(list.lines().count(), 1 + 3, "{list}");
     exports::deals_and_kpis(url);
     contracts::after_the_sale(url);
+    tickets::work(url);
 }
 
 #[test]

@@ -54,6 +54,7 @@ mod output;
 mod records;
 mod staff_cli;
 mod update_cli;
+mod work_cli;
 
 /// `banco --help`: the commands by what they are for (clap lists
 /// subcommands under one heading; `tests/cli.rs` checks that every
@@ -81,6 +82,9 @@ Sales:
 After the sale:
   customer       People and companies with a contract
   contract       Contracts: list, show, edit identifiers and terms, move
+  ticket         Tickets with milestones and tasks; workflow templates
+  task           My tasks and my store's; add, done
+  kit            Commercial kits: list, add, expand into deals and tickets
 
 Calls and meetings:
   call           Start a call, record its outcome, find a caller
@@ -236,6 +240,21 @@ enum Command {
     Contract {
         #[command(subcommand)]
         command: contracts_cli::ContractCommand,
+    },
+    /// Tickets, their milestones and workflow templates.
+    Ticket {
+        #[command(subcommand)]
+        command: work_cli::TicketCommand,
+    },
+    /// Tasks for every desk.
+    Task {
+        #[command(subcommand)]
+        command: work_cli::TaskCommand,
+    },
+    /// Commercial kits.
+    Kit {
+        #[command(subcommand)]
+        command: work_cli::KitCommand,
     },
     /// Companies and their contacts.
     Company {
@@ -717,6 +736,9 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Company { command } => records::company(db, ctx, command).await,
         Command::Customer { command } => contracts_cli::customer(db, ctx, command).await,
         Command::Contract { command } => contracts_cli::contract(db, ctx, command).await,
+        Command::Ticket { command } => work_cli::ticket(db, ctx, command).await,
+        Command::Task { command } => work_cli::task(db, ctx, command).await,
+        Command::Kit { command } => work_cli::kit(db, ctx, command).await,
         Command::Note { on, id, body } => {
             let on = parse(banco::model::EntityType::parse(&on, "on"))?;
             records::note(db, ctx, on, id, body).await
