@@ -57,6 +57,7 @@ mod desk;
 mod exports;
 mod meetings;
 mod updates;
+mod work;
 
 command! {
     /// This shop's backups, newest first, each checked (managers).
@@ -102,6 +103,7 @@ pub use desk::*;
 pub use exports::*;
 pub use meetings::*;
 pub use updates::*;
+pub use work::*;
 
 command! {
     /// Adds a staff member (admins and store managers only).

@@ -27,6 +27,7 @@ pub mod outbox_commands;
 pub mod record_commands;
 mod start;
 pub mod update_commands;
+pub mod work_commands;
 
 // The shell's own words (the message box of [`fatal`]) come from the
 // window's translation file.
@@ -685,6 +686,16 @@ pub fn run() {
                 contract_commands::contract_detail,
                 contract_commands::edit_contract,
                 contract_commands::move_contract,
+                work_commands::list_tasks,
+                work_commands::add_task,
+                work_commands::set_task_done,
+                work_commands::list_tickets,
+                work_commands::ticket_detail,
+                work_commands::open_ticket,
+                work_commands::close_ticket,
+                work_commands::list_templates,
+                work_commands::list_kits,
+                work_commands::kit_step,
                 deal_commands::export_deals_csv,
                 deal_commands::deal_import_preview,
                 deal_commands::deal_import_run,

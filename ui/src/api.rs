@@ -70,6 +70,7 @@ mod import;
 mod outbox;
 mod panics;
 mod upkeep;
+mod work;
 pub use contracts::*;
 pub use desk::*;
 pub use exports::*;
@@ -77,6 +78,7 @@ pub use import::*;
 pub use outbox::*;
 pub use panics::fail_waiting_calls;
 pub use upkeep::*;
+pub use work::*;
 
 /// The window event [`crate::pages::desk::Gate`] listens to: a command
 /// found the desk locked or nobody signed in, so the lock or sign-in

@@ -34,6 +34,7 @@ pub enum Screen {
     Companies,
     Customers,
     Deals,
+    Tasks,
     ToCall,
     Meetings,
     Dashboard,
@@ -46,12 +47,13 @@ pub enum Screen {
 }
 
 impl Screen {
-    const ALL: [Screen; 13] = [
+    const ALL: [Screen; 14] = [
         Screen::Counter,
         Screen::Leads,
         Screen::Companies,
         Screen::Customers,
         Screen::Deals,
+        Screen::Tasks,
         Screen::ToCall,
         Screen::Meetings,
         Screen::Dashboard,
@@ -69,6 +71,7 @@ impl Screen {
             Screen::Companies => "nav.companies",
             Screen::Customers => "nav.customers",
             Screen::Deals => "nav.deals",
+            Screen::Tasks => "nav.tasks",
             Screen::ToCall => "nav.to_call",
             Screen::Meetings => "nav.meetings",
             Screen::Dashboard => "nav.dashboard",
@@ -102,6 +105,7 @@ impl Screen {
             Screen::Companies => "nav-companies",
             Screen::Customers => "nav-customers",
             Screen::Deals => "nav-deals",
+            Screen::Tasks => "nav-tasks",
             Screen::ToCall => "nav-to-call",
             Screen::Meetings => "nav-meetings",
             Screen::Dashboard => "nav-dashboard",
@@ -510,6 +514,7 @@ pub fn app(props: &AppProps) -> Html {
                         (None, Screen::Companies) => html! { <pages::companies::Companies /> },
                         (None, Screen::Customers) => html! { <pages::customers::Customers /> },
                         (None, Screen::Deals) => html! { <pages::deals::Deals key={*deals_key} /> },
+                        (None, Screen::Tasks) => html! { <pages::tasks::Tasks /> },
                         (None, Screen::ToCall) => html! { <pages::calls::ToCall /> },
                         (None, Screen::Meetings) => html! { <pages::meetings::Meetings /> },
                         (None, Screen::Dashboard) => html! { <pages::dashboard::Dashboard /> },

@@ -29,3 +29,5 @@ pub mod records;
 pub mod sales_settings;
 pub mod search;
 pub mod settings;
+pub mod tasks;
+pub mod ticket;

@@ -19,6 +19,7 @@ pub struct IdProps {
 pub enum Tab {
     Overview,
     Sales,
+    AfterSale,
     Contacts,
     Notes,
     Timeline,
@@ -133,9 +134,10 @@ pub fn export_vcard(
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [
+    const ALL: [Tab; 7] = [
         Tab::Overview,
         Tab::Sales,
+        Tab::AfterSale,
         Tab::Contacts,
         Tab::Notes,
         Tab::Timeline,
@@ -145,6 +147,7 @@ impl Tab {
         match self {
             Tab::Overview => "overview",
             Tab::Sales => "sales",
+            Tab::AfterSale => "after_sale",
             Tab::Contacts => "contacts",
             Tab::Notes => "notes",
             Tab::Timeline => "timeline",

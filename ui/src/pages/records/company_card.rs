@@ -90,6 +90,7 @@ pub fn company_card_view(props: &IdProps) -> Html {
                     <Contacts card={c.clone()} on_change={{ let (reload, bump) = (reload.clone(), bump.clone()); Callback::from(move |_| { reload.emit(()); bump.emit(()) }) }} />
                 </div> } },
                 Tab::Sales => deals_table(&c.deals, &shared, &currency, &lang),
+                Tab::AfterSale => html! { <super::after_sale::AfterSalePanel entity_type={EntityType::Company} entity_id={co.id} /> },
                 Tab::Contacts => html! { <ContactPanel entity_type={EntityType::Company} entity_id={co.id} phone={co.phone.clone()} email={co.email.clone()} /> },
                 Tab::Notes => html! { <NotesPanel entity_type={EntityType::Company} entity_id={co.id} on_change={bump.clone()} /> },
                 Tab::Timeline => html! { <TimelinePanel key={*timeline_key} entity_type={EntityType::Company} entity_id={co.id} /> },

@@ -2,6 +2,7 @@
 //! deals, notes, timeline, documents) and quick actions; the company form;
 //! custom field inputs; the timeline and documents panels.
 
+mod after_sale;
 mod card;
 mod company_card;
 mod company_form;

@@ -241,6 +241,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
                     <h3>{ tr("nav.deals") }</h3>
                     { deals_table(&c.deals, &shared, &currency, &lang) }
                 </> },
+                Tab::AfterSale => html! { <super::after_sale::AfterSalePanel entity_type={EntityType::Person} entity_id={p.id} /> },
                 Tab::Contacts => html! { <ContactPanel entity_type={EntityType::Person} entity_id={p.id} phone={p.phone.clone()} email={p.email.clone()} /> },
                 Tab::Notes => html! { <NotesPanel entity_type={EntityType::Person} entity_id={p.id} on_change={bump.clone()} /> },
                 Tab::Timeline => html! { <TimelinePanel key={*timeline_key} entity_type={EntityType::Person} entity_id={p.id} /> },
