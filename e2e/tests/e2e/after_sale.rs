@@ -95,3 +95,119 @@ async fn a_won_deal_becomes_an_active_contract_and_its_customer_is_listed() {
     shot(&c, "after-sale-03-customers").await;
     let _ = c.close().await;
 }
+
+/// The id of the ticket titled `title`, from the command line.
+fn ticket_id(data: &std::path::Path, title: &str) -> (String, String) {
+    let all = json(&banco_cli(
+        data,
+        &["ticket", "list", "--all", "--format", "json"],
+    ));
+    let t = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"].as_str().unwrap_or("").starts_with(title))
+        .unwrap_or_else(|| panic!("no ticket {title}: {all}"))
+        .clone();
+    (
+        t["id"].as_str().unwrap().to_string(),
+        t["status"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kit_expands_from_a_customers_ticket_and_my_tasks_close_it() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, c) = start(data.path()).await;
+    let d = data.path();
+    banco_cli(
+        d,
+        &[
+            "ticket",
+            "template",
+            "add",
+            "Onboarding",
+            "--milestone",
+            "Onboarding: Firma, Welcome call (2)",
+        ],
+    );
+    banco_cli(
+        d,
+        &[
+            "ticket",
+            "template",
+            "add",
+            "Attivazione fibra",
+            "--pipeline",
+            "Fisso",
+            "--milestone",
+            "Ordine: Inserire l'ordine",
+        ],
+    );
+    banco_cli(
+        d,
+        &[
+            "kit",
+            "add",
+            "Casa",
+            "--service",
+            "Fibra 1 Gbit; Fisso; 0; 29,90",
+            "--service",
+            "Luce Casa; Energia; 0; 45",
+        ],
+    );
+    capture(&c, "Teresa", "Ferrara", "333 700 1000").await;
+
+    // Her card → After the sale → a ticket with the kit.
+    search_for(&c, "Teresa Ferrara").await;
+    wait_text(&c, "#search-results", "Teresa Ferrara").await;
+    press(&c, ENTER).await;
+    click(&c, "#tab-after_sale").await;
+    wait_text(&c, "#after-sale", "Nessun contratto").await;
+    click(&c, "#ticket-kit option[value='Casa']").await;
+    click(&c, "#ticket-open").await;
+    wait_text(&c, "#ticket-panel", "Onboarding – Teresa Ferrara").await;
+    wait_text(&c, "#ticket-panel", "Welcome call").await;
+
+    // The kit's buttons, each pressed twice where it matters.
+    click(&c, "#kit-deals").await;
+    wait_text(&c, "#ticket-notice", "Trattative: 2 create, 0 già presenti").await;
+    click(&c, "#kit-deals").await;
+    wait_text(&c, "#ticket-notice", "Trattative: 0 create, 2 già presenti").await;
+    click(&c, "#kit-tickets").await;
+    wait_text(&c, "#ticket-notice", "Ticket figli: 2 creati").await;
+    wait_text(&c, "#ticket-children", "Fibra 1 Gbit").await;
+    click(&c, "#kit-activities").await;
+    wait_text(&c, "#ticket-notice", "Attività: 2 create").await;
+    shot(&c, "after-sale-04-kit").await;
+
+    // My tasks: the parent's two, done from the list, close its ticket.
+    click(&c, "#after-sale-detail .close").await;
+    click(&c, "#nav-tasks").await;
+    wait_text(&c, "#tasks-today", "Firma").await;
+    wait_text(&c, "#tasks-upcoming", "Welcome call").await;
+    shot(&c, "after-sale-05-my-tasks").await;
+    let (parent, status) = ticket_id(d, "Onboarding");
+    assert_eq!(status, "open");
+    // (The Luce child follows the same template: its "Firma" stays.)
+    for (group, title) in [("today", "Firma"), ("upcoming", "Welcome call")] {
+        let parents = format!(
+            "[...document.querySelectorAll('#tasks-{group} li.task')].filter(li => li.innerText.includes('{title}') && li.innerText.includes('Onboarding'))"
+        );
+        c.execute(
+            &format!("{parents}[0].querySelector('input').click()"),
+            vec![],
+        )
+        .await
+        .unwrap();
+        wait_js(
+            &c,
+            &format!("the parent's {title} leaves the list"),
+            &format!("{parents}.length === 0"),
+        )
+        .await;
+    }
+    let shown = json(&banco_cli(d, &["ticket", "show", &parent]));
+    assert_eq!(shown["ticket"]["status"], "closed", "{shown}");
+    let _ = c.close().await;
+}
