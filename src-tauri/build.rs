@@ -78,6 +78,7 @@ const COMMANDS: &[&str] = &[
     "list_templates",
     "list_kits",
     "kit_step",
+    "after_sale_kpi",
     "export_deals_csv",
     "deal_import_preview",
     "deal_import_run",

@@ -696,6 +696,7 @@ pub fn run() {
                 work_commands::list_templates,
                 work_commands::list_kits,
                 work_commands::kit_step,
+                work_commands::after_sale_kpi,
                 deal_commands::export_deals_csv,
                 deal_commands::deal_import_preview,
                 deal_commands::deal_import_run,

@@ -127,3 +127,14 @@ pub async fn kit_step(
         .with("allowed", "deals, tickets, activities")])),
     }
 }
+
+/// The after-sale KPIs.
+#[tauri::command]
+pub async fn after_sale_kpi(
+    state: State<'_, AppState>,
+    req: wire::AfterSaleKpi,
+) -> Result<Response<wire::AfterSaleKpi>> {
+    let wire::AfterSaleKpi { range } = req;
+    let (db, ctx) = state.acting().await?;
+    banco::services::kpi::after_sale(&db, &ctx, range).await
+}

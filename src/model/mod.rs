@@ -7,6 +7,7 @@
 //! [`Interest`] and GDPR [`Consent`]s; its [`LeadStatus`] follows
 //! `new → in_progress → qualified → converted | disqualified`.
 
+mod after_sale_kpi;
 mod audit;
 mod backup;
 mod capture;
@@ -38,6 +39,7 @@ mod ticket;
 mod update;
 mod user;
 
+pub use after_sale_kpi::{mean_and_median, ActivationKpi, AfterSaleReport, TicketKpi};
 pub use audit::AuditEvent;
 pub use backup::BackupInfo;
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};

@@ -356,3 +356,104 @@ pub fn to_sheet(report: &KpiReport, table: KpiTable) -> Sheet {
 pub fn to_csv(report: &KpiReport, table: KpiTable) -> Result<String> {
     sheet::plain_csv(&to_sheet(report, table))
 }
+
+/// The after-sale KPIs of `range` (issue 16), over the contracts of the
+/// deals the acting user may see and the tenant's tickets:
+/// - activation lead time = days from the deal won (its UTC day) to the
+///   contract active, mean and median, per pipeline and store, over the
+///   contracts activated in the range;
+/// - tickets per kind and store: open and overdue now; closed in the range
+///   and SLA compliance = closed by their due time ÷ closed;
+/// - contracts by status now; renewals due = running contracts whose term
+///   ends in the month after the range;
+/// - churn = contracts ceased in the range ÷ contracts running at its
+///   start.
+///
+/// An open start means since ever (from 1 January 2000), an open end
+/// today.
+///
+/// Errors: [`Error::Validation`] `to` (`before_start`).
+pub async fn after_sale(
+    db: &Db,
+    ctx: &Ctx,
+    range: KpiRange,
+) -> Result<crate::model::AfterSaleReport> {
+    use crate::model::{mean_and_median, ActivationKpi, AfterSaleReport, ContractStatus};
+    use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime};
+    let today = super::now().date_naive();
+    let from = range
+        .from
+        .or(NaiveDate::from_ymd_opt(2000, 1, 1))
+        .unwrap_or(today);
+    let to = range.to.unwrap_or(today);
+    if to < from {
+        return Err(Error::field("to", "before_start"));
+    }
+    let day_start = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
+    let since = day_start(from);
+    let until = day_start(to.checked_add_days(Days::new(1)).unwrap_or(to));
+    let next_first = to
+        .with_day(1)
+        .and_then(|d| d.checked_add_months(Months::new(1)))
+        .unwrap_or(to);
+    let next_last = next_first
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(next_first);
+    let scope = ctx.record_scope();
+    let tenant = ctx.tenant_id();
+    with_conn!(db, |c| {
+        // By pipeline, then store.
+        let mut groups = std::collections::BTreeMap::<(String, Option<String>), Vec<i64>>::new();
+        for (pipeline, store, won_at, active_on) in
+            c.activations(tenant, (from, to), &scope).await?
+        {
+            let days = (active_on - won_at.date_naive()).num_days().max(0);
+            groups.entry((pipeline, store)).or_default().push(days);
+        }
+        let activation = groups
+            .into_iter()
+            .map(|((pipeline_name, store_name), mut days)| {
+                let (mean_days, median_days) = mean_and_median(&mut days);
+                ActivationKpi {
+                    pipeline_name,
+                    store_name,
+                    activated: days.len() as u64,
+                    mean_days,
+                    median_days,
+                }
+            })
+            .collect();
+        let tickets = c
+            .ticket_counts(tenant, (since, until), super::now())
+            .await?
+            .into_iter()
+            .filter(|t| t.open + t.closed > 0)
+            .collect();
+        let counted = c.contracts_by_status(tenant, &scope).await?;
+        let contracts_by_status = ContractStatus::ALL
+            .iter()
+            .map(|s| {
+                let n = counted
+                    .iter()
+                    .find(|(name, _)| name == s.as_str())
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0);
+                (*s, n)
+            })
+            .collect();
+        let renewals_next_month = c
+            .renewals_due(tenant, (next_first, next_last), &scope)
+            .await?;
+        let (ceased, running_at_start) = c.churn_counts(tenant, (from, to), &scope).await?;
+        Ok(AfterSaleReport {
+            activation,
+            tickets,
+            contracts_by_status,
+            renewals_next_month,
+            ceased,
+            running_at_start,
+            churn_rate: (running_at_start > 0).then(|| ceased as f64 / running_at_start as f64),
+        })
+    })
+}

@@ -37,6 +37,7 @@ use sqlx::sqlite::{
 use crate::model::Password;
 use crate::{Error, Result};
 
+pub mod after_sale_kpi;
 pub mod audit;
 pub mod backup;
 pub mod board;

@@ -83,3 +83,11 @@ command! {
         step: String,
     } -> m::KitStep
 }
+
+command! {
+    /// The after-sale KPIs of `range` (lead times, tickets, contracts,
+    /// renewals, churn). Errors: `Validation` (`to`).
+    AfterSaleKpi = "after_sale_kpi" {
+        range: m::KpiRange,
+    } -> m::AfterSaleReport
+}

@@ -676,7 +676,8 @@ pub async fn deal(db: &Db, ctx: &Ctx, command: DealCommand) -> Result<()> {
 /// `banco kpi [TABLE] --from --to --format json|csv`.
 #[derive(Args)]
 pub struct KpiArgs {
-    /// campaigns, pipelines, stages, forecast, stores or owners (all with json).
+    /// campaigns, pipelines, stages, forecast, stores or owners (all with
+    /// json); after-sale for the after-sale KPIs (JSON).
     table: Option<String>,
     /// First day (YYYY-MM-DD).
     #[arg(long)]
@@ -691,6 +692,14 @@ pub struct KpiArgs {
 
 /// Runs `banco kpi …`.
 pub async fn kpi_cmd(db: &Db, ctx: &Ctx, args: KpiArgs) -> Result<()> {
+    if args.table.as_deref() == Some("after-sale") {
+        let range = KpiRange {
+            from: args.from,
+            to: args.to,
+        };
+        println!("{}", json(&kpi::after_sale(db, ctx, range).await?)?);
+        return Ok(());
+    }
     let report = kpi::report(
         db,
         ctx,
@@ -707,7 +716,7 @@ pub async fn kpi_cmd(db: &Db, ctx: &Ctx, args: KpiArgs) -> Result<()> {
                 .with("value", t)
                 .with(
                     "allowed",
-                    "campaigns, pipelines, stages, forecast, stores, owners",
+                    "campaigns, pipelines, stages, forecast, stores, owners, after-sale",
                 )])
         })?),
     };

@@ -62,3 +62,9 @@ pub async fn kit_step(ticket_id: Uuid, step: &str) -> Result<KitStep, ErrorPaylo
     })
     .await
 }
+
+pub async fn after_sale_kpi(
+    range: &banco::model::KpiRange,
+) -> Result<banco::model::AfterSaleReport, ErrorPayload> {
+    invoke(wire::AfterSaleKpi { range: *range }).await
+}

@@ -233,6 +233,7 @@ pub fn dashboard() -> Html {
                 <p class="muted">{ tr("kpi.formulas") }</p>
             </div>
             { body }
+            <super::after_sale_kpi::AfterSaleKpis range={*range} />
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod about;
+pub mod after_sale_kpi;
 pub mod audit;
 pub mod backups;
 pub mod calls;
