@@ -414,6 +414,23 @@ store_test!(
 store_test!(
     a_signed_contract_goes_with_its_reopened_deal,
     |t: TestDb| async move {
+        // Its activation ticket stays, without the contract.
+        tickets::save_template(
+            &t.db,
+            &t.ctx,
+            "Attivazione",
+            TicketKind::Activation,
+            None,
+            vec![TemplateMilestone {
+                name: "Attivazione".into(),
+                tasks: vec![TemplateTask {
+                    title: "Inviare".into(),
+                    due_days: 0,
+                }],
+            }],
+        )
+        .await
+        .unwrap();
         let k = won(&t, &t.ctx, "Rosa", "+39 333 100 3000", "Fibra 1000", 0).await;
         let d = deals::move_deal(
             &t.db,
@@ -426,6 +443,11 @@ store_test!(
         .await
         .unwrap();
         assert_eq!(d.contract, None);
+        let left = tickets::list(&t.db, &t.ctx, &TicketQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(left.total, 1);
+        assert_eq!(left.items[0].ticket.contract_id, None);
         assert!(matches!(
             contracts::detail(&t.db, &t.ctx, k.id).await,
             Err(Error::NotFound {

@@ -277,6 +277,34 @@ store_test!(
         assert_eq!(reopened.milestones[0].0.status, WorkStatus::Open);
         assert_eq!(reopened.ticket.closed_at, None);
 
+        // Won, the Gas deal's contract goes to its child ticket; no second
+        // ticket opens.
+        let won = deals::move_deal(
+            &t.db,
+            &t.ctx,
+            gas_deal,
+            &DealMove::Won {
+                contract_start: None,
+            },
+        )
+        .await
+        .unwrap();
+        let child = tickets::detail(&t.db, &t.ctx, child.ticket.id)
+            .await
+            .unwrap();
+        assert_eq!(child.ticket.contract_id, Some(won.contract.unwrap().id));
+        let on_gas = tickets::list(
+            &t.db,
+            &t.ctx,
+            &TicketQuery {
+                entity_id: Some(gas_deal),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(on_gas.total, 1);
+
         // Every step is on the customer's timeline.
         let timeline =
             banco::services::notes::timeline(&t.db, &t.ctx, EntityType::Person, person.id, 0, 200)
@@ -617,3 +645,122 @@ store_test!(templates_and_kits_are_an_admins, |t: TestDb| async move {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].milestones[0].tasks.len(), 2);
 });
+
+store_test!(
+    a_won_deal_opens_its_activation_ticket_and_closing_it_activates_the_contract,
+    |t: TestDb| async move {
+        let fisso = pipeline(&t, "Fisso").await;
+        let person = customer(&t, "Nora", "+39 333 700 5000").await;
+        let deal = deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(fisso.id),
+                person_id: Some(person.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        // Without an activation template, winning opens no ticket.
+        let other = deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(fisso.id),
+                person_id: Some(person.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        deals::move_deal(
+            &t.db,
+            &t.ctx,
+            other.deal.id,
+            &DealMove::Won {
+                contract_start: None,
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            tickets::list(&t.db, &t.ctx, &TicketQuery::default())
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+
+        tickets::save_template(
+            &t.db,
+            &t.ctx,
+            "Attivazione",
+            TicketKind::Activation,
+            None,
+            steps(&[(
+                "Attivazione",
+                &["Inviare il contratto", "Verificare l'attivazione"],
+            )]),
+        )
+        .await
+        .unwrap();
+        let contract = deals::move_deal(
+            &t.db,
+            &t.ctx,
+            deal.deal.id,
+            &DealMove::Won {
+                contract_start: None,
+            },
+        )
+        .await
+        .unwrap()
+        .contract
+        .unwrap();
+        let listed = tickets::list(&t.db, &t.ctx, &TicketQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(listed.total, 1);
+        let ticket = &listed.items[0].ticket;
+        assert_eq!(ticket.title, "Attivazione – Nora Ferrara");
+        assert_eq!(ticket.contract_id, Some(contract.id));
+        assert_eq!(
+            (ticket.entity_type, ticket.entity_id),
+            (EntityType::Person, person.id)
+        );
+
+        contracts::edit(
+            &t.db,
+            &t.ctx,
+            contract.id,
+            &ContractEdit {
+                payment_method: Some("postal_slip".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        contracts::move_contract(
+            &t.db,
+            &t.ctx,
+            contract.id,
+            &ContractMove {
+                to: ContractStatus::ActivationRequested,
+                on: None,
+                reason: None,
+            },
+        )
+        .await
+        .unwrap();
+        for task in open_tasks_of(&t, ticket.id).await {
+            tasks::set_done(&t.db, &t.ctx, task.id, true).await.unwrap();
+        }
+        let k = contracts::detail(&t.db, &t.ctx, contract.id).await.unwrap();
+        assert_eq!(k.item.contract.status, ContractStatus::Active);
+        assert_eq!(k.item.contract.activated_on, Some(Utc::now().date_naive()));
+        assert_eq!(
+            k.events[0].detail.as_deref(),
+            Some("Attivazione – Nora Ferrara")
+        );
+    }
+);

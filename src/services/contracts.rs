@@ -286,3 +286,38 @@ pub async fn move_contract(
         detail_in(c, ctx, id).await
     })
 }
+
+/// After an activation ticket on a contract closes: a contract waiting for
+/// its activation (`activation_requested`) becomes `active` today, with
+/// the ticket named in its history; any other contract is left as it is
+/// (its back office moves it by hand). In the caller's transaction.
+pub(crate) async fn activated_by_ticket(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    ticket: &crate::model::Ticket,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    if ticket.kind != crate::model::TicketKind::Activation {
+        return Ok(());
+    }
+    let Some(id) = ticket.contract_id else {
+        return Ok(());
+    };
+    let Some(item) = c.contract_item(ctx.tenant_id(), id).await? else {
+        return Ok(());
+    };
+    let mut k = item.contract;
+    if k.status != ContractStatus::ActivationRequested {
+        return Ok(());
+    }
+    k.status = ContractStatus::Active;
+    k.activated_on = Some(at.date_naive().max(k.start_date));
+    k.ends_on = k.term_end();
+    c.update_contract(ctx.tenant_id(), &k, at).await?;
+    let mut e = event(&k, ContractEventKind::StatusChanged, ctx, at);
+    e.from_status = Some(ContractStatus::ActivationRequested);
+    e.to_status = Some(ContractStatus::Active);
+    e.detail = Some(ticket.title.clone());
+    c.insert_contract_event(ctx.tenant_id(), k.deal_id, &e)
+        .await
+}

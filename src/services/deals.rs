@@ -520,6 +520,7 @@ pub(crate) async fn move_in(
             if let Some(co) = deal.company_id {
                 c.mark_customer(tenant, co, true, at).await?;
             }
+            super::tickets::on_deal_won(c, ctx, &deal, &contract).await?;
         }
         DealMove::Lost { reason_id, note } => {
             if deal.status != DealStatus::Open {

@@ -228,6 +228,7 @@ async fn cascade(
                 c.set_ticket_status(tenant, ticket_id, WorkStatus::Closed, Some(at))
                     .await?;
                 events.push(log("ticket_closed", ticket.title.clone()));
+                super::contracts::activated_by_ticket(c, ctx, &ticket, at).await?;
             }
         }
     } else {

@@ -336,6 +336,7 @@ pub async fn close(db: &Db, ctx: &Ctx, id: Uuid) -> Result<TicketDetail> {
             let at = now();
             c.set_ticket_status(ctx.tenant_id(), id, WorkStatus::Closed, Some(at))
                 .await?;
+            super::contracts::activated_by_ticket(c, ctx, &ticket, at).await?;
             c.insert_record_event(
                 ctx.tenant_id(),
                 ticket.entity_type,
@@ -408,4 +409,58 @@ pub async fn save_template(
 /// When a ticket opened at `created` with `priority` is due (UTC).
 pub fn sla_due(created: DateTime<Utc>, priority: TicketPriority) -> DateTime<Utc> {
     created + Duration::hours(i64::from(priority.sla_hours()))
+}
+
+/// When a deal is won: its contract's activation work. A ticket already
+/// open on the deal (a kit's child ticket) takes the contract; otherwise,
+/// if the tenant has an activation template for the deal's pipeline (or
+/// for any pipeline), an activation ticket opens on the contract with it,
+/// for the deal's owner. Without such a template nothing opens. In the
+/// caller's transaction.
+pub(crate) async fn on_deal_won(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    deal: &crate::model::Deal,
+    contract: &crate::model::Contract,
+) -> Result<Option<Ticket>> {
+    let tenant = ctx.tenant_id();
+    if c.link_deal_tickets_to_contract(tenant, deal.id, contract.id)
+        .await?
+        > 0
+    {
+        return Ok(None);
+    }
+    let Some(template) = template_for(
+        c,
+        tenant,
+        None,
+        TicketKind::Activation,
+        Some(deal.pipeline_id),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let record = match (contract.company_id, contract.person_id) {
+        (Some(co), _) => (EntityType::Company, co),
+        (None, Some(p)) => (EntityType::Person, p),
+        (None, None) => (EntityType::Deal, deal.id),
+    };
+    let name = record_title(c, tenant, record.0, record.1)
+        .await
+        .unwrap_or_else(|_| deal.title.clone());
+    let spec = TicketSpec {
+        kind: TicketKind::Activation,
+        title: format!("{} – {name}", template.name),
+        priority: TicketPriority::Normal,
+        record,
+        deal_id: Some(deal.id),
+        contract_id: Some(contract.id),
+        parent_id: None,
+        kit_id: None,
+        template: Some(template),
+        assignee_id: deal.owner_id.unwrap_or(ctx.user.id),
+        store_id: deal.store_id.or(ctx.user.store_id),
+    };
+    open_in(c, ctx, spec).await.map(Some)
 }

@@ -162,8 +162,18 @@ impl Conn<'_> {
     }
 
     /// Removes a deal's contract and its history (when a won deal whose
-    /// contract is still `signed` is reopened).
+    /// contract is still `signed` is reopened); its tickets stay on the
+    /// deal without it.
     pub async fn delete_contract(&mut self, tenant: Uuid, deal: Uuid) -> Result<()> {
+        // Its tickets stay, on the deal.
+        query(
+            "UPDATE tickets SET contract_id = NULL WHERE tenant_id = $1 AND contract_id IN \
+             (SELECT id FROM contracts WHERE tenant_id = $1 AND deal_id = $2)",
+        )
+        .bind(tenant)
+        .bind(deal)
+        .execute(&mut *self)
+        .await?;
         query("DELETE FROM contract_events WHERE tenant_id = $1 AND deal_id = $2")
             .bind(tenant)
             .bind(deal)

@@ -21,6 +21,8 @@ const PERSON_REFS: &[(&str, &str)] = &[
     ("reminders", "entity_id"),
     ("reminders", "person_id"),
     ("meetings", "entity_id"),
+    ("tickets", "entity_id"),
+    ("tasks", "entity_id"),
 ];
 
 /// `(table, column)` pairs that point at a company, moved by a merge.
@@ -34,6 +36,8 @@ const COMPANY_REFS: &[(&str, &str)] = &[
     ("interactions", "entity_id"),
     ("reminders", "entity_id"),
     ("meetings", "entity_id"),
+    ("tickets", "entity_id"),
+    ("tasks", "entity_id"),
 ];
 
 impl Conn<'_> {

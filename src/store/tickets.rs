@@ -81,6 +81,26 @@ impl Conn<'_> {
         .await
     }
 
+    /// Gives the open tickets of `deal` that work no contract yet its new
+    /// `contract`; how many it gave it to.
+    pub async fn link_deal_tickets_to_contract(
+        &mut self,
+        tenant: Uuid,
+        deal: Uuid,
+        contract: Uuid,
+    ) -> Result<u64> {
+        let done = query(
+            "UPDATE tickets SET contract_id = $3 WHERE tenant_id = $1 AND deal_id = $2 \
+             AND status = 'open' AND contract_id IS NULL",
+        )
+        .bind(tenant)
+        .bind(deal)
+        .bind(contract)
+        .execute(&mut *self)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Closes (with when) or reopens a ticket.
     pub async fn set_ticket_status(
         &mut self,
