@@ -764,3 +764,87 @@ store_test!(
         );
     }
 );
+
+store_test!(
+    a_stage_gives_a_deal_its_tasks_once,
+    |t: TestDb| async move {
+        let fisso = pipeline(&t, "Fisso").await;
+        let (first, second) = (fisso.stages[0].id, fisso.stages[1].id);
+        let task = |title: &str, due_days| TemplateTask {
+            title: title.into(),
+            due_days,
+        };
+        let sara = staff_ctx(&t, "Sara Banco", Role::Staff).await;
+        let err = tasks::save_stage_tasks(&t.db, &sara, second, vec![task("x", 0)])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
+        let err = tasks::save_stage_tasks(&t.db, &t.ctx, second, vec![task(" ", 400)])
+            .await
+            .unwrap_err();
+        let fields: Vec<_> = match err {
+            Error::Validation(v) => v.into_iter().map(|e| e.field).collect(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(fields, vec!["tasks.0.title", "tasks.0.due_days"]);
+        tasks::save_stage_tasks(
+            &t.db,
+            &t.ctx,
+            second,
+            vec![
+                task("Inviare l'offerta", 0),
+                task("Richiamare per la firma", 3),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            tasks::stage_tasks(&t.db, &t.ctx).await.unwrap()[0].1.len(),
+            2
+        );
+
+        let person = customer(&t, "Olga", "+39 333 700 6000").await;
+        let deal = deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(fisso.id),
+                person_id: Some(person.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .deal;
+        let on_deal = || TaskQuery {
+            entity_id: Some(deal.id),
+            ..Default::default()
+        };
+        assert_eq!(
+            tasks::list(&t.db, &t.ctx, &on_deal()).await.unwrap().total,
+            0
+        );
+        for stage in [second, first, second] {
+            deals::move_deal(&t.db, &t.ctx, deal.id, &DealMove::Stage { stage_id: stage })
+                .await
+                .unwrap();
+        }
+        let made = tasks::list(&t.db, &t.ctx, &on_deal()).await.unwrap();
+        let titles: Vec<_> = made.items.iter().map(|i| i.task.title.as_str()).collect();
+        assert_eq!(titles, vec!["Inviare l'offerta", "Richiamare per la firma"]);
+        assert!(made
+            .items
+            .iter()
+            .all(|i| i.task.assignee_id == deal.owner_id));
+        // In "My tasks" of the owner, the first today.
+        let mine = tasks::list(&t.db, &t.ctx, &TaskQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(mine.items[0].bucket, Some(DueBucket::Today));
+        // Cleared, the stage gives nothing more.
+        tasks::save_stage_tasks(&t.db, &t.ctx, second, Vec::new())
+            .await
+            .unwrap();
+        assert!(tasks::stage_tasks(&t.db, &t.ctx).await.unwrap().is_empty());
+    }
+);

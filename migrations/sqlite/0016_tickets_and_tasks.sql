@@ -115,3 +115,13 @@ CREATE INDEX tasks_assignee ON tasks (tenant_id, assignee_id, status, due_at);
 CREATE INDEX tasks_store ON tasks (tenant_id, store_id, status, due_at);
 CREATE INDEX tasks_ticket ON tasks (tenant_id, ticket_id) WHERE ticket_id IS NOT NULL;
 CREATE INDEX tasks_entity ON tasks (tenant_id, entity_id);
+
+-- The tasks a deal gets when it enters a stage (JSON list of
+-- {title, due_days}), set by a manager per stage.
+CREATE TABLE stage_tasks (
+    tenant_id BLOB NOT NULL REFERENCES tenants (id),
+    stage_id BLOB NOT NULL,
+    tasks TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, stage_id),
+    FOREIGN KEY (tenant_id, stage_id) REFERENCES pipeline_stages (tenant_id, id)
+);

@@ -291,6 +291,7 @@ pub(crate) async fn create_in(
         });
         c.insert_event(tenant, &le).await?;
     }
+    super::tasks::on_stage_entry(c, ctx, &deal, deal.stage_id).await?;
     Ok(deal)
 }
 
@@ -596,6 +597,11 @@ pub(crate) async fn move_in(
     deal.updated_at = at;
     write_deal(c, tenant, &mut deal, None).await?;
     c.insert_deal_event(tenant, &e).await?;
+    if let (DealEventKind::StageMoved | DealEventKind::Reopened, Some(stage)) =
+        (e.kind, e.to_stage_id)
+    {
+        super::tasks::on_stage_entry(c, ctx, &deal, stage).await?;
+    }
     Ok(deal)
 }
 

@@ -13,8 +13,9 @@ use uuid::Uuid;
 use super::search_index::record_title;
 use super::{now, Ctx};
 use crate::model::{
-    due_bucket, EntityType, FieldError, NewTask, Page, RecordScope, Task, TaskKind, TaskListItem,
-    TaskQuery, TaskScope, TaskStatus, WorkStatus,
+    check_name, due_bucket, Deal, EntityType, FieldError, NewTask, Page, RecordScope, Task,
+    TaskKind, TaskListItem, TaskQuery, TaskScope, TaskStatus, TemplateTask, WorkStatus,
+    MAX_TEMPLATE_ITEMS,
 };
 use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -256,4 +257,113 @@ async fn cascade(
         .await?;
     }
     Ok(())
+}
+
+/// The tasks each pipeline stage gives a deal entering it: `(stage, tasks)`.
+pub async fn stage_tasks(db: &Db, ctx: &Ctx) -> Result<Vec<(Uuid, Vec<TemplateTask>)>> {
+    with_conn!(db, |c| c.list_stage_tasks(ctx.tenant_id()).await)
+}
+
+/// Sets the tasks `stage` gives a deal entering it (managers): at most 30,
+/// each with a title and due 0–365 days after the entry; none removes
+/// them. Deals already in the stage get nothing.
+///
+/// Errors: [`Error::Forbidden`] (`edit_pipelines`); [`Error::Validation`]
+/// (`stage_id`: `unknown_value`; `tasks`: `out_of_range`;
+/// `tasks.N.title`, `tasks.N.due_days`).
+pub async fn save_stage_tasks(
+    db: &Db,
+    ctx: &Ctx,
+    stage: Uuid,
+    tasks: Vec<TemplateTask>,
+) -> Result<Vec<TemplateTask>> {
+    ctx.require_manager("edit_pipelines")?;
+    let mut errors = Vec::new();
+    if tasks.len() > MAX_TEMPLATE_ITEMS {
+        errors.push(
+            FieldError::new("tasks", "out_of_range")
+                .with("min", "0")
+                .with("max", MAX_TEMPLATE_ITEMS.to_string()),
+        );
+    }
+    let mut clean = Vec::new();
+    for (i, t) in tasks.iter().enumerate() {
+        match check_name(&t.title, &format!("tasks.{i}.title")) {
+            Ok(title) => clean.push(TemplateTask {
+                title,
+                due_days: t.due_days,
+            }),
+            Err(e) => errors.push(e),
+        }
+        if t.due_days > 365 {
+            errors.push(
+                FieldError::new(format!("tasks.{i}.due_days"), "out_of_range")
+                    .with("min", "0")
+                    .with("max", "365"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    with_tx!(db, |c| {
+        let tenant = ctx.tenant_id();
+        let known = c
+            .list_pipelines(tenant)
+            .await?
+            .iter()
+            .any(|p| p.stages.iter().any(|s| s.id == stage));
+        if !known {
+            return Err(Error::Validation(vec![FieldError::new(
+                "stage_id",
+                "unknown_value",
+            )
+            .with("value", stage.to_string())]));
+        }
+        c.save_stage_tasks(tenant, stage, &clean).await?;
+        Ok(clean.clone())
+    })
+}
+
+/// When `deal` enters `stage`: the stage's tasks, on the deal, for its
+/// owner (else the acting user), each due its days after now. Made once
+/// per deal and stage (a deal moved back and forth gets them once). In the
+/// caller's transaction; the number made.
+pub(crate) async fn on_stage_entry(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    deal: &Deal,
+    stage: Uuid,
+) -> Result<u32> {
+    let tenant = ctx.tenant_id();
+    let Some((_, tasks)) = c
+        .list_stage_tasks(tenant)
+        .await?
+        .into_iter()
+        .find(|(s, _)| *s == stage)
+    else {
+        return Ok(0);
+    };
+    let at = now();
+    let mut made = 0;
+    for (i, t) in tasks.into_iter().enumerate() {
+        let task = new_task(
+            c,
+            ctx,
+            t.title,
+            TaskKind::Todo,
+            Some(at + chrono::Duration::days(i64::from(t.due_days))),
+            Some(deal.owner_id.unwrap_or(ctx.user.id)),
+            (EntityType::Deal, deal.id),
+            (None, None),
+        )
+        .await?;
+        let key = format!("stage:{}:{stage}:{i}", deal.id);
+        if c.insert_task(tenant, &task, Some(ctx.user.id), Some(&key))
+            .await?
+        {
+            made += 1;
+        }
+    }
+    Ok(made)
 }

@@ -291,7 +291,7 @@ DECLARE
         "campaigns": "config", "campaign_pipelines": "config", "conversion_rules": "config",
         "custom_fields": "config", "contact_policies": "config", "do_not_call": "config",
         "stage_playbooks": "config", "campaign_cadences": "config",
-        "workflow_templates": "config", "kits": "config",
+        "workflow_templates": "config", "kits": "config", "stage_tasks": "config",
         "leads": "store", "deals": "store",
         "lead_notes": "lead", "lead_events": "lead", "lead_attributions": "lead",
         "deal_lines": "deal", "deal_events": "deal", "contracts": "deal", "contract_events": "deal",

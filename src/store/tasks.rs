@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::sql::{query, query_as, query_scalar, Conn, QueryBuilder};
-use crate::model::{Page, Task, TaskListItem, TaskQuery, TaskScope, TaskStatus};
+use crate::model::{Page, Task, TaskListItem, TaskQuery, TaskScope, TaskStatus, TemplateTask};
+use crate::Error;
 use crate::Result;
 
 /// The columns of [`Task`], on alias `t`.
@@ -185,5 +186,42 @@ impl Conn<'_> {
             total: u64::try_from(total).unwrap_or(0),
             offset,
         })
+    }
+
+    /// The tasks each stage gives a deal entering it: `(stage, tasks)`.
+    pub async fn list_stage_tasks(
+        &mut self,
+        tenant: Uuid,
+    ) -> Result<Vec<(Uuid, Vec<TemplateTask>)>> {
+        let rows: Vec<(Uuid, crate::model::JsonText<Vec<TemplateTask>>)> =
+            query_as("SELECT stage_id, tasks FROM stage_tasks WHERE tenant_id = $1")
+                .bind(tenant)
+                .fetch_all(&mut *self)
+                .await?;
+        Ok(rows.into_iter().map(|(s, t)| (s, t.0)).collect())
+    }
+
+    /// Sets the tasks a stage gives a deal entering it (none: removes them).
+    pub async fn save_stage_tasks(
+        &mut self,
+        tenant: Uuid,
+        stage: Uuid,
+        tasks: &[TemplateTask],
+    ) -> Result<()> {
+        query("DELETE FROM stage_tasks WHERE tenant_id = $1 AND stage_id = $2")
+            .bind(tenant)
+            .bind(stage)
+            .execute(&mut *self)
+            .await?;
+        if !tasks.is_empty() {
+            let text = serde_json::to_string(tasks).map_err(|e| Error::Integrity(e.to_string()))?;
+            query("INSERT INTO stage_tasks (tenant_id, stage_id, tasks) VALUES ($1, $2, $3)")
+                .bind(tenant)
+                .bind(stage)
+                .bind(text)
+                .execute(&mut *self)
+                .await?;
+        }
+        Ok(())
     }
 }

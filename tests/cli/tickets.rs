@@ -167,4 +167,30 @@ pub fn work(url: &str) {
         "due",
     );
     refused(&banco(url, &["kit", "expand", "--step", "deals"]), "ticket");
+
+    // A stage's tasks, set and read back.
+    let set = json(&ok(banco(
+        url,
+        &[
+            "task",
+            "stage",
+            "Fisso",
+            "Offerta",
+            "--task",
+            "Inviare l'offerta, con IVA",
+            "--task",
+            "Richiamare (3)",
+        ],
+    )));
+    assert_eq!(set[0]["title"], "Inviare l'offerta, con IVA", "{set}");
+    assert_eq!(set[1]["due_days"], 3, "{set}");
+    refused(
+        &banco(url, &["task", "stage", "Fisso", "Nessuna"]),
+        "Nessuna",
+    );
+    let cleared = json(&ok(banco(
+        url,
+        &["task", "stage", "Fisso", "Offerta", "--clear"],
+    )));
+    assert_eq!(cleared, serde_json::json!([]));
 }

@@ -55,6 +55,21 @@ pub enum TaskCommand {
         #[arg(long)]
         call: bool,
     },
+    /// The tasks a deal gets when it enters a pipeline's stage; with
+    /// --task, set them (managers; "TITLE (DAYS)", repeatable; --clear
+    /// removes them).
+    Stage {
+        /// Pipeline (name or id).
+        pipeline: String,
+        /// Stage name.
+        stage: String,
+        /// A task, repeatable: "TITLE" or "TITLE (DAYS)".
+        #[arg(long = "task")]
+        tasks: Vec<String>,
+        /// Remove the stage's tasks.
+        #[arg(long)]
+        clear: bool,
+    },
     /// Mark a task done (or open again with --reopen).
     Done {
         /// Task id.
@@ -221,36 +236,43 @@ fn due(text: &str) -> Result<DateTime<Utc>> {
 
 /// "NAME: TASK, TASK (DAYS)" as a milestone.
 fn milestone(text: &str) -> Result<TemplateMilestone> {
-    let bad = || {
-        Error::Validation(vec![banco::model::FieldError::new(
-            "milestone",
-            "invalid_format",
-        )
-        .with("value", text)
-        .with("expected", "NAME: TASK, TASK (DAYS)")])
-    };
-    let (name, tasks) = text.split_once(':').ok_or_else(bad)?;
+    let (name, tasks) = text
+        .split_once(':')
+        .ok_or_else(|| bad_format("milestone", text, "NAME: TASK, TASK (DAYS)"))?;
     let tasks = tasks
         .split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(
-            |t| match t.strip_suffix(')').and_then(|x| x.rsplit_once('(')) {
-                Some((title, days)) => Ok(TemplateTask {
-                    title: title.trim().to_string(),
-                    due_days: days.trim().parse().map_err(|_| bad())?,
-                }),
-                None => Ok(TemplateTask {
-                    title: t.to_string(),
-                    due_days: 0,
-                }),
-            },
-        )
+        .map(template_task)
         .collect::<Result<Vec<_>>>()?;
     Ok(TemplateMilestone {
         name: name.trim().to_string(),
         tasks,
     })
+}
+
+fn bad_format(field: &str, value: &str, expected: &str) -> Error {
+    Error::Validation(vec![banco::model::FieldError::new(field, "invalid_format")
+        .with("value", value)
+        .with("expected", expected)])
+}
+
+/// "TITLE" or "TITLE (DAYS)" as a standard task.
+fn template_task(text: &str) -> Result<TemplateTask> {
+    let t = text.trim();
+    match t.strip_suffix(')').and_then(|x| x.rsplit_once('(')) {
+        Some((title, days)) => Ok(TemplateTask {
+            title: title.trim().to_string(),
+            due_days: days
+                .trim()
+                .parse()
+                .map_err(|_| bad_format("task", t, "TITLE (DAYS)"))?,
+        }),
+        None => Ok(TemplateTask {
+            title: t.to_string(),
+            due_days: 0,
+        }),
+    }
 }
 
 /// Runs `banco task …`.
@@ -309,6 +331,37 @@ pub async fn task(db: &Db, ctx: &Ctx, command: TaskCommand) -> Result<()> {
                 entity_id: Some(id),
             };
             print_one(OutFormat::Json, &tasks::add(db, ctx, &new).await?)
+        }
+        TaskCommand::Stage {
+            pipeline,
+            stage,
+            tasks: given,
+            clear,
+        } => {
+            let p = pipelines::find(db, ctx, &pipeline).await?;
+            let stage_id = p
+                .stages
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(stage.trim()))
+                .map(|s| s.id)
+                .ok_or_else(|| Error::NotFound {
+                    entity: "stage",
+                    id: stage.clone(),
+                })?;
+            if clear || !given.is_empty() {
+                let list = given
+                    .iter()
+                    .map(|t| template_task(t))
+                    .collect::<Result<Vec<_>>>()?;
+                tasks::save_stage_tasks(db, ctx, stage_id, list).await?;
+            }
+            let now: Vec<TemplateTask> = tasks::stage_tasks(db, ctx)
+                .await?
+                .into_iter()
+                .find(|(s, _)| *s == stage_id)
+                .map(|(_, t)| t)
+                .unwrap_or_default();
+            print_one(OutFormat::Json, &now)
         }
         TaskCommand::Done { id, reopen } => print_one(
             OutFormat::Json,
