@@ -54,6 +54,8 @@ async fn listed_leads(t: &TestDb, ctx: &Ctx) -> Vec<uuid::Uuid> {
 sqlite_test!(
     staff_see_their_store_what_they_own_and_what_has_no_store,
     |t: TestDb| async move {
+        // Calls and meetings at any hour of the day (no quiet hours).
+        common::open_policy(&t).await;
         let home = t.ctx.user.store_id.unwrap();
         let north = staff::add_store(&t.db, &t.ctx, "Negozio Nord", "N01")
             .await
