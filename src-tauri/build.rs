@@ -133,7 +133,6 @@ const COMMANDS: &[&str] = &[
     "log_inbound_call",
     "interactions",
     "call_queue",
-    "complete_reminder",
     "schedule_meeting",
     "list_meetings",
     "record_meetings",

@@ -369,13 +369,6 @@ command! {
 }
 
 command! {
-    /// Marks a reminder done.
-    CompleteReminder = "complete_reminder" {
-        id: Uuid,
-    } -> ()
-}
-
-command! {
     /// Pipelines with their stages.
     ListPipelines = "list_pipelines" {
     } -> Vec<m::Pipeline>

@@ -6,7 +6,7 @@ mod common;
 
 use banco::model::*;
 use banco::services::meeting_keys::MemoryKeys;
-use banco::services::{alerts, calls, capture, meetings};
+use banco::services::{alerts, calls, capture, meetings, tasks};
 use chrono::{Duration, Utc};
 use common::{open_policy, staff_ctx, walk_in, TestDb};
 
@@ -52,7 +52,7 @@ store_test!(
         )
         .await
         .unwrap()
-        .reminder
+        .call_back
         .unwrap();
         // Not yet due: nothing.
         assert!(alerts::due_at(&t.db, &anna, due - Duration::minutes(1))
@@ -69,7 +69,7 @@ store_test!(
             (AlertKind::CallBack, reminder.id, EntityType::Lead, lead.id)
         );
         // Postgres keeps microseconds.
-        assert!((a.at - reminder.due_at).abs() < Duration::milliseconds(1));
+        assert!((a.at - reminder.due_at.unwrap()).abs() < Duration::milliseconds(1));
         assert_eq!(a.record_title, "Marta Rinaldi");
         assert_eq!(a.detail, "dopo le 17");
         // Nobody else is alerted for it, a manager included.
@@ -80,7 +80,7 @@ store_test!(
         let late = due + Duration::hours(CALL_BACK_GRACE_HOURS) + Duration::minutes(1);
         assert!(alerts::due_at(&t.db, &anna, late).await.unwrap().is_empty());
         // Done: no alert.
-        calls::complete_reminder(&t.db, &anna, reminder.id)
+        tasks::set_done(&t.db, &anna, reminder.id, true)
             .await
             .unwrap();
         assert!(alerts::due_at(&t.db, &anna, at).await.unwrap().is_empty());

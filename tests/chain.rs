@@ -1,7 +1,7 @@
 //! A chain on one shared Postgres, attacked from inside: a staff login of store A of tenant 1 tries to read, insert, change and delete rows of store B and of tenant 2 on every table, by direct SQL and through Banco's own services, and to escape its role by `SET ROLE`, settings and the `SECURITY DEFINER` functions; 0 rows may be seen or changed. An admin of tenant 1 sees nothing of tenant 2.
 //!
 //! Tenant 1 gets real data through the services (leads, deals, notes and
-//! their revisions, a document, a call and its reminder, a meeting, in both
+//! their revisions, a document, a call and its call-back task, a meeting, in both
 //! stores); tenant 2 is then a copy of all of it made by the owner, so every
 //! table the first tenant fills has rows of the second too.
 #![allow(missing_docs, clippy::unwrap_used)]
@@ -73,7 +73,6 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
         "document_blobs",
         "search_docs",
         "interactions",
-        "reminders",
         "meetings",
         "meeting_participants",
     ] {
@@ -92,7 +91,6 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
             "note_revisions",
             "documents",
             "interactions",
-            "reminders",
             "meetings",
             "meeting_participants",
             "search_docs",

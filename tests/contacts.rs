@@ -1,4 +1,4 @@
-//! Click-to-call, call outcomes and reminders, inbound calls, contact
+//! Click-to-call, call outcomes and call-back tasks, inbound calls, contact
 //! rules with overrides, the "to call" queue, and video meetings; each
 //! test runs on SQLite and on Postgres.
 #![allow(missing_docs, clippy::unwrap_used)]
@@ -8,7 +8,7 @@ mod common;
 use banco::model::*;
 use banco::services::meeting_keys::MemoryKeys;
 use banco::services::{
-    calls, capture, contact_policy, deals, duplicates, meetings, notes, pipelines,
+    calls, capture, contact_policy, deals, duplicates, meetings, notes, pipelines, tasks,
 };
 use banco::Error;
 use chrono::{Duration, NaiveTime, Timelike, Utc};
@@ -105,7 +105,7 @@ store_test!(
             recorded.interaction.note.as_deref(),
             Some("Interessata alla fibra 1 Gbit")
         );
-        assert!(recorded.reminder.is_none());
+        assert!(recorded.call_back.is_none());
         assert!(calls::pending(&t.db, &t.ctx).await.unwrap().is_empty());
         // Once only.
         let again = calls::record_outcome(&t.db, &t.ctx, id, &outcome(CallOutcome::Busy))
@@ -149,7 +149,7 @@ store_test!(
         let bad = calls::start(&t.db, &t.ctx, &other).await.unwrap_err();
         assert_eq!(codes(bad)[0].0, "phone");
 
-        // A call back needs a future time and becomes a reminder in the queue.
+        // A call back needs a future time and becomes a call task in the queue.
         let err = calls::record_outcome(
             &t.db,
             &t.ctx,
@@ -175,17 +175,36 @@ store_test!(
         )
         .await
         .unwrap();
-        let reminder = done.reminder.unwrap();
+        let task = done.call_back.unwrap();
+        assert_eq!(
+            (
+                task.kind,
+                task.status,
+                task.title.as_str(),
+                task.assignee_id
+            ),
+            (
+                TaskKind::Call,
+                TaskStatus::Open,
+                "dopo le 17",
+                Some(t.ctx.user.id)
+            )
+        );
+        assert!((task.due_at.unwrap() - back).abs() < Duration::milliseconds(1));
+        // It is in My tasks too.
+        let mine = tasks::list(&t.db, &t.ctx, &TaskQuery::default())
+            .await
+            .unwrap();
+        assert!(mine.items.iter().any(|i| i.task.id == task.id));
         let queue = calls::queue(&t.db, &t.ctx).await.unwrap();
         let item = queue
             .iter()
             .find(|q| q.reason == QueueReason::CallBack)
             .expect("the call-back is in the queue");
-        assert_eq!(item.reminder_id, Some(reminder.id));
+        assert_eq!(item.task_id, Some(task.id));
+        assert_eq!(item.stage, "dopo le 17");
         assert_eq!(item.phone.as_deref(), Some("+393331234567"));
-        calls::complete_reminder(&t.db, &t.ctx, reminder.id)
-            .await
-            .unwrap();
+        tasks::set_done(&t.db, &t.ctx, task.id, true).await.unwrap();
         assert!(calls::queue(&t.db, &t.ctx)
             .await
             .unwrap()

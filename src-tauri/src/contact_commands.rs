@@ -250,17 +250,6 @@ pub async fn call_queue(
     calls::queue(&db, &ctx).await
 }
 
-/// Marks a reminder done.
-#[tauri::command]
-pub async fn complete_reminder(
-    state: State<'_, AppState>,
-    req: wire::CompleteReminder,
-) -> Result<Response<wire::CompleteReminder>> {
-    let wire::CompleteReminder { id } = req;
-    let (db, ctx) = state.acting().await?;
-    calls::complete_reminder(&db, &ctx, id).await
-}
-
 /// Schedules a meeting.
 #[tauri::command]
 pub async fn schedule_meeting(

@@ -751,7 +751,6 @@ pub fn run() {
                 contact_commands::log_inbound_call,
                 contact_commands::interactions,
                 contact_commands::call_queue,
-                contact_commands::complete_reminder,
                 contact_commands::schedule_meeting,
                 contact_commands::list_meetings,
                 contact_commands::record_meetings,

@@ -1,4 +1,4 @@
-//! Calls, interactions, reminders, the "to call" queue and video meetings
+//! Calls, interactions, the "to call" queue and video meetings
 //! (issue 6, seeds 000 and 001): the shapes the services, the shell and
 //! the UI exchange, and the rules about a single value (a dial URL, a
 //! meeting's room link, a call outcome's fields).
@@ -52,7 +52,8 @@ string_enum! {
         Busy = "busy",
         /// The number is not the person's.
         WrongNumber = "wrong_number",
-        /// The person asked to be called back at a given time (a reminder).
+        /// The person asked to be called back at a given time (a task of
+        /// kind `call`).
         CallBack = "call_back",
     }
 }
@@ -219,30 +220,6 @@ pub struct CallerMatch {
     pub deals: Vec<(Uuid, String)>,
 }
 
-/// A follow-up due at a time ("call back at 15:00").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
-pub struct Reminder {
-    /// UUID v7.
-    pub id: Uuid,
-    /// The record to follow up.
-    pub entity_type: EntityType,
-    /// Its id.
-    pub entity_id: Uuid,
-    /// The person.
-    pub person_id: Option<Uuid>,
-    /// The call that asked for it.
-    pub interaction_id: Option<Uuid>,
-    /// When (UTC).
-    pub due_at: DateTime<Utc>,
-    /// Whose reminder.
-    pub user_id: Uuid,
-    /// Note.
-    pub note: Option<String>,
-    /// When it was done (UTC).
-    pub done_at: Option<DateTime<Utc>>,
-}
-
 string_enum! {
     /// Why a record is in the "to call" queue.
     QueueReason {
@@ -278,8 +255,9 @@ pub struct QueueItem {
     pub reason: QueueReason,
     /// Attempts since it entered the stage.
     pub attempts: u32,
-    /// The reminder, for a call-back.
-    pub reminder_id: Option<Uuid>,
+    /// The task of kind `call`, for a call-back (marking it done takes it
+    /// off the queue).
+    pub task_id: Option<Uuid>,
 }
 
 string_enum! {
@@ -298,7 +276,7 @@ string_enum! {
 pub struct DeskAlert {
     /// Call-back or meeting.
     pub kind: AlertKind,
-    /// The reminder's or the meeting's id (UUID v7): one notification each.
+    /// The call task's or the meeting's id (UUID v7): one notification each.
     pub id: Uuid,
     /// When the call-back is due or the meeting starts (UTC).
     pub at: DateTime<Utc>,
@@ -663,8 +641,9 @@ pub struct ContactPreferences {
 pub struct OutcomeRecorded {
     /// The interaction, outcome set.
     pub interaction: Interaction,
-    /// The reminder of a call back.
-    pub reminder: Option<Reminder>,
+    /// The task of kind `call` a call back made (see
+    /// [`crate::model::Task`]).
+    pub call_back: Option<super::Task>,
 }
 
 /// The meeting window's own messages and the meeting note's words, in

@@ -87,8 +87,8 @@ pub use interaction::{
     dial_url, sla_reason, AlertKind, CallOutcome, CallerMatch, ContactCheck, ContactPreferences,
     ContactSettings, DeskAlert, DialScheme, Direction, DoNotCallEntry, InboundCall, Interaction,
     Meeting, MeetingEnded, MeetingJoin, MeetingLabels, MeetingNoteLabels, MeetingStatus,
-    NewMeeting, OutcomeInput, OutcomeRecorded, QueueItem, QueueReason, Reminder, StartCall,
-    StartedCall, ALERT_EVENT, CALL_BACK_GRACE_HOURS, DEFAULT_MEETING_DOMAIN, MEETING_LATE_MINUTES,
+    NewMeeting, OutcomeInput, OutcomeRecorded, QueueItem, QueueReason, StartCall, StartedCall,
+    ALERT_EVENT, CALL_BACK_GRACE_HOURS, DEFAULT_MEETING_DOMAIN, MEETING_LATE_MINUTES,
     MEETING_NOTICE_MINUTES,
 };
 #[cfg(feature = "store")]

@@ -21,7 +21,7 @@ pub const MAX_ALERTS: usize = 10;
 
 /// The alerts due for the acting user at `at` (UTC), the earliest first,
 /// at most [`MAX_ALERTS`]:
-/// - their open call-backs due in `(at − CALL_BACK_GRACE_HOURS, at]`
+/// - their open call tasks (call-backs and the like) due in `(at − CALL_BACK_GRACE_HOURS, at]`
 ///   (whatever their role: a manager is not alerted for the staff's);
 /// - the scheduled meetings they created or take part in that start in
 ///   `[at − MEETING_LATE_MINUTES, at + MEETING_NOTICE_MINUTES)`.
@@ -34,7 +34,10 @@ pub async fn due_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<DeskAle
         let tenant = ctx.tenant_id();
         let mut out = Vec::new();
         let since = at - Duration::hours(CALL_BACK_GRACE_HOURS);
-        for r in c.reminders_due(tenant, Some(me), Some(since), at).await? {
+        for r in c
+            .call_tasks_due(tenant, Some(me), None, Some(since), at)
+            .await?
+        {
             let target = match target_in(c, tenant, r.entity_type, r.entity_id).await {
                 Ok(t) => t,
                 Err(Error::NotFound { .. }) => continue,
@@ -43,11 +46,11 @@ pub async fn due_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<DeskAle
             out.push(DeskAlert {
                 kind: AlertKind::CallBack,
                 id: r.id,
-                at: r.due_at,
+                at: r.due_at.unwrap_or(r.created_at),
                 entity_type: r.entity_type,
                 entity_id: r.entity_id,
                 record_title: target.title,
-                detail: r.note.unwrap_or_default(),
+                detail: r.title,
             });
         }
         let from = at - Duration::minutes(MEETING_LATE_MINUTES);

@@ -1,8 +1,9 @@
 //! Click-to-call and call logging: a call from any record (checked by the
 //! contact rules, logged as an interaction, dialled through the user's
 //! scheme), its outcome (reached, no answer, busy, wrong number, call back
-//! → a reminder), inbound calls found by number, and the "to call" queue
-//! of leads and deals whose SLA is running out.
+//! → a task of kind `call`), inbound calls found by number, and the "to
+//! call" queue of leads and deals whose SLA is running out and of the call
+//! tasks falling due.
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -12,7 +13,7 @@ use super::{now, Ctx};
 use crate::model::{
     dial_url, sla_reason, CallOutcome, CallerMatch, ContactChannel, ContactPurpose, Direction,
     EntityType, InboundCall, Interaction, LeadEventKind, LeadStatus, OutcomeInput, OutcomeRecorded,
-    Phone, QueueItem, QueueReason, Reminder, StartCall, StartedCall,
+    Phone, QueueItem, QueueReason, RecordScope, Role, StartCall, StartedCall, Task, TaskKind,
 };
 use crate::store::{Conn, Db, QueueRow};
 use crate::{with_conn, with_tx, Error, Result};
@@ -112,14 +113,16 @@ fn outcome_detail(
 }
 
 /// Logs a finished call on its record's timeline (`call`; for a lead
-/// also its history) and, for a call back, creates the reminder.
+/// also its history) and, for a call back, creates its task: kind `call`,
+/// due when asked, for the acting user, the note as its title, one per
+/// interaction (`source_key` `call_back:<interaction id>`).
 async fn log_call_in(
     c: &mut Conn<'_>,
     ctx: &Ctx,
     i: &Interaction,
     input: &OutcomeInput,
     at: DateTime<Utc>,
-) -> Result<Option<Reminder>> {
+) -> Result<Option<Task>> {
     let tenant = ctx.tenant_id();
     let note = input
         .note
@@ -155,30 +158,32 @@ async fn log_call_in(
         });
         c.insert_event(tenant, &e).await?;
     }
-    let reminder = match (input.outcome, input.call_back_at) {
+    let call_back = match (input.outcome, input.call_back_at) {
         (CallOutcome::CallBack, Some(due)) => {
-            let r = Reminder {
-                id: Uuid::now_v7(),
-                entity_type: i.entity_type,
-                entity_id: i.entity_id,
-                person_id: i.person_id,
-                interaction_id: Some(i.id),
-                due_at: due,
-                user_id: ctx.user.id,
-                note: note.map(String::from),
-                done_at: None,
-            };
-            c.insert_reminder(tenant, &r, at).await?;
-            Some(r)
+            let task = super::tasks::new_task(
+                c,
+                ctx,
+                note.unwrap_or_default().to_string(),
+                TaskKind::Call,
+                Some(due),
+                Some(ctx.user.id),
+                (i.entity_type, i.entity_id),
+                (None, None),
+            )
+            .await?;
+            let key = format!("call_back:{}", i.id);
+            c.insert_task(tenant, &task, Some(ctx.user.id), Some(&key))
+                .await?;
+            Some(task)
         }
         _ => None,
     };
-    Ok(reminder)
+    Ok(call_back)
 }
 
 /// Records the outcome of a started call (the dialog shown when the user
 /// comes back to Banco): outcome, length, note, and for a call back the
-/// time, which creates a reminder for the caller. The call lands on the
+/// time, which creates a call task for the caller. The call lands on the
 /// record's timeline. Only the user who made the call, a store manager or
 /// an admin may record it; an outcome is recorded once.
 ///
@@ -215,14 +220,14 @@ pub async fn record_outcome(
             .filter(|n| !n.is_empty());
         c.set_outcome(tenant, id, input.outcome, input.duration_seconds, note, at)
             .await?;
-        let reminder = log_call_in(c, ctx, &i, input, at).await?;
+        let call_back = log_call_in(c, ctx, &i, input, at).await?;
         i.outcome = Some(input.outcome);
         i.duration_seconds = input.duration_seconds;
         i.note = note.map(String::from);
         i.recorded_at = Some(at);
         Ok(OutcomeRecorded {
             interaction: i,
-            reminder,
+            call_back,
         })
     })
 }
@@ -286,7 +291,7 @@ pub async fn find_caller(db: &Db, ctx: &Ctx, phone: &str) -> Result<Vec<CallerMa
 
 /// Logs an inbound call on the chosen record (found by
 /// [`find_caller`]): the interaction, with outcome, length and note, on
-/// the record's timeline; a call back creates a reminder. Inbound calls
+/// the record's timeline; a call back creates a call task. Inbound calls
 /// are not subject to the contact rules (the person called).
 ///
 /// Errors: [`Error::Validation`] (`phone`, the outcome's fields),
@@ -328,10 +333,10 @@ pub async fn log_inbound(db: &Db, ctx: &Ctx, call: &InboundCall) -> Result<Outco
             recorded_at: Some(at),
         };
         c.insert_interaction(tenant, &i).await?;
-        let reminder = log_call_in(c, ctx, &i, &call.outcome, at).await?;
+        let call_back = log_call_in(c, ctx, &i, &call.outcome, at).await?;
         Ok(OutcomeRecorded {
             interaction: i,
-            reminder,
+            call_back,
         })
     })
 }
@@ -351,20 +356,6 @@ pub async fn interactions(
         target_in(c, tenant, entity_type, entity_id).await?;
         super::context::require_visible(c, ctx, entity_id).await?;
         c.interactions_of(tenant, &[entity_id], 200).await
-    })
-}
-
-/// Marks a reminder done. Errors: [`Error::NotFound`] (unknown or done).
-pub async fn complete_reminder(db: &Db, ctx: &Ctx, id: Uuid) -> Result<()> {
-    with_tx!(db, |c| {
-        if c.complete_reminder(ctx.tenant_id(), id, now()).await? {
-            Ok(())
-        } else {
-            Err(Error::NotFound {
-                entity: "reminder",
-                id: id.to_string(),
-            })
-        }
     })
 }
 
@@ -391,8 +382,9 @@ fn name(r: &QueueRow) -> Option<String> {
 ///   person was reached since the deal entered the stage;
 /// - new leads past or near the tenant's lead SLA (from capture), unless
 ///   reached;
-/// - call-backs due within the hour, for the acting user (managers see
-///   everyone's);
+/// - open tasks of kind `call` (call-backs, and call tasks made by hand or
+///   by a stage) due within the hour: staff see their own, managers also
+///   their stores', an admin the tenant's;
 ///
 /// deals and leads only of the acting user's [`Ctx::record_scope`].
 pub async fn queue_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<QueueItem>> {
@@ -432,7 +424,7 @@ pub async fn queue_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<Queue
                         deadline,
                         reason,
                         attempts: u32::try_from(r.attempts).unwrap_or(0),
-                        reminder_id: None,
+                        task_id: None,
                     });
                 }
             }
@@ -455,36 +447,39 @@ pub async fn queue_at(db: &Db, ctx: &Ctx, at: DateTime<Utc>) -> Result<Vec<Queue
                         deadline,
                         reason,
                         attempts: u32::try_from(r.attempts).unwrap_or(0),
-                        reminder_id: None,
+                        task_id: None,
                     });
                 }
             }
         }
-        let mine = match ctx.user.role {
-            crate::model::Role::Staff => Some(ctx.user.id),
-            _ => None,
+        let (mine, stores) = match (ctx.user.role, &scope) {
+            (Role::Staff, _) => (Some(ctx.user.id), None),
+            (_, RecordScope::Limited { stores, .. }) => {
+                (None, Some((stores.as_slice(), ctx.user.id)))
+            }
+            (_, RecordScope::Tenant) => (None, None),
         };
-        for rem in c
-            .reminders_due(tenant, mine, None, at + Duration::hours(1))
+        for task in c
+            .call_tasks_due(tenant, mine, stores, None, at + Duration::hours(1))
             .await?
         {
-            let target = match target_in(c, tenant, rem.entity_type, rem.entity_id).await {
+            let target = match target_in(c, tenant, task.entity_type, task.entity_id).await {
                 Ok(t) => t,
                 Err(Error::NotFound { .. }) => continue,
                 Err(e) => return Err(e),
             };
             items.push(QueueItem {
-                entity_type: rem.entity_type,
-                entity_id: rem.entity_id,
+                entity_type: task.entity_type,
+                entity_id: task.entity_id,
                 title: target.title.clone(),
                 person_id: target.person_id,
                 person_name: None,
                 phone: target.phone.clone(),
-                stage: rem.note.clone().unwrap_or_default(),
-                deadline: rem.due_at,
+                stage: task.title.clone(),
+                deadline: task.due_at.unwrap_or(task.created_at),
                 reason: QueueReason::CallBack,
                 attempts: 0,
-                reminder_id: Some(rem.id),
+                task_id: Some(task.id),
             });
         }
         items.sort_by_key(|i| (i.deadline, i.entity_id));

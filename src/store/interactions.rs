@@ -1,10 +1,10 @@
-//! Interactions (calls, messages) and their outcomes, call-back reminders and the call queues.
+//! Interactions (calls, messages) and their outcomes, and the call queues.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::sql::{query, query_as, Conn, QueryBuilder};
-use crate::model::{CallOutcome, ContactChannel, Interaction, RecordScope, Reminder};
+use crate::model::{CallOutcome, ContactChannel, Interaction, RecordScope};
 use crate::Result;
 
 /// A candidate of the "to call" queue as stored: the record, its person,
@@ -162,77 +162,6 @@ impl Conn<'_> {
         .bind(since)
         .fetch_all(&mut *self)
         .await
-    }
-
-    /// Writes a reminder made at `at`.
-    pub async fn insert_reminder(
-        &mut self,
-        tenant: Uuid,
-        r: &Reminder,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        query(
-            "INSERT INTO reminders (tenant_id, id, entity_type, entity_id, person_id, interaction_id, due_at, user_id, \
-             note, done_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(tenant)
-        .bind(r.id)
-        .bind(r.entity_type.as_str())
-        .bind(r.entity_id)
-        .bind(r.person_id)
-        .bind(r.interaction_id)
-        .bind(r.due_at)
-        .bind(r.user_id)
-        .bind(&r.note)
-        .bind(r.done_at)
-        .bind(at)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-
-    /// Open reminders due at or before `until` (and after `since`, if
-    /// given), of `user` (or everyone's), the earliest first, at most 500.
-    pub async fn reminders_due(
-        &mut self,
-        tenant: Uuid,
-        user: Option<Uuid>,
-        since: Option<DateTime<Utc>>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Reminder>> {
-        let mut qb = QueryBuilder::new(
-            "SELECT id, entity_type, entity_id, person_id, interaction_id, due_at, user_id, note, done_at \
-             FROM reminders WHERE done_at IS NULL AND tenant_id = ",
-        );
-        qb.push_bind(tenant)
-            .push(" AND due_at <= ")
-            .push_bind(until);
-        if let Some(s) = since {
-            qb.push(" AND due_at > ").push_bind(s);
-        }
-        if let Some(u) = user {
-            qb.push(" AND user_id = ").push_bind(u);
-        }
-        qb.push(" ORDER BY due_at LIMIT 500");
-        qb.build_query_as().fetch_all(&mut *self).await
-    }
-
-    /// Marks a reminder done; whether it was open.
-    pub async fn complete_reminder(
-        &mut self,
-        tenant: Uuid,
-        id: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<bool> {
-        let done = query(
-            "UPDATE reminders SET done_at = $3 WHERE tenant_id = $1 AND id = $2 AND done_at IS NULL",
-        )
-        .bind(tenant)
-        .bind(id)
-        .bind(at)
-        .execute(&mut *self)
-        .await?;
-        Ok(done.rows_affected() > 0)
     }
 
     /// Open deals of `stage` (in `pipeline`) that entered it at or before

@@ -240,7 +240,7 @@ GRANT EXECUTE ON FUNCTION public.banco_people_like(uuid, text) TO banco_login;
 --               (or none);
 --      lead/deal/note/meeting child   as its parent row;
 --      entity   rows hanging on a record (notes, documents, calls,
---               reminders, meetings, timeline): as that record;
+--               tasks, tickets, meetings, timeline): as that record;
 --      audit    the audit trail: a login inserts rows signed by itself,
 --               an admin reads the tenant's, nobody changes or deletes.
 --    A table not named below is `tenant`.
@@ -298,7 +298,7 @@ DECLARE
         "note_revisions": "note", "note_mentions": "note",
         "meeting_participants": "meeting",
         "notes": "entity", "documents": "entity", "record_events": "entity",
-        "interactions": "entity", "reminders": "entity", "meetings": "entity",
+        "interactions": "entity", "meetings": "entity",
         "search_docs": "entity", "tickets": "entity", "tasks": "entity",
         "ticket_milestones": "ticket", "kit_deals": "ticket",
         "audit_events": "audit"

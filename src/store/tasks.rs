@@ -98,6 +98,51 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// Open tasks of kind `call` due at or before `until` (and after
+    /// `since`, if given), the earliest first, at most 500: assigned to
+    /// `assignee`, or (when `None`) of `stores` and those assigned to
+    /// `me`, or the whole tenant's when `stores` is `None` too. The "to
+    /// call" queue and the desk alerts read them.
+    pub async fn call_tasks_due(
+        &mut self,
+        tenant: Uuid,
+        assignee: Option<Uuid>,
+        stores: Option<(&[Uuid], Uuid)>,
+        since: Option<DateTime<Utc>>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Task>> {
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t WHERE t.kind = 'call' AND t.status = 'open' AND t.tenant_id = "
+        ));
+        qb.push_bind(tenant)
+            .push(" AND t.due_at <= ")
+            .push_bind(until);
+        if let Some(s) = since {
+            qb.push(" AND t.due_at > ").push_bind(s);
+        }
+        match (assignee, stores) {
+            (Some(u), _) => {
+                qb.push(" AND t.assignee_id = ").push_bind(u);
+            }
+            (None, Some((stores, me))) => {
+                qb.push(" AND (t.assignee_id = ").push_bind(me);
+                qb.push(" OR t.store_id IN (");
+                let mut list = qb.separated(", ");
+                for s in stores {
+                    list.push_bind(*s);
+                }
+                // `IN ()` is not SQL: an empty list matches nothing.
+                if stores.is_empty() {
+                    list.push("NULL");
+                }
+                qb.push("))");
+            }
+            (None, None) => {}
+        }
+        qb.push(" ORDER BY t.due_at, t.id LIMIT 500");
+        qb.build_query_as().fetch_all(&mut *self).await
+    }
+
     /// The tasks of a ticket, by milestone then due time.
     pub async fn tasks_of_ticket(&mut self, tenant: Uuid, ticket: Uuid) -> Result<Vec<Task>> {
         query_as::<Task>(format!(

@@ -28,7 +28,6 @@ pub const STORE_SCOPED: &[(&str, &str)] = &[
     ("documents", "entity_id"),
     ("record_events", "entity_id"),
     ("interactions", "entity_id"),
-    ("reminders", "entity_id"),
     ("meetings", "entity_id"),
     ("search_docs", "entity_id"),
     ("note_revisions", "note_id"),
@@ -359,14 +358,7 @@ pub async fn world() -> World {
     .fetch_all(&mut o)
     .await
     .unwrap();
-    for table in [
-        "notes",
-        "meetings",
-        "interactions",
-        "documents",
-        "reminders",
-        "tickets",
-    ] {
+    for table in ["notes", "meetings", "interactions", "documents", "tickets"] {
         let more: Vec<Uuid> = sqlx::query_scalar(&format!(
             "SELECT id FROM {table} WHERE tenant_id = $1 AND entity_id = ANY($2)"
         ))

@@ -687,9 +687,6 @@ pub async fn interactions(
 pub async fn call_queue() -> Result<Vec<QueueItem>, ErrorPayload> {
     invoke(wire::CallQueue {}).await
 }
-pub async fn complete_reminder(id: Uuid) -> Result<(), ErrorPayload> {
-    invoke(wire::CompleteReminder { id }).await
-}
 pub async fn schedule_meeting(m: &NewMeeting) -> Result<Meeting, ErrorPayload> {
     invoke(wire::ScheduleMeeting { meeting: m.clone() }).await
 }

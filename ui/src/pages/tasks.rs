@@ -45,11 +45,13 @@ pub fn task_rows(props: &TaskRowsProps) -> Html {
                 };
                 let (open, kind, record) = (shared.open_record.clone(), t.entity_type, t.entity_id);
                 let open_key = open.clone();
+                // A call-back logged without a note has no title of its own.
+                let title = if t.title.is_empty() { tr("tasks.call_back") } else { t.title.clone() };
                 html! {
                     <li class={classes!("task", done.then_some("done"), i.bucket.map(|b| b.as_str()))} data-id={t.id.to_string()}>
                         <label class="check"><input type="checkbox" checked={done} onchange={toggle}
-                            aria-label={tr_with("tasks.mark_done", [("title", t.title.clone())])} />
-                            <span class="title">{ &t.title }</span></label>
+                            aria-label={tr_with("tasks.mark_done", [("title", title.clone())])} />
+                            <span class="title">{ title }</span></label>
                         { (t.kind == banco::model::TaskKind::Call).then(|| html! { <span class="pill">{ tr("tasks.call") }</span> }) }
                         <span class="muted">{ t.due_at.map(|d| local_time(&d)).unwrap_or_else(|| tr("tasks.no_due")) }</span>
                         { (props.show_record).then(|| html! {

@@ -66,12 +66,12 @@ pub fn to_call() -> Html {
                                         <td>{ i.attempts }</td>
                                         <td>
                                             { i.phone.as_ref().map(|_| html! { <CallButton entity_type={i.entity_type} entity_id={i.entity_id} phone={i.phone.clone()} id={format!("queue-call-{}", i.entity_id)} /> }) }
-                                            { i.reminder_id.map(|r| {
+                                            { i.task_id.map(|r| {
                                                 let reload = reload.clone();
                                                 html! { <button class="secondary" onclick={Callback::from(move |_| {
                                                     let reload = reload.clone();
                                                     wasm_bindgen_futures::spawn_local(async move {
-                                                        api::shown(api::complete_reminder(r).await);
+                                                        api::shown(api::set_task_done(r, true).await);
                                                         reload.emit(());
                                                     });
                                                 })}>{ tr("queue.done") }</button> }
