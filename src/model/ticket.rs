@@ -187,6 +187,9 @@ pub struct Ticket {
     pub created_at: DateTime<Utc>,
     /// When it was closed (UTC).
     pub closed_at: Option<DateTime<Utc>>,
+    /// The interaction (a call, a message) it was opened from.
+    #[serde(default)]
+    pub interaction_id: Option<Uuid>,
 }
 
 /// A ticket's milestone.
@@ -224,6 +227,10 @@ pub struct NewTicket {
     pub entity_id: Option<Uuid>,
     /// The contract it works (its customer becomes the record).
     pub contract_id: Option<Uuid>,
+    /// The interaction it comes from (a call or message: its record becomes
+    /// the ticket's, its kind defaults to `assistance`).
+    #[serde(default)]
+    pub interaction_id: Option<Uuid>,
     /// The template to follow by name or id; the kind's (and the deal's
     /// pipeline's) own when absent.
     pub template: Option<String>,
@@ -278,6 +285,9 @@ pub struct TicketQuery {
     pub store_id: Option<Uuid>,
     /// Only one record's.
     pub entity_id: Option<Uuid>,
+    /// Only one deal's: opened on it, or working it or its contract.
+    #[serde(default)]
+    pub deal_id: Option<Uuid>,
     /// Only those past their SLA.
     #[serde(default)]
     pub overdue: bool,

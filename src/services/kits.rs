@@ -217,6 +217,7 @@ pub async fn create_child_tickets(db: &Db, ctx: &Ctx, ticket_id: Uuid) -> Result
                 template,
                 assignee_id: parent.assignee_id.unwrap_or(ctx.user.id),
                 store_id: deal.store_id.or(parent.store_id),
+                interaction_id: None,
             };
             open_in(c, ctx, spec).await?;
             step.created += 1;

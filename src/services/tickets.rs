@@ -37,6 +37,7 @@ pub(crate) struct TicketSpec {
     pub template: Option<WorkflowTemplate>,
     pub assignee_id: Uuid,
     pub store_id: Option<Uuid>,
+    pub interaction_id: Option<Uuid>,
 }
 
 /// The template named `wanted` (name or id), else the one for `kind` and
@@ -95,6 +96,7 @@ pub(crate) async fn open_in(c: &mut Conn<'_>, ctx: &Ctx, spec: TicketSpec) -> Re
         sla_due_at: sla_due(at, spec.priority),
         created_at: at,
         closed_at: None,
+        interaction_id: spec.interaction_id,
     };
     c.insert_ticket(tenant, &ticket, Some(ctx.user.id)).await?;
     let task_record = match ticket.deal_id {
@@ -140,17 +142,31 @@ pub(crate) async fn open_in(c: &mut Conn<'_>, ctx: &Ctx, spec: TicketSpec) -> Re
     Ok(ticket)
 }
 
-/// Opens a ticket ([`NewTicket`]) on a record, a deal or a contract the
-/// acting user sees. From a contract, its customer is the record and its
-/// deal the ticket's deal; from a deal, the deal.
+/// Opens a ticket ([`NewTicket`]) on a record, a deal, a contract or an
+/// interaction the acting user sees. From a contract, its customer is the
+/// record and its deal the ticket's deal; from a deal, the deal; from an
+/// interaction (a call, a message), the interaction's record, kind
+/// `assistance` unless given, and the ticket keeps the link.
 ///
-/// Errors: [`Error::NotFound`] (the record, contract or deal);
+/// Errors: [`Error::NotFound`] (the record, contract, deal or interaction);
 /// [`Error::Validation`] (`entity_id`: `required`; `template`, `kit`,
 /// `assignee_id`: `unknown_value`).
 pub async fn open(db: &Db, ctx: &Ctx, new: &NewTicket) -> Result<TicketDetail> {
     with_tx!(db, |c| {
         let tenant = ctx.tenant_id();
-        let (record, deal_id) = match (new.contract_id, new.entity_type, new.entity_id) {
+        let from_call = match new.interaction_id {
+            Some(id) => Some(
+                c.get_interaction(tenant, id)
+                    .await?
+                    .ok_or_else(|| not_found("interaction", id))?,
+            ),
+            None => None,
+        };
+        let (entity_type, entity_id) = match &from_call {
+            Some(i) => (Some(i.entity_type), Some(i.entity_id)),
+            None => (new.entity_type, new.entity_id),
+        };
+        let (record, deal_id) = match (new.contract_id, entity_type, entity_id) {
             (Some(k), _, _) => {
                 let item = c
                     .contract_item(tenant, k)
@@ -181,7 +197,11 @@ pub async fn open(db: &Db, ctx: &Ctx, new: &NewTicket) -> Result<TicketDetail> {
             }
             None => None,
         };
-        let kind = new.kind.unwrap_or(TicketKind::Activation);
+        let kind = new.kind.unwrap_or(if from_call.is_some() {
+            TicketKind::Assistance
+        } else {
+            TicketKind::Activation
+        });
         let template = template_for(
             c,
             tenant,
@@ -237,6 +257,7 @@ pub async fn open(db: &Db, ctx: &Ctx, new: &NewTicket) -> Result<TicketDetail> {
                 .and_then(|d| d.store_id)
                 .or(assignee_user.store_id)
                 .or(ctx.user.store_id),
+            interaction_id: new.interaction_id,
         };
         let ticket = open_in(c, ctx, spec).await?;
         detail_in(c, ctx, ticket.id).await
@@ -461,6 +482,7 @@ pub(crate) async fn on_deal_won(
         template: Some(template),
         assignee_id: deal.owner_id.unwrap_or(ctx.user.id),
         store_id: deal.store_id.or(ctx.user.store_id),
+        interaction_id: None,
     };
     open_in(c, ctx, spec).await.map(Some)
 }

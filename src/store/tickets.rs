@@ -14,7 +14,7 @@ use crate::{Error, Result};
 const TICKET_COLUMNS: &str =
     "k.id, k.kind, k.title, k.status, k.priority, k.entity_type, k.entity_id, \
      k.deal_id, k.contract_id, k.parent_id, k.kit_id, k.template_id, k.assignee_id, k.store_id, \
-     k.sla_due_at, k.created_at, k.closed_at";
+     k.sla_due_at, k.created_at, k.closed_at, k.interaction_id";
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::Integrity(e.to_string()))
@@ -31,8 +31,8 @@ impl Conn<'_> {
         query(
             "INSERT INTO tickets (tenant_id, id, kind, title, status, priority, entity_type, entity_id, \
              deal_id, contract_id, parent_id, kit_id, template_id, assignee_id, store_id, sla_due_at, \
-             created_by, created_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-             $12, $13, $14, $15, $16, $17, $18, $19)",
+             created_by, created_at, closed_at, interaction_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
         )
         .bind(tenant)
         .bind(k.id)
@@ -53,6 +53,7 @@ impl Conn<'_> {
         .bind(created_by)
         .bind(k.created_at)
         .bind(k.closed_at)
+        .bind(k.interaction_id)
         .execute(&mut *self)
         .await?;
         Ok(())
@@ -220,6 +221,13 @@ impl Conn<'_> {
             }
             if let Some(e) = q.entity_id {
                 qb.push(" AND k.entity_id = ").push_bind(e);
+            }
+            if let Some(d) = q.deal_id {
+                qb.push(" AND (k.deal_id = ")
+                    .push_bind(d)
+                    .push(" OR k.entity_id = ")
+                    .push_bind(d)
+                    .push(")");
             }
             if q.overdue {
                 qb.push(" AND k.status = 'open' AND k.sla_due_at < ")

@@ -100,6 +100,9 @@ pub enum TicketCommand {
         /// One record's (id).
         #[arg(long)]
         record: Option<Uuid>,
+        /// One deal's (id): opened on it, or working it or its contract.
+        #[arg(long)]
+        deal: Option<Uuid>,
         #[command(flatten)]
         list: ListArgs,
     },
@@ -110,7 +113,8 @@ pub enum TicketCommand {
         #[command(flatten)]
         show: ShowArgs,
     },
-    /// Open a ticket on a record (--on TYPE --id ID) or a contract (--contract ID).
+    /// Open a ticket on a record (--on TYPE --id ID), a contract (--contract ID)
+    /// or from a call or message (--interaction ID).
     Add {
         /// person, company, lead or deal.
         #[arg(long)]
@@ -121,9 +125,13 @@ pub enum TicketCommand {
         /// The contract it works.
         #[arg(long)]
         contract: Option<Uuid>,
-        /// activation, assistance or complaint.
-        #[arg(long, default_value = "activation")]
-        kind: String,
+        /// The call or message it comes from (its record is the ticket's).
+        #[arg(long)]
+        interaction: Option<Uuid>,
+        /// activation, assistance or complaint (activation when absent;
+        /// assistance from an interaction).
+        #[arg(long)]
+        kind: Option<String>,
         /// low, normal, high or urgent.
         #[arg(long, default_value = "normal")]
         priority: String,
@@ -379,6 +387,7 @@ pub async fn ticket(db: &Db, ctx: &Ctx, command: TicketCommand) -> Result<()> {
             store,
             overdue,
             record,
+            deal,
             list,
         } => {
             let q = TicketQuery {
@@ -389,6 +398,7 @@ pub async fn ticket(db: &Db, ctx: &Ctx, command: TicketCommand) -> Result<()> {
                     .transpose()?,
                 store_id: store,
                 entity_id: record,
+                deal_id: deal,
                 overdue,
                 limit: Some(list.limit()),
                 offset: Some(list.offset),
@@ -418,6 +428,7 @@ pub async fn ticket(db: &Db, ctx: &Ctx, command: TicketCommand) -> Result<()> {
             on,
             id,
             contract,
+            interaction,
             kind,
             priority,
             title,
@@ -426,12 +437,16 @@ pub async fn ticket(db: &Db, ctx: &Ctx, command: TicketCommand) -> Result<()> {
             assignee,
         } => {
             let new = NewTicket {
-                kind: Some(parse(TicketKind::parse(&kind, "kind"))?),
+                kind: kind
+                    .as_deref()
+                    .map(|k| parse(TicketKind::parse(k, "kind")))
+                    .transpose()?,
                 title,
                 priority: Some(parse(TicketPriority::parse(&priority, "priority"))?),
                 entity_type: on.as_deref().map(entity).transpose()?,
                 entity_id: id,
                 contract_id: contract,
+                interaction_id: interaction,
                 template,
                 kit,
                 assignee_id: assignee,

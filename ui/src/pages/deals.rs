@@ -716,6 +716,8 @@ fn detail_html(
                 }) }
             </div>
             <crate::widgets::custom_fields::CustomPanel key={d.deal.id.to_string()} entity_type={banco::model::EntityType::Deal} id={d.deal.id} />
+            <h4>{ tr("record.tab_after_sale") }</h4>
+            <super::records::AfterSalePanel key={format!("a{}", d.deal.id)} entity_type={banco::model::EntityType::Deal} entity_id={d.deal.id} />
             <h4>{ tr("deals.notes") }</h4>
             <super::notes::NotesPanel key={format!("n{}", d.deal.id)} entity_type={banco::model::EntityType::Deal} entity_id={d.deal.id} />
             <h4>{ tr("deals.timeline") }</h4>

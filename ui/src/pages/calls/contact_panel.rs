@@ -12,8 +12,13 @@ use crate::Shared;
 
 /// One interaction as a line: direction, outcome, length, note, who, when;
 /// a call still waiting for its outcome has a button that reopens the
-/// outcome dialog (`record`).
-pub fn interaction_line(i: &Interaction, record: &Callback<StartedCall>) -> Html {
+/// outcome dialog (`record`); every one can open a ticket (`on_ticket`,
+/// with the interaction's id).
+pub fn interaction_line(
+    i: &Interaction,
+    record: &Callback<StartedCall>,
+    on_ticket: &Callback<Uuid>,
+) -> Html {
     let outcome = i
         .outcome
         .map(|o| tr(&format!("outcome.{}", o.as_str())))
@@ -38,6 +43,10 @@ pub fn interaction_line(i: &Interaction, record: &Callback<StartedCall>) -> Html
                 });
                 html! { <button class="link record-outcome" onclick={Callback::from(move |_| record.emit(call.clone()))}>{ tr("calls.save_outcome") }</button> }
             }) }
+            { {
+                let (on_ticket, id) = (on_ticket.clone(), i.id);
+                html! { <button class="link ticket-from-call" onclick={Callback::from(move |_| on_ticket.emit(id))}>{ tr("calls.open_ticket") }</button> }
+            } }
         </li>
     }
 }
@@ -83,6 +92,23 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
         });
     }
     let meetings_key = use_state(|| 0u32);
+    let ticket_opened = use_state(|| None::<String>);
+    let on_ticket = {
+        let (ticket_opened, error) = (ticket_opened.clone(), error.clone());
+        Callback::from(move |interaction: Uuid| {
+            let (ticket_opened, error) = (ticket_opened.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let new = banco::model::NewTicket {
+                    interaction_id: Some(interaction),
+                    ..Default::default()
+                };
+                match api::open_ticket(&new).await {
+                    Ok(d) => ticket_opened.set(Some(d.ticket.title)),
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        })
+    };
     {
         let (items, error) = (items.clone(), error.clone());
         let (kind, id) = (props.entity_type, props.entity_id);
@@ -110,7 +136,8 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
             <crate::pages::meetings::RecordMeetings entity_type={props.entity_type} entity_id={props.entity_id} version={*meetings_key + version} />
             <h4>{ tr("calls.history") }</h4>
             { if items.is_empty() { html!{ <p class="hint">{ tr("calls.none") }</p> } } else { html!{} } }
-            <ul class="timeline" id="interactions">{ for items.iter().map(|i| interaction_line(i, &record_outcome)) }</ul>
+            { ticket_opened.as_ref().map(|t| html! { <p class="banner" role="status" id="ticket-opened">{ tr_with("calls.ticket_opened", [("title", t.clone())]) }</p> }) }
+            <ul class="timeline" id="interactions">{ for items.iter().map(|i| interaction_line(i, &record_outcome, &on_ticket)) }</ul>
             { (props.entity_type == EntityType::Person).then(|| html! { <Preferences person={props.entity_id} /> }) }
         </div>
     }

@@ -177,6 +177,8 @@ pub fn lead_panel(props: &LeadPanelProps) -> Html {
             }) }
 
             <crate::widgets::custom_fields::CustomPanel entity_type={banco::model::EntityType::Lead} id={d.lead.id} />
+            <h2>{ tr("after_sale.work") }</h2>
+            <crate::pages::records::AfterSalePanel key={format!("a{}", d.lead.id)} entity_type={banco::model::EntityType::Lead} entity_id={d.lead.id} />
             <h2>{ tr("leads.notes") }</h2>
             <form onsubmit={add_note} class="field">
                 <textarea name="body" rows="2" value={(*note).clone()}

@@ -1,7 +1,8 @@
-//! A person's or company's "After the sale" tab (issue 16): their
-//! contracts (one opens beside), their tickets (one opens beside) and a
-//! form to open one (kind, priority, template, kit), their open tasks and
-//! a form to add one.
+//! A record's "After the sale" section (issue 16): a person's or company's
+//! contracts (one opens beside; a deal shows its own contract above), the
+//! record's tickets (a deal's: also those working it or its contract; one
+//! opens beside) and a form to open one (kind, priority, template, kit),
+//! its open tasks and a form to add one.
 
 use banco::model::{
     ContractFilter, ContractListItem, EntityType, Kit, NewTask, NewTicket, Page, TaskListItem,
@@ -49,6 +50,9 @@ pub fn after_sale_panel(props: &AfterSaleProps) -> Html {
     let kit = use_state(String::new);
     let task_title = use_state(String::new);
     let task_due = use_state(String::new);
+    let version = use_context::<crate::Shared>()
+        .map(|s| s.data_version)
+        .unwrap_or(0);
     {
         let (contracts, tickets, tasks, templates, kits, error) = (
             contracts.clone(),
@@ -58,8 +62,9 @@ pub fn after_sale_panel(props: &AfterSaleProps) -> Html {
             kits.clone(),
             error.clone(),
         );
-        use_effect_with((id, *reload), move |(id, _)| {
+        use_effect_with((id, *reload, version), move |(id, _, _)| {
             let id = *id;
+            let customer = matches!(kind, EntityType::Person | EntityType::Company);
             let filter = ContractFilter {
                 person_id: (kind == EntityType::Person).then_some(id),
                 company_id: (kind == EntityType::Company).then_some(id),
@@ -69,7 +74,8 @@ pub fn after_sale_panel(props: &AfterSaleProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let t = TicketQuery {
                     include_closed: true,
-                    entity_id: Some(id),
+                    entity_id: (kind != EntityType::Deal).then_some(id),
+                    deal_id: (kind == EntityType::Deal).then_some(id),
                     limit: Some(100),
                     ..Default::default()
                 };
@@ -78,8 +84,19 @@ pub fn after_sale_panel(props: &AfterSaleProps) -> Html {
                     limit: Some(200),
                     ..Default::default()
                 };
+                let contracts_of = async {
+                    if customer {
+                        api::list_contracts(&filter).await
+                    } else {
+                        Ok(Page {
+                            items: Vec::new(),
+                            total: 0,
+                            offset: 0,
+                        })
+                    }
+                };
                 match (
-                    api::list_contracts(&filter).await,
+                    contracts_of.await,
                     api::list_tickets(&t).await,
                     api::list_tasks(&q).await,
                 ) {
@@ -194,8 +211,8 @@ pub fn after_sale_panel(props: &AfterSaleProps) -> Html {
     html! {
         <div class="after-sale" id="after-sale">
             { error.as_ref().map(|e| html! { <div class="banner error" role="alert">{ e }</div> }) }
-            <h4>{ tr("after_sale.contracts") }</h4>
-            { contracts.as_ref().map(|p| if p.items.is_empty() { html! { <p class="hint">{ tr("after_sale.no_contracts") }</p> } } else { html! {
+            { matches!(kind, EntityType::Person | EntityType::Company).then(|| html! { <h4>{ tr("after_sale.contracts") }</h4> }) }
+            { contracts.as_ref().filter(|_| matches!(kind, EntityType::Person | EntityType::Company)).map(|p| if p.items.is_empty() { html! { <p class="hint">{ tr("after_sale.no_contracts") }</p> } } else { html! {
                 <table class="list" id="record-contracts">
                     <thead><tr><th>{ tr("contract.offer") }</th><th>{ field_label("kind") }</th><th>{ field_label("status") }</th><th>{ tr("contract.ends_on") }</th></tr></thead>
                     <tbody>{ for p.items.iter().map(|i| {

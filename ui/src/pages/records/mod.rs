@@ -3,6 +3,7 @@
 //! custom field inputs; the timeline and documents panels.
 
 mod after_sale;
+pub use after_sale::AfterSalePanel;
 mod card;
 mod company_card;
 mod company_form;
