@@ -107,6 +107,55 @@ pub async fn list_kits(
     kits::list(&db, &ctx).await
 }
 
+/// Saves a workflow template (admins; the core checks).
+#[tauri::command]
+pub async fn save_template(
+    state: State<'_, AppState>,
+    req: wire::SaveTemplate,
+) -> Result<Response<wire::SaveTemplate>> {
+    let wire::SaveTemplate {
+        name,
+        ticket_kind,
+        pipeline_id,
+        milestones,
+    } = req;
+    let (db, ctx) = state.acting().await?;
+    tickets::save_template(&db, &ctx, &name, ticket_kind, pipeline_id, milestones).await
+}
+
+/// Adds a kit (admins; the core checks).
+#[tauri::command]
+pub async fn save_kit(
+    state: State<'_, AppState>,
+    req: wire::SaveKit,
+) -> Result<Response<wire::SaveKit>> {
+    let wire::SaveKit { name, services } = req;
+    let (db, ctx) = state.acting().await?;
+    kits::add(&db, &ctx, &name, services).await
+}
+
+/// The tasks of every stage.
+#[tauri::command]
+pub async fn stage_tasks(
+    state: State<'_, AppState>,
+    req: wire::StageTasks,
+) -> Result<Response<wire::StageTasks>> {
+    let wire::StageTasks {} = req;
+    let (db, ctx) = state.acting().await?;
+    tasks::stage_tasks(&db, &ctx).await
+}
+
+/// Sets a stage's tasks (managers; the core checks).
+#[tauri::command]
+pub async fn save_stage_tasks(
+    state: State<'_, AppState>,
+    req: wire::SaveStageTasks,
+) -> Result<Response<wire::SaveStageTasks>> {
+    let wire::SaveStageTasks { stage_id, tasks } = req;
+    let (db, ctx) = state.acting().await?;
+    tasks::save_stage_tasks(&db, &ctx, stage_id, tasks).await
+}
+
 /// One of a kit's buttons on a parent ticket.
 #[tauri::command]
 pub async fn kit_step(

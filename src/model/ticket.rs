@@ -84,6 +84,83 @@ pub struct TemplateMilestone {
     pub tasks: Vec<TemplateTask>,
 }
 
+/// An `invalid_format` error on `field` for `value`, naming the `expected`
+/// shape.
+fn bad_format(field: &str, value: &str, expected: &str) -> FieldError {
+    FieldError::new(field, "invalid_format")
+        .with("value", value)
+        .with("expected", expected)
+}
+
+impl TemplateTask {
+    /// A standard task from the text the command line and the settings
+    /// screen write: `TITLE` or `TITLE (DAYS)`, due DAYS days after the
+    /// ticket opens (or the deal enters the stage); 0 when not given. A
+    /// bracket that holds anything but digits is part of the title
+    /// ("Modem (tipo B)").
+    ///
+    /// Errors: `field` `invalid_format` (a DAYS too large for a number).
+    /// The title's own rules are checked where the template is saved.
+    pub fn parse(text: &str, field: &str) -> Result<Self, FieldError> {
+        let t = text.trim();
+        let days = t
+            .strip_suffix(')')
+            .and_then(|x| x.rsplit_once('('))
+            .filter(|(_, d)| !d.trim().is_empty() && d.trim().chars().all(|c| c.is_ascii_digit()));
+        match days {
+            Some((title, days)) => Ok(TemplateTask {
+                title: title.trim().to_string(),
+                due_days: days
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad_format(field, t, "TITLE (DAYS)"))?,
+            }),
+            None => Ok(TemplateTask {
+                title: t.to_string(),
+                due_days: 0,
+            }),
+        }
+    }
+
+    /// The text [`TemplateTask::parse`] reads back.
+    pub fn to_text(&self) -> String {
+        match self.due_days {
+            0 => self.title.clone(),
+            d => format!("{} ({d})", self.title),
+        }
+    }
+}
+
+impl TemplateMilestone {
+    /// A milestone from its text: `NAME: TASK, TASK (DAYS), …` (each task
+    /// as [`TemplateTask::parse`]; a task title cannot hold a comma).
+    ///
+    /// Errors: `field` `invalid_format` without the `:`; a task's error on
+    /// `field.tasks.N`.
+    pub fn parse(text: &str, field: &str) -> Result<Self, FieldError> {
+        let (name, tasks) = text
+            .split_once(':')
+            .ok_or_else(|| bad_format(field, text.trim(), "NAME: TASK, TASK (DAYS)"))?;
+        let tasks = tasks
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .enumerate()
+            .map(|(i, t)| TemplateTask::parse(t, &format!("{field}.tasks.{i}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(TemplateMilestone {
+            name: name.trim().to_string(),
+            tasks,
+        })
+    }
+
+    /// The text [`TemplateMilestone::parse`] reads back.
+    pub fn to_text(&self) -> String {
+        let tasks: Vec<String> = self.tasks.iter().map(TemplateTask::to_text).collect();
+        format!("{}: {}", self.name, tasks.join(", "))
+    }
+}
+
 /// A workflow template: the milestones and standard tasks a new ticket of
 /// `ticket_kind` (and, if set, of a deal of `pipeline_id`) gets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,6 +389,45 @@ pub struct KitService {
     pub monthly_minor: i64,
 }
 
+impl KitService {
+    /// A service from its text: `PRODUCT; PIPELINE; ONE-OFF; MONTHLY`, the
+    /// pipeline by name (case ignored) or id among `pipelines`, the prices
+    /// as [`super::parse_money`] reads them (`29,90`).
+    ///
+    /// Errors: `field` `invalid_format` (not four parts), `field.pipeline_id`
+    /// `unknown_value`, `field.one_off` / `field.monthly` `not_a_number`.
+    pub fn parse(
+        text: &str,
+        field: &str,
+        pipelines: &[super::Pipeline],
+    ) -> Result<Self, FieldError> {
+        let parts: Vec<&str> = text.split(';').map(str::trim).collect();
+        let [product, pipeline, one_off, monthly] = parts[..] else {
+            return Err(bad_format(
+                field,
+                text.trim(),
+                "PRODUCT; PIPELINE; ONE-OFF; MONTHLY",
+            ));
+        };
+        let pipeline_id = pipelines
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(pipeline) || p.id.to_string() == pipeline)
+            .ok_or_else(|| {
+                let names: Vec<&str> = pipelines.iter().map(|p| p.name.as_str()).collect();
+                FieldError::new(format!("{field}.pipeline_id"), "unknown_value")
+                    .with("value", pipeline)
+                    .with("allowed", names.join(", "))
+            })?
+            .id;
+        Ok(KitService {
+            product: product.to_string(),
+            pipeline_id,
+            one_off_minor: super::parse_money(one_off, &format!("{field}.one_off"))?,
+            monthly_minor: super::parse_money(monthly, &format!("{field}.monthly"))?,
+        })
+    }
+}
+
 /// A commercial kit (e.g. "Casa completa": fibre + electricity + gas +
 /// mobile): a template of services.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -388,5 +504,98 @@ mod tests {
     fn slas_shorten_with_priority() {
         let hours: Vec<_> = TicketPriority::ALL.iter().map(|p| p.sla_hours()).collect();
         assert_eq!(hours, vec![168, 72, 24, 4]);
+    }
+
+    #[test]
+    fn milestones_and_tasks_read_their_text_and_write_it_back() {
+        let m = TemplateMilestone::parse(
+            " Attivazione : Inviare il contratto, Verificare l'attivazione (3) ,",
+            "milestones.0",
+        )
+        .unwrap();
+        assert_eq!(m.name, "Attivazione");
+        assert_eq!(
+            m.tasks,
+            vec![
+                TemplateTask {
+                    title: "Inviare il contratto".into(),
+                    due_days: 0
+                },
+                TemplateTask {
+                    title: "Verificare l'attivazione".into(),
+                    due_days: 3
+                },
+            ]
+        );
+        let text = m.to_text();
+        assert_eq!(
+            text,
+            "Attivazione: Inviare il contratto, Verificare l'attivazione (3)"
+        );
+        assert_eq!(TemplateMilestone::parse(&text, "m").unwrap(), m);
+        // Which line and why.
+        let no_colon = TemplateMilestone::parse("Firma e documenti", "milestones.2").unwrap_err();
+        assert_eq!(
+            (no_colon.field.as_str(), no_colon.code.as_str()),
+            ("milestones.2", "invalid_format")
+        );
+        let days =
+            TemplateMilestone::parse("Firma: Firmare (99999999999)", "milestones.1").unwrap_err();
+        assert_eq!(
+            (days.field.as_str(), days.code.as_str()),
+            ("milestones.1.tasks.0", "invalid_format")
+        );
+        assert_eq!(
+            TemplateTask::parse("Modem (tipo B)", "t").unwrap(),
+            TemplateTask {
+                title: "Modem (tipo B)".into(),
+                due_days: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_kit_service_reads_its_pipeline_by_name_and_italian_prices() {
+        let fisso = super::super::Pipeline {
+            id: Uuid::now_v7(),
+            name: "Fisso".into(),
+            position: 0,
+            archived: false,
+            stages: Vec::new(),
+        };
+        let pipelines = [fisso.clone()];
+        let s = KitService::parse(
+            "Fibra 1 Gbit; fisso; 49,00; 29,90",
+            "services.0",
+            &pipelines,
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            KitService {
+                product: "Fibra 1 Gbit".into(),
+                pipeline_id: fisso.id,
+                one_off_minor: 4_900,
+                monthly_minor: 2_990,
+            }
+        );
+        let unknown =
+            KitService::parse("Luce; Energia; 0; 10", "services.1", &pipelines).unwrap_err();
+        assert_eq!(
+            (unknown.field.as_str(), unknown.code.as_str()),
+            ("services.1.pipeline_id", "unknown_value")
+        );
+        assert_eq!(
+            unknown.params.get("allowed").map(String::as_str),
+            Some("Fisso")
+        );
+        let short = KitService::parse("Luce; Fisso", "services.2", &pipelines).unwrap_err();
+        assert_eq!(short.code, "invalid_format");
+        let price =
+            KitService::parse("Luce; Fisso; zero; 10", "services.3", &pipelines).unwrap_err();
+        assert_eq!(
+            (price.field.as_str(), price.code.as_str()),
+            ("services.3.one_off", "not_a_number")
+        );
     }
 }

@@ -74,6 +74,44 @@ command! {
 }
 
 command! {
+    /// Saves a workflow template (admins): adds it, or replaces the one of
+    /// that name. Errors: `Forbidden` (`edit_templates`); `Validation`
+    /// (`name`, `pipeline_id`, `milestones.N.name`, `milestones.N.tasks.M.*`).
+    SaveTemplate = "save_template" {
+        name: String,
+        ticket_kind: m::TicketKind,
+        pipeline_id: Option<Uuid>,
+        milestones: Vec<m::TemplateMilestone>,
+    } -> m::WorkflowTemplate
+}
+
+command! {
+    /// Adds a commercial kit (admins). Errors: `Forbidden` (`edit_kits`);
+    /// `Validation` (`name`, `services`, `services.N.*`).
+    SaveKit = "save_kit" {
+        name: String,
+        services: Vec<m::KitService>,
+    } -> m::Kit
+}
+
+command! {
+    /// The tasks each pipeline stage gives a deal entering it:
+    /// `(stage id, tasks)`.
+    StageTasks = "stage_tasks" {
+    } -> Vec<(Uuid, Vec<m::TemplateTask>)>
+}
+
+command! {
+    /// Sets the tasks a stage gives a deal entering it (managers); none
+    /// removes them. Errors: `Forbidden` (`edit_pipelines`); `Validation`
+    /// (`stage_id`, `tasks`, `tasks.N.*`).
+    SaveStageTasks = "save_stage_tasks" {
+        stage_id: Uuid,
+        tasks: Vec<m::TemplateTask>,
+    } -> Vec<m::TemplateTask>
+}
+
+command! {
     /// One of a parent ticket's kit buttons: `deals` ("Generate deals"),
     /// `tickets` ("Create child tickets") or `activities` ("Generate
     /// activities"); what it created and what was already there.

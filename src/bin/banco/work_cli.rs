@@ -3,8 +3,8 @@
 //! commercial kits (issue 16, seed 004). Refusals exit 2 and say why.
 
 use banco::model::{
-    parse_money, EntityType, KitService, NewTask, NewTicket, TaskKind, TaskQuery, TaskScope,
-    TemplateMilestone, TemplateTask, TicketKind, TicketPriority, TicketQuery,
+    EntityType, KitService, NewTask, NewTicket, TaskKind, TaskQuery, TaskScope, TemplateMilestone,
+    TemplateTask, TicketKind, TicketPriority, TicketQuery,
 };
 use banco::services::{kits, pipelines, tasks, tickets, Ctx};
 use banco::store::Db;
@@ -242,47 +242,6 @@ fn due(text: &str) -> Result<DateTime<Utc>> {
         })
 }
 
-/// "NAME: TASK, TASK (DAYS)" as a milestone.
-fn milestone(text: &str) -> Result<TemplateMilestone> {
-    let (name, tasks) = text
-        .split_once(':')
-        .ok_or_else(|| bad_format("milestone", text, "NAME: TASK, TASK (DAYS)"))?;
-    let tasks = tasks
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(template_task)
-        .collect::<Result<Vec<_>>>()?;
-    Ok(TemplateMilestone {
-        name: name.trim().to_string(),
-        tasks,
-    })
-}
-
-fn bad_format(field: &str, value: &str, expected: &str) -> Error {
-    Error::Validation(vec![banco::model::FieldError::new(field, "invalid_format")
-        .with("value", value)
-        .with("expected", expected)])
-}
-
-/// "TITLE" or "TITLE (DAYS)" as a standard task.
-fn template_task(text: &str) -> Result<TemplateTask> {
-    let t = text.trim();
-    match t.strip_suffix(')').and_then(|x| x.rsplit_once('(')) {
-        Some((title, days)) => Ok(TemplateTask {
-            title: title.trim().to_string(),
-            due_days: days
-                .trim()
-                .parse()
-                .map_err(|_| bad_format("task", t, "TITLE (DAYS)"))?,
-        }),
-        None => Ok(TemplateTask {
-            title: t.to_string(),
-            due_days: 0,
-        }),
-    }
-}
-
 /// Runs `banco task …`.
 pub async fn task(db: &Db, ctx: &Ctx, command: TaskCommand) -> Result<()> {
     match command {
@@ -359,7 +318,8 @@ pub async fn task(db: &Db, ctx: &Ctx, command: TaskCommand) -> Result<()> {
             if clear || !given.is_empty() {
                 let list = given
                     .iter()
-                    .map(|t| template_task(t))
+                    .enumerate()
+                    .map(|(i, t)| parse(TemplateTask::parse(t, &format!("tasks.{i}"))))
                     .collect::<Result<Vec<_>>>()?;
                 tasks::save_stage_tasks(db, ctx, stage_id, list).await?;
             }
@@ -478,7 +438,8 @@ pub async fn ticket(db: &Db, ctx: &Ctx, command: TicketCommand) -> Result<()> {
                 };
                 let milestones = milestones
                     .iter()
-                    .map(|m| milestone(m))
+                    .enumerate()
+                    .map(|(i, m)| parse(TemplateMilestone::parse(m, &format!("milestones.{i}"))))
                     .collect::<Result<Vec<_>>>()?;
                 let kind = parse(TicketKind::parse(&kind, "kind"))?;
                 let saved =
@@ -497,24 +458,12 @@ pub async fn kit(db: &Db, ctx: &Ctx, command: KitCommand) -> Result<()> {
             print_list(&list, &rows, total, &["id", "name", "services"])
         }
         KitCommand::Add { name, services } => {
-            let mut out = Vec::new();
-            for (i, s) in services.iter().enumerate() {
-                let parts: Vec<&str> = s.split(';').map(str::trim).collect();
-                let [product, pipeline, one_off, monthly] = parts[..] else {
-                    return Err(Error::Validation(vec![banco::model::FieldError::new(
-                        format!("services.{i}"),
-                        "invalid_format",
-                    )
-                    .with("value", s.as_str())
-                    .with("expected", "PRODUCT; PIPELINE; ONE-OFF; MONTHLY")]));
-                };
-                out.push(KitService {
-                    product: product.to_string(),
-                    pipeline_id: pipelines::find(db, ctx, pipeline).await?.id,
-                    one_off_minor: parse(parse_money(one_off, &format!("services.{i}.one_off")))?,
-                    monthly_minor: parse(parse_money(monthly, &format!("services.{i}.monthly")))?,
-                });
-            }
+            let known = pipelines::list(db, ctx).await?;
+            let out = services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| parse(KitService::parse(s, &format!("services.{i}"), &known)))
+                .collect::<Result<Vec<_>>>()?;
             print_one(OutFormat::Json, &kits::add(db, ctx, &name, out).await?)
         }
         KitCommand::Expand {

@@ -68,3 +68,36 @@ pub async fn after_sale_kpi(
 ) -> Result<banco::model::AfterSaleReport, ErrorPayload> {
     invoke(wire::AfterSaleKpi { range: *range }).await
 }
+pub async fn save_template(
+    name: &str,
+    ticket_kind: banco::model::TicketKind,
+    pipeline_id: Option<Uuid>,
+    milestones: Vec<banco::model::TemplateMilestone>,
+) -> Result<WorkflowTemplate, ErrorPayload> {
+    invoke(wire::SaveTemplate {
+        name: name.to_string(),
+        ticket_kind,
+        pipeline_id,
+        milestones,
+    })
+    .await
+}
+pub async fn save_kit(
+    name: &str,
+    services: Vec<banco::model::KitService>,
+) -> Result<Kit, ErrorPayload> {
+    invoke(wire::SaveKit {
+        name: name.to_string(),
+        services,
+    })
+    .await
+}
+pub async fn stage_tasks() -> Result<Vec<(Uuid, Vec<banco::model::TemplateTask>)>, ErrorPayload> {
+    invoke(wire::StageTasks {}).await
+}
+pub async fn save_stage_tasks(
+    stage_id: Uuid,
+    tasks: Vec<banco::model::TemplateTask>,
+) -> Result<Vec<banco::model::TemplateTask>, ErrorPayload> {
+    invoke(wire::SaveStageTasks { stage_id, tasks }).await
+}

@@ -32,3 +32,4 @@ pub mod search;
 pub mod settings;
 pub mod tasks;
 pub mod ticket;
+pub mod work_settings;
