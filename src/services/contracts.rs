@@ -128,7 +128,13 @@ pub async fn customers(
         .map_err(|e| Error::Validation(vec![e]))?;
     let scope = ctx.record_scope();
     with_conn!(db, |c| c
-        .list_customers(ctx.tenant_id(), filter, renewal, &scope)
+        .list_customers(
+            ctx.tenant_id(),
+            filter,
+            renewal,
+            &scope,
+            crate::store::contracts::GROUP_ALL_UP_TO
+        )
         .await)
 }
 

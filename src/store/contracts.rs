@@ -26,9 +26,27 @@ fn push_contract_filter(
     scope: &RecordScope,
     backend: Backend,
 ) {
-    qb.push(" FROM contracts k JOIN deals d ON d.tenant_id = k.tenant_id AND d.id = k.deal_id")
-        .push(" WHERE k.tenant_id = ")
-        .push_bind(tenant);
+    qb.push(" FROM contracts k");
+    push_contract_where(qb, tenant, f, renewal, scope, backend, true);
+}
+
+/// The `WHERE` of [`push_contract_filter`] on `contracts k`, joining the
+/// deal `d` when `join_deal` or when the store filter or the SQLite scope
+/// needs it (a chain server's row security reads the deal itself).
+fn push_contract_where(
+    qb: &mut QueryBuilder,
+    tenant: Uuid,
+    f: &ContractFilter,
+    renewal: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    scope: &RecordScope,
+    backend: Backend,
+    join_deal: bool,
+) {
+    let scoped = matches!(scope, RecordScope::Limited { .. }) && backend == Backend::Sqlite;
+    if join_deal || scoped || f.store_id.is_some() {
+        qb.push(" JOIN deals d ON d.tenant_id = k.tenant_id AND d.id = k.deal_id");
+    }
+    qb.push(" WHERE k.tenant_id = ").push_bind(tenant);
     if let Some(store) = f.store_id {
         qb.push(" AND d.store_id = ").push_bind(store);
     }
@@ -294,49 +312,118 @@ impl Conn<'_> {
     /// The Customers list: each company, and each person without a
     /// company, with a contract matching `f` within `scope`, by folded
     /// name (accents and case ignored), paged.
+    ///
+    /// Three reads, so that a page costs the same over a million contracts
+    /// as over a thousand: the customers counted (`DISTINCT` over the
+    /// matching contracts, without the deal unless a filter needs it); the
+    /// page's customers found by walking people and companies in name
+    /// order (their name indexes) and keeping those with a matching
+    /// contract (an `EXISTS` probe on `contracts_person`/`_company`),
+    /// unless at most `group_all_up_to` customers match (the services pass
+    /// [`GROUP_ALL_UP_TO`]), when grouping them all is cheaper than
+    /// probing; then only the page's contracts grouped. Both ways give the
+    /// same page.
     pub async fn list_customers(
         &mut self,
         tenant: Uuid,
         f: &ContractFilter,
         renewal: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
         scope: &RecordScope,
+        group_all_up_to: i64,
     ) -> Result<Page<CustomerListItem>> {
         let backend = self.backend();
-        let grouped = |qb: &mut QueryBuilder| {
-            qb.push(
-                "SELECT CASE WHEN k.company_id IS NOT NULL THEN 'company' ELSE 'person' END AS entity_type, \
-                 COALESCE(k.company_id, k.person_id) AS entity_id, COUNT(*) AS contracts, \
-                 CAST(SUM(CASE WHEN k.status = 'active' THEN 1 ELSE 0 END) AS BIGINT) AS active, \
-                 CAST(SUM(CASE WHEN k.status IN ('active', 'suspended') THEN k.monthly_minor ELSE 0 END) AS BIGINT) AS monthly_minor, \
-                 MIN(CASE WHEN k.status <> 'ceased' THEN k.ends_on END) AS next_term_end",
-            );
-            push_contract_filter(qb, tenant, f, renewal, scope, backend);
-            qb.push(
-                " AND COALESCE(k.company_id, k.person_id) IS NOT NULL \
-                 GROUP BY CASE WHEN k.company_id IS NOT NULL THEN 'company' ELSE 'person' END, \
-                 COALESCE(k.company_id, k.person_id)",
-            );
+        let filter = |qb: &mut QueryBuilder| {
+            push_contract_where(qb, tenant, f, renewal, scope, backend, false);
         };
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
-        grouped(&mut count);
-        count.push(") g");
+        let mut count = QueryBuilder::new(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT k.company_id, \
+             CASE WHEN k.company_id IS NULL THEN k.person_id END AS person_id FROM contracts k",
+        );
+        filter(&mut count);
+        count.push(" AND (k.company_id IS NOT NULL OR k.person_id IS NOT NULL)) g");
         let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
         let (limit, offset) = page_of(f);
+        // The page's customers, when walking the names pays.
+        let keys: Option<Vec<(String, Uuid)>> = if total > group_all_up_to {
+            let mut walk = QueryBuilder::new(
+                "SELECT 'person' AS entity_type, p.id AS entity_id, p.search_text AS sort_key \
+                 FROM people p WHERE p.tenant_id = ",
+            );
+            walk.push_bind(tenant)
+                .push(" AND EXISTS (SELECT 1 FROM contracts k");
+            filter(&mut walk);
+            walk.push(
+                " AND k.person_id = p.id AND k.company_id IS NULL) UNION ALL \
+                 SELECT 'company', co.id, co.name_key FROM companies co WHERE co.tenant_id = ",
+            )
+            .push_bind(tenant)
+            .push(" AND EXISTS (SELECT 1 FROM contracts k");
+            filter(&mut walk);
+            walk.push(" AND k.company_id = co.id) ORDER BY 3, 2 LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
+            let rows: Vec<(String, Uuid, String)> =
+                walk.build_query_as().fetch_all(&mut *self).await?;
+            Some(rows.into_iter().map(|(t, id, _)| (t, id)).collect())
+        } else {
+            None
+        };
+        if keys.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Page {
+                items: Vec::new(),
+                total: u64::try_from(total).unwrap_or(0),
+                offset: u32::try_from(offset).unwrap_or(0),
+            });
+        }
         let mut qb = QueryBuilder::new(
             "SELECT g.entity_type, g.entity_id, \
              COALESCE(co.name, TRIM(p.first_name || ' ' || p.last_name), '') AS name, \
              COALESCE(co.phone_e164, co.email, p.phone_e164, p.email) AS contact, \
-             g.contracts, g.active, g.monthly_minor, g.next_term_end FROM (",
+             g.contracts, g.active, g.monthly_minor, g.next_term_end FROM (\
+             SELECT CASE WHEN k.company_id IS NOT NULL THEN 'company' ELSE 'person' END AS entity_type, \
+             COALESCE(k.company_id, k.person_id) AS entity_id, COUNT(*) AS contracts, \
+             CAST(SUM(CASE WHEN k.status = 'active' THEN 1 ELSE 0 END) AS BIGINT) AS active, \
+             CAST(SUM(CASE WHEN k.status IN ('active', 'suspended') THEN k.monthly_minor ELSE 0 END) AS BIGINT) AS monthly_minor, \
+             MIN(CASE WHEN k.status <> 'ceased' THEN k.ends_on END) AS next_term_end FROM contracts k",
         );
-        grouped(&mut qb);
+        filter(&mut qb);
+        qb.push(" AND COALESCE(k.company_id, k.person_id) IS NOT NULL");
+        if let Some(keys) = &keys {
+            // Only the page's customers: by the contracts' customer indexes.
+            let of = |kind: &'static str| {
+                keys.iter()
+                    .filter(move |(t, _)| t == kind)
+                    .map(|(_, id)| *id)
+            };
+            let (companies, people): (Vec<Uuid>, Vec<Uuid>) =
+                (of("company").collect(), of("person").collect());
+            qb.push(" AND (k.company_id IN (");
+            let mut sep = qb.separated(", ");
+            sep.push("NULL");
+            for id in &companies {
+                sep.push_bind(*id);
+            }
+            qb.push(") OR (k.company_id IS NULL AND k.person_id IN (");
+            let mut sep = qb.separated(", ");
+            sep.push("NULL");
+            for id in &people {
+                sep.push_bind(*id);
+            }
+            qb.push(")))");
+        }
+        qb.push(
+            " GROUP BY CASE WHEN k.company_id IS NOT NULL THEN 'company' ELSE 'person' END, \
+             COALESCE(k.company_id, k.person_id)",
+        );
         qb.push(") g LEFT JOIN people p ON g.entity_type = 'person' AND p.tenant_id = ")
             .push_bind(tenant)
             .push(" AND p.id = g.entity_id LEFT JOIN companies co ON g.entity_type = 'company' AND co.tenant_id = ")
             .push_bind(tenant)
-            .push(" AND co.id = g.entity_id ORDER BY COALESCE(co.name_key, p.search_text, ''), g.entity_id LIMIT ")
+            .push(" AND co.id = g.entity_id ORDER BY COALESCE(co.name_key, p.search_text), g.entity_id LIMIT ")
             .push_bind(limit)
             .push(" OFFSET ")
-            .push_bind(offset);
+            .push_bind(if keys.is_some() { 0 } else { offset });
         let items = qb.build_query_as().fetch_all(&mut *self).await?;
         Ok(Page {
             items,
@@ -345,6 +432,12 @@ impl Conn<'_> {
         })
     }
 }
+
+/// Up to how many matching customers the Customers list groups every
+/// matching contract at once (cheaper than probing names one by one when a
+/// filter leaves few); above, it walks the names (see
+/// [`Conn::list_customers`]).
+pub const GROUP_ALL_UP_TO: i64 = 2_000;
 
 /// The list columns of [`ContractListItem`] beside the contract's.
 const ITEM_COLUMNS: &str = "COALESCE(co.name, TRIM(p.first_name || ' ' || p.last_name)) AS customer_name, \
