@@ -10,38 +10,8 @@ use banco::model::*;
 use banco::services::{capture, companies, contracts, deals, pipelines, staff, tickets, Ctx};
 use banco::Error;
 use chrono::{Duration, Months, NaiveDate, Utc};
-use common::{staff_ctx, walk_in, TestDb};
+use common::{customers_both_ways, staff_ctx, walk_in, TestDb};
 use uuid::Uuid;
-
-/// The Customers list of `filter` for `ctx`, as the service gives it,
-/// after checking that walking the names (the way over many customers)
-/// gives the same page as grouping every contract (the way over few).
-async fn customers_both_ways(
-    t: &TestDb,
-    ctx: &Ctx,
-    filter: &ContractFilter,
-) -> Page<CustomerListItem> {
-    let served = contracts::customers(&t.db, ctx, filter).await.unwrap();
-    let renewal = filter.renewal_window().unwrap();
-    let scope = ctx.record_scope();
-    let mut ways = Vec::new();
-    for up_to in [0, i64::MAX] {
-        let page = async {
-            banco::with_conn!(t.db, |c| c
-                .list_customers(ctx.tenant_id(), filter, renewal, &scope, up_to)
-                .await)
-        }
-        .await
-        .unwrap();
-        ways.push(page);
-    }
-    assert_eq!(
-        ways[0], ways[1],
-        "walking and grouping differ for {filter:?}"
-    );
-    assert_eq!(ways[1], served);
-    served
-}
 
 fn line(product: &str, one_off: i64, monthly: i64) -> DealLine {
     DealLine {

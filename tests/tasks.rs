@@ -7,18 +7,11 @@
 mod common;
 
 use banco::model::*;
-use banco::services::{capture, deals, pipelines, tasks};
+use banco::services::{deals, pipelines, tasks};
 use banco::Error;
 use chrono::{Duration, Utc};
-use common::{staff_ctx, walk_in, TestDb};
+use common::{customer, staff_ctx, TestDb};
 use uuid::Uuid;
-
-async fn customer(t: &TestDb, first: &str, phone: &str) -> Person {
-    capture::capture_lead(&t.db, &t.ctx, walk_in(first, "Ferrara", phone, ""))
-        .await
-        .unwrap()
-        .person
-}
 
 store_test!(
     tasks_by_hand_fall_into_overdue_today_and_upcoming,

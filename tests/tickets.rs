@@ -9,10 +9,10 @@
 mod common;
 
 use banco::model::*;
-use banco::services::{capture, contracts, deals, kits, pipelines, tasks, tickets};
+use banco::services::{contracts, deals, kits, pipelines, tasks, tickets};
 use banco::Error;
 use chrono::{Duration, Utc};
-use common::{staff_ctx, walk_in, TestDb};
+use common::{customer, staff_ctx, TestDb};
 use uuid::Uuid;
 
 fn steps(names: &[(&str, &[&str])]) -> Vec<TemplateMilestone> {
@@ -34,13 +34,6 @@ fn steps(names: &[(&str, &[&str])]) -> Vec<TemplateMilestone> {
 
 async fn pipeline(t: &TestDb, name: &str) -> Pipeline {
     pipelines::find(&t.db, &t.ctx, name).await.unwrap()
-}
-
-async fn customer(t: &TestDb, first: &str, phone: &str) -> Person {
-    capture::capture_lead(&t.db, &t.ctx, walk_in(first, "Ferrara", phone, ""))
-        .await
-        .unwrap()
-        .person
 }
 
 async fn open_tasks_of(t: &TestDb, ticket: Uuid) -> Vec<Task> {

@@ -268,3 +268,44 @@ pub async fn open_policy(t: &TestDb) -> banco::model::ContactSettings {
     .await
     .expect("the open policy is saved")
 }
+
+/// A walk-in `first` Ferrara with `phone`, captured at the counter by the
+/// test's admin; the person.
+pub async fn customer(t: &TestDb, first: &str, phone: &str) -> banco::model::Person {
+    banco::services::capture::capture_lead(&t.db, &t.ctx, walk_in(first, "Ferrara", phone, ""))
+        .await
+        .expect("a walk-in")
+        .person
+}
+
+/// The Customers list of `filter` for `ctx`, as the service gives it,
+/// after checking that walking the names (the way over many customers)
+/// gives the same page as grouping every contract (the way over few).
+pub async fn customers_both_ways(
+    t: &TestDb,
+    ctx: &Ctx,
+    filter: &banco::model::ContractFilter,
+) -> banco::model::Page<banco::model::CustomerListItem> {
+    let served = banco::services::contracts::customers(&t.db, ctx, filter)
+        .await
+        .expect("the Customers list");
+    let renewal = filter.renewal_window().expect("a valid month");
+    let scope = ctx.record_scope();
+    let mut ways = Vec::new();
+    for up_to in [0, i64::MAX] {
+        let page = async {
+            banco::with_conn!(t.db, |c| c
+                .list_customers(ctx.tenant_id(), filter, renewal, &scope, up_to)
+                .await)
+        }
+        .await
+        .expect("the Customers list, one way");
+        ways.push(page);
+    }
+    assert_eq!(
+        ways[0], ways[1],
+        "walking and grouping differ for {filter:?}"
+    );
+    assert_eq!(ways[1], served);
+    served
+}

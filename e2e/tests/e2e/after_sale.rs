@@ -2,7 +2,9 @@
 //! made ready by keyboard and mouse (kind, POD, direct debit with its
 //! IBAN), sent for activation and activated; a bad POD refused on its
 //! field; the customer then in the Customers list with one active
-//! contract.
+//! contract. A workflow template and a kit written in Settings (a bad line
+//! named), the kit expanded from a customer's ticket and its tasks done in
+//! My tasks.
 
 use super::*;
 
@@ -126,17 +128,6 @@ async fn a_kit_expands_from_a_customers_ticket_and_my_tasks_close_it() {
             "ticket",
             "template",
             "add",
-            "Onboarding",
-            "--milestone",
-            "Onboarding: Firma, Welcome call (2)",
-        ],
-    );
-    banco_cli(
-        d,
-        &[
-            "ticket",
-            "template",
-            "add",
             "Attivazione fibra",
             "--pipeline",
             "Fisso",
@@ -144,18 +135,41 @@ async fn a_kit_expands_from_a_customers_ticket_and_my_tasks_close_it() {
             "Ordine: Inserire l'ordine",
         ],
     );
-    banco_cli(
-        d,
-        &[
-            "kit",
-            "add",
-            "Casa",
-            "--service",
-            "Fibra 1 Gbit; Fisso; 0; 29,90",
-            "--service",
-            "Luce Casa; Energia; 0; 45",
-        ],
-    );
+    // The Onboarding template and the kit, written in Settings; a line
+    // in the wrong shape is named and nothing is saved.
+    click(&c, "#nav-settings").await;
+    wait_text(&c, "#work-settings", "Modelli di lavorazione").await;
+    type_into(&c, "#template-name", "Onboarding").await;
+    type_into(&c, "#template-milestones", "Firma e benvenuto").await;
+    click(&c, "#template-save").await;
+    wait_text(&c, "#work-settings-message", "Riga 1:").await;
+    type_into(
+        &c,
+        "#template-milestones",
+        "Onboarding: Firma, Welcome call (2)",
+    )
+    .await;
+    click(&c, "#template-save").await;
+    wait_text(&c, "#work-settings-message", "«Onboarding» salvato").await;
+    wait_text(&c, "#templates-list", "Onboarding: Firma, Welcome call (2)").await;
+    type_into(&c, "#kit-name", "Casa").await;
+    type_into(
+        &c,
+        "#kit-services",
+        "Fibra 1 Gbit; Fisso; 0; 29,90\nLuce Casa; Luce e gas; 0; 45",
+    )
+    .await;
+    click(&c, "#kit-save").await;
+    wait_text(&c, "#work-settings-message", "Riga 2:").await;
+    type_into(
+        &c,
+        "#kit-services",
+        "Fibra 1 Gbit; Fisso; 0; 29,90\nLuce Casa; Energia; 0; 45",
+    )
+    .await;
+    click(&c, "#kit-save").await;
+    wait_text(&c, "#kits-list", "Luce Casa").await;
+    shot(&c, "after-sale-00-settings").await;
     capture(&c, "Teresa", "Ferrara", "333 700 1000").await;
 
     // Her card → After the sale → a ticket with the kit.
