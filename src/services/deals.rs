@@ -62,6 +62,33 @@ pub async fn create(db: &Db, ctx: &Ctx, new: NewDeal) -> Result<DealDetail> {
     })
 }
 
+/// Records a sale already made, as the back office enters a contract by
+/// hand (`banco contract add`): the deal ([`NewDeal`], as [`create`]) won
+/// at once, its contract signed on `signed_on` (today when absent), in one
+/// transaction: nothing is written when either step is refused.
+///
+/// Errors: `person_id` (`required`) without a person, company or lead;
+/// those of [`create`] and of winning ([`move_deal`]).
+pub async fn record_sale(
+    db: &Db,
+    ctx: &Ctx,
+    new: NewDeal,
+    signed_on: Option<chrono::NaiveDate>,
+) -> Result<DealDetail> {
+    if new.person_id.is_none() && new.company_id.is_none() && new.lead_id.is_none() {
+        return Err(Error::field("person_id", "required"));
+    }
+    with_tx!(db, |c| {
+        let deal = create_in(c, ctx, new.clone(), Origin::Hand).await?;
+        ctx.require_deal_access(&deal)?;
+        let won = DealMove::Won {
+            contract_start: signed_on,
+        };
+        move_in(c, ctx, deal.id, &won).await?;
+        detail_in(c, ctx, deal.id).await
+    })
+}
+
 pub(crate) async fn create_in(
     c: &mut Conn<'_>,
     ctx: &Ctx,

@@ -1,5 +1,6 @@
 //! The command line after the sale (issue 16): a won deal's contract made
-//! ready, sent for activation and activated; the Customers list.
+//! ready, sent for activation and activated; the Customers list; a sale
+//! made before Banco entered with `contract add`.
 
 use super::{banco, ok, refused};
 
@@ -96,4 +97,49 @@ pub fn after_the_sale(url: &str) {
     assert_eq!(customers.lines().count(), 1 + 3, "{customers}");
     let shown = json(&ok(banco(url, &["contract", "show", &id])));
     assert_eq!(shown["events"].as_array().unwrap().len(), 4, "{shown}");
+
+    // A sale made before Banco, entered by hand: a won deal and its
+    // contract, signed on its day; refused without a customer or with a
+    // price that is not one, and then nothing is written.
+    let person = ada["person_id"].as_str().unwrap().to_string();
+    let sale = |extra: &[&str]| {
+        let mut args = vec![
+            "contract",
+            "add",
+            "--product",
+            "Luce Casa",
+            "--pipeline",
+            "Energia",
+        ];
+        args.extend_from_slice(extra);
+        banco(url, &args)
+    };
+    refused(&sale(&["--monthly", "45"]), "person_id");
+    refused(
+        &sale(&["--person", &person, "--monthly", "tanti"]),
+        "--monthly",
+    );
+    let added = json(&ok(sale(&[
+        "--person",
+        &person,
+        "--monthly",
+        "45,50",
+        "--signed",
+        "2026-01-15",
+    ])));
+    assert_eq!(added["item"]["status"], "signed", "{added}");
+    assert_eq!(added["item"]["start_date"], "2026-01-15", "{added}");
+    assert_eq!(added["item"]["monthly_minor"], 4550, "{added}");
+    let signed = json(&ok(banco(
+        url,
+        &["contract", "list", "--status", "signed", "--format", "json"],
+    )));
+    assert_eq!(signed["total"], 1, "only the one added: {signed}");
+    let customers = ok(banco(url, &["customer", "list", "--format", "csv"]));
+    assert!(
+        customers
+            .lines()
+            .any(|l| l.starts_with("1,+393339998887,2,")),
+        "Ada now has two contracts: {customers}"
+    );
 }

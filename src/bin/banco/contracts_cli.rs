@@ -1,14 +1,17 @@
-//! `banco contract list|show|edit|move` and `banco customer list`: the
+//! `banco contract list|show|add|edit|move` and `banco customer list`: the
 //! back office's work after the sale (issue 16). Refusals (an illegal move,
 //! a missing identifier, a bad IBAN) exit 2 and say which field and why.
 
-use banco::model::{ContractEdit, ContractFilter, ContractMove, ContractStatus, ServiceKind};
-use banco::services::{contracts, Ctx};
+use banco::model::{
+    ContractEdit, ContractFilter, ContractMove, ContractStatus, DealLine, NewDeal, ServiceKind,
+};
+use banco::services::{contracts, deals, pipelines, Ctx};
 use banco::store::Db;
-use banco::Result;
+use banco::{Error, Result};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use crate::deals::money;
 use crate::output::{print_list, print_one, ListArgs, ShowArgs};
 use crate::parse;
 
@@ -78,6 +81,34 @@ pub enum ContractCommand {
         id: Uuid,
         #[command(flatten)]
         show: ShowArgs,
+    },
+    /// Record a sale already made: a deal won at once with its contract
+    /// (then `contract edit` for its kind, payment and identifiers).
+    Add {
+        /// The customer person (id).
+        #[arg(long)]
+        person: Option<Uuid>,
+        /// The customer company (id).
+        #[arg(long)]
+        company: Option<Uuid>,
+        /// The pipeline (name or id); the first when absent.
+        #[arg(long)]
+        pipeline: Option<String>,
+        /// The offer.
+        #[arg(long)]
+        product: String,
+        /// One-off amount (e.g. 49,90).
+        #[arg(long, default_value = "0")]
+        one_off: String,
+        /// Monthly amount (e.g. 29,90).
+        #[arg(long, default_value = "0")]
+        monthly: String,
+        /// Term length in months.
+        #[arg(long)]
+        months: Option<u32>,
+        /// The day it was signed (YYYY-MM-DD; today when absent).
+        #[arg(long)]
+        signed: Option<NaiveDate>,
     },
     /// Change a contract's kind, term, payment and identifiers (each checked).
     Edit {
@@ -168,6 +199,43 @@ pub async fn contract(db: &Db, ctx: &Ctx, command: ContractCommand) -> Result<()
                     "monthly_minor",
                     "store_name",
                 ],
+            )
+        }
+        ContractCommand::Add {
+            person,
+            company,
+            pipeline,
+            product,
+            one_off,
+            monthly,
+            months,
+            signed,
+        } => {
+            let new = NewDeal {
+                pipeline_id: match &pipeline {
+                    Some(p) => Some(pipelines::find(db, ctx, p).await?.id),
+                    None => None,
+                },
+                person_id: person,
+                company_id: company,
+                lines: vec![DealLine {
+                    id: Uuid::nil(),
+                    product,
+                    quantity: 1,
+                    one_off_minor: money(&one_off, "--one-off")?,
+                    monthly_minor: money(&monthly, "--monthly")?,
+                }],
+                contract_months: months,
+                ..Default::default()
+            };
+            let sale = deals::record_sale(db, ctx, new, signed).await?;
+            let contract = sale.contract.ok_or_else(|| Error::NotFound {
+                entity: "contract",
+                id: sale.deal.id.to_string(),
+            })?;
+            print_one(
+                crate::output::OutFormat::Json,
+                &contracts::detail(db, ctx, contract.id).await?,
             )
         }
         ContractCommand::Show { id, show } => {

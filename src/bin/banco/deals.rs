@@ -305,7 +305,7 @@ fn policy(value: &str, field: &str) -> Result<MissingPolicy> {
     }
 }
 
-fn money(value: &str, field: &str) -> Result<i64> {
+pub(crate) fn money(value: &str, field: &str) -> Result<i64> {
     parse(parse_money(value, field))
 }
 

@@ -81,7 +81,7 @@ Sales:
 
 After the sale:
   customer       People and companies with a contract
-  contract       Contracts: list, show, edit identifiers and terms, move
+  contract       Contracts: list, show, add a past sale, edit identifiers and terms, move
   ticket         Tickets with milestones and tasks; workflow templates
   task           My tasks and my store's; add, done
   kit            Commercial kits: list, add, expand into deals and tickets
