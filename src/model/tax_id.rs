@@ -171,9 +171,8 @@ pub fn codice_fiscale_check_char(first15: &str) -> Option<char> {
 
 /// The codice fiscale's check character (the "CIN" of DM 23/12/1976) of
 /// any run of ASCII digits and capital letters: the same tables applied
-/// position by position, the first position odd. Also the check character
-/// of a fixed line's migration code (AGCOM delibera 274/07/CONS). `None`
-/// for an empty text or any other character.
+/// position by position, the first position odd. `None` for an empty
+/// text or any other character.
 pub fn cin_check_char(text: &str) -> Option<char> {
     let bytes = text.as_bytes();
     if bytes.is_empty() {
