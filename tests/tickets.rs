@@ -613,6 +613,7 @@ store_test!(
                 to: ContractStatus::ActivationRequested,
                 on: None,
                 reason: None,
+                version: None,
             },
         )
         .await

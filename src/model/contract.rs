@@ -190,6 +190,10 @@ pub struct Contract {
     pub migration_code: Option<String>,
     /// Why it was last suspended, ceased or sent back to `signed`.
     pub status_reason: Option<String>,
+    /// Version for optimistic concurrency: 1 when made, +1 on every write;
+    /// an edit or move based on an older one is refused with a conflict.
+    #[serde(default)]
+    pub version: i64,
 }
 
 impl Contract {
@@ -234,6 +238,7 @@ impl Contract {
             portability: false,
             migration_code: None,
             status_reason: None,
+            version: 1,
         };
         c.ends_on = c.term_end();
         c
@@ -333,6 +338,11 @@ pub struct ContractEdit {
     pub portability: Option<bool>,
     /// Migration code; `Some("")` clears it.
     pub migration_code: Option<String>,
+    /// The version the edit is based on (the one the window showed); when
+    /// the contract has moved on since, the edit is refused with a
+    /// conflict. `None`: whatever is there (the command line).
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 impl ContractEdit {
@@ -452,6 +462,9 @@ pub struct ContractMove {
     pub on: Option<NaiveDate>,
     /// Why; required where [`ContractStatus::needs_reason`] says so.
     pub reason: Option<String>,
+    /// The version the move is based on, as for [`ContractEdit::version`].
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 /// One entry of a contract's history.

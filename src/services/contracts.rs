@@ -138,12 +138,44 @@ pub async fn customers(
         .await)
 }
 
-/// Loads a contract for a change: it must exist, be visible and its deal
-/// changeable by the acting user.
-async fn for_change(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Result<Contract> {
+/// Loads a contract for a change: it must exist, be visible, its deal
+/// changeable by the acting user and, when the change names the version it
+/// is based on, still at that version.
+async fn for_change(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    id: Uuid,
+    based_on: Option<i64>,
+) -> Result<Contract> {
     let item = item_in(c, ctx, id).await?;
     ctx.require_record_access(item.owner_id, item.store_id, "edit_contract")?;
+    if based_on.is_some_and(|v| v != item.contract.version) {
+        return Err(conflict(c, ctx, id).await);
+    }
     Ok(item.contract)
+}
+
+/// Writes `k` if nobody changed it since it was read; else the conflict.
+async fn write(c: &mut Conn<'_>, ctx: &Ctx, k: &Contract, at: DateTime<Utc>) -> Result<()> {
+    if c.update_contract(ctx.tenant_id(), k, at).await? {
+        Ok(())
+    } else {
+        Err(conflict(c, ctx, k.id).await)
+    }
+}
+
+/// The conflict error for contract `id`, naming who made its latest
+/// change when that can be read.
+async fn conflict(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Error {
+    let by = match detail_in(c, ctx, id).await {
+        Ok(d) => d.events.into_iter().next().and_then(|e| e.user_name),
+        Err(_) => None,
+    };
+    Error::Conflict {
+        entity: "contract",
+        id: id.to_string(),
+        by,
+    }
 }
 
 /// The names of the fields `after` changed from `before`, for the history.
@@ -183,17 +215,18 @@ fn changed_fields(before: &Contract, after: &Contract) -> Vec<&'static str> {
 /// stays out of it). An edit that changes nothing writes nothing.
 ///
 /// Errors: [`Error::NotFound`]; [`Error::Forbidden`] (`edit_contract`);
+/// [`Error::Conflict`] when the contract changed since [`ContractEdit::version`];
 /// [`Error::Validation`] with every bad field.
 pub async fn edit(db: &Db, ctx: &Ctx, id: Uuid, edit: &ContractEdit) -> Result<ContractDetail> {
     with_tx!(db, |c| {
-        let before = for_change(c, ctx, id).await?;
+        let before = for_change(c, ctx, id, edit.version).await?;
         let after = edit
             .apply(&before, ctx.region())
             .map_err(Error::Validation)?;
         let changed = changed_fields(&before, &after);
         if !changed.is_empty() {
             let at = now();
-            c.update_contract(ctx.tenant_id(), &after, at).await?;
+            write(c, ctx, &after, at).await?;
             let mut e = event(&after, ContractEventKind::Edited, ctx, at);
             e.detail = Some(changed.join(", "));
             c.insert_contract_event(ctx.tenant_id(), after.deal_id, &e)
@@ -214,6 +247,7 @@ pub async fn edit(db: &Db, ctx: &Ctx, id: Uuid, edit: &ContractEdit) -> Result<C
 /// `on` may not be before the signing day nor after today.
 ///
 /// Errors: [`Error::NotFound`]; [`Error::Forbidden`] (`edit_contract`);
+/// [`Error::Conflict`] when the contract changed since [`ContractMove::version`];
 /// [`Error::Validation`]: `status` (`illegal_contract_move`, with `from` and
 /// `to`), `reason` (`reason_required`, `too_long`), `on`
 /// (`out_of_range`), or the missing identifiers
@@ -225,7 +259,7 @@ pub async fn move_contract(
     mv: &ContractMove,
 ) -> Result<ContractDetail> {
     with_tx!(db, |c| {
-        let mut k = for_change(c, ctx, id).await?;
+        let mut k = for_change(c, ctx, id, mv.version).await?;
         let from = k.status;
         if !from.can_move_to(mv.to) {
             return Err(Error::Validation(vec![FieldError::new(
@@ -282,7 +316,7 @@ pub async fn move_contract(
         if reason.is_some() {
             k.status_reason = reason.clone();
         }
-        c.update_contract(ctx.tenant_id(), &k, at).await?;
+        write(c, ctx, &k, at).await?;
         let mut e = event(&k, ContractEventKind::StatusChanged, ctx, at);
         e.from_status = Some(from);
         e.to_status = Some(mv.to);
@@ -319,7 +353,7 @@ pub(crate) async fn activated_by_ticket(
     k.status = ContractStatus::Active;
     k.activated_on = Some(at.date_naive().max(k.start_date));
     k.ends_on = k.term_end();
-    c.update_contract(ctx.tenant_id(), &k, at).await?;
+    write(c, ctx, &k, at).await?;
     let mut e = event(&k, ContractEventKind::StatusChanged, ctx, at);
     e.from_status = Some(ContractStatus::ActivationRequested);
     e.to_status = Some(ContractStatus::Active);

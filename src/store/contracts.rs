@@ -14,7 +14,7 @@ use crate::Result;
 const CONTRACT_COLUMNS: &str = "k.id, k.deal_id, k.person_id, k.company_id, k.offer, k.start_date, \
      k.one_off_minor, k.monthly_minor, k.currency, k.status, k.kind, k.activated_on, k.ended_on, \
      k.duration_months, k.ends_on, k.tacit_renewal, k.notice_days, k.payment_method, k.iban, k.pod, \
-     k.pdr, k.msisdn, k.iccid, k.portability, k.migration_code, k.status_reason";
+     k.pdr, k.msisdn, k.iccid, k.portability, k.migration_code, k.status_reason, k.version";
 
 /// `contracts k JOIN deals d` and the filters of `f` (with `renewal`, its
 /// month's first and last day) and the acting user's `scope` on the deal.
@@ -140,19 +140,21 @@ impl Conn<'_> {
     }
 
     /// Writes a contract's status, dates, terms, payment and identifiers
-    /// (never its deal, customer, offer or amounts).
+    /// (never its deal, customer, offer or amounts) if it is still at
+    /// `c.version`, and bumps the version; whether it was (`false`: another
+    /// desk changed it since it was read).
     pub async fn update_contract(
         &mut self,
         tenant: Uuid,
         c: &Contract,
         at: DateTime<Utc>,
-    ) -> Result<()> {
-        query(
+    ) -> Result<bool> {
+        let done = query(
             "UPDATE contracts SET status = $3, kind = $4, activated_on = $5, ended_on = $6, \
              duration_months = $7, ends_on = $8, tacit_renewal = $9, notice_days = $10, \
              payment_method = $11, iban = $12, pod = $13, pdr = $14, msisdn = $15, iccid = $16, \
-             portability = $17, migration_code = $18, status_reason = $19, updated_at = $20 \
-             WHERE tenant_id = $1 AND id = $2",
+             portability = $17, migration_code = $18, status_reason = $19, updated_at = $20, \
+             version = version + 1 WHERE tenant_id = $1 AND id = $2 AND version = $21",
         )
         .bind(tenant)
         .bind(c.id)
@@ -174,9 +176,10 @@ impl Conn<'_> {
         .bind(&c.migration_code)
         .bind(&c.status_reason)
         .bind(at)
+        .bind(c.version)
         .execute(&mut *self)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Removes a deal's contract and its history (when a won deal whose

@@ -309,3 +309,62 @@ pub async fn customers_both_ways(
     assert_eq!(ways[1], served);
     served
 }
+
+pub fn line(product: &str, one_off: i64, monthly: i64) -> banco::model::DealLine {
+    banco::model::DealLine {
+        id: Uuid::nil(),
+        product: product.into(),
+        quantity: 1,
+        one_off_minor: one_off,
+        monthly_minor: monthly,
+    }
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// A won deal of `ctx` for a new walk-in (`first`, `phone`) with one line,
+/// signed `months_ago` months ago; its contract.
+pub async fn won(
+    t: &TestDb,
+    ctx: &Ctx,
+    first: &str,
+    phone: &str,
+    product: &str,
+    months_ago: u32,
+) -> banco::model::Contract {
+    let out =
+        banco::services::capture::capture_lead(&t.db, ctx, walk_in(first, "Esposito", phone, ""))
+            .await
+            .unwrap();
+    let pipeline = banco::services::pipelines::list(&t.db, ctx).await.unwrap()[0].clone();
+    let deal = banco::services::deals::create(
+        &t.db,
+        ctx,
+        banco::model::NewDeal {
+            pipeline_id: Some(pipeline.id),
+            person_id: Some(out.person.id),
+            lines: vec![line(product, 0, 4_500)],
+            contract_months: Some(24),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let start = today()
+        .checked_sub_months(chrono::Months::new(months_ago))
+        .unwrap();
+    banco::services::deals::move_deal(
+        &t.db,
+        ctx,
+        deal.deal.id,
+        &banco::model::DealMove::Won {
+            contract_start: Some(start),
+        },
+    )
+    .await
+    .unwrap()
+    .contract
+    .unwrap()
+}

@@ -272,6 +272,7 @@ pub async fn contract(db: &Db, ctx: &Ctx, command: ContractCommand) -> Result<()
                 iccid,
                 portability,
                 migration_code,
+                version: None,
             };
             let detail = contracts::edit(db, ctx, id, &edit).await?;
             print_one(crate::output::OutFormat::Json, &detail)
@@ -281,6 +282,7 @@ pub async fn contract(db: &Db, ctx: &Ctx, command: ContractCommand) -> Result<()
                 to: parse(ContractStatus::parse(&to, "to"))?,
                 on,
                 reason,
+                version: None,
             };
             let detail = contracts::move_contract(db, ctx, id, &mv).await?;
             print_one(crate::output::OutFormat::Json, &detail)

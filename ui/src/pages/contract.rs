@@ -146,6 +146,8 @@ pub fn contract_panel(props: &ContractPanelProps) -> Html {
             iccid: Some((*iccid).clone()).filter(|_| *kind == ServiceKind::Mobile),
             portability: Some(*portability),
             migration_code: Some((*migration).clone()).filter(|_| *kind == ServiceKind::FixedLine),
+            // Another desk's change since this one loaded is not overwritten.
+            version: Some(c.version),
         };
         // Identifiers of another kind are cleared when the kind changes.
         let mut edit = edit;
@@ -194,6 +196,7 @@ pub fn contract_panel(props: &ContractPanelProps) -> Html {
             });
         })
     };
+    let version = c.version;
     let do_move = {
         let (fill, error, errors, on_day, reason, changed) = (
             fill.clone(),
@@ -208,6 +211,7 @@ pub fn contract_panel(props: &ContractPanelProps) -> Html {
                 to,
                 on: NaiveDate::parse_from_str(&on_day, "%Y-%m-%d").ok(),
                 reason: Some((*reason).clone()).filter(|r| !r.trim().is_empty()),
+                version: Some(version),
             };
             let (fill, error, errors, on_day, reason, changed) = (
                 fill.clone(),

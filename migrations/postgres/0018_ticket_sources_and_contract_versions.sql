@@ -1,5 +1,8 @@
 -- Tickets opened from an interaction (issue 16: "a ticket opened from a
 -- record, a deal, a contract or an interaction") keep which one, and a
--- deal's page lists the tickets that work it (`deal_id`).
+-- deal's page lists the tickets that work it (`deal_id`). A contract
+-- carries a version, so that two back-office desks saving the same
+-- contract do not silently overwrite each other.
 ALTER TABLE tickets ADD COLUMN interaction_id uuid;
 CREATE INDEX tickets_deal ON tickets (tenant_id, deal_id) WHERE deal_id IS NOT NULL;
+ALTER TABLE contracts ADD COLUMN version bigint NOT NULL DEFAULT 1;
