@@ -6,6 +6,8 @@ mod common;
 mod contracts;
 #[path = "cli/exports.rs"]
 mod exports;
+#[path = "cli/people.rs"]
+mod people;
 #[path = "cli/tickets.rs"]
 mod tickets;
 
@@ -406,26 +408,7 @@ fn records_scenario(url: &str) {
     ));
     assert!(out.starts_with("6 rows: 5 imported"), "{out}");
     assert!(out.contains("line 5 rejected: year_established"), "{out}");
-    let dir = tempfile::tempdir().unwrap();
-    let vcf = dir.path().join("contatti.vcf");
-    std::fs::write(
-        &vcf,
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Bellò;Nicolò;;;\r\nTEL;TYPE=CELL:+39 347 555 6666\r\nEND:VCARD\r\n",
-    )
-    .unwrap();
-    let out = ok(banco(
-        url,
-        &["import", "--kind", "vcard", vcf.to_str().unwrap()],
-    ));
-    assert!(out.starts_with("1 rows: 1 imported"), "{out}");
-    let found: serde_json::Value =
-        serde_json::from_str(&ok(banco(url, &["search", "nicolo", "--format", "json"]))).unwrap();
-    let person = found["items"][0]["id"].as_str().unwrap().to_string();
-    let card = ok(banco(url, &["export", "vcard", "--person", &person]));
-    assert!(
-        card.contains("Bellò;Nicolò;;;\r\n") && card.contains("TEL;TYPE=CELL:+393475556666"),
-        "{card}"
-    );
+    people::vcard_then_corrected(url);
 }
 
 #[test]

@@ -109,7 +109,7 @@ pub use meeting_server::{
 pub use outbox::{
     OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, QueuedBecause, SavedCapture,
 };
-pub use person::{search_key, LeadElsewhere, Person, PersonMatch};
+pub use person::{search_key, IdentityEdit, LeadElsewhere, Person, PersonMatch, MAX_PERSON_NAME};
 pub use record::{
     check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,
     LeadDetail, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,

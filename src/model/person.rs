@@ -94,6 +94,134 @@ impl Person {
     }
 }
 
+/// A correction of a person's name and contacts (issue 15: "a person's
+/// name, phone or e-mail cannot be corrected"). Each field is `None` to
+/// keep it; a phone or e-mail `Some("")` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityEdit {
+    /// First name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Main phone as typed (a national number is read in the tenant's
+    /// region).
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Second phone as typed.
+    #[serde(default)]
+    pub phone_2: Option<String>,
+    /// Main e-mail.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Second e-mail.
+    #[serde(default)]
+    pub email_2: Option<String>,
+}
+
+/// Longest first or last name, characters (as at capture).
+pub const MAX_PERSON_NAME: usize = 100;
+
+impl IdentityEdit {
+    /// Applies the edit to `p`: names trimmed (one of the two required, each
+    /// at most [`MAX_PERSON_NAME`] characters), phones parsed in `region`
+    /// to E.164 (libphonenumber, via [`super::Phone`]; the main one typed
+    /// is kept as `phone_raw`), e-mails checked and lower-cased
+    /// ([`super::Email`]); a second phone or e-mail equal to the first is
+    /// dropped. Returns the names of the fields that changed, for the
+    /// history (never their values).
+    ///
+    /// Errors: every bad field at once — `first_name` (`name_required`),
+    /// `first_name`/`last_name` (`too_long`), `phone`/`phone_2`
+    /// (`invalid_phone`), `email`/`email_2` (`invalid_email`).
+    pub fn apply(
+        &self,
+        p: &mut Person,
+        region: &str,
+    ) -> Result<Vec<&'static str>, Vec<super::FieldError>> {
+        use super::FieldError;
+        let mut errors = Vec::new();
+        let name = |v: &Option<String>, old: &str| {
+            v.as_deref()
+                .map_or(old.to_string(), |s| s.trim().to_string())
+        };
+        let (first, last) = (
+            name(&self.first_name, &p.first_name),
+            name(&self.last_name, &p.last_name),
+        );
+        if first.is_empty() && last.is_empty() {
+            errors.push(FieldError::new("first_name", "name_required"));
+        }
+        for (field, value) in [("first_name", &first), ("last_name", &last)] {
+            if value.chars().count() > MAX_PERSON_NAME {
+                errors.push(
+                    FieldError::new(field, "too_long").with("max", MAX_PERSON_NAME.to_string()),
+                );
+            }
+        }
+        let mut phone = |v: &Option<String>, old: &Option<String>, field: &str| match v
+            .as_deref()
+            .map(str::trim)
+        {
+            None => old.clone(),
+            Some("") => None,
+            Some(t) => super::Phone::parse(t, region, field)
+                .map(|ph| ph.e164().to_string())
+                .map_err(|e| errors.push(e))
+                .ok()
+                .or_else(|| old.clone()),
+        };
+        let phone_1 = phone(&self.phone, &p.phone, "phone");
+        let phone_2 = phone(&self.phone_2, &p.phone_2, "phone_2");
+        let mut email = |v: &Option<String>, old: &Option<String>, field: &str| match v
+            .as_deref()
+            .map(str::trim)
+        {
+            None => old.clone(),
+            Some("") => None,
+            Some(t) => super::Email::parse(t, field)
+                .map(|e| e.as_str().to_string())
+                .map_err(|e| errors.push(e))
+                .ok()
+                .or_else(|| old.clone()),
+        };
+        let email_1 = email(&self.email, &p.email, "email");
+        let email_2 = email(&self.email_2, &p.email_2, "email_2");
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let phone_2 = phone_2.filter(|x| Some(x) != phone_1.as_ref());
+        let email_2 = email_2.filter(|x| Some(x) != email_1.as_ref());
+        let changed: Vec<&'static str> = [
+            ("first_name", first != p.first_name),
+            ("last_name", last != p.last_name),
+            ("phone", phone_1 != p.phone),
+            ("phone_2", phone_2 != p.phone_2),
+            ("email", email_1 != p.email),
+            ("email_2", email_2 != p.email_2),
+        ]
+        .into_iter()
+        .filter_map(|(f, c)| c.then_some(f))
+        .collect();
+        if phone_1 != p.phone {
+            p.phone_raw = self
+                .phone
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from);
+        }
+        p.first_name = first;
+        p.last_name = last;
+        p.phone = phone_1;
+        p.phone_2 = phone_2;
+        p.email = email_1;
+        p.email_2 = email_2;
+        Ok(changed)
+    }
+}
+
 /// An existing person that matches what is being typed at the counter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonMatch {
@@ -141,6 +269,80 @@ pub fn search_key(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn gennaro() -> Person {
+        Person::new(
+            Uuid::now_v7(),
+            "Gennaro".into(),
+            "Esposito".into(),
+            Some("+393331002000".into()),
+            Some("gennaro@example.it".into()),
+            Utc::now(),
+        )
+    }
+
+    #[test]
+    fn an_identity_edit_corrects_names_and_contacts_and_names_what_changed() {
+        let mut p = gennaro();
+        let edit = IdentityEdit {
+            first_name: Some(" Gennaro ".into()),
+            last_name: Some("Esposito Russo".into()),
+            phone: Some("081 555 1234".into()),
+            phone_2: Some("+39 333 100 2000".into()),
+            email: Some("G.Esposito@Example.IT".into()),
+            email_2: Some("".into()),
+        };
+        let changed = edit.apply(&mut p, "IT").unwrap();
+        assert_eq!(changed, vec!["last_name", "phone", "phone_2", "email"]);
+        assert_eq!(p.full_name(), "Gennaro Esposito Russo");
+        assert_eq!(p.phone.as_deref(), Some("+390815551234"));
+        assert_eq!(p.phone_raw.as_deref(), Some("081 555 1234"));
+        assert_eq!(p.phone_2.as_deref(), Some("+393331002000"));
+        assert_eq!(p.email.as_deref(), Some("g.esposito@example.it"));
+        // Nothing given: nothing changes.
+        assert!(IdentityEdit::default()
+            .apply(&mut p, "IT")
+            .unwrap()
+            .is_empty());
+        // Clearing the main phone.
+        let cleared = IdentityEdit {
+            phone: Some(" ".into()),
+            ..Default::default()
+        };
+        assert_eq!(cleared.apply(&mut p, "IT").unwrap(), vec!["phone"]);
+        assert_eq!(p.phone, None);
+    }
+
+    #[test]
+    fn a_bad_identity_edit_names_every_field_and_changes_nothing() {
+        let mut p = gennaro();
+        let before = p.clone();
+        let edit = IdentityEdit {
+            first_name: Some("".into()),
+            last_name: Some(" ".into()),
+            phone: Some("12".into()),
+            email: Some("gennaro@".into()),
+            ..Default::default()
+        };
+        let errors: Vec<_> = edit
+            .apply(&mut p, "IT")
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            errors,
+            vec![
+                ("first_name".to_string(), "name_required".to_string()),
+                ("phone".to_string(), "invalid_phone".to_string()),
+                ("email".to_string(), "invalid_email".to_string()),
+            ]
+        );
+        assert_eq!(p, before);
+    }
+
     #[test]
     fn search_key_folds_accents_and_case() {
         assert_eq!(super::search_key("  Nicolò   D'Àmato "), "nicolo d'amato");

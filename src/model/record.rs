@@ -318,6 +318,10 @@ pub struct PersonCard {
     pub notes: Vec<Note>,
     /// Documents, newest first.
     pub documents: Vec<Document>,
+    /// Other people with one of this person's phones or e-mails (a
+    /// correction that made two records meet): the card offers a merge.
+    #[serde(default)]
+    pub same_contact: Vec<Person>,
 }
 
 /// The record card of a company.
@@ -341,9 +345,13 @@ pub struct CompanyCard {
     pub documents: Vec<Document>,
 }
 
-/// The person fields the record card edits besides those of capture.
+/// The person fields the record card edits: name and contacts
+/// ([`super::IdentityEdit`]), codice fiscale, city and custom fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PersonDetails {
+    /// Names, phones and e-mails (each `None` kept).
+    #[serde(default)]
+    pub identity: super::IdentityEdit,
     /// Codice fiscale as typed (blank clears it).
     #[serde(default)]
     pub tax_code: String,

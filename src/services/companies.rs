@@ -325,7 +325,30 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
             )
             .await?
             .items;
+        let mut same_contact = Vec::new();
+        let phones: Vec<String> = [&person.phone, &person.phone_2]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let emails = [person.email.as_deref(), person.email_2.as_deref()];
+        for (i, email) in emails.into_iter().enumerate() {
+            if i > 0 && email.is_none() {
+                continue;
+            }
+            let ph: &[String] = if i == 0 { &phones } else { &[] };
+            for other in c.find_people_by_contact(tenant, ph, email).await? {
+                if other.id != id
+                    && !same_contact
+                        .iter()
+                        .any(|p: &crate::model::Person| p.id == other.id)
+                {
+                    same_contact.push(other);
+                }
+            }
+        }
         Ok(PersonCard {
+            same_contact,
             companies: c.contacts(tenant, id, false).await?,
             leads,
             deals: c
@@ -340,12 +363,18 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
     })
 }
 
-/// Saves a person's tax code, city and custom fields.
+/// Saves a person's name and contacts ([`IdentityEdit::apply`], numbers
+/// read in the tenant's region), tax code, city and custom fields; the
+/// timeline's `updated` entry names the fields changed (never their
+/// values). A correction that makes the person share a phone or e-mail
+/// with someone else is saved, and the card returned lists them in
+/// `same_contact` for a merge.
 ///
 /// Errors: [`Error::NotFound`]; [`Error::Conflict`] when another desk
 /// saved the person after `details.expected_version` (or meanwhile);
-/// [`Error::Validation`] (`tax_code`: `invalid_tax_code`; `custom.<key>`
-/// errors).
+/// [`Error::Validation`] with every bad field (`first_name`, `last_name`,
+/// `phone`, `phone_2`, `email`, `email_2`; `tax_code`: `invalid_tax_code`;
+/// `custom.<key>` errors).
 pub async fn update_person_details(
     db: &Db,
     ctx: &Ctx,
@@ -361,7 +390,13 @@ pub async fn update_person_details(
         {
             return Err(c.not_written(tenant, EntityType::Person, id).await);
         }
+        let before = person.clone();
         let mut errors = Vec::new();
+        let mut changed = details
+            .identity
+            .apply(&mut person, ctx.region())
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         let tax_code = match details.tax_code.trim() {
             "" => None,
             t => check_person_tax_code(t, "tax_code")
@@ -378,15 +413,27 @@ pub async fn update_person_details(
         person.tax_code = tax_code;
         person.city = Some(details.city.trim().to_string()).filter(|c| !c.is_empty());
         person.custom = custom;
+        for (field, same) in [
+            ("tax_code", before.tax_code == person.tax_code),
+            ("city", before.city == person.city),
+            ("custom", before.custom == person.custom),
+        ] {
+            if !same {
+                changed.push(field);
+            }
+        }
         let read_at = person.updated_at;
         person.updated_at = now();
         c.update_person(tenant, &person, read_at).await?;
+        if changed.contains(&"first_name") || changed.contains(&"last_name") {
+            super::search_index::person_renamed(c, tenant, &person).await?;
+        }
         c.insert_record_event(
             tenant,
             EntityType::Person,
             id,
             "updated",
-            None,
+            Some(changed.join(", ").as_str()).filter(|d| !d.is_empty()),
             Some(ctx.user.id),
             person.updated_at,
         )

@@ -106,3 +106,30 @@ pub async fn record_title(
         id: id.to_string(),
     })
 }
+
+/// After a person's name changed: their leads' search documents and their
+/// deals' list-search texts and documents, which carry the name, written
+/// again. In the caller's transaction.
+pub(crate) async fn person_renamed(
+    c: &mut Conn<'_>,
+    tenant: Uuid,
+    person: &crate::model::Person,
+) -> Result<()> {
+    let leads = c.leads_of_person(tenant, person.id).await?;
+    for chunk in leads.chunks(500) {
+        c.index_leads(tenant, chunk).await?;
+    }
+    let name = person.full_name();
+    for id in c.deals_of_person(tenant, person.id).await? {
+        let Some(d) = c.get_deal(tenant, id).await? else {
+            continue;
+        };
+        let company = match d.company_id {
+            Some(co) => c.get_company(tenant, co).await?.map(|co| co.name),
+            None => None,
+        };
+        let text = deal_search_text(&d.title, Some(&name), company.as_deref());
+        c.set_deal_search_text(tenant, &d, &text).await?;
+    }
+    Ok(())
+}

@@ -148,6 +148,28 @@ impl Conn<'_> {
         Ok(true)
     }
 
+    /// Ids of a person's deals (as the customer).
+    pub async fn deals_of_person(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Uuid>> {
+        query_scalar("SELECT id FROM deals WHERE tenant_id = $1 AND person_id = $2")
+            .bind(tenant)
+            .bind(person)
+            .fetch_all(&mut *self)
+            .await
+    }
+
+    /// Rewrites a deal's list-search text and its search document (its
+    /// customer was renamed); its version is left alone, so an open form
+    /// on the deal is not put in conflict.
+    pub async fn set_deal_search_text(&mut self, tenant: Uuid, d: &Deal, text: &str) -> Result<()> {
+        query("UPDATE deals SET search_text = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(d.id)
+            .bind(text)
+            .execute(&mut *self)
+            .await?;
+        self.upsert_search_doc(tenant, &deal_doc(d, text)).await
+    }
+
     /// A deal by id.
     pub async fn get_deal(&mut self, tenant: Uuid, id: Uuid) -> Result<Option<Deal>> {
         query_as::<Deal>(&format!(

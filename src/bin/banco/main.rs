@@ -51,6 +51,7 @@ mod export_cli;
 mod import_cli;
 mod outbox_cli;
 mod output;
+mod people_cli;
 mod records;
 mod staff_cli;
 mod update_cli;
@@ -66,6 +67,7 @@ const HELP: &str = "\
 
 Counter and customers:
   lead           Capture, list and qualify leads
+  person         A person's card; correct their name, phones and e-mails
   company        Companies and their contacts
   note           Write a note on a record
   search         Search people, companies, leads, deals and notes
@@ -255,6 +257,11 @@ enum Command {
     Kit {
         #[command(subcommand)]
         command: work_cli::KitCommand,
+    },
+    /// A person's card; correct their name and contacts.
+    Person {
+        #[command(subcommand)]
+        command: people_cli::PersonCommand,
     },
     /// Companies and their contacts.
     Company {
@@ -733,6 +740,7 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Rule { command } => deals::rule(db, ctx, command).await,
         Command::Deal { command } => deals::deal(db, ctx, command).await,
         Command::Kpi(args) => deals::kpi_cmd(db, ctx, args).await,
+        Command::Person { command } => people_cli::person(db, ctx, command).await,
         Command::Company { command } => records::company(db, ctx, command).await,
         Command::Customer { command } => contracts_cli::customer(db, ctx, command).await,
         Command::Contract { command } => contracts_cli::contract(db, ctx, command).await,

@@ -1,18 +1,101 @@
-//! The person card: overview with tax code, city and custom values (editable), leads and deals, notes, timeline, documents.
+//! The person card: overview with name, phones, e-mails, tax code, city and custom values (editable; another person met on a corrected number or e-mail is offered for a merge), leads and deals, notes, timeline, documents.
 
-use banco::model::{CaptureLead, CustomValues, EntityType, FieldError, PersonCard, SourceChannel};
+use banco::model::{
+    CaptureLead, CustomValues, EntityType, FieldError, IdentityEdit, Person, PersonCard,
+    SourceChannel,
+};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::card::{custom_values_dl, deals_table, export_vcard, row, tabs, use_card, IdProps, Tab};
 use super::{DocumentsPanel, TimelinePanel};
 use crate::format::{local_time, phone_display};
-use crate::i18n::{conflict_reapply, error_text, field_label, tr};
+use crate::i18n::{conflict_reapply, error_text, field_label, tr, tr_with};
 use crate::pages::calls::ContactPanel;
 use crate::pages::notes::NotesPanel;
 use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
 use crate::widgets::form::{error_for, field_errors};
 use crate::{api, Shared};
+
+/// The card's edit form: what it shows and what is typed.
+#[derive(Clone, Default, PartialEq)]
+struct Form {
+    first: String,
+    last: String,
+    phone: String,
+    phone_2: String,
+    email: String,
+    email_2: String,
+    tax: String,
+    city: String,
+    custom: CustomValues,
+}
+
+impl Form {
+    fn of(p: &Person) -> Form {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Form {
+            first: p.first_name.clone(),
+            last: p.last_name.clone(),
+            phone: text(&p.phone),
+            phone_2: text(&p.phone_2),
+            email: text(&p.email),
+            email_2: text(&p.email_2),
+            tax: text(&p.tax_code),
+            city: text(&p.city),
+            custom: p.custom.clone(),
+        }
+    }
+
+    /// The fields (by their error names) where `other` differs.
+    fn changed(&self, other: &Form) -> Vec<String> {
+        let mut out: Vec<String> = [
+            ("first_name", self.first != other.first),
+            ("last_name", self.last != other.last),
+            ("phone", self.phone != other.phone),
+            ("phone_2", self.phone_2 != other.phone_2),
+            ("email", self.email != other.email),
+            ("email_2", self.email_2 != other.email_2),
+            ("tax_code", self.tax != other.tax),
+            ("city", self.city != other.city),
+        ]
+        .into_iter()
+        .filter(|(_, c)| *c)
+        .map(|(f, _)| f.to_string())
+        .collect();
+        let keys: std::collections::BTreeSet<&String> =
+            self.custom.keys().chain(other.custom.keys()).collect();
+        out.extend(
+            keys.into_iter()
+                .filter(|k| self.custom.get(*k) != other.custom.get(*k))
+                .map(|k| format!("custom.{k}")),
+        );
+        out
+    }
+}
+
+/// A text field of the edit form bound to one of its parts.
+fn form_input(
+    id: &'static str,
+    field: &'static str,
+    value: &str,
+    details: &UseStateHandle<Form>,
+    errors: &[FieldError],
+    set: fn(&mut Form, String),
+) -> Html {
+    let details = details.clone();
+    html! {
+        <div class={classes!("field", errors.iter().any(|e| e.field == field).then_some("invalid"))}>
+            <label for={id}>{ field_label(field) }</label>
+            <input id={id} value={value.to_string()} oninput={Callback::from(move |e: InputEvent| {
+                let mut d = (*details).clone();
+                set(&mut d, e.target_unchecked_into::<HtmlInputElement>().value());
+                details.set(d)
+            })} />
+            { error_for(errors, field) }
+        </div>
+    }
+}
 
 /// The person card.
 #[function_component(PersonCardView)]
@@ -21,13 +104,13 @@ pub fn person_card_view(props: &IdProps) -> Html {
     let card = use_state(|| None::<PersonCard>);
     let tab = use_state(|| Tab::Overview);
     let editing = use_state(|| false);
-    let details = use_state(|| (String::new(), String::new(), CustomValues::new()));
+    let details = use_state(Form::default);
     // The person's version when editing began: a save after another
     // desk's is refused, not written over it.
     let version = use_state(|| None::<chrono::DateTime<chrono::Utc>>);
     // The details as that version had them, to name what another desk
     // changed when a save conflicts.
-    let base = use_state(|| (String::new(), String::new(), CustomValues::new()));
+    let base = use_state(Form::default);
     let errors = use_state(Vec::<FieldError>::new);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
@@ -73,11 +156,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
         );
         Callback::from(move |_| {
             version.set(Some(p.updated_at));
-            let loaded = (
-                p.tax_code.clone().unwrap_or_default(),
-                p.city.clone().unwrap_or_default(),
-                p.custom.clone(),
-            );
+            let loaded = Form::of(&p);
             base.set(loaded.clone());
             details.set(loaded);
             editing.set(true);
@@ -95,7 +174,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (tax, city, custom) = (*details).clone();
+            let form = (*details).clone();
             let expected_version = *version;
             let (version, base) = (version.clone(), base.clone());
             let (errors, error, editing, card, bump) = (
@@ -107,9 +186,17 @@ pub fn person_card_view(props: &IdProps) -> Html {
             );
             wasm_bindgen_futures::spawn_local(async move {
                 let body = banco::model::PersonDetails {
-                    tax_code: tax,
-                    city,
-                    custom,
+                    identity: IdentityEdit {
+                        first_name: Some(form.first),
+                        last_name: Some(form.last),
+                        phone: Some(form.phone),
+                        phone_2: Some(form.phone_2),
+                        email: Some(form.email),
+                        email_2: Some(form.email_2),
+                    },
+                    tax_code: form.tax,
+                    city: form.city,
+                    custom: form.custom,
                     expected_version,
                 };
                 match api::update_person_details(id, &body).await {
@@ -127,26 +214,8 @@ pub fn person_card_view(props: &IdProps) -> Html {
                         let mut said = error_text(&e);
                         if let Ok(fresh) = api::person_card(id).await {
                             let f = &fresh.person;
-                            let theirs = (
-                                f.tax_code.clone().unwrap_or_default(),
-                                f.city.clone().unwrap_or_default(),
-                                f.custom.clone(),
-                            );
-                            let mut changed = Vec::new();
-                            if base.0 != theirs.0 {
-                                changed.push("tax_code".to_string());
-                            }
-                            if base.1 != theirs.1 {
-                                changed.push("city".to_string());
-                            }
-                            let keys: std::collections::BTreeSet<&String> =
-                                base.2.keys().chain(theirs.2.keys()).collect();
-                            changed.extend(
-                                keys.into_iter()
-                                    .filter(|k| base.2.get(*k) != theirs.2.get(*k))
-                                    .map(|k| format!("custom.{k}")),
-                            );
-                            said = conflict_reapply(&said, &changed);
+                            let theirs = Form::of(f);
+                            said = conflict_reapply(&said, &base.changed(&theirs));
                             version.set(Some(f.updated_at));
                             base.set(theirs);
                         }
@@ -175,23 +244,47 @@ pub fn person_card_view(props: &IdProps) -> Html {
             </div>
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             { notice.as_ref().map(|e| html!{ <div class="banner ok" role="status">{ e }</div> }) }
+            { (!c.same_contact.is_empty()).then(|| html! {
+                <div class="banner" role="status" id="person-same-contact">
+                    { for c.same_contact.iter().map(|other| {
+                        let open = shared.open_record.clone();
+                        let other_id = other.id;
+                        let merge = {
+                            let (error, notice, reload, keep) = (error.clone(), notice.clone(), reload.clone(), p.id);
+                            Callback::from(move |_| {
+                                let (error, notice, reload) = (error.clone(), notice.clone(), reload.clone());
+                                wasm_bindgen_futures::spawn_local(async move {
+                                    match api::merge_records(EntityType::Person, keep, other_id).await {
+                                        Ok(_) => { notice.set(Some(tr("record.merged"))); reload.emit(()) }
+                                        Err(e) => error.set(Some(error_text(&e))),
+                                    }
+                                });
+                            })
+                        };
+                        html! { <p>
+                            { tr_with("record.same_contact", [("name", other.full_name())]) }{ " " }
+                            <button class="link" onclick={Callback::from(move |_| open.emit((EntityType::Person, other_id)))}>{ tr("record.open") }</button>
+                            { shared.can_manage().then(|| html! { <button class="secondary merge-into" onclick={merge}>{ tr("record.merge_here") }</button> }) }
+                        </p> }
+                    }) }
+                </div>
+            }) }
             { tabs(&tab) }
             { match *tab {
                 Tab::Overview => html! { <div class="grid2">
                     <div class="card detail">
-                        { if *editing { let (tax, city, custom) = (*details).clone(); html! {
+                        { if *editing { let f = (*details).clone(); html! {
                             <form onsubmit={save} id="person-details">
-                                <div class={classes!("field", errors.iter().any(|e| e.field == "tax_code").then_some("invalid"))}>
-                                    <label for="person-tax_code">{ field_label("tax_code") }</label>
-                                    <input id="person-tax_code" value={tax} oninput={{ let details = details.clone(); Callback::from(move |e: InputEvent| { let mut d = (*details).clone(); d.0 = e.target_unchecked_into::<HtmlInputElement>().value(); details.set(d) }) }} />
-                                    { error_for(&errors, "tax_code") }
-                                </div>
-                                <div class="field">
-                                    <label for="person-city">{ field_label("city") }</label>
-                                    <input id="person-city" value={city} oninput={{ let details = details.clone(); Callback::from(move |e: InputEvent| { let mut d = (*details).clone(); d.1 = e.target_unchecked_into::<HtmlInputElement>().value(); details.set(d) }) }} />
-                                </div>
-                                <CustomInputs defs={(*defs).clone()} values={custom} errors={(*errors).clone()}
-                                    on_change={{ let details = details.clone(); Callback::from(move |v: CustomValues| { let mut d = (*details).clone(); d.2 = v; details.set(d) }) }} />
+                                { form_input("person-first_name", "first_name", &f.first, &details, &errors, |d, v| d.first = v) }
+                                { form_input("person-last_name", "last_name", &f.last, &details, &errors, |d, v| d.last = v) }
+                                { form_input("person-phone", "phone", &f.phone, &details, &errors, |d, v| d.phone = v) }
+                                { form_input("person-phone_2", "phone_2", &f.phone_2, &details, &errors, |d, v| d.phone_2 = v) }
+                                { form_input("person-email", "email", &f.email, &details, &errors, |d, v| d.email = v) }
+                                { form_input("person-email_2", "email_2", &f.email_2, &details, &errors, |d, v| d.email_2 = v) }
+                                { form_input("person-tax_code", "tax_code", &f.tax, &details, &errors, |d, v| d.tax = v) }
+                                { form_input("person-city", "city", &f.city, &details, &errors, |d, v| d.city = v) }
+                                <CustomInputs defs={(*defs).clone()} values={f.custom.clone()} errors={(*errors).clone()}
+                                    on_change={{ let details = details.clone(); Callback::from(move |v: CustomValues| { let mut d = (*details).clone(); d.custom = v; details.set(d) }) }} />
                                 <div class="actions">
                                     <button type="submit" class="primary" id="person-save">{ tr("companies.save") }</button>
                                     <button type="button" class="secondary" onclick={{ let editing = editing.clone(); Callback::from(move |_| editing.set(false)) }}>{ tr("notes.cancel") }</button>

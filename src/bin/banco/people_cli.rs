@@ -1,0 +1,88 @@
+//! `banco person show|edit`: a person's card, and correcting their name,
+//! phones, e-mails, codice fiscale and city (issue 15). A refused field
+//! exits 2 and names it; nothing is written.
+
+use banco::model::{IdentityEdit, PersonDetails};
+use banco::services::{companies, Ctx};
+use banco::store::Db;
+use banco::Result;
+use uuid::Uuid;
+
+use crate::output::{print_one, OutFormat, ShowArgs};
+
+/// `banco person …`.
+#[derive(clap::Subcommand)]
+pub enum PersonCommand {
+    /// A person's card: details, companies, leads, deals, consents, notes,
+    /// and other people sharing a phone or e-mail.
+    Show {
+        /// Person id.
+        id: Uuid,
+        #[command(flatten)]
+        show: ShowArgs,
+    },
+    /// Correct a person: each option given replaces that field ("" clears
+    /// a phone, e-mail, codice fiscale or city); the rest is kept.
+    Edit {
+        /// Person id.
+        id: Uuid,
+        #[arg(long)]
+        first_name: Option<String>,
+        #[arg(long)]
+        last_name: Option<String>,
+        /// Main phone (a national number is read in the tenant's region).
+        #[arg(long)]
+        phone: Option<String>,
+        /// Second phone.
+        #[arg(long)]
+        phone_2: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        email_2: Option<String>,
+        /// Codice fiscale.
+        #[arg(long)]
+        tax_code: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+    },
+}
+
+/// Runs `banco person …`.
+pub async fn person(db: &Db, ctx: &Ctx, command: PersonCommand) -> Result<()> {
+    match command {
+        PersonCommand::Show { id, show } => {
+            print_one(show.format, &companies::person_card(db, ctx, id).await?)
+        }
+        PersonCommand::Edit {
+            id,
+            first_name,
+            last_name,
+            phone,
+            phone_2,
+            email,
+            email_2,
+            tax_code,
+            city,
+        } => {
+            let now = companies::person_card(db, ctx, id).await?.person;
+            let details = PersonDetails {
+                identity: IdentityEdit {
+                    first_name,
+                    last_name,
+                    phone,
+                    phone_2,
+                    email,
+                    email_2,
+                },
+                tax_code: tax_code.unwrap_or_else(|| now.tax_code.clone().unwrap_or_default()),
+                city: city.unwrap_or_else(|| now.city.clone().unwrap_or_default()),
+                custom: now.custom.clone(),
+                // Saved over exactly what was read, or refused.
+                expected_version: Some(now.updated_at),
+            };
+            let card = companies::update_person_details(db, ctx, id, &details).await?;
+            print_one(OutFormat::Json, &card)
+        }
+    }
+}

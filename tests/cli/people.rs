@@ -1,0 +1,57 @@
+//! A person on the command line (issue 15): imported from a vCard, found,
+//! exported again, then corrected with `person edit` (a bad number refused
+//! by name, nothing written) and shown with `person show`.
+
+use super::{banco, ok, refused};
+
+/// Nicolò from a phone's vCard, then his name and number corrected.
+pub fn vcard_then_corrected(url: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let vcf = dir.path().join("contatti.vcf");
+    std::fs::write(
+        &vcf,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Bellò;Nicolò;;;\r\nTEL;TYPE=CELL:+39 347 555 6666\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let out = ok(banco(
+        url,
+        &["import", "--kind", "vcard", vcf.to_str().unwrap()],
+    ));
+    assert!(out.starts_with("1 rows: 1 imported"), "{out}");
+    let found: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["search", "nicolo", "--format", "json"]))).unwrap();
+    let person = found["items"][0]["id"].as_str().unwrap().to_string();
+    let card = ok(banco(url, &["export", "vcard", "--person", &person]));
+    assert!(
+        card.contains("Bellò;Nicolò;;;\r\n") && card.contains("TEL;TYPE=CELL:+393475556666"),
+        "{card}"
+    );
+
+    refused(
+        &banco(url, &["person", "edit", &person, "--phone", "12"]),
+        "phone",
+    );
+    let edited: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &[
+            "person",
+            "edit",
+            &person,
+            "--last-name",
+            "Bellò Rossi",
+            "--phone",
+            "347 555 7777",
+            "--email",
+            "Nico@Esempio.IT",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(edited["person"]["last_name"], "Bellò Rossi", "{edited}");
+    assert_eq!(edited["person"]["phone"], "+393475557777", "{edited}");
+    assert_eq!(edited["person"]["email"], "nico@esempio.it", "{edited}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["person", "show", &person]))).unwrap();
+    assert_eq!(shown["person"], edited["person"], "{shown}");
+    let found = ok(banco(url, &["search", "rossi", "--format", "json"]));
+    assert!(found.contains(&person), "{found}");
+}

@@ -1,0 +1,181 @@
+//! Correcting a person (issue 15), on SQLite and on Postgres: names,
+//! phones and e-mails through the record card, each change named on the
+//! timeline; the search box and the deals list find the new name; bad
+//! input refused field by field with nothing written; a correction that
+//! meets another person's number offered for a merge; another desk's
+//! save refused as a conflict.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod common;
+
+use banco::model::*;
+use banco::services::{capture, companies, deals, notes, pipelines, search};
+use banco::Error;
+use common::{walk_in, TestDb};
+
+fn codes(e: Error) -> Vec<(String, String)> {
+    match e {
+        Error::Validation(v) => v.into_iter().map(|f| (f.field, f.code)).collect(),
+        other => panic!("not a validation error: {other:?}"),
+    }
+}
+
+fn pair(field: &str, code: &str) -> (String, String) {
+    (field.into(), code.into())
+}
+
+store_test!(
+    a_persons_name_and_contacts_are_corrected_and_found_again,
+    |t: TestDb| async move {
+        let gennaro = capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in(
+                "Genaro",
+                "Esposito",
+                "+39 333 100 2000",
+                "gennaro@esempio.it",
+            ),
+        )
+        .await
+        .unwrap()
+        .person;
+        let anna =
+            capture::capture_lead(&t.db, &t.ctx, walk_in("Anna", "Russo", "347 000 1111", ""))
+                .await
+                .unwrap()
+                .person;
+        let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
+        let deal = deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(pipeline.id),
+                person_id: Some(gennaro.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .deal;
+
+        // Bad input: every field named, nothing written.
+        let bad = PersonDetails {
+            identity: IdentityEdit {
+                first_name: Some(" ".into()),
+                last_name: Some("".into()),
+                phone: Some("12".into()),
+                email_2: Some("gennaro@".into()),
+                ..Default::default()
+            },
+            expected_version: Some(gennaro.updated_at),
+            ..Default::default()
+        };
+        let err = companies::update_person_details(&t.db, &t.ctx, gennaro.id, &bad)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            codes(err),
+            vec![
+                pair("first_name", "name_required"),
+                pair("phone", "invalid_phone"),
+                pair("email_2", "invalid_email"),
+            ]
+        );
+        let unchanged = companies::person_card(&t.db, &t.ctx, gennaro.id)
+            .await
+            .unwrap();
+        assert_eq!(unchanged.person, gennaro);
+
+        // The correction: his name was misspelt, his number and e-mail
+        // changed.
+        let fix = PersonDetails {
+            identity: IdentityEdit {
+                first_name: Some("Gennaro".into()),
+                last_name: Some("Esposito".into()),
+                phone: Some("081 555 1234".into()),
+                email: Some("G.Esposito@Esempio.IT".into()),
+                ..Default::default()
+            },
+            expected_version: Some(gennaro.updated_at),
+            ..Default::default()
+        };
+        let card = companies::update_person_details(&t.db, &t.ctx, gennaro.id, &fix)
+            .await
+            .unwrap();
+        let p = &card.person;
+        assert_eq!(p.full_name(), "Gennaro Esposito");
+        assert_eq!(p.phone.as_deref(), Some("+390815551234"));
+        assert_eq!(p.email.as_deref(), Some("g.esposito@esempio.it"));
+        assert!(card.same_contact.is_empty());
+        let timeline = notes::timeline(&t.db, &t.ctx, EntityType::Person, gennaro.id, 0, 50)
+            .await
+            .unwrap();
+        let updated = timeline
+            .items
+            .iter()
+            .find(|e| e.kind == "updated")
+            .expect("the correction is on the timeline");
+        assert_eq!(
+            updated.detail.as_deref(),
+            Some("first_name, phone, email"),
+            "field names, never the values"
+        );
+
+        // Found by the new name: the person, the lead and the deal.
+        let found = search::search(&t.db, &t.ctx, "gennaro", 10).await.unwrap();
+        let kinds: Vec<&str> = found
+            .groups
+            .iter()
+            .flat_map(|(_, hits)| hits.iter())
+            .filter(|h| h.title.contains("Gennaro") || h.subtitle.contains("Gennaro"))
+            .map(|h| h.kind.as_str())
+            .collect();
+        assert!(
+            kinds.contains(&"person") && kinds.contains(&"lead"),
+            "{found:?}"
+        );
+        let listed = deals::list(
+            &t.db,
+            &t.ctx,
+            &DealQuery {
+                filter: DealFilter {
+                    search: Some("gennaro".into()),
+                    ..Default::default()
+                },
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            listed.items.iter().map(|d| d.card.id).collect::<Vec<_>>(),
+            vec![deal.id]
+        );
+
+        // A second number that is Anna's: saved, and offered for a merge.
+        let meets = PersonDetails {
+            identity: IdentityEdit {
+                phone_2: Some("+39 347 000 1111".into()),
+                ..Default::default()
+            },
+            tax_code: String::new(),
+            expected_version: Some(p.updated_at),
+            ..Default::default()
+        };
+        let card = companies::update_person_details(&t.db, &t.ctx, gennaro.id, &meets)
+            .await
+            .unwrap();
+        assert_eq!(
+            card.same_contact.iter().map(|o| o.id).collect::<Vec<_>>(),
+            vec![anna.id]
+        );
+
+        // A save based on the first version: another desk saved since.
+        let late = companies::update_person_details(&t.db, &t.ctx, gennaro.id, &fix)
+            .await
+            .unwrap_err();
+        assert!(matches!(late, Error::Conflict { .. }), "{late:?}");
+    }
+);
