@@ -208,23 +208,28 @@ impl Conn<'_> {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM tasks t");
         filter(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *self).await?;
-        let (title, joins) = record_title_sql("t");
-        let mut qb = QueryBuilder::new(format!(
-            "SELECT {TASK_COLUMNS}, u.display_name AS assignee_name, {title} AS record_title, \
-             k.title AS ticket_title FROM tasks t \
-             LEFT JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.assignee_id \
-             LEFT JOIN tickets k ON k.tenant_id = t.tenant_id AND k.id = t.ticket_id{joins}"
-        ));
-        filter(&mut qb);
         let limit = match q.limit {
             None | Some(0) => 100,
             Some(n) => n.min(500),
         };
         let offset = q.offset.unwrap_or(0);
+        // The page first, then its names: the joins read 100 rows, not
+        // every open task of the list.
+        let (title, joins) = record_title_sql("t");
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {TASK_COLUMNS}, u.display_name AS assignee_name, {title} AS record_title, \
+             k.title AS ticket_title FROM (SELECT t.* FROM tasks t"
+        ));
+        filter(&mut qb);
         qb.push(" ORDER BY COALESCE(t.due_at, t.created_at), t.id LIMIT ")
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
-            .push_bind(i64::from(offset));
+            .push_bind(i64::from(offset))
+            .push(format_args!(
+                ") t LEFT JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.assignee_id \
+                 LEFT JOIN tickets k ON k.tenant_id = t.tenant_id AND k.id = t.ticket_id{joins} \
+                 ORDER BY COALESCE(t.due_at, t.created_at), t.id"
+            ));
         let items = qb.build_query_as().fetch_all(&mut *self).await?;
         Ok(Page {
             items,
