@@ -114,6 +114,7 @@ const COMMANDS: &[&str] = &[
     "merge_records",
     "dismiss_duplicate",
     "export_vcard",
+    "export_person_data",
     "import_vcard",
     "company_import_preview",
     "company_import_run",

@@ -730,6 +730,15 @@ command! {
 }
 
 command! {
+    /// A person's access export (GDPR art. 15) as JSON, saved where the
+    /// user picks; the path, or `None` if cancelled. Errors: `Forbidden`
+    /// (`gdpr_requests`) for staff; `NotFound`.
+    ExportPersonData = "export_person_data" {
+        id: Uuid,
+    } -> Option<String>
+}
+
+command! {
     /// Asks for a .vcf file and imports its contacts; `None` if cancelled.
     ImportVcard = "import_vcard" {
         duplicates: m::DuplicatePolicy,

@@ -3,13 +3,13 @@
 //! timeline; the search box and the deals list find the new name; bad
 //! input refused field by field with nothing written; a correction that
 //! meets another person's number offered for a merge; another desk's
-//! save refused as a conflict.
+//! save refused as a conflict; the access export (GDPR art. 15), audited.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
 
 use banco::model::*;
-use banco::services::{capture, companies, deals, notes, pipelines, search};
+use banco::services::{capture, companies, deals, gdpr, notes, pipelines, search};
 use banco::Error;
 use common::{walk_in, TestDb};
 
@@ -177,5 +177,116 @@ store_test!(
             .await
             .unwrap_err();
         assert!(matches!(late, Error::Conflict { .. }), "{late:?}");
+    }
+);
+
+store_test!(
+    a_persons_access_export_holds_their_records_and_is_audited,
+    |t: TestDb| async move {
+        common::open_policy(&t).await;
+        let out = capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in("Carla", "Neri", "+39 333 200 3000", "carla@esempio.it"),
+        )
+        .await
+        .unwrap();
+        let carla = out.person;
+        let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
+        let deal = deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(pipeline.id),
+                person_id: Some(carla.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .deal;
+        deals::move_deal(
+            &t.db,
+            &t.ctx,
+            deal.id,
+            &DealMove::Won {
+                contract_start: None,
+            },
+        )
+        .await
+        .unwrap();
+        notes::add(
+            &t.db,
+            &t.ctx,
+            &NewNote {
+                entity_type: EntityType::Person,
+                entity_id: carla.id,
+                kind: NoteKind::General,
+                body: "Preferisce essere chiamata la mattina".into(),
+                pinned: false,
+            },
+        )
+        .await
+        .unwrap();
+        banco::services::calls::start(
+            &t.db,
+            &t.ctx,
+            &StartCall {
+                entity_type: EntityType::Person,
+                entity_id: carla.id,
+                phone: None,
+                purpose: ContactPurpose::Service,
+                override_reason: None,
+            },
+        )
+        .await
+        .unwrap();
+
+        let export = gdpr::access_export(&t.db, &t.ctx, carla.id).await.unwrap();
+        assert_eq!(export.format, PERSON_DATA_FORMAT);
+        assert_eq!(export.person.id, carla.id);
+        assert_eq!(export.leads.len(), 1);
+        assert_eq!(export.leads[0].lead.id, out.lead.id);
+        assert_eq!(export.deals.len(), 1);
+        assert!(export.deals[0].contract.is_some());
+        assert_eq!(export.contracts.len(), 1);
+        assert!(!export.consents.is_empty());
+        assert_eq!(export.interactions.len(), 1);
+        assert_eq!(export.notes.len(), 1);
+        assert!(!export.timeline.is_empty());
+        // As a document it reads back whole.
+        let text = serde_json::to_string(&export).unwrap();
+        assert!(text.contains("Preferisce essere chiamata la mattina"));
+        let back: PersonDataExport = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, export);
+
+        // The trail: who, when, whose id; none of her data.
+        let trail = banco::services::audit::list(&t.db, &t.ctx, 10)
+            .await
+            .unwrap();
+        let entry = trail
+            .iter()
+            .find(|e| e.action == "gdpr_access")
+            .expect("the request is in the trail");
+        assert_eq!(entry.subject, format!("person:{}", carla.id));
+        assert_eq!(entry.user_id, Some(t.ctx.user.id));
+        for private in ["Carla", "Neri", "333", "carla@"] {
+            assert!(!entry.detail.contains(private), "{}", entry.detail);
+        }
+        // Staff may not make one.
+        let clerk = common::staff_ctx(&t, "Sara Banco", Role::Staff).await;
+        let refused = gdpr::access_export(&t.db, &clerk, carla.id)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                Error::Forbidden {
+                    action: "gdpr_requests",
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
     }
 );

@@ -380,6 +380,22 @@ pub async fn export_vcard(
     save_text(&app, "vCard", "vcf", "contatti.vcf", text).await
 }
 
+/// A person's access export (GDPR art. 15) saved as JSON where the user
+/// picks (the core checks the role and writes the audit trail first).
+#[tauri::command]
+pub async fn export_person_data(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    req: wire::ExportPersonData,
+) -> Result<Response<wire::ExportPersonData>> {
+    let wire::ExportPersonData { id } = req;
+    let (db, ctx) = state.acting().await?;
+    let export = banco::services::gdpr::access_export(&db, &ctx, id).await?;
+    let text =
+        serde_json::to_string_pretty(&export).map_err(|e| Error::Integrity(e.to_string()))?;
+    save_text(&app, "JSON", "json", "dati-personali.json", text).await
+}
+
 /// Asks for a .vcf file and imports its contacts; `None` if cancelled.
 #[tauri::command]
 pub async fn import_vcard(

@@ -21,6 +21,7 @@ mod deal;
 mod deal_update;
 mod export;
 mod field_error;
+mod gdpr;
 mod import;
 mod interaction;
 #[cfg(feature = "store")]
@@ -77,6 +78,7 @@ pub use deal::{
 pub use deal_update::DealUpdate;
 pub use export::ExportFormat;
 pub use field_error::{check_name, FieldError, MAX_NAME_CHARS};
+pub use gdpr::{PersonDataExport, PERSON_DATA_FORMAT};
 pub use import::{
     check_deal_mapping, CompanyImportField, CompanyImportPreview, CompanyImportRequest, DateOrder,
     DealImportField, DealImportPreview, DealImportRequest, DuplicatePolicy, ImportField,

@@ -26,6 +26,7 @@ pub mod desk_connection;
 pub mod diagnostics;
 pub mod duplicates;
 pub mod export;
+pub mod gdpr;
 mod history;
 pub mod import;
 pub mod kits;

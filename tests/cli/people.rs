@@ -1,6 +1,7 @@
 //! A person on the command line (issue 15): imported from a vCard, found,
 //! exported again, then corrected with `person edit` (a bad number refused
-//! by name, nothing written) and shown with `person show`.
+//! by name, nothing written) and shown with `person show`; his access
+//! export (`gdpr export`) written to a file and to the audit trail.
 
 use super::{banco, ok, refused};
 
@@ -54,4 +55,21 @@ pub fn vcard_then_corrected(url: &str) {
     assert_eq!(shown["person"], edited["person"], "{shown}");
     let found = ok(banco(url, &["search", "rossi", "--format", "json"]));
     assert!(found.contains(&person), "{found}");
+
+    // His access export (GDPR art. 15), to a file, and in the trail.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dati.json");
+    ok(banco(
+        url,
+        &["gdpr", "export", &person, "--out", file.to_str().unwrap()],
+    ));
+    let export: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(export["format"], "banco.person-data.v1", "{export}");
+    assert_eq!(export["person"]["last_name"], "Bellò Rossi", "{export}");
+    let trail = ok(banco(url, &["audit", "--format", "json"]));
+    assert!(
+        trail.contains("gdpr_access") && trail.contains(&format!("person:{person}")),
+        "{trail}"
+    );
 }

@@ -516,6 +516,9 @@ pub async fn export_vcard(
 ) -> Result<Option<String>, ErrorPayload> {
     invoke(wire::ExportVcard { entity_type, id }).await
 }
+pub async fn export_person_data(id: Uuid) -> Result<Option<String>, ErrorPayload> {
+    invoke(wire::ExportPersonData { id }).await
+}
 pub async fn import_vcard(
     duplicates: DuplicatePolicy,
 ) -> Result<Option<ImportReport>, ErrorPayload> {

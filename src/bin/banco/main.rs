@@ -68,6 +68,7 @@ const HELP: &str = "\
 Counter and customers:
   lead           Capture, list and qualify leads
   person         A person's card; correct their name, phones and e-mails
+  gdpr           A person's access export (GDPR art. 15), audited
   company        Companies and their contacts
   note           Write a note on a record
   search         Search people, companies, leads, deals and notes
@@ -262,6 +263,11 @@ enum Command {
     Person {
         #[command(subcommand)]
         command: people_cli::PersonCommand,
+    },
+    /// A person's GDPR requests: the access export.
+    Gdpr {
+        #[command(subcommand)]
+        command: people_cli::GdprCommand,
     },
     /// Companies and their contacts.
     Company {
@@ -741,6 +747,7 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Deal { command } => deals::deal(db, ctx, command).await,
         Command::Kpi(args) => deals::kpi_cmd(db, ctx, args).await,
         Command::Person { command } => people_cli::person(db, ctx, command).await,
+        Command::Gdpr { command } => people_cli::gdpr(db, ctx, command).await,
         Command::Company { command } => records::company(db, ctx, command).await,
         Command::Customer { command } => contracts_cli::customer(db, ctx, command).await,
         Command::Contract { command } => contracts_cli::contract(db, ctx, command).await,

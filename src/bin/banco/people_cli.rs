@@ -1,9 +1,12 @@
 //! `banco person show|edit`: a person's card, and correcting their name,
 //! phones, e-mails, codice fiscale and city (issue 15). A refused field
-//! exits 2 and names it; nothing is written.
+//! exits 2 and names it; nothing is written. `banco gdpr export`: the
+//! person's access export (GDPR art. 15).
+
+use std::path::PathBuf;
 
 use banco::model::{IdentityEdit, PersonDetails};
-use banco::services::{companies, Ctx};
+use banco::services::{companies, gdpr, Ctx};
 use banco::store::Db;
 use banco::Result;
 use uuid::Uuid;
@@ -83,6 +86,31 @@ pub async fn person(db: &Db, ctx: &Ctx, command: PersonCommand) -> Result<()> {
             };
             let card = companies::update_person_details(db, ctx, id, &details).await?;
             print_one(OutFormat::Json, &card)
+        }
+    }
+}
+
+/// `banco gdpr …`.
+#[derive(clap::Subcommand)]
+pub enum GdprCommand {
+    /// Everything held about a person (GDPR art. 15), as JSON; written to
+    /// the audit trail. Store managers and admins.
+    Export {
+        /// Person id.
+        person: Uuid,
+        /// Write it to this file (standard output when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Runs `banco gdpr …`.
+pub async fn gdpr(db: &Db, ctx: &Ctx, command: GdprCommand) -> Result<()> {
+    match command {
+        GdprCommand::Export { person, out } => {
+            let export = gdpr::access_export(db, ctx, person).await?;
+            let text = crate::json(&export)?;
+            crate::write_out(out.as_ref(), &text)
         }
     }
 }

@@ -29,9 +29,13 @@ fn detail_of(e: &AuditEvent) -> (String, String, bool) {
     (format, rows, searched)
 }
 
-/// The list exported, in the window's language (`leads`, `deals`,
-/// `companies`, `kpi:<table>`).
+/// What the entry is about, in the window's language: the list exported
+/// (`leads`, `deals`, `companies`, `kpi:<table>`), or a person's access
+/// export (`person:<id>`, named by its id only).
 fn subject_of(subject: &str) -> String {
+    if let Some(person) = subject.strip_prefix("person:") {
+        return tr_with("audit.gdpr_access", [("id", person.to_string())]);
+    }
     match subject.strip_prefix("kpi:") {
         Some(table) => tr_with("audit.kpi", [("table", tr(&format!("kpi.{table}")))]),
         None => tr(&format!("audit.subject.{subject}")),

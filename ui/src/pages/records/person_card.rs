@@ -241,6 +241,20 @@ pub fn person_card_view(props: &IdProps) -> Html {
                 <button class="secondary" id="quick-lead" onclick={new_lead}>{ tr("record.new_lead") }</button>
                 <button class="secondary" id="quick-note" onclick={{ let tab = tab.clone(); Callback::from(move |_| tab.set(Tab::Notes)) }}>{ tr("record.quick_note") }</button>
                 <button class="secondary" id="quick-vcard" onclick={export_vcard}>{ tr("record.export_vcard") }</button>
+                { shared.can_manage().then(|| {
+                    let (notice, error, id) = (notice.clone(), error.clone(), p.id);
+                    let onclick = Callback::from(move |_| {
+                        let (notice, error) = (notice.clone(), error.clone());
+                        wasm_bindgen_futures::spawn_local(async move {
+                            match api::export_person_data(id).await {
+                                Ok(Some(path)) => notice.set(Some(tr_with("record.gdpr_saved", [("path", path)]))),
+                                Ok(None) => {}
+                                Err(e) => error.set(Some(error_text(&e))),
+                            }
+                        });
+                    });
+                    html! { <button class="secondary" id="quick-gdpr-export" title={tr("record.gdpr_export_hint")} {onclick}>{ tr("record.gdpr_export") }</button> }
+                }) }
             </div>
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             { notice.as_ref().map(|e| html!{ <div class="banner ok" role="status">{ e }</div> }) }
