@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks on SQLite and on a throwaway PostgreSQL 15, and prints
 # the Markdown tables that BENCHMARKS.md keeps.
-#   ./scripts/bench.sh [--leads N] [--deals N --open M] [--people N --companies M --notes K]
+#   ./scripts/bench.sh [--leads N] [--deals N --open M] [--people N --companies M --notes K] [--contracts N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d /tmp/banco-bench.XXXXXX)
@@ -12,5 +12,6 @@ BANCO_BENCH_PG_URL=$BANCO_TEST_PG_URL cargo bench --bench banco_bench -- "$@"
 BANCO_BENCH_PG_URL=$BANCO_TEST_PG_URL cargo bench --bench deals_bench -- "$@"
 BANCO_BENCH_PG_URL=$BANCO_TEST_PG_URL cargo bench --bench records_bench -- "$@"
 BANCO_BENCH_PG_URL=$BANCO_TEST_PG_URL cargo bench --bench contacts_bench -- "$@"
+BANCO_BENCH_PG_URL=$BANCO_TEST_PG_URL cargo bench --bench after_sale_bench -- "$@"
 cargo bench --bench import_bench -- "$@"
 BANCO_BENCH_PG_URL=$BANCO_TEST_PG_URL cargo bench --bench import_run_bench -- "$@"

@@ -405,6 +405,8 @@ impl Conn<'_> {
              COALESCE(co.phone_e164, co.email, p.phone_e164, p.email) AS contact, \
              g.contracts, g.active, g.monthly_minor, g.next_term_end FROM (",
         );
+        // (index, condition, ids): the page's companies and people, or
+        // every customer at once.
         let arms: Vec<(&str, &str, Option<Vec<Uuid>>)> = match &keys {
             Some(keys) => {
                 let of = |kind: &str| -> Vec<Uuid> {
@@ -414,17 +416,25 @@ impl Conn<'_> {
                         .collect()
                 };
                 [
-                    ("company", "contracts_company"),
-                    ("person", "contracts_person"),
+                    ("contracts_company", " AND k.company_id IN (", of("company")),
+                    (
+                        "contracts_person",
+                        " AND k.company_id IS NULL AND k.person_id IN (",
+                        of("person"),
+                    ),
                 ]
                 .into_iter()
-                .map(|(kind, index)| (kind, index, Some(of(kind))))
-                .filter(|(_, _, ids)| ids.as_ref().is_some_and(|v| !v.is_empty()))
+                .filter(|(_, _, ids)| !ids.is_empty())
+                .map(|(index, condition, ids)| (index, condition, Some(ids)))
                 .collect()
             }
-            None => vec![("all", "", None)],
+            None => vec![(
+                "",
+                " AND COALESCE(k.company_id, k.person_id) IS NOT NULL",
+                None,
+            )],
         };
-        for (i, (kind, index, ids)) in arms.iter().enumerate() {
+        for (i, (index, condition, ids)) in arms.iter().enumerate() {
             if i > 0 {
                 qb.push(" UNION ALL ");
             }
@@ -434,26 +444,13 @@ impl Conn<'_> {
                 None => qb.push("FROM contracts k"),
             };
             filter(&mut qb);
-            match (*kind, ids) {
-                ("company", Some(ids)) => {
-                    qb.push(" AND k.company_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for id in ids {
-                        sep.push_bind(*id);
-                    }
-                    qb.push(")");
+            qb.push(*condition);
+            if let Some(ids) = ids {
+                let mut sep = qb.separated(", ");
+                for id in ids {
+                    sep.push_bind(*id);
                 }
-                ("person", Some(ids)) => {
-                    qb.push(" AND k.company_id IS NULL AND k.person_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for id in ids {
-                        sep.push_bind(*id);
-                    }
-                    qb.push(")");
-                }
-                _ => {
-                    qb.push(" AND COALESCE(k.company_id, k.person_id) IS NOT NULL");
-                }
+                qb.push(")");
             }
             qb.push(
                 " GROUP BY CASE WHEN k.company_id IS NOT NULL THEN 'company' ELSE 'person' END, \
