@@ -156,7 +156,7 @@ async fn a_kit_expands_from_a_customers_ticket_and_my_tasks_close_it() {
     type_into(
         &c,
         "#kit-services",
-        "Fibra 1 Gbit; Fisso; 0; 29,90\nLuce Casa; Luce e gas; 0; 45",
+        "Fibra 1 Gbit; Fisso; 0; 29,90\u{E007}Luce Casa; Luce e gas; 0; 45",
     )
     .await;
     click(&c, "#kit-save").await;
@@ -164,7 +164,7 @@ async fn a_kit_expands_from_a_customers_ticket_and_my_tasks_close_it() {
     type_into(
         &c,
         "#kit-services",
-        "Fibra 1 Gbit; Fisso; 0; 29,90\nLuce Casa; Energia; 0; 45",
+        "Fibra 1 Gbit; Fisso; 0; 29,90\u{E007}Luce Casa; Energia; 0; 45",
     )
     .await;
     click(&c, "#kit-save").await;
