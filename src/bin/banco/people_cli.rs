@@ -29,26 +29,47 @@ pub enum PersonCommand {
     Edit {
         /// Person id.
         id: Uuid,
-        #[arg(long)]
-        first_name: Option<String>,
-        #[arg(long)]
-        last_name: Option<String>,
-        /// Main phone (a national number is read in the tenant's region).
-        #[arg(long)]
-        phone: Option<String>,
-        /// Second phone.
-        #[arg(long)]
-        phone_2: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        email_2: Option<String>,
+        #[command(flatten)]
+        identity: IdentityArgs,
         /// Codice fiscale.
         #[arg(long)]
         tax_code: Option<String>,
         #[arg(long)]
         city: Option<String>,
     },
+}
+
+/// A person's names, phones and e-mails as options: the correction
+/// ([`IdentityEdit`]) they make.
+#[derive(clap::Args)]
+pub struct IdentityArgs {
+    #[arg(long)]
+    first_name: Option<String>,
+    #[arg(long)]
+    last_name: Option<String>,
+    /// Main phone (a national number is read in the tenant's region).
+    #[arg(long)]
+    phone: Option<String>,
+    /// Second phone.
+    #[arg(long)]
+    phone_2: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    email_2: Option<String>,
+}
+
+impl From<IdentityArgs> for IdentityEdit {
+    fn from(a: IdentityArgs) -> IdentityEdit {
+        IdentityEdit {
+            first_name: a.first_name,
+            last_name: a.last_name,
+            phone: a.phone,
+            phone_2: a.phone_2,
+            email: a.email,
+            email_2: a.email_2,
+        }
+    }
 }
 
 /// Runs `banco person …`.
@@ -59,25 +80,13 @@ pub async fn person(db: &Db, ctx: &Ctx, command: PersonCommand) -> Result<()> {
         }
         PersonCommand::Edit {
             id,
-            first_name,
-            last_name,
-            phone,
-            phone_2,
-            email,
-            email_2,
+            identity,
             tax_code,
             city,
         } => {
             let now = companies::person_card(db, ctx, id).await?.person;
             let details = PersonDetails {
-                identity: IdentityEdit {
-                    first_name,
-                    last_name,
-                    phone,
-                    phone_2,
-                    email,
-                    email_2,
-                },
+                identity: identity.into(),
                 tax_code: tax_code.unwrap_or_else(|| now.tax_code.clone().unwrap_or_default()),
                 city: city.unwrap_or_else(|| now.city.clone().unwrap_or_default()),
                 custom: now.custom.clone(),
