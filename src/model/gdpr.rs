@@ -59,3 +59,114 @@ pub struct PersonDataExport {
 
 /// The export's `format` value.
 pub const PERSON_DATA_FORMAT: &str = "banco.person-data.v1";
+
+/// What an erasure (GDPR art. 17) changed, for the audit trail and the
+/// confirmation shown to the user. Counts of rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureCounts {
+    /// Leads of the person, anonymised (kept for the KPIs).
+    pub leads: u64,
+    /// Deals of the person, anonymised (kept with their values).
+    pub deals: u64,
+    /// Notes deleted, with their revisions.
+    pub notes: u64,
+    /// Documents deleted.
+    pub documents: u64,
+    /// Calls and messages whose note and number were blanked.
+    pub interactions: u64,
+    /// Ticket, task and meeting titles rewritten.
+    pub titles: u64,
+}
+
+/// The result of erasing a person's data ([`crate::model::Person::erased_at`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erasure {
+    /// The person (their row stays, anonymised).
+    pub person_id: uuid::Uuid,
+    /// When (UTC).
+    pub erased_at: DateTime<Utc>,
+    /// What was changed in the database.
+    pub counts: ErasureCounts,
+    /// Queued captures and offline copies removed from this desk's outbox.
+    pub outbox_rows: u64,
+    /// Backup files of the shop cleaned the same way (names in
+    /// `backups/`, and copies kept by a restore).
+    pub backups_cleaned: Vec<String>,
+    /// Backup files that could not be cleaned, with why: they still hold
+    /// the person's data until deleted.
+    pub backups_failed: Vec<(String, String)>,
+}
+
+/// The first name an erased person is shown with.
+pub const ERASED_FIRST_NAME: &str = "Anonimo";
+
+/// The pieces of a person's identity to look for in free text before it
+/// is kept: each name of at least two letters, every e-mail, the codice
+/// fiscale and each phone in E.164, its digits and its national number
+/// (as digits and as shown, `347 123 4567`).
+pub fn identity_needles(p: &Person) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in p
+        .first_name
+        .split_whitespace()
+        .chain(p.last_name.split_whitespace())
+    {
+        if word.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+            out.push(word.to_string());
+        }
+    }
+    out.extend(p.email.iter().chain(p.email_2.iter()).cloned());
+    out.extend(p.tax_code.iter().cloned());
+    out.extend(p.phone_raw.iter().cloned().filter(|r| r.trim().len() >= 4));
+    for phone in p.phone.iter().chain(p.phone_2.iter()) {
+        out.push(phone.clone());
+        out.push(phone.trim_start_matches('+').to_string());
+        let shown = super::Phone::from_e164_unchecked(phone.clone()).national();
+        let national: String = shown.chars().filter(char::is_ascii_digit).collect();
+        if national.len() >= 4 {
+            out.push(national);
+            out.push(shown);
+        }
+    }
+    // Longest first: "+39347…" before "39347…" before "347…".
+    out.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    out.dedup();
+    out
+}
+
+/// `text` with every needle of [`identity_needles`] replaced by `***`
+/// where it stands as a whole word (not inside a longer word or number),
+/// ignoring case (`Nicolò` also hides `NICOLÒ`). Used on titles that staff
+/// typed with the person's name or number in them.
+pub fn redact_identity(text: &str, needles: &[String]) -> String {
+    let mut out = text.to_string();
+    for needle in needles {
+        let n = needle.to_lowercase();
+        let lower = out.to_lowercase();
+        if n.is_empty() || lower.len() != out.len() {
+            continue;
+        }
+        let mut result = String::with_capacity(out.len());
+        let (mut last, mut from) = (0, 0);
+        while let Some(pos) = lower[from..].find(&n) {
+            let (start, end) = (from + pos, from + pos + n.len());
+            let whole = out.is_char_boundary(start)
+                && out.is_char_boundary(end)
+                && !out[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+                && !out[end..].chars().next().is_some_and(char::is_alphanumeric);
+            if whole {
+                result.push_str(&out[last..start]);
+                result.push_str("***");
+                (last, from) = (end, end);
+            } else {
+                from = start + lower[start..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        result.push_str(&out[last..]);
+        out = result;
+    }
+    out
+}

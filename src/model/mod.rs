@@ -78,7 +78,10 @@ pub use deal::{
 pub use deal_update::DealUpdate;
 pub use export::ExportFormat;
 pub use field_error::{check_name, FieldError, MAX_NAME_CHARS};
-pub use gdpr::{PersonDataExport, PERSON_DATA_FORMAT};
+pub use gdpr::{
+    identity_needles, redact_identity, Erasure, ErasureCounts, PersonDataExport, ERASED_FIRST_NAME,
+    PERSON_DATA_FORMAT,
+};
 pub use import::{
     check_deal_mapping, CompanyImportField, CompanyImportPreview, CompanyImportRequest, DateOrder,
     DealImportField, DealImportPreview, DealImportRequest, DuplicatePolicy, ImportField,

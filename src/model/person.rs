@@ -52,6 +52,13 @@ pub struct Person {
     pub created_at: DateTime<Utc>,
     /// Last changed (UTC).
     pub updated_at: DateTime<Utc>,
+    /// When their data was erased (GDPR art. 17,
+    /// [`crate::services::gdpr::erase`]): the row stays, anonymised, so
+    /// that their leads, deals and contracts still count. `None` for
+    /// everyone else.
+    #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(default))]
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl Person {
@@ -81,6 +88,7 @@ impl Person {
             is_customer: false,
             tax_code: None,
             custom: Default::default(),
+            erased_at: None,
             created_at: at,
             updated_at: at,
         }

@@ -36,7 +36,8 @@ impl Role {
             | "set_meeting_key"
             | "edit_update_server"
             | "merge_records_elsewhere"
-            | "read_audit" => "admin",
+            | "read_audit"
+            | "gdpr_erasure" => "admin",
             "edit_deal" | "change_lead_status" | "edit_note" => "owner",
             _ => "store_manager",
         }

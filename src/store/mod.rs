@@ -50,6 +50,7 @@ pub mod contracts;
 pub mod custom_fields;
 pub mod deals;
 pub mod documents;
+pub mod erasure;
 mod integrity;
 pub mod interactions;
 pub mod keychain;
@@ -211,6 +212,10 @@ impl Db {
                 // roll back the last commits; sqlite.org/pragma.html#pragma_synchronous).
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
+                // Deleted and overwritten text is zeroed in the file, not
+                // left in free space (an erasure must leave nothing to
+                // read; sqlite.org/pragma.html#pragma_secure_delete).
+                .pragma("secure_delete", "ON")
                 .busy_timeout(BUSY_TIMEOUT);
             if let Some(parent) = options.get_filename().parent() {
                 if !parent.as_os_str().is_empty() {

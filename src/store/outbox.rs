@@ -106,6 +106,8 @@ impl Outbox {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+            // A forgotten capture leaves no text behind (GDPR erasure).
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         let file = path.display().to_string();
         let pool = SqlitePoolOptions::new()
@@ -314,6 +316,41 @@ impl Outbox {
         Outbox::forget_copies(&mut tx, server).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Forgets a person whose data was erased (GDPR art. 17): their rows
+    /// in every offline copy, and the queued captures of `person` or of
+    /// the same phone or e-mail (`e-mails` lower-case, `national_numbers`
+    /// the national significant numbers of their phones). Then empties
+    /// the file's log so the text leaves the disk. Returns the rows
+    /// removed.
+    pub async fn forget_person(
+        &self,
+        person: Uuid,
+        emails: &[String],
+        national_numbers: &[String],
+    ) -> Result<u64> {
+        let mut removed = sqlx::query("DELETE FROM copy_people WHERE person_id = ?")
+            .bind(person.to_string())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        for entry in self.entries(None).await? {
+            let c = &entry.capture;
+            let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
+            let same = c.person_id == Some(person)
+                || emails.contains(&c.email.trim().to_lowercase())
+                || national_numbers
+                    .iter()
+                    .any(|n| n.len() >= 6 && digits.ends_with(n.as_str()));
+            if same && self.remove(entry.lead_id).await? {
+                removed += 1;
+            }
+        }
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(removed)
     }
 
     /// Closes the file.

@@ -35,7 +35,7 @@ pub(crate) fn person_search_text(p: &Person) -> String {
 /// The columns of [`Person`], named as its fields (read with `query_as::<Person>`).
 const PERSON_COLUMNS: &str =
     "id, first_name, last_name, phone_e164 AS phone, phone_2_e164 AS phone_2, phone_raw, email, email_2, \
-     company_name, city, country, external_ref, is_customer, tax_code, custom, created_at, updated_at";
+     company_name, city, country, external_ref, is_customer, tax_code, custom, created_at, updated_at, erased_at";
 
 /// Binds a person's columns from `first_name` to `search_text`, in table
 /// order (shared by the insert and the update).

@@ -1,0 +1,347 @@
+//! Erasing a person's data (GDPR art. 17): the rows that carry it are
+//! anonymised or deleted, the rows that count (leads, deals, contracts,
+//! calls) stay. The service decides what replaces a title
+//! ([`crate::services::gdpr::erase`]); this file only writes.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::sql::{query, query_as, query_scalar, Conn};
+use super::Backend;
+use crate::model::{ErasureCounts, Person};
+use crate::Result;
+
+/// `(table, id column, text column)` of the titles the erasure rewrites
+/// on each of the person's records (the record's id in `entity_id`).
+const TITLED: &[(&str, &str)] = &[
+    ("tickets", "title"),
+    ("tasks", "title"),
+    ("meetings", "title"),
+];
+
+impl Conn<'_> {
+    /// The ids of the notes and documents on `record`, and the SHA-256 of
+    /// each document's bytes.
+    async fn notes_and_documents(
+        &mut self,
+        tenant: Uuid,
+        record: Uuid,
+    ) -> Result<(Vec<Uuid>, Vec<(Uuid, String)>)> {
+        let notes = query_scalar("SELECT id FROM notes WHERE tenant_id = $1 AND entity_id = $2")
+            .bind(tenant)
+            .bind(record)
+            .fetch_all(&mut *self)
+            .await?;
+        let docs = query_as::<(Uuid, String)>(
+            "SELECT id, sha256 FROM documents WHERE tenant_id = $1 AND entity_id = $2",
+        )
+        .bind(tenant)
+        .bind(record)
+        .fetch_all(&mut *self)
+        .await?;
+        Ok((notes, docs))
+    }
+
+    /// Titles of the tickets, tasks and meetings on `record`, as
+    /// `(table, id, title)`.
+    pub async fn titles_on(
+        &mut self,
+        tenant: Uuid,
+        record: Uuid,
+    ) -> Result<Vec<(&'static str, Uuid, String)>> {
+        let mut out = Vec::new();
+        for (table, column) in TITLED {
+            let rows = query_as::<(Uuid, String)>(format!(
+                "SELECT id, {column} FROM {table} WHERE tenant_id = $1 AND entity_id = $2"
+            ))
+            .bind(tenant)
+            .bind(record)
+            .fetch_all(&mut *self)
+            .await?;
+            out.extend(rows.into_iter().map(|(id, t)| (*table, id, t)));
+        }
+        Ok(out)
+    }
+
+    /// Writes a new title on a ticket, task or meeting (`table` from
+    /// [`Conn::titles_on`]).
+    pub async fn retitle(
+        &mut self,
+        tenant: Uuid,
+        table: &'static str,
+        id: Uuid,
+        title: &str,
+    ) -> Result<()> {
+        debug_assert!(TITLED.iter().any(|(t, _)| *t == table));
+        query(format!(
+            "UPDATE {table} SET title = $3 WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant)
+        .bind(id)
+        .bind(title)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes what a person's records carry as free text and cannot be
+    /// anonymised field by field: the notes on each of `records` (with
+    /// their revisions, mentions and index rows), the documents (their
+    /// rows: the bytes are the caller's), and the details of their history
+    /// rows; blanks the notes, phones and e-mails of calls and meetings.
+    /// Returns the documents' SHA-256 digests, for the caller to drop the
+    /// bytes nothing else uses.
+    pub async fn erase_record_texts(
+        &mut self,
+        tenant: Uuid,
+        person: Uuid,
+        records: &[Uuid],
+        counts: &mut ErasureCounts,
+    ) -> Result<Vec<String>> {
+        let mut digests = Vec::new();
+        for record in records {
+            let (notes, docs) = self.notes_and_documents(tenant, *record).await?;
+            for note in &notes {
+                for table in ["note_mentions", "note_revisions"] {
+                    query(format!(
+                        "DELETE FROM {table} WHERE tenant_id = $1 AND note_id = $2"
+                    ))
+                    .bind(tenant)
+                    .bind(*note)
+                    .execute(&mut *self)
+                    .await?;
+                }
+                self.delete_search_doc(tenant, *note).await?;
+            }
+            query(
+                "UPDATE meetings SET note_id = NULL, customer_email = NULL, cancel_reason = NULL \
+                   WHERE tenant_id = $1 AND entity_id = $2",
+            )
+            .bind(tenant)
+            .bind(*record)
+            .execute(&mut *self)
+            .await?;
+            counts.notes += query("DELETE FROM notes WHERE tenant_id = $1 AND entity_id = $2")
+                .bind(tenant)
+                .bind(*record)
+                .execute(&mut *self)
+                .await?
+                .rows_affected();
+            counts.documents +=
+                query("DELETE FROM documents WHERE tenant_id = $1 AND entity_id = $2")
+                    .bind(tenant)
+                    .bind(*record)
+                    .execute(&mut *self)
+                    .await?
+                    .rows_affected();
+            digests.extend(docs.into_iter().map(|(_, sha)| sha));
+            query("UPDATE record_events SET detail = NULL WHERE tenant_id = $1 AND entity_id = $2")
+                .bind(tenant)
+                .bind(*record)
+                .execute(&mut *self)
+                .await?;
+            counts.interactions += query(
+                "UPDATE interactions SET note = NULL, phone_e164 = NULL, \
+                 override_reason = CASE WHEN override_code IS NULL THEN NULL ELSE '-' END \
+                 WHERE tenant_id = $1 AND (entity_id = $2 OR person_id = $3)",
+            )
+            .bind(tenant)
+            .bind(*record)
+            .bind(person)
+            .execute(&mut *self)
+            .await?
+            .rows_affected();
+        }
+        Ok(digests)
+    }
+
+    /// Anonymises a lead of the erased person: its note, custom values and
+    /// a free-text reason go, the history keeps its statuses and times.
+    pub async fn erase_lead_texts(&mut self, tenant: Uuid, lead: Uuid) -> Result<()> {
+        query(
+            "UPDATE leads SET note = NULL, custom = '{}', \
+             disqualify_reason = CASE WHEN disqualify_reason IS NULL THEN NULL ELSE '-' END \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(lead)
+        .execute(&mut *self)
+        .await?;
+        query("UPDATE lead_events SET detail = NULL WHERE tenant_id = $1 AND lead_id = $2")
+            .bind(tenant)
+            .bind(lead)
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+
+    /// Anonymises a deal of the erased person (`title` already redacted by
+    /// the caller): the loss note, custom values and external reference
+    /// go; its contract loses the supply identifiers, the IBAN and the
+    /// reasons typed for it; the histories keep their stages, statuses,
+    /// times and amounts. The deal's version moves on, so an open editor
+    /// cannot write the old text back.
+    pub async fn erase_deal_texts(&mut self, tenant: Uuid, deal: Uuid, title: &str) -> Result<()> {
+        query(
+            "UPDATE deals SET title = $3, lost_note = NULL, custom = '{}', external_ref = NULL, \
+             version = version + 1 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(deal)
+        .bind(title)
+        .execute(&mut *self)
+        .await?;
+        query(
+            "UPDATE contracts SET iban = NULL, pod = NULL, pdr = NULL, msisdn = NULL, iccid = NULL, \
+             migration_code = NULL, \
+             status_reason = CASE WHEN status_reason IS NULL THEN NULL ELSE '-' END, \
+             version = version + 1 WHERE tenant_id = $1 AND deal_id = $2",
+        )
+        .bind(tenant)
+        .bind(deal)
+        .execute(&mut *self)
+        .await?;
+        for table in ["deal_events", "contract_events"] {
+            query(format!(
+                "UPDATE {table} SET detail = NULL WHERE tenant_id = $1 AND deal_id = $2"
+            ))
+            .bind(tenant)
+            .bind(deal)
+            .execute(&mut *self)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the anonymised person (`p`, with `erased_at` set) over the
+    /// row, whatever its version; drops their company links, the merge
+    /// snapshots of people merged into them and the do-not-call rows of
+    /// `phones` (their numbers before the erasure); their contracts lose
+    /// the identifiers as on a deal.
+    pub async fn erase_person_row(
+        &mut self,
+        tenant: Uuid,
+        p: &Person,
+        phones: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        query(
+            "UPDATE people SET first_name = $3, last_name = $4, phone_e164 = NULL, phone_2_e164 = NULL, \
+             phone_raw = NULL, email = NULL, email_2 = NULL, company_name = NULL, city = NULL, \
+             country = NULL, external_ref = NULL, tax_code = NULL, custom = '{}', search_text = $5, \
+             erased_at = $6, updated_at = $6 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(p.id)
+        .bind(&p.first_name)
+        .bind(&p.last_name)
+        .bind(crate::store::people::person_search_text(p))
+        .bind(at)
+        .execute(&mut *self)
+        .await?;
+        query(
+            "UPDATE contracts SET iban = NULL, pod = NULL, pdr = NULL, msisdn = NULL, iccid = NULL, \
+             migration_code = NULL WHERE tenant_id = $1 AND person_id = $2",
+        )
+        .bind(tenant)
+        .bind(p.id)
+        .execute(&mut *self)
+        .await?;
+        query("DELETE FROM company_contacts WHERE tenant_id = $1 AND person_id = $2")
+            .bind(tenant)
+            .bind(p.id)
+            .execute(&mut *self)
+            .await?;
+        query(
+            "UPDATE merges SET snapshot = '{}' WHERE tenant_id = $1 AND entity_type = 'person' \
+             AND (kept_id = $2 OR merged_id = $2)",
+        )
+        .bind(tenant)
+        .bind(p.id)
+        .execute(&mut *self)
+        .await?;
+        for phone in phones {
+            query("DELETE FROM do_not_call WHERE tenant_id = $1 AND phone_e164 = $2")
+                .bind(tenant)
+                .bind(phone)
+                .execute(&mut *self)
+                .await?;
+        }
+        self.upsert_search_doc(tenant, &super::person_doc(p)).await
+    }
+
+    /// Drops document bytes of `digests` that no document row uses any
+    /// more (Postgres `document_blobs`; on SQLite the files are the
+    /// caller's). Returns the digests no row uses.
+    pub async fn unused_digests(
+        &mut self,
+        tenant: Uuid,
+        digests: &[String],
+    ) -> Result<Vec<String>> {
+        let mut unused = Vec::new();
+        for sha in digests {
+            let used: i64 =
+                query_scalar("SELECT COUNT(*) FROM documents WHERE tenant_id = $1 AND sha256 = $2")
+                    .bind(tenant)
+                    .bind(sha.as_str())
+                    .fetch_one(&mut *self)
+                    .await?;
+            if used == 0 && !unused.contains(sha) {
+                if self.backend() == Backend::Postgres {
+                    query("DELETE FROM document_blobs WHERE tenant_id = $1 AND sha256 = $2")
+                        .bind(tenant)
+                        .bind(sha.as_str())
+                        .execute(&mut *self)
+                        .await?;
+                }
+                unused.push(sha.clone());
+            }
+        }
+        Ok(unused)
+    }
+
+    /// SQLite: merges the full-text index into one segment, so that the
+    /// terms of deleted documents leave the file (FTS5 otherwise keeps
+    /// them in older segments until an automatic merge;
+    /// sqlite.org/fts5.html#the_optimize_command). Nothing on Postgres.
+    pub async fn compact_search_index(&mut self) -> Result<()> {
+        if self.backend() == Backend::Sqlite {
+            query("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+                .execute(&mut *self)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl super::Db {
+    /// SQLite: copies the write-ahead log into the database file and
+    /// empties it (`PRAGMA wal_checkpoint(TRUNCATE)`), so that old page
+    /// images with erased text leave the `-wal` file; retried while a
+    /// reader holds an old snapshot (up to about 5 s). Returns whether the
+    /// log was emptied. Nothing to do on Postgres (`true`).
+    pub async fn flush_log(&self) -> Result<bool> {
+        let super::Pool::Sqlite(pool) = &self.pool else {
+            return Ok(true);
+        };
+        for _ in 0..50 {
+            let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(pool)
+                .await?;
+            if busy == 0 {
+                return Ok(true);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Ok(false)
+    }
+
+    /// SQLite: rebuilds the file without free space (`VACUUM`), for a copy
+    /// nobody else has open (a backup being cleaned). Nothing on Postgres.
+    pub async fn vacuum(&self) -> Result<()> {
+        if let super::Pool::Sqlite(pool) = &self.pool {
+            sqlx::query("VACUUM").execute(pool).await?;
+        }
+        Ok(())
+    }
+}
