@@ -115,6 +115,7 @@ const COMMANDS: &[&str] = &[
     "dismiss_duplicate",
     "export_vcard",
     "export_person_data",
+    "erase_person_data",
     "import_vcard",
     "company_import_preview",
     "company_import_run",

@@ -739,6 +739,15 @@ command! {
 }
 
 command! {
+    /// Erases a person's data (GDPR art. 17, admins): the record stays,
+    /// anonymised, for the KPIs; see `banco::services::gdpr::erase`.
+    /// Errors: `Forbidden` (`gdpr_erasure`); `NotFound`.
+    ErasePersonData = "erase_person_data" {
+        id: Uuid,
+    } -> m::Erasure
+}
+
+command! {
     /// Asks for a .vcf file and imports its contacts; `None` if cancelled.
     ImportVcard = "import_vcard" {
         duplicates: m::DuplicatePolicy,

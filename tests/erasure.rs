@@ -366,6 +366,25 @@ store_test!(
         assert!(card.person.erased_at.is_some());
         assert_eq!(card.person.first_name, ERASED_FIRST_NAME);
         assert!(card.notes.is_empty() && card.documents.is_empty());
+        // Nobody gives them data again through the card.
+        let err = companies::update_person_details(
+            &t.db,
+            &t.ctx,
+            zeb.id,
+            &PersonDetails {
+                identity: IdentityEdit {
+                    first_name: Some("Zebedeo".into()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation(v) if v[0].code == "erased"),
+            "{err:?}"
+        );
         let deal_after = deals::detail(&t.db, &t.ctx, deal.id).await.unwrap();
         assert_eq!(deal_after.deal.title, "Fibra per *** ***");
         assert_eq!(deal_after.deal.totals, deal.totals);

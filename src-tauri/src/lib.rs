@@ -733,6 +733,7 @@ pub fn run() {
                 record_commands::dismiss_duplicate,
                 record_commands::export_vcard,
                 record_commands::export_person_data,
+                record_commands::erase_person_data,
                 record_commands::import_vcard,
                 record_commands::company_import_preview,
                 record_commands::company_import_run,

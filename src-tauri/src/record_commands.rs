@@ -396,6 +396,19 @@ pub async fn export_person_data(
     save_text(&app, "JSON", "json", "dati-personali.json", text).await
 }
 
+/// Erases a person's data (GDPR art. 17): the core checks the role (admins)
+/// and writes the audit trail; this desk's outbox forgets them too.
+#[tauri::command]
+pub async fn erase_person_data(
+    state: State<'_, AppState>,
+    req: wire::ErasePersonData,
+) -> Result<Response<wire::ErasePersonData>> {
+    let wire::ErasePersonData { id } = req;
+    let (db, ctx) = state.acting().await?;
+    let outbox = state.outbox().await?;
+    banco::services::gdpr::erase(&db, &ctx, id, outbox.as_ref()).await
+}
+
 /// Asks for a .vcf file and imports its contacts; `None` if cancelled.
 #[tauri::command]
 pub async fn import_vcard(

@@ -117,7 +117,7 @@ pub fn identity_needles(p: &Person) -> Vec<String> {
     }
     out.extend(p.email.iter().chain(p.email_2.iter()).cloned());
     out.extend(p.tax_code.iter().cloned());
-    out.extend(p.phone_raw.iter().cloned().filter(|r| r.trim().len() >= 4));
+    out.extend(p.phone_raw.iter().filter(|&r| r.trim().len() >= 4).cloned());
     for phone in p.phone.iter().chain(p.phone_2.iter()) {
         out.push(phone.clone());
         out.push(phone.trim_start_matches('+').to_string());

@@ -374,7 +374,8 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
 /// saved the person after `details.expected_version` (or meanwhile);
 /// [`Error::Validation`] with every bad field (`first_name`, `last_name`,
 /// `phone`, `phone_2`, `email`, `email_2`; `tax_code`: `invalid_tax_code`;
-/// `custom.<key>` errors).
+/// `custom.<key>` errors; `person`: `erased` for a person whose data was
+/// erased, who cannot be given data again).
 pub async fn update_person_details(
     db: &Db,
     ctx: &Ctx,
@@ -384,6 +385,9 @@ pub async fn update_person_details(
     let tenant = ctx.tenant_id();
     with_tx!(db, |c| {
         let mut person = person_in(c, tenant, id).await?;
+        if person.erased_at.is_some() {
+            return Err(Error::field("person", "erased"));
+        }
         if details
             .expected_version
             .is_some_and(|v| v != person.updated_at)

@@ -1,9 +1,10 @@
 //! A person on the command line (issue 15): imported from a vCard, found,
 //! exported again, then corrected with `person edit` (a bad number refused
 //! by name, nothing written) and shown with `person show`; his access
-//! export (`gdpr export`) written to a file and to the audit trail.
+//! export (`gdpr export`) written to a file and to the audit trail; then
+//! his erasure (`gdpr erase`), refused without `--yes`.
 
-use super::{banco, ok, refused};
+use super::{banco, banco_as, ok, refused};
 
 /// Nicolò from a phone's vCard, then his name and number corrected.
 pub fn vcard_then_corrected(url: &str) {
@@ -72,4 +73,25 @@ pub fn vcard_then_corrected(url: &str) {
         trail.contains("gdpr_access") && trail.contains(&format!("person:{person}")),
         "{trail}"
     );
+
+    // His erasure (GDPR art. 17): only with --yes; then nothing finds him.
+    refused(&banco(url, &["gdpr", "erase", &person]), "yes");
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let erased: serde_json::Value = serde_json::from_str(&ok(banco_as(
+        url,
+        &[("BANCO_DATA_DIR", data_dir)],
+        "",
+        &["gdpr", "erase", &person, "--yes"],
+    )))
+    .unwrap();
+    assert_eq!(erased["person_id"], person.as_str(), "{erased}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["person", "show", &person]))).unwrap();
+    assert_eq!(shown["person"]["first_name"], "Anonimo", "{shown}");
+    assert!(shown["person"]["phone"].is_null(), "{shown}");
+    let found = ok(banco(url, &["search", "rossi", "--format", "json"]));
+    assert!(!found.contains(&person), "{found}");
+    let trail = ok(banco(url, &["audit", "--format", "json"]));
+    assert!(trail.contains("gdpr_erasure"), "{trail}");
 }

@@ -519,6 +519,9 @@ pub async fn export_vcard(
 pub async fn export_person_data(id: Uuid) -> Result<Option<String>, ErrorPayload> {
     invoke(wire::ExportPersonData { id }).await
 }
+pub async fn erase_person_data(id: Uuid) -> Result<banco::model::Erasure, ErrorPayload> {
+    invoke(wire::ErasePersonData { id }).await
+}
 pub async fn import_vcard(
     duplicates: DuplicatePolicy,
 ) -> Result<Option<ImportReport>, ErrorPayload> {

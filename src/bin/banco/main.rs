@@ -68,7 +68,7 @@ const HELP: &str = "\
 Counter and customers:
   lead           Capture, list and qualify leads
   person         A person's card; correct their name, phones and e-mails
-  gdpr           A person's access export (GDPR art. 15), audited
+  gdpr           A person's access export and erasure (GDPR art. 15, 17), audited
   company        Companies and their contacts
   note           Write a note on a record
   search         Search people, companies, leads, deals and notes
@@ -264,7 +264,7 @@ enum Command {
         #[command(subcommand)]
         command: people_cli::PersonCommand,
     },
-    /// A person's GDPR requests: the access export.
+    /// A person's GDPR requests: the access export and the erasure.
     Gdpr {
         #[command(subcommand)]
         command: people_cli::GdprCommand,
@@ -747,7 +747,7 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Deal { command } => deals::deal(db, ctx, command).await,
         Command::Kpi(args) => deals::kpi_cmd(db, ctx, args).await,
         Command::Person { command } => people_cli::person(db, ctx, command).await,
-        Command::Gdpr { command } => people_cli::gdpr(db, ctx, command).await,
+        Command::Gdpr { command } => people_cli::gdpr(db, ctx, data_dir, command).await,
         Command::Company { command } => records::company(db, ctx, command).await,
         Command::Customer { command } => contracts_cli::customer(db, ctx, command).await,
         Command::Contract { command } => contracts_cli::contract(db, ctx, command).await,

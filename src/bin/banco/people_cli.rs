@@ -3,10 +3,11 @@
 //! exits 2 and names it; nothing is written. `banco gdpr export`: the
 //! person's access export (GDPR art. 15).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use banco::model::{IdentityEdit, PersonDetails};
 use banco::services::{companies, gdpr, Ctx};
+use banco::store::outbox::Outbox;
 use banco::store::Db;
 use banco::Result;
 use uuid::Uuid;
@@ -111,15 +112,44 @@ pub enum GdprCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Erases a person's data (GDPR art. 17): their record stays,
+    /// anonymised, for the KPIs; notes, documents and identifiers go,
+    /// everywhere, also from the shop's backups and this computer's
+    /// outbox. Admins. Cannot be undone.
+    Erase {
+        /// Person id.
+        person: Uuid,
+        /// Confirms that the data is to be erased for good.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
-/// Runs `banco gdpr …`.
-pub async fn gdpr(db: &Db, ctx: &Ctx, command: GdprCommand) -> Result<()> {
+/// Runs `banco gdpr …`; `data_dir` holds this computer's outbox.
+pub async fn gdpr(db: &Db, ctx: &Ctx, data_dir: &Path, command: GdprCommand) -> Result<()> {
     match command {
         GdprCommand::Export { person, out } => {
             let export = gdpr::access_export(db, ctx, person).await?;
             let text = crate::json(&export)?;
             crate::write_out(out.as_ref(), &text)
+        }
+        GdprCommand::Erase { person, yes } => {
+            if !yes {
+                return Err(banco::Error::field("yes", "confirmation_required"));
+            }
+            let outbox = Outbox::open(data_dir).await?;
+            let erased = gdpr::erase(db, ctx, person, Some(&outbox)).await;
+            outbox.close().await;
+            let erased = erased?;
+            println!("{}", crate::json(&erased)?);
+            for (file, why) in &erased.backups_failed {
+                eprintln!("backup non ripulito: {file}: {why}");
+            }
+            if erased.backups_failed.is_empty() {
+                Ok(())
+            } else {
+                Err(banco::Error::field("backup", "not_cleaned"))
+            }
         }
     }
 }

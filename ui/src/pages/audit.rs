@@ -31,10 +31,14 @@ fn detail_of(e: &AuditEvent) -> (String, String, bool) {
 
 /// What the entry is about, in the window's language: the list exported
 /// (`leads`, `deals`, `companies`, `kpi:<table>`), or a person's access
-/// export (`person:<id>`, named by its id only).
-fn subject_of(subject: &str) -> String {
+/// export or erasure (`person:<id>`, named by its id only).
+fn subject_of(action: &str, subject: &str) -> String {
     if let Some(person) = subject.strip_prefix("person:") {
-        return tr_with("audit.gdpr_access", [("id", person.to_string())]);
+        let key = match action {
+            "gdpr_erasure" => "audit.gdpr_erasure",
+            _ => "audit.gdpr_access",
+        };
+        return tr_with(key, [("id", person.to_string())]);
     }
     match subject.strip_prefix("kpi:") {
         Some(table) => tr_with("audit.kpi", [("table", tr(&format!("kpi.{table}")))]),
@@ -77,7 +81,7 @@ pub fn audit_trail() -> Html {
                             <td>{ local_time(&e.at) }</td>
                             <td>{ e.user_name.clone().unwrap_or_else(|| tr("audit.someone")) }</td>
                             <td>
-                                { subject_of(&e.subject) }
+                                { subject_of(&e.action, &e.subject) }
                                 { if searched { html! { <span class="hint">{ format!(" · {}", tr("audit.searched")) }</span> } } else { html! {} } }
                             </td>
                             <td>{ format }</td>

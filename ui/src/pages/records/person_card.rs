@@ -1,4 +1,4 @@
-//! The person card: overview with name, phones, e-mails, tax code, city and custom values (editable; another person met on a corrected number or e-mail is offered for a merge), leads and deals, notes, timeline, documents.
+//! The person card: overview with name, phones, e-mails, tax code, city and custom values (editable; another person met on a corrected number or e-mail is offered for a merge), leads and deals, notes, timeline, documents; the GDPR access export (managers) and erasure (admins, after a confirmation).
 
 use banco::model::{
     CaptureLead, CustomValues, EntityType, FieldError, IdentityEdit, Person, PersonCard,
@@ -114,6 +114,8 @@ pub fn person_card_view(props: &IdProps) -> Html {
     let errors = use_state(Vec::<FieldError>::new);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
+    // The erasure's confirmation is open.
+    let erasing = use_state(|| false);
     let timeline_key = use_state(|| 0u32);
     let defs = use_custom_fields(EntityType::Person);
     let reload = use_card(props.id, &card, &error, api::person_card);
@@ -146,6 +148,49 @@ pub fn person_card_view(props: &IdProps) -> Html {
         })
     };
     let export_vcard = export_vcard(EntityType::Person, p.id, &notice, &error);
+    let erased = p.erased_at.is_some();
+    let erase = {
+        let (erasing, notice, error, reload, id) = (
+            erasing.clone(),
+            notice.clone(),
+            error.clone(),
+            reload.clone(),
+            p.id,
+        );
+        Callback::from(move |_| {
+            let (erasing, notice, error, reload) = (
+                erasing.clone(),
+                notice.clone(),
+                error.clone(),
+                reload.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::erase_person_data(id).await {
+                    Ok(done) => {
+                        let key = if done.backups_failed.is_empty() {
+                            "record.gdpr_erased"
+                        } else {
+                            "record.gdpr_erased_backups_left"
+                        };
+                        notice.set(Some(tr_with(
+                            key,
+                            [(
+                                "files",
+                                done.backups_failed
+                                    .iter()
+                                    .map(|(f, _)| f.clone())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            )],
+                        )));
+                        reload.emit(());
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+                erasing.set(false);
+            });
+        })
+    };
     let start_edit = {
         let (editing, details, version, base, p) = (
             editing.clone(),
@@ -255,7 +300,28 @@ pub fn person_card_view(props: &IdProps) -> Html {
                     });
                     html! { <button class="secondary" id="quick-gdpr-export" title={tr("record.gdpr_export_hint")} {onclick}>{ tr("record.gdpr_export") }</button> }
                 }) }
+                { (shared.info.user.role == banco::model::Role::Admin && !erased).then(|| {
+                    let erasing = erasing.clone();
+                    html! { <button class="danger" id="quick-gdpr-erase" title={tr("record.gdpr_erase_hint")}
+                        onclick={Callback::from(move |_| erasing.set(true))}>{ tr("record.gdpr_erase") }</button> }
+                }) }
             </div>
+            { p.erased_at.map(|at| html! {
+                <div class="banner" role="status" id="person-erased">{ tr_with("record.gdpr_erased_on", [("when", local_time(&at))]) }</div>
+            }) }
+            { (*erasing).then(|| {
+                let cancel = erasing.clone();
+                html! {
+                    <div class="dialog-slot"><div class="dialog" role="dialog" id="erase-dialog">
+                        <h2>{ tr("record.gdpr_erase_title") }</h2>
+                        <p>{ tr_with("record.gdpr_erase_confirm", [("name", p.full_name()), ("leads", c.leads.len().to_string()), ("deals", c.deals.len().to_string())]) }</p>
+                        <div class="actions">
+                            <button id="erase-cancel" type="button" data-escape="true" onclick={Callback::from(move |_| cancel.set(false))}>{ tr("backups.restore_cancel") }</button>
+                            <button id="erase-confirm" type="button" class="danger" onclick={erase.clone()}>{ tr("record.gdpr_erase_yes") }</button>
+                        </div>
+                    </div></div>
+                }
+            }) }
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
             { notice.as_ref().map(|e| html!{ <div class="banner ok" role="status">{ e }</div> }) }
             { (!c.same_contact.is_empty()).then(|| html! {
@@ -315,7 +381,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
                                 <dt>{ field_label("tax_code") }</dt><dd id="person-tax">{ p.tax_code.clone().unwrap_or_else(|| "—".into()) }</dd>
                                 { custom_values_dl(&defs, &p.custom) }
                             </dl>
-                            <div class="actions"><button class="secondary" id="person-edit" onclick={start_edit}>{ tr("record.quick_edit") }</button></div>
+                            { (!erased).then(|| html! { <div class="actions"><button class="secondary" id="person-edit" onclick={start_edit}>{ tr("record.quick_edit") }</button></div> }) }
                         </> } } }
                     </div>
                     <div class="card">
