@@ -748,6 +748,26 @@ command! {
 }
 
 command! {
+    /// What the retention rule would erase now (admins). Errors:
+    /// `Forbidden` (`gdpr_retention`).
+    RetentionPreview = "retention_preview" {} -> m::RetentionPreview
+}
+
+command! {
+    /// Sets the retention rule in months (0: off; admins); the preview
+    /// under it. Errors: `Forbidden`; `Validation` (`months`, `too_large`).
+    SaveRetentionMonths = "save_retention_months" {
+        months: u32,
+    } -> m::RetentionPreview
+}
+
+command! {
+    /// Applies the retention rule now (admins); what it erased. Errors:
+    /// `Forbidden` (`gdpr_retention`).
+    ApplyRetention = "apply_retention" {} -> m::RetentionRun
+}
+
+command! {
     /// Asks for a .vcf file and imports its contacts; `None` if cancelled.
     ImportVcard = "import_vcard" {
         duplicates: m::DuplicatePolicy,

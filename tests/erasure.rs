@@ -444,3 +444,135 @@ fn titles_lose_names_numbers_and_emails_whatever_their_case() {
         assert_eq!(redact_identity(text, &needles), want, "{text}");
     }
 }
+
+store_test!(
+    retention_erases_only_untouched_never_converted_leads_once,
+    |t: TestDb| async move {
+        let only_lead = capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in(
+                "Ottavio",
+                "Dimenticato",
+                "347 222 3333",
+                "ottavio@esempio.it",
+            ),
+        )
+        .await
+        .unwrap()
+        .person;
+        let with_deal = capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in("Fausta", "Cliente", "347 444 5555", ""),
+        )
+        .await
+        .unwrap()
+        .person;
+        let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
+        deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(pipeline.id),
+                person_id: Some(with_deal.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+
+        // Staff and managers may not see or change the rule.
+        let manager = staff_ctx(&t, "Carla", Role::StoreManager).await;
+        assert!(matches!(
+            gdpr::retention_preview(&t.db, &manager).await.unwrap_err(),
+            Error::Forbidden { .. }
+        ));
+        assert!(matches!(
+            gdpr::apply_retention(&t.db, &manager, None)
+                .await
+                .unwrap_err(),
+            Error::Forbidden { .. }
+        ));
+        let too_long = gdpr::set_retention_months(&t.db, &t.ctx, 121)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&too_long, Error::Validation(v) if v[0].field == "months"),
+            "{too_long:?}"
+        );
+
+        // Today nobody is old enough under the default 24 months.
+        let preview = gdpr::retention_preview(&t.db, &t.ctx).await.unwrap();
+        assert_eq!(preview.months, DEFAULT_RETENTION_MONTHS);
+        assert_eq!(preview.people, 0);
+
+        // 25 months later, Ottavio (a lead only) is erased; Fausta (a deal)
+        // stays; the leads still count.
+        let later = Utc::now() + Duration::days(31 * 25);
+        let range = KpiRange::default();
+        let before = kpi::report(&t.db, &t.ctx, range).await.unwrap();
+        let run = gdpr::apply_retention_at(&t.db, &t.ctx, None, later)
+            .await
+            .unwrap();
+        assert_eq!(run.erased, 1, "{run:?}");
+        let ottavio = companies::person_card(&t.db, &t.ctx, only_lead.id)
+            .await
+            .unwrap()
+            .person;
+        assert!(ottavio.erased_at.is_some());
+        assert!(ottavio.phone.is_none() && ottavio.email.is_none());
+        let fausta = companies::person_card(&t.db, &t.ctx, with_deal.id)
+            .await
+            .unwrap()
+            .person;
+        assert_eq!(fausta.last_name, "Cliente");
+        assert_eq!(kpi::report(&t.db, &t.ctx, range).await.unwrap(), before);
+
+        // A second run touches nobody new.
+        let again = gdpr::apply_retention_at(&t.db, &t.ctx, None, later)
+            .await
+            .unwrap();
+        assert_eq!(again.erased, 0);
+
+        // The run is in the trail; turned off, the rule erases nothing.
+        let trail = banco::services::audit::list(&t.db, &t.ctx, 50)
+            .await
+            .unwrap();
+        assert_eq!(
+            trail
+                .iter()
+                .filter(|e| e.action == "gdpr_retention")
+                .count(),
+            1
+        );
+        let off = gdpr::set_retention_months(&t.db, &t.ctx, 0).await.unwrap();
+        assert_eq!((off.months, off.people), (0, 0));
+        capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in("Nuovo", "Arrivo", "347 666 7777", ""),
+        )
+        .await
+        .unwrap();
+        let none = gdpr::apply_retention_at(&t.db, &t.ctx, None, later)
+            .await
+            .unwrap();
+        assert_eq!(none.erased, 0);
+
+        // The daily job runs once a day, for admins only.
+        gdpr::set_retention_months(&t.db, &t.ctx, 24).await.unwrap();
+        assert!(gdpr::retention_if_due(&t.db, &manager, None)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(gdpr::retention_if_due(&t.db, &t.ctx, None)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(gdpr::retention_if_due(&t.db, &t.ctx, None)
+            .await
+            .unwrap()
+            .is_none());
+    }
+);

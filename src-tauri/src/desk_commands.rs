@@ -42,6 +42,24 @@ async fn enter(state: &AppState, checked: SignedIn) -> Result<AppInfo> {
 /// Makes `ctx` the signed-in, unlocked user of this desk.
 async fn signed_in(state: &AppState, db: Db, ctx: Ctx) -> Result<AppInfo> {
     let shown = info(state, &db, &ctx).await?;
+    if ctx.user.role == banco::model::Role::Admin {
+        // The daily retention job (GDPR, issue 15): the first admin of the
+        // day runs it, in the background.
+        let (job_db, job_ctx, outbox) =
+            (db.clone(), ctx.clone(), state.outbox().await.ok().flatten());
+        tauri::async_runtime::spawn(async move {
+            match banco::services::gdpr::retention_if_due(&job_db, &job_ctx, outbox.as_ref()).await
+            {
+                Ok(Some(run)) => tracing::info!(
+                    erased = run.erased,
+                    months = run.months,
+                    "retention job ran"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::error!("retention job failed: {e}"),
+            }
+        });
+    }
     state.set_desk(Some((db, ctx))).await;
     tracing::info!(user = %shown.user.id, "signed in");
     Ok(shown)

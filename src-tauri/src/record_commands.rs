@@ -409,6 +409,40 @@ pub async fn erase_person_data(
     banco::services::gdpr::erase(&db, &ctx, id, outbox.as_ref()).await
 }
 
+/// What the retention rule would erase now (the core checks: admins).
+#[tauri::command]
+pub async fn retention_preview(
+    state: State<'_, AppState>,
+    req: wire::RetentionPreview,
+) -> Result<Response<wire::RetentionPreview>> {
+    let wire::RetentionPreview {} = req;
+    let (db, ctx) = state.acting().await?;
+    banco::services::gdpr::retention_preview(&db, &ctx).await
+}
+
+/// Sets the retention rule in months (the core checks: admins).
+#[tauri::command]
+pub async fn save_retention_months(
+    state: State<'_, AppState>,
+    req: wire::SaveRetentionMonths,
+) -> Result<Response<wire::SaveRetentionMonths>> {
+    let wire::SaveRetentionMonths { months } = req;
+    let (db, ctx) = state.acting().await?;
+    banco::services::gdpr::set_retention_months(&db, &ctx, months).await
+}
+
+/// Applies the retention rule now (the core checks: admins).
+#[tauri::command]
+pub async fn apply_retention(
+    state: State<'_, AppState>,
+    req: wire::ApplyRetention,
+) -> Result<Response<wire::ApplyRetention>> {
+    let wire::ApplyRetention {} = req;
+    let (db, ctx) = state.acting().await?;
+    let outbox = state.outbox().await?;
+    banco::services::gdpr::apply_retention(&db, &ctx, outbox.as_ref()).await
+}
+
 /// Asks for a .vcf file and imports its contacts; `None` if cancelled.
 #[tauri::command]
 pub async fn import_vcard(

@@ -170,3 +170,56 @@ pub fn redact_identity(text: &str, needles: &[String]) -> String {
     }
     out
 }
+
+/// The months after which untouched, never-converted leads' people are
+/// erased unless the tenant says otherwise: 24.
+pub const DEFAULT_RETENTION_MONTHS: u32 = 24;
+
+/// The longest retention a tenant may set: 120 months.
+pub const MAX_RETENTION_MONTHS: u32 = 120;
+
+/// A person the retention rule would erase: only leads, none converted,
+/// no deal or contract, nothing done with them since the cut-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
+pub struct RetentionCandidate {
+    /// The person.
+    pub person_id: uuid::Uuid,
+    /// Their name, as shown before the erasure.
+    pub name: String,
+    /// Their leads.
+    pub leads: i64,
+    /// The last time they, a lead of theirs or a call with them changed
+    /// (UTC).
+    pub last_touched: DateTime<Utc>,
+}
+
+/// What the retention rule would touch now (a preview) or touched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionPreview {
+    /// The tenant's rule, in months (0: off).
+    pub months: u32,
+    /// People untouched since before this time (UTC) are candidates.
+    pub cutoff: DateTime<Utc>,
+    /// How many people it would erase.
+    pub people: u64,
+    /// The first of them, oldest first (at most 50).
+    pub sample: Vec<RetentionCandidate>,
+    /// When the daily job last ran (UTC).
+    pub last_run: Option<DateTime<Utc>>,
+}
+
+/// What a run of the retention rule did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionRun {
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// The rule applied, in months.
+    pub months: u32,
+    /// People erased.
+    pub erased: u64,
+    /// Backup files cleaned.
+    pub backups_cleaned: Vec<String>,
+    /// Backup files that could not be cleaned, with why.
+    pub backups_failed: Vec<(String, String)>,
+}

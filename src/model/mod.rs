@@ -79,8 +79,9 @@ pub use deal_update::DealUpdate;
 pub use export::ExportFormat;
 pub use field_error::{check_name, FieldError, MAX_NAME_CHARS};
 pub use gdpr::{
-    identity_needles, redact_identity, Erasure, ErasureCounts, PersonDataExport, ERASED_FIRST_NAME,
-    PERSON_DATA_FORMAT,
+    identity_needles, redact_identity, Erasure, ErasureCounts, PersonDataExport,
+    RetentionCandidate, RetentionPreview, RetentionRun, DEFAULT_RETENTION_MONTHS,
+    ERASED_FIRST_NAME, MAX_RETENTION_MONTHS, PERSON_DATA_FORMAT,
 };
 pub use import::{
     check_deal_mapping, CompanyImportField, CompanyImportPreview, CompanyImportRequest, DateOrder,

@@ -37,7 +37,8 @@ impl Role {
             | "edit_update_server"
             | "merge_records_elsewhere"
             | "read_audit"
-            | "gdpr_erasure" => "admin",
+            | "gdpr_erasure"
+            | "gdpr_retention" => "admin",
             "edit_deal" | "change_lead_status" | "edit_note" => "owner",
             _ => "store_manager",
         }

@@ -1,7 +1,9 @@
 //! The person's requests under the GDPR (issue 15): the access export
 //! (art. 15), made by a store manager or an admin, and the erasure
-//! (art. 17), made by an admin; each written to the audit trail (who,
-//! when, whose data: the person's id and counts, never their data).
+//! (art. 17), made by an admin, and the retention rule that erases
+//! people whose leads were never converted after months untouched; each
+//! written to the audit trail (who, when, whose data: the person's id and
+//! counts, never their data).
 
 use std::path::Path;
 
@@ -14,8 +16,8 @@ use super::{
 };
 use crate::model::{
     identity_needles, redact_identity, AuditEvent, ContractFilter, EntityType, Erasure,
-    ErasureCounts, Person, PersonDataExport, TaskQuery, TicketQuery, ERASED_FIRST_NAME,
-    PERSON_DATA_FORMAT,
+    ErasureCounts, Person, PersonDataExport, RetentionPreview, RetentionRun, TaskQuery,
+    TicketQuery, ERASED_FIRST_NAME, MAX_RETENTION_MONTHS, PERSON_DATA_FORMAT,
 };
 use crate::store::outbox::Outbox;
 use crate::store::{Conn, Db, SQLITE_FILE};
@@ -101,23 +103,26 @@ pub async fn access_export(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonDataExp
             .items,
         person: card.person,
     };
-    let event = AuditEvent {
-        id: Uuid::now_v7(),
-        at: Utc::now(),
-        user_id: Some(ctx.user.id),
-        user_name: None,
-        action: "gdpr_access".into(),
-        subject: format!("person:{id}"),
-        detail: serde_json::json!({
-            "leads": export.leads.len(),
-            "deals": export.deals.len(),
-            "contracts": export.contracts.len(),
-            "interactions": export.interactions.len(),
-            "timeline": export.timeline.len(),
-        })
-        .to_string(),
-    };
-    with_conn!(db, |c| c.insert_audit_event(ctx.tenant_id(), &event).await)?;
+    let detail = serde_json::json!({
+        "leads": export.leads.len(),
+        "deals": export.deals.len(),
+        "contracts": export.contracts.len(),
+        "interactions": export.interactions.len(),
+        "timeline": export.timeline.len(),
+    })
+    .to_string();
+    let (tenant, user, at) = (ctx.tenant_id(), ctx.user.id, Utc::now());
+    let subject = format!("person:{id}");
+    with_conn!(db, |c| audit(
+        c,
+        tenant,
+        user,
+        at,
+        "gdpr_access",
+        subject,
+        detail
+    )
+    .await)?;
     Ok(export)
 }
 
@@ -159,40 +164,93 @@ pub async fn erase(db: &Db, ctx: &Ctx, id: Uuid, outbox: Option<&Outbox>) -> Res
     let user = ctx.user.id;
     let (counts, unused, before) = with_tx!(db, |c| {
         let erased = erase_rows(c, tenant, id, Some(user), at).await?;
-        let event = AuditEvent {
-            id: Uuid::now_v7(),
+        c.compact_search_index().await?;
+        let detail = serde_json::to_string(&erased.0).unwrap_or_default();
+        audit(
+            c,
+            tenant,
+            user,
             at,
-            user_id: Some(user),
-            user_name: None,
-            action: "gdpr_erasure".into(),
-            subject: format!("person:{id}"),
-            detail: serde_json::to_string(&erased.0).unwrap_or_default(),
-        };
-        c.insert_audit_event(tenant, &event).await?;
+            "gdpr_erasure",
+            format!("person:{id}"),
+            detail,
+        )
+        .await?;
         Ok::<_, crate::Error>(erased)
     })?;
-    if let Some(dir) = notes::documents_dir(db) {
-        for sha in &unused {
-            remove_file(&dir.join(sha))?;
-        }
-    }
-    db.flush_log().await?;
-    let (emails, numbers) = contact_keys(&before);
-    let outbox_rows = match outbox {
-        Some(o) => o.forget_person(id, &emails, &numbers).await?,
-        None => 0,
-    };
-    let (backups_cleaned, backups_failed) = match db.sqlite_dir() {
-        Some(dir) => clean_copies(dir, tenant, id).await,
-        None => (Vec::new(), Vec::new()),
-    };
+    let done = clean_up(db, tenant, &[before], &unused, outbox).await?;
     Ok(Erasure {
         person_id: id,
         erased_at: at,
         counts,
+        outbox_rows: done.outbox_rows,
+        backups_cleaned: done.cleaned,
+        backups_failed: done.failed,
+    })
+}
+
+/// Writes one entry of the audit trail, signed by `user`.
+async fn audit(
+    c: &mut Conn<'_>,
+    tenant: Uuid,
+    user: Uuid,
+    at: chrono::DateTime<Utc>,
+    action: &str,
+    subject: String,
+    detail: String,
+) -> Result<()> {
+    let event = AuditEvent {
+        id: Uuid::now_v7(),
+        at,
+        user_id: Some(user),
+        user_name: None,
+        action: action.into(),
+        subject,
+        detail,
+    };
+    c.insert_audit_event(tenant, &event).await
+}
+
+/// What the clean-up after an erasure did outside the database's rows.
+struct Cleanup {
+    outbox_rows: u64,
+    cleaned: Vec<String>,
+    failed: Vec<(String, String)>,
+}
+
+/// After erasing `people` (as they were) in the database: deletes the
+/// document files no row uses (`unused` digests), empties SQLite's
+/// write-ahead log, makes this desk's outbox forget them and cleans the
+/// shop's backups.
+async fn clean_up(
+    db: &Db,
+    tenant: Uuid,
+    people: &[Person],
+    unused: &[String],
+    outbox: Option<&Outbox>,
+) -> Result<Cleanup> {
+    if let Some(dir) = notes::documents_dir(db) {
+        for sha in unused {
+            remove_file(&dir.join(sha))?;
+        }
+    }
+    db.flush_log().await?;
+    let mut outbox_rows = 0;
+    if let Some(o) = outbox {
+        for p in people {
+            let (emails, numbers) = contact_keys(p);
+            outbox_rows += o.forget_person(p.id, &emails, &numbers).await?;
+        }
+    }
+    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
+    let (cleaned, failed) = match db.sqlite_dir() {
+        Some(dir) if !ids.is_empty() => clean_copies(dir, tenant, &ids).await,
+        _ => (Vec::new(), Vec::new()),
+    };
+    Ok(Cleanup {
         outbox_rows,
-        backups_cleaned,
-        backups_failed,
+        cleaned,
+        failed,
     })
 }
 
@@ -310,16 +368,19 @@ async fn erase_rows(
     c.insert_record_event(tenant, EntityType::Person, id, "erased", None, by, at)
         .await?;
     let unused = c.unused_digests(tenant, &digests).await?;
-    c.compact_search_index().await?;
     Ok((counts, unused, before))
 }
 
-/// Cleans the person out of every copy of the shop's database in `dir`
+/// Cleans the people of `ids` out of every copy of the shop's database in `dir`
 /// (backups in `backups/`, files kept by a restore): each is opened,
 /// brought to this version's schema, erased as above, vacuumed and
-/// closed. A copy without the person is left as it is. Returns the files
+/// closed. A copy without any of them is left as it is. Returns the files
 /// cleaned and those that could not be, with why.
-async fn clean_copies(dir: &Path, tenant: Uuid, id: Uuid) -> (Vec<String>, Vec<(String, String)>) {
+async fn clean_copies(
+    dir: &Path,
+    tenant: Uuid,
+    ids: &[Uuid],
+) -> (Vec<String>, Vec<(String, String)>) {
     let mut files = Vec::new();
     for folder in [dir.join(BACKUP_DIR), dir.to_path_buf()] {
         let Ok(read) = std::fs::read_dir(&folder) else {
@@ -342,7 +403,7 @@ async fn clean_copies(dir: &Path, tenant: Uuid, id: Uuid) -> (Vec<String>, Vec<(
             .unwrap_or(&path)
             .display()
             .to_string();
-        match clean_copy(&path, tenant, id).await {
+        match clean_copy(&path, tenant, ids).await {
             Ok(true) => cleaned.push(name),
             Ok(false) => {}
             Err(e) => failed.push((name, e.to_string())),
@@ -351,18 +412,27 @@ async fn clean_copies(dir: &Path, tenant: Uuid, id: Uuid) -> (Vec<String>, Vec<(
     (cleaned, failed)
 }
 
-/// Erases the person in one copy of the database; `false` when the copy
-/// does not hold them.
-async fn clean_copy(path: &Path, tenant: Uuid, id: Uuid) -> Result<bool> {
+/// Erases the people of `ids` in one copy of the database; `false` when
+/// the copy holds none of them.
+async fn clean_copy(path: &Path, tenant: Uuid, ids: &[Uuid]) -> Result<bool> {
     let url = format!("sqlite:{}", path.display());
     let copy = Db::connect(&url).await?;
     let result = async {
         copy.ready().await?;
         let at = Utc::now();
-        let done = with_tx!(copy, |c| match erase_rows(c, tenant, id, None, at).await {
-            Ok(_) => Ok(true),
-            Err(crate::Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e),
+        let done = with_tx!(copy, |c| {
+            let mut any = false;
+            for id in ids {
+                match erase_rows(c, tenant, *id, None, at).await {
+                    Ok(_) => any = true,
+                    Err(crate::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if any {
+                c.compact_search_index().await?;
+            }
+            Ok(any)
         })?;
         if done {
             copy.vacuum().await?;
@@ -373,4 +443,168 @@ async fn clean_copy(path: &Path, tenant: Uuid, id: Uuid) -> Result<bool> {
     .await;
     copy.close().await;
     result
+}
+
+/// The retention rule's cut-off at `at`: `months` earlier.
+fn cutoff(at: chrono::DateTime<Utc>, months: u32) -> chrono::DateTime<Utc> {
+    at.checked_sub_months(chrono::Months::new(months))
+        .unwrap_or(at)
+}
+
+/// What the retention rule would erase now: people whose leads were never
+/// converted and who were not touched for the tenant's months (see
+/// [`RetentionPreview`]). Admins.
+///
+/// Errors: [`crate::Error::Forbidden`] (`gdpr_retention`).
+pub async fn retention_preview(db: &Db, ctx: &Ctx) -> Result<RetentionPreview> {
+    ctx.require_admin("gdpr_retention")?;
+    preview_at(db, ctx.tenant_id(), Utc::now()).await
+}
+
+async fn preview_at(db: &Db, tenant: Uuid, at: chrono::DateTime<Utc>) -> Result<RetentionPreview> {
+    with_conn!(db, |c| {
+        let (months, last_run) = c.retention_rule(tenant).await?;
+        let cut = cutoff(at, months);
+        let (people, sample) = if months == 0 {
+            (0, Vec::new())
+        } else {
+            (
+                c.retention_count(tenant, cut).await?,
+                c.retention_candidates(tenant, cut, 50).await?,
+            )
+        };
+        Ok::<_, crate::Error>(RetentionPreview {
+            months,
+            cutoff: cut,
+            people,
+            sample,
+            last_run,
+        })
+    })
+}
+
+/// Sets the tenant's retention rule (months; 0 turns it off) and returns
+/// the preview under it. Admins.
+///
+/// Errors: [`crate::Error::Forbidden`] (`gdpr_retention`);
+/// [`crate::Error::Validation`] (`months`, `too_large` with `max`) above
+/// [`MAX_RETENTION_MONTHS`].
+pub async fn set_retention_months(db: &Db, ctx: &Ctx, months: u32) -> Result<RetentionPreview> {
+    ctx.require_admin("gdpr_retention")?;
+    if months > MAX_RETENTION_MONTHS {
+        return Err(crate::Error::Validation(vec![
+            crate::model::FieldError::new("months", "too_large")
+                .with("max", MAX_RETENTION_MONTHS.to_string()),
+        ]));
+    }
+    let tenant = ctx.tenant_id();
+    with_conn!(db, |c| c.set_retention_months(tenant, months).await)?;
+    retention_preview(db, ctx).await
+}
+
+/// Applies the retention rule now: every person it matches is erased as
+/// by [`erase`] (their leads stay, anonymised, in the KPIs), in batches
+/// of 200, the run written to the audit trail (`gdpr_retention`, subject
+/// `retention`, how many and the rule) when it erased anyone. Admins.
+///
+/// Errors: [`crate::Error::Forbidden`] (`gdpr_retention`).
+pub async fn apply_retention(db: &Db, ctx: &Ctx, outbox: Option<&Outbox>) -> Result<RetentionRun> {
+    apply_retention_at(db, ctx, outbox, Utc::now()).await
+}
+
+/// [`apply_retention`] as if it were `at` (UTC): the cut-off is the rule's
+/// months before `at` (tests and the daily job use a fixed clock).
+///
+/// Errors: as [`apply_retention`].
+pub async fn apply_retention_at(
+    db: &Db,
+    ctx: &Ctx,
+    outbox: Option<&Outbox>,
+    at: chrono::DateTime<Utc>,
+) -> Result<RetentionRun> {
+    ctx.require_admin("gdpr_retention")?;
+    let (tenant, user) = (ctx.tenant_id(), ctx.user.id);
+    let (months, _) = with_conn!(db, |c| c.retention_rule(tenant).await)?;
+    let mut run = RetentionRun {
+        at,
+        months,
+        erased: 0,
+        backups_cleaned: Vec::new(),
+        backups_failed: Vec::new(),
+    };
+    if months == 0 {
+        return Ok(run);
+    }
+    let cut = cutoff(at, months);
+    let (mut people, mut unused) = (Vec::new(), Vec::new());
+    loop {
+        let batch = with_tx!(db, |c| {
+            let ids = c.retention_candidates(tenant, cut, 200).await?;
+            let mut done = Vec::new();
+            for candidate in &ids {
+                let (_, digests, before) =
+                    erase_rows(c, tenant, candidate.person_id, Some(user), Utc::now()).await?;
+                unused.extend(digests);
+                done.push(before);
+            }
+            if !done.is_empty() {
+                c.compact_search_index().await?;
+            }
+            Ok::<_, crate::Error>(done)
+        })?;
+        if batch.is_empty() {
+            break;
+        }
+        people.extend(batch);
+    }
+    run.erased = people.len() as u64;
+    if people.is_empty() {
+        return Ok(run);
+    }
+    let detail = serde_json::json!({ "people": run.erased, "months": months }).to_string();
+    with_conn!(db, |c| {
+        audit(
+            c,
+            tenant,
+            user,
+            at,
+            "gdpr_retention",
+            "retention".into(),
+            detail,
+        )
+        .await
+    })?;
+    let done = clean_up(db, tenant, &people, &unused, outbox).await?;
+    run.backups_cleaned = done.cleaned;
+    run.backups_failed = done.failed;
+    Ok(run)
+}
+
+/// The daily retention job: run by the first admin who signs in on a day
+/// (any desk of the tenant; the tenant row records the run so that the
+/// others skip it), or by `banco gdpr retention --apply`. `None` when the
+/// acting user is not an admin, the rule is off or it ran in the last 20
+/// hours.
+///
+/// Errors: as [`apply_retention`].
+pub async fn retention_if_due(
+    db: &Db,
+    ctx: &Ctx,
+    outbox: Option<&Outbox>,
+) -> Result<Option<RetentionRun>> {
+    if ctx.user.role != crate::model::Role::Admin {
+        return Ok(None);
+    }
+    let (tenant, at) = (ctx.tenant_id(), Utc::now());
+    let (months, _) = with_conn!(db, |c| c.retention_rule(tenant).await)?;
+    if months == 0 {
+        return Ok(None);
+    }
+    let claimed = with_conn!(db, |c| c
+        .claim_retention_run(tenant, at, at - chrono::Duration::hours(20))
+        .await)?;
+    if !claimed {
+        return Ok(None);
+    }
+    apply_retention_at(db, ctx, outbox, at).await.map(Some)
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::sql::{query, query_as, query_scalar, Conn};
 use super::Backend;
-use crate::model::{ErasureCounts, Person};
+use crate::model::{ErasureCounts, Person, RetentionCandidate};
 use crate::Result;
 
 /// `(table, id column, text column)` of the titles the erasure rewrites
@@ -311,6 +311,108 @@ impl Conn<'_> {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// The retention rule's test on `people p` (`$1` tenant, `$2` cut-off,
+/// `$3` false): not erased, not a customer, not a company's contact, at
+/// least one lead and none converted, no deal or contract, and nothing
+/// written about them since the cut-off (the person, a lead, a call or
+/// message, a consent).
+const RETENTION_WHERE: &str = "p.tenant_id = $1 AND p.erased_at IS NULL AND p.is_customer = $3 \
+     AND p.updated_at < $2 \
+     AND EXISTS (SELECT 1 FROM leads l WHERE l.tenant_id = p.tenant_id AND l.person_id = p.id) \
+     AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.tenant_id = p.tenant_id AND l.person_id = p.id \
+         AND (l.status = 'converted' OR l.updated_at >= $2)) \
+     AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.tenant_id = p.tenant_id AND d.person_id = p.id) \
+     AND NOT EXISTS (SELECT 1 FROM contracts k WHERE k.tenant_id = p.tenant_id AND k.person_id = p.id) \
+     AND NOT EXISTS (SELECT 1 FROM company_contacts cc WHERE cc.tenant_id = p.tenant_id AND cc.person_id = p.id) \
+     AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.tenant_id = p.tenant_id AND i.person_id = p.id \
+         AND i.started_at >= $2) \
+     AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.tenant_id = p.tenant_id AND c.person_id = p.id \
+         AND c.recorded_at >= $2)";
+
+impl Conn<'_> {
+    /// How many people the retention rule matches at `cutoff`.
+    pub async fn retention_count(&mut self, tenant: Uuid, cutoff: DateTime<Utc>) -> Result<u64> {
+        let n: i64 = query_scalar(format!(
+            "SELECT COUNT(*) FROM people p WHERE {RETENTION_WHERE}"
+        ))
+        .bind(tenant)
+        .bind(cutoff)
+        .bind(false)
+        .fetch_one(&mut *self)
+        .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// The first `limit` people the retention rule matches at `cutoff`,
+    /// least recently changed first.
+    pub async fn retention_candidates(
+        &mut self,
+        tenant: Uuid,
+        cutoff: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RetentionCandidate>> {
+        query_as::<RetentionCandidate>(format!(
+            "SELECT p.id AS person_id, p.first_name || ' ' || p.last_name AS name, \
+             (SELECT COUNT(*) FROM leads l WHERE l.tenant_id = p.tenant_id AND l.person_id = p.id) AS leads, \
+             p.updated_at AS last_touched \
+             FROM people p WHERE {RETENTION_WHERE} ORDER BY p.updated_at, p.id LIMIT $4"
+        ))
+        .bind(tenant)
+        .bind(cutoff)
+        .bind(false)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *self)
+        .await
+    }
+
+    /// The tenant's retention rule in months (0: off) and when the daily
+    /// job last ran.
+    pub async fn retention_rule(&mut self, tenant: Uuid) -> Result<(u32, Option<DateTime<Utc>>)> {
+        let row = query_as::<(i32, Option<DateTime<Utc>>)>(
+            "SELECT lead_retention_months, retention_run_at FROM tenants WHERE id = $1",
+        )
+        .bind(tenant)
+        .fetch_optional(&mut *self)
+        .await?;
+        Ok(
+            row.map_or((crate::model::DEFAULT_RETENTION_MONTHS, None), |(m, at)| {
+                (u32::try_from(m).unwrap_or(0), at)
+            }),
+        )
+    }
+
+    /// Sets the tenant's retention rule in months (0: off).
+    pub async fn set_retention_months(&mut self, tenant: Uuid, months: u32) -> Result<()> {
+        query("UPDATE tenants SET lead_retention_months = $2 WHERE id = $1")
+            .bind(tenant)
+            .bind(i32::try_from(months).unwrap_or(i32::MAX))
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks the retention job run at `at`, if it last ran before
+    /// `due_before` (or never): `false` when another desk ran it since,
+    /// so that one desk a day runs it.
+    pub async fn claim_retention_run(
+        &mut self,
+        tenant: Uuid,
+        at: DateTime<Utc>,
+        due_before: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = query(
+            "UPDATE tenants SET retention_run_at = $2 WHERE id = $1 \
+             AND (retention_run_at IS NULL OR retention_run_at < $3)",
+        )
+        .bind(tenant)
+        .bind(at)
+        .bind(due_before)
+        .execute(&mut *self)
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 }
 

@@ -94,4 +94,19 @@ pub fn vcard_then_corrected(url: &str) {
     assert!(!found.contains(&person), "{found}");
     let trail = ok(banco(url, &["audit", "--format", "json"]));
     assert!(trail.contains("gdpr_erasure"), "{trail}");
+
+    // The retention rule: shown, changed, applied only with --yes.
+    let preview: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["gdpr", "retention", "--months", "36"]))).unwrap();
+    assert_eq!(preview["months"], 36, "{preview}");
+    assert_eq!(preview["people"], 0, "{preview}");
+    refused(&banco(url, &["gdpr", "retention", "--apply"]), "yes");
+    let run: serde_json::Value = serde_json::from_str(&ok(banco_as(
+        url,
+        &[("BANCO_DATA_DIR", data_dir)],
+        "",
+        &["gdpr", "retention", "--apply", "--yes"],
+    )))
+    .unwrap();
+    assert_eq!(run["erased"], 0, "{run}");
 }

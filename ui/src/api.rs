@@ -522,6 +522,17 @@ pub async fn export_person_data(id: Uuid) -> Result<Option<String>, ErrorPayload
 pub async fn erase_person_data(id: Uuid) -> Result<banco::model::Erasure, ErrorPayload> {
     invoke(wire::ErasePersonData { id }).await
 }
+pub async fn retention_preview() -> Result<banco::model::RetentionPreview, ErrorPayload> {
+    invoke(wire::RetentionPreview {}).await
+}
+pub async fn save_retention_months(
+    months: u32,
+) -> Result<banco::model::RetentionPreview, ErrorPayload> {
+    invoke(wire::SaveRetentionMonths { months }).await
+}
+pub async fn apply_retention() -> Result<banco::model::RetentionRun, ErrorPayload> {
+    invoke(wire::ApplyRetention {}).await
+}
 pub async fn import_vcard(
     duplicates: DuplicatePolicy,
 ) -> Result<Option<ImportReport>, ErrorPayload> {

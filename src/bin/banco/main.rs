@@ -68,7 +68,7 @@ const HELP: &str = "\
 Counter and customers:
   lead           Capture, list and qualify leads
   person         A person's card; correct their name, phones and e-mails
-  gdpr           A person's access export and erasure (GDPR art. 15, 17), audited
+  gdpr           A person's access export and erasure, the retention rule (GDPR)
   company        Companies and their contacts
   note           Write a note on a record
   search         Search people, companies, leads, deals and notes
@@ -264,7 +264,8 @@ enum Command {
         #[command(subcommand)]
         command: people_cli::PersonCommand,
     },
-    /// A person's GDPR requests: the access export and the erasure.
+    /// A person's GDPR requests (access export, erasure) and the
+    /// retention rule.
     Gdpr {
         #[command(subcommand)]
         command: people_cli::GdprCommand,

@@ -123,6 +123,20 @@ pub enum GdprCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// The retention rule: people whose leads were never converted and
+    /// who were not touched for N months are erased (admins). Without
+    /// `--apply`, shows what it would erase.
+    Retention {
+        /// Sets the rule first (months; 0 turns it off).
+        #[arg(long)]
+        months: Option<u32>,
+        /// Erases them now (with `--yes`).
+        #[arg(long)]
+        apply: bool,
+        /// Confirms `--apply`.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// Runs `banco gdpr …`; `data_dir` holds this computer's outbox.
@@ -146,6 +160,29 @@ pub async fn gdpr(db: &Db, ctx: &Ctx, data_dir: &Path, command: GdprCommand) -> 
                 eprintln!("backup non ripulito: {file}: {why}");
             }
             if erased.backups_failed.is_empty() {
+                Ok(())
+            } else {
+                Err(banco::Error::field("backup", "not_cleaned"))
+            }
+        }
+        GdprCommand::Retention { months, apply, yes } => {
+            if let Some(m) = months {
+                gdpr::set_retention_months(db, ctx, m).await?;
+            }
+            if !apply {
+                let preview = gdpr::retention_preview(db, ctx).await?;
+                println!("{}", crate::json(&preview)?);
+                return Ok(());
+            }
+            if !yes {
+                return Err(banco::Error::field("yes", "confirmation_required"));
+            }
+            let outbox = Outbox::open(data_dir).await?;
+            let run = gdpr::apply_retention(db, ctx, Some(&outbox)).await;
+            outbox.close().await;
+            let run = run?;
+            println!("{}", crate::json(&run)?);
+            if run.backups_failed.is_empty() {
                 Ok(())
             } else {
                 Err(banco::Error::field("backup", "not_cleaned"))

@@ -40,6 +40,9 @@ fn subject_of(action: &str, subject: &str) -> String {
         };
         return tr_with(key, [("id", person.to_string())]);
     }
+    if subject == "retention" {
+        return tr("audit.gdpr_retention");
+    }
     match subject.strip_prefix("kpi:") {
         Some(table) => tr_with("audit.kpi", [("table", tr(&format!("kpi.{table}")))]),
         None => tr(&format!("audit.subject.{subject}")),

@@ -27,6 +27,7 @@ pub mod notes;
 pub mod outbox;
 pub mod pipeline_settings;
 pub mod records;
+pub mod retention;
 pub mod sales_settings;
 pub mod search;
 pub mod settings;
