@@ -55,6 +55,7 @@ command! {
 mod contracts;
 mod desk;
 mod exports;
+mod gdpr;
 mod meetings;
 mod updates;
 mod work;
@@ -101,6 +102,7 @@ command! {
 pub use contracts::*;
 pub use desk::*;
 pub use exports::*;
+pub use gdpr::*;
 pub use meetings::*;
 pub use updates::*;
 pub use work::*;
@@ -727,44 +729,6 @@ command! {
         entity_type: m::EntityType,
         id: Uuid,
     } -> Option<String>
-}
-
-command! {
-    /// A person's access export (GDPR art. 15) as JSON, saved where the
-    /// user picks; the path, or `None` if cancelled. Errors: `Forbidden`
-    /// (`gdpr_requests`) for staff; `NotFound`.
-    ExportPersonData = "export_person_data" {
-        id: Uuid,
-    } -> Option<String>
-}
-
-command! {
-    /// Erases a person's data (GDPR art. 17, admins): the record stays,
-    /// anonymised, for the KPIs; see `banco::services::gdpr::erase`.
-    /// Errors: `Forbidden` (`gdpr_erasure`); `NotFound`.
-    ErasePersonData = "erase_person_data" {
-        id: Uuid,
-    } -> m::Erasure
-}
-
-command! {
-    /// What the retention rule would erase now (admins). Errors:
-    /// `Forbidden` (`gdpr_retention`).
-    RetentionPreview = "retention_preview" {} -> m::RetentionPreview
-}
-
-command! {
-    /// Sets the retention rule in months (0: off; admins); the preview
-    /// under it. Errors: `Forbidden`; `Validation` (`months`, `too_large`).
-    SaveRetentionMonths = "save_retention_months" {
-        months: u32,
-    } -> m::RetentionPreview
-}
-
-command! {
-    /// Applies the retention rule now (admins); what it erased. Errors:
-    /// `Forbidden` (`gdpr_retention`).
-    ApplyRetention = "apply_retention" {} -> m::RetentionRun
 }
 
 command! {

@@ -610,6 +610,9 @@ store_test!(
                         // would say "granted"; the merge must restrict it.
                         recorded_at: chrono::Utc::now() - chrono::Duration::days(30),
                         recorded_by: None,
+                        channel: None,
+                        source: ConsentSource::Store,
+                        store_id: None,
                     },
                 )
                 .await

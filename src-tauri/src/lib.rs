@@ -21,6 +21,7 @@ pub mod deal_commands;
 pub mod desk_commands;
 pub mod desktop;
 pub mod fatal;
+pub mod gdpr_commands;
 pub mod logs;
 pub mod menu;
 pub mod outbox_commands;
@@ -732,11 +733,16 @@ pub fn run() {
                 record_commands::merge_records,
                 record_commands::dismiss_duplicate,
                 record_commands::export_vcard,
-                record_commands::export_person_data,
-                record_commands::erase_person_data,
-                record_commands::retention_preview,
-                record_commands::save_retention_months,
-                record_commands::apply_retention,
+                gdpr_commands::export_person_data,
+                gdpr_commands::erase_person_data,
+                gdpr_commands::retention_preview,
+                gdpr_commands::save_retention_months,
+                gdpr_commands::apply_retention,
+                gdpr_commands::record_consents,
+                gdpr_commands::object_to_marketing,
+                gdpr_commands::save_consent_receipt,
+                gdpr_commands::consent_texts,
+                gdpr_commands::save_consent_texts,
                 record_commands::import_vcard,
                 record_commands::company_import_preview,
                 record_commands::company_import_run,

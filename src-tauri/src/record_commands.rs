@@ -380,69 +380,6 @@ pub async fn export_vcard(
     save_text(&app, "vCard", "vcf", "contatti.vcf", text).await
 }
 
-/// A person's access export (GDPR art. 15) saved as JSON where the user
-/// picks (the core checks the role and writes the audit trail first).
-#[tauri::command]
-pub async fn export_person_data(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    req: wire::ExportPersonData,
-) -> Result<Response<wire::ExportPersonData>> {
-    let wire::ExportPersonData { id } = req;
-    let (db, ctx) = state.acting().await?;
-    let export = banco::services::gdpr::access_export(&db, &ctx, id).await?;
-    let text =
-        serde_json::to_string_pretty(&export).map_err(|e| Error::Integrity(e.to_string()))?;
-    save_text(&app, "JSON", "json", "dati-personali.json", text).await
-}
-
-/// Erases a person's data (GDPR art. 17): the core checks the role (admins)
-/// and writes the audit trail; this desk's outbox forgets them too.
-#[tauri::command]
-pub async fn erase_person_data(
-    state: State<'_, AppState>,
-    req: wire::ErasePersonData,
-) -> Result<Response<wire::ErasePersonData>> {
-    let wire::ErasePersonData { id } = req;
-    let (db, ctx) = state.acting().await?;
-    let outbox = state.outbox().await?;
-    banco::services::gdpr::erase(&db, &ctx, id, outbox.as_ref()).await
-}
-
-/// What the retention rule would erase now (the core checks: admins).
-#[tauri::command]
-pub async fn retention_preview(
-    state: State<'_, AppState>,
-    req: wire::RetentionPreview,
-) -> Result<Response<wire::RetentionPreview>> {
-    let wire::RetentionPreview {} = req;
-    let (db, ctx) = state.acting().await?;
-    banco::services::gdpr::retention_preview(&db, &ctx).await
-}
-
-/// Sets the retention rule in months (the core checks: admins).
-#[tauri::command]
-pub async fn save_retention_months(
-    state: State<'_, AppState>,
-    req: wire::SaveRetentionMonths,
-) -> Result<Response<wire::SaveRetentionMonths>> {
-    let wire::SaveRetentionMonths { months } = req;
-    let (db, ctx) = state.acting().await?;
-    banco::services::gdpr::set_retention_months(&db, &ctx, months).await
-}
-
-/// Applies the retention rule now (the core checks: admins).
-#[tauri::command]
-pub async fn apply_retention(
-    state: State<'_, AppState>,
-    req: wire::ApplyRetention,
-) -> Result<Response<wire::ApplyRetention>> {
-    let wire::ApplyRetention {} = req;
-    let (db, ctx) = state.acting().await?;
-    let outbox = state.outbox().await?;
-    banco::services::gdpr::apply_retention(&db, &ctx, outbox.as_ref()).await
-}
-
 /// Asks for a .vcf file and imports its contacts; `None` if cancelled.
 #[tauri::command]
 pub async fn import_vcard(
@@ -552,7 +489,7 @@ pub(crate) async fn save_export(
     .await
 }
 
-async fn save_text(
+pub(crate) async fn save_text(
     app: &tauri::AppHandle,
     filter: &str,
     extension: &str,

@@ -116,6 +116,10 @@ pub struct TenantPolicy {
     pub daily_cap: Option<u32>,
     /// Numbers (E.164) that must never be called or texted.
     pub do_not_call: Vec<String>,
+    /// Numbers (E.164) that must not be called or texted for marketing
+    /// (an objection under GDPR art. 21).
+    #[serde(default)]
+    pub do_not_call_marketing: Vec<String>,
 }
 
 /// A campaign's cadence for its own contacts.
@@ -317,7 +321,9 @@ pub fn check_contact(req: &ContactRequest) -> Result<Option<Refusal>, FieldError
     );
     if phone_channel {
         if let Some(phone) = &req.phone {
-            if req.tenant.do_not_call.iter().any(|n| n == phone) {
+            let marketing = req.purpose == ContactPurpose::Marketing
+                && req.tenant.do_not_call_marketing.iter().any(|n| n == phone);
+            if marketing || req.tenant.do_not_call.iter().any(|n| n == phone) {
                 return Ok(Some(Refusal::new(RuleLevel::Tenant, "do_not_call")));
             }
         }
@@ -425,6 +431,7 @@ mod tests {
                 }),
                 daily_cap: Some(3),
                 do_not_call: vec![],
+                do_not_call_marketing: vec![],
             },
             campaign: None,
             stage: None,
@@ -542,6 +549,9 @@ mod tests {
         r.person.blocked_channels = vec![ContactChannel::Call];
         assert_eq!(refusal(&r).unwrap().1, "channel_blocked");
         r.person.blocked_channels.clear();
+        // A marketing-only entry (an objection) lets a service call through.
+        r.tenant.do_not_call_marketing = vec!["+393331234567".into()];
+        assert_eq!(refusal(&r).unwrap().1, "quiet_hours");
         r.tenant.do_not_call = vec!["+393331234567".into()];
         assert_eq!(refusal(&r).unwrap().1, "do_not_call");
         // An e-mail is not stopped by the do-not-call list.

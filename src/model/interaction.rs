@@ -331,6 +331,11 @@ pub struct DoNotCallEntry {
     pub reason: Option<String>,
     /// When it was added (UTC).
     pub added_at: DateTime<Utc>,
+    /// Only marketing contacts are refused (an objection under GDPR
+    /// art. 21): the person can still be called about their own request
+    /// or contract.
+    #[serde(default)]
+    pub marketing_only: bool,
 }
 
 /// The tenant's contact policy as edited in Settings.

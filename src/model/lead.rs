@@ -110,21 +110,6 @@ string_enum! {
     }
 }
 
-string_enum! {
-    /// The GDPR consents asked at capture (art. 6–7 GDPR; the purposes are
-    /// the ones Italian telco/energy retail forms ask separately).
-    ConsentKind {
-        /// Being contacted about the request itself (service contact).
-        ServiceContact = "service_contact",
-        /// Marketing communications.
-        Marketing = "marketing",
-        /// Profiling of habits and preferences.
-        Profiling = "profiling",
-        /// Passing data to third parties (partners).
-        ThirdParties = "third_parties",
-    }
-}
-
 /// A lead as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "store", derive(sqlx::FromRow))]
@@ -167,28 +152,6 @@ pub struct Lead {
     pub updated_at: DateTime<Utc>,
     /// User who captured it.
     pub created_by: Option<Uuid>,
-}
-
-/// One recorded consent decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
-pub struct Consent {
-    /// UUID v7.
-    pub id: Uuid,
-    /// Whose consent.
-    pub person_id: Uuid,
-    /// Lead during whose capture it was given, if any.
-    pub lead_id: Option<Uuid>,
-    /// Purpose.
-    pub kind: ConsentKind,
-    /// Given (`true`) or refused (`false`).
-    pub granted: bool,
-    /// Version of the consent text shown to the person.
-    pub text_version: String,
-    /// When (UTC).
-    pub recorded_at: DateTime<Utc>,
-    /// Staff member who recorded it.
-    pub recorded_by: Option<Uuid>,
 }
 
 string_enum! {

@@ -13,6 +13,7 @@ mod backup;
 mod capture;
 mod company;
 mod connection;
+mod consent;
 mod contact;
 mod contact_rules;
 mod contract;
@@ -49,6 +50,10 @@ pub use company::{
     CompanyStatus, ValidCompany,
 };
 pub use connection::{DeskConnection, ServerSettings, TlsMode};
+pub use consent::{
+    consent_state, default_consent_text, Consent, ConsentDecision, ConsentKind, ConsentSource,
+    ConsentText, ReceiptLabels, CONSENT_CHANNELS,
+};
 pub use contact::{
     check_url, normalize_email, parse_region, phone_for_sheet, phone_link_number, Email, Phone,
     DEFAULT_REGION,
@@ -104,8 +109,8 @@ pub use kpi::{
     KpiRange, KpiReport, KpiTable, PipelineKpi, StageDays,
 };
 pub use lead::{
-    Consent, ConsentKind, Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery,
-    LeadSort, LeadStatus, Page, SourceChannel, StatusChange,
+    Interest, Lead, LeadEvent, LeadEventKind, LeadListItem, LeadQuery, LeadSort, LeadStatus, Page,
+    SourceChannel, StatusChange,
 };
 pub use meeting_server::{
     check_meeting_domain, meeting_base, meeting_host, meeting_url, opens_in_browser, room_claim,

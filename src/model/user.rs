@@ -38,7 +38,8 @@ impl Role {
             | "merge_records_elsewhere"
             | "read_audit"
             | "gdpr_erasure"
-            | "gdpr_retention" => "admin",
+            | "gdpr_retention"
+            | "edit_consent_texts" => "admin",
             "edit_deal" | "change_lead_status" | "edit_note" => "owner",
             _ => "store_manager",
         }

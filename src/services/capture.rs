@@ -316,6 +316,9 @@ async fn capture_in(
             text_version: ctx.tenant.consent_text_version.clone(),
             recorded_at: at,
             recorded_by: Some(ctx.user.id),
+            channel: None,
+            source: crate::model::ConsentSource::Store,
+            store_id: lead.store_id,
         };
         c.insert_consent(tenant, &consent).await?;
     }

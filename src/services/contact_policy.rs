@@ -72,6 +72,7 @@ pub async fn add_do_not_call(
             .filter(|r| !r.is_empty())
             .map(String::from),
         added_at: now(),
+        marketing_only: false,
     };
     with_tx!(db, |c| {
         c.add_do_not_call(ctx.tenant_id(), &entry, ctx.user.id)
@@ -413,13 +414,12 @@ pub async fn check_in(
     let person = match target.person_id {
         Some(pid) => {
             let consents = c.consents_of(tenant, pid).await?;
-            let latest = |kind: ConsentKind| {
-                consents
-                    .iter()
-                    .filter(|x| x.kind == kind)
-                    .max_by_key(|x| (x.recorded_at, x.id))
-                    .map(|x| x.granted)
-            };
+            // Per channel: a decision about this channel or about every
+            // channel, the newest first (a meeting follows "every channel").
+            let on = crate::model::CONSENT_CHANNELS
+                .contains(&channel)
+                .then_some(channel);
+            let latest = |kind: ConsentKind| crate::model::consent_state(&consents, kind, on);
             let prefs = c.contact_preferences(tenant, pid).await?;
             PersonPreferences {
                 consent_service: latest(ConsentKind::ServiceContact),
@@ -434,10 +434,12 @@ pub async fn check_in(
             ..Default::default()
         },
     };
-    let mut do_not_call = Vec::new();
+    let (mut do_not_call, mut do_not_call_marketing) = (Vec::new(), Vec::new());
     if let Some(p) = phone {
-        if c.is_do_not_call(tenant, p).await? {
-            do_not_call.push(p.to_string());
+        match c.is_do_not_call(tenant, p).await? {
+            Some(false) => do_not_call.push(p.to_string()),
+            Some(true) => do_not_call_marketing.push(p.to_string()),
+            None => {}
         }
     }
     let campaign = match target.campaign_id {
@@ -482,6 +484,7 @@ pub async fn check_in(
             quiet_hours: policy.quiet_hours,
             daily_cap: policy.daily_cap,
             do_not_call,
+            do_not_call_marketing,
         },
         campaign,
         stage,

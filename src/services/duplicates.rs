@@ -443,6 +443,9 @@ pub async fn merge(
                                 text_version: ctx.tenant.consent_text_version.clone(),
                                 recorded_at: at,
                                 recorded_by: Some(ctx.user.id),
+                                channel: None,
+                                source: crate::model::ConsentSource::Store,
+                                store_id: ctx.user.store_id,
                             },
                         )
                         .await?;

@@ -120,23 +120,26 @@ impl Conn<'_> {
 
     /// The do-not-call list, by number.
     pub async fn do_not_call_list(&mut self, tenant: Uuid) -> Result<Vec<DoNotCallEntry>> {
-        let rows: Vec<(String, Option<String>, DateTime<Utc>)> = query_as(
-            "SELECT phone_e164, reason, added_at FROM do_not_call WHERE tenant_id = $1 ORDER BY phone_e164",
+        let rows: Vec<(String, Option<String>, DateTime<Utc>, bool)> = query_as(
+            "SELECT phone_e164, reason, added_at, marketing_only FROM do_not_call WHERE tenant_id = $1 \
+             ORDER BY phone_e164",
         )
         .bind(tenant)
         .fetch_all(&mut *self)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(phone, reason, added_at)| DoNotCallEntry {
+            .map(|(phone, reason, added_at, marketing_only)| DoNotCallEntry {
                 phone,
                 reason,
                 added_at,
+                marketing_only,
             })
             .collect())
     }
 
-    /// Adds a number (or updates its reason).
+    /// Adds a number for every contact (or updates its reason; a
+    /// marketing-only entry becomes a full one).
     pub async fn add_do_not_call(
         &mut self,
         tenant: Uuid,
@@ -144,14 +147,40 @@ impl Conn<'_> {
         by: Uuid,
     ) -> Result<()> {
         query(
-            "INSERT INTO do_not_call (tenant_id, phone_e164, reason, added_by, added_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (tenant_id, phone_e164) DO UPDATE SET reason = excluded.reason",
+            "INSERT INTO do_not_call (tenant_id, phone_e164, reason, added_by, added_at, marketing_only) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (tenant_id, phone_e164) DO UPDATE SET reason = excluded.reason, marketing_only = $6",
         )
         .bind(tenant)
         .bind(&e.phone)
         .bind(&e.reason)
         .bind(by)
         .bind(e.added_at)
+        .bind(false)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    /// Adds a number for marketing contacts only (an objection); a number
+    /// already on the list stays as it is. Anyone at the counter may
+    /// (the chain server's `banco_objection` policy).
+    pub async fn add_marketing_do_not_call(
+        &mut self,
+        tenant: Uuid,
+        e: &DoNotCallEntry,
+        by: Uuid,
+    ) -> Result<()> {
+        query(
+            "INSERT INTO do_not_call (tenant_id, phone_e164, reason, added_by, added_at, marketing_only) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, phone_e164) DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(&e.phone)
+        .bind(&e.reason)
+        .bind(by)
+        .bind(e.added_at)
+        .bind(true)
         .execute(&mut *self)
         .await?;
         Ok(())
@@ -167,16 +196,15 @@ impl Conn<'_> {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Whether a number is on the list.
-    pub async fn is_do_not_call(&mut self, tenant: Uuid, phone: &str) -> Result<bool> {
-        let n: i64 = query_scalar(
-            "SELECT COUNT(*) FROM do_not_call WHERE tenant_id = $1 AND phone_e164 = $2",
+    /// Whether a number is on the list: `Some(marketing_only)` when it is.
+    pub async fn is_do_not_call(&mut self, tenant: Uuid, phone: &str) -> Result<Option<bool>> {
+        query_scalar(
+            "SELECT marketing_only FROM do_not_call WHERE tenant_id = $1 AND phone_e164 = $2",
         )
         .bind(tenant)
         .bind(phone)
-        .fetch_one(&mut *self)
-        .await?;
-        Ok(n > 0)
+        .fetch_optional(&mut *self)
+        .await
     }
 
     /// Every stage playbook: stage id and playbook.

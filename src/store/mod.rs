@@ -45,6 +45,7 @@ pub mod campaigns;
 pub mod chain;
 pub mod changes;
 pub mod companies;
+pub mod consents;
 pub mod contact_policy;
 pub mod contracts;
 pub mod custom_fields;

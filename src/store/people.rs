@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::search::{person_doc, SearchDoc};
 use super::sql::{query, query_as, query_scalar, Conn, Query, QueryBuilder};
-use crate::model::{search_key, Consent, EntityType, Person};
+use crate::model::{search_key, EntityType, Person};
 use crate::Result;
 
 /// The text the list search runs on: accent-folded lower-case name, e-mail
@@ -397,38 +397,6 @@ impl Conn<'_> {
         .bind(tenant)
         .bind(name_key)
         .bind(i64::from(limit))
-        .fetch_all(&mut *self)
-        .await
-    }
-
-    /// Records a consent decision.
-    pub async fn insert_consent(&mut self, tenant: Uuid, c: &Consent) -> Result<()> {
-        query(
-            "INSERT INTO consents (tenant_id, id, person_id, lead_id, kind, granted, text_version, recorded_at, recorded_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(tenant)
-        .bind(c.id)
-        .bind(c.person_id)
-        .bind(c.lead_id)
-        .bind(c.kind.as_str())
-        .bind(c.granted)
-        .bind(&c.text_version)
-        .bind(c.recorded_at)
-        .bind(c.recorded_by)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-
-    /// A person's consent decisions, newest first.
-    pub async fn consents_of(&mut self, tenant: Uuid, person: Uuid) -> Result<Vec<Consent>> {
-        query_as::<Consent>(
-            "SELECT id, person_id, lead_id, kind, granted, text_version, recorded_at, recorded_by FROM consents \
-             WHERE tenant_id = $1 AND person_id = $2 ORDER BY recorded_at DESC, id DESC",
-        )
-        .bind(tenant)
-        .bind(person)
         .fetch_all(&mut *self)
         .await
     }

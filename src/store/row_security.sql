@@ -290,6 +290,7 @@ DECLARE
         "pipelines": "config", "pipeline_stages": "config", "lost_reasons": "config",
         "campaigns": "config", "campaign_pipelines": "config", "conversion_rules": "config",
         "custom_fields": "config", "contact_policies": "config", "do_not_call": "config",
+        "consent_texts": "admin",
         "stage_playbooks": "config", "campaign_cadences": "config",
         "workflow_templates": "config", "kits": "config", "stage_tasks": "config",
         "leads": "store", "deals": "store",
@@ -382,6 +383,10 @@ BEGIN
                            tbl, tenant_ok, entity_check, tenant_ok, entity_check);
         END CASE;
     END LOOP;
+    -- An objection to marketing (GDPR art. 21) is taken by whoever is at
+    -- the counter: anyone may add a marketing-only do-not-call entry.
+    EXECUTE format('CREATE POLICY banco_objection ON public.do_not_call FOR INSERT TO banco_login WITH CHECK (%s AND marketing_only)',
+                   tenant_ok);
 
     -- The search box. Its matches (`@@`, trigram `<%`) are not LEAKPROOF,
     -- so under a table's policies Postgres may not use their indexes and

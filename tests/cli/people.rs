@@ -74,6 +74,48 @@ pub fn vcard_then_corrected(url: &str) {
         "{trail}"
     );
 
+    // Consents per channel, a bad one named; the objection; the receipt.
+    refused(
+        &banco(
+            url,
+            &["person", "consent", &person, "--give", "marketing:fax"],
+        ),
+        "channel",
+    );
+    let history: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &[
+            "person",
+            "consent",
+            &person,
+            "--give",
+            "marketing:sms",
+            "--withdraw",
+            "marketing:call",
+            "--source",
+            "phone",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(history[0]["source"], "phone", "{history}");
+    let objected: serde_json::Value =
+        serde_json::from_str(&ok(banco(url, &["person", "object", &person]))).unwrap();
+    assert_eq!(objected[0]["source"], "objection", "{objected}");
+    let receipt = dir.path().join("ricevuta.pdf");
+    ok(banco(
+        url,
+        &[
+            "person",
+            "receipt",
+            &person,
+            "--out",
+            receipt.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+    ));
+    assert!(std::fs::read(&receipt).unwrap().starts_with(b"%PDF-"));
+
     // His erasure (GDPR art. 17): only with --yes; then nothing finds him.
     refused(&banco(url, &["gdpr", "erase", &person]), "yes");
     let data = tempfile::tempdir().unwrap();

@@ -66,6 +66,7 @@ async fn call<R: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<R,
 mod contracts;
 mod desk;
 mod exports;
+mod gdpr;
 mod import;
 mod outbox;
 mod panics;
@@ -74,6 +75,7 @@ mod work;
 pub use contracts::*;
 pub use desk::*;
 pub use exports::*;
+pub use gdpr::*;
 pub use import::*;
 pub use outbox::*;
 pub use panics::fail_waiting_calls;
@@ -515,23 +517,6 @@ pub async fn export_vcard(
     id: Uuid,
 ) -> Result<Option<String>, ErrorPayload> {
     invoke(wire::ExportVcard { entity_type, id }).await
-}
-pub async fn export_person_data(id: Uuid) -> Result<Option<String>, ErrorPayload> {
-    invoke(wire::ExportPersonData { id }).await
-}
-pub async fn erase_person_data(id: Uuid) -> Result<banco::model::Erasure, ErrorPayload> {
-    invoke(wire::ErasePersonData { id }).await
-}
-pub async fn retention_preview() -> Result<banco::model::RetentionPreview, ErrorPayload> {
-    invoke(wire::RetentionPreview {}).await
-}
-pub async fn save_retention_months(
-    months: u32,
-) -> Result<banco::model::RetentionPreview, ErrorPayload> {
-    invoke(wire::SaveRetentionMonths { months }).await
-}
-pub async fn apply_retention() -> Result<banco::model::RetentionRun, ErrorPayload> {
-    invoke(wire::ApplyRetention {}).await
 }
 pub async fn import_vcard(
     duplicates: DuplicatePolicy,

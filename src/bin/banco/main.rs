@@ -67,7 +67,7 @@ const HELP: &str = "\
 
 Counter and customers:
   lead           Capture, list and qualify leads
-  person         A person's card; correct their name, phones and e-mails
+  person         A person's card, corrections, consents, objection, receipt
   gdpr           A person's access export and erasure, the retention rule (GDPR)
   company        Companies and their contacts
   note           Write a note on a record

@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use banco::model::{IdentityEdit, PersonDetails};
-use banco::services::{companies, gdpr, Ctx};
+use banco::model::{ConsentDecision, ConsentSource, IdentityEdit, PersonDetails};
+use banco::services::{companies, consents, gdpr, Ctx};
 use banco::store::outbox::Outbox;
 use banco::store::Db;
 use banco::Result;
@@ -37,6 +37,41 @@ pub enum PersonCommand {
         tax_code: Option<String>,
         #[arg(long)]
         city: Option<String>,
+    },
+    /// Give or withdraw consents: `--give marketing:sms`, `--withdraw
+    /// profiling` (a purpose alone means every channel). Prints the
+    /// person's decisions, newest first.
+    Consent {
+        /// Person id.
+        id: Uuid,
+        /// `purpose[:channel]` given (service_contact, marketing,
+        /// profiling, third_parties; call, sms, email, whatsapp).
+        #[arg(long)]
+        give: Vec<String>,
+        /// `purpose[:channel]` refused or withdrawn.
+        #[arg(long)]
+        withdraw: Vec<String>,
+        /// Where it was asked: store, phone, web_form or import.
+        #[arg(long, default_value = "store")]
+        source: String,
+    },
+    /// The person objects to marketing (GDPR art. 21): marketing,
+    /// profiling and third parties refused on every channel, their numbers
+    /// on the do-not-call list for marketing.
+    Object {
+        /// Person id.
+        id: Uuid,
+    },
+    /// The person's consent receipt as a PDF.
+    Receipt {
+        /// Person id.
+        id: Uuid,
+        /// Write it to this file.
+        #[arg(long)]
+        out: PathBuf,
+        /// it or en.
+        #[arg(long, default_value = "it")]
+        lang: String,
     },
 }
 
@@ -97,7 +132,45 @@ pub async fn person(db: &Db, ctx: &Ctx, command: PersonCommand) -> Result<()> {
             let card = companies::update_person_details(db, ctx, id, &details).await?;
             print_one(OutFormat::Json, &card)
         }
+        PersonCommand::Consent {
+            id,
+            give,
+            withdraw,
+            source,
+        } => {
+            let source = ConsentSource::parse(&source, "source").map_err(one)?;
+            let mut decisions = Vec::new();
+            let mut errors = Vec::new();
+            for (list, granted) in [(give, true), (withdraw, false)] {
+                for text in list {
+                    match ConsentDecision::parse(&text, granted) {
+                        Ok(d) => decisions.push(d),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                return Err(banco::Error::Validation(errors));
+            }
+            let history = consents::record(db, ctx, id, &decisions, source).await?;
+            print_one(OutFormat::Json, &history)
+        }
+        PersonCommand::Object { id } => {
+            let history = consents::object_to_marketing(db, ctx, id).await?;
+            print_one(OutFormat::Json, &history)
+        }
+        PersonCommand::Receipt { id, out, lang } => {
+            let pdf = consents::receipt_pdf(db, ctx, id, &lang).await?;
+            std::fs::write(&out, pdf).map_err(|source| banco::Error::Io {
+                path: out.display().to_string(),
+                source,
+            })
+        }
     }
+}
+
+fn one(e: banco::model::FieldError) -> banco::Error {
+    banco::Error::Validation(vec![e])
 }
 
 /// `banco gdpr …`.

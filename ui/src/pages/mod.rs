@@ -8,6 +8,7 @@ pub mod calls;
 pub mod companies;
 pub mod company_import;
 pub mod connect;
+pub mod consent_texts;
 pub mod contact_settings;
 pub mod contract;
 pub mod counter;

@@ -324,7 +324,7 @@ pub fn settings() -> Html {
             { if shared.info.user.role.is_manager() { html! { <super::work_settings::WorkSettings /> } } else { html! {} } }
             <super::custom_fields::CustomFieldsSettings />
             { if shared.info.backend == "sqlite" && shared.info.user.role.is_manager() { html! { <super::backups::Backups /> } } else { html! {} } }
-            { if shared.info.user.role == Role::Admin { html! { <><super::retention::Retention /><super::audit::AuditTrail /></> } } else { html! {} } }
+            { if shared.info.user.role == Role::Admin { html! { <><super::consent_texts::ConsentTexts /><super::retention::Retention /><super::audit::AuditTrail /></> } } else { html! {} } }
             <div class="card">
                 <h2>{ tr("settings.data") }</h2>
                 <p>{ tr_with("settings.where", [("backend", shared.info.backend.clone()), ("location", shared.info.location.clone())]) }</p>

@@ -7,6 +7,7 @@ pub use after_sale::AfterSalePanel;
 mod card;
 mod company_card;
 mod company_form;
+mod consents;
 mod contacts;
 mod documents;
 mod person_card;

@@ -393,8 +393,9 @@ pub fn person_card_view(props: &IdProps) -> Html {
                                 { cc.is_primary.then(|| html!{ <span class="pill converted">{ tr("companies.primary") }</span> }) }</li>
                             } }) }</ul>
                         } } }
-                        <h3>{ tr("leads.consents") }</h3>
-                        <ul>{ for c.consents.iter().map(|k| html!{ <li>{ format!("{} · {} · {}", tr(&format!("consent.{}", k.kind.as_str())), if k.granted { tr("custom.yes") } else { tr("custom.no") }, local_time(&k.recorded_at)) }</li> }) }</ul>
+                        { if erased { html! {} } else { html! {
+                            <super::consents::ConsentsPanel person_id={p.id} consents={c.consents.clone()} on_change={reload.clone()} />
+                        } } }
                     </div>
                 </div> },
                 Tab::Sales => html! { <>

@@ -1,0 +1,145 @@
+//! Tauri commands of a person's data over its life (issue 15): consents
+//! per purpose and channel, the objection to marketing, the consent texts
+//! and the printed receipt, the GDPR access export and erasure, and the
+//! retention rule. One thin `async fn` per use case; the core checks the
+//! acting user's role.
+
+use banco::services::consents;
+use banco::wire::{self, Response};
+use banco::{Error, Result};
+use tauri::State;
+
+use crate::record_commands::{save_bytes, save_text};
+use crate::AppState;
+
+/// A person's access export (GDPR art. 15) saved as JSON where the user
+/// picks (the core checks the role and writes the audit trail first).
+#[tauri::command]
+pub async fn export_person_data(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    req: wire::ExportPersonData,
+) -> Result<Response<wire::ExportPersonData>> {
+    let wire::ExportPersonData { id } = req;
+    let (db, ctx) = state.acting().await?;
+    let export = banco::services::gdpr::access_export(&db, &ctx, id).await?;
+    let text =
+        serde_json::to_string_pretty(&export).map_err(|e| Error::Integrity(e.to_string()))?;
+    save_text(&app, "JSON", "json", "dati-personali.json", text).await
+}
+
+/// Erases a person's data (GDPR art. 17): the core checks the role (admins)
+/// and writes the audit trail; this desk's outbox forgets them too.
+#[tauri::command]
+pub async fn erase_person_data(
+    state: State<'_, AppState>,
+    req: wire::ErasePersonData,
+) -> Result<Response<wire::ErasePersonData>> {
+    let wire::ErasePersonData { id } = req;
+    let (db, ctx) = state.acting().await?;
+    let outbox = state.outbox().await?;
+    banco::services::gdpr::erase(&db, &ctx, id, outbox.as_ref()).await
+}
+
+/// What the retention rule would erase now (the core checks: admins).
+#[tauri::command]
+pub async fn retention_preview(
+    state: State<'_, AppState>,
+    req: wire::RetentionPreview,
+) -> Result<Response<wire::RetentionPreview>> {
+    let wire::RetentionPreview {} = req;
+    let (db, ctx) = state.acting().await?;
+    banco::services::gdpr::retention_preview(&db, &ctx).await
+}
+
+/// Sets the retention rule in months (the core checks: admins).
+#[tauri::command]
+pub async fn save_retention_months(
+    state: State<'_, AppState>,
+    req: wire::SaveRetentionMonths,
+) -> Result<Response<wire::SaveRetentionMonths>> {
+    let wire::SaveRetentionMonths { months } = req;
+    let (db, ctx) = state.acting().await?;
+    banco::services::gdpr::set_retention_months(&db, &ctx, months).await
+}
+
+/// Applies the retention rule now (the core checks: admins).
+#[tauri::command]
+pub async fn apply_retention(
+    state: State<'_, AppState>,
+    req: wire::ApplyRetention,
+) -> Result<Response<wire::ApplyRetention>> {
+    let wire::ApplyRetention {} = req;
+    let (db, ctx) = state.acting().await?;
+    let outbox = state.outbox().await?;
+    banco::services::gdpr::apply_retention(&db, &ctx, outbox.as_ref()).await
+}
+
+/// Records consent decisions about a person.
+#[tauri::command]
+pub async fn record_consents(
+    state: State<'_, AppState>,
+    req: wire::RecordConsents,
+) -> Result<Response<wire::RecordConsents>> {
+    let wire::RecordConsents {
+        person_id,
+        decisions,
+        source,
+    } = req;
+    let (db, ctx) = state.acting().await?;
+    consents::record(&db, &ctx, person_id, &decisions, source).await
+}
+
+/// The person's objection to marketing (GDPR art. 21).
+#[tauri::command]
+pub async fn object_to_marketing(
+    state: State<'_, AppState>,
+    req: wire::ObjectToMarketing,
+) -> Result<Response<wire::ObjectToMarketing>> {
+    let wire::ObjectToMarketing { person_id } = req;
+    let (db, ctx) = state.acting().await?;
+    consents::object_to_marketing(&db, &ctx, person_id).await
+}
+
+/// Saves the consent receipt (PDF) where the user picks.
+#[tauri::command]
+pub async fn save_consent_receipt(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    req: wire::SaveConsentReceipt,
+) -> Result<Response<wire::SaveConsentReceipt>> {
+    let wire::SaveConsentReceipt {
+        person_id,
+        language,
+    } = req;
+    let (db, ctx) = state.acting().await?;
+    let pdf = consents::receipt_pdf(&db, &ctx, person_id, &language).await?;
+    let name = if language == "en" {
+        "consent-receipt.pdf"
+    } else {
+        "ricevuta-consensi.pdf"
+    };
+    save_bytes(&app, Some(("PDF", &["pdf"])), name, pdf).await
+}
+
+/// Every kept version of the consent texts.
+#[tauri::command]
+pub async fn consent_texts(
+    state: State<'_, AppState>,
+    req: wire::ConsentTexts,
+) -> Result<Response<wire::ConsentTexts>> {
+    let wire::ConsentTexts {} = req;
+    let (db, ctx) = state.acting().await?;
+    consents::texts(&db, &ctx).await
+}
+
+/// Writes a new version of the consent texts (the core checks: admins).
+#[tauri::command]
+pub async fn save_consent_texts(
+    state: State<'_, AppState>,
+    req: wire::SaveConsentTexts,
+) -> Result<Response<wire::SaveConsentTexts>> {
+    let wire::SaveConsentTexts { it, en } = req;
+    let (db, ctx) = state.acting().await?;
+    consents::save_texts(&db, &ctx, &it, &en).await
+}

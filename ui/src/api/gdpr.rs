@@ -1,0 +1,62 @@
+//! A person's data over its life: consents, objection, receipt, texts,
+//! the GDPR access export and erasure, the retention rule.
+
+use banco::model::{
+    Consent, ConsentDecision, ConsentSource, ConsentText, Erasure, RetentionPreview, RetentionRun,
+};
+use banco::wire;
+use banco::ErrorPayload;
+use uuid::Uuid;
+
+use super::invoke;
+
+pub async fn export_person_data(id: Uuid) -> Result<Option<String>, ErrorPayload> {
+    invoke(wire::ExportPersonData { id }).await
+}
+pub async fn erase_person_data(id: Uuid) -> Result<Erasure, ErrorPayload> {
+    invoke(wire::ErasePersonData { id }).await
+}
+pub async fn retention_preview() -> Result<RetentionPreview, ErrorPayload> {
+    invoke(wire::RetentionPreview {}).await
+}
+pub async fn save_retention_months(months: u32) -> Result<RetentionPreview, ErrorPayload> {
+    invoke(wire::SaveRetentionMonths { months }).await
+}
+pub async fn apply_retention() -> Result<RetentionRun, ErrorPayload> {
+    invoke(wire::ApplyRetention {}).await
+}
+pub async fn record_consents(
+    person_id: Uuid,
+    decisions: Vec<ConsentDecision>,
+    source: ConsentSource,
+) -> Result<Vec<Consent>, ErrorPayload> {
+    invoke(wire::RecordConsents {
+        person_id,
+        decisions,
+        source,
+    })
+    .await
+}
+pub async fn object_to_marketing(person_id: Uuid) -> Result<Vec<Consent>, ErrorPayload> {
+    invoke(wire::ObjectToMarketing { person_id }).await
+}
+pub async fn save_consent_receipt(
+    person_id: Uuid,
+    language: &str,
+) -> Result<Option<String>, ErrorPayload> {
+    invoke(wire::SaveConsentReceipt {
+        person_id,
+        language: language.to_string(),
+    })
+    .await
+}
+pub async fn consent_texts() -> Result<Vec<ConsentText>, ErrorPayload> {
+    invoke(wire::ConsentTexts {}).await
+}
+pub async fn save_consent_texts(it: &str, en: &str) -> Result<String, ErrorPayload> {
+    invoke(wire::SaveConsentTexts {
+        it: it.to_string(),
+        en: en.to_string(),
+    })
+    .await
+}
