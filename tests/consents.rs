@@ -320,3 +320,76 @@ store_test!(
         assert!(matches!(&err, Error::Validation(v) if v[0].field == "language"));
     }
 );
+
+store_test!(
+    a_shared_email_under_another_name_asks_same_or_new_person,
+    |t: TestDb| async move {
+        let mut mario = walk_in(
+            "Mario",
+            "Rossi",
+            "347 100 2000",
+            "famiglia.rossi@esempio.it",
+        );
+        mario.consents.marketing = false;
+        let mario = capture::capture_lead(&t.db, &t.ctx, mario)
+            .await
+            .unwrap()
+            .person;
+        let before = banco::services::companies::person_card(&t.db, &t.ctx, mario.id)
+            .await
+            .unwrap();
+
+        // Lucia, his wife, at the counter with the family's e-mail and her
+        // own consents: nothing is written, the clerk is asked.
+        let mut lucia = walk_in("Lucia", "Rossi", "", "Famiglia.Rossi@esempio.it");
+        lucia.consents.marketing = true;
+        let err = capture::capture_lead(&t.db, &t.ctx, lucia.clone())
+            .await
+            .unwrap_err();
+        let Error::Validation(v) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(v[0].field, "person");
+        assert_eq!(v[0].code, "same_contact_other_name");
+        assert_eq!(v[0].params["person_id"], mario.id.to_string());
+        assert_eq!(v[0].params["name"], "Mario Rossi");
+        let after = banco::services::companies::person_card(&t.db, &t.ctx, mario.id)
+            .await
+            .unwrap();
+        assert_eq!(after.consents, before.consents);
+        assert_eq!(after.leads.len(), 1);
+
+        // "New person": Lucia is her own record, with her consents.
+        let mut new = lucia.clone();
+        new.new_person = true;
+        let out = capture::capture_lead(&t.db, &t.ctx, new).await.unwrap();
+        assert_ne!(out.person.id, mario.id);
+        assert_eq!(out.person.first_name, "Lucia");
+        let mario_now = banco::services::companies::person_card(&t.db, &t.ctx, mario.id)
+            .await
+            .unwrap();
+        assert_eq!(mario_now.consents, before.consents);
+
+        // "Same person": the clerk picked Mario (a nickname typed).
+        let mut same = walk_in("Marietto", "Rossi", "", "famiglia.rossi@esempio.it");
+        same.person_id = Some(mario.id);
+        let out = capture::capture_lead(&t.db, &t.ctx, same).await.unwrap();
+        assert_eq!(out.person.id, mario.id);
+        assert_eq!(out.person.first_name, "Mario");
+
+        // Only the surname typed, or the same name with other accents and
+        // case: no question.
+        let out =
+            capture::capture_lead(&t.db, &t.ctx, walk_in("", "ROSSI", "347 100 2000", "")).await;
+        assert!(
+            matches!(&out, Ok(o) if o.person.id == mario.id)
+                || matches!(&out, Err(Error::Validation(v)) if v[0].field != "person"),
+            "{out:?}"
+        );
+        let out =
+            capture::capture_lead(&t.db, &t.ctx, walk_in("MÀRIO", "rossi", "347 100 2000", ""))
+                .await
+                .unwrap();
+        assert_eq!(out.person.id, mario.id);
+    }
+);

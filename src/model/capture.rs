@@ -62,8 +62,13 @@ pub struct CaptureLead {
     pub note: String,
     /// Consent answers.
     pub consents: ConsentChoices,
-    /// Attach to this existing person instead of matching by phone/e-mail.
+    /// Attach to this existing person instead of matching by phone/e-mail
+    /// (the clerk chose "same person").
     pub person_id: Option<Uuid>,
+    /// A new person even when the phone or e-mail is someone else's (the
+    /// clerk chose "new person": a family's shared e-mail, a number passed
+    /// on).
+    pub new_person: bool,
     /// Campaign the lead came from.
     pub campaign_id: Option<Uuid>,
     /// UTM codes of the link it came through.
@@ -84,6 +89,7 @@ impl Default for CaptureLead {
             note: String::new(),
             consents: ConsentChoices::default(),
             person_id: None,
+            new_person: false,
             campaign_id: None,
             utm: Utm::default(),
         }

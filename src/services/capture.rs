@@ -242,13 +242,27 @@ async fn capture_in(
                     id: id.to_string(),
                 })?,
         ),
+        None if input.new_person => None,
         None => {
             let phones: Vec<String> = valid.phone.iter().map(|p| p.e164().to_string()).collect();
             let email = valid.email.as_ref().map(Email::as_str);
-            c.find_people_by_contact(tenant, &phones, email)
+            let found = c
+                .find_people_by_contact(tenant, &phones, email)
                 .await?
                 .into_iter()
-                .next()
+                .next();
+            // Met by a phone or e-mail only, under another name: the clerk
+            // says whether it is the same person before anything of theirs
+            // (consents, contacts) is written.
+            if let Some(p) = found.as_ref().filter(|p| another_name(p, valid)) {
+                return Err(Error::Validation(vec![FieldError::new(
+                    "person",
+                    "same_contact_other_name",
+                )
+                .with("person_id", p.id.to_string())
+                .with("name", p.full_name())]));
+            }
+            found
         }
     };
     let existing_person = existing.is_some();
@@ -380,6 +394,19 @@ pub(crate) async fn store_or_users(
 /// Fills what a known person lacks from a new capture: names left empty, a
 /// missing e-mail, a missing phone (or a second phone if the new one
 /// differs). Never overwrites what is there. Returns whether anything changed.
+/// Whether the typed name is another one than the person's: both known and
+/// different once folded (case, accents, spaces), and not one name typed
+/// alone that the person's full name contains ("Rossi" for "Mario Rossi").
+fn another_name(person: &Person, valid: &ValidCapture) -> bool {
+    let typed = crate::model::search_key(&format!("{} {}", valid.first_name, valid.last_name));
+    let theirs = crate::model::search_key(&person.full_name());
+    if typed.trim().is_empty() || theirs.trim().is_empty() || typed == theirs {
+        return false;
+    }
+    let words: Vec<&str> = theirs.split_whitespace().collect();
+    !typed.split_whitespace().all(|w| words.contains(&w))
+}
+
 fn complete_person(person: &mut Person, valid: &ValidCapture) -> bool {
     let mut changed = false;
     let mut fill = |slot: &mut String, value: &str| {

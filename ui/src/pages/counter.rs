@@ -32,6 +32,9 @@ enum Action {
     Campaign(Option<(Uuid, SourceChannel)>),
     Consent(&'static str, bool),
     Person(Option<Uuid>),
+    /// The clerk's answer when the phone or e-mail is someone else's under
+    /// another name: `Some(id)` the same person, `None` a new one.
+    SamePerson(Option<Uuid>),
     Reset(Option<Uuid>),
     Errors(Vec<FieldError>),
 }
@@ -59,6 +62,7 @@ impl Reducible for Form {
                 }
                 if field == "phone" || field == "email" {
                     f.person_id = None;
+                    f.new_person = false;
                 }
             }
             Action::Interest(i) => f.interest = i,
@@ -77,6 +81,11 @@ impl Reducible for Form {
                 _ => f.consents.third_parties = checked,
             },
             Action::Person(p) => f.person_id = p,
+            Action::SamePerson(p) => {
+                f.person_id = p;
+                f.new_person = p.is_none();
+                errors.retain(|e| e.field != "person");
+            }
             Action::Reset(store_id) => {
                 f = CaptureLead {
                     id: Some(Uuid::now_v7()),
@@ -206,7 +215,8 @@ pub fn counter() -> Html {
         Callback::from(move |id: Option<Uuid>| state.dispatch(Action::Person(id)))
     };
 
-    let onsubmit = {
+    // Sends `input` (already checked in the window).
+    let save = {
         let (state, server_error, saved, matches, busy, first) = (
             state.clone(),
             server_error.clone(),
@@ -215,22 +225,7 @@ pub fn counter() -> Html {
             busy.clone(),
             first.clone(),
         );
-        let region = shared.info.tenant.default_region.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if *busy {
-                return;
-            }
-            server_error.set(None);
-            // The form's id (made when the form was cleared) is kept until a
-            // save succeeds, so pressing Enter again after a failed or lost
-            // reply can never save the lead twice.
-            let input = state.0.clone();
-            if let Err(found) = input.validate(&region) {
-                state.dispatch(Action::Errors(found));
-                saved.set(None);
-                return;
-            }
+        Callback::from(move |input: CaptureLead| {
             busy.set(true);
             let (state, server_error, saved, matches, busy, first) = (
                 state.clone(),
@@ -263,6 +258,61 @@ pub fn counter() -> Html {
             });
         })
     };
+    let onsubmit = {
+        let (state, server_error, saved, busy, save) = (
+            state.clone(),
+            server_error.clone(),
+            saved.clone(),
+            busy.clone(),
+            save.clone(),
+        );
+        let region = shared.info.tenant.default_region.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            server_error.set(None);
+            // The form's id (made when the form was cleared) is kept until a
+            // save succeeds, so pressing Enter again after a failed or lost
+            // reply can never save the lead twice.
+            let input = state.0.clone();
+            if let Err(found) = input.validate(&region) {
+                state.dispatch(Action::Errors(found));
+                saved.set(None);
+                return;
+            }
+            save.emit(input);
+        })
+    };
+    // The phone or e-mail is someone else's under another name: ask.
+    let same_question = state
+        .1
+        .iter()
+        .find(|e| e.field == "person" && e.code == "same_contact_other_name")
+        .map(|e| {
+            let name = e.params.get("name").cloned().unwrap_or_default();
+            let other = e.params.get("person_id").and_then(|id| Uuid::parse_str(id).ok());
+            let answer = |person: Option<Uuid>| {
+                let (state, save) = (state.clone(), save.clone());
+                Callback::from(move |_| {
+                    let mut input = state.0.clone();
+                    input.person_id = person;
+                    input.new_person = person.is_none();
+                    state.dispatch(Action::SamePerson(person));
+                    save.emit(input);
+                })
+            };
+            html! {
+                <div class="banner warn" id="counter-same-contact" role="alert">
+                    <p>{ tr_with("counter.same_contact_question", [("name", name.clone())]) }</p>
+                    <div class="actions">
+                        <button id="counter-same-person" type="button" class="primary" onclick={answer(other)}>{ tr_with("counter.same_person", [("name", name)]) }</button>
+                        <button id="counter-new-person" type="button" class="secondary" onclick={answer(None)}>{ tr("counter.new_person") }</button>
+                    </div>
+                </div>
+            }
+        });
 
     let error_of = |field: &str| state.1.iter().find(|e| e.field == field).map(field_error);
     let text_field = |field: &'static str,
@@ -321,6 +371,7 @@ pub fn counter() -> Html {
                 }
             }) }
             { server_error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
+            { same_question }
             <div class="layout-counter">
                 <form class="card" {onsubmit} id="counter-form" novalidate=true>
                     <div class="grid2">
