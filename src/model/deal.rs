@@ -596,6 +596,10 @@ pub struct DealFilter {
     /// Custom field filters: key → value (equality, case-insensitive; a
     /// multiselect matches if it contains the value).
     pub custom: Vec<(String, String)>,
+    /// Only deals of people in this customer segment (as the last
+    /// classification left them).
+    #[serde(default)]
+    pub segment: Option<crate::model::Segment>,
 }
 
 /// One column of the board: a stage with its figures over every matching

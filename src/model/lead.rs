@@ -279,6 +279,9 @@ pub struct LeadQuery {
     pub from: Option<NaiveDate>,
     /// Captured on or before this day (UTC, inclusive).
     pub to: Option<NaiveDate>,
+    /// Only leads of people in this customer segment (as the last
+    /// classification left them).
+    pub segment: Option<crate::model::Segment>,
     /// Sort order.
     pub sort: LeadSort,
     /// Rows to skip.

@@ -33,6 +33,7 @@ mod meeting_server;
 mod outbox;
 mod person;
 mod record;
+mod segment;
 mod string_enum;
 mod supply_id;
 mod task;
@@ -126,6 +127,9 @@ pub use record::{
     LeadDetail, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,
     PersonDetails, RecordSummary, SearchHit, SearchResults, TimelineEntry, MAX_DOCUMENT_BYTES,
     MAX_NOTE_CHARS,
+};
+pub use segment::{
+    classify, vip_threshold, Segment, SegmentDay, SegmentFacts, SegmentRules, SegmentSummary,
 };
 pub use supply_id::{
     check_iban, check_iccid, check_migration_code, check_msisdn, check_pdr, check_pod,

@@ -45,6 +45,7 @@ pub mod rules;
 pub mod search;
 pub mod search_index;
 pub mod seed;
+pub mod segments;
 pub mod sheet;
 pub mod sign_in;
 pub mod staff;

@@ -53,6 +53,13 @@ fn push_deal_filter(
     if f.no_customer {
         qb.push(" AND d.person_id IS NULL AND d.company_id IS NULL");
     }
+    if let Some(s) = f.segment {
+        qb.push(" AND d.person_id IN (SELECT ps.person_id FROM person_segments ps WHERE ps.tenant_id = ")
+            .push_bind(tenant)
+            .push(" AND ps.segment = ")
+            .push_bind(s.as_str())
+            .push(")");
+    }
     if let Some(c) = f.company_id {
         qb.push(" AND d.company_id = ").push_bind(c);
     }

@@ -85,6 +85,13 @@ fn push_lead_filters(
     if let Some(person) = q.person_id {
         qb.push(" AND l.person_id = ").push_bind(person);
     }
+    if let Some(s) = q.segment {
+        qb.push(" AND l.person_id IN (SELECT ps.person_id FROM person_segments ps WHERE ps.tenant_id = ")
+            .push_bind(tenant)
+            .push(" AND ps.segment = ")
+            .push_bind(s.as_str())
+            .push(")");
+    }
     for (key, value) in &q.custom {
         push_custom_filter(qb, "l", key, value, backend);
     }

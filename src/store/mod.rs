@@ -64,6 +64,7 @@ pub mod outbox;
 pub mod people;
 pub mod pipelines;
 pub mod search;
+pub mod segments;
 pub mod sign_in;
 pub mod sql;
 pub mod tasks;

@@ -1,11 +1,13 @@
-//! `banco export leads|deals|companies|kpi|vcard`: the lists and KPI tables
+//! `banco export leads|deals|companies|kpi|segment|vcard`: the lists and KPI tables
 //! as the window exports them (Excel (Italia), `.xlsx`, plain CSV, JSON
 //! for leads), each written to the audit trail; contacts as vCard.
 
 use std::path::PathBuf;
 
-use banco::model::{ExportFormat, FieldError, KpiRange, KpiTable};
-use banco::services::{companies, export, kpi, Ctx};
+use banco::model::{
+    ContactChannel, ContactPurpose, ExportFormat, FieldError, KpiRange, KpiTable, Segment,
+};
+use banco::services::{companies, export, kpi, segments, Ctx};
 use banco::store::Db;
 use banco::{Error, Result};
 use chrono::NaiveDate;
@@ -64,6 +66,23 @@ pub enum ExportWhat {
         /// Last day (YYYY-MM-DD).
         #[arg(long)]
         to: Option<NaiveDate>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// The people of a customer segment (store managers and admins); for
+    /// marketing, only those who agreed on the channel.
+    Segment {
+        /// vip, regular, new, at_risk or dormant.
+        segment: String,
+        /// marketing (only who agreed) or service.
+        #[arg(long, default_value = "marketing")]
+        purpose: String,
+        /// call, sms, email or whatsapp (the consent asked for it).
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long, default_value = "csv", value_parser = export_format)]
+        format: ExportFormat,
         /// Write here instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -136,6 +155,33 @@ pub async fn run(db: &Db, ctx: &Ctx, what: ExportWhat) -> Result<()> {
             })?;
             let range = KpiRange { from, to };
             (kpi::export(db, ctx, range, table, format).await?, output)
+        }
+        ExportWhat::Segment {
+            segment,
+            purpose,
+            channel,
+            format,
+            output,
+        } => {
+            let segment = crate::parse(Segment::parse(&segment, "segment"))?;
+            let purpose = crate::parse(ContactPurpose::parse(&purpose, "purpose"))?;
+            let channel = channel
+                .map(|c| {
+                    let channel = crate::parse(ContactChannel::parse(&c, "channel"))?;
+                    // Only a channel a consent can be asked for.
+                    crate::parse(
+                        banco::model::ConsentDecision {
+                            kind: banco::model::ConsentKind::Marketing,
+                            channel: Some(channel),
+                            granted: true,
+                        }
+                        .check(),
+                    )?;
+                    Ok::<_, Error>(channel)
+                })
+                .transpose()?;
+            let bytes = segments::export(db, ctx, segment, purpose, channel, format).await?;
+            (bytes, output)
         }
         ExportWhat::Vcard {
             person,

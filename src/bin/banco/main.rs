@@ -30,15 +30,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use banco::model::{
-    CaptureLead, ConsentChoices, ConsentKind, Interest, LeadQuery, LeadSort, LeadStatus,
-    SourceChannel,
-};
+use banco::model::{CaptureLead, ConsentChoices, ConsentKind, Interest, LeadStatus, SourceChannel};
 use banco::services::{custom_fields, export, leads, seed, Ctx};
 use banco::store::{default_data_dir, sqlite_url_in, Db};
 use banco::{Error, Result};
-use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use filters::{custom_filters, query_from, Filters};
 use uuid::Uuid;
 
 mod admin_cli;
@@ -48,11 +45,13 @@ mod contacts;
 mod contracts_cli;
 mod deals;
 mod export_cli;
+mod filters;
 mod import_cli;
 mod outbox_cli;
 mod output;
 mod people_cli;
 mod records;
+mod segments_cli;
 mod staff_cli;
 mod update_cli;
 mod work_cli;
@@ -81,6 +80,7 @@ Sales:
   campaign       Campaigns
   rule           Conversion rules (lead → deal)
   kpi            KPIs per campaign, pipeline, stage, month, store and owner
+  segment        Customer segments: VIP, regular, new, at risk, dormant
 
 After the sale:
   customer       People and companies with a contract
@@ -259,6 +259,11 @@ enum Command {
         #[command(subcommand)]
         command: work_cli::KitCommand,
     },
+    /// Customer segments: counts, thresholds, a fresh classification.
+    Segment {
+        #[command(subcommand)]
+        command: segments_cli::SegmentCommand,
+    },
     /// A person's card; correct their name and contacts.
     Person {
         #[command(subcommand)]
@@ -324,34 +329,6 @@ enum Format {
     Table,
     Json,
     Csv,
-}
-
-#[derive(Args, Default)]
-struct Filters {
-    /// Name, e-mail or phone (any format).
-    #[arg(long)]
-    search: Option<String>,
-    /// Status (repeatable).
-    #[arg(long)]
-    status: Vec<String>,
-    /// Source channel.
-    #[arg(long)]
-    source: Option<String>,
-    /// Store id.
-    #[arg(long)]
-    store: Option<Uuid>,
-    /// Captured on or after (YYYY-MM-DD, UTC).
-    #[arg(long)]
-    from: Option<NaiveDate>,
-    /// Captured on or before (YYYY-MM-DD, UTC).
-    #[arg(long)]
-    to: Option<NaiveDate>,
-    /// Sort: newest, oldest, name, status.
-    #[arg(long, default_value = "newest")]
-    sort: String,
-    /// A custom field filter `KEY=VALUE` (repeatable).
-    #[arg(long = "custom")]
-    custom: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -452,44 +429,6 @@ fn parse<T>(r: std::result::Result<T, banco::model::FieldError>) -> Result<T> {
     r.map_err(|e| Error::Validation(vec![e]))
 }
 
-fn query_from(f: &Filters, limit: u32, offset: u32) -> Result<LeadQuery> {
-    let sort = match f.sort.as_str() {
-        "newest" => LeadSort::NewestFirst,
-        "oldest" => LeadSort::OldestFirst,
-        "name" => LeadSort::Name,
-        "status" => LeadSort::Status,
-        other => {
-            return Err(Error::Validation(vec![banco::model::FieldError::new(
-                "sort",
-                "unknown_value",
-            )
-            .with("value", other)
-            .with("allowed", "newest, oldest, name, status")]))
-        }
-    };
-    Ok(LeadQuery {
-        search: f.search.clone(),
-        statuses: f
-            .status
-            .iter()
-            .map(|s| parse(LeadStatus::parse(s, "status")))
-            .collect::<Result<_>>()?,
-        source_channel: f
-            .source
-            .as_deref()
-            .map(|s| parse(SourceChannel::parse(s, "source")))
-            .transpose()?,
-        store_id: f.store,
-        person_id: None,
-        custom: custom_filters(&f.custom)?,
-        from: f.from,
-        to: f.to,
-        sort,
-        offset,
-        limit,
-    })
-}
-
 /// Applies `--map COLUMN=FIELD` options to a guessed mapping: the column by
 /// header name (case-insensitive) or 1-based number, the field parsed by
 /// `parse_field(name, option)`, `ignore` for none.
@@ -543,21 +482,6 @@ fn write_out(path: Option<&PathBuf>, text: &str) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// `--custom KEY=VALUE` filters, shared by every list that takes them.
-fn custom_filters(values: &[String]) -> Result<Vec<(String, String)>> {
-    values
-        .iter()
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
-            None => Err(Error::Validation(vec![banco::model::FieldError::new(
-                "--custom",
-                "invalid_mapping",
-            )
-            .with("value", kv.as_str())])),
-        })
-        .collect()
 }
 
 /// The capture `banco lead add` describes.
@@ -748,6 +672,7 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Deal { command } => deals::deal(db, ctx, command).await,
         Command::Kpi(args) => deals::kpi_cmd(db, ctx, args).await,
         Command::Person { command } => people_cli::person(db, ctx, command).await,
+        Command::Segment { command } => segments_cli::run(db, ctx, command).await,
         Command::Gdpr { command } => people_cli::gdpr(db, ctx, data_dir, command).await,
         Command::Company { command } => records::company(db, ctx, command).await,
         Command::Customer { command } => contracts_cli::customer(db, ctx, command).await,
