@@ -16,9 +16,17 @@ use common::{line, staff_ctx, walk_in, TestDb};
 /// A walk-in (marketing consent as given) who wins a deal of `monthly`
 /// cents a month for 24 months now; the person.
 async fn customer(t: &TestDb, first: &str, phone: &str, monthly: i64, marketing: bool) -> Person {
-    let mut form = walk_in(first, "Segmenti", phone, &format!("{}@esempio.it", first.to_lowercase()));
+    let mut form = walk_in(
+        first,
+        "Segmenti",
+        phone,
+        &format!("{}@esempio.it", first.to_lowercase()),
+    );
     form.consents.marketing = marketing;
-    let person = capture::capture_lead(&t.db, &t.ctx, form).await.unwrap().person;
+    let person = capture::capture_lead(&t.db, &t.ctx, form)
+        .await
+        .unwrap()
+        .person;
     let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
     let deal = deals::create(
         &t.db,
@@ -47,7 +55,10 @@ async fn customer(t: &TestDb, first: &str, phone: &str, monthly: i64, marketing:
 }
 
 fn count(s: &SegmentSummary, segment: Segment) -> u64 {
-    s.counts.iter().find(|(x, _)| *x == segment).map_or(0, |(_, n)| *n)
+    s.counts
+        .iter()
+        .find(|(x, _)| *x == segment)
+        .map_or(0, |(_, n)| *n)
 }
 
 store_test!(
@@ -57,9 +68,13 @@ store_test!(
         let small = customer(&t, "Rino", "347 901 0002", 1_500, true).await;
         let shy = customer(&t, "Silvia", "347 901 0003", 1_500, false).await;
         // A prospect without a won deal is no customer.
-        capture::capture_lead(&t.db, &t.ctx, walk_in("Piero", "Prospetto", "347 901 0004", ""))
-            .await
-            .unwrap();
+        capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in("Piero", "Prospetto", "347 901 0004", ""),
+        )
+        .await
+        .unwrap();
 
         let staff = staff_ctx(&t, "Sara", Role::Staff).await;
         assert!(matches!(
@@ -76,7 +91,11 @@ store_test!(
         let s = segments::refresh_at(&t.db, &t.ctx, now + Duration::days(100))
             .await
             .unwrap();
-        assert_eq!((count(&s, Segment::Vip), count(&s, Segment::Regular)), (1, 2), "{s:?}");
+        assert_eq!(
+            (count(&s, Segment::Vip), count(&s, Segment::Regular)),
+            (1, 2),
+            "{s:?}"
+        );
         let vip_leads = leads::list(
             &t.db,
             &t.ctx,
@@ -123,7 +142,9 @@ store_test!(
         .unwrap();
         let text = String::from_utf8(csv).unwrap();
         assert!(text.contains("Rino") && !text.contains("Silvia"), "{text}");
-        let trail = banco::services::audit::list(&t.db, &t.ctx, 10).await.unwrap();
+        let trail = banco::services::audit::list(&t.db, &t.ctx, 10)
+            .await
+            .unwrap();
         assert_eq!(trail[0].subject, "segment:regular");
 
         // 200 days on everyone is at risk; 400 days on, dormant.
@@ -161,6 +182,9 @@ store_test!(
         let s = segments::refresh_at(&t.db, &t.ctx, now + Duration::days(10))
             .await
             .unwrap();
-        assert_eq!((count(&s, Segment::Vip), count(&s, Segment::Regular)), (1, 2));
+        assert_eq!(
+            (count(&s, Segment::Vip), count(&s, Segment::Regular)),
+            (1, 2)
+        );
     }
 );

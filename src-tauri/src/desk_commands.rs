@@ -42,6 +42,18 @@ async fn enter(state: &AppState, checked: SignedIn) -> Result<AppInfo> {
 /// Makes `ctx` the signed-in, unlocked user of this desk.
 async fn signed_in(state: &AppState, db: Db, ctx: Ctx) -> Result<AppInfo> {
     let shown = info(state, &db, &ctx).await?;
+    if ctx.user.role.is_manager() {
+        // The daily classification of customer segments (issue 15): the
+        // first manager of the day runs it, in the background.
+        let (job_db, job_ctx) = (db.clone(), ctx.clone());
+        tauri::async_runtime::spawn(async move {
+            match banco::services::segments::refresh_if_due(&job_db, &job_ctx).await {
+                Ok(Some(_)) => tracing::info!("segments classified"),
+                Ok(None) => {}
+                Err(e) => tracing::error!("segment classification failed: {e}"),
+            }
+        });
+    }
     if ctx.user.role == banco::model::Role::Admin {
         // The daily retention job (GDPR, issue 15): the first admin of the
         // day runs it, in the background.

@@ -1,10 +1,10 @@
 //! Tauri commands of a person's data over its life (issue 15): consents
 //! per purpose and channel, the objection to marketing, the consent texts
-//! and the printed receipt, the GDPR access export and erasure, and the
-//! retention rule. One thin `async fn` per use case; the core checks the
+//! and the printed receipt, the GDPR access export and erasure, the
+//! retention rule, and customer segments. One thin `async fn` per use case; the core checks the
 //! acting user's role.
 
-use banco::services::consents;
+use banco::services::{consents, segments};
 use banco::wire::{self, Response};
 use banco::{Error, Result};
 use tauri::State;
@@ -142,4 +142,62 @@ pub async fn save_consent_texts(
     let wire::SaveConsentTexts { it, en } = req;
     let (db, ctx) = state.acting().await?;
     consents::save_texts(&db, &ctx, &it, &en).await
+}
+
+/// Customer segments now, their trend and thresholds.
+#[tauri::command]
+pub async fn segment_summary(
+    state: State<'_, AppState>,
+    req: wire::SegmentSummary,
+) -> Result<Response<wire::SegmentSummary>> {
+    let wire::SegmentSummary {} = req;
+    let (db, ctx) = state.acting().await?;
+    segments::summary(&db, &ctx).await
+}
+
+/// Saves the segment thresholds (the core checks: managers).
+#[tauri::command]
+pub async fn save_segment_rules(
+    state: State<'_, AppState>,
+    req: wire::SaveSegmentRules,
+) -> Result<Response<wire::SaveSegmentRules>> {
+    let wire::SaveSegmentRules { rules } = req;
+    let (db, ctx) = state.acting().await?;
+    segments::save_rules(&db, &ctx, &rules).await
+}
+
+/// Classifies every customer now (the core checks: managers).
+#[tauri::command]
+pub async fn refresh_segments(
+    state: State<'_, AppState>,
+    req: wire::RefreshSegments,
+) -> Result<Response<wire::RefreshSegments>> {
+    let wire::RefreshSegments {} = req;
+    let (db, ctx) = state.acting().await?;
+    segments::refresh(&db, &ctx).await
+}
+
+/// Saves a segment's export where the user picks (the core checks the
+/// role, the consents, and writes the audit trail).
+#[tauri::command]
+pub async fn export_segment(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    req: wire::ExportSegment,
+) -> Result<Response<wire::ExportSegment>> {
+    let wire::ExportSegment {
+        segment,
+        purpose,
+        channel,
+        format,
+    } = req;
+    let (db, ctx) = state.acting().await?;
+    let bytes = segments::export(&db, &ctx, segment, purpose, channel, format).await?;
+    crate::record_commands::save_export(
+        &app,
+        &format!("segmento-{}", segment.as_str()),
+        format,
+        bytes,
+    )
+    .await
 }

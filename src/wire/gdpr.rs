@@ -1,6 +1,7 @@
 //! The person's data over its life (issue 15): consents per purpose and
 //! channel, the objection to marketing, the consent texts and receipt,
-//! the GDPR access export and erasure, the retention rule. The core checks
+//! the GDPR access export and erasure, the retention rule, customer
+//! segments and a segment's export. The core checks
 //! who may do each (anyone at the counter for consents and the receipt,
 //! managers for the export, admins for erasure, retention and texts).
 
@@ -91,4 +92,34 @@ command! {
         it: String,
         en: String,
     } -> String
+}
+
+command! {
+    /// Customer segments now, their trend and thresholds (anyone).
+    SegmentSummary = "segment_summary" {} -> m::SegmentSummary
+}
+
+command! {
+    /// Saves the segment thresholds and classifies again (managers).
+    /// Errors: `Forbidden` (`edit_segments`); `Validation`.
+    SaveSegmentRules = "save_segment_rules" {
+        rules: m::SegmentRules,
+    } -> m::SegmentSummary
+}
+
+command! {
+    /// Classifies every customer now (managers).
+    RefreshSegments = "refresh_segments" {} -> m::SegmentSummary
+}
+
+command! {
+    /// Saves a segment's people (for marketing: only who agreed on
+    /// `channel`) where the user picks; the path, or `None` if cancelled.
+    /// Errors: `Forbidden` (`export_segment`).
+    ExportSegment = "export_segment" {
+        segment: m::Segment,
+        purpose: m::ContactPurpose,
+        channel: Option<m::ContactChannel>,
+        format: m::ExportFormat,
+    } -> Option<String>
 }

@@ -1,8 +1,10 @@
 //! A person's data over its life: consents, objection, receipt, texts,
-//! the GDPR access export and erasure, the retention rule.
+//! the GDPR access export and erasure, the retention rule, customer
+//! segments.
 
 use banco::model::{
-    Consent, ConsentDecision, ConsentSource, ConsentText, Erasure, RetentionPreview, RetentionRun,
+    Consent, ConsentDecision, ConsentSource, ConsentText, ContactChannel, ContactPurpose, Erasure,
+    ExportFormat, RetentionPreview, RetentionRun, Segment, SegmentRules, SegmentSummary,
 };
 use banco::wire;
 use banco::ErrorPayload;
@@ -57,6 +59,29 @@ pub async fn save_consent_texts(it: &str, en: &str) -> Result<String, ErrorPaylo
     invoke(wire::SaveConsentTexts {
         it: it.to_string(),
         en: en.to_string(),
+    })
+    .await
+}
+pub async fn segment_summary() -> Result<SegmentSummary, ErrorPayload> {
+    invoke(wire::SegmentSummary {}).await
+}
+pub async fn save_segment_rules(rules: SegmentRules) -> Result<SegmentSummary, ErrorPayload> {
+    invoke(wire::SaveSegmentRules { rules }).await
+}
+pub async fn refresh_segments() -> Result<SegmentSummary, ErrorPayload> {
+    invoke(wire::RefreshSegments {}).await
+}
+pub async fn export_segment(
+    segment: Segment,
+    purpose: ContactPurpose,
+    channel: Option<ContactChannel>,
+    format: ExportFormat,
+) -> Result<Option<String>, ErrorPayload> {
+    invoke(wire::ExportSegment {
+        segment,
+        purpose,
+        channel,
+        format,
     })
     .await
 }

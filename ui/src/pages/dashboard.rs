@@ -234,6 +234,7 @@ pub fn dashboard() -> Html {
             </div>
             { body }
             <super::after_sale_kpi::AfterSaleKpis range={*range} />
+            <super::segments::SegmentsCard />
         </div>
     }
 }

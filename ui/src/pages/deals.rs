@@ -247,6 +247,7 @@ pub fn deals() -> Html {
     let on_owner = set_filter(|f, v| f.owner_id = Uuid::parse_str(&v).ok());
     let on_store = set_filter(|f, v| f.store_id = Uuid::parse_str(&v).ok());
     let on_campaign = set_filter(|f, v| f.campaign_id = Uuid::parse_str(&v).ok());
+    let on_segment = set_filter(|f, v| f.segment = v.parse::<banco::model::Segment>().ok());
     let date_filter = |f: fn(&mut DealFilter, Option<NaiveDate>)| {
         let filter = filter.clone();
         Callback::from(move |e: Event| {
@@ -307,6 +308,14 @@ pub fn deals() -> Html {
                     <option value="">{ tr("filter.all") }</option>
                     { for campaigns.iter().map(|c| html! {
                         <option value={c.id.to_string()} selected={Some(c.id) == filter.campaign_id}>{ &c.name }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{ tr("segments.segment") }
+                <select id="deal-segment" onchange={on_segment}>
+                    <option value="">{ tr("filter.all") }</option>
+                    { for banco::model::Segment::ALL.iter().map(|s| html! {
+                        <option value={s.as_str()} selected={Some(*s) == filter.segment}>{ tr(&format!("segment.{}", s.as_str())) }</option>
                     }) }
                 </select>
             </label>

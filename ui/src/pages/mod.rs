@@ -31,6 +31,7 @@ pub mod records;
 pub mod retention;
 pub mod sales_settings;
 pub mod search;
+pub mod segments;
 pub mod settings;
 pub mod tasks;
 pub mod ticket;

@@ -125,6 +125,7 @@ pub fn leads() -> Html {
                 "status" => q.statuses = v.parse::<LeadStatus>().ok().into_iter().collect(),
                 "source" => q.source_channel = v.parse::<SourceChannel>().ok(),
                 "store" => q.store_id = Uuid::parse_str(&v).ok(),
+                "segment" => q.segment = v.parse::<banco::model::Segment>().ok(),
                 _ => {
                     q.sort = match v.as_str() {
                         "oldest" => LeadSort::OldestFirst,
@@ -209,6 +210,13 @@ pub fn leads() -> Html {
                     <select id="leads-store" name="store_id" onchange={on_select("store")}>
                         <option value="">{ tr("leads.all") }</option>
                         { for shared.info.stores.iter().map(|s| html!{ <option value={s.id.to_string()}>{ &s.name }</option> }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="leads-segment">{ tr("segments.segment") }</label>
+                    <select id="leads-segment" name="segment" onchange={on_select("segment")}>
+                        <option value="">{ tr("leads.all") }</option>
+                        { for banco::model::Segment::ALL.iter().map(|s| html!{ <option value={s.as_str()}>{ tr(&format!("segment.{}", s.as_str())) }</option> }) }
                     </select>
                 </div>
                 <div class="field">
