@@ -65,8 +65,8 @@ store_test!(
     customers_fall_into_segments_by_the_thresholds,
     |t: TestDb| async move {
         let big = customer(&t, "Vittoria", "347 901 0001", 9_900, true).await;
-        let small = customer(&t, "Rino", "347 901 0002", 1_500, true).await;
-        let shy = customer(&t, "Silvia", "347 901 0003", 1_500, false).await;
+        let _small = customer(&t, "Rino", "347 901 0002", 1_500, true).await;
+        let _shy = customer(&t, "Silvia", "347 901 0003", 1_500, false).await;
         // A prospect without a won deal is no customer.
         capture::capture_lead(
             &t.db,

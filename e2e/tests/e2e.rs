@@ -884,18 +884,7 @@ async fn records_scenario(c: &Client) {
     assert_eq!(people.as_u64(), Some(1), "one Anna Ferri after the merge");
     press(c, "\u{E00C}").await; // Esc closes the search box
 
-    // Her husband with her number: the counter asks before touching her
-    // record, and "a new person" saves him as his own.
-    click(c, "#nav-counter").await;
-    type_into(c, "input[name=first_name]", "Bruno").await;
-    type_into(c, "input[name=last_name]", "Ferri").await;
-    type_into(c, "input[name=phone]", "333 111 2222").await;
-    click(c, "input[name=consent_service_contact]").await;
-    click(c, "#counter-save").await;
-    wait_text(c, "#counter-same-contact", "Anna Ferri").await;
-    shot(c, "25b-same-contact").await;
-    click(c, "#counter-new-person").await;
-    wait_text(c, "#counter-saved", "Bruno Ferri").await;
+    desk::same_number_other_name(c, "Anna Ferri", "333 111 2222").await;
 }
 
 /// Waits until `check` holds, up to the timeout.

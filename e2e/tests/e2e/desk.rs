@@ -1,6 +1,7 @@
 //! Signing in at the real window: the first start's set-up, switching who
 //! is at the counter with that person's PIN, the lock, what staff may not
-//! open, and a database that cannot be opened at start.
+//! open, and a database that cannot be opened at start; the counter's
+//! question when a number is someone else's under another name.
 
 use super::*;
 
@@ -224,4 +225,19 @@ pub async fn cancel_a_large_import(c: &Client, data: &std::path::Path) {
     click(c, "#import-cancel").await;
     wait_text(c, "#import-error", "annullato: nulla è stato scritto").await;
     shot(c, "06b-import-cancelled").await;
+}
+
+/// `owner`'s husband at the counter with her `phone`: the counter asks
+/// before touching her record, and "a new person" saves him as his own.
+pub async fn same_number_other_name(c: &Client, owner: &str, phone: &str) {
+    click(c, "#nav-counter").await;
+    type_into(c, "input[name=first_name]", "Bruno").await;
+    type_into(c, "input[name=last_name]", "Ferri").await;
+    type_into(c, "input[name=phone]", phone).await;
+    click(c, "input[name=consent_service_contact]").await;
+    click(c, "#counter-save").await;
+    wait_text(c, "#counter-same-contact", owner).await;
+    shot(c, "25b-same-contact").await;
+    click(c, "#counter-new-person").await;
+    wait_text(c, "#counter-saved", "Bruno Ferri").await;
 }
