@@ -43,14 +43,21 @@ async fn enter(state: &AppState, checked: SignedIn) -> Result<AppInfo> {
 async fn signed_in(state: &AppState, db: Db, ctx: Ctx) -> Result<AppInfo> {
     let shown = info(state, &db, &ctx).await?;
     if ctx.user.role.is_manager() {
-        // The daily classification of customer segments (issue 15): the
-        // first manager of the day runs it, in the background.
+        // The daily classification of customer segments and the
+        // automations (issue 15): the first manager of the day runs them,
+        // in the background.
         let (job_db, job_ctx) = (db.clone(), ctx.clone());
         tauri::async_runtime::spawn(async move {
             match banco::services::segments::refresh_if_due(&job_db, &job_ctx).await {
                 Ok(Some(_)) => tracing::info!("segments classified"),
                 Ok(None) => {}
                 Err(e) => tracing::error!("segment classification failed: {e}"),
+            }
+            // Then the automations, which read the segments.
+            match banco::services::automations::run_if_due(&job_db, &job_ctx).await {
+                Ok(Some(runs)) => tracing::info!(rules = runs.len(), "automations ran"),
+                Ok(None) => {}
+                Err(e) => tracing::error!("automations failed: {e}"),
             }
         });
     }

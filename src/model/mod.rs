@@ -9,6 +9,7 @@
 
 mod after_sale_kpi;
 mod audit;
+mod automation;
 mod backup;
 mod capture;
 mod company;
@@ -44,6 +45,7 @@ mod user;
 
 pub use after_sale_kpi::{mean_and_median, ActivationKpi, AfterSaleReport, TicketKpi};
 pub use audit::AuditEvent;
+pub use automation::{AutomationKind, AutomationRule, AutomationRun, AutomationTarget};
 pub use backup::BackupInfo;
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};
 pub use company::{

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod alerts;
 pub mod audit;
+pub mod automations;
 pub mod backup;
 pub mod calls;
 pub mod campaigns;

@@ -39,6 +39,7 @@ use crate::{Error, Result};
 
 pub mod after_sale_kpi;
 pub mod audit;
+pub mod automations;
 pub mod backup;
 pub mod board;
 pub mod campaigns;

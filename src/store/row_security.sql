@@ -291,6 +291,7 @@ DECLARE
         "campaigns": "config", "campaign_pipelines": "config", "conversion_rules": "config",
         "custom_fields": "config", "contact_policies": "config", "do_not_call": "config",
         "consent_texts": "admin", "segment_rules": "config",
+        "automation_rules": "config",
         "stage_playbooks": "config", "campaign_cadences": "config",
         "workflow_templates": "config", "kits": "config", "stage_tasks": "config",
         "leads": "store", "deals": "store",

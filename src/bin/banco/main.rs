@@ -40,6 +40,7 @@ use uuid::Uuid;
 
 mod admin_cli;
 mod audit_cli;
+mod automations_cli;
 mod backup_cli;
 mod contacts;
 mod contracts_cli;
@@ -81,6 +82,7 @@ Sales:
   rule           Conversion rules (lead → deal)
   kpi            KPIs per campaign, pipeline, stage, month, store and owner
   segment        Customer segments: VIP, regular, new, at risk, dormant
+  automation     Rules that make calls: welcome, renewal, win-back
 
 After the sale:
   customer       People and companies with a contract
@@ -258,6 +260,11 @@ enum Command {
     Kit {
         #[command(subcommand)]
         command: work_cli::KitCommand,
+    },
+    /// Automations: calls made for the owner (welcome, renewal, win-back).
+    Automation {
+        #[command(subcommand)]
+        command: automations_cli::AutomationCommand,
     },
     /// Customer segments: counts, thresholds, a fresh classification.
     Segment {
@@ -673,6 +680,7 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Kpi(args) => deals::kpi_cmd(db, ctx, args).await,
         Command::Person { command } => people_cli::person(db, ctx, command).await,
         Command::Segment { command } => segments_cli::run(db, ctx, command).await,
+        Command::Automation { command } => automations_cli::run(db, ctx, command).await,
         Command::Gdpr { command } => people_cli::gdpr(db, ctx, data_dir, command).await,
         Command::Company { command } => records::company(db, ctx, command).await,
         Command::Customer { command } => contracts_cli::customer(db, ctx, command).await,
