@@ -120,10 +120,21 @@ pub fn vcard_then_corrected(url: &str) {
     let summary: serde_json::Value =
         serde_json::from_str(&ok(banco(url, &["segment", "rules", "--new-days", "30"]))).unwrap();
     assert_eq!(summary["rules"]["new_days"], 30, "{summary}");
-    refused(&banco(url, &["segment", "rules", "--at-risk-days", "900"]), "at_risk_days");
+    refused(
+        &banco(url, &["segment", "rules", "--at-risk-days", "900"]),
+        "at_risk_days",
+    );
     let rules: serde_json::Value = serde_json::from_str(&ok(banco(
         url,
-        &["automation", "set", "welcome_call", "--active", "true", "--days", "2"],
+        &[
+            "automation",
+            "set",
+            "welcome_call",
+            "--active",
+            "true",
+            "--days",
+            "2",
+        ],
     )))
     .unwrap();
     assert_eq!(rules[0]["active"], true, "{rules}");
@@ -133,9 +144,19 @@ pub fn vcard_then_corrected(url: &str) {
     let segment = dir.path().join("vip.csv");
     ok(banco(
         url,
-        &["export", "segment", "vip", "--channel", "sms", "--output", segment.to_str().unwrap()],
+        &[
+            "export",
+            "segment",
+            "vip",
+            "--channel",
+            "sms",
+            "--output",
+            segment.to_str().unwrap(),
+        ],
     ));
-    assert!(std::fs::read_to_string(&segment).unwrap().starts_with("first_name"));
+    assert!(std::fs::read_to_string(&segment)
+        .unwrap()
+        .starts_with("first_name"));
 
     // His erasure (GDPR art. 17): only with --yes; then nothing finds him.
     refused(&banco(url, &["gdpr", "erase", &person]), "yes");
