@@ -41,8 +41,15 @@ pub const STORE_SCOPED: &[(&str, &str)] = &[
 
 /// Tables with a store, lead or record column whose rows are the whole
 /// tenant's: a person's consents (given at any store, needed at every
-/// one), the tenant's staff and its conversion rules.
-pub const TENANT_WIDE: &[&str] = &["consents", "users", "user_stores", "conversion_rules"];
+/// one), the tenant's staff, its conversion rules and its automation rules
+/// (whose store is a filter of the rule).
+pub const TENANT_WIDE: &[&str] = &[
+    "consents",
+    "users",
+    "user_stores",
+    "conversion_rules",
+    "automation_rules",
+];
 
 /// The attacker's and the owner's view of the same server.
 pub struct World {
