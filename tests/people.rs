@@ -259,6 +259,20 @@ store_test!(
         assert!(text.contains("Preferisce essere chiamata la mattina"));
         let back: PersonDataExport = serde_json::from_str(&text).unwrap();
         assert_eq!(back, export);
+        // Every table that refers to a person (a `person_id`, or a record
+        // column that may name one) is in the export, or says why not.
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for table in tables_referring_to_people(&t).await {
+            let Some((_, field)) = EXPORTED.iter().find(|(name, _)| *name == table) else {
+                panic!("{table} refers to people: put it in the access export (EXPORTED)")
+            };
+            if let Some(field) = field.strip_prefix("export.") {
+                assert!(json.get(field).is_some(), "{table} → {field} missing");
+            }
+        }
+        // And as a readable PDF.
+        let pdf = gdpr::access_export_pdf(&export, "it");
+        assert!(pdf.starts_with(b"%PDF-"));
 
         // The trail: who, when, whose id; none of her data.
         let trail = banco::services::audit::list(&t.db, &t.ctx, 10)
@@ -290,3 +304,58 @@ store_test!(
         );
     }
 );
+
+/// Where each table that refers to a person is in the access export
+/// (`export.<field>`), or why it is not.
+const EXPORTED: &[(&str, &str)] = &[
+    ("people", "export.person"),
+    ("leads", "export.leads"),
+    ("lead_events", "export.leads"),
+    ("deals", "export.deals"),
+    ("deal_events", "export.deals"),
+    ("consents", "export.consents"),
+    ("contact_preferences", "export.contact_preferences"),
+    ("company_contacts", "export.companies"),
+    ("contracts", "export.contracts"),
+    ("contract_events", "export.deals"),
+    ("interactions", "export.interactions"),
+    ("meetings", "export.meetings"),
+    ("notes", "export.notes"),
+    ("documents", "export.documents"),
+    ("record_events", "export.timeline"),
+    ("tickets", "export.tickets"),
+    ("tasks", "export.tasks"),
+    ("person_segments", "export.segment"),
+    ("search_docs", "an index of the fields above"),
+    (
+        "lead_attributions",
+        "campaign touches of the leads, no personal data",
+    ),
+];
+
+/// The tables with a `person_id`, `entity_id` or `lead_id` column.
+async fn tables_referring_to_people(t: &TestDb) -> Vec<String> {
+    let sql = match t.db.backend() {
+        banco::store::Backend::Sqlite => {
+            "SELECT DISTINCT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND c.name IN ('person_id', 'entity_id', 'lead_id')"
+        }
+        banco::store::Backend::Postgres => {
+            "SELECT DISTINCT table_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND column_name IN ('person_id', 'entity_id', 'lead_id')"
+        }
+    };
+    let mut names: Vec<String> = async {
+        banco::with_conn!(t.db, |c| {
+            banco::store::sql::query_scalar::<String>(sql)
+                .fetch_all(&mut *c)
+                .await
+        })
+    }
+    .await
+    .unwrap();
+    names.push("people".into());
+    names.sort();
+    names.dedup();
+    names
+}

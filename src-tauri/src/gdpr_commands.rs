@@ -13,19 +13,32 @@ use crate::record_commands::{save_bytes, save_text};
 use crate::AppState;
 
 /// A person's access export (GDPR art. 15) saved as JSON where the user
-/// picks (the core checks the role and writes the audit trail first).
+/// picks, with a readable PDF beside it (the core checks the role and
+/// writes the audit trail first).
 #[tauri::command]
 pub async fn export_person_data(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     req: wire::ExportPersonData,
 ) -> Result<Response<wire::ExportPersonData>> {
-    let wire::ExportPersonData { id } = req;
+    let wire::ExportPersonData { id, language } = req;
     let (db, ctx) = state.acting().await?;
     let export = banco::services::gdpr::access_export(&db, &ctx, id).await?;
     let text =
         serde_json::to_string_pretty(&export).map_err(|e| Error::Integrity(e.to_string()))?;
-    save_text(&app, "JSON", "json", "dati-personali.json", text).await
+    let saved = save_text(&app, "JSON", "json", "dati-personali.json", text).await?;
+    if let Some(json) = &saved {
+        // The readable copy beside it, same name, `.pdf`.
+        let pdf = std::path::Path::new(json).with_extension("pdf");
+        let bytes = banco::services::gdpr::access_export_pdf(&export, &language);
+        tokio::fs::write(&pdf, bytes)
+            .await
+            .map_err(|source| Error::Io {
+                path: pdf.display().to_string(),
+                source,
+            })?;
+    }
+    Ok(saved)
 }
 
 /// Erases a person's data (GDPR art. 17): the core checks the role (admins)

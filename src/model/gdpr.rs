@@ -55,6 +55,10 @@ pub struct PersonDataExport {
     pub tasks: Vec<Task>,
     /// Their timeline, newest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The customer segment the last classification gave them (a
+    /// profiling result, GDPR art. 15(1)(h)); `None` for a non-customer.
+    #[serde(default)]
+    pub segment: Option<super::Segment>,
 }
 
 /// The export's `format` value.

@@ -185,6 +185,18 @@ impl Conn<'_> {
         .await
     }
 
+    /// The segment of one person, if they have one.
+    pub async fn segment_of(&mut self, tenant: Uuid, person: Uuid) -> Result<Option<Segment>> {
+        let s: Option<String> = query_scalar(
+            "SELECT segment FROM person_segments WHERE tenant_id = $1 AND person_id = $2",
+        )
+        .bind(tenant)
+        .bind(person)
+        .fetch_optional(&mut *self)
+        .await?;
+        Ok(s.and_then(|s| s.parse().ok()))
+    }
+
     /// The people of `segment`, as ids (a segment's export).
     pub async fn people_in_segment(&mut self, tenant: Uuid, segment: Segment) -> Result<Vec<Uuid>> {
         query_scalar(

@@ -13,10 +13,12 @@ use crate::model as m;
 
 command! {
     /// A person's access export (GDPR art. 15) as JSON, saved where the
-    /// user picks; the path, or `None` if cancelled. Errors: `Forbidden`
-    /// (`gdpr_requests`) for staff; `NotFound`.
+    /// user picks, and beside it the same as a readable PDF in `language`
+    /// (`it` or `en`); the JSON's path, or `None` if cancelled. Errors:
+    /// `Forbidden` (`gdpr_requests`) for staff; `NotFound`.
     ExportPersonData = "export_person_data" {
         id: Uuid,
+        language: String,
     } -> Option<String>
 }
 

@@ -62,8 +62,19 @@ pub fn vcard_then_corrected(url: &str) {
     let file = dir.path().join("dati.json");
     ok(banco(
         url,
-        &["gdpr", "export", &person, "--out", file.to_str().unwrap()],
+        &[
+            "gdpr",
+            "export",
+            &person,
+            "--out",
+            file.to_str().unwrap(),
+            "--pdf",
+            dir.path().join("dati.pdf").to_str().unwrap(),
+        ],
     ));
+    assert!(std::fs::read(dir.path().join("dati.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF-"));
     let export: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(export["format"], "banco.person-data.v1", "{export}");

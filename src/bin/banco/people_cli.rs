@@ -184,6 +184,12 @@ pub enum GdprCommand {
         /// Write it to this file (standard output when absent).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write it as a readable PDF to this file.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// The PDF's language: it or en.
+        #[arg(long, default_value = "it")]
+        lang: String,
     },
     /// Erases a person's data (GDPR art. 17): their record stays,
     /// anonymised, for the KPIs; notes, documents and identifiers go,
@@ -215,8 +221,20 @@ pub enum GdprCommand {
 /// Runs `banco gdpr …`; `data_dir` holds this computer's outbox.
 pub async fn gdpr(db: &Db, ctx: &Ctx, data_dir: &Path, command: GdprCommand) -> Result<()> {
     match command {
-        GdprCommand::Export { person, out } => {
+        GdprCommand::Export {
+            person,
+            out,
+            pdf,
+            lang,
+        } => {
             let export = gdpr::access_export(db, ctx, person).await?;
+            if let Some(file) = pdf {
+                let bytes = gdpr::access_export_pdf(&export, &lang);
+                std::fs::write(&file, bytes).map_err(|source| banco::Error::Io {
+                    path: file.display().to_string(),
+                    source,
+                })?;
+            }
             let text = crate::json(&export)?;
             crate::write_out(out.as_ref(), &text)
         }

@@ -12,8 +12,12 @@ use uuid::Uuid;
 
 use super::invoke;
 
-pub async fn export_person_data(id: Uuid) -> Result<Option<String>, ErrorPayload> {
-    invoke(wire::ExportPersonData { id }).await
+pub async fn export_person_data(id: Uuid, language: &str) -> Result<Option<String>, ErrorPayload> {
+    invoke(wire::ExportPersonData {
+        id,
+        language: language.to_string(),
+    })
+    .await
 }
 pub async fn erase_person_data(id: Uuid) -> Result<Erasure, ErrorPayload> {
     invoke(wire::ErasePersonData { id }).await

@@ -287,11 +287,11 @@ pub fn person_card_view(props: &IdProps) -> Html {
                 <button class="secondary" id="quick-note" onclick={{ let tab = tab.clone(); Callback::from(move |_| tab.set(Tab::Notes)) }}>{ tr("record.quick_note") }</button>
                 <button class="secondary" id="quick-vcard" onclick={export_vcard}>{ tr("record.export_vcard") }</button>
                 { shared.can_manage().then(|| {
-                    let (notice, error, id) = (notice.clone(), error.clone(), p.id);
+                    let (notice, error, id, lang) = (notice.clone(), error.clone(), p.id, lang.clone());
                     let onclick = Callback::from(move |_| {
-                        let (notice, error) = (notice.clone(), error.clone());
+                        let (notice, error, lang) = (notice.clone(), error.clone(), lang.clone());
                         wasm_bindgen_futures::spawn_local(async move {
-                            match api::export_person_data(id).await {
+                            match api::export_person_data(id, &lang).await {
                                 Ok(Some(path)) => notice.set(Some(tr_with("record.gdpr_saved", [("path", path)]))),
                                 Ok(None) => {}
                                 Err(e) => error.set(Some(error_text(&e))),
