@@ -9,7 +9,7 @@
 mod common;
 
 use banco::model::*;
-use banco::services::{capture, companies, deals, gdpr, notes, pipelines, search};
+use banco::services::{access_pdf, capture, companies, deals, gdpr, notes, pipelines, search};
 use banco::Error;
 use common::{walk_in, TestDb};
 
@@ -271,7 +271,7 @@ store_test!(
             }
         }
         // And as a readable PDF.
-        let pdf = gdpr::access_export_pdf(&export, "it");
+        let pdf = access_pdf::access_export_pdf(&export, "it");
         assert!(pdf.starts_with(b"%PDF-"));
 
         // The trail: who, when, whose id; none of her data.

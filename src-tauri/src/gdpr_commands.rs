@@ -30,7 +30,7 @@ pub async fn export_person_data(
     if let Some(json) = &saved {
         // The readable copy beside it, same name, `.pdf`.
         let pdf = std::path::Path::new(json).with_extension("pdf");
-        let bytes = banco::services::gdpr::access_export_pdf(&export, &language);
+        let bytes = banco::services::access_pdf::access_export_pdf(&export, &language);
         tokio::fs::write(&pdf, bytes)
             .await
             .map_err(|source| Error::Io {

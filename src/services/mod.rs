@@ -5,6 +5,7 @@
 //! Writes run in one transaction each: a use case that fails leaves the
 //! database as it was.
 
+pub mod access_pdf;
 pub mod admin;
 pub mod alerts;
 pub mod audit;

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use banco::model::{ConsentDecision, ConsentSource, IdentityEdit, PersonDetails};
-use banco::services::{companies, consents, gdpr, Ctx};
+use banco::services::{access_pdf, companies, consents, gdpr, Ctx};
 use banco::store::outbox::Outbox;
 use banco::store::Db;
 use banco::Result;
@@ -229,7 +229,7 @@ pub async fn gdpr(db: &Db, ctx: &Ctx, data_dir: &Path, command: GdprCommand) -> 
         } => {
             let export = gdpr::access_export(db, ctx, person).await?;
             if let Some(file) = pdf {
-                let bytes = gdpr::access_export_pdf(&export, &lang);
+                let bytes = access_pdf::access_export_pdf(&export, &lang);
                 std::fs::write(&file, bytes).map_err(|source| banco::Error::Io {
                     path: file.display().to_string(),
                     source,
