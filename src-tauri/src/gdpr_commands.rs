@@ -214,3 +214,39 @@ pub async fn export_segment(
     )
     .await
 }
+
+/// The automation rules and the newest runs.
+#[tauri::command]
+pub async fn automations(
+    state: State<'_, AppState>,
+    req: wire::Automations,
+) -> Result<Response<wire::Automations>> {
+    let wire::Automations {} = req;
+    let (db, ctx) = state.acting().await?;
+    Ok((
+        banco::services::automations::rules(&db, &ctx).await?,
+        banco::services::automations::runs(&db, &ctx, 20).await?,
+    ))
+}
+
+/// Saves one automation rule (the core checks: managers).
+#[tauri::command]
+pub async fn save_automation_rule(
+    state: State<'_, AppState>,
+    req: wire::SaveAutomationRule,
+) -> Result<Response<wire::SaveAutomationRule>> {
+    let wire::SaveAutomationRule { rule } = req;
+    let (db, ctx) = state.acting().await?;
+    banco::services::automations::save_rule(&db, &ctx, &rule).await
+}
+
+/// Applies every active automation rule now (the core checks: managers).
+#[tauri::command]
+pub async fn run_automations(
+    state: State<'_, AppState>,
+    req: wire::RunAutomations,
+) -> Result<Response<wire::RunAutomations>> {
+    let wire::RunAutomations {} = req;
+    let (db, ctx) = state.acting().await?;
+    banco::services::automations::run(&db, &ctx).await
+}

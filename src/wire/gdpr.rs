@@ -125,3 +125,21 @@ command! {
         format: m::ExportFormat,
     } -> Option<String>
 }
+
+command! {
+    /// The automation rules, one per kind, and the newest runs.
+    Automations = "automations" {} -> (Vec<m::AutomationRule>, Vec<m::AutomationRun>)
+}
+
+command! {
+    /// Saves one automation rule (managers); the rules after. Errors:
+    /// `Forbidden` (`edit_automations`); `Validation` (`days`).
+    SaveAutomationRule = "save_automation_rule" {
+        rule: m::AutomationRule,
+    } -> Vec<m::AutomationRule>
+}
+
+command! {
+    /// Applies every active automation rule now (managers); the runs.
+    RunAutomations = "run_automations" {} -> Vec<m::AutomationRun>
+}

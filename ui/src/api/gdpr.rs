@@ -3,8 +3,9 @@
 //! segments.
 
 use banco::model::{
-    Consent, ConsentDecision, ConsentSource, ConsentText, ContactChannel, ContactPurpose, Erasure,
-    ExportFormat, RetentionPreview, RetentionRun, Segment, SegmentRules, SegmentSummary,
+    AutomationRule, AutomationRun, Consent, ConsentDecision, ConsentSource, ConsentText,
+    ContactChannel, ContactPurpose, Erasure, ExportFormat, RetentionPreview, RetentionRun, Segment,
+    SegmentRules, SegmentSummary,
 };
 use banco::wire;
 use banco::ErrorPayload;
@@ -88,4 +89,15 @@ pub async fn export_segment(
         format,
     })
     .await
+}
+pub async fn automations() -> Result<(Vec<AutomationRule>, Vec<AutomationRun>), ErrorPayload> {
+    invoke(wire::Automations {}).await
+}
+pub async fn save_automation_rule(
+    rule: AutomationRule,
+) -> Result<Vec<AutomationRule>, ErrorPayload> {
+    invoke(wire::SaveAutomationRule { rule }).await
+}
+pub async fn run_automations() -> Result<Vec<AutomationRun>, ErrorPayload> {
+    invoke(wire::RunAutomations {}).await
 }

@@ -3,6 +3,7 @@
 pub mod about;
 pub mod after_sale_kpi;
 pub mod audit;
+pub mod automations;
 pub mod backups;
 pub mod calls;
 pub mod companies;

@@ -321,7 +321,7 @@ pub fn settings() -> Html {
             <super::contact_settings::ContactSettingsView />
             <super::sales_settings::SalesSettings />
             <super::pipeline_settings::PipelineSettings />
-            { if shared.info.user.role.is_manager() { html! { <super::work_settings::WorkSettings /> } } else { html! {} } }
+            { if shared.info.user.role.is_manager() { html! { <><super::work_settings::WorkSettings /><super::automations::Automations /></> } } else { html! {} } }
             <super::custom_fields::CustomFieldsSettings />
             { if shared.info.backend == "sqlite" && shared.info.user.role.is_manager() { html! { <super::backups::Backups /> } } else { html! {} } }
             { if shared.info.user.role == Role::Admin { html! { <><super::consent_texts::ConsentTexts /><super::retention::Retention /><super::audit::AuditTrail /></> } } else { html! {} } }
