@@ -8,43 +8,16 @@
 mod common;
 
 use banco::model::*;
-use banco::services::{automations, capture, contact_policy, deals, pipelines, segments, tasks};
+use banco::services::{automations, contact_policy, segments, tasks};
 use banco::Error;
 use chrono::{Duration, Utc};
-use common::{line, staff_ctx, walk_in, TestDb};
+use common::{staff_ctx, walk_in, TestDb};
 
+/// A walk-in (marketing consent as given) who wins a fibre deal now.
 async fn customer(t: &TestDb, first: &str, phone: &str, marketing: bool) -> Person {
     let mut form = walk_in(first, "Automatici", phone, "");
     form.consents.marketing = marketing;
-    let person = capture::capture_lead(&t.db, &t.ctx, form)
-        .await
-        .unwrap()
-        .person;
-    let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
-    let deal = deals::create(
-        &t.db,
-        &t.ctx,
-        NewDeal {
-            pipeline_id: Some(pipeline.id),
-            person_id: Some(person.id),
-            title: format!("Fibra {first}"),
-            lines: vec![line("Fibra", 0, 2_990)],
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    deals::move_deal(
-        &t.db,
-        &t.ctx,
-        deal.deal.id,
-        &DealMove::Won {
-            contract_start: Some(common::today()),
-        },
-    )
-    .await
-    .unwrap();
-    person
+    common::wins(t, form, &format!("Fibra {first}"), 2_990).await
 }
 
 async fn calls_of(t: &TestDb, person: uuid::Uuid) -> Vec<Task> {

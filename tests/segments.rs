@@ -8,50 +8,18 @@
 mod common;
 
 use banco::model::*;
-use banco::services::{capture, deals, leads, pipelines, segments};
+use banco::services::{capture, deals, leads, segments};
 use banco::Error;
 use chrono::{Duration, Utc};
-use common::{line, staff_ctx, walk_in, TestDb};
+use common::{staff_ctx, walk_in, TestDb};
 
 /// A walk-in (marketing consent as given) who wins a deal of `monthly`
 /// cents a month for 24 months now; the person.
 async fn customer(t: &TestDb, first: &str, phone: &str, monthly: i64, marketing: bool) -> Person {
-    let mut form = walk_in(
-        first,
-        "Segmenti",
-        phone,
-        &format!("{}@esempio.it", first.to_lowercase()),
-    );
+    let email = format!("{}@esempio.it", first.to_lowercase());
+    let mut form = walk_in(first, "Segmenti", phone, &email);
     form.consents.marketing = marketing;
-    let person = capture::capture_lead(&t.db, &t.ctx, form)
-        .await
-        .unwrap()
-        .person;
-    let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
-    let deal = deals::create(
-        &t.db,
-        &t.ctx,
-        NewDeal {
-            pipeline_id: Some(pipeline.id),
-            person_id: Some(person.id),
-            lines: vec![line("Fibra", 0, monthly)],
-            contract_months: Some(24),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    deals::move_deal(
-        &t.db,
-        &t.ctx,
-        deal.deal.id,
-        &DealMove::Won {
-            contract_start: Some(common::today()),
-        },
-    )
-    .await
-    .unwrap();
-    person
+    common::wins(t, form, &format!("Fibra {first}"), monthly).await
 }
 
 fn count(s: &SegmentSummary, segment: Segment) -> u64 {

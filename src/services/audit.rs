@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::Ctx;
 use crate::model::{AuditEvent, ExportFormat};
-use crate::store::Db;
+use crate::store::{Conn, Db};
 use crate::{with_conn, Result};
 
 /// Records that the acting user exported `rows` rows of `subject`
@@ -33,16 +33,40 @@ pub async fn exported(
         "rows": rows,
         "filter": filter,
     });
+    let (tenant, user, at) = (ctx.tenant_id(), ctx.user.id, Utc::now());
+    let detail = detail.to_string();
+    with_conn!(db, |c| record_in(
+        c, tenant, user, at, "export", subject, detail
+    )
+    .await)
+}
+
+/// Appends one entry to the audit trail in the caller's connection or
+/// transaction: `action` (`export`, `gdpr_access`, `gdpr_erasure`, …) by
+/// `user` at `at` (UTC) on `subject` (`leads`, `person:<id>`, …), with
+/// `detail` as JSON text (counts and filters, never personal data).
+///
+/// Errors: the store's (on a chain server, a row not signed by the
+/// session's own login is refused).
+pub(crate) async fn record_in(
+    c: &mut Conn<'_>,
+    tenant: Uuid,
+    user: Uuid,
+    at: chrono::DateTime<Utc>,
+    action: &str,
+    subject: &str,
+    detail: String,
+) -> Result<()> {
     let event = AuditEvent {
         id: Uuid::now_v7(),
-        at: Utc::now(),
-        user_id: Some(ctx.user.id),
+        at,
+        user_id: Some(user),
         user_name: None,
-        action: "export".into(),
+        action: action.into(),
         subject: subject.into(),
-        detail: detail.to_string(),
+        detail,
     };
-    with_conn!(db, |c| c.insert_audit_event(ctx.tenant_id(), &event).await)
+    c.insert_audit_event(tenant, &event).await
 }
 
 /// Replaces every non-empty `search` string in `value` by `true`.

@@ -157,16 +157,17 @@ pub async fn object_to_marketing(db: &Db, ctx: &Ctx, id: Uuid) -> Result<Vec<Con
             c.add_marketing_do_not_call(tenant, &entry, ctx.user.id)
                 .await?;
         }
-        let event = crate::model::AuditEvent {
-            id: Uuid::now_v7(),
-            at: now(),
-            user_id: Some(ctx.user.id),
-            user_name: None,
-            action: "gdpr_objection".into(),
-            subject: format!("person:{id}"),
-            detail: "{}".into(),
-        };
-        c.insert_audit_event(tenant, &event).await?;
+        let subject = format!("person:{id}");
+        super::audit::record_in(
+            c,
+            tenant,
+            ctx.user.id,
+            now(),
+            "gdpr_objection",
+            &subject,
+            "{}".into(),
+        )
+        .await?;
         c.consents_of(tenant, id).await
     })
 }

@@ -10,14 +10,15 @@ use std::path::Path;
 use chrono::Utc;
 use uuid::Uuid;
 
+use super::audit::record_in;
 use super::backup::BACKUP_DIR;
 use super::{
     calls, companies, contact_policy, contracts, deals, leads, meetings, notes, tasks, tickets, Ctx,
 };
 use crate::model::{
-    identity_needles, redact_identity, AuditEvent, ContractFilter, EntityType, Erasure,
-    ErasureCounts, Person, PersonDataExport, RetentionPreview, RetentionRun, TaskQuery,
-    TicketQuery, ERASED_FIRST_NAME, MAX_RETENTION_MONTHS, PERSON_DATA_FORMAT,
+    identity_needles, redact_identity, ContractFilter, EntityType, Erasure, ErasureCounts, Person,
+    PersonDataExport, RetentionPreview, RetentionRun, TaskQuery, TicketQuery, ERASED_FIRST_NAME,
+    MAX_RETENTION_MONTHS, PERSON_DATA_FORMAT,
 };
 use crate::store::outbox::Outbox;
 use crate::store::{Conn, Db, SQLITE_FILE};
@@ -114,13 +115,13 @@ pub async fn access_export(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonDataExp
     .to_string();
     let (tenant, user, at) = (ctx.tenant_id(), ctx.user.id, Utc::now());
     let subject = format!("person:{id}");
-    with_conn!(db, |c| audit(
+    with_conn!(db, |c| record_in(
         c,
         tenant,
         user,
         at,
         "gdpr_access",
-        subject,
+        &subject,
         detail
     )
     .await)?;
@@ -167,16 +168,8 @@ pub async fn erase(db: &Db, ctx: &Ctx, id: Uuid, outbox: Option<&Outbox>) -> Res
         let erased = erase_rows(c, tenant, id, Some(user), at).await?;
         c.compact_search_index().await?;
         let detail = serde_json::to_string(&erased.0).unwrap_or_default();
-        audit(
-            c,
-            tenant,
-            user,
-            at,
-            "gdpr_erasure",
-            format!("person:{id}"),
-            detail,
-        )
-        .await?;
+        let subject = format!("person:{id}");
+        record_in(c, tenant, user, at, "gdpr_erasure", &subject, detail).await?;
         Ok::<_, crate::Error>(erased)
     })?;
     let done = clean_up(db, tenant, &[before], &unused, outbox).await?;
@@ -188,28 +181,6 @@ pub async fn erase(db: &Db, ctx: &Ctx, id: Uuid, outbox: Option<&Outbox>) -> Res
         backups_cleaned: done.cleaned,
         backups_failed: done.failed,
     })
-}
-
-/// Writes one entry of the audit trail, signed by `user`.
-async fn audit(
-    c: &mut Conn<'_>,
-    tenant: Uuid,
-    user: Uuid,
-    at: chrono::DateTime<Utc>,
-    action: &str,
-    subject: String,
-    detail: String,
-) -> Result<()> {
-    let event = AuditEvent {
-        id: Uuid::now_v7(),
-        at,
-        user_id: Some(user),
-        user_name: None,
-        action: action.into(),
-        subject,
-        detail,
-    };
-    c.insert_audit_event(tenant, &event).await
 }
 
 /// What the clean-up after an erasure did outside the database's rows.
@@ -564,16 +535,7 @@ pub async fn apply_retention_at(
     }
     let detail = serde_json::json!({ "people": run.erased, "months": months }).to_string();
     with_conn!(db, |c| {
-        audit(
-            c,
-            tenant,
-            user,
-            at,
-            "gdpr_retention",
-            "retention".into(),
-            detail,
-        )
-        .await
+        record_in(c, tenant, user, at, "gdpr_retention", "retention", detail).await
     })?;
     let done = clean_up(db, tenant, &people, &unused, outbox).await?;
     run.backups_cleaned = done.cleaned;

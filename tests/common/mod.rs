@@ -368,3 +368,47 @@ pub async fn won(
     .contract
     .unwrap()
 }
+
+/// `form` captured by the test's admin, then a deal `title` of one
+/// "Fibra" line at `monthly` cents a month for 24 months, won today; the
+/// person.
+pub async fn wins(
+    t: &TestDb,
+    form: banco::model::CaptureLead,
+    title: &str,
+    monthly: i64,
+) -> banco::model::Person {
+    let person = banco::services::capture::capture_lead(&t.db, &t.ctx, form)
+        .await
+        .expect("a walk-in")
+        .person;
+    let pipeline = banco::services::pipelines::list(&t.db, &t.ctx)
+        .await
+        .unwrap()[0]
+        .clone();
+    let deal = banco::services::deals::create(
+        &t.db,
+        &t.ctx,
+        banco::model::NewDeal {
+            pipeline_id: Some(pipeline.id),
+            person_id: Some(person.id),
+            title: title.into(),
+            lines: vec![line("Fibra", 0, monthly)],
+            contract_months: Some(24),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    banco::services::deals::move_deal(
+        &t.db,
+        &t.ctx,
+        deal.deal.id,
+        &banco::model::DealMove::Won {
+            contract_start: Some(today()),
+        },
+    )
+    .await
+    .unwrap();
+    person
+}
