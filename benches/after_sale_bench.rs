@@ -27,7 +27,7 @@ use std::time::Instant;
 use banco::model::{ContractFilter, NewUser, Role, TaskQuery};
 use banco::services::{contracts, seed, staff, tasks, Ctx};
 use banco::store::{Db, Pool};
-use common::{arg, median, Row};
+use common::{arg, exec, median, Row};
 
 const RUNS: usize = 15;
 const USERS: i64 = 20;
@@ -163,14 +163,6 @@ macro_rules! raw_customers {
             std::hint::black_box((n, rows.len()));
         }
     }};
-}
-
-async fn exec(db: &Db, sql: &str) {
-    match db.pool() {
-        Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 async fn bench(name: &'static str, db: Db, n: u64, rows: &mut Vec<Row>) {

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use banco::services::{gdpr, seed, segments, Ctx};
 use banco::store::{Db, Pool};
-use common::{arg, median, Row};
+use common::{arg, exec, median, Row};
 
 const RUNS: usize = 5;
 
@@ -81,14 +81,6 @@ macro_rules! raw_erase {
             .await
             .unwrap();
     }};
-}
-
-async fn exec(db: &Db, sql: &str) {
-    match db.pool() {
-        Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 async fn bench(name: &'static str, db: Db, n: u64, rows: &mut Vec<Row>) {

@@ -99,3 +99,14 @@ pub async fn postgres_db_url() -> Option<(Db, String)> {
 
 /// The password of the logins the benchmarks make.
 pub const BENCH_PASSWORD: &str = "bench-2026";
+
+/// Runs one statement of set-up SQL on either backend; panics with the
+/// statement on failure (a bench's seed must not half-succeed).
+#[allow(dead_code)] // Not every bench binary seeds by SQL.
+pub async fn exec(db: &Db, sql: &str) {
+    match db.pool() {
+        banco::store::Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        banco::store::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
