@@ -2,15 +2,19 @@
 //! welcome call after each first won deal and a call to win back
 //! customers at risk, for the deal's owner, exactly once (a second run
 //! makes nothing new), leaving out who asked not to be contacted or did
-//! not agree to marketing calls; the runs listed; staff refused.
+//! not agree to marketing calls; the runs listed; staff refused. A
+//! renewal reminder before an active contract ends, and birthday wishes
+//! by the customer's preferred channel, once a year.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
 
 use banco::model::*;
-use banco::services::{automations, contact_policy, segments, tasks};
+use banco::services::{
+    automations, companies, consents, contact_policy, contracts, segments, tasks,
+};
 use banco::Error;
-use chrono::{Duration, Utc};
+use chrono::{Datelike, Duration, Utc};
 use common::{staff_ctx, walk_in, TestDb};
 
 /// A walk-in (marketing consent as given) who wins a fibre deal now.
@@ -122,5 +126,159 @@ store_test!(
         let listed = automations::runs(&t.db, &t.ctx, 10).await.unwrap();
         assert_eq!(listed.len(), 4);
         assert_eq!(listed[0].kind, "re_engagement");
+    }
+);
+
+/// Sets a customer's date of birth and preferred channel on their card.
+async fn born(t: &TestDb, person: &Person, birth: chrono::NaiveDate, channel: &str) {
+    companies::update_person_details(
+        &t.db,
+        &t.ctx,
+        person.id,
+        &PersonDetails {
+            profile: ProfileEdit {
+                birth_date: Some(birth.to_string()),
+                preferred_channel: Some(channel.into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+store_test!(
+    renewal_reminders_and_birthday_greetings_come_once,
+    |t: TestDb| async move {
+        // A contract activated today ends in 24 months; 30 days before
+        // its end the renewal reminder (60 days ahead) calls its owner.
+        let ada = customer(&t, "Ada", "347 902 0011", false).await;
+        let contract = contracts::list(
+            &t.db,
+            &t.ctx,
+            &ContractFilter {
+                person_id: Some(ada.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items[0]
+            .contract
+            .clone();
+        contracts::edit(
+            &t.db,
+            &t.ctx,
+            contract.id,
+            &ContractEdit {
+                payment_method: Some("postal_slip".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        for to in [ContractStatus::ActivationRequested, ContractStatus::Active] {
+            let mv = ContractMove {
+                to,
+                on: None,
+                reason: None,
+                version: None,
+            };
+            contracts::move_contract(&t.db, &t.ctx, contract.id, &mv)
+                .await
+                .unwrap();
+        }
+        let mut renewal = AutomationRule::default_for(AutomationKind::RenewalReminder);
+        renewal.active = true;
+        automations::save_rule(&t.db, &t.ctx, &renewal)
+            .await
+            .unwrap();
+        let now = Utc::now();
+        // A year on, nothing ends within 60 days.
+        let runs = automations::run_at(&t.db, &t.ctx, now + Duration::days(365))
+            .await
+            .unwrap();
+        assert_eq!((runs[0].created, runs[0].skipped), (0, 0));
+        let near_end = now + Duration::days(730 - 30);
+        let runs = automations::run_at(&t.db, &t.ctx, near_end).await.unwrap();
+        assert_eq!((runs[0].created, runs[0].skipped), (1, 0), "{runs:?}");
+        let calls = calls_of(&t, ada.id).await;
+        assert!(calls[0].title.contains("scadenza"), "{}", calls[0].title);
+        let again = automations::run_at(&t.db, &t.ctx, near_end).await.unwrap();
+        assert_eq!((again[0].created, again[0].skipped), (0, 1));
+        renewal.active = false;
+        automations::save_rule(&t.db, &t.ctx, &renewal)
+            .await
+            .unwrap();
+
+        // Birthdays: Bruno (marketing by WhatsApp agreed) gets a task on
+        // WhatsApp three days ahead; Carla did not agree and is left out;
+        // Dario's birthday is too far away.
+        let today = now.date_naive();
+        let bruno = customer(&t, "Bruno", "347 902 0012", false).await;
+        let carla = customer(&t, "Carla", "347 902 0013", false).await;
+        let dario = customer(&t, "Dario", "347 902 0014", true).await;
+        let birth = |in_days: i64| {
+            let d = today + Duration::days(in_days);
+            // Born in 1980 on that day (29 February falls back).
+            birthday_in(d, 1980)
+        };
+        born(&t, &bruno, birth(2), "whatsapp").await;
+        born(&t, &carla, birth(1), "call").await;
+        born(&t, &dario, birth(40), "call").await;
+        consents::record(
+            &t.db,
+            &t.ctx,
+            bruno.id,
+            &[ConsentDecision {
+                kind: ConsentKind::Marketing,
+                channel: Some(ContactChannel::Whatsapp),
+                granted: true,
+            }],
+            ConsentSource::Store,
+        )
+        .await
+        .unwrap();
+        let mut wishes = AutomationRule::default_for(AutomationKind::BirthdayGreeting);
+        wishes.active = true;
+        wishes.days = 3;
+        automations::save_rule(&t.db, &t.ctx, &wishes)
+            .await
+            .unwrap();
+        let runs = automations::run_at(&t.db, &t.ctx, now).await.unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(
+            (runs[0].kind.as_str(), runs[0].created, runs[0].skipped),
+            ("birthday_greeting", 1, 1),
+            "{runs:?}"
+        );
+        let listed = tasks::list(
+            &t.db,
+            &t.ctx,
+            &TaskQuery {
+                entity_id: Some(bruno.id),
+                include_done: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+        let wish = listed
+            .iter()
+            .map(|i| &i.task)
+            .find(|t| t.title.contains("compleanno"))
+            .unwrap();
+        assert_eq!(wish.kind, TaskKind::Todo);
+        assert!(wish.title.contains("WhatsApp"), "{}", wish.title);
+        assert_eq!(
+            wish.due_at.unwrap().date_naive(),
+            birthday_in(birth(2), (today + Duration::days(2)).year())
+        );
+        assert!(calls_of(&t, carla.id).await.is_empty());
+        // Once a year.
+        let again = automations::run_at(&t.db, &t.ctx, now).await.unwrap();
+        assert_eq!(again[0].created, 0);
     }
 );

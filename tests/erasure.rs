@@ -31,6 +31,8 @@ const NEEDLES: &[&str] = &[
     "zq.casa@esempio.it",
     "RSSMRA85T10A562S",
     "IT60X0542811101000000123456",
+    "Vicolo dei Gelsomini 41",
+    "1985-12-10",
 ];
 
 /// Every file under `dir` that contains a needle (ASCII case folded),
@@ -122,6 +124,13 @@ store_test!(
             &PersonDetails {
                 identity: IdentityEdit {
                     phone_2: Some("339 111 2233".into()),
+                    ..Default::default()
+                },
+                profile: ProfileEdit {
+                    address: Some("Vicolo dei Gelsomini 41".into()),
+                    postal_code: Some("50123".into()),
+                    birth_date: Some("10/12/1985".into()),
+                    preferred_language: Some("it".into()),
                     ..Default::default()
                 },
                 tax_code: "RSSMRA85T10A562S".into(),

@@ -359,3 +359,98 @@ async fn tables_referring_to_people(t: &TestDb) -> Vec<String> {
     names.dedup();
     names
 }
+
+store_test!(
+    an_address_a_birth_date_and_preferences_are_kept_and_checked,
+    |t: TestDb| async move {
+        let maria = capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in("Maria", "Rossi", "+39 333 100 3000", ""),
+        )
+        .await
+        .unwrap()
+        .person;
+        // A birth date the codice fiscale contradicts (it says 10
+        // December '85), a CAP of four digits, a language that is none.
+        let bad = PersonDetails {
+            profile: ProfileEdit {
+                postal_code: Some("8013".into()),
+                birth_date: Some("11/12/1985".into()),
+                preferred_language: Some("zz".into()),
+                ..Default::default()
+            },
+            tax_code: "RSSMRA85T10A562S".into(),
+            ..Default::default()
+        };
+        let err = companies::update_person_details(&t.db, &t.ctx, maria.id, &bad)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            codes(err),
+            vec![
+                pair("postal_code", "invalid_postal_code"),
+                pair("birth_date", "tax_code_mismatch"),
+                pair("preferred_language", "unknown_language"),
+            ]
+        );
+        let good = PersonDetails {
+            profile: ProfileEdit {
+                address: Some("Via Toledo 12".into()),
+                postal_code: Some("80134".into()),
+                province: Some("na".into()),
+                birth_date: Some("10/12/1985".into()),
+                preferred_language: Some("ro".into()),
+                preferred_channel: Some("email".into()),
+            },
+            tax_code: "RSSMRA85T10A562S".into(),
+            city: "Napoli".into(),
+            ..Default::default()
+        };
+        let card = companies::update_person_details(&t.db, &t.ctx, maria.id, &good)
+            .await
+            .unwrap();
+        let p = &card.person;
+        assert_eq!(p.address.as_deref(), Some("Via Toledo 12"));
+        assert_eq!(p.postal_code.as_deref(), Some("80134"));
+        assert_eq!(p.province.as_deref(), Some("NA"));
+        assert_eq!(
+            p.birth_date.map(|d| d.to_string()).as_deref(),
+            Some("1985-12-10")
+        );
+        assert_eq!(p.preferred_language.as_deref(), Some("ro"));
+        assert_eq!(p.preferred_channel, Some(ContactChannel::Email));
+        // Read back as stored.
+        let again = companies::person_card(&t.db, &t.ctx, maria.id)
+            .await
+            .unwrap()
+            .person;
+        assert_eq!(&again, p);
+        let timeline = notes::timeline(&t.db, &t.ctx, EntityType::Person, maria.id, 0, 50)
+            .await
+            .unwrap();
+        let detail = timeline
+            .items
+            .iter()
+            .find(|e| e.kind == "updated")
+            .and_then(|e| e.detail.clone())
+            .unwrap();
+        assert_eq!(
+            detail,
+            "address, postal_code, province, birth_date, preferred_language, preferred_channel, tax_code, city"
+        );
+        // The access export carries them.
+        let export = gdpr::access_export(&t.db, &t.ctx, maria.id).await.unwrap();
+        assert_eq!(export.person.address.as_deref(), Some("Via Toledo 12"));
+        // Saving the card again with nothing new changes nothing.
+        let same = PersonDetails {
+            tax_code: "RSSMRA85T10A562S".into(),
+            city: "Napoli".into(),
+            ..Default::default()
+        };
+        let card = companies::update_person_details(&t.db, &t.ctx, maria.id, &same)
+            .await
+            .unwrap();
+        assert_eq!(card.person.birth_date, p.birth_date);
+    }
+);

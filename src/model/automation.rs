@@ -21,6 +21,10 @@ string_enum! {
         /// A call to a customer the segments put at risk (marketing: only
         /// with their consent to marketing calls), at most once a month.
         ReEngagement = "re_engagement",
+        /// Birthday wishes to a customer, `days` before their birthday,
+        /// by their preferred channel (a call if none); marketing: only
+        /// with their consent to marketing on that channel. Once a year.
+        BirthdayGreeting = "birthday_greeting",
     }
 }
 
@@ -32,7 +36,8 @@ pub struct AutomationRule {
     /// Whether the daily run applies it.
     pub active: bool,
     /// Days: after the first won deal (welcome), before the end
-    /// (renewal), until the call is due (re-engagement).
+    /// (renewal), until the call is due (re-engagement), before the
+    /// birthday (birthday greeting).
     pub days: i32,
     /// Only customers of this segment.
     pub segment: Option<Segment>,
@@ -44,7 +49,8 @@ pub struct AutomationRule {
 
 impl AutomationRule {
     /// A rule as Banco starts it: inactive, 3 days after a first win, 60
-    /// days before a contract ends, a call due the same day.
+    /// days before a contract ends, a call due the same day, wishes made
+    /// on the birthday.
     pub fn default_for(kind: AutomationKind) -> AutomationRule {
         AutomationRule {
             kind,
@@ -52,7 +58,7 @@ impl AutomationRule {
             days: match kind {
                 AutomationKind::WelcomeCall => 3,
                 AutomationKind::RenewalReminder => 60,
-                AutomationKind::ReEngagement => 0,
+                AutomationKind::ReEngagement | AutomationKind::BirthdayGreeting => 0,
             },
             segment: None,
             pipeline_id: None,
@@ -91,7 +97,8 @@ pub struct AutomationRun {
     pub user_id: Option<Uuid>,
 }
 
-/// Someone a rule may create a call for.
+/// Someone a rule may create a call (or, for a birthday greeting by
+/// another channel, a task) for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutomationTarget {
     /// The customer.
@@ -109,4 +116,7 @@ pub struct AutomationTarget {
     pub due_at: DateTime<Utc>,
     /// What the call is about (an offer's name), for its title.
     pub about: String,
+    /// How to reach them: a call, or the person's preferred channel for
+    /// the birthday greeting.
+    pub channel: super::ContactChannel,
 }

@@ -33,6 +33,7 @@ mod lead;
 mod meeting_server;
 mod outbox;
 mod person;
+mod profile;
 mod record;
 mod segment;
 mod string_enum;
@@ -124,6 +125,10 @@ pub use outbox::{
     OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, QueuedBecause, SavedCapture,
 };
 pub use person::{search_key, IdentityEdit, LeadElsewhere, Person, PersonMatch, MAX_PERSON_NAME};
+pub use profile::{
+    birth_matches_tax_code, birthday_in, check_language, earliest_birth_date, next_birthday,
+    parse_birth_date, ProfileEdit, MAX_ADDRESS, MAX_POSTAL_CODE, MAX_PROVINCE, PREFERRED_CHANNELS,
+};
 pub use record::{
     check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,
     LeadDetail, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,
@@ -140,7 +145,7 @@ pub use task::{
     due_bucket, DueBucket, NewTask, Task, TaskKind, TaskListItem, TaskQuery, TaskScope, TaskStatus,
 };
 pub use tax_id::{
-    check_company_tax_code, check_person_tax_code, check_vat, cin_check_char,
+    check_company_tax_code, check_person_tax_code, check_vat, cin_check_char, codice_fiscale_birth,
     codice_fiscale_check_char, partita_iva_check_digit, partita_iva_ok,
 };
 pub use ticket::{

@@ -59,6 +59,31 @@ pub struct Person {
     #[serde(default)]
     #[cfg_attr(feature = "store", sqlx(default))]
     pub erased_at: Option<DateTime<Utc>>,
+    /// Street and number (`Via Toledo 12`).
+    #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(default))]
+    pub address: Option<String>,
+    /// Postal code (in Italy the 5-digit CAP).
+    #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(default))]
+    pub postal_code: Option<String>,
+    /// Province or region (in Italy the two-letter sigla, `NA`).
+    #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(default))]
+    pub province: Option<String>,
+    /// Date of birth (a calendar day, no time zone).
+    #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(default))]
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// The language they prefer to be spoken and written to in: an ISO
+    /// 639-1 code (`it`, `en`, `ro`).
+    #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(default))]
+    pub preferred_language: Option<String>,
+    /// How they prefer to be reached (`call`, `sms`, `email`, `whatsapp`).
+    #[serde(default)]
+    #[cfg_attr(feature = "store", sqlx(default))]
+    pub preferred_channel: Option<super::ContactChannel>,
 }
 
 impl Person {
@@ -89,6 +114,12 @@ impl Person {
             tax_code: None,
             custom: Default::default(),
             erased_at: None,
+            address: None,
+            postal_code: None,
+            province: None,
+            birth_date: None,
+            preferred_language: None,
+            preferred_channel: None,
             created_at: at,
             updated_at: at,
         }

@@ -346,12 +346,17 @@ pub struct CompanyCard {
 }
 
 /// The person fields the record card edits: name and contacts
-/// ([`super::IdentityEdit`]), codice fiscale, city and custom fields.
+/// ([`super::IdentityEdit`]), address, date of birth and preferences
+/// ([`super::ProfileEdit`]), codice fiscale, city and custom fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PersonDetails {
     /// Names, phones and e-mails (each `None` kept).
     #[serde(default)]
     pub identity: super::IdentityEdit,
+    /// Address, date of birth, preferred language and channel (each
+    /// `None` kept).
+    #[serde(default)]
+    pub profile: super::ProfileEdit,
     /// Codice fiscale as typed (blank clears it).
     #[serde(default)]
     pub tax_code: String,

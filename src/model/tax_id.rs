@@ -203,44 +203,50 @@ pub fn cin_check_char(text: &str) -> Option<char> {
 /// Any of the seven digits may be an omocodia letter ([`OMOCODIA`]); the
 /// check character is computed on the code as written.
 fn codice_fiscale_ok(code: &str) -> bool {
+    codice_fiscale_birth(code).is_some()
+        && std::str::from_utf8(&code.as_bytes()[..15])
+            .ok()
+            .and_then(codice_fiscale_check_char)
+            == code.chars().nth(15)
+}
+
+/// The birth a person's codice fiscale encodes (DM 23/12/1976): the last
+/// two digits of the year, the month (1–12) and the day (1–31; women's
+/// days, written +40, given back as the day). Omocodia letters are read
+/// as their digits. `None` when `code` (upper case, no spaces) is not
+/// shaped as a codice fiscale or names no such day; the check character
+/// is not checked here ([`check_person_tax_code`] does).
+pub fn codice_fiscale_birth(code: &str) -> Option<(u32, u32, u32)> {
     let b = code.as_bytes();
     if b.len() != 16 {
-        return false;
+        return None;
     }
     let mut plain = [0u8; 16];
     for (i, &c) in b.iter().enumerate() {
         plain[i] = if CF_DIGITS.contains(&i) {
             match c {
                 b'0'..=b'9' => c,
-                _ => match OMOCODIA.iter().position(|&l| l == c) {
-                    Some(d) => b'0' + d as u8,
-                    None => return false,
-                },
+                _ => b'0' + u8::try_from(OMOCODIA.iter().position(|&l| l == c)?).ok()?,
             }
         } else if c.is_ascii_uppercase() {
             c
         } else {
-            return false;
+            return None;
         };
     }
     let number =
         |from: usize| u32::from(plain[from] - b'0') * 10 + u32::from(plain[from + 1] - b'0');
-    let Some(month) = CF_MONTHS.iter().position(|&m| m == plain[8]) else {
-        return false;
-    };
+    let month = CF_MONTHS.iter().position(|&m| m == plain[8])?;
     let day = match number(9) {
         d @ 1..=31 => d,
         d @ 41..=71 => d - 40,
-        _ => return false,
+        _ => return None,
     };
     let month_days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if day > month_days[month] {
-        return false;
+        return None;
     }
-    std::str::from_utf8(&b[..15])
-        .ok()
-        .and_then(codice_fiscale_check_char)
-        == Some(char::from(b[15]))
+    Some((number(6), u32::try_from(month).ok()? + 1, day))
 }
 
 /// Checks a person's codice fiscale (16 characters, structure and check

@@ -4,7 +4,7 @@
 use chrono::Utc;
 
 use super::pdf::{render, Block};
-use crate::model::{PersonDataExport, ReceiptLabels};
+use crate::model::{PersonDataExport, ReceiptLabels, Segment};
 
 /// The access export as a readable PDF in `language` (`it` or `en`,
 /// anything else Italian): the same content as the JSON, section by
@@ -36,12 +36,37 @@ pub fn access_export_pdf(e: &PersonDataExport, language: &str) -> Vec<u8> {
         ("E-mail", &p.email),
         (t("Seconda e-mail", "Second e-mail"), &p.email_2),
         (t("Codice fiscale", "Tax code"), &p.tax_code),
+        (t("Indirizzo", "Address"), &p.address),
+        (t("CAP", "Postal code"), &p.postal_code),
         (t("Città", "City"), &p.city),
+        (t("Provincia", "Province"), &p.province),
+        (t("Paese", "Country"), &p.country),
         (t("Azienda", "Company"), &p.company_name),
+        (
+            t(
+                "Lingua preferita (ISO 639-1)",
+                "Preferred language (ISO 639-1)",
+            ),
+            &p.preferred_language,
+        ),
     ] {
         if let Some(v) = value {
             b.push(Block::Text(format!("{label}: {v}")));
         }
+    }
+    if let Some(born) = p.birth_date {
+        b.push(Block::Text(format!(
+            "{}: {}",
+            t("Data di nascita", "Date of birth"),
+            born.format("%d/%m/%Y")
+        )));
+    }
+    if let Some(ch) = p.preferred_channel {
+        b.push(Block::Text(format!(
+            "{}: {}",
+            t("Canale preferito", "Preferred channel"),
+            ReceiptLabels::of(language).channel(Some(ch))
+        )));
     }
     b.push(Block::Text(format!(
         "{}: {}",
@@ -52,7 +77,13 @@ pub fn access_export_pdf(e: &PersonDataExport, language: &str) -> Vec<u8> {
         b.push(Block::Text(format!(
             "{}: {}",
             t("Segmento", "Segment"),
-            s.as_str()
+            match s {
+                Segment::Vip => "VIP",
+                Segment::Regular => t("abituale", "regular"),
+                Segment::New => t("nuovo", "new"),
+                Segment::AtRisk => t("a rischio", "at risk"),
+                Segment::Dormant => t("dormiente", "dormant"),
+            }
         )));
     }
     for (k, v) in &p.custom {

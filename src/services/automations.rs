@@ -7,13 +7,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use uuid::Uuid;
 
 use super::Ctx;
 use crate::model::{
-    consent_state, AutomationKind, AutomationRule, AutomationRun, AutomationTarget, ConsentKind,
-    ContactChannel, EntityType, Segment, Task, TaskKind, TaskStatus,
+    consent_state, next_birthday, AutomationKind, AutomationRule, AutomationRun, AutomationTarget,
+    ConsentKind, ContactChannel, EntityType, Segment, Task, TaskKind, TaskStatus,
 };
 use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -101,6 +101,7 @@ async fn targets(
             pipeline_id,
             due_at,
             about,
+            channel: ContactChannel::Call,
         }
     };
     Ok(match rule.kind {
@@ -134,39 +135,83 @@ async fn targets(
                 target(row, key, at + days)
             })
             .collect(),
+        AutomationKind::BirthdayGreeting => {
+            let today = at.date_naive();
+            c.customers_with_birth_dates(tenant)
+                .await?
+                .into_iter()
+                .filter_map(
+                    |(person_id, owner_id, store_id, pipeline_id, born, name, channel)| {
+                        let birthday = next_birthday(born, today);
+                        (birthday <= today + days).then(|| AutomationTarget {
+                            person_id,
+                            key: format!("{person_id}:{}", birthday.year()),
+                            owner_id,
+                            store_id,
+                            pipeline_id,
+                            // In the morning (UTC) of the day.
+                            due_at: birthday
+                                .and_hms_opt(8, 0, 0)
+                                .map_or(at, |t| t.and_utc())
+                                .max(at),
+                            about: name,
+                            channel: channel.unwrap_or(ContactChannel::Call),
+                        })
+                    },
+                )
+                .collect()
+        }
     })
 }
 
-/// Whether the contact rules let the owner call this person about
-/// `kind`: nobody who asked not to be contacted or refused calls; for a
-/// re-engagement (marketing), only with their consent to marketing calls
-/// and their number not on the do-not-call list.
-async fn may_call(
+/// Whether the contact rules let the owner reach this person about
+/// `kind` by `channel`: nobody who asked not to be contacted or blocked
+/// that channel; for a re-engagement or a birthday greeting (marketing),
+/// only with their consent to marketing on that channel, a contact for it
+/// (a phone for calls, SMS and WhatsApp, an e-mail) and, for a call, their
+/// number not on the do-not-call list.
+async fn may_contact(
     c: &mut Conn<'_>,
     tenant: Uuid,
     person: Uuid,
     kind: AutomationKind,
+    channel: ContactChannel,
 ) -> Result<bool> {
     let prefs = c.contact_preferences(tenant, person).await?;
-    if prefs.do_not_contact || prefs.blocked_channels.contains(&ContactChannel::Call) {
+    if prefs.do_not_contact || prefs.blocked_channels.contains(&channel) {
         return Ok(false);
     }
-    if kind != AutomationKind::ReEngagement {
+    if !matches!(
+        kind,
+        AutomationKind::ReEngagement | AutomationKind::BirthdayGreeting
+    ) {
         return Ok(true);
     }
     let consents = c.consents_of(tenant, person).await?;
-    if consent_state(
-        &consents,
-        ConsentKind::Marketing,
-        Some(ContactChannel::Call),
-    ) != Some(true)
-    {
+    if consent_state(&consents, ConsentKind::Marketing, Some(channel)) != Some(true) {
         return Ok(false);
     }
-    let phone = c.get_person(tenant, person).await?.and_then(|p| p.phone);
-    match phone {
-        Some(p) => Ok(c.is_do_not_call(tenant, &p).await?.is_none()),
-        None => Ok(false),
+    let Some(p) = c.get_person(tenant, person).await? else {
+        return Ok(false);
+    };
+    match (channel, p.phone) {
+        (ContactChannel::Email, _) => Ok(p.email.is_some()),
+        (ContactChannel::Call, Some(phone)) => {
+            Ok(c.is_do_not_call(tenant, &phone).await?.is_none())
+        }
+        (_, phone) => Ok(phone.is_some()),
+    }
+}
+
+/// A channel's name in the title of a task (the tasks' titles are
+/// written in Italian, the shop's language, as the other automations').
+fn channel_label(c: ContactChannel) -> &'static str {
+    match c {
+        ContactChannel::Call => "telefonata",
+        ContactChannel::Sms => "SMS",
+        ContactChannel::Email => "e-mail",
+        ContactChannel::Whatsapp => "WhatsApp",
+        ContactChannel::Meeting => "videochiamata",
     }
 }
 
@@ -197,7 +242,7 @@ async fn apply(
         if !wanted {
             continue;
         }
-        if !may_call(c, tenant, t.person_id, rule.kind).await? {
+        if !may_contact(c, tenant, t.person_id, rule.kind, t.channel).await? {
             skipped += 1;
             continue;
         }
@@ -207,11 +252,23 @@ async fn apply(
             AutomationKind::ReEngagement => {
                 format!("Cliente a rischio, da ricontattare: {}", t.about)
             }
+            AutomationKind::BirthdayGreeting => match t.channel {
+                ContactChannel::Call => format!("Auguri di compleanno: {}", t.about),
+                other => format!(
+                    "Auguri di compleanno ({}): {}",
+                    channel_label(other),
+                    t.about
+                ),
+            },
         };
         let task = Task {
             id: Uuid::now_v7(),
             title,
-            kind: TaskKind::Call,
+            kind: if t.channel == ContactChannel::Call {
+                TaskKind::Call
+            } else {
+                TaskKind::Todo
+            },
             status: TaskStatus::Open,
             due_at: Some(t.due_at),
             assignee_id: t.owner_id,

@@ -364,7 +364,9 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
 }
 
 /// Saves a person's name and contacts ([`IdentityEdit::apply`], numbers
-/// read in the tenant's region), tax code, city and custom fields; the
+/// read in the tenant's region), address, date of birth and preferences
+/// ([`crate::model::ProfileEdit::apply`]), tax code, city and custom
+/// fields; the
 /// timeline's `updated` entry names the fields changed (never their
 /// values). A correction that makes the person share a phone or e-mail
 /// with someone else is saved, and the card returned lists them in
@@ -373,7 +375,9 @@ pub async fn person_card(db: &Db, ctx: &Ctx, id: Uuid) -> Result<PersonCard> {
 /// Errors: [`Error::NotFound`]; [`Error::Conflict`] when another desk
 /// saved the person after `details.expected_version` (or meanwhile);
 /// [`Error::Validation`] with every bad field (`first_name`, `last_name`,
-/// `phone`, `phone_2`, `email`, `email_2`; `tax_code`: `invalid_tax_code`;
+/// `phone`, `phone_2`, `email`, `email_2`; the profile's fields;
+/// `tax_code`: `invalid_tax_code`; `birth_date`: `tax_code_mismatch` when
+/// the codice fiscale encodes another day ([`birth_matches_tax_code`]);
 /// `custom.<key>` errors; `person`: `erased` for a person whose data was
 /// erased, who cannot be given data again).
 pub async fn update_person_details(
@@ -407,6 +411,16 @@ pub async fn update_person_details(
                 .map_err(|e| errors.push(e))
                 .ok(),
         };
+        // The country is the one the address is checked against.
+        match details.profile.apply(
+            &mut person,
+            ctx.region(),
+            now().date_naive(),
+            tax_code.as_deref(),
+        ) {
+            Ok(fields) => changed.extend(fields),
+            Err(e) => errors.extend(e),
+        }
         let defs = fields_for(c, tenant, EntityType::Person).await?;
         let custom = check_custom_values(&defs, &details.custom, false)
             .map_err(|e| errors.extend(e))

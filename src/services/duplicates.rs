@@ -408,6 +408,16 @@ pub async fn merge(
                 fill(&mut k.country, &m.country);
                 fill(&mut k.external_ref, &m.external_ref);
                 fill(&mut k.tax_code, &m.tax_code);
+                if k.address.is_none() && k.postal_code.is_none() && k.province.is_none() {
+                    // The address is one: street, postal code and province
+                    // come together from the same person.
+                    k.address = m.address.clone();
+                    k.postal_code = m.postal_code.clone();
+                    k.province = m.province.clone();
+                }
+                fill(&mut k.birth_date, &m.birth_date);
+                fill(&mut k.preferred_language, &m.preferred_language);
+                fill(&mut k.preferred_channel, &m.preferred_channel);
                 for (key, v) in &m.custom {
                     k.custom.entry(key.clone()).or_insert_with(|| v.clone());
                 }

@@ -325,6 +325,12 @@ async fn erase_rows(
         external_ref: None,
         tax_code: None,
         custom: Default::default(),
+        address: None,
+        postal_code: None,
+        province: None,
+        birth_date: None,
+        preferred_language: None,
+        preferred_channel: None,
         erased_at: Some(at),
         updated_at: at,
         ..before.clone()

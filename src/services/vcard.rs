@@ -25,8 +25,9 @@ fn text(v: &str) -> VCardValue {
 
 /// One person as a vCard 3.0: `N`, `FN`, `TEL` (E.164; the first `CELL`,
 /// the second `VOICE`), `EMAIL` (both addresses), `ORG` and `TITLE` (their
-/// first company and role, else the company name they gave), `ADR` (city
-/// and country), `UID` (the person's id).
+/// first company and role, else the company name they gave), `ADR`
+/// (street, city, province, postal code and country), `BDAY`
+/// (`YYYY-MM-DD`), `UID` (the person's id).
 pub fn person_card(p: &Person, org: Option<(&str, Option<&str>)>) -> String {
     let mut card = VCard::default();
     let mut push = |e: VCardEntry| card.entries.push(e);
@@ -70,18 +71,22 @@ pub fn person_card(p: &Person, org: Option<(&str, Option<&str>)>) -> String {
             }
         }
     }
-    if p.city.is_some() || p.country.is_some() {
-        let city = p.city.as_deref().unwrap_or("");
-        let country = p.country.as_deref().unwrap_or("");
+    let address = [&p.address, &p.city, &p.province, &p.postal_code, &p.country];
+    if address.iter().any(|a| a.is_some()) {
+        let [street, city, region, postal, country] =
+            address.map(|a| text(a.as_deref().unwrap_or("")));
         push(VCardEntry::new(VCardProperty::Adr).with_values(vec![
             text(""),
             text(""),
-            text(""),
-            text(city),
-            text(""),
-            text(""),
-            text(country),
+            street,
+            city,
+            region,
+            postal,
+            country,
         ]));
+    }
+    if let Some(born) = p.birth_date {
+        push(VCardEntry::new(VCardProperty::Bday).with_value(born.format("%Y-%m-%d").to_string()));
     }
     push(VCardEntry::new(VCardProperty::Uid).with_value(format!("urn:uuid:{}", p.id)));
     let mut out = String::new();
@@ -137,8 +142,53 @@ pub(crate) struct Card {
     phones: Vec<String>,
     emails: Vec<String>,
     org: Option<String>,
+    street: Option<String>,
     city: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
     country: Option<String>,
+    birth_date: Option<chrono::NaiveDate>,
+    language: Option<String>,
+}
+
+impl Card {
+    /// Gives `p` the card's address, birth date and language where `p`
+    /// has none (the address as a whole: only when `p` has no part of it).
+    fn fill_profile(&self, p: &mut Person) {
+        if p.address.is_none() && p.postal_code.is_none() && p.province.is_none() {
+            p.address = self.street.clone();
+            p.postal_code = self.postal_code.clone();
+            p.province = self.region.clone();
+        }
+        if p.city.is_none() {
+            p.city = self.city.clone();
+        }
+        if p.country.is_none() {
+            p.country = self.country.clone();
+        }
+        p.birth_date = p.birth_date.or(self.birth_date);
+        if p.preferred_language.is_none() {
+            p.preferred_language = self.language.clone();
+        }
+    }
+}
+
+/// A `BDAY` as a day: a date with its year (`19850307`, `1985-03-07`,
+/// or text as Italians write it); a birthday without a year (`--0307`),
+/// a time alone, or one in the future or before 1900 gives `None`.
+fn birth_day(entry: &VCardEntry) -> Option<chrono::NaiveDate> {
+    let today = now().date_naive();
+    match entry.values.first()? {
+        VCardValue::PartialDateTime(d) => {
+            let day = chrono::NaiveDate::from_ymd_opt(
+                i32::from(d.year?),
+                u32::from(d.month?),
+                u32::from(d.day?),
+            )?;
+            crate::model::parse_birth_date(&day.to_string(), today, "birth_date").ok()
+        }
+        other => crate::model::parse_birth_date(other.as_text()?, today, "birth_date").ok(),
+    }
 }
 
 /// The values of a property as text, structured components flattened in order.
@@ -177,8 +227,18 @@ fn read_card(card: &VCard) -> Card {
             ),
             VCardProperty::Org => out.org = non_blank(v.first()),
             VCardProperty::Adr => {
+                out.street = non_blank(v.get(2));
                 out.city = non_blank(v.get(3));
+                out.region = non_blank(v.get(4));
+                out.postal_code = non_blank(v.get(5));
                 out.country = non_blank(v.get(6));
+            }
+            VCardProperty::Bday => out.birth_date = birth_day(entry),
+            VCardProperty::Lang => {
+                out.language = v
+                    .first()
+                    .and_then(|l| l.split(['-', '_']).next())
+                    .and_then(|l| crate::model::check_language(l, "language").ok());
             }
             _ => {}
         }
@@ -336,12 +396,7 @@ pub async fn import(
                     if p.company_name.is_none() {
                         p.company_name = card.org.clone();
                     }
-                    if p.city.is_none() {
-                        p.city = card.city.clone();
-                    }
-                    if p.country.is_none() {
-                        p.country = card.country.clone();
-                    }
+                    card.fill_profile(&mut p);
                     let read_at = p.updated_at;
                     p.updated_at = at;
                     c.update_person(tenant, &p, read_at).await?;
@@ -368,8 +423,7 @@ pub async fn import(
                     p.phone_2 = phones.get(1).cloned();
                     p.email_2 = email_2.clone();
                     p.company_name = card.org.clone();
-                    p.city = card.city.clone();
-                    p.country = card.country.clone();
+                    card.fill_profile(&mut p);
                     c.insert_person(tenant, &p).await?;
                     c.insert_record_event(
                         tenant,
@@ -418,6 +472,10 @@ mod tests {
         );
         p.email_2 = Some("anna.home@example.it".into());
         p.city = Some("Forlì".into());
+        p.address = Some("Corso della Repubblica 5".into());
+        p.postal_code = Some("47121".into());
+        p.province = Some("FC".into());
+        p.birth_date = chrono::NaiveDate::from_ymd_opt(1979, 2, 28);
         let text = person_card(&p, Some(("Rossi, Bianchi; S.r.l.", Some("Titolare"))));
         assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\n"), "{text}");
         let cards = read_cards(&text);
@@ -428,5 +486,27 @@ mod tests {
         assert_eq!(card.emails, ["anna@example.it", "anna.home@example.it"]);
         assert_eq!(card.org.as_deref(), Some("Rossi, Bianchi; S.r.l."));
         assert_eq!(card.city.as_deref(), Some("Forlì"));
+        assert_eq!(card.street.as_deref(), Some("Corso della Repubblica 5"));
+        assert_eq!(card.postal_code.as_deref(), Some("47121"));
+        assert_eq!(card.region.as_deref(), Some("FC"));
+        assert_eq!(card.birth_date, p.birth_date);
+    }
+
+    #[test]
+    fn birthdays_as_phones_and_outlook_write_them() {
+        let card = |bday: &str| {
+            let text = format!(
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Neri;Ugo;;;\r\nFN:Ugo Neri\r\n{bday}\r\nLANG:ro-RO\r\nEND:VCARD\r\n"
+            );
+            read_cards(&text)[0].as_ref().unwrap().clone()
+        };
+        let day = chrono::NaiveDate::from_ymd_opt(1985, 3, 7);
+        assert_eq!(card("BDAY:19850307").birth_date, day);
+        assert_eq!(card("BDAY:1985-03-07").birth_date, day);
+        assert_eq!(card("BDAY;VALUE=text:07/03/1985").birth_date, day);
+        // A birthday without its year (Android, vCard 4.0) is not a date
+        // of birth.
+        assert_eq!(card("BDAY:--0307").birth_date, None);
+        assert_eq!(card("BDAY:--0307").language.as_deref(), Some("ro"));
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::sql::{query, query_as, Conn};
-use crate::model::{AutomationKind, AutomationRule, AutomationRun, Segment};
+use crate::model::{AutomationKind, AutomationRule, AutomationRun, ContactChannel, Segment};
 use crate::Result;
 
 /// A won deal, a contract or a person the rules look at: person, the
@@ -18,6 +18,18 @@ pub type TargetRow = (
     Uuid,
     Option<DateTime<Utc>>,
     String,
+);
+
+/// A customer the birthday greeting looks at: person, owner, store,
+/// pipeline, date of birth, full name, preferred channel.
+pub type BirthdayRow = (
+    Uuid,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<Uuid>,
+    NaiveDate,
+    String,
+    Option<ContactChannel>,
 );
 
 impl Conn<'_> {
@@ -160,6 +172,24 @@ impl Conn<'_> {
             .into_iter()
             .map(|(p, o, s, pl, k, offer, ends)| ((p, o, s, pl, k, None, offer), ends))
             .collect())
+    }
+
+    /// Customers with a date of birth, not erased, with their last won
+    /// deal's owner, store and pipeline (none when they have no won
+    /// deal): (person, owner, store, pipeline, birth date, name,
+    /// preferred channel).
+    pub async fn customers_with_birth_dates(&mut self, tenant: Uuid) -> Result<Vec<BirthdayRow>> {
+        query_as(
+            "SELECT p.id, d.owner_id, d.store_id, d.pipeline_id, p.birth_date, \
+             TRIM(p.first_name || ' ' || p.last_name), p.preferred_channel FROM people p \
+             LEFT JOIN deals d ON d.tenant_id = p.tenant_id AND d.person_id = p.id AND d.status = 'won' \
+             AND NOT EXISTS (SELECT 1 FROM deals e WHERE e.tenant_id = d.tenant_id AND e.person_id = d.person_id \
+             AND e.status = 'won' AND (e.closed_at > d.closed_at OR (e.closed_at = d.closed_at AND e.id > d.id))) \
+             WHERE p.tenant_id = $1 AND p.birth_date IS NOT NULL AND p.is_customer = TRUE AND p.erased_at IS NULL",
+        )
+        .bind(tenant)
+        .fetch_all(&mut *self)
+        .await
     }
 
     /// Customers of `segment` with their last won deal's owner, store and

@@ -229,6 +229,8 @@ impl Conn<'_> {
             "UPDATE people SET first_name = $3, last_name = $4, phone_e164 = NULL, phone_2_e164 = NULL, \
              phone_raw = NULL, email = NULL, email_2 = NULL, company_name = NULL, city = NULL, \
              country = NULL, external_ref = NULL, tax_code = NULL, custom = '{}', search_text = $5, \
+             address = NULL, postal_code = NULL, province = NULL, birth_date = NULL, \
+             preferred_language = NULL, preferred_channel = NULL, \
              erased_at = $6, updated_at = $6 WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant)

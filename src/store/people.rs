@@ -35,10 +35,11 @@ pub(crate) fn person_search_text(p: &Person) -> String {
 /// The columns of [`Person`], named as its fields (read with `query_as::<Person>`).
 const PERSON_COLUMNS: &str =
     "id, first_name, last_name, phone_e164 AS phone, phone_2_e164 AS phone_2, phone_raw, email, email_2, \
-     company_name, city, country, external_ref, is_customer, tax_code, custom, created_at, updated_at, erased_at";
+     company_name, city, country, external_ref, is_customer, tax_code, custom, created_at, updated_at, erased_at, \
+     address, postal_code, province, birth_date, preferred_language, preferred_channel";
 
-/// Binds a person's columns from `first_name` to `search_text`, in table
-/// order (shared by the insert and the update).
+/// Binds a person's columns from `first_name` to `preferred_channel`, in
+/// the order the insert and the update name them (shared by both).
 fn bind_person_details<K>(q: Query<K>, p: &Person) -> Query<K> {
     q.bind(&p.first_name)
         .bind(&p.last_name)
@@ -55,6 +56,12 @@ fn bind_person_details<K>(q: Query<K>, p: &Person) -> Query<K> {
         .bind(&p.tax_code)
         .bind(serde_json::to_string(&p.custom).unwrap_or_else(|_| "{}".into()))
         .bind(&p.email_2)
+        .bind(&p.address)
+        .bind(&p.postal_code)
+        .bind(&p.province)
+        .bind(p.birth_date)
+        .bind(&p.preferred_language)
+        .bind(p.preferred_channel.map(|c| c.as_str()))
 }
 
 /// Raw per-person facts for duplicate detection.
@@ -212,8 +219,9 @@ impl Conn<'_> {
     pub async fn insert_person(&mut self, tenant: Uuid, p: &Person) -> Result<()> {
         let q = query(
             "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
-             email, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, email_2, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+             email, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, email_2, \
+             address, postal_code, province, birth_date, preferred_language, preferred_channel, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
         )
         .bind(tenant)
         .bind(p.id);
@@ -235,8 +243,9 @@ impl Conn<'_> {
         let q = query(
             "UPDATE people SET first_name = $3, last_name = $4, phone_e164 = $5, phone_2_e164 = $6, \
              phone_raw = $7, email = $8, company_name = $9, city = $10, country = $11, external_ref = $12, \
-             is_customer = $13, search_text = $14, tax_code = $15, custom = $16, email_2 = $17, updated_at = $18 \
-             WHERE tenant_id = $1 AND id = $2 AND updated_at = $19",
+             is_customer = $13, search_text = $14, tax_code = $15, custom = $16, email_2 = $17, \
+             address = $18, postal_code = $19, province = $20, birth_date = $21, preferred_language = $22, \
+             preferred_channel = $23, updated_at = $24 WHERE tenant_id = $1 AND id = $2 AND updated_at = $25",
         )
         .bind(tenant)
         .bind(p.id);
@@ -258,7 +267,7 @@ impl Conn<'_> {
             let mut qb = QueryBuilder::new(
                 "INSERT INTO people (tenant_id, id, first_name, last_name, phone_e164, phone_2_e164, phone_raw, \
                  email, email_2, company_name, city, country, external_ref, is_customer, search_text, tax_code, custom, \
-                 created_at, updated_at) ",
+                 address, postal_code, province, birth_date, preferred_language, preferred_channel, created_at, updated_at) ",
             );
             qb.push_values(chunk, |mut b, p| {
                 b.push_bind(tenant)
@@ -278,6 +287,12 @@ impl Conn<'_> {
                     .push_bind(person_search_text(p))
                     .push_bind(p.tax_code.clone())
                     .push_bind(serde_json::to_string(&p.custom).unwrap_or_else(|_| "{}".into()))
+                    .push_bind(p.address.clone())
+                    .push_bind(p.postal_code.clone())
+                    .push_bind(p.province.clone())
+                    .push_bind(p.birth_date)
+                    .push_bind(p.preferred_language.clone())
+                    .push_bind(p.preferred_channel.map(|c| c.as_str()))
                     .push_bind(p.created_at)
                     .push_bind(p.updated_at);
             });

@@ -33,6 +33,13 @@ pub fn vcard_then_corrected(url: &str) {
         &banco(url, &["person", "edit", &person, "--phone", "12"]),
         "phone",
     );
+    refused(
+        &banco(
+            url,
+            &["person", "edit", &person, "--birth-date", "30/02/1984"],
+        ),
+        "birth_date",
+    );
     let edited: serde_json::Value = serde_json::from_str(&ok(banco(
         url,
         &[
@@ -45,9 +52,27 @@ pub fn vcard_then_corrected(url: &str) {
             "347 555 7777",
             "--email",
             "Nico@Esempio.IT",
+            "--address",
+            "Via dei Mille 3",
+            "--postal-code",
+            "40121",
+            "--province",
+            "bo",
+            "--birth-date",
+            "29/02/1984",
+            "--language",
+            "it",
+            "--channel",
+            "whatsapp",
         ],
     )))
     .unwrap();
+    assert_eq!(edited["person"]["birth_date"], "1984-02-29", "{edited}");
+    assert_eq!(edited["person"]["province"], "BO", "{edited}");
+    assert_eq!(
+        edited["person"]["preferred_channel"], "whatsapp",
+        "{edited}"
+    );
     assert_eq!(edited["person"]["last_name"], "Bellò Rossi", "{edited}");
     assert_eq!(edited["person"]["phone"], "+393475557777", "{edited}");
     assert_eq!(edited["person"]["email"], "nico@esempio.it", "{edited}");

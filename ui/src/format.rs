@@ -129,6 +129,12 @@ pub fn event_detail(kind: &str, detail: &str) -> String {
             })
             .collect::<Vec<_>>()
             .join(", "),
+        // The fields a correction changed, by name.
+        "updated" => detail
+            .split(", ")
+            .map(crate::i18n::field_label)
+            .collect::<Vec<_>>()
+            .join(", "),
         "meeting" => match detail.split_once(": ") {
             Some((k, rest)) => format!("{}: {rest}", translated(format!("timeline.{k}"), k)),
             None => detail.to_string(),

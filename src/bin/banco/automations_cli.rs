@@ -19,7 +19,7 @@ pub enum AutomationCommand {
     /// Changes one rule (store managers and admins); each option given
     /// replaces that setting.
     Set {
-        /// welcome_call, renewal_reminder or re_engagement.
+        /// welcome_call, renewal_reminder, re_engagement or birthday_greeting.
         kind: String,
         /// Whether the daily run applies it: true or false.
         #[arg(long)]

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use banco::model::{ConsentDecision, ConsentSource, IdentityEdit, PersonDetails};
+use banco::model::{ConsentDecision, ConsentSource, IdentityEdit, PersonDetails, ProfileEdit};
 use banco::services::{access_pdf, companies, consents, gdpr, Ctx};
 use banco::store::outbox::Outbox;
 use banco::store::Db;
@@ -14,8 +14,10 @@ use uuid::Uuid;
 
 use crate::output::{print_one, OutFormat, ShowArgs};
 
-/// `banco person …`.
+/// `banco person …`. Parsed once per run, so the size of `Edit` (every
+/// option of a person) costs nothing worth a box.
 #[derive(clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
 pub enum PersonCommand {
     /// A person's card: details, companies, leads, deals, consents, notes,
     /// and other people sharing a phone or e-mail.
@@ -26,12 +28,14 @@ pub enum PersonCommand {
         show: ShowArgs,
     },
     /// Correct a person: each option given replaces that field ("" clears
-    /// a phone, e-mail, codice fiscale or city); the rest is kept.
+    /// it, the names excepted); the rest is kept.
     Edit {
         /// Person id.
         id: Uuid,
         #[command(flatten)]
         identity: IdentityArgs,
+        #[command(flatten)]
+        profile: ProfileArgs,
         /// Codice fiscale.
         #[arg(long)]
         tax_code: Option<String>,
@@ -108,6 +112,43 @@ impl From<IdentityArgs> for IdentityEdit {
     }
 }
 
+/// A person's address, date of birth and preferences as options: the
+/// correction ([`ProfileEdit`]) they make.
+#[derive(clap::Args)]
+pub struct ProfileArgs {
+    /// Street and number.
+    #[arg(long)]
+    address: Option<String>,
+    /// Postal code (CAP).
+    #[arg(long)]
+    postal_code: Option<String>,
+    /// Province (sigla, e.g. NA).
+    #[arg(long)]
+    province: Option<String>,
+    /// Date of birth: YYYY-MM-DD or DD/MM/YYYY.
+    #[arg(long)]
+    birth_date: Option<String>,
+    /// Preferred language, ISO 639-1 (it, en, ro, …).
+    #[arg(long)]
+    language: Option<String>,
+    /// Preferred channel: call, sms, email or whatsapp.
+    #[arg(long)]
+    channel: Option<String>,
+}
+
+impl From<ProfileArgs> for ProfileEdit {
+    fn from(a: ProfileArgs) -> ProfileEdit {
+        ProfileEdit {
+            address: a.address,
+            postal_code: a.postal_code,
+            province: a.province,
+            birth_date: a.birth_date,
+            preferred_language: a.language,
+            preferred_channel: a.channel,
+        }
+    }
+}
+
 /// Runs `banco person …`.
 pub async fn person(db: &Db, ctx: &Ctx, command: PersonCommand) -> Result<()> {
     match command {
@@ -117,12 +158,14 @@ pub async fn person(db: &Db, ctx: &Ctx, command: PersonCommand) -> Result<()> {
         PersonCommand::Edit {
             id,
             identity,
+            profile,
             tax_code,
             city,
         } => {
             let now = companies::person_card(db, ctx, id).await?.person;
             let details = PersonDetails {
                 identity: identity.into(),
+                profile: profile.into(),
                 tax_code: tax_code.unwrap_or_else(|| now.tax_code.clone().unwrap_or_default()),
                 city: city.unwrap_or_else(|| now.city.clone().unwrap_or_default()),
                 custom: now.custom.clone(),

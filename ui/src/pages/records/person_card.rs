@@ -1,8 +1,8 @@
-//! The person card: overview with name, phones, e-mails, tax code, city and custom values (editable; another person met on a corrected number or e-mail is offered for a merge), leads and deals, notes, timeline, documents; the GDPR access export (managers) and erasure (admins, after a confirmation).
+//! The person card: overview with name, phones, e-mails, address, date of birth, preferred language and channel, tax code, city and custom values (editable; another person met on a corrected number or e-mail is offered for a merge), leads and deals, notes, timeline, documents; the GDPR access export (managers) and erasure (admins, after a confirmation).
 
 use banco::model::{
     CaptureLead, CustomValues, EntityType, FieldError, IdentityEdit, Person, PersonCard,
-    SourceChannel,
+    ProfileEdit, SourceChannel, PREFERRED_CHANNELS,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -28,7 +28,33 @@ struct Form {
     email_2: String,
     tax: String,
     city: String,
+    address: String,
+    postal_code: String,
+    province: String,
+    /// `YYYY-MM-DD`, as a date field gives it.
+    birth_date: String,
+    language: String,
+    channel: String,
     custom: CustomValues,
+}
+
+/// The languages the card offers first (ISO 639-1): Italian, English and
+/// the languages most spoken by customers of Italian shops; a person's
+/// other language (from a vCard) is offered too.
+const LANGUAGES: &[&str] = &[
+    "it", "en", "fr", "de", "es", "pt", "ro", "sq", "uk", "ru", "pl", "ar", "zh", "bn", "hi", "ur",
+    "tl",
+];
+
+/// A language's name in the window's language, or its code.
+fn language_name(code: &str) -> String {
+    let key = format!("language.{code}");
+    let name = tr(&key);
+    if name == key {
+        code.to_string()
+    } else {
+        name
+    }
 }
 
 impl Form {
@@ -43,6 +69,15 @@ impl Form {
             email_2: text(&p.email_2),
             tax: text(&p.tax_code),
             city: text(&p.city),
+            address: text(&p.address),
+            postal_code: text(&p.postal_code),
+            province: text(&p.province),
+            birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            language: text(&p.preferred_language),
+            channel: p
+                .preferred_channel
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
             custom: p.custom.clone(),
         }
     }
@@ -58,6 +93,12 @@ impl Form {
             ("email_2", self.email_2 != other.email_2),
             ("tax_code", self.tax != other.tax),
             ("city", self.city != other.city),
+            ("address", self.address != other.address),
+            ("postal_code", self.postal_code != other.postal_code),
+            ("province", self.province != other.province),
+            ("birth_date", self.birth_date != other.birth_date),
+            ("preferred_language", self.language != other.language),
+            ("preferred_channel", self.channel != other.channel),
         ]
         .into_iter()
         .filter(|(_, c)| *c)
@@ -83,11 +124,24 @@ fn form_input(
     errors: &[FieldError],
     set: fn(&mut Form, String),
 ) -> Html {
+    typed_input("text", id, field, value, details, errors, set)
+}
+
+/// An input of the edit form of a given `type` (`text`, `date`).
+fn typed_input(
+    kind: &'static str,
+    id: &'static str,
+    field: &'static str,
+    value: &str,
+    details: &UseStateHandle<Form>,
+    errors: &[FieldError],
+    set: fn(&mut Form, String),
+) -> Html {
     let details = details.clone();
     html! {
         <div class={classes!("field", errors.iter().any(|e| e.field == field).then_some("invalid"))}>
             <label for={id}>{ field_label(field) }</label>
-            <input id={id} value={value.to_string()} oninput={Callback::from(move |e: InputEvent| {
+            <input id={id} type={kind} value={value.to_string()} oninput={Callback::from(move |e: InputEvent| {
                 let mut d = (*details).clone();
                 set(&mut d, e.target_unchecked_into::<HtmlInputElement>().value());
                 details.set(d)
@@ -95,6 +149,56 @@ fn form_input(
             { error_for(errors, field) }
         </div>
     }
+}
+
+/// A choice of the edit form: "—" (none) and `options` as `(value,
+/// label)`.
+fn form_select(
+    id: &'static str,
+    field: &'static str,
+    value: &str,
+    options: Vec<(String, String)>,
+    details: &UseStateHandle<Form>,
+    errors: &[FieldError],
+    set: fn(&mut Form, String),
+) -> Html {
+    let details = details.clone();
+    html! {
+        <div class={classes!("field", errors.iter().any(|e| e.field == field).then_some("invalid"))}>
+            <label for={id}>{ field_label(field) }</label>
+            <select id={id} onchange={Callback::from(move |e: Event| {
+                let mut d = (*details).clone();
+                set(&mut d, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value());
+                details.set(d)
+            })}>
+                <option value="" selected={value.is_empty()}>{ "—" }</option>
+                { for options.into_iter().map(|(v, label)| html! {
+                    <option value={v.clone()} selected={v == value}>{ label }</option>
+                }) }
+            </select>
+            { error_for(errors, field) }
+        </div>
+    }
+}
+
+/// The address on one line: `Via Toledo 12, 80134 Napoli (NA), Italia`.
+fn address_line(p: &Person) -> Option<String> {
+    let town = [p.postal_code.as_deref(), p.city.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let town = match &p.province {
+        Some(pr) if !town.is_empty() => format!("{town} ({pr})"),
+        Some(pr) => pr.clone(),
+        None => town,
+    };
+    let parts: Vec<String> = [p.address.clone(), Some(town), p.country.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// The person card.
@@ -239,6 +343,14 @@ pub fn person_card_view(props: &IdProps) -> Html {
                         email: Some(form.email),
                         email_2: Some(form.email_2),
                     },
+                    profile: ProfileEdit {
+                        address: Some(form.address),
+                        postal_code: Some(form.postal_code),
+                        province: Some(form.province),
+                        birth_date: Some(form.birth_date),
+                        preferred_language: Some(form.language),
+                        preferred_channel: Some(form.channel),
+                    },
                     tax_code: form.tax,
                     city: form.city,
                     custom: form.custom,
@@ -362,7 +474,19 @@ pub fn person_card_view(props: &IdProps) -> Html {
                                 { form_input("person-email", "email", &f.email, &details, &errors, |d, v| d.email = v) }
                                 { form_input("person-email_2", "email_2", &f.email_2, &details, &errors, |d, v| d.email_2 = v) }
                                 { form_input("person-tax_code", "tax_code", &f.tax, &details, &errors, |d, v| d.tax = v) }
+                                { form_input("person-address", "address", &f.address, &details, &errors, |d, v| d.address = v) }
+                                { form_input("person-postal_code", "postal_code", &f.postal_code, &details, &errors, |d, v| d.postal_code = v) }
                                 { form_input("person-city", "city", &f.city, &details, &errors, |d, v| d.city = v) }
+                                { form_input("person-province", "province", &f.province, &details, &errors, |d, v| d.province = v) }
+                                { typed_input("date", "person-birth_date", "birth_date", &f.birth_date, &details, &errors, |d, v| d.birth_date = v) }
+                                { form_select("person-language", "preferred_language", &f.language,
+                                    LANGUAGES.iter().map(|c| c.to_string())
+                                        .chain((!f.language.is_empty() && !LANGUAGES.contains(&f.language.as_str())).then(|| f.language.clone()))
+                                        .map(|c| { let name = language_name(&c); (c, name) }).collect(),
+                                    &details, &errors, |d, v| d.language = v) }
+                                { form_select("person-channel", "preferred_channel", &f.channel,
+                                    PREFERRED_CHANNELS.iter().map(|c| (c.as_str().to_string(), tr(&format!("channel.{}", c.as_str())))).collect(),
+                                    &details, &errors, |d, v| d.channel = v) }
                                 <CustomInputs defs={(*defs).clone()} values={f.custom.clone()} errors={(*errors).clone()}
                                     on_change={{ let details = details.clone(); Callback::from(move |v: CustomValues| { let mut d = (*details).clone(); d.custom = v; details.set(d) }) }} />
                                 <div class="actions">
@@ -377,7 +501,10 @@ pub fn person_card_view(props: &IdProps) -> Html {
                                 { row("email", p.email.clone()) }
                                 { row("email_2", p.email_2.clone()) }
                                 { row("company", p.company_name.clone()) }
-                                { row("city", p.city.clone()) }
+                                { row("address", address_line(p)) }
+                                { row("birth_date", p.birth_date.map(|d| d.format("%d/%m/%Y").to_string())) }
+                                { row("preferred_language", p.preferred_language.as_deref().map(language_name)) }
+                                { row("preferred_channel", p.preferred_channel.map(|c| tr(&format!("channel.{}", c.as_str())))) }
                                 <dt>{ field_label("tax_code") }</dt><dd id="person-tax">{ p.tax_code.clone().unwrap_or_else(|| "—".into()) }</dd>
                                 { custom_values_dl(&defs, &p.custom) }
                             </dl>
