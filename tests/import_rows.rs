@@ -252,3 +252,84 @@ store_test!(
         assert!(lines[101].contains("row 102: phone"), "{}", lines[101]);
     }
 );
+
+store_test!(
+    addresses_birth_dates_and_codici_fiscali_are_checked_and_kept,
+    |t: TestDb| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let mut req = request(
+            &dir,
+            "Nome;Cognome;Cellulare;CAP;Provincia;Data di nascita;Codice fiscale\n\
+             Mario;Rossi;347 900 0001;00187;rm;10/12/1985;RSSMRA85T10A562S\n\
+             Lia;Verdi;347 900 0002;1234;Roma;0/0/00;\n\
+             Ugo;Neri;347 900 0003;;;11/12/1985;RSSMRA85T10A562S\n",
+            DuplicatePolicy::Create,
+        );
+        req.mapping = vec![
+            Some(ImportField::FirstName),
+            Some(ImportField::LastName),
+            Some(ImportField::Phone),
+            Some(ImportField::PostalCode),
+            Some(ImportField::Province),
+            Some(ImportField::BirthDate),
+            Some(ImportField::TaxCode),
+        ];
+        let report = run_import(&t, &req).await.unwrap();
+        assert_eq!(report.summary.imported, 3, "{:?}", report.rows);
+        let mario = &people_with(&t, "+393479000001", None).await[0];
+        assert_eq!(mario.postal_code.as_deref(), Some("00187"));
+        assert_eq!(mario.province.as_deref(), Some("RM"));
+        assert_eq!(
+            mario.birth_date.map(|d| d.to_string()).as_deref(),
+            Some("1985-12-10")
+        );
+        assert_eq!(mario.tax_code.as_deref(), Some("RSSMRA85T10A562S"));
+        // A bad CAP and province are warnings, the row is imported without
+        // them; Outlook's 0/0/00 is no date and no warning.
+        let lia = &people_with(&t, "+393479000002", None).await[0];
+        assert_eq!((lia.postal_code.as_ref(), lia.birth_date), (None, None));
+        let codes = |i: usize| {
+            report.rows[i]
+                .messages
+                .iter()
+                .map(|m| (m.field.clone(), m.code.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(1),
+            vec![
+                (
+                    "row 3: postal_code".to_string(),
+                    "invalid_postal_code".to_string()
+                ),
+                (
+                    "row 3: province".to_string(),
+                    "invalid_province".to_string()
+                ),
+            ]
+        );
+        // A birth date the codice fiscale contradicts is left out, kept in
+        // the lead's note.
+        let ugo = &people_with(&t, "+393479000003", None).await[0];
+        assert_eq!(ugo.birth_date, None);
+        assert_eq!(
+            codes(2),
+            vec![(
+                "row 4: birth_date".to_string(),
+                "tax_code_mismatch".to_string()
+            )]
+        );
+        let lead = banco::services::leads::detail(&t.db, &t.ctx, report.rows[2].lead_id.unwrap())
+            .await
+            .unwrap();
+        assert!(
+            lead.lead
+                .note
+                .as_deref()
+                .unwrap_or("")
+                .contains("birth_date: 11/12/1985"),
+            "{:?}",
+            lead.lead.note
+        );
+    }
+);

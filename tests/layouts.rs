@@ -205,6 +205,7 @@ store_test!(
     |t: TestDb| async move {
         let dir = tempfile::tempdir().unwrap();
         let mut notes = Vec::new();
+        let mut imported = Vec::new();
         for layout in layouts() {
             let path = dir.path().join(layout.file);
             std::fs::write(&path, &layout.bytes).unwrap();
@@ -230,6 +231,7 @@ store_test!(
             for (row, want) in report.rows.iter().zip(&layout.people) {
                 let got = person(&t, row.person_id.unwrap()).await;
                 check(&got, want, layout.file);
+                imported.push(got);
                 let lead = leads::detail(&t.db, &t.ctx, row.lead_id.unwrap())
                     .await
                     .unwrap();
@@ -241,6 +243,22 @@ store_test!(
         let all = notes.join("\n");
         assert!(all.contains("333 765 4321"), "{all}");
         assert!(all.contains("+39 011 555 6666"), "{all}");
+        // Addresses, birthdays and codici fiscali come along; a codice
+        // fiscale whose check character is wrong waits in the note.
+        let named = |first: &str| imported.iter().find(|p| p.first_name == first).unwrap();
+        let giulia = named("Giulia");
+        assert_eq!(giulia.address.as_deref(), Some("Via Roma 1"));
+        assert_eq!(giulia.postal_code.as_deref(), Some("47121"));
+        assert_eq!(giulia.province.as_deref(), Some("FC"));
+        assert_eq!(
+            giulia.birth_date.map(|d| d.to_string()).as_deref(),
+            Some("1985-04-12")
+        );
+        let maria = named("Maria");
+        assert_eq!(maria.address.as_deref(), Some("Via Toledo 5"));
+        assert_eq!(maria.province.as_deref(), Some("NA"));
+        assert_eq!(named("Nicolò").tax_code, None);
+        assert!(all.contains("tax_code: DMCNCL80A01D704X"), "{all}");
     }
 );
 

@@ -29,6 +29,16 @@ string_enum! {
         City = "city",
         /// Country.
         Country = "country",
+        /// Street and number.
+        Address = "address",
+        /// Postal code (CAP).
+        PostalCode = "postal_code",
+        /// Province (sigla) or region.
+        Province = "province",
+        /// Date of birth.
+        BirthDate = "birth_date",
+        /// Codice fiscale.
+        TaxCode = "tax_code",
         /// Id in the source system.
         ExternalRef = "external_ref",
         /// Lead's offer of interest.

@@ -168,6 +168,60 @@ fn synonyms(field: ImportField) -> &'static [&'static str] {
             "nazione",
             "stato",
         ],
+        Address => &[
+            "address",
+            "street",
+            "streetaddress",
+            "address1street",
+            "homestreet",
+            "businessstreet",
+            "mailingstreet",
+            "indirizzo",
+            "via",
+            "indirizzoresidenza",
+        ],
+        PostalCode => &[
+            "postalcode",
+            "zip",
+            "zipcode",
+            "postcode",
+            "address1postalcode",
+            "homepostalcode",
+            "businesspostalcode",
+            "mailingzippostalcode",
+            "mailingpostalcode",
+            "cap",
+        ],
+        Province => &[
+            "province",
+            "state",
+            "region",
+            "address1region",
+            "homestate",
+            "businessstate",
+            "mailingstateprovince",
+            "mailingstate",
+            "provincia",
+            "prov",
+        ],
+        BirthDate => &[
+            "birthday",
+            "birthdate",
+            "dateofbirth",
+            "dob",
+            "datadinascita",
+            "datanascita",
+            "nascita",
+            "compleanno",
+        ],
+        TaxCode => &[
+            "codicefiscale",
+            "codfiscale",
+            "codfisc",
+            "cf",
+            "taxcode",
+            "fiscalcode",
+        ],
         ExternalRef => &[
             "customerid",
             "externalid",
@@ -338,8 +392,6 @@ const NOT_A_FIELD: &[&str] = &[
     "salesteam",
     "leadstatus",
     "lifecyclestage",
-    "provincia",
-    "codicefiscale",
     "location",
     "officelocation",
 ];
@@ -548,8 +600,24 @@ fn fits(field: ImportField, value: &str) -> bool {
                 && !value.chars().any(|c| c.is_ascii_digit())
         }
         CapturedAt => parse_date(value).is_some(),
+        BirthDate => is_no_date(value) || parse_date(value).is_some(),
+        // By shape only (a person's 16 characters, a company's 11 digits):
+        // a code with a wrong check character is still this column's, and
+        // the row keeps it in the lead's note with a warning.
+        TaxCode => {
+            let v: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+            (v.len() == 16 && v.chars().all(|c| c.is_ascii_alphanumeric()))
+                || (v.len() == 11 && v.chars().all(|c| c.is_ascii_digit()))
+        }
         _ => true,
     }
+}
+
+/// Whether a date cell says "no date" the way Outlook writes it (`0/0/00`,
+/// `00/00/0000`).
+pub(crate) fn is_no_date(value: &str) -> bool {
+    let v = value.trim();
+    !v.is_empty() && v.chars().all(|c| c == '0' || "/.-".contains(c))
 }
 
 /// Seven or more digits, only phone punctuation and an optional extension.
@@ -947,6 +1015,16 @@ fn merge_into(found: &mut Person, incoming: Person) {
         found.email_2 = incoming.email_2;
     }
     opt(&mut found.company_name, incoming.company_name);
+    // The address as a whole: a row with any part of it replaces it.
+    if incoming.address.is_some() || incoming.postal_code.is_some() || incoming.province.is_some() {
+        found.address = incoming.address;
+        found.postal_code = incoming.postal_code;
+        found.province = incoming.province;
+    }
+    opt(&mut found.tax_code, incoming.tax_code);
+    if incoming.birth_date.is_some() {
+        found.birth_date = incoming.birth_date;
+    }
     opt(&mut found.city, incoming.city);
     opt(&mut found.country, incoming.country);
     opt(&mut found.external_ref, incoming.external_ref);

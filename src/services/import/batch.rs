@@ -19,11 +19,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{first_value, merge_into, more_values, parse_date, parse_interest};
+use super::{first_value, is_no_date, merge_into, more_values, parse_date, parse_interest};
 use crate::model::{
-    search_key, CustomField, DuplicatePolicy, Email, EntityType, FieldError, ImportField,
-    ImportRequest, Interest, Lead, LeadEvent, LeadEventKind, LeadStatus, Person, Phone, RowOutcome,
-    RowStatus, SourceChannel,
+    check_person_tax_code, search_key, CustomField, DuplicatePolicy, Email, EntityType, FieldError,
+    ImportField, ImportRequest, Interest, Lead, LeadEvent, LeadEventKind, LeadStatus, Person,
+    Phone, ProfileEdit, RowOutcome, RowStatus, SourceChannel,
 };
 use crate::services::history::event;
 use crate::services::{now, Ctx};
@@ -470,7 +470,7 @@ fn read_row(
         .chain(phone_2.iter())
         .map(|p| p.e164().to_string())
         .collect();
-    let incoming = Person {
+    let mut incoming = Person {
         phone_2: phone_2.map(|p| p.e164().to_string()),
         email_2: email_2.map(|e| e.as_str().to_string()),
         phone_raw,
@@ -488,6 +488,14 @@ fn read_row(
             at,
         )
     };
+    read_profile(
+        &mut incoming,
+        &values,
+        region,
+        &at_row,
+        &mut warnings,
+        &mut notes,
+    );
     Ok(ReadRow {
         line,
         incoming,
@@ -500,4 +508,67 @@ fn read_row(
         at,
         warnings,
     })
+}
+
+/// The row's codice fiscale, address and date of birth on `p`, each
+/// checked as on the person's card ([`check_person_tax_code`],
+/// [`ProfileEdit::apply`]: an Italian CAP and province, a birth date that
+/// agrees with the codice fiscale). A date is read as the import reads
+/// dates ([`parse_date`]); Outlook's `0/0/00` is no date. A value that
+/// does not pass is a warning and goes to the lead's note, so nothing is
+/// lost.
+fn read_profile(
+    p: &mut Person,
+    values: &HashMap<ImportField, String>,
+    region: &str,
+    at_row: &dyn Fn(&str) -> String,
+    warnings: &mut Vec<FieldError>,
+    notes: &mut Vec<String>,
+) {
+    let mut refused = |e: FieldError, field: &str, raw: &str| {
+        warnings.push(FieldError {
+            field: at_row(field),
+            ..e
+        });
+        notes.push(format!("{field}: {raw}"));
+    };
+    if let Some(raw) = values.get(&ImportField::TaxCode) {
+        match check_person_tax_code(raw, "tax_code") {
+            Ok(code) => p.tax_code = Some(code),
+            Err(e) => refused(e, "tax_code", raw),
+        }
+    }
+    let today = now().date_naive();
+    for field in [
+        ImportField::Address,
+        ImportField::PostalCode,
+        ImportField::Province,
+        ImportField::BirthDate,
+    ] {
+        let Some(raw) = values
+            .get(&field)
+            .filter(|v| !is_no_date(v) || field != ImportField::BirthDate)
+        else {
+            continue;
+        };
+        let mut edit = ProfileEdit::default();
+        let slot = match field {
+            ImportField::Address => &mut edit.address,
+            ImportField::PostalCode => &mut edit.postal_code,
+            ImportField::Province => &mut edit.province,
+            _ => &mut edit.birth_date,
+        };
+        *slot = Some(match field {
+            ImportField::BirthDate => {
+                parse_date(raw).map_or_else(|| raw.clone(), |d| d.date_naive().to_string())
+            }
+            _ => raw.clone(),
+        });
+        let tax_code = p.tax_code.clone();
+        if let Err(errors) = edit.apply(p, region, today, tax_code.as_deref()) {
+            for e in errors {
+                refused(e, field.as_str(), raw);
+            }
+        }
+    }
 }

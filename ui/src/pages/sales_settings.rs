@@ -132,8 +132,7 @@ pub fn sales_settings() -> Html {
         })
     };
     // Rule form.
-    let (r_name, r_trigger, r_pipeline, r_interest, r_campaign, r_consent, r_owner) = (
-        use_node_ref(),
+    let (r_trigger, r_pipeline, r_interest, r_campaign, r_consent, r_owner) = (
         use_node_ref(),
         use_node_ref(),
         use_node_ref(),
@@ -143,10 +142,13 @@ pub fn sales_settings() -> Html {
     );
     // The rule being edited (the form then saves it under its own id).
     let editing_rule = use_state(|| None::<ConversionRule>);
+    // The rule's name as typed. Kept in state, not read from the input:
+    // Yew puts an input's `value` back on every render (the lists loading,
+    // a message shown), which would wipe what was typed.
+    let rule_name = use_state(String::new);
     let on_rule = {
         let editing = editing_rule.clone();
         let refs = (
-            r_name.clone(),
             r_trigger.clone(),
             r_pipeline.clone(),
             r_interest.clone(),
@@ -155,9 +157,10 @@ pub fn sales_settings() -> Html {
             r_owner.clone(),
         );
         let (message, generation, rules) = (message.clone(), generation.clone(), rules.clone());
+        let name = rule_name.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (name, trigger, pipeline, interest, campaign, consent, owner) = &refs;
+            let (trigger, pipeline, interest, campaign, consent, owner) = &refs;
             let Ok(pipeline_id) = Uuid::parse_str(&value_of(pipeline)) else {
                 message.set(Some((false, tr("sales.pipeline_required"))));
                 return;
@@ -171,7 +174,7 @@ pub fn sales_settings() -> Html {
             let existing = (*editing).clone();
             let rule = ConversionRule {
                 id: existing.as_ref().map(|r| r.id).unwrap_or_else(Uuid::now_v7),
-                name: value_of(name),
+                name: (*name).clone(),
                 position: existing
                     .as_ref()
                     .map(|r| r.position)
@@ -196,7 +199,7 @@ pub fn sales_settings() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_rule(&rule).await {
                     Ok(r) => {
-                        clear(&name);
+                        name.set(String::new());
                         editing.set(None);
                         message.set(Some((
                             true,
@@ -273,7 +276,7 @@ pub fn sales_settings() -> Html {
                                     <button class="small" disabled={i == 0} onclick={swap(i.saturating_sub(1))} title={tr("pipelines.up")}>{ "↑" }</button>
                                     <button class="small" disabled={i + 1 == rules.len()} onclick={swap((i + 1).min(rules.len() - 1))} title={tr("pipelines.down")}>{ "↓" }</button>
                                     <button class="small" onclick={toggle}>{ if r.active { tr("sales.deactivate") } else { tr("sales.activate") } }</button>
-                                    <button class="small" onclick={{ let (editing, r) = (editing_rule.clone(), r.clone()); Callback::from(move |_| editing.set(Some(r.clone()))) }}>{ tr("deals.edit") }</button>
+                                    <button class="small" onclick={{ let (editing, name, r) = (editing_rule.clone(), rule_name.clone(), r.clone()); Callback::from(move |_| { name.set(r.name.clone()); editing.set(Some(r.clone())) }) }}>{ tr("deals.edit") }</button>
                                 </span>
                             </li>
                         }
@@ -288,7 +291,8 @@ pub fn sales_settings() -> Html {
                     });
                     html! {
                 <form id="rule-form" onsubmit={on_rule} class="grid2">
-                    <div class="field"><label for="rule-name">{ tr("sales.rule_name") }</label><input id="rule-name" ref={r_name} value={e.as_ref().map(|r| r.name.clone()).unwrap_or_default()} /></div>
+                    <div class="field"><label for="rule-name">{ tr("sales.rule_name") }</label><input id="rule-name" value={(*rule_name).clone()}
+                        oninput={{ let name = rule_name.clone(); Callback::from(move |e: InputEvent| name.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} /></div>
                     <div class="field"><label for="rule-trigger">{ tr("sales.trigger") }</label>
                         <select id="rule-trigger" ref={r_trigger}>
                             { for RuleTrigger::ALL.iter().map(|t| html! { <option value={t.as_str()} selected={e.as_ref().is_some_and(|r| r.trigger == *t)}>{ tr(&format!("trigger.{}", t.as_str())) }</option> }) }
@@ -320,7 +324,7 @@ pub fn sales_settings() -> Html {
                         </select></div>
                     <div class="actions">
                         <button type="submit" class="primary" id="rule-save">{ if e.is_some() { tr("deals.save") } else { tr("sales.add_rule") } }</button>
-                        { e.is_some().then(|| html! { <button type="button" onclick={{ let editing = editing_rule.clone(); Callback::from(move |_| editing.set(None)) }}>{ tr("common.cancel") }</button> }) }
+                        { e.is_some().then(|| html! { <button type="button" onclick={{ let (editing, name) = (editing_rule.clone(), rule_name.clone()); Callback::from(move |_| { name.set(String::new()); editing.set(None) }) }}>{ tr("common.cancel") }</button> }) }
                     </div>
                 </form>
                     }
