@@ -8,7 +8,7 @@
 mod common;
 
 use banco::model::*;
-use banco::services::{capture, deals, leads, segments};
+use banco::services::{capture, contracts, deals, leads, segments};
 use banco::Error;
 use chrono::{Duration, Utc};
 use common::{staff_ctx, walk_in, TestDb};
@@ -96,6 +96,19 @@ store_test!(
             .collect();
         people.sort();
         assert_eq!(people, vec!["Rino Segmenti", "Silvia Segmenti"]);
+        // The Customers list filters by segment too.
+        let vip_customers = contracts::customers(
+            &t.db,
+            &t.ctx,
+            &ContractFilter {
+                segment: Some(Segment::Vip),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(vip_customers.total, 1);
+        assert_eq!(vip_customers.items[0].entity_id, big.id);
 
         // A marketing export by e-mail of the regulars leaves Silvia out.
         let csv = segments::export(

@@ -545,6 +545,10 @@ pub struct ContractFilter {
     pub person_id: Option<Uuid>,
     /// One customer company.
     pub company_id: Option<Uuid>,
+    /// Only contracts of people in this customer segment (as the last
+    /// classification put them, [`crate::services::segments`]).
+    #[serde(default)]
+    pub segment: Option<super::Segment>,
     /// Page size (1–500; 50 when absent).
     pub limit: Option<u32>,
     /// Rows to skip.

@@ -56,6 +56,13 @@ fn push_contract_where(
     if let Some(kind) = f.kind {
         qb.push(" AND k.kind = ").push_bind(kind.as_str());
     }
+    if let Some(segment) = f.segment {
+        qb.push(" AND k.person_id IN (SELECT ps.person_id FROM person_segments ps WHERE ps.tenant_id = ")
+            .push_bind(tenant)
+            .push(" AND ps.segment = ")
+            .push_bind(segment.as_str())
+            .push(")");
+    }
     if let Some(product) = f
         .product
         .as_deref()

@@ -3,7 +3,8 @@
 //! a missing identifier, a bad IBAN) exit 2 and say which field and why.
 
 use banco::model::{
-    ContractEdit, ContractFilter, ContractMove, ContractStatus, DealLine, NewDeal, ServiceKind,
+    ContractEdit, ContractFilter, ContractMove, ContractStatus, DealLine, NewDeal, Segment,
+    ServiceKind,
 };
 use banco::services::{contracts, deals, pipelines, Ctx};
 use banco::store::Db;
@@ -39,6 +40,9 @@ pub struct ContractFilterArgs {
     /// One customer company (id).
     #[arg(long)]
     company: Option<Uuid>,
+    /// People of a customer segment: vip, regular, new, at_risk, dormant.
+    #[arg(long)]
+    segment: Option<String>,
 }
 
 impl ContractFilterArgs {
@@ -59,6 +63,11 @@ impl ContractFilterArgs {
             renews_in: self.renews_in,
             person_id: self.person,
             company_id: self.company,
+            segment: self
+                .segment
+                .as_deref()
+                .map(|s| parse(Segment::parse(s, "segment")))
+                .transpose()?,
             limit: Some(list.limit()),
             offset: Some(list.offset),
         })

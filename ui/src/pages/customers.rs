@@ -137,6 +137,13 @@ pub fn customers() -> Html {
                     </select>
                 </div>
                 <div class="field">
+                    <label for="customers-segment">{ field_label("segment") }</label>
+                    <select id="customers-segment" onchange={on_select(|q, v| q.segment = v.parse().ok())}>
+                        <option value="" selected={q.segment.is_none()}>{ tr("leads.all") }</option>
+                        { for banco::model::Segment::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={q.segment == Some(*s)}>{ tr(&format!("segment.{}", s.as_str())) }</option> }) }
+                    </select>
+                </div>
+                <div class="field">
                     <label for="customers-product">{ field_label("product") }</label>
                     <input id="customers-product" type="search" value={q.product.clone().unwrap_or_default()}
                         oninput={on_input(|q, v| q.product = Some(v).filter(|p| !p.trim().is_empty()))} />
