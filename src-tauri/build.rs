@@ -4,7 +4,7 @@
 //! commands its capability grants. The main window gets the `desk` set
 //! (`permissions/desk.toml`); a meeting window, which runs Jitsi's script,
 //! gets none (`capabilities/meeting.json`). `tests/tidy.rs` checks that this
-//! list, the handler in `src/lib.rs` and the `desk` set name the same
+//! list, the handler in `src/handlers.rs` and the `desk` set name the same
 //! commands.
 
 /// Every command the shell registers, in `generate_handler!` order.
@@ -63,6 +63,7 @@ const COMMANDS: &[&str] = &[
     "kpi_report",
     "export_kpi_csv",
     "list_audit",
+    "export_audit",
     "list_customers",
     "list_contracts",
     "contract_detail",

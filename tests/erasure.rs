@@ -414,7 +414,7 @@ store_test!(
         assert!(!hits.groups.is_empty());
 
         // The trail says who erased whom, with counts only.
-        let trail = banco::services::audit::list(&t.db, &t.ctx, 50)
+        let trail = banco::services::audit::list(&t.db, &t.ctx, &Default::default(), 50)
             .await
             .unwrap();
         let entry = trail
@@ -545,7 +545,7 @@ store_test!(
         assert_eq!(again.erased, 0);
 
         // The run is in the trail; turned off, the rule erases nothing.
-        let trail = banco::services::audit::list(&t.db, &t.ctx, 50)
+        let trail = banco::services::audit::list(&t.db, &t.ctx, &Default::default(), 50)
             .await
             .unwrap();
         assert_eq!(

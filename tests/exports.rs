@@ -158,7 +158,9 @@ store_test!(
         export::leads(&t.db, &t.ctx, &searched, ExportFormat::Csv)
             .await
             .unwrap();
-        let trail = audit::list(&t.db, &t.ctx, 100).await.unwrap();
+        let trail = audit::list(&t.db, &t.ctx, &Default::default(), 100)
+            .await
+            .unwrap();
         let subjects: Vec<&str> = trail.iter().map(|e| e.subject.as_str()).collect();
         for subject in ["leads", "companies", "deals", "kpi:pipelines"] {
             assert!(subjects.contains(&subject), "{subjects:?}");
@@ -193,9 +195,99 @@ store_test!(
             assert!(refused, "{sql} was allowed");
         }
         assert_eq!(
-            audit::list(&t.db, &t.ctx, 100).await.unwrap().len(),
+            audit::list(&t.db, &t.ctx, &Default::default(), 100)
+                .await
+                .unwrap()
+                .len(),
             trail.len()
         );
+
+        // Narrowed by period, user and action; exported as a sheet, which
+        // itself goes in the trail.
+        let by = |filter: AuditFilter| {
+            let (db, ctx) = (t.db.clone(), t.ctx.clone());
+            async move { audit::list(&db, &ctx, &filter, 100).await.unwrap().len() }
+        };
+        let now = chrono::Utc::now();
+        let hour = chrono::Duration::hours(1);
+        assert_eq!(
+            by(AuditFilter {
+                from: Some(now - hour),
+                ..Default::default()
+            })
+            .await,
+            trail.len()
+        );
+        assert_eq!(
+            by(AuditFilter {
+                to: Some(now - hour),
+                ..Default::default()
+            })
+            .await,
+            0
+        );
+        assert_eq!(
+            by(AuditFilter {
+                user_id: Some(uuid::Uuid::now_v7()),
+                ..Default::default()
+            })
+            .await,
+            0
+        );
+        assert_eq!(
+            by(AuditFilter {
+                user_id: Some(t.ctx.user.id),
+                action: Some("export".into()),
+                ..Default::default()
+            })
+            .await,
+            trail.len()
+        );
+        assert_eq!(
+            by(AuditFilter {
+                action: Some("gdpr_erasure".into()),
+                ..Default::default()
+            })
+            .await,
+            0
+        );
+        let backwards = AuditFilter {
+            from: Some(now),
+            to: Some(now - hour),
+            ..Default::default()
+        };
+        assert!(matches!(
+            audit::list(&t.db, &t.ctx, &backwards, 10).await,
+            Err(Error::Validation(_))
+        ));
+        let sheet = audit::export(
+            &t.db,
+            &t.ctx,
+            &AuditFilter::default(),
+            ExportFormat::ExcelIt,
+        )
+        .await
+        .unwrap();
+        let text = String::from_utf8(sheet[3..].to_vec()).unwrap();
+        assert!(
+            text.starts_with("Quando;Chi;Azione;Oggetto;Formato;Righe;Dettaglio"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), trail.len() + 1, "{text}");
+        let english = t.ctx.clone().speaking("en");
+        let sheet = audit::export(
+            &t.db,
+            &english,
+            &AuditFilter::default(),
+            ExportFormat::ExcelIt,
+        )
+        .await
+        .unwrap();
+        assert!(String::from_utf8_lossy(&sheet).contains("When;Who;Action"));
+        let newest = &audit::list(&t.db, &t.ctx, &Default::default(), 1)
+            .await
+            .unwrap()[0];
+        assert_eq!(newest.subject, "audit");
 
         // Exports of records are for managers.
         let anna = staff_ctx(&t, "Anna Banco", Role::Staff).await;
@@ -216,7 +308,9 @@ store_test!(
                 result.map(|b| b.len())
             );
         }
-        let err = audit::list(&t.db, &anna, 10).await.unwrap_err();
+        let err = audit::list(&t.db, &anna, &Default::default(), 10)
+            .await
+            .unwrap_err();
         assert!(
             matches!(
                 err,

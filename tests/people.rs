@@ -275,7 +275,7 @@ store_test!(
         assert!(pdf.starts_with(b"%PDF-"));
 
         // The trail: who, when, whose id; none of her data.
-        let trail = banco::services::audit::list(&t.db, &t.ctx, 10)
+        let trail = banco::services::audit::list(&t.db, &t.ctx, &Default::default(), 10)
             .await
             .unwrap();
         let entry = trail

@@ -123,7 +123,7 @@ store_test!(
         .unwrap();
         let text = String::from_utf8(csv).unwrap();
         assert!(text.contains("Rino") && !text.contains("Silvia"), "{text}");
-        let trail = banco::services::audit::list(&t.db, &t.ctx, 10)
+        let trail = banco::services::audit::list(&t.db, &t.ctx, &Default::default(), 10)
             .await
             .unwrap();
         assert_eq!(trail[0].subject, "segment:regular");

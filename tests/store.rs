@@ -752,6 +752,7 @@ store_test!(tenants_do_not_see_each_other, |t: TestDb| async move {
     let other_ctx = Ctx {
         tenant: other,
         user,
+        language: "it".into(),
     };
     assert_eq!(
         leads::list(&owner, &other_ctx, &LeadQuery::default())

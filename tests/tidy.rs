@@ -429,12 +429,12 @@ fn the_window_and_the_core_share_one_contract() {
             Some(rest.split('"').next()?.to_string())
         })
         .collect();
-    let shell = read("src-tauri/src/lib.rs");
+    let shell = read("src-tauri/src/handlers.rs");
     let mut problems = Vec::new();
     for cmd in &declared {
         if !shell.contains(&format!("::{cmd},")) && !shell.contains(&format!("::{cmd}\n")) {
             problems.push(format!(
-                "wire command `{cmd}` is not registered in src-tauri/src/lib.rs"
+                "wire command `{cmd}` is not registered in src-tauri/src/handlers.rs"
             ));
         }
     }
@@ -490,7 +490,7 @@ fn quoted_between(text: &str, start: &str, end: &str) -> Vec<String> {
 
 #[test]
 fn every_command_is_granted_to_the_main_window_only() {
-    let lib = read("src-tauri/src/lib.rs");
+    let lib = read("src-tauri/src/handlers.rs");
     let from = lib.find("tauri::generate_handler![").expect("the handler");
     let to = from + lib[from..].find(']').expect("the handler ends");
     let handler: BTreeSet<String> = lib[from + "tauri::generate_handler![".len()..to]

@@ -316,8 +316,22 @@ pub async fn list_audit(
     state: State<'_, AppState>,
     req: wire::ListAudit,
 ) -> Result<Response<wire::ListAudit>> {
-    let wire::ListAudit { limit } = req;
+    let wire::ListAudit { limit, filter } = req;
     let limit = if limit == 0 { 200 } else { limit.min(1_000) };
     let (db, ctx) = state.acting().await?;
-    banco::services::audit::list(&db, &ctx, limit).await
+    banco::services::audit::list(&db, &ctx, &filter, limit).await
+}
+
+/// The audit trail as a spreadsheet, saved where the user chooses
+/// (admins; the core checks the role and audits the export).
+#[tauri::command]
+pub async fn export_audit(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    req: wire::ExportAudit,
+) -> Result<Response<wire::ExportAudit>> {
+    let wire::ExportAudit { filter, format } = req;
+    let (db, ctx) = state.acting().await?;
+    let bytes = banco::services::audit::export(&db, &ctx, &filter, format).await?;
+    crate::record_commands::save_export(&app, "banco-registro", format, bytes).await
 }

@@ -22,6 +22,7 @@ pub mod desk_commands;
 pub mod desktop;
 pub mod fatal;
 pub mod gdpr_commands;
+mod handlers;
 pub mod logs;
 pub mod menu;
 pub mod outbox_commands;
@@ -76,6 +77,9 @@ pub struct AppState {
     /// alerts were last checked ([`alerts`]): a meeting scheduled for the
     /// signed-in user is announced without waiting for the next check.
     alerts_stale: std::sync::atomic::AtomicBool,
+    /// The window's language (`it`, `en`), as its menu last said
+    /// ([`menu::desk_menu`]): every acting context speaks it.
+    language: std::sync::RwLock<String>,
 }
 
 /// Where a desk's data lives.
@@ -125,6 +129,7 @@ impl AppState {
             app: Default::default(),
             feed: Default::default(),
             people_changed: std::sync::atomic::AtomicBool::new(true),
+            language: std::sync::RwLock::new("it".into()),
             alerts_stale: std::sync::atomic::AtomicBool::new(true),
             outbox: Default::default(),
             import_cancel: Default::default(),
@@ -356,8 +361,24 @@ impl AppState {
         }
     }
 
+    /// The window's language (`it` until the window says).
+    pub fn language(&self) -> String {
+        self.language
+            .read()
+            .map(|l| l.clone())
+            .unwrap_or_else(|_| "it".into())
+    }
+
+    /// Records the window's language (`en`, else `it`).
+    pub fn set_language(&self, language: &str) {
+        if let Ok(mut l) = self.language.write() {
+            *l = if language == "en" { "en" } else { "it" }.into();
+        }
+    }
+
     /// The acting user: the signed-in one, read fresh from the database so
-    /// that a changed role or a deactivation counts at once.
+    /// that a changed role or a deactivation counts at once,
+    /// speaking the window's language.
     ///
     /// Errors: [`banco::Error::SignedOut`] when nobody is signed in, the
     /// desk is locked, or the user has been deactivated (then the desk
@@ -380,7 +401,7 @@ impl AppState {
             _ => return Err(banco::Error::SignedOut),
         };
         match Ctx::of(&db, who.tenant_id(), who.user.id).await {
-            Ok(ctx) => Ok((db, ctx)),
+            Ok(ctx) => Ok((db, ctx.speaking(&self.language()))),
             Err(banco::Error::NotFound { .. }) => {
                 self.set_desk(None).await;
                 Err(banco::Error::SignedOut)
@@ -614,177 +635,7 @@ pub fn run() {
                 alerts::keep_raising(app.handle().clone());
                 Ok(())
             })
-            .invoke_handler(tauri::generate_handler![
-                desk_commands::app_info,
-                desk_commands::list_backups,
-                desk_commands::back_up_now,
-                desk_commands::backup_keep_days,
-                desk_commands::set_backup_keep_days,
-                desk_commands::restore_backup,
-                update_commands::about_desk,
-                update_commands::update_server,
-                update_commands::save_update_server,
-                update_commands::check_update,
-                update_commands::install_update,
-                update_commands::open_log_folder,
-                update_commands::save_diagnostics,
-                menu::desk_menu,
-                desk_commands::desk_state,
-                desk_commands::claim_desk,
-                desk_commands::connect_server,
-                desk_commands::pick_ca_file,
-                desk_commands::sign_in,
-                desk_commands::unlock_desk,
-                desk_commands::lock_desk,
-                desk_commands::sign_out,
-                desk_commands::switch_user,
-                desk_commands::set_password,
-                desk_commands::change_password,
-                desk_commands::set_idle_lock,
-                desk_commands::set_user_active,
-                desk_commands::forget_computer,
-                commands::add_user,
-                commands::find_matches,
-                outbox_commands::capture_lead,
-                outbox_commands::outbox_status,
-                outbox_commands::list_outbox,
-                outbox_commands::send_outbox,
-                outbox_commands::remove_outbox_entry,
-                commands::list_leads,
-                commands::lead_detail,
-                commands::change_status,
-                commands::add_note,
-                commands::pick_csv_file,
-                commands::import_preview,
-                commands::import_check,
-                commands::import_run,
-                commands::cancel_import,
-                commands::save_import_report,
-                deal_commands::list_pipelines,
-                deal_commands::create_pipeline,
-                deal_commands::edit_pipeline,
-                deal_commands::lost_reasons,
-                deal_commands::add_lost_reason,
-                deal_commands::list_campaigns,
-                deal_commands::save_campaign,
-                deal_commands::list_rules,
-                deal_commands::save_rule,
-                deal_commands::preview_rules,
-                deal_commands::deal_board,
-                deal_commands::column_cards,
-                deal_commands::list_deals,
-                deal_commands::deal_detail,
-                deal_commands::create_deal,
-                deal_commands::move_deal,
-                deal_commands::update_deal,
-                deal_commands::link_deal_customer,
-                deal_commands::cross_sell,
-                deal_commands::kpi_report,
-                deal_commands::export_kpi_csv,
-                deal_commands::list_audit,
-                contract_commands::list_customers,
-                contract_commands::list_contracts,
-                contract_commands::contract_detail,
-                contract_commands::edit_contract,
-                contract_commands::move_contract,
-                work_commands::list_tasks,
-                work_commands::add_task,
-                work_commands::set_task_done,
-                work_commands::list_tickets,
-                work_commands::ticket_detail,
-                work_commands::open_ticket,
-                work_commands::close_ticket,
-                work_commands::list_templates,
-                work_commands::list_kits,
-                work_commands::save_template,
-                work_commands::save_kit,
-                work_commands::stage_tasks,
-                work_commands::save_stage_tasks,
-                work_commands::kit_step,
-                work_commands::after_sale_kpi,
-                deal_commands::export_deals_csv,
-                deal_commands::deal_import_preview,
-                deal_commands::deal_import_run,
-                record_commands::list_companies,
-                record_commands::create_company,
-                record_commands::update_company,
-                record_commands::company_card,
-                record_commands::person_card,
-                record_commands::update_person_details,
-                record_commands::link_contact,
-                record_commands::unlink_contact,
-                record_commands::export_companies_csv,
-                record_commands::add_record_note,
-                record_commands::edit_note,
-                record_commands::list_notes,
-                record_commands::note_revisions,
-                record_commands::mentions,
-                record_commands::mark_mentions_read,
-                record_commands::timeline,
-                record_commands::attach_document,
-                record_commands::save_document,
-                record_commands::custom_fields,
-                record_commands::save_custom_field,
-                record_commands::set_custom_values,
-                record_commands::custom_values,
-                record_commands::export_leads_csv,
-                record_commands::search,
-                record_commands::duplicate_pairs,
-                record_commands::merge_records,
-                record_commands::dismiss_duplicate,
-                record_commands::export_vcard,
-                gdpr_commands::export_person_data,
-                gdpr_commands::erase_person_data,
-                gdpr_commands::retention_preview,
-                gdpr_commands::save_retention_months,
-                gdpr_commands::apply_retention,
-                gdpr_commands::record_consents,
-                gdpr_commands::object_to_marketing,
-                gdpr_commands::save_consent_receipt,
-                gdpr_commands::consent_texts,
-                gdpr_commands::save_consent_texts,
-                gdpr_commands::segment_summary,
-                gdpr_commands::save_segment_rules,
-                gdpr_commands::refresh_segments,
-                gdpr_commands::export_segment,
-                gdpr_commands::automations,
-                gdpr_commands::save_automation_rule,
-                gdpr_commands::run_automations,
-                record_commands::import_vcard,
-                record_commands::company_import_preview,
-                record_commands::company_import_run,
-                contact_commands::contact_settings,
-                contact_commands::save_contact_settings,
-                contact_commands::add_do_not_call,
-                contact_commands::remove_do_not_call,
-                contact_commands::stage_playbooks,
-                contact_commands::save_stage_playbook,
-                contact_commands::campaign_cadences,
-                contact_commands::save_campaign_cadence,
-                contact_commands::contact_preferences,
-                contact_commands::save_contact_preferences,
-                contact_commands::dial_scheme,
-                contact_commands::set_dial_scheme,
-                contact_commands::check_contact,
-                contact_commands::start_call,
-                contact_commands::record_call_outcome,
-                contact_commands::pending_calls,
-                contact_commands::find_caller,
-                contact_commands::log_inbound_call,
-                contact_commands::interactions,
-                contact_commands::call_queue,
-                contact_commands::schedule_meeting,
-                contact_commands::list_meetings,
-                contact_commands::record_meetings,
-                contact_commands::join_meeting,
-                contact_commands::end_meeting,
-                contact_commands::cancel_meeting,
-                contact_commands::save_meeting_ics,
-                contact_commands::meeting_invitation_link,
-                contact_commands::meeting_key_status,
-                contact_commands::save_meeting_key,
-                contact_commands::forget_meeting_key,
-            ])
+            .invoke_handler(handlers::all())
             .run(context)
     }));
     let failure = match result {

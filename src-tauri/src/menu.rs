@@ -83,8 +83,13 @@ static SHOWN: std::sync::Mutex<Option<MenuLabels>> = std::sync::Mutex::new(None)
 
 /// Sets the desk's menu in the window's words (anyone, signed in or not).
 #[tauri::command]
-pub async fn desk_menu(app: AppHandle, req: wire::DeskMenu) -> Result<Response<wire::DeskMenu>> {
-    let wire::DeskMenu { labels } = req;
+pub async fn desk_menu(
+    app: AppHandle,
+    state: tauri::State<'_, crate::AppState>,
+    req: wire::DeskMenu,
+) -> Result<Response<wire::DeskMenu>> {
+    let wire::DeskMenu { labels, language } = req;
+    state.set_language(&language);
     if !labels_ok(&labels) {
         return Err(Error::field("menu", "too_long"));
     }

@@ -25,3 +25,31 @@ pub struct AuditEvent {
     /// Details as JSON text, e.g. `{"format":"xlsx","rows":120,"filter":{…}}`.
     pub detail: String,
 }
+
+/// Which entries of the audit trail to read or export; unset parts match
+/// everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// From this instant on (UTC, inclusive).
+    #[serde(default)]
+    pub from: Option<DateTime<Utc>>,
+    /// Before this instant (UTC, exclusive).
+    #[serde(default)]
+    pub to: Option<DateTime<Utc>>,
+    /// By this user.
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
+    /// This action (`export`, `gdpr_access`, `gdpr_erasure`,
+    /// `gdpr_objection`, …).
+    #[serde(default)]
+    pub action: Option<String>,
+}
+
+/// The actions the audit trail records, for choosing among them.
+pub const AUDIT_ACTIONS: &[&str] = &[
+    "export",
+    "gdpr_access",
+    "gdpr_erasure",
+    "gdpr_objection",
+    "gdpr_retention",
+];

@@ -45,7 +45,7 @@ mod update;
 mod user;
 
 pub use after_sale_kpi::{mean_and_median, ActivationKpi, AfterSaleReport, TicketKpi};
-pub use audit::AuditEvent;
+pub use audit::{AuditEvent, AuditFilter, AUDIT_ACTIONS};
 pub use automation::{AutomationKind, AutomationRule, AutomationRun, AutomationTarget};
 pub use backup::BackupInfo;
 pub use capture::{CaptureLead, CaptureOutcome, ConsentChoices, ValidCapture};

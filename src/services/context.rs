@@ -22,12 +22,24 @@ pub struct Ctx {
     pub tenant: Tenant,
     /// The staff member at the counter.
     pub user: User,
+    /// The language of the desk's window (`it`, `en`): the language of
+    /// what the core writes for people to read, such as the headers of a
+    /// spreadsheet export. `it` unless the desk says otherwise
+    /// ([`Ctx::speaking`]).
+    pub language: String,
 }
 
 impl Ctx {
     /// The tenant id.
     pub fn tenant_id(&self) -> Uuid {
         self.tenant.id
+    }
+
+    /// This context speaking `language`: `en`, or `it` for anything else
+    /// (Italian first).
+    pub fn speaking(mut self, language: &str) -> Ctx {
+        self.language = if language == "en" { "en" } else { "it" }.into();
+        self
     }
 
     /// Region for reading national phone numbers.
@@ -63,7 +75,11 @@ impl Ctx {
                 .map(|u| u.to_string())
                 .unwrap_or_else(|| "(any active)".into()),
         })?;
-        Ok(Ctx { tenant, user })
+        Ok(Ctx {
+            tenant,
+            user,
+            language: "it".into(),
+        })
     }
 
     /// The context of a user the caller has already authenticated (see
@@ -85,7 +101,11 @@ impl Ctx {
             entity: "user",
             id: user_id.to_string(),
         })?;
-        Ok(Ctx { tenant, user })
+        Ok(Ctx {
+            tenant,
+            user,
+            language: "it".into(),
+        })
     }
 }
 
@@ -181,6 +201,7 @@ impl Ctx {
                 has_password: false,
                 stores: Vec::new(),
             },
+            language: "it".into(),
         }
     }
 

@@ -333,6 +333,7 @@ pub async fn sign_in_offline(
         Ctx {
             tenant: kept.tenant,
             user: kept.user,
+            language: "it".into(),
         },
         kept.signed_in_at,
     ))

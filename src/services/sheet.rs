@@ -105,13 +105,95 @@ impl Sheet {
 }
 
 /// Where the shop is: its time zone (local dates and times) and region
-/// (which phones are national).
+/// (which phones are national); and the language of the headers people
+/// read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
     /// IANA time zone, e.g. `Europe/Rome`.
     pub time_zone: Tz,
     /// ISO 3166 region, e.g. `IT`.
     pub region: String,
+    /// The headers' language in the spreadsheet formats: `it` (the
+    /// columns' labels) or `en` ([`english_header`]).
+    pub language: String,
+}
+
+/// The English header of a column `key` of Banco's exports (the Italian
+/// one is the column's label); `None` for keys it does not know, such as
+/// custom fields, whose header is their key.
+pub fn english_header(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "id" => "ID",
+        "name" => "Name",
+        "first_name" => "First name",
+        "last_name" => "Last name",
+        "phone" => "Phone",
+        "phone_2" => "Phone 2",
+        "phone_national" => "Phone (national)",
+        "email" => "E-mail",
+        "company" => "Company",
+        "city" => "City",
+        "kind" => "Kind",
+        "status" => "Status",
+        "vat_number" => "VAT number",
+        "office_location" => "Office",
+        "sector" => "Sector",
+        "owner" => "Owner",
+        "tags" => "Tags",
+        "customer" => "Customer",
+        "created_at" => "Created",
+        "closed_at" => "Closed",
+        "expected_close" => "Expected close",
+        "interest" => "Interest",
+        "source_channel" => "Source channel",
+        "campaign" => "Campaign",
+        "store" => "Store",
+        "person" => "Person",
+        "title" => "Title",
+        "pipeline" => "Pipeline",
+        "stage" => "Stage",
+        "probability" => "Probability %",
+        "value" => "Value",
+        "weighted" => "Weighted value",
+        "monthly" => "Monthly",
+        "one_off" => "One-off",
+        "currency" => "Currency",
+        "segment" => "Segment",
+        "month" => "Month",
+        "leads" => "Leads",
+        "converted_leads" => "Converted leads",
+        "conversion_rate" => "Conversion rate",
+        "deals" => "Deals",
+        "deals_opened" => "Deals opened",
+        "won_deals" => "Deals won",
+        "won_revenue" => "Revenue won",
+        "avg_won_value" => "Average won value",
+        "avg_days_to_close" => "Average days to close",
+        "win_rate" => "Win rate",
+        "open" => "Open",
+        "won" => "Won",
+        "lost" => "Lost",
+        "cost" => "Cost",
+        "cost_per_lead" => "Cost per lead",
+        "stays" => "Entries",
+        "avg_days" => "Average days",
+        "at" => "When",
+        "user" => "Who",
+        "action" => "Action",
+        "subject" => "Subject",
+        "format" => "Format",
+        "rows" => "Rows",
+        "detail" => "Detail",
+        _ => return None,
+    })
+}
+
+/// A column's header for people, in `place`'s language.
+fn header(c: &Column, place: &Place) -> String {
+    match english_header(&c.key) {
+        Some(en) if place.language == "en" => en.to_string(),
+        _ => c.label.clone(),
+    }
 }
 
 impl Place {
@@ -125,6 +207,7 @@ impl Place {
         Ok(Place {
             time_zone,
             region: ctx.region().to_string(),
+            language: ctx.language.clone(),
         })
     }
 }
@@ -161,7 +244,7 @@ pub fn neutralise(text: &str) -> String {
 /// `sheet` as plain CSV text ([`ExportFormat::Csv`] needs no place: it
 /// writes UTC times and E.164 phones).
 pub fn plain_csv(sheet: &Sheet) -> Result<String> {
-    let bytes = csv_bytes(sheet, b',', false, plain_text)?;
+    let bytes = csv_bytes(sheet, b',', None, plain_text)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -172,8 +255,8 @@ pub fn plain_csv(sheet: &Sheet) -> Result<String> {
 /// [`Error::Io`] if the workbook cannot be written.
 pub fn render(sheet: &Sheet, format: ExportFormat, place: &Place) -> Result<Vec<u8>> {
     match format {
-        ExportFormat::Csv => csv_bytes(sheet, b',', false, plain_text),
-        ExportFormat::ExcelIt => csv_bytes(sheet, b';', true, |c| italian_text(c, place)),
+        ExportFormat::Csv => csv_bytes(sheet, b',', None, plain_text),
+        ExportFormat::ExcelIt => csv_bytes(sheet, b';', Some(place), |c| italian_text(c, place)),
         ExportFormat::Xlsx => xlsx_bytes(sheet, place),
         ExportFormat::Json => Err(Error::Validation(vec![crate::model::FieldError::new(
             "format",
@@ -183,25 +266,24 @@ pub fn render(sheet: &Sheet, format: ExportFormat, place: &Place) -> Result<Vec<
     }
 }
 
+/// `sheet` as CSV: for people (`Some(place)`) with a BOM and headers in
+/// the place's language, for programs (`None`) with the columns' keys.
 fn csv_bytes(
     sheet: &Sheet,
     delimiter: u8,
-    people: bool,
+    people: Option<&Place>,
     text: impl Fn(&Cell) -> String,
 ) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    if people {
+    if people.is_some() {
         out.extend_from_slice("\u{feff}".as_bytes());
     }
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(out);
-    w.write_record(sheet.columns.iter().map(|c| {
-        if people {
-            neutralise(&c.label)
-        } else {
-            neutralise(&c.key)
-        }
+    w.write_record(sheet.columns.iter().map(|c| match people {
+        Some(place) => neutralise(&header(c, place)),
+        None => neutralise(&c.key),
     }))?;
     for row in &sheet.rows {
         w.write_record(row.iter().map(|c| neutralise(&text(c))))?;
@@ -281,7 +363,7 @@ fn xlsx_bytes(sheet: &Sheet, place: &Place) -> Result<Vec<u8>> {
     for (col, c) in sheet.columns.iter().enumerate() {
         let col =
             u16::try_from(col).map_err(|_| io(rust_xlsxwriter::XlsxError::RowColumnLimitError))?;
-        ws.write_string_with_format(0, col, neutralise(&c.label), &bold)
+        ws.write_string_with_format(0, col, neutralise(&header(c, place)), &bold)
             .map_err(io)?;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
@@ -346,6 +428,7 @@ mod tests {
         Place {
             time_zone: chrono_tz::Europe::Rome,
             region: "IT".into(),
+            language: "it".into(),
         }
     }
 
@@ -444,6 +527,31 @@ mod tests {
         );
         let workbook = read("xl/workbook.xml");
         assert!(workbook.contains("name=\"Lead\""), "{workbook}");
+    }
+
+    #[test]
+    fn headers_speak_the_desks_language_and_custom_fields_keep_their_key() {
+        let mut s = sample();
+        s.extend_columns(&["tessera".to_string()]);
+        for row in &mut s.rows {
+            row.push(Cell::from("x"));
+        }
+        let english = Place {
+            language: "en".into(),
+            ..place()
+        };
+        let out = render(&s, ExportFormat::ExcelIt, &english).unwrap();
+        let text = String::from_utf8(out[3..].to_vec()).unwrap();
+        assert!(
+            text.starts_with("Name;Phone;Value;Created;tessera\n"),
+            "{text}"
+        );
+        // Programs' CSV keeps the keys whatever the language.
+        let plain = String::from_utf8(render(&s, ExportFormat::Csv, &english).unwrap()).unwrap();
+        assert!(
+            plain.starts_with("name,phone,value,created_at,tessera\n"),
+            "{plain}"
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use uuid::Uuid;
 
-use super::sql::{query, query_as, Conn};
-use crate::model::AuditEvent;
+use super::sql::{query, Conn, QueryBuilder};
+use crate::model::{AuditEvent, AuditFilter};
 use crate::Result;
 
 impl Conn<'_> {
@@ -25,16 +25,36 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// The newest `limit` entries, newest first, with the user's name.
-    pub async fn audit_events(&mut self, tenant: Uuid, limit: u32) -> Result<Vec<AuditEvent>> {
-        query_as::<AuditEvent>(format!(
+    /// The newest `limit` entries matching `f`, newest first, with the
+    /// user's name.
+    pub async fn audit_events(
+        &mut self,
+        tenant: Uuid,
+        f: &AuditFilter,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>> {
+        let mut qb = QueryBuilder::new(
             "SELECT a.id, a.at, a.user_id, u.display_name AS user_name, a.action, a.subject, a.detail \
              FROM audit_events a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id \
-             WHERE a.tenant_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT {}",
-            limit.clamp(1, 10_000)
-        ))
-        .bind(tenant)
-        .fetch_all(&mut *self)
-        .await
+             WHERE a.tenant_id = ",
+        );
+        qb.push_bind(tenant);
+        if let Some(from) = f.from {
+            qb.push(" AND a.at >= ").push_bind(from);
+        }
+        if let Some(to) = f.to {
+            qb.push(" AND a.at < ").push_bind(to);
+        }
+        if let Some(user) = f.user_id {
+            qb.push(" AND a.user_id = ").push_bind(user);
+        }
+        if let Some(action) = &f.action {
+            qb.push(" AND a.action = ").push_bind(action.clone());
+        }
+        qb.push(" ORDER BY a.at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit.clamp(1, 10_000)));
+        qb.build_query_as::<AuditEvent>()
+            .fetch_all(&mut *self)
+            .await
     }
 }

@@ -48,10 +48,24 @@ command! {
 
 command! {
     /// The audit trail, newest first, at most `limit` entries (1–1,000;
-    /// 0 means 200): who exported which list, when, how (admins).
-    /// Errors: `Forbidden` (`read_audit`).
+    /// 0 means 200) matching `filter`: who exported which list or
+    /// answered which GDPR request, when, how (admins).
+    /// Errors: `Forbidden` (`read_audit`); `Validation` (`to`).
     ListAudit = "list_audit" {
         #[serde(default)]
         limit: u32,
+        #[serde(default)]
+        filter: m::AuditFilter,
     } -> Vec<m::AuditEvent>
+}
+
+command! {
+    /// The audit trail's entries matching `filter` as a spreadsheet, saved
+    /// where the user chooses (admins). JSON is refused.
+    ExportAudit = "export_audit" {
+        #[serde(default)]
+        filter: m::AuditFilter,
+        #[serde(default)]
+        format: m::ExportFormat,
+    } -> Option<String>
 }

@@ -69,9 +69,13 @@ command! {
 command! {
     /// Sets the desk's menu (Banco, Edit, Help with their shortcuts) in
     /// the window's language: the UI sends the words at start and when the
-    /// language changes. Choices come back as `m::MENU_EVENT`. Errors:
-    /// `Validation` on `menu` (`too_long`).
+    /// language changes, with the language itself (`it`, `en`), which the
+    /// core then writes in for people (spreadsheet headers). Choices come
+    /// back as `m::MENU_EVENT`. Errors: `Validation` on `menu`
+    /// (`too_long`).
     DeskMenu = "desk_menu" {
         labels: m::MenuLabels,
+        #[serde(default)]
+        language: String,
     } -> ()
 }

@@ -39,8 +39,9 @@ pub fn set_menu() {
             open: tr("alerts.open"),
         },
     };
+    let language = rust_i18n::locale().to_string();
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = api::desk_menu(labels).await;
+        let _ = api::desk_menu(labels, language).await;
     });
 }
 

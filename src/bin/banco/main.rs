@@ -100,7 +100,7 @@ Calls and meetings:
 Data in and out:
   import         People and leads, deals, companies or vCards from a file
   export         Leads, deals, companies, KPI tables (Excel, CSV) or vCards
-  audit          Who exported what, and when (admins)
+  audit          Who exported what or asked for GDPR, and when (admins)
 
 Set-up and upkeep:
   migrate        Apply schema migrations (a chain server: check its schema)
@@ -311,7 +311,7 @@ enum Command {
     /// Rebuild the search index from the records.
     Reindex,
     /// The audit trail, newest first (admins): who exported what, and when.
-    Audit(output::ListArgs),
+    Audit(audit_cli::AuditArgs),
     /// Calls: start one (the contact rules apply), record its outcome, find a caller.
     Call {
         #[command(subcommand)]

@@ -2,7 +2,7 @@
 //! picked (the shell asks where to save; `None` when cancelled).
 
 use banco::model::{
-    AuditEvent, CompanyQuery, DealFilter, ExportFormat, KpiRange, KpiTable, LeadQuery,
+    AuditEvent, AuditFilter, CompanyQuery, DealFilter, ExportFormat, KpiRange, KpiTable, LeadQuery,
 };
 use banco::wire;
 use banco::ErrorPayload;
@@ -53,6 +53,22 @@ pub async fn export_leads_csv(
 }
 
 /// The audit trail, newest first (admins).
-pub async fn list_audit(limit: u32) -> Result<Vec<AuditEvent>, ErrorPayload> {
-    invoke(wire::ListAudit { limit }).await
+pub async fn list_audit(limit: u32, filter: &AuditFilter) -> Result<Vec<AuditEvent>, ErrorPayload> {
+    invoke(wire::ListAudit {
+        limit,
+        filter: filter.clone(),
+    })
+    .await
+}
+
+/// The audit trail as a spreadsheet (admins).
+pub async fn export_audit(
+    filter: &AuditFilter,
+    format: ExportFormat,
+) -> Result<Option<String>, ErrorPayload> {
+    invoke(wire::ExportAudit {
+        filter: filter.clone(),
+        format,
+    })
+    .await
 }

@@ -41,6 +41,9 @@ pub async fn set_backup_keep_days(days: u32) -> Result<u32, ErrorPayload> {
 pub async fn restore_backup(file: String) -> Result<banco::model::BackupInfo, ErrorPayload> {
     invoke(wire::RestoreBackup { file }).await
 }
-pub async fn desk_menu(labels: banco::model::MenuLabels) -> Result<(), ErrorPayload> {
-    invoke(wire::DeskMenu { labels }).await
+pub async fn desk_menu(
+    labels: banco::model::MenuLabels,
+    language: String,
+) -> Result<(), ErrorPayload> {
+    invoke(wire::DeskMenu { labels, language }).await
 }
