@@ -19,6 +19,11 @@ pub mod error;
 pub mod model;
 pub mod wire;
 
+// The window's translations, the one translation layer: the core reads
+// them for the words it writes for people (`services::words`).
+#[cfg(feature = "store")]
+rust_i18n::i18n!("ui/locales", fallback = "it");
+
 #[cfg(feature = "store")]
 pub mod services;
 #[cfg(feature = "store")]

@@ -20,6 +20,26 @@ fn codes(e: Error) -> Vec<(String, String)> {
     }
 }
 
+/// The text shown by a PDF of `services::pdf`: its `(…) Tj` and `<hex>
+/// Tj` strings (WinAnsi, read here as Latin-1 but for `·`), one per line.
+fn pdf_text(pdf: &[u8]) -> String {
+    let raw = String::from_utf8_lossy(pdf);
+    raw.lines()
+        .filter_map(|l| l.strip_suffix(" Tj"))
+        .map(|s| {
+            if let Some(hex) = s.strip_prefix('<').and_then(|h| h.strip_suffix('>')) {
+                (0..hex.len() / 2)
+                    .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+                    .map(char::from)
+                    .collect()
+            } else {
+                s.trim_start_matches('(').trim_end_matches(')').to_string()
+            }
+        })
+        .collect::<Vec<String>>()
+        .join("\n")
+}
+
 fn pair(field: &str, code: &str) -> (String, String) {
     (field.into(), code.into())
 }
@@ -273,6 +293,14 @@ store_test!(
         // And as a readable PDF.
         let pdf = access_pdf::access_export_pdf(&export, "it");
         assert!(pdf.starts_with(b"%PDF-"));
+        // Statuses in words, in the PDF's language, not as codes.
+        let text = pdf_text(&pdf);
+        assert!(
+            text.contains("· Nuovo ·") && !text.contains("· new ·"),
+            "{text}"
+        );
+        let english = pdf_text(&access_pdf::access_export_pdf(&export, "en"));
+        assert!(english.contains("· New ·"), "{english}");
 
         // The trail: who, when, whose id; none of her data.
         let trail = banco::services::audit::list(&t.db, &t.ctx, &Default::default(), 10)

@@ -4,7 +4,8 @@
 use chrono::Utc;
 
 use super::pdf::{render, Block};
-use crate::model::{PersonDataExport, ReceiptLabels, Segment};
+use super::words::code_word;
+use crate::model::{PersonDataExport, ReceiptLabels};
 
 /// The access export as a readable PDF in `language` (`it` or `en`,
 /// anything else Italian): the same content as the JSON, section by
@@ -77,13 +78,7 @@ pub fn access_export_pdf(e: &PersonDataExport, language: &str) -> Vec<u8> {
         b.push(Block::Text(format!(
             "{}: {}",
             t("Segmento", "Segment"),
-            match s {
-                Segment::Vip => "VIP",
-                Segment::Regular => t("abituale", "regular"),
-                Segment::New => t("nuovo", "new"),
-                Segment::AtRisk => t("a rischio", "at risk"),
-                Segment::Dormant => t("dormiente", "dormant"),
-            }
+            code_word(language, "segment", s.as_str())
         )));
     }
     for (k, v) in &p.custom {
@@ -119,8 +114,8 @@ pub fn access_export_pdf(e: &PersonDataExport, language: &str) -> Vec<u8> {
         b.push(Block::Text(format!(
             "Lead {} · {} · {} · {}",
             when(&l.lead.created_at),
-            l.lead.interest.as_str(),
-            l.lead.status.as_str(),
+            code_word(language, "interest", l.lead.interest.as_str()),
+            code_word(language, "status", l.lead.status.as_str()),
             l.store_name.clone().unwrap_or_default()
         )));
         if let Some(n) = &l.lead.note {
@@ -131,7 +126,7 @@ pub fn access_export_pdf(e: &PersonDataExport, language: &str) -> Vec<u8> {
         b.push(Block::Text(format!(
             "{} · {} · {} {}",
             d.deal.title,
-            d.deal.status.as_str(),
+            code_word(language, "deal_status", d.deal.status.as_str()),
             crate::model::minor_to_decimal(d.deal.totals.value_minor),
             d.deal.currency
         )));
@@ -148,7 +143,7 @@ pub fn access_export_pdf(e: &PersonDataExport, language: &str) -> Vec<u8> {
         b.push(Block::Text(format!(
             "{} · {} · {}",
             c.offer,
-            c.status.as_str(),
+            code_word(language, "contract_status", c.status.as_str()),
             c.start_date
         )));
         for (label, v) in [
@@ -170,9 +165,13 @@ pub fn access_export_pdf(e: &PersonDataExport, language: &str) -> Vec<u8> {
         b.push(Block::Small(format!(
             "{} · {} · {} · {}{}",
             when(&i.started_at),
-            i.channel.as_str(),
-            i.direction.as_str(),
-            i.outcome.map_or("-", |o| o.as_str()),
+            code_word(language, "channel", i.channel.as_str()),
+            code_word(language, "direction", i.direction.as_str()),
+            i.outcome.map_or("-".to_string(), |o| code_word(
+                language,
+                "outcome",
+                o.as_str()
+            )),
             i.note
                 .as_ref()
                 .map(|n| format!(" · {n}"))
@@ -211,18 +210,22 @@ pub fn access_export_pdf(e: &PersonDataExport, language: &str) -> Vec<u8> {
         b.push(Block::Small(format!(
             "{} · {}",
             k.ticket.title,
-            k.ticket.status.as_str()
+            code_word(language, "work_status", k.ticket.status.as_str())
         )));
     }
     for k in &e.tasks {
-        b.push(Block::Small(format!("{} · {}", k.title, k.status.as_str())));
+        let done = match k.status {
+            crate::model::TaskStatus::Open => t("da fare", "to do"),
+            crate::model::TaskStatus::Done => t("fatta", "done"),
+        };
+        b.push(Block::Small(format!("{} · {done}", k.title)));
     }
     b.push(Block::Heading(t("Cronologia", "Timeline").into()));
     for x in &e.timeline {
         b.push(Block::Small(format!(
             "{} · {}{}",
             when(&x.at),
-            x.kind,
+            code_word(language, "timeline", &x.kind),
             x.detail
                 .as_ref()
                 .map(|d| format!(" · {d}"))

@@ -55,6 +55,7 @@ pub mod tasks;
 pub mod tickets;
 pub mod updates;
 pub mod vcard;
+pub mod words;
 
 pub use context::Ctx;
 
