@@ -1,7 +1,7 @@
 //! Benchmarks of issue 15 on SQLite and on Postgres, each beside raw SQL
 //! of the same work in the same run, on `--deals N` synthetic deals
-//! (default 1,000,000; one person per ten deals, about 45 % won, so about
-//! N/10 people, most of them customers):
+//! (default 1,000,000; one person per `--deals-per-person` deals, default
+//! ten, about 45 % won, so about N/10 people, most of them customers):
 //!
 //! - **segment classification**: `services::segments::refresh` (every
 //!   customer's facts in two grouped reads, the VIP threshold, each
@@ -13,8 +13,9 @@
 //!   compacted with FTS5 `optimize`, the WAL emptied) against the same
 //!   person's row anonymised and their notes deleted by hand.
 //!
-//! Run: `cargo bench --bench gdpr_bench -- --deals 1000000` with
-//! `BANCO_BENCH_PG_URL` set for Postgres.
+//! Run: `cargo bench --bench gdpr_bench -- --deals 2000000
+//! --deals-per-person 2` (a million people) with `BANCO_BENCH_PG_URL` set
+//! for Postgres.
 
 #![allow(clippy::unwrap_used)]
 
@@ -83,12 +84,14 @@ macro_rules! raw_erase {
     }};
 }
 
-async fn bench(name: &'static str, db: Db, n: u64, rows: &mut Vec<Row>) {
+async fn bench(name: &'static str, db: Db, n: u64, per_person: u64, rows: &mut Vec<Row>) {
     let sqlite = matches!(db.pool(), Pool::Sqlite(_));
     db.ready().await.unwrap();
     let ctx = Ctx::load(&db, None).await.unwrap();
     let t0 = Instant::now();
-    seed::deals(&db, &ctx, n, 0, 42, |_, _| {}).await.unwrap();
+    seed::deals_per_person(&db, &ctx, n, 0, 42, per_person, |_, _| {})
+        .await
+        .unwrap();
     exec(
         &db,
         if sqlite {
@@ -174,18 +177,19 @@ async fn bench(name: &'static str, db: Db, n: u64, rows: &mut Vec<Row>) {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n = arg(&args, "--deals", 1_000_000);
+    let per_person = arg(&args, "--deals-per-person", 10);
     let mut rows = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let db = Db::connect(&banco::store::sqlite_url_in(dir.path()))
         .await
         .unwrap();
-    bench("SQLite", db, n, &mut rows).await;
+    bench("SQLite", db, n, per_person, &mut rows).await;
     // Printed as each backend ends: a long Postgres seed cut short keeps
     // SQLite's figures.
     common::print_rows("operation", &rows);
     if let Some(db) = common::postgres_db().await {
         rows.clear();
-        bench("Postgres", db, n, &mut rows).await;
+        bench("Postgres", db, n, per_person, &mut rows).await;
         common::print_rows("operation", &rows);
     }
 }

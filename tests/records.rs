@@ -615,6 +615,24 @@ store_test!(
                         store_id: None,
                     },
                 )
+                .await?;
+                // He also said no to service calls on WhatsApp only.
+                c.insert_consent(
+                    t.ctx.tenant_id(),
+                    &Consent {
+                        id: Uuid::now_v7(),
+                        person_id: b_person.id,
+                        lead_id: None,
+                        kind: ConsentKind::ServiceContact,
+                        granted: false,
+                        text_version: "2026-01".into(),
+                        recorded_at: chrono::Utc::now() - chrono::Duration::days(30),
+                        recorded_by: None,
+                        channel: Some(ContactChannel::Whatsapp),
+                        source: ConsentSource::Store,
+                        store_id: None,
+                    },
+                )
                 .await
             })
         }
@@ -660,7 +678,10 @@ store_test!(
         )
         .await
         .unwrap();
-        assert_eq!(out.consents_restricted, ["marketing"]);
+        assert_eq!(
+            out.consents_restricted,
+            ["service_contact:whatsapp", "marketing"]
+        );
         let card = companies::person_card(&t.db, &t.ctx, a.person.id)
             .await
             .unwrap();
@@ -674,6 +695,10 @@ store_test!(
             .max_by_key(|c| c.recorded_at)
             .unwrap();
         assert!(!latest_marketing.granted);
+        // Service calls stay allowed, WhatsApp excepted.
+        let service = |ch| consent_state(&card.consents, ConsentKind::ServiceContact, Some(ch));
+        assert_eq!(service(ContactChannel::Call), Some(true));
+        assert_eq!(service(ContactChannel::Whatsapp), Some(false));
         assert!(companies::person_card(&t.db, &t.ctx, b_person.id)
             .await
             .is_err());

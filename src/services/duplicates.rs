@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::{now, Ctx};
 use crate::model::{
-    search_key, Consent, ConsentKind, DuplicatePair, EntityType, Evidence, EvidenceKind,
-    MergeOutcome, RecordSummary,
+    consent_state, search_key, Consent, ConsentKind, DuplicatePair, EntityType, Evidence,
+    EvidenceKind, MergeOutcome, RecordSummary,
 };
 use crate::store::{Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
@@ -313,16 +313,6 @@ pub async fn dismiss(db: &Db, ctx: &Ctx, entity: EntityType, a: Uuid, b: Uuid) -
         .await)
 }
 
-fn latest(consents: &[Consent]) -> HashMap<ConsentKind, bool> {
-    let mut out = HashMap::new();
-    let mut sorted: Vec<&Consent> = consents.iter().collect();
-    sorted.sort_by_key(|c| c.recorded_at);
-    for c in sorted {
-        out.insert(c.kind, c.granted);
-    }
-    out
-}
-
 fn fill<T: Clone>(keep: &mut Option<T>, other: &Option<T>) {
     if keep.is_none() {
         *keep = other.clone();
@@ -333,8 +323,9 @@ fn fill<T: Clone>(keep: &mut Option<T>, other: &Option<T>) {
 /// transaction: every lead, deal, contract, note, document, consent,
 /// contact link and timeline event of `merge` moves to `keep`; blank fields
 /// of `keep` take `merge`'s values (a different phone becomes the second
-/// phone); for each consent kind where either record's latest decision is
-/// "denied", `keep` ends up denied (a new decision is recorded); `merge` is
+/// phone); for each consent purpose, on every channel and on each channel
+/// ([`consent_state`]), where either record's decision is "denied", `keep`
+/// ends up denied (a new decision is recorded); `merge` is
 /// deleted after a JSON snapshot goes to the `merges` audit table and a
 /// `merged` entry to `keep`'s timeline. Store managers and admins only;
 /// when `merge` has leads or deals the acting user may not see (another
@@ -424,7 +415,6 @@ pub async fn merge(
                 k.is_customer |= m.is_customer;
                 let read_at = k.updated_at;
                 k.updated_at = at;
-                let (lk, lm) = (latest(&kc), latest(&mc));
                 // Contact preferences: the more restrictive of the two.
                 super::contact_policy::merge_preferences_in(c, ctx, keep, merge).await?;
                 // Move everything first (consents included), then restrict.
@@ -437,29 +427,39 @@ pub async fn merge(
                 for lead in c.leads_of_person(tenant, keep).await? {
                     c.index_lead(tenant, lead).await?;
                 }
-                let merged_history = latest(&c.consents_of(tenant, keep).await?);
+                // Per purpose and per channel (every channel first): where
+                // either person had refused, the merged person refuses too.
+                let mut merged_history = c.consents_of(tenant, keep).await?;
                 for kind in ConsentKind::ALL {
-                    let denied = lk.get(kind) == Some(&false) || lm.get(kind) == Some(&false);
-                    let now_granted = merged_history.get(kind) == Some(&true);
-                    if denied && now_granted {
-                        c.insert_consent(
-                            tenant,
-                            &Consent {
-                                id: Uuid::now_v7(),
-                                person_id: keep,
-                                lead_id: None,
-                                kind: *kind,
-                                granted: false,
-                                text_version: ctx.tenant.consent_text_version.clone(),
-                                recorded_at: at,
-                                recorded_by: Some(ctx.user.id),
-                                channel: None,
-                                source: crate::model::ConsentSource::Store,
-                                store_id: ctx.user.store_id,
-                            },
-                        )
-                        .await?;
-                        restricted.push(kind.as_str().to_string());
+                    let channels = std::iter::once(None)
+                        .chain(crate::model::CONSENT_CHANNELS.iter().copied().map(Some));
+                    for channel in channels {
+                        let denied = consent_state(&kc, *kind, channel) == Some(false)
+                            || consent_state(&mc, *kind, channel) == Some(false);
+                        let now_granted =
+                            consent_state(&merged_history, *kind, channel) == Some(true);
+                        if !(denied && now_granted) {
+                            continue;
+                        }
+                        let refusal = Consent {
+                            id: Uuid::now_v7(),
+                            person_id: keep,
+                            lead_id: None,
+                            kind: *kind,
+                            granted: false,
+                            text_version: ctx.tenant.consent_text_version.clone(),
+                            recorded_at: at,
+                            recorded_by: Some(ctx.user.id),
+                            channel,
+                            source: crate::model::ConsentSource::Store,
+                            store_id: ctx.user.store_id,
+                        };
+                        c.insert_consent(tenant, &refusal).await?;
+                        merged_history.push(refusal);
+                        restricted.push(match channel {
+                            Some(ch) => format!("{}:{}", kind.as_str(), ch.as_str()),
+                            None => kind.as_str().to_string(),
+                        });
                     }
                 }
                 (snapshot, (m.full_name(), moved))

@@ -328,8 +328,23 @@ pub async fn deals(
     count: u64,
     open: u64,
     seed: u64,
+    progress: impl FnMut(u64, u64) + Send,
+) -> Result<DealSeedSummary> {
+    deals_per_person(db, ctx, count, open, seed, 10, progress).await
+}
+
+/// [`deals`] with one person per `per_person` deals (at least 1): the
+/// benchmarks of a million people use 2.
+pub async fn deals_per_person(
+    db: &Db,
+    ctx: &Ctx,
+    count: u64,
+    open: u64,
+    seed: u64,
+    per_person: u64,
     mut progress: impl FnMut(u64, u64) + Send,
 ) -> Result<DealSeedSummary> {
+    let per_person = per_person.max(1);
     use crate::model::{Deal, DealEvent, DealEventKind, DealLine, DealStatus, DealTotals, Utm};
     use crate::store::deal_search_text;
     let mut rng = StdRng::seed_from_u64(seed);
@@ -359,7 +374,9 @@ pub async fn deals(
     let batch = 10_000u64;
     while summary.deals < count {
         let n = batch.min(count - summary.deals);
-        let people: Vec<Person> = (0..n.div_ceil(10)).map(|_| fake_person(&mut rng)).collect();
+        let people: Vec<Person> = (0..n.div_ceil(per_person))
+            .map(|_| fake_person(&mut rng))
+            .collect();
         let mut rows = Vec::with_capacity(n as usize);
         let mut events = Vec::with_capacity(n as usize * 3);
         for i in 0..n {
@@ -370,7 +387,7 @@ pub async fn deals(
                 pick(&mut rng, &pipelines)
             };
             let stages: Vec<_> = pipeline.stages.iter().filter(|s| !s.archived).collect();
-            let person = &people[(i / 10) as usize];
+            let person = &people[(i / per_person) as usize];
             let (product, one_off, monthly) = *pick(&mut rng, OFFERS);
             let line = DealLine {
                 id: Uuid::now_v7(),
