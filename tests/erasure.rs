@@ -201,6 +201,61 @@ store_test!(
         .await
         .unwrap();
 
+        // A company he is a contact of, whose notes talk about him (one
+        // edited: a revision), and a note on Anna's card quoting his
+        // number: hidden; the rest of those notes stays.
+        let shop = companies::create(
+            &t.db,
+            &t.ctx,
+            &CompanyInput {
+                name: "Ferramenta Gelsomini".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        companies::link_contact(&t.db, &t.ctx, shop.id, zeb.id, "titolare", true)
+            .await
+            .unwrap();
+        let shop_note = notes::add(
+            &t.db,
+            &t.ctx,
+            &NewNote {
+                entity_type: EntityType::Company,
+                entity_id: shop.id,
+                kind: NoteKind::General,
+                body: "Parlato con Zebedeo, ordine fatto".into(),
+                pinned: false,
+            },
+        )
+        .await
+        .unwrap();
+        notes::edit(
+            &t.db,
+            &t.ctx,
+            shop_note.id,
+            &NoteEdit {
+                kind: NoteKind::General,
+                body: "Parlato con Zebedeo Quaglierini, ordine confermato".into(),
+                pinned: false,
+            },
+        )
+        .await
+        .unwrap();
+        let anna_note = notes::add(
+            &t.db,
+            &t.ctx,
+            &NewNote {
+                entity_type: EntityType::Person,
+                entity_id: anna.id,
+                kind: NoteKind::General,
+                body: "Anna è la vicina di Zebedeo (347 765 4321)".into(),
+                pinned: false,
+            },
+        )
+        .await
+        .unwrap();
+
         // A deal with his name in the title, won, its contract with an IBAN.
         let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
         let deal = deals::create(
@@ -356,6 +411,7 @@ store_test!(
         assert_eq!(erased.counts.notes, 1);
         assert_eq!(erased.counts.documents, 1);
         assert!(erased.counts.titles >= 3, "{:?}", erased.counts);
+        assert_eq!(erased.counts.other_notes, 2, "{:?}", erased.counts);
         assert!(erased.backups_failed.is_empty(), "{erased:?}");
         if t.db.sqlite_dir().is_some() {
             assert_eq!(erased.backups_cleaned.len(), 1, "{erased:?}");
@@ -408,6 +464,18 @@ store_test!(
         assert_eq!(anna_card.person.last_name, "Russo");
         assert_eq!(anna_card.person.email.as_deref(), Some("anna@esempio.it"));
         assert!(anna_card.person.erased_at.is_none());
+        let anna_notes: Vec<String> = anna_card.notes.iter().map(|n| n.body.clone()).collect();
+        assert_eq!(anna_notes, ["Anna è la vicina di *** (***)"]);
+        let shop_card = companies::card(&t.db, &t.ctx, shop.id).await.unwrap();
+        assert_eq!(
+            shop_card.notes[0].body,
+            "Parlato con *** ***, ordine confermato"
+        );
+        // Its earlier version kept, hidden the same way.
+        let earlier = notes::revisions(&t.db, &t.ctx, shop_note.id).await.unwrap();
+        assert_eq!(earlier[0].body, "Parlato con ***, ordine fatto");
+        assert!(shop_card.contacts.is_empty());
+        assert_eq!(anna_note.entity_id, anna.id);
         let hits = search::search(&t.db, &t.ctx, "Annunziata", 20)
             .await
             .unwrap();

@@ -80,6 +80,12 @@ pub struct ErasureCounts {
     pub interactions: u64,
     /// Ticket, task and meeting titles rewritten.
     pub titles: u64,
+    /// Notes on other records (a company they were a contact of, or any
+    /// record whose note quotes their e-mail, number or codice fiscale)
+    /// whose text, earlier versions and history excerpts hid their
+    /// details.
+    #[serde(default)]
+    pub other_notes: u64,
 }
 
 /// The result of erasing a person's data ([`crate::model::Person::erased_at`]).

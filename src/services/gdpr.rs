@@ -260,6 +260,57 @@ fn remove_file(path: &Path) -> Result<()> {
     }
 }
 
+/// Hides the erased person's details in notes on other records: those of
+/// the companies they were a contact of (names and identifiers), and any
+/// note quoting their e-mail, number or codice fiscale (then also their
+/// names: such a note is about them). Whole words only
+/// ([`redact_identity`]), in the note, its earlier versions and its
+/// record's history excerpts (and the companies' history); the index is
+/// rewritten. A name alone in a
+/// note elsewhere is not touched (it may be someone else's). Returns the
+/// notes changed.
+async fn redact_other_notes(
+    c: &mut Conn<'_>,
+    tenant: Uuid,
+    person: &Person,
+    records: &[Uuid],
+    needles: &[String],
+) -> Result<u64> {
+    let companies: Vec<Uuid> = c
+        .contacts(tenant, person.id, false)
+        .await?
+        .into_iter()
+        .map(|k| k.company_id)
+        .collect();
+    let identifiers: Vec<String> = needles
+        .iter()
+        .filter(|n| n.contains('@') || n.chars().any(|ch| ch.is_ascii_digit()))
+        .cloned()
+        .collect();
+    let redact = |t: &str| redact_identity(t, needles);
+    for company in &companies {
+        // "Contact linked: <name>" and the like.
+        c.redact_history(tenant, *company, &redact).await?;
+    }
+    let mut changed = 0;
+    for (note, record) in c
+        .notes_naming(tenant, &companies, &identifiers, records)
+        .await?
+    {
+        if c.redact_note(tenant, note, record, &redact).await? {
+            changed += 1;
+            if let Some(n) = c.get_note(tenant, note).await? {
+                let title =
+                    super::search_index::record_title(c, tenant, n.entity_type, n.entity_id)
+                        .await?;
+                c.upsert_search_doc(tenant, &crate::store::note_doc(&n, &title))
+                    .await?;
+            }
+        }
+    }
+    Ok(changed)
+}
+
 /// The erasure's writes in the caller's transaction (see [`erase`]); `by`
 /// signs the person's `erased` timeline entry (`None` in a backup, where
 /// the user may not exist). Returns the counts, the document digests no
@@ -310,6 +361,7 @@ async fn erase_rows(
             }
         }
     }
+    counts.other_notes = redact_other_notes(c, tenant, &before, &records, &needles).await?;
     let simple = id.simple().to_string();
     let anonymous = Person {
         first_name: ERASED_FIRST_NAME.into(),

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::sql::{query, query_as, query_scalar, Conn};
+use super::sql::{query, query_as, query_scalar, Conn, QueryBuilder};
 use super::Backend;
 use crate::model::{ErasureCounts, Person, RetentionCandidate};
 use crate::Result;
@@ -61,6 +61,111 @@ impl Conn<'_> {
             out.extend(rows.into_iter().map(|(id, t)| (*table, id, t)));
         }
         Ok(out)
+    }
+
+    /// Notes on other records than `skip` that may name an erased person:
+    /// those on one of `on` (the companies they were a contact of), and
+    /// any whose text holds one of `identifiers` (their e-mails, codice
+    /// fiscale and numbers, compared in lower case): `(note, record)`. Every note
+    /// of the tenant is read (an erasure is rare).
+    pub async fn notes_naming(
+        &mut self,
+        tenant: Uuid,
+        on: &[Uuid],
+        identifiers: &[String],
+        skip: &[Uuid],
+    ) -> Result<Vec<(Uuid, Uuid)>> {
+        let mut qb = QueryBuilder::new("SELECT id, entity_id FROM notes WHERE tenant_id = ");
+        qb.push_bind(tenant).push(" AND (1 = 0");
+        for company in on {
+            qb.push(" OR entity_id = ").push_bind(*company);
+        }
+        for needle in identifiers {
+            qb.push(" OR LOWER(body) LIKE ")
+                .push_bind(format!("%{}%", needle.to_lowercase()));
+        }
+        qb.push(")");
+        let rows: Vec<(Uuid, Uuid)> = qb.build_query_as().fetch_all(&mut *self).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, on)| !skip.contains(on))
+            .collect())
+    }
+
+    /// Rewrites a note's text and its earlier versions through `redact`
+    /// (the erased person's details hidden), and the history excerpts of
+    /// its record ([`Conn::redact_history`]). Returns whether anything
+    /// changed. The caller re-indexes the note.
+    pub async fn redact_note(
+        &mut self,
+        tenant: Uuid,
+        note: Uuid,
+        entity: Uuid,
+        redact: &(dyn Fn(&str) -> String + Send + Sync),
+    ) -> Result<bool> {
+        let mut changed = false;
+        for (table, which) in [("notes", "id = $2"), ("note_revisions", "note_id = $2")] {
+            changed |= self
+                .redact_column(tenant, table, "body", which, note, redact)
+                .await?;
+        }
+        Ok(self.redact_history(tenant, entity, redact).await? || changed)
+    }
+
+    /// Rewrites the details of a record's history entries through
+    /// `redact`. Returns whether anything changed.
+    pub async fn redact_history(
+        &mut self,
+        tenant: Uuid,
+        entity: Uuid,
+        redact: &(dyn Fn(&str) -> String + Send + Sync),
+    ) -> Result<bool> {
+        self.redact_column(
+            tenant,
+            "record_events",
+            "detail",
+            "entity_id = $2",
+            entity,
+            redact,
+        )
+        .await
+    }
+
+    /// `column` of the rows of `table` chosen by `which` (on `key`),
+    /// rewritten through `redact` where that changes them.
+    async fn redact_column(
+        &mut self,
+        tenant: Uuid,
+        table: &str,
+        column: &str,
+        which: &str,
+        key: Uuid,
+        redact: &(dyn Fn(&str) -> String + Send + Sync),
+    ) -> Result<bool> {
+        let rows: Vec<(Uuid, Option<String>)> = query_as(format!(
+            "SELECT id, {column} FROM {table} WHERE tenant_id = $1 AND {which}"
+        ))
+        .bind(tenant)
+        .bind(key)
+        .fetch_all(&mut *self)
+        .await?;
+        let mut changed = false;
+        for (id, text) in rows {
+            let Some(text) = text else { continue };
+            let hidden = redact(&text);
+            if hidden != text {
+                changed = true;
+                query(format!(
+                    "UPDATE {table} SET {column} = $3 WHERE tenant_id = $1 AND id = $2"
+                ))
+                .bind(tenant)
+                .bind(id)
+                .bind(hidden)
+                .execute(&mut *self)
+                .await?;
+            }
+        }
+        Ok(changed)
     }
 
     /// Writes a new title on a ticket, task or meeting (`table` from
