@@ -27,6 +27,8 @@ mod chain;
 mod desk;
 #[path = "e2e/exports.rs"]
 mod exports;
+#[path = "e2e/gdpr.rs"]
+mod gdpr;
 #[path = "e2e/habits.rs"]
 mod habits;
 #[path = "e2e/launch.rs"]
