@@ -226,8 +226,8 @@ pub async fn export(db: &Db, ctx: &Ctx, q: &CompanyQuery, format: ExportFormat) 
             let mut row = vec![
                 Cell::from(i.id.to_string()),
                 Cell::from(i.name.clone()),
-                Cell::from(i.kind.to_string()),
-                Cell::from(i.status.to_string()),
+                Cell::Code("company_kind", i.kind.to_string()),
+                Cell::Code("company_status", i.status.to_string()),
                 Cell::from(i.vat_number.clone()),
                 Cell::from(i.office_location.clone()),
                 Cell::from(i.sector.clone()),

@@ -178,7 +178,7 @@ pub async fn export(
             Cell::Phone(p.phone_2.clone()),
             Cell::from(p.email.clone()),
             Cell::from(p.city.clone()),
-            Cell::from(segment.as_str()),
+            Cell::Code("segment", segment.as_str().into()),
         ]);
     }
     super::audit::exported(

@@ -38,6 +38,10 @@ pub enum Cell {
     Date(Option<NaiveDate>),
     /// An instant (UTC), shown in the shop's time zone where local.
     Time(Option<DateTime<Utc>>),
+    /// A stable code of a family of the window's translations (`status`,
+    /// `source`, `interest`, `deal_status`, …): the code for programs, its
+    /// word in the place's language for people ([`super::words`]).
+    Code(&'static str, String),
 }
 
 impl From<String> for Cell {
@@ -306,6 +310,7 @@ fn plain_text(cell: &Cell) -> String {
         Cell::Bool(b) => b.to_string(),
         Cell::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
         Cell::Time(t) => t.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        Cell::Code(_, code) => code.clone(),
     }
 }
 
@@ -326,6 +331,7 @@ fn italian_text(cell: &Cell, place: &Place) -> String {
             .unwrap_or_default(),
         Cell::Rate(r) => r.map(|r| comma(format!("{r:.4}"))).unwrap_or_default(),
         Cell::Bool(b) => if *b { "sì" } else { "no" }.to_string(),
+        Cell::Code(family, code) => super::words::code_word(&place.language, family, code),
         Cell::Date(d) => d
             .map(|d| d.format("%d/%m/%Y").to_string())
             .unwrap_or_default(),
@@ -377,6 +383,10 @@ fn xlsx_bytes(sheet: &Sheet, place: &Place) -> Result<Vec<u8>> {
                     if !s.is_empty() {
                         ws.write_string(r, col, neutralise(s)).map_err(io)?;
                     }
+                }
+                Cell::Code(family, code) => {
+                    let word = super::words::code_word(&place.language, family, code);
+                    ws.write_string(r, col, neutralise(&word)).map_err(io)?;
                 }
                 Cell::Phone(Some(p)) => {
                     ws.write_string(r, col, phone_for_sheet(p, &place.region))
@@ -546,6 +556,15 @@ mod tests {
             text.starts_with("Name;Phone;Value;Created;tessera\n"),
             "{text}"
         );
+        // Codes in words for people, as codes for programs.
+        let mut coded = Sheet::new("Lead", &[("status", "Stato")]);
+        coded.rows.push(vec![Cell::Code("status", "new".into())]);
+        let it = render(&coded, ExportFormat::ExcelIt, &place()).unwrap();
+        assert!(String::from_utf8_lossy(&it).ends_with("Stato\nNuovo\n"));
+        let en = render(&coded, ExportFormat::ExcelIt, &english).unwrap();
+        assert!(String::from_utf8_lossy(&en).ends_with("Status\nNew\n"));
+        let csv = render(&coded, ExportFormat::Csv, &english).unwrap();
+        assert_eq!(String::from_utf8_lossy(&csv), "status\nnew\n");
         // Programs' CSV keeps the keys whatever the language.
         let plain = String::from_utf8(render(&s, ExportFormat::Csv, &english).unwrap()).unwrap();
         assert!(

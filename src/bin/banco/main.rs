@@ -541,7 +541,7 @@ async fn run(cli: Cli) -> Result<()> {
             if let (Some(login), Some(password)) = (login, password) {
                 outbox_cli::remember(&db, &ctx, &data_dir, login, &password).await;
             }
-            (db, ctx)
+            (db, ctx.speaking(&cli_language()))
         }
         Err(e) if e.is_unreachable() && banco::store::is_postgres_url(&url) => {
             let what = match cli.command {
@@ -564,6 +564,18 @@ async fn run(cli: Cli) -> Result<()> {
     let result = command(&db, &ctx, &data_dir, cli.command).await;
     db.close().await;
     result
+}
+
+/// The language of what the command line writes for people (spreadsheet
+/// headers): English when `LC_ALL`, `LC_MESSAGES` or `LANG` (the first
+/// set, POSIX order) says English, else Italian.
+fn cli_language() -> String {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|l| !l.is_empty()))
+        .filter(|l| l.starts_with("en"))
+        .map_or("it", |_| "en")
+        .to_string()
 }
 
 async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Command) -> Result<()> {
