@@ -1,7 +1,7 @@
 //! The command line's exports of deals, KPI tables and companies, in the
 //! window's formats, and their entries in the audit trail.
 
-use super::{banco, ok, refused};
+use super::{banco, banco_as, ok, refused};
 
 /// The won deals as Excel (Italia) and a KPI table, then the trail.
 pub fn deals_and_kpis(url: &str) {
@@ -15,6 +15,8 @@ pub fn deals_and_kpis(url: &str) {
         .expect("Excel (Italia) starts with a BOM");
     assert_eq!(won.lines().count(), 1 + 3, "{won}");
     assert!(won.lines().next().unwrap().contains(';'), "{won}");
+    // Statuses in words, in the shell's language.
+    assert!(won.lines().nth(1).unwrap().contains(";Vinta;"), "{won}");
     let table = ok(banco(
         url,
         &[
@@ -45,6 +47,35 @@ pub fn deals_and_kpis(url: &str) {
         .map(|e| e["subject"].as_str().unwrap())
         .collect();
     assert_eq!(subjects, ["kpi:pipelines", "deals"], "{trail}");
+
+    // In English where the shell speaks English; the trail narrowed to
+    // its exports of the last days.
+    let english = ok(banco_as(
+        url,
+        &[("LC_ALL", "en_US.UTF-8")],
+        "",
+        &["export", "deals", "--format", "excel-it", "--status", "won"],
+    ));
+    let header = english.lines().next().unwrap();
+    assert!(header.contains("Title;Pipeline;Stage;Status"), "{header}");
+    assert!(english.contains(";Won;"), "{english}");
+    let since = (chrono::Utc::now() - chrono::Duration::days(2))
+        .date_naive()
+        .to_string();
+    let exports: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &[
+            "audit", "--action", "export", "--from", &since, "--format", "json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(exports["items"].as_array().unwrap().len(), 3, "{exports}");
+    let none: serde_json::Value = serde_json::from_str(&ok(banco(
+        url,
+        &["audit", "--action", "gdpr_erasure", "--format", "json"],
+    )))
+    .unwrap();
+    assert!(none["items"].as_array().unwrap().is_empty(), "{none}");
 }
 
 /// The b2b companies as an `.xlsx` workbook.
