@@ -105,7 +105,7 @@ pub fn consents_panel(props: &ConsentsProps) -> Html {
     html! {
         <div id="consents-panel">
             <h3>{ tr("leads.consents") }</h3>
-            <table class="list consents" id="consents-grid">
+            <div class="consents-wrap"><table class="list consents" id="consents-grid">
                 <thead><tr>
                     <th>{ tr("consents.purpose") }</th>
                     { for channels.iter().map(|ch| html! { <th>{ channel_label(*ch) }</th> }) }
@@ -129,7 +129,7 @@ pub fn consents_panel(props: &ConsentsProps) -> Html {
                         }) }
                     </tr>
                 }) }</tbody>
-            </table>
+            </table></div>
             <div class="actions">
                 <label for="consent-source">{ tr("consents.source") }</label>
                 <select id="consent-source" onchange={on_source}>
