@@ -16,7 +16,10 @@ use crate::i18n::{error_text, tr, tr_with};
 pub fn consent_texts() -> Html {
     let kept = use_state(|| None::<Vec<ConsentText>>);
     let message = use_state(|| None::<(bool, String)>);
-    let (it_ref, en_ref) = (use_node_ref(), use_node_ref());
+    // What was typed, per language (`None`: the current text). Kept in
+    // state: Yew puts a textarea's `value` back on every render, which
+    // would wipe typing done while the versions load.
+    let (it_draft, en_draft) = (use_state(|| None::<String>), use_state(|| None::<String>));
     let load = {
         let (kept, message) = (kept.clone(), message.clone());
         Callback::from(move |_: ()| {
@@ -33,25 +36,30 @@ pub fn consent_texts() -> Html {
         let load = load.clone();
         use_effect_with((), move |_| load.emit(()));
     }
+    let current = |language: &str| {
+        kept.as_ref()
+            .and_then(|k| k.iter().find(|t| t.language == language))
+            .map(|t| t.body.clone())
+            .unwrap_or_else(|| banco::model::default_consent_text(language).to_string())
+    };
+    let (it_text, en_text) = (
+        (*it_draft).clone().unwrap_or_else(|| current("it")),
+        (*en_draft).clone().unwrap_or_else(|| current("en")),
+    );
     let save = {
-        let (message, it_ref, en_ref, load) = (
-            message.clone(),
-            it_ref.clone(),
-            en_ref.clone(),
-            load.clone(),
-        );
+        let (message, load) = (message.clone(), load.clone());
+        let (it, en) = (it_text.clone(), en_text.clone());
+        let (it_draft, en_draft) = (it_draft.clone(), en_draft.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let text = |r: &NodeRef| {
-                r.cast::<HtmlTextAreaElement>()
-                    .map(|t| t.value())
-                    .unwrap_or_default()
-            };
-            let (it, en) = (text(&it_ref), text(&en_ref));
+            let (it, en) = (it.clone(), en.clone());
+            let (it_draft, en_draft) = (it_draft.clone(), en_draft.clone());
             let (message, load) = (message.clone(), load.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_consent_texts(&it, &en).await {
                     Ok(version) => {
+                        it_draft.set(None);
+                        en_draft.set(None);
                         message.set(Some((
                             true,
                             tr_with("consent_texts.saved", [("version", version)]),
@@ -63,11 +71,13 @@ pub fn consent_texts() -> Html {
             });
         })
     };
-    let current = |language: &str| {
-        kept.as_ref()
-            .and_then(|k| k.iter().find(|t| t.language == language))
-            .map(|t| t.body.clone())
-            .unwrap_or_else(|| banco::model::default_consent_text(language).to_string())
+    let typing = |draft: &UseStateHandle<Option<String>>| {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            draft.set(Some(
+                e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+            ))
+        })
     };
     html! {
         <form class="card" id="consent-texts-card" onsubmit={save}>
@@ -75,11 +85,11 @@ pub fn consent_texts() -> Html {
             <p class="hint">{ tr("consent_texts.hint") }</p>
             <div class="field">
                 <label for="consent-text-it">{ tr("consent_texts.it") }</label>
-                <textarea id="consent-text-it" rows="6" ref={it_ref} value={current("it")} />
+                <textarea id="consent-text-it" rows="6" value={it_text} oninput={typing(&it_draft)} />
             </div>
             <div class="field">
                 <label for="consent-text-en">{ tr("consent_texts.en") }</label>
-                <textarea id="consent-text-en" rows="6" ref={en_ref} value={current("en")} />
+                <textarea id="consent-text-en" rows="6" value={en_text} oninput={typing(&en_draft)} />
             </div>
             <div class="actions"><button id="consent-texts-save" type="submit" class="primary">{ tr("consent_texts.save") }</button></div>
             { message.as_ref().map(|(ok, m)| html! {
