@@ -261,8 +261,36 @@ store_test!(
         )
         .await
         .unwrap();
+        // Two documents of hers with the same awkward name.
+        for content in [&b"prima"[..], &b"seconda"[..]] {
+            notes::attach(
+                &t.db,
+                &t.ctx,
+                EntityType::Person,
+                carla.id,
+                "doc: \"C:\\carta?.txt",
+                content,
+            )
+            .await
+            .unwrap();
+        }
 
         let export = gdpr::access_export(&t.db, &t.ctx, carla.id).await.unwrap();
+        // Their files go with the export, each under a safe, distinct name.
+        let files = gdpr::export_documents(&t.db, &t.ctx, &export)
+            .await
+            .unwrap();
+        let mut got: Vec<(String, Vec<u8>)> = files;
+        got.sort();
+        assert_eq!(got.len(), 2);
+        for (name, _) in &got {
+            assert!(!name.contains(['/', '\\', ':', '?', '"']), "{name}");
+            assert!(name.ends_with("carta_.txt"), "{name}");
+        }
+        assert_ne!(got[0].0, got[1].0);
+        let mut contents: Vec<&[u8]> = got.iter().map(|(_, b)| b.as_slice()).collect();
+        contents.sort();
+        assert_eq!(contents, [&b"prima"[..], &b"seconda"[..]]);
         assert_eq!(export.format, PERSON_DATA_FORMAT);
         assert_eq!(export.person.id, carla.id);
         assert_eq!(export.leads.len(), 1);

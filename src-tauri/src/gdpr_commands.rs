@@ -13,7 +13,8 @@ use crate::record_commands::{save_bytes, save_text};
 use crate::AppState;
 
 /// A person's access export (GDPR art. 15) saved as JSON where the user
-/// picks, with a readable PDF beside it (the core checks the role and
+/// picks, with a readable PDF beside it and the files of their documents
+/// in a folder beside (`<name>-documenti`) (the core checks the role and
 /// writes the audit trail first).
 #[tauri::command]
 pub async fn export_person_data(
@@ -31,12 +32,30 @@ pub async fn export_person_data(
         // The readable copy beside it, same name, `.pdf`.
         let pdf = std::path::Path::new(json).with_extension("pdf");
         let bytes = banco::services::access_pdf::access_export_pdf(&export, &language);
-        tokio::fs::write(&pdf, bytes)
-            .await
-            .map_err(|source| Error::Io {
-                path: pdf.display().to_string(),
-                source,
-            })?;
+        let write = |path: std::path::PathBuf, bytes: Vec<u8>| async move {
+            tokio::fs::write(&path, bytes)
+                .await
+                .map_err(|source| Error::Io {
+                    path: path.display().to_string(),
+                    source,
+                })
+        };
+        write(pdf, bytes).await?;
+        let files = banco::services::gdpr::export_documents(&db, &ctx, &export).await?;
+        if !files.is_empty() {
+            let json = std::path::Path::new(json);
+            let stem = json.file_stem().and_then(|s| s.to_str()).unwrap_or("dati");
+            let dir = json.with_file_name(format!("{stem}-documenti"));
+            tokio::fs::create_dir_all(&dir)
+                .await
+                .map_err(|source| Error::Io {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+            for (name, bytes) in files {
+                write(dir.join(name), bytes).await?;
+            }
+        }
     }
     Ok(saved)
 }

@@ -24,6 +24,43 @@ use crate::store::outbox::Outbox;
 use crate::store::{Conn, Db, SQLITE_FILE};
 use crate::{with_conn, with_tx, Result};
 
+/// The files of the documents an access export lists, to hand over with
+/// it: `(file name, bytes)`, each name the document's own made safe for
+/// any file system (no folder, none of `<>:"/\|?*`) and numbered so that
+/// two documents of the same name stay two files (`1-contratto.pdf`).
+/// Each file's content is checked against its hash
+/// ([`notes::read`]).
+///
+/// Errors: [`crate::Error::NotFound`] or [`crate::Error::Integrity`] for a
+/// document whose bytes are missing or changed.
+pub async fn export_documents(
+    db: &Db,
+    ctx: &Ctx,
+    export: &PersonDataExport,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::with_capacity(export.documents.len());
+    for (i, d) in export.documents.iter().enumerate() {
+        let (_, bytes) = notes::read(db, ctx, d.id).await?;
+        let base = d
+            .file_name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("documento");
+        let safe: String = base
+            .chars()
+            .map(|c| {
+                if "<>:\"|?*".contains(c) || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        out.push((format!("{}-{}", i + 1, safe.trim_start_matches('.')), bytes));
+    }
+    Ok(out)
+}
+
 /// Most timeline entries an export carries (newest first).
 const MAX_TIMELINE: u32 = 10_000;
 

@@ -233,6 +233,10 @@ pub enum GdprCommand {
         /// The PDF's language: it or en.
         #[arg(long, default_value = "it")]
         lang: String,
+        /// Also write the files of their documents into this folder
+        /// (created if missing).
+        #[arg(long)]
+        documents: Option<PathBuf>,
     },
     /// Erases a person's data (GDPR art. 17): their record stays,
     /// anonymised, for the KPIs; notes, documents and identifiers go,
@@ -269,8 +273,20 @@ pub async fn gdpr(db: &Db, ctx: &Ctx, data_dir: &Path, command: GdprCommand) -> 
             out,
             pdf,
             lang,
+            documents,
         } => {
             let export = gdpr::access_export(db, ctx, person).await?;
+            if let Some(dir) = documents {
+                let io = |path: &Path| {
+                    let path = path.display().to_string();
+                    move |source| banco::Error::Io { path, source }
+                };
+                std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                for (name, bytes) in gdpr::export_documents(db, ctx, &export).await? {
+                    let file = dir.join(name);
+                    std::fs::write(&file, bytes).map_err(io(&file))?;
+                }
+            }
             if let Some(file) = pdf {
                 let bytes = access_pdf::access_export_pdf(&export, &lang);
                 std::fs::write(&file, bytes).map_err(|source| banco::Error::Io {
