@@ -637,14 +637,14 @@ async fn deals_scenario(c: &Client, data: &std::path::Path) {
     type_into(c, "input[name=line-0-product]", "WindTre Fibra FTTH").await;
     type_into(c, "input[name=line-0-one_off]", "49").await;
     type_into(c, "input[name=line-0-monthly]", "29,99").await;
-    // Meanwhile another desk moves the deal away and back: the save is
-    // refused, the form says the other desk changed none of its fields and
-    // keeps what was typed, and Save then applies it.
+    // Meanwhile another desk moves the deal away and back: the open form
+    // says who saved it, that none of its fields changed, and keeps what
+    // was typed; Save then applies it on top of the new version.
     banco_cli(data, &["deal", "move", &id, "--stage", "Contratto"]);
     banco_cli(data, &["deal", "move", &id, "--stage", "Attivazione"]);
-    click(c, "#deal-save").await;
+    wait_text(c, "#deal-editor", "ha salvato questa scheda").await;
     wait_text(c, "#deal-editor", "premi Salva per applicarle").await;
-    shot(c, "15a-deal-conflict").await;
+    shot(c, "15a-deal-saved-meanwhile").await;
     click(c, "#deal-save").await;
     wait_text(c, "#deal-value", "768,76").await;
     wait_text(c, "#board section[data-stage=Attivazione]", "768,76").await;

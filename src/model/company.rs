@@ -319,6 +319,54 @@ impl CompanyInput {
         changed
     }
 
+    /// What was typed (`self`) carried onto `theirs`, a newer version of
+    /// the company saved elsewhere since the form was filled from `base`:
+    /// field by field and custom key by key ([`super::rebase_field`]), with
+    /// their version as the expected one, so that a save applies the typed
+    /// fields on top of theirs instead of being refused again.
+    pub fn rebase(&self, base: &CompanyInput, theirs: &CompanyInput) -> CompanyInput {
+        use super::{rebase_custom, rebase_field as f};
+        CompanyInput {
+            name: f(&self.name, &base.name, &theirs.name),
+            legal_name: f(&self.legal_name, &base.legal_name, &theirs.legal_name),
+            kind: f(&self.kind, &base.kind, &theirs.kind),
+            status: f(&self.status, &base.status, &theirs.status),
+            vat_number: f(&self.vat_number, &base.vat_number, &theirs.vat_number),
+            tax_code: f(&self.tax_code, &base.tax_code, &theirs.tax_code),
+            billing_address: f(
+                &self.billing_address,
+                &base.billing_address,
+                &theirs.billing_address,
+            ),
+            shipping_address: f(
+                &self.shipping_address,
+                &base.shipping_address,
+                &theirs.shipping_address,
+            ),
+            website: f(&self.website, &base.website, &theirs.website),
+            email: f(&self.email, &base.email, &theirs.email),
+            phone: f(&self.phone, &base.phone, &theirs.phone),
+            tags: f(&self.tags, &base.tags, &theirs.tags),
+            owner_id: f(&self.owner_id, &base.owner_id, &theirs.owner_id),
+            parent_id: f(&self.parent_id, &base.parent_id, &theirs.parent_id),
+            sector: f(&self.sector, &base.sector, &theirs.sector),
+            year_established: f(
+                &self.year_established,
+                &base.year_established,
+                &theirs.year_established,
+            ),
+            revenue: f(&self.revenue, &base.revenue, &theirs.revenue),
+            employees: f(&self.employees, &base.employees, &theirs.employees),
+            office_location: f(
+                &self.office_location,
+                &base.office_location,
+                &theirs.office_location,
+            ),
+            custom: rebase_custom(&self.custom, &base.custom, &theirs.custom),
+            expected_version: theirs.expected_version,
+        }
+    }
+
     /// Checks every field and collects every error (none is lost): `name`
     /// required (≤ 200 chars); `kind`/`status` from their lists; VAT by
     /// [`check_vat`]; tax code by [`check_company_tax_code`]; website by
@@ -609,6 +657,38 @@ mod tests {
             ["website", "sector", "custom.tier", "custom.zona"]
         );
         assert!(mine.changed_fields(&mine).is_empty());
+    }
+
+    #[test]
+    fn a_typed_edit_is_carried_onto_another_desks_save() {
+        let base = CompanyInput {
+            name: "Acme Srl".into(),
+            sector: "Energia".into(),
+            phone: "081 555 0101".into(),
+            expected_version: Some(chrono::Utc::now()),
+            ..Default::default()
+        };
+        // Typed: the phone. Theirs: the sector and the website.
+        let mine = CompanyInput {
+            phone: "081 555 0202".into(),
+            ..base.clone()
+        };
+        let theirs = CompanyInput {
+            sector: "Telefonia".into(),
+            website: "https://acme.it".into(),
+            expected_version: Some(chrono::Utc::now() + chrono::Duration::seconds(1)),
+            ..base.clone()
+        };
+        let merged = mine.rebase(&base, &theirs);
+        assert_eq!(
+            merged,
+            CompanyInput {
+                phone: "081 555 0202".into(),
+                ..theirs.clone()
+            }
+        );
+        // Nothing typed: the form becomes theirs.
+        assert_eq!(base.rebase(&base, &theirs), theirs);
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod meeting_server;
 mod outbox;
 mod person;
 mod profile;
+mod rebase;
 mod record;
 mod segment;
 mod string_enum;
@@ -129,6 +130,7 @@ pub use profile::{
     birth_matches_tax_code, birthday_in, check_language, earliest_birth_date, next_birthday,
     parse_birth_date, ProfileEdit, MAX_ADDRESS, MAX_POSTAL_CODE, MAX_PROVINCE, PREFERRED_CHANNELS,
 };
+pub use rebase::{rebase_custom, rebase_field};
 pub use record::{
     check_note_body, find_mentions, CompanyCard, Document, DuplicatePair, Evidence, EvidenceKind,
     LeadDetail, Mention, MergeOutcome, NewNote, Note, NoteEdit, NoteKind, NoteRevision, PersonCard,

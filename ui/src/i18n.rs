@@ -30,6 +30,29 @@ pub fn conflict_reapply(error: &str, changed: &[String]) -> String {
     format!("{error} · {how}")
 }
 
+/// What a form being edited says when the record it stands on was saved
+/// elsewhere meanwhile (another desk, window or the command line): who and
+/// when, if known (`by`, `at` in UTC, shown in local time), then, as after
+/// a refused save ([`conflict_reapply`]), the fields that changed and that
+/// Save applies what was typed on top of the new version.
+pub fn saved_meanwhile(
+    by: Option<&str>,
+    at: Option<&chrono::DateTime<chrono::Utc>>,
+    changed: &[String],
+) -> String {
+    let said = match (by, at) {
+        (Some(by), Some(at)) => tr_with(
+            "conflict.meanwhile_by",
+            [
+                ("by", by.to_string()),
+                ("at", crate::format::local_time(at)),
+            ],
+        ),
+        _ => tr("conflict.meanwhile"),
+    };
+    conflict_reapply(&said, changed)
+}
+
 /// The translation of `key` with `%{name}` placeholders filled.
 pub fn tr_with<'a>(key: &str, params: impl IntoIterator<Item = (&'a str, String)>) -> String {
     let mut text = tr(key);

@@ -1,6 +1,8 @@
 //! A customer's data over its life in the real window (issue 15): the
 //! card takes an address, a date of birth, a preferred language and
-//! channel (a bad CAP named on its field, nothing saved); a consent to
+//! channel (a bad CAP named on its field, nothing saved; another desk's
+//! save meanwhile told to the open form, which keeps what was typed and
+//! saves it on top); a consent to
 //! marketing by WhatsApp is given from the grid; an admin erases the
 //! person after confirming; the erasure is in the audit trail, which its
 //! action filter narrows to it.
@@ -36,7 +38,30 @@ async fn a_customers_details_consents_and_erasure_on_the_card() {
     type_into(&c, "#person-postal_code", "8013").await;
     click(&c, "#person-save").await;
     wait_text(&c, "#person-details", "CAP valido").await;
-    // Corrected, with the rest.
+    // Meanwhile another desk (the command line) gives her an e-mail: the
+    // open form says so and names the field, keeping what was typed.
+    let leads: serde_json::Value = serde_json::from_str(&banco_cli(
+        data.path(),
+        &["lead", "list", "--format", "json"],
+    ))
+    .unwrap();
+    let person = leads["items"][0]["person_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no person id in {leads}"))
+        .to_string();
+    banco_cli(
+        data.path(),
+        &[
+            "person",
+            "edit",
+            &person,
+            "--email",
+            "zoe.gelsomini@example.it",
+        ],
+    );
+    wait_text(&c, "#person-card", "Nel frattempo un'altra postazione").await;
+    wait_text(&c, "#person-card", "E-mail").await;
+    // Corrected, with the rest; the save keeps the other desk's e-mail.
     type_into(&c, "#person-postal_code", "80134").await;
     type_into(&c, "#person-city", "Napoli").await;
     type_into(&c, "#person-province", "na").await;
@@ -45,7 +70,12 @@ async fn a_customers_details_consents_and_erasure_on_the_card() {
     click(&c, "#person-channel option[value=whatsapp]").await;
     click(&c, "#person-save").await;
     let card = wait_text(&c, "#person-card", "Via Toledo 12, 80134 Napoli (NA)").await;
-    for shown in ["10/12/1985", "rumeno", "WhatsApp"] {
+    for shown in [
+        "10/12/1985",
+        "rumeno",
+        "WhatsApp",
+        "zoe.gelsomini@example.it",
+    ] {
         assert!(card.contains(shown), "{shown} not in {card}");
     }
     shot(&c, "gdpr-01-details").await;

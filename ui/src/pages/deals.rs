@@ -177,6 +177,21 @@ pub fn deals() -> Html {
         })
     };
     {
+        // Another desk's change (data_version): the open deal is read again,
+        // so its panel (and an editor open on it) shows what was saved.
+        let (open, detail) = (open_detail.clone(), detail.clone());
+        let changed = shared.data_version;
+        let first = use_mut_ref(|| true);
+        use_effect_with(changed, move |_| {
+            if std::mem::replace(&mut *first.borrow_mut(), false) {
+                return;
+            }
+            if let Some(id) = detail.as_ref().map(|d| d.deal.id) {
+                open.emit(id);
+            }
+        });
+    }
+    {
         // Opened from the search box or a record card: show that deal.
         let (open, focus) = (open_detail.clone(), shared.focus_deal);
         use_effect_with((), move |_| {

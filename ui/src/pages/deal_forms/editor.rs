@@ -1,13 +1,13 @@
 //! Editing a deal's offer lines and terms.
 
-use banco::model::{DealDetail, DealUpdate, FieldError};
+use banco::model::{DealDetail, DealLine, DealUpdate, FieldError};
 use chrono::NaiveDate;
 use uuid::Uuid;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::lines::{errors_html, input_value, lines_editor, major, parse_lines, LineDraft};
-use crate::i18n::{conflict_reapply, error_text, tr};
+use crate::i18n::{conflict_reapply, error_text, saved_meanwhile, tr};
 use crate::{api, Shared};
 
 #[derive(Properties, PartialEq)]
@@ -21,45 +21,78 @@ pub struct EditorProps {
 pub fn deal_editor(props: &EditorProps) -> Html {
     let shared = use_context::<Shared>().expect("Shared context");
     let d = &props.detail;
-    let drafts = use_state(|| {
-        let mut v: Vec<LineDraft> = d
-            .lines
-            .iter()
-            .map(|l| LineDraft {
-                id: l.id,
-                product: l.product.clone(),
-                quantity: l.quantity.to_string(),
-                one_off: major(l.one_off_minor),
-                monthly: major(l.monthly_minor),
-            })
-            .collect();
-        if v.is_empty() {
-            v.push(LineDraft {
-                quantity: "1".into(),
-                ..Default::default()
-            });
-        }
-        v
-    });
-    let months = use_state(|| d.deal.contract_months.to_string());
-    let probability = use_state(|| {
-        if d.deal.probability_overridden {
-            d.deal.probability.to_string()
-        } else {
-            String::new()
-        }
-    });
-    let expected = use_state(|| {
-        d.deal
-            .expected_close
-            .map(|x| x.to_string())
-            .unwrap_or_default()
-    });
+    let first = DealUpdate::of(d);
+    let drafts = use_state(|| drafts_of(&first.lines));
+    let months = use_state(|| first.contract_months.to_string());
+    let probability = use_state(|| text_of(&first.probability));
+    let expected = use_state(|| text_of(&first.expected_close));
     let owner = use_state(|| d.deal.owner_id);
     let errors = use_state(Vec::<FieldError>::new);
     // The stored deal the form stands on: after a conflict, the other
     // desk's version (what was typed stays in the form).
-    let base = use_state(|| DealUpdate::of(d));
+    let base = use_state(|| first);
+    // What was typed, carried onto `theirs` (a newer version saved
+    // elsewhere): each part of the form still as `base` had it takes their
+    // value; what was typed stays (`DealUpdate::rebase`, per field).
+    let carry_over = {
+        let (drafts, months, probability, expected, owner) = (
+            drafts.clone(),
+            months.clone(),
+            probability.clone(),
+            expected.clone(),
+            owner.clone(),
+        );
+        move |base: &DealUpdate, theirs: &DealUpdate| {
+            if terms(&drafts) == terms(&drafts_of(&base.lines)) {
+                drafts.set(drafts_of(&theirs.lines));
+            }
+            let text = |state: &UseStateHandle<String>, was: String, now: String| {
+                if **state == was {
+                    state.set(now);
+                }
+            };
+            text(
+                &months,
+                base.contract_months.to_string(),
+                theirs.contract_months.to_string(),
+            );
+            text(
+                &probability,
+                text_of(&base.probability),
+                text_of(&theirs.probability),
+            );
+            text(
+                &expected,
+                text_of(&base.expected_close),
+                text_of(&theirs.expected_close),
+            );
+            if *owner == base.owner_id {
+                owner.set(theirs.owner_id);
+            }
+        }
+    };
+    {
+        // The Deals screen read the deal again (another desk saved or moved
+        // it) while this form is open: say who and what changed, and stand
+        // on the new version; what was typed stays, so Save applies it on
+        // top instead of being refused.
+        let (base, errors, fresh, carry_over) =
+            (base.clone(), errors.clone(), d.clone(), carry_over.clone());
+        use_effect_with(d.deal.version, move |version| {
+            if base.expected_version != Some(*version) {
+                let theirs = DealUpdate::of(&fresh);
+                carry_over(&base, &theirs);
+                let last = fresh.events.first();
+                let said = saved_meanwhile(
+                    last.and_then(|e| e.user_name.as_deref()),
+                    last.map(|e| &e.at),
+                    &base.changed_fields(&theirs),
+                );
+                errors.set(vec![FieldError::new("deal", "error").with("detail", said)]);
+                base.set(theirs);
+            }
+        });
+    }
     let on_save = {
         let (drafts, months, probability, expected, owner, errors, on_saved, base) = (
             drafts.clone(),
@@ -71,6 +104,7 @@ pub fn deal_editor(props: &EditorProps) -> Html {
             props.on_saved.clone(),
             base.clone(),
         );
+        let carry_over = carry_over.clone();
         let id = d.deal.id;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -114,7 +148,12 @@ pub fn deal_editor(props: &EditorProps) -> Html {
                 // Another desk's save in between is refused, not overwritten.
                 expected_version: base.expected_version,
             };
-            let (errors, on_saved, base) = (errors.clone(), on_saved.clone(), base.clone());
+            let (errors, on_saved, base, carry_over) = (
+                errors.clone(),
+                on_saved.clone(),
+                base.clone(),
+                carry_over.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::update_deal(id, &update).await {
                     Ok(d) => {
@@ -129,6 +168,7 @@ pub fn deal_editor(props: &EditorProps) -> Html {
                         if let Ok(fresh) = api::deal_detail(id).await {
                             let theirs = DealUpdate::of(&fresh);
                             said = conflict_reapply(&said, &base.changed_fields(&theirs));
+                            carry_over(&base, &theirs);
                             base.set(theirs);
                         }
                         errors.set(vec![FieldError::new("deal", "error").with("detail", said)]);
@@ -162,4 +202,46 @@ pub fn deal_editor(props: &EditorProps) -> Html {
             <div class="actions"><button type="submit" class="primary" id="deal-save">{ tr("deals.save") }</button></div>
         </form>
     }
+}
+
+/// The editor's lines as typed from stored lines (one empty line when
+/// there are none).
+fn drafts_of(lines: &[DealLine]) -> Vec<LineDraft> {
+    let mut v: Vec<LineDraft> = lines
+        .iter()
+        .map(|l| LineDraft {
+            id: l.id,
+            product: l.product.clone(),
+            quantity: l.quantity.to_string(),
+            one_off: major(l.one_off_minor),
+            monthly: major(l.monthly_minor),
+        })
+        .collect();
+    if v.is_empty() {
+        v.push(LineDraft {
+            quantity: "1".into(),
+            ..Default::default()
+        });
+    }
+    v
+}
+
+/// Lines as typed, without their ids: what a comparison of two forms reads.
+fn terms(drafts: &[LineDraft]) -> Vec<(&str, &str, &str, &str)> {
+    drafts
+        .iter()
+        .map(|l| {
+            (
+                l.product.trim(),
+                l.quantity.trim(),
+                l.one_off.trim(),
+                l.monthly.trim(),
+            )
+        })
+        .collect()
+}
+
+/// An optional value as a form field's text (empty for none).
+fn text_of<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(T::to_string).unwrap_or_default()
 }

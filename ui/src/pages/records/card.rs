@@ -56,9 +56,13 @@ pub fn custom_values_dl(defs: &[CustomField], values: &CustomValues) -> Html {
     }) } </> }
 }
 
-/// Loads a record card into `card` now and whenever `id` changes; the
-/// returned callback loads it again (after an edit). A failure goes to
-/// `error`.
+/// Loads a record card into `card` now, whenever `id` changes and when
+/// another desk (or window, or the command line) changed data
+/// ([`Shared::data_version`]), so an open card shows what was saved
+/// elsewhere; the returned callback loads it again (after an edit). A
+/// failure goes to `error`. A form being edited on the card keeps what was
+/// typed: it compares the reloaded record with the one it stands on
+/// ([`crate::i18n::saved_meanwhile`]).
 #[hook]
 pub fn use_card<T, Fut>(
     id: Uuid,
@@ -82,9 +86,10 @@ where
             });
         })
     };
+    let changed = use_context::<Shared>().map(|s| s.data_version).unwrap_or(0);
     {
         let reload = reload.clone();
-        use_effect_with(id, move |_| reload.emit(()));
+        use_effect_with((id, changed), move |_| reload.emit(()));
     }
     reload
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::i18n::{conflict_reapply, error_text, field_label, tr};
+use crate::i18n::{conflict_reapply, error_text, field_label, saved_meanwhile, tr};
 use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
 use crate::widgets::form::{error_for, field_errors};
 use crate::{api, Shared};
@@ -35,6 +35,28 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
     let error = use_state(|| None::<String>);
     let defs = use_custom_fields(EntityType::Company);
     let parents = use_state(Vec::<(Uuid, String)>::new);
+    {
+        // The card read the company again (another desk saved it) while
+        // this form is open: say so, with what changed, and stand on the
+        // new version; what was typed stays, so Save applies it on top.
+        let (input, base, error, theirs) = (
+            input.clone(),
+            base.clone(),
+            error.clone(),
+            props.initial.clone(),
+        );
+        use_effect_with(props.initial.expected_version, move |version| {
+            if version.is_some() && *version != base.expected_version {
+                error.set(Some(saved_meanwhile(
+                    None,
+                    None,
+                    &base.changed_fields(&theirs),
+                )));
+                input.set(input.rebase(&base, &theirs));
+                base.set(theirs);
+            }
+        });
+    }
     let parent_query = use_state(String::new);
     let set_text = |f: fn(&mut CompanyInput, String)| {
         let input = input.clone();
@@ -93,18 +115,16 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
                         on_saved.emit(c);
                     }
                     // Another desk saved first: name what it changed, and
-                    // keep what was typed on top of its version, so that
-                    // saving again re-applies it.
+                    // keep what was typed on top of its version (the rest
+                    // takes their values), so that saving again re-applies
+                    // it.
                     Err(e) if e.kind == ErrorKind::Conflict && id.is_some() => {
                         let fresh = api::company_card(id.unwrap_or_default()).await;
                         let mut said = error_text(&e);
                         if let Ok(card) = fresh {
                             let theirs = card.company.to_input();
                             said = conflict_reapply(&said, &base.changed_fields(&theirs));
-                            input.set(CompanyInput {
-                                expected_version: theirs.expected_version,
-                                ..value
-                            });
+                            input.set(value.rebase(&base, &theirs));
                             base.set(theirs);
                         }
                         errors.set(Vec::new());

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::card::{custom_values_dl, deals_table, export_vcard, row, tabs, use_card, IdProps, Tab};
 use super::{DocumentsPanel, TimelinePanel};
 use crate::format::{local_time, phone_display};
-use crate::i18n::{conflict_reapply, error_text, field_label, tr, tr_with};
+use crate::i18n::{conflict_reapply, error_text, field_label, saved_meanwhile, tr, tr_with};
 use crate::pages::calls::ContactPanel;
 use crate::pages::notes::NotesPanel;
 use crate::widgets::custom_fields::{use_custom_fields, CustomInputs};
@@ -79,6 +79,31 @@ impl Form {
                 .map(|c| c.as_str().to_string())
                 .unwrap_or_default(),
             custom: p.custom.clone(),
+        }
+    }
+
+    /// What was typed (`self`) on top of `theirs`, a newer version of the
+    /// person saved elsewhere since the form was filled from `base`: each
+    /// field left as it was loaded takes their value, each field typed in
+    /// keeps what was typed (custom fields key by key; `model::rebase`).
+    fn rebase(&self, base: &Form, theirs: &Form) -> Form {
+        use banco::model::{rebase_custom, rebase_field as pick};
+        Form {
+            first: pick(&self.first, &base.first, &theirs.first),
+            last: pick(&self.last, &base.last, &theirs.last),
+            phone: pick(&self.phone, &base.phone, &theirs.phone),
+            phone_2: pick(&self.phone_2, &base.phone_2, &theirs.phone_2),
+            email: pick(&self.email, &base.email, &theirs.email),
+            email_2: pick(&self.email_2, &base.email_2, &theirs.email_2),
+            tax: pick(&self.tax, &base.tax, &theirs.tax),
+            city: pick(&self.city, &base.city, &theirs.city),
+            address: pick(&self.address, &base.address, &theirs.address),
+            postal_code: pick(&self.postal_code, &base.postal_code, &theirs.postal_code),
+            province: pick(&self.province, &base.province, &theirs.province),
+            birth_date: pick(&self.birth_date, &base.birth_date, &theirs.birth_date),
+            language: pick(&self.language, &base.language, &theirs.language),
+            channel: pick(&self.channel, &base.channel, &theirs.channel),
+            custom: rebase_custom(&self.custom, &base.custom, &theirs.custom),
         }
     }
 
@@ -223,6 +248,31 @@ pub fn person_card_view(props: &IdProps) -> Html {
     let timeline_key = use_state(|| 0u32);
     let defs = use_custom_fields(EntityType::Person);
     let reload = use_card(props.id, &card, &error, api::person_card);
+    {
+        // The card was read again (another desk saved the person) while
+        // the form is open: say so, with what changed, and stand on the new
+        // version; what was typed stays, so Save applies it on top.
+        let (version, base, error, card, details) = (
+            version.clone(),
+            base.clone(),
+            error.clone(),
+            card.clone(),
+            details.clone(),
+        );
+        let now = (*card).as_ref().map(|c| c.person.updated_at);
+        use_effect_with((now, *editing), move |(_, editing)| {
+            if let (Some(c), true) = ((*card).as_ref(), *editing) {
+                let p = &c.person;
+                if version.is_some_and(|v| v != p.updated_at) {
+                    let theirs = Form::of(p);
+                    error.set(Some(saved_meanwhile(None, None, &base.changed(&theirs))));
+                    details.set(details.rebase(&base, &theirs));
+                    version.set(Some(p.updated_at));
+                    base.set(theirs);
+                }
+            }
+        });
+    }
     let Some(c) = (*card).clone() else {
         return html! { <div>{ error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }<p>{ tr("app.loading") }</p></div> };
     };
@@ -324,8 +374,9 @@ pub fn person_card_view(props: &IdProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let form = (*details).clone();
+            let typed = form.clone();
             let expected_version = *version;
-            let (version, base) = (version.clone(), base.clone());
+            let (version, base, details) = (version.clone(), base.clone(), details.clone());
             let (errors, error, editing, card, bump) = (
                 errors.clone(),
                 error.clone(),
@@ -366,13 +417,15 @@ pub fn person_card_view(props: &IdProps) -> Html {
                     }
                     // Another desk saved first: name what it changed and
                     // move onto its version; what was typed stays in the
-                    // form, so saving again re-applies it.
+                    // form (the rest takes their values), so saving again
+                    // re-applies it.
                     Err(e) if e.kind == banco::ErrorKind::Conflict => {
                         let mut said = error_text(&e);
                         if let Ok(fresh) = api::person_card(id).await {
                             let f = &fresh.person;
                             let theirs = Form::of(f);
                             said = conflict_reapply(&said, &base.changed(&theirs));
+                            details.set(typed.rebase(&base, &theirs));
                             version.set(Some(f.updated_at));
                             base.set(theirs);
                         }
