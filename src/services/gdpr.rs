@@ -400,29 +400,20 @@ async fn erase_rows(
     }
     counts.other_notes = redact_other_notes(c, tenant, &before, &records, &needles).await?;
     let simple = id.simple().to_string();
+    // Built from nothing, not from `before`: a field added to people later
+    // is blank here unless it is named below as kept.
     let anonymous = Person {
-        first_name: ERASED_FIRST_NAME.into(),
-        last_name: simple[simple.len() - 6..].to_uppercase(),
-        phone: None,
-        phone_2: None,
-        phone_raw: None,
-        email: None,
-        email_2: None,
-        company_name: None,
-        city: None,
-        country: None,
-        external_ref: None,
-        tax_code: None,
-        custom: Default::default(),
-        address: None,
-        postal_code: None,
-        province: None,
-        birth_date: None,
-        preferred_language: None,
-        preferred_channel: None,
+        is_customer: before.is_customer,
         erased_at: Some(at),
         updated_at: at,
-        ..before.clone()
+        ..Person::new(
+            id,
+            ERASED_FIRST_NAME.into(),
+            simple[simple.len() - 6..].to_uppercase(),
+            None,
+            None,
+            before.created_at,
+        )
     };
     let phones: Vec<String> = before
         .phone
