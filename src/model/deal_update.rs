@@ -62,36 +62,6 @@ impl DealUpdate {
         }
     }
 
-    /// What was typed (`self`) carried onto `theirs`, a newer version of
-    /// the deal saved or moved elsewhere since the editor was filled from
-    /// `base`: field by field ([`super::rebase_field`]; the lines as one
-    /// field, compared by their terms), with their version as the expected
-    /// one.
-    pub fn rebase(&self, base: &DealUpdate, theirs: &DealUpdate) -> DealUpdate {
-        use super::rebase_field as f;
-        DealUpdate {
-            title: f(&self.title, &base.title, &theirs.title),
-            lines: if terms(&self.lines) == terms(&base.lines) {
-                theirs.lines.clone()
-            } else {
-                self.lines.clone()
-            },
-            contract_months: f(
-                &self.contract_months,
-                &base.contract_months,
-                &theirs.contract_months,
-            ),
-            probability: f(&self.probability, &base.probability, &theirs.probability),
-            expected_close: f(
-                &self.expected_close,
-                &base.expected_close,
-                &theirs.expected_close,
-            ),
-            owner_id: f(&self.owner_id, &base.owner_id, &theirs.owner_id),
-            expected_version: theirs.expected_version,
-        }
-    }
-
     /// The fields whose values differ between `self` and `other`, as field
     /// names (`title`, `lines`, `contract_months`, `probability`,
     /// `expected_close`, `owner_id`). Lines are compared by product,
@@ -169,40 +139,5 @@ mod tests {
             ..base.clone()
         };
         assert_eq!(base.changed_fields(&theirs), ["lines", "probability"]);
-    }
-
-    #[test]
-    fn a_typed_edit_is_carried_onto_another_desks_save() {
-        let base = DealUpdate {
-            title: "Fibra".into(),
-            lines: vec![line("Fibra FTTH", 2_990)],
-            contract_months: 24,
-            expected_version: Some(3),
-            ..DealUpdate::default()
-        };
-        // Typed: the lines (same terms, new ids would not count) and months.
-        let mine = DealUpdate {
-            lines: vec![line("Fibra FTTH", 2_490)],
-            contract_months: 12,
-            ..base.clone()
-        };
-        // Theirs: the probability and the owner, and the months too.
-        let theirs = DealUpdate {
-            probability: Some(80),
-            owner_id: Some(Uuid::max()),
-            contract_months: 36,
-            expected_version: Some(5),
-            ..base.clone()
-        };
-        let merged = mine.rebase(&base, &theirs);
-        assert_eq!(merged.lines, mine.lines);
-        assert_eq!(merged.contract_months, 12, "typed wins where both changed");
-        assert_eq!(merged.probability, Some(80));
-        assert_eq!(merged.owner_id, Some(Uuid::max()));
-        assert_eq!(merged.expected_version, Some(5));
-        // Lines with other ids but the same terms are "not typed".
-        let mut untouched = base.clone();
-        untouched.lines[0].id = Uuid::max();
-        assert_eq!(untouched.rebase(&base, &theirs).lines, theirs.lines);
     }
 }

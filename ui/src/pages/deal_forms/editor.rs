@@ -33,7 +33,8 @@ pub fn deal_editor(props: &EditorProps) -> Html {
     let base = use_state(|| first);
     // What was typed, carried onto `theirs` (a newer version saved
     // elsewhere): each part of the form still as `base` had it takes their
-    // value; what was typed stays (`DealUpdate::rebase`, per field).
+    // value; what was typed stays (the rule of `model::rebase`, applied to
+    // the form's texts, which may not parse while being typed).
     let carry_over = {
         let (drafts, months, probability, expected, owner) = (
             drafts.clone(),
