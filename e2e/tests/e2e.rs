@@ -642,8 +642,8 @@ async fn deals_scenario(c: &Client, data: &std::path::Path) {
     // was typed; Save then applies it on top of the new version.
     banco_cli(data, &["deal", "move", &id, "--stage", "Contratto"]);
     banco_cli(data, &["deal", "move", &id, "--stage", "Attivazione"]);
-    wait_text(c, "#deal-editor", "ha salvato questa scheda").await;
-    wait_text(c, "#deal-editor", "premi Salva per applicarle").await;
+    wait_text(c, "#deal-meanwhile", "ha salvato questa scheda").await;
+    wait_text(c, "#deal-meanwhile", "premi Salva per applicarle").await;
     shot(c, "15a-deal-saved-meanwhile").await;
     click(c, "#deal-save").await;
     wait_text(c, "#deal-value", "768,76").await;

@@ -59,8 +59,10 @@ async fn a_customers_details_consents_and_erasure_on_the_card() {
             "zoe.gelsomini@example.it",
         ],
     );
-    wait_text(&c, "#person-card", "Nel frattempo un'altra postazione").await;
-    wait_text(&c, "#person-card", "E-mail").await;
+    wait_text(&c, "#person-meanwhile", "Nel frattempo un'altra postazione").await;
+    wait_text(&c, "#person-meanwhile", "E-mail").await;
+    scroll_then(&c, "#person-meanwhile", async {}).await;
+    shot(&c, "gdpr-01a-saved-meanwhile").await;
     // Corrected, with the rest; the save keeps the other desk's e-mail.
     type_into(&c, "#person-postal_code", "80134").await;
     type_into(&c, "#person-city", "Napoli").await;

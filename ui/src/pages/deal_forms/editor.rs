@@ -28,6 +28,8 @@ pub fn deal_editor(props: &EditorProps) -> Html {
     let expected = use_state(|| text_of(&first.expected_close));
     let owner = use_state(|| d.deal.owner_id);
     let errors = use_state(Vec::<FieldError>::new);
+    // Another desk saved or moved the deal while this form is open.
+    let meanwhile = use_state(|| None::<String>);
     // The stored deal the form stands on: after a conflict, the other
     // desk's version (what was typed stays in the form).
     let base = use_state(|| first);
@@ -77,8 +79,12 @@ pub fn deal_editor(props: &EditorProps) -> Html {
         // it) while this form is open: say who and what changed, and stand
         // on the new version; what was typed stays, so Save applies it on
         // top instead of being refused.
-        let (base, errors, fresh, carry_over) =
-            (base.clone(), errors.clone(), d.clone(), carry_over.clone());
+        let (base, meanwhile, fresh, carry_over) = (
+            base.clone(),
+            meanwhile.clone(),
+            d.clone(),
+            carry_over.clone(),
+        );
         use_effect_with(d.deal.version, move |version| {
             if base.expected_version != Some(*version) {
                 let theirs = DealUpdate::of(&fresh);
@@ -89,7 +95,7 @@ pub fn deal_editor(props: &EditorProps) -> Html {
                     last.map(|e| &e.at),
                     &base.changed_fields(&theirs),
                 );
-                errors.set(vec![FieldError::new("deal", "error").with("detail", said)]);
+                meanwhile.set(Some(said));
                 base.set(theirs);
             }
         });
@@ -189,6 +195,7 @@ pub fn deal_editor(props: &EditorProps) -> Html {
     html! {
         <form class="deal-editor" id="deal-editor" onsubmit={on_save}>
             { errors_html(&errors) }
+            { meanwhile.as_ref().map(|m| html! { <div class="banner warn" role="status" id="deal-meanwhile">{ m }</div> }) }
             { lines_editor(&drafts) }
             <div class="grid2">
                 <label>{ tr("deals.contract_months") }<input name="contract_months" inputmode="numeric" value={(*months).clone()} oninput={text(&months)} /></label>

@@ -33,21 +33,23 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
     let base = use_state(|| props.initial.clone());
     let errors = use_state(Vec::<FieldError>::new);
     let error = use_state(|| None::<String>);
+    // Another desk saved the company while this form is open (see below).
+    let meanwhile = use_state(|| None::<String>);
     let defs = use_custom_fields(EntityType::Company);
     let parents = use_state(Vec::<(Uuid, String)>::new);
     {
         // The card read the company again (another desk saved it) while
         // this form is open: say so, with what changed, and stand on the
         // new version; what was typed stays, so Save applies it on top.
-        let (input, base, error, theirs) = (
+        let (input, base, meanwhile, theirs) = (
             input.clone(),
             base.clone(),
-            error.clone(),
+            meanwhile.clone(),
             props.initial.clone(),
         );
         use_effect_with(props.initial.expected_version, move |version| {
             if version.is_some() && *version != base.expected_version {
-                error.set(Some(saved_meanwhile(
+                meanwhile.set(Some(saved_meanwhile(
                     None,
                     None,
                     &base.changed_fields(&theirs),
@@ -173,6 +175,7 @@ pub fn company_form(props: &CompanyFormProps) -> Html {
     html! {
         <form class="card company-form" id="company-form" onsubmit={on_submit}>
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert" id="company-error">{ e }</div> }) }
+            { meanwhile.as_ref().map(|e| html!{ <div class="banner warn" role="status" id="company-meanwhile">{ e }</div> }) }
             <div class="grid2">
                 { text_field("name", &i.name, |i, v| i.name = v) }
                 { text_field("legal_name", &i.legal_name, |i, v| i.legal_name = v) }

@@ -243,6 +243,8 @@ pub fn person_card_view(props: &IdProps) -> Html {
     let errors = use_state(Vec::<FieldError>::new);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
+    // Another desk saved the person while the form is open (see below).
+    let meanwhile = use_state(|| None::<String>);
     // The erasure's confirmation is open.
     let erasing = use_state(|| false);
     let timeline_key = use_state(|| 0u32);
@@ -252,10 +254,10 @@ pub fn person_card_view(props: &IdProps) -> Html {
         // The card was read again (another desk saved the person) while
         // the form is open: say so, with what changed, and stand on the new
         // version; what was typed stays, so Save applies it on top.
-        let (version, base, error, card, details) = (
+        let (version, base, meanwhile, card, details) = (
             version.clone(),
             base.clone(),
-            error.clone(),
+            meanwhile.clone(),
             card.clone(),
             details.clone(),
         );
@@ -265,7 +267,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
                 let p = &c.person;
                 if version.is_some_and(|v| v != p.updated_at) {
                     let theirs = Form::of(p);
-                    error.set(Some(saved_meanwhile(None, None, &base.changed(&theirs))));
+                    meanwhile.set(Some(saved_meanwhile(None, None, &base.changed(&theirs))));
                     details.set(details.rebase(&base, &theirs));
                     version.set(Some(p.updated_at));
                     base.set(theirs);
@@ -346,14 +348,16 @@ pub fn person_card_view(props: &IdProps) -> Html {
         })
     };
     let start_edit = {
-        let (editing, details, version, base, p) = (
+        let (editing, details, version, base, meanwhile, p) = (
             editing.clone(),
             details.clone(),
             version.clone(),
             base.clone(),
+            meanwhile.clone(),
             p.clone(),
         );
         Callback::from(move |_| {
+            meanwhile.set(None);
             version.set(Some(p.updated_at));
             let loaded = Form::of(&p);
             base.set(loaded.clone());
@@ -488,6 +492,7 @@ pub fn person_card_view(props: &IdProps) -> Html {
                 }
             }) }
             { error.as_ref().map(|e| html!{ <div class="banner error" role="alert">{ e }</div> }) }
+            { meanwhile.as_ref().filter(|_| *editing).map(|e| html!{ <div class="banner warn" role="status" id="person-meanwhile">{ e }</div> }) }
             { notice.as_ref().map(|e| html!{ <div class="banner ok" role="status">{ e }</div> }) }
             { (!c.same_contact.is_empty()).then(|| html! {
                 <div class="banner" role="status" id="person-same-contact">
