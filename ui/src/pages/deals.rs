@@ -106,6 +106,10 @@ pub fn deals() -> Html {
         let (board, list, error) = (board.clone(), list.clone(), error.clone());
         // Another desk's change (data_version) reloads the board as well.
         let changed = shared.data_version;
+        // An answer that comes back after a newer load was asked for (a
+        // filter clicked meanwhile) is dropped, so the screen never ends on
+        // an older filter's rows.
+        let latest = crate::widgets::latest::use_latest();
         use_effect_with(
             (
                 (*filter).clone(),
@@ -117,13 +121,15 @@ pub fn deals() -> Html {
             ),
             move |(f, v, s, _, n, _)| {
                 let (f, v, s, n) = (f.clone(), *v, *s, *n);
+                let current = latest.ask();
                 wasm_bindgen_futures::spawn_local(async move {
                     if f.pipeline_id.is_none() {
                         return;
                     }
                     match v {
                         View::Board => match api::deal_board(&f, n).await {
-                            Ok(b) => board.set(Some(b)),
+                            Ok(b) if current() => board.set(Some(b)),
+                            Ok(_) => {}
                             Err(e) => error.set(Some(error_text(&e))),
                         },
                         View::List => {
@@ -134,7 +140,8 @@ pub fn deals() -> Html {
                                 limit: 200,
                             };
                             match api::list_deals(&q).await {
-                                Ok(p) => list.set(Some(p)),
+                                Ok(p) if current() => list.set(Some(p)),
+                                Ok(_) => {}
                                 Err(e) => error.set(Some(error_text(&e))),
                             }
                         }

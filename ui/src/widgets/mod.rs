@@ -5,3 +5,4 @@ pub mod diagnostics;
 pub mod export;
 pub mod form;
 pub mod import;
+pub mod latest;

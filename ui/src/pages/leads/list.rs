@@ -77,15 +77,20 @@ pub fn leads() -> Html {
 
     {
         let (page, error) = (page.clone(), error.clone());
+        // A search typed on, a filter changed meanwhile: an older answer
+        // arriving last is dropped.
+        let latest = crate::widgets::latest::use_latest();
         // Another desk's change (data_version) reloads the page as well.
         use_effect_with(((*list).clone(), shared.data_version), move |(l, _)| {
             let q = l.query.clone();
+            let current = latest.ask();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::list_leads(&q).await {
-                    Ok(p) => {
+                    Ok(p) if current() => {
                         page.set(Some(p));
                         error.set(None);
                     }
+                    Ok(_) => {}
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });
