@@ -640,8 +640,12 @@ async fn deals_scenario(c: &Client, data: &std::path::Path) {
     // Meanwhile another desk moves the deal away and back: the open form
     // says who saved it, that none of its fields changed, and keeps what
     // was typed; Save then applies it on top of the new version.
+    // (The panel's status line shows each move before the next one, so
+    // the form stands on the last version when Save is pressed.)
     banco_cli(data, &["deal", "move", &id, "--stage", "Contratto"]);
+    wait_text(c, "#deal-detail > p", "Contratto").await;
     banco_cli(data, &["deal", "move", &id, "--stage", "Attivazione"]);
+    wait_text(c, "#deal-detail > p", "Attivazione").await;
     wait_text(c, "#deal-meanwhile", "ha salvato questa scheda").await;
     wait_text(c, "#deal-meanwhile", "premi Salva per applicarle").await;
     shot(c, "15a-deal-saved-meanwhile").await;
