@@ -110,6 +110,14 @@ async fn people_sign_in_to_a_chain_server_as_their_own_login() {
     sign_in::change_own_password(&g_db, &g_ctx, pw("4821"), pw("nuova-9"))
         .await
         .unwrap();
+    // Her desk's pool signs in with the new password from now on: its
+    // next new connection is not refused with the old one.
+    let banco::store::Pool::Postgres(pool) = g_db.pool() else {
+        panic!("a chain server's pool")
+    };
+    sqlx::ConnectOptions::connect(&*pool.connect_options())
+        .await
+        .expect("a new connection of her desk's pool signs in");
     assert!(sign_in::sign_in_server(&server, &giulia, pw("4821"))
         .await
         .is_err());

@@ -365,8 +365,8 @@ pub async fn set_password(
         ("", Some(existing)) => existing.clone(),
         (typed, _) => typed.to_string(),
     };
-    let (login, secret) = new_credentials(db, &login, password).await?;
-    with_tx!(db, |c| {
+    let (login, secret) = new_credentials(db, &login, password.clone()).await?;
+    let user = with_tx!(db, |c| {
         if let Some(other) = c.credentials_by_login(&login).await? {
             if other.user_id != target.id {
                 return Err(Error::Validation(vec![crate::model::FieldError::new(
@@ -383,7 +383,12 @@ pub async fn set_password(
                 entity: "user",
                 id: target.id.to_string(),
             })
-    })
+    })?;
+    // One's own password set here: this desk's pool signs in with it.
+    if let (true, Some(was)) = (target.id == me.id, &target.login) {
+        db.credentials_changed(was, &login, &password);
+    }
+    Ok(user)
 }
 
 /// Changes the acting user's own password, after checking the current one
@@ -400,7 +405,7 @@ pub async fn change_own_password(
     check_password(&new).map_err(|e| Error::Validation(vec![e]))?;
     verify_user(db, ctx.tenant_id(), ctx.user.id, current).await?;
     let login = ctx.user.login.clone().ok_or_else(wrong)?;
-    let secret = secret_for(db, new).await?;
+    let secret = secret_for(db, new.clone()).await?;
     with_conn!(db, |c| store_secret(
         c,
         ctx.tenant_id(),
@@ -408,7 +413,9 @@ pub async fn change_own_password(
         &login,
         &secret
     )
-    .await)
+    .await)?;
+    db.credentials_changed(&login, &login, &new);
+    Ok(())
 }
 
 /// "Forget this computer": deletes from the OS keychain the chain server's

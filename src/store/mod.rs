@@ -350,6 +350,25 @@ impl Db {
         })
     }
 
+    /// After a chain server login's password (or name) changed: when this
+    /// pool connects as `was`, its next connections use `login` and
+    /// `password`. Without it, the pool's open connections go on working
+    /// and every new one (after an idle timeout or under load) is refused
+    /// with the old password. Nothing on SQLite or for another login.
+    pub fn credentials_changed(&self, was: &str, login: &str, password: &Password) {
+        if let Pool::Postgres(pool) = &self.pool {
+            let current = pool.connect_options();
+            if current.get_username() == was {
+                pool.set_connect_options(
+                    (*current)
+                        .clone()
+                        .username(login)
+                        .password(password.expose()),
+                );
+            }
+        }
+    }
+
     /// Whether `login` signs in to this pool's chain server with
     /// `password` (one short connection, closed at once). `false` on SQLite.
     ///
