@@ -18,7 +18,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(pkg-config build-essential libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
-  librsvg2-dev libsoup-3.0-dev libssl-dev libsecret-1-dev libdbus-1-dev binaryen)
+  librsvg2-dev libsoup-3.0-dev libssl-dev libsecret-1-dev libdbus-1-dev)
 if [ "$what" = test ]; then
   packages+=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring imagemagick postgresql-15)
 fi
