@@ -28,6 +28,13 @@ cargo clippy --workspace --all-targets --features banco-app/custom-protocol -- -
 work=$(mktemp -d /tmp/banco-test.XXXXXX)
 chmod 755 "$work"
 cleanup() {
+  local rc=$?
+  # A failed run ends with each failing test's message, so that the end of
+  # the output (all a CI log may keep) says what failed and where.
+  if [ "$rc" -ne 0 ] && [ -s "${results:-}" ]; then
+    printf '\n\033[1m==> what failed (exit %s)\033[0m\n' "$rc"
+    grep -A3 -e "panicked at" -e "^failures:" "$results" | grep -v -e "^stack backtrace:" -e "^ *[0-9]*: " | head -60 || true
+  fi
   [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
   scripts/pg-cluster.sh stop "$work/pg" || true
   rm -rf "$work"
