@@ -32,14 +32,18 @@ pub fn companies() -> Html {
     let defs = use_custom_fields(EntityType::Company);
     {
         let (page, error) = (page.clone(), error.clone());
+        // A search typed on: an older answer arriving last is dropped.
+        let latest = crate::widgets::latest::use_latest();
         use_effect_with((*query).clone(), move |q| {
             let q = q.clone();
+            let current = latest.ask();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::list_companies(&q).await {
-                    Ok(p) => {
+                    Ok(p) if current() => {
                         page.set(Some(p));
                         error.set(None);
                     }
+                    Ok(_) => {}
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });

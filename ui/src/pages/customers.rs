@@ -47,11 +47,16 @@ pub fn customers() -> Html {
     let reload = use_state(|| 0u32);
     {
         let (customers, contracts, error) = (customers.clone(), contracts.clone(), error.clone());
+        // A filter changed meanwhile: an older answer arriving last is
+        // dropped.
+        let latest = crate::widgets::latest::use_latest();
         use_effect_with(((*filter).clone(), *view, *reload), move |(f, v, _)| {
             let (f, v) = (f.clone(), *v);
+            let current = latest.ask();
             wasm_bindgen_futures::spawn_local(async move {
                 let failed = match v {
                     View::Customers => match api::list_customers(&f).await {
+                        Ok(_) if !current() => return,
                         Ok(p) => {
                             customers.set(Some(p));
                             None
@@ -59,6 +64,7 @@ pub fn customers() -> Html {
                         Err(e) => Some(e),
                     },
                     View::Contracts => match api::list_contracts(&f).await {
+                        Ok(_) if !current() => return,
                         Ok(p) => {
                             contracts.set(Some(p));
                             None
