@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 const SECRET: &str = "Kc-8f2!vetrina";
+const NEW_SECRET: &str = "Nv-3q7!bancone";
 
 /// What a script printed on a private session bus with a keyring daemon.
 struct Session {
@@ -126,6 +127,11 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
         step connect sh -c 'printf "%s\n" "$SECRET" | "$BANCO" connect --password-stdin'
         unset SECRET
         step from-keychain "$BANCO" lead list --format json
+        # Their own new password: the keychain's copy follows it.
+        me=$("$BANCO" user list --format json | grep -o '"id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')
+        step change sh -c 'printf "%s\n" "$NEW_SECRET" | "$BANCO" user password "$1" --password-stdin' sh "$me"
+        unset NEW_SECRET
+        step after-change "$BANCO" lead list --format json
         step forget "$BANCO" forget
         step after-forget "$BANCO" lead list
         step forget-again "$BANCO" forget
@@ -137,6 +143,7 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
             ("BANCO_DATABASE_URL", url.as_ref()),
             ("BANCO_DATA_DIR", data.as_ref()),
             ("SECRET", SECRET.as_ref()),
+            ("NEW_SECRET", NEW_SECRET.as_ref()),
         ],
         "PGPASSWORD",
     );
@@ -153,6 +160,12 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
     let (listed, rc) = step("from-keychain");
     assert_eq!(rc, "0", "{stdout}\n{stderr}");
     assert!(listed.contains("\"total\": 0"), "{listed}");
+    // A change of their own password is kept in the keychain: the next
+    // run signs in with the new one.
+    assert_eq!(step("change").1, "0", "{stdout}\n{stderr}");
+    let (listed, rc) = step("after-change");
+    assert_eq!(rc, "0", "{stdout}\n{stderr}");
+    assert!(listed.contains("\"total\": 0"), "{listed}");
     // "Forget this computer" deletes it: the server refuses again.
     assert!(step("forget").0.contains("deleted"), "{stdout}");
     assert_ne!(step("after-forget").1, "0", "{stdout}\n{stderr}");
@@ -160,8 +173,10 @@ async fn a_server_password_lives_in_the_os_keychain_only() {
 
     // Nowhere else: not in the output, the debug log, or any file Banco or
     // the keyring wrote in plain text.
-    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
-    no_file_holds(home.path(), SECRET);
+    for secret in [SECRET, NEW_SECRET] {
+        assert!(!stdout.contains(secret) && !stderr.contains(secret));
+        no_file_holds(home.path(), secret);
+    }
 }
 
 /// A meeting server's shared secret, entered by an admin on a desk that

@@ -363,7 +363,13 @@ pub async fn set_password(
         password,
     } = req;
     let (db, ctx) = state.acting().await?;
-    sign_in::set_password(&db, &ctx, user, &login, password).await
+    let changed = sign_in::set_password(&db, &ctx, user, &login, password.clone()).await?;
+    if changed.id == ctx.user.id {
+        state
+            .own_password_changed(&db, &changed, &ctx, &password)
+            .await;
+    }
+    Ok(changed)
 }
 
 /// Changes the signed-in user's own password.
@@ -374,7 +380,9 @@ pub async fn change_password(
 ) -> Result<Response<wire::ChangePassword>> {
     let wire::ChangePassword { current, new } = req;
     let (db, ctx) = state.acting().await?;
-    sign_in::change_own_password(&db, &ctx, current, new).await
+    sign_in::change_own_password(&db, &ctx, current, new.clone()).await?;
+    state.own_password_changed(&db, &ctx.user, &ctx, &new).await;
+    Ok(())
 }
 
 /// "Forget this computer": the server password leaves the OS keychain.

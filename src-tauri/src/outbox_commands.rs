@@ -16,7 +16,7 @@
 //!
 //! [`Desk::db`]: crate::Desk
 
-use banco::model::{AppInfo, OutboxStatus, Password, SavedCapture};
+use banco::model::{AppInfo, OutboxStatus, Password, SavedCapture, User};
 use banco::services::{capture, outbox, people_copy, Ctx};
 use banco::store::outbox::Outbox;
 use banco::store::Db;
@@ -77,6 +77,23 @@ impl AppState {
         };
         if let Err(e) = kept {
             tracing::warn!("cannot keep the sign-in for offline work: {e}");
+        }
+    }
+
+    /// After the signed-in user changed their own password to `new`
+    /// (`me` as saved): this computer's record for signing in offline and
+    /// the OS keychain's password of the desk's server login (when that
+    /// login is theirs) take the new one, so that the old password no
+    /// longer signs in offline and the next start is not refused. A
+    /// failure is logged: the change itself is done.
+    pub(crate) async fn own_password_changed(&self, db: &Db, me: &User, ctx: &Ctx, new: &Password) {
+        let Some(login) = me.login.as_deref() else {
+            return;
+        };
+        self.remember_sign_in(db, ctx, login, new).await;
+        let url = self.database_url();
+        if let Err(e) = banco::services::desk_connection::keep_changed_password(&url, login, new) {
+            tracing::warn!("the new password is not kept in the OS keychain: {e}");
         }
     }
 

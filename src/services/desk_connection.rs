@@ -126,6 +126,30 @@ pub async fn connect_server(
     Ok(Connected { db, ctx, url })
 }
 
+/// After `login` changed their own password to `new` on the server of
+/// `url` (a desk's or the command line's connection URL): the OS
+/// keychain's password for that URL's login becomes `new` when the login
+/// is theirs and a password was kept there, so that the next start (or
+/// command) signs in with it instead of being refused. Whether an entry
+/// was replaced; `false` for the embedded database, another login's URL,
+/// or no kept password.
+///
+/// Errors: as [`keychain::save_password`].
+pub fn keep_changed_password(url: &str, login: &str, new: &Password) -> Result<bool> {
+    let Some(kept_for) = keychain::account(url) else {
+        return Ok(false);
+    };
+    let theirs = url::Url::parse(url).ok().and_then(|mut u| {
+        u.set_username(login).ok()?;
+        keychain::account(u.as_str())
+    });
+    if theirs.as_deref() != Some(kept_for.as_str()) || keychain::saved_password(url)?.is_none() {
+        return Ok(false);
+    }
+    keychain::save_password(url, new)?;
+    Ok(true)
+}
+
 /// At start, the session of a desk set up for `settings`: its login
 /// signed in with the password kept in the OS keychain. `None` when no
 /// password is kept (forgotten, or no keychain) or the server no longer

@@ -561,6 +561,11 @@ async fn run(cli: Cli) -> Result<()> {
     if let Command::Backup { command } = cli.command {
         return backup_cli::run(db, &ctx, &data_dir, command).await;
     }
+    if let Command::User { command } = cli.command {
+        let result = staff_cli::user(&db, &ctx, &url, command).await;
+        db.close().await;
+        return result;
+    }
     let result = command(&db, &ctx, &data_dir, cli.command).await;
     db.close().await;
     result
@@ -583,7 +588,8 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
         Command::Connect { .. }
         | Command::Forget
         | Command::Admin { .. }
-        | Command::Backup { .. } => Ok(()),
+        | Command::Backup { .. }
+        | Command::User { .. } => Ok(()),
         Command::Outbox { command } => outbox_cli::run(db, ctx, data_dir, command).await,
         Command::Migrate => {
             println!(
@@ -683,7 +689,6 @@ async fn command(db: &Db, ctx: &Ctx, data_dir: &std::path::Path, command: Comman
             }
             Ok(())
         }
-        Command::User { command } => staff_cli::user(db, ctx, command).await,
         Command::Store { command } => staff_cli::store(db, ctx, command).await,
         Command::Pipeline { command } => deals::pipeline(db, ctx, command).await,
         Command::Campaign { command } => deals::campaign(db, ctx, command).await,

@@ -171,8 +171,9 @@ pub(crate) fn password_from_stdin() -> Result<banco::model::Password> {
     ))
 }
 
-/// Runs `banco user …`.
-pub async fn user(db: &Db, ctx: &Ctx, command: UserCommand) -> Result<()> {
+/// Runs `banco user …` on the connection of `url`, whose password kept in
+/// the OS keychain follows a change of the signed-in user's own password.
+pub async fn user(db: &Db, ctx: &Ctx, url: &str, command: UserCommand) -> Result<()> {
     match command {
         UserCommand::List(list) => {
             let (rows, total) = list.page_of(staff::list_users(db, ctx).await?);
@@ -229,7 +230,12 @@ pub async fn user(db: &Db, ctx: &Ctx, command: UserCommand) -> Result<()> {
         } => {
             let password = password_from_stdin()?;
             let user =
-                banco::services::sign_in::set_password(db, ctx, user, &login, password).await?;
+                banco::services::sign_in::set_password(db, ctx, user, &login, password.clone())
+                    .await?;
+            // Their own password: the keychain's copy for this server follows.
+            if let (true, Some(mine)) = (user.id == ctx.user.id, user.login.as_deref()) {
+                banco::services::desk_connection::keep_changed_password(url, mine, &password)?;
+            }
             println!("{}", json(&user)?);
             Ok(())
         }
