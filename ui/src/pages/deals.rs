@@ -183,6 +183,16 @@ pub fn deals() -> Html {
             });
         })
     };
+    let close_detail = {
+        let (detail, editing, seq) = (detail.clone(), editing.clone(), detail_seq.clone());
+        Callback::from(move |_: MouseEvent| {
+            // A read still on its way (another desk's change, a move) must
+            // not open the panel again once it is closed.
+            *seq.borrow_mut() += 1;
+            editing.set(false);
+            detail.set(None)
+        })
+    };
     {
         // Another desk's change (data_version): the open deal is read again,
         // so its panel (and an editor open on it) shows what was saved.
@@ -578,7 +588,7 @@ pub fn deals() -> Html {
                         reload.emit(());
                     })
                 };
-                detail_html(d, &shared, &editing, on_saved, &detail, &dialog, &currency, &lang)
+                detail_html(d, &shared, &editing, on_saved, close_detail.clone(), &dialog, &currency, &lang)
             }) }
         </div>
     }
@@ -666,7 +676,7 @@ fn detail_html(
     shared: &Shared,
     editing: &UseStateHandle<bool>,
     on_saved: Callback<DealDetail>,
-    detail: &UseStateHandle<Option<DealDetail>>,
+    close: Callback<MouseEvent>,
     dialog: &UseStateHandle<Option<Dialog>>,
     currency: &str,
     lang: &str,
@@ -677,13 +687,6 @@ fn detail_html(
             .unwrap_or_default()
     };
     let id = d.deal.id;
-    let close = {
-        let (detail, editing) = (detail.clone(), editing.clone());
-        Callback::from(move |_| {
-            editing.set(false);
-            detail.set(None)
-        })
-    };
     let cross_sell = {
         let shared = shared.clone();
         Callback::from(move |_| {
