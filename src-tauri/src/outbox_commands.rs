@@ -85,16 +85,13 @@ impl AppState {
     /// the OS keychain's password of the desk's server login (when that
     /// login is theirs) take the new one, so that the old password no
     /// longer signs in offline and the next start is not refused. A
-    /// failure is logged: the change itself is done.
+    /// failure of either is logged: the change itself is done.
     pub(crate) async fn own_password_changed(&self, db: &Db, me: &User, ctx: &Ctx, new: &Password) {
         let Some(login) = me.login.as_deref() else {
             return;
         };
         self.remember_sign_in(db, ctx, login, new).await;
-        let url = self.database_url();
-        if let Err(e) = banco::services::desk_connection::keep_changed_password(&url, login, new) {
-            tracing::warn!("the new password is not kept in the OS keychain: {e}");
-        }
+        banco::services::desk_connection::keep_changed_password(&self.database_url(), login, new);
     }
 
     /// `login` signed in against this computer's record of them.

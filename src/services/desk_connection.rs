@@ -132,22 +132,29 @@ pub async fn connect_server(
 /// is theirs and a password was kept there, so that the next start (or
 /// command) signs in with it instead of being refused. Whether an entry
 /// was replaced; `false` for the embedded database, another login's URL,
-/// or no kept password.
-///
-/// Errors: as [`keychain::save_password`].
-pub fn keep_changed_password(url: &str, login: &str, new: &Password) -> Result<bool> {
+/// or no kept password. A keychain that cannot be reached or refuses is
+/// logged (a warning) and gives `false`: the change itself is done, as in
+/// [`connect_server`].
+pub fn keep_changed_password(url: &str, login: &str, new: &Password) -> bool {
     let Some(kept_for) = keychain::account(url) else {
-        return Ok(false);
+        return false;
     };
     let theirs = url::Url::parse(url).ok().and_then(|mut u| {
         u.set_username(login).ok()?;
         keychain::account(u.as_str())
     });
-    if theirs.as_deref() != Some(kept_for.as_str()) || keychain::saved_password(url)?.is_none() {
-        return Ok(false);
+    if theirs.as_deref() != Some(kept_for.as_str()) {
+        return false;
     }
-    keychain::save_password(url, new)?;
-    Ok(true)
+    let kept = match keychain::saved_password(url) {
+        Ok(Some(_)) => keychain::save_password(url, new).map(|()| true),
+        Ok(None) => Ok(false),
+        Err(e) => Err(e),
+    };
+    kept.unwrap_or_else(|e| {
+        tracing::warn!("the new password is not kept in the OS keychain: {e}");
+        false
+    })
 }
 
 /// At start, the session of a desk set up for `settings`: its login

@@ -232,15 +232,9 @@ pub async fn user(db: &Db, ctx: &Ctx, url: &str, command: UserCommand) -> Result
             let user =
                 banco::services::sign_in::set_password(db, ctx, user, &login, password.clone())
                     .await?;
-            // Their own password: the keychain's copy for this server
-            // follows. The change is done either way, so a keychain that
-            // cannot be reached is a warning, not a failed command.
+            // Their own password: the keychain's copy for this server follows.
             if let (true, Some(mine)) = (user.id == ctx.user.id, user.login.as_deref()) {
-                let kept =
-                    banco::services::desk_connection::keep_changed_password(url, mine, &password);
-                if let Err(e) = kept {
-                    tracing::warn!("the new password is not kept in the OS keychain: {e}");
-                }
+                banco::services::desk_connection::keep_changed_password(url, mine, &password);
             }
             println!("{}", json(&user)?);
             Ok(())
