@@ -273,6 +273,17 @@ async fn measure(
         eprintln!("  {}: PSS {} KiB", name.trim(), rollup(*p, "Pss:"));
     }
     sample.rss_kib = all.iter().map(|p| rollup(*p, "Rss:")).sum();
+    if banco {
+        let page = c
+            .execute("return window.wasmBindings.wasm_memory_bytes()", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_f64());
+        eprintln!(
+            "  the page's wasm memory: {} KiB",
+            page.unwrap_or(0.0) / 1024.0
+        );
+    }
     let _ = c.close().await;
     // The app must be gone before the next one starts.
     let gone = Instant::now();

@@ -31,10 +31,6 @@ mod start;
 pub mod update_commands;
 pub mod work_commands;
 
-// The shell's own words (the message box of [`fatal`]) come from the
-// window's translation file.
-rust_i18n::i18n!("../ui/locales", fallback = "it");
-
 use std::path::PathBuf;
 
 use banco::services::Ctx;

@@ -26,6 +26,15 @@ use i18n::{tr, tr_with};
 
 rust_i18n::i18n!("locales", fallback = "it");
 
+/// The size of this page's wasm linear memory, in bytes (it only grows).
+/// The desktop benchmark reads it through `window.wasmBindings` to tell the
+/// page's own heap from the rest of WebKit's web process (BENCHMARKS.md).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
 /// The screens of the left navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Screen {

@@ -76,12 +76,16 @@ pub fn audit_trail() -> Html {
     let notice = use_state(|| None::<String>);
     {
         let list = list.clone();
+        // A filter changed while a list is on its way: the older one is dropped.
+        let latest = crate::widgets::latest::use_latest();
         use_effect_with((*filter).clone(), move |f| {
             let f = f.clone();
+            let current = latest.ask();
             wasm_bindgen_futures::spawn_local(async move {
-                list.set(Some(
-                    api::list_audit(SHOWN, &f).await.map_err(|e| error_text(&e)),
-                ));
+                let got = api::list_audit(SHOWN, &f).await.map_err(|e| error_text(&e));
+                if current() {
+                    list.set(Some(got));
+                }
             });
         });
     }

@@ -156,6 +156,9 @@ pub fn counter() -> Html {
         // Look up people with this phone or e-mail once typing pauses.
         let matches = matches.clone();
         let timer = timer.clone();
+        // Typing that pauses twice: the first pause's answer, arriving
+        // last, would show people matching what is no longer typed.
+        let latest = crate::widgets::latest::use_latest();
         use_effect_with(
             (
                 form.phone.clone(),
@@ -168,12 +171,17 @@ pub fn counter() -> Html {
             move |(phone, email, first, last, _)| {
                 let (phone, email, first, last) =
                     (phone.clone(), email.clone(), first.clone(), last.clone());
+                // Asked now, not when the pause ends: a change (a capture
+                // that empties the form too) drops an answer on its way.
+                let current = latest.ask();
                 *timer.borrow_mut() = Some(Timeout::new(MATCH_DELAY_MS, move || {
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Ok(found) =
                             api::find_matches_with_name(&phone, &email, &first, &last).await
                         {
-                            matches.set(found);
+                            if current() {
+                                matches.set(found);
+                            }
                         }
                     });
                 }));

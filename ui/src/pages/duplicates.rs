@@ -60,12 +60,16 @@ pub fn duplicates() -> Html {
     let generation = use_state(|| 0u32);
     {
         let (pairs, error) = (pairs.clone(), error.clone());
+        // People and companies switched quickly: the older list is dropped.
+        let latest = crate::widgets::latest::use_latest();
         use_effect_with((*kind, *generation), move |(k, _)| {
             let k = *k;
             pairs.set(None);
+            let current = latest.ask();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::duplicate_pairs(k).await {
-                    Ok(p) => pairs.set(Some(p)),
+                    Ok(p) if current() => pairs.set(Some(p)),
+                    Ok(_) => {}
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });

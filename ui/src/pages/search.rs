@@ -45,7 +45,8 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
     let active = use_state(|| 0usize);
     let error = use_state(|| None::<String>);
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
-    let seq = use_mut_ref(|| 0u64);
+    // Typing on: an answer to what was typed before is dropped.
+    let latest = crate::widgets::latest::use_latest();
     let input_ref = use_node_ref();
     {
         let input_ref = input_ref.clone();
@@ -76,21 +77,20 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
         })
     };
     let on_input = {
-        let (query, results, active, error, timer, seq) = (
+        let (query, results, active, error, timer, latest) = (
             query.clone(),
             results.clone(),
             active.clone(),
             error.clone(),
             timer.clone(),
-            seq.clone(),
+            latest.clone(),
         );
         Callback::from(move |e: InputEvent| {
             let text = e.target_unchecked_into::<HtmlInputElement>().value();
             query.set(text.clone());
             active.set(0);
-            *seq.borrow_mut() += 1;
-            let mine = *seq.borrow();
-            let (results, error, seq) = (results.clone(), error.clone(), seq.clone());
+            let current = latest.ask();
+            let (results, error) = (results.clone(), error.clone());
             *timer.borrow_mut() = Some(Timeout::new(150, move || {
                 wasm_bindgen_futures::spawn_local(async move {
                     if text.trim().is_empty() {
@@ -98,7 +98,7 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
                         return;
                     }
                     match api::search(&text).await {
-                        Ok(r) if *seq.borrow() == mine => {
+                        Ok(r) if current() => {
                             results.set(Some(r));
                             error.set(None);
                         }

@@ -77,18 +77,22 @@ pub fn tasks() -> Html {
     let reload = use_state(|| 0u32);
     {
         let (page, error) = (page.clone(), error.clone());
+        // A tab switched while a list is on its way: the older one is dropped.
+        let latest = crate::widgets::latest::use_latest();
         use_effect_with((*scope, *reload), move |(scope, _)| {
             let q = TaskQuery {
                 scope: Some(*scope),
                 limit: Some(500),
                 ..Default::default()
             };
+            let current = latest.ask();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::list_tasks(&q).await {
-                    Ok(p) => {
+                    Ok(p) if current() => {
                         page.set(Some(p));
                         error.set(None);
                     }
+                    Ok(_) => {}
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });

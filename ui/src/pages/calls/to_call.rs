@@ -18,13 +18,18 @@ pub fn to_call() -> Html {
     let version = shared.as_ref().map(|s| s.data_version).unwrap_or(0);
     let items = use_state(|| None::<Vec<QueueItem>>);
     let error = use_state(|| None::<String>);
+    // Changes in quick succession: an answer older than the newest asked
+    // for is dropped.
+    let latest = crate::widgets::latest::use_latest();
     let reload = {
         let (items, error) = (items.clone(), error.clone());
         Callback::from(move |_: ()| {
             let (items, error) = (items.clone(), error.clone());
+            let current = latest.ask();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::call_queue().await {
-                    Ok(q) => items.set(Some(q)),
+                    Ok(q) if current() => items.set(Some(q)),
+                    Ok(_) => {}
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });

@@ -40,11 +40,15 @@ pub fn meetings() -> Html {
     let to = from + Duration::days(days);
     {
         let (list, error) = (list.clone(), error.clone());
+        // Days paged through quickly: an older day's answer is dropped.
+        let latest = crate::widgets::latest::use_latest();
         use_effect_with((from, to, version, *bump), move |(from, to, _, _)| {
             let (from, to) = (*from, *to);
+            let current = latest.ask();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::list_meetings(from, to).await {
-                    Ok(m) => list.set(Some(m)),
+                    Ok(m) if current() => list.set(Some(m)),
+                    Ok(_) => {}
                     Err(e) => error.set(Some(error_text(&e))),
                 }
             });
