@@ -2,8 +2,10 @@
 //! "Chain server" choice, a refused password, the right one kept in the
 //! OS keychain (a real Secret Service, `gnome-keyring-daemon`, on the
 //! test's session bus) and never in the data folder, the next start signed
-//! in from the keychain; then the server going away (a proxy stopped): the
-//! desk signs its user in offline, the counter saves into the outbox, and
+//! in from the keychain; the user's own password changed at the desk (the
+//! keychain's copy and the offline record follow it); then the server going
+//! away (a proxy stopped): the desk signs its user in offline (with the new
+//! password, not the old), the counter saves into the outbox, and
 //! once the server is back the capture arrives by itself, once; and a
 //! server whose schema is newer than the app shown on a screen of its own.
 
@@ -57,6 +59,8 @@ fn banco_cli_raw(args: &[&str], stdin: &str) -> String {
     run(banco.to_str().unwrap(), args, Some(stdin))
 }
 const MARTA_PASSWORD: &str = "sole-2026!";
+/// What Marta changes her password to, at the desk.
+const MARTA_NEW_PASSWORD: &str = "sole-2027?";
 
 /// A Secret Service for the apps of this test process: GNOME Keyring on
 /// this session bus, started once (the tests run side by side on one bus,
@@ -233,6 +237,15 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     let key = banco::store::server_key(&format!("postgres://127.0.0.1:{}/{database}", proxy.port))
         .unwrap();
     wait_for_copy(data.path(), &key).await;
+    // Marta changes her own password: the server's login, this computer's
+    // record for signing in offline and the keychain's copy all follow.
+    click(&c, "#open-account").await;
+    type_into(&c, "#account-current", MARTA_PASSWORD).await;
+    type_into(&c, "#account-new", MARTA_NEW_PASSWORD).await;
+    type_into(&c, "#account-confirm", MARTA_NEW_PASSWORD).await;
+    click(&c, "#account-save").await;
+    wait_text(&c, "#account-message", "Password cambiata.").await;
+    click(&c, "#account-close").await;
     let _ = c.close().await;
     drop(driver);
 
@@ -243,7 +256,11 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     let (driver, c) = launch(data.path(), &[("BANCO_LOG", "info".into())]).await;
     wait_text(&c, "#sign-in-title", "Accedi a Banco").await;
     type_into(&c, "#sign-in-login", &login).await;
+    // The old password no longer signs her in, offline either.
     type_into(&c, "#sign-in-password", MARTA_PASSWORD).await;
+    click(&c, "#sign-in-submit").await;
+    wait_text(&c, "#sign-in-error", "nome utente o password errati").await;
+    type_into(&c, "#sign-in-password", MARTA_NEW_PASSWORD).await;
     click(&c, "#sign-in-submit").await;
     wait_text(&c, "h1", "Nuovo cliente al banco").await;
     wait_text(&c, "#outbox-banner", "Offline").await;
@@ -320,6 +337,8 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
         ],
         None,
     );
+    // (Reaching the server at all takes the keychain's copy of the new
+    // password: with the old one the server would refuse the desk first.)
     let (_driver, c) = launch(data.path(), &[]).await;
     wait_text(
         &c,
@@ -335,6 +354,17 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     .await;
     shot(&c, "42-schema-newer").await;
     let _ = c.close().await;
+    // The changed password is in no file either.
+    for entry in walk(data.path()) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        assert!(
+            !bytes
+                .windows(MARTA_NEW_PASSWORD.len())
+                .any(|w| w == MARTA_NEW_PASSWORD.as_bytes()),
+            "the new password is in {}",
+            entry.display()
+        );
+    }
 }
 
 /// Every file under `dir`.
