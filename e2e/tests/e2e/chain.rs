@@ -212,16 +212,7 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     // The settings are kept in the data folder; the password in no file.
     let kept = std::fs::read_to_string(data.path().join("connection.json")).unwrap();
     assert!(kept.contains(&database) && kept.contains(&login), "{kept}");
-    for entry in walk(data.path()) {
-        let bytes = std::fs::read(&entry).unwrap_or_default();
-        assert!(
-            !bytes
-                .windows(MARTA_PASSWORD.len())
-                .any(|w| w == MARTA_PASSWORD.as_bytes()),
-            "the password is in {}",
-            entry.display()
-        );
-    }
+    in_no_file(data.path(), MARTA_PASSWORD);
 
     // The next start signs Marta in from the keychain. She captures Rita;
     // the desk takes its copy of the store's people for working offline.
@@ -355,13 +346,16 @@ async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
     shot(&c, "42-schema-newer").await;
     let _ = c.close().await;
     // The changed password is in no file either.
-    for entry in walk(data.path()) {
+    in_no_file(data.path(), MARTA_NEW_PASSWORD);
+}
+
+/// Asserts that no file under `dir` holds `secret`.
+fn in_no_file(dir: &std::path::Path, secret: &str) {
+    for entry in walk(dir) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
         assert!(
-            !bytes
-                .windows(MARTA_NEW_PASSWORD.len())
-                .any(|w| w == MARTA_NEW_PASSWORD.as_bytes()),
-            "the new password is in {}",
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "a password is in {}",
             entry.display()
         );
     }
