@@ -835,7 +835,7 @@ async fn records_scenario(c: &Client) {
     );
     wait_text(c, ".note-list", "prepara l'offerta").await;
     click(c, "#tab-timeline").await;
-    wait_text(c, "#record-timeline", "Nota aggiunta").await;
+    wait_text(c, "#record-timeline", "aggiunta — Sopralluogo fatto,").await;
     wait_text(c, "#record-timeline", "Contatto collegato").await;
     shot(c, "22-note").await;
 

@@ -12,7 +12,7 @@ use crate::model::{
     check_note_body, find_mentions, Document, EntityType, FieldError, LeadEventKind, Mention,
     NewNote, Note, NoteEdit, NoteRevision, Page, Role, TimelineEntry, MAX_DOCUMENT_BYTES,
 };
-use crate::store::{note_doc, Backend, Conn, Db};
+use crate::store::{excerpt, note_doc, Backend, Conn, Db};
 use crate::{with_conn, with_tx, Error, Result};
 
 /// Renders a note's Markdown (CommonMark with tables, strikethrough and
@@ -34,6 +34,9 @@ pub fn render_markdown(body: &str) -> String {
         .clean(&out)
         .to_string()
 }
+
+/// The longest excerpt of a note on a record's timeline, in characters.
+const TIMELINE_EXCERPT_CHARS: usize = 120;
 
 /// `(id, display name)` of the tenant's active users: who can be mentioned.
 async fn active_users(c: &mut Conn<'_>, tenant: Uuid) -> Result<Vec<(Uuid, String)>> {
@@ -80,13 +83,12 @@ pub async fn add_in(c: &mut Conn<'_>, ctx: &Ctx, new: &NewNote) -> Result<Note> 
     c.set_mentions(tenant, note.id, &note.mentions, at).await?;
     c.upsert_search_doc(tenant, &note_doc(&note, &title))
         .await?;
-    let excerpt: String = note.body.chars().take(120).collect();
     c.insert_record_event(
         tenant,
         new.entity_type,
         new.entity_id,
         "note_added",
-        Some(&excerpt),
+        Some(&excerpt(&note.body, TIMELINE_EXCERPT_CHARS)),
         Some(ctx.user.id),
         at,
     )
@@ -148,13 +150,12 @@ pub async fn edit(db: &Db, ctx: &Ctx, note_id: Uuid, edit: &NoteEdit) -> Result<
             super::context::require_visible(c, ctx, note.entity_id).await?;
             c.upsert_search_doc(tenant, &note_doc(&note, &title))
                 .await?;
-            let excerpt: String = note.body.chars().take(120).collect();
             c.insert_record_event(
                 tenant,
                 note.entity_type,
                 note.entity_id,
                 "note_edited",
-                Some(&excerpt),
+                Some(&excerpt(&note.body, TIMELINE_EXCERPT_CHARS)),
                 Some(ctx.user.id),
                 at,
             )

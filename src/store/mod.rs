@@ -80,7 +80,8 @@ pub use interactions::{AttemptRow, QueueRow};
 pub use kpi::{CampaignCounts, DealCounts, ForecastRow, GroupBy, StageStays};
 pub use people::PersonKeys;
 pub use search::{
-    company_doc, index_text, max_typos, note_doc, person_doc, phone_tokens, RawHit, SearchDoc,
+    company_doc, excerpt, index_text, max_typos, note_doc, person_doc, phone_tokens, RawHit,
+    SearchDoc,
 };
 pub use sql::Conn;
 pub use urls::*;

@@ -40,14 +40,41 @@ pub fn index_text(text: &str) -> String {
         .join(" ")
 }
 
-/// A note's first `n` characters for a result or inbox line, without
-/// Markdown marks.
-pub(crate) fn excerpt(body: &str, n: usize) -> String {
-    body.chars()
-        .filter(|c| !matches!(c, '*' | '_' | '#' | '`' | '>'))
-        .take(n)
-        .collect::<String>()
-        .replace('\n', " ")
+/// A note's Markdown as plain text for a timeline, result or inbox line:
+/// the words of its text, links, code and lists, without markup or raw
+/// HTML, spaces collapsed, cut to at most `n` characters (`n` ≥ 1), with
+/// "…" when cut. Read with `pulldown-cmark`, as [`render_markdown`] reads
+/// it for the card.
+///
+/// [`render_markdown`]: crate::services::notes::render_markdown
+pub fn excerpt(body: &str, n: usize) -> String {
+    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    let mut text = String::new();
+    for event in Parser::new_ext(body, options) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) => text.push(' '),
+            _ => {}
+        }
+    }
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.chars().count() <= n {
+        return words;
+    }
+    let cut: String = words.chars().take(n.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
 }
 
 /// Phone digits as searchable tokens: the full international and national
@@ -504,8 +531,31 @@ mod tests {
         );
         assert_eq!(
             excerpt("**Offerta** _fibra_\n# ok", 120),
-            "Offerta fibra  ok"
+            "Offerta fibra ok"
         );
+    }
+
+    #[test]
+    fn a_timeline_excerpt_is_the_notes_plain_text() {
+        assert_eq!(
+            excerpt(
+                "Sopralluogo **fatto**, [scheda](https://example.com/scheda). @Giulia Conti",
+                120
+            ),
+            "Sopralluogo fatto, scheda. @Giulia Conti"
+        );
+        assert_eq!(
+            excerpt(
+                "# Visita\n\n- [x] contatore `IT001E`\n- preventivo\n\n<b>x</b> ~~no~~ sì",
+                120
+            ),
+            "Visita contatore IT001E preventivo x no sì"
+        );
+        let long = "parola ".repeat(40);
+        let cut = excerpt(&long, 120);
+        assert!(cut.chars().count() <= 120, "{cut}");
+        assert!(cut.ends_with('…') && !cut.ends_with(" …"), "{cut}");
+        assert_eq!(excerpt("  breve  ", 120), "breve");
     }
 
     #[test]
