@@ -21,13 +21,12 @@ use crate::{with_conn, with_tx, Error, Result};
 /// links keep only `http`, `https`, `mailto` and `tel` and get
 /// `rel="noopener noreferrer"`.
 pub fn render_markdown(body: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
+    use pulldown_cmark::{html, Parser};
     let mut out = String::new();
-    html::push_html(&mut out, Parser::new_ext(body, options));
+    html::push_html(
+        &mut out,
+        Parser::new_ext(body, crate::store::search::markdown_options()),
+    );
     ammonia::Builder::default()
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))

@@ -40,6 +40,13 @@ pub fn index_text(text: &str) -> String {
         .join(" ")
 }
 
+/// How a note's Markdown is read, for the card and for its excerpt alike:
+/// CommonMark with tables, strikethrough and task lists.
+pub(crate) fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
 /// A note's Markdown as plain text for a timeline, result or inbox line:
 /// the words of its text, links, code and lists, without markup or raw
 /// HTML, spaces collapsed, cut to at most `n` characters (`n` ≥ 1), with
@@ -48,13 +55,9 @@ pub fn index_text(text: &str) -> String {
 ///
 /// [`render_markdown`]: crate::services::notes::render_markdown
 pub fn excerpt(body: &str, n: usize) -> String {
-    use pulldown_cmark::{Event, Options, Parser, TagEnd};
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
+    use pulldown_cmark::{Event, Parser, TagEnd};
     let mut text = String::new();
-    for event in Parser::new_ext(body, options) {
+    for event in Parser::new_ext(body, markdown_options()) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak | Event::Rule => text.push(' '),
