@@ -534,3 +534,40 @@ fn every_command_is_granted_to_the_main_window_only() {
         "a meeting window (third-party script) may close itself and call no Banco command"
     );
 }
+
+/// Invariant 6, "every user-facing string goes through `i18n::tr` and
+/// `ui/locales/app.yml` (Italian first, English second)": every key the
+/// window asks for by name (`tr("…")`, `tr_with("…"`) is in the
+/// translations in both languages, so no screen shows a bare key.
+#[test]
+fn every_text_the_window_asks_for_is_in_both_languages() {
+    use rust_i18n::Backend;
+    let texts = banco::texts::Texts::new();
+    let mut missing = BTreeSet::new();
+    for file in rust_files("ui/src") {
+        let source = read(&file);
+        for call in ["tr(\"", "tr_with(\""] {
+            for (at, _) in source.match_indices(call) {
+                let preceded = source[..at].chars().next_back();
+                if preceded.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let from = at + call.len();
+                let Some(len) = source[from..].find('"') else {
+                    continue;
+                };
+                let key = &source[from..from + len];
+                for language in ["it", "en"] {
+                    if texts.translate(language, key).is_none() {
+                        missing.insert(format!("{file}: {key} ({language})"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "these keys are not in ui/locales/app.yml (add them, Italian first):\n  {}",
+        missing.into_iter().collect::<Vec<_>>().join("\n  ")
+    );
+}

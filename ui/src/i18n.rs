@@ -1,6 +1,6 @@
 //! The translation layer: every user-facing string goes through [`tr`]
 //! (keys and texts in `locales/app.yml`, Italian first, English second,
-//! compiled in by `rust-i18n`). Errors from the core are translated from
+//! read by `rust-i18n` from the core's table, `banco::texts`). Errors from the core are translated from
 //! their `message_key` and `params`.
 
 use banco::model::FieldError;

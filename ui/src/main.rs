@@ -24,7 +24,14 @@ mod widgets;
 
 use i18n::{tr, tr_with};
 
-rust_i18n::i18n!("locales", fallback = "it");
+// The texts of `locales/app.yml`, as the core's one table
+// (`banco::texts`, which says why); the path given to the macro names no
+// files, so that it writes no code per text of its own.
+rust_i18n::i18n!(
+    "src/texts",
+    fallback = "it",
+    backend = banco::texts::Texts::new()
+);
 
 /// The size of this page's wasm linear memory, in bytes (it only grows).
 /// The desktop benchmark reads it through `window.wasmBindings` to tell the
