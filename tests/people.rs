@@ -3,13 +3,17 @@
 //! timeline; the search box and the deals list find the new name; bad
 //! input refused field by field with nothing written; a correction that
 //! meets another person's number offered for a merge; another desk's
-//! save refused as a conflict; the access export (GDPR art. 15), audited.
+//! save refused as a conflict; the access export (GDPR art. 15), audited;
+//! deals found under the names their people and companies carry after a
+//! rename or a merge.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
 
 use banco::model::*;
-use banco::services::{access_pdf, capture, companies, deals, gdpr, notes, pipelines, search};
+use banco::services::{
+    access_pdf, capture, companies, deals, duplicates, gdpr, notes, pipelines, search,
+};
 use banco::Error;
 use common::{walk_in, TestDb};
 
@@ -508,5 +512,132 @@ store_test!(
             .await
             .unwrap();
         assert_eq!(card.person.birth_date, p.birth_date);
+    }
+);
+
+/// The deals list's search and the search box, by the names the deal's
+/// person and company carry now: after a company is renamed, and after a
+/// person or a company is merged into another under a different name.
+async fn deals_found_by(t: &TestDb, words: &str) -> Vec<uuid::Uuid> {
+    let query = DealQuery {
+        filter: DealFilter {
+            search: Some(words.into()),
+            ..Default::default()
+        },
+        limit: 50,
+        ..Default::default()
+    };
+    let mut listed: Vec<uuid::Uuid> = deals::list(&t.db, &t.ctx, &query)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|d| d.card.id)
+        .collect();
+    listed.sort();
+    let mut searched: Vec<uuid::Uuid> = search::search(&t.db, &t.ctx, words, 20)
+        .await
+        .unwrap()
+        .groups
+        .iter()
+        .flat_map(|(_, hits)| hits.iter())
+        .filter(|h| h.kind == "deal")
+        .map(|h| h.id)
+        .collect();
+    searched.sort();
+    assert_eq!(
+        listed, searched,
+        "the list and the search box agree on {words:?}"
+    );
+    listed
+}
+
+store_test!(
+    deals_are_found_under_the_names_their_customers_carry_now,
+    |t: TestDb| async move {
+        let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
+        let new_deal = |person: Option<uuid::Uuid>, company: Option<uuid::Uuid>| NewDeal {
+            pipeline_id: Some(pipeline.id),
+            title: "Fibra casa".into(),
+            person_id: person,
+            company_id: company,
+            ..Default::default()
+        };
+        let bar = companies::create(
+            &t.db,
+            &t.ctx,
+            &CompanyInput {
+                name: "Bar Centrale".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let station = companies::create(
+            &t.db,
+            &t.ctx,
+            &CompanyInput {
+                name: "Chiosco Stazione".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let at_bar = deals::create(&t.db, &t.ctx, new_deal(None, Some(bar.id)))
+            .await
+            .unwrap()
+            .deal;
+        let at_station = deals::create(&t.db, &t.ctx, new_deal(None, Some(station.id)))
+            .await
+            .unwrap()
+            .deal;
+
+        // The bar is renamed: its deal is found under the new name only.
+        let renamed = CompanyInput {
+            name: "Caffè Aurora".into(),
+            expected_version: Some(bar.updated_at),
+            ..Default::default()
+        };
+        companies::update(&t.db, &t.ctx, bar.id, &renamed)
+            .await
+            .unwrap();
+        assert_eq!(deals_found_by(&t, "aurora").await, vec![at_bar.id]);
+        assert!(deals_found_by(&t, "centrale").await.is_empty());
+
+        // The kiosk is merged into the café: its deal follows the name.
+        duplicates::merge(&t.db, &t.ctx, EntityType::Company, bar.id, station.id)
+            .await
+            .unwrap();
+        let mut both = vec![at_bar.id, at_station.id];
+        both.sort();
+        assert_eq!(deals_found_by(&t, "aurora").await, both);
+        assert!(deals_found_by(&t, "chiosco").await.is_empty());
+
+        // "Beppe Verdi" is merged into "Giuseppe Verdi": his deal too.
+        let giuseppe = capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in("Giuseppe", "Verdi", "+39 333 200 3000", "gverdi@esempio.it"),
+        )
+        .await
+        .unwrap()
+        .person;
+        let beppe = capture::capture_lead(
+            &t.db,
+            &t.ctx,
+            walk_in("Beppe", "Verdi", "+39 347 200 3000", ""),
+        )
+        .await
+        .unwrap()
+        .person;
+        let beppes = deals::create(&t.db, &t.ctx, new_deal(Some(beppe.id), None))
+            .await
+            .unwrap()
+            .deal;
+        duplicates::merge(&t.db, &t.ctx, EntityType::Person, giuseppe.id, beppe.id)
+            .await
+            .unwrap();
+        assert_eq!(deals_found_by(&t, "giuseppe").await, vec![beppes.id]);
+        assert!(deals_found_by(&t, "beppe").await.is_empty());
     }
 );

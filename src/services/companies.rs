@@ -153,6 +153,9 @@ pub async fn update(db: &Db, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Resul
         };
         let company = v.into_company(id, old.is_customer, custom, old.created_at, now());
         c.update_company(tenant, &company, old.updated_at).await?;
+        if company.name != old.name {
+            super::search_index::company_renamed(c, tenant, id).await?;
+        }
         if company.status != old.status {
             let detail = format!("{} → {}", old.status, company.status);
             c.insert_record_event(

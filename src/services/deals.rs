@@ -416,26 +416,6 @@ pub(crate) async fn detail_in(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Result<D
     })
 }
 
-async fn search_text_of(c: &mut Conn<'_>, ctx: &Ctx, d: &Deal) -> Result<String> {
-    let tenant = ctx.tenant_id();
-    let person = match d.person_id {
-        Some(p) => c
-            .get_person(tenant, p)
-            .await?
-            .map(|p| format!("{} {}", p.first_name, p.last_name)),
-        None => None,
-    };
-    let company = match d.company_id {
-        Some(co) => c.company_name(tenant, co).await?,
-        None => None,
-    };
-    Ok(deal_search_text(
-        &d.title,
-        person.as_deref(),
-        company.as_deref(),
-    ))
-}
-
 /// Moves a deal (see [`DealMove`]) and records it on its timeline:
 /// - to another open stage of its pipeline: the probability follows the
 ///   stage's default unless it was overridden;
@@ -727,7 +707,7 @@ pub async fn update(db: &Db, ctx: &Ctx, deal_id: Uuid, u: &DealUpdate) -> Result
         }
         let at = now();
         deal.updated_at = at;
-        let search = search_text_of(c, ctx, &deal).await?;
+        let search = super::search_index::deal_text(c, ctx.tenant_id(), &deal).await?;
         write_deal(c, tenant, &mut deal, Some(&search)).await?;
         c.replace_lines(tenant, deal.id, &lines).await?;
         c.insert_deal_event(
@@ -784,7 +764,7 @@ pub async fn link_customer(
         deal.company_id = company_id.or(deal.company_id);
         let at = now();
         deal.updated_at = at;
-        let search = search_text_of(c, ctx, &deal).await?;
+        let search = super::search_index::deal_text(c, ctx.tenant_id(), &deal).await?;
         write_deal(c, tenant, &mut deal, Some(&search)).await?;
         let mut e = deal_event(deal.id, DealEventKind::CustomerLinked, ctx, at);
         e.detail = Some(names.join(", "));

@@ -423,10 +423,8 @@ pub async fn merge(
                     .await
                     .map_err(|e| hidden_keys(ctx, e))?;
                 c.update_person(tenant, &k, read_at).await?;
-                // The moved leads are found under the kept name.
-                for lead in c.leads_of_person(tenant, keep).await? {
-                    c.index_lead(tenant, lead).await?;
-                }
+                // The moved leads and deals are found under the kept name.
+                super::search_index::person_renamed(c, tenant, &k).await?;
                 // Per purpose and per channel (every channel first): where
                 // either person had refused, the merged person refuses too.
                 let mut merged_history = c.consents_of(tenant, keep).await?;
@@ -512,6 +510,8 @@ pub async fn merge(
                     k.parent_id = None;
                 }
                 c.update_company(tenant, &k, read_at).await?;
+                // The moved deals are found under the kept name.
+                super::search_index::company_renamed(c, tenant, keep).await?;
                 (snapshot, (m.name, moved))
             }
             other => {

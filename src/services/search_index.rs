@@ -5,7 +5,7 @@
 
 use uuid::Uuid;
 
-use crate::model::EntityType;
+use crate::model::{Deal, EntityType};
 use crate::store::{company_doc, deal_search_text, person_doc, Conn, Db, SearchDoc};
 use crate::{with_conn, with_tx, Error, Result};
 
@@ -107,9 +107,42 @@ pub async fn record_title(
     })
 }
 
-/// After a person's name changed: their leads' search documents and their
-/// deals' list-search texts and documents, which carry the name, written
-/// again. In the caller's transaction.
+/// A deal's list-search text ([`deal_search_text`]) from its title and the
+/// current names of its person and company.
+pub(crate) async fn deal_text(c: &mut Conn<'_>, tenant: Uuid, d: &Deal) -> Result<String> {
+    let person = match d.person_id {
+        Some(p) => c.get_person(tenant, p).await?.map(|p| p.full_name()),
+        None => None,
+    };
+    let company = match d.company_id {
+        Some(co) => c.company_name(tenant, co).await?,
+        None => None,
+    };
+    Ok(deal_search_text(
+        &d.title,
+        person.as_deref(),
+        company.as_deref(),
+    ))
+}
+
+/// The list-search texts and search documents of `deals` written again
+/// from the current names of their people and companies (a rename or a
+/// merge), without touching their versions. In the caller's transaction.
+async fn deals_renamed(c: &mut Conn<'_>, tenant: Uuid, deals: &[Uuid]) -> Result<()> {
+    for id in deals {
+        let Some(d) = c.get_deal(tenant, *id).await? else {
+            continue;
+        };
+        let text = deal_text(c, tenant, &d).await?;
+        c.set_deal_search_text(tenant, &d, &text).await?;
+    }
+    Ok(())
+}
+
+/// After a person's name changed (a correction, a merge into them, an
+/// erasure): their leads' search documents and their deals' list-search
+/// texts and documents, which carry the name, written again. In the
+/// caller's transaction.
 pub(crate) async fn person_renamed(
     c: &mut Conn<'_>,
     tenant: Uuid,
@@ -119,17 +152,14 @@ pub(crate) async fn person_renamed(
     for chunk in leads.chunks(500) {
         c.index_leads(tenant, chunk).await?;
     }
-    let name = person.full_name();
-    for id in c.deals_of_person(tenant, person.id).await? {
-        let Some(d) = c.get_deal(tenant, id).await? else {
-            continue;
-        };
-        let company = match d.company_id {
-            Some(co) => c.get_company(tenant, co).await?.map(|co| co.name),
-            None => None,
-        };
-        let text = deal_search_text(&d.title, Some(&name), company.as_deref());
-        c.set_deal_search_text(tenant, &d, &text).await?;
-    }
-    Ok(())
+    let deals = c.deals_of_person(tenant, person.id).await?;
+    deals_renamed(c, tenant, &deals).await
+}
+
+/// After a company's name changed (an edit, a merge into it): its deals'
+/// list-search texts and documents, which carry the name, written again.
+/// In the caller's transaction.
+pub(crate) async fn company_renamed(c: &mut Conn<'_>, tenant: Uuid, company: Uuid) -> Result<()> {
+    let deals = c.deals_of(tenant, None, Some(company)).await?;
+    deals_renamed(c, tenant, &deals).await
 }
