@@ -1003,3 +1003,71 @@ store_test!(
         }
     }
 );
+
+store_test!(
+    a_reopened_deal_leaves_customers_only_those_with_another_won_deal,
+    |t: TestDb| async move {
+        let first = common::won(&t, &t.ctx, "Lucia", "3337001000", "Fibra", 1).await;
+        let person = first.person_id.unwrap();
+        let company = banco::services::companies::create(
+            &t.db,
+            &t.ctx,
+            &CompanyInput {
+                name: "Ottica Lucia".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let pipeline = pipelines::list(&t.db, &t.ctx).await.unwrap()[0].clone();
+        let second = deals::create(
+            &t.db,
+            &t.ctx,
+            NewDeal {
+                pipeline_id: Some(pipeline.id),
+                person_id: Some(person),
+                company_id: Some(company.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .deal
+        .id;
+        let win = DealMove::Won {
+            contract_start: None,
+        };
+        deals::move_deal(&t.db, &t.ctx, second, &win).await.unwrap();
+        let reopen = DealMove::Reopen {
+            stage_id: pipeline.stages[0].id,
+        };
+        let customers = || async {
+            let p = banco::services::companies::person_card(&t.db, &t.ctx, person)
+                .await
+                .unwrap();
+            let c = banco::services::companies::card(&t.db, &t.ctx, company.id)
+                .await
+                .unwrap();
+            (p.person.is_customer, c.company.is_customer)
+        };
+        assert_eq!(customers().await, (true, true));
+
+        // The company had this deal only; Lucia has her first one too.
+        deals::move_deal(&t.db, &t.ctx, second, &reopen)
+            .await
+            .unwrap();
+        assert_eq!(customers().await, (true, false));
+
+        // Her first deal reopened too: no won deal, no customer.
+        deals::move_deal(&t.db, &t.ctx, first.deal_id, &reopen)
+            .await
+            .unwrap();
+        assert_eq!(customers().await, (false, false));
+
+        // Won again: a customer again.
+        deals::move_deal(&t.db, &t.ctx, first.deal_id, &win)
+            .await
+            .unwrap();
+        assert_eq!(customers().await, (true, false));
+    }
+);

@@ -424,7 +424,8 @@ pub(crate) async fn detail_in(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Result<D
 ///   products, start = `contract_start` or today, its one-off and monthly
 ///   totals);
 /// - lost: needs a reason from the list; probability 0;
-/// - reopen: back into a stage, open, the contract removed.
+/// - reopen: back into a stage, open, the contract removed; its person and
+///   company stay customers only while another of their deals is won.
 ///
 /// Errors: [`Error::NotFound`]; [`Error::Forbidden`] (`edit_deal`, see
 /// [`Ctx::require_deal_access`]; `reopen_deal` for staff, since reopening
@@ -458,6 +459,7 @@ pub(crate) async fn move_in(
         .get_deal(tenant, deal_id)
         .await?
         .ok_or_else(|| not_found("deal", deal_id))?;
+    let was_won = deal.status == DealStatus::Won;
     let pipeline = super::pipelines::get(c, ctx, deal.pipeline_id).await?;
     let at = now();
     let illegal = |deal: &Deal, action| Error::IllegalDealMove {
@@ -604,6 +606,15 @@ pub(crate) async fn move_in(
     deal.updated_at = at;
     write_deal(c, tenant, &mut deal, None).await?;
     c.insert_deal_event(tenant, &e).await?;
+    if was_won && deal.status == DealStatus::Open {
+        // Customers because of this deal only are customers no more.
+        if let Some(p) = deal.person_id {
+            c.recheck_customer(tenant, p, false, at).await?;
+        }
+        if let Some(co) = deal.company_id {
+            c.recheck_customer(tenant, co, true, at).await?;
+        }
+    }
     if let (DealEventKind::StageMoved | DealEventKind::Reopened, Some(stage)) =
         (e.kind, e.to_stage_id)
     {

@@ -416,6 +416,35 @@ impl Conn<'_> {
         .await
     }
 
+    /// A person (`company = false`) or company stays a customer only while
+    /// one of their deals is won (how [`Self::mark_customer`] made them
+    /// one): after a won deal was reopened. Their version moves only when
+    /// the flag changes.
+    pub async fn recheck_customer(
+        &mut self,
+        tenant: Uuid,
+        id: Uuid,
+        company: bool,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let (table, column) = if company {
+            ("companies", "company_id")
+        } else {
+            ("people", "person_id")
+        };
+        query(format!(
+            "UPDATE {table} SET is_customer = FALSE, updated_at = $3 \
+             WHERE tenant_id = $1 AND id = $2 AND is_customer = TRUE AND NOT EXISTS \
+             (SELECT 1 FROM deals d WHERE d.tenant_id = $1 AND d.{column} = $2 AND d.status = 'won')"
+        ))
+        .bind(tenant)
+        .bind(id)
+        .bind(at)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
     /// Marks a person (`company = false`) or company as a customer.
     pub async fn mark_customer(
         &mut self,
