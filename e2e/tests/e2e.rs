@@ -33,6 +33,8 @@ mod gdpr;
 mod habits;
 #[path = "e2e/launch.rs"]
 mod launch;
+#[path = "e2e/sales.rs"]
+mod sales;
 #[path = "e2e/update.rs"]
 mod update;
 use launch::*;
@@ -492,44 +494,7 @@ async fn deals_scenario(c: &Client, data: &std::path::Path) {
     const ARROW_RIGHT: &str = "\u{E014}";
     wait_text(c, "h1", "Nuovo cliente al banco").await;
 
-    // A manager sets a rule: fibre leads captured with consent open a deal
-    // in the first pipeline (Fisso), owned by the lead's owner.
-    click(c, "#nav-settings").await;
-    type_into(c, "#rule-name", "Fibra al banco").await;
-    click(c, "#rule-trigger option[value=captured]").await;
-    click(c, "#rule-interest option[value=fibre]").await;
-    click(c, "#rule-save").await;
-    wait_text(c, "#sales-message", "Fibra al banco").await;
-    wait_text(c, "#rule-list", "Fibra al banco").await;
-    // Editing it loads the form and saves the same rule (no second one).
-    click(c, "#rule-list li .row-actions button:last-child").await;
-    let loaded = value_of(c, "#rule-name").await;
-    assert_eq!(loaded.as_deref(), Some("Fibra al banco"));
-    click(c, "#rule-save").await;
-    // Saved when the form is blank again; then the list has reloaded.
-    let started = Instant::now();
-    while value_of(c, "#rule-name").await.as_deref() != Some("") {
-        assert!(
-            started.elapsed() < TIMEOUT,
-            "the edited rule was never saved"
-        );
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-    wait_js(
-        c,
-        "the rule list shows the saved rules",
-        "document.querySelectorAll('#rule-list li').length > 0",
-    )
-    .await;
-    let count = c
-        .execute(
-            "return document.querySelectorAll('#rule-list li').length",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(count.as_u64(), Some(1), "editing saves the same rule");
-    shot(c, "11-rule").await;
+    sales::a_rule_and_a_campaign_set_and_edited(c).await;
     // …and a pipeline of their own, with its stages and probabilities.
     type_into(c, "#new-pipeline-name", "Business").await;
     type_into(c, "#new-pipeline-stages", "Visita:20, Offerta:50, Firma:80").await;

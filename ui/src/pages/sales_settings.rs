@@ -1,5 +1,6 @@
-//! Settings of the sales process: campaigns and conversion rules (store
-//! managers and admins; the core refuses others with a clear error).
+//! Settings of the sales process: campaigns (added, edited, archived) and
+//! conversion rules (store managers and admins; the core refuses others
+//! with a clear error).
 
 use banco::model::{
     parse_money, Campaign, ConsentKind, ConversionRule, Interest, OwnerMode, Pipeline, RuleTrigger,
@@ -20,10 +21,69 @@ fn value_of(r: &NodeRef) -> String {
         .unwrap_or_default()
 }
 
-/// Empties a saved form's name field, so the next one starts blank.
-fn clear(r: &NodeRef) {
-    if let Some(i) = r.cast::<HtmlInputElement>() {
-        i.set_value("");
+/// Sets an input's or a select's value.
+fn set_value(r: &NodeRef, value: &str) {
+    if let Some(s) = r.cast::<HtmlSelectElement>() {
+        s.set_value(value);
+    } else if let Some(i) = r.cast::<HtmlInputElement>() {
+        i.set_value(value);
+    }
+}
+
+/// The campaign form's fields.
+#[derive(Clone)]
+struct CampaignFields {
+    name: NodeRef,
+    channel: NodeRef,
+    cost: NodeRef,
+    pipeline: NodeRef,
+    from: NodeRef,
+    to: NodeRef,
+    utm_source: NodeRef,
+    utm_medium: NodeRef,
+    utm_campaign: NodeRef,
+}
+
+impl CampaignFields {
+    /// Puts `campaign` in the fields (its cost as `29,99`, its dates as
+    /// the date inputs read them), or empties them for a new one.
+    fn fill(&self, campaign: Option<&Campaign>) {
+        let date = |d: Option<chrono::NaiveDate>| {
+            d.map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        };
+        let text = |t: Option<&String>| t.cloned().unwrap_or_default();
+        let c = campaign;
+        set_value(&self.name, &c.map(|c| c.name.clone()).unwrap_or_default());
+        set_value(
+            &self.channel,
+            c.map_or(SourceChannel::ALL[0].as_str(), |c| c.channel.as_str()),
+        );
+        set_value(
+            &self.cost,
+            &c.map(|c| crate::pages::deal_forms::major(c.cost_minor))
+                .unwrap_or_default(),
+        );
+        set_value(
+            &self.pipeline,
+            &c.and_then(|c| c.default_pipeline_id)
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        );
+        set_value(&self.from, &date(c.and_then(|c| c.starts_on)));
+        set_value(&self.to, &date(c.and_then(|c| c.ends_on)));
+        set_value(
+            &self.utm_source,
+            &text(c.and_then(|c| c.utm_source.as_ref())),
+        );
+        set_value(
+            &self.utm_medium,
+            &text(c.and_then(|c| c.utm_medium.as_ref())),
+        );
+        set_value(
+            &self.utm_campaign,
+            &text(c.and_then(|c| c.utm_campaign.as_ref())),
+        );
     }
 }
 
@@ -51,41 +111,46 @@ pub fn sales_settings() -> Html {
             });
         });
     }
-    // Campaign form.
-    let (c_name, c_channel, c_cost, c_pipeline) = (
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-    );
-    let (c_from, c_to, c_utm_source, c_utm_medium, c_utm_campaign) = (
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-    );
+    // Campaign form: a new campaign, or the one being edited (saved under
+    // its own id; the core's save is an upsert). Its fields are not bound
+    // to state: they are filled when "Edit" is pressed and emptied after a
+    // save or "Cancel".
+    let form = CampaignFields {
+        name: use_node_ref(),
+        channel: use_node_ref(),
+        cost: use_node_ref(),
+        pipeline: use_node_ref(),
+        from: use_node_ref(),
+        to: use_node_ref(),
+        utm_source: use_node_ref(),
+        utm_medium: use_node_ref(),
+        utm_campaign: use_node_ref(),
+    };
     let c_links = use_state(Vec::<Uuid>::new);
+    let editing_campaign = use_state(|| None::<Campaign>);
+    let edit_campaign = {
+        let (form, links, editing) = (form.clone(), c_links.clone(), editing_campaign.clone());
+        Callback::from(move |c: Option<Campaign>| {
+            form.fill(c.as_ref());
+            links.set(
+                c.as_ref()
+                    .map(|c| c.pipeline_ids.clone())
+                    .unwrap_or_default(),
+            );
+            editing.set(c);
+        })
+    };
     let on_campaign = {
-        let extra = (
-            c_from.clone(),
-            c_to.clone(),
-            c_utm_source.clone(),
-            c_utm_medium.clone(),
-            c_utm_campaign.clone(),
+        let (form, links, editing, edit) = (
+            form.clone(),
             c_links.clone(),
+            editing_campaign.clone(),
+            edit_campaign.clone(),
         );
-        let (c_name, c_channel, c_cost, c_pipeline, message, generation) = (
-            c_name.clone(),
-            c_channel.clone(),
-            c_cost.clone(),
-            c_pipeline.clone(),
-            message.clone(),
-            generation.clone(),
-        );
+        let (message, generation) = (message.clone(), generation.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let cost = value_of(&c_cost);
+            let cost = value_of(&form.cost);
             let cost_minor = match parse_money(
                 if cost.trim().is_empty() { "0" } else { &cost },
                 "cost_minor",
@@ -96,30 +161,31 @@ pub fn sales_settings() -> Html {
                     return;
                 }
             };
-            let (from, to, utm_source, utm_medium, utm_campaign, links) = &extra;
             let date =
                 |r: &NodeRef| chrono::NaiveDate::parse_from_str(&value_of(r), "%Y-%m-%d").ok();
             let text = |r: &NodeRef| Some(value_of(r)).filter(|v| !v.trim().is_empty());
+            let existing = (*editing).clone();
             let campaign = Campaign {
-                id: Uuid::now_v7(),
-                name: value_of(&c_name),
-                channel: value_of(&c_channel).parse().unwrap_or(SourceChannel::Other),
-                starts_on: date(from),
-                ends_on: date(to),
+                id: existing.as_ref().map(|c| c.id).unwrap_or_else(Uuid::now_v7),
+                name: value_of(&form.name),
+                channel: value_of(&form.channel)
+                    .parse()
+                    .unwrap_or(SourceChannel::Other),
+                starts_on: date(&form.from),
+                ends_on: date(&form.to),
                 cost_minor,
-                utm_source: text(utm_source),
-                utm_medium: text(utm_medium),
-                utm_campaign: text(utm_campaign),
-                default_pipeline_id: Uuid::parse_str(&value_of(&c_pipeline)).ok(),
-                pipeline_ids: (**links).clone(),
-                archived: false,
+                utm_source: text(&form.utm_source),
+                utm_medium: text(&form.utm_medium),
+                utm_campaign: text(&form.utm_campaign),
+                default_pipeline_id: Uuid::parse_str(&value_of(&form.pipeline)).ok(),
+                pipeline_ids: (*links).clone(),
+                archived: existing.as_ref().is_some_and(|c| c.archived),
             };
-            let (message, generation, c_name) =
-                (message.clone(), generation.clone(), c_name.clone());
+            let (message, generation, edit) = (message.clone(), generation.clone(), edit.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_campaign(&campaign).await {
                     Ok(c) => {
-                        clear(&c_name);
+                        edit.emit(None);
                         message.set(Some((
                             true,
                             tr_with("sales.campaign_saved", [("name", c.name)]),
@@ -334,35 +400,38 @@ pub fn sales_settings() -> Html {
                 <h2>{ tr("sales.campaigns") }</h2>
                 <ul id="campaign-list">
                     { for campaigns.iter().map(|c| html! {
-                        <li class={classes!(c.archived.then_some("archived"))}>{ format!("{} — {} · {}", c.name, tr(&format!("source.{}", c.channel.as_str())), money(c.cost_minor, &currency, &shared.lang)) }
+                        <li class={classes!(c.archived.then_some("archived"))} data-campaign={c.name.clone()}>{ format!("{} — {} · {}", c.name, tr(&format!("source.{}", c.channel.as_str())), money(c.cost_minor, &currency, &shared.lang)) }
                             { c.default_pipeline_id.map(|p| format!(" → {}", pipeline_name(p))).unwrap_or_default() }
                             { (!c.pipeline_ids.is_empty()).then(|| format!(" (+ {})", c.pipeline_ids.iter().map(|p| pipeline_name(*p)).collect::<Vec<_>>().join(", "))) }
                             { match (c.starts_on, c.ends_on) {
                                 (None, None) => String::new(),
                                 (a, b) => format!(" · {} – {}", a.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(), b.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()),
                             } }
+                            <span class="row-actions inline">
                             <button class="small" onclick={{ let (archive, c) = (archive_campaign.clone(), c.clone());
                                 Callback::from(move |_| archive.emit(Campaign { archived: !c.archived, ..c.clone() })) }}>
-                                { if c.archived { tr("pipelines.restore") } else { tr("pipelines.archive") } }</button></li>
+                                { if c.archived { tr("pipelines.restore") } else { tr("pipelines.archive") } }</button>
+                            <button class="small edit-campaign" onclick={{ let (edit, c) = (edit_campaign.clone(), c.clone()); Callback::from(move |_| edit.emit(Some(c.clone()))) }}>{ tr("deals.edit") }</button>
+                            </span></li>
                     }) }
                 </ul>
                 <form id="campaign-form" onsubmit={on_campaign} class="grid2">
-                    <div class="field"><label for="campaign-name">{ tr("sales.campaign_name") }</label><input id="campaign-name" ref={c_name} /></div>
+                    <div class="field"><label for="campaign-name">{ tr("sales.campaign_name") }</label><input id="campaign-name" ref={form.name.clone()} /></div>
                     <div class="field"><label for="campaign-channel">{ tr("sales.channel") }</label>
-                        <select id="campaign-channel" ref={c_channel}>
+                        <select id="campaign-channel" ref={form.channel.clone()}>
                             { for SourceChannel::ALL.iter().map(|s| html! { <option value={s.as_str()}>{ tr(&format!("source.{}", s.as_str())) }</option> }) }
                         </select></div>
-                    <div class="field"><label for="campaign-cost">{ tr("sales.cost") }</label><input id="campaign-cost" inputmode="decimal" ref={c_cost} /></div>
+                    <div class="field"><label for="campaign-cost">{ tr("sales.cost") }</label><input id="campaign-cost" inputmode="decimal" ref={form.cost.clone()} /></div>
                     <div class="field"><label for="campaign-pipeline">{ tr("sales.default_pipeline") }</label>
-                        <select id="campaign-pipeline" ref={c_pipeline}>
+                        <select id="campaign-pipeline" ref={form.pipeline.clone()}>
                             <option value="">{ "—" }</option>
                             { for pipelines.iter().filter(|p| !p.archived).map(|p| html! { <option value={p.id.to_string()}>{ &p.name }</option> }) }
                         </select></div>
-                    <div class="field"><label for="campaign-from">{ tr("kpi.from") }</label><input type="date" id="campaign-from" ref={c_from} /></div>
-                    <div class="field"><label for="campaign-to">{ tr("kpi.to") }</label><input type="date" id="campaign-to" ref={c_to} /></div>
-                    <div class="field"><label for="campaign-utm-source">{ "utm_source" }</label><input id="campaign-utm-source" ref={c_utm_source} /></div>
-                    <div class="field"><label for="campaign-utm-medium">{ "utm_medium" }</label><input id="campaign-utm-medium" ref={c_utm_medium} /></div>
-                    <div class="field"><label for="campaign-utm-campaign">{ "utm_campaign" }</label><input id="campaign-utm-campaign" ref={c_utm_campaign} /></div>
+                    <div class="field"><label for="campaign-from">{ tr("kpi.from") }</label><input type="date" id="campaign-from" ref={form.from.clone()} /></div>
+                    <div class="field"><label for="campaign-to">{ tr("kpi.to") }</label><input type="date" id="campaign-to" ref={form.to.clone()} /></div>
+                    <div class="field"><label for="campaign-utm-source">{ "utm_source" }</label><input id="campaign-utm-source" ref={form.utm_source.clone()} /></div>
+                    <div class="field"><label for="campaign-utm-medium">{ "utm_medium" }</label><input id="campaign-utm-medium" ref={form.utm_medium.clone()} /></div>
+                    <div class="field"><label for="campaign-utm-campaign">{ "utm_campaign" }</label><input id="campaign-utm-campaign" ref={form.utm_campaign.clone()} /></div>
                     <fieldset class="field"><legend>{ tr("sales.linked_pipelines") }</legend>
                         { for pipelines.iter().filter(|p| !p.archived).map(|p| {
                             let (links, id) = (c_links.clone(), p.id);
@@ -375,7 +444,12 @@ pub fn sales_settings() -> Html {
                             html! { <label class="inline"><input type="checkbox" checked={c_links.contains(&p.id)} {onchange} />{ &p.name }</label> }
                         }) }
                     </fieldset>
-                    <div class="actions"><button type="submit" class="primary">{ tr("sales.add_campaign") }</button></div>
+                    <div class="actions">
+                        <button type="submit" id="campaign-save" class="primary">{ if editing_campaign.is_some() { tr("sales.save_campaign") } else { tr("sales.add_campaign") } }</button>
+                        { editing_campaign.is_some().then(|| html! {
+                            <button type="button" id="campaign-cancel" class="secondary" onclick={{ let edit = edit_campaign.clone(); Callback::from(move |_| edit.emit(None)) }}>{ tr("common.cancel") }</button>
+                        }) }
+                    </div>
                 </form>
             </div>
         </>

@@ -17,6 +17,8 @@ pub struct LineDraft {
     pub monthly: String,
 }
 
+/// An amount in minor units as a form field shows it (`2999` → `29,99`),
+/// which `parse_money` reads back.
 pub fn major(minor: i64) -> String {
     banco::model::minor_to_decimal(minor).replace('.', ",")
 }

@@ -7,5 +7,6 @@ mod link_customer;
 mod new_deal;
 
 pub use editor::DealEditor;
+pub use lines::major;
 pub use link_customer::LinkCustomer;
 pub use new_deal::NewDealForm;
