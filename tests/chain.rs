@@ -598,3 +598,76 @@ async fn an_area_manager_works_the_stores_of_their_area_and_no_other() {
     db_n.close().await;
     db_s.close().await;
 }
+
+/// Reopening a won deal leaves its person a customer while another of
+/// their deals is won, also when that deal is in a store the reopening
+/// manager does not see (`banco_won_anywhere`); with none left, they are a
+/// customer no more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deal_reopened_in_one_store_keeps_a_customer_won_in_another() {
+    use banco::services::{companies, deals, pipelines};
+    let w = world().await;
+    let owner_db = banco::store::Db::connect_owner(&w.owner).await.unwrap();
+    let tenant = banco::services::admin::tenant_named(&owner_db, "Banco")
+        .await
+        .unwrap();
+    let store_a = banco::services::admin::store_named(&owner_db, &tenant, "S01")
+        .await
+        .unwrap()
+        .id;
+    let (login_a, login_b) = (
+        common::unique_login("capo_a"),
+        common::unique_login("capo_b"),
+    );
+    chain_world::add_user(&owner_db, &login_a, "Capo A", Role::StoreManager, store_a).await;
+    chain_world::add_user(&owner_db, &login_b, "Capo B", Role::StoreManager, w.store_b).await;
+    let (db_a, ctx_a) = desk(&w.owner, &login_a).await;
+    let (db_b, ctx_b) = desk(&w.owner, &login_b).await;
+    let person = capture::capture_lead(&db_a, &ctx_a, walk_in("Sara", "Galli", "333 414 2000", ""))
+        .await
+        .unwrap()
+        .person
+        .id;
+    let pipeline = pipelines::list(&db_a, &ctx_a).await.unwrap()[0].clone();
+    let won_deal = |db: banco::store::Db, ctx: Ctx| {
+        let pipeline = pipeline.clone();
+        async move {
+            let new = NewDeal {
+                pipeline_id: Some(pipeline.id),
+                person_id: Some(person),
+                ..Default::default()
+            };
+            let id = deals::create(&db, &ctx, new).await.unwrap().deal.id;
+            let win = DealMove::Won {
+                contract_start: None,
+            };
+            deals::move_deal(&db, &ctx, id, &win).await.unwrap();
+            id
+        }
+    };
+    let in_a = won_deal(db_a.clone(), ctx_a.clone()).await;
+    let in_b = won_deal(db_b.clone(), ctx_b.clone()).await;
+    let reopen = DealMove::Reopen {
+        stage_id: pipeline.stages[0].id,
+    };
+    let is_customer = |db: banco::store::Db, ctx: Ctx| async move {
+        companies::person_card(&db, &ctx, person)
+            .await
+            .unwrap()
+            .person
+            .is_customer
+    };
+
+    // B reopens its deal: Sara's deal in A (which B cannot read) keeps her.
+    deals::move_deal(&db_b, &ctx_b, in_b, &reopen)
+        .await
+        .unwrap();
+    assert!(is_customer(db_b.clone(), ctx_b.clone()).await);
+    // A reopens the last one: a customer no more.
+    deals::move_deal(&db_a, &ctx_a, in_a, &reopen)
+        .await
+        .unwrap();
+    assert!(!is_customer(db_a.clone(), ctx_a.clone()).await);
+    db_a.close().await;
+    db_b.close().await;
+}

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::search::{person_doc, SearchDoc};
 use super::sql::{query, query_as, query_scalar, Conn, Query, QueryBuilder};
+use super::Backend;
 use crate::model::{search_key, EntityType, Person};
 use crate::Result;
 
@@ -419,7 +420,9 @@ impl Conn<'_> {
     /// A person (`company = false`) or company stays a customer only while
     /// one of their deals is won (how [`Self::mark_customer`] made them
     /// one): after a won deal was reopened. Their version moves only when
-    /// the flag changes.
+    /// the flag changes. On a chain server the won deal may be in a store
+    /// the login does not see: `banco_won_anywhere` (`SECURITY DEFINER`,
+    /// yes or no) looks in every store of the tenant.
     pub async fn recheck_customer(
         &mut self,
         tenant: Uuid,
@@ -427,21 +430,28 @@ impl Conn<'_> {
         company: bool,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let (table, column) = if company {
-            ("companies", "company_id")
+        let (table, column, kind) = if company {
+            ("companies", "company_id", "company")
         } else {
-            ("people", "person_id")
+            ("people", "person_id", "person")
         };
-        query(format!(
+        let postgres = matches!(self.backend(), Backend::Postgres);
+        let elsewhere = if postgres {
+            " AND NOT public.banco_won_anywhere($4, $2)"
+        } else {
+            ""
+        };
+        let update = query(format!(
             "UPDATE {table} SET is_customer = FALSE, updated_at = $3 \
              WHERE tenant_id = $1 AND id = $2 AND is_customer = TRUE AND NOT EXISTS \
-             (SELECT 1 FROM deals d WHERE d.tenant_id = $1 AND d.{column} = $2 AND d.status = 'won')"
+             (SELECT 1 FROM deals d WHERE d.tenant_id = $1 AND d.{column} = $2 AND d.status = 'won')\
+             {elsewhere}"
         ))
         .bind(tenant)
         .bind(id)
-        .bind(at)
-        .execute(&mut *self)
-        .await?;
+        .bind(at);
+        let update = if postgres { update.bind(kind) } else { update };
+        update.execute(&mut *self).await?;
         Ok(())
     }
 

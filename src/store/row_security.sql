@@ -110,6 +110,18 @@ CREATE OR REPLACE FUNCTION public.banco_open_leads_elsewhere(person uuid)
      ORDER BY l.created_at, l.id
     $$;
 
+-- 2c. Whether a person or company of the caller's tenant has a won deal in
+--     any store: yes or no, nothing about the deals. Reopening a won deal
+--     leaves its person and company customers only while another of their
+--     deals is won, which may be in a store the login does not see.
+CREATE OR REPLACE FUNCTION public.banco_won_anywhere(kind text, id uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT EXISTS (SELECT 1 FROM public.deals d
+     WHERE d.tenant_id = public.banco_tenant() AND d.status = 'won'
+       AND CASE $1 WHEN 'company' THEN d.company_id = $2 ELSE d.person_id = $2 END)
+    $$;
+
 -- 3. Setting a login's password (and creating its Postgres login role).
 --    The password arrives as a SCRAM-SHA-256 verifier made by the client,
 --    so the server never sees it in clear, not even in a statement log.
@@ -199,11 +211,11 @@ $$;
 REVOKE ALL ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
     public.banco_store(), public.banco_stores(), public.banco_scope(), public.banco_sees_entity(uuid, text, uuid),
     public.banco_set_login(uuid, text, text), public.banco_sync_login(uuid),
-    public.banco_open_leads_elsewhere(uuid) FROM PUBLIC;
+    public.banco_open_leads_elsewhere(uuid), public.banco_won_anywhere(text, uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.banco_tenant(), public.banco_user(), public.banco_role(),
     public.banco_store(), public.banco_stores(), public.banco_scope(), public.banco_sees_entity(uuid, text, uuid),
     public.banco_set_login(uuid, text, text), public.banco_sync_login(uuid),
-    public.banco_open_leads_elsewhere(uuid) TO banco_login;
+    public.banco_open_leads_elsewhere(uuid), public.banco_won_anywhere(text, uuid) TO banco_login;
 GRANT USAGE ON SCHEMA public TO banco_login;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO banco_login;
 REVOKE ALL ON public._sqlx_migrations FROM banco_login;
