@@ -149,6 +149,7 @@ const COMMANDS: &[&str] = &[
     "set_dial_scheme",
     "check_contact",
     "start_call",
+    "start_message",
     "record_call_outcome",
     "pending_calls",
     "find_caller",

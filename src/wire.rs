@@ -329,6 +329,14 @@ command! {
 }
 
 command! {
+    /// Starts a message (SMS, WhatsApp, e-mail): the UI then opens
+    /// `open_url` through the opener plugin.
+    StartMessage = "start_message" {
+        message: m::StartMessage,
+    } -> m::StartedMessage
+}
+
+command! {
     /// Records a call's outcome.
     RecordCallOutcome = "record_call_outcome" {
         id: Uuid,

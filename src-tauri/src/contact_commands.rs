@@ -181,6 +181,18 @@ pub async fn start_call(
     calls::start(&db, &ctx, &call).await
 }
 
+/// Starts a message (SMS, WhatsApp, e-mail): the UI then opens `open_url`
+/// through the opener plugin.
+#[tauri::command]
+pub async fn start_message(
+    state: State<'_, AppState>,
+    req: wire::StartMessage,
+) -> Result<Response<wire::StartMessage>> {
+    let wire::StartMessage { message } = req;
+    let (db, ctx) = state.acting().await?;
+    calls::start_message(&db, &ctx, &message).await
+}
+
 /// Records a call's outcome.
 #[tauri::command]
 pub async fn record_call_outcome(

@@ -163,6 +163,7 @@ pub fn all() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         contact_commands::set_dial_scheme,
         contact_commands::check_contact,
         contact_commands::start_call,
+        contact_commands::start_message,
         contact_commands::record_call_outcome,
         contact_commands::pending_calls,
         contact_commands::find_caller,

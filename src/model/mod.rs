@@ -31,6 +31,7 @@ mod json_text;
 mod kpi;
 mod lead;
 mod meeting_server;
+mod message;
 mod outbox;
 mod person;
 mod profile;
@@ -122,6 +123,7 @@ pub use meeting_server::{
     room_name, GuestAccess, MeetingAccess, MeetingAuth, MeetingKeyStatus, BROWSER_ONLY_HOSTS,
     JAAS_APP_PREFIX, JAAS_HOST,
 };
+pub use message::{message_url, StartMessage, StartedMessage};
 pub use outbox::{
     OutboxEntry, OutboxSendReport, OutboxState, OutboxStatus, QueuedBecause, SavedCapture,
 };

@@ -1,6 +1,7 @@
 //! Click-to-call and call logging: a call from any record (checked by the
 //! contact rules, logged as an interaction, dialled through the user's
-//! scheme), its outcome (reached, no answer, busy, wrong number, call back
+//! scheme), a message (SMS, WhatsApp, e-mail) written from it the same
+//! way, a call's outcome (reached, no answer, busy, wrong number, call back
 //! → a task of kind `call`), inbound calls found by number, and the "to
 //! call" queue of leads and deals whose SLA is running out and of the call
 //! tasks falling due.
@@ -11,9 +12,10 @@ use uuid::Uuid;
 use super::contact_policy::{enforce_in, target_in, Attempt};
 use super::{now, Ctx};
 use crate::model::{
-    dial_url, sla_reason, CallOutcome, CallerMatch, ContactChannel, ContactPurpose, Direction,
-    EntityType, InboundCall, Interaction, LeadEventKind, LeadStatus, OutcomeInput, OutcomeRecorded,
-    Phone, QueueItem, QueueReason, RecordScope, Role, StartCall, StartedCall, Task, TaskKind,
+    dial_url, message_url, sla_reason, CallOutcome, CallerMatch, ContactChannel, ContactPurpose,
+    Direction, EntityType, InboundCall, Interaction, LeadEventKind, LeadStatus, OutcomeInput,
+    OutcomeRecorded, Phone, QueueItem, QueueReason, RecordScope, Role, StartCall, StartMessage,
+    StartedCall, StartedMessage, Task, TaskKind,
 };
 use crate::store::{Conn, Db, QueueRow};
 use crate::{with_conn, with_tx, Error, Result};
@@ -86,6 +88,79 @@ pub async fn start(db: &Db, ctx: &Ctx, call: &StartCall) -> Result<StartedCall> 
             dial_url: dial_url(scheme, &phone),
             interaction,
             title: target.title,
+        })
+    })
+}
+
+/// Starts a message from a record: SMS or WhatsApp to the person's (else
+/// the company's) main number, e-mail to their address. The contact rules
+/// decide as for a call, on that channel (consents per channel, the
+/// person's preferences, quiet hours, caps); the message is logged as an
+/// outbound interaction without outcome (Banco opens the desk's app and
+/// does not see what is sent) and on the record's timeline (`message`,
+/// the channel). Returns it with the URL to open ([`message_url`]).
+///
+/// Errors: [`Error::NotFound`]; [`Error::Validation`] (`channel`:
+/// `unknown_value` for a call or meeting; `phone` or `email`: `required`
+/// when the record has none); [`Error::ContactRefused`].
+pub async fn start_message(db: &Db, ctx: &Ctx, m: &StartMessage) -> Result<StartedMessage> {
+    if matches!(m.channel, ContactChannel::Call | ContactChannel::Meeting) {
+        return Err(Error::Validation(vec![crate::model::FieldError::new(
+            "channel",
+            "unknown_value",
+        )
+        .with("value", m.channel.as_str())]));
+    }
+    with_tx!(db, |c| {
+        let tenant = ctx.tenant_id();
+        let target = target_in(c, tenant, m.entity_type, m.entity_id).await?;
+        super::context::require_visible(c, ctx, m.entity_id).await?;
+        let by_email = m.channel == ContactChannel::Email;
+        let open_url = message_url(m.channel, target.phone.as_deref(), target.email.as_deref())
+            .ok_or_else(|| Error::field(if by_email { "email" } else { "phone" }, "required"))?;
+        let at = now();
+        let phone = (!by_email).then(|| target.phone.clone()).flatten();
+        let attempt = Attempt {
+            channel: m.channel,
+            purpose: m.purpose,
+            phone: phone.clone(),
+            at,
+        };
+        enforce_in(c, ctx, &target, &attempt, None).await?;
+        let interaction = Interaction {
+            id: Uuid::now_v7(),
+            entity_type: m.entity_type,
+            entity_id: m.entity_id,
+            person_id: target.person_id,
+            channel: m.channel,
+            direction: Direction::Outbound,
+            purpose: m.purpose,
+            outcome: None,
+            phone,
+            campaign_id: target.campaign_id,
+            started_at: at,
+            duration_seconds: None,
+            note: None,
+            user_id: ctx.user.id,
+            user_name: Some(ctx.user.display_name.clone()),
+            override_code: None,
+            override_reason: None,
+            recorded_at: None,
+        };
+        c.insert_interaction(tenant, &interaction).await?;
+        c.insert_record_event(
+            tenant,
+            m.entity_type,
+            m.entity_id,
+            "message",
+            Some(m.channel.as_str()),
+            Some(ctx.user.id),
+            at,
+        )
+        .await?;
+        Ok(StartedMessage {
+            interaction,
+            open_url,
         })
     })
 }

@@ -647,6 +647,13 @@ pub async fn check_contact(
 pub async fn start_call(c: &StartCall) -> Result<StartedCall, ErrorPayload> {
     invoke(wire::StartCall { call: c.clone() }).await
 }
+/// Logs a message (SMS, WhatsApp, e-mail) the contact rules allow; the
+/// caller opens its `open_url`.
+pub async fn start_message(
+    m: &banco::model::StartMessage,
+) -> Result<banco::model::StartedMessage, ErrorPayload> {
+    invoke(wire::StartMessage { message: m.clone() }).await
+}
 /// Opens a `tel:` / `sip:` / `callto:` URL through the opener plugin (its
 /// permission is scoped to those schemes).
 pub async fn open_url(url: &str) -> Result<(), ErrorPayload> {

@@ -72,7 +72,7 @@ pub fn number(value: f64, style: &str, digits: u32, lang: &str) -> String {
 }
 
 /// A timeline or history entry's detail in the current language: a call's
-/// outcome code and call-back time, an override's rule, a person's
+/// outcome code and call-back time, a message's channel, an override's rule, a person's
 /// preferences, a lead's meeting event; other details as written.
 pub fn event_detail(kind: &str, detail: &str) -> String {
     use crate::i18n::{tr, tr_with};
@@ -110,6 +110,7 @@ pub fn event_detail(kind: &str, detail: &str) -> String {
                 .collect();
             prefix + &parts.join(" · ")
         }
+        "message" => translated(format!("channel.{detail}"), detail),
         "contact_override" => match detail.split_once(" — ") {
             Some((code, reason)) => format!(
                 "{} — {reason}",

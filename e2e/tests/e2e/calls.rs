@@ -1,5 +1,6 @@
 //! Calls and meetings in the real window: a call from a lead goes through
-//! the opener (a stand-in `xdg-open`) and is logged; a meeting runs in its
+//! the opener (a stand-in `xdg-open`) and is logged, a WhatsApp message to
+//! a number on the do-not-call list is refused; a meeting runs in its
 //! own window against a loopback stand-in for a Jitsi server that requires
 //! a valid token, and may call no Banco command.
 
@@ -252,6 +253,15 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     )
     .await;
     shot(c, "calls-04-logged").await;
+    // A WhatsApp message to the same number: the same list refuses it,
+    // and nothing is opened.
+    click(c, "#write-whatsapp").await;
+    wait_text(c, "#contact-panel .banner.error", "lista da non chiamare").await;
+    shot(c, "calls-04b-message-refused").await;
+    assert!(
+        !std::fs::read_to_string(opened).unwrap().contains("wa.me"),
+        "a refused message opens nothing"
+    );
 
     // A meeting from the lead, joined in its own window on the right room.
     schedule_meeting_now(c, "Offerta fibra").await;

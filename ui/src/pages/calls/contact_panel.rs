@@ -1,6 +1,10 @@
-//! A record's calls and meetings panel, with the person's contact preferences.
+//! A record's calls, messages and meetings panel, with the person's contact
+//! preferences.
 
-use banco::model::{ContactChannel, ContactPreferences, EntityType, Interaction, StartedCall};
+use banco::model::{
+    ContactChannel, ContactPreferences, ContactPurpose, EntityType, Interaction, StartMessage,
+    StartedCall,
+};
 use uuid::Uuid;
 use yew::prelude::*;
 
@@ -19,10 +23,13 @@ pub fn interaction_line(
     record: &Callback<StartedCall>,
     on_ticket: &Callback<Uuid>,
 ) -> Html {
-    let outcome = i
-        .outcome
-        .map(|o| tr(&format!("outcome.{}", o.as_str())))
-        .unwrap_or_else(|| tr("calls.pending"));
+    // A message has no outcome (Banco does not see it sent); a call waits
+    // for one.
+    let outcome = match (i.outcome, i.channel) {
+        (Some(o), _) => format!(" — {}", tr(&format!("outcome.{}", o.as_str()))),
+        (None, ContactChannel::Call) => format!(" — {}", tr("calls.pending")),
+        (None, _) => String::new(),
+    };
     let length = i
         .duration_seconds
         .filter(|s| *s > 0)
@@ -32,7 +39,7 @@ pub fn interaction_line(
         <li data-outcome={i.outcome.map(|o| o.as_str()).unwrap_or("pending")}>
             <span class="when">{ format!("{} · {}", local_time(&i.started_at), i.user_name.clone().unwrap_or_default()) }</span><br/>
             <strong>{ format!("{} · {}", tr(&format!("channel.{}", i.channel.as_str())), tr(&format!("direction.{}", i.direction.as_str()))) }</strong>{ " " }
-            { phone_display(&i.phone) }{ " — " }{ outcome }{ length }
+            { phone_display(&i.phone) }{ outcome }{ length }
             { i.note.as_ref().map(|n| html!{ <div>{ n }</div> }) }
             { i.override_reason.as_ref().map(|r| html!{ <div class="hint">{ tr_with("calls.overridden", [("code", tr(&format!("contact_rule.short.{}", i.override_code.clone().unwrap_or_default()))), ("reason", r.clone())]) }</div> }) }
             { (i.outcome.is_none() && i.channel == ContactChannel::Call).then(|| {
@@ -121,10 +128,53 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
             });
         });
     }
+    // A message button: the contact rules decide on its channel, the
+    // message is logged, then the desk's app opens.
+    let write = {
+        let (items, error) = (items.clone(), error.clone());
+        let (entity_type, entity_id) = (props.entity_type, props.entity_id);
+        Callback::from(move |channel: ContactChannel| {
+            let (items, error) = (items.clone(), error.clone());
+            let message = StartMessage {
+                entity_type,
+                entity_id,
+                channel,
+                purpose: ContactPurpose::Service,
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::start_message(&message).await {
+                    Ok(started) => {
+                        error.set(None);
+                        let mut next = vec![started.interaction];
+                        next.extend((*items).iter().cloned());
+                        items.set(next);
+                        if let Err(e) = api::open_url(&started.open_url).await {
+                            error.set(Some(error_text(&e)));
+                        }
+                    }
+                    Err(e) if e.kind == banco::ErrorKind::ContactRefused => {
+                        error.set(Some(format!("{} {}", tr("calls.refused"), error_text(&e))))
+                    }
+                    Err(e) => error.set(Some(error_text(&e))),
+                }
+            });
+        })
+    };
+    // Always offered: the core answers which number or address is missing.
+    let message_button = |channel: ContactChannel, label: &str| {
+        let write = write.clone();
+        html! {
+            <button class="secondary" id={format!("write-{}", channel.as_str())}
+                title={tr("calls.write_hint")} onclick={Callback::from(move |_| write.emit(channel))}>{ tr(label) }</button>
+        }
+    };
     html! {
         <div class="card contact-panel" id="contact-panel">
             <div class="actions quick">
                 <CallButton entity_type={props.entity_type} entity_id={props.entity_id} phone={props.phone.clone()} />
+                { message_button(ContactChannel::Whatsapp, "calls.write_whatsapp") }
+                { message_button(ContactChannel::Sms, "calls.write_sms") }
+                { message_button(ContactChannel::Email, "calls.write_email") }
                 <button class="secondary" id="meeting-new" onclick={{ let s = scheduling.clone(); Callback::from(move |_| s.set(!*s)) }}>{ tr("meetings.schedule") }</button>
             </div>
             { warning.as_ref().map(|w| html!{ <p class="hint" id="contact-warning">{ format!("{} {w}", tr("calls.refused")) }</p> }) }
