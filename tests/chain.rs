@@ -478,9 +478,8 @@ async fn a_staff_login_sees_and_changes_nothing_outside_its_tenant_and_store() {
 /// An area manager (stores A and B) works the leads of both, adds staff
 /// and store managers there and nowhere else, and no area manager; the
 /// area manager of store C sees nothing of store B, by SQL or the services.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_area_manager_works_the_stores_of_their_area_and_no_other() {
-    let w = world().await;
+/// The owner's pool and tenant 1's store A ("S01").
+async fn owner_and_store_a(w: &chain_world::World) -> (banco::store::Db, Uuid) {
     let owner_db = banco::store::Db::connect_owner(&w.owner).await.unwrap();
     let tenant = banco::services::admin::tenant_named(&owner_db, "Banco")
         .await
@@ -489,6 +488,13 @@ async fn an_area_manager_works_the_stores_of_their_area_and_no_other() {
         .await
         .unwrap()
         .id;
+    (owner_db, store_a)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_manager_works_the_stores_of_their_area_and_no_other() {
+    let w = world().await;
+    let (owner_db, store_a) = owner_and_store_a(&w).await;
     let store_c = banco::services::admin::add_store(&owner_db, "Banco", "Negozio C")
         .await
         .unwrap()
@@ -607,14 +613,7 @@ async fn an_area_manager_works_the_stores_of_their_area_and_no_other() {
 async fn a_deal_reopened_in_one_store_keeps_a_customer_won_in_another() {
     use banco::services::{companies, deals, pipelines};
     let w = world().await;
-    let owner_db = banco::store::Db::connect_owner(&w.owner).await.unwrap();
-    let tenant = banco::services::admin::tenant_named(&owner_db, "Banco")
-        .await
-        .unwrap();
-    let store_a = banco::services::admin::store_named(&owner_db, &tenant, "S01")
-        .await
-        .unwrap()
-        .id;
+    let (owner_db, store_a) = owner_and_store_a(&w).await;
     let (login_a, login_b) = (
         common::unique_login("capo_a"),
         common::unique_login("capo_b"),

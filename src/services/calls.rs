@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::contact_policy::{enforce_in, target_in, Attempt};
+use super::contact_policy::{enforce_in, target_in, Attempt, Target};
 use super::{now, Ctx};
 use crate::model::{
     dial_url, message_url, sla_reason, CallOutcome, CallerMatch, ContactChannel, ContactPurpose,
@@ -62,26 +62,11 @@ pub async fn start(db: &Db, ctx: &Ctx, call: &StartCall) -> Result<StartedCall> 
         };
         let overridden =
             enforce_in(c, ctx, &target, &attempt, call.override_reason.as_deref()).await?;
-        let interaction = Interaction {
-            id: Uuid::now_v7(),
-            entity_type: call.entity_type,
-            entity_id: call.entity_id,
-            person_id: target.person_id,
-            channel: ContactChannel::Call,
-            direction: Direction::Outbound,
-            purpose: call.purpose,
-            outcome: None,
-            phone: Some(phone.clone()),
-            campaign_id: target.campaign_id,
-            started_at: at,
-            duration_seconds: None,
-            note: None,
-            user_id: ctx.user.id,
-            user_name: Some(ctx.user.display_name.clone()),
-            override_code: overridden.as_ref().map(|(code, _)| code.clone()),
-            override_reason: overridden.map(|(_, reason)| reason),
-            recorded_at: None,
-        };
+        let mut interaction = outbound(ctx, &target, &attempt);
+        if let Some((code, reason)) = overridden {
+            interaction.override_code = Some(code);
+            interaction.override_reason = Some(reason);
+        }
         c.insert_interaction(tenant, &interaction).await?;
         let scheme = c.dial_scheme(tenant, ctx.user.id).await?;
         Ok(StartedCall {
@@ -90,6 +75,31 @@ pub async fn start(db: &Db, ctx: &Ctx, call: &StartCall) -> Result<StartedCall> 
             title: target.title,
         })
     })
+}
+
+/// The outbound interaction of `attempt` on `target`, made by the acting
+/// user, its outcome pending (a call) or none (a message).
+fn outbound(ctx: &Ctx, target: &Target, attempt: &Attempt) -> Interaction {
+    Interaction {
+        id: Uuid::now_v7(),
+        entity_type: target.entity_type,
+        entity_id: target.entity_id,
+        person_id: target.person_id,
+        channel: attempt.channel,
+        direction: Direction::Outbound,
+        purpose: attempt.purpose,
+        outcome: None,
+        phone: attempt.phone.clone(),
+        campaign_id: target.campaign_id,
+        started_at: attempt.at,
+        duration_seconds: None,
+        note: None,
+        user_id: ctx.user.id,
+        user_name: Some(ctx.user.display_name.clone()),
+        override_code: None,
+        override_reason: None,
+        recorded_at: None,
+    }
 }
 
 /// Starts a message from a record: SMS or WhatsApp to the person's (else
@@ -119,34 +129,14 @@ pub async fn start_message(db: &Db, ctx: &Ctx, m: &StartMessage) -> Result<Start
         let open_url = message_url(m.channel, target.phone.as_deref(), target.email.as_deref())
             .ok_or_else(|| Error::field(if by_email { "email" } else { "phone" }, "required"))?;
         let at = now();
-        let phone = (!by_email).then(|| target.phone.clone()).flatten();
         let attempt = Attempt {
             channel: m.channel,
             purpose: m.purpose,
-            phone: phone.clone(),
+            phone: (!by_email).then(|| target.phone.clone()).flatten(),
             at,
         };
         enforce_in(c, ctx, &target, &attempt, None).await?;
-        let interaction = Interaction {
-            id: Uuid::now_v7(),
-            entity_type: m.entity_type,
-            entity_id: m.entity_id,
-            person_id: target.person_id,
-            channel: m.channel,
-            direction: Direction::Outbound,
-            purpose: m.purpose,
-            outcome: None,
-            phone,
-            campaign_id: target.campaign_id,
-            started_at: at,
-            duration_seconds: None,
-            note: None,
-            user_id: ctx.user.id,
-            user_name: Some(ctx.user.display_name.clone()),
-            override_code: None,
-            override_reason: None,
-            recorded_at: None,
-        };
+        let interaction = outbound(ctx, &target, &attempt);
         c.insert_interaction(tenant, &interaction).await?;
         c.insert_record_event(
             tenant,
