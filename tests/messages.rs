@@ -1,7 +1,8 @@
 //! Messages written from a record (SMS, WhatsApp, e-mail), on SQLite and on
 //! Postgres: the URL the desk's app opens, the interaction and timeline
-//! entry logged, the contact rules deciding on the message's channel, and
-//! a missing number or address refused with nothing written.
+//! entry logged, the contact rules deciding on the message's channel (a
+//! manager's override with its reason), and a missing number or address
+//! refused with nothing written.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
@@ -17,6 +18,7 @@ fn message(person: uuid::Uuid, channel: ContactChannel) -> StartMessage {
         entity_id: person,
         channel,
         purpose: ContactPurpose::Service,
+        override_reason: None,
     }
 }
 
@@ -129,11 +131,39 @@ store_test!(
                 .await
                 .unwrap_err();
         assert!(matches!(refused, Error::ContactRefused(_)), "{refused:?}");
+        // A clerk may not write anyway; a manager may, with a reason,
+        // which is logged.
+        let anyway = StartMessage {
+            override_reason: Some("Ha chiesto lui il preventivo su WhatsApp".into()),
+            ..message(marco, ContactChannel::Whatsapp)
+        };
+        let clerk = common::staff_ctx(&t, "Commesso", Role::Staff).await;
+        let forbidden = calls::start_message(&t.db, &clerk, &anyway)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(forbidden, Error::Forbidden { .. }),
+            "{forbidden:?}"
+        );
+        let overridden = calls::start_message(&t.db, &t.ctx, &anyway)
+            .await
+            .unwrap()
+            .interaction;
+        assert_eq!(
+            (
+                overridden.override_code.as_deref(),
+                overridden.override_reason.as_deref()
+            ),
+            (
+                Some("channel_blocked"),
+                Some("Ha chiesto lui il preventivo su WhatsApp")
+            )
+        );
         let mail = calls::start_message(&t.db, &t.ctx, &message(marco, ContactChannel::Email))
             .await
             .unwrap();
         assert_eq!(mail.open_url, "mailto:marco+casa@esempio.it");
         assert_eq!(mail.interaction.phone, None);
-        assert_eq!(logged(marco).await, vec![mail.interaction]);
+        assert_eq!(logged(marco).await, vec![mail.interaction, overridden]);
     }
 );

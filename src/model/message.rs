@@ -49,6 +49,10 @@ pub struct StartMessage {
     /// Service (default) or marketing.
     #[serde(default = "service")]
     pub purpose: ContactPurpose,
+    /// A manager's reason to write although a contact rule refuses (as
+    /// for a call).
+    #[serde(default)]
+    pub override_reason: Option<String>,
 }
 
 /// A started message: the interaction (no outcome: Banco does not see the

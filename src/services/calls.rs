@@ -62,11 +62,7 @@ pub async fn start(db: &Db, ctx: &Ctx, call: &StartCall) -> Result<StartedCall> 
         };
         let overridden =
             enforce_in(c, ctx, &target, &attempt, call.override_reason.as_deref()).await?;
-        let mut interaction = outbound(ctx, &target, &attempt);
-        if let Some((code, reason)) = overridden {
-            interaction.override_code = Some(code);
-            interaction.override_reason = Some(reason);
-        }
+        let interaction = outbound(ctx, &target, &attempt, overridden);
         c.insert_interaction(tenant, &interaction).await?;
         let scheme = c.dial_scheme(tenant, ctx.user.id).await?;
         Ok(StartedCall {
@@ -78,8 +74,15 @@ pub async fn start(db: &Db, ctx: &Ctx, call: &StartCall) -> Result<StartedCall> 
 }
 
 /// The outbound interaction of `attempt` on `target`, made by the acting
-/// user, its outcome pending (a call) or none (a message).
-fn outbound(ctx: &Ctx, target: &Target, attempt: &Attempt) -> Interaction {
+/// user, its outcome pending (a call) or none (a message), with the rule a
+/// manager overrode and their reason.
+fn outbound(
+    ctx: &Ctx,
+    target: &Target,
+    attempt: &Attempt,
+    overridden: Option<(String, String)>,
+) -> Interaction {
+    let (override_code, override_reason) = overridden.unzip();
     Interaction {
         id: Uuid::now_v7(),
         entity_type: target.entity_type,
@@ -96,8 +99,8 @@ fn outbound(ctx: &Ctx, target: &Target, attempt: &Attempt) -> Interaction {
         note: None,
         user_id: ctx.user.id,
         user_name: Some(ctx.user.display_name.clone()),
-        override_code: None,
-        override_reason: None,
+        override_code,
+        override_reason,
         recorded_at: None,
     }
 }
@@ -105,14 +108,16 @@ fn outbound(ctx: &Ctx, target: &Target, attempt: &Attempt) -> Interaction {
 /// Starts a message from a record: SMS or WhatsApp to the person's (else
 /// the company's) main number, e-mail to their address. The contact rules
 /// decide as for a call, on that channel (consents per channel, the
-/// person's preferences, quiet hours, caps); the message is logged as an
+/// person's preferences, quiet hours, caps; a manager may override with a
+/// reason, which is logged); the message is logged as an
 /// outbound interaction without outcome (Banco opens the desk's app and
 /// does not see what is sent) and on the record's timeline (`message`,
 /// the channel). Returns it with the URL to open ([`message_url`]).
 ///
 /// Errors: [`Error::NotFound`]; [`Error::Validation`] (`channel`:
 /// `unknown_value` for a call or meeting; `phone` or `email`: `required`
-/// when the record has none); [`Error::ContactRefused`].
+/// when the record has none); [`Error::ContactRefused`];
+/// [`Error::Forbidden`] for an override by staff.
 pub async fn start_message(db: &Db, ctx: &Ctx, m: &StartMessage) -> Result<StartedMessage> {
     if matches!(m.channel, ContactChannel::Call | ContactChannel::Meeting) {
         return Err(Error::Validation(vec![crate::model::FieldError::new(
@@ -135,8 +140,9 @@ pub async fn start_message(db: &Db, ctx: &Ctx, m: &StartMessage) -> Result<Start
             phone: (!by_email).then(|| target.phone.clone()).flatten(),
             at,
         };
-        enforce_in(c, ctx, &target, &attempt, None).await?;
-        let interaction = outbound(ctx, &target, &attempt);
+        let overridden =
+            enforce_in(c, ctx, &target, &attempt, m.override_reason.as_deref()).await?;
+        let interaction = outbound(ctx, &target, &attempt, overridden);
         c.insert_interaction(tenant, &interaction).await?;
         c.insert_record_event(
             tenant,

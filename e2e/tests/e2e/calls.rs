@@ -1,6 +1,7 @@
 //! Calls and meetings in the real window: a call from a lead goes through
 //! the opener (a stand-in `xdg-open`) and is logged, a WhatsApp message to
-//! a number on the do-not-call list is refused; a meeting runs in its
+//! a number on the do-not-call list is refused, then written anyway by a
+//! manager with a reason; a meeting runs in its
 //! own window against a loopback stand-in for a Jitsi server that requires
 //! a valid token, and may call no Banco command.
 
@@ -253,15 +254,22 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     )
     .await;
     shot(c, "calls-04-logged").await;
-    // A WhatsApp message to the same number: the same list refuses it,
-    // and nothing is opened.
+    // A WhatsApp message to the same number: the same list refuses it and
+    // nothing is opened; the admin writes anyway, with a reason.
     click(c, "#write-whatsapp").await;
-    wait_text(c, "#contact-panel .banner.error", "lista da non chiamare").await;
-    shot(c, "calls-04b-message-refused").await;
+    wait_text(c, "#message-refused", "lista da non chiamare").await;
     assert!(
         !std::fs::read_to_string(opened).unwrap().contains("wa.me"),
         "a refused message opens nothing"
     );
+    type_into(c, "#message-override-reason", "Preferisce WhatsApp").await;
+    click(c, "#message-override").await;
+    wait_until(c, "the opener got the WhatsApp link", || {
+        std::fs::read_to_string(opened).is_ok_and(|s| s.contains("https://wa.me/393331234567"))
+    })
+    .await;
+    wait_text(c, "#interactions", "Preferisce WhatsApp").await;
+    shot(c, "calls-04b-message").await;
 
     // A meeting from the lead, joined in its own window on the right room.
     schedule_meeting_now(c, "Offerta fibra").await;

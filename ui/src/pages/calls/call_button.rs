@@ -10,6 +10,8 @@ use crate::format::phone_display;
 use crate::i18n::{error_text, tr};
 use crate::Shared;
 
+/// Whether the signed-in user may override a contact rule (store manager
+/// and up).
 pub fn is_manager(shared: &Option<Shared>) -> bool {
     shared
         .as_ref()

@@ -129,22 +129,27 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
         });
     }
     // A message button: the contact rules decide on its channel, the
-    // message is logged, then the desk's app opens.
+    // message is logged, then the desk's app opens. A refusal says why; a
+    // manager may write anyway with a reason (as for a call).
+    let refused_message = use_state(|| None::<(ContactChannel, String)>);
+    let override_reason = use_state(String::new);
     let write = {
-        let (items, error) = (items.clone(), error.clone());
+        let (items, error, refused) = (items.clone(), error.clone(), refused_message.clone());
         let (entity_type, entity_id) = (props.entity_type, props.entity_id);
-        Callback::from(move |channel: ContactChannel| {
-            let (items, error) = (items.clone(), error.clone());
+        Callback::from(move |(channel, reason): (ContactChannel, Option<String>)| {
+            let (items, error, refused) = (items.clone(), error.clone(), refused.clone());
             let message = StartMessage {
                 entity_type,
                 entity_id,
                 channel,
                 purpose: ContactPurpose::Service,
+                override_reason: reason,
             };
             wasm_bindgen_futures::spawn_local(async move {
                 match api::start_message(&message).await {
                     Ok(started) => {
                         error.set(None);
+                        refused.set(None);
                         let mut next = vec![started.interaction];
                         next.extend((*items).iter().cloned());
                         items.set(next);
@@ -153,7 +158,7 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
                         }
                     }
                     Err(e) if e.kind == banco::ErrorKind::ContactRefused => {
-                        error.set(Some(format!("{} {}", tr("calls.refused"), error_text(&e))))
+                        refused.set(Some((channel, error_text(&e))))
                     }
                     Err(e) => error.set(Some(error_text(&e))),
                 }
@@ -165,9 +170,24 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
         let write = write.clone();
         html! {
             <button class="secondary" id={format!("write-{}", channel.as_str())}
-                title={tr("calls.write_hint")} onclick={Callback::from(move |_| write.emit(channel))}>{ tr(label) }</button>
+                title={tr("calls.write_hint")} onclick={Callback::from(move |_| write.emit((channel, None)))}>{ tr(label) }</button>
         }
     };
+    let message_refused = refused_message.as_ref().map(|(channel, text)| {
+        let channel = *channel;
+        html! {
+            <div class="banner warn" id="message-refused">
+                <strong>{ tr("calls.refused") }</strong>{ " " }{ text }
+                { if super::call_button::is_manager(&shared) { html! {
+                    <div class="actions">
+                        <input id="message-override-reason" placeholder={tr("calls.override_reason")} value={(*override_reason).clone()}
+                            oninput={{ let reason = override_reason.clone(); Callback::from(move |e: InputEvent| reason.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) }} />
+                        <button class="secondary" id="message-override" onclick={{ let (write, reason) = (write.clone(), override_reason.clone()); Callback::from(move |_| write.emit((channel, Some((*reason).clone())))) }}>{ tr("calls.write_anyway") }</button>
+                    </div>
+                } } else { html! { <p class="hint">{ tr("calls.ask_manager") }</p> } } }
+            </div>
+        }
+    });
     html! {
         <div class="card contact-panel" id="contact-panel">
             <div class="actions quick">
@@ -177,6 +197,7 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
                 { message_button(ContactChannel::Email, "calls.write_email") }
                 <button class="secondary" id="meeting-new" onclick={{ let s = scheduling.clone(); Callback::from(move |_| s.set(!*s)) }}>{ tr("meetings.schedule") }</button>
             </div>
+            { message_refused }
             { warning.as_ref().map(|w| html!{ <p class="hint" id="contact-warning">{ format!("{} {w}", tr("calls.refused")) }</p> }) }
             { error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }
             { (*scheduling).then(|| html! {
