@@ -1,4 +1,4 @@
-//! The call button of every number: contact rules checked first, a manager's override with a reason, dialling through the opener.
+//! The call button of every number: contact rules checked first, a manager's override with a reason, dialling through the opener; the refusal banner it shares with the message buttons.
 
 use banco::model::{EntityType, StartCall};
 use uuid::Uuid;
@@ -39,7 +39,6 @@ pub fn call_button(props: &CallButtonProps) -> Html {
     let shared = use_context::<Shared>();
     let refused = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
-    let reason = use_state(String::new);
     let dial = {
         let (refused, error, shared) = (refused.clone(), error.clone(), shared.clone());
         let call = StartCall {
@@ -84,17 +83,46 @@ pub fn call_button(props: &CallButtonProps) -> Html {
             <button class="primary call-button" id={props.id.clone()} onclick={{ let dial = dial.clone(); Callback::from(move |_| dial.emit(None)) }}>{ label }</button>
             { error.as_ref().map(|e| html!{ <div class="banner error">{ e }</div> }) }
             { refused.as_ref().map(|text| html! {
-                <div class="banner warn" id="call-refused">
-                    <strong>{ tr("calls.refused") }</strong>{ " " }{ text }
-                    { if is_manager(&shared) { html! {
-                        <div class="actions">
-                            <input id="override-reason" placeholder={tr("calls.override_reason")} value={(*reason).clone()}
-                                oninput={{ let reason = reason.clone(); Callback::from(move |e: InputEvent| reason.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
-                            <button class="secondary" id="call-override" onclick={{ let (dial, reason) = (dial.clone(), reason.clone()); Callback::from(move |_| dial.emit(Some((*reason).clone()))) }}>{ tr("calls.call_anyway") }</button>
-                        </div>
-                    } } else { html! { <p class="hint">{ tr("calls.ask_manager") }</p> } } }
-                </div>
+                <RefusalBanner id="call-refused" text={text.clone()} reason_id="override-reason" button_id="call-override"
+                    button_label={tr("calls.call_anyway")} on_override={{ let dial = dial.clone(); Callback::from(move |reason| dial.emit(Some(reason))) }} />
             }) }
         </span>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RefusalBannerProps {
+    /// The banner's element id.
+    pub id: AttrValue,
+    /// Why the contact rules refuse, in words.
+    pub text: String,
+    /// The reason field's element id.
+    pub reason_id: AttrValue,
+    /// The override button's element id.
+    pub button_id: AttrValue,
+    /// The override button's label ("Chiama comunque", …).
+    pub button_label: String,
+    /// Called with the reason typed when a manager overrides.
+    pub on_override: Callback<String>,
+}
+
+/// A contact refused by the rules: why, and for a store manager a reason
+/// field and a button to contact anyway (the core logs the reason and
+/// checks the role again); for staff, that a manager can.
+#[function_component(RefusalBanner)]
+pub fn refusal_banner(props: &RefusalBannerProps) -> Html {
+    let shared = use_context::<Shared>();
+    let reason = use_state(String::new);
+    html! {
+        <div class="banner warn" id={props.id.clone()}>
+            <strong>{ tr("calls.refused") }</strong>{ " " }{ &props.text }
+            { if is_manager(&shared) { html! {
+                <div class="actions">
+                    <input id={props.reason_id.clone()} placeholder={tr("calls.override_reason")} value={(*reason).clone()}
+                        oninput={{ let reason = reason.clone(); Callback::from(move |e: InputEvent| reason.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                    <button class="secondary" id={props.button_id.clone()} onclick={{ let (on_override, reason) = (props.on_override.clone(), reason.clone()); Callback::from(move |_| on_override.emit((*reason).clone())) }}>{ &props.button_label }</button>
+                </div>
+            } } else { html! { <p class="hint">{ tr("calls.ask_manager") }</p> } } }
+        </div>
     }
 }

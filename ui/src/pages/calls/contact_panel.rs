@@ -8,7 +8,7 @@ use banco::model::{
 use uuid::Uuid;
 use yew::prelude::*;
 
-use super::call_button::CallButton;
+use super::call_button::{CallButton, RefusalBanner};
 use crate::api;
 use crate::format::{local_time, phone_display};
 use crate::i18n::{error_text, tr, tr_with};
@@ -132,7 +132,6 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
     // message is logged, then the desk's app opens. A refusal says why; a
     // manager may write anyway with a reason (as for a call).
     let refused_message = use_state(|| None::<(ContactChannel, String)>);
-    let override_reason = use_state(String::new);
     let write = {
         let (items, error, refused) = (items.clone(), error.clone(), refused_message.clone());
         let (entity_type, entity_id) = (props.entity_type, props.entity_id);
@@ -174,18 +173,10 @@ pub fn contact_panel(props: &ContactPanelProps) -> Html {
         }
     };
     let message_refused = refused_message.as_ref().map(|(channel, text)| {
-        let channel = *channel;
+        let (write, channel) = (write.clone(), *channel);
         html! {
-            <div class="banner warn" id="message-refused">
-                <strong>{ tr("calls.refused") }</strong>{ " " }{ text }
-                { if super::call_button::is_manager(&shared) { html! {
-                    <div class="actions">
-                        <input id="message-override-reason" placeholder={tr("calls.override_reason")} value={(*override_reason).clone()}
-                            oninput={{ let reason = override_reason.clone(); Callback::from(move |e: InputEvent| reason.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) }} />
-                        <button class="secondary" id="message-override" onclick={{ let (write, reason) = (write.clone(), override_reason.clone()); Callback::from(move |_| write.emit((channel, Some((*reason).clone())))) }}>{ tr("calls.write_anyway") }</button>
-                    </div>
-                } } else { html! { <p class="hint">{ tr("calls.ask_manager") }</p> } } }
-            </div>
+            <RefusalBanner id="message-refused" text={text.clone()} reason_id="message-override-reason" button_id="message-override"
+                button_label={tr("calls.write_anyway")} on_override={Callback::from(move |reason| write.emit((channel, Some(reason))))} />
         }
     });
     html! {
