@@ -36,7 +36,11 @@ pub fn interaction_line(
         .map(|s| format!(" · {}:{:02}", s / 60, s % 60))
         .unwrap_or_default();
     html! {
-        <li data-outcome={i.outcome.map(|o| o.as_str()).unwrap_or("pending")}>
+        <li data-outcome={match (i.outcome, i.channel) {
+            (Some(o), _) => o.as_str(),
+            (None, ContactChannel::Call) => "pending",
+            (None, _) => "none",
+        }}>
             <span class="when">{ format!("{} · {}", local_time(&i.started_at), i.user_name.clone().unwrap_or_default()) }</span><br/>
             <strong>{ format!("{} · {}", tr(&format!("channel.{}", i.channel.as_str())), tr(&format!("direction.{}", i.direction.as_str()))) }</strong>{ " " }
             { phone_display(&i.phone) }{ outcome }{ length }
