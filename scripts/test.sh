@@ -33,7 +33,7 @@ cleanup() {
   # the output (all a CI log may keep) says what failed and where.
   if [ "$rc" -ne 0 ] && [ -s "${results:-}" ]; then
     printf '\n\033[1m==> what failed (exit %s)\033[0m\n' "$rc"
-    grep -A3 -e "panicked at" -e "^failures:" "$results" | grep -v -e "^stack backtrace:" -e "^ *[0-9]*: " | head -60 || true
+    grep -A3 -e "panicked at" -e "^failures:" -e "did not end within" "$results" | grep -v -e "^stack backtrace:" -e "^ *[0-9]*: " | head -60 || true
   fi
   [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
   scripts/pg-cluster.sh stop "$work/pg" || true
@@ -76,8 +76,21 @@ display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 sleep 1
-DISPLAY=$display NO_AT_BRIDGE=1 dbus-run-session -- cargo test -p banco-e2e 2>&1 \
+# Each scenario has its own limit (e2e/tests/e2e/launch.rs); this one is
+# the last resort, so that a run which hangs still ends, and says so, well
+# within CI's 90 minutes. It ends every process the tests started.
+e2e_limit=30m
+set +e
+DISPLAY=$display NO_AT_BRIDGE=1 timeout -k 30s "$e2e_limit" dbus-run-session -- cargo test -p banco-e2e 2>&1 \
   | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee -a "$results"
+e2e_status=${PIPESTATUS[0]}
+set -e
+if [ "$e2e_status" -eq 124 ] || [ "$e2e_status" -eq 137 ]; then
+  echo "the end-to-end tests did not end within $e2e_limit: stopped" | tee -a "$results"
+  exit 1
+elif [ "$e2e_status" -ne 0 ]; then
+  exit "$e2e_status"
+fi
 
 # One closing line over every test binary above (pipefail has already
 # stopped the script if any of them failed).

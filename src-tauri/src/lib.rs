@@ -639,6 +639,9 @@ pub fn run() {
         Ok(Err(e)) => e.to_string(),
         Err(panic) => logs::panic_text(panic.as_ref()),
     };
+    if desktop::start_again_after_failed_handover(&failure) {
+        std::process::exit(0);
+    }
     fatal::show(&failure);
     std::process::exit(1);
 }

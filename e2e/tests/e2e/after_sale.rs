@@ -14,6 +14,10 @@ fn json(text: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_won_deal_becomes_an_active_contract_and_its_customer_is_listed() {
+    within_limit(a_won_deal_becomes_an_active_contract_and_its_customer_is_listed_scenario()).await;
+}
+
+async fn a_won_deal_becomes_an_active_contract_and_its_customer_is_listed_scenario() {
     let data = tempfile::tempdir().unwrap();
     let (_driver, c) = start(data.path()).await;
     // A deal won at another desk (the command line).
@@ -119,6 +123,10 @@ fn ticket_id(data: &std::path::Path, title: &str) -> (String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kit_expands_from_a_customers_ticket_and_my_tasks_close_it() {
+    within_limit(a_kit_expands_from_a_customers_ticket_and_my_tasks_close_it_scenario()).await;
+}
+
+async fn a_kit_expands_from_a_customers_ticket_and_my_tasks_close_it_scenario() {
     let data = tempfile::tempdir().unwrap();
     let (_driver, c) = start(data.path()).await;
     let d = data.path();

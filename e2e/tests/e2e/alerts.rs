@@ -105,6 +105,11 @@ fn private_bus(dir: &std::path::Path) -> Bus {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_meeting_about_to_start_raises_a_notification_that_opens_the_record() {
+    within_limit(a_meeting_about_to_start_raises_a_notification_that_opens_the_record_scenario())
+        .await;
+}
+
+async fn a_meeting_about_to_start_raises_a_notification_that_opens_the_record_scenario() {
     let data = tempfile::tempdir().unwrap();
     let bus = private_bus(data.path());
     let shown = Arc::new(Mutex::new(Vec::new()));

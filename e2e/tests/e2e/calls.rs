@@ -136,6 +136,11 @@ async fn fake_jitsi() -> FakeJitsi {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window() {
+    within_limit(a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window_scenario())
+        .await;
+}
+
+async fn a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window_scenario() {
     let data = tempfile::tempdir().unwrap();
     // What the opener is asked to open is captured instead of launching a
     // dialler.

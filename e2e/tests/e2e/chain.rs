@@ -91,6 +91,10 @@ fn start_keychain(home: &std::path::Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in() {
+    within_limit(a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in_scenario()).await;
+}
+
+async fn a_desk_is_pointed_at_a_chain_server_and_comes_back_signed_in_scenario() {
     let server = cluster();
     let (host, port) = (
         server.host_str().unwrap().to_string(),

@@ -184,6 +184,10 @@ pub async fn typed_paths_are_refused(c: &Client, picked: &std::path::Path) {
 /// instead of the app exiting with a message on a console nobody sees.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
+    within_limit(a_database_that_cannot_be_opened_is_explained_in_the_window_scenario()).await;
+}
+
+async fn a_database_that_cannot_be_opened_is_explained_in_the_window_scenario() {
     let data = tempfile::tempdir().unwrap();
     // A folder where the database file should be: SQLite cannot open it.
     std::fs::create_dir(data.path().join("banco.db")).unwrap();

@@ -24,6 +24,10 @@ async fn set_date(c: &Client, css: &str, value: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customers_details_consents_and_erasure_on_the_card() {
+    within_limit(a_customers_details_consents_and_erasure_on_the_card_scenario()).await;
+}
+
+async fn a_customers_details_consents_and_erasure_on_the_card_scenario() {
     let data = tempfile::tempdir().unwrap();
     let (_driver, c) = start(data.path()).await;
     capture(&c, "Zoe", "Gelsomini", "347 765 4321").await;

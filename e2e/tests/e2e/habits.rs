@@ -6,12 +6,16 @@
 //! shortcuts (Ctrl+N, Ctrl+,, Esc), the backups' retention and a restore
 //! from Settings, "Save diagnostics…" (nothing personal in it) and "Open
 //! log folder". A window the runtime cannot open is explained in a
-//! message box.
+//! message box. A start while the open Banco is closing opens the window.
 
 use super::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_start_hands_its_phone_link_to_the_open_window() {
+    within_limit(a_second_start_hands_its_phone_link_to_the_open_window_scenario()).await;
+}
+
+async fn a_second_start_hands_its_phone_link_to_the_open_window_scenario() {
     let data = tempfile::tempdir().unwrap();
     let (_driver, c) = start(data.path()).await;
     capture(&c, "Marta", "Ferri", "347 555 0101").await;
@@ -48,6 +52,10 @@ async fn a_second_start_hands_its_phone_link_to_the_open_window() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_comes_back_at_its_size_and_place() {
+    within_limit(the_window_comes_back_at_its_size_and_place_scenario()).await;
+}
+
+async fn the_window_comes_back_at_its_size_and_place_scenario() {
     let data = tempfile::tempdir().unwrap();
     let (driver, c) = start(data.path()).await;
     c.set_window_rect(70, 50, 1100, 700).await.unwrap();
@@ -95,6 +103,10 @@ fn unzip(path: &std::path::Path) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shortcuts_a_restore_from_settings_and_diagnostics() {
+    within_limit(shortcuts_a_restore_from_settings_and_diagnostics_scenario()).await;
+}
+
+async fn shortcuts_a_restore_from_settings_and_diagnostics_scenario() {
     let data = tempfile::tempdir().unwrap();
     let (opened, path) = stand_in_opener(data.path());
     let (_driver, c) = start_with(data.path(), &[("PATH", path)]).await;
@@ -222,6 +234,10 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_window_the_runtime_cannot_open_is_explained_in_a_message_box() {
+    within_limit(a_window_the_runtime_cannot_open_is_explained_in_a_message_box_scenario()).await;
+}
+
+async fn a_window_the_runtime_cannot_open_is_explained_in_a_message_box_scenario() {
     let data = tempfile::tempdir().unwrap();
     let d = data.path();
     // A display of its own, black until something is shown on it.
@@ -296,4 +312,131 @@ async fn a_window_the_runtime_cannot_open_is_explained_in_a_message_box() {
     // Asked to stop (not killed), Xvfb removes its socket and lock.
     let _ = Command::new("kill").arg(xvfb.id().to_string()).status();
     let _ = xvfb.wait();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_while_the_open_banco_is_closing_opens_the_window() {
+    within_limit(a_start_while_the_open_banco_is_closing_opens_the_window_scenario()).await;
+}
+
+/// The Banco processes running on `data` (its executable is the app under
+/// test and its environment names the folder), as `/proc` tells them now.
+fn bancos_on(data: &std::path::Path) -> Vec<u32> {
+    let app = std::fs::canonicalize(app_under_test()).unwrap();
+    let folder = format!("BANCO_DATA_DIR={}", data.display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app)
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == folder.as_bytes()))
+        })
+        .collect()
+}
+
+/// Ends every Banco on its folder when dropped, with all they started: a
+/// scenario that fails leaves none running.
+struct EndBancosOn(std::path::PathBuf);
+
+impl Drop for EndBancosOn {
+    fn drop(&mut self) {
+        let tree: Vec<u32> = bancos_on(&self.0)
+            .into_iter()
+            .flat_map(process_tree)
+            .collect();
+        end_processes(&tree);
+        wait_ended(&tree);
+    }
+}
+
+/// A Banco started while the open one is closing (an update's or a
+/// restore's restart, a desk closed and opened again at once) finds the
+/// folder's D-Bus name still taken, and its hand-over gets no answer. It
+/// starts once more and opens the window, instead of a message box saying
+/// it failed. The open Banco is held stopped between taking the hand-over
+/// call and answering it, then ended.
+async fn a_start_while_the_open_banco_is_closing_opens_the_window_scenario() {
+    let data = tempfile::tempdir().unwrap();
+    let _bancos = EndBancosOn(data.path().to_path_buf());
+    let (driver, c) = start(data.path()).await;
+    let open = bancos_on(data.path());
+    assert_eq!(open.len(), 1, "one Banco on the folder: {open:?}");
+    // The hand-over call, seen on the session bus.
+    let name = format!(
+        "{}.SingleInstance",
+        banco::store::instance_id("it.banco.crm", data.path())
+    );
+    let calls = data.path().join("bus.txt");
+    let monitor = Command::new("dbus-monitor")
+        .args(["--session", &format!("type=method_call,destination={name}")])
+        .stdout(std::fs::File::create(&calls).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _monitor = Owned(monitor);
+    let seen = |what: &str| {
+        std::fs::read_to_string(&calls)
+            .unwrap_or_default()
+            .contains(what)
+    };
+    eventually("the bus monitor is ready", || seen("NameLost")).await;
+
+    signal("-STOP", &open);
+    let log = data.path().join("second.log");
+    let _second = Owned(
+        Command::new(app_under_test())
+            .envs(app_env(data.path()))
+            .env("BANCO_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    eventually("the second start calls the open Banco", || {
+        seen("member=ExecuteCallback")
+    })
+    .await;
+    // The open Banco goes before it answers.
+    drop(c);
+    drop(driver);
+    let tree: Vec<u32> = open.iter().flat_map(|p| process_tree(*p)).collect();
+    end_processes(&tree);
+    wait_ended(&tree);
+
+    let logged = || std::fs::read_to_string(&log).unwrap_or_default();
+    let started = Instant::now();
+    while !logged().contains("Banco started") {
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "no Banco runs on the folder again; the second start wrote: {}",
+            logged()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        !logged().contains("the window failed"),
+        "the second start failed: {}",
+        logged()
+    );
+    let now = bancos_on(data.path());
+    assert_eq!(now.len(), 1, "one Banco on the folder: {now:?}");
+    screen_shot("habits-05-started-while-closing");
+    // It is the open Banco: a third start hands over to it and exits.
+    let mut third = Command::new(app_under_test())
+        .envs(app_env(data.path()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = third.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < TIMEOUT, "the third start kept running");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "the third start handed over: {status}");
 }

@@ -4,12 +4,87 @@
 
 use super::*;
 
-pub struct Driver(Child);
+/// A process the test started (tauri-driver, a second Banco, a bus
+/// monitor). Dropping it ends the process and everything it started
+/// (tauri-driver's WebKitWebDriver, the app, the app's web processes) and
+/// waits until they are gone: a test that fails leaves no app running on
+/// its deleted data folder, and a test that starts the app again on the
+/// same folder never hands over to the one it just closed (one Banco per
+/// data folder, see the shell's `desktop.rs`).
+pub struct Owned(pub Child);
 
-impl Drop for Driver {
+impl Drop for Owned {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let tree = process_tree(self.0.id());
+        end_processes(&tree);
         let _ = self.0.wait();
+        wait_ended(&tree);
+    }
+}
+
+/// `root` and every process below it, parents before children, as
+/// `/proc/*/stat` tells them now.
+pub fn process_tree(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            // "pid (comm) state ppid ...": comm may hold spaces and ')'.
+            let after = &stat[stat.rfind(')')? + 1..];
+            let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(parents.iter().filter(|p| p.1 == parent).map(|p| p.0));
+        i += 1;
+    }
+    tree
+}
+
+/// Sends SIGKILL to each of `pids`.
+pub fn end_processes(pids: &[u32]) {
+    signal("-KILL", pids);
+}
+
+/// Sends `signal` (as `kill(1)` takes it: `-KILL`, `-STOP`) to each of
+/// `pids`, with `kill(1)`: the workspace forbids unsafe code, so no
+/// `libc::kill`.
+pub fn signal(signal: &str, pids: &[u32]) {
+    if pids.is_empty() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .arg(signal)
+        .args(pids.iter().map(u32::to_string))
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Waits (up to [`TIMEOUT`]) until none of `pids` runs; a zombie, dead but
+/// not yet reaped by its new parent, counts as gone.
+pub fn wait_ended(pids: &[u32]) {
+    let running = |pid: &u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| {
+                let after = s[s.rfind(')')? + 1..].to_string();
+                after
+                    .split_whitespace()
+                    .next()
+                    .map(|st| st != "Z" && st != "X")
+            })
+            .unwrap_or(false)
+    };
+    let started = Instant::now();
+    while pids.iter().any(running) && started.elapsed() < TIMEOUT {
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -28,12 +103,12 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-pub async fn start(data_dir: &std::path::Path) -> (Driver, Client) {
+pub async fn start(data_dir: &std::path::Path) -> (Owned, Client) {
     start_with(data_dir, &[]).await
 }
 
 /// [`start`] with more environment for tauri-driver and, through it, the app.
-pub async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driver, Client) {
+pub async fn start_with(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Owned, Client) {
     let (driver, client) = launch(data_dir, env).await;
     desk::claim(&client).await;
     (driver, client)
@@ -72,7 +147,7 @@ pub fn app_under_test() -> String {
 
 /// Starts the app on `data_dir` and opens a WebDriver session on its
 /// window, as it first appears (nobody signed in).
-pub async fn launch(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Driver, Client) {
+pub async fn launch(data_dir: &std::path::Path, env: &[(&str, String)]) -> (Owned, Client) {
     launch_binary(&app_under_test(), data_dir, env).await
 }
 
@@ -81,7 +156,7 @@ pub async fn launch_binary(
     app: &str,
     data_dir: &std::path::Path,
     env: &[(&str, String)],
-) -> (Driver, Client) {
+) -> (Owned, Client) {
     let port = free_port();
     let native = free_port();
     let child = Command::new("tauri-driver")
@@ -98,7 +173,7 @@ pub async fn launch_binary(
         .stderr(Stdio::inherit())
         .spawn()
         .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
-    let driver = Driver(child);
+    let driver = Owned(child);
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
@@ -108,20 +183,21 @@ pub async fn launch_binary(
     // Several TLS back-ends are linked in; WebDriver here is plain HTTP on
     // loopback, but rustls still wants one provider chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let url = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
+    // One attempt may wait for a window that never comes (an app that
+    // exits at once): each is bounded too, not only their number.
     let client = loop {
-        match ClientBuilder::rustls()
-            .unwrap()
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => break c,
-            Err(e) if started.elapsed() < TIMEOUT => {
-                let _ = e;
+        let mut builder = ClientBuilder::rustls().unwrap();
+        builder.capabilities(caps.clone());
+        let attempt = builder.connect(&url);
+        match tokio::time::timeout(TIMEOUT, attempt).await {
+            Ok(Ok(c)) => break c,
+            Ok(Err(_)) if started.elapsed() < TIMEOUT => {
                 tokio::time::sleep(Duration::from_millis(300)).await;
             }
-            Err(e) => panic!("cannot start a WebDriver session through tauri-driver: {e}"),
+            Ok(Err(e)) => panic!("cannot start a WebDriver session through tauri-driver: {e}"),
+            Err(_) => panic!("no window to drive within {TIMEOUT:?}: the app did not start"),
         }
     };
     (driver, client)
@@ -148,4 +224,24 @@ pub fn stand_in_opener(dir: &std::path::Path) -> (PathBuf, String) {
         std::env::var("PATH").unwrap_or_default()
     );
     (opened, path)
+}
+
+/// The longest one scenario may take (the slowest, the update's, takes
+/// about a minute and a half on CI's machine).
+pub const SCENARIO_LIMIT: Duration = Duration::from_secs(600);
+
+/// Runs one scenario, failing it if it is not over within
+/// [`SCENARIO_LIMIT`]. A WebDriver request has no time limit of its own;
+/// without this a window that stops answering would hang the whole run
+/// until CI's limit, with no test named. On time-out the scenario is
+/// dropped, so its [`Owned`] tauri-driver ends the app it started.
+pub async fn within_limit(scenario: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(SCENARIO_LIMIT, scenario)
+        .await
+        .is_err()
+    {
+        panic!(
+            "the scenario did not end within {SCENARIO_LIMIT:?}: a WebDriver request got no answer"
+        );
+    }
 }
