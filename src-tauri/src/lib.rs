@@ -600,7 +600,6 @@ pub fn run() {
     let (start, data_dir) = start::where_to_connect();
     let context = tauri::generate_context!();
     let single = desktop::single_instance(&context.config().identifier, &data_dir);
-    let (state, _) = tauri::async_runtime::block_on(start::open(start, data_dir));
     // A panic of the runtime on this thread (GTK, the webview) is caught
     // and shown like an error it returns.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -613,10 +612,15 @@ pub fn run() {
             .plugin(tauri_plugin_opener::init())
             .plugin(tauri_plugin_updater::Builder::new().build())
             .plugin(external_links())
-            .manage(state)
             .manage(std::sync::Arc::new(csp::MeetingOrigins::default()))
-            .setup(|app| {
+            // The plugins (the single instance first) are set up before
+            // this: a second start hands over and exits without opening
+            // the database (a chain server's sign-in would delay the
+            // caller's number it brings).
+            .setup(move |app| {
                 use tauri::Manager;
+                let (state, _) = tauri::async_runtime::block_on(start::open(start, data_dir));
+                app.manage(state);
                 let version = app.package_info().version.to_string();
                 tracing::info!(%version, pid = std::process::id(), "Banco started");
                 if std::env::var_os(fatal::TEST_FAILURE_ENV).is_some() {

@@ -157,23 +157,6 @@ pub async fn launch_binary(
     data_dir: &std::path::Path,
     env: &[(&str, String)],
 ) -> (Owned, Client) {
-    let port = free_port();
-    let native = free_port();
-    let child = Command::new("tauri-driver")
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native.to_string(),
-        ])
-        .envs(app_env(data_dir))
-        .env("BANCO_E2E_PICKS", desk::picks_file(data_dir))
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
-    let driver = Owned(child);
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
@@ -183,24 +166,64 @@ pub async fn launch_binary(
     // Several TLS back-ends are linked in; WebDriver here is plain HTTP on
     // loopback, but rustls still wants one provider chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let url = format!("http://127.0.0.1:{port}");
+    // A try that fails (WebKitWebDriver gave up waiting for the app on a
+    // busy machine) ends all it started, so that the next one does not
+    // hand over to an app still closing; each try is bounded, since a
+    // session request has no time limit of its own.
     let started = Instant::now();
-    // One attempt may wait for a window that never comes (an app that
-    // exits at once): each is bounded too, not only their number.
-    let client = loop {
+    let mut failure = String::new();
+    while started.elapsed() < 3 * TIMEOUT {
+        let (port, native) = (free_port(), free_port());
+        let driver = Owned(
+            Command::new("tauri-driver")
+                .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native.to_string(),
+                ])
+                .envs(app_env(data_dir))
+                .env("BANCO_E2E_PICKS", desk::picks_file(data_dir))
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("tauri-driver on PATH (cargo install tauri-driver --locked)"),
+        );
+        if !listening(&[port, native]).await {
+            failure = "tauri-driver and WebKitWebDriver did not listen".into();
+            continue;
+        }
         let mut builder = ClientBuilder::rustls().unwrap();
         builder.capabilities(caps.clone());
-        let attempt = builder.connect(&url);
-        match tokio::time::timeout(TIMEOUT, attempt).await {
-            Ok(Ok(c)) => break c,
-            Ok(Err(_)) if started.elapsed() < TIMEOUT => {
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            }
-            Ok(Err(e)) => panic!("cannot start a WebDriver session through tauri-driver: {e}"),
-            Err(_) => panic!("no window to drive within {TIMEOUT:?}: the app did not start"),
+        let url = format!("http://127.0.0.1:{port}");
+        let session = builder.connect(&url);
+        match tokio::time::timeout(TIMEOUT, session).await {
+            Ok(Ok(c)) => return (driver, c),
+            Ok(Err(e)) => failure = e.to_string(),
+            Err(_) => failure = format!("no window within {TIMEOUT:?}"),
         }
-    };
-    (driver, client)
+        eprintln!("e2e: no WebDriver session on the app ({failure}): trying again");
+    }
+    panic!("cannot start a WebDriver session on the app through tauri-driver: {failure}");
+}
+
+/// Whether every one of `ports` on loopback takes connections within
+/// [`TIMEOUT`].
+async fn listening(ports: &[u16]) -> bool {
+    let started = Instant::now();
+    for port in ports {
+        while tokio::net::TcpStream::connect(("127.0.0.1", *port))
+            .await
+            .is_err()
+        {
+            if started.elapsed() > TIMEOUT {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    true
 }
 
 /// A stand-in `xdg-open` first on PATH, in `dir`: what the app asks the
