@@ -184,7 +184,9 @@ pub struct ContactRequest {
     pub campaign: Option<CampaignCadence>,
     /// The stage's playbook, when the record is in a pipeline stage.
     pub stage: Option<StagePlaybook>,
-    /// The person's earlier attempts (any order).
+    /// The person's attempts already made (any order). Each counts, even
+    /// one a few seconds after `at`: a meeting scheduled for now starts at
+    /// the minute, after the call that led to it.
     pub history: Vec<PastAttempt>,
 }
 
@@ -287,10 +289,13 @@ fn quiet(level: RuleLevel, q: &QuietHours, tz: Tz, at: DateTime<Utc>) -> Option<
 pub fn check_contact(req: &ContactRequest) -> Result<Option<Refusal>, FieldError> {
     let tz = parse_time_zone(&req.tenant.time_zone)?;
     let today = local_day(tz, req.at);
+    // Every attempt in the history has been made (a meeting scheduled for
+    // now starts at the minute, so the call made seconds ago is "after"
+    // it and still counts): the day's count is that of its local day.
     let today_attempts = req
         .history
         .iter()
-        .filter(|a| a.at <= req.at && local_day(tz, a.at) == today)
+        .filter(|a| local_day(tz, a.at) == today)
         .count() as u32;
 
     // 1. The person.
@@ -345,11 +350,7 @@ pub fn check_contact(req: &ContactRequest) -> Result<Option<Refusal>, FieldError
 
     // 3. The campaign.
     if let Some(c) = &req.campaign {
-        let mine: Vec<&PastAttempt> = req
-            .history
-            .iter()
-            .filter(|a| a.same_campaign && a.at <= req.at)
-            .collect();
+        let mine: Vec<&PastAttempt> = req.history.iter().filter(|a| a.same_campaign).collect();
         if let (Some(h), Some(last)) = (c.min_hours_between, mine.iter().map(|a| a.at).max()) {
             let next = last + Duration::hours(i64::from(h));
             if next > req.at {
@@ -491,6 +492,31 @@ mod tests {
         });
         let got = check_contact(&r).unwrap().unwrap();
         assert_eq!(got.params["until_utc"], "2026-03-29T01:00:00+00:00");
+    }
+
+    #[test]
+    fn a_meeting_for_this_minute_counts_the_attempts_made_seconds_ago() {
+        // A meeting scheduled at 10:00:40 for "now", 10:00 (the form's
+        // minute), after three calls in that minute: the cap is reached.
+        let mut r = request("2026-01-15T09:00:00Z");
+        r.channel = ContactChannel::Meeting;
+        r.history = ["09:00:05", "09:00:20", "09:00:35"]
+            .iter()
+            .map(|t| PastAttempt {
+                at: utc(&format!("2026-01-15T{t}Z")),
+                channel: ContactChannel::Call,
+                same_campaign: true,
+            })
+            .collect();
+        let got = refusal(&r).unwrap();
+        assert_eq!(got.1, "daily_cap", "{got:?}");
+        // A campaign's hours between contacts count from the last one too.
+        r.tenant.daily_cap = None;
+        r.campaign = Some(CampaignCadence {
+            min_hours_between: Some(24),
+            max_per_week: None,
+        });
+        assert_eq!(refusal(&r).unwrap().1, "cadence");
     }
 
     #[test]

@@ -163,8 +163,8 @@ async fn a_call_from_a_lead_is_logged_and_a_meeting_runs_in_its_own_window_scena
 async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi) {
     wait_text(c, "h1", "Nuovo cliente al banco").await;
 
-    // Settings: the store's rules (UTC, no quiet hours, the stand-in Jitsi
-    // server) and a number on the do-not-call list.
+    // Settings: the store's rules (UTC, no quiet hours, ten attempts a
+    // day, the stand-in Jitsi server) and a number on the do-not-call list.
     click(c, "#nav-settings").await;
     wait_text(c, "#contact-settings", "Regole del negozio").await;
     wait_js(
@@ -176,6 +176,9 @@ async fn calls_scenario(c: &Client, opened: &std::path::Path, jitsi: &FakeJitsi)
     type_into(c, "#policy-tz", "UTC").await;
     type_into(c, "#policy-quiet-start", "").await;
     type_into(c, "#policy-quiet-end", "").await;
+    // Two calls, a message and three meetings with her today: more than
+    // the default three attempts a day.
+    type_into(c, "#policy-cap", "10").await;
     click(c, "#policy-save").await;
     wait_text(c, "#contact-settings-message", "Salvato").await;
     // The chain's own Jitsi (the stand-in), first without tokens.
