@@ -182,7 +182,8 @@ async fn click(c: &Client, css: &str) {
         };
         if started.elapsed() > TIMEOUT {
             shot(c, "timeout").await;
-            panic!("cannot click `{css}`: {err}");
+            // The error's kind too: WebKitWebDriver may send no message.
+            panic!("cannot click `{css}`: {err} ({err:?})");
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
