@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use uuid::Uuid;
 
-use super::Ctx;
+use super::{words, Ctx};
 use crate::model::{
     consent_state, next_birthday, AutomationKind, AutomationRule, AutomationRun, AutomationTarget,
     ConsentKind, ContactChannel, EntityType, Segment, Task, TaskKind, TaskStatus,
@@ -203,16 +203,29 @@ async fn may_contact(
     }
 }
 
-/// A channel's name in the title of a task (the tasks' titles are
-/// written in Italian, the shop's language, as the other automations').
-fn channel_label(c: ContactChannel) -> &'static str {
-    match c {
-        ContactChannel::Call => "telefonata",
-        ContactChannel::Sms => "SMS",
-        ContactChannel::Email => "e-mail",
-        ContactChannel::Whatsapp => "WhatsApp",
-        ContactChannel::Meeting => "videochiamata",
-    }
+/// The title of an automation's task about `about` (a person's name, or
+/// a contract's), in `language` (the acting desk's, [`Ctx::language`]):
+/// the window's translations, `automation_task.*` in `ui/locales/app.yml`,
+/// through [`crate::services::words`]. A birthday by another channel than
+/// a call names it (`channel.*`).
+fn task_title(
+    language: &str,
+    kind: AutomationKind,
+    channel: ContactChannel,
+    about: &str,
+) -> String {
+    let key = match kind {
+        AutomationKind::WelcomeCall => "automation_task.welcome_call",
+        AutomationKind::RenewalReminder => "automation_task.renewal_reminder",
+        AutomationKind::ReEngagement => "automation_task.re_engagement",
+        AutomationKind::BirthdayGreeting if channel == ContactChannel::Call => {
+            "automation_task.birthday"
+        }
+        AutomationKind::BirthdayGreeting => "automation_task.birthday_by",
+    };
+    let channel = words::code_word(language, "channel", channel.as_str());
+    words::word_with(language, key, &[("about", about), ("channel", &channel)])
+        .unwrap_or_else(|| format!("{key}: {about}"))
 }
 
 /// One rule's run in the caller's transaction.
@@ -246,21 +259,7 @@ async fn apply(
             skipped += 1;
             continue;
         }
-        let title = match rule.kind {
-            AutomationKind::WelcomeCall => format!("Chiamata di benvenuto: {}", t.about),
-            AutomationKind::RenewalReminder => format!("Contratto in scadenza: {}", t.about),
-            AutomationKind::ReEngagement => {
-                format!("Cliente a rischio, da ricontattare: {}", t.about)
-            }
-            AutomationKind::BirthdayGreeting => match t.channel {
-                ContactChannel::Call => format!("Auguri di compleanno: {}", t.about),
-                other => format!(
-                    "Auguri di compleanno ({}): {}",
-                    channel_label(other),
-                    t.about
-                ),
-            },
-        };
+        let title = task_title(&ctx.language, rule.kind, t.channel, &t.about);
         let task = Task {
             id: Uuid::now_v7(),
             title,
