@@ -21,21 +21,23 @@ async fn a_second_start_hands_its_phone_link_to_the_open_window_scenario() {
     capture(&c, "Marta", "Ferri", "347 555 0101").await;
     // A softphone starts Banco with the caller's number.
     let started = Instant::now();
-    let mut second = Command::new(app_under_test())
-        .arg("tel:+39%20347%20555%200101")
-        .envs(app_env(data.path()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut second = Owned::spawn(
+        Command::new(app_under_test())
+            .arg("tel:+39%20347%20555%200101")
+            .envs(app_env(data.path()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .unwrap();
     let status = loop {
         if let Some(status) = second.try_wait().unwrap() {
             break status;
         }
-        if started.elapsed() > TIMEOUT {
-            let _ = second.kill();
-            panic!("the second Banco kept running: there are two");
-        }
+        // (Dropped on the way out, it is ended.)
+        assert!(
+            started.elapsed() <= TIMEOUT,
+            "the second Banco kept running: there are two"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(
@@ -259,15 +261,16 @@ async fn a_window_the_runtime_cannot_open_is_explained_in_a_message_box_scenario
     let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
     eventually("Xvfb listens", || socket.exists()).await;
     let logs = d.join("logs");
-    let mut app = Command::new(app_under_test())
-        .envs(app_env(d))
-        .env("BANCO_LOG_DIR", &logs)
-        .env("DISPLAY", &display)
-        .env("BANCO_E2E_RUNTIME_FAILURE", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut app = Owned::spawn(
+        Command::new(app_under_test())
+            .envs(app_env(d))
+            .env("BANCO_LOG_DIR", &logs)
+            .env("DISPLAY", &display)
+            .env("BANCO_E2E_RUNTIME_FAILURE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .unwrap();
     // Logged, with the runtime's own words.
     eventually("the failure is logged", || {
         std::fs::read_dir(&logs).is_ok_and(|files| {
@@ -307,8 +310,7 @@ async fn a_window_the_runtime_cannot_open_is_explained_in_a_message_box_scenario
         app.try_wait().unwrap().is_none(),
         "Banco waits on the message box"
     );
-    let _ = app.kill();
-    let _ = app.wait();
+    drop(app);
     // Asked to stop (not killed), Xvfb removes its socket and lock.
     let _ = Command::new("kill").arg(xvfb.id().to_string()).status();
     let _ = xvfb.wait();
@@ -369,13 +371,13 @@ async fn a_start_while_the_open_banco_is_closing_opens_the_window_scenario() {
         banco::store::instance_id("it.banco.crm", data.path())
     );
     let calls = data.path().join("bus.txt");
-    let monitor = Command::new("dbus-monitor")
-        .args(["--session", &format!("type=method_call,destination={name}")])
-        .stdout(std::fs::File::create(&calls).unwrap())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _monitor = Owned(monitor);
+    let _monitor = Owned::spawn(
+        Command::new("dbus-monitor")
+            .args(["--session", &format!("type=method_call,destination={name}")])
+            .stdout(std::fs::File::create(&calls).unwrap())
+            .stderr(Stdio::null()),
+    )
+    .unwrap();
     let seen = |what: &str| {
         std::fs::read_to_string(&calls)
             .unwrap_or_default()
@@ -385,15 +387,14 @@ async fn a_start_while_the_open_banco_is_closing_opens_the_window_scenario() {
 
     signal("-STOP", &open);
     let log = data.path().join("second.log");
-    let _second = Owned(
+    let _second = Owned::spawn(
         Command::new(app_under_test())
             .envs(app_env(data.path()))
             .env("BANCO_LOG", "info")
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
-    );
+            .stderr(std::fs::File::create(&log).unwrap()),
+    )
+    .unwrap();
     eventually("the second start calls the open Banco", || {
         seen("member=ExecuteCallback")
     })
@@ -424,12 +425,13 @@ async fn a_start_while_the_open_banco_is_closing_opens_the_window_scenario() {
     assert_eq!(now.len(), 1, "one Banco on the folder: {now:?}");
     screen_shot("habits-05-started-while-closing");
     // It is the open Banco: a third start hands over to it and exits.
-    let mut third = Command::new(app_under_test())
-        .envs(app_env(data.path()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut third = Owned::spawn(
+        Command::new(app_under_test())
+            .envs(app_env(data.path()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .unwrap();
     let started = Instant::now();
     let status = loop {
         if let Some(status) = third.try_wait().unwrap() {

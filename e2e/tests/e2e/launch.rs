@@ -4,22 +4,68 @@
 
 use super::*;
 
+/// The environment variable that marks every process a test started,
+/// and all they start in turn: its value is one [`Owned`]'s own.
+const MARK_ENV: &str = "BANCO_E2E_MARK";
+
 /// A process the test started (tauri-driver, a second Banco, a bus
 /// monitor). Dropping it ends the process and everything it started
 /// (tauri-driver's WebKitWebDriver, the app, the app's web processes) and
 /// waits until they are gone: a test that fails leaves no app running on
 /// its deleted data folder, and a test that starts the app again on the
 /// same folder never hands over to the one it just closed (one Banco per
-/// data folder, see the shell's `desktop.rs`).
-pub struct Owned(pub Child);
+/// data folder, see the shell's `desktop.rs`). What it started is found
+/// by its mark in their environment as well as below it: a process whose
+/// parent has gone (WebKitWebDriver ends when its session does) is no
+/// longer below it.
+pub struct Owned {
+    child: Child,
+    mark: String,
+}
+
+impl Owned {
+    /// Starts `command`, marked as this one's own.
+    pub fn spawn(command: &mut Command) -> std::io::Result<Owned> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mark = format!("{}-{n}", std::process::id());
+        let child = command.env(MARK_ENV, &mark).spawn()?;
+        Ok(Owned { child, mark })
+    }
+
+    /// Whether it has exited, and how (see [`Child::try_wait`]).
+    pub fn try_wait(&mut self) -> std::io::Result<Option<std::process::ExitStatus>> {
+        self.child.try_wait()
+    }
+}
 
 impl Drop for Owned {
     fn drop(&mut self) {
-        let tree = process_tree(self.0.id());
-        end_processes(&tree);
-        let _ = self.0.wait();
-        wait_ended(&tree);
+        let mut all = process_tree(self.child.id());
+        for pid in marked(&self.mark) {
+            all.extend(process_tree(pid));
+        }
+        all.sort_unstable();
+        all.dedup();
+        end_processes(&all);
+        let _ = self.child.wait();
+        wait_ended(&all);
     }
+}
+
+/// The processes whose environment carries `mark` (see [`MARK_ENV`]).
+fn marked(mark: &str) -> Vec<u32> {
+    let wanted = format!("{MARK_ENV}={mark}");
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == wanted.as_bytes()))
+        })
+        .collect()
 }
 
 /// `root` and every process below it, parents before children, as
@@ -170,11 +216,12 @@ pub async fn launch_binary(
     // busy machine) ends all it started, so that the next one does not
     // hand over to an app still closing; each try is bounded, since a
     // session request has no time limit of its own.
+    folder_released(data_dir).await;
     let started = Instant::now();
     let mut failure = String::new();
     while started.elapsed() < 3 * TIMEOUT {
         let (port, native) = (free_port(), free_port());
-        let driver = Owned(
+        let driver = Owned::spawn(
             Command::new("tauri-driver")
                 .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
                 .args([
@@ -186,10 +233,9 @@ pub async fn launch_binary(
                 .envs(app_env(data_dir))
                 .env("BANCO_E2E_PICKS", desk::picks_file(data_dir))
                 .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("tauri-driver on PATH (cargo install tauri-driver --locked)"),
-        );
+                .stderr(Stdio::inherit()),
+        )
+        .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
         if !listening(&[port, native]).await {
             failure = "tauri-driver and WebKitWebDriver did not listen".into();
             continue;
@@ -206,6 +252,31 @@ pub async fn launch_binary(
         eprintln!("e2e: no WebDriver session on the app ({failure}): trying again");
     }
     panic!("cannot start a WebDriver session on the app through tauri-driver: {failure}");
+}
+
+/// Waits (up to [`TIMEOUT`]) until no Banco holds `data_dir`'s name on
+/// the session bus (`store::instance_id`). A Banco just ended has gone
+/// before the bus daemon, busy, has released its name; the app started
+/// in between would find the name taken and hand over to nobody (it then
+/// starts itself again, outside WebDriver's reach).
+pub async fn folder_released(data_dir: &std::path::Path) {
+    let Ok(bus) = zbus::Connection::session().await else {
+        return;
+    };
+    let Ok(proxy) = zbus::fdo::DBusProxy::new(&bus).await else {
+        return;
+    };
+    let name = format!(
+        "{}.SingleInstance",
+        banco::store::instance_id("it.banco.crm", data_dir)
+    );
+    let Ok(name) = zbus::names::BusName::try_from(name) else {
+        return;
+    };
+    let started = Instant::now();
+    while proxy.name_has_owner(name.clone()).await.unwrap_or(false) && started.elapsed() < TIMEOUT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Whether every one of `ports` on loopback takes connections within
