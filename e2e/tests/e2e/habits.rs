@@ -133,12 +133,14 @@ async fn shortcuts_a_restore_from_settings_and_diagnostics_scenario() {
     press(&c, ESCAPE).await;
     wait_gone(&c, "#inbound-dialog").await;
 
-    // Backups: kept 30 days; one taken now, with Zaccaria.
+    // Backups: one taken now, with Zaccaria; kept 30 days, typed before
+    // the backup and saved after it (the page's renders meanwhile leave
+    // what was typed).
     type_into(&c, "#backup-keep-days", "30").await;
-    click(&c, "#backup-keep-save").await;
-    wait_text(&c, "#backups-message", "30 giorni").await;
     click(&c, "#back-up-now").await;
     wait_text(&c, "#backups-message", "Copia fatta e controllata").await;
+    click(&c, "#backup-keep-save").await;
+    wait_text(&c, "#backups-message", "30 giorni").await;
     // Marta comes after the backup; restoring it takes her away.
     capture(&c, "Marta", "Ferri", "347 555 0101").await;
     click(&c, "#nav-settings").await;

@@ -49,6 +49,13 @@ pub fn about(props: &AboutProps) -> Html {
     let busy = use_state(|| false);
     let progress = use_state(|| None::<UpdateProgress>);
     let endpoint = use_node_ref();
+    crate::widgets::form::use_field_value(
+        &endpoint,
+        about
+            .as_ref()
+            .and_then(|a| a.update_endpoint.clone())
+            .unwrap_or_default(),
+    );
     {
         let (about, message) = (about.clone(), message.clone());
         use_effect_with((), move |_| {
@@ -223,8 +230,7 @@ pub fn about(props: &AboutProps) -> Html {
                     <form id="update-server-form" onsubmit={save_endpoint}>
                         <label for="update-endpoint">{ tr("about.server_label") }</label>
                         <input id="update-endpoint" type="url" ref={endpoint}
-                            placeholder="https://aggiornamenti.example.it/banco/latest.json"
-                            value={a.update_endpoint.clone().unwrap_or_default()} />
+                            placeholder="https://aggiornamenti.example.it/banco/latest.json" />
                         <p class="hint">{ tr("about.server_hint") }</p>
                         <div class="actions"><button id="update-server-save" type="submit">{ tr("about.server_save") }</button></div>
                     </form>

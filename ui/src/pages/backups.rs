@@ -22,6 +22,10 @@ pub fn backups() -> Html {
     let busy = use_state(|| false);
     let keep = use_state(|| None::<u32>);
     let keep_input = use_node_ref();
+    crate::widgets::form::use_field_value(
+        &keep_input,
+        keep.map(|d| d.to_string()).unwrap_or_default(),
+    );
     // The backup waiting for "yes, restore it".
     let confirming = use_state(|| None::<BackupInfo>);
     {
@@ -134,8 +138,7 @@ pub fn backups() -> Html {
             <p class="hint">{ tr("backups.restore_hint") }</p>
             <form id="backup-keep-form" class="inline" onsubmit={save_keep}>
                 <label for="backup-keep-days">{ tr("backups.keep_label") }</label>
-                <input id="backup-keep-days" type="number" min="1" max="3650" ref={keep_input}
-                    value={keep.map(|d| d.to_string()).unwrap_or_default()} />
+                <input id="backup-keep-days" type="number" min="1" max="3650" ref={keep_input} />
                 <button id="backup-keep-save" type="submit">{ tr("backups.keep_save") }</button>
             </form>
             { confirming.as_ref().map(|b| {

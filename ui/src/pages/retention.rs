@@ -18,6 +18,13 @@ pub fn retention() -> Html {
     let message = use_state(|| None::<(bool, String)>);
     let confirming = use_state(|| false);
     let months_input = use_node_ref();
+    crate::widgets::form::use_field_value(
+        &months_input,
+        preview
+            .as_ref()
+            .map(|p| p.months.to_string())
+            .unwrap_or_default(),
+    );
     {
         let (preview, message) = (preview.clone(), message.clone());
         use_effect_with((), move |_| {
@@ -78,8 +85,7 @@ pub fn retention() -> Html {
         Some(p) => html! { <>
             <form id="retention-form" class="inline" onsubmit={save}>
                 <label for="retention-months">{ tr("retention.months") }</label>
-                <input id="retention-months" type="number" min="0" max="120" ref={months_input}
-                    value={p.months.to_string()} />
+                <input id="retention-months" type="number" min="0" max="120" ref={months_input} />
                 <button id="retention-save" type="submit">{ tr("retention.save") }</button>
             </form>
             <p id="retention-last-run" class="hint">{ match p.last_run {

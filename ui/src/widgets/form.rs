@@ -1,7 +1,8 @@
 //! Form helpers shared by every form: a failed save's field errors, and the
 //! error line under a field (always present, empty when fine, so that the
 //! field's DOM does not change while it is typed into: invariant 9); an
-//! input bound to a state; the value of a changed `<select>`.
+//! input bound to a state; the value of a changed `<select>`; a field read
+//! on save that keeps what is typed in it.
 
 use banco::model::FieldError;
 use banco::ErrorPayload;
@@ -60,4 +61,21 @@ pub fn bound_input(
 pub fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<web_sys::HtmlSelectElement>()
         .value()
+}
+
+/// Fills the `<input>` behind `node` with `value` whenever `value` changes
+/// (its first load, a save, another desk's change), and otherwise leaves
+/// what the user has typed. For a field read through its `NodeRef` on
+/// save: giving it `value={…}` instead would have Yew write that value
+/// back into the field at every render of the page (Yew 0.21 compares it
+/// with the field's live value), so a background refresh would wipe the
+/// typing before the save.
+#[hook]
+pub fn use_field_value(node: &NodeRef, value: String) {
+    let node = node.clone();
+    use_effect_with(value, move |value| {
+        if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {
+            input.set_value(value);
+        }
+    });
 }

@@ -20,6 +20,7 @@ pub fn pipeline_card(p: &PipelineCardProps) -> Html {
     let new_stage = use_node_ref();
     let new_prob = use_node_ref();
     let pipeline = &p.pipeline;
+    crate::widgets::form::use_field_value(&name, pipeline.name.clone());
     let edit = {
         let (id, on_changed) = (pipeline.id, p.on_changed.clone());
         Callback::from(move |change: PipelineEdit| {
@@ -76,7 +77,7 @@ pub fn pipeline_card(p: &PipelineCardProps) -> Html {
     html! {
         <div class={classes!("pipeline-card", pipeline.archived.then_some("archived"))} data-pipeline={pipeline.name.clone()}>
             <div class="row-actions">
-                <input ref={name} value={pipeline.name.clone()} aria-label={tr("pipelines.name")} />
+                <input ref={name} aria-label={tr("pipelines.name")} />
                 <button class="small" onclick={rename}>{ tr("pipelines.rename") }</button>
                 <button class="small" onclick={archive}>{ if pipeline.archived { tr("pipelines.restore") } else { tr("pipelines.archive") } }</button>
             </div>

@@ -27,6 +27,8 @@ pub fn stage_row(p: &StageRowProps) -> Html {
     let name = use_node_ref();
     let prob = use_node_ref();
     let s = &p.stage;
+    crate::widgets::form::use_field_value(&name, s.name.clone());
+    crate::widgets::form::use_field_value(&prob, s.probability.to_string());
     let save = {
         let (name, prob, on_edit, id) = (name.clone(), prob.clone(), p.on_edit.clone(), s.id);
         Callback::from(move |_| {
@@ -56,8 +58,8 @@ pub fn stage_row(p: &StageRowProps) -> Html {
     };
     html! {
         <tr class={classes!(s.archived.then_some("archived"))}>
-            <td><input ref={name} value={s.name.clone()} aria-label={tr("pipelines.stage_name")} /></td>
-            <td><input ref={prob} class="narrow" inputmode="numeric" value={s.probability.to_string()} aria-label={tr("deals.probability")} />{ " %" }</td>
+            <td><input ref={name} aria-label={tr("pipelines.stage_name")} /></td>
+            <td><input ref={prob} class="narrow" inputmode="numeric" aria-label={tr("deals.probability")} />{ " %" }</td>
             <td class="row-actions">
                 <button class="small" onclick={save}>{ tr("deals.save") }</button>
                 <button class="small" disabled={p.first} onclick={up} title={tr("pipelines.up")}>{ "↑" }</button>
