@@ -68,12 +68,13 @@ pub fn handover_failed(failure: &str) -> bool {
 
 /// Starts Banco again with the same arguments (a phone link included),
 /// [`HANDOVER_PAUSE`] later, when the hand-over failed (see
-/// [`handover_failed`]): an update's or a restore's restart, or a Banco
-/// closed and opened again at once. By then the closing one has gone and
-/// the new start opens the window, or it answers and takes the arguments.
-/// Returns whether the new start was made (the caller then exits quietly);
-/// `false` on any other failure, on a start that was itself made so less
-/// than a minute ago, or when the executable cannot be started.
+/// [`handover_failed`]): a Banco closed and opened again at once, or a
+/// softphone's phone link arriving as Banco closes. By then the closing
+/// one has gone and the new start opens the window, or it answers and
+/// takes the arguments. Returns whether the new start was made (the
+/// caller then exits quietly); `false` on any other failure, on a start
+/// that is itself such a new start (made less than a minute ago), or when
+/// the executable cannot be started.
 pub fn start_again_after_failed_handover(failure: &str) -> bool {
     let now = || {
         std::time::SystemTime::now()
