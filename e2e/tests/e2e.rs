@@ -682,6 +682,7 @@ async fn deals_scenario(c: &Client, data: &std::path::Path) {
     wait_text(c, "#kpi-pipelines tr[data-pipeline=Fisso]", "100,0").await;
     wait_text(c, "#kpi-pipelines tr[data-pipeline=Fisso]", "768,76").await;
     shot(c, "18-dashboard").await;
+    sales::a_segment_threshold_typed_is_the_one_saved(c).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

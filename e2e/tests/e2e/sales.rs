@@ -1,7 +1,9 @@
 //! The sales settings in the real window: a manager sets a conversion rule
 //! (fibre leads captured with consent open a deal in Fisso) and edits it,
 //! then adds a campaign and corrects its cost: "Edit" loads the campaign
-//! into the form and saving keeps one campaign, with the new cost.
+//! into the form and saving keeps one campaign, with the new cost. On the
+//! dashboard, a segment threshold typed before the card renders again is
+//! the one saved.
 
 use super::*;
 
@@ -80,4 +82,20 @@ pub async fn a_rule_and_a_campaign_set_and_edited(c: &Client) {
     assert_eq!(count.as_u64(), Some(1), "editing saves the same campaign");
     assert_eq!(value_of(c, "#campaign-name").await.as_deref(), Some(""));
     shot(c, "11-campaign").await;
+}
+
+/// On the dashboard: a segment threshold typed, then the export's channel
+/// changed (the card renders again), then saved: the typed one is saved.
+pub async fn a_segment_threshold_typed_is_the_one_saved(c: &Client) {
+    let field = "#segment-rules input[name=new_days]";
+    type_into(c, field, "45").await;
+    click(c, "#segment-export-channel option[value=whatsapp]").await;
+    click(c, "#segment-rules-save").await;
+    wait_text(c, "#segments-card", "Soglie salvate").await;
+    wait_js(
+        c,
+        "the threshold typed is saved and shown",
+        &format!("document.querySelector('{field}').value === '45'"),
+    )
+    .await;
 }

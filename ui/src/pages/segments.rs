@@ -112,7 +112,7 @@ pub fn segments_card() -> Html {
             let r = s.rules;
             let input = |name: &'static str, value: i32| {
                 html! {
-                    <label>{ tr(&format!("segments.{name}")) }<input type="number" name={name} value={value.to_string()} /></label>
+                    <label>{ tr(&format!("segments.{name}")) }<crate::widgets::form::KeptInput kind="number" name={name} value={value.to_string()} /></label>
                 }
             };
             html! { <>

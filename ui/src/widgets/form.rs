@@ -79,3 +79,25 @@ pub fn use_field_value(node: &NodeRef, value: String) {
         }
     });
 }
+
+/// Props of [`KeptInput`].
+#[derive(Properties, PartialEq)]
+pub struct KeptInputProps {
+    /// The field's `name`, by which the form's save finds it.
+    pub name: AttrValue,
+    /// Its `type` (`number`, `text`, …).
+    pub kind: AttrValue,
+    /// The stored value it shows until the user types.
+    pub value: AttrValue,
+}
+
+/// An `<input>` that a form's save reads by its name, showing the stored
+/// value and keeping what the user types across the page's renders (see
+/// [`use_field_value`]); for fields made in a loop or a closure, where a
+/// hook cannot be called.
+#[function_component(KeptInput)]
+pub fn kept_input(p: &KeptInputProps) -> Html {
+    let node = use_node_ref();
+    use_field_value(&node, p.value.to_string());
+    html! { <input ref={node} type={p.kind.clone()} name={p.name.clone()} /> }
+}
