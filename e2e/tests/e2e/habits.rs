@@ -327,16 +327,9 @@ async fn a_start_while_the_open_banco_is_closing_opens_the_window() {
 /// test and its environment names the folder), as `/proc` tells them now.
 fn bancos_on(data: &std::path::Path) -> Vec<u32> {
     let app = std::fs::canonicalize(app_under_test()).unwrap();
-    let folder = format!("BANCO_DATA_DIR={}", data.display());
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app)
-                && std::fs::read(format!("/proc/{pid}/environ"))
-                    .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == folder.as_bytes()))
-        })
+    with_env(&format!("BANCO_DATA_DIR={}", data.display()))
+        .into_iter()
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
         .collect()
 }
 

@@ -55,15 +55,24 @@ impl Drop for Owned {
 
 /// The processes whose environment carries `mark` (see [`MARK_ENV`]).
 fn marked(mark: &str) -> Vec<u32> {
-    let wanted = format!("{MARK_ENV}={mark}");
+    with_env(&format!("{MARK_ENV}={mark}"))
+}
+
+/// Every process running now, by its id in `/proc`.
+fn pids() -> impl Iterator<Item = u32> {
     std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+}
+
+/// The processes whose environment holds `entry` (`NAME=value`).
+pub fn with_env(entry: &str) -> Vec<u32> {
+    pids()
         .filter(|pid| {
             std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == wanted.as_bytes()))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == entry.as_bytes()))
         })
         .collect()
 }
@@ -71,13 +80,9 @@ fn marked(mark: &str) -> Vec<u32> {
 /// `root` and every process below it, parents before children, as
 /// `/proc/*/stat` tells them now.
 pub fn process_tree(root: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
-            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+    let parents: Vec<(u32, u32)> = pids()
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
             // "pid (comm) state ppid ...": comm may hold spaces and ')'.
             let after = &stat[stat.rfind(')')? + 1..];
             let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
@@ -212,11 +217,11 @@ pub async fn launch_binary(
     // Several TLS back-ends are linked in; WebDriver here is plain HTTP on
     // loopback, but rustls still wants one provider chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    folder_released(data_dir).await;
     // A try that fails (WebKitWebDriver gave up waiting for the app on a
     // busy machine) ends all it started, so that the next one does not
     // hand over to an app still closing; each try is bounded, since a
     // session request has no time limit of its own.
-    folder_released(data_dir).await;
     let started = Instant::now();
     let mut failure = String::new();
     while started.elapsed() < 3 * TIMEOUT {
